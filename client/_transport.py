@@ -1,0 +1,125 @@
+"""What the sync and async clients share: settings, endpoint failover order, signing, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import cast
+
+import grpc
+
+from client._operations import Operation
+from client.credentials import Credentials, resolve_credentials
+from client.errors import IamError, error_from_wire
+from client.wire.errors import decode_error
+from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
+
+DEFAULT_ENDPOINT = "127.0.0.1:7001"
+DEFAULT_TIMEOUT = 30.0
+
+__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_HOST", "DEFAULT_REGION", "DEFAULT_TIMEOUT"]
+
+
+def parse_endpoints(endpoints: str | Sequence[str]) -> tuple[str, ...]:
+    """`"h:1,h:2"` or `["h:1", "h:2"]` -> `("h:1", "h:2")`; empty entries are dropped."""
+    items = [endpoints] if isinstance(endpoints, str) else list(endpoints)
+    parsed = tuple(part.strip() for item in items for part in item.split(",") if part.strip())
+    if not parsed:
+        raise ValueError("at least one endpoint is required, got none")
+    return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a client needs to make a call, fixed at construction."""
+
+    endpoints: tuple[str, ...]
+    credentials: Credentials
+    # IAM is a global service: AWS signs every IAM request for us-east-1, whatever the
+    # caller's region, so the default does not read AWS_REGION.
+    region: str
+    host: str
+    timeout: float | None
+
+    @classmethod
+    def build(
+        cls,
+        endpoints: str | Sequence[str],
+        credentials: Credentials | None,
+        region: str,
+        host: str,
+        timeout: float | None,
+    ) -> Settings:
+        return cls(
+            endpoints=parse_endpoints(endpoints),
+            credentials=credentials if credentials is not None else resolve_credentials(),
+            region=region,
+            host=host,
+            timeout=timeout,
+        )
+
+    def sign(self, operation: Operation[object], body: bytes) -> tuple[tuple[str, str], ...]:
+        """The signature metadata for these exact request bytes, dated now."""
+        metadata = sign_grpc(
+            method_path=operation.method_path,
+            body=body,
+            access_key_id=self.credentials.access_key_id,
+            secret_access_key=self.credentials.secret_access_key,
+            session_token=self.credentials.session_token,
+            region=self.region,
+            host=self.host,
+            now=datetime.now(UTC),
+        )
+        return tuple(metadata)
+
+
+class FailoverOrder:
+    """Which endpoint to try first: the last one that answered, then the rest in order.
+
+    Only UNAVAILABLE moves on to the next endpoint: it means the call never reached a node
+    able to process it, so retrying elsewhere cannot apply a write twice.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._preferred = 0
+
+    def attempts(self) -> Iterator[int]:
+        start = self._preferred
+        return iter([(start + offset) % self._count for offset in range(self._count)])
+
+    def answered(self, index: int) -> None:
+        self._preferred = index
+
+
+def identity(body: bytes) -> bytes:
+    """The request serializer: the bytes were serialized (and signed) before the call."""
+    return body
+
+
+def is_unavailable(status: grpc.StatusCode | None) -> bool:
+    return status == grpc.StatusCode.UNAVAILABLE
+
+
+def error_for_status(
+    operation: Operation[object],
+    status: grpc.StatusCode | None,
+    details: str | None,
+    trailers: object,
+) -> IamError:
+    """The typed exception for a failed call, from its status and trailing metadata."""
+    if trailers is not None and not isinstance(trailers, tuple | list):
+        # grpc.aio hands over a Metadata object; decode_error reads (key, value) sequences.
+        trailers = tuple(cast(Iterable[tuple[str, str]], trailers))
+    wire = decode_error(status or grpc.StatusCode.UNKNOWN, details, trailers)
+    return error_from_wire(wire, operation.name)
+
+
+def unavailable_error(
+    operation: Operation[object], endpoints: Sequence[str], details: str | None
+) -> IamError:
+    reason = f": {details}" if details else ""
+    message = f"no endpoint answered ({', '.join(f'`{e}`' for e in endpoints)}){reason}"
+    wire = decode_error(grpc.StatusCode.UNAVAILABLE, message, ())
+    return error_from_wire(wire, operation.name)

@@ -1,0 +1,109 @@
+"""How the CLI prints results: AWS's PascalCase JSON (like the aws CLI) or a plain text table."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import Enum
+
+Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
+
+
+class OutputFormat(Enum):
+    JSON = "json"
+    TABLE = "table"
+
+
+def pascal_case(name: str) -> str:
+    """`user_name` -> `UserName`, the member names of AWS's API and of the aws CLI output."""
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def to_aws(value: object, *, top_level: bool = True) -> Json:
+    """A result dataclass as the aws CLI shows it: PascalCase keys, ISO 8601 dates.
+
+    Absent fields are left out; an empty list is kept at the top level (`"Users": []`) and
+    left out inside entities, where AWS omits members it has nothing to say about.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Json] = {}
+        for spec in dataclasses.fields(value):
+            item = getattr(value, spec.name)
+            if item is None or (not top_level and isinstance(item, tuple) and not item):
+                continue
+            out[pascal_case(spec.name)] = to_aws(item, top_level=False)
+        return out
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): to_aws(item, top_level=False) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [to_aws(item, top_level=False) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"cannot print a value of type {type(value).__name__}")
+
+
+def render(data: Json, output: OutputFormat, title: str) -> str:
+    if output is OutputFormat.JSON:
+        return json.dumps(data, indent=4)
+    return "\n".join(_table_section(title, data))
+
+
+def _scalar_text(value: Json) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"))
+    return "" if value is None else str(value)
+
+
+def _is_scalar(value: Json) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _table_section(title: str, data: Json) -> list[str]:
+    """One box per object: its scalar members as rows, then one box per nested member."""
+    if isinstance(data, dict):
+        rows = [[key, _scalar_text(value)] for key, value in data.items() if _is_scalar(value)]
+        lines = _box(title, None, rows) if rows else []
+        for key, value in data.items():
+            if not _is_scalar(value):
+                lines += _table_section(key, value)
+        return lines
+    if isinstance(data, list):
+        if all(isinstance(item, dict) for item in data):
+            columns: list[str] = []
+            for item in data:
+                assert isinstance(item, dict)
+                columns += [key for key in item if key not in columns]
+            rows = [
+                [_scalar_text(item.get(column)) for column in columns]
+                for item in data
+                if isinstance(item, dict)
+            ]
+            return _box(title, columns, rows)
+        return _box(title, None, [[_scalar_text(item)] for item in data])
+    return _box(title, None, [[_scalar_text(data)]])
+
+
+def _box(title: str, header: Sequence[str] | None, rows: Sequence[Sequence[str]]) -> list[str]:
+    table = ([list(header)] if header else []) + [list(row) for row in rows]
+    count = max((len(row) for row in table), default=1)
+    widths = [max((len(row[i]) for row in table if i < len(row)), default=0) for i in range(count)]
+    inner = max(sum(widths) + 3 * (count - 1), len(title))
+    widths[-1] += inner - (sum(widths) + 3 * (count - 1))
+    rule = "+" + "+".join("-" * (width + 2) for width in widths) + "+"
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
+        return "| " + " | ".join(padded) + " |"
+
+    lines = ["-" * (inner + 4), "|" + title.center(inner + 2) + "|", rule]
+    if header:
+        lines += [line(header), rule]
+    lines += [line(row) for row in rows]
+    lines.append(rule)
+    return lines

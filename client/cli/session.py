@@ -1,0 +1,60 @@
+"""The CLI's global options and the one place where a command's call, output and errors meet."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+import click
+
+from client._operations import Operation
+from client._sync import Client
+from client.cli.output import OutputFormat, render, to_aws
+from client.credentials import NoCredentialsError, resolve_credentials
+from client.errors import IamError
+
+# The aws CLI exits 255 when a call fails (its "return codes" page); scripts rely on it.
+EXIT_CALL_FAILED = 255
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """The global options of one CLI invocation."""
+
+    endpoints: tuple[str, ...]
+    output: OutputFormat
+    region: str
+    profile: str | None
+    credentials_file: str | None
+
+    def client(self) -> Client:
+        credentials = resolve_credentials(
+            profile=self.profile, credentials_file=self.credentials_file
+        )
+        return Client(self.endpoints, credentials=credentials, region=self.region)
+
+    def call(self, operation: Operation[object], params: Mapping[str, object]) -> None:
+        """Calls the operation and prints its result, or the error and exit code 255."""
+        try:
+            with self.client() as client:
+                result = client._call(operation, params)
+        except IamError as error:
+            fail(str(error))
+        except NoCredentialsError as error:
+            fail(str(error))
+        if result is not None:
+            click.echo(render(to_aws(result), self.output, operation.name))
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(EXIT_CALL_FAILED)
+
+
+def split_endpoints(values: Sequence[str]) -> tuple[str, ...]:
+    """`--endpoint a --endpoint b,c` -> (a, b, c)."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+pass_session = click.make_pass_decorator(Session)

@@ -1,0 +1,153 @@
+"""The client's exceptions: one class per AWS error code, raised from a failed call's trailers."""
+
+from __future__ import annotations
+
+from client.wire.errors import WireError
+
+
+class IamError(Exception):
+    """An AWS-style error: the code (`NoSuchEntity`), a one-line message and the bad field."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        field: str | None = None,
+        *,
+        operation_name: str | None = None,
+    ) -> None:
+        super().__init__(code, message, field)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.operation_name = operation_name
+
+    def __str__(self) -> str:
+        # The aws CLI's wording, so scripts that grep its output work against iamstore too.
+        if self.operation_name is None:
+            return f"An error occurred ({self.code}): {self.message}"
+        return (
+            f"An error occurred ({self.code}) when calling the "
+            f"{self.operation_name} operation: {self.message}"
+        )
+
+
+class NoSuchEntityError(IamError):
+    """The named user, group, role, policy or key does not exist."""
+
+
+class EntityAlreadyExistsError(IamError):
+    """An entity with that name already exists."""
+
+
+class LimitExceededError(IamError):
+    """A quota (users per account, keys per user, ...) would be exceeded."""
+
+
+class MalformedPolicyDocumentError(IamError):
+    """The policy document is not valid JSON or not a valid policy."""
+
+
+class DeleteConflictError(IamError):
+    """The entity still has subordinate entities (keys, attachments, members)."""
+
+
+class InvalidInputError(IamError):
+    """A parameter has an invalid value."""
+
+
+class ValidationError(IamError):
+    """A parameter fails its constraints (length, pattern, range)."""
+
+
+class PasswordPolicyViolationError(IamError):
+    """The password does not satisfy the account password policy."""
+
+
+class UnmodifiableEntityError(IamError):
+    """The entity is managed by the service and cannot be changed."""
+
+
+class EntityTemporarilyUnmodifiableError(IamError):
+    """The entity cannot be changed right now."""
+
+
+class ConcurrentModificationError(IamError):
+    """A concurrent write to the same entity won; retry the call."""
+
+
+class ServiceFailureError(IamError):
+    """The node failed to process the request."""
+
+
+class ServiceUnavailableError(IamError):
+    """No endpoint could be reached."""
+
+
+class AccessDeniedError(IamError):
+    """The caller's policies do not allow the action."""
+
+
+class MissingAuthenticationTokenError(IamError):
+    """The request carried no signature."""
+
+
+class IncompleteSignatureError(IamError):
+    """The signature metadata is incomplete or malformed."""
+
+
+class InvalidClientTokenIdError(IamError):
+    """The access key id is unknown or inactive."""
+
+
+class SignatureDoesNotMatchError(IamError):
+    """The signature does not match the request and the secret key."""
+
+
+class RequestExpiredError(IamError):
+    """The request date is outside the allowed clock skew."""
+
+
+class ExpiredTokenError(IamError):
+    """The session token has expired."""
+
+
+class InvalidActionError(IamError):
+    """The node does not implement the operation."""
+
+
+class NotYetReplicatedError(IamError):
+    """The node's replica does not cover the requested consistency token yet."""
+
+
+# INVARIANT: every code in client.wire.errors.STATUS_FOR_CODE has an entry (checked by a test).
+ERROR_CLASSES: dict[str, type[IamError]] = {
+    "NoSuchEntity": NoSuchEntityError,
+    "EntityAlreadyExists": EntityAlreadyExistsError,
+    "LimitExceeded": LimitExceededError,
+    "MalformedPolicyDocument": MalformedPolicyDocumentError,
+    "DeleteConflict": DeleteConflictError,
+    "InvalidInput": InvalidInputError,
+    "ValidationError": ValidationError,
+    "PasswordPolicyViolation": PasswordPolicyViolationError,
+    "UnmodifiableEntity": UnmodifiableEntityError,
+    "EntityTemporarilyUnmodifiable": EntityTemporarilyUnmodifiableError,
+    "ConcurrentModification": ConcurrentModificationError,
+    "ServiceFailure": ServiceFailureError,
+    "ServiceUnavailable": ServiceUnavailableError,
+    "AccessDenied": AccessDeniedError,
+    "MissingAuthenticationToken": MissingAuthenticationTokenError,
+    "IncompleteSignature": IncompleteSignatureError,
+    "InvalidClientTokenId": InvalidClientTokenIdError,
+    "SignatureDoesNotMatch": SignatureDoesNotMatchError,
+    "RequestExpired": RequestExpiredError,
+    "ExpiredToken": ExpiredTokenError,
+    "InvalidAction": InvalidActionError,
+    "NotYetReplicated": NotYetReplicatedError,
+}
+
+
+def error_from_wire(wire: WireError, operation_name: str | None = None) -> IamError:
+    """The exception for a decoded wire error; unknown codes become a plain IamError."""
+    error_class = ERROR_CLASSES.get(wire.code, IamError)
+    return error_class(wire.code, wire.message, wire.field, operation_name=operation_name)

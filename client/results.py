@@ -1,0 +1,348 @@
+"""Typed results of every operation: one frozen dataclass per non-empty response message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from client.models import (
+    AccessKey,
+    AccessKeyLastUsed,
+    AccessKeyMetadata,
+    Account,
+    AttachedPolicy,
+    Group,
+    LoginProfile,
+    PasswordPolicy,
+    Policy,
+    PolicyGroup,
+    PolicyRole,
+    PolicyUser,
+    PolicyVersion,
+    Role,
+    RootCredentials,
+    Tag,
+    User,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateUserResponse:
+    """What CreateUser returns."""
+
+    user: User
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetUserResponse:
+    """What GetUser returns."""
+
+    user: User
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListUsersResponse:
+    """What ListUsers returns."""
+
+    users: tuple[User, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListUserTagsResponse:
+    """What ListUserTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateGroupResponse:
+    """What CreateGroup returns."""
+
+    group: Group
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetGroupResponse:
+    """What GetGroup returns."""
+
+    group: Group
+    users: tuple[User, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListGroupsResponse:
+    """What ListGroups returns."""
+
+    groups: tuple[Group, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListGroupsForUserResponse:
+    """What ListGroupsForUser returns."""
+
+    groups: tuple[Group, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateRoleResponse:
+    """What CreateRole returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetRoleResponse:
+    """What GetRole returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRolesResponse:
+    """What ListRoles returns."""
+
+    roles: tuple[Role, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRoleTagsResponse:
+    """What ListRoleTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreatePolicyResponse:
+    """What CreatePolicy returns."""
+
+    policy: Policy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetPolicyResponse:
+    """What GetPolicy returns."""
+
+    policy: Policy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPoliciesResponse:
+    """What ListPolicies returns."""
+
+    policies: tuple[Policy, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreatePolicyVersionResponse:
+    """What CreatePolicyVersion returns."""
+
+    policy_version: PolicyVersion
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetPolicyVersionResponse:
+    """What GetPolicyVersion returns."""
+
+    policy_version: PolicyVersion
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPolicyVersionsResponse:
+    """What ListPolicyVersions returns."""
+
+    versions: tuple[PolicyVersion, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAttachedUserPoliciesResponse:
+    """What ListAttachedUserPolicies returns."""
+
+    attached_policies: tuple[AttachedPolicy, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAttachedGroupPoliciesResponse:
+    """What ListAttachedGroupPolicies returns."""
+
+    attached_policies: tuple[AttachedPolicy, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAttachedRolePoliciesResponse:
+    """What ListAttachedRolePolicies returns."""
+
+    attached_policies: tuple[AttachedPolicy, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListEntitiesForPolicyResponse:
+    """What ListEntitiesForPolicy returns."""
+
+    policy_groups: tuple[PolicyGroup, ...] = ()
+    policy_users: tuple[PolicyUser, ...] = ()
+    policy_roles: tuple[PolicyRole, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPolicyTagsResponse:
+    """What ListPolicyTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetUserPolicyResponse:
+    """What GetUserPolicy returns."""
+
+    user_name: str
+    policy_name: str
+    policy_document: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListUserPoliciesResponse:
+    """What ListUserPolicies returns."""
+
+    policy_names: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetGroupPolicyResponse:
+    """What GetGroupPolicy returns."""
+
+    group_name: str
+    policy_name: str
+    policy_document: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListGroupPoliciesResponse:
+    """What ListGroupPolicies returns."""
+
+    policy_names: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetRolePolicyResponse:
+    """What GetRolePolicy returns."""
+
+    role_name: str
+    policy_name: str
+    policy_document: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRolePoliciesResponse:
+    """What ListRolePolicies returns."""
+
+    policy_names: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateAccessKeyResponse:
+    """What CreateAccessKey returns."""
+
+    access_key: AccessKey
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAccessKeysResponse:
+    """What ListAccessKeys returns."""
+
+    access_key_metadata: tuple[AccessKeyMetadata, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccessKeyLastUsedResponse:
+    """What GetAccessKeyLastUsed returns."""
+
+    user_name: str | None = None
+    access_key_last_used: AccessKeyLastUsed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateLoginProfileResponse:
+    """What CreateLoginProfile returns."""
+
+    login_profile: LoginProfile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetLoginProfileResponse:
+    """What GetLoginProfile returns."""
+
+    login_profile: LoginProfile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccountPasswordPolicyResponse:
+    """What GetAccountPasswordPolicy returns."""
+
+    password_policy: PasswordPolicy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccountSummaryResponse:
+    """What GetAccountSummary returns."""
+
+    summary_map: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PingResponse:
+    """What Ping returns."""
+
+    node_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateAccountResponse:
+    """What CreateAccount returns."""
+
+    account: Account
+    root_credentials: RootCredentials
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAccountsResponse:
+    """What ListAccounts returns."""
+
+    accounts: tuple[Account, ...] = ()
+    is_truncated: bool
+    marker: str | None = None

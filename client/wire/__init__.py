@@ -1,0 +1,1 @@
+"""What client and node must share byte for byte: request signing and the error wire format."""

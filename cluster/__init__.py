@@ -1,0 +1,1 @@
+"""Running iamstore nodes on one machine: real node processes and in-process nodes for tests."""

@@ -1,0 +1,100 @@
+"""A node as a real child process: start, wait until it serves, stop, or kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+
+class NodeProcessError(Exception):
+    """The node process exited or did not become ready in time."""
+
+
+class NodeProcess:
+    """`iamstore node run` in a child process, logging to DATA_DIR/node.log."""
+
+    def __init__(self, data_dir: Path, listen: str = "127.0.0.1:0") -> None:
+        self.data_dir = data_dir
+        self.listen = listen
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.address: str | None = None
+
+    @property
+    def endpoint_file(self) -> Path:
+        return self.data_dir / "endpoint"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.data_dir / "root-credentials"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "node.log"
+
+    def start(self, timeout_s: float = 30.0) -> str:
+        """Starts the node and returns its address once it listens."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.endpoint_file.unlink(missing_ok=True)
+        log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child process
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "from client.cli import main; main()", "node", "run",
+                 "--data-dir", str(self.data_dir), "--listen", self.listen],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        finally:
+            log.close()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise NodeProcessError(
+                    f"node exited with status {self._proc.returncode}; see {self.log_file}"
+                )
+            if self.endpoint_file.exists():
+                self.address = self.endpoint_file.read_text().strip()
+                return self.address
+            time.sleep(0.05)
+        self.kill()
+        raise NodeProcessError(f"node did not listen within {timeout_s} s; see {self.log_file}")
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._proc is None else self._proc.pid
+
+    def stop(self, timeout_s: float = 15.0) -> int:
+        """SIGTERM, then wait for a clean exit; returns the exit status."""
+        if self._proc is None:
+            return 0
+        if self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGTERM)
+        try:
+            return self._proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise NodeProcessError(f"node did not stop within {timeout_s} s") from None
+
+    def kill(self) -> None:
+        """SIGKILL: the node gets no chance to flush or clean up."""
+        if self._proc is not None and self._proc.poll() is None:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait()
+
+    def __enter__(self) -> NodeProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.stop()
+        finally:
+            self.kill()

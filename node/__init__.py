@@ -1,0 +1,1 @@
+"""The iamstore node: identity store, signed gRPC API and policy engine on a SQLite replica."""

@@ -1,0 +1,75 @@
+"""What a handler sees of one call: the verified caller, the node's services, its writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from node.auth.authenticate import Authenticator, Caller
+from node.auth.secretbox import SecretBox
+from node.domain.context import WriteContext
+from node.domain.entities import Change, root_owner
+from node.domain.rules import Quotas
+from node.domain.view import View
+from node.ids import IdSource
+from node.state import State, Token, Writer
+
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class NodeServices:
+    """Everything the API needs from the node, built once by the composition root."""
+
+    node_id: str
+    state: State
+    writer: Writer
+    auth: Authenticator
+    box: SecretBox
+    ids: IdSource
+    quotas: Quotas
+    now_ms: Callable[[], int]
+
+
+@dataclass(slots=True)
+class Call:
+    caller: Caller
+    node: NodeServices
+    operation: str
+    token: Token | None = field(default=None)
+
+    @property
+    def view(self) -> View:
+        return self.node.state.view
+
+    @property
+    def account_id(self) -> str:
+        return self.caller.account_id
+
+    @property
+    def own_owner_id(self) -> str:
+        """The caller's own access-key owner id (its user id, or the account root's)."""
+        return self.caller.user_id or root_owner(self.caller.account_id)
+
+    def context(self) -> WriteContext:
+        return WriteContext(
+            account_id=self.caller.account_id,
+            now_ms=self.node.now_ms(),
+            quotas=self.node.quotas,
+            new_id=self.node.ids.unique_id,
+        )
+
+    async def write(self, plan: Callable[[View, WriteContext], tuple[list[Change], R]]) -> R:
+        """Plans and commits a write; remembers its consistency token for the response."""
+        ctx = self.context()
+        result, token = await self.node.writer.write(
+            self.caller.arn, self.operation, lambda view: plan(view, ctx)
+        )
+        if token is not None:
+            self.token = token
+        return result
+
+    async def change(self, plan: Callable[[View, WriteContext], list[Change]]) -> None:
+        """Like `write`, for plans that return only their changes."""
+        await self.write(lambda view, ctx: (plan(view, ctx), None))

@@ -1,0 +1,106 @@
+"""Turns handlers into gRPC method handlers: authenticate the wire bytes, decode, validate, run.
+
+Requests arrive as raw bytes (no deserializer) so the signature is checked over exactly the
+bytes that were sent; only then is the message decoded. Every failure leaves as one AWS-style
+error with its code in trailing metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf.message import DecodeError, Message
+
+from client.wire.errors import WireError
+from client.wire.sigv4 import SignatureError
+from node.api import validation
+from node.api.context import Call, NodeServices
+from node.domain.errors import IamError, InvalidInput
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Call, Any], Awaitable[Message]]
+TOKEN_KEY = "x-iam-consistency-token"
+
+
+def method_handlers(
+    service: Any, pb_module: Any, handlers: dict[str, Handler], node: NodeServices
+) -> grpc.GenericRpcHandler[Any, Any]:
+    """A generic handler serving every method of `service` that has a handler."""
+    table: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
+    for method in service.methods:
+        handler = handlers.get(method.name)
+        if handler is None:
+            raise LookupError(f"no handler for {service.full_name}/{method.name}")
+        request_type = getattr(pb_module, method.input_type.name)
+        table[method.name] = grpc.unary_unary_rpc_method_handler(
+            _behavior(f"/{service.full_name}/{method.name}", method.name, request_type,
+                      handler, node)
+        )
+    return grpc.method_handlers_generic_handler(service.full_name, table)
+
+
+def _behavior(
+    path: str, operation: str, request_type: Any, handler: Handler, node: NodeServices
+) -> Callable[[bytes, grpc.aio.ServicerContext[Any, Any]], Awaitable[bytes]]:
+    modelled = validation.is_modelled(operation)
+
+    async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+        try:
+            caller = node.auth.authenticate(path, body, _pairs(context.invocation_metadata()))
+            try:
+                request = request_type.FromString(body)
+            except DecodeError:
+                raise InvalidInput("the request body is not a valid message") from None
+            if modelled:
+                validation.validate(operation, request)
+            call = Call(caller, node, operation)
+            response = await handler(call, request)
+            if call.token is not None:
+                context.set_trailing_metadata(((TOKEN_KEY, call.token.encode()),))
+            return bytes(response.SerializeToString())
+        except IamError as err:
+            error = WireError(err.code, err.message, err.field)
+        except SignatureError as err:
+            error = WireError(err.code, err.message)
+        except Exception:
+            log.exception("%s failed", operation)
+            error = WireError("ServiceFailure", "an internal error occurred")
+        context.set_trailing_metadata(error.trailers())
+        await context.abort(error.status(), error.message)
+        raise AssertionError("abort returns only by raising")  # pragma: no cover
+
+    return behavior
+
+
+
+def _pairs(metadata: Any) -> list[tuple[str, str | bytes]]:
+    return [(str(item[0]), item[1]) for item in metadata or ()]
+
+
+def registrar(table: dict[str, Handler]) -> Callable[[str], Callable[[Handler], Handler]]:
+    """A decorator factory filling `table` with handlers by operation name."""
+
+    def register(operation: str) -> Callable[[Handler], Handler]:
+        def add(handler: Handler) -> Handler:
+            table[operation] = handler
+            return handler
+
+        return add
+
+    return register
+
+
+def opt_str(message: Message, name: str) -> str | None:
+    return str(getattr(message, name)) if message.HasField(name) else None
+
+
+def opt_int(message: Message, name: str) -> int | None:
+    return int(getattr(message, name)) if message.HasField(name) else None
+
+
+def opt_bool(message: Message, name: str) -> bool | None:
+    return bool(getattr(message, name)) if message.HasField(name) else None

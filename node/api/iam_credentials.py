@@ -1,0 +1,196 @@
+"""Iam handlers for access keys, login profiles, the password policy and the account summary."""
+
+from __future__ import annotations
+
+import asyncio
+
+from iamstore.v1 import iam_pb2 as pb
+from node.api import convert
+from node.api.context import Call
+from node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
+from node.auth.passwords import hash_password
+from node.domain import accounts, keys, lookup, passwords
+from node.domain.entities import root_owner
+from node.domain.errors import NoSuchEntity
+from node.domain.passwords import PolicyUpdate
+
+HANDLERS: dict[str, Handler] = {}
+op = registrar(HANDLERS)
+
+
+def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
+    """(owner id, user name) for a key operation: the named user, else the caller itself."""
+    if user_name is not None:
+        user = lookup.user(call.view, call.account_id, user_name)
+        return user.user_id, user.name
+    if call.caller.user_id is None:
+        return root_owner(call.account_id), ""
+    return call.caller.user_id, call.view.users.by_id[call.caller.user_id].name
+
+
+@op("CreateAccessKey")
+async def create_access_key(call: Call, req: pb.CreateAccessKeyRequest) -> pb.CreateAccessKeyResponse:
+    owner_id, user_name = _owner(call, opt_str(req, "user_name"))
+    key_id = call.node.ids.access_key_id()
+    secret = call.node.ids.secret_access_key()
+    sealed = call.node.box.seal(secret, key_id)
+    key = await call.write(lambda view, ctx: keys.create(view, ctx, owner_id, key_id, sealed))
+    return pb.CreateAccessKeyResponse(access_key=pb.AccessKey(
+        user_name=user_name, access_key_id=key.access_key_id, status=key.status,
+        secret_access_key=secret, create_date=convert.timestamp(key.created_ms),
+    ))
+
+
+@op("ListAccessKeys")
+async def list_access_keys(call: Call, req: pb.ListAccessKeysRequest) -> pb.ListAccessKeysResponse:
+    owner_id, user_name = _owner(call, opt_str(req, "user_name"))
+    page = keys.listed(call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items"))
+    return pb.ListAccessKeysResponse(
+        access_key_metadata=[convert.key_metadata(user_name, k) for k in page.items],
+        is_truncated=page.is_truncated, marker=page.marker,
+    )
+
+
+@op("UpdateAccessKey")
+async def update_access_key(call: Call, req: pb.UpdateAccessKeyRequest) -> pb.UpdateAccessKeyResponse:
+    owner_id, _ = _owner(call, opt_str(req, "user_name"))
+    await call.change(lambda view, ctx: keys.update(view, owner_id, req.access_key_id, req.status))
+    return pb.UpdateAccessKeyResponse()
+
+
+@op("DeleteAccessKey")
+async def delete_access_key(call: Call, req: pb.DeleteAccessKeyRequest) -> pb.DeleteAccessKeyResponse:
+    owner_id, _ = _owner(call, opt_str(req, "user_name"))
+    await call.change(lambda view, ctx: keys.delete(view, owner_id, req.access_key_id))
+    return pb.DeleteAccessKeyResponse()
+
+
+@op("GetAccessKeyLastUsed")
+async def get_access_key_last_used(
+    call: Call, req: pb.GetAccessKeyLastUsedRequest
+) -> pb.GetAccessKeyLastUsedResponse:
+    key = call.view.access_keys.get(req.access_key_id)
+    if key is None or key.account_id != call.account_id:
+        raise NoSuchEntity(
+            f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId")
+    owner = call.view.users.by_id.get(key.owner_id)
+    used = call.node.auth.usage.get(key.access_key_id)
+    last = pb.AccessKeyLastUsed(service_name="N/A", region="N/A")
+    if used is not None:  # AWS reports N/A for a key that has never been used
+        last = pb.AccessKeyLastUsed(last_used_date=convert.timestamp(used.used_ms),
+                                    service_name=used.service, region=used.region)
+    response = pb.GetAccessKeyLastUsedResponse(access_key_last_used=last)
+    if owner is not None:
+        response.user_name = owner.name
+    return response
+
+
+async def _hashed(call: Call, password: str) -> str:
+    """Checks the password against the account's policy, then hashes it (off the event loop)."""
+    passwords.check_password(password, passwords.effective_policy(call.view, call.account_id))
+    return await asyncio.to_thread(hash_password, password)
+
+
+@op("CreateLoginProfile")
+async def create_login_profile(
+    call: Call, req: pb.CreateLoginProfileRequest
+) -> pb.CreateLoginProfileResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    password_hash = await _hashed(call, req.password)
+    profile = await call.write(lambda view, ctx: passwords.create_profile(
+        view, ctx, lookup.user(view, ctx.account_id, user.name), password_hash,
+        bool(opt_bool(req, "password_reset_required"))))
+    return pb.CreateLoginProfileResponse(login_profile=pb.LoginProfile(
+        user_name=user.name, create_date=convert.timestamp(profile.created_ms),
+        password_reset_required=profile.reset_required,
+    ))
+
+
+@op("GetLoginProfile")
+async def get_login_profile(call: Call, req: pb.GetLoginProfileRequest) -> pb.GetLoginProfileResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    profile = passwords.profile(call.view, user)
+    return pb.GetLoginProfileResponse(login_profile=pb.LoginProfile(
+        user_name=user.name, create_date=convert.timestamp(profile.created_ms),
+        password_reset_required=profile.reset_required,
+    ))
+
+
+@op("UpdateLoginProfile")
+async def update_login_profile(
+    call: Call, req: pb.UpdateLoginProfileRequest
+) -> pb.UpdateLoginProfileResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    passwords.profile(call.view, user)
+    new_password = opt_str(req, "password")
+    password_hash = None if new_password is None else await _hashed(call, new_password)
+    await call.change(lambda view, ctx: passwords.update_profile(
+        view, lookup.user(view, ctx.account_id, user.name), password_hash,
+        opt_bool(req, "password_reset_required")))
+    return pb.UpdateLoginProfileResponse()
+
+
+@op("DeleteLoginProfile")
+async def delete_login_profile(
+    call: Call, req: pb.DeleteLoginProfileRequest
+) -> pb.DeleteLoginProfileResponse:
+    await call.change(lambda view, ctx: passwords.delete_profile(
+        view, lookup.user(view, ctx.account_id, req.user_name)))
+    return pb.DeleteLoginProfileResponse()
+
+
+@op("GetAccountPasswordPolicy")
+async def get_account_password_policy(
+    call: Call, req: pb.GetAccountPasswordPolicyRequest
+) -> pb.GetAccountPasswordPolicyResponse:
+    policy = passwords.get_policy(call.view, call.account_id)
+    message = pb.PasswordPolicy(
+        minimum_password_length=policy.minimum_password_length,
+        require_symbols=policy.require_symbols,
+        require_numbers=policy.require_numbers,
+        require_uppercase_characters=policy.require_uppercase_characters,
+        require_lowercase_characters=policy.require_lowercase_characters,
+        allow_users_to_change_password=policy.allow_users_to_change_password,
+        expire_passwords=policy.max_password_age is not None,
+        hard_expiry=policy.hard_expiry,
+    )
+    if policy.max_password_age is not None:
+        message.max_password_age = policy.max_password_age
+    if policy.password_reuse_prevention is not None:
+        message.password_reuse_prevention = policy.password_reuse_prevention
+    return pb.GetAccountPasswordPolicyResponse(password_policy=message)
+
+
+@op("UpdateAccountPasswordPolicy")
+async def update_account_password_policy(
+    call: Call, req: pb.UpdateAccountPasswordPolicyRequest
+) -> pb.UpdateAccountPasswordPolicyResponse:
+    update = PolicyUpdate(
+        minimum_password_length=opt_int(req, "minimum_password_length"),
+        require_symbols=opt_bool(req, "require_symbols"),
+        require_numbers=opt_bool(req, "require_numbers"),
+        require_uppercase_characters=opt_bool(req, "require_uppercase_characters"),
+        require_lowercase_characters=opt_bool(req, "require_lowercase_characters"),
+        allow_users_to_change_password=opt_bool(req, "allow_users_to_change_password"),
+        max_password_age=opt_int(req, "max_password_age"),
+        password_reuse_prevention=opt_int(req, "password_reuse_prevention"),
+        hard_expiry=opt_bool(req, "hard_expiry"),
+    )
+    await call.change(lambda view, ctx: passwords.update_policy(ctx, update))
+    return pb.UpdateAccountPasswordPolicyResponse()
+
+
+@op("DeleteAccountPasswordPolicy")
+async def delete_account_password_policy(
+    call: Call, req: pb.DeleteAccountPasswordPolicyRequest
+) -> pb.DeleteAccountPasswordPolicyResponse:
+    await call.change(lambda view, ctx: passwords.delete_policy(view, ctx.account_id))
+    return pb.DeleteAccountPasswordPolicyResponse()
+
+
+@op("GetAccountSummary")
+async def get_account_summary(
+    call: Call, req: pb.GetAccountSummaryRequest
+) -> pb.GetAccountSummaryResponse:
+    summary = accounts.summary(call.view, call.account_id, call.node.quotas)
+    return pb.GetAccountSummaryResponse(summary_map=summary)

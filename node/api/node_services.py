@@ -1,0 +1,90 @@
+"""Handlers for the Node service (Ping) and the Accounts service (member accounts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from iamstore.v1 import node_pb2 as npb
+from node.api import convert
+from node.api.context import Call, NodeServices
+from node.api.dispatch import Handler, opt_int, opt_str, registrar
+from node.domain import accounts
+from node.domain.entities import AccessKey, Account, Change, root_owner
+from node.domain.keys import create as create_key
+from node.domain.context import WriteContext
+from node.domain.errors import AccessDenied
+from node.domain.rules import paginate
+from node.domain.view import View
+
+NODE_HANDLERS: dict[str, Handler] = {}
+ACCOUNT_HANDLERS: dict[str, Handler] = {}
+node_op = registrar(NODE_HANDLERS)
+account_op = registrar(ACCOUNT_HANDLERS)
+
+
+@node_op("Ping")
+async def ping(call: Call, req: npb.PingRequest) -> npb.PingResponse:
+    return npb.PingResponse(node_id=call.node.node_id)
+
+
+async def create_account(
+    node: NodeServices,
+    actor: str,
+    caller_account: str,
+    name: str,
+    management: bool,
+    before_commit: Callable[[str, str], None] | None = None,
+) -> tuple[Account, AccessKey, str]:
+    """Creates an account and its root access key in one commit; returns the clear secret once."""
+    account_id = node.ids.account_id()
+    key_id = node.ids.access_key_id()
+    secret = node.ids.secret_access_key()
+    sealed = node.box.seal(secret, key_id)
+    now = node.now_ms()
+    if before_commit is not None:
+        before_commit(key_id, secret)
+
+    def plan(view: View) -> tuple[list[Change], tuple[Account, AccessKey]]:
+        changes, account = accounts.create(view, caller_account, account_id, name, now, management)
+        ctx = WriteContext(account_id, now, node.quotas, node.ids.unique_id)
+        key_changes, key = create_key(view, ctx, root_owner(account_id), key_id, sealed)
+        return changes + key_changes, (account, key)
+
+    (account, key), _ = await node.writer.write(actor, "CreateAccount", plan)
+    return account, key, secret
+
+
+def _account(account: Account) -> npb.Account:
+    return npb.Account(
+        account_id=account.account_id, account_name=account.name,
+        arn=f"arn:aws:iam::{account.account_id}:root",
+        create_date=convert.timestamp(account.created_ms), management=account.management,
+    )
+
+
+@account_op("CreateAccount")
+async def create_account_rpc(
+    call: Call, req: npb.CreateAccountRequest
+) -> npb.CreateAccountResponse:
+    if not call.caller.is_root:
+        raise AccessDenied(
+            f"User: {call.caller.arn} is not authorized to perform: organizations:CreateAccount"
+        )
+    account, key, secret = await create_account(
+        call.node, call.caller.arn, call.account_id, opt_str(req, "account_name") or "", False
+    )
+    return npb.CreateAccountResponse(
+        account=_account(account),
+        root_credentials=npb.RootCredentials(access_key_id=key.access_key_id,
+                                             secret_access_key=secret),
+    )
+
+
+@account_op("ListAccounts")
+async def list_accounts(call: Call, req: npb.ListAccountsRequest) -> npb.ListAccountsResponse:
+    own = call.view.accounts[call.account_id]
+    visible = list(call.view.accounts.values()) if own.management else [own]
+    page = paginate(visible, lambda a: a.account_id, opt_str(req, "marker"),
+                    opt_int(req, "max_items"))
+    return npb.ListAccountsResponse(accounts=[_account(a) for a in page.items],
+                                    is_truncated=page.is_truncated, marker=page.marker)

@@ -1,0 +1,1 @@
+"""Authentication: SigV4-verified callers, sealed secrets, password hashing."""

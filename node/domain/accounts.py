@@ -1,0 +1,53 @@
+"""Accounts (isolated IAM namespaces) and GetAccountSummary's usage against quotas."""
+
+from __future__ import annotations
+
+from node.domain.entities import Account, Change, root_owner
+from node.domain.errors import AccessDenied
+from node.domain.rules import Quotas
+from node.domain.view import View
+
+
+def create(
+    view: View, caller_account: str, account_id: str, name: str, now_ms: int, management: bool
+) -> tuple[list[Change], Account]:
+    """Makes an account. Only the management account makes member accounts (after bootstrap)."""
+    if view.accounts and not (
+        caller_account in view.accounts and view.accounts[caller_account].management
+    ):
+        raise AccessDenied("only the management account's root can create accounts")
+    account = Account(account_id, name, now_ms, management)
+    return [Change.put(account)], account
+
+
+def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
+    """GetAccountSummary's SummaryMap: counts and quotas, under AWS's key names."""
+    policies = list(view.policies.in_account(account_id))
+    versions_in_use = sum(len(view.versions.get(p.policy_id, {})) for p in policies)
+    return {
+        "Users": view.users.count(account_id),
+        "UsersQuota": quotas.users_per_account,
+        "Groups": view.groups.count(account_id),
+        "GroupsQuota": quotas.groups_per_account,
+        "Roles": view.roles.count(account_id),
+        "RolesQuota": quotas.roles_per_account,
+        "Policies": len(policies),
+        "PoliciesQuota": quotas.policies_per_account,
+        "PolicyVersionsInUse": versions_in_use,
+        "PolicyVersionsInUseQuota": 10000,
+        "VersionsPerPolicyQuota": quotas.versions_per_policy,
+        "PolicySizeQuota": quotas.managed_policy_chars,
+        "UserPolicySizeQuota": quotas.user_inline_chars,
+        "GroupPolicySizeQuota": quotas.group_inline_chars,
+        "RolePolicySizeQuota": quotas.role_inline_chars,
+        "AssumeRolePolicySizeQuota": quotas.role_trust_policy_chars,
+        "GroupsPerUserQuota": quotas.groups_per_user,
+        "AttachedPoliciesPerUserQuota": quotas.managed_policies_per_entity,
+        "AttachedPoliciesPerGroupQuota": quotas.managed_policies_per_entity,
+        "AttachedPoliciesPerRoleQuota": quotas.managed_policies_per_entity,
+        "AccessKeysPerUserQuota": quotas.access_keys_per_user,
+        "AccountAccessKeysPresent": 1 if view.keys_of.get(root_owner(account_id)) else 0,
+        "AccountMFAEnabled": 0,
+        "MFADevices": 0,
+        "MFADevicesInUse": 0,
+    }

@@ -1,0 +1,291 @@
+"""The replicated rows: every entity and link of an account as a frozen value.
+
+Each row type names its table and its key. Entities carry immutable unique ids (AIDA…,
+AGPA…, AROA…, ANPA…, AKIA…) so that a re-created name never inherits old links; links
+(membership, attachment, boundary) are rows of their own. Times are epoch milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, NewType
+
+AccountId = NewType("AccountId", str)
+EntityId = NewType("EntityId", str)
+
+Tags = tuple[tuple[str, str], ...]
+
+# Owner id of an account root's access keys (the root is not a user row).
+ROOT_OWNER_PREFIX = "root:"
+
+
+def root_owner(account_id: str) -> str:
+    return ROOT_OWNER_PREFIX + account_id
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    TABLE: ClassVar[str] = "account"
+    account_id: str
+    name: str
+    created_ms: int
+    management: bool
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    TABLE: ClassVar[str] = "user"
+    user_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.user_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:user{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    TABLE: ClassVar[str] = "group"
+    group_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.group_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:group{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    TABLE: ClassVar[str] = "role"
+    role_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int
+    trust_policy: str
+    description: str | None = None
+    max_session_duration: int = 3600
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.role_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:role{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ManagedPolicy:
+    TABLE: ClassVar[str] = "policy"
+    policy_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int
+    updated_ms: int
+    default_version: str
+    # Version ids are never reused (AWS numbers them v1, v2, … even after deletions).
+    next_version: int
+    description: str | None = None
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.policy_id
+
+    @property
+    def arn(self) -> str:
+        return policy_arn(self.account_id, self.path, self.name)
+
+
+def policy_arn(account_id: str, path: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:policy{path}{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    TABLE: ClassVar[str] = "policy_version"
+    policy_id: str
+    version_id: str
+    document: str
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.policy_id}/{self.version_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class InlinePolicy:
+    TABLE: ClassVar[str] = "inline_policy"
+    owner_id: str
+    name: str
+    document: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.owner_id}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    TABLE: ClassVar[str] = "membership"
+    group_id: str
+    user_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.group_id}/{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    TABLE: ClassVar[str] = "attachment"
+    entity_id: str
+    policy_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity_id}/{self.policy_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    TABLE: ClassVar[str] = "boundary"
+    entity_id: str
+    policy_id: str
+
+    @property
+    def key(self) -> str:
+        return self.entity_id
+
+
+class KeyStatus:
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+    ALL = (ACTIVE, INACTIVE)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessKey:
+    TABLE: ClassVar[str] = "access_key"
+    access_key_id: str
+    account_id: str
+    # A user id, or root_owner(account_id) for the account root's keys.
+    owner_id: str
+    # The secret, sealed with the node's secrets key (never stored in clear).
+    sealed_secret: bytes
+    status: str
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.access_key_id
+
+
+@dataclass(frozen=True, slots=True)
+class LoginProfile:
+    TABLE: ClassVar[str] = "login_profile"
+    user_id: str
+    password_hash: str
+    reset_required: bool
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordPolicy:
+    """An account's password policy; field defaults are AWS's when no policy is set."""
+
+    TABLE: ClassVar[str] = "password_policy"
+    account_id: str
+    minimum_password_length: int = 8
+    require_symbols: bool = False
+    require_numbers: bool = False
+    require_uppercase_characters: bool = False
+    require_lowercase_characters: bool = False
+    allow_users_to_change_password: bool = False
+    max_password_age: int | None = None
+    password_reuse_prevention: int | None = None
+    hard_expiry: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+Row = (
+    Account
+    | User
+    | Group
+    | Role
+    | ManagedPolicy
+    | PolicyVersion
+    | InlinePolicy
+    | Membership
+    | Attachment
+    | Boundary
+    | AccessKey
+    | LoginProfile
+    | PasswordPolicy
+)
+
+ROW_TYPES: dict[str, type[Row]] = {
+    t.TABLE: t
+    for t in (
+        Account,
+        User,
+        Group,
+        Role,
+        ManagedPolicy,
+        PolicyVersion,
+        InlinePolicy,
+        Membership,
+        Attachment,
+        Boundary,
+        AccessKey,
+        LoginProfile,
+        PasswordPolicy,
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One row image of a write: the new row, or a tombstone (row None) for table/key."""
+
+    table: str
+    key: str
+    row: Row | None
+
+    @staticmethod
+    def put(row: Row) -> Change:
+        return Change(row.TABLE, row.key, row)
+
+    @staticmethod
+    def delete(row: Row) -> Change:
+        return Change(row.TABLE, row.key, None)

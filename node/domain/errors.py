@@ -1,0 +1,56 @@
+"""The domain's error hierarchy: one class per AWS error code, each naming the field at fault."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class IamError(Exception):
+    """An AWS-style error: a code, a one-line message, and the request field at fault."""
+
+    code: ClassVar[str] = "ServiceFailure"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NoSuchEntity(IamError):
+    code = "NoSuchEntity"
+
+
+class EntityAlreadyExists(IamError):
+    code = "EntityAlreadyExists"
+
+
+class LimitExceeded(IamError):
+    code = "LimitExceeded"
+
+
+class MalformedPolicyDocument(IamError):
+    code = "MalformedPolicyDocument"
+
+
+class DeleteConflict(IamError):
+    code = "DeleteConflict"
+
+
+class InvalidInput(IamError):
+    code = "InvalidInput"
+
+
+class ValidationError(IamError):
+    code = "ValidationError"
+
+
+class PasswordPolicyViolation(IamError):
+    code = "PasswordPolicyViolation"
+
+
+class AccessDenied(IamError):
+    code = "AccessDenied"
+
+
+class UnmodifiableEntity(IamError):
+    code = "UnmodifiableEntity"

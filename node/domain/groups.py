@@ -1,0 +1,92 @@
+"""IAM groups and group membership."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from node.domain import lookup
+from node.domain.context import WriteContext
+from node.domain.entities import Change, Group, Membership, User
+from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from node.domain.rules import Page, paginate
+from node.domain.view import View
+
+
+def create(view: View, ctx: WriteContext, name: str, path: str) -> tuple[list[Change], Group]:
+    if view.groups.named(ctx.account_id, name) is not None:
+        raise EntityAlreadyExists(f"Group with name {name} already exists.", "GroupName")
+    if view.groups.count(ctx.account_id) >= ctx.quotas.groups_per_account:
+        raise LimitExceeded(
+            f"Cannot exceed quota for GroupsPerAccount: {ctx.quotas.groups_per_account}"
+        )
+    group = Group(ctx.new_id("AGPA"), ctx.account_id, name, path, ctx.now_ms)
+    return [Change.put(group)], group
+
+
+def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
+           max_items: int | None) -> Page[Group]:
+    groups = [g for g in view.groups.in_account(account_id) if g.path.startswith(path_prefix)]
+    return paginate(groups, lambda g: g.name.lower(), marker, max_items)
+
+
+def members(view: View, group: Group, marker: str | None, max_items: int | None) -> Page[User]:
+    users = [view.users.by_id[uid] for uid in view.members.of(group.group_id)
+             if uid in view.users.by_id]
+    return paginate(users, lambda u: u.name.lower(), marker, max_items)
+
+
+def of_user(view: View, user: User, marker: str | None, max_items: int | None) -> Page[Group]:
+    groups = [view.groups.by_id[gid] for gid in view.members.to(user.user_id)
+              if gid in view.groups.by_id]
+    return paginate(groups, lambda g: g.name.lower(), marker, max_items)
+
+
+def update(
+    view: View, ctx: WriteContext, name: str, new_name: str | None, new_path: str | None
+) -> list[Change]:
+    group = lookup.group(view, ctx.account_id, name)
+    if new_name is not None and new_name.lower() != group.name.lower():
+        if view.groups.named(ctx.account_id, new_name) is not None:
+            raise EntityAlreadyExists(
+                f"Group with name {new_name} already exists.", "NewGroupName"
+            )
+    renamed = replace(
+        group,
+        name=group.name if new_name is None else new_name,
+        path=group.path if new_path is None else new_path,
+    )
+    return [Change.put(renamed)]
+
+
+def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
+    group = lookup.group(view, ctx.account_id, name)
+    gid = group.group_id
+    if view.members.of(gid):
+        raise DeleteConflict("Cannot delete entity, must remove users from group first.")
+    if view.inline.get(gid):
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    if view.attachments.of(gid):
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    return [Change.delete(group)]
+
+
+def add_user(view: View, ctx: WriteContext, group_name: str, user_name: str) -> list[Change]:
+    group = lookup.group(view, ctx.account_id, group_name)
+    user = lookup.user(view, ctx.account_id, user_name)
+    if user.user_id in view.members.of(group.group_id):
+        return []  # AWS: adding a member again succeeds and changes nothing
+    if len(view.members.to(user.user_id)) >= ctx.quotas.groups_per_user:
+        raise LimitExceeded(
+            f"Cannot exceed quota for GroupsPerUser: {ctx.quotas.groups_per_user}"
+        )
+    return [Change.put(Membership(group.group_id, user.user_id))]
+
+
+def remove_user(view: View, ctx: WriteContext, group_name: str, user_name: str) -> list[Change]:
+    group = lookup.group(view, ctx.account_id, group_name)
+    user = lookup.user(view, ctx.account_id, user_name)
+    if user.user_id not in view.members.of(group.group_id):
+        raise NoSuchEntity(
+            f"The user with name {user_name} is not a member of group {group_name}.", "UserName"
+        )
+    return [Change.delete(Membership(group.group_id, user.user_id))]

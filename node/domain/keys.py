@@ -1,0 +1,64 @@
+"""Access keys of users and of an account's root: at most two each, Active or Inactive."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from node.domain.context import WriteContext
+from node.domain.entities import ROOT_OWNER_PREFIX, AccessKey, Change, KeyStatus
+from node.domain.errors import LimitExceeded, NoSuchEntity, ValidationError
+from node.domain.rules import Page, paginate
+from node.domain.view import View
+
+
+def create(
+    view: View, ctx: WriteContext, owner_id: str, access_key_id: str, sealed_secret: bytes
+) -> tuple[list[Change], AccessKey]:
+    if len(view.keys_of.get(owner_id, ())) >= ctx.quotas.access_keys_per_user:
+        raise LimitExceeded(
+            f"Cannot exceed quota for AccessKeysPerUser: {ctx.quotas.access_keys_per_user}"
+        )
+    key = AccessKey(
+        access_key_id=access_key_id,
+        account_id=ctx.account_id,
+        owner_id=owner_id,
+        sealed_secret=sealed_secret,
+        status=KeyStatus.ACTIVE,
+        created_ms=ctx.now_ms,
+    )
+    return [Change.put(key)], key
+
+
+def owned(view: View, owner_id: str, access_key_id: str) -> AccessKey:
+    key = view.access_keys.get(access_key_id)
+    if key is None or key.owner_id != owner_id:
+        raise NoSuchEntity(
+            f"The Access Key with id {access_key_id} cannot be found.", "AccessKeyId"
+        )
+    return key
+
+
+def listed(
+    view: View, owner_id: str, marker: str | None, max_items: int | None
+) -> Page[AccessKey]:
+    keys = [view.access_keys[k] for k in view.keys_of.get(owner_id, ())]
+    return paginate(keys, lambda k: k.access_key_id, marker, max_items)
+
+
+def update(view: View, owner_id: str, access_key_id: str, status: str) -> list[Change]:
+    if status not in KeyStatus.ALL:
+        raise ValidationError(
+            f"1 validation error detected: Value '{status}' at 'status' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [Active, Inactive]",
+            "Status",
+        )
+    key = owned(view, owner_id, access_key_id)
+    return [Change.put(replace(key, status=status))]
+
+
+def delete(view: View, owner_id: str, access_key_id: str) -> list[Change]:
+    return [Change.delete(owned(view, owner_id, access_key_id))]
+
+
+def is_root_key(key: AccessKey) -> bool:
+    return key.owner_id.startswith(ROOT_OWNER_PREFIX)

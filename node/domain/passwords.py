@@ -1,0 +1,104 @@
+"""Login profiles and the account password policy that every password set must satisfy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from node.domain.context import WriteContext
+from node.domain.entities import Change, LoginProfile, PasswordPolicy, User
+from node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
+from node.domain.view import View
+
+# The non-alphanumeric characters AWS counts as symbols ("Setting an account password policy").
+SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")
+
+
+def effective_policy(view: View, account_id: str) -> PasswordPolicy:
+    """The account's password policy, or AWS's default one when none is set."""
+    return view.password_policies.get(account_id) or PasswordPolicy(account_id)
+
+
+def check_password(password: str, policy: PasswordPolicy) -> None:
+    """Raises PasswordPolicyViolation naming every rule the password breaks."""
+    broken: list[str] = []
+    if len(password) < policy.minimum_password_length:
+        broken.append(f"Password should have a minimum length of {policy.minimum_password_length}")
+    if policy.require_uppercase_characters and not any(c.isupper() for c in password):
+        broken.append("Password should have at least one uppercase letter")
+    if policy.require_lowercase_characters and not any(c.islower() for c in password):
+        broken.append("Password should have at least one lowercase letter")
+    if policy.require_numbers and not any(c.isdigit() for c in password):
+        broken.append("Password should have at least one number")
+    if policy.require_symbols and not any(c in SYMBOLS for c in password):
+        broken.append("Password should have at least one symbol")
+    if broken:
+        raise PasswordPolicyViolation("; ".join(broken), "Password")
+
+
+def create_profile(
+    view: View, ctx: WriteContext, user: User, password_hash: str, reset_required: bool
+) -> tuple[list[Change], LoginProfile]:
+    if user.user_id in view.login_profiles:
+        raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
+    profile = LoginProfile(user.user_id, password_hash, reset_required, ctx.now_ms)
+    return [Change.put(profile)], profile
+
+
+def profile(view: View, user: User) -> LoginProfile:
+    found = view.login_profiles.get(user.user_id)
+    if found is None:
+        raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.", "UserName")
+    return found
+
+
+def update_profile(
+    view: View, user: User, password_hash: str | None, reset_required: bool | None
+) -> list[Change]:
+    current = profile(view, user)
+    updated = replace(
+        current,
+        password_hash=current.password_hash if password_hash is None else password_hash,
+        reset_required=current.reset_required if reset_required is None else reset_required,
+    )
+    return [Change.put(updated)]
+
+
+def delete_profile(view: View, user: User) -> list[Change]:
+    return [Change.delete(profile(view, user))]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyUpdate:
+    """UpdateAccountPasswordPolicy's parameters; a parameter left out takes AWS's default."""
+
+    minimum_password_length: int | None = None
+    require_symbols: bool | None = None
+    require_numbers: bool | None = None
+    require_uppercase_characters: bool | None = None
+    require_lowercase_characters: bool | None = None
+    allow_users_to_change_password: bool | None = None
+    max_password_age: int | None = None
+    password_reuse_prevention: int | None = None
+    hard_expiry: bool | None = None
+
+
+def update_policy(ctx: WriteContext, update: PolicyUpdate) -> list[Change]:
+    defaults = PasswordPolicy(ctx.account_id)
+    values = {
+        name: getattr(defaults, name) if getattr(update, name) is None else getattr(update, name)
+        for name in PolicyUpdate.__dataclass_fields__
+    }
+    return [Change.put(PasswordPolicy(ctx.account_id, **values))]
+
+
+def get_policy(view: View, account_id: str) -> PasswordPolicy:
+    found = view.password_policies.get(account_id)
+    if found is None:
+        raise NoSuchEntity(
+            f"The Password Policy with domain name {account_id} cannot be found."
+        )
+    return found
+
+
+def delete_policy(view: View, account_id: str) -> list[Change]:
+    return [Change.delete(get_policy(view, account_id))]

@@ -1,0 +1,294 @@
+"""Customer-managed policies: versions, the default version, attachments and boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from node.domain import documents, lookup
+from node.domain.context import WriteContext
+from node.domain.entities import (
+    Attachment,
+    Boundary,
+    Change,
+    Group,
+    ManagedPolicy,
+    PolicyVersion,
+    Role,
+    User,
+)
+from node.domain.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    InvalidInput,
+    LimitExceeded,
+    NoSuchEntity,
+)
+from node.domain.rules import Page, check_managed_policy_size, check_tags, paginate, remove_tags
+from node.domain.view import View
+from node.policy import PolicyKind
+
+Principal = User | Group | Role
+
+
+def _check_document(document: str, ctx: WriteContext) -> None:
+    documents.check(document, PolicyKind.IDENTITY)
+    check_managed_policy_size(document, ctx.quotas)
+
+
+def create(
+    view: View,
+    ctx: WriteContext,
+    name: str,
+    path: str,
+    document: str,
+    description: str | None,
+    tags: Sequence[tuple[str, str]],
+) -> tuple[list[Change], ManagedPolicy, PolicyVersion]:
+    if view.policies.named(ctx.account_id, name) is not None:
+        raise EntityAlreadyExists(
+            f"A policy called {name} already exists. Duplicate names are not allowed.",
+            "PolicyName",
+        )
+    if view.policies.count(ctx.account_id) >= ctx.quotas.policies_per_account:
+        raise LimitExceeded(
+            f"Cannot exceed quota for PoliciesPerAccount: {ctx.quotas.policies_per_account}"
+        )
+    _check_document(document, ctx)
+    policy = ManagedPolicy(
+        policy_id=ctx.new_id("ANPA"),
+        account_id=ctx.account_id,
+        name=name,
+        path=path,
+        created_ms=ctx.now_ms,
+        updated_ms=ctx.now_ms,
+        default_version="v1",
+        next_version=2,
+        description=description,
+        tags=check_tags((), tags, ctx.quotas),
+    )
+    version = PolicyVersion(policy.policy_id, "v1", document, ctx.now_ms)
+    return [Change.put(policy), Change.put(version)], policy, version
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """How many entities use a policy: as a permissions policy, and as a boundary."""
+
+    attachments: int
+    boundaries: int
+
+
+def usage(view: View, policy: ManagedPolicy) -> Usage:
+    return Usage(
+        attachments=len(view.attachments.to(policy.policy_id)),
+        boundaries=len(view.boundary_users.get(policy.policy_id, ())),
+    )
+
+
+def listed(
+    view: View,
+    account_id: str,
+    scope: str,
+    only_attached: bool,
+    path_prefix: str,
+    usage_filter: str | None,
+    marker: str | None,
+    max_items: int | None,
+) -> Page[ManagedPolicy]:
+    if scope == "AWS":
+        return paginate([], lambda p: p.name, marker, max_items)  # no AWS managed policies here
+    chosen: list[ManagedPolicy] = []
+    for policy in view.policies.in_account(account_id):
+        if not policy.path.startswith(path_prefix):
+            continue
+        used = usage(view, policy)
+        if usage_filter == "PermissionsPolicy" and not used.attachments:
+            continue
+        if usage_filter == "PermissionsBoundary" and not used.boundaries:
+            continue
+        if only_attached and not (used.attachments or used.boundaries):
+            continue
+        chosen.append(policy)
+    return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
+
+
+def delete(view: View, ctx: WriteContext, arn: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    used = usage(view, policy)
+    if used.attachments or used.boundaries:
+        raise DeleteConflict("Cannot delete a policy attached to entities.")
+    versions = view.versions.get(policy.policy_id, {})
+    if len(versions) > 1:
+        raise DeleteConflict(
+            "This policy has more than one version. Before you delete a policy, you must "
+            "delete the policy's non-default versions."
+        )
+    return [Change.delete(policy)] + [Change.delete(v) for v in versions.values()]
+
+
+def version(view: View, account_id: str, arn: str, version_id: str) -> PolicyVersion:
+    policy = lookup.policy(view, account_id, arn)
+    found = view.versions.get(policy.policy_id, {}).get(version_id)
+    if found is None:
+        raise NoSuchEntity(
+            f"Policy {arn} version {version_id} does not exist or is not attachable.",
+            "VersionId",
+        )
+    return found
+
+
+def versions(
+    view: View, account_id: str, arn: str, marker: str | None, max_items: int | None
+) -> tuple[ManagedPolicy, Page[PolicyVersion]]:
+    policy = lookup.policy(view, account_id, arn)
+    listed_versions = list(view.versions.get(policy.policy_id, {}).values())
+    # Newest first, as AWS lists them; the sort key is the zero-padded version number.
+    page = paginate(
+        listed_versions, lambda v: f"{10**9 - int(v.version_id[1:]):010d}", marker, max_items
+    )
+    return policy, page
+
+
+def create_version(
+    view: View, ctx: WriteContext, arn: str, document: str, set_as_default: bool
+) -> tuple[list[Change], PolicyVersion]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    if len(view.versions.get(policy.policy_id, {})) >= ctx.quotas.versions_per_policy:
+        raise LimitExceeded(
+            f"A managed policy can have up to {ctx.quotas.versions_per_policy} versions. "
+            "Before you create a new version, you must delete an existing version."
+        )
+    _check_document(document, ctx)
+    new = PolicyVersion(policy.policy_id, f"v{policy.next_version}", document, ctx.now_ms)
+    updated = replace(
+        policy,
+        next_version=policy.next_version + 1,
+        updated_ms=ctx.now_ms,
+        default_version=new.version_id if set_as_default else policy.default_version,
+    )
+    return [Change.put(new), Change.put(updated)], new
+
+
+def set_default(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    version(view, ctx.account_id, arn, version_id)
+    return [Change.put(replace(policy, default_version=version_id, updated_ms=ctx.now_ms))]
+
+
+def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    found = version(view, ctx.account_id, arn, version_id)
+    if policy.default_version == version_id:
+        raise DeleteConflict("Cannot delete the default version of a policy.", "VersionId")
+    return [Change.delete(found)]
+
+
+def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    entity_id = _entity_id(entity)
+    attached = view.attachments.of(entity_id)
+    if policy.policy_id in attached:
+        return []  # AWS: attaching again succeeds and changes nothing
+    if len(attached) >= ctx.quotas.managed_policies_per_entity:
+        kind = type(entity).__name__
+        raise LimitExceeded(
+            f"Cannot exceed quota for PoliciesPer{kind}: "
+            f"{ctx.quotas.managed_policies_per_entity}"
+        )
+    return [Change.put(Attachment(entity_id, policy.policy_id))]
+
+
+def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    entity_id = _entity_id(entity)
+    if policy.policy_id not in view.attachments.of(entity_id):
+        raise NoSuchEntity(f"Policy {arn} was not found.", "PolicyArn")
+    return [Change.delete(Attachment(entity_id, policy.policy_id))]
+
+
+def attached(
+    view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
+) -> Page[ManagedPolicy]:
+    found = [view.policies.by_id[pid] for pid in view.attachments.of(_entity_id(entity))
+             if pid in view.policies.by_id]
+    chosen = [p for p in found if p.path.startswith(path_prefix)]
+    return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
+
+
+def entities(
+    view: View,
+    account_id: str,
+    arn: str,
+    entity_filter: str | None,
+    path_prefix: str,
+    usage_filter: str | None,
+    marker: str | None,
+    max_items: int | None,
+) -> Page[Principal]:
+    """ListEntitiesForPolicy: users, groups and roles using the policy, by kind then name."""
+    policy = lookup.policy(view, account_id, arn)
+    ids: set[str] = set()
+    if usage_filter in (None, "PermissionsPolicy"):
+        ids |= view.attachments.to(policy.policy_id)
+    if usage_filter in (None, "PermissionsBoundary"):
+        ids |= view.boundary_users.get(policy.policy_id, set())
+    chosen: list[Principal] = []
+    for entity_id in ids:
+        entity = _entity(view, entity_id)
+        if entity is None or not entity.path.startswith(path_prefix):
+            continue
+        if entity_filter not in (None, "LocalManagedPolicy", type(entity).__name__):
+            continue
+        chosen.append(entity)
+    return paginate(chosen, lambda e: f"{type(e).__name__}/{e.name.lower()}", marker, max_items)
+
+
+def put_boundary(view: View, ctx: WriteContext, entity: User | Role, arn: str) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn, "PermissionsBoundary")
+    return [Change.put(Boundary(_entity_id(entity), policy.policy_id))]
+
+
+def delete_boundary(view: View, ctx: WriteContext, entity: User | Role) -> list[Change]:
+    boundary = view.boundaries.get(_entity_id(entity))
+    if boundary is None:
+        kind = type(entity).__name__.lower()
+        raise NoSuchEntity(f"The {kind} {entity.name} has no permissions boundary.")
+    return [Change.delete(boundary)]
+
+
+def boundary_arn(view: View, entity: User | Role) -> str | None:
+    boundary = view.boundaries.get(_entity_id(entity))
+    if boundary is None:
+        return None
+    policy = view.policies.by_id.get(boundary.policy_id)
+    return None if policy is None else policy.arn
+
+
+def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    return [Change.put(replace(policy, tags=check_tags(policy.tags, tags, ctx.quotas)))]
+
+
+def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
+    policy = lookup.policy(view, ctx.account_id, arn)
+    return [Change.put(replace(policy, tags=remove_tags(policy.tags, keys)))]
+
+
+def _entity_id(entity: Principal) -> str:
+    match entity:
+        case User():
+            return entity.user_id
+        case Group():
+            return entity.group_id
+        case Role():
+            return entity.role_id
+    raise InvalidInput("unknown entity kind")  # pragma: no cover - exhaustive above
+
+
+def _entity(view: View, entity_id: str) -> Principal | None:
+    return (
+        view.users.by_id.get(entity_id)
+        or view.groups.by_id.get(entity_id)
+        or view.roles.by_id.get(entity_id)
+    )

@@ -1,0 +1,114 @@
+"""IAM roles: trust policies, session duration limits, descriptions and tags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from node.domain import documents, lookup
+from node.domain.context import WriteContext
+from node.domain.entities import Boundary, Change, Role
+from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
+from node.domain.view import View
+from node.policy import PolicyKind
+
+
+def check_trust_policy(document: str, ctx: WriteContext) -> None:
+    documents.check(document, PolicyKind.TRUST, "AssumeRolePolicyDocument")
+    if policy_size(document) > ctx.quotas.role_trust_policy_chars:
+        raise LimitExceeded(
+            "Cannot exceed quota for ACLSizePerRole: "
+            f"{ctx.quotas.role_trust_policy_chars}",
+            "AssumeRolePolicyDocument",
+        )
+
+
+def create(
+    view: View,
+    ctx: WriteContext,
+    name: str,
+    path: str,
+    trust_policy: str,
+    description: str | None,
+    max_session_duration: int | None,
+    tags: Sequence[tuple[str, str]],
+    boundary_arn: str | None,
+) -> tuple[list[Change], Role]:
+    if view.roles.named(ctx.account_id, name) is not None:
+        raise EntityAlreadyExists(f"Role with name {name} already exists.", "RoleName")
+    if view.roles.count(ctx.account_id) >= ctx.quotas.roles_per_account:
+        raise LimitExceeded(
+            f"Cannot exceed quota for RolesPerAccount: {ctx.quotas.roles_per_account}"
+        )
+    check_trust_policy(trust_policy, ctx)
+    role = Role(
+        role_id=ctx.new_id("AROA"),
+        account_id=ctx.account_id,
+        name=name,
+        path=path,
+        created_ms=ctx.now_ms,
+        trust_policy=trust_policy,
+        description=description,
+        max_session_duration=3600 if max_session_duration is None else max_session_duration,
+        tags=check_tags((), tags, ctx.quotas),
+    )
+    changes = [Change.put(role)]
+    if boundary_arn is not None:
+        policy = lookup.policy(view, ctx.account_id, boundary_arn, "PermissionsBoundary")
+        changes.append(Change.put(Boundary(role.role_id, policy.policy_id)))
+    return changes, role
+
+
+def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
+           max_items: int | None) -> Page[Role]:
+    roles = [r for r in view.roles.in_account(account_id) if r.path.startswith(path_prefix)]
+    return paginate(roles, lambda r: r.name.lower(), marker, max_items)
+
+
+def update(
+    view: View,
+    ctx: WriteContext,
+    name: str,
+    description: str | None,
+    max_session_duration: int | None,
+) -> list[Change]:
+    role = lookup.role(view, ctx.account_id, name)
+    updated = replace(
+        role,
+        description=role.description if description is None else description,
+        max_session_duration=(
+            role.max_session_duration if max_session_duration is None else max_session_duration
+        ),
+    )
+    return [Change.put(updated)]
+
+
+def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
+    role = lookup.role(view, ctx.account_id, name)
+    check_trust_policy(document, ctx)
+    return [Change.put(replace(role, trust_policy=document))]
+
+
+def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
+    role = lookup.role(view, ctx.account_id, name)
+    rid = role.role_id
+    if view.inline.get(rid):
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    if view.attachments.of(rid):
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    changes = [Change.delete(role)]
+    boundary = view.boundaries.get(rid)
+    if boundary is not None:
+        changes.append(Change.delete(boundary))
+    return changes
+
+
+def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
+    role = lookup.role(view, ctx.account_id, name)
+    return [Change.put(replace(role, tags=check_tags(role.tags, tags, ctx.quotas)))]
+
+
+def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
+    role = lookup.role(view, ctx.account_id, name)
+    return [Change.put(replace(role, tags=remove_tags(role.tags, keys)))]

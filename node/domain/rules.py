@@ -1,0 +1,121 @@
+"""IAM's semantic rules beyond field shapes: quotas, tag rules, policy sizes, pagination.
+
+Field shapes (lengths, patterns, enums) are checked against AWS's own service model at the
+API boundary; what is here needs the replica or spans several fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from node.domain.entities import Tags
+from node.domain.errors import InvalidInput, LimitExceeded
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Quotas:
+    """AWS IAM's default quotas ("IAM and AWS STS quotas"); every one is configurable."""
+
+    users_per_account: int = 5000
+    groups_per_account: int = 300
+    roles_per_account: int = 1000
+    policies_per_account: int = 1500
+    groups_per_user: int = 10
+    managed_policies_per_entity: int = 10
+    access_keys_per_user: int = 2
+    versions_per_policy: int = 5
+    tags_per_entity: int = 50
+    managed_policy_chars: int = 6144
+    user_inline_chars: int = 2048
+    group_inline_chars: int = 5120
+    role_inline_chars: int = 10240
+    role_trust_policy_chars: int = 2048
+
+
+def policy_size(document: str) -> int:
+    """Characters counted against IAM's policy size quotas: whitespace is not counted."""
+    return sum(1 for ch in document if not ch.isspace())
+
+
+def check_managed_policy_size(document: str, quotas: Quotas) -> None:
+    size = policy_size(document)
+    if size > quotas.managed_policy_chars:
+        raise LimitExceeded(
+            f"cannot exceed quota for PolicySize: {quotas.managed_policy_chars}",
+            "PolicyDocument",
+        )
+
+
+def check_tags(existing: Tags, new: Sequence[tuple[str, str]], quotas: Quotas) -> Tags:
+    """Merges `new` tags over `existing` (same key: the value is replaced) per IAM's tag rules."""
+    seen: set[str] = set()
+    for key, _ in new:
+        if key.lower().startswith("aws:"):
+            raise InvalidInput(f"tag key `{key}` uses the reserved prefix `aws:`", "Tags")
+        if key in seen:
+            raise InvalidInput(f"duplicate tag key `{key}` in one request", "Tags")
+        seen.add(key)
+    merged = dict(existing)
+    merged.update(new)
+    if len(merged) > quotas.tags_per_entity:
+        raise LimitExceeded(
+            f"the number of tags has reached the maximum limit of {quotas.tags_per_entity}",
+            "Tags",
+        )
+    return tuple(merged.items())
+
+
+def remove_tags(existing: Tags, keys: Sequence[str]) -> Tags:
+    gone = set(keys)
+    return tuple((k, v) for k, v in existing if k not in gone)
+
+
+DEFAULT_MAX_ITEMS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list call: AWS's Marker/MaxItems/IsTruncated contract."""
+
+    items: list[T]
+    is_truncated: bool
+    marker: str | None
+
+
+def paginate(
+    items: Sequence[T],
+    sort_key: Callable[[T], str],
+    marker: str | None,
+    max_items: int | None,
+) -> Page[T]:
+    """Sorts `items` and returns those after `marker`, at most `max_items` of them.
+
+    The marker is the opaque, encoded sort key of the last item returned, so paging stays
+    consistent while entities are created or deleted between calls.
+    """
+    limit = DEFAULT_MAX_ITEMS if max_items is None else max_items
+    ordered = sorted(items, key=sort_key)
+    if marker:
+        after = _decode_marker(marker)
+        ordered = [item for item in ordered if sort_key(item) > after]
+    page = ordered[:limit]
+    truncated = len(ordered) > limit
+    next_marker = _encode_marker(sort_key(page[-1])) if truncated and page else None
+    return Page(items=page, is_truncated=truncated, marker=next_marker)
+
+
+def _encode_marker(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def _decode_marker(marker: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(marker.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidInput(f"invalid marker `{marker}`", "Marker") from None

@@ -1,0 +1,99 @@
+"""IAM users: create, read, rename, delete and tag, with AWS's conflicts and quotas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from node.domain import lookup
+from node.domain.context import WriteContext
+from node.domain.entities import Boundary, Change, Tags, User
+from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from node.domain.rules import Page, check_tags, paginate, remove_tags
+from node.domain.view import View
+
+
+def create(
+    view: View,
+    ctx: WriteContext,
+    name: str,
+    path: str,
+    tags: Sequence[tuple[str, str]],
+    boundary_arn: str | None,
+) -> tuple[list[Change], User]:
+    if view.users.named(ctx.account_id, name) is not None:
+        raise EntityAlreadyExists(f"User with name {name} already exists.", "UserName")
+    if view.users.count(ctx.account_id) >= ctx.quotas.users_per_account:
+        raise LimitExceeded(
+            f"Cannot exceed quota for UsersPerAccount: {ctx.quotas.users_per_account}"
+        )
+    user = User(
+        user_id=ctx.new_id("AIDA"),
+        account_id=ctx.account_id,
+        name=name,
+        path=path,
+        created_ms=ctx.now_ms,
+        tags=check_tags((), tags, ctx.quotas),
+    )
+    changes = [Change.put(user)]
+    if boundary_arn is not None:
+        policy = lookup.policy(view, ctx.account_id, boundary_arn, "PermissionsBoundary")
+        changes.append(Change.put(Boundary(user.user_id, policy.policy_id)))
+    return changes, user
+
+
+def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
+           max_items: int | None) -> Page[User]:
+    users = [u for u in view.users.in_account(account_id) if u.path.startswith(path_prefix)]
+    return paginate(users, lambda u: u.name.lower(), marker, max_items)
+
+
+def update(
+    view: View, ctx: WriteContext, name: str, new_name: str | None, new_path: str | None
+) -> list[Change]:
+    user = lookup.user(view, ctx.account_id, name)
+    if new_name is not None and new_name.lower() != user.name.lower():
+        if view.users.named(ctx.account_id, new_name) is not None:
+            raise EntityAlreadyExists(f"User with name {new_name} already exists.", "NewUserName")
+    renamed = replace(
+        user,
+        name=user.name if new_name is None else new_name,
+        path=user.path if new_path is None else new_path,
+    )
+    return [Change.put(renamed)]
+
+
+def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
+    """Deletes a user that owns nothing any more (AWS DeleteUser's preconditions)."""
+    user = lookup.user(view, ctx.account_id, name)
+    uid = user.user_id
+    if uid in view.login_profiles:
+        raise DeleteConflict("Cannot delete entity, must delete login profile first.")
+    if view.keys_of.get(uid):
+        raise DeleteConflict("Cannot delete entity, must delete access keys first.")
+    if view.inline.get(uid):
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    if view.attachments.of(uid):
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    if view.members.to(uid):
+        raise DeleteConflict("Cannot delete entity, must remove user from all groups first.")
+    changes = [Change.delete(user)]
+    boundary = view.boundaries.get(uid)
+    if boundary is not None:
+        changes.append(Change.delete(boundary))
+    return changes
+
+
+def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
+    user = lookup.user(view, ctx.account_id, name)
+    return [Change.put(replace(user, tags=check_tags(user.tags, tags, ctx.quotas)))]
+
+
+def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
+    user = lookup.user(view, ctx.account_id, name)
+    return [Change.put(replace(user, tags=remove_tags(user.tags, keys)))]
+
+
+def tag_page(tags: Tags, marker: str | None, max_items: int | None) -> Page[tuple[str, str]]:
+    return paginate(list(tags), lambda kv: kv[0], marker, max_items)
+

@@ -1,0 +1,212 @@
+"""The in-memory replica: every live row of every account, with the indexes reads need.
+
+Pure data: `apply` takes a row change (local or from a peer, already decided by the merge
+rules) and keeps the indexes in step. Reads and write planning only ever look here; SQLite
+is the durable copy this view is rebuilt from at start-up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+from node.domain.entities import (
+    AccessKey,
+    Account,
+    Attachment,
+    Boundary,
+    Change,
+    Group,
+    InlinePolicy,
+    LoginProfile,
+    ManagedPolicy,
+    Membership,
+    PasswordPolicy,
+    PolicyVersion,
+    Role,
+    Row,
+    User,
+)
+
+_T = TypeVar("_T", User, Group, Role, ManagedPolicy)
+
+NameKey = tuple[str, str]  # (account id, lower-cased name): IAM names are case-insensitive
+
+
+def name_key(account_id: str, name: str) -> NameKey:
+    return (account_id, name.lower())
+
+
+class _Named(Generic[_T]):
+    """Rows of one entity kind by id, with a per-account case-insensitive name index."""
+
+    __slots__ = ("by_id", "by_name", "by_account")
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, _T] = {}
+        self.by_name: dict[NameKey, str] = {}
+        self.by_account: defaultdict[str, set[str]] = defaultdict(set)
+
+    def put(self, entity_id: str, row: _T) -> None:
+        self.remove(entity_id)
+        self.by_id[entity_id] = row
+        self.by_name[name_key(row.account_id, row.name)] = entity_id
+        self.by_account[row.account_id].add(entity_id)
+
+    def remove(self, entity_id: str) -> None:
+        old = self.by_id.pop(entity_id, None)
+        if old is None:
+            return
+        key = name_key(old.account_id, old.name)
+        if self.by_name.get(key) == entity_id:
+            del self.by_name[key]
+        self.by_account[old.account_id].discard(entity_id)
+
+    def named(self, account_id: str, name: str) -> _T | None:
+        entity_id = self.by_name.get(name_key(account_id, name))
+        return None if entity_id is None else self.by_id[entity_id]
+
+    def in_account(self, account_id: str) -> Iterator[_T]:
+        for entity_id in self.by_account.get(account_id, ()):
+            yield self.by_id[entity_id]
+
+    def count(self, account_id: str) -> int:
+        return len(self.by_account.get(account_id, ()))
+
+
+class _Links:
+    """A many-to-many link table indexed from both ends."""
+
+    __slots__ = ("forward", "backward")
+
+    def __init__(self) -> None:
+        self.forward: defaultdict[str, set[str]] = defaultdict(set)
+        self.backward: defaultdict[str, set[str]] = defaultdict(set)
+
+    def put(self, left: str, right: str) -> None:
+        self.forward[left].add(right)
+        self.backward[right].add(left)
+
+    def remove(self, left: str, right: str) -> None:
+        self.forward[left].discard(right)
+        self.backward[right].discard(left)
+        if not self.forward[left]:
+            del self.forward[left]
+        if not self.backward[right]:
+            del self.backward[right]
+
+    def of(self, left: str) -> set[str]:
+        return self.forward.get(left, set())
+
+    def to(self, right: str) -> set[str]:
+        return self.backward.get(right, set())
+
+
+class View:
+    """Every live row, indexed for reads. Mutated only through `apply`."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, Account] = {}
+        self.users: _Named[User] = _Named()
+        self.groups: _Named[Group] = _Named()
+        self.roles: _Named[Role] = _Named()
+        self.policies: _Named[ManagedPolicy] = _Named()
+        self.policy_arns: dict[str, str] = {}  # policy ARN -> policy id
+        self.versions: defaultdict[str, dict[str, PolicyVersion]] = defaultdict(dict)
+        self.inline: defaultdict[str, dict[str, InlinePolicy]] = defaultdict(dict)
+        self.members = _Links()  # group id -> user ids
+        self.attachments = _Links()  # entity id -> policy ids
+        self.boundaries: dict[str, Boundary] = {}
+        self.boundary_users: defaultdict[str, set[str]] = defaultdict(set)  # policy -> entities
+        self.access_keys: dict[str, AccessKey] = {}
+        self.keys_of: defaultdict[str, set[str]] = defaultdict(set)  # owner id -> key ids
+        self.login_profiles: dict[str, LoginProfile] = {}
+        self.password_policies: dict[str, PasswordPolicy] = {}
+        self._rows: dict[tuple[str, str], Row] = {}
+
+    def get(self, table: str, key: str) -> Row | None:
+        return self._rows.get((table, key))
+
+    def rows(self) -> Iterator[Row]:
+        return iter(self._rows.values())
+
+    def apply(self, change: Change) -> None:
+        """Makes the view hold `change.row` at (table, key), or nothing when it is a tombstone."""
+        old = self._rows.pop((change.table, change.key), None)
+        if old is not None:
+            self._unindex(old)
+        if change.row is not None:
+            self._rows[(change.table, change.key)] = change.row
+            self._index(change.row)
+
+    def _index(self, row: Row) -> None:
+        match row:
+            case Account():
+                self.accounts[row.account_id] = row
+            case User():
+                self.users.put(row.user_id, row)
+            case Group():
+                self.groups.put(row.group_id, row)
+            case Role():
+                self.roles.put(row.role_id, row)
+            case ManagedPolicy():
+                self.policies.put(row.policy_id, row)
+                self.policy_arns[row.arn] = row.policy_id
+            case PolicyVersion():
+                self.versions[row.policy_id][row.version_id] = row
+            case InlinePolicy():
+                self.inline[row.owner_id][row.name] = row
+            case Membership():
+                self.members.put(row.group_id, row.user_id)
+            case Attachment():
+                self.attachments.put(row.entity_id, row.policy_id)
+            case Boundary():
+                self.boundaries[row.entity_id] = row
+                self.boundary_users[row.policy_id].add(row.entity_id)
+            case AccessKey():
+                self.access_keys[row.access_key_id] = row
+                self.keys_of[row.owner_id].add(row.access_key_id)
+            case LoginProfile():
+                self.login_profiles[row.user_id] = row
+            case PasswordPolicy():
+                self.password_policies[row.account_id] = row
+
+    def _unindex(self, row: Row) -> None:
+        match row:
+            case Account():
+                self.accounts.pop(row.account_id, None)
+            case User():
+                self.users.remove(row.user_id)
+            case Group():
+                self.groups.remove(row.group_id)
+            case Role():
+                self.roles.remove(row.role_id)
+            case ManagedPolicy():
+                self.policies.remove(row.policy_id)
+                if self.policy_arns.get(row.arn) == row.policy_id:
+                    del self.policy_arns[row.arn]
+            case PolicyVersion():
+                versions = self.versions.get(row.policy_id, {})
+                versions.pop(row.version_id, None)
+                if not versions:
+                    self.versions.pop(row.policy_id, None)
+            case InlinePolicy():
+                owned = self.inline.get(row.owner_id, {})
+                owned.pop(row.name, None)
+                if not owned:
+                    self.inline.pop(row.owner_id, None)
+            case Membership():
+                self.members.remove(row.group_id, row.user_id)
+            case Attachment():
+                self.attachments.remove(row.entity_id, row.policy_id)
+            case Boundary():
+                self.boundaries.pop(row.entity_id, None)
+                self.boundary_users[row.policy_id].discard(row.entity_id)
+            case AccessKey():
+                self.access_keys.pop(row.access_key_id, None)
+                self.keys_of[row.owner_id].discard(row.access_key_id)
+            case LoginProfile():
+                self.login_profiles.pop(row.user_id, None)
+            case PasswordPolicy():
+                self.password_policies.pop(row.account_id, None)

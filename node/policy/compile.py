@@ -1,0 +1,102 @@
+"""`Policy` tree -> frozen matchers, indexed by action service prefix; done once per policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from node.policy.conditions import Predicate, compile_conditions
+from node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Statement
+from node.policy.match import action_service, compile_action_patterns, compile_arn_patterns
+from node.policy.variables import Context
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatement:
+    index: int
+    sid: str | None
+    effect: Effect
+    action: Callable[[str], bool]  # over the lower-cased action
+    action_negated: bool
+    resource: Callable[[str, Context], bool] | None  # None: no resource element (trust policy)
+    resource_negated: bool
+    principal: PrincipalSpec | None
+    not_principal: PrincipalSpec | None
+    condition: Predicate | None  # None: no Condition element
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    """A policy ready for evaluation. `name` identifies it in decisions."""
+
+    name: str
+    kind: PolicyKind
+    source: Policy
+    statements: tuple[CompiledStatement, ...]
+    # INVARIANT: by_service[s] lists, in statement order, every statement that can match an
+    # action of service s; `generic` lists those that can match an action of any other service.
+    by_service: Mapping[str, tuple[CompiledStatement, ...]] = field(compare=False)
+    generic: tuple[CompiledStatement, ...] = field(compare=False)
+
+    def candidates(self, service: str) -> tuple[CompiledStatement, ...]:
+        return self.by_service.get(service, self.generic)
+
+
+def _compile_statement(index: int, statement: Statement, variables: bool) -> CompiledStatement:
+    actions = statement.actions if statement.actions is not None else statement.not_actions
+    resources = statement.resources if statement.resources is not None else statement.not_resources
+    return CompiledStatement(
+        index=index,
+        sid=statement.sid,
+        effect=statement.effect,
+        action=compile_action_patterns(actions or ()),
+        action_negated=statement.not_actions is not None,
+        resource=(
+            None if resources is None else compile_arn_patterns(resources, variables=variables)
+        ),
+        resource_negated=statement.not_resources is not None,
+        principal=statement.principal,
+        not_principal=statement.not_principal,
+        condition=(
+            compile_conditions(statement.conditions, variables=variables)
+            if statement.conditions
+            else None
+        ),
+    )
+
+
+def _services(statement: Statement) -> frozenset[str] | None:
+    """Service prefixes the statement can match, None when it can match any service."""
+    if statement.actions is None:
+        return None
+    services: set[str] = set()
+    for action in statement.actions:
+        service = action_service(action)
+        if service is None:
+            return None
+        services.add(service)
+    return frozenset(services)
+
+
+def compile_policy(policy: Policy, name: str = "") -> CompiledPolicy:
+    """Compile a parsed policy; `name` defaults to its `Id`."""
+    variables = policy.variables_enabled
+    compiled = tuple(_compile_statement(i, s, variables) for i, s in enumerate(policy.statements))
+    scopes = [_services(s) for s in policy.statements]
+    all_services = sorted({svc for scope in scopes if scope is not None for svc in scope})
+    by_service = {
+        svc: tuple(
+            c for c, scope in zip(compiled, scopes, strict=True) if scope is None or svc in scope
+        )
+        for svc in all_services
+    }
+    generic = tuple(c for c, scope in zip(compiled, scopes, strict=True) if scope is None)
+    return CompiledPolicy(
+        name=name or policy.id or "",
+        kind=policy.kind,
+        source=policy,
+        statements=compiled,
+        by_service=MappingProxyType(by_service),
+        generic=generic,
+    )

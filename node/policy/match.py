@@ -1,0 +1,187 @@
+"""Wildcard matching for actions (case-insensitive) and ARNs (segment by segment)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from node.policy.variables import (
+    Context,
+    Token,
+    TokenKind,
+    has_variables,
+    lookup,
+    resolve,
+    tokenize,
+)
+
+# ARN = arn:partition:service:region:account:resource; the resource part may hold colons.
+_ARN_PREFIX_SEGMENTS = 5
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source, re.DOTALL)
+
+
+def _glob_source(tokens: tuple[Token, ...], *, any_char: str) -> str:
+    """Regex source for tokens; literal text is always escaped, wildcards become `any_char`."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.kind is TokenKind.STAR:
+            parts.append(any_char + "*")
+        elif token.kind is TokenKind.QUESTION:
+            parts.append(any_char)
+        else:
+            parts.append(re.escape(token.text))
+    return "".join(parts)
+
+
+def glob_regex(tokens: tuple[Token, ...]) -> re.Pattern[str]:
+    """A whole-string, case-sensitive matcher for variable-free tokens."""
+    return _compiled(_glob_source(tokens, any_char=".") + r"\Z")
+
+
+def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
+    """Split tokens at the colons of the policy text (never at colons inside variable values)."""
+    segments: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.kind is not TokenKind.LITERAL or ":" not in token.text:
+            segments[-1].append(token)
+            continue
+        pieces = token.text.split(":")
+        for i, piece in enumerate(pieces):
+            if i:
+                segments.append([])
+            if piece:
+                segments[-1].append(Token(TokenKind.LITERAL, piece))
+    return tuple(tuple(segment) for segment in segments)
+
+
+def _arn_source(segments: tuple[tuple[Token, ...], ...]) -> str:
+    # INVARIANT: wildcards in the first five segments never cross a colon; the resource part
+    # (segment six and anything after it) is matched as a whole and case-sensitively.
+    if len(segments) <= 1:
+        return _glob_source(segments[0] if segments else (), any_char=".") + r"\Z"
+    parts: list[str] = []
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if i >= _ARN_PREFIX_SEGMENTS or i == last:
+            rest = segments[i:]
+            parts.append(":".join(_glob_source(s, any_char=".") for s in rest))
+            break
+        parts.append("(?i:" + _glob_source(segment, any_char="[^:]") + ")")
+    return ":".join(parts) + r"\Z"
+
+
+_CACHE_LIMIT = 1024
+
+
+def _loosen(segments: tuple[tuple[Token, ...], ...]) -> tuple[tuple[Token, ...], ...]:
+    """Segments with each variable widened to `*`: matches a superset of every resolution."""
+    return tuple(
+        tuple(Token(TokenKind.STAR) if t.kind is TokenKind.VARIABLE else t for t in segment)
+        for segment in segments
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArnPattern:
+    """A compiled `Resource` / `ArnLike` pattern, possibly holding policy variables."""
+
+    segments: tuple[tuple[Token, ...], ...]
+    # For a pattern without variables: the exact matcher. With variables: a quick necessary
+    # test (variables widened to wildcards) that rejects most values before any resolution.
+    static: re.Pattern[str]
+    has_variables: bool
+    variables: tuple[Token, ...] = ()
+    # Memo of resolved variable values -> exact matcher; pure memoization, bounded.
+    resolved_cache: dict[tuple[str, ...], re.Pattern[str]] = field(
+        default_factory=dict, compare=False
+    )
+
+    @staticmethod
+    def compile(pattern: str, *, variables: bool) -> ArnPattern:
+        tokens = tokenize(pattern, variables=variables, wildcards=True)
+        segments = _split_segments(tokens)
+        if has_variables(tokens):
+            # Allow `:` inside widened variables: use a whole-value wildcard.
+            loose = _compiled(_arn_source(_loosen(segments)).replace("[^:]", "."))
+            found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
+            return ArnPattern(segments, loose, True, found)
+        return ArnPattern(segments, _compiled(_arn_source(segments)), False)
+
+    def matches(self, value: str, context: Context) -> bool:
+        if self.static.match(value) is None:
+            return False
+        if not self.has_variables:
+            return True
+        values: list[str] = []
+        for token in self.variables:
+            resolved = lookup(context, token.text)
+            if resolved is None:
+                resolved = token.default
+            if resolved is None:
+                return False  # a variable with no value makes the pattern match nothing
+            values.append(resolved)
+        key = tuple(values)
+        regex = self.resolved_cache.get(key)
+        if regex is None:
+            regex = self._exact(context)
+            if len(self.resolved_cache) >= _CACHE_LIMIT:
+                self.resolved_cache.clear()
+            self.resolved_cache[key] = regex
+        return regex.match(value) is not None
+
+    def _exact(self, context: Context) -> re.Pattern[str]:
+        segments: list[tuple[Token, ...]] = []
+        for segment in self.segments:
+            tokens = resolve(segment, context)
+            assert tokens is not None  # every variable was resolved by the caller
+            segments.append(tokens)
+        return _compiled(_arn_source(tuple(segments)))
+
+
+def compile_arn_patterns(
+    patterns: tuple[str, ...], *, variables: bool
+) -> Callable[[str, Context], bool]:
+    """One matcher that is true when any of `patterns` matches the ARN."""
+    if "*" in patterns:
+        return lambda value, context: True
+    compiled = [ArnPattern.compile(p, variables=variables) for p in patterns]
+    # One regex over every pattern: exact for static patterns, a prefilter for dynamic ones.
+    combined = _compiled("|".join(f"(?:{p.static.pattern})" for p in compiled))
+    dynamic = [p for p in compiled if p.has_variables]
+    if not dynamic:
+        return lambda value, context: combined.match(value) is not None
+    static = [p.static for p in compiled if not p.has_variables]
+
+    def matches(value: str, context: Context) -> bool:
+        if combined.match(value) is None:
+            return False
+        for regex in static:
+            if regex.match(value) is not None:
+                return True
+        return any(pattern.matches(value, context) for pattern in dynamic)
+
+    return matches
+
+
+def action_service(action: str) -> str | None:
+    """The lower-cased service prefix of an action pattern, None when it has a wildcard."""
+    service, _, _ = action.partition(":")
+    if action == "*" or "*" in service or "?" in service:
+        return None
+    return service.lower()
+
+
+def compile_action_patterns(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A matcher over lower-cased action names (actions compare case-insensitively)."""
+    source = "|".join(
+        _glob_source(tokenize(p.lower(), variables=False, wildcards=True), any_char=".")
+        for p in patterns
+    )
+    regex = _compiled(f"(?:{source})\\Z")
+    return lambda action: regex.match(action) is not None

@@ -1,0 +1,132 @@
+"""Policy variables: tokenize `${key}`, `${key, 'default'}` and the `${*}` `${?}` `${$}` escapes."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# A request context after normalization: lower-cased key -> one value, or a tuple of values for a
+# multivalued key.
+Context = Mapping[str, str | tuple[str, ...]]
+
+
+class TokenKind(enum.Enum):
+    LITERAL = "literal"
+    STAR = "star"
+    QUESTION = "question"
+    VARIABLE = "variable"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """LITERAL text, a wildcard, or a VARIABLE whose `text` is the lower-cased context key."""
+
+    kind: TokenKind
+    text: str = ""
+    default: str | None = None
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+_DEFAULT = re.compile(r"\s*'([^']*)'\s*\Z")
+
+
+def _wildcards(text: str, wildcards: bool) -> list[Token]:
+    if not wildcards:
+        return [Token(TokenKind.LITERAL, text)] if text else []
+    tokens: list[Token] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in "*?":
+            if i > start:
+                tokens.append(Token(TokenKind.LITERAL, text[start:i]))
+            tokens.append(Token(TokenKind.STAR if char == "*" else TokenKind.QUESTION))
+            start = i + 1
+    if start < len(text):
+        tokens.append(Token(TokenKind.LITERAL, text[start:]))
+    return tokens
+
+
+def _variable(body: str) -> Token | None:
+    if body in _ESCAPES:
+        return Token(TokenKind.LITERAL, _ESCAPES[body])
+    key, comma, rest = body.partition(",")
+    key = key.strip()
+    if not key:
+        return None
+    default: str | None = None
+    if comma:
+        match = _DEFAULT.match(rest)
+        if match is None:
+            return None
+        default = match.group(1)
+    return Token(TokenKind.VARIABLE, key.lower(), default)
+
+
+def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[Token, ...]:
+    """Split `pattern` into tokens; `${...}` is only special when `variables` is true."""
+    if not variables or "${" not in pattern:
+        return tuple(_merge(_wildcards(pattern, wildcards)))
+    tokens: list[Token] = []
+    position = 0
+    for match in _VARIABLE.finditer(pattern):
+        token = _variable(match.group(1))
+        if token is None:
+            continue  # not a well-formed variable: its text stays literal
+        tokens.extend(_wildcards(pattern[position : match.start()], wildcards))
+        tokens.append(token)
+        position = match.end()
+    tokens.extend(_wildcards(pattern[position:], wildcards))
+    return tuple(_merge(tokens))
+
+
+def _merge(tokens: list[Token]) -> list[Token]:
+    """Join adjacent literals so that equal patterns give equal token tuples."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.kind is TokenKind.LITERAL and out and out[-1].kind is TokenKind.LITERAL:
+            out[-1] = Token(TokenKind.LITERAL, out[-1].text + token.text)
+        else:
+            out.append(token)
+    return out
+
+
+def has_variables(tokens: tuple[Token, ...]) -> bool:
+    return any(t.kind is TokenKind.VARIABLE for t in tokens)
+
+
+def lookup(context: Context, key: str) -> str | None:
+    """The single value of `key`; a missing or multivalued key has no value for a variable."""
+    value = context.get(key)
+    return value if isinstance(value, str) else None
+
+
+def resolve(tokens: tuple[Token, ...], context: Context) -> tuple[Token, ...] | None:
+    """Tokens with every variable replaced by a literal, or None if a variable has no value."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.kind is TokenKind.VARIABLE:
+            value = lookup(context, token.text)
+            if value is None:
+                value = token.default
+            if value is None:
+                return None
+            out.append(Token(TokenKind.LITERAL, value))
+        else:
+            out.append(token)
+    return tuple(out)
+
+
+def literal_text(tokens: tuple[Token, ...]) -> str:
+    """Concatenated text of variable-free tokens, wildcards read as their own characters."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.kind is TokenKind.STAR:
+            parts.append("*")
+        elif token.kind is TokenKind.QUESTION:
+            parts.append("?")
+        else:
+            parts.append(token.text)
+    return "".join(parts)

@@ -1,0 +1,99 @@
+"""The commit codec: rows and commits to msgpack bytes and back, shared by storage and peers."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+
+from node.domain.entities import ROW_TYPES, Change, Row
+
+CODEC_VERSION = 1
+
+
+class CodecError(Exception):
+    """Bytes that are not a well-formed commit or row of a known version."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One write transaction: who made it, where, when, and every row image it wrote."""
+
+    origin: str
+    seq: int
+    hlc: int
+    actor: str
+    action: str
+    changes: tuple[Change, ...]
+
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    table: tuple(f.name for f in dataclasses.fields(row_type))
+    for table, row_type in ROW_TYPES.items()
+}
+
+
+def row_to_wire(row: Row) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _FIELDS[row.TABLE]}
+
+
+def row_from_wire(table: str, data: object) -> Row:
+    row_type = ROW_TYPES.get(table)
+    if row_type is None or not isinstance(data, dict):
+        raise CodecError(f"unknown table `{table}` or malformed row")
+    known = _FIELDS[table]
+    values: dict[str, Any] = {k: _freeze(v) for k, v in data.items() if k in known}
+    try:
+        return row_type(**values)
+    except TypeError as err:
+        raise CodecError(f"malformed `{table}` row: {err}") from None
+
+
+def _freeze(value: object) -> object:
+    """msgpack gives lists; rows hold tuples (tags are tuples of pairs)."""
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def encode_row(row: Row) -> bytes:
+    return msgpack.packb(row_to_wire(row), use_bin_type=True)  # type: ignore[no-any-return]
+
+
+def decode_row(table: str, body: bytes) -> Row:
+    try:
+        data = msgpack.unpackb(body, raw=False)
+    except (ValueError, msgpack.UnpackException) as err:
+        raise CodecError(f"undecodable `{table}` row: {err}") from None
+    return row_from_wire(table, data)
+
+
+def encode_changes(changes: Sequence[Change]) -> bytes:
+    body = [
+        [c.table, c.key, None if c.row is None else row_to_wire(c.row)] for c in changes
+    ]
+    return msgpack.packb([CODEC_VERSION, body], use_bin_type=True)  # type: ignore[no-any-return]
+
+
+def decode_changes(data: bytes) -> tuple[Change, ...]:
+    try:
+        version, body = msgpack.unpackb(data, raw=False)
+    except (ValueError, TypeError, msgpack.UnpackException) as err:
+        raise CodecError(f"undecodable commit body: {err}") from None
+    if version != CODEC_VERSION or not isinstance(body, list):
+        raise CodecError(f"unknown commit codec version `{version}`")
+    changes: list[Change] = []
+    for item in body:
+        if not (isinstance(item, list) and len(item) == 3):
+            raise CodecError("malformed change")
+        table, key, row = item
+        if not isinstance(table, str) or not isinstance(key, str):
+            raise CodecError("malformed change key")
+        decoded = None if row is None else row_from_wire(table, row)
+        if decoded is not None and decoded.key != key:
+            raise CodecError(f"change key `{key}` does not match its row")
+        changes.append(Change(table, key, decoded))
+    return tuple(changes)

@@ -1,0 +1,62 @@
+"""Local writes: plan against the view, stamp with the clock, and go through `State.apply`.
+
+Writes on one node are serialized by a lock, so each plan validates against exactly the
+state its commit will be applied on: a failed plan raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from node.domain.entities import Change
+from node.domain.view import View
+from node.replication.clock import HybridClock
+from node.replication.codec import Commit
+from node.state.apply import State
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A consistency token: the write is covered by any replica that applied (origin, seq)."""
+
+    origin: str
+    seq: int
+
+    def encode(self) -> str:
+        return f"{self.origin}:{self.seq}"
+
+
+class Writer:
+    def __init__(self, state: State, node_id: str, clock: HybridClock) -> None:
+        self._state = state
+        self._node_id = node_id
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    async def write(
+        self,
+        actor: str,
+        action: str,
+        plan: Callable[[View], tuple[list[Change], R]],
+    ) -> tuple[R, Token | None]:
+        """Runs `plan` on the current view and commits its changes; None token if no change."""
+        async with self._lock:
+            changes, result = plan(self._state.view)
+            if not changes:
+                return result, None
+            seq = self._state.applied.get(self._node_id, 0) + 1
+            commit = Commit(
+                origin=self._node_id,
+                seq=seq,
+                hlc=self._clock.now(),
+                actor=actor,
+                action=action,
+                changes=tuple(changes),
+            )
+            await self._state.apply(commit)
+            return result, Token(self._node_id, seq)

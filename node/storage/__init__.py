@@ -1,0 +1,1 @@
+"""Durable storage: one SQLite database per node (WAL, one writer connection, migrations)."""

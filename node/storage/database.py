@@ -1,0 +1,166 @@
+"""The node's SQLite database: open, migrate, load the replica, append commits atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from node.domain.entities import Change
+from node.replication.codec import Commit, encode_changes, encode_row
+from node.storage.schema import MIGRATIONS, SCHEMA_VERSION
+
+
+class StorageError(Exception):
+    """The database is unusable: newer schema than this code, or corrupt."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    table: str
+    key: str
+    hlc: int
+    origin: str
+    body: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyUsage:
+    access_key_id: str
+    used_ms: int
+    service: str
+    region: str
+
+
+class Database:
+    """One writer connection. Every commit is one transaction: its winning rows and its log entry.
+
+    `synchronous=FULL` makes an acknowledged commit survive power loss as well as `kill -9`.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    async def open(cls, path: Path, synchronous: str = "FULL") -> Database:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute(f"PRAGMA synchronous={synchronous}")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        db = cls(conn)
+        await db._migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def _migrate(self) -> None:
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"database schema version {version} is newer than this node ({SCHEMA_VERSION})"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[number]:
+                    await self._conn.execute(statement)
+                await self._conn.execute(f"PRAGMA user_version={number + 1}")
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else str(row[0])
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    async def load_rows(self) -> list[StoredRow]:
+        async with self._conn.execute("SELECT tbl, key, hlc, origin, body FROM rows") as cursor:
+            return [StoredRow(*row) for row in await cursor.fetchall()]
+
+    async def max_seqs(self) -> dict[str, int]:
+        """The highest commit sequence stored per origin."""
+        async with self._conn.execute(
+            "SELECT origin, MAX(seq) FROM commits GROUP BY origin"
+        ) as cursor:
+            return {str(origin): int(seq) for origin, seq in await cursor.fetchall()}
+
+    async def max_hlc(self) -> int:
+        async with self._conn.execute("SELECT COALESCE(MAX(hlc), 0) FROM commits") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def write_commit(self, commit: Commit, winners: Sequence[Change]) -> None:
+        """Stores the commit's log entry and its winning row images in one transaction."""
+        rows = [
+            (c.table, c.key, commit.hlc, commit.origin, None if c.row is None else encode_row(c.row))
+            for c in winners
+        ]
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self._conn.executemany(
+                "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
+                "origin = excluded.origin, body = excluded.body",
+                rows,
+            )
+            await self._conn.execute(
+                "INSERT INTO commits (origin, seq, hlc, actor, action, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    commit.origin,
+                    commit.seq,
+                    commit.hlc,
+                    commit.actor,
+                    commit.action,
+                    encode_changes(commit.changes),
+                ),
+            )
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+
+    async def commits(self, origin: str | None = None) -> list[tuple[str, int, int, str, str]]:
+        """The commit log (origin, seq, hlc, actor, action), oldest first: the change audit trail."""
+        query = "SELECT origin, seq, hlc, actor, action FROM commits"
+        params: tuple[str, ...] = ()
+        if origin is not None:
+            query += " WHERE origin = ?"
+            params = (origin,)
+        async with self._conn.execute(query + " ORDER BY hlc", params) as cursor:
+            return [(str(o), int(s), int(h), str(a), str(x)) for o, s, h, a, x in await cursor.fetchall()]
+
+    async def load_key_usage(self) -> list[KeyUsage]:
+        async with self._conn.execute(
+            "SELECT access_key_id, used_ms, service, region FROM key_usage"
+        ) as cursor:
+            return [KeyUsage(*row) for row in await cursor.fetchall()]
+
+    async def save_key_usage(self, usage: Iterable[KeyUsage]) -> None:
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self._conn.executemany(
+                "INSERT INTO key_usage (access_key_id, used_ms, service, region) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (access_key_id) DO UPDATE SET "
+                "used_ms = excluded.used_ms, service = excluded.service, "
+                "region = excluded.region",
+                [(u.access_key_id, u.used_ms, u.service, u.region) for u in usage],
+            )
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,1415 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Tag(_message.Message):
+    __slots__ = ("key", "value")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    value: str
+    def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
+class CreateUserRequest(_message.Message):
+    __slots__ = ("path", "user_name", "permissions_boundary", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    user_name: str
+    permissions_boundary: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., user_name: _Optional[str] = ..., permissions_boundary: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class AttachedPermissionsBoundary(_message.Message):
+    __slots__ = ("permissions_boundary_type", "permissions_boundary_arn")
+    PERMISSIONS_BOUNDARY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_ARN_FIELD_NUMBER: _ClassVar[int]
+    permissions_boundary_type: str
+    permissions_boundary_arn: str
+    def __init__(self, permissions_boundary_type: _Optional[str] = ..., permissions_boundary_arn: _Optional[str] = ...) -> None: ...
+
+class User(_message.Message):
+    __slots__ = ("path", "user_name", "user_id", "arn", "create_date", "password_last_used", "permissions_boundary", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_LAST_USED_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    user_name: str
+    user_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    password_last_used: _timestamp_pb2.Timestamp
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., user_name: _Optional[str] = ..., user_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., password_last_used: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class CreateUserResponse(_message.Message):
+    __slots__ = ("user",)
+    USER_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ...) -> None: ...
+
+class GetUserRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class GetUserResponse(_message.Message):
+    __slots__ = ("user",)
+    USER_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ...) -> None: ...
+
+class ListUsersRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListUsersResponse(_message.Message):
+    __slots__ = ("users", "is_truncated", "marker")
+    USERS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    users: _containers.RepeatedCompositeFieldContainer[User]
+    is_truncated: bool
+    marker: str
+    def __init__(self, users: _Optional[_Iterable[_Union[User, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateUserRequest(_message.Message):
+    __slots__ = ("user_name", "new_path", "new_user_name")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_PATH_FIELD_NUMBER: _ClassVar[int]
+    NEW_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    new_path: str
+    new_user_name: str
+    def __init__(self, user_name: _Optional[str] = ..., new_path: _Optional[str] = ..., new_user_name: _Optional[str] = ...) -> None: ...
+
+class UpdateUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteUserRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class DeleteUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TagUserRequest(_message.Message):
+    __slots__ = ("user_name", "tags")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, user_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagUserRequest(_message.Message):
+    __slots__ = ("user_name", "tag_keys")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, user_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListUserTagsRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListUserTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class CreateGroupRequest(_message.Message):
+    __slots__ = ("path", "group_name")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    group_name: str
+    def __init__(self, path: _Optional[str] = ..., group_name: _Optional[str] = ...) -> None: ...
+
+class Group(_message.Message):
+    __slots__ = ("path", "group_name", "group_id", "arn", "create_date")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    group_name: str
+    group_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    def __init__(self, path: _Optional[str] = ..., group_name: _Optional[str] = ..., group_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateGroupResponse(_message.Message):
+    __slots__ = ("group",)
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    group: Group
+    def __init__(self, group: _Optional[_Union[Group, _Mapping]] = ...) -> None: ...
+
+class GetGroupRequest(_message.Message):
+    __slots__ = ("group_name", "marker", "max_items")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    marker: str
+    max_items: int
+    def __init__(self, group_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class GetGroupResponse(_message.Message):
+    __slots__ = ("group", "users", "is_truncated", "marker")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    USERS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    group: Group
+    users: _containers.RepeatedCompositeFieldContainer[User]
+    is_truncated: bool
+    marker: str
+    def __init__(self, group: _Optional[_Union[Group, _Mapping]] = ..., users: _Optional[_Iterable[_Union[User, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ListGroupsRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListGroupsResponse(_message.Message):
+    __slots__ = ("groups", "is_truncated", "marker")
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    groups: _containers.RepeatedCompositeFieldContainer[Group]
+    is_truncated: bool
+    marker: str
+    def __init__(self, groups: _Optional[_Iterable[_Union[Group, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateGroupRequest(_message.Message):
+    __slots__ = ("group_name", "new_path", "new_group_name")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_PATH_FIELD_NUMBER: _ClassVar[int]
+    NEW_GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    new_path: str
+    new_group_name: str
+    def __init__(self, group_name: _Optional[str] = ..., new_path: _Optional[str] = ..., new_group_name: _Optional[str] = ...) -> None: ...
+
+class UpdateGroupResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteGroupRequest(_message.Message):
+    __slots__ = ("group_name",)
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    def __init__(self, group_name: _Optional[str] = ...) -> None: ...
+
+class DeleteGroupResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AddUserToGroupRequest(_message.Message):
+    __slots__ = ("group_name", "user_name")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    user_name: str
+    def __init__(self, group_name: _Optional[str] = ..., user_name: _Optional[str] = ...) -> None: ...
+
+class AddUserToGroupResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RemoveUserFromGroupRequest(_message.Message):
+    __slots__ = ("group_name", "user_name")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    user_name: str
+    def __init__(self, group_name: _Optional[str] = ..., user_name: _Optional[str] = ...) -> None: ...
+
+class RemoveUserFromGroupResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListGroupsForUserRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListGroupsForUserResponse(_message.Message):
+    __slots__ = ("groups", "is_truncated", "marker")
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    groups: _containers.RepeatedCompositeFieldContainer[Group]
+    is_truncated: bool
+    marker: str
+    def __init__(self, groups: _Optional[_Iterable[_Union[Group, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class CreateRoleRequest(_message.Message):
+    __slots__ = ("path", "role_name", "assume_role_policy_document", "description", "max_session_duration", "max_signin_session_duration", "permissions_boundary", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ASSUME_ROLE_POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    role_name: str
+    assume_role_policy_document: str
+    description: str
+    max_session_duration: int
+    max_signin_session_duration: int
+    permissions_boundary: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., role_name: _Optional[str] = ..., assume_role_policy_document: _Optional[str] = ..., description: _Optional[str] = ..., max_session_duration: _Optional[int] = ..., max_signin_session_duration: _Optional[int] = ..., permissions_boundary: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class RoleLastUsed(_message.Message):
+    __slots__ = ("last_used_date", "region")
+    LAST_USED_DATE_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    last_used_date: _timestamp_pb2.Timestamp
+    region: str
+    def __init__(self, last_used_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., region: _Optional[str] = ...) -> None: ...
+
+class SourceRoleTemplate(_message.Message):
+    __slots__ = ("template_arn", "template_minor_version")
+    TEMPLATE_ARN_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_MINOR_VERSION_FIELD_NUMBER: _ClassVar[int]
+    template_arn: str
+    template_minor_version: int
+    def __init__(self, template_arn: _Optional[str] = ..., template_minor_version: _Optional[int] = ...) -> None: ...
+
+class Role(_message.Message):
+    __slots__ = ("path", "role_name", "role_id", "arn", "create_date", "assume_role_policy_document", "description", "max_session_duration", "max_signin_session_duration", "permissions_boundary", "tags", "role_last_used", "source_role_template")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ASSUME_ROLE_POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_LAST_USED_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_ROLE_TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    role_name: str
+    role_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    assume_role_policy_document: str
+    description: str
+    max_session_duration: int
+    max_signin_session_duration: int
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    role_last_used: RoleLastUsed
+    source_role_template: SourceRoleTemplate
+    def __init__(self, path: _Optional[str] = ..., role_name: _Optional[str] = ..., role_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assume_role_policy_document: _Optional[str] = ..., description: _Optional[str] = ..., max_session_duration: _Optional[int] = ..., max_signin_session_duration: _Optional[int] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., role_last_used: _Optional[_Union[RoleLastUsed, _Mapping]] = ..., source_role_template: _Optional[_Union[SourceRoleTemplate, _Mapping]] = ...) -> None: ...
+
+class CreateRoleResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class GetRoleRequest(_message.Message):
+    __slots__ = ("role_name",)
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    def __init__(self, role_name: _Optional[str] = ...) -> None: ...
+
+class GetRoleResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class ListRolesRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListRolesResponse(_message.Message):
+    __slots__ = ("roles", "is_truncated", "marker")
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    roles: _containers.RepeatedCompositeFieldContainer[Role]
+    is_truncated: bool
+    marker: str
+    def __init__(self, roles: _Optional[_Iterable[_Union[Role, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateRoleRequest(_message.Message):
+    __slots__ = ("role_name", "description", "max_session_duration", "max_signin_session_duration", "reset_max_signin_session_duration")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    RESET_MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    description: str
+    max_session_duration: int
+    max_signin_session_duration: int
+    reset_max_signin_session_duration: bool
+    def __init__(self, role_name: _Optional[str] = ..., description: _Optional[str] = ..., max_session_duration: _Optional[int] = ..., max_signin_session_duration: _Optional[int] = ..., reset_max_signin_session_duration: _Optional[bool] = ...) -> None: ...
+
+class UpdateRoleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UpdateAssumeRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_document")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_document: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class UpdateAssumeRolePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteRoleRequest(_message.Message):
+    __slots__ = ("role_name",)
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    def __init__(self, role_name: _Optional[str] = ...) -> None: ...
+
+class DeleteRoleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TagRoleRequest(_message.Message):
+    __slots__ = ("role_name", "tags")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, role_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagRoleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagRoleRequest(_message.Message):
+    __slots__ = ("role_name", "tag_keys")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, role_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagRoleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRoleTagsRequest(_message.Message):
+    __slots__ = ("role_name", "marker", "max_items")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    marker: str
+    max_items: int
+    def __init__(self, role_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListRoleTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class CreatePolicyRequest(_message.Message):
+    __slots__ = ("policy_name", "path", "policy_document", "description", "tags")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    path: str
+    policy_document: str
+    description: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, policy_name: _Optional[str] = ..., path: _Optional[str] = ..., policy_document: _Optional[str] = ..., description: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class Policy(_message.Message):
+    __slots__ = ("policy_name", "policy_id", "arn", "path", "default_version_id", "attachment_count", "permissions_boundary_usage_count", "is_attachable", "description", "create_date", "update_date", "tags")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_USAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    IS_ATTACHABLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_id: str
+    arn: str
+    path: str
+    default_version_id: str
+    attachment_count: int
+    permissions_boundary_usage_count: int
+    is_attachable: bool
+    description: str
+    create_date: _timestamp_pb2.Timestamp
+    update_date: _timestamp_pb2.Timestamp
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, policy_name: _Optional[str] = ..., policy_id: _Optional[str] = ..., arn: _Optional[str] = ..., path: _Optional[str] = ..., default_version_id: _Optional[str] = ..., attachment_count: _Optional[int] = ..., permissions_boundary_usage_count: _Optional[int] = ..., is_attachable: _Optional[bool] = ..., description: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class CreatePolicyResponse(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: Policy
+    def __init__(self, policy: _Optional[_Union[Policy, _Mapping]] = ...) -> None: ...
+
+class GetPolicyRequest(_message.Message):
+    __slots__ = ("policy_arn",)
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    def __init__(self, policy_arn: _Optional[str] = ...) -> None: ...
+
+class GetPolicyResponse(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: Policy
+    def __init__(self, policy: _Optional[_Union[Policy, _Mapping]] = ...) -> None: ...
+
+class ListPoliciesRequest(_message.Message):
+    __slots__ = ("scope", "only_attached", "path_prefix", "policy_usage_filter", "marker", "max_items")
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    ONLY_ATTACHED_FIELD_NUMBER: _ClassVar[int]
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    POLICY_USAGE_FILTER_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    scope: str
+    only_attached: bool
+    path_prefix: str
+    policy_usage_filter: str
+    marker: str
+    max_items: int
+    def __init__(self, scope: _Optional[str] = ..., only_attached: _Optional[bool] = ..., path_prefix: _Optional[str] = ..., policy_usage_filter: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListPoliciesResponse(_message.Message):
+    __slots__ = ("policies", "is_truncated", "marker")
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policies: _containers.RepeatedCompositeFieldContainer[Policy]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policies: _Optional[_Iterable[_Union[Policy, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class DeletePolicyRequest(_message.Message):
+    __slots__ = ("policy_arn",)
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    def __init__(self, policy_arn: _Optional[str] = ...) -> None: ...
+
+class DeletePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreatePolicyVersionRequest(_message.Message):
+    __slots__ = ("policy_arn", "policy_document", "set_as_default")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    SET_AS_DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    policy_document: str
+    set_as_default: bool
+    def __init__(self, policy_arn: _Optional[str] = ..., policy_document: _Optional[str] = ..., set_as_default: _Optional[bool] = ...) -> None: ...
+
+class PolicyVersion(_message.Message):
+    __slots__ = ("document", "version_id", "is_default_version", "create_date")
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    IS_DEFAULT_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    document: str
+    version_id: str
+    is_default_version: bool
+    create_date: _timestamp_pb2.Timestamp
+    def __init__(self, document: _Optional[str] = ..., version_id: _Optional[str] = ..., is_default_version: _Optional[bool] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreatePolicyVersionResponse(_message.Message):
+    __slots__ = ("policy_version",)
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    policy_version: PolicyVersion
+    def __init__(self, policy_version: _Optional[_Union[PolicyVersion, _Mapping]] = ...) -> None: ...
+
+class GetPolicyVersionRequest(_message.Message):
+    __slots__ = ("policy_arn", "version_id")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    version_id: str
+    def __init__(self, policy_arn: _Optional[str] = ..., version_id: _Optional[str] = ...) -> None: ...
+
+class GetPolicyVersionResponse(_message.Message):
+    __slots__ = ("policy_version",)
+    POLICY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    policy_version: PolicyVersion
+    def __init__(self, policy_version: _Optional[_Union[PolicyVersion, _Mapping]] = ...) -> None: ...
+
+class ListPolicyVersionsRequest(_message.Message):
+    __slots__ = ("policy_arn", "marker", "max_items")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    marker: str
+    max_items: int
+    def __init__(self, policy_arn: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListPolicyVersionsResponse(_message.Message):
+    __slots__ = ("versions", "is_truncated", "marker")
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    versions: _containers.RepeatedCompositeFieldContainer[PolicyVersion]
+    is_truncated: bool
+    marker: str
+    def __init__(self, versions: _Optional[_Iterable[_Union[PolicyVersion, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class SetDefaultPolicyVersionRequest(_message.Message):
+    __slots__ = ("policy_arn", "version_id")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    version_id: str
+    def __init__(self, policy_arn: _Optional[str] = ..., version_id: _Optional[str] = ...) -> None: ...
+
+class SetDefaultPolicyVersionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeletePolicyVersionRequest(_message.Message):
+    __slots__ = ("policy_arn", "version_id")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    version_id: str
+    def __init__(self, policy_arn: _Optional[str] = ..., version_id: _Optional[str] = ...) -> None: ...
+
+class DeletePolicyVersionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AttachUserPolicyRequest(_message.Message):
+    __slots__ = ("user_name", "policy_arn")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_arn: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class AttachUserPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AttachGroupPolicyRequest(_message.Message):
+    __slots__ = ("group_name", "policy_arn")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_arn: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class AttachGroupPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AttachRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_arn")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_arn: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class AttachRolePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DetachUserPolicyRequest(_message.Message):
+    __slots__ = ("user_name", "policy_arn")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_arn: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class DetachUserPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DetachGroupPolicyRequest(_message.Message):
+    __slots__ = ("group_name", "policy_arn")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_arn: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class DetachGroupPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DetachRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_arn")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_arn: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class DetachRolePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListAttachedUserPoliciesRequest(_message.Message):
+    __slots__ = ("user_name", "path_prefix", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class AttachedPolicy(_message.Message):
+    __slots__ = ("policy_name", "policy_arn")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_arn: str
+    def __init__(self, policy_name: _Optional[str] = ..., policy_arn: _Optional[str] = ...) -> None: ...
+
+class ListAttachedUserPoliciesResponse(_message.Message):
+    __slots__ = ("attached_policies", "is_truncated", "marker")
+    ATTACHED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    attached_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    is_truncated: bool
+    marker: str
+    def __init__(self, attached_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ListAttachedGroupPoliciesRequest(_message.Message):
+    __slots__ = ("group_name", "path_prefix", "marker", "max_items")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, group_name: _Optional[str] = ..., path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListAttachedGroupPoliciesResponse(_message.Message):
+    __slots__ = ("attached_policies", "is_truncated", "marker")
+    ATTACHED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    attached_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    is_truncated: bool
+    marker: str
+    def __init__(self, attached_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ListAttachedRolePoliciesRequest(_message.Message):
+    __slots__ = ("role_name", "path_prefix", "marker", "max_items")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, role_name: _Optional[str] = ..., path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListAttachedRolePoliciesResponse(_message.Message):
+    __slots__ = ("attached_policies", "is_truncated", "marker")
+    ATTACHED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    attached_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    is_truncated: bool
+    marker: str
+    def __init__(self, attached_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ListEntitiesForPolicyRequest(_message.Message):
+    __slots__ = ("policy_arn", "entity_filter", "path_prefix", "policy_usage_filter", "marker", "max_items")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_FILTER_FIELD_NUMBER: _ClassVar[int]
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    POLICY_USAGE_FILTER_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    entity_filter: str
+    path_prefix: str
+    policy_usage_filter: str
+    marker: str
+    max_items: int
+    def __init__(self, policy_arn: _Optional[str] = ..., entity_filter: _Optional[str] = ..., path_prefix: _Optional[str] = ..., policy_usage_filter: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class PolicyGroup(_message.Message):
+    __slots__ = ("group_name", "group_id")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    group_id: str
+    def __init__(self, group_name: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class PolicyUser(_message.Message):
+    __slots__ = ("user_name", "user_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    user_id: str
+    def __init__(self, user_name: _Optional[str] = ..., user_id: _Optional[str] = ...) -> None: ...
+
+class PolicyRole(_message.Message):
+    __slots__ = ("role_name", "role_id")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_ID_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    role_id: str
+    def __init__(self, role_name: _Optional[str] = ..., role_id: _Optional[str] = ...) -> None: ...
+
+class ListEntitiesForPolicyResponse(_message.Message):
+    __slots__ = ("policy_groups", "policy_users", "policy_roles", "is_truncated", "marker")
+    POLICY_GROUPS_FIELD_NUMBER: _ClassVar[int]
+    POLICY_USERS_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ROLES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policy_groups: _containers.RepeatedCompositeFieldContainer[PolicyGroup]
+    policy_users: _containers.RepeatedCompositeFieldContainer[PolicyUser]
+    policy_roles: _containers.RepeatedCompositeFieldContainer[PolicyRole]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policy_groups: _Optional[_Iterable[_Union[PolicyGroup, _Mapping]]] = ..., policy_users: _Optional[_Iterable[_Union[PolicyUser, _Mapping]]] = ..., policy_roles: _Optional[_Iterable[_Union[PolicyRole, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TagPolicyRequest(_message.Message):
+    __slots__ = ("policy_arn", "tags")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, policy_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagPolicyRequest(_message.Message):
+    __slots__ = ("policy_arn", "tag_keys")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, policy_arn: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListPolicyTagsRequest(_message.Message):
+    __slots__ = ("policy_arn", "marker", "max_items")
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    policy_arn: str
+    marker: str
+    max_items: int
+    def __init__(self, policy_arn: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListPolicyTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PutUserPolicyRequest(_message.Message):
+    __slots__ = ("user_name", "policy_name", "policy_document")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class PutUserPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetUserPolicyRequest(_message.Message):
+    __slots__ = ("user_name", "policy_name")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_name: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class GetUserPolicyResponse(_message.Message):
+    __slots__ = ("user_name", "policy_name", "policy_document")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class DeleteUserPolicyRequest(_message.Message):
+    __slots__ = ("user_name", "policy_name")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    policy_name: str
+    def __init__(self, user_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class DeleteUserPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListUserPoliciesRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListUserPoliciesResponse(_message.Message):
+    __slots__ = ("policy_names", "is_truncated", "marker")
+    POLICY_NAMES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policy_names: _containers.RepeatedScalarFieldContainer[str]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policy_names: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PutGroupPolicyRequest(_message.Message):
+    __slots__ = ("group_name", "policy_name", "policy_document")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class PutGroupPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetGroupPolicyRequest(_message.Message):
+    __slots__ = ("group_name", "policy_name")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_name: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class GetGroupPolicyResponse(_message.Message):
+    __slots__ = ("group_name", "policy_name", "policy_document")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class DeleteGroupPolicyRequest(_message.Message):
+    __slots__ = ("group_name", "policy_name")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    policy_name: str
+    def __init__(self, group_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class DeleteGroupPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListGroupPoliciesRequest(_message.Message):
+    __slots__ = ("group_name", "marker", "max_items")
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    group_name: str
+    marker: str
+    max_items: int
+    def __init__(self, group_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListGroupPoliciesResponse(_message.Message):
+    __slots__ = ("policy_names", "is_truncated", "marker")
+    POLICY_NAMES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policy_names: _containers.RepeatedScalarFieldContainer[str]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policy_names: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PutRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_name", "policy_document")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class PutRolePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_name")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_name: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class GetRolePolicyResponse(_message.Message):
+    __slots__ = ("role_name", "policy_name", "policy_document")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_name: str
+    policy_document: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class DeleteRolePolicyRequest(_message.Message):
+    __slots__ = ("role_name", "policy_name")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    policy_name: str
+    def __init__(self, role_name: _Optional[str] = ..., policy_name: _Optional[str] = ...) -> None: ...
+
+class DeleteRolePolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRolePoliciesRequest(_message.Message):
+    __slots__ = ("role_name", "marker", "max_items")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    marker: str
+    max_items: int
+    def __init__(self, role_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListRolePoliciesResponse(_message.Message):
+    __slots__ = ("policy_names", "is_truncated", "marker")
+    POLICY_NAMES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policy_names: _containers.RepeatedScalarFieldContainer[str]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policy_names: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PutUserPermissionsBoundaryRequest(_message.Message):
+    __slots__ = ("user_name", "permissions_boundary")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    permissions_boundary: str
+    def __init__(self, user_name: _Optional[str] = ..., permissions_boundary: _Optional[str] = ...) -> None: ...
+
+class PutUserPermissionsBoundaryResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteUserPermissionsBoundaryRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class DeleteUserPermissionsBoundaryResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PutRolePermissionsBoundaryRequest(_message.Message):
+    __slots__ = ("role_name", "permissions_boundary")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    permissions_boundary: str
+    def __init__(self, role_name: _Optional[str] = ..., permissions_boundary: _Optional[str] = ...) -> None: ...
+
+class PutRolePermissionsBoundaryResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteRolePermissionsBoundaryRequest(_message.Message):
+    __slots__ = ("role_name",)
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    def __init__(self, role_name: _Optional[str] = ...) -> None: ...
+
+class DeleteRolePermissionsBoundaryResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateAccessKeyRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class AccessKey(_message.Message):
+    __slots__ = ("user_name", "access_key_id", "status", "secret_access_key", "create_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SECRET_ACCESS_KEY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    access_key_id: str
+    status: str
+    secret_access_key: str
+    create_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., access_key_id: _Optional[str] = ..., status: _Optional[str] = ..., secret_access_key: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateAccessKeyResponse(_message.Message):
+    __slots__ = ("access_key",)
+    ACCESS_KEY_FIELD_NUMBER: _ClassVar[int]
+    access_key: AccessKey
+    def __init__(self, access_key: _Optional[_Union[AccessKey, _Mapping]] = ...) -> None: ...
+
+class ListAccessKeysRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class AccessKeyMetadata(_message.Message):
+    __slots__ = ("user_name", "access_key_id", "status", "create_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    access_key_id: str
+    status: str
+    create_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., access_key_id: _Optional[str] = ..., status: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListAccessKeysResponse(_message.Message):
+    __slots__ = ("access_key_metadata", "is_truncated", "marker")
+    ACCESS_KEY_METADATA_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    access_key_metadata: _containers.RepeatedCompositeFieldContainer[AccessKeyMetadata]
+    is_truncated: bool
+    marker: str
+    def __init__(self, access_key_metadata: _Optional[_Iterable[_Union[AccessKeyMetadata, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateAccessKeyRequest(_message.Message):
+    __slots__ = ("user_name", "access_key_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    access_key_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., access_key_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateAccessKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteAccessKeyRequest(_message.Message):
+    __slots__ = ("user_name", "access_key_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    access_key_id: str
+    def __init__(self, user_name: _Optional[str] = ..., access_key_id: _Optional[str] = ...) -> None: ...
+
+class DeleteAccessKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetAccessKeyLastUsedRequest(_message.Message):
+    __slots__ = ("access_key_id",)
+    ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    access_key_id: str
+    def __init__(self, access_key_id: _Optional[str] = ...) -> None: ...
+
+class AccessKeyLastUsed(_message.Message):
+    __slots__ = ("last_used_date", "service_name", "region")
+    LAST_USED_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    last_used_date: _timestamp_pb2.Timestamp
+    service_name: str
+    region: str
+    def __init__(self, last_used_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_name: _Optional[str] = ..., region: _Optional[str] = ...) -> None: ...
+
+class GetAccessKeyLastUsedResponse(_message.Message):
+    __slots__ = ("user_name", "access_key_last_used")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_KEY_LAST_USED_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    access_key_last_used: AccessKeyLastUsed
+    def __init__(self, user_name: _Optional[str] = ..., access_key_last_used: _Optional[_Union[AccessKeyLastUsed, _Mapping]] = ...) -> None: ...
+
+class CreateLoginProfileRequest(_message.Message):
+    __slots__ = ("user_name", "password", "password_reset_required", "max_signin_session_duration")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_RESET_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    password: str
+    password_reset_required: bool
+    max_signin_session_duration: int
+    def __init__(self, user_name: _Optional[str] = ..., password: _Optional[str] = ..., password_reset_required: _Optional[bool] = ..., max_signin_session_duration: _Optional[int] = ...) -> None: ...
+
+class LoginProfile(_message.Message):
+    __slots__ = ("user_name", "create_date", "password_reset_required", "max_signin_session_duration")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_RESET_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    create_date: _timestamp_pb2.Timestamp
+    password_reset_required: bool
+    max_signin_session_duration: int
+    def __init__(self, user_name: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., password_reset_required: _Optional[bool] = ..., max_signin_session_duration: _Optional[int] = ...) -> None: ...
+
+class CreateLoginProfileResponse(_message.Message):
+    __slots__ = ("login_profile",)
+    LOGIN_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    login_profile: LoginProfile
+    def __init__(self, login_profile: _Optional[_Union[LoginProfile, _Mapping]] = ...) -> None: ...
+
+class GetLoginProfileRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class GetLoginProfileResponse(_message.Message):
+    __slots__ = ("login_profile",)
+    LOGIN_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    login_profile: LoginProfile
+    def __init__(self, login_profile: _Optional[_Union[LoginProfile, _Mapping]] = ...) -> None: ...
+
+class UpdateLoginProfileRequest(_message.Message):
+    __slots__ = ("user_name", "password", "password_reset_required", "max_signin_session_duration", "reset_max_signin_session_duration")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_RESET_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    RESET_MAX_SIGNIN_SESSION_DURATION_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    password: str
+    password_reset_required: bool
+    max_signin_session_duration: int
+    reset_max_signin_session_duration: bool
+    def __init__(self, user_name: _Optional[str] = ..., password: _Optional[str] = ..., password_reset_required: _Optional[bool] = ..., max_signin_session_duration: _Optional[int] = ..., reset_max_signin_session_duration: _Optional[bool] = ...) -> None: ...
+
+class UpdateLoginProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteLoginProfileRequest(_message.Message):
+    __slots__ = ("user_name",)
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    def __init__(self, user_name: _Optional[str] = ...) -> None: ...
+
+class DeleteLoginProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetAccountPasswordPolicyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PasswordPolicy(_message.Message):
+    __slots__ = ("minimum_password_length", "require_symbols", "require_numbers", "require_uppercase_characters", "require_lowercase_characters", "allow_users_to_change_password", "expire_passwords", "max_password_age", "password_reuse_prevention", "hard_expiry")
+    MINIMUM_PASSWORD_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_SYMBOLS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_UPPERCASE_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_LOWERCASE_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_USERS_TO_CHANGE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_PASSWORDS_FIELD_NUMBER: _ClassVar[int]
+    MAX_PASSWORD_AGE_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_REUSE_PREVENTION_FIELD_NUMBER: _ClassVar[int]
+    HARD_EXPIRY_FIELD_NUMBER: _ClassVar[int]
+    minimum_password_length: int
+    require_symbols: bool
+    require_numbers: bool
+    require_uppercase_characters: bool
+    require_lowercase_characters: bool
+    allow_users_to_change_password: bool
+    expire_passwords: bool
+    max_password_age: int
+    password_reuse_prevention: int
+    hard_expiry: bool
+    def __init__(self, minimum_password_length: _Optional[int] = ..., require_symbols: _Optional[bool] = ..., require_numbers: _Optional[bool] = ..., require_uppercase_characters: _Optional[bool] = ..., require_lowercase_characters: _Optional[bool] = ..., allow_users_to_change_password: _Optional[bool] = ..., expire_passwords: _Optional[bool] = ..., max_password_age: _Optional[int] = ..., password_reuse_prevention: _Optional[int] = ..., hard_expiry: _Optional[bool] = ...) -> None: ...
+
+class GetAccountPasswordPolicyResponse(_message.Message):
+    __slots__ = ("password_policy",)
+    PASSWORD_POLICY_FIELD_NUMBER: _ClassVar[int]
+    password_policy: PasswordPolicy
+    def __init__(self, password_policy: _Optional[_Union[PasswordPolicy, _Mapping]] = ...) -> None: ...
+
+class UpdateAccountPasswordPolicyRequest(_message.Message):
+    __slots__ = ("minimum_password_length", "require_symbols", "require_numbers", "require_uppercase_characters", "require_lowercase_characters", "allow_users_to_change_password", "max_password_age", "password_reuse_prevention", "hard_expiry")
+    MINIMUM_PASSWORD_LENGTH_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_SYMBOLS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_UPPERCASE_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    REQUIRE_LOWERCASE_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_USERS_TO_CHANGE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    MAX_PASSWORD_AGE_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_REUSE_PREVENTION_FIELD_NUMBER: _ClassVar[int]
+    HARD_EXPIRY_FIELD_NUMBER: _ClassVar[int]
+    minimum_password_length: int
+    require_symbols: bool
+    require_numbers: bool
+    require_uppercase_characters: bool
+    require_lowercase_characters: bool
+    allow_users_to_change_password: bool
+    max_password_age: int
+    password_reuse_prevention: int
+    hard_expiry: bool
+    def __init__(self, minimum_password_length: _Optional[int] = ..., require_symbols: _Optional[bool] = ..., require_numbers: _Optional[bool] = ..., require_uppercase_characters: _Optional[bool] = ..., require_lowercase_characters: _Optional[bool] = ..., allow_users_to_change_password: _Optional[bool] = ..., max_password_age: _Optional[int] = ..., password_reuse_prevention: _Optional[int] = ..., hard_expiry: _Optional[bool] = ...) -> None: ...
+
+class UpdateAccountPasswordPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteAccountPasswordPolicyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteAccountPasswordPolicyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetAccountSummaryRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetAccountSummaryResponse(_message.Message):
+    __slots__ = ("summary_map",)
+    class SummaryMapEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    SUMMARY_MAP_FIELD_NUMBER: _ClassVar[int]
+    summary_map: _containers.ScalarMap[str, int]
+    def __init__(self, summary_map: _Optional[_Mapping[str, int]] = ...) -> None: ...
