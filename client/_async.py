@@ -8,7 +8,6 @@ from typing import Literal, TypeVar, cast, overload
 
 import grpc
 import grpc.aio
-from client.credentials import Credentials
 
 from client import _operations as operations
 from client import results
@@ -25,6 +24,7 @@ from client._transport import (
     is_unavailable,
     unavailable_error,
 )
+from client.credentials import Credentials
 from client.errors import ServiceFailureError
 from client.models import TagInput
 from client.paginators import AsyncPaginator, Page

@@ -9,9 +9,9 @@ from typing import Generic, TypeVar
 
 from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
-from iamstore.v1 import iam_pb2, node_pb2
 
 from client import results
+from iamstore.v1 import iam_pb2, node_pb2
 
 R_co = TypeVar("R_co", covariant=True)
 

@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import Literal, TypeVar, cast, overload
 
 import grpc
-from client.credentials import Credentials
 
 from client import _operations as operations
 from client import results
@@ -24,6 +23,7 @@ from client._transport import (
     is_unavailable,
     unavailable_error,
 )
+from client.credentials import Credentials
 from client.errors import ServiceFailureError
 from client.models import TagInput
 from client.paginators import Page, Paginator

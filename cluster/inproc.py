@@ -22,7 +22,8 @@ class InProcessNode:
 
     @property
     def address(self) -> str:
-        assert self.node is not None and self.node.address is not None
+        if self.node is None or self.node.address is None:
+            raise RuntimeError("the node is not serving")
         return self.node.address
 
     @property

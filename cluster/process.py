@@ -43,9 +43,20 @@ class NodeProcess:
         log = open(self.log_file, "ab")  # noqa: SIM115 - handed to the child process
         try:
             self._proc = subprocess.Popen(
-                [sys.executable, "-c", "from client.cli import main; main()", "node", "run",
-                 "--data-dir", str(self.data_dir), "--listen", self.listen],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [
+                    sys.executable,
+                    "-c",
+                    "from client.cli import main; main()",
+                    "node",
+                    "run",
+                    "--data-dir",
+                    str(self.data_dir),
+                    "--listen",
+                    self.listen,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         finally:
             log.close()

@@ -20,21 +20,36 @@ def node_group() -> None:
 
 
 @node_group.command("run")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the node's database, keys and root credentials.")
-@click.option("--listen", default="127.0.0.1:7001", show_default=True,
-              help="HOST:PORT to serve gRPC on (port 0 picks a free port).")
-@click.option("--host", "signing_host", default=DEFAULT_HOST, show_default=True,
-              help="The logical host signatures are scoped to.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the node's database, keys and root credentials.",
+)
+@click.option(
+    "--listen",
+    default="127.0.0.1:7001",
+    show_default=True,
+    help="HOST:PORT to serve gRPC on (port 0 picks a free port).",
+)
+@click.option(
+    "--host",
+    "signing_host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="The logical host signatures are scoped to.",
+)
 @click.option("--region", default=DEFAULT_REGION, show_default=True)
 @click.option("--log-level", default="INFO", show_default=True)
-def run_command(data_dir: Path, listen: str, signing_host: str, region: str,
-                log_level: str) -> None:
+def run_command(
+    data_dir: Path, listen: str, signing_host: str, region: str, log_level: str
+) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
     from node.server import run
 
     logging.basicConfig(
-        level=log_level.upper(), stream=sys.stderr,
+        level=log_level.upper(),
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     config = NodeConfig(data_dir=data_dir, listen=listen, host=signing_host, region=region)

@@ -63,18 +63,22 @@ async def bootstrap(node: NodeServices, config: NodeConfig) -> None:
     def save(access_key_id: str, secret: str) -> None:
         write_credentials_file(config.root_credentials_path, Credentials(access_key_id, secret))
 
-    account, key, _ = await node_services.create_account(
+    account, _, _ = await node_services.create_account(
         node, "bootstrap", "", "management", True, before_commit=save
     )
-    log.info("bootstrapped account %s; root credentials in %s", account.account_id,
-             config.root_credentials_path)
+    log.info(
+        "bootstrapped account %s; root credentials in %s",
+        account.account_id,
+        config.root_credentials_path,
+    )
 
 
 class Node:
     """One running node. `serve()` runs until `stop()`; everything it starts, it stops."""
 
-    def __init__(self, config: NodeConfig, ids: IdSource | None = None,
-                 wall_ms: Callable[[], int] = _wall_ms) -> None:
+    def __init__(
+        self, config: NodeConfig, ids: IdSource | None = None, wall_ms: Callable[[], int] = _wall_ms
+    ) -> None:
         self.config = config
         self._ids = ids or IdSource()
         self._wall_ms = wall_ms
@@ -102,26 +106,42 @@ class Node:
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
-        auth = Authenticator(state.view, box, host=config.host, region=config.region,
-                             now=_utcnow)
+        auth = Authenticator(state.view, box, host=config.host, region=config.region, now=_utcnow)
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
         services = NodeServices(
-            node_id=node_id, state=state, writer=Writer(state, node_id, clock), auth=auth,
-            box=box, ids=self._ids, quotas=config.quotas, now_ms=self._wall_ms,
+            node_id=node_id,
+            state=state,
+            writer=Writer(state, node_id, clock),
+            auth=auth,
+            box=box,
+            ids=self._ids,
+            quotas=config.quotas,
+            now_ms=self._wall_ms,
         )
         self.services = services
         if not state.view.accounts:
             await bootstrap(services, config)
 
         server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
-        server.add_generic_rpc_handlers((
-            method_handlers(iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2,
-                            IAM_HANDLERS, services),
-            method_handlers(node_pb2.DESCRIPTOR.services_by_name["Node"], node_pb2,
-                            node_services.NODE_HANDLERS, services),
-            method_handlers(node_pb2.DESCRIPTOR.services_by_name["Accounts"], node_pb2,
-                            node_services.ACCOUNT_HANDLERS, services),
-        ))
+        server.add_generic_rpc_handlers(
+            (
+                method_handlers(
+                    iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS, services
+                ),
+                method_handlers(
+                    node_pb2.DESCRIPTOR.services_by_name["Node"],
+                    node_pb2,
+                    node_services.NODE_HANDLERS,
+                    services,
+                ),
+                method_handlers(
+                    node_pb2.DESCRIPTOR.services_by_name["Accounts"],
+                    node_pb2,
+                    node_services.ACCOUNT_HANDLERS,
+                    services,
+                ),
+            )
+        )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
         health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -38,7 +38,10 @@ def _boundary(view: View, entity: User | Role) -> pb.AttachedPermissionsBoundary
 def user(view: View, u: User, *, full: bool = True) -> pb.User:
     """A user as GetUser shows it; list calls leave out tags and the boundary, as AWS does."""
     message = pb.User(
-        path=u.path, user_name=u.name, user_id=u.user_id, arn=u.arn,
+        path=u.path,
+        user_name=u.name,
+        user_id=u.user_id,
+        arn=u.arn,
         create_date=timestamp(u.created_ms),
     )
     if full:
@@ -51,14 +54,20 @@ def user(view: View, u: User, *, full: bool = True) -> pb.User:
 
 def group(g: Group) -> pb.Group:
     return pb.Group(
-        path=g.path, group_name=g.name, group_id=g.group_id, arn=g.arn,
+        path=g.path,
+        group_name=g.name,
+        group_id=g.group_id,
+        arn=g.arn,
         create_date=timestamp(g.created_ms),
     )
 
 
 def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
     message = pb.Role(
-        path=r.path, role_name=r.name, role_id=r.role_id, arn=r.arn,
+        path=r.path,
+        role_name=r.name,
+        role_id=r.role_id,
+        arn=r.arn,
         create_date=timestamp(r.created_ms),
         assume_role_policy_document=r.trust_policy,
         max_session_duration=r.max_session_duration,
@@ -76,10 +85,16 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
 def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
     used = policies.usage(view, p)
     message = pb.Policy(
-        policy_name=p.name, policy_id=p.policy_id, arn=p.arn, path=p.path,
-        default_version_id=p.default_version, attachment_count=used.attachments,
-        permissions_boundary_usage_count=used.boundaries, is_attachable=True,
-        create_date=timestamp(p.created_ms), update_date=timestamp(p.updated_ms),
+        policy_name=p.name,
+        policy_id=p.policy_id,
+        arn=p.arn,
+        path=p.path,
+        default_version_id=p.default_version,
+        attachment_count=used.attachments,
+        permissions_boundary_usage_count=used.boundaries,
+        is_attachable=True,
+        create_date=timestamp(p.created_ms),
+        update_date=timestamp(p.updated_ms),
     )
     if p.description is not None and full:
         message.description = p.description
@@ -88,7 +103,9 @@ def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
     return message
 
 
-def version(p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True) -> pb.PolicyVersion:
+def version(
+    p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True
+) -> pb.PolicyVersion:
     message = pb.PolicyVersion(
         version_id=v.version_id,
         is_default_version=p is not None and p.default_version == v.version_id,
@@ -105,6 +122,8 @@ def attached(p: ManagedPolicy) -> pb.AttachedPolicy:
 
 def key_metadata(user_name: str, key: AccessKey) -> pb.AccessKeyMetadata:
     return pb.AccessKeyMetadata(
-        user_name=user_name, access_key_id=key.access_key_id, status=key.status,
+        user_name=user_name,
+        access_key_id=key.access_key_id,
+        status=key.status,
         create_date=timestamp(key.created_ms),
     )

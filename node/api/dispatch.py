@@ -37,8 +37,9 @@ def method_handlers(
             raise LookupError(f"no handler for {service.full_name}/{method.name}")
         request_type = getattr(pb_module, method.input_type.name)
         table[method.name] = grpc.unary_unary_rpc_method_handler(
-            _behavior(f"/{service.full_name}/{method.name}", method.name, request_type,
-                      handler, node)
+            _behavior(
+                f"/{service.full_name}/{method.name}", method.name, request_type, handler, node
+            )
         )
     return grpc.method_handlers_generic_handler(service.full_name, table)
 
@@ -74,7 +75,6 @@ def _behavior(
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior
-
 
 
 def _pairs(metadata: Any) -> list[tuple[str, str | bytes]]:

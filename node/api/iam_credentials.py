@@ -29,16 +29,23 @@ def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
 
 
 @op("CreateAccessKey")
-async def create_access_key(call: Call, req: pb.CreateAccessKeyRequest) -> pb.CreateAccessKeyResponse:
+async def create_access_key(
+    call: Call, req: pb.CreateAccessKeyRequest
+) -> pb.CreateAccessKeyResponse:
     owner_id, user_name = _owner(call, opt_str(req, "user_name"))
     key_id = call.node.ids.access_key_id()
     secret = call.node.ids.secret_access_key()
     sealed = call.node.box.seal(secret, key_id)
     key = await call.write(lambda view, ctx: keys.create(view, ctx, owner_id, key_id, sealed))
-    return pb.CreateAccessKeyResponse(access_key=pb.AccessKey(
-        user_name=user_name, access_key_id=key.access_key_id, status=key.status,
-        secret_access_key=secret, create_date=convert.timestamp(key.created_ms),
-    ))
+    return pb.CreateAccessKeyResponse(
+        access_key=pb.AccessKey(
+            user_name=user_name,
+            access_key_id=key.access_key_id,
+            status=key.status,
+            secret_access_key=secret,
+            create_date=convert.timestamp(key.created_ms),
+        )
+    )
 
 
 @op("ListAccessKeys")
@@ -47,19 +54,24 @@ async def list_access_keys(call: Call, req: pb.ListAccessKeysRequest) -> pb.List
     page = keys.listed(call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items"))
     return pb.ListAccessKeysResponse(
         access_key_metadata=[convert.key_metadata(user_name, k) for k in page.items],
-        is_truncated=page.is_truncated, marker=page.marker,
+        is_truncated=page.is_truncated,
+        marker=page.marker,
     )
 
 
 @op("UpdateAccessKey")
-async def update_access_key(call: Call, req: pb.UpdateAccessKeyRequest) -> pb.UpdateAccessKeyResponse:
+async def update_access_key(
+    call: Call, req: pb.UpdateAccessKeyRequest
+) -> pb.UpdateAccessKeyResponse:
     owner_id, _ = _owner(call, opt_str(req, "user_name"))
     await call.change(lambda view, ctx: keys.update(view, owner_id, req.access_key_id, req.status))
     return pb.UpdateAccessKeyResponse()
 
 
 @op("DeleteAccessKey")
-async def delete_access_key(call: Call, req: pb.DeleteAccessKeyRequest) -> pb.DeleteAccessKeyResponse:
+async def delete_access_key(
+    call: Call, req: pb.DeleteAccessKeyRequest
+) -> pb.DeleteAccessKeyResponse:
     owner_id, _ = _owner(call, opt_str(req, "user_name"))
     await call.change(lambda view, ctx: keys.delete(view, owner_id, req.access_key_id))
     return pb.DeleteAccessKeyResponse()
@@ -72,13 +84,17 @@ async def get_access_key_last_used(
     key = call.view.access_keys.get(req.access_key_id)
     if key is None or key.account_id != call.account_id:
         raise NoSuchEntity(
-            f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId")
+            f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId"
+        )
     owner = call.view.users.by_id.get(key.owner_id)
     used = call.node.auth.usage.get(key.access_key_id)
     last = pb.AccessKeyLastUsed(service_name="N/A", region="N/A")
     if used is not None:  # AWS reports N/A for a key that has never been used
-        last = pb.AccessKeyLastUsed(last_used_date=convert.timestamp(used.used_ms),
-                                    service_name=used.service, region=used.region)
+        last = pb.AccessKeyLastUsed(
+            last_used_date=convert.timestamp(used.used_ms),
+            service_name=used.service,
+            region=used.region,
+        )
     response = pb.GetAccessKeyLastUsedResponse(access_key_last_used=last)
     if owner is not None:
         response.user_name = owner.name
@@ -97,23 +113,37 @@ async def create_login_profile(
 ) -> pb.CreateLoginProfileResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
     password_hash = await _hashed(call, req.password)
-    profile = await call.write(lambda view, ctx: passwords.create_profile(
-        view, ctx, lookup.user(view, ctx.account_id, user.name), password_hash,
-        bool(opt_bool(req, "password_reset_required"))))
-    return pb.CreateLoginProfileResponse(login_profile=pb.LoginProfile(
-        user_name=user.name, create_date=convert.timestamp(profile.created_ms),
-        password_reset_required=profile.reset_required,
-    ))
+    profile = await call.write(
+        lambda view, ctx: passwords.create_profile(
+            view,
+            ctx,
+            lookup.user(view, ctx.account_id, user.name),
+            password_hash,
+            bool(opt_bool(req, "password_reset_required")),
+        )
+    )
+    return pb.CreateLoginProfileResponse(
+        login_profile=pb.LoginProfile(
+            user_name=user.name,
+            create_date=convert.timestamp(profile.created_ms),
+            password_reset_required=profile.reset_required,
+        )
+    )
 
 
 @op("GetLoginProfile")
-async def get_login_profile(call: Call, req: pb.GetLoginProfileRequest) -> pb.GetLoginProfileResponse:
+async def get_login_profile(
+    call: Call, req: pb.GetLoginProfileRequest
+) -> pb.GetLoginProfileResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
     profile = passwords.profile(call.view, user)
-    return pb.GetLoginProfileResponse(login_profile=pb.LoginProfile(
-        user_name=user.name, create_date=convert.timestamp(profile.created_ms),
-        password_reset_required=profile.reset_required,
-    ))
+    return pb.GetLoginProfileResponse(
+        login_profile=pb.LoginProfile(
+            user_name=user.name,
+            create_date=convert.timestamp(profile.created_ms),
+            password_reset_required=profile.reset_required,
+        )
+    )
 
 
 @op("UpdateLoginProfile")
@@ -124,9 +154,14 @@ async def update_login_profile(
     passwords.profile(call.view, user)
     new_password = opt_str(req, "password")
     password_hash = None if new_password is None else await _hashed(call, new_password)
-    await call.change(lambda view, ctx: passwords.update_profile(
-        view, lookup.user(view, ctx.account_id, user.name), password_hash,
-        opt_bool(req, "password_reset_required")))
+    await call.change(
+        lambda view, ctx: passwords.update_profile(
+            view,
+            lookup.user(view, ctx.account_id, user.name),
+            password_hash,
+            opt_bool(req, "password_reset_required"),
+        )
+    )
     return pb.UpdateLoginProfileResponse()
 
 
@@ -134,8 +169,11 @@ async def update_login_profile(
 async def delete_login_profile(
     call: Call, req: pb.DeleteLoginProfileRequest
 ) -> pb.DeleteLoginProfileResponse:
-    await call.change(lambda view, ctx: passwords.delete_profile(
-        view, lookup.user(view, ctx.account_id, req.user_name)))
+    await call.change(
+        lambda view, ctx: passwords.delete_profile(
+            view, lookup.user(view, ctx.account_id, req.user_name)
+        )
+    )
     return pb.DeleteLoginProfileResponse()
 
 

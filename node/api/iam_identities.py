@@ -17,7 +17,9 @@ op = registrar(HANDLERS)
 def _root_user(call: Call) -> pb.User:
     account = call.view.accounts[call.account_id]
     return pb.User(
-        path="/", user_id=call.account_id, arn=call.caller.arn,
+        path="/",
+        user_id=call.account_id,
+        arn=call.caller.arn,
         create_date=convert.timestamp(account.created_ms),
     )
 
@@ -26,8 +28,12 @@ def _root_user(call: Call) -> pb.User:
 async def create_user(call: Call, req: pb.CreateUserRequest) -> pb.CreateUserResponse:
     user = await call.write(
         lambda view, ctx: users.create(
-            view, ctx, req.user_name, opt_str(req, "path") or "/",
-            convert.tag_pairs(req.tags), opt_str(req, "permissions_boundary"),
+            view,
+            ctx,
+            req.user_name,
+            opt_str(req, "path") or "/",
+            convert.tag_pairs(req.tags),
+            opt_str(req, "permissions_boundary"),
         )
     )
     return pb.CreateUserResponse(user=convert.user(call.view, user))
@@ -48,18 +54,27 @@ async def get_user(call: Call, req: pb.GetUserRequest) -> pb.GetUserResponse:
 
 @op("ListUsers")
 async def list_users(call: Call, req: pb.ListUsersRequest) -> pb.ListUsersResponse:
-    page = users.listed(call.view, call.account_id, opt_str(req, "path_prefix") or "/",
-                        opt_str(req, "marker"), opt_int(req, "max_items"))
+    page = users.listed(
+        call.view,
+        call.account_id,
+        opt_str(req, "path_prefix") or "/",
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
+    )
     return pb.ListUsersResponse(
         users=[convert.user(call.view, u, full=False) for u in page.items],
-        is_truncated=page.is_truncated, marker=page.marker,
+        is_truncated=page.is_truncated,
+        marker=page.marker,
     )
 
 
 @op("UpdateUser")
 async def update_user(call: Call, req: pb.UpdateUserRequest) -> pb.UpdateUserResponse:
-    await call.change(lambda view, ctx: users.update(
-        view, ctx, req.user_name, opt_str(req, "new_user_name"), opt_str(req, "new_path")))
+    await call.change(
+        lambda view, ctx: users.update(
+            view, ctx, req.user_name, opt_str(req, "new_user_name"), opt_str(req, "new_path")
+        )
+    )
     return pb.UpdateUserResponse()
 
 
@@ -72,7 +87,8 @@ async def delete_user(call: Call, req: pb.DeleteUserRequest) -> pb.DeleteUserRes
 @op("TagUser")
 async def tag_user(call: Call, req: pb.TagUserRequest) -> pb.TagUserResponse:
     await call.change(
-        lambda view, ctx: users.tag(view, ctx, req.user_name, convert.tag_pairs(req.tags)))
+        lambda view, ctx: users.tag(view, ctx, req.user_name, convert.tag_pairs(req.tags))
+    )
     return pb.TagUserResponse()
 
 
@@ -85,16 +101,19 @@ async def untag_user(call: Call, req: pb.UntagUserRequest) -> pb.UntagUserRespon
 @op("ListUserTags")
 async def list_user_tags(call: Call, req: pb.ListUserTagsRequest) -> pb.ListUserTagsResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
-    page = paginate(list(user.tags), lambda kv: kv[0], opt_str(req, "marker"),
-                    opt_int(req, "max_items"))
-    return pb.ListUserTagsResponse(tags=convert.tags(tuple(page.items)),
-                                   is_truncated=page.is_truncated, marker=page.marker)
+    page = paginate(
+        list(user.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListUserTagsResponse(
+        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
+    )
 
 
 @op("CreateGroup")
 async def create_group(call: Call, req: pb.CreateGroupRequest) -> pb.CreateGroupResponse:
     group = await call.write(
-        lambda view, ctx: groups.create(view, ctx, req.group_name, opt_str(req, "path") or "/"))
+        lambda view, ctx: groups.create(view, ctx, req.group_name, opt_str(req, "path") or "/")
+    )
     return pb.CreateGroupResponse(group=convert.group(group))
 
 
@@ -105,22 +124,34 @@ async def get_group(call: Call, req: pb.GetGroupRequest) -> pb.GetGroupResponse:
     return pb.GetGroupResponse(
         group=convert.group(group),
         users=[convert.user(call.view, u, full=False) for u in page.items],
-        is_truncated=page.is_truncated, marker=page.marker,
+        is_truncated=page.is_truncated,
+        marker=page.marker,
     )
 
 
 @op("ListGroups")
 async def list_groups(call: Call, req: pb.ListGroupsRequest) -> pb.ListGroupsResponse:
-    page = groups.listed(call.view, call.account_id, opt_str(req, "path_prefix") or "/",
-                         opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListGroupsResponse(groups=[convert.group(g) for g in page.items],
-                                 is_truncated=page.is_truncated, marker=page.marker)
+    page = groups.listed(
+        call.view,
+        call.account_id,
+        opt_str(req, "path_prefix") or "/",
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
+    )
+    return pb.ListGroupsResponse(
+        groups=[convert.group(g) for g in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
 
 
 @op("UpdateGroup")
 async def update_group(call: Call, req: pb.UpdateGroupRequest) -> pb.UpdateGroupResponse:
-    await call.change(lambda view, ctx: groups.update(
-        view, ctx, req.group_name, opt_str(req, "new_group_name"), opt_str(req, "new_path")))
+    await call.change(
+        lambda view, ctx: groups.update(
+            view, ctx, req.group_name, opt_str(req, "new_group_name"), opt_str(req, "new_path")
+        )
+    )
     return pb.UpdateGroupResponse()
 
 
@@ -132,8 +163,7 @@ async def delete_group(call: Call, req: pb.DeleteGroupRequest) -> pb.DeleteGroup
 
 @op("AddUserToGroup")
 async def add_user_to_group(call: Call, req: pb.AddUserToGroupRequest) -> pb.AddUserToGroupResponse:
-    await call.change(
-        lambda view, ctx: groups.add_user(view, ctx, req.group_name, req.user_name))
+    await call.change(lambda view, ctx: groups.add_user(view, ctx, req.group_name, req.user_name))
     return pb.AddUserToGroupResponse()
 
 
@@ -142,7 +172,8 @@ async def remove_user_from_group(
     call: Call, req: pb.RemoveUserFromGroupRequest
 ) -> pb.RemoveUserFromGroupResponse:
     await call.change(
-        lambda view, ctx: groups.remove_user(view, ctx, req.group_name, req.user_name))
+        lambda view, ctx: groups.remove_user(view, ctx, req.group_name, req.user_name)
+    )
     return pb.RemoveUserFromGroupResponse()
 
 
@@ -152,17 +183,25 @@ async def list_groups_for_user(
 ) -> pb.ListGroupsForUserResponse:
     user: User = lookup.user(call.view, call.account_id, req.user_name)
     page = groups.of_user(call.view, user, opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListGroupsForUserResponse(groups=[convert.group(g) for g in page.items],
-                                        is_truncated=page.is_truncated, marker=page.marker)
+    return pb.ListGroupsForUserResponse(
+        groups=[convert.group(g) for g in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
 
 
 @op("CreateRole")
 async def create_role(call: Call, req: pb.CreateRoleRequest) -> pb.CreateRoleResponse:
     role = await call.write(
         lambda view, ctx: roles.create(
-            view, ctx, req.role_name, opt_str(req, "path") or "/",
-            req.assume_role_policy_document, opt_str(req, "description"),
-            opt_int(req, "max_session_duration"), convert.tag_pairs(req.tags),
+            view,
+            ctx,
+            req.role_name,
+            opt_str(req, "path") or "/",
+            req.assume_role_policy_document,
+            opt_str(req, "description"),
+            opt_int(req, "max_session_duration"),
+            convert.tag_pairs(req.tags),
             opt_str(req, "permissions_boundary"),
         )
     )
@@ -177,17 +216,31 @@ async def get_role(call: Call, req: pb.GetRoleRequest) -> pb.GetRoleResponse:
 
 @op("ListRoles")
 async def list_roles(call: Call, req: pb.ListRolesRequest) -> pb.ListRolesResponse:
-    page = roles.listed(call.view, call.account_id, opt_str(req, "path_prefix") or "/",
-                        opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListRolesResponse(roles=[convert.role(call.view, r, full=False) for r in page.items],
-                                is_truncated=page.is_truncated, marker=page.marker)
+    page = roles.listed(
+        call.view,
+        call.account_id,
+        opt_str(req, "path_prefix") or "/",
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
+    )
+    return pb.ListRolesResponse(
+        roles=[convert.role(call.view, r, full=False) for r in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
 
 
 @op("UpdateRole")
 async def update_role(call: Call, req: pb.UpdateRoleRequest) -> pb.UpdateRoleResponse:
-    await call.change(lambda view, ctx: roles.update(
-        view, ctx, req.role_name, opt_str(req, "description"),
-        opt_int(req, "max_session_duration")))
+    await call.change(
+        lambda view, ctx: roles.update(
+            view,
+            ctx,
+            req.role_name,
+            opt_str(req, "description"),
+            opt_int(req, "max_session_duration"),
+        )
+    )
     return pb.UpdateRoleResponse()
 
 
@@ -196,7 +249,8 @@ async def update_assume_role_policy(
     call: Call, req: pb.UpdateAssumeRolePolicyRequest
 ) -> pb.UpdateAssumeRolePolicyResponse:
     await call.change(
-        lambda view, ctx: roles.update_trust(view, ctx, req.role_name, req.policy_document))
+        lambda view, ctx: roles.update_trust(view, ctx, req.role_name, req.policy_document)
+    )
     return pb.UpdateAssumeRolePolicyResponse()
 
 
@@ -209,7 +263,8 @@ async def delete_role(call: Call, req: pb.DeleteRoleRequest) -> pb.DeleteRoleRes
 @op("TagRole")
 async def tag_role(call: Call, req: pb.TagRoleRequest) -> pb.TagRoleResponse:
     await call.change(
-        lambda view, ctx: roles.tag(view, ctx, req.role_name, convert.tag_pairs(req.tags)))
+        lambda view, ctx: roles.tag(view, ctx, req.role_name, convert.tag_pairs(req.tags))
+    )
     return pb.TagRoleResponse()
 
 
@@ -222,7 +277,9 @@ async def untag_role(call: Call, req: pb.UntagRoleRequest) -> pb.UntagRoleRespon
 @op("ListRoleTags")
 async def list_role_tags(call: Call, req: pb.ListRoleTagsRequest) -> pb.ListRoleTagsResponse:
     role = lookup.role(call.view, call.account_id, req.role_name)
-    page = paginate(list(role.tags), lambda kv: kv[0], opt_str(req, "marker"),
-                    opt_int(req, "max_items"))
-    return pb.ListRoleTagsResponse(tags=convert.tags(tuple(page.items)),
-                                   is_truncated=page.is_truncated, marker=page.marker)
+    page = paginate(
+        list(role.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListRoleTagsResponse(
+        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
+    )

@@ -1,4 +1,4 @@
-"""Iam handlers for managed policies and their versions, attachments, inline policies, boundaries."""
+"""Iam handlers for managed policies, versions, attachments, inline policies and boundaries."""
 
 from __future__ import annotations
 
@@ -34,10 +34,17 @@ def _entity(call: Call, kind: str, req: Any) -> User | Group | Role:
 @op("CreatePolicy")
 async def create_policy(call: Call, req: pb.CreatePolicyRequest) -> pb.CreatePolicyResponse:
     policy, _ = await call.write(
-        lambda view, ctx: _created(policies.create(
-            view, ctx, req.policy_name, opt_str(req, "path") or "/", req.policy_document,
-            opt_str(req, "description"), convert.tag_pairs(req.tags),
-        ))
+        lambda view, ctx: _created(
+            policies.create(
+                view,
+                ctx,
+                req.policy_name,
+                opt_str(req, "path") or "/",
+                req.policy_document,
+                opt_str(req, "description"),
+                convert.tag_pairs(req.tags),
+            )
+        )
     )
     return pb.CreatePolicyResponse(policy=convert.policy(call.view, policy))
 
@@ -56,13 +63,19 @@ async def get_policy(call: Call, req: pb.GetPolicyRequest) -> pb.GetPolicyRespon
 @op("ListPolicies")
 async def list_policies(call: Call, req: pb.ListPoliciesRequest) -> pb.ListPoliciesResponse:
     page = policies.listed(
-        call.view, call.account_id, opt_str(req, "scope") or "All",
-        bool(opt_bool(req, "only_attached")), opt_str(req, "path_prefix") or "/",
-        opt_str(req, "policy_usage_filter"), opt_str(req, "marker"), opt_int(req, "max_items"),
+        call.view,
+        call.account_id,
+        opt_str(req, "scope") or "All",
+        bool(opt_bool(req, "only_attached")),
+        opt_str(req, "path_prefix") or "/",
+        opt_str(req, "policy_usage_filter"),
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
     )
     return pb.ListPoliciesResponse(
         policies=[convert.policy(call.view, p, full=False) for p in page.items],
-        is_truncated=page.is_truncated, marker=page.marker,
+        is_truncated=page.is_truncated,
+        marker=page.marker,
     )
 
 
@@ -76,11 +89,15 @@ async def delete_policy(call: Call, req: pb.DeletePolicyRequest) -> pb.DeletePol
 async def create_policy_version(
     call: Call, req: pb.CreatePolicyVersionRequest
 ) -> pb.CreatePolicyVersionResponse:
-    version = await call.write(lambda view, ctx: policies.create_version(
-        view, ctx, req.policy_arn, req.policy_document, bool(opt_bool(req, "set_as_default"))))
+    version = await call.write(
+        lambda view, ctx: policies.create_version(
+            view, ctx, req.policy_arn, req.policy_document, bool(opt_bool(req, "set_as_default"))
+        )
+    )
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
     return pb.CreatePolicyVersionResponse(
-        policy_version=convert.version(policy, version, document=False))
+        policy_version=convert.version(policy, version, document=False)
+    )
 
 
 @op("GetPolicyVersion")
@@ -96,11 +113,17 @@ async def get_policy_version(
 async def list_policy_versions(
     call: Call, req: pb.ListPolicyVersionsRequest
 ) -> pb.ListPolicyVersionsResponse:
-    policy, page = policies.versions(call.view, call.account_id, req.policy_arn,
-                                     opt_str(req, "marker"), opt_int(req, "max_items"))
+    policy, page = policies.versions(
+        call.view,
+        call.account_id,
+        req.policy_arn,
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
+    )
     return pb.ListPolicyVersionsResponse(
         versions=[convert.version(policy, v, document=False) for v in page.items],
-        is_truncated=page.is_truncated, marker=page.marker,
+        is_truncated=page.is_truncated,
+        marker=page.marker,
     )
 
 
@@ -109,7 +132,8 @@ async def set_default_policy_version(
     call: Call, req: pb.SetDefaultPolicyVersionRequest
 ) -> pb.SetDefaultPolicyVersionResponse:
     await call.change(
-        lambda view, ctx: policies.set_default(view, ctx, req.policy_arn, req.version_id))
+        lambda view, ctx: policies.set_default(view, ctx, req.policy_arn, req.version_id)
+    )
     return pb.SetDefaultPolicyVersionResponse()
 
 
@@ -118,7 +142,8 @@ async def delete_policy_version(
     call: Call, req: pb.DeletePolicyVersionRequest
 ) -> pb.DeletePolicyVersionResponse:
     await call.change(
-        lambda view, ctx: policies.delete_version(view, ctx, req.policy_arn, req.version_id))
+        lambda view, ctx: policies.delete_version(view, ctx, req.policy_arn, req.version_id)
+    )
     return pb.DeletePolicyVersionResponse()
 
 
@@ -127,12 +152,16 @@ async def list_entities_for_policy(
     call: Call, req: pb.ListEntitiesForPolicyRequest
 ) -> pb.ListEntitiesForPolicyResponse:
     page = policies.entities(
-        call.view, call.account_id, req.policy_arn, opt_str(req, "entity_filter"),
-        opt_str(req, "path_prefix") or "/", opt_str(req, "policy_usage_filter"),
-        opt_str(req, "marker"), opt_int(req, "max_items"),
+        call.view,
+        call.account_id,
+        req.policy_arn,
+        opt_str(req, "entity_filter"),
+        opt_str(req, "path_prefix") or "/",
+        opt_str(req, "policy_usage_filter"),
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
     )
-    response = pb.ListEntitiesForPolicyResponse(is_truncated=page.is_truncated,
-                                                marker=page.marker)
+    response = pb.ListEntitiesForPolicyResponse(is_truncated=page.is_truncated, marker=page.marker)
     for entity in page.items:
         match entity:
             case User():
@@ -147,24 +176,28 @@ async def list_entities_for_policy(
 @op("TagPolicy")
 async def tag_policy(call: Call, req: pb.TagPolicyRequest) -> pb.TagPolicyResponse:
     await call.change(
-        lambda view, ctx: policies.tag(view, ctx, req.policy_arn, convert.tag_pairs(req.tags)))
+        lambda view, ctx: policies.tag(view, ctx, req.policy_arn, convert.tag_pairs(req.tags))
+    )
     return pb.TagPolicyResponse()
 
 
 @op("UntagPolicy")
 async def untag_policy(call: Call, req: pb.UntagPolicyRequest) -> pb.UntagPolicyResponse:
     await call.change(
-        lambda view, ctx: policies.untag(view, ctx, req.policy_arn, list(req.tag_keys)))
+        lambda view, ctx: policies.untag(view, ctx, req.policy_arn, list(req.tag_keys))
+    )
     return pb.UntagPolicyResponse()
 
 
 @op("ListPolicyTags")
 async def list_policy_tags(call: Call, req: pb.ListPolicyTagsRequest) -> pb.ListPolicyTagsResponse:
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
-    page = paginate(list(policy.tags), lambda kv: kv[0], opt_str(req, "marker"),
-                    opt_int(req, "max_items"))
-    return pb.ListPolicyTagsResponse(tags=convert.tags(tuple(page.items)),
-                                     is_truncated=page.is_truncated, marker=page.marker)
+    page = paginate(
+        list(policy.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListPolicyTagsResponse(
+        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
+    )
 
 
 def _register_per_kind(kind: str) -> None:
@@ -182,26 +215,36 @@ def _register_per_kind(kind: str) -> None:
         return getattr(pb_any, f"Detach{kind}PolicyResponse")()
 
     async def list_attached(call: Call, req: Any) -> Any:
-        page = policies.attached(call.view, _entity(call, kind, req),
-                                 opt_str(req, "path_prefix") or "/",
-                                 opt_str(req, "marker"), opt_int(req, "max_items"))
+        page = policies.attached(
+            call.view,
+            _entity(call, kind, req),
+            opt_str(req, "path_prefix") or "/",
+            opt_str(req, "marker"),
+            opt_int(req, "max_items"),
+        )
         return getattr(pb_any, f"ListAttached{kind}PoliciesResponse")(
             attached_policies=[convert.attached(p) for p in page.items],
-            is_truncated=page.is_truncated, marker=page.marker,
+            is_truncated=page.is_truncated,
+            marker=page.marker,
         )
 
     async def put_inline(call: Call, req: Any) -> Any:
         owner = _entity(call, kind, req)
-        await call.change(lambda view, ctx: inline.put(
-            view, ctx, owner, req.policy_name, req.policy_document))
+        await call.change(
+            lambda view, ctx: inline.put(view, ctx, owner, req.policy_name, req.policy_document)
+        )
         return getattr(pb_any, f"Put{kind}PolicyResponse")()
 
     async def get_inline(call: Call, req: Any) -> Any:
         owner = _entity(call, kind, req)
         found = inline.get(call.view, owner, req.policy_name)
         return getattr(pb_any, f"Get{kind}PolicyResponse")(
-            **{KINDS[kind][1]: owner.name, "policy_name": found.name,
-               "policy_document": found.document})
+            **{
+                KINDS[kind][1]: owner.name,
+                "policy_name": found.name,
+                "policy_document": found.document,
+            }
+        )
 
     async def delete_inline(call: Call, req: Any) -> Any:
         owner = _entity(call, kind, req)
@@ -209,10 +252,12 @@ def _register_per_kind(kind: str) -> None:
         return getattr(pb_any, f"Delete{kind}PolicyResponse")()
 
     async def list_inline(call: Call, req: Any) -> Any:
-        page = inline.names(call.view, _entity(call, kind, req),
-                            opt_str(req, "marker"), opt_int(req, "max_items"))
+        page = inline.names(
+            call.view, _entity(call, kind, req), opt_str(req, "marker"), opt_int(req, "max_items")
+        )
         return getattr(pb_any, f"List{kind}PoliciesResponse")(
-            policy_names=page.items, is_truncated=page.is_truncated, marker=page.marker)
+            policy_names=page.items, is_truncated=page.is_truncated, marker=page.marker
+        )
 
     op(f"Attach{kind}Policy")(attach)
     op(f"Detach{kind}Policy")(detach)
@@ -231,7 +276,8 @@ for _kind in KINDS:
 async def put_user_boundary(call: Call, req: pb.PutUserPermissionsBoundaryRequest) -> Any:
     user = lookup.user(call.view, call.account_id, req.user_name)
     await call.change(
-        lambda view, ctx: policies.put_boundary(view, ctx, user, req.permissions_boundary))
+        lambda view, ctx: policies.put_boundary(view, ctx, user, req.permissions_boundary)
+    )
     return pb.PutUserPermissionsBoundaryResponse()
 
 
@@ -246,7 +292,8 @@ async def delete_user_boundary(call: Call, req: pb.DeleteUserPermissionsBoundary
 async def put_role_boundary(call: Call, req: pb.PutRolePermissionsBoundaryRequest) -> Any:
     role = lookup.role(call.view, call.account_id, req.role_name)
     await call.change(
-        lambda view, ctx: policies.put_boundary(view, ctx, role, req.permissions_boundary))
+        lambda view, ctx: policies.put_boundary(view, ctx, role, req.permissions_boundary)
+    )
     return pb.PutRolePermissionsBoundaryResponse()
 
 

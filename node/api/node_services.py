@@ -9,10 +9,10 @@ from node.api import convert
 from node.api.context import Call, NodeServices
 from node.api.dispatch import Handler, opt_int, opt_str, registrar
 from node.domain import accounts
-from node.domain.entities import AccessKey, Account, Change, root_owner
-from node.domain.keys import create as create_key
 from node.domain.context import WriteContext
+from node.domain.entities import AccessKey, Account, Change, root_owner
 from node.domain.errors import AccessDenied
+from node.domain.keys import create as create_key
 from node.domain.rules import paginate
 from node.domain.view import View
 
@@ -56,9 +56,11 @@ async def create_account(
 
 def _account(account: Account) -> npb.Account:
     return npb.Account(
-        account_id=account.account_id, account_name=account.name,
+        account_id=account.account_id,
+        account_name=account.name,
         arn=f"arn:aws:iam::{account.account_id}:root",
-        create_date=convert.timestamp(account.created_ms), management=account.management,
+        create_date=convert.timestamp(account.created_ms),
+        management=account.management,
     )
 
 
@@ -75,8 +77,9 @@ async def create_account_rpc(
     )
     return npb.CreateAccountResponse(
         account=_account(account),
-        root_credentials=npb.RootCredentials(access_key_id=key.access_key_id,
-                                             secret_access_key=secret),
+        root_credentials=npb.RootCredentials(
+            access_key_id=key.access_key_id, secret_access_key=secret
+        ),
     )
 
 
@@ -84,7 +87,11 @@ async def create_account_rpc(
 async def list_accounts(call: Call, req: npb.ListAccountsRequest) -> npb.ListAccountsResponse:
     own = call.view.accounts[call.account_id]
     visible = list(call.view.accounts.values()) if own.management else [own]
-    page = paginate(visible, lambda a: a.account_id, opt_str(req, "marker"),
-                    opt_int(req, "max_items"))
-    return npb.ListAccountsResponse(accounts=[_account(a) for a in page.items],
-                                    is_truncated=page.is_truncated, marker=page.marker)
+    page = paginate(
+        visible, lambda a: a.account_id, opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return npb.ListAccountsResponse(
+        accounts=[_account(a) for a in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )

@@ -54,9 +54,7 @@ def _string_check(shape: Any) -> Check:
         elif hi is not None and len(text) > hi:
             errors.append((where, f"{shown} have length less than or equal to {hi}"))
         elif pattern is not None and pattern.fullmatch(text) is None:
-            errors.append(
-                (where, f"{shown} satisfy regular expression pattern: {meta['pattern']}")
-            )
+            errors.append((where, f"{shown} satisfy regular expression pattern: {meta['pattern']}"))
         elif enum is not None and text not in enum:
             errors.append((where, f"{shown} satisfy enum value set: [{', '.join(enum)}]"))
 
@@ -132,8 +130,13 @@ def _check_message(
         if field.repeated:
             value = getattr(message, field.name)
             if field.required and not value:
-                errors.append((where, f"Value null at '{where}' failed to satisfy constraint: "
-                                      "Member must not be null"))
+                errors.append(
+                    (
+                        where,
+                        f"Value null at '{where}' failed to satisfy constraint: "
+                        "Member must not be null",
+                    )
+                )
                 continue
             field.check(value, where, errors)
         elif not message.DESCRIPTOR.fields_by_name[field.name].has_presence or message.HasField(
@@ -141,8 +144,13 @@ def _check_message(
         ):
             field.check(getattr(message, field.name), where, errors)
         elif field.required:
-            errors.append((where, f"Value null at '{where}' failed to satisfy constraint: "
-                                  "Member must not be null"))
+            errors.append(
+                (
+                    where,
+                    f"Value null at '{where}' failed to satisfy constraint: "
+                    "Member must not be null",
+                )
+            )
 
 
 @cache

@@ -41,7 +41,9 @@ class SecretBox:
 
     def open(self, sealed: bytes, context: str) -> str:
         try:
-            plain = self._aead.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], context.encode())
+            plain = self._aead.decrypt(
+                sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], context.encode()
+            )
         except InvalidTag:
             raise SecretBoxError(f"cannot open the secret sealed for `{context}`") from None
         return plain.decode()

@@ -23,21 +23,24 @@ def create(view: View, ctx: WriteContext, name: str, path: str) -> tuple[list[Ch
     return [Change.put(group)], group
 
 
-def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
-           max_items: int | None) -> Page[Group]:
+def listed(
+    view: View, account_id: str, path_prefix: str, marker: str | None, max_items: int | None
+) -> Page[Group]:
     groups = [g for g in view.groups.in_account(account_id) if g.path.startswith(path_prefix)]
     return paginate(groups, lambda g: g.name.lower(), marker, max_items)
 
 
 def members(view: View, group: Group, marker: str | None, max_items: int | None) -> Page[User]:
-    users = [view.users.by_id[uid] for uid in view.members.of(group.group_id)
-             if uid in view.users.by_id]
+    users = [
+        view.users.by_id[uid] for uid in view.members.of(group.group_id) if uid in view.users.by_id
+    ]
     return paginate(users, lambda u: u.name.lower(), marker, max_items)
 
 
 def of_user(view: View, user: User, marker: str | None, max_items: int | None) -> Page[Group]:
-    groups = [view.groups.by_id[gid] for gid in view.members.to(user.user_id)
-              if gid in view.groups.by_id]
+    groups = [
+        view.groups.by_id[gid] for gid in view.members.to(user.user_id) if gid in view.groups.by_id
+    ]
     return paginate(groups, lambda g: g.name.lower(), marker, max_items)
 
 
@@ -45,11 +48,9 @@ def update(
     view: View, ctx: WriteContext, name: str, new_name: str | None, new_path: str | None
 ) -> list[Change]:
     group = lookup.group(view, ctx.account_id, name)
-    if new_name is not None and new_name.lower() != group.name.lower():
-        if view.groups.named(ctx.account_id, new_name) is not None:
-            raise EntityAlreadyExists(
-                f"Group with name {new_name} already exists.", "NewGroupName"
-            )
+    renaming = new_name is not None and new_name.lower() != group.name.lower()
+    if renaming and view.groups.named(ctx.account_id, new_name or "") is not None:
+        raise EntityAlreadyExists(f"Group with name {new_name} already exists.", "NewGroupName")
     renamed = replace(
         group,
         name=group.name if new_name is None else new_name,
@@ -76,9 +77,7 @@ def add_user(view: View, ctx: WriteContext, group_name: str, user_name: str) -> 
     if user.user_id in view.members.of(group.group_id):
         return []  # AWS: adding a member again succeeds and changes nothing
     if len(view.members.to(user.user_id)) >= ctx.quotas.groups_per_user:
-        raise LimitExceeded(
-            f"Cannot exceed quota for GroupsPerUser: {ctx.quotas.groups_per_user}"
-        )
+        raise LimitExceeded(f"Cannot exceed quota for GroupsPerUser: {ctx.quotas.groups_per_user}")
     return [Change.put(Membership(group.group_id, user.user_id))]
 
 

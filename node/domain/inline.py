@@ -39,9 +39,7 @@ def put(view: View, ctx: WriteContext, owner: Owner, name: str, document: str) -
     """Adds or replaces an inline policy; the sizes of all of the owner's inline policies count."""
     documents.check(document, PolicyKind.IDENTITY)
     oid = owner_id(owner)
-    others = sum(
-        policy_size(p.document) for n, p in view.inline.get(oid, {}).items() if n != name
-    )
+    others = sum(policy_size(p.document) for n, p in view.inline.get(oid, {}).items() if n != name)
     quota_name, quota = _quota(owner, ctx)
     if others + policy_size(document) > quota:
         raise LimitExceeded(
@@ -56,9 +54,7 @@ def get(view: View, owner: Owner, name: str) -> InlinePolicy:
     found = view.inline.get(owner_id(owner), {}).get(name)
     if found is None:
         kind = type(owner).__name__.lower()
-        raise NoSuchEntity(
-            f"The {kind} policy with name {name} cannot be found.", "PolicyName"
-        )
+        raise NoSuchEntity(f"The {kind} policy with name {name} cannot be found.", "PolicyName")
     return found
 
 

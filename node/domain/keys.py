@@ -38,9 +38,7 @@ def owned(view: View, owner_id: str, access_key_id: str) -> AccessKey:
     return key
 
 
-def listed(
-    view: View, owner_id: str, marker: str | None, max_items: int | None
-) -> Page[AccessKey]:
+def listed(view: View, owner_id: str, marker: str | None, max_items: int | None) -> Page[AccessKey]:
     keys = [view.access_keys[k] for k in view.keys_of.get(owner_id, ())]
     return paginate(keys, lambda k: k.access_key_id, marker, max_items)
 

@@ -94,9 +94,7 @@ def update_policy(ctx: WriteContext, update: PolicyUpdate) -> list[Change]:
 def get_policy(view: View, account_id: str) -> PasswordPolicy:
     found = view.password_policies.get(account_id)
     if found is None:
-        raise NoSuchEntity(
-            f"The Password Policy with domain name {account_id} cannot be found."
-        )
+        raise NoSuchEntity(f"The Password Policy with domain name {account_id} cannot be found.")
     return found
 
 

@@ -193,8 +193,7 @@ def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
     if len(attached) >= ctx.quotas.managed_policies_per_entity:
         kind = type(entity).__name__
         raise LimitExceeded(
-            f"Cannot exceed quota for PoliciesPer{kind}: "
-            f"{ctx.quotas.managed_policies_per_entity}"
+            f"Cannot exceed quota for PoliciesPer{kind}: {ctx.quotas.managed_policies_per_entity}"
         )
     return [Change.put(Attachment(entity_id, policy.policy_id))]
 
@@ -210,8 +209,11 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = [view.policies.by_id[pid] for pid in view.attachments.of(_entity_id(entity))
-             if pid in view.policies.by_id]
+    found = [
+        view.policies.by_id[pid]
+        for pid in view.attachments.of(_entity_id(entity))
+        if pid in view.policies.by_id
+    ]
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 

@@ -18,8 +18,7 @@ def check_trust_policy(document: str, ctx: WriteContext) -> None:
     documents.check(document, PolicyKind.TRUST, "AssumeRolePolicyDocument")
     if policy_size(document) > ctx.quotas.role_trust_policy_chars:
         raise LimitExceeded(
-            "Cannot exceed quota for ACLSizePerRole: "
-            f"{ctx.quotas.role_trust_policy_chars}",
+            f"Cannot exceed quota for ACLSizePerRole: {ctx.quotas.role_trust_policy_chars}",
             "AssumeRolePolicyDocument",
         )
 
@@ -60,8 +59,9 @@ def create(
     return changes, role
 
 
-def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
-           max_items: int | None) -> Page[Role]:
+def listed(
+    view: View, account_id: str, path_prefix: str, marker: str | None, max_items: int | None
+) -> Page[Role]:
     roles = [r for r in view.roles.in_account(account_id) if r.path.startswith(path_prefix)]
     return paginate(roles, lambda r: r.name.lower(), marker, max_items)
 

@@ -42,8 +42,9 @@ def create(
     return changes, user
 
 
-def listed(view: View, account_id: str, path_prefix: str, marker: str | None,
-           max_items: int | None) -> Page[User]:
+def listed(
+    view: View, account_id: str, path_prefix: str, marker: str | None, max_items: int | None
+) -> Page[User]:
     users = [u for u in view.users.in_account(account_id) if u.path.startswith(path_prefix)]
     return paginate(users, lambda u: u.name.lower(), marker, max_items)
 
@@ -52,9 +53,9 @@ def update(
     view: View, ctx: WriteContext, name: str, new_name: str | None, new_path: str | None
 ) -> list[Change]:
     user = lookup.user(view, ctx.account_id, name)
-    if new_name is not None and new_name.lower() != user.name.lower():
-        if view.users.named(ctx.account_id, new_name) is not None:
-            raise EntityAlreadyExists(f"User with name {new_name} already exists.", "NewUserName")
+    renaming = new_name is not None and new_name.lower() != user.name.lower()
+    if renaming and view.users.named(ctx.account_id, new_name or "") is not None:
+        raise EntityAlreadyExists(f"User with name {new_name} already exists.", "NewUserName")
     renamed = replace(
         user,
         name=user.name if new_name is None else new_name,
@@ -96,4 +97,3 @@ def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list
 
 def tag_page(tags: Tags, marker: str | None, max_items: int | None) -> Page[tuple[str, str]]:
     return paginate(list(tags), lambda kv: kv[0], marker, max_items)
-

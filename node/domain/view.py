@@ -41,7 +41,7 @@ def name_key(account_id: str, name: str) -> NameKey:
 class _Named(Generic[_T]):
     """Rows of one entity kind by id, with a per-account case-insensitive name index."""
 
-    __slots__ = ("by_id", "by_name", "by_account")
+    __slots__ = ("by_account", "by_id", "by_name")
 
     def __init__(self) -> None:
         self.by_id: dict[str, _T] = {}
@@ -78,7 +78,7 @@ class _Named(Generic[_T]):
 class _Links:
     """A many-to-many link table indexed from both ends."""
 
-    __slots__ = ("forward", "backward")
+    __slots__ = ("backward", "forward")
 
     def __init__(self) -> None:
         self.forward: defaultdict[str, set[str]] = defaultdict(set)

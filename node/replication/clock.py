@@ -48,8 +48,6 @@ class HybridClock:
     def witness(self, remote: int) -> None:
         """Moves the clock past `remote`, unless it is implausibly far in the future."""
         if wall_ms_of(remote) - self._wall_ms() > self._max_drift_ms:
-            raise ClockSkewError(
-                f"remote clock is {wall_ms_of(remote) - self._wall_ms()} ms ahead"
-            )
+            raise ClockSkewError(f"remote clock is {wall_ms_of(remote) - self._wall_ms()} ms ahead")
         if remote > self._last:
             self._last = remote

@@ -72,9 +72,7 @@ def decode_row(table: str, body: bytes) -> Row:
 
 
 def encode_changes(changes: Sequence[Change]) -> bytes:
-    body = [
-        [c.table, c.key, None if c.row is None else row_to_wire(c.row)] for c in changes
-    ]
+    body = [[c.table, c.key, None if c.row is None else row_to_wire(c.row)] for c in changes]
     return msgpack.packb([CODEC_VERSION, body], use_bin_type=True)  # type: ignore[no-any-return]
 
 

@@ -44,7 +44,19 @@ class Writer:
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
     ) -> tuple[R, Token | None]:
-        """Runs `plan` on the current view and commits its changes; None token if no change."""
+        """Runs `plan` on the current view and commits its changes; None token if no change.
+
+        The commit is shielded from cancellation: a caller that gives up (a cancelled RPC)
+        must not interrupt a transaction between SQLite and the view, or the two would differ.
+        """
+        return await asyncio.shield(self._write(actor, action, plan))
+
+    async def _write(
+        self,
+        actor: str,
+        action: str,
+        plan: Callable[[View], tuple[list[Change], R]],
+    ) -> tuple[R, Token | None]:
         async with self._lock:
             changes, result = plan(self._state.view)
             if not changes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +44,21 @@ class Database:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        # INVARIANT: one transaction at a time on the one connection. Coroutines interleave at
+        # every await, so without this lock a second BEGIN could land inside a first one.
+        self._lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
 
     @classmethod
     async def open(cls, path: Path, synchronous: str = "FULL") -> Database:
@@ -65,15 +82,10 @@ class Database:
                 f"database schema version {version} is newer than this node ({SCHEMA_VERSION})"
             )
         for number in range(version, SCHEMA_VERSION):
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
+            async with self._transaction() as conn:
                 for statement in MIGRATIONS[number]:
-                    await self._conn.execute(statement)
-                await self._conn.execute(f"PRAGMA user_version={number + 1}")
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version={number + 1}")
 
     async def get_meta(self, key: str) -> str | None:
         async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
@@ -81,11 +93,12 @@ class Database:
         return None if row is None else str(row[0])
 
     async def set_meta(self, key: str, value: str) -> None:
-        await self._conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     async def load_rows(self) -> list[StoredRow]:
         async with self._conn.execute("SELECT tbl, key, hlc, origin, body FROM rows") as cursor:
@@ -106,18 +119,23 @@ class Database:
     async def write_commit(self, commit: Commit, winners: Sequence[Change]) -> None:
         """Stores the commit's log entry and its winning row images in one transaction."""
         rows = [
-            (c.table, c.key, commit.hlc, commit.origin, None if c.row is None else encode_row(c.row))
+            (
+                c.table,
+                c.key,
+                commit.hlc,
+                commit.origin,
+                None if c.row is None else encode_row(c.row),
+            )
             for c in winners
         ]
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            await self._conn.executemany(
+        async with self._transaction() as conn:
+            await conn.executemany(
                 "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
                 "origin = excluded.origin, body = excluded.body",
                 rows,
             )
-            await self._conn.execute(
+            await conn.execute(
                 "INSERT INTO commits (origin, seq, hlc, actor, action, body) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -129,20 +147,17 @@ class Database:
                     encode_changes(commit.changes),
                 ),
             )
-            await self._conn.execute("COMMIT")
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
 
     async def commits(self, origin: str | None = None) -> list[tuple[str, int, int, str, str]]:
-        """The commit log (origin, seq, hlc, actor, action), oldest first: the change audit trail."""
+        """The commit log (origin, seq, hlc, actor, action), oldest first: the audit trail."""
         query = "SELECT origin, seq, hlc, actor, action FROM commits"
         params: tuple[str, ...] = ()
         if origin is not None:
             query += " WHERE origin = ?"
             params = (origin,)
         async with self._conn.execute(query + " ORDER BY hlc", params) as cursor:
-            return [(str(o), int(s), int(h), str(a), str(x)) for o, s, h, a, x in await cursor.fetchall()]
+            rows = await cursor.fetchall()
+        return [(str(o), int(s), int(h), str(a), str(x)) for o, s, h, a, x in rows]
 
     async def load_key_usage(self) -> list[KeyUsage]:
         async with self._conn.execute(
@@ -151,16 +166,11 @@ class Database:
             return [KeyUsage(*row) for row in await cursor.fetchall()]
 
     async def save_key_usage(self, usage: Iterable[KeyUsage]) -> None:
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            await self._conn.executemany(
+        async with self._transaction() as conn:
+            await conn.executemany(
                 "INSERT INTO key_usage (access_key_id, used_ms, service, region) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (access_key_id) DO UPDATE SET "
                 "used_ms = excluded.used_ms, service = excluded.service, "
                 "region = excluded.region",
                 [(u.access_key_id, u.used_ms, u.service, u.region) for u in usage],
             )
-            await self._conn.execute("COMMIT")
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise

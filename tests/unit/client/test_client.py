@@ -9,7 +9,6 @@ import grpc
 import pytest
 from client_fake_node import ACCESS_KEY_ID, CREDENTIALS, FakeNode
 from google.protobuf.timestamp_pb2 import Timestamp
-from iamstore.v1 import iam_pb2, node_pb2
 
 from client import (
     AccessDeniedError,
@@ -31,6 +30,7 @@ from client._transport import error_for_status
 from client.errors import ERROR_CLASSES
 from client.results import CreateUserResponse, GetAccountSummaryResponse
 from client.wire.errors import WireError
+from iamstore.v1 import iam_pb2, node_pb2
 
 CREATED = datetime(2024, 5, 1, 12, 30, 15, tzinfo=UTC)
 

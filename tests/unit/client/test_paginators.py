@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 from client_fake_node import CREDENTIALS, FakeNode
-from iamstore.v1 import iam_pb2
 
 from client import AsyncClient, Client, ServiceFailureError
+from iamstore.v1 import iam_pb2
 
 
 def _three_pages(node: FakeNode) -> None:

@@ -1,0 +1,232 @@
+"""Differential property test: the compiled evaluator agrees with the naive reference evaluator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from node.policy.compile import compile_policy
+from node.policy.document import PolicyKind
+from node.policy.evaluate import PolicySet, evaluate
+from node.policy.parse import parse_policy_object
+from node.policy.principals import make_request
+from tests.property.policy.reference import RefPolicies, RefRequest, reference_decide
+
+ACCOUNT, OTHER = "111122223333", "444455556666"
+CALLERS = [
+    f"arn:aws:iam::{ACCOUNT}:user/bob",
+    f"arn:aws:iam::{ACCOUNT}:user/team/alice",
+    f"arn:aws:iam::{ACCOUNT}:root",
+    f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/s1",
+    f"arn:aws:sts::{ACCOUNT}:federated-user/fed",
+    f"arn:aws:iam::{OTHER}:user/eve",
+    f"arn:aws:sts::{OTHER}:assumed-role/deployer/s2",
+    "ec2.amazonaws.com",
+    "anonymous",
+]
+ACTIONS = ["s3:GetObject", "s3:PutObject", "iam:ListUsers", "ec2:StartInstances", "sts:GetCallerIdentity"]
+ACTION_PATTERNS = [
+    *ACTIONS,
+    "s3:*",
+    "*",
+    "s3:Get*",
+    "*:GetObject",
+    "s?:PutObject",
+    "IAM:list*",
+    "ec2:*Instances",
+]
+RESOURCES = [
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::b/bob/k",
+    "arn:aws:s3:::B/k",
+    f"arn:aws:iam::{ACCOUNT}:user/bob",
+    "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+    "*",
+]
+RESOURCE_PATTERNS = [
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/${aws:username}/*",
+    "arn:aws:s3:::b/${aws:username, 'k'}",
+    "arn:aws:*:*:*:*",
+    "arn:aws:iam::*:user/*",
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::?/k",
+    "arn:aws:ec2:*:*:instance/*",
+    "arn:aws:S3:::b/${*}",
+    "arn:*",
+]
+KEYS = ["k1", "K2", "aws:username", "aws:SourceIp"]
+CONDITION_VALUES = {
+    "String": ["a", "b", "A", "a*", "${aws:username}", "x${?}", "bob"],
+    "Numeric": ["1", "2.5", "10", "x"],
+    "Date": ["2020-01-01T00:00:00Z", "1577836800", "2021-06-01", "nope"],
+    "Bool": ["true", "false", "maybe"],
+    "Ip": ["10.0.0.0/8", "192.168.1.1", "2001:db8::/32", "bad"],
+    "Arn": ["arn:aws:iam::*:user/*", "arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::*"],
+    "Binary": ["YQ==", "Yg=="],
+}
+OPERATORS = {
+    "String": [
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+    ],
+    "Numeric": ["NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericGreaterThanEquals"],
+    "Date": ["DateEquals", "DateNotEquals", "DateLessThan", "DateGreaterThan"],
+    "Bool": ["Bool"],
+    "Ip": ["IpAddress", "NotIpAddress"],
+    "Arn": ["ArnLike", "ArnEquals", "ArnNotLike", "ArnNotEquals"],
+    "Binary": ["BinaryEquals"],
+}
+REQUEST_VALUES = [
+    "a", "b", "A", "bob", "abc", "x?", "1", "10.0", "3", "2020-01-01T00:00:00Z", "2022-01-01",
+    "true", "FALSE", "10.1.2.3", "2001:db8::5", "arn:aws:iam::111122223333:user/bob",
+    "arn:aws:s3:::b/bob", "YQ==",
+]  # fmt: skip
+PRINCIPALS: list[Any] = [
+    "*",
+    {"AWS": "*"},
+    {"AWS": ACCOUNT},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    {"AWS": OTHER},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"},
+    {"AWS": f"arn:aws:iam::{ACCOUNT}:role/deployer"},
+    {"AWS": f"arn:aws:iam::{OTHER}:role/path/deployer"},
+    {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/s1"},
+    {"AWS": [f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/s1", f"arn:aws:iam::{ACCOUNT}:role/deployer", ACCOUNT]},
+    {"AWS": [f"arn:aws:iam::{ACCOUNT}:user/bob", ACCOUNT]},
+    {"Service": "ec2.amazonaws.com"},
+    {"AWS": f"arn:aws:sts::{ACCOUNT}:federated-user/fed"},
+]  # fmt: skip
+
+
+def one_or_many(values: list[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.sampled_from(values), st.lists(st.sampled_from(values), min_size=1, max_size=3)
+    )
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    block: dict[str, dict[str, Any]] = {}
+    for _ in range(draw(st.integers(0, 2))):
+        family = draw(st.sampled_from(sorted(OPERATORS)))
+        operator = draw(st.sampled_from(OPERATORS[family]))
+        if draw(st.booleans()):
+            operator += "IfExists"
+        prefix = draw(st.sampled_from(["", "", "ForAnyValue:", "ForAllValues:"]))
+        operator = prefix + operator
+        key = draw(st.sampled_from(KEYS))
+        block.setdefault(operator, {})[key] = draw(one_or_many(CONDITION_VALUES[family]))
+    if draw(st.integers(0, 5)) == 0:
+        block["Null"] = {draw(st.sampled_from(KEYS)): draw(st.sampled_from(["true", "false"]))}
+    return block
+
+
+@st.composite
+def statements(draw: st.DrawFn, kind: PolicyKind) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Deny"]))}
+    action_key = "Action" if draw(st.integers(0, 4)) else "NotAction"
+    statement[action_key] = draw(one_or_many(ACTION_PATTERNS))
+    resource_key = "Resource" if draw(st.integers(0, 4)) else "NotResource"
+    statement[resource_key] = draw(one_or_many(RESOURCE_PATTERNS))
+    if kind is PolicyKind.RESOURCE:
+        principal_key = "Principal" if draw(st.integers(0, 4)) else "NotPrincipal"
+        statement[principal_key] = draw(st.sampled_from(PRINCIPALS))
+    block = draw(conditions())
+    if block:
+        statement["Condition"] = block
+    return statement
+
+
+@st.composite
+def documents(draw: st.DrawFn, kind: PolicyKind) -> dict[str, Any]:
+    version = "2012-10-17" if kind is PolicyKind.SCP else draw(
+        st.sampled_from(["2012-10-17", "2012-10-17", "2008-10-17"])
+    )
+    return {
+        "Version": version,
+        "Statement": draw(st.lists(statements(kind), min_size=1, max_size=3)),
+    }
+
+
+@st.composite
+def contexts(draw: st.DrawFn) -> dict[str, Any]:
+    keys = draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=4))
+    out: dict[str, Any] = {}
+    for key in keys:
+        if draw(st.integers(0, 3)) == 0:
+            out[key] = draw(st.lists(st.sampled_from(REQUEST_VALUES), max_size=3))
+        else:
+            out[key] = draw(st.sampled_from(REQUEST_VALUES))
+    return out
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[RefRequest, dict[str, Any]]:
+    request = RefRequest(
+        principal_arn=draw(st.sampled_from(CALLERS)),
+        action=draw(st.sampled_from(ACTIONS)),
+        resource_arn=draw(st.sampled_from(RESOURCES)),
+        resource_account=draw(st.sampled_from([None, ACCOUNT, OTHER])),
+        context=draw(contexts()),
+    )
+    maybe = st.booleans()
+    docs: dict[str, Any] = {
+        "identity": draw(st.lists(documents(PolicyKind.IDENTITY), max_size=3)),
+        "resource": draw(documents(PolicyKind.RESOURCE)) if draw(maybe) else None,
+        "boundary": draw(documents(PolicyKind.BOUNDARY)) if draw(st.integers(0, 3)) == 0 else None,
+        "session": draw(documents(PolicyKind.SESSION)) if draw(st.integers(0, 3)) == 0 else None,
+        "scps": (
+            draw(st.lists(st.lists(documents(PolicyKind.SCP), max_size=2), min_size=1, max_size=2))
+            if draw(st.integers(0, 3)) == 0
+            else None
+        ),
+    }
+    return request, docs
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_engine_agrees_with_reference(case: tuple[RefRequest, dict[str, Any]]) -> None:
+    request, docs = case
+
+    def parsed(doc: dict[str, Any], kind: PolicyKind) -> Any:
+        return parse_policy_object(doc, kind)
+
+    identity = [parsed(d, PolicyKind.IDENTITY) for d in docs["identity"]]
+    resource = None if docs["resource"] is None else parsed(docs["resource"], PolicyKind.RESOURCE)
+    boundary = None if docs["boundary"] is None else parsed(docs["boundary"], PolicyKind.BOUNDARY)
+    session = None if docs["session"] is None else parsed(docs["session"], PolicyKind.SESSION)
+    scps = (
+        None
+        if docs["scps"] is None
+        else [[parsed(d, PolicyKind.SCP) for d in level] for level in docs["scps"]]
+    )
+    expected = reference_decide(
+        request,
+        RefPolicies(
+            identity=identity, resource=resource, boundary=boundary, session=session, scps=scps
+        ),
+    )
+    policy_set = PolicySet(
+        identity=tuple(compile_policy(p) for p in identity),
+        resource=None if resource is None else compile_policy(resource),
+        boundary=None if boundary is None else compile_policy(boundary),
+        session=() if session is None else (compile_policy(session),),
+        scps=None if scps is None else tuple(tuple(compile_policy(p) for p in lvl) for lvl in scps),
+    )
+    engine_request = make_request(
+        request.principal_arn,
+        request.action,
+        request.resource_arn,
+        resource_account=request.resource_account,
+        context=request.context,
+    )
+    assert evaluate(engine_request, policy_set).outcome.value == expected
