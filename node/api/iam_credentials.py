@@ -103,7 +103,7 @@ async def get_access_key_last_used(
 
 async def _hashed(call: Call, password: str) -> str:
     """Checks the password against the account's policy, then hashes it (off the event loop)."""
-    passwords.check_password(password, passwords.effective_policy(call.view, call.account_id))
+    passwords.check_password(call.view, call.account_id, password)
     return await asyncio.to_thread(hash_password, password)
 
 

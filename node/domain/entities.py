@@ -219,11 +219,11 @@ class LoginProfile:
 
 @dataclass(frozen=True, slots=True)
 class PasswordPolicy:
-    """An account's password policy; field defaults are AWS's when no policy is set."""
+    """An account's custom password policy; defaults are UpdateAccountPasswordPolicy's own."""
 
     TABLE: ClassVar[str] = "password_policy"
     account_id: str
-    minimum_password_length: int = 8
+    minimum_password_length: int = 6
     require_symbols: bool = False
     require_numbers: bool = False
     require_uppercase_characters: bool = False

@@ -13,13 +13,41 @@ from node.domain.view import View
 SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")
 
 
-def effective_policy(view: View, account_id: str) -> PasswordPolicy:
-    """The account's password policy, or AWS's default one when none is set."""
-    return view.password_policies.get(account_id) or PasswordPolicy(account_id)
+# AWS's default password policy, in force while an account has no custom one ("Set an account
+# password policy for IAM users"): at least 8 characters and three of the four character types.
+DEFAULT_MINIMUM_LENGTH = 8
+DEFAULT_REQUIRED_TYPES = 3
 
 
-def check_password(password: str, policy: PasswordPolicy) -> None:
-    """Raises PasswordPolicyViolation naming every rule the password breaks."""
+def check_password(view: View, account_id: str, password: str) -> None:
+    """Raises PasswordPolicyViolation naming every rule of the account's policy the password breaks."""
+    policy = view.password_policies.get(account_id)
+    if policy is None:
+        _check_default(password)
+    else:
+        _check_custom(password, policy)
+
+
+def _check_default(password: str) -> None:
+    types = (
+        any(c.isupper() for c in password),
+        any(c.islower() for c in password),
+        any(c.isdigit() for c in password),
+        any(c in SYMBOLS for c in password),
+    )
+    broken: list[str] = []
+    if len(password) < DEFAULT_MINIMUM_LENGTH:
+        broken.append(f"Password should have a minimum length of {DEFAULT_MINIMUM_LENGTH}")
+    if sum(types) < DEFAULT_REQUIRED_TYPES:
+        broken.append(
+            "Password should have at least three of: uppercase letters, lowercase letters, "
+            "numbers, symbols"
+        )
+    if broken:
+        raise PasswordPolicyViolation("; ".join(broken), "Password")
+
+
+def _check_custom(password: str, policy: PasswordPolicy) -> None:
     broken: list[str] = []
     if len(password) < policy.minimum_password_length:
         broken.append(f"Password should have a minimum length of {policy.minimum_password_length}")

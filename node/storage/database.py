@@ -67,7 +67,11 @@ class Database:
         await conn.execute(f"PRAGMA synchronous={synchronous}")
         await conn.execute("PRAGMA foreign_keys=ON")
         db = cls(conn)
-        await db._migrate()
+        try:
+            await db._migrate()
+        except BaseException:
+            await conn.close()
+            raise
         return db
 
     async def close(self) -> None:

@@ -27,7 +27,8 @@ def groups_of(iam: Client, user_name: str) -> set[str]:
 def test_create_group_returns_what_get_group_reads(iam: Client) -> None:
     # "IAM identifiers": group ids start with AGPA.
     created = iam.create_group(group_name="admins", path="/ops/").group
-    assert created.group_id.startswith("AGPA") and len(created.group_id) == 21
+    assert created.group_id.startswith("AGPA")
+    assert len(created.group_id) == 21
     assert created.arn.endswith(":group/ops/admins")
     read = iam.get_group(group_name="admins")
     assert (read.group.group_id, read.group.arn, read.group.path) == (
@@ -166,3 +167,13 @@ def test_delete_empty_group(iam: Client) -> None:
     assert iam.list_groups().groups == ()
     with pytest.raises(NoSuchEntityError):
         iam.delete_group(group_name="devs")
+
+
+def test_renamed_user_shows_its_new_name_in_its_groups(iam: Client) -> None:
+    iam.create_group(group_name="devs")
+    user = iam.create_user(user_name="ann").user
+    iam.add_user_to_group(group_name="devs", user_name="ann")
+    iam.update_user(user_name="ann", new_user_name="anne")
+    listed = iam.get_group(group_name="devs").users
+    assert [(u.user_name, u.user_id) for u in listed] == [("anne", user.user_id)]
+    assert groups_of(iam, "anne") == {"devs"}

@@ -34,7 +34,8 @@ def test_create_role_returns_what_get_role_reads(iam: Client) -> None:
         role_name="worker", assume_role_policy_document=TRUST_EC2, path="/svc/",
         description="runs jobs",
     ).role
-    assert created.role_id.startswith("AROA") and len(created.role_id) == 21
+    assert created.role_id.startswith("AROA")
+    assert len(created.role_id) == 21
     assert created.arn.endswith(":role/svc/worker")
     read = iam.get_role(role_name="worker").role
     assert (read.role_id, read.arn, read.path, read.description) == (
@@ -117,7 +118,8 @@ def test_update_assume_role_policy_replaces_the_trust_policy(iam: Client) -> Non
     iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2)
     iam.update_assume_role_policy(role_name="r", policy_document=TRUST_LAMBDA)
     document = iam.get_role(role_name="r").role.assume_role_policy_document
-    assert document is not None and json.loads(document) == json.loads(TRUST_LAMBDA)
+    assert document is not None
+    assert json.loads(document) == json.loads(TRUST_LAMBDA)
 
 
 def test_update_assume_role_policy_with_a_bad_document_changes_nothing(iam: Client) -> None:
@@ -128,7 +130,8 @@ def test_update_assume_role_policy_with_a_bad_document_changes_nothing(iam: Clie
     with pytest.raises(MalformedPolicyDocumentError):
         iam.update_assume_role_policy(role_name="r", policy_document="[]")
     document = iam.get_role(role_name="r").role.assume_role_policy_document
-    assert document is not None and json.loads(document) == json.loads(TRUST_EC2)
+    assert document is not None
+    assert json.loads(document) == json.loads(TRUST_EC2)
     with pytest.raises(NoSuchEntityError):
         iam.update_assume_role_policy(role_name="ghost", policy_document=TRUST_EC2)
 

@@ -29,8 +29,10 @@ def test_create_user_returns_what_get_user_reads(iam: Client) -> None:
     created = iam.create_user(user_name="alice", path="/eng/team/").user
     assert created.user_name == "alice"
     assert created.path == "/eng/team/"
-    assert created.user_id.startswith("AIDA") and len(created.user_id) == 21
-    assert created.arn.startswith("arn:aws:iam::") and created.arn.endswith(":user/eng/team/alice")
+    assert created.user_id.startswith("AIDA")
+    assert len(created.user_id) == 21
+    assert created.arn.startswith("arn:aws:iam::")
+    assert created.arn.endswith(":user/eng/team/alice")
     assert before <= created.create_date <= datetime.now(UTC) + timedelta(seconds=5)
     read = iam.get_user(user_name="alice").user
     assert (read.user_id, read.arn, read.path, read.create_date) == (
@@ -51,7 +53,8 @@ def test_get_user_without_name_describes_the_root_caller(iam: Client) -> None:
     me = iam.get_user().user
     assert me.arn.endswith(":root")
     account_id = me.arn.split(":")[4]
-    assert len(account_id) == 12 and account_id.isdigit()
+    assert len(account_id) == 12
+    assert account_id.isdigit()
     assert me.user_id == account_id
 
 
@@ -254,7 +257,8 @@ def test_at_most_fifty_tags_per_user(iam: Client) -> None:
     with pytest.raises(LimitExceededError):
         iam.tag_user(user_name="t", tags=[{"Key": "one-more", "Value": "v"}])
     after = tags_of(iam, "t")
-    assert len(after) == 50 and "one-more" not in after
+    assert len(after) == 50
+    assert "one-more" not in after
     # Overwriting an existing key at the limit is not a new tag.
     iam.tag_user(user_name="t", tags=[{"Key": "k0", "Value": "new"}])
     assert tags_of(iam, "t")["k0"] == "new"

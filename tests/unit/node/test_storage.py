@@ -1,0 +1,64 @@
+"""SQLite storage: migrations, one transaction at a time, commits and rows together."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from node.domain.entities import Change, User
+from node.replication.codec import Commit
+from node.storage.database import Database, KeyUsage, StorageError
+from node.storage.schema import SCHEMA_VERSION
+
+
+def _commit(seq: int, name: str) -> Commit:
+    user = User(f"AIDA{seq:017d}", "123456789012", name, "/", 1000 + seq)
+    return Commit("n1", seq, seq << 16, "arn:aws:iam::123456789012:root", "CreateUser",
+                  (Change.put(user),))
+
+
+async def test_concurrent_key_usage_flush_and_commits_do_not_nest_transactions(
+    tmp_path: Path,
+) -> None:
+    """Golden case from the rpc benchmark: a flush used to BEGIN inside a running commit."""
+    db = await Database.open(tmp_path / "db.sqlite")
+    try:
+        usage = [KeyUsage(f"AKIA{i:016d}", i, "iam", "us-east-1") for i in range(20)]
+        await asyncio.gather(
+            *(db.write_commit(_commit(i, f"u{i}"), _commit(i, f"u{i}").changes)
+              for i in range(1, 101)),
+            *(db.save_key_usage(usage) for _ in range(50)),
+        )
+        assert await db.max_seqs() == {"n1": 100}
+        assert len(await db.load_rows()) == 100
+        assert len(await db.load_key_usage()) == 20
+    finally:
+        await db.close()
+
+
+async def test_a_failed_commit_writes_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite")
+    try:
+        await db.write_commit(_commit(1, "a"), _commit(1, "a").changes)
+        with pytest.raises(Exception, match="UNIQUE"):
+            # the same (origin, seq) again: the log insert fails after the row upsert
+            await db.write_commit(_commit(1, "b"), _commit(2, "b").changes)
+        rows = await db.load_rows()
+        assert [r.key for r in rows] == [_commit(1, "a").changes[0].key]
+    finally:
+        await db.close()
+
+
+async def test_schema_is_migrated_once_and_newer_schemas_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    db = await Database.open(path)
+    await db.set_meta("node_id", "n1")
+    await db.close()
+    db = await Database.open(path)  # reopening applies no migration twice
+    assert await db.get_meta("node_id") == "n1"
+    await db._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    await db.close()
+    with pytest.raises(StorageError, match="newer"):
+        await Database.open(path)
