@@ -92,7 +92,7 @@ def run_tour(iam: Client, address: str) -> None:
         iam.create_policy(
             policy_name="Broken", policy_document='{"Statement": {"Effect": "Permit"}}'
         )
-    except Exception as err:  # noqa: BLE001 - the demo prints whatever the node said
+    except Exception as err:  # the demo prints whatever the node said
         show("CreatePolicy", err)
     show("policies in account", len(iam.list_policies(scope="Local").policies))
 

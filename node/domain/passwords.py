@@ -20,7 +20,7 @@ DEFAULT_REQUIRED_TYPES = 3
 
 
 def check_password(view: View, account_id: str, password: str) -> None:
-    """Raises PasswordPolicyViolation naming every rule of the account's policy the password breaks."""
+    """Raises PasswordPolicyViolation naming every rule of the account's policy it breaks."""
     policy = view.password_policies.get(account_id)
     if policy is None:
         _check_default(password)

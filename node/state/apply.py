@@ -6,11 +6,12 @@ its transaction committed, so a failed write leaves both unchanged.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from node.domain.entities import Change
 from node.domain.view import View
-from node.replication.codec import Commit, decode_row
+from node.replication.codec import Commit, decode_row, encode_row
 from node.storage.database import Database
 
 Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register stamp
@@ -37,6 +38,16 @@ class State:
             state.view.apply(Change(stored.table, stored.key, row))
         state.applied = await db.max_seqs()
         return state
+
+    def digest(self) -> str:
+        """A hash of every live row and its version: equal on two replicas iff they agree."""
+        hasher = hashlib.sha256()
+        for (table, key), (hlc, origin) in sorted(self._versions.items()):
+            row = self.view.get(table, key)
+            body = b"" if row is None else encode_row(row)
+            hasher.update(f"{table}\0{key}\0{hlc}\0{origin}\0".encode())
+            hasher.update(hashlib.sha256(body).digest())
+        return hasher.hexdigest()
 
     def on_change(self, listener: ChangeListener) -> None:
         """Calls `listener(commit, winning_changes)` after every applied commit."""
