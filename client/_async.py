@@ -17,8 +17,10 @@ from client._transport import (
     DEFAULT_HOST,
     DEFAULT_REGION,
     DEFAULT_TIMEOUT,
+    ConsistencyTokens,
     FailoverOrder,
     Settings,
+    at_least_metadata,
     error_for_status,
     identity,
     is_unavailable,
@@ -47,14 +49,24 @@ class AsyncClient:
         region: str = DEFAULT_REGION,
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,
+        read_your_writes: bool = False,
     ) -> None:
         self._settings = Settings.build(endpoints, credentials, region, host, timeout)
+        # Every write's token is remembered; with read_your_writes, every call sends them all,
+        # so any node answers only once it has applied this client's own writes.
+        self._tokens = ConsistencyTokens()
+        self._read_your_writes = read_your_writes
         self._order = FailoverOrder(len(self._settings.endpoints))
         self._channels: dict[int, grpc.aio.Channel] = {}
 
     @property
     def endpoints(self) -> tuple[str, ...]:
         return self._settings.endpoints
+
+    @property
+    def consistency_token(self) -> str | None:
+        """The tokens of every write this client made: pass as `at_least=` to another client."""
+        return self._tokens.encode()
 
     async def close(self) -> None:
         channels = list(self._channels.values())
@@ -80,11 +92,16 @@ class AsyncClient:
             self._channels[index] = channel
         return channel
 
-    async def _call(
-        self, operation: operations.Operation[R], params: Mapping[str, object]
-    ) -> R:
+    async def _call(self, operation: operations.Operation[R], params: Mapping[str, object]) -> R:
         """Sends one signed request, failing over to the next endpoint on UNAVAILABLE."""
-        arguments = {name: value for name, value in params.items() if name != "self"}
+        arguments = {
+            name: value for name, value in params.items() if name not in ("self", "at_least")
+        }
+        at_least = params.get("at_least")
+        wait_for = at_least_metadata(
+            at_least if isinstance(at_least, str) else None,
+            self._tokens if self._read_your_writes else None,
+        )
         body = build_request(operation, arguments).SerializeToString()
         last_details: str | None = None
         for index in self._order.attempts():
@@ -94,11 +111,13 @@ class AsyncClient:
                 response_deserializer=operation.response_type.FromString,
             )
             try:
-                response = await rpc(
+                call = rpc(
                     body,
-                    metadata=self._settings.sign(operation, body),
+                    metadata=self._settings.sign(operation, body) + wait_for,
                     timeout=self._settings.timeout,
                 )
+                response = await call
+                self._tokens.merge_trailers(await call.trailing_metadata())
             except grpc.aio.AioRpcError as error:
                 if is_unavailable(error.code()):
                     last_details = error.details()
@@ -218,353 +237,619 @@ class AsyncClient:
     # exactly `self` and the keyword arguments (None meaning `not given`).
 
     async def create_user(
-        self, *, user_name: str, path: str | None = None, permissions_boundary: str | None = None,
+        self,
+        *,
+        user_name: str,
+        path: str | None = None,
+        permissions_boundary: str | None = None,
         tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreateUserResponse:
         return await self._call(operations.CREATE_USER, locals())
 
-    async def get_user(self, *, user_name: str | None = None) -> results.GetUserResponse:
+    async def get_user(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetUserResponse:
         return await self._call(operations.GET_USER, locals())
 
     async def list_users(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUsersResponse:
         return await self._call(operations.LIST_USERS, locals())
 
     async def update_user(
-        self, *, user_name: str, new_path: str | None = None, new_user_name: str | None = None,
+        self,
+        *,
+        user_name: str,
+        new_path: str | None = None,
+        new_user_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_USER, locals())
 
-    async def delete_user(self, *, user_name: str) -> None:
+    async def delete_user(self, *, user_name: str, at_least: str | None = None) -> None:
         return await self._call(operations.DELETE_USER, locals())
 
-    async def tag_user(self, *, user_name: str, tags: Sequence[TagInput]) -> None:
+    async def tag_user(
+        self, *, user_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.TAG_USER, locals())
 
-    async def untag_user(self, *, user_name: str, tag_keys: Sequence[str]) -> None:
+    async def untag_user(
+        self, *, user_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.UNTAG_USER, locals())
 
     async def list_user_tags(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUserTagsResponse:
         return await self._call(operations.LIST_USER_TAGS, locals())
 
     async def create_group(
-        self, *, group_name: str, path: str | None = None,
+        self,
+        *,
+        group_name: str,
+        path: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateGroupResponse:
         return await self._call(operations.CREATE_GROUP, locals())
 
     async def get_group(
-        self, *, group_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        group_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.GetGroupResponse:
         return await self._call(operations.GET_GROUP, locals())
 
     async def list_groups(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupsResponse:
         return await self._call(operations.LIST_GROUPS, locals())
 
     async def update_group(
-        self, *, group_name: str, new_path: str | None = None, new_group_name: str | None = None,
+        self,
+        *,
+        group_name: str,
+        new_path: str | None = None,
+        new_group_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_GROUP, locals())
 
-    async def delete_group(self, *, group_name: str) -> None:
+    async def delete_group(self, *, group_name: str, at_least: str | None = None) -> None:
         return await self._call(operations.DELETE_GROUP, locals())
 
-    async def add_user_to_group(self, *, group_name: str, user_name: str) -> None:
+    async def add_user_to_group(
+        self, *, group_name: str, user_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.ADD_USER_TO_GROUP, locals())
 
-    async def remove_user_from_group(self, *, group_name: str, user_name: str) -> None:
+    async def remove_user_from_group(
+        self, *, group_name: str, user_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.REMOVE_USER_FROM_GROUP, locals())
 
     async def list_groups_for_user(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupsForUserResponse:
         return await self._call(operations.LIST_GROUPS_FOR_USER, locals())
 
     async def create_role(
-        self, *, role_name: str, assume_role_policy_document: str, path: str | None = None,
-        description: str | None = None, max_session_duration: int | None = None,
-        max_signin_session_duration: int | None = None, permissions_boundary: str | None = None,
+        self,
+        *,
+        role_name: str,
+        assume_role_policy_document: str,
+        path: str | None = None,
+        description: str | None = None,
+        max_session_duration: int | None = None,
+        max_signin_session_duration: int | None = None,
+        permissions_boundary: str | None = None,
         tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreateRoleResponse:
         return await self._call(operations.CREATE_ROLE, locals())
 
-    async def get_role(self, *, role_name: str) -> results.GetRoleResponse:
+    async def get_role(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> results.GetRoleResponse:
         return await self._call(operations.GET_ROLE, locals())
 
     async def list_roles(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRolesResponse:
         return await self._call(operations.LIST_ROLES, locals())
 
     async def update_role(
-        self, *, role_name: str, description: str | None = None,
-        max_session_duration: int | None = None, max_signin_session_duration: int | None = None,
+        self,
+        *,
+        role_name: str,
+        description: str | None = None,
+        max_session_duration: int | None = None,
+        max_signin_session_duration: int | None = None,
         reset_max_signin_session_duration: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_ROLE, locals())
 
-    async def update_assume_role_policy(self, *, role_name: str, policy_document: str) -> None:
+    async def update_assume_role_policy(
+        self, *, role_name: str, policy_document: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.UPDATE_ASSUME_ROLE_POLICY, locals())
 
-    async def delete_role(self, *, role_name: str) -> None:
+    async def delete_role(self, *, role_name: str, at_least: str | None = None) -> None:
         return await self._call(operations.DELETE_ROLE, locals())
 
-    async def tag_role(self, *, role_name: str, tags: Sequence[TagInput]) -> None:
+    async def tag_role(
+        self, *, role_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.TAG_ROLE, locals())
 
-    async def untag_role(self, *, role_name: str, tag_keys: Sequence[str]) -> None:
+    async def untag_role(
+        self, *, role_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.UNTAG_ROLE, locals())
 
     async def list_role_tags(
-        self, *, role_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRoleTagsResponse:
         return await self._call(operations.LIST_ROLE_TAGS, locals())
 
     async def create_policy(
-        self, *, policy_name: str, policy_document: str, path: str | None = None,
-        description: str | None = None, tags: Sequence[TagInput] | None = None,
+        self,
+        *,
+        policy_name: str,
+        policy_document: str,
+        path: str | None = None,
+        description: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreatePolicyResponse:
         return await self._call(operations.CREATE_POLICY, locals())
 
-    async def get_policy(self, *, policy_arn: str) -> results.GetPolicyResponse:
+    async def get_policy(
+        self, *, policy_arn: str, at_least: str | None = None
+    ) -> results.GetPolicyResponse:
         return await self._call(operations.GET_POLICY, locals())
 
     async def list_policies(
-        self, *, scope: str | None = None, only_attached: bool | None = None,
-        path_prefix: str | None = None, policy_usage_filter: str | None = None,
-        marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        scope: str | None = None,
+        only_attached: bool | None = None,
+        path_prefix: str | None = None,
+        policy_usage_filter: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPoliciesResponse:
         return await self._call(operations.LIST_POLICIES, locals())
 
-    async def delete_policy(self, *, policy_arn: str) -> None:
+    async def delete_policy(self, *, policy_arn: str, at_least: str | None = None) -> None:
         return await self._call(operations.DELETE_POLICY, locals())
 
     async def create_policy_version(
-        self, *, policy_arn: str, policy_document: str, set_as_default: bool | None = None,
+        self,
+        *,
+        policy_arn: str,
+        policy_document: str,
+        set_as_default: bool | None = None,
+        at_least: str | None = None,
     ) -> results.CreatePolicyVersionResponse:
         return await self._call(operations.CREATE_POLICY_VERSION, locals())
 
     async def get_policy_version(
-        self, *, policy_arn: str, version_id: str,
+        self,
+        *,
+        policy_arn: str,
+        version_id: str,
+        at_least: str | None = None,
     ) -> results.GetPolicyVersionResponse:
         return await self._call(operations.GET_POLICY_VERSION, locals())
 
     async def list_policy_versions(
-        self, *, policy_arn: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        policy_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPolicyVersionsResponse:
         return await self._call(operations.LIST_POLICY_VERSIONS, locals())
 
-    async def set_default_policy_version(self, *, policy_arn: str, version_id: str) -> None:
+    async def set_default_policy_version(
+        self, *, policy_arn: str, version_id: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.SET_DEFAULT_POLICY_VERSION, locals())
 
-    async def delete_policy_version(self, *, policy_arn: str, version_id: str) -> None:
+    async def delete_policy_version(
+        self, *, policy_arn: str, version_id: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_POLICY_VERSION, locals())
 
-    async def attach_user_policy(self, *, user_name: str, policy_arn: str) -> None:
+    async def attach_user_policy(
+        self, *, user_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.ATTACH_USER_POLICY, locals())
 
-    async def attach_group_policy(self, *, group_name: str, policy_arn: str) -> None:
+    async def attach_group_policy(
+        self, *, group_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.ATTACH_GROUP_POLICY, locals())
 
-    async def attach_role_policy(self, *, role_name: str, policy_arn: str) -> None:
+    async def attach_role_policy(
+        self, *, role_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.ATTACH_ROLE_POLICY, locals())
 
-    async def detach_user_policy(self, *, user_name: str, policy_arn: str) -> None:
+    async def detach_user_policy(
+        self, *, user_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DETACH_USER_POLICY, locals())
 
-    async def detach_group_policy(self, *, group_name: str, policy_arn: str) -> None:
+    async def detach_group_policy(
+        self, *, group_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DETACH_GROUP_POLICY, locals())
 
-    async def detach_role_policy(self, *, role_name: str, policy_arn: str) -> None:
+    async def detach_role_policy(
+        self, *, role_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DETACH_ROLE_POLICY, locals())
 
     async def list_attached_user_policies(
-        self, *, user_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        user_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedUserPoliciesResponse:
         return await self._call(operations.LIST_ATTACHED_USER_POLICIES, locals())
 
     async def list_attached_group_policies(
-        self, *, group_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        group_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedGroupPoliciesResponse:
         return await self._call(operations.LIST_ATTACHED_GROUP_POLICIES, locals())
 
     async def list_attached_role_policies(
-        self, *, role_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        role_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedRolePoliciesResponse:
         return await self._call(operations.LIST_ATTACHED_ROLE_POLICIES, locals())
 
     async def list_entities_for_policy(
-        self, *, policy_arn: str, entity_filter: str | None = None, path_prefix: str | None = None,
-        policy_usage_filter: str | None = None, marker: str | None = None,
+        self,
+        *,
+        policy_arn: str,
+        entity_filter: str | None = None,
+        path_prefix: str | None = None,
+        policy_usage_filter: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListEntitiesForPolicyResponse:
         return await self._call(operations.LIST_ENTITIES_FOR_POLICY, locals())
 
-    async def tag_policy(self, *, policy_arn: str, tags: Sequence[TagInput]) -> None:
+    async def tag_policy(
+        self, *, policy_arn: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.TAG_POLICY, locals())
 
-    async def untag_policy(self, *, policy_arn: str, tag_keys: Sequence[str]) -> None:
+    async def untag_policy(
+        self, *, policy_arn: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return await self._call(operations.UNTAG_POLICY, locals())
 
     async def list_policy_tags(
-        self, *, policy_arn: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        policy_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPolicyTagsResponse:
         return await self._call(operations.LIST_POLICY_TAGS, locals())
 
     async def put_user_policy(
-        self, *, user_name: str, policy_name: str, policy_document: str,
+        self,
+        *,
+        user_name: str,
+        policy_name: str,
+        policy_document: str,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.PUT_USER_POLICY, locals())
 
     async def get_user_policy(
-        self, *, user_name: str, policy_name: str,
+        self,
+        *,
+        user_name: str,
+        policy_name: str,
+        at_least: str | None = None,
     ) -> results.GetUserPolicyResponse:
         return await self._call(operations.GET_USER_POLICY, locals())
 
-    async def delete_user_policy(self, *, user_name: str, policy_name: str) -> None:
+    async def delete_user_policy(
+        self, *, user_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_USER_POLICY, locals())
 
     async def list_user_policies(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUserPoliciesResponse:
         return await self._call(operations.LIST_USER_POLICIES, locals())
 
     async def put_group_policy(
-        self, *, group_name: str, policy_name: str, policy_document: str,
+        self,
+        *,
+        group_name: str,
+        policy_name: str,
+        policy_document: str,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.PUT_GROUP_POLICY, locals())
 
     async def get_group_policy(
-        self, *, group_name: str, policy_name: str,
+        self,
+        *,
+        group_name: str,
+        policy_name: str,
+        at_least: str | None = None,
     ) -> results.GetGroupPolicyResponse:
         return await self._call(operations.GET_GROUP_POLICY, locals())
 
-    async def delete_group_policy(self, *, group_name: str, policy_name: str) -> None:
+    async def delete_group_policy(
+        self, *, group_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_GROUP_POLICY, locals())
 
     async def list_group_policies(
-        self, *, group_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        group_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupPoliciesResponse:
         return await self._call(operations.LIST_GROUP_POLICIES, locals())
 
     async def put_role_policy(
-        self, *, role_name: str, policy_name: str, policy_document: str,
+        self,
+        *,
+        role_name: str,
+        policy_name: str,
+        policy_document: str,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.PUT_ROLE_POLICY, locals())
 
     async def get_role_policy(
-        self, *, role_name: str, policy_name: str,
+        self,
+        *,
+        role_name: str,
+        policy_name: str,
+        at_least: str | None = None,
     ) -> results.GetRolePolicyResponse:
         return await self._call(operations.GET_ROLE_POLICY, locals())
 
-    async def delete_role_policy(self, *, role_name: str, policy_name: str) -> None:
+    async def delete_role_policy(
+        self, *, role_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_ROLE_POLICY, locals())
 
     async def list_role_policies(
-        self, *, role_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRolePoliciesResponse:
         return await self._call(operations.LIST_ROLE_POLICIES, locals())
 
     async def put_user_permissions_boundary(
-        self, *, user_name: str, permissions_boundary: str,
+        self,
+        *,
+        user_name: str,
+        permissions_boundary: str,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.PUT_USER_PERMISSIONS_BOUNDARY, locals())
 
-    async def delete_user_permissions_boundary(self, *, user_name: str) -> None:
+    async def delete_user_permissions_boundary(
+        self, *, user_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_USER_PERMISSIONS_BOUNDARY, locals())
 
     async def put_role_permissions_boundary(
-        self, *, role_name: str, permissions_boundary: str,
+        self,
+        *,
+        role_name: str,
+        permissions_boundary: str,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.PUT_ROLE_PERMISSIONS_BOUNDARY, locals())
 
-    async def delete_role_permissions_boundary(self, *, role_name: str) -> None:
+    async def delete_role_permissions_boundary(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_ROLE_PERMISSIONS_BOUNDARY, locals())
 
     async def create_access_key(
-        self, *, user_name: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccessKeyResponse:
         return await self._call(operations.CREATE_ACCESS_KEY, locals())
 
     async def list_access_keys(
-        self, *, user_name: str | None = None, marker: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAccessKeysResponse:
         return await self._call(operations.LIST_ACCESS_KEYS, locals())
 
     async def update_access_key(
-        self, *, access_key_id: str, status: str, user_name: str | None = None,
+        self,
+        *,
+        access_key_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_ACCESS_KEY, locals())
 
-    async def delete_access_key(self, *, access_key_id: str, user_name: str | None = None) -> None:
+    async def delete_access_key(
+        self, *, access_key_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_ACCESS_KEY, locals())
 
     async def get_access_key_last_used(
-        self, *, access_key_id: str,
+        self,
+        *,
+        access_key_id: str,
+        at_least: str | None = None,
     ) -> results.GetAccessKeyLastUsedResponse:
         return await self._call(operations.GET_ACCESS_KEY_LAST_USED, locals())
 
     async def create_login_profile(
-        self, *, user_name: str | None = None, password: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        password: str | None = None,
         password_reset_required: bool | None = None,
         max_signin_session_duration: int | None = None,
+        at_least: str | None = None,
     ) -> results.CreateLoginProfileResponse:
         return await self._call(operations.CREATE_LOGIN_PROFILE, locals())
 
     async def get_login_profile(
-        self, *, user_name: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        at_least: str | None = None,
     ) -> results.GetLoginProfileResponse:
         return await self._call(operations.GET_LOGIN_PROFILE, locals())
 
     async def update_login_profile(
-        self, *, user_name: str, password: str | None = None,
+        self,
+        *,
+        user_name: str,
+        password: str | None = None,
         password_reset_required: bool | None = None,
         max_signin_session_duration: int | None = None,
         reset_max_signin_session_duration: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_LOGIN_PROFILE, locals())
 
-    async def delete_login_profile(self, *, user_name: str | None = None) -> None:
+    async def delete_login_profile(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
         return await self._call(operations.DELETE_LOGIN_PROFILE, locals())
 
-    async def get_account_password_policy(self) -> results.GetAccountPasswordPolicyResponse:
+    async def get_account_password_policy(
+        self, *, at_least: str | None = None
+    ) -> results.GetAccountPasswordPolicyResponse:
         return await self._call(operations.GET_ACCOUNT_PASSWORD_POLICY, locals())
 
     async def update_account_password_policy(
-        self, *, minimum_password_length: int | None = None, require_symbols: bool | None = None,
-        require_numbers: bool | None = None, require_uppercase_characters: bool | None = None,
+        self,
+        *,
+        minimum_password_length: int | None = None,
+        require_symbols: bool | None = None,
+        require_numbers: bool | None = None,
+        require_uppercase_characters: bool | None = None,
         require_lowercase_characters: bool | None = None,
-        allow_users_to_change_password: bool | None = None, max_password_age: int | None = None,
-        password_reuse_prevention: int | None = None, hard_expiry: bool | None = None,
+        allow_users_to_change_password: bool | None = None,
+        max_password_age: int | None = None,
+        password_reuse_prevention: int | None = None,
+        hard_expiry: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return await self._call(operations.UPDATE_ACCOUNT_PASSWORD_POLICY, locals())
 
-    async def delete_account_password_policy(self) -> None:
+    async def delete_account_password_policy(self, *, at_least: str | None = None) -> None:
         return await self._call(operations.DELETE_ACCOUNT_PASSWORD_POLICY, locals())
 
-    async def get_account_summary(self) -> results.GetAccountSummaryResponse:
+    async def get_account_summary(
+        self, *, at_least: str | None = None
+    ) -> results.GetAccountSummaryResponse:
         return await self._call(operations.GET_ACCOUNT_SUMMARY, locals())
 
-    async def ping(self) -> results.PingResponse:
+    async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         return await self._call(operations.PING, locals())
 
+    async def status(self, *, at_least: str | None = None) -> results.StatusResponse:
+        return await self._call(operations.STATUS, locals())
+
     async def create_account(
-        self, *, account_name: str | None = None,
+        self,
+        *,
+        account_name: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccountResponse:
         return await self._call(operations.CREATE_ACCOUNT, locals())
 
     async def list_accounts(
-        self, *, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAccountsResponse:
         return await self._call(operations.LIST_ACCOUNTS, locals())

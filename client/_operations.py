@@ -166,6 +166,7 @@ UPDATE_ACCOUNT_PASSWORD_POLICY = _operation_without_result(IAM, "UpdateAccountPa
 DELETE_ACCOUNT_PASSWORD_POLICY = _operation_without_result(IAM, "DeleteAccountPasswordPolicy")
 GET_ACCOUNT_SUMMARY = _operation(IAM, "GetAccountSummary", results.GetAccountSummaryResponse)
 PING = _operation(NODE, "Ping", results.PingResponse)
+STATUS = _operation(NODE, "Status", results.StatusResponse)
 CREATE_ACCOUNT = _operation(ACCOUNTS, "CreateAccount", results.CreateAccountResponse)
 LIST_ACCOUNTS = _operation(ACCOUNTS, "ListAccounts", results.ListAccountsResponse)
 

@@ -16,8 +16,10 @@ from client._transport import (
     DEFAULT_HOST,
     DEFAULT_REGION,
     DEFAULT_TIMEOUT,
+    ConsistencyTokens,
     FailoverOrder,
     Settings,
+    at_least_metadata,
     error_for_status,
     identity,
     is_unavailable,
@@ -47,14 +49,24 @@ class Client:
         region: str = DEFAULT_REGION,
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,
+        read_your_writes: bool = False,
     ) -> None:
         self._settings = Settings.build(endpoints, credentials, region, host, timeout)
+        # Every write's token is remembered; with read_your_writes, every call sends them all,
+        # so any node answers only once it has applied this client's own writes.
+        self._tokens = ConsistencyTokens()
+        self._read_your_writes = read_your_writes
         self._order = FailoverOrder(len(self._settings.endpoints))
         self._channels: dict[int, grpc.Channel] = {}
 
     @property
     def endpoints(self) -> tuple[str, ...]:
         return self._settings.endpoints
+
+    @property
+    def consistency_token(self) -> str | None:
+        """The tokens of every write this client made: pass as `at_least=` to another client."""
+        return self._tokens.encode()
 
     def close(self) -> None:
         for channel in self._channels.values():
@@ -81,7 +93,14 @@ class Client:
 
     def _call(self, operation: operations.Operation[R], params: Mapping[str, object]) -> R:
         """Sends one signed request, failing over to the next endpoint on UNAVAILABLE."""
-        arguments = {name: value for name, value in params.items() if name != "self"}
+        arguments = {
+            name: value for name, value in params.items() if name not in ("self", "at_least")
+        }
+        at_least = params.get("at_least")
+        wait_for = at_least_metadata(
+            at_least if isinstance(at_least, str) else None,
+            self._tokens if self._read_your_writes else None,
+        )
         body = build_request(operation, arguments).SerializeToString()
         last_details: str | None = None
         for index in self._order.attempts():
@@ -91,11 +110,12 @@ class Client:
                 response_deserializer=operation.response_type.FromString,
             )
             try:
-                response = rpc(
+                response, call = rpc.with_call(
                     body,
-                    metadata=self._settings.sign(operation, body),
+                    metadata=self._settings.sign(operation, body) + wait_for,
                     timeout=self._settings.timeout,
                 )
+                self._tokens.merge_trailers(call.trailing_metadata())
             except grpc.RpcError as error:
                 # A sync channel's failed call raises an object that is also a grpc.Call.
                 failed = cast(grpc.Call, error)
@@ -217,333 +237,582 @@ class Client:
     # exactly `self` and the keyword arguments (None meaning `not given`).
 
     def create_user(
-        self, *, user_name: str, path: str | None = None, permissions_boundary: str | None = None,
+        self,
+        *,
+        user_name: str,
+        path: str | None = None,
+        permissions_boundary: str | None = None,
         tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreateUserResponse:
         return self._call(operations.CREATE_USER, locals())
 
-    def get_user(self, *, user_name: str | None = None) -> results.GetUserResponse:
+    def get_user(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetUserResponse:
         return self._call(operations.GET_USER, locals())
 
     def list_users(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUsersResponse:
         return self._call(operations.LIST_USERS, locals())
 
     def update_user(
-        self, *, user_name: str, new_path: str | None = None, new_user_name: str | None = None,
+        self,
+        *,
+        user_name: str,
+        new_path: str | None = None,
+        new_user_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_USER, locals())
 
-    def delete_user(self, *, user_name: str) -> None:
+    def delete_user(self, *, user_name: str, at_least: str | None = None) -> None:
         return self._call(operations.DELETE_USER, locals())
 
-    def tag_user(self, *, user_name: str, tags: Sequence[TagInput]) -> None:
+    def tag_user(
+        self, *, user_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return self._call(operations.TAG_USER, locals())
 
-    def untag_user(self, *, user_name: str, tag_keys: Sequence[str]) -> None:
+    def untag_user(
+        self, *, user_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return self._call(operations.UNTAG_USER, locals())
 
     def list_user_tags(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUserTagsResponse:
         return self._call(operations.LIST_USER_TAGS, locals())
 
     def create_group(
-        self, *, group_name: str, path: str | None = None,
+        self,
+        *,
+        group_name: str,
+        path: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateGroupResponse:
         return self._call(operations.CREATE_GROUP, locals())
 
     def get_group(
-        self, *, group_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        group_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.GetGroupResponse:
         return self._call(operations.GET_GROUP, locals())
 
     def list_groups(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupsResponse:
         return self._call(operations.LIST_GROUPS, locals())
 
     def update_group(
-        self, *, group_name: str, new_path: str | None = None, new_group_name: str | None = None,
+        self,
+        *,
+        group_name: str,
+        new_path: str | None = None,
+        new_group_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_GROUP, locals())
 
-    def delete_group(self, *, group_name: str) -> None:
+    def delete_group(self, *, group_name: str, at_least: str | None = None) -> None:
         return self._call(operations.DELETE_GROUP, locals())
 
-    def add_user_to_group(self, *, group_name: str, user_name: str) -> None:
+    def add_user_to_group(
+        self, *, group_name: str, user_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.ADD_USER_TO_GROUP, locals())
 
-    def remove_user_from_group(self, *, group_name: str, user_name: str) -> None:
+    def remove_user_from_group(
+        self, *, group_name: str, user_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.REMOVE_USER_FROM_GROUP, locals())
 
     def list_groups_for_user(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupsForUserResponse:
         return self._call(operations.LIST_GROUPS_FOR_USER, locals())
 
     def create_role(
-        self, *, role_name: str, assume_role_policy_document: str, path: str | None = None,
-        description: str | None = None, max_session_duration: int | None = None,
-        max_signin_session_duration: int | None = None, permissions_boundary: str | None = None,
+        self,
+        *,
+        role_name: str,
+        assume_role_policy_document: str,
+        path: str | None = None,
+        description: str | None = None,
+        max_session_duration: int | None = None,
+        max_signin_session_duration: int | None = None,
+        permissions_boundary: str | None = None,
         tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreateRoleResponse:
         return self._call(operations.CREATE_ROLE, locals())
 
-    def get_role(self, *, role_name: str) -> results.GetRoleResponse:
+    def get_role(self, *, role_name: str, at_least: str | None = None) -> results.GetRoleResponse:
         return self._call(operations.GET_ROLE, locals())
 
     def list_roles(
-        self, *, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRolesResponse:
         return self._call(operations.LIST_ROLES, locals())
 
     def update_role(
-        self, *, role_name: str, description: str | None = None,
-        max_session_duration: int | None = None, max_signin_session_duration: int | None = None,
+        self,
+        *,
+        role_name: str,
+        description: str | None = None,
+        max_session_duration: int | None = None,
+        max_signin_session_duration: int | None = None,
         reset_max_signin_session_duration: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_ROLE, locals())
 
-    def update_assume_role_policy(self, *, role_name: str, policy_document: str) -> None:
+    def update_assume_role_policy(
+        self, *, role_name: str, policy_document: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.UPDATE_ASSUME_ROLE_POLICY, locals())
 
-    def delete_role(self, *, role_name: str) -> None:
+    def delete_role(self, *, role_name: str, at_least: str | None = None) -> None:
         return self._call(operations.DELETE_ROLE, locals())
 
-    def tag_role(self, *, role_name: str, tags: Sequence[TagInput]) -> None:
+    def tag_role(
+        self, *, role_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return self._call(operations.TAG_ROLE, locals())
 
-    def untag_role(self, *, role_name: str, tag_keys: Sequence[str]) -> None:
+    def untag_role(
+        self, *, role_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return self._call(operations.UNTAG_ROLE, locals())
 
     def list_role_tags(
-        self, *, role_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRoleTagsResponse:
         return self._call(operations.LIST_ROLE_TAGS, locals())
 
     def create_policy(
-        self, *, policy_name: str, policy_document: str, path: str | None = None,
-        description: str | None = None, tags: Sequence[TagInput] | None = None,
+        self,
+        *,
+        policy_name: str,
+        policy_document: str,
+        path: str | None = None,
+        description: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
     ) -> results.CreatePolicyResponse:
         return self._call(operations.CREATE_POLICY, locals())
 
-    def get_policy(self, *, policy_arn: str) -> results.GetPolicyResponse:
+    def get_policy(
+        self, *, policy_arn: str, at_least: str | None = None
+    ) -> results.GetPolicyResponse:
         return self._call(operations.GET_POLICY, locals())
 
     def list_policies(
-        self, *, scope: str | None = None, only_attached: bool | None = None,
-        path_prefix: str | None = None, policy_usage_filter: str | None = None,
-        marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        scope: str | None = None,
+        only_attached: bool | None = None,
+        path_prefix: str | None = None,
+        policy_usage_filter: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPoliciesResponse:
         return self._call(operations.LIST_POLICIES, locals())
 
-    def delete_policy(self, *, policy_arn: str) -> None:
+    def delete_policy(self, *, policy_arn: str, at_least: str | None = None) -> None:
         return self._call(operations.DELETE_POLICY, locals())
 
     def create_policy_version(
-        self, *, policy_arn: str, policy_document: str, set_as_default: bool | None = None,
+        self,
+        *,
+        policy_arn: str,
+        policy_document: str,
+        set_as_default: bool | None = None,
+        at_least: str | None = None,
     ) -> results.CreatePolicyVersionResponse:
         return self._call(operations.CREATE_POLICY_VERSION, locals())
 
     def get_policy_version(
-        self, *, policy_arn: str, version_id: str,
+        self,
+        *,
+        policy_arn: str,
+        version_id: str,
+        at_least: str | None = None,
     ) -> results.GetPolicyVersionResponse:
         return self._call(operations.GET_POLICY_VERSION, locals())
 
     def list_policy_versions(
-        self, *, policy_arn: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        policy_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPolicyVersionsResponse:
         return self._call(operations.LIST_POLICY_VERSIONS, locals())
 
-    def set_default_policy_version(self, *, policy_arn: str, version_id: str) -> None:
+    def set_default_policy_version(
+        self, *, policy_arn: str, version_id: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.SET_DEFAULT_POLICY_VERSION, locals())
 
-    def delete_policy_version(self, *, policy_arn: str, version_id: str) -> None:
+    def delete_policy_version(
+        self, *, policy_arn: str, version_id: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_POLICY_VERSION, locals())
 
-    def attach_user_policy(self, *, user_name: str, policy_arn: str) -> None:
+    def attach_user_policy(
+        self, *, user_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.ATTACH_USER_POLICY, locals())
 
-    def attach_group_policy(self, *, group_name: str, policy_arn: str) -> None:
+    def attach_group_policy(
+        self, *, group_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.ATTACH_GROUP_POLICY, locals())
 
-    def attach_role_policy(self, *, role_name: str, policy_arn: str) -> None:
+    def attach_role_policy(
+        self, *, role_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.ATTACH_ROLE_POLICY, locals())
 
-    def detach_user_policy(self, *, user_name: str, policy_arn: str) -> None:
+    def detach_user_policy(
+        self, *, user_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DETACH_USER_POLICY, locals())
 
-    def detach_group_policy(self, *, group_name: str, policy_arn: str) -> None:
+    def detach_group_policy(
+        self, *, group_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DETACH_GROUP_POLICY, locals())
 
-    def detach_role_policy(self, *, role_name: str, policy_arn: str) -> None:
+    def detach_role_policy(
+        self, *, role_name: str, policy_arn: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DETACH_ROLE_POLICY, locals())
 
     def list_attached_user_policies(
-        self, *, user_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        user_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedUserPoliciesResponse:
         return self._call(operations.LIST_ATTACHED_USER_POLICIES, locals())
 
     def list_attached_group_policies(
-        self, *, group_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        group_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedGroupPoliciesResponse:
         return self._call(operations.LIST_ATTACHED_GROUP_POLICIES, locals())
 
     def list_attached_role_policies(
-        self, *, role_name: str, path_prefix: str | None = None, marker: str | None = None,
+        self,
+        *,
+        role_name: str,
+        path_prefix: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAttachedRolePoliciesResponse:
         return self._call(operations.LIST_ATTACHED_ROLE_POLICIES, locals())
 
     def list_entities_for_policy(
-        self, *, policy_arn: str, entity_filter: str | None = None, path_prefix: str | None = None,
-        policy_usage_filter: str | None = None, marker: str | None = None,
+        self,
+        *,
+        policy_arn: str,
+        entity_filter: str | None = None,
+        path_prefix: str | None = None,
+        policy_usage_filter: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListEntitiesForPolicyResponse:
         return self._call(operations.LIST_ENTITIES_FOR_POLICY, locals())
 
-    def tag_policy(self, *, policy_arn: str, tags: Sequence[TagInput]) -> None:
+    def tag_policy(
+        self, *, policy_arn: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
         return self._call(operations.TAG_POLICY, locals())
 
-    def untag_policy(self, *, policy_arn: str, tag_keys: Sequence[str]) -> None:
+    def untag_policy(
+        self, *, policy_arn: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
         return self._call(operations.UNTAG_POLICY, locals())
 
     def list_policy_tags(
-        self, *, policy_arn: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        policy_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListPolicyTagsResponse:
         return self._call(operations.LIST_POLICY_TAGS, locals())
 
-    def put_user_policy(self, *, user_name: str, policy_name: str, policy_document: str) -> None:
+    def put_user_policy(
+        self, *, user_name: str, policy_name: str, policy_document: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.PUT_USER_POLICY, locals())
 
-    def get_user_policy(self, *, user_name: str, policy_name: str) -> results.GetUserPolicyResponse:
+    def get_user_policy(
+        self, *, user_name: str, policy_name: str, at_least: str | None = None
+    ) -> results.GetUserPolicyResponse:
         return self._call(operations.GET_USER_POLICY, locals())
 
-    def delete_user_policy(self, *, user_name: str, policy_name: str) -> None:
+    def delete_user_policy(
+        self, *, user_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_USER_POLICY, locals())
 
     def list_user_policies(
-        self, *, user_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        user_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListUserPoliciesResponse:
         return self._call(operations.LIST_USER_POLICIES, locals())
 
-    def put_group_policy(self, *, group_name: str, policy_name: str, policy_document: str) -> None:
+    def put_group_policy(
+        self,
+        *,
+        group_name: str,
+        policy_name: str,
+        policy_document: str,
+        at_least: str | None = None,
+    ) -> None:
         return self._call(operations.PUT_GROUP_POLICY, locals())
 
     def get_group_policy(
-        self, *, group_name: str, policy_name: str,
+        self,
+        *,
+        group_name: str,
+        policy_name: str,
+        at_least: str | None = None,
     ) -> results.GetGroupPolicyResponse:
         return self._call(operations.GET_GROUP_POLICY, locals())
 
-    def delete_group_policy(self, *, group_name: str, policy_name: str) -> None:
+    def delete_group_policy(
+        self, *, group_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_GROUP_POLICY, locals())
 
     def list_group_policies(
-        self, *, group_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        group_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListGroupPoliciesResponse:
         return self._call(operations.LIST_GROUP_POLICIES, locals())
 
-    def put_role_policy(self, *, role_name: str, policy_name: str, policy_document: str) -> None:
+    def put_role_policy(
+        self, *, role_name: str, policy_name: str, policy_document: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.PUT_ROLE_POLICY, locals())
 
-    def get_role_policy(self, *, role_name: str, policy_name: str) -> results.GetRolePolicyResponse:
+    def get_role_policy(
+        self, *, role_name: str, policy_name: str, at_least: str | None = None
+    ) -> results.GetRolePolicyResponse:
         return self._call(operations.GET_ROLE_POLICY, locals())
 
-    def delete_role_policy(self, *, role_name: str, policy_name: str) -> None:
+    def delete_role_policy(
+        self, *, role_name: str, policy_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_ROLE_POLICY, locals())
 
     def list_role_policies(
-        self, *, role_name: str, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListRolePoliciesResponse:
         return self._call(operations.LIST_ROLE_POLICIES, locals())
 
-    def put_user_permissions_boundary(self, *, user_name: str, permissions_boundary: str) -> None:
+    def put_user_permissions_boundary(
+        self, *, user_name: str, permissions_boundary: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.PUT_USER_PERMISSIONS_BOUNDARY, locals())
 
-    def delete_user_permissions_boundary(self, *, user_name: str) -> None:
+    def delete_user_permissions_boundary(
+        self, *, user_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_USER_PERMISSIONS_BOUNDARY, locals())
 
-    def put_role_permissions_boundary(self, *, role_name: str, permissions_boundary: str) -> None:
+    def put_role_permissions_boundary(
+        self, *, role_name: str, permissions_boundary: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.PUT_ROLE_PERMISSIONS_BOUNDARY, locals())
 
-    def delete_role_permissions_boundary(self, *, role_name: str) -> None:
+    def delete_role_permissions_boundary(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_ROLE_PERMISSIONS_BOUNDARY, locals())
 
-    def create_access_key(self, *, user_name: str | None = None) -> results.CreateAccessKeyResponse:
+    def create_access_key(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> results.CreateAccessKeyResponse:
         return self._call(operations.CREATE_ACCESS_KEY, locals())
 
     def list_access_keys(
-        self, *, user_name: str | None = None, marker: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
         max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAccessKeysResponse:
         return self._call(operations.LIST_ACCESS_KEYS, locals())
 
     def update_access_key(
-        self, *, access_key_id: str, status: str, user_name: str | None = None,
+        self,
+        *,
+        access_key_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_ACCESS_KEY, locals())
 
-    def delete_access_key(self, *, access_key_id: str, user_name: str | None = None) -> None:
+    def delete_access_key(
+        self, *, access_key_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_ACCESS_KEY, locals())
 
     def get_access_key_last_used(
-        self, *, access_key_id: str,
+        self,
+        *,
+        access_key_id: str,
+        at_least: str | None = None,
     ) -> results.GetAccessKeyLastUsedResponse:
         return self._call(operations.GET_ACCESS_KEY_LAST_USED, locals())
 
     def create_login_profile(
-        self, *, user_name: str | None = None, password: str | None = None,
+        self,
+        *,
+        user_name: str | None = None,
+        password: str | None = None,
         password_reset_required: bool | None = None,
         max_signin_session_duration: int | None = None,
+        at_least: str | None = None,
     ) -> results.CreateLoginProfileResponse:
         return self._call(operations.CREATE_LOGIN_PROFILE, locals())
 
-    def get_login_profile(self, *, user_name: str | None = None) -> results.GetLoginProfileResponse:
+    def get_login_profile(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetLoginProfileResponse:
         return self._call(operations.GET_LOGIN_PROFILE, locals())
 
     def update_login_profile(
-        self, *, user_name: str, password: str | None = None,
+        self,
+        *,
+        user_name: str,
+        password: str | None = None,
         password_reset_required: bool | None = None,
         max_signin_session_duration: int | None = None,
         reset_max_signin_session_duration: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_LOGIN_PROFILE, locals())
 
-    def delete_login_profile(self, *, user_name: str | None = None) -> None:
+    def delete_login_profile(
+        self, *, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
         return self._call(operations.DELETE_LOGIN_PROFILE, locals())
 
-    def get_account_password_policy(self) -> results.GetAccountPasswordPolicyResponse:
+    def get_account_password_policy(
+        self, *, at_least: str | None = None
+    ) -> results.GetAccountPasswordPolicyResponse:
         return self._call(operations.GET_ACCOUNT_PASSWORD_POLICY, locals())
 
     def update_account_password_policy(
-        self, *, minimum_password_length: int | None = None, require_symbols: bool | None = None,
-        require_numbers: bool | None = None, require_uppercase_characters: bool | None = None,
+        self,
+        *,
+        minimum_password_length: int | None = None,
+        require_symbols: bool | None = None,
+        require_numbers: bool | None = None,
+        require_uppercase_characters: bool | None = None,
         require_lowercase_characters: bool | None = None,
-        allow_users_to_change_password: bool | None = None, max_password_age: int | None = None,
-        password_reuse_prevention: int | None = None, hard_expiry: bool | None = None,
+        allow_users_to_change_password: bool | None = None,
+        max_password_age: int | None = None,
+        password_reuse_prevention: int | None = None,
+        hard_expiry: bool | None = None,
+        at_least: str | None = None,
     ) -> None:
         return self._call(operations.UPDATE_ACCOUNT_PASSWORD_POLICY, locals())
 
-    def delete_account_password_policy(self) -> None:
+    def delete_account_password_policy(self, *, at_least: str | None = None) -> None:
         return self._call(operations.DELETE_ACCOUNT_PASSWORD_POLICY, locals())
 
-    def get_account_summary(self) -> results.GetAccountSummaryResponse:
+    def get_account_summary(
+        self, *, at_least: str | None = None
+    ) -> results.GetAccountSummaryResponse:
         return self._call(operations.GET_ACCOUNT_SUMMARY, locals())
 
-    def ping(self) -> results.PingResponse:
+    def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         return self._call(operations.PING, locals())
 
-    def create_account(self, *, account_name: str | None = None) -> results.CreateAccountResponse:
+    def status(self, *, at_least: str | None = None) -> results.StatusResponse:
+        return self._call(operations.STATUS, locals())
+
+    def create_account(
+        self, *, account_name: str | None = None, at_least: str | None = None
+    ) -> results.CreateAccountResponse:
         return self._call(operations.CREATE_ACCOUNT, locals())
 
     def list_accounts(
-        self, *, marker: str | None = None, max_items: int | None = None,
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
     ) -> results.ListAccountsResponse:
         return self._call(operations.LIST_ACCOUNTS, locals())

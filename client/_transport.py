@@ -15,6 +15,11 @@ from client.errors import IamError, error_from_wire
 from client.wire.errors import decode_error
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
+# Consistency tokens: the node returns one per write in trailing metadata; a call that sends
+# tokens in AT_LEAST_KEY is answered only from a replica that has applied those writes.
+TOKEN_KEY = "x-iam-consistency-token"
+AT_LEAST_KEY = "x-iam-at-least"
+
 DEFAULT_ENDPOINT = "127.0.0.1:7001"
 DEFAULT_TIMEOUT = 30.0
 
@@ -123,3 +128,41 @@ def unavailable_error(
     message = f"no endpoint answered ({', '.join(f'`{e}`' for e in endpoints)}){reason}"
     wire = decode_error(grpc.StatusCode.UNAVAILABLE, message, ())
     return error_from_wire(wire, operation.name)
+
+
+class ConsistencyTokens:
+    """The writes a client has seen, as the highest sequence per origin node.
+
+    Rendered as `origin:seq,origin:seq`: a node covers it once it has applied each of them.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def merge(self, token: str | None) -> None:
+        for item in filter(None, (part.strip() for part in (token or "").split(","))):
+            origin, _, seq = item.rpartition(":")
+            if origin and seq.isdigit():
+                self._seen[origin] = max(self._seen.get(origin, 0), int(seq))
+
+    def merge_trailers(self, trailers: object) -> None:
+        for key, value in cast(Iterable[tuple[str, str]], trailers or ()):
+            if key == TOKEN_KEY:
+                self.merge(value)
+
+    def encode(self) -> str | None:
+        if not self._seen:
+            return None
+        return ",".join(f"{origin}:{seq}" for origin, seq in sorted(self._seen.items()))
+
+
+def at_least_metadata(
+    at_least: str | None, seen: ConsistencyTokens | None
+) -> tuple[tuple[str, str], ...]:
+    """The AT_LEAST_KEY entry for a call: the explicit token, plus all seen if read-your-writes."""
+    tokens = ConsistencyTokens()
+    tokens.merge(at_least)
+    if seen is not None:
+        tokens.merge(seen.encode())
+    encoded = tokens.encode()
+    return () if encoded is None else ((AT_LEAST_KEY, encoded),)

@@ -224,3 +224,13 @@ class RootCredentials:
 
 # A tag argument: a Tag, or a mapping with boto3's keys ({"Key": "k", "Value": "v"}).
 TagInput = Tag | Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PeerStatus:
+    """How one node sees one of its peers."""
+
+    node_id: str
+    address: str
+    state: str  # alive, suspect or dead
+    last_seen_ms_ago: int  # -1 when never seen

@@ -51,9 +51,7 @@ class _Pages:
 class Paginator(Generic[P_co]):
     """`paginate(**params)` yields every page; `max_items` is the size of each page."""
 
-    def __init__(
-        self, operation_name: str, fetch: Callable[[Mapping[str, object]], P_co]
-    ) -> None:
+    def __init__(self, operation_name: str, fetch: Callable[[Mapping[str, object]], P_co]) -> None:
         self._operation_name = operation_name
         self._fetch = fetch
 

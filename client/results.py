@@ -14,6 +14,7 @@ from client.models import (
     Group,
     LoginProfile,
     PasswordPolicy,
+    PeerStatus,
     Policy,
     PolicyGroup,
     PolicyRole,
@@ -329,6 +330,22 @@ class PingResponse:
     """What Ping returns."""
 
     node_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusResponse:
+    """What Status returns: one node's replication state."""
+
+    node_id: str
+    address: str
+    version_vector: dict[str, int]
+    digest: str
+    peers: tuple[PeerStatus, ...]
+    lag_ms: dict[str, int]
+    commits_received: int
+    gossip_rounds: int
+    digest_mismatches: int
+    refused_messages: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

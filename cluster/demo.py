@@ -81,8 +81,9 @@ def run_tour(iam: Client, address: str) -> None:
         policy_document=json.dumps(REPORTS_READER),
         description="read your own reports",
     )
-    show("CreatePolicy", f"{policy.policy.arn} ({policy.policy.default_version_id})")
-    iam.attach_group_policy(group_name="analysts", policy_arn=policy.policy.arn)
+    policy_arn = policy.policy.arn or ""
+    show("CreatePolicy", f"{policy_arn} ({policy.policy.default_version_id})")
+    iam.attach_group_policy(group_name="analysts", policy_arn=policy_arn)
     show("AttachGroupPolicy", "ReadReports → analysts")
     key = iam.create_access_key(user_name="alice").access_key
     show("CreateAccessKey", f"{key.access_key_id} (secret shown once)")
@@ -108,6 +109,7 @@ def run_tour(iam: Client, address: str) -> None:
     documents = [
         iam.get_policy_version(policy_arn=p.policy_arn, version_id="v1").policy_version.document
         for p in attached
+        if p.policy_arn is not None
     ]
     requests = [
         ("s3:GetObject", "arn:aws:s3:::reports/alice/q3.csv"),

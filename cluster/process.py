@@ -18,9 +18,12 @@ class NodeProcessError(Exception):
 class NodeProcess:
     """`iamstore node run` in a child process, logging to DATA_DIR/node.log."""
 
-    def __init__(self, data_dir: Path, listen: str = "127.0.0.1:0") -> None:
+    def __init__(
+        self, data_dir: Path, listen: str = "127.0.0.1:0", extra_args: tuple[str, ...] = ()
+    ) -> None:
         self.data_dir = data_dir
         self.listen = listen
+        self.extra_args = extra_args
         self._proc: subprocess.Popen[bytes] | None = None
         self.address: str | None = None
 
@@ -53,6 +56,7 @@ class NodeProcess:
                     str(self.data_dir),
                     "--listen",
                     self.listen,
+                    *self.extra_args,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,

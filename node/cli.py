@@ -40,9 +40,31 @@ def node_group() -> None:
     help="The logical host signatures are scoped to.",
 )
 @click.option("--region", default=DEFAULT_REGION, show_default=True)
+@click.option("--peers", default="", help="Comma-separated HOST:PORT of other members.")
+@click.option(
+    "--join",
+    "join",
+    multiple=True,
+    help="HOST:PORT of a running member to join through (repeatable).",
+)
+@click.option("--advertise", default=None, help="HOST:PORT peers reach this node on.")
+@click.option(
+    "--bootstrap/--no-bootstrap",
+    default=None,
+    help="Create the management account on an empty store "
+    "(default: only when the node has no peers).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
-    data_dir: Path, listen: str, signing_host: str, region: str, log_level: str
+    data_dir: Path,
+    listen: str,
+    signing_host: str,
+    region: str,
+    peers: str,
+    join: tuple[str, ...],
+    advertise: str | None,
+    bootstrap: bool | None,
+    log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
     from node.server import run
@@ -52,7 +74,16 @@ def run_command(
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    config = NodeConfig(data_dir=data_dir, listen=listen, host=signing_host, region=region)
+    members = tuple(p.strip() for p in peers.split(",") if p.strip()) + join
+    config = NodeConfig(
+        data_dir=data_dir,
+        listen=listen,
+        host=signing_host,
+        region=region,
+        peers=members,
+        advertise=advertise,
+        bootstrap=bootstrap,
+    )
     asyncio.run(run(config))
 
 

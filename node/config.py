@@ -7,6 +7,7 @@ from pathlib import Path
 
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from node.domain.rules import Quotas
+from node.replication.gossip import GossipConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,14 @@ class NodeConfig:
     synchronous: str = "FULL"
     key_usage_flush_s: float = 5.0
     grace_s: float = 5.0
+    # Replication: the addresses of other members to start from, and how to be reached.
+    peers: tuple[str, ...] = ()
+    advertise: str | None = None
+    # Make the management account on an empty store: None means "only when running alone".
+    bootstrap: bool | None = None
+    gossip: GossipConfig = field(default_factory=GossipConfig)
+    # How long a call carrying a consistency token may wait for this replica to cover it.
+    at_least_timeout_s: float = 5.0
 
     @property
     def database_path(self) -> Path:
@@ -28,11 +37,17 @@ class NodeConfig:
 
     @property
     def secrets_key_path(self) -> Path:
+        """Seals secrets at rest; the same file on every member, which opens replicated keys."""
         return self.data_dir / "secrets.key"
 
     @property
     def root_credentials_path(self) -> Path:
         return self.data_dir / "root-credentials"
+
+    @property
+    def cluster_key_path(self) -> Path:
+        """The key peers authenticate each other with; the same file on every member."""
+        return self.data_dir / "cluster.key"
 
     @property
     def endpoint_path(self) -> Path:

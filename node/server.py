@@ -1,4 +1,7 @@
-"""The composition root: builds storage, state, auth and the gRPC server, and owns every task."""
+"""The composition root: builds storage, state, auth, replication and the gRPC server.
+
+Everything the node starts belongs to one TaskGroup and stops with it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ import contextlib
 import datetime
 import logging
 import os
+import random
 import secrets
+import signal
 import time
 from collections.abc import Callable
 
@@ -16,15 +21,21 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from client.wire.credentials import Credentials, write_credentials_file
-from iamstore.v1 import iam_pb2, node_pb2
+from iamstore.v1 import iam_pb2, node_pb2, peer_pb2
 from node.api import iam_credentials, iam_identities, iam_policies, node_services
 from node.api.context import NodeServices
 from node.api.dispatch import Handler, method_handlers
+from node.api.peer_service import peer_handlers
 from node.auth.authenticate import Authenticator
 from node.auth.secretbox import SecretBox
 from node.config import NodeConfig
 from node.ids import IdSource
 from node.replication.clock import HybridClock
+from node.replication.gossip import Replicator
+from node.replication.grpc_transport import GrpcTransport
+from node.replication.membership import Membership
+from node.replication.peerauth import load_cluster_key
+from node.replication.transport import Transport
 from node.state import State, Writer
 from node.storage.database import Database
 
@@ -35,6 +46,12 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_policies.HANDLERS,
     **iam_credentials.HANDLERS,
 }
+
+SERVER_OPTIONS = (
+    ("grpc.so_reuseport", 0),
+    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.max_send_message_length", 64 * 1024 * 1024),
+)
 
 
 def _wall_ms() -> int:
@@ -77,15 +94,24 @@ class Node:
     """One running node. `serve()` runs until `stop()`; everything it starts, it stops."""
 
     def __init__(
-        self, config: NodeConfig, ids: IdSource | None = None, wall_ms: Callable[[], int] = _wall_ms
+        self,
+        config: NodeConfig,
+        ids: IdSource | None = None,
+        wall_ms: Callable[[], int] = _wall_ms,
+        rng: random.Random | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.config = config
         self._ids = ids or IdSource()
         self._wall_ms = wall_ms
+        self._rng = rng or random.Random()
+        # Tests and the simulation pass an in-memory transport; by default peers talk gRPC.
+        self._transport = transport
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()
         self.address: str | None = None
         self.services: NodeServices | None = None
+        self.replicator: Replicator | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -106,8 +132,36 @@ class Node:
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
-        auth = Authenticator(state.view, box, host=config.host, region=config.region, now=_utcnow)
+        cluster_key = load_cluster_key(config.cluster_key_path)
+        auth = Authenticator(
+            state.view,
+            box,
+            host=config.host,
+            region=config.region,
+            now=_utcnow,
+            keys_per_owner=config.quotas.access_keys_per_user,
+        )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
+
+        server = grpc.aio.server(options=SERVER_OPTIONS)
+        host, _, _ = config.listen.rpartition(":")
+        port = server.add_insecure_port(config.listen)
+        self.address = f"{host}:{port}"
+        advertise = config.advertise or self.address
+
+        transport = self._transport or GrpcTransport(
+            cluster_key, node_id, self._wall_ms, config.gossip.timeout_s
+        )
+        replicator = Replicator(
+            state=state,
+            db=db,
+            clock=clock,
+            transport=transport,
+            membership=Membership(node_id, advertise, config.peers),
+            now_ms=self._wall_ms,
+            rng=self._rng,
+            config=config.gossip,
+        )
         services = NodeServices(
             node_id=node_id,
             state=state,
@@ -117,29 +171,54 @@ class Node:
             ids=self._ids,
             quotas=config.quotas,
             now_ms=self._wall_ms,
+            address=advertise,
+            at_least_timeout_s=config.at_least_timeout_s,
+            replicator=replicator,
         )
         self.services = services
-        if not state.view.accounts:
+        self.replicator = replicator
+        should_bootstrap = config.bootstrap if config.bootstrap is not None else not config.peers
+        if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
-        server = grpc.aio.server(options=[("grpc.so_reuseport", 0)])
+        health_servicer = self._add_services(server, services, replicator, cluster_key)
+        await server.start()
+        _write_atomically(config.endpoint_path, self.address + "\n")
+        await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+        log.info("node %s listening on %s (advertised as %s)", node_id, self.address, advertise)
+        self.ready.set()
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                background = [
+                    tasks.create_task(self._flush_key_usage(db, auth)),
+                    tasks.create_task(replicator.run()),
+                ]
+                await self._stop.wait()
+                await health_servicer.enter_graceful_shutdown()
+                await server.stop(config.grace_s)
+                for task in background:
+                    task.cancel()
+        finally:
+            await transport.close()
+            await db.save_key_usage(auth.usage.values())
+
+    def _add_services(
+        self,
+        server: grpc.aio.Server,
+        services: NodeServices,
+        replicator: Replicator,
+        cluster_key: bytes,
+    ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
+        iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
+        node = node_pb2.DESCRIPTOR.services_by_name["Node"]
+        accounts = node_pb2.DESCRIPTOR.services_by_name["Accounts"]
+        peer = peer_pb2.DESCRIPTOR.services_by_name["Peer"]
         server.add_generic_rpc_handlers(
             (
-                method_handlers(
-                    iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS, services
-                ),
-                method_handlers(
-                    node_pb2.DESCRIPTOR.services_by_name["Node"],
-                    node_pb2,
-                    node_services.NODE_HANDLERS,
-                    services,
-                ),
-                method_handlers(
-                    node_pb2.DESCRIPTOR.services_by_name["Accounts"],
-                    node_pb2,
-                    node_services.ACCOUNT_HANDLERS,
-                    services,
-                ),
+                method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
+                method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
+                method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
+                peer_handlers(replicator, cluster_key, self._wall_ms),
             )
         )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
@@ -147,31 +226,16 @@ class Node:
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection(
             (
-                iam_pb2.DESCRIPTOR.services_by_name["Iam"].full_name,
-                node_pb2.DESCRIPTOR.services_by_name["Node"].full_name,
-                node_pb2.DESCRIPTOR.services_by_name["Accounts"].full_name,
+                iam.full_name,
+                node.full_name,
+                accounts.full_name,
+                peer.full_name,
                 health.SERVICE_NAME,
                 reflection.SERVICE_NAME,
             ),
             server,
         )
-        host, _, _ = config.listen.rpartition(":")
-        port = server.add_insecure_port(config.listen)
-        await server.start()
-        self.address = f"{host}:{port}"
-        _write_atomically(config.endpoint_path, self.address + "\n")
-        await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-        log.info("node %s listening on %s", node_id, self.address)
-        self.ready.set()
-        try:
-            async with asyncio.TaskGroup() as tasks:
-                flusher = tasks.create_task(self._flush_key_usage(db, auth))
-                await self._stop.wait()
-                await health_servicer.enter_graceful_shutdown()
-                await server.stop(config.grace_s)
-                flusher.cancel()
-        finally:
-            await db.save_key_usage(auth.usage.values())
+        return health_servicer
 
     async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
         while True:
@@ -188,8 +252,6 @@ def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:
 
 async def run(config: NodeConfig) -> None:
     """Runs a node in the foreground until SIGTERM or SIGINT, then shuts it down cleanly."""
-    import signal
-
     node = Node(config)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

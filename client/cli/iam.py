@@ -18,7 +18,6 @@ from client.cli.session import Session
 _FILE_PREFIX = "file://"
 
 
-
 def kebab_case(name: str) -> str:
     return name.replace("_", "-")
 
@@ -34,9 +33,7 @@ def read_file_value(value: str) -> str:
         raise click.BadParameter(f"cannot read `{path}`: {error.strerror}") from None
 
 
-def _string_value(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> str | None:
+def _string_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     return None if value is None else read_file_value(value)
 
 
@@ -85,9 +82,7 @@ def option_for(field: FieldDescriptor) -> click.Option:
         callback = _structure_list if field.message_type is not None else _string_list
         return click.Option([flag, field.name], multiple=True, callback=callback)
     if field.type == FieldDescriptor.TYPE_BOOL:
-        return click.Option(
-            [f"{flag}/--no-{kebab_case(field.name)}", field.name], default=None
-        )
+        return click.Option([f"{flag}/--no-{kebab_case(field.name)}", field.name], default=None)
     if field.type == FieldDescriptor.TYPE_STRING:
         return click.Option([flag, field.name], type=click.STRING, callback=_string_value)
     # The request messages have strings, bools and integers only.

@@ -75,9 +75,7 @@ class WireError:
         return tuple(pairs)
 
 
-def decode_error(
-    status: grpc.StatusCode, details: str | None, trailers: object
-) -> WireError:
+def decode_error(status: grpc.StatusCode, details: str | None, trailers: object) -> WireError:
     """Rebuilds the WireError from a failed call's status, details and trailing metadata."""
     code: str | None = None
     field: str | None = None

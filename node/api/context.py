@@ -13,6 +13,7 @@ from node.domain.entities import Change, root_owner
 from node.domain.rules import Quotas
 from node.domain.view import View
 from node.ids import IdSource
+from node.replication.gossip import Replicator
 from node.state import State, Token, Writer
 
 R = TypeVar("R")
@@ -30,6 +31,9 @@ class NodeServices:
     ids: IdSource
     quotas: Quotas
     now_ms: Callable[[], int]
+    address: str = ""
+    at_least_timeout_s: float = 5.0
+    replicator: Replicator | None = None
 
 
 @dataclass(slots=True)

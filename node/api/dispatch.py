@@ -18,12 +18,38 @@ from client.wire.errors import WireError
 from client.wire.sigv4 import SignatureError
 from node.api import validation
 from node.api.context import Call, NodeServices
-from node.domain.errors import IamError, InvalidInput
+from node.domain.errors import IamError, InvalidInput, NotYetReplicated
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Call, Any], Awaitable[Message]]
 TOKEN_KEY = "x-iam-consistency-token"
+# A client asks for read-your-writes with the tokens of writes it has seen: "origin:seq,...".
+AT_LEAST_KEY = "x-iam-at-least"
+
+
+def parse_tokens(text: str) -> dict[str, int]:
+    """`origin:seq,origin:seq` to the highest sequence required per origin."""
+    required: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        origin, _, seq = item.rpartition(":")
+        if not origin or not seq.isdigit():
+            raise InvalidInput(f"invalid consistency token `{item}`", "AtLeast")
+        required[origin] = max(required.get(origin, 0), int(seq))
+    return required
+
+
+async def _wait_for_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> None:
+    text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
+    if text is None:
+        return
+    tokens = text if isinstance(text, str) else text.decode()
+    required = parse_tokens(tokens)
+    if not await node.state.wait_until_covers(required, node.at_least_timeout_s):
+        raise NotYetReplicated(
+            f"this node has not yet replicated `{tokens}` "
+            f"(waited {node.at_least_timeout_s:g} s); retry, or ask the node that took the write"
+        )
 
 
 def method_handlers(
@@ -51,7 +77,9 @@ def _behavior(
 
     async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
         try:
-            caller = node.auth.authenticate(path, body, _pairs(context.invocation_metadata()))
+            metadata = _pairs(context.invocation_metadata())
+            caller = node.auth.authenticate(path, body, metadata)
+            await _wait_for_token(node, metadata)
             try:
                 request = request_type.FromString(body)
             except DecodeError:

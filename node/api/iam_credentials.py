@@ -25,7 +25,8 @@ def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
         return user.user_id, user.name
     if call.caller.user_id is None:
         return root_owner(call.account_id), ""
-    return call.caller.user_id, call.view.users.by_id[call.caller.user_id].name
+    me = lookup.caller_user(call.view, call.caller.user_id)
+    return me.user_id, me.name
 
 
 @op("CreateAccessKey")
@@ -86,7 +87,7 @@ async def get_access_key_last_used(
         raise NoSuchEntity(
             f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId"
         )
-    owner = call.view.users.by_id.get(key.owner_id)
+    owner = call.view.users.get(key.owner_id)
     used = call.node.auth.usage.get(key.access_key_id)
     last = pb.AccessKeyLastUsed(service_name="N/A", region="N/A")
     if used is not None:  # AWS reports N/A for a key that has never been used

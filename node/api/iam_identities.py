@@ -45,7 +45,7 @@ async def get_user(call: Call, req: pb.GetUserRequest) -> pb.GetUserResponse:
     if name is None:  # AWS: without a name, GetUser describes the caller
         if call.caller.user_id is None:
             return pb.GetUserResponse(user=_root_user(call))
-        me = call.view.users.by_id[call.caller.user_id]
+        me = lookup.caller_user(call.view, call.caller.user_id)
         return pb.GetUserResponse(user=convert.user(call.view, me))
     return pb.GetUserResponse(
         user=convert.user(call.view, lookup.user(call.view, call.account_id, name))

@@ -27,6 +27,37 @@ async def ping(call: Call, req: npb.PingRequest) -> npb.PingResponse:
     return npb.PingResponse(node_id=call.node.node_id)
 
 
+@node_op("Status")
+async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
+    if not call.view.accounts[call.account_id].management:
+        raise AccessDenied("only the management account may read node status")
+    node = call.node
+    response = npb.StatusResponse(
+        node_id=node.node_id,
+        address=node.address,
+        version_vector=node.state.version_vector(),
+        digest=node.state.digest(),
+    )
+    replicator = node.replicator
+    if replicator is not None:
+        now = node.now_ms()
+        membership = replicator.membership
+        for peer in membership.peers():
+            response.peers.add(
+                node_id=peer.node_id,
+                address=peer.address,
+                state=membership.state(peer, now).value,
+                last_seen_ms_ago=now - peer.last_ok_ms if peer.last_ok_ms else -1,
+            )
+        stats = replicator.stats
+        response.lag_ms.update(stats.lag_ms)
+        response.commits_received = stats.commits_received
+        response.gossip_rounds = stats.rounds
+        response.digest_mismatches = stats.digest_mismatches
+        response.refused_messages = stats.refused_messages
+    return response
+
+
 async def create_account(
     node: NodeServices,
     actor: str,

@@ -45,6 +45,7 @@ class Authenticator:
         region: str,
         now: Callable[[], datetime.datetime],
         max_skew: datetime.timedelta = datetime.timedelta(minutes=5),
+        keys_per_owner: int = 2,
     ) -> None:
         self._view = view
         self._box = box
@@ -52,6 +53,7 @@ class Authenticator:
         self._region = region
         self._now = now
         self._max_skew = max_skew
+        self._keys_per_owner = keys_per_owner
         # Opened secrets, keyed by the sealed bytes so a replaced key is never served stale.
         self._secrets: dict[tuple[str, bytes], str] = {}
         self.usage: dict[str, KeyUsage] = {}
@@ -62,7 +64,12 @@ class Authenticator:
         """Returns the verified caller, or raises SignatureError with AWS's error code."""
         parsed = parse_grpc_auth(metadata)
         key = self._view.access_keys.get(parsed.access_key_id)
-        if key is None or key.status != KeyStatus.ACTIVE or parsed.security_token is not None:
+        if (
+            key is None
+            or key.status != KeyStatus.ACTIVE
+            or parsed.security_token is not None
+            or not self._within_quota(key)
+        ):
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         now = self._now()
         verify_grpc(
@@ -84,6 +91,17 @@ class Authenticator:
         )
         return caller
 
+    def _within_quota(self, key: AccessKey) -> bool:
+        """Concurrent creates on two nodes can give one owner more keys than the quota; then
+        only the earliest ones (by creation time, then id) work, on every replica alike."""
+        owned = self._view.keys_of.get(key.owner_id, ())
+        if len(owned) <= self._keys_per_owner:
+            return True
+        keys = sorted(
+            (self._view.access_keys[k] for k in owned), key=lambda k: (k.created_ms, k.key)
+        )
+        return key in keys[: self._keys_per_owner]
+
     def _secret(self, key: AccessKey) -> str:
         cache_key = (key.access_key_id, key.sealed_secret)
         secret = self._secrets.get(cache_key)
@@ -100,7 +118,7 @@ class Authenticator:
     def _caller(self, key: AccessKey) -> Caller:
         if is_root_key(key):
             return Caller(key.account_id, root_arn(key.account_id), None, key.access_key_id)
-        user = self._view.users.by_id.get(key.owner_id)
+        user = self._view.users.get(key.owner_id)
         if user is None:  # the key outlived its user on this replica: it grants nothing
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         return Caller(key.account_id, user.arn, user.user_id, key.access_key_id)

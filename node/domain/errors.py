@@ -54,3 +54,9 @@ class AccessDenied(IamError):
 
 class UnmodifiableEntity(IamError):
     code = "UnmodifiableEntity"
+
+
+class NotYetReplicated(IamError):
+    """A consistency token names a write this replica has not applied within the wait bound."""
+
+    code = "NotYetReplicated"

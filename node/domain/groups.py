@@ -31,16 +31,12 @@ def listed(
 
 
 def members(view: View, group: Group, marker: str | None, max_items: int | None) -> Page[User]:
-    users = [
-        view.users.by_id[uid] for uid in view.members.of(group.group_id) if uid in view.users.by_id
-    ]
+    users = view.users.live(view.members.of(group.group_id))
     return paginate(users, lambda u: u.name.lower(), marker, max_items)
 
 
 def of_user(view: View, user: User, marker: str | None, max_items: int | None) -> Page[Group]:
-    groups = [
-        view.groups.by_id[gid] for gid in view.members.to(user.user_id) if gid in view.groups.by_id
-    ]
+    groups = view.groups.live(view.members.to(user.user_id))
     return paginate(groups, lambda g: g.name.lower(), marker, max_items)
 
 

@@ -33,7 +33,15 @@ def policy(view: View, account_id: str, arn: str, field: str = "PolicyArn") -> M
     if not arn.startswith("arn:"):
         raise InvalidInput(f"ARN {arn} is not valid.", field)
     policy_id = view.policy_arns.get(arn)
-    found = None if policy_id is None else view.policies.by_id.get(policy_id)
+    found = None if policy_id is None else view.policies.get(policy_id)
     if found is None or found.account_id != account_id:
         raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.", field)
+    return found
+
+
+def caller_user(view: View, user_id: str) -> User:
+    """The calling user's own row (authentication already found it live)."""
+    found = view.users.get(user_id)
+    if found is None:
+        raise NoSuchEntity("The user making this request no longer exists.", "UserName")
     return found

@@ -209,11 +209,7 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = [
-        view.policies.by_id[pid]
-        for pid in view.attachments.of(_entity_id(entity))
-        if pid in view.policies.by_id
-    ]
+    found = view.policies.live(view.attachments.of(_entity_id(entity)))
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 
@@ -263,7 +259,7 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
     boundary = view.boundaries.get(_entity_id(entity))
     if boundary is None:
         return None
-    policy = view.policies.by_id.get(boundary.policy_id)
+    policy = view.policies.get(boundary.policy_id)
     return None if policy is None else policy.arn
 
 
@@ -289,8 +285,4 @@ def _entity_id(entity: Principal) -> str:
 
 
 def _entity(view: View, entity_id: str) -> Principal | None:
-    return (
-        view.users.by_id.get(entity_id)
-        or view.groups.by_id.get(entity_id)
-        or view.roles.by_id.get(entity_id)
-    )
+    return view.users.get(entity_id) or view.groups.get(entity_id) or view.roles.get(entity_id)

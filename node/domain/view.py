@@ -8,7 +8,7 @@ is the durable copy this view is rebuilt from at start-up.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
 from node.domain.entities import (
@@ -39,40 +39,70 @@ def name_key(account_id: str, name: str) -> NameKey:
 
 
 class _Named(Generic[_T]):
-    """Rows of one entity kind by id, with a per-account case-insensitive name index."""
+    """Rows of one entity kind by id, with a per-account case-insensitive name index.
 
-    __slots__ = ("by_account", "by_id", "by_name")
+    Two nodes may create the same name at once, so two rows can claim one name. The claim
+    with the earliest (creation time, id) owns it on every replica, whatever the order rows
+    arrived in; the other row stays stored but is invisible: lookups, listings, counts and
+    authentication all skip it, so its keys, links and policies grant nothing.
+    """
+
+    __slots__ = ("_claims", "_names", "_rows")
 
     def __init__(self) -> None:
-        self.by_id: dict[str, _T] = {}
-        self.by_name: dict[NameKey, str] = {}
-        self.by_account: defaultdict[str, set[str]] = defaultdict(set)
+        self._rows: dict[str, _T] = {}
+        self._claims: dict[NameKey, set[str]] = {}
+        self._names: defaultdict[str, set[NameKey]] = defaultdict(set)  # account -> names
 
     def put(self, entity_id: str, row: _T) -> None:
         self.remove(entity_id)
-        self.by_id[entity_id] = row
-        self.by_name[name_key(row.account_id, row.name)] = entity_id
-        self.by_account[row.account_id].add(entity_id)
+        self._rows[entity_id] = row
+        key = name_key(row.account_id, row.name)
+        self._claims.setdefault(key, set()).add(entity_id)
+        self._names[row.account_id].add(key)
 
     def remove(self, entity_id: str) -> None:
-        old = self.by_id.pop(entity_id, None)
+        old = self._rows.pop(entity_id, None)
         if old is None:
             return
         key = name_key(old.account_id, old.name)
-        if self.by_name.get(key) == entity_id:
-            del self.by_name[key]
-        self.by_account[old.account_id].discard(entity_id)
+        claims = self._claims[key]
+        claims.discard(entity_id)
+        if not claims:
+            del self._claims[key]
+            self._names[old.account_id].discard(key)
+
+    def _owner(self, key: NameKey) -> _T | None:
+        claims = self._claims.get(key)
+        if not claims:
+            return None
+        if len(claims) == 1:
+            return self._rows[next(iter(claims))]
+        rows = (self._rows[entity_id] for entity_id in claims)
+        return min(rows, key=lambda row: (row.created_ms, row.key))
+
+    def get(self, entity_id: str) -> _T | None:
+        """The row with this id, if it is visible (owns its name)."""
+        row = self._rows.get(entity_id)
+        if row is None or self._owner(name_key(row.account_id, row.name)) is not row:
+            return None
+        return row
+
+    def live(self, entity_ids: Iterable[str]) -> list[_T]:
+        """The visible rows among `entity_ids`: links to missing or hidden rows count as absent."""
+        return [row for row in map(self.get, entity_ids) if row is not None]
 
     def named(self, account_id: str, name: str) -> _T | None:
-        entity_id = self.by_name.get(name_key(account_id, name))
-        return None if entity_id is None else self.by_id[entity_id]
+        return self._owner(name_key(account_id, name))
 
     def in_account(self, account_id: str) -> Iterator[_T]:
-        for entity_id in self.by_account.get(account_id, ()):
-            yield self.by_id[entity_id]
+        for key in self._names.get(account_id, ()):
+            owner = self._owner(key)
+            if owner is not None:
+                yield owner
 
     def count(self, account_id: str) -> int:
-        return len(self.by_account.get(account_id, ()))
+        return len(self._names.get(account_id, ()))
 
 
 class _Links:

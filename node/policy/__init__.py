@@ -1,9 +1,9 @@
 """The pure IAM policy engine: parse, validate, compile and evaluate policy documents."""
 
-from node.policy.compile import CompiledPolicy, compile_policy
+from node.policy.compile import CompiledPolicy, MatchedStatement, compile_policy
 from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
 from node.policy.errors import MalformedPolicyDocumentError, PolicyError
-from node.policy.evaluate import Decision, MatchedStatement, Outcome, PolicySet, evaluate
+from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate
 from node.policy.parse import parse_policy
 from node.policy.principals import PrincipalType, Request, make_request, normalize_context
 from node.policy.simulate import simulate_lines

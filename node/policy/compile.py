@@ -11,9 +11,30 @@ from node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Stat
 from node.policy.match import action_service, compile_action_patterns, compile_arn_patterns
 from node.policy.variables import Context
 
+_ACTION_MEMO_LIMIT = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedStatement:
+    """Which statement of which policy took part in a decision."""
+
+    policy_kind: PolicyKind
+    policy_name: str
+    statement_index: int
+    sid: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "policy_type": self.policy_kind.value,
+            "policy": self.policy_name,
+            "statement": self.statement_index,
+            "sid": self.sid,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledStatement:
+    matched: MatchedStatement  # built once so that evaluation allocates nothing per match
     index: int
     sid: str | None
     effect: Effect
@@ -38,15 +59,37 @@ class CompiledPolicy:
     # action of service s; `generic` lists those that can match an action of any other service.
     by_service: Mapping[str, tuple[CompiledStatement, ...]] = field(compare=False)
     generic: tuple[CompiledStatement, ...] = field(compare=False)
+    # Memo: lower-cased action -> the statements whose Action/NotAction matches it. Pure
+    # memoization (actions are a small finite set), bounded by _ACTION_MEMO_LIMIT.
+    by_action: dict[str, tuple[CompiledStatement, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def candidates(self, service: str) -> tuple[CompiledStatement, ...]:
+        """Statements that may match an action of `service` (lower-case), in order."""
         return self.by_service.get(service, self.generic)
 
+    def matching(self, action: str) -> tuple[CompiledStatement, ...]:
+        """Statements whose action element matches the lower-cased `action`, in order."""
+        found = self.by_action.get(action)
+        if found is None:
+            service = action.partition(":")[0]
+            found = tuple(
+                s for s in self.candidates(service) if s.action(action) is not s.action_negated
+            )
+            if len(self.by_action) >= _ACTION_MEMO_LIMIT:
+                self.by_action.clear()
+            self.by_action[action] = found
+        return found
 
-def _compile_statement(index: int, statement: Statement, variables: bool) -> CompiledStatement:
+
+def _compile_statement(
+    index: int, statement: Statement, variables: bool, kind: PolicyKind, name: str
+) -> CompiledStatement:
     actions = statement.actions if statement.actions is not None else statement.not_actions
     resources = statement.resources if statement.resources is not None else statement.not_resources
     return CompiledStatement(
+        matched=MatchedStatement(kind, name, index, statement.sid),
         index=index,
         sid=statement.sid,
         effect=statement.effect,
@@ -82,7 +125,11 @@ def _services(statement: Statement) -> frozenset[str] | None:
 def compile_policy(policy: Policy, name: str = "") -> CompiledPolicy:
     """Compile a parsed policy; `name` defaults to its `Id`."""
     variables = policy.variables_enabled
-    compiled = tuple(_compile_statement(i, s, variables) for i, s in enumerate(policy.statements))
+    name = name or policy.id or ""
+    compiled = tuple(
+        _compile_statement(i, s, variables, policy.kind, name)
+        for i, s in enumerate(policy.statements)
+    )
     scopes = [_services(s) for s in policy.statements]
     all_services = sorted({svc for scope in scopes if scope is not None for svc in scope})
     by_service = {
@@ -93,7 +140,7 @@ def compile_policy(policy: Policy, name: str = "") -> CompiledPolicy:
     }
     generic = tuple(c for c, scope in zip(compiled, scopes, strict=True) if scope is None)
     return CompiledPolicy(
-        name=name or policy.id or "",
+        name=name,
         kind=policy.kind,
         source=policy,
         statements=compiled,

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+def _one_line(text: str) -> str:
+    """Escape control characters (user input may hold newlines) so a message stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 class PolicyError(Exception):
     """Base class of every error the policy package raises."""
 
@@ -14,6 +24,7 @@ class MalformedPolicyDocumentError(PolicyError):
     """
 
     def __init__(self, message: str, pointer: str = "") -> None:
+        message = _one_line(message)
         super().__init__(message)
         self.message = message
         self.pointer = pointer

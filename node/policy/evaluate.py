@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from node.policy.compile import CompiledPolicy
-from node.policy.document import Effect, PolicyKind
+from node.policy.compile import CompiledPolicy, MatchedStatement
+from node.policy.document import Effect
 from node.policy.principals import (
     PrincipalMatch,
     PrincipalType,
@@ -23,22 +23,6 @@ class Outcome(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class MatchedStatement:
-    policy_kind: PolicyKind
-    policy_name: str
-    statement_index: int
-    sid: str | None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "policy_type": self.policy_kind.value,
-            "policy": self.policy_name,
-            "statement": self.statement_index,
-            "sid": self.sid,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Decision:
     """The outcome plus the statements that decided it (denies, or the allows on the path)."""
 
@@ -48,6 +32,9 @@ class Decision:
     @property
     def allowed(self) -> bool:
         return self.outcome is Outcome.ALLOW
+
+
+_IMPLICIT_DENY = Decision(Outcome.IMPLICIT_DENY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +77,6 @@ _EMPTY = _Scan()  # INVARIANT: never mutated; stands for a policy group that is 
 
 def _scan(
     policies: tuple[CompiledPolicy, ...],
-    service: str,
     action: str,
     request: Request,
     has_boundary: bool = False,
@@ -99,9 +85,7 @@ def _scan(
     resource_arn = request.resource_arn
     context = request.context
     for policy in policies:
-        for statement in policy.candidates(service):
-            if statement.action(action) is statement.action_negated:
-                continue
+        for statement in policy.matching(action):
             resource = statement.resource
             if (
                 resource is not None
@@ -121,11 +105,10 @@ def _scan(
                     continue
             if statement.condition is not None and not statement.condition(context):
                 continue
-            matched = MatchedStatement(policy.kind, policy.name, statement.index, statement.sid)
             if statement.effect is Effect.DENY:
-                scan.denies.append(matched)
+                scan.denies.append(statement.matched)
             else:
-                scan.allows.append(matched)
+                scan.allows.append(statement.matched)
                 scan.best_principal = max(scan.best_principal, level)
     return scan
 
@@ -133,22 +116,19 @@ def _scan(
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide the request following AWS's documented evaluation logic."""
     action = request.action.lower()
-    service = action.partition(":")[0]
     has_boundary = policies.boundary is not None
 
-    identity = _scan(policies.identity, service, action, request)
+    identity = _scan(policies.identity, action, request) if policies.identity else _EMPTY
     boundary = (
-        _scan((policies.boundary,), service, action, request)
-        if policies.boundary is not None
-        else _EMPTY
+        _scan((policies.boundary,), action, request) if policies.boundary is not None else _EMPTY
     )
-    session = _scan(policies.session, service, action, request) if policies.session else _EMPTY
+    session = _scan(policies.session, action, request) if policies.session else _EMPTY
     resource = (
-        _scan((policies.resource,), service, action, request, has_boundary)
+        _scan((policies.resource,), action, request, has_boundary)
         if policies.resource is not None
         else _EMPTY
     )
-    scp_levels = [_scan(level, service, action, request) for level in policies.scps or ()]
+    scp_levels = [_scan(level, action, request) for level in policies.scps or ()]
 
     # 1. An explicit deny in any policy wins.
     if (
@@ -171,7 +151,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     scp_allows: list[MatchedStatement] = []
     for level in scp_levels:
         if not level.allows:
-            return Decision(Outcome.IMPLICIT_DENY)
+            return _IMPLICIT_DENY
         scp_allows.extend(level.allows)
 
     boundary_ok = policies.boundary is None or bool(boundary.allows)
@@ -188,7 +168,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         return Decision(Outcome.ALLOW, tuple(m for group in (scp_allows, *groups) for m in group))
 
     if request.principal_type in _NO_IDENTITY:
-        return allow(resource.allows) if grant is PrincipalMatch.DIRECT else _implicit()
+        return allow(resource.allows) if grant is PrincipalMatch.DIRECT else _IMPLICIT_DENY
 
     if same_account:
         # 3. Same account: a resource policy naming the user or the session itself is enough,
@@ -206,14 +186,10 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
             return allow(resource.allows, boundary.allows, session.allows)
         if identity_ok:
             return allow(identity_path)
-        return _implicit()
+        return _IMPLICIT_DENY
 
     # 4. Cross-account: the resource policy must name the caller (or its account) and the
     # caller's own account must allow through identity policy, boundary and session policy.
     if grant is not PrincipalMatch.NONE and identity_ok:
         return allow(resource.allows, identity_path)
-    return _implicit()
-
-
-def _implicit() -> Decision:
-    return Decision(Outcome.IMPLICIT_DENY)
+    return _IMPLICIT_DENY

@@ -34,6 +34,7 @@ class PrincipalMatch(enum.IntEnum):
 _ASSUMED_ROLE = re.compile(r"arn:[^:]+:sts::(\d{12}):assumed-role/([^/]+)/.+\Z", re.DOTALL)
 _IAM_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):(root|user/.+|role/.+)\Z", re.DOTALL)
 _FEDERATED_USER = re.compile(r"arn:[^:]+:sts::(\d{12}):federated-user/.+\Z", re.DOTALL)
+_COGNITO = "cognito-identity.amazonaws.com"
 _ACCOUNT_ID = re.compile(r"\d{12}\Z")
 _ACCOUNT_ROOT = re.compile(r"arn:[^:]+:iam::(\d{12}):root\Z")
 _ROLE_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)\Z", re.DOTALL)
@@ -68,6 +69,9 @@ def classify_principal(principal_arn: str) -> tuple[PrincipalType, str, str | No
         return PrincipalType.ROLE, match.group(1), what.rsplit("/", 1)[-1]
     if principal_arn in ("", "*", "anonymous"):
         return PrincipalType.ANONYMOUS, "", None
+    # Amazon Cognito is the one web identity provider named like a service.
+    if principal_arn == _COGNITO:
+        return PrincipalType.WEB_IDENTITY, "", None
     if principal_arn.endswith(".amazonaws.com") and not principal_arn.startswith("arn:"):
         return PrincipalType.SERVICE, "", None
     return PrincipalType.WEB_IDENTITY, "", None

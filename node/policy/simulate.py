@@ -92,8 +92,12 @@ def simulate_case(line: dict[str, object]) -> dict[str, object]:
         identity_docs = line.get("identity_policies") or []
         if not isinstance(identity_docs, list):
             raise InvalidInputError("`identity_policies` must be a list")
+        # A role's resource policy is its trust policy, asked about by STS actions
+        # (sts:AssumeRole*, sts:TagSession, sts:SetSourceIdentity, ...).
         resource_kind = (
-            PolicyKind.TRUST if action.lower().startswith("sts:assumerole") else PolicyKind.RESOURCE
+            PolicyKind.TRUST
+            if action.lower().startswith("sts:") and ":role/" in _string(line, "resource_arn")
+            else PolicyKind.RESOURCE
         )
         scps_raw = line.get("scps")
         if scps_raw is not None and not (

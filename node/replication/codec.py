@@ -71,8 +71,12 @@ def decode_row(table: str, body: bytes) -> Row:
     return row_from_wire(table, data)
 
 
+def _changes_body(changes: Sequence[Change]) -> list[list[object]]:
+    return [[c.table, c.key, None if c.row is None else row_to_wire(c.row)] for c in changes]
+
+
 def encode_changes(changes: Sequence[Change]) -> bytes:
-    body = [[c.table, c.key, None if c.row is None else row_to_wire(c.row)] for c in changes]
+    body = _changes_body(changes)
     return msgpack.packb([CODEC_VERSION, body], use_bin_type=True)  # type: ignore[no-any-return]
 
 
@@ -81,8 +85,14 @@ def decode_changes(data: bytes) -> tuple[Change, ...]:
         version, body = msgpack.unpackb(data, raw=False)
     except (ValueError, TypeError, msgpack.UnpackException) as err:
         raise CodecError(f"undecodable commit body: {err}") from None
-    if version != CODEC_VERSION or not isinstance(body, list):
+    if version != CODEC_VERSION:
         raise CodecError(f"unknown commit codec version `{version}`")
+    return _changes_from_body(body)
+
+
+def _changes_from_body(body: object) -> tuple[Change, ...]:
+    if not isinstance(body, list):
+        raise CodecError("malformed changes")
     changes: list[Change] = []
     for item in body:
         if not (isinstance(item, list) and len(item) == 3):
@@ -95,3 +105,35 @@ def decode_changes(data: bytes) -> tuple[Change, ...]:
             raise CodecError(f"change key `{key}` does not match its row")
         changes.append(Change(table, key, decoded))
     return tuple(changes)
+
+
+def encode_commit(commit: Commit) -> bytes:
+    """A whole commit for the wire: [version, origin, seq, hlc, actor, action, changes]."""
+    packed = [
+        CODEC_VERSION,
+        commit.origin,
+        commit.seq,
+        commit.hlc,
+        commit.actor,
+        commit.action,
+        _changes_body(commit.changes),
+    ]
+    return msgpack.packb(packed, use_bin_type=True)  # type: ignore[no-any-return]
+
+
+def decode_commit(data: bytes) -> Commit:
+    """Decodes a commit from a peer; anything malformed raises CodecError, nothing half-made."""
+    try:
+        items = msgpack.unpackb(data, raw=False)
+    except (ValueError, TypeError, msgpack.UnpackException) as err:
+        raise CodecError(f"undecodable commit: {err}") from None
+    if not isinstance(items, list) or len(items) != 7:
+        raise CodecError("malformed commit envelope")
+    version, origin, seq, hlc, actor, action, body = items
+    if version != CODEC_VERSION:
+        raise CodecError(f"unknown commit codec version `{version}`")
+    if not (isinstance(origin, str) and isinstance(actor, str) and isinstance(action, str)):
+        raise CodecError("malformed commit header")
+    if not (isinstance(seq, int) and seq > 0 and isinstance(hlc, int) and hlc >= 0):
+        raise CodecError("malformed commit sequence or timestamp")
+    return Commit(origin, seq, hlc, actor, action, _changes_from_body(body))

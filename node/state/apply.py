@@ -1,13 +1,20 @@
-"""`State.apply`: merges a commit into SQLite and the in-memory view, last writer wins per row.
+"""`State.apply`: merges commits into SQLite and the in-memory view, last writer wins per row.
 
-INVARIANT: the view holds exactly the rows SQLite holds; a commit reaches the view only after
-its transaction committed, so a failed write leaves both unchanged.
+Local writes and peer commits take this one path. A commit applies only as the next of its
+origin (sequence = applied + 1), so every replica holds a prefix of every origin's log; each
+row image wins only over an older (hlc, origin) stamp, so any delivery order across origins,
+and any duplicate, converges to the same rows.
+
+INVARIANT: the view holds exactly the rows SQLite holds; commits reach the view only after
+their transaction committed, so a failed write leaves both unchanged.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from node.domain.entities import Change
 from node.domain.view import View
@@ -16,7 +23,8 @@ from node.storage.database import Database
 
 Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register stamp
 
-ChangeListener = Callable[[Commit, list[Change]], None]
+ChangeListener = Callable[[Sequence[Commit]], None]
+R = TypeVar("R")
 
 
 class State:
@@ -27,6 +35,10 @@ class State:
         # Highest sequence applied per origin: the version vector.
         self.applied: dict[str, int] = {}
         self._listeners: list[ChangeListener] = []
+        self._progress = asyncio.Condition()
+        # INVARIANT: one apply at a time, and a local write plans and applies under the same
+        # hold, so its plan validates against exactly the state its commit lands on.
+        self._lock = asyncio.Lock()
 
     @classmethod
     async def load(cls, db: Database) -> State:
@@ -39,6 +51,23 @@ class State:
         state.applied = await db.max_seqs()
         return state
 
+    def version_vector(self) -> dict[str, int]:
+        return dict(self.applied)
+
+    def covers(self, required: Mapping[str, int]) -> bool:
+        return all(self.applied.get(origin, 0) >= seq for origin, seq in required.items())
+
+    async def wait_until_covers(self, required: Mapping[str, int], timeout_s: float) -> bool:
+        """Waits (bounded) until this replica has applied every (origin, seq) in `required`."""
+        if self.covers(required):
+            return True
+        try:
+            async with asyncio.timeout(timeout_s), self._progress:
+                await self._progress.wait_for(lambda: self.covers(required))
+        except TimeoutError:
+            return False
+        return True
+
     def digest(self) -> str:
         """A hash of every live row and its version: equal on two replicas iff they agree."""
         hasher = hashlib.sha256()
@@ -50,28 +79,68 @@ class State:
         return hasher.hexdigest()
 
     def on_change(self, listener: ChangeListener) -> None:
-        """Calls `listener(commit, winning_changes)` after every applied commit."""
+        """Calls `listener(commits)` after every batch of newly applied commits."""
         self._listeners.append(listener)
 
     async def apply(self, commit: Commit) -> bool:
-        """Applies a commit once; returns False when it was already applied.
+        """Applies one commit; False when it was applied before or is not its origin's next."""
+        return bool(await self.apply_batch([commit]))
 
-        Each row image wins only over an older (hlc, origin) stamp, so applying commits in
-        any order, or twice, converges to the same rows.
+    async def apply_batch(self, commits: Iterable[Commit]) -> list[Commit]:
+        """Applies, in one transaction, every commit that extends its origin's prefix.
+
+        Returns the commits applied, in order. Duplicates and commits after a gap are skipped
+        (anti-entropy sends the missing ones in order later).
         """
-        if commit.seq <= self.applied.get(commit.origin, 0):
-            return False
-        stamp: Version = (commit.hlc, commit.origin)
-        winners = [
-            change
-            for change in commit.changes
-            if stamp > self._versions.get((change.table, change.key), (-1, ""))
-        ]
-        await self.db.write_commit(commit, winners)
-        self.applied[commit.origin] = commit.seq
-        for change in winners:
-            self._versions[(change.table, change.key)] = stamp
-            self.view.apply(change)
+        async with self._lock:
+            return await self._apply_batch(commits)
+
+    async def write_local(
+        self, make: Callable[[View], tuple[Commit | None, R]]
+    ) -> tuple[R, Commit | None]:
+        """Plans a local write against the current view and applies its commit, atomically.
+
+        `make` returns the commit to apply (None when the write changes nothing) and the
+        write's result; it runs under the apply lock, so no peer commit lands in between.
+        """
+        async with self._lock:
+            commit, result = make(self.view)
+            if commit is not None:
+                await self._apply_batch([commit])
+            return result, commit
+
+    async def _apply_batch(self, commits: Iterable[Commit]) -> list[Commit]:
+        next_seq = dict(self.applied)
+        stamps: dict[tuple[str, str], Version] = {}
+        accepted: list[tuple[Commit, list[Change]]] = []
+        for commit in commits:
+            if commit.seq != next_seq.get(commit.origin, 0) + 1:
+                continue
+            next_seq[commit.origin] = commit.seq
+            stamp: Version = (commit.hlc, commit.origin)
+            winners: list[Change] = []
+            for change in commit.changes:
+                where = (change.table, change.key)
+                current = stamps.get(where) or self._versions.get(where, (-1, ""))
+                if stamp > current:
+                    stamps[where] = stamp
+                    winners.append(change)
+            accepted.append((commit, winners))
+        if not accepted:
+            return []
+        await self.db.write_commits(accepted)
+        for commit, winners in accepted:
+            self.applied[commit.origin] = commit.seq
+            stamp = (commit.hlc, commit.origin)
+            for change in winners:
+                # A later commit in this batch may have overwritten the row: keep the newest.
+                where = (change.table, change.key)
+                if stamps[where] == stamp:
+                    self._versions[where] = stamp
+                    self.view.apply(change)
+        applied = [commit for commit, _ in accepted]
         for listener in self._listeners:
-            listener(commit, winners)
-        return True
+            listener(applied)
+        async with self._progress:
+            self._progress.notify_all()
+        return applied

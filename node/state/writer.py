@@ -32,11 +32,12 @@ class Token:
 
 
 class Writer:
+    """Turns a planned write into this node's next commit, stamped by the hybrid clock."""
+
     def __init__(self, state: State, node_id: str, clock: HybridClock) -> None:
         self._state = state
         self._node_id = node_id
         self._clock = clock
-        self._lock = asyncio.Lock()
 
     async def write(
         self,
@@ -57,18 +58,13 @@ class Writer:
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
     ) -> tuple[R, Token | None]:
-        async with self._lock:
-            changes, result = plan(self._state.view)
+        def make(view: View) -> tuple[Commit | None, R]:
+            changes, result = plan(view)
             if not changes:
-                return result, None
+                return None, result
             seq = self._state.applied.get(self._node_id, 0) + 1
-            commit = Commit(
-                origin=self._node_id,
-                seq=seq,
-                hlc=self._clock.now(),
-                actor=actor,
-                action=action,
-                changes=tuple(changes),
-            )
-            await self._state.apply(commit)
-            return result, Token(self._node_id, seq)
+            commit = Commit(self._node_id, seq, self._clock.now(), actor, action, tuple(changes))
+            return commit, result
+
+        result, commit = await self._state.write_local(make)
+        return result, None if commit is None else Token(self._node_id, commit.seq)

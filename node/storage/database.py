@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
 
 from node.domain.entities import Change
-from node.replication.codec import Commit, encode_changes, encode_row
+from node.replication.codec import Commit, encode_commit, encode_row
 from node.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -120,37 +120,60 @@ class Database:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def write_commit(self, commit: Commit, winners: Sequence[Change]) -> None:
-        """Stores the commit's log entry and its winning row images in one transaction."""
-        rows = [
-            (
-                c.table,
-                c.key,
-                commit.hlc,
-                commit.origin,
-                None if c.row is None else encode_row(c.row),
+    async def write_commits(self, commits: Sequence[tuple[Commit, Sequence[Change]]]) -> None:
+        """Stores commits (log entries and their winning row images) in one transaction."""
+        rows: list[tuple[str, str, int, str, bytes | None]] = []
+        log: list[tuple[str, int, int, str, str, bytes]] = []
+        for commit, winners in commits:
+            rows.extend(
+                (
+                    c.table,
+                    c.key,
+                    commit.hlc,
+                    commit.origin,
+                    None if c.row is None else encode_row(c.row),
+                )
+                for c in winners
             )
-            for c in winners
-        ]
-        async with self._transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
-                "origin = excluded.origin, body = excluded.body",
-                rows,
-            )
-            await conn.execute(
-                "INSERT INTO commits (origin, seq, hlc, actor, action, body) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+            log.append(
                 (
                     commit.origin,
                     commit.seq,
                     commit.hlc,
                     commit.actor,
                     commit.action,
-                    encode_changes(commit.changes),
-                ),
+                    encode_commit(commit),
+                )
             )
+        async with self._transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
+                "origin = excluded.origin, body = excluded.body "
+                "WHERE excluded.hlc > rows.hlc "
+                "OR (excluded.hlc = rows.hlc AND excluded.origin > rows.origin)",
+                rows,
+            )
+            await conn.executemany(
+                "INSERT INTO commits (origin, seq, hlc, actor, action, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                log,
+            )
+
+    async def commits_after(
+        self, version_vector: Mapping[str, int], origins: Iterable[str], limit: int
+    ) -> list[bytes]:
+        """Encoded commits newer than `version_vector`, oldest first per origin, at most `limit`."""
+        found: list[bytes] = []
+        for origin in origins:
+            if len(found) >= limit:
+                break
+            async with self._conn.execute(
+                "SELECT body FROM commits WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (origin, version_vector.get(origin, 0), limit - len(found)),
+            ) as cursor:
+                found.extend(bytes(row[0]) for row in await cursor.fetchall())
+        return found
 
     async def commits(self, origin: str | None = None) -> list[tuple[str, int, int, str, str]]:
         """The commit log (origin, seq, hlc, actor, action), oldest first: the audit trail."""

@@ -17,7 +17,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             body BLOB,
             PRIMARY KEY (tbl, key)
         ) WITHOUT ROWID""",
-        # The commit log: the audit trail of changes and what replication gossips.
+        # The commit log: the audit trail of changes and what replication gossips; body is
+        # the whole commit in the wire codec, served to peers as it is.
         """CREATE TABLE commits (
             origin TEXT NOT NULL,
             seq INTEGER NOT NULL,

@@ -19,6 +19,60 @@ class PingResponse(_message.Message):
     node_id: str
     def __init__(self, node_id: _Optional[str] = ...) -> None: ...
 
+class StatusRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class PeerStatus(_message.Message):
+    __slots__ = ("node_id", "address", "state", "last_seen_ms_ago")
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_MS_AGO_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    address: str
+    state: str
+    last_seen_ms_ago: int
+    def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., state: _Optional[str] = ..., last_seen_ms_ago: _Optional[int] = ...) -> None: ...
+
+class StatusResponse(_message.Message):
+    __slots__ = ("node_id", "address", "version_vector", "digest", "peers", "lag_ms", "commits_received", "gossip_rounds", "digest_mismatches", "refused_messages")
+    class VersionVectorEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class LagMsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_VECTOR_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    PEERS_FIELD_NUMBER: _ClassVar[int]
+    LAG_MS_FIELD_NUMBER: _ClassVar[int]
+    COMMITS_RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    GOSSIP_ROUNDS_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_MISMATCHES_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    address: str
+    version_vector: _containers.ScalarMap[str, int]
+    digest: str
+    peers: _containers.RepeatedCompositeFieldContainer[PeerStatus]
+    lag_ms: _containers.ScalarMap[str, int]
+    commits_received: int
+    gossip_rounds: int
+    digest_mismatches: int
+    refused_messages: int
+    def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., digest: _Optional[str] = ..., peers: _Optional[_Iterable[_Union[PeerStatus, _Mapping]]] = ..., lag_ms: _Optional[_Mapping[str, int]] = ..., commits_received: _Optional[int] = ..., gossip_rounds: _Optional[int] = ..., digest_mismatches: _Optional[int] = ..., refused_messages: _Optional[int] = ...) -> None: ...
+
 class Account(_message.Message):
     __slots__ = ("account_id", "account_name", "arn", "create_date", "management")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]

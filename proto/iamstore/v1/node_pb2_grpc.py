@@ -40,6 +40,11 @@ class NodeStub:
                 request_serializer=iamstore_dot_v1_dot_node__pb2.PingRequest.SerializeToString,
                 response_deserializer=iamstore_dot_v1_dot_node__pb2.PingResponse.FromString,
                 _registered_method=True)
+        self.Status = channel.unary_unary(
+                '/iamstore.v1.Node/Status',
+                request_serializer=iamstore_dot_v1_dot_node__pb2.StatusRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_node__pb2.StatusResponse.FromString,
+                _registered_method=True)
 
 
 class NodeServicer:
@@ -53,6 +58,13 @@ class NodeServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Status(self, request, context):
+        """Replication status of this node (management account only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NodeServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +72,11 @@ def add_NodeServicer_to_server(servicer, server):
                     servicer.Ping,
                     request_deserializer=iamstore_dot_v1_dot_node__pb2.PingRequest.FromString,
                     response_serializer=iamstore_dot_v1_dot_node__pb2.PingResponse.SerializeToString,
+            ),
+            'Status': grpc.unary_unary_rpc_method_handler(
+                    servicer.Status,
+                    request_deserializer=iamstore_dot_v1_dot_node__pb2.StatusRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_node__pb2.StatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +107,33 @@ class Node:
             '/iamstore.v1.Node/Ping',
             iamstore_dot_v1_dot_node__pb2.PingRequest.SerializeToString,
             iamstore_dot_v1_dot_node__pb2.PingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Status(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Node/Status',
+            iamstore_dot_v1_dot_node__pb2.StatusRequest.SerializeToString,
+            iamstore_dot_v1_dot_node__pb2.StatusResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,6 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from node.policy.document import Policy, PrincipalKey, PrincipalSpec, Statement
 
@@ -56,7 +57,7 @@ def principal_parts(arn: str) -> tuple[str, str, str | None]:
             return "role", account, rest.split("/")[-1]
     if arn in ("", "*", "anonymous"):
         return "anonymous", "", None
-    if arn.endswith(".amazonaws.com"):
+    if arn.endswith(".amazonaws.com") and arn != "cognito-identity.amazonaws.com":
         return "service", "", None
     return "web", "", None
 
@@ -71,7 +72,9 @@ def lookup(context: dict[str, str | list[str]], key: str) -> str | list[str] | N
 # --- wildcards and variables ---------------------------------------------------------------
 
 
-def expand(text: str, context: dict[str, str | list[str]], variables: bool, wild: bool) -> list[Item] | None:
+def expand(
+    text: str, context: dict[str, str | list[str]], variables: bool, wild: bool
+) -> list[Item] | None:
     """Text as items with variables substituted; None when a variable has no value."""
     items: list[Item] = []
     i = 0
@@ -87,7 +90,9 @@ def expand(text: str, context: dict[str, str | list[str]], variables: bool, wild
                 key = key.strip()
                 default = default.strip()
                 bad_default = comma and not (
-                    len(default) >= 2 and default[0] == default[-1] == "'" and "'" not in default[1:-1]
+                    len(default) >= 2
+                    and default[0] == default[-1] == "'"
+                    and "'" not in default[1:-1]
                 )
                 if not key or bad_default:
                     # Malformed: not a variable; read its characters as ordinary text.
@@ -149,7 +154,9 @@ def split_items(items: list[Item], count: int) -> list[list[Item]]:
     return parts
 
 
-def arn_like(pattern: str, value: str, context: dict[str, str | list[str]], variables: bool) -> bool:
+def arn_like(
+    pattern: str, value: str, context: dict[str, str | list[str]], variables: bool
+) -> bool:
     if pattern == "*":
         return True
     # Split the pattern text into segments before substituting variables.
@@ -206,7 +213,12 @@ def _number(text: str) -> Decimal | None:
 def _date(text: str) -> float | None:
     text = text.strip()
     body = text[1:] if text.startswith("-") else text
-    if body and body.replace(".", "", 1).isdigit() and not body.startswith(".") and not body.endswith("."):
+    if (
+        body
+        and body.replace(".", "", 1).isdigit()
+        and not body.startswith(".")
+        and not body.endswith(".")
+    ):
         return float(text)
     try:
         moment = datetime.fromisoformat(text)
@@ -220,20 +232,24 @@ def _date(text: str) -> float | None:
         return None
 
 
-def _compare(op: str, a: object, b: object) -> bool:
+def _compare(op: str, a: Any, b: Any) -> bool:
     if op.endswith("LessThanEquals"):
-        return a <= b  # type: ignore[operator]
+        return bool(a <= b)
     if op.endswith("LessThan"):
-        return a < b  # type: ignore[operator]
+        return bool(a < b)
     if op.endswith("GreaterThanEquals"):
-        return a >= b  # type: ignore[operator]
+        return bool(a >= b)
     if op.endswith("GreaterThan"):
-        return a > b  # type: ignore[operator]
-    return a == b
+        return bool(a > b)
+    return bool(a == b)
 
 
 def pair_matches(
-    base: str, policy_value: str, request_value: str, context: dict[str, str | list[str]], variables: bool
+    base: str,
+    policy_value: str,
+    request_value: str,
+    context: dict[str, str | list[str]],
+    variables: bool,
 ) -> bool | None:
     """Does one request value match one policy value under the positive form of `base`?
     None: a value cannot be read as the operator's type."""
@@ -251,13 +267,13 @@ def pair_matches(
         a, b = _number(request_value), _number(policy_value)
         return None if a is None or b is None else _compare(base, a, b)
     if base.startswith("Date"):
-        a, b = _date(request_value), _date(policy_value)
-        return None if a is None or b is None else _compare(base, a, b)
+        when, limit = _date(request_value), _date(policy_value)
+        return None if when is None or limit is None else _compare(base, when, limit)
     if base == "Bool":
-        a, b = request_value.lower(), policy_value.lower()
-        if a not in ("true", "false") or b not in ("true", "false"):
+        got, want = request_value.lower(), policy_value.lower()
+        if got not in ("true", "false") or want not in ("true", "false"):
             return None
-        return a == b
+        return got == want
     if base == "BinaryEquals":
         try:
             return base64.b64decode(request_value, validate=True) == base64.b64decode(
@@ -288,7 +304,11 @@ NEGATED = {
 
 
 def condition_holds(
-    operator: str, key: str, values: tuple[str, ...], context: dict[str, str | list[str]], variables: bool
+    operator: str,
+    key: str,
+    values: tuple[str, ...],
+    context: dict[str, str | list[str]],
+    variables: bool,
 ) -> bool:
     raw = lookup(context, key)
     present = raw is not None and raw != []
@@ -433,7 +453,9 @@ def statement_level(
     """'' when the statement does not apply, else how it names the caller."""
     action = request.action
     if statement.actions is not None:
-        hit = any(glob(expand(a, {}, False, True) or [], action, fold=True) for a in statement.actions)
+        hit = any(
+            glob(expand(a, {}, False, True) or [], action, fold=True) for a in statement.actions
+        )
     else:
         assert statement.not_actions is not None
         hit = not any(
@@ -442,11 +464,16 @@ def statement_level(
     if not hit:
         return ""
     if statement.resources is not None:
-        if not any(arn_like(r, request.resource_arn, request.context, variables) for r in statement.resources):
+        if not any(
+            arn_like(r, request.resource_arn, request.context, variables)
+            for r in statement.resources
+        ):
             return ""
-    elif statement.not_resources is not None:
-        if any(arn_like(r, request.resource_arn, request.context, variables) for r in statement.not_resources):
-            return ""
+    elif statement.not_resources is not None and any(
+        arn_like(r, request.resource_arn, request.context, variables)
+        for r in statement.not_resources
+    ):
+        return ""
     level = "direct"
     if statement.principal is not None:
         level = principal_level(statement.principal, request)
@@ -457,12 +484,16 @@ def statement_level(
         if not forced and excluded_by_not_principal(statement.not_principal, request):
             return ""
     for clause in statement.conditions:
-        if not condition_holds(clause.operator, clause.key, clause.values, request.context, variables):
+        if not condition_holds(
+            clause.operator, clause.key, clause.values, request.context, variables
+        ):
             return ""
     return level
 
 
-def scan(policy: Policy | None, request: RefRequest, has_boundary: bool = False) -> tuple[bool, bool, str]:
+def scan(
+    policy: Policy | None, request: RefRequest, has_boundary: bool = False
+) -> tuple[bool, bool, str]:
     """(any deny applies, any allow applies, best principal level among allows)."""
     deny = allow = False
     best = ""

@@ -85,8 +85,10 @@ async def test_sync_create_user_sends_signed_request_and_returns_typed_user(
     )
     # Optional parameters not given are not sent at all.
     assert not request.HasField("permissions_boundary")
-    assert node.calls[0].metadata["authorization"].startswith(
-        f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/"
+    assert (
+        node.calls[0]
+        .metadata["authorization"]
+        .startswith(f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY_ID}/")
     )
 
 
@@ -262,3 +264,15 @@ def test_credentials_are_resolved_from_the_environment_when_omitted(
     client = Client("127.0.0.1:1")
     assert client._settings.credentials == Credentials("AKIAENV", "env-secret")
     client.close()
+
+
+def test_consistency_tokens_keep_the_highest_sequence_per_origin() -> None:
+    from client._transport import AT_LEAST_KEY, ConsistencyTokens, at_least_metadata
+
+    seen = ConsistencyTokens()
+    seen.merge("n1:3")
+    seen.merge_trailers((("x-iam-consistency-token", "n1:2"), ("other", "x")))
+    seen.merge_trailers((("x-iam-consistency-token", "n2:7"),))
+    assert seen.encode() == "n1:3,n2:7"
+    assert at_least_metadata("n1:5", seen) == ((AT_LEAST_KEY, "n1:5,n2:7"),)
+    assert at_least_metadata(None, None) == ()

@@ -49,11 +49,11 @@ def test_sync_and_async_methods_have_identical_signatures(name: str) -> None:
     assert not inspect.iscoroutinefunction(sync_method)
     assert inspect.signature(sync_method) == inspect.signature(async_method)
     parameters = list(inspect.signature(sync_method).parameters.values())[1:]
-    # boto3 style: keyword-only, one per request field.
+    # boto3 style: keyword-only, one per request field, plus the consistency token.
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
-    assert {p.name for p in parameters} == set(
-        operation.request_type.DESCRIPTOR.fields_by_name
-    )
+    assert {p.name for p in parameters} == {
+        *operation.request_type.DESCRIPTOR.fields_by_name, "at_least"
+    }
 
 
 @pytest.mark.parametrize("operation", IAM_OPERATIONS, ids=lambda op: op.name)

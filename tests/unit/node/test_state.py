@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from node.domain.entities import Change, Group, Membership, User
 from node.replication.codec import Commit
@@ -10,6 +13,15 @@ from node.state import State
 from node.storage.database import Database
 
 ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "db.sqlite")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 def _user(uid: str, name: str) -> User:
@@ -21,9 +33,16 @@ async def test_apply_updates_view_and_survives_reload(tmp_path: Path) -> None:
     state = await State.load(db)
     alice = _user("AIDA1", "alice")
     group = Group("AGPA1", ACCOUNT, "devs", "/", 1)
-    await state.apply(Commit("n1", 1, 10, "root", "x",
-                             (Change.put(alice), Change.put(group),
-                              Change.put(Membership("AGPA1", "AIDA1")))))
+    await state.apply(
+        Commit(
+            "n1",
+            1,
+            10,
+            "root",
+            "x",
+            (Change.put(alice), Change.put(group), Change.put(Membership("AGPA1", "AIDA1"))),
+        )
+    )
     assert state.view.users.named(ACCOUNT, "ALICE") == alice
     assert state.view.members.of("AGPA1") == {"AIDA1"}
     await db.close()
@@ -36,23 +55,19 @@ async def test_apply_updates_view_and_survives_reload(tmp_path: Path) -> None:
     await db.close()
 
 
-async def test_a_commit_applies_once(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "db.sqlite")
+async def test_a_commit_applies_once(db: Database) -> None:
     state = await State.load(db)
     commit = Commit("n1", 1, 10, "root", "x", (Change.put(_user("AIDA1", "a")),))
     assert await state.apply(commit) is True
     assert await state.apply(commit) is False
     assert len(await db.commits()) == 1
-    await db.close()
 
 
-async def test_older_row_image_loses_to_newer(tmp_path: Path) -> None:
+async def test_older_row_image_loses_to_newer(db: Database) -> None:
     """Last writer wins on (hlc, origin): a late-arriving older write changes nothing."""
-    db = await Database.open(tmp_path / "db.sqlite")
     state = await State.load(db)
     newer = _user("AIDA1", "renamed")
     older = _user("AIDA1", "original")
     await state.apply(Commit("n2", 1, 20, "root", "UpdateUser", (Change.put(newer),)))
     await state.apply(Commit("n1", 1, 10, "root", "CreateUser", (Change.put(older),)))
-    assert state.view.users.by_id["AIDA1"] == newer
-    await db.close()
+    assert state.view.users.get("AIDA1") == newer

@@ -15,8 +15,9 @@ from node.storage.schema import SCHEMA_VERSION
 
 def _commit(seq: int, name: str) -> Commit:
     user = User(f"AIDA{seq:017d}", "123456789012", name, "/", 1000 + seq)
-    return Commit("n1", seq, seq << 16, "arn:aws:iam::123456789012:root", "CreateUser",
-                  (Change.put(user),))
+    return Commit(
+        "n1", seq, seq << 16, "arn:aws:iam::123456789012:root", "CreateUser", (Change.put(user),)
+    )
 
 
 async def test_concurrent_key_usage_flush_and_commits_do_not_nest_transactions(
@@ -27,8 +28,10 @@ async def test_concurrent_key_usage_flush_and_commits_do_not_nest_transactions(
     try:
         usage = [KeyUsage(f"AKIA{i:016d}", i, "iam", "us-east-1") for i in range(20)]
         await asyncio.gather(
-            *(db.write_commit(_commit(i, f"u{i}"), _commit(i, f"u{i}").changes)
-              for i in range(1, 101)),
+            *(
+                db.write_commits([(_commit(i, f"u{i}"), _commit(i, f"u{i}").changes)])
+                for i in range(1, 101)
+            ),
             *(db.save_key_usage(usage) for _ in range(50)),
         )
         assert await db.max_seqs() == {"n1": 100}
@@ -41,10 +44,10 @@ async def test_concurrent_key_usage_flush_and_commits_do_not_nest_transactions(
 async def test_a_failed_commit_writes_nothing(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "db.sqlite")
     try:
-        await db.write_commit(_commit(1, "a"), _commit(1, "a").changes)
+        await db.write_commits([(_commit(1, "a"), _commit(1, "a").changes)])
         with pytest.raises(Exception, match="UNIQUE"):
             # the same (origin, seq) again: the log insert fails after the row upsert
-            await db.write_commit(_commit(1, "b"), _commit(2, "b").changes)
+            await db.write_commits([(_commit(1, "b"), _commit(2, "b").changes)])
         rows = await db.load_rows()
         assert [r.key for r in rows] == [_commit(1, "a").changes[0].key]
     finally:

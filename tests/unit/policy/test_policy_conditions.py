@@ -169,7 +169,9 @@ def test_null(value: str | list[str], context: dict[str, str | list[str]], expec
 def test_string_variables() -> None:
     ctx: dict[str, str | list[str]] = {"aws:username": "bob", "s3:prefix": "home/bob/x"}
     assert holds("StringLike", "s3:prefix", "home/${aws:username}/*", ctx)
-    assert not holds("StringLike", "s3:prefix", "home/${aws:username}/*", {"s3:prefix": "home/bob/x"})
+    assert not holds(
+        "StringLike", "s3:prefix", "home/${aws:username}/*", {"s3:prefix": "home/bob/x"}
+    )
     assert holds("StringEquals", "k", "${aws:username}", {"k": "bob", "aws:username": "bob"})
     # A variable without a value never matches, so the negated operator holds.
     assert holds("StringNotEquals", "k", "${aws:username}", {"k": "bob"})
@@ -190,7 +192,10 @@ def test_variables_only_in_string_and_arn_operators() -> None:
 
 def test_clauses_are_and_ed() -> None:
     predicate = compile_conditions(
-        (ConditionClause("StringEquals", "a", ("1",)), ConditionClause("StringEquals", "b", ("2",))),
+        (
+            ConditionClause("StringEquals", "a", ("1",)),
+            ConditionClause("StringEquals", "b", ("2",)),
+        ),
         variables=True,
     )
     assert predicate({"a": "1", "b": "2"})

@@ -52,7 +52,11 @@ def arn_match(pattern: str, value: str, context: dict[str, str] | None = None) -
         ("arn:aws:iam::*:user/x", "arn:aws:iam::1:2:user/x", False),  # `*` never crosses `:`
         ("arn:aws:*:*:*:*", "arn:aws:ec2:us-east-1:1:instance/i-1", True),
         ("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:1:volume/v", False),
-        ("arn:aws:logs:*:*:log-group:g:*", "arn:aws:logs:eu-west-1:1:log-group:g:log-stream:s", True),
+        (
+            "arn:aws:logs:*:*:log-group:g:*",
+            "arn:aws:logs:eu-west-1:1:log-group:g:log-stream:s",
+            True,
+        ),
         ("arn:aws:s3:::b?", "arn:aws:s3:::bc", True),
         ("arn:aws:s3:::b?", "arn:aws:s3:::bcd", False),
         ("arn:aws:s3:::a.c", "arn:aws:s3:::abc", False),  # regex metacharacters are literal
@@ -101,7 +105,9 @@ def test_variables_are_literal_when_disabled() -> None:
 
 
 def test_variable_key_is_case_insensitive() -> None:
-    assert arn_match("arn:aws:s3:::b/${AWS:UserName}", "arn:aws:s3:::b/bob", {"aws:username": "bob"})
+    assert arn_match(
+        "arn:aws:s3:::b/${AWS:UserName}", "arn:aws:s3:::b/bob", {"aws:username": "bob"}
+    )
 
 
 def test_any_of_several_patterns() -> None:

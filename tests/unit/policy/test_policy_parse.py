@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from node.policy.document import Effect, PrincipalKey
 ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 
 
-def doc(*statements: dict[str, object], **top: object) -> str:
+def doc(*statements: Any, **top: object) -> str:
     body: dict[str, object] = {"Version": "2012-10-17", **top}
     body["Statement"] = list(statements)
     return json.dumps(body)
@@ -62,7 +63,7 @@ def test_error_message_and_pointer_for_bad_effect() -> None:
         (doc(ALLOW_ALL, Foo=1), "/Foo"),
         (doc(ALLOW_ALL, Id=5), "/Id"),
         ('{"Version": "2012-10-17", "Statement": "x"}', "/Statement"),
-        (doc("x"), "/Statement/0"),  # type: ignore[arg-type]
+        (doc("x"), "/Statement/0"),
         (doc({**ALLOW_ALL, "Extra": 1}), "/Statement/0/Extra"),
         (doc({"Action": "*", "Resource": "*"}), "/Statement/0"),
         (doc({**ALLOW_ALL, "Effect": "allow"}), "/Statement/0/Effect"),
@@ -97,7 +98,10 @@ def test_error_message_and_pointer_for_bad_effect() -> None:
             doc({**ALLOW_ALL, "Condition": {"StringEquals": {"k": []}}}),
             "/Statement/0/Condition/StringEquals/k",
         ),
-        (doc({**ALLOW_ALL, "Condition": {"StringEquals": {}}}), "/Statement/0/Condition/StringEquals"),
+        (
+            doc({**ALLOW_ALL, "Condition": {"StringEquals": {}}}),
+            "/Statement/0/Condition/StringEquals",
+        ),
         (doc({**ALLOW_ALL, "Condition": {"NullIfExists": {"k": "true"}}}), None),
         (doc({**ALLOW_ALL, "Condition": {"ForAnyValue:Null": {"k": "true"}}}), None),
         ('{"Version": "2012-10-17", "Version": "2012-10-17", "Statement": []}', ""),
@@ -107,7 +111,8 @@ def test_error_message_and_pointer_for_bad_effect() -> None:
 )
 def test_identity_policy_rejections(text: str, pointer: str | None) -> None:
     err = error_of(text)
-    assert err.message == err.message.strip() and "\n" not in err.message
+    assert err.message == err.message.strip()
+    assert "\n" not in err.message
     assert err.message[0].islower() or err.message[0] in "`"
     if pointer is not None:
         assert err.pointer == pointer
@@ -136,7 +141,11 @@ def test_trust_policy_rejects_resource() -> None:
 
 def test_trust_policy_without_resource_parses() -> None:
     text = doc(
-        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+        }
     )
     policy = parse_policy(text, PolicyKind.TRUST)
     spec = policy.statements[0].principal
@@ -243,7 +252,12 @@ def test_known_operators_accepted(operator: str) -> None:
 
 
 def test_condition_values_are_stringified() -> None:
-    text = doc({**ALLOW_ALL, "Condition": {"Bool": {"aws:SecureTransport": True}, "NumericEquals": {"n": [1, 2.5]}}})
+    text = doc(
+        {
+            **ALLOW_ALL,
+            "Condition": {"Bool": {"aws:SecureTransport": True}, "NumericEquals": {"n": [1, 2.5]}},
+        }
+    )
     clauses = parse_policy(text, PolicyKind.IDENTITY).statements[0].conditions
     assert [c.values for c in clauses] == [("true",), ("1", "2.5")]
 
@@ -255,7 +269,10 @@ def test_serialize_then_parse_gives_equal_policy() -> None:
             "Effect": "Deny",
             "NotAction": ["s3:Get*", "iam:*"],
             "NotResource": "arn:aws:s3:::b/${aws:username}",
-            "Condition": {"StringLike": {"s3:prefix": ["a/*", "b"]}, "Bool": {"aws:MultiFactorAuthPresent": "false"}},
+            "Condition": {
+                "StringLike": {"s3:prefix": ["a/*", "b"]},
+                "Bool": {"aws:MultiFactorAuthPresent": "false"},
+            },
         },
         Id="my-policy",
     )

@@ -1,0 +1,92 @@
+"""The Peer gRPC service: cluster-key authenticated, decoded, handed to the Replicator.
+
+A request from outside the cluster, or a malformed one, is refused and logged; it never
+reaches the replica half-applied.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf.message import DecodeError
+
+from iamstore.v1 import peer_pb2 as pb
+from node.replication.gossip import PeerMessageError, Replicator
+from node.replication.grpc_transport import members_from_pb, members_to_pb
+from node.replication.peerauth import PeerAuthError, verify_peer
+from node.replication.transport import ExchangeMessage, PushMessage
+
+log = logging.getLogger("iamstore.peer")
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+def peer_handlers(
+    replicator: Replicator, cluster_key: bytes, now_ms: Callable[[], int]
+) -> grpc.GenericRpcHandler[Any, Any]:
+    async def push(request: pb.PushRequest) -> bytes:
+        reply = await replicator.handle_push(
+            PushMessage(
+                from_node=request.from_node,
+                commits=tuple(request.commits),
+                version_vector=dict(request.version_vector),
+                members=members_from_pb(request.members),
+            )
+        )
+        response = pb.PushResponse(version_vector=reply.version_vector, applied=reply.applied)
+        return bytes(response.SerializeToString())
+
+    async def exchange(request: pb.ExchangeRequest) -> bytes:
+        reply = await replicator.handle_exchange(
+            ExchangeMessage(
+                from_node=request.from_node,
+                version_vector=dict(request.version_vector),
+                max_commits=max(1, min(request.max_commits, 10_000)),
+                members=members_from_pb(request.members),
+                digest=request.digest,
+            )
+        )
+        response = pb.ExchangeResponse(
+            commits=reply.commits,
+            version_vector=reply.version_vector,
+            members=members_to_pb(reply.members),
+            digest=reply.digest,
+            more=reply.more,
+        )
+        return bytes(response.SerializeToString())
+
+    def behavior(
+        method: str, request_type: Any, run: Callable[[Any], Awaitable[bytes]]
+    ) -> Callable[[bytes, Context], Awaitable[bytes]]:
+        async def handle(body: bytes, context: Context) -> bytes:
+            metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
+            try:
+                verify_peer(cluster_key, method, body, metadata, now_ms())
+            except PeerAuthError as err:
+                log.warning("refused %s from %s: %s", method, context.peer(), err)
+                await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+            try:
+                request = request_type.FromString(body)
+            except DecodeError:
+                log.warning("refused a malformed %s from %s", method, context.peer())
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed peer message")
+            try:
+                return await run(request)
+            except PeerMessageError as err:
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(err))
+            raise AssertionError("abort returns only by raising")  # pragma: no cover
+
+        return handle
+
+    table = {
+        "Push": grpc.unary_unary_rpc_method_handler(
+            behavior("/iamstore.v1.Peer/Push", pb.PushRequest, push)
+        ),
+        "Exchange": grpc.unary_unary_rpc_method_handler(
+            behavior("/iamstore.v1.Peer/Exchange", pb.ExchangeRequest, exchange)
+        ),
+    }
+    return grpc.method_handlers_generic_handler("iamstore.v1.Peer", table)

@@ -1,0 +1,269 @@
+"""The Replicator: eager push of new commits, push-pull anti-entropy, and digest checks.
+
+Every local commit is pushed right away to up to `fanout` peers. Independently, every
+`interval` one peer is picked for a push-pull exchange of version vectors: each side then
+receives, in order and in batches, the commits it lacks, so a node back from a partition or a
+restart streams its whole delta. When two version vectors are equal, the whole-state digests
+are compared as a last safety net (a mismatch is logged and counted: it means a bug).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from node.replication.clock import ClockSkewError, HybridClock
+from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
+from node.replication.membership import Membership, Peer, PeerState
+from node.replication.transport import (
+    ExchangeMessage,
+    ExchangeReply,
+    PushMessage,
+    PushReply,
+    Transport,
+    TransportError,
+)
+from node.state import State
+from node.storage.database import Database
+
+log = logging.getLogger("iamstore.replication")
+
+
+class PeerMessageError(Exception):
+    """A peer message that cannot be applied (malformed commit, clock far ahead): refused whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class GossipConfig:
+    interval_s: float = 0.2
+    fanout: int = 4
+    batch: int = 1000
+    digest_every: int = 25  # anti-entropy rounds between digest comparisons
+    timeout_s: float = 5.0
+
+
+@dataclass
+class GossipStats:
+    """Counters for status and metrics."""
+
+    commits_received: int = 0
+    commits_applied_from_peers: int = 0
+    rounds: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    refused_messages: int = 0
+    digest_mismatches: int = 0
+    # Local receive time minus the commit's HLC wall time, per origin, last seen.
+    lag_ms: dict[str, int] = field(default_factory=dict)
+
+
+class Replicator:
+    def __init__(
+        self,
+        *,
+        state: State,
+        db: Database,
+        clock: HybridClock,
+        transport: Transport,
+        membership: Membership,
+        now_ms: Callable[[], int],
+        rng: random.Random,
+        config: GossipConfig | None = None,
+    ) -> None:
+        self._state = state
+        self._db = db
+        self._clock = clock
+        self._transport = transport
+        self.membership = membership
+        self._now_ms = now_ms
+        self._rng = rng
+        self.config = config or GossipConfig()
+        self.stats = GossipStats()
+        self._outbox: dict[str, asyncio.Queue[bytes]] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._digest_cache: tuple[dict[str, int], str] | None = None
+        state.on_change(self._committed)
+
+    @property
+    def node_id(self) -> str:
+        return self.membership.own_id
+
+    # --- receiving -------------------------------------------------------------------------
+
+    def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
+        try:
+            commits = [decode_commit(blob) for blob in blobs]
+            for commit in commits:
+                self._clock.witness(commit.hlc)
+        except (CodecError, ClockSkewError) as err:
+            self.stats.refused_messages += 1
+            log.warning("refused a peer message: %s", err)
+            raise PeerMessageError(str(err)) from None
+        return commits
+
+    async def _apply(self, blobs: Sequence[bytes]) -> int:
+        commits = self._decode(blobs)
+        self.stats.commits_received += len(commits)
+        self.stats.bytes_received += sum(map(len, blobs))
+        # Shielded: a dropped peer connection must not interrupt a transaction.
+        applied = await asyncio.shield(self._state.apply_batch(commits))
+        now = self._now_ms()
+        for commit in applied:
+            self.stats.lag_ms[commit.origin] = max(0, now - (commit.hlc >> 16))
+        self.stats.commits_applied_from_peers += len(applied)
+        return len(applied)
+
+    async def handle_push(self, message: PushMessage) -> PushReply:
+        self.membership.learn(message.members)
+        applied = await self._apply(message.commits)
+        return PushReply(self._state.version_vector(), applied)
+
+    async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
+        self.membership.learn(message.members)
+        mine = self._state.version_vector()
+        behind = [o for o, seq in mine.items() if seq > message.version_vector.get(o, 0)]
+        self._rng.shuffle(behind)  # no origin starves when the batch is full
+        blobs = await self._db.commits_after(
+            message.version_vector, behind, message.max_commits + 1
+        )
+        more = len(blobs) > message.max_commits
+        blobs = blobs[: message.max_commits]
+        self.stats.bytes_sent += sum(map(len, blobs))
+        digest = ""
+        if message.digest and mine == message.version_vector:
+            digest = self._digest(mine)
+            self._check_digest(message.from_node, message.digest, digest)
+        return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
+
+    # --- digests ---------------------------------------------------------------------------
+
+    def _digest(self, vector: dict[str, int]) -> str:
+        if self._digest_cache is None or self._digest_cache[0] != vector:
+            self._digest_cache = (dict(vector), self._state.digest())
+        return self._digest_cache[1]
+
+    def _check_digest(self, peer: str, theirs: str, ours: str) -> None:
+        if theirs and ours and theirs != ours:
+            self.stats.digest_mismatches += 1
+            log.error("state digest differs from %s at the same version vector", peer)
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def _committed(self, commits: Sequence[Commit]) -> None:
+        """Queues this node's own new commits for eager push (called after each apply)."""
+        own = [c for c in commits if c.origin == self.node_id]
+        if not own:
+            return
+        peers = [
+            p
+            for p in self.membership.peers()
+            if self.membership.state(p, self._now_ms()) is not PeerState.DEAD
+        ]
+        targets = self._rng.sample(peers, min(self.config.fanout, len(peers)))
+        blobs = [encode_commit(c) for c in own]
+        for peer in targets:
+            queue = self._outbox.get(peer.address)
+            if queue is None:
+                continue  # its sender starts on the next anti-entropy round
+            for blob in blobs:
+                queue.put_nowait(blob)
+
+    async def _sender(self, address: str, queue: asyncio.Queue[bytes]) -> None:
+        """Drains one peer's outbox in batches; failures are dropped (anti-entropy retries)."""
+        while True:
+            batch = [await queue.get()]
+            while not queue.empty() and len(batch) < self.config.batch:
+                batch.append(queue.get_nowait())
+            message = PushMessage(
+                self.node_id, tuple(batch), self._state.version_vector(), self.membership.members()
+            )
+            try:
+                async with asyncio.timeout(self.config.timeout_s):
+                    reply = await self._transport.push(address, message)
+            except (TransportError, TimeoutError) as err:
+                self.membership.failed(address)
+                log.debug("push to %s failed: %s", address, err)
+                continue
+            self.stats.bytes_sent += sum(map(len, batch))
+            self._seen(address, reply.version_vector)
+
+    def _seen(self, address: str, vector: dict[str, int]) -> None:
+        peer = next((p for p in self.membership.peers() if p.address == address), None)
+        self.membership.ok(address, peer.node_id if peer else "", self._now_ms())
+
+    async def _exchange_with(self, peer: Peer, with_digest: bool) -> None:
+        """One push-pull round with `peer`, repeated at once while either side has more."""
+        while True:
+            mine = self._state.version_vector()
+            digest = self._digest(mine) if with_digest else ""
+            message = ExchangeMessage(
+                self.node_id, mine, self.config.batch, self.membership.members(), digest
+            )
+            async with asyncio.timeout(self.config.timeout_s):
+                reply = await self._transport.exchange(peer.address, message)
+            self.membership.learn(reply.members)
+            sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
+            self.membership.ok(peer.address, sender, self._now_ms())
+            if reply.commits:
+                await self._apply(reply.commits)
+            if reply.digest:
+                self._check_digest(
+                    peer.address, reply.digest, self._digest(self._state.version_vector())
+                )
+            pushed_more = await self._push_missing(peer.address, reply.version_vector)
+            if not (reply.more or pushed_more):
+                return
+            with_digest = False
+
+    async def _push_missing(self, address: str, theirs: dict[str, int]) -> bool:
+        """Pushes one batch of what the peer lacks; True when there is more to send."""
+        mine = self._state.version_vector()
+        behind = [o for o, seq in mine.items() if seq > theirs.get(o, 0)]
+        if not behind:
+            return False
+        blobs = await self._db.commits_after(theirs, behind, self.config.batch + 1)
+        more = len(blobs) > self.config.batch
+        blobs = blobs[: self.config.batch]
+        async with asyncio.timeout(self.config.timeout_s):
+            await self._transport.push(
+                address, PushMessage(self.node_id, tuple(blobs), mine, self.membership.members())
+            )
+        self.stats.bytes_sent += sum(map(len, blobs))
+        return more
+
+    def _pick(self) -> Peer | None:
+        peers = self.membership.peers()
+        if not peers:
+            return None
+        now = self._now_ms()
+        live = [p for p in peers if self.membership.state(p, now) is not PeerState.DEAD]
+        # Mostly talk to live peers; now and then try a dead one to notice it came back.
+        if live and (len(live) == len(peers) or self._rng.random() < 0.8):
+            return self._rng.choice(live)
+        return self._rng.choice(peers)
+
+    async def run(self) -> None:
+        """Runs until cancelled: per-peer senders and the anti-entropy loop."""
+        async with asyncio.TaskGroup() as tasks:
+            round_number = 0
+            while True:
+                for known in self.membership.peers():
+                    if known.address not in self._outbox:
+                        queue: asyncio.Queue[bytes] = asyncio.Queue()
+                        self._outbox[known.address] = queue
+                        tasks.create_task(self._sender(known.address, queue))
+                peer = self._pick()
+                if peer is not None:
+                    round_number += 1
+                    self.stats.rounds += 1
+                    try:
+                        await self._exchange_with(
+                            peer, round_number % self.config.digest_every == 0
+                        )
+                    except (TransportError, TimeoutError, PeerMessageError) as err:
+                        self.membership.failed(peer.address)
+                        log.debug("anti-entropy with %s failed: %s", peer.address, err)
+                await asyncio.sleep(self.config.interval_s * (0.5 + self._rng.random()))

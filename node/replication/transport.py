@@ -1,0 +1,116 @@
+"""The peer transport contract, and the in-memory transport the simulation uses.
+
+Messages are plain values; commits inside them are opaque bytes in the commit codec. Every
+call may fail with TransportError (peer down, partitioned, timed out): callers treat each
+call as best effort and rely on anti-entropy to retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class TransportError(Exception):
+    """The peer could not be reached or refused the call."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    node_id: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class PushMessage:
+    from_node: str
+    commits: tuple[bytes, ...]
+    version_vector: dict[str, int]
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PushReply:
+    version_vector: dict[str, int]
+    applied: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeMessage:
+    from_node: str
+    version_vector: dict[str, int]
+    max_commits: int
+    members: tuple[Member, ...] = ()
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeReply:
+    commits: tuple[bytes, ...]
+    version_vector: dict[str, int]
+    members: tuple[Member, ...] = ()
+    digest: str = ""
+    more: bool = False
+
+
+class Transport(Protocol):
+    """Sends peer messages. May block for up to the transport's timeout; never retries."""
+
+    async def push(self, address: str, message: PushMessage) -> PushReply: ...
+
+    async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply: ...
+
+    async def close(self) -> None: ...
+
+
+class Handler(Protocol):
+    """The receiving side of a node (its Replicator)."""
+
+    async def handle_push(self, message: PushMessage) -> PushReply: ...
+
+    async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply: ...
+
+
+@dataclass
+class MemoryNetwork:
+    """Nodes by address, with faults the simulation sets: blocked links and a delivery hook."""
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    blocked: set[tuple[str, str]] = field(default_factory=set)  # (from, to) pairs cut
+    down: set[str] = field(default_factory=set)
+    # Called before each delivery; may sleep (delay) or raise TransportError (loss).
+    before_delivery: Callable[[str, str], Awaitable[None]] | None = None
+
+    def transport(self, own_address: str) -> MemoryTransport:
+        return MemoryTransport(self, own_address)
+
+
+class MemoryTransport:
+    def __init__(self, network: MemoryNetwork, own_address: str) -> None:
+        self._network = network
+        self._own = own_address
+
+    async def _target(self, address: str) -> Handler:
+        network = self._network
+        if (
+            address in network.down
+            or self._own in network.down
+            or (self._own, address) in network.blocked
+        ):
+            raise TransportError(f"{address} unreachable from {self._own}")
+        if network.before_delivery is not None:
+            await network.before_delivery(self._own, address)
+        handler = network.handlers.get(address)
+        if handler is None:
+            raise TransportError(f"no node at {address}")
+        return handler
+
+    async def push(self, address: str, message: PushMessage) -> PushReply:
+        return await (await self._target(address)).handle_push(message)
+
+    async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
+        return await (await self._target(address)).handle_exchange(message)
+
+    async def close(self) -> None:
+        return None
