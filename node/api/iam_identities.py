@@ -8,7 +8,7 @@ from node.api.context import Call
 from node.api.dispatch import Handler, opt_int, opt_str, registrar
 from node.domain import groups, lookup, roles, users
 from node.domain.entities import User
-from node.domain.rules import paginate
+from node.domain.rules import tag_page
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
@@ -101,9 +101,7 @@ async def untag_user(call: Call, req: pb.UntagUserRequest) -> pb.UntagUserRespon
 @op("ListUserTags")
 async def list_user_tags(call: Call, req: pb.ListUserTagsRequest) -> pb.ListUserTagsResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
-    page = paginate(
-        list(user.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
-    )
+    page = tag_page(user.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
     return pb.ListUserTagsResponse(
         tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
     )
@@ -277,9 +275,7 @@ async def untag_role(call: Call, req: pb.UntagRoleRequest) -> pb.UntagRoleRespon
 @op("ListRoleTags")
 async def list_role_tags(call: Call, req: pb.ListRoleTagsRequest) -> pb.ListRoleTagsResponse:
     role = lookup.role(call.view, call.account_id, req.role_name)
-    page = paginate(
-        list(role.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
-    )
+    page = tag_page(role.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
     return pb.ListRoleTagsResponse(
         tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
     )

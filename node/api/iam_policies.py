@@ -11,7 +11,7 @@ from node.api.context import Call
 from node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from node.domain import inline, lookup, policies
 from node.domain.entities import Group, Role, User
-from node.domain.rules import paginate
+from node.domain.rules import tag_page
 from node.domain.view import View
 
 HANDLERS: dict[str, Handler] = {}
@@ -192,9 +192,7 @@ async def untag_policy(call: Call, req: pb.UntagPolicyRequest) -> pb.UntagPolicy
 @op("ListPolicyTags")
 async def list_policy_tags(call: Call, req: pb.ListPolicyTagsRequest) -> pb.ListPolicyTagsResponse:
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
-    page = paginate(
-        list(policy.tags), lambda kv: kv[0], opt_str(req, "marker"), opt_int(req, "max_items")
-    )
+    page = tag_page(policy.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
     return pb.ListPolicyTagsResponse(
         tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
     )

@@ -110,6 +110,11 @@ def paginate(
     return Page(items=page, is_truncated=truncated, marker=next_marker)
 
 
+def tag_page(tags: Tags, marker: str | None, max_items: int | None) -> Page[tuple[str, str]]:
+    """One page of an entity's tags, by key (ListUserTags, ListRoleTags, ListPolicyTags)."""
+    return paginate(list(tags), lambda kv: kv[0], marker, max_items)
+
+
 def _encode_marker(key: str) -> str:
     return base64.urlsafe_b64encode(key.encode()).decode()
 

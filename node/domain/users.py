@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from node.domain import lookup
 from node.domain.context import WriteContext
-from node.domain.entities import Boundary, Change, Tags, User
+from node.domain.entities import Boundary, Change, User
 from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from node.domain.rules import Page, check_tags, paginate, remove_tags
 from node.domain.view import View
@@ -93,7 +93,3 @@ def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]
 def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
     user = lookup.user(view, ctx.account_id, name)
     return [Change.put(replace(user, tags=remove_tags(user.tags, keys)))]
-
-
-def tag_page(tags: Tags, marker: str | None, max_items: int | None) -> Page[tuple[str, str]]:
-    return paginate(list(tags), lambda kv: kv[0], marker, max_items)
