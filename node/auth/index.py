@@ -1,0 +1,161 @@
+"""The authorization index: every principal's effective policies, compiled, kept in memory.
+
+Documents are parsed and compiled when a commit that writes them is applied (and lazily
+for what was loaded at start-up), keyed by their text, so the authorization path never parses
+JSON or reads SQLite. A principal's assembled policy set (its own inline and attached
+policies, its groups' policies, its boundary) is cached and dropped whenever a commit touches
+anything it is assembled from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from node.domain.entities import Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
+from node.domain.view import View
+from node.policy import CompiledPolicy, PolicyKind, compile_policy, parse_policy
+from node.policy.errors import MalformedPolicyDocumentError
+from node.replication.codec import Commit
+
+# Tables whose rows feed some principal's policy set.
+_POLICY_TABLES = frozenset(
+    {
+        "inline_policy",
+        "attachment",
+        "membership",
+        "boundary",
+        "policy",
+        "policy_version",
+        "user",
+        "group",
+        "role",
+    }
+)
+_COMPILED_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalPolicies:
+    """What IAM evaluates for one principal: identity policies and the permissions boundary."""
+
+    identity: tuple[CompiledPolicy, ...]
+    boundary: CompiledPolicy | None
+
+
+_NOTHING = PrincipalPolicies((), None)
+
+
+class PolicyIndex:
+    def __init__(self, view: View) -> None:
+        self._view = view
+        self._compiled: dict[tuple[str, PolicyKind, str], CompiledPolicy | None] = {}
+        self._principals: dict[str, PrincipalPolicies] = {}
+
+    def on_commits(self, commits: Sequence[Commit]) -> None:
+        """State listener: compiles new documents, and forgets assembled sets they affect."""
+        touched = False
+        for commit in commits:
+            for change in commit.changes:
+                if change.table not in _POLICY_TABLES:
+                    continue
+                touched = True
+                row = change.row
+                if isinstance(row, PolicyVersion):
+                    policy = self._view.policies.get(row.policy_id)
+                    if policy is not None:
+                        self._compile(policy.arn, PolicyKind.IDENTITY, row.document)
+                elif isinstance(row, InlinePolicy):
+                    owner = self._owner(row.owner_id)
+                    if owner is not None:
+                        label = f"{_label(owner)}/{row.name}"
+                        self._compile(label, PolicyKind.IDENTITY, row.document)
+        if touched:
+            # Cheap to rebuild (every document stays compiled); correct whatever changed.
+            self._principals.clear()
+
+    def _owner(self, entity_id: str) -> User | Group | Role | None:
+        view = self._view
+        return view.users.get(entity_id) or view.groups.get(entity_id) or view.roles.get(entity_id)
+
+    def _compile(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
+        key = (name, kind, document)
+        if key in self._compiled:
+            return self._compiled[key]
+        if len(self._compiled) >= _COMPILED_LIMIT:
+            self._compiled.clear()
+        try:
+            compiled: CompiledPolicy | None = compile_policy(parse_policy(document, kind), name)
+        except MalformedPolicyDocumentError:
+            # Documents are validated when written; one that fails now (a newer grammar on a
+            # peer, say) grants nothing rather than failing every request.
+            compiled = None
+        self._compiled[key] = compiled
+        return compiled
+
+    def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
+        policy = self._view.policies.get(policy_id)
+        if policy is None:
+            return None
+        version = self._view.versions.get(policy_id, {}).get(policy.default_version)
+        if version is None:
+            return None
+        return self._compile(policy.arn, kind, version.document)
+
+    def _own(self, entity_id: str, label: str) -> list[CompiledPolicy]:
+        found: list[CompiledPolicy] = []
+        for name, inline in sorted(self._view.inline.get(entity_id, {}).items()):
+            compiled = self._compile(f"{label}/{name}", PolicyKind.IDENTITY, inline.document)
+            if compiled is not None:
+                found.append(compiled)
+        for policy in sorted(
+            self._view.policies.live(self._view.attachments.of(entity_id)), key=_policy_order
+        ):
+            compiled = self._managed(policy.policy_id, PolicyKind.IDENTITY)
+            if compiled is not None:
+                found.append(compiled)
+        return found
+
+    def _boundary(self, entity_id: str) -> CompiledPolicy | None:
+        boundary = self._view.boundaries.get(entity_id)
+        return None if boundary is None else self._managed(boundary.policy_id, PolicyKind.BOUNDARY)
+
+    def for_user(self, user_id: str) -> PrincipalPolicies:
+        cached = self._principals.get(user_id)
+        if cached is not None:
+            return cached
+        user = self._view.users.get(user_id)
+        if user is None:
+            return _NOTHING
+        identity = self._own(user.user_id, _label(user))
+        for group in sorted(
+            self._view.groups.live(self._view.members.to(user_id)), key=lambda g: g.name.lower()
+        ):
+            identity.extend(self._own(group.group_id, _label(group)))
+        found = PrincipalPolicies(tuple(identity), self._boundary(user_id))
+        self._principals[user_id] = found
+        return found
+
+    def for_role(self, role_id: str) -> PrincipalPolicies:
+        cached = self._principals.get(role_id)
+        if cached is not None:
+            return cached
+        role = self._view.roles.get(role_id)
+        if role is None:
+            return _NOTHING
+        found = PrincipalPolicies(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
+        self._principals[role_id] = found
+        return found
+
+    def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
+        """A caller-supplied document (resource, session or SCP policy), compiled once."""
+        return self._compile(name, kind, document)
+
+
+def _label(entity: User | Group | Role) -> str:
+    kind = type(entity).__name__.lower()
+    return f"{kind}/{entity.name}"
+
+
+def _policy_order(policy: ManagedPolicy) -> str:
+    return policy.arn
