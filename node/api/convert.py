@@ -8,7 +8,16 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from iamstore.v1 import iam_pb2 as pb
 from node.domain import policies
-from node.domain.entities import AccessKey, Group, ManagedPolicy, PolicyVersion, Role, Tags, User
+from node.domain.entities import (
+    AccessKey,
+    Group,
+    LoginProfile,
+    ManagedPolicy,
+    PolicyVersion,
+    Role,
+    Tags,
+    User,
+)
 from node.domain.view import View
 
 
@@ -126,4 +135,12 @@ def key_metadata(user_name: str, key: AccessKey) -> pb.AccessKeyMetadata:
         access_key_id=key.access_key_id,
         status=key.status,
         create_date=timestamp(key.created_ms),
+    )
+
+
+def login_profile(user: User, profile: LoginProfile) -> pb.LoginProfile:
+    return pb.LoginProfile(
+        user_name=user.name,
+        create_date=timestamp(profile.created_ms),
+        password_reset_required=profile.reset_required,
     )

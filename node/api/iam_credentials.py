@@ -123,13 +123,7 @@ async def create_login_profile(
             bool(opt_bool(req, "password_reset_required")),
         )
     )
-    return pb.CreateLoginProfileResponse(
-        login_profile=pb.LoginProfile(
-            user_name=user.name,
-            create_date=convert.timestamp(profile.created_ms),
-            password_reset_required=profile.reset_required,
-        )
-    )
+    return pb.CreateLoginProfileResponse(login_profile=convert.login_profile(user, profile))
 
 
 @op("GetLoginProfile")
@@ -138,13 +132,7 @@ async def get_login_profile(
 ) -> pb.GetLoginProfileResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
     profile = passwords.profile(call.view, user)
-    return pb.GetLoginProfileResponse(
-        login_profile=pb.LoginProfile(
-            user_name=user.name,
-            create_date=convert.timestamp(profile.created_ms),
-            password_reset_required=profile.reset_required,
-        )
-    )
+    return pb.GetLoginProfileResponse(login_profile=convert.login_profile(user, profile))
 
 
 @op("UpdateLoginProfile")

@@ -52,6 +52,10 @@ class AccessDenied(IamError):
     code = "AccessDenied"
 
 
+class InvalidAction(IamError):
+    code = "InvalidAction"
+
+
 class UnmodifiableEntity(IamError):
     code = "UnmodifiableEntity"
 

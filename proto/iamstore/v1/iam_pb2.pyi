@@ -1413,3 +1413,373 @@ class GetAccountSummaryResponse(_message.Message):
     SUMMARY_MAP_FIELD_NUMBER: _ClassVar[int]
     summary_map: _containers.ScalarMap[str, int]
     def __init__(self, summary_map: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class CreateVirtualMFADeviceRequest(_message.Message):
+    __slots__ = ("path", "virtual_mfa_device_name", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_MFA_DEVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    virtual_mfa_device_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., virtual_mfa_device_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class VirtualMFADevice(_message.Message):
+    __slots__ = ("serial_number", "base32_string_seed", "qr_code_png", "user", "enable_date", "tags")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    BASE32_STRING_SEED_FIELD_NUMBER: _ClassVar[int]
+    QR_CODE_PNG_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_DATE_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    base32_string_seed: bytes
+    qr_code_png: bytes
+    user: User
+    enable_date: _timestamp_pb2.Timestamp
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, serial_number: _Optional[str] = ..., base32_string_seed: _Optional[bytes] = ..., qr_code_png: _Optional[bytes] = ..., user: _Optional[_Union[User, _Mapping]] = ..., enable_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class CreateVirtualMFADeviceResponse(_message.Message):
+    __slots__ = ("virtual_mfa_device",)
+    VIRTUAL_MFA_DEVICE_FIELD_NUMBER: _ClassVar[int]
+    virtual_mfa_device: VirtualMFADevice
+    def __init__(self, virtual_mfa_device: _Optional[_Union[VirtualMFADevice, _Mapping]] = ...) -> None: ...
+
+class EnableMFADeviceRequest(_message.Message):
+    __slots__ = ("user_name", "serial_number", "authentication_code1", "authentication_code2")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    AUTHENTICATION_CODE1_FIELD_NUMBER: _ClassVar[int]
+    AUTHENTICATION_CODE2_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    authentication_code1: str
+    authentication_code2: str
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ..., authentication_code1: _Optional[str] = ..., authentication_code2: _Optional[str] = ...) -> None: ...
+
+class EnableMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ResyncMFADeviceRequest(_message.Message):
+    __slots__ = ("user_name", "serial_number", "authentication_code1", "authentication_code2")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    AUTHENTICATION_CODE1_FIELD_NUMBER: _ClassVar[int]
+    AUTHENTICATION_CODE2_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    authentication_code1: str
+    authentication_code2: str
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ..., authentication_code1: _Optional[str] = ..., authentication_code2: _Optional[str] = ...) -> None: ...
+
+class ResyncMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeactivateMFADeviceRequest(_message.Message):
+    __slots__ = ("user_name", "serial_number")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ...) -> None: ...
+
+class DeactivateMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteVirtualMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number",)
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    def __init__(self, serial_number: _Optional[str] = ...) -> None: ...
+
+class DeleteVirtualMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMFADevicesRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class MFADevice(_message.Message):
+    __slots__ = ("user_name", "serial_number", "enable_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    enable_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ..., enable_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListMFADevicesResponse(_message.Message):
+    __slots__ = ("mfa_devices", "is_truncated", "marker")
+    MFA_DEVICES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    mfa_devices: _containers.RepeatedCompositeFieldContainer[MFADevice]
+    is_truncated: bool
+    marker: str
+    def __init__(self, mfa_devices: _Optional[_Iterable[_Union[MFADevice, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ListVirtualMFADevicesRequest(_message.Message):
+    __slots__ = ("assignment_status", "marker", "max_items")
+    ASSIGNMENT_STATUS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    assignment_status: str
+    marker: str
+    max_items: int
+    def __init__(self, assignment_status: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListVirtualMFADevicesResponse(_message.Message):
+    __slots__ = ("virtual_mfa_devices", "is_truncated", "marker")
+    VIRTUAL_MFA_DEVICES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    virtual_mfa_devices: _containers.RepeatedCompositeFieldContainer[VirtualMFADevice]
+    is_truncated: bool
+    marker: str
+    def __init__(self, virtual_mfa_devices: _Optional[_Iterable[_Union[VirtualMFADevice, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class ContextProviderKeyDefinition(_message.Message):
+    __slots__ = ("source_key", "target_key")
+    SOURCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    TARGET_KEY_FIELD_NUMBER: _ClassVar[int]
+    source_key: str
+    target_key: str
+    def __init__(self, source_key: _Optional[str] = ..., target_key: _Optional[str] = ...) -> None: ...
+
+class ContextProvider(_message.Message):
+    __slots__ = ("key_definition_list", "subject_source_key", "subject_type_value", "subject_type_source_key")
+    KEY_DEFINITION_LIST_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_SOURCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_TYPE_VALUE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_TYPE_SOURCE_KEY_FIELD_NUMBER: _ClassVar[int]
+    key_definition_list: _containers.RepeatedCompositeFieldContainer[ContextProviderKeyDefinition]
+    subject_source_key: str
+    subject_type_value: str
+    subject_type_source_key: str
+    def __init__(self, key_definition_list: _Optional[_Iterable[_Union[ContextProviderKeyDefinition, _Mapping]]] = ..., subject_source_key: _Optional[str] = ..., subject_type_value: _Optional[str] = ..., subject_type_source_key: _Optional[str] = ...) -> None: ...
+
+class CreateOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("url", "client_id_list", "thumbprint_list", "tags", "context_provider", "identity_center_instance_arn")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_LIST_FIELD_NUMBER: _ClassVar[int]
+    THUMBPRINT_LIST_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CENTER_INSTANCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    client_id_list: _containers.RepeatedScalarFieldContainer[str]
+    thumbprint_list: _containers.RepeatedScalarFieldContainer[str]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    context_provider: ContextProvider
+    identity_center_instance_arn: str
+    def __init__(self, url: _Optional[str] = ..., client_id_list: _Optional[_Iterable[str]] = ..., thumbprint_list: _Optional[_Iterable[str]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., context_provider: _Optional[_Union[ContextProvider, _Mapping]] = ..., identity_center_instance_arn: _Optional[str] = ...) -> None: ...
+
+class CreateOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "tags")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn",)
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ...) -> None: ...
+
+class GetOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ("url", "client_id_list", "thumbprint_list", "create_date", "tags", "context_provider", "identity_center_instance_arn", "identity_store_arn")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_LIST_FIELD_NUMBER: _ClassVar[int]
+    THUMBPRINT_LIST_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CENTER_INSTANCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_STORE_ARN_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    client_id_list: _containers.RepeatedScalarFieldContainer[str]
+    thumbprint_list: _containers.RepeatedScalarFieldContainer[str]
+    create_date: _timestamp_pb2.Timestamp
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    context_provider: ContextProvider
+    identity_center_instance_arn: str
+    identity_store_arn: str
+    def __init__(self, url: _Optional[str] = ..., client_id_list: _Optional[_Iterable[str]] = ..., thumbprint_list: _Optional[_Iterable[str]] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., context_provider: _Optional[_Union[ContextProvider, _Mapping]] = ..., identity_center_instance_arn: _Optional[str] = ..., identity_store_arn: _Optional[str] = ...) -> None: ...
+
+class ListOpenIDConnectProvidersRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class OpenIDConnectProviderListEntry(_message.Message):
+    __slots__ = ("arn", "is_trusted_identity_propagation_enabled")
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUSTED_IDENTITY_PROPAGATION_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    arn: str
+    is_trusted_identity_propagation_enabled: bool
+    def __init__(self, arn: _Optional[str] = ..., is_trusted_identity_propagation_enabled: _Optional[bool] = ...) -> None: ...
+
+class ListOpenIDConnectProvidersResponse(_message.Message):
+    __slots__ = ("open_id_connect_provider_list",)
+    OPEN_ID_CONNECT_PROVIDER_LIST_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_list: _containers.RepeatedCompositeFieldContainer[OpenIDConnectProviderListEntry]
+    def __init__(self, open_id_connect_provider_list: _Optional[_Iterable[_Union[OpenIDConnectProviderListEntry, _Mapping]]] = ...) -> None: ...
+
+class DeleteOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn",)
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ...) -> None: ...
+
+class DeleteOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AddClientIDToOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "client_id")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    client_id: str
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., client_id: _Optional[str] = ...) -> None: ...
+
+class AddClientIDToOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RemoveClientIDFromOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "client_id")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    client_id: str
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., client_id: _Optional[str] = ...) -> None: ...
+
+class RemoveClientIDFromOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "path", "tags")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    path: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, instance_profile_name: _Optional[str] = ..., path: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class InstanceProfile(_message.Message):
+    __slots__ = ("path", "instance_profile_name", "instance_profile_id", "arn", "create_date", "roles", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    instance_profile_name: str
+    instance_profile_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    roles: _containers.RepeatedCompositeFieldContainer[Role]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., instance_profile_name: _Optional[str] = ..., instance_profile_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., roles: _Optional[_Iterable[_Union[Role, _Mapping]]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class CreateInstanceProfileResponse(_message.Message):
+    __slots__ = ("instance_profile",)
+    INSTANCE_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    instance_profile: InstanceProfile
+    def __init__(self, instance_profile: _Optional[_Union[InstanceProfile, _Mapping]] = ...) -> None: ...
+
+class GetInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name",)
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    def __init__(self, instance_profile_name: _Optional[str] = ...) -> None: ...
+
+class GetInstanceProfileResponse(_message.Message):
+    __slots__ = ("instance_profile",)
+    INSTANCE_PROFILE_FIELD_NUMBER: _ClassVar[int]
+    instance_profile: InstanceProfile
+    def __init__(self, instance_profile: _Optional[_Union[InstanceProfile, _Mapping]] = ...) -> None: ...
+
+class ListInstanceProfilesRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListInstanceProfilesResponse(_message.Message):
+    __slots__ = ("instance_profiles", "is_truncated", "marker")
+    INSTANCE_PROFILES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    instance_profiles: _containers.RepeatedCompositeFieldContainer[InstanceProfile]
+    is_truncated: bool
+    marker: str
+    def __init__(self, instance_profiles: _Optional[_Iterable[_Union[InstanceProfile, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class DeleteInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name",)
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    def __init__(self, instance_profile_name: _Optional[str] = ...) -> None: ...
+
+class DeleteInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class AddRoleToInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "role_name")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    role_name: str
+    def __init__(self, instance_profile_name: _Optional[str] = ..., role_name: _Optional[str] = ...) -> None: ...
+
+class AddRoleToInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RemoveRoleFromInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "role_name")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    role_name: str
+    def __init__(self, instance_profile_name: _Optional[str] = ..., role_name: _Optional[str] = ...) -> None: ...
+
+class RemoveRoleFromInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ChangePasswordRequest(_message.Message):
+    __slots__ = ("old_password", "new_password")
+    OLD_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    old_password: str
+    new_password: str
+    def __init__(self, old_password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
+
+class ChangePasswordResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

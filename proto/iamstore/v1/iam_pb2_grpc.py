@@ -415,6 +415,106 @@ class IamStub:
                 request_serializer=iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryRequest.SerializeToString,
                 response_deserializer=iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryResponse.FromString,
                 _registered_method=True)
+        self.CreateVirtualMFADevice = channel.unary_unary(
+                '/iamstore.v1.Iam/CreateVirtualMFADevice',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceResponse.FromString,
+                _registered_method=True)
+        self.EnableMFADevice = channel.unary_unary(
+                '/iamstore.v1.Iam/EnableMFADevice',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceResponse.FromString,
+                _registered_method=True)
+        self.ResyncMFADevice = channel.unary_unary(
+                '/iamstore.v1.Iam/ResyncMFADevice',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceResponse.FromString,
+                _registered_method=True)
+        self.DeactivateMFADevice = channel.unary_unary(
+                '/iamstore.v1.Iam/DeactivateMFADevice',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceResponse.FromString,
+                _registered_method=True)
+        self.DeleteVirtualMFADevice = channel.unary_unary(
+                '/iamstore.v1.Iam/DeleteVirtualMFADevice',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceResponse.FromString,
+                _registered_method=True)
+        self.ListMFADevices = channel.unary_unary(
+                '/iamstore.v1.Iam/ListMFADevices',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ListMFADevicesRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ListMFADevicesResponse.FromString,
+                _registered_method=True)
+        self.ListVirtualMFADevices = channel.unary_unary(
+                '/iamstore.v1.Iam/ListVirtualMFADevices',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesResponse.FromString,
+                _registered_method=True)
+        self.CreateOpenIDConnectProvider = channel.unary_unary(
+                '/iamstore.v1.Iam/CreateOpenIDConnectProvider',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderResponse.FromString,
+                _registered_method=True)
+        self.GetOpenIDConnectProvider = channel.unary_unary(
+                '/iamstore.v1.Iam/GetOpenIDConnectProvider',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderResponse.FromString,
+                _registered_method=True)
+        self.ListOpenIDConnectProviders = channel.unary_unary(
+                '/iamstore.v1.Iam/ListOpenIDConnectProviders',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersResponse.FromString,
+                _registered_method=True)
+        self.DeleteOpenIDConnectProvider = channel.unary_unary(
+                '/iamstore.v1.Iam/DeleteOpenIDConnectProvider',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderResponse.FromString,
+                _registered_method=True)
+        self.AddClientIDToOpenIDConnectProvider = channel.unary_unary(
+                '/iamstore.v1.Iam/AddClientIDToOpenIDConnectProvider',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderResponse.FromString,
+                _registered_method=True)
+        self.RemoveClientIDFromOpenIDConnectProvider = channel.unary_unary(
+                '/iamstore.v1.Iam/RemoveClientIDFromOpenIDConnectProvider',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderResponse.FromString,
+                _registered_method=True)
+        self.CreateInstanceProfile = channel.unary_unary(
+                '/iamstore.v1.Iam/CreateInstanceProfile',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileResponse.FromString,
+                _registered_method=True)
+        self.GetInstanceProfile = channel.unary_unary(
+                '/iamstore.v1.Iam/GetInstanceProfile',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileResponse.FromString,
+                _registered_method=True)
+        self.ListInstanceProfiles = channel.unary_unary(
+                '/iamstore.v1.Iam/ListInstanceProfiles',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesResponse.FromString,
+                _registered_method=True)
+        self.DeleteInstanceProfile = channel.unary_unary(
+                '/iamstore.v1.Iam/DeleteInstanceProfile',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileResponse.FromString,
+                _registered_method=True)
+        self.AddRoleToInstanceProfile = channel.unary_unary(
+                '/iamstore.v1.Iam/AddRoleToInstanceProfile',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileResponse.FromString,
+                _registered_method=True)
+        self.RemoveRoleFromInstanceProfile = channel.unary_unary(
+                '/iamstore.v1.Iam/RemoveRoleFromInstanceProfile',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileResponse.FromString,
+                _registered_method=True)
+        self.ChangePassword = channel.unary_unary(
+                '/iamstore.v1.Iam/ChangePassword',
+                request_serializer=iamstore_dot_v1_dot_iam__pb2.ChangePasswordRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_iam__pb2.ChangePasswordResponse.FromString,
+                _registered_method=True)
 
 
 class IamServicer:
@@ -877,6 +977,126 @@ class IamServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateVirtualMFADevice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnableMFADevice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResyncMFADevice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeactivateMFADevice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteVirtualMFADevice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMFADevices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVirtualMFADevices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateOpenIDConnectProvider(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOpenIDConnectProvider(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOpenIDConnectProviders(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteOpenIDConnectProvider(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddClientIDToOpenIDConnectProvider(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveClientIDFromOpenIDConnectProvider(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateInstanceProfile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInstanceProfile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInstanceProfiles(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteInstanceProfile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddRoleToInstanceProfile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveRoleFromInstanceProfile(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePassword(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IamServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1259,6 +1479,106 @@ def add_IamServicer_to_server(servicer, server):
                     servicer.GetAccountSummary,
                     request_deserializer=iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryRequest.FromString,
                     response_serializer=iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryResponse.SerializeToString,
+            ),
+            'CreateVirtualMFADevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateVirtualMFADevice,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceResponse.SerializeToString,
+            ),
+            'EnableMFADevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnableMFADevice,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceResponse.SerializeToString,
+            ),
+            'ResyncMFADevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResyncMFADevice,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceResponse.SerializeToString,
+            ),
+            'DeactivateMFADevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeactivateMFADevice,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceResponse.SerializeToString,
+            ),
+            'DeleteVirtualMFADevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteVirtualMFADevice,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceResponse.SerializeToString,
+            ),
+            'ListMFADevices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMFADevices,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ListMFADevicesRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ListMFADevicesResponse.SerializeToString,
+            ),
+            'ListVirtualMFADevices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVirtualMFADevices,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesResponse.SerializeToString,
+            ),
+            'CreateOpenIDConnectProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOpenIDConnectProvider,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderResponse.SerializeToString,
+            ),
+            'GetOpenIDConnectProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOpenIDConnectProvider,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderResponse.SerializeToString,
+            ),
+            'ListOpenIDConnectProviders': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOpenIDConnectProviders,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersResponse.SerializeToString,
+            ),
+            'DeleteOpenIDConnectProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteOpenIDConnectProvider,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderResponse.SerializeToString,
+            ),
+            'AddClientIDToOpenIDConnectProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddClientIDToOpenIDConnectProvider,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderResponse.SerializeToString,
+            ),
+            'RemoveClientIDFromOpenIDConnectProvider': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveClientIDFromOpenIDConnectProvider,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderResponse.SerializeToString,
+            ),
+            'CreateInstanceProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateInstanceProfile,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileResponse.SerializeToString,
+            ),
+            'GetInstanceProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInstanceProfile,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileResponse.SerializeToString,
+            ),
+            'ListInstanceProfiles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInstanceProfiles,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesResponse.SerializeToString,
+            ),
+            'DeleteInstanceProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteInstanceProfile,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileResponse.SerializeToString,
+            ),
+            'AddRoleToInstanceProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddRoleToInstanceProfile,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileResponse.SerializeToString,
+            ),
+            'RemoveRoleFromInstanceProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveRoleFromInstanceProfile,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileResponse.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=iamstore_dot_v1_dot_iam__pb2.ChangePasswordRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_iam__pb2.ChangePasswordResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -3314,6 +3634,546 @@ class Iam:
             '/iamstore.v1.Iam/GetAccountSummary',
             iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryRequest.SerializeToString,
             iamstore_dot_v1_dot_iam__pb2.GetAccountSummaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateVirtualMFADevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/CreateVirtualMFADevice',
+            iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.CreateVirtualMFADeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnableMFADevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/EnableMFADevice',
+            iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.EnableMFADeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResyncMFADevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ResyncMFADevice',
+            iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ResyncMFADeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeactivateMFADevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/DeactivateMFADevice',
+            iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.DeactivateMFADeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteVirtualMFADevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/DeleteVirtualMFADevice',
+            iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.DeleteVirtualMFADeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMFADevices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ListMFADevices',
+            iamstore_dot_v1_dot_iam__pb2.ListMFADevicesRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ListMFADevicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVirtualMFADevices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ListVirtualMFADevices',
+            iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ListVirtualMFADevicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateOpenIDConnectProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/CreateOpenIDConnectProvider',
+            iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.CreateOpenIDConnectProviderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOpenIDConnectProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/GetOpenIDConnectProvider',
+            iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.GetOpenIDConnectProviderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOpenIDConnectProviders(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ListOpenIDConnectProviders',
+            iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ListOpenIDConnectProvidersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteOpenIDConnectProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/DeleteOpenIDConnectProvider',
+            iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.DeleteOpenIDConnectProviderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddClientIDToOpenIDConnectProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/AddClientIDToOpenIDConnectProvider',
+            iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.AddClientIDToOpenIDConnectProviderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveClientIDFromOpenIDConnectProvider(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/RemoveClientIDFromOpenIDConnectProvider',
+            iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.RemoveClientIDFromOpenIDConnectProviderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateInstanceProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/CreateInstanceProfile',
+            iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.CreateInstanceProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInstanceProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/GetInstanceProfile',
+            iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.GetInstanceProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInstanceProfiles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ListInstanceProfiles',
+            iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ListInstanceProfilesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteInstanceProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/DeleteInstanceProfile',
+            iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.DeleteInstanceProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddRoleToInstanceProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/AddRoleToInstanceProfile',
+            iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.AddRoleToInstanceProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveRoleFromInstanceProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/RemoveRoleFromInstanceProfile',
+            iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.RemoveRoleFromInstanceProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Iam/ChangePassword',
+            iamstore_dot_v1_dot_iam__pb2.ChangePasswordRequest.SerializeToString,
+            iamstore_dot_v1_dot_iam__pb2.ChangePasswordResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,65 @@
+"""The CLI against a real node, and the standard gRPC services a node serves beside IAM."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import grpc
+from click.testing import CliRunner
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from client.cli import cli
+from cluster.inproc import InProcessNode
+
+
+def _iamstore(node: InProcessNode, *args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["--endpoint", node.address, "--credentials-file", str(node.credentials_file), *args],
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_round_trip_like_the_aws_cli(iam_node: InProcessNode, tmp_path: Path) -> None:
+    code, out, _ = _iamstore(
+        iam_node, "iam", "create-user", "--user-name", "cli-user", "--path", "/cli/"
+    )
+    assert code == 0
+    assert json.loads(out)["User"]["Arn"].endswith(":user/cli/cli-user")
+    document = tmp_path / "p.json"
+    document.write_text(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+    )
+    code, _, _ = _iamstore(
+        iam_node,
+        "iam",
+        "put-user-policy",
+        "--user-name",
+        "cli-user",
+        "--policy-name",
+        "p",
+        "--policy-document",
+        f"file://{document}",
+    )
+    assert code == 0
+    code, out, _ = _iamstore(iam_node, "iam", "list-user-policies", "--user-name", "cli-user")
+    assert json.loads(out)["PolicyNames"] == ["p"]
+    code, _, err = _iamstore(iam_node, "iam", "get-user", "--user-name", "nobody")
+    assert code == 255
+    assert "An error occurred (NoSuchEntity) when calling the GetUser operation" in err
+
+
+def test_health_and_reflection_are_served(iam_node: InProcessNode) -> None:
+    with grpc.insecure_channel(iam_node.address) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        status = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5).status
+        assert status == health_pb2.HealthCheckResponse.SERVING
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        request = reflection_pb2.ServerReflectionRequest(list_services="")
+        response = next(iter(stub.ServerReflectionInfo(iter([request]), timeout=5)))
+        names = {s.name for s in response.list_services_response.service}
+        assert {"iamstore.v1.Iam", "iamstore.v1.Node", "iamstore.v1.Accounts"} <= names

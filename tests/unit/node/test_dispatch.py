@@ -1,0 +1,19 @@
+"""Every RPC of every client-facing service has a handler on the node."""
+
+from __future__ import annotations
+
+from iamstore.v1 import iam_pb2, node_pb2
+from node.api import node_services
+from node.server import IAM_HANDLERS
+
+
+def test_every_iam_operation_has_a_handler() -> None:
+    methods = {m.name for m in iam_pb2.DESCRIPTOR.services_by_name["Iam"].methods}
+    assert sorted(methods - set(IAM_HANDLERS)) == []
+
+
+def test_every_node_and_accounts_operation_has_a_handler() -> None:
+    node = {m.name for m in node_pb2.DESCRIPTOR.services_by_name["Node"].methods}
+    accounts = {m.name for m in node_pb2.DESCRIPTOR.services_by_name["Accounts"].methods}
+    assert node <= set(node_services.NODE_HANDLERS)
+    assert accounts <= set(node_services.ACCOUNT_HANDLERS)
