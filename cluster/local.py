@@ -1,19 +1,39 @@
-"""A local cluster: N node processes on one machine, sharing one cluster key and secrets key."""
+"""A local cluster: N node processes on one machine, sharing one cluster key and secrets key.
+
+The cluster is described by a small state file (`cluster.json`: names, addresses, pids) in its
+folder, so a later process (the `iamstore cluster` commands) can find, observe, stop and
+restart the nodes that an earlier one started in the background.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import json
 import os
 import shutil
+import signal
+import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from cluster.process import NodeProcess
+from client import Client, IamError
+from client.credentials import resolve_credentials
+from client.results import StatusResponse
+from cluster.process import NodeProcess, NodeProcessError
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
+STATE_FILE = "cluster.json"
+
+
+class ClusterError(Exception):
+    """A local-cluster operation that cannot be done (no state file, unknown node, timeout)."""
 
 
 def _write_secret(path: Path, data: bytes) -> None:
@@ -22,24 +42,168 @@ def _write_secret(path: Path, data: bytes) -> None:
         out.write(data)
 
 
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """Ports nothing listens on right now (the OS picks them; all sockets held until the end,
+    so the ports are distinct). Another program may still take one before a node binds it."""
+    with contextlib.ExitStack() as stack:
+        ports = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind((host, 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
+
+
+def node_index(name: str, size: int) -> int:
+    """`node2` or `2` -> 1 (the node's position), checked against the cluster's size."""
+    digits = name.removeprefix("node")
+    if not digits.isdigit() or not 1 <= int(digits) <= size:
+        raise ClusterError(f"no node `{name}` in this cluster (node1…node{size})")
+    return int(digits) - 1
+
+
+def process_running(pid: int, marker: str | None = None) -> bool:
+    """Whether `pid` is a live process (not a zombie) with `marker` among its arguments.
+
+    The marker (a node's data folder) keeps a recycled pid from passing for the node. A zombie
+    counts as gone and is left for its parent to reap (reaping it here would take its exit
+    status from the NodeProcess that owns it). Without /proc, only the pid's existence counts.
+    """
+    proc = Path(f"/proc/{pid}")
+    if not Path("/proc/self").exists():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, under another user
+        return True
+    try:
+        stat = (proc / "stat").read_text()
+        arguments = (proc / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if stat.rpartition(")")[2].split()[0] in ("Z", "X"):
+        return False
+    return marker is None or marker.encode() in arguments
+
+
+class NodeState(enum.Enum):
+    UP = "up"  # answers Status
+    UNRESPONSIVE = "unresponsive"  # its process runs but Status does not answer
+    DOWN = "down"  # no process
+
+
+@dataclass(frozen=True, slots=True)
+class NodeObservation:
+    name: str
+    address: str
+    pid: int | None
+    state: NodeState
+    status: StatusResponse | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterView:
+    """Every node's Status at one moment, and what follows from comparing them."""
+
+    nodes: tuple[NodeObservation, ...]
+
+    @property
+    def answered(self) -> list[StatusResponse]:
+        return [n.status for n in self.nodes if n.status is not None]
+
+    @property
+    def newest(self) -> dict[str, int]:
+        """The highest sequence any node has applied, per origin."""
+        newest: dict[str, int] = {}
+        for status in self.answered:
+            for origin, seq in status.version_vector.items():
+                newest[origin] = max(newest.get(origin, 0), seq)
+        return newest
+
+    def lag_commits(self, status: StatusResponse) -> int:
+        """Commits this node lacks compared with the most advanced node, over all origins."""
+        return sum(seq - status.version_vector.get(o, 0) for o, seq in self.newest.items())
+
+    @property
+    def converged(self) -> bool:
+        """Every node up, holding the same non-empty version vector and the same digest."""
+        answered = self.answered
+        if len(answered) != len(self.nodes) or not answered:
+            return False
+        first = answered[0]
+        return bool(first.version_vector) and all(
+            s.version_vector == first.version_vector and s.digest == first.digest for s in answered
+        )
+
+
 class LocalCluster:
-    """Nodes `node1`…`nodeN` under `root`, listening on base_port+1…base_port+N.
+    """Nodes `node1`…`nodeN` under `root`, node i listening on 127.0.0.1:(base_port + i);
+    `base_port=0` picks free ports, and `on_ports` takes them one by one.
 
     node1 bootstraps the management account (its `root-credentials` file is the cluster's);
-    the others start empty and receive everything by replication.
+    the others start empty and receive everything by replication. Nodes run in their own
+    session, so they outlive the process that started them.
     """
 
     def __init__(self, root: Path, nodes: int, base_port: int) -> None:
-        self.root = root
+        if nodes < 1:
+            raise ClusterError(f"a cluster needs at least one node, not `{nodes}`")
+        ports = (
+            free_ports(nodes) if base_port == 0 else [base_port + i for i in range(1, nodes + 1)]
+        )
+        self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes)
+
+    @classmethod
+    def on_ports(cls, root: Path, ports: list[int]) -> LocalCluster:
+        """node1 on ports[0], node2 on ports[1], …"""
+        if not ports:
+            raise ClusterError("a cluster needs at least one node")
+        cluster = cls.__new__(cls)
+        cluster._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * len(ports))
+        return cluster
+
+    def _init(self, root: Path, addresses: list[str], pids: list[int | None]) -> None:
+        # Absolute, so each node's command line names its folder unambiguously (see
+        # `process_running`).
+        self.root = root.resolve()
         self.nodes = [
-            NodeProcess(root / f"node{i}", listen=f"127.0.0.1:{base_port + i}")
-            for i in range(1, nodes + 1)
+            NodeProcess(self.root / f"node{i}", listen=address)
+            for i, address in enumerate(addresses, start=1)
         ]
-        addresses = [n.listen for n in self.nodes]
+        # Pids of nodes started by another process (from the state file); our own children
+        # are tracked by their NodeProcess.
+        self._pids = dict(zip(self.names, pids, strict=True))
+        # Each node's id once seen in its Status (origins in version vectors are node ids).
+        self.node_ids: dict[str, str] = {}
         for index, node in enumerate(self.nodes):
             peers = ",".join(a for a in addresses if a != node.listen)
             bootstrap = "--bootstrap" if index == 0 else "--no-bootstrap"
             node.extra_args = ("--peers", peers, bootstrap)
+
+    @classmethod
+    def load(cls, root: Path) -> LocalCluster:
+        """The cluster whose state file is in `root`."""
+        path = root / STATE_FILE
+        try:
+            saved = json.loads(path.read_text())
+            addresses = [str(n["address"]) for n in saved["nodes"]]
+            pids = [None if n.get("pid") is None else int(n["pid"]) for n in saved["nodes"]]
+            ids = {str(n["name"]): str(n["node_id"]) for n in saved["nodes"] if n.get("node_id")}
+        except FileNotFoundError:
+            raise ClusterError(f"no cluster in `{root}` (no {STATE_FILE})") from None
+        except (ValueError, KeyError, TypeError) as err:
+            raise ClusterError(f"unreadable state file `{path}`: {err}") from None
+        cluster = cls.__new__(cls)
+        cluster._init(root, addresses, pids)
+        cluster.node_ids.update(ids)
+        return cluster
+
+    @property
+    def names(self) -> list[str]:
+        return [f"node{i}" for i in range(1, len(self.nodes) + 1)]
 
     @property
     def credentials_file(self) -> Path:
@@ -48,6 +212,51 @@ class LocalCluster:
     @property
     def addresses(self) -> list[str]:
         return [n.listen for n in self.nodes]
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / STATE_FILE
+
+    def node(self, name: str) -> NodeProcess:
+        return self.nodes[node_index(name, len(self.nodes))]
+
+    def canonical_name(self, name: str) -> str:
+        """`2` or `node2` -> `node2`."""
+        return self.names[node_index(name, len(self.nodes))]
+
+    def origin_names(self) -> dict[str, str]:
+        """Node id -> node name, for the nodes whose id is known."""
+        return {node_id: name for name, node_id in self.node_ids.items()}
+
+    def pid(self, name: str) -> int | None:
+        node = self.node(name)
+        return node.pid if node.pid is not None else self._pids[self.canonical_name(name)]
+
+    def is_running(self, name: str) -> bool:
+        name = self.canonical_name(name)
+        pid = self.pid(name)
+        return pid is not None and process_running(pid, str(self.node(name).data_dir))
+
+    def save(self) -> None:
+        """Writes the state file atomically: the nodes, their addresses, folders and pids."""
+        described = {
+            "nodes": [
+                {
+                    "name": name,
+                    "address": node.listen,
+                    "data_dir": str(node.data_dir),
+                    "log": str(node.log_file),
+                    "pid": self.pid(name) if self.is_running(name) else None,
+                    "node_id": self.node_ids.get(name),
+                }
+                for name, node in zip(self.names, self.nodes, strict=True)
+            ],
+            "root_credentials": str(self.credentials_file),
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(described, indent=2) + "\n")
+        os.replace(temporary, self.state_file)
 
     def prepare(self) -> None:
         """Creates the shared keys once, and gives every node its copy."""
@@ -62,22 +271,134 @@ class LocalCluster:
                 if not (node.data_dir / name).exists():
                     shutil.copy2(self.root / name, node.data_dir / name)
 
+    # --- whole cluster -------------------------------------------------------------------
+
     def start(self, timeout_s: float = 30.0) -> None:
+        """Starts every node (at once) and waits until node1 has bootstrapped the account."""
         self.prepare()
-        for node in self.nodes:
-            node.start(timeout_s)
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            futures = [pool.submit(node.start, timeout_s) for node in self.nodes]
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        if errors:
+            self.kill()
+            raise ClusterError(f"a node did not start: {errors[0]}")
         deadline = time.monotonic() + timeout_s
         while not self.credentials_file.exists():
             if time.monotonic() > deadline:
-                raise TimeoutError("node1 did not bootstrap the account")
+                self.kill()
+                raise ClusterError("node1 did not bootstrap the account")
+            time.sleep(0.05)
+        self.save()
+
+    def stop(self, timeout_s: float = 15.0) -> dict[str, int | None]:
+        """SIGTERM to every node, then waits; their exit statuses (None: not our child)."""
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            exits = list(pool.map(lambda n: self.stop_node(n, timeout_s), self.names))
+        self.save()
+        return dict(zip(self.names, exits, strict=True))
+
+    def kill(self) -> None:
+        for name in self.names:
+            self.kill_node(name)
+
+    # --- one node ------------------------------------------------------------------------
+
+    def start_node(self, name: str, timeout_s: float = 30.0) -> str:
+        """Starts a stopped node again on its address; returns once it listens."""
+        name = self.canonical_name(name)
+        if self.is_running(name):
+            raise ClusterError(f"`{name}` is already running (pid {self.pid(name)})")
+        self.prepare()
+        try:
+            address = self.node(name).start(timeout_s)
+        except NodeProcessError as err:
+            raise ClusterError(f"`{name}` did not start: {err}") from None
+        self.save()
+        return address
+
+    def stop_node(self, name: str, timeout_s: float = 15.0) -> int | None:
+        """SIGTERM and wait for the exit; the exit status when the node is our child."""
+        name = self.canonical_name(name)
+        node = self.node(name)
+        if node.pid is not None:
+            try:
+                return node.stop(timeout_s)
+            except NodeProcessError as err:
+                raise ClusterError(f"`{name}`: {err}") from None
+        pid = self._pids[name]
+        if pid is None or not self.is_running(name):
+            return None
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        while self.is_running(name):
+            if time.monotonic() > deadline:
+                self.kill_node(name)
+                raise ClusterError(f"`{name}` did not stop within {timeout_s} s; killed it")
+            time.sleep(0.05)
+        self._pids[name] = None
+        return None
+
+    def kill_node(self, name: str) -> None:
+        """SIGKILL: the node gets no chance to flush or say goodbye."""
+        name = self.canonical_name(name)
+        node = self.node(name)
+        if node.pid is not None:
+            node.kill()
+            return
+        pid = self._pids[name]
+        if pid is not None and self.is_running(name):
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5.0
+            while self.is_running(name) and time.monotonic() < deadline:
+                time.sleep(0.02)
+        self._pids[name] = None
+
+    # --- observing -----------------------------------------------------------------------
+
+    def observe(self, timeout_s: float = 2.0) -> ClusterView:
+        """Asks every node for its Status (as the management root)."""
+        credentials = resolve_credentials(credentials_file=str(self.credentials_file))
+
+        def one(name: str, node: NodeProcess) -> NodeObservation:
+            pid = self.pid(name)
+            running = self.is_running(name)
+            if not running:
+                return NodeObservation(name, node.listen, None, NodeState.DOWN, None)
+            try:
+                with Client(node.listen, credentials=credentials, timeout=timeout_s) as client:
+                    status = client.status()
+            except IamError as err:
+                return NodeObservation(
+                    name, node.listen, pid, NodeState.UNRESPONSIVE, None, str(err)
+                )
+            return NodeObservation(name, node.listen, pid, NodeState.UP, status)
+
+        with ThreadPoolExecutor(len(self.nodes)) as pool:
+            view = ClusterView(tuple(pool.map(one, self.names, self.nodes)))
+        self.node_ids.update((n.name, n.status.node_id) for n in view.nodes if n.status)
+        return view
+
+    def wait_converged(self, timeout_s: float = 30.0) -> ClusterView:
+        """Polls every node's Status until all agree (same version vector and digest)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            view = self.observe()
+            if view.converged:
+                return view
+            if time.monotonic() > deadline:
+                behind = [n.name for n in view.nodes if n.state is not NodeState.UP]
+                detail = f" ({', '.join(behind)} not up)" if behind else ""
+                raise ClusterError(f"the cluster did not converge within {timeout_s} s{detail}")
             time.sleep(0.05)
 
-    def stop(self) -> None:
+    def remove_files(self) -> None:
+        """Deletes what the cluster wrote under its folder (nodes' data, keys, state file)."""
         for node in self.nodes:
-            try:
-                node.stop()
-            finally:
-                node.kill()
+            shutil.rmtree(node.data_dir, ignore_errors=True)
+        for name in (CLUSTER_KEY, SECRETS_KEY, STATE_FILE):
+            (self.root / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.root.rmdir()  # only when nothing else is left in it
 
     def __enter__(self) -> LocalCluster:
         self.start()
@@ -89,4 +410,7 @@ class LocalCluster:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
+        try:
+            self.stop()
+        finally:
+            self.kill()

@@ -58,6 +58,7 @@ class NodeProcess:
                     self.listen,
                     *self.extra_args,
                 ],
+                stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("rpc",)
+BENCHMARKS = ("rpc", "replication")
 
 
 def main() -> None:

@@ -39,6 +39,10 @@ def parse_tokens(text: str) -> dict[str, int]:
     return required
 
 
+def _has_token(metadata: list[tuple[str, str | bytes]]) -> bool:
+    return any(k == AT_LEAST_KEY for k, _ in metadata)
+
+
 async def _wait_for_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> None:
     text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
     if text is None:
@@ -85,7 +89,15 @@ def _behavior(
     async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
         try:
             metadata = _pairs(context.invocation_metadata())
-            caller = node.auth.authenticate(path, body, metadata)
+            try:
+                caller = node.auth.authenticate(path, body, metadata)
+            except SignatureError as err:
+                # The key may come from a write this replica has not applied yet: when the
+                # caller names that write with a token, wait for it and try once more.
+                if err.code != "InvalidClientTokenId" or not _has_token(metadata):
+                    raise
+                await _wait_for_token(node, metadata)
+                caller = node.auth.authenticate(path, body, metadata)
             await _wait_for_token(node, metadata)
             try:
                 request = request_type.FromString(body)

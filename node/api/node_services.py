@@ -15,6 +15,7 @@ from node.domain.errors import AccessDenied
 from node.domain.keys import create as create_key
 from node.domain.rules import paginate
 from node.domain.view import View
+from node.state import Token
 
 NODE_HANDLERS: dict[str, Handler] = {}
 ACCOUNT_HANDLERS: dict[str, Handler] = {}
@@ -65,8 +66,9 @@ async def create_account(
     name: str,
     management: bool,
     before_commit: Callable[[str, str], None] | None = None,
-) -> tuple[Account, AccessKey, str]:
-    """Creates an account and its root access key in one commit; returns the clear secret once."""
+) -> tuple[Account, AccessKey, str, Token | None]:
+    """Creates an account and its root access key in one commit; returns the clear secret once
+    (and the write's consistency token)."""
     account_id = node.ids.account_id()
     key_id = node.ids.access_key_id()
     secret = node.ids.secret_access_key()
@@ -81,8 +83,8 @@ async def create_account(
         key_changes, key = create_key(view, ctx, root_owner(account_id), key_id, sealed)
         return changes + key_changes, (account, key)
 
-    (account, key), _ = await node.writer.write(actor, "CreateAccount", plan)
-    return account, key, secret
+    (account, key), token = await node.writer.write(actor, "CreateAccount", plan)
+    return account, key, secret, token
 
 
 def _account(account: Account) -> npb.Account:
@@ -103,7 +105,7 @@ async def create_account_rpc(
         raise AccessDenied(
             f"User: {call.caller.arn} is not authorized to perform: organizations:CreateAccount"
         )
-    account, key, secret = await create_account(
+    account, key, secret, call.token = await create_account(
         call.node, call.caller.arn, call.account_id, opt_str(req, "account_name") or "", False
     )
     return npb.CreateAccountResponse(

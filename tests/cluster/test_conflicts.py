@@ -147,3 +147,22 @@ async def test_a_token_from_the_future_is_not_yet_replicated(cluster: MemoryClus
     async with cluster.client(0) as c:
         with pytest.raises(NotYetReplicatedError):
             await c.list_users(at_least="n-not-a-node:5")
+
+
+async def test_a_key_made_on_another_node_works_with_its_token(cluster: MemoryCluster) -> None:
+    """A replica that lacks the key waits for the named write instead of refusing the key."""
+    cluster.partition([0], [1, 2])
+    async with cluster.client(0) as management:
+        made = await management.create_account(account_name="fresh")
+        token = management.consistency_token
+    assert token is not None
+    root = made.root_credentials
+    assert root is not None
+    address = cluster.nodes[1].address or ""
+    async with AsyncClient(
+        address, credentials=Credentials(root.access_key_id, root.secret_access_key)
+    ) as fresh:
+        with pytest.raises(NotYetReplicatedError):
+            await fresh.list_users(at_least=token)
+        cluster.heal()
+        assert (await fresh.list_users(at_least=token)).users == ()

@@ -1,0 +1,294 @@
+"""`iamstore cluster`: start, observe, stop and tear down a local multi-node cluster."""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from cluster.local import (
+    STATE_FILE,
+    ClusterError,
+    ClusterView,
+    LocalCluster,
+    NodeObservation,
+    free_ports,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DIR_OPTION = click.option(
+    "--dir",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".cluster",
+    show_default=True,
+    envvar="IAMSTORE_CLUSTER_DIR",
+    help="Folder holding the cluster: one sub-folder (data, keys, node.log) per node.",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+def _errors_as_usage(command: Callable[P, R]) -> Callable[P, R]:
+    """Turns a ClusterError into click's one-line error and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ClusterError as err:
+            raise click.ClickException(str(err)) from None
+
+    return wrapper
+
+
+@click.group("cluster")
+def cluster_group() -> None:
+    """Run a local cluster of iamstore nodes in the background (one machine, 127.0.0.1)."""
+
+
+# --- describing ------------------------------------------------------------------------------
+
+
+def _describe_node(
+    cluster: LocalCluster, view: ClusterView, node: NodeObservation
+) -> dict[str, object]:
+    names = cluster.origin_names()
+    by_address = {o.address: o.name for o in view.nodes}
+    process = cluster.node(node.name)
+    described: dict[str, object] = {
+        "name": node.name,
+        "address": node.address,
+        "state": node.state.value,
+        "pid": node.pid,
+        "data_dir": str(process.data_dir),
+        "log": str(process.log_file),
+    }
+    status = node.status
+    if status is not None:
+        described.update(
+            node_id=status.node_id,
+            version_vector={
+                names.get(o, o): seq for o, seq in sorted(status.version_vector.items())
+            },
+            lag_commits=view.lag_commits(status),
+            lag_ms=max(status.lag_ms.values(), default=0),
+            digest=status.digest,
+            peers={by_address.get(p.address, p.address): p.state for p in status.peers},
+            digest_mismatches=status.digest_mismatches,
+        )
+    if node.error is not None:
+        described["error"] = node.error
+    return described
+
+
+def describe(cluster: LocalCluster, view: ClusterView) -> dict[str, object]:
+    """The cluster as JSON: its nodes, their replication state, and whether they agree."""
+    return {
+        "dir": str(cluster.root),
+        "root_credentials": str(cluster.credentials_file),
+        "converged": view.converged,
+        "nodes": [_describe_node(cluster, view, node) for node in view.nodes],
+    }
+
+
+def table(cluster: LocalCluster, view: ClusterView) -> str:
+    """The cluster as a text table, one row per node, then each node's view of its peers."""
+    names = cluster.origin_names()
+    by_address = {o.address: o.name for o in view.nodes}
+    header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
+    rows: list[tuple[str, ...]] = [header]
+    peer_lines = []
+    for node in view.nodes:
+        status = node.status
+        pid = "-" if node.pid is None else str(node.pid)
+        if status is None:
+            rows.append((node.name, node.address, node.state.value, pid, "-", "-", "-", "-"))
+            continue
+        vector = " ".join(
+            f"{names.get(o, o)}:{seq}" for o, seq in sorted(status.version_vector.items())
+        )
+        rows.append(
+            (
+                node.name,
+                node.address,
+                node.state.value,
+                pid,
+                vector or "-",
+                str(view.lag_commits(status)),
+                str(max(status.lag_ms.values(), default=0)),
+                status.digest[:12],
+            )
+        )
+        seen = ", ".join(f"{by_address.get(p.address, p.address)} {p.state}" for p in status.peers)
+        peer_lines.append(f"  {node.name} sees {seen or 'no peers'}")
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    converged = "yes" if view.converged else "no"
+    return "\n".join([*lines, *peer_lines, f"converged: {converged}"])
+
+
+def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
+    click.echo(json.dumps(described, indent=2) if as_json else text)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@cluster_group.command("up")
+@click.option(
+    "--nodes", type=click.IntRange(1, 50), default=3, show_default=True, help="How many nodes."
+)
+@DIR_OPTION
+@click.option(
+    "--base-port",
+    type=click.IntRange(0, 65535),
+    default=7001,
+    show_default=True,
+    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1). 0 picks free ports.",
+)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
+@JSON_OPTION
+@_errors_as_usage
+def up_command(nodes: int, root: Path, base_port: int, timeout: float, as_json: bool) -> None:
+    """Start N nodes in the background, bootstrap the account on node1, wait until every node
+    holds the same replicated state, then print the endpoints.
+
+    A folder holding a stopped cluster is started again as it was (same nodes and ports).
+    """
+    if (root / STATE_FILE).exists():
+        cluster = LocalCluster.load(root)
+        running = [n for n in cluster.names if cluster.is_running(n)]
+        if running:
+            raise ClusterError(
+                f"a cluster is already running in `{root}` ({', '.join(running)}); "
+                f"stop it with `iamstore cluster down --dir {root}`"
+            )
+        if len(cluster.nodes) != nodes:
+            raise ClusterError(
+                f"`{root}` holds a stopped {len(cluster.nodes)}-node cluster; start it with "
+                f"--nodes {len(cluster.nodes)} or remove it with "
+                f"`iamstore cluster down --dir {root} --wipe`"
+            )
+    else:
+        ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
+        if ports[-1] > 65535:
+            raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
+        cluster = LocalCluster.on_ports(root, ports)
+    started = time.monotonic()
+    try:
+        cluster.start(timeout)
+        view = cluster.wait_converged(timeout)
+    except (ClusterError, KeyboardInterrupt) as err:
+        cluster.kill()
+        cluster.save()
+        logs = f"{cluster.root}/node*/node.log"
+        raise ClusterError(f"{err}; the nodes' logs are in {logs}") from None
+    cluster.save()
+    described = describe(cluster, view)
+    described["started_in_ms"] = round((time.monotonic() - started) * 1000)
+    endpoints = ",".join(cluster.addresses)
+    lines = [
+        f"{len(cluster.nodes)} nodes up and converged in {described['started_in_ms']} ms:",
+        *(
+            f"  node{i}  {node.listen}  pid {cluster.pid(f'node{i}')}  log {node.log_file}"
+            for i, node in enumerate(cluster.nodes, start=1)
+        ),
+        f"root credentials: {cluster.credentials_file}",
+        "",
+        "try:",
+        f"  iamstore --endpoint {endpoints} --credentials-file {cluster.credentials_file} "
+        "iam list-users",
+        f"  iamstore cluster status --dir {root}",
+    ]
+    _echo(described, as_json, "\n".join(lines))
+
+
+@cluster_group.command("status")
+@DIR_OPTION
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    help="Wait up to this many seconds for the nodes to converge; exit 1 if they do not.",
+)
+@JSON_OPTION
+@_errors_as_usage
+def status_command(root: Path, wait: float, as_json: bool) -> None:
+    """Each node's address, up/down, version vector, lag behind the most advanced node
+    (commits, and the last observed replication delay in ms), digest and its view of its
+    peers; and whether the cluster has converged."""
+    cluster = LocalCluster.load(root)
+    deadline = time.monotonic() + wait
+    view = cluster.observe()
+    while wait and not view.converged and time.monotonic() < deadline:
+        time.sleep(0.1)
+        view = cluster.observe()
+    _echo(describe(cluster, view), as_json, table(cluster, view))
+    if wait and not view.converged:
+        raise SystemExit(1)
+
+
+def _node_command(name: str, action: str) -> click.Command:
+    @click.command(name)
+    @click.argument("node")
+    @DIR_OPTION
+    @_errors_as_usage
+    def command(node: str, root: Path) -> None:
+        cluster = LocalCluster.load(root)
+        label = cluster.canonical_name(node)
+        was_running = cluster.is_running(label)
+        if action == "start":
+            address = cluster.start_node(label)
+            click.echo(f"{label} started on {address} (pid {cluster.pid(label)})")
+            return
+        if not was_running:
+            click.echo(f"{label} was not running")
+            cluster.save()
+            return
+        pid = cluster.pid(label)
+        if action == "stop":
+            cluster.stop_node(label)
+        else:
+            cluster.kill_node(label)
+        cluster.save()
+        click.echo(f"{label} {'stopped' if action == 'stop' else 'killed'} (was pid {pid})")
+
+    return command
+
+
+for _action, _help in (
+    ("start", "Start NODE (node2 or 2) again on its address and data; returns once it listens."),
+    ("stop", "Stop NODE (node2 or 2) cleanly (SIGTERM) and wait until it exits."),
+    ("kill", "Kill NODE (node2 or 2) with SIGKILL: no flush, no goodbye."),
+):
+    _command = _node_command(_action, _action)
+    _command.help = _help
+    cluster_group.add_command(_command)
+
+
+@cluster_group.command("down")
+@DIR_OPTION
+@click.option("--wipe", is_flag=True, help="Also delete the nodes' data, keys and logs.")
+@_errors_as_usage
+def down_command(root: Path, wipe: bool) -> None:
+    """Stop every node cleanly (SIGTERM, then SIGKILL after 15 s)."""
+    cluster = LocalCluster.load(root)
+    running = [(n, cluster.pid(n)) for n in cluster.names if cluster.is_running(n)]
+    cluster.stop()
+    for name, pid in running:
+        click.echo(f"{name} stopped (was pid {pid})")
+    if not running:
+        click.echo("no node was running")
+    if wipe:
+        cluster.remove_files()
+        click.echo(f"removed the cluster's files from {cluster.root}")

@@ -1,0 +1,106 @@
+"""`iamstore cluster`, run as a user would: each command its own process, the nodes left
+running in the background between them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cluster.local import LocalCluster
+
+pytestmark = pytest.mark.slow
+
+
+def iamstore(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from client.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=check,
+    )
+
+
+def status(root: Path, *extra: str) -> dict[str, object]:
+    done = iamstore("cluster", "status", "--dir", str(root), "--json", *extra, check=False)
+    described: dict[str, object] = json.loads(done.stdout)
+    return described
+
+
+def states(described: dict[str, object]) -> dict[str, str]:
+    nodes = described["nodes"]
+    assert isinstance(nodes, list)
+    return {node["name"]: node["state"] for node in nodes}
+
+
+def alive_from_proc(pid: int) -> bool:
+    """Independent of the code under test: a live, non-zombie process has /proc/PID/stat."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+def test_up_status_kill_start_down(tmp_path: Path) -> None:
+    root = tmp_path / "cluster"
+    pids: list[int] = []
+    try:
+        up = json.loads(
+            iamstore(
+                "cluster", "up", "--nodes", "3", "--dir", str(root), "--base-port", "0", "--json"
+            ).stdout
+        )
+        assert up["converged"] is True
+        pids = [node["pid"] for node in up["nodes"]]
+        assert len(pids) == 3
+        # The nodes outlived the `up` process.
+        assert all(alive_from_proc(pid) for pid in pids)
+        assert Path(up["root_credentials"]).is_file()
+
+        first = status(root)
+        assert first["converged"] is True
+        assert states(first) == {"node1": "up", "node2": "up", "node3": "up"}
+        nodes = first["nodes"]
+        assert isinstance(nodes, list)
+        assert len({node["digest"] for node in nodes}) == 1
+        assert all(node["lag_commits"] == 0 for node in nodes)
+
+        killed = iamstore("cluster", "kill", "node2", "--dir", str(root))
+        assert "node2 killed" in killed.stdout
+        assert not alive_from_proc(pids[1])
+        down = status(root)
+        assert down["converged"] is False
+        assert states(down) == {"node1": "up", "node2": "down", "node3": "up"}
+
+        started = iamstore("cluster", "start", "2", "--dir", str(root))
+        assert "node2 started" in started.stdout
+        again = status(root, "--wait", "30")
+        assert again["converged"] is True
+        assert states(again) == {"node1": "up", "node2": "up", "node3": "up"}
+        restarted = json.loads((root / "cluster.json").read_text())["nodes"][1]["pid"]
+        assert restarted != pids[1]
+        pids.append(restarted)
+
+        table = iamstore("cluster", "status", "--dir", str(root)).stdout
+        assert "converged: yes" in table
+
+        iamstore("cluster", "down", "--dir", str(root))
+        assert not any(alive_from_proc(pid) for pid in pids)
+    finally:
+        if root.exists():  # whatever the outcome, no node outlives the test
+            LocalCluster.load(root).kill()
+
+
+def test_unknown_node_and_missing_cluster_are_clear_errors(tmp_path: Path) -> None:
+    missing = iamstore("cluster", "status", "--dir", str(tmp_path / "nothing"), check=False)
+    assert missing.returncode == 1
+    assert "no cluster in" in missing.stderr
+    LocalCluster(tmp_path / "c", nodes=2, base_port=0).save()
+    unknown = iamstore("cluster", "kill", "node7", "--dir", str(tmp_path / "c"), check=False)
+    assert unknown.returncode == 1
+    assert "no node `node7`" in unknown.stderr
