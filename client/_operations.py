@@ -11,16 +11,21 @@ from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
 
 from client import results
-from iamstore.v1 import iam_pb2, node_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2
 
 R_co = TypeVar("R_co", covariant=True)
 
-_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+# An acronym ends where its last capital starts a word ("MFADevice"); a word ends at a capital.
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_END = re.compile(r"([a-z\d])([A-Z])")
 
 
 def snake_case(name: str) -> str:
-    """`CreateUser` -> `create_user` (the Python and boto3 spelling of an operation)."""
-    return _CAMEL_BOUNDARY.sub("_", name).lower()
+    """`CreateUser` -> `create_user`, `CreateVirtualMFADevice` -> `create_virtual_mfa_device`.
+
+    The Python and boto3 spelling of an operation or a member (botocore's `xform_name`).
+    """
+    return _WORD_END.sub(r"\1_\2", _ACRONYM_END.sub(r"\1_\2", name)).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class _Service:
 IAM = _Service(iam_pb2, iam_pb2.DESCRIPTOR.services_by_name["Iam"])
 NODE = _Service(node_pb2, node_pb2.DESCRIPTOR.services_by_name["Node"])
 ACCOUNTS = _Service(node_pb2, node_pb2.DESCRIPTOR.services_by_name["Accounts"])
+AUTHZ = _Service(authz_pb2, authz_pb2.DESCRIPTOR.services_by_name["Authz"])
 
 
 def _make(service: _Service, name: str, result_type: type[R_co] | None) -> Operation[R_co]:
@@ -165,10 +171,54 @@ GET_ACCOUNT_PASSWORD_POLICY = _operation(
 UPDATE_ACCOUNT_PASSWORD_POLICY = _operation_without_result(IAM, "UpdateAccountPasswordPolicy")
 DELETE_ACCOUNT_PASSWORD_POLICY = _operation_without_result(IAM, "DeleteAccountPasswordPolicy")
 GET_ACCOUNT_SUMMARY = _operation(IAM, "GetAccountSummary", results.GetAccountSummaryResponse)
+CREATE_VIRTUAL_MFA_DEVICE = _operation(
+    IAM, "CreateVirtualMFADevice", results.CreateVirtualMFADeviceResponse
+)
+ENABLE_MFA_DEVICE = _operation_without_result(IAM, "EnableMFADevice")
+RESYNC_MFA_DEVICE = _operation_without_result(IAM, "ResyncMFADevice")
+DEACTIVATE_MFA_DEVICE = _operation_without_result(IAM, "DeactivateMFADevice")
+DELETE_VIRTUAL_MFA_DEVICE = _operation_without_result(IAM, "DeleteVirtualMFADevice")
+LIST_MFA_DEVICES = _operation(IAM, "ListMFADevices", results.ListMFADevicesResponse)
+LIST_VIRTUAL_MFA_DEVICES = _operation(
+    IAM, "ListVirtualMFADevices", results.ListVirtualMFADevicesResponse
+)
+CREATE_OPEN_ID_CONNECT_PROVIDER = _operation(
+    IAM, "CreateOpenIDConnectProvider", results.CreateOpenIDConnectProviderResponse
+)
+GET_OPEN_ID_CONNECT_PROVIDER = _operation(
+    IAM, "GetOpenIDConnectProvider", results.GetOpenIDConnectProviderResponse
+)
+LIST_OPEN_ID_CONNECT_PROVIDERS = _operation(
+    IAM, "ListOpenIDConnectProviders", results.ListOpenIDConnectProvidersResponse
+)
+DELETE_OPEN_ID_CONNECT_PROVIDER = _operation_without_result(IAM, "DeleteOpenIDConnectProvider")
+ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER = _operation_without_result(
+    IAM, "AddClientIDToOpenIDConnectProvider"
+)
+REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER = _operation_without_result(
+    IAM, "RemoveClientIDFromOpenIDConnectProvider"
+)
+CREATE_INSTANCE_PROFILE = _operation(
+    IAM, "CreateInstanceProfile", results.CreateInstanceProfileResponse
+)
+GET_INSTANCE_PROFILE = _operation(IAM, "GetInstanceProfile", results.GetInstanceProfileResponse)
+LIST_INSTANCE_PROFILES = _operation(
+    IAM, "ListInstanceProfiles", results.ListInstanceProfilesResponse
+)
+DELETE_INSTANCE_PROFILE = _operation_without_result(IAM, "DeleteInstanceProfile")
+ADD_ROLE_TO_INSTANCE_PROFILE = _operation_without_result(IAM, "AddRoleToInstanceProfile")
+REMOVE_ROLE_FROM_INSTANCE_PROFILE = _operation_without_result(IAM, "RemoveRoleFromInstanceProfile")
+CHANGE_PASSWORD = _operation_without_result(IAM, "ChangePassword")
 PING = _operation(NODE, "Ping", results.PingResponse)
 STATUS = _operation(NODE, "Status", results.StatusResponse)
 CREATE_ACCOUNT = _operation(ACCOUNTS, "CreateAccount", results.CreateAccountResponse)
 LIST_ACCOUNTS = _operation(ACCOUNTS, "ListAccounts", results.ListAccountsResponse)
+AUTHORIZE = _operation(AUTHZ, "Authorize", results.AuthorizeResponse)
+AUTHORIZE_BATCH = _operation(AUTHZ, "AuthorizeBatch", results.AuthorizeBatchResponse)
+SIMULATE_PRINCIPAL_POLICY = _operation(
+    AUTHZ, "SimulatePrincipalPolicy", results.SimulatePolicyResponse
+)
+SIMULATE_CUSTOM_POLICY = _operation(AUTHZ, "SimulateCustomPolicy", results.SimulatePolicyResponse)
 
 # Every operation above, by AWS name ("CreateUser"); the CLI and the tests walk this table.
 OPERATIONS: dict[str, Operation[object]] = {

@@ -27,7 +27,13 @@ from client._transport import (
 )
 from client.credentials import Credentials
 from client.errors import ServiceFailureError
-from client.models import TagInput
+from client.models import (
+    AuthorizeRequestInput,
+    ContextEntryInput,
+    ContextProviderInput,
+    OrganizationLevelInput,
+    TagInput,
+)
 from client.paginators import Page, Paginator
 
 R = TypeVar("R")
@@ -223,6 +229,21 @@ class Client:
     def get_paginator(
         self, operation_name: Literal["list_access_keys"]
     ) -> Paginator[results.ListAccessKeysResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_mfa_devices"]
+    ) -> Paginator[results.ListMFADevicesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_virtual_mfa_devices"]
+    ) -> Paginator[results.ListVirtualMFADevicesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_instance_profiles"]
+    ) -> Paginator[results.ListInstanceProfilesResponse]: ...
 
     @overload
     def get_paginator(
@@ -797,6 +818,151 @@ class Client:
     ) -> results.GetAccountSummaryResponse:
         return self._call(operations.GET_ACCOUNT_SUMMARY, locals())
 
+    def create_virtual_mfa_device(
+        self,
+        *,
+        virtual_mfa_device_name: str,
+        path: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateVirtualMFADeviceResponse:
+        return self._call(operations.CREATE_VIRTUAL_MFA_DEVICE, locals())
+
+    def enable_mfa_device(
+        self,
+        *,
+        user_name: str,
+        serial_number: str,
+        authentication_code1: str,
+        authentication_code2: str,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.ENABLE_MFA_DEVICE, locals())
+
+    def resync_mfa_device(
+        self,
+        *,
+        user_name: str,
+        serial_number: str,
+        authentication_code1: str,
+        authentication_code2: str,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.RESYNC_MFA_DEVICE, locals())
+
+    def deactivate_mfa_device(
+        self, *, serial_number: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DEACTIVATE_MFA_DEVICE, locals())
+
+    def delete_virtual_mfa_device(
+        self, *, serial_number: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_VIRTUAL_MFA_DEVICE, locals())
+
+    def list_mfa_devices(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListMFADevicesResponse:
+        return self._call(operations.LIST_MFA_DEVICES, locals())
+
+    def list_virtual_mfa_devices(
+        self,
+        *,
+        assignment_status: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListVirtualMFADevicesResponse:
+        return self._call(operations.LIST_VIRTUAL_MFA_DEVICES, locals())
+
+    def create_open_id_connect_provider(
+        self,
+        *,
+        url: str,
+        client_id_list: Sequence[str] | None = None,
+        thumbprint_list: Sequence[str] | None = None,
+        tags: Sequence[TagInput] | None = None,
+        context_provider: ContextProviderInput | None = None,
+        identity_center_instance_arn: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateOpenIDConnectProviderResponse:
+        return self._call(operations.CREATE_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def get_open_id_connect_provider(
+        self, *, open_id_connect_provider_arn: str, at_least: str | None = None
+    ) -> results.GetOpenIDConnectProviderResponse:
+        return self._call(operations.GET_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def list_open_id_connect_providers(
+        self, *, at_least: str | None = None
+    ) -> results.ListOpenIDConnectProvidersResponse:
+        return self._call(operations.LIST_OPEN_ID_CONNECT_PROVIDERS, locals())
+
+    def delete_open_id_connect_provider(
+        self, *, open_id_connect_provider_arn: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def add_client_id_to_open_id_connect_provider(
+        self, *, open_id_connect_provider_arn: str, client_id: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def remove_client_id_from_open_id_connect_provider(
+        self, *, open_id_connect_provider_arn: str, client_id: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def create_instance_profile(
+        self,
+        *,
+        instance_profile_name: str,
+        path: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateInstanceProfileResponse:
+        return self._call(operations.CREATE_INSTANCE_PROFILE, locals())
+
+    def get_instance_profile(
+        self, *, instance_profile_name: str, at_least: str | None = None
+    ) -> results.GetInstanceProfileResponse:
+        return self._call(operations.GET_INSTANCE_PROFILE, locals())
+
+    def list_instance_profiles(
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfilesResponse:
+        return self._call(operations.LIST_INSTANCE_PROFILES, locals())
+
+    def delete_instance_profile(
+        self, *, instance_profile_name: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_INSTANCE_PROFILE, locals())
+
+    def add_role_to_instance_profile(
+        self, *, instance_profile_name: str, role_name: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.ADD_ROLE_TO_INSTANCE_PROFILE, locals())
+
+    def remove_role_from_instance_profile(
+        self, *, instance_profile_name: str, role_name: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.REMOVE_ROLE_FROM_INSTANCE_PROFILE, locals())
+
+    def change_password(
+        self, *, old_password: str, new_password: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.CHANGE_PASSWORD, locals())
+
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         return self._call(operations.PING, locals())
 
@@ -816,3 +982,70 @@ class Client:
         at_least: str | None = None,
     ) -> results.ListAccountsResponse:
         return self._call(operations.LIST_ACCOUNTS, locals())
+
+    def authorize(
+        self,
+        *,
+        action: str,
+        resource_arn: str,
+        principal_arn: str | None = None,
+        access_key_id: str | None = None,
+        resource_account: str | None = None,
+        resource_policy: str | None = None,
+        resource_tags: Sequence[TagInput] | None = None,
+        request_tags: Sequence[TagInput] | None = None,
+        context_entries: Sequence[ContextEntryInput] | None = None,
+        source_ip: str | None = None,
+        user_agent: str | None = None,
+        requested_region: str | None = None,
+        secure_transport: bool | None = None,
+        at_least: str | None = None,
+    ) -> results.AuthorizeResponse:
+        return self._call(operations.AUTHORIZE, locals())
+
+    def authorize_batch(
+        self,
+        *,
+        requests: Sequence[AuthorizeRequestInput],
+        at_least: str | None = None,
+    ) -> results.AuthorizeBatchResponse:
+        return self._call(operations.AUTHORIZE_BATCH, locals())
+
+    def simulate_principal_policy(
+        self,
+        *,
+        policy_source_arn: str,
+        action_names: Sequence[str],
+        policy_input_list: Sequence[str] | None = None,
+        permissions_boundary_policy_input_list: Sequence[str] | None = None,
+        policy_exclusion_list: Sequence[str] | None = None,
+        resource_arns: Sequence[str] | None = None,
+        resource_policy: str | None = None,
+        resource_owner: str | None = None,
+        caller_arn: str | None = None,
+        context_entries: Sequence[ContextEntryInput] | None = None,
+        resource_handling_option: str | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.SimulatePolicyResponse:
+        return self._call(operations.SIMULATE_PRINCIPAL_POLICY, locals())
+
+    def simulate_custom_policy(
+        self,
+        *,
+        policy_input_list: Sequence[str],
+        action_names: Sequence[str],
+        permissions_boundary_policy_input_list: Sequence[str] | None = None,
+        ordered_organization_policy_input_list: Sequence[OrganizationLevelInput] | None = None,
+        resource_arns: Sequence[str] | None = None,
+        resource_policy: str | None = None,
+        resource_owner: str | None = None,
+        caller_arn: str | None = None,
+        context_entries: Sequence[ContextEntryInput] | None = None,
+        resource_handling_option: str | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.SimulatePolicyResponse:
+        return self._call(operations.SIMULATE_CUSTOM_POLICY, locals())

@@ -76,6 +76,14 @@ class ConcurrentModificationError(IamError):
     """A concurrent write to the same entity won; retry the call."""
 
 
+class InvalidAuthenticationCodeError(IamError):
+    """The MFA codes are wrong, out of their time window, or were already used."""
+
+
+class InvalidUserTypeError(IamError):
+    """The caller is not the kind of principal the operation is for (ChangePassword by root)."""
+
+
 class ServiceFailureError(IamError):
     """The node failed to process the request."""
 
@@ -134,6 +142,8 @@ ERROR_CLASSES: dict[str, type[IamError]] = {
     "EntityTemporarilyUnmodifiable": EntityTemporarilyUnmodifiableError,
     "ConcurrentModification": ConcurrentModificationError,
     "ServiceFailure": ServiceFailureError,
+    "InvalidAuthenticationCode": InvalidAuthenticationCodeError,
+    "InvalidUserType": InvalidUserTypeError,
     "ServiceUnavailable": ServiceUnavailableError,
     "AccessDenied": AccessDeniedError,
     "MissingAuthenticationToken": MissingAuthenticationTokenError,

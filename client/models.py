@@ -7,7 +7,7 @@ returns are required, the rest default to None (or an empty tuple for lists).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -204,6 +204,66 @@ class PasswordPolicy:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class VirtualMFADevice:
+    """VirtualMFADevice as AWS IAM returns it; the seed and QR code only when it is created."""
+
+    serial_number: str
+    base32_string_seed: bytes | None = None
+    qr_code_png: bytes | None = None
+    user: User | None = None
+    enable_date: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MFADevice:
+    """MFADevice as AWS IAM returns it: a device enabled for a user."""
+
+    user_name: str
+    serial_number: str
+    enable_date: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextProviderKeyDefinition:
+    """ContextProviderKeyDefinition as AWS IAM returns it."""
+
+    source_key: str
+    target_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextProvider:
+    """ContextProvider as AWS IAM returns it."""
+
+    key_definition_list: tuple[ContextProviderKeyDefinition, ...] = ()
+    subject_source_key: str
+    subject_type_value: str | None = None
+    subject_type_source_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenIDConnectProviderListEntry:
+    """OpenIDConnectProviderListEntry as AWS IAM returns it."""
+
+    arn: str | None = None
+    is_trusted_identity_propagation_enabled: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstanceProfile:
+    """InstanceProfile as AWS IAM returns it."""
+
+    path: str
+    instance_profile_name: str
+    instance_profile_id: str
+    arn: str
+    create_date: datetime
+    roles: tuple[Role, ...] = ()
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
     """An account (an isolated IAM namespace) as the Accounts service returns it."""
 
@@ -224,6 +284,8 @@ class RootCredentials:
 
 # A tag argument: a Tag, or a mapping with boto3's keys ({"Key": "k", "Value": "v"}).
 TagInput = Tag | Mapping[str, str]
+# A context provider argument: a ContextProvider, or a mapping with boto3's keys.
+ContextProviderInput = ContextProvider | Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -234,3 +296,118 @@ class PeerStatus:
     address: str
     state: str  # alive, suspect or dead
     last_seen_ms_ago: int  # -1 when never seen
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextEntry:
+    """A condition context key and its values (AWS's ContextEntry)."""
+
+    context_key_name: str | None = None
+    context_key_values: tuple[str, ...] = ()
+    context_key_type: str | None = None  # string, stringList, numeric, ... (AWS's names)
+
+
+# A context entry argument: a ContextEntry, or a mapping with boto3's keys
+# ({"ContextKeyName": "s3:prefix", "ContextKeyValues": ["home/"], "ContextKeyType": "string"}).
+ContextEntryInput = ContextEntry | Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorizeRequest:
+    """One question of an AuthorizeBatch call (the fields of `Client.authorize`)."""
+
+    principal_arn: str | None = None
+    access_key_id: str | None = None
+    action: str | None = None
+    resource_arn: str | None = None
+    resource_account: str | None = None
+    resource_policy: str | None = None
+    resource_tags: tuple[Tag, ...] = ()
+    request_tags: tuple[Tag, ...] = ()
+    context_entries: tuple[ContextEntry, ...] = ()
+    source_ip: str | None = None
+    user_agent: str | None = None
+    requested_region: str | None = None
+    secure_transport: bool | None = None
+
+
+AuthorizeRequestInput = AuthorizeRequest | Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderedOrganizationPolicy:
+    """One level of an organization (root, OU or account) and the SCPs that apply there."""
+
+    service_control_policy_input_list: tuple[str, ...] = ()
+
+
+OrganizationLevelInput = OrderedOrganizationPolicy | Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchedStatement:
+    """A statement that took part in an Authorize decision."""
+
+    policy_type: str  # identity, resource, trust, boundary, scp or session
+    policy_name: str  # a managed policy's ARN, or kind/entity/policy for an inline policy
+    statement_index: int
+    sid: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """Where a statement sits in its policy (iamstore: line = statement index + 1)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Statement:
+    """A statement that decided a simulation, as AWS's simulators report it."""
+
+    source_policy_id: str | None = None
+    source_policy_type: str | None = None
+    start_position: Position | None = None
+    end_position: Position | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PermissionsBoundaryDecisionDetail:
+    """Whether the permissions boundary alone allows the simulated action."""
+
+    allowed_by_permissions_boundary: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrganizationsDecisionDetail:
+    """Whether the organization policies allow the simulated action."""
+
+    allowed_by_organizations: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceSpecificResult:
+    """The simulated decision on one resource."""
+
+    eval_resource_name: str
+    eval_resource_decision: str  # allowed, explicitDeny or implicitDeny
+    matched_statements: tuple[Statement, ...] = ()
+    missing_context_values: tuple[str, ...] = ()
+    eval_decision_details: Mapping[str, str] = field(default_factory=dict)
+    permissions_boundary_decision_detail: PermissionsBoundaryDecisionDetail | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvaluationResult:
+    """The simulated decision for one action, the most restrictive over its resources."""
+
+    eval_action_name: str
+    eval_resource_name: str | None = None
+    eval_decision: str  # allowed, explicitDeny or implicitDeny
+    matched_statements: tuple[Statement, ...] = ()
+    missing_context_values: tuple[str, ...] = ()
+    organizations_decision_detail: OrganizationsDecisionDetail | None = None
+    permissions_boundary_decision_detail: PermissionsBoundaryDecisionDetail | None = None
+    eval_decision_details: Mapping[str, str] = field(default_factory=dict)
+    resource_specific_results: tuple[ResourceSpecificResult, ...] = ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from client.models import (
     AccessKey,
@@ -11,8 +12,14 @@ from client.models import (
     AccessKeyMetadata,
     Account,
     AttachedPolicy,
+    ContextProvider,
+    EvaluationResult,
     Group,
+    InstanceProfile,
     LoginProfile,
+    MatchedStatement,
+    MFADevice,
+    OpenIDConnectProviderListEntry,
     PasswordPolicy,
     PeerStatus,
     Policy,
@@ -24,6 +31,7 @@ from client.models import (
     RootCredentials,
     Tag,
     User,
+    VirtualMFADevice,
 )
 
 
@@ -326,6 +334,83 @@ class GetAccountSummaryResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CreateVirtualMFADeviceResponse:
+    """What CreateVirtualMFADevice returns: the only time the seed is shown."""
+
+    virtual_mfa_device: VirtualMFADevice
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMFADevicesResponse:
+    """What ListMFADevices returns."""
+
+    mfa_devices: tuple[MFADevice, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListVirtualMFADevicesResponse:
+    """What ListVirtualMFADevices returns."""
+
+    virtual_mfa_devices: tuple[VirtualMFADevice, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateOpenIDConnectProviderResponse:
+    """What CreateOpenIDConnectProvider returns."""
+
+    open_id_connect_provider_arn: str | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetOpenIDConnectProviderResponse:
+    """What GetOpenIDConnectProvider returns (the URL without `https://`, as AWS shows it)."""
+
+    url: str | None = None
+    client_id_list: tuple[str, ...] = ()
+    thumbprint_list: tuple[str, ...] = ()
+    create_date: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+    context_provider: ContextProvider | None = None
+    identity_center_instance_arn: str | None = None
+    identity_store_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListOpenIDConnectProvidersResponse:
+    """What ListOpenIDConnectProviders returns."""
+
+    open_id_connect_provider_list: tuple[OpenIDConnectProviderListEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateInstanceProfileResponse:
+    """What CreateInstanceProfile returns."""
+
+    instance_profile: InstanceProfile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetInstanceProfileResponse:
+    """What GetInstanceProfile returns."""
+
+    instance_profile: InstanceProfile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListInstanceProfilesResponse:
+    """What ListInstanceProfiles returns."""
+
+    instance_profiles: tuple[InstanceProfile, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PingResponse:
     """What Ping returns."""
 
@@ -361,5 +446,34 @@ class ListAccountsResponse:
     """What ListAccounts returns."""
 
     accounts: tuple[Account, ...] = ()
+    is_truncated: bool
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorizeResponse:
+    """What Authorize returns: the decision and the statements that decided it."""
+
+    decision: str  # Allow, ExplicitDeny or ImplicitDeny
+    matched_statements: tuple[MatchedStatement, ...] = ()
+    principal_arn: str
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "Allow"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorizeBatchResponse:
+    """What AuthorizeBatch returns: one result per request, in request order."""
+
+    results: tuple[AuthorizeResponse, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulatePolicyResponse:
+    """What SimulatePrincipalPolicy and SimulateCustomPolicy return."""
+
+    evaluation_results: tuple[EvaluationResult, ...] = ()
     is_truncated: bool
     marker: str | None = None

@@ -54,6 +54,12 @@ def node_group() -> None:
     help="Create the management account on an empty store "
     "(default: only when the node has no peers).",
 )
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Serve Prometheus metrics at http://LISTEN-HOST:PORT/metrics (0 picks a free port).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -64,6 +70,7 @@ def run_command(
     join: tuple[str, ...],
     advertise: str | None,
     bootstrap: bool | None,
+    metrics_port: int | None,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -83,6 +90,7 @@ def run_command(
         peers=members,
         advertise=advertise,
         bootstrap=bootstrap,
+        metrics_port=metrics_port,
     )
     asyncio.run(run(config))
 

@@ -30,6 +30,8 @@ class NodeConfig:
     gossip: GossipConfig = field(default_factory=GossipConfig)
     # How long a call carrying a consistency token may wait for this replica to cover it.
     at_least_timeout_s: float = 5.0
+    # Serve Prometheus metrics over HTTP on this port of the listen host (0: any free port).
+    metrics_port: int | None = None
 
     @property
     def database_path(self) -> Path:

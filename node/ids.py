@@ -30,5 +30,9 @@ class IdSource:
     def secret_access_key(self) -> str:
         return self._pick(_SECRET_ALPHABET, 40)
 
+    def random_bytes(self, count: int) -> bytes:
+        """`count` random bytes (MFA seeds)."""
+        return self._rng.getrandbits(8 * count).to_bytes(count, "big")
+
     def account_id(self) -> str:
         return str(self._rng.randrange(1, 10)) + self._pick(string.digits, 11)

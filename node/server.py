@@ -22,14 +22,25 @@ from grpc_reflection.v1alpha import reflection
 
 from client.wire.credentials import Credentials, write_credentials_file
 from iamstore.v1 import iam_pb2, node_pb2, peer_pb2
-from node.api import iam_credentials, iam_identities, iam_policies, node_services
+from node.api import (
+    authz,
+    iam_credentials,
+    iam_federation,
+    iam_identities,
+    iam_mfa,
+    iam_policies,
+    node_services,
+)
 from node.api.context import NodeServices
 from node.api.dispatch import Handler, method_handlers
 from node.api.peer_service import peer_handlers
 from node.auth.authenticate import Authenticator
+from node.auth.authorize import Authorizer
+from node.auth.index import PolicyIndex
 from node.auth.secretbox import SecretBox
 from node.config import NodeConfig
 from node.ids import IdSource
+from node.metrics import MetricsServer, NodeMetrics
 from node.replication.clock import HybridClock
 from node.replication.gossip import Replicator
 from node.replication.grpc_transport import GrpcTransport
@@ -45,6 +56,8 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_identities.HANDLERS,
     **iam_policies.HANDLERS,
     **iam_credentials.HANDLERS,
+    **iam_mfa.HANDLERS,
+    **iam_federation.HANDLERS,
 }
 
 SERVER_OPTIONS = (
@@ -80,7 +93,7 @@ async def bootstrap(node: NodeServices, config: NodeConfig) -> None:
     def save(access_key_id: str, secret: str) -> None:
         write_credentials_file(config.root_credentials_path, Credentials(access_key_id, secret))
 
-    account, _, _ = await node_services.create_account(
+    account, _, _, _ = await node_services.create_account(
         node, "bootstrap", "", "management", True, before_commit=save
     )
     log.info(
@@ -112,6 +125,8 @@ class Node:
         self.address: str | None = None
         self.services: NodeServices | None = None
         self.replicator: Replicator | None = None
+        self.metrics: NodeMetrics | None = None
+        self.metrics_address: str | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -142,6 +157,14 @@ class Node:
             keys_per_owner=config.quotas.access_keys_per_user,
         )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
+        policy_index = PolicyIndex(state.view)
+        state.on_change(policy_index.on_commits)
+        authorizer = Authorizer(
+            state.view,
+            policy_index,
+            now=lambda: datetime.datetime.fromtimestamp(self._wall_ms() / 1000, datetime.UTC),
+            region=config.region,
+        )
 
         server = grpc.aio.server(options=SERVER_OPTIONS)
         host, _, _ = config.listen.rpartition(":")
@@ -174,15 +197,22 @@ class Node:
             address=advertise,
             at_least_timeout_s=config.at_least_timeout_s,
             replicator=replicator,
+            policy_index=policy_index,
+            authorizer=authorizer,
         )
         self.services = services
         self.replicator = replicator
+        self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
+        metrics_server = MetricsServer(self.metrics.registry)
         should_bootstrap = config.bootstrap if config.bootstrap is not None else not config.peers
         if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
         health_servicer = self._add_services(server, services, replicator, cluster_key)
         await server.start()
+        if config.metrics_port is not None:
+            self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
+            log.info("metrics at http://%s/metrics", self.metrics_address)
         _write_atomically(config.endpoint_path, self.address + "\n")
         await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info("node %s listening on %s (advertised as %s)", node_id, self.address, advertise)
@@ -199,6 +229,7 @@ class Node:
                 for task in background:
                     task.cancel()
         finally:
+            await metrics_server.close()
             await transport.close()
             await db.save_key_usage(auth.usage.values())
 
@@ -219,6 +250,7 @@ class Node:
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
                 peer_handlers(replicator, cluster_key, self._wall_ms),
+                authz.authz_handlers(services),
             )
         )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
@@ -230,6 +262,7 @@ class Node:
                 node.full_name,
                 accounts.full_name,
                 peer.full_name,
+                authz.SERVICE.full_name,
                 health.SERVICE_NAME,
                 reflection.SERVICE_NAME,
             ),

@@ -1,5 +1,5 @@
-"""The `iamstore` command line: global options, `iam` and `account` commands, and the commands
-other packages contribute through the `iamstore.cli` entry-point group."""
+"""The `iamstore` command line: global options, `iam`, `authz` and `account` commands, and the
+commands other packages contribute through the `iamstore.cli` entry-point group."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from client import _operations as operations
 from client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION
+from client.cli.authz import authz_group
 from client.cli.iam import iam_group
 from client.cli.output import OutputFormat
 from client.cli.session import Session, pass_session, split_endpoints
@@ -82,6 +83,7 @@ def cli(
 
 
 cli.add_command(iam_group)
+cli.add_command(authz_group)
 
 
 @cli.group()

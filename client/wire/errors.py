@@ -29,6 +29,8 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "EntityTemporarilyUnmodifiable": grpc.StatusCode.FAILED_PRECONDITION,
     "ConcurrentModification": grpc.StatusCode.ABORTED,
     "ServiceFailure": grpc.StatusCode.INTERNAL,
+    "InvalidAuthenticationCode": grpc.StatusCode.PERMISSION_DENIED,
+    "InvalidUserType": grpc.StatusCode.INVALID_ARGUMENT,
     # Authentication and authorization (AWS "Common errors")
     "AccessDenied": grpc.StatusCode.PERMISSION_DENIED,
     "MissingAuthenticationToken": grpc.StatusCode.UNAUTHENTICATED,

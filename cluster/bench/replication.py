@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import math
 import os
-import socket
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -39,24 +38,10 @@ class LagFigures:
     lag: Result  # acknowledgement on node1 -> visible on every other node
 
 
-def _free_base_port(count: int) -> int:
-    """A base such that base+1 … base+count are all free on 127.0.0.1 right now."""
-    for base in range(20_000, 60_000, 97):
-        with contextlib.ExitStack() as stack:
-            try:
-                for port in range(base + 1, base + count + 1):
-                    sock = stack.enter_context(socket.socket())
-                    sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return base
-    raise RuntimeError("no run of free ports on 127.0.0.1")
-
-
 @contextlib.contextmanager
 def _cluster(size: int) -> Iterator[LocalCluster]:
     with tempfile.TemporaryDirectory(prefix="iamstore-bench-") as tmp:
-        cluster = LocalCluster(Path(tmp), size, _free_base_port(size))
+        cluster = LocalCluster(Path(tmp), size, base_port=0)  # free ports
         try:
             cluster.start()
             yield cluster
@@ -181,21 +166,20 @@ def _idle_cpu(cluster: LocalCluster, seconds: float) -> list[float]:
     return [(_cpu_seconds(p) - b) / elapsed for p, b in zip(pids, before, strict=True)]
 
 
-def _lag_table(figures: list[LagFigures]) -> str:
-    header = (
-        f"{'nodes':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'ping p50':>10}"
-        f"{'p50/ping':>10}{'gossip bound ms':>17}"
+LAG_HEADER = (
+    f"{'nodes':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'ping p50':>10}"
+    f"{'p50/ping':>10}{'gossip bound ms':>17}"
+)
+
+
+def _lag_row(f: LagFigures) -> str:
+    ping = f.baseline.median_ms
+    bound = math.ceil(math.log2(f.nodes)) * GOSSIP_INTERVAL_S * 1000
+    return (
+        f"{f.nodes:>5}{f.lag.median_ms:>9.2f}{f.lag.percentile_ms(99):>9.2f}"
+        f"{max(f.lag.latencies_s) * 1000:>9.2f}{ping:>10.2f}"
+        f"{f.lag.median_ms / ping if ping else 0:>9.1f}x{bound:>17.0f}"
     )
-    lines = [header, "-" * len(header)]
-    for f in figures:
-        ping = f.baseline.median_ms
-        bound = math.ceil(math.log2(f.nodes)) * GOSSIP_INTERVAL_S * 1000
-        lines.append(
-            f"{f.nodes:>5}{f.lag.median_ms:>9.2f}{f.lag.percentile_ms(99):>9.2f}"
-            f"{max(f.lag.latencies_s) * 1000:>9.2f}{ping:>10.2f}"
-            f"{f.lag.median_ms / ping if ping else 0:>9.1f}x{bound:>17.0f}"
-        )
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -211,35 +195,36 @@ def main(argv: list[str] | None = None) -> None:
     idle_s = args.idle_seconds or (3.0 if args.quick else 10.0)
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    figures: list[LagFigures] = []
-    for size in sizes:
-        with _cluster(size) as cluster:
-            figures.append(asyncio.run(_lag(cluster, samples)))
-            if size == 5 or (size == sizes[-1] and 5 not in sizes):
-                idle_size, idle = size, _idle_cpu(cluster, idle_s)
-    with _cluster(3) as cluster:
-        write_s, from_spawn_s, from_serving_s = asyncio.run(_catch_up(cluster, commits))
-
     print(f"replication benchmark: real node processes on 127.0.0.1, {samples} writes per size")
     print(
         f"gossip interval {GOSSIP_INTERVAL_S * 1000:.0f} ms, eager push fanout "
         f"{GossipConfig().fanout}; bound: eager push ~ one Ping round trip + apply, "
         "anti-entropy alone ~ log2(N) intervals\n"
     )
-    print(_lag_table(figures))
-    five = next((f for f in figures if f.nodes == 5), None)
-    if five is not None:
-        print(
-            f"\n5 nodes: p50 {five.lag.median_ms:.1f} ms (goal <= {GOAL_P50_MS:.0f}), "
-            f"p99 {five.lag.percentile_ms(99):.1f} ms (goal <= {GOAL_P99_MS:.0f})"
-        )
+    print(LAG_HEADER, "-" * len(LAG_HEADER), sep="\n", flush=True)
+    idle_size, idle = 0, [0.0]
+    for size in sizes:
+        with _cluster(size) as cluster:
+            figures = asyncio.run(_lag(cluster, samples))
+            print(_lag_row(figures), flush=True)
+            if figures.nodes == 5:
+                print(
+                    f"   5 nodes: p50 {figures.lag.median_ms:.1f} ms (goal <= {GOAL_P50_MS:.0f}), "
+                    f"p99 {figures.lag.percentile_ms(99):.1f} ms (goal <= {GOAL_P99_MS:.0f})",
+                    flush=True,
+                )
+            if size == 5 or (size == sizes[-1] and 5 not in sizes):
+                idle_size, idle = size, _idle_cpu(cluster, idle_s)
+    shares = ", ".join(f"{share:.1%}" for share in idle)
+    print(
+        f"\nidle gossip CPU, {idle_size} nodes over {idle_s:.0f} s: {shares} of a core "
+        f"(max {max(idle):.1%}, goal <= {GOAL_IDLE_CORE:.0%})",
+        flush=True,
+    )
+    with _cluster(3) as cluster:
+        write_s, from_spawn_s, from_serving_s = asyncio.run(_catch_up(cluster, commits))
     print(
         f"\ncatch-up of {commits:,} commits ({commits / write_s:,.0f} writes/s on node1, "
         f"64 in flight): {from_serving_s:.2f} s after the node serves "
         f"(goal <= {GOAL_CATCH_UP_S:.0f} s), {from_spawn_s:.2f} s after its process started"
-    )
-    shares = ", ".join(f"{share:.1%}" for share in idle)
-    print(
-        f"\nidle gossip CPU, {idle_size} nodes over {idle_s:.0f} s: {shares} of a core "
-        f"(max {max(idle):.1%}, goal <= {GOAL_IDLE_CORE:.0%})"
     )

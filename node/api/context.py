@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from node.auth.authenticate import Authenticator, Caller
+from node.auth.authorize import Authorizer
+from node.auth.index import PolicyIndex
 from node.auth.secretbox import SecretBox
+from node.auth.totp import UsedSteps
 from node.domain.context import WriteContext
 from node.domain.entities import Change, root_owner
 from node.domain.rules import Quotas
@@ -34,6 +37,10 @@ class NodeServices:
     address: str = ""
     at_least_timeout_s: float = 5.0
     replicator: Replicator | None = None
+    # The last TOTP step accepted per MFA device on this node (never replicated).
+    mfa_steps: UsedSteps = field(default_factory=UsedSteps)
+    policy_index: PolicyIndex | None = None
+    authorizer: Authorizer | None = None
 
 
 @dataclass(slots=True)

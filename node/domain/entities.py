@@ -238,6 +238,88 @@ class PasswordPolicy:
         return self.account_id
 
 
+@dataclass(frozen=True, slots=True)
+class MfaDevice:
+    """A virtual MFA device; assigned to a user once EnableMFADevice proved it with two codes."""
+
+    TABLE: ClassVar[str] = "mfa_device"
+    device_id: str
+    account_id: str
+    device_name: str
+    path: str
+    # The base32 TOTP seed, sealed with the node's secrets key (device id as associated data).
+    sealed_seed: bytes
+    created_ms: int
+    user_id: str | None = None
+    enabled_ms: int | None = None
+    # Steps the device's clock runs ahead of ours (negative: behind), set by ResyncMFADevice.
+    drift_steps: int = 0
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.device_id
+
+    @property
+    def name(self) -> str:
+        """What must be unique in an account (case-insensitively): the path and the name."""
+        return self.path + self.device_name
+
+    @property
+    def serial_number(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:mfa{self.path}{self.device_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class OidcProvider:
+    """An OpenID Connect identity provider; its ARN names it (one per issuer URL and account)."""
+
+    TABLE: ClassVar[str] = "oidc_provider"
+    arn: str
+    account_id: str
+    url: str  # the issuer URL without its `https://`
+    client_ids: tuple[str, ...]
+    thumbprints: tuple[str, ...]
+    created_ms: int
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.arn
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceProfile:
+    TABLE: ClassVar[str] = "instance_profile"
+    instance_profile_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.instance_profile_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:instance-profile{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRole:
+    """A role in an instance profile (a link row, like a group membership)."""
+
+    TABLE: ClassVar[str] = "profile_role"
+    instance_profile_id: str
+    role_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.instance_profile_id}/{self.role_id}"
+
+
 Row = (
     Account
     | User
@@ -252,6 +334,10 @@ Row = (
     | AccessKey
     | LoginProfile
     | PasswordPolicy
+    | MfaDevice
+    | OidcProvider
+    | InstanceProfile
+    | ProfileRole
 )
 
 ROW_TYPES: dict[str, type[Row]] = {
@@ -270,6 +356,10 @@ ROW_TYPES: dict[str, type[Row]] = {
         AccessKey,
         LoginProfile,
         PasswordPolicy,
+        MfaDevice,
+        OidcProvider,
+        InstanceProfile,
+        ProfileRole,
     )
 }
 

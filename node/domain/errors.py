@@ -56,6 +56,14 @@ class InvalidAction(IamError):
     code = "InvalidAction"
 
 
+class InvalidAuthenticationCode(IamError):
+    code = "InvalidAuthenticationCode"
+
+
+class InvalidUserType(IamError):
+    code = "InvalidUserType"
+
+
 class UnmodifiableEntity(IamError):
     code = "UnmodifiableEntity"
 

@@ -97,6 +97,8 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
     if view.attachments.of(rid):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    if view.instance_profiles.live(view.profile_roles.to(rid)):
+        raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
     changes = [Change.delete(role)]
     boundary = view.boundaries.get(rid)
     if boundary is not None:

@@ -36,6 +36,12 @@ class Quotas:
     group_inline_chars: int = 5120
     role_inline_chars: int = 10240
     role_trust_policy_chars: int = 2048
+    mfa_devices_per_user: int = 8
+    instance_profiles_per_account: int = 1000
+    roles_per_instance_profile: int = 1
+    oidc_providers_per_account: int = 100
+    client_ids_per_oidc_provider: int = 100
+    thumbprints_per_oidc_provider: int = 5
 
 
 def policy_size(document: str) -> int:

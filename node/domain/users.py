@@ -78,6 +78,8 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     if view.members.to(uid):
         raise DeleteConflict("Cannot delete entity, must remove user from all groups first.")
+    if view.mfa_devices.live(view.mfa_of.get(uid, ())):
+        raise DeleteConflict("Cannot delete entity, must delete MFA device first.")
     changes = [Change.delete(user)]
     boundary = view.boundaries.get(uid)
     if boundary is not None:

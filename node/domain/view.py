@@ -19,17 +19,21 @@ from node.domain.entities import (
     Change,
     Group,
     InlinePolicy,
+    InstanceProfile,
     LoginProfile,
     ManagedPolicy,
     Membership,
+    MfaDevice,
+    OidcProvider,
     PasswordPolicy,
     PolicyVersion,
+    ProfileRole,
     Role,
     Row,
     User,
 )
 
-_T = TypeVar("_T", User, Group, Role, ManagedPolicy)
+_T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile)
 
 NameKey = tuple[str, str]  # (account id, lower-cased name): IAM names are case-insensitive
 
@@ -153,6 +157,11 @@ class View:
         self.keys_of: defaultdict[str, set[str]] = defaultdict(set)  # owner id -> key ids
         self.login_profiles: dict[str, LoginProfile] = {}
         self.password_policies: dict[str, PasswordPolicy] = {}
+        self.mfa_devices: _Named[MfaDevice] = _Named()  # named by path + name
+        self.mfa_of: defaultdict[str, set[str]] = defaultdict(set)  # user id -> device ids
+        self.oidc_providers: defaultdict[str, dict[str, OidcProvider]] = defaultdict(dict)
+        self.instance_profiles: _Named[InstanceProfile] = _Named()
+        self.profile_roles = _Links()  # instance profile id -> role ids
         self._rows: dict[tuple[str, str], Row] = {}
 
     def get(self, table: str, key: str) -> Row | None:
@@ -201,6 +210,16 @@ class View:
                 self.login_profiles[row.user_id] = row
             case PasswordPolicy():
                 self.password_policies[row.account_id] = row
+            case MfaDevice():
+                self.mfa_devices.put(row.device_id, row)
+                if row.user_id is not None:
+                    self.mfa_of[row.user_id].add(row.device_id)
+            case OidcProvider():
+                self.oidc_providers[row.account_id][row.arn] = row
+            case InstanceProfile():
+                self.instance_profiles.put(row.instance_profile_id, row)
+            case ProfileRole():
+                self.profile_roles.put(row.instance_profile_id, row.role_id)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -240,3 +259,18 @@ class View:
                 self.login_profiles.pop(row.user_id, None)
             case PasswordPolicy():
                 self.password_policies.pop(row.account_id, None)
+            case MfaDevice():
+                self.mfa_devices.remove(row.device_id)
+                if row.user_id is not None:
+                    self.mfa_of[row.user_id].discard(row.device_id)
+                    if not self.mfa_of[row.user_id]:
+                        del self.mfa_of[row.user_id]
+            case OidcProvider():
+                providers = self.oidc_providers.get(row.account_id, {})
+                providers.pop(row.arn, None)
+                if not providers:
+                    self.oidc_providers.pop(row.account_id, None)
+            case InstanceProfile():
+                self.instance_profiles.remove(row.instance_profile_id)
+            case ProfileRole():
+                self.profile_roles.remove(row.instance_profile_id, row.role_id)

@@ -39,7 +39,8 @@ class PeerMessageError(Exception):
 @dataclass(frozen=True, slots=True)
 class GossipConfig:
     interval_s: float = 0.2
-    fanout: int = 4
+    # Peers each new commit is pushed to; clusters up to fanout + 1 nodes need no relay.
+    fanout: int = 6
     batch: int = 1000
     digest_every: int = 25  # anti-entropy rounds between digest comparisons
     timeout_s: float = 5.0
@@ -104,7 +105,7 @@ class Replicator:
             raise PeerMessageError(str(err)) from None
         return commits
 
-    async def _apply(self, blobs: Sequence[bytes]) -> int:
+    async def _apply(self, blobs: Sequence[bytes]) -> list[Commit]:
         commits = self._decode(blobs)
         self.stats.commits_received += len(commits)
         self.stats.bytes_received += sum(map(len, blobs))
@@ -114,12 +115,18 @@ class Replicator:
         for commit in applied:
             self.stats.lag_ms[commit.origin] = max(0, now - (commit.hlc >> 16))
         self.stats.commits_applied_from_peers += len(applied)
-        return len(applied)
+        return applied
 
     async def handle_push(self, message: PushMessage) -> PushReply:
         self.membership.learn(message.members)
         applied = await self._apply(message.commits)
-        return PushReply(self._state.version_vector(), applied)
+        # Epidemic relay, for clusters larger than the fanout (smaller ones get every push
+        # straight from the origin): a commit pushed here for the first time goes on to
+        # `fanout` more peers, so it reaches every node in about log(N) hops. Each node relays
+        # a commit at most once, since it applies it only once.
+        if len(self.membership.peers()) > self.config.fanout:
+            self._push(applied, exclude={message.from_node, *(c.origin for c in applied)})
+        return PushReply(self._state.version_vector(), len(applied))
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
         self.membership.learn(message.members)
@@ -154,16 +161,20 @@ class Replicator:
 
     def _committed(self, commits: Sequence[Commit]) -> None:
         """Queues this node's own new commits for eager push (called after each apply)."""
-        own = [c for c in commits if c.origin == self.node_id]
-        if not own:
+        self._push([c for c in commits if c.origin == self.node_id], exclude=set())
+
+    def _push(self, commits: Sequence[Commit], exclude: set[str]) -> None:
+        """Queues `commits` for up to `fanout` live peers, none of whose node id is excluded."""
+        if not commits:
             return
+        now = self._now_ms()
         peers = [
             p
             for p in self.membership.peers()
-            if self.membership.state(p, self._now_ms()) is not PeerState.DEAD
+            if p.node_id not in exclude and self.membership.state(p, now) is not PeerState.DEAD
         ]
         targets = self._rng.sample(peers, min(self.config.fanout, len(peers)))
-        blobs = [encode_commit(c) for c in own]
+        blobs = [encode_commit(c) for c in commits]
         for peer in targets:
             queue = self._outbox.get(peer.address)
             if queue is None:
@@ -210,9 +221,9 @@ class Replicator:
             if reply.commits:
                 await self._apply(reply.commits)
             if reply.digest:
-                self._check_digest(
-                    peer.address, reply.digest, self._digest(self._state.version_vector())
-                )
+                # The peer digests its state at the vector we sent; ours may have moved on
+                # while the call was in flight, so compare with the digest we sent.
+                self._check_digest(peer.address, reply.digest, digest)
             pushed_more = await self._push_missing(peer.address, reply.version_vector)
             if not (reply.more or pushed_more):
                 return

@@ -127,7 +127,7 @@ class SimulateCustomPolicyRequest(_message.Message):
     MARKER_FIELD_NUMBER: _ClassVar[int]
     policy_input_list: _containers.RepeatedScalarFieldContainer[str]
     permissions_boundary_policy_input_list: _containers.RepeatedScalarFieldContainer[str]
-    ordered_organization_policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    ordered_organization_policy_input_list: _containers.RepeatedCompositeFieldContainer[OrderedOrganizationPolicy]
     action_names: _containers.RepeatedScalarFieldContainer[str]
     resource_arns: _containers.RepeatedScalarFieldContainer[str]
     resource_policy: str
@@ -137,7 +137,13 @@ class SimulateCustomPolicyRequest(_message.Message):
     resource_handling_option: str
     max_items: int
     marker: str
-    def __init__(self, policy_input_list: _Optional[_Iterable[str]] = ..., permissions_boundary_policy_input_list: _Optional[_Iterable[str]] = ..., ordered_organization_policy_input_list: _Optional[_Iterable[str]] = ..., action_names: _Optional[_Iterable[str]] = ..., resource_arns: _Optional[_Iterable[str]] = ..., resource_policy: _Optional[str] = ..., resource_owner: _Optional[str] = ..., caller_arn: _Optional[str] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., resource_handling_option: _Optional[str] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+    def __init__(self, policy_input_list: _Optional[_Iterable[str]] = ..., permissions_boundary_policy_input_list: _Optional[_Iterable[str]] = ..., ordered_organization_policy_input_list: _Optional[_Iterable[_Union[OrderedOrganizationPolicy, _Mapping]]] = ..., action_names: _Optional[_Iterable[str]] = ..., resource_arns: _Optional[_Iterable[str]] = ..., resource_policy: _Optional[str] = ..., resource_owner: _Optional[str] = ..., caller_arn: _Optional[str] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., resource_handling_option: _Optional[str] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class OrderedOrganizationPolicy(_message.Message):
+    __slots__ = ("service_control_policy_input_list",)
+    SERVICE_CONTROL_POLICY_INPUT_LIST_FIELD_NUMBER: _ClassVar[int]
+    service_control_policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, service_control_policy_input_list: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Position(_message.Message):
     __slots__ = ("line", "column")

@@ -7,7 +7,6 @@ import functools
 import gzip
 import inspect
 import json
-import re
 from pathlib import Path
 
 import botocore
@@ -16,13 +15,14 @@ import pytest
 from client import AsyncClient, Client, IamError, errors, models, results
 from client._operations import IAM_OPERATIONS, OPERATIONS, Operation
 from client.wire.errors import STATUS_FOR_CODE
-from iamstore.v1 import iam_pb2, node_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2
 
 _BOTOCORE_IAM = Path(botocore.__file__).parent / "data/iam/2010-05-08/service-2.json.gz"
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    # botocore's own spelling of a member in Python: `ClientIDList` -> `client_id_list`.
+    return str(botocore.xform_name(name))
 
 
 @functools.cache
@@ -36,7 +36,7 @@ def _botocore_required(shape_name: str) -> set[str]:
 def test_every_iam_rpc_has_an_operation() -> None:
     service = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
     assert {op.name for op in IAM_OPERATIONS} == {m.name for m in service.methods}
-    assert len(IAM_OPERATIONS) == 76
+    assert len(IAM_OPERATIONS) == 96
     assert {"Ping", "CreateAccount", "ListAccounts"} <= set(OPERATIONS)
 
 
@@ -82,7 +82,11 @@ def test_result_fields_mirror_the_response_message(cls: type) -> None:
     ids=lambda c: c.__name__,
 )
 def test_models_mirror_the_message_of_the_same_name(cls: type) -> None:
-    message = getattr(iam_pb2, cls.__name__, None) or getattr(node_pb2, cls.__name__)
+    message = (
+        getattr(iam_pb2, cls.__name__, None)
+        or getattr(authz_pb2, cls.__name__, None)
+        or getattr(node_pb2, cls.__name__)
+    )
     assert [f.name for f in dataclasses.fields(cls)] == list(message.DESCRIPTOR.fields_by_name)
 
 

@@ -1,0 +1,370 @@
+"""`scripts/bench policy`: decision cost of the policy engine and index, and Authorize over gRPC.
+
+Scenarios (each against the naive reference evaluator measured in the same run):
+(a) one principal with 10 attached policies of 10 statements, with conditions and variables;
+(b) the same policies over 10,000 principals, through the authorization index;
+(c) one principal with 1,000 statements;
+(d) a store of 100,000 users with two policies each and 10,000 managed policies, built with
+    the real `State.apply_batch`, then loaded in a fresh process: resident memory, start-up
+    (`State.load` + index warm) and decision cost;
+then `Authorize` and `AuthorizeBatch` over gRPC against a signed no-op Ping, node in its own
+process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from client import AsyncClient
+from client.credentials import resolve_credentials
+from cluster.bench.rpc import _measure
+from cluster.bench.stats import Result, table
+from cluster.process import NodeProcess
+from node.auth.index import PolicyIndex
+from node.domain.entities import (
+    Account,
+    Attachment,
+    Change,
+    ManagedPolicy,
+    PolicyVersion,
+    User,
+)
+from node.domain.view import View
+from node.policy import (
+    CompiledPolicy,
+    PolicyKind,
+    PolicySet,
+    compile_policy,
+    evaluate,
+    make_request,
+    parse_policy,
+)
+from node.replication.codec import Commit
+from node.state import State
+from node.storage.database import Database
+
+ACCOUNT = "111122223333"
+SERVICES = ("s3", "ec2", "dynamodb", "sqs", "sns", "lambda", "kms", "logs", "iam", "sts")
+GiB = 1024**3
+
+
+def _reference() -> ModuleType:
+    """The naive evaluator of the property tests, loaded by path (it lives with the tests)."""
+    path = Path(__file__).resolve().parents[2] / "tests/property/policy/reference.py"
+    spec = importlib.util.spec_from_file_location("iamstore_reference_evaluator", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def statement(i: int, service: str) -> dict[str, object]:
+    """An Allow with a variable in its resource and three conditions; every fourth a Deny."""
+    return {
+        "Sid": f"S{i}",
+        "Effect": "Deny" if i % 4 == 3 else "Allow",
+        "Action": [f"{service}:Get*", f"{service}:List*", f"{service}:Describe{i}"],
+        "Resource": f"arn:aws:{service}:::bucket-{i}/home/${{aws:username}}/*",
+        "Condition": {
+            "StringEquals": {"aws:PrincipalTag/team": ["blue", "green"]},
+            "IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]},
+            "DateLessThan": {"aws:CurrentTime": "2100-01-01T00:00:00Z"},
+        },
+    }
+
+
+def document(statements: list[dict[str, object]]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def ten_by_ten() -> list[str]:
+    return [
+        document([statement(p * 10 + s, SERVICES[(p + s) % len(SERVICES)]) for s in range(10)])
+        for p in range(10)
+    ]
+
+
+def thousand() -> list[str]:
+    return [document([statement(i, SERVICES[i % len(SERVICES)]) for i in range(1000)])]
+
+
+CONTEXT = {
+    "aws:username": "alice",
+    "aws:principaltag/team": "blue",
+    "aws:sourceip": "10.1.2.3",
+    "aws:currenttime": "2024-01-01T00:00:00Z",
+}
+# Matches statement 5 (an s3 Allow in (a)); ask GetObject so the engine scans every s3 statement.
+ACTION, RESOURCE = "s3:GetObject", "arn:aws:s3:::bucket-5/home/alice/file"
+
+
+def measure(name: str, decide: Callable[[int], object], count: int) -> Result:
+    """`count` decisions, each timed; the result is in calls (decisions) per second."""
+    for i in range(min(count, 2000)):  # warm-up: memo tables, caches, CPU clock
+        decide(i)
+    latencies: list[float] = []
+    clock = time.perf_counter
+    started = clock()
+    for i in range(count):
+        start = clock()
+        decide(i)
+        latencies.append(clock() - start)
+    return Result(name, count, clock() - started, tuple(latencies))
+
+
+def us(result: Result) -> float:
+    return statistics.median(result.latencies_s) * 1e6
+
+
+def compiled(docs: list[str]) -> tuple[CompiledPolicy, ...]:
+    return tuple(
+        compile_policy(parse_policy(d, PolicyKind.IDENTITY), f"p{i}") for i, d in enumerate(docs)
+    )
+
+
+def engine_pair(name: str, docs: list[str], count: int, ref: ModuleType) -> tuple[Result, Result]:
+    """(fast engine, reference) on one principal."""
+    request = make_request(f"arn:aws:iam::{ACCOUNT}:user/alice", ACTION, RESOURCE, context=CONTEXT)
+    policies = PolicySet(identity=compiled(docs))
+    fast = measure(name, lambda i: evaluate(request, policies), count)
+    ref_request = ref.RefRequest(request.principal_arn, ACTION, RESOURCE, None, dict(CONTEXT))
+    ref_policies = ref.RefPolicies(identity=[parse_policy(d, PolicyKind.IDENTITY) for d in docs])
+    slow = measure(
+        f"{name} (reference)",
+        lambda i: ref.reference_decide(ref_request, ref_policies),
+        max(50, count // 200),
+    )
+    assert evaluate(request, policies).outcome.value == ref.reference_decide(
+        ref_request, ref_policies
+    )
+    return fast, slow
+
+
+# --- stores ---------------------------------------------------------------------------
+
+
+def store_changes(users: int, policies: int, docs: list[str]) -> list[list[Change]]:
+    """Rows of one account: `policies` managed policies, `users` users with two each."""
+    account = [Change.put(Account(ACCOUNT, "bench", 0, False))]
+    managed: list[Change] = []
+    for p in range(policies):
+        policy_id = f"ANPA{p:017d}"
+        managed.append(
+            Change.put(ManagedPolicy(policy_id, ACCOUNT, f"policy-{p}", "/", 0, 0, "v1", 2))
+        )
+        managed.append(Change.put(PolicyVersion(policy_id, "v1", docs[p % len(docs)], 0)))
+    people: list[Change] = []
+    for u in range(users):
+        user_id = f"AIDA{u:017d}"
+        people.append(Change.put(User(user_id, ACCOUNT, f"user-{u}", "/", 0, (("team", "blue"),))))
+        for k in (u % policies, (u * 7 + 1) % policies):
+            people.append(Change.put(Attachment(user_id, f"ANPA{k:017d}")))
+    rows = account + managed + people
+    return [rows[i : i + 20_000] for i in range(0, len(rows), 20_000)]
+
+
+def view_with(users: int, policies: int, docs: list[str]) -> View:
+    view = View()
+    for batch in store_changes(users, policies, docs):
+        for change in batch:
+            view.apply(change)
+    return view
+
+
+def index_scenario(name: str, users: int, docs: list[str], count: int) -> Result:
+    """Decisions cycling over `users` principals through the index (10 shared policies each)."""
+    view = View()
+    view.apply(Change.put(Account(ACCOUNT, "bench", 0, False)))
+    for p, text in enumerate(docs):
+        view.apply(Change.put(ManagedPolicy(f"ANPA{p:017d}", ACCOUNT, f"p{p}", "/", 0, 0, "v1", 2)))
+        view.apply(Change.put(PolicyVersion(f"ANPA{p:017d}", "v1", text, 0)))
+    for u in range(users):
+        view.apply(Change.put(User(f"AIDA{u:017d}", ACCOUNT, f"user-{u}", "/", 0)))
+        for p in range(len(docs)):
+            view.apply(Change.put(Attachment(f"AIDA{u:017d}", f"ANPA{p:017d}")))
+    index = PolicyIndex(view)
+    requests = [
+        make_request(f"arn:aws:iam::{ACCOUNT}:user/user-{u}", ACTION, RESOURCE, context=CONTEXT)
+        for u in range(min(users, 1000))
+    ]
+    for u in range(users):
+        index.for_user(f"AIDA{u:017d}")
+
+    def decide(i: int) -> object:
+        u = i % users
+        own = index.for_user(f"AIDA{u:017d}")
+        return evaluate(requests[u % len(requests)], PolicySet(own.identity, None, own.boundary))
+
+    return measure(name, decide, count)
+
+
+async def build_database(path: Path, users: int, policies: int) -> float:
+    db = await Database.open(path, "OFF")
+    state = await State.load(db)
+    started = time.perf_counter()
+    for seq, changes in enumerate(store_changes(users, policies, ten_by_ten()), 1):
+        await state.apply_batch([Commit("bench", seq, seq, "bench", "Load", tuple(changes))])
+    await db.close()
+    return time.perf_counter() - started
+
+
+async def load_and_decide(path: Path, users: int, count: int) -> dict[str, float]:
+    """Run in a fresh process: start-up as a node does it, then RSS and decision cost."""
+    started = time.perf_counter()
+    db = await Database.open(path, "OFF")
+    state = await State.load(db)
+    index = PolicyIndex(state.view)
+    for u in range(users):
+        index.for_user(f"AIDA{u:017d}")
+    startup = time.perf_counter() - started
+    requests = [
+        make_request(f"arn:aws:iam::{ACCOUNT}:user/user-{u}", ACTION, RESOURCE, context=CONTEXT)
+        for u in range(1000)
+    ]
+
+    def decide(i: int) -> object:
+        u = (i * 7919) % users
+        own = index.for_user(f"AIDA{u:017d}")
+        return evaluate(requests[i % 1000], PolicySet(own.identity, None, own.boundary))
+
+    result = measure("d", decide, count)
+    await db.close()
+    rss = _rss_bytes()
+    return {"startup_s": startup, "rss": rss, "us": us(result), "per_s": result.per_second}
+
+
+def _rss_bytes() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return float(line.split()[1]) * 1024
+    return 0.0
+
+
+# --- gRPC -----------------------------------------------------------------------------
+
+
+async def _grpc(address: str, credentials_file: Path, duration_s: float) -> list[Result]:
+    credentials = resolve_credentials(credentials_file=str(credentials_file))
+    async with AsyncClient(address, credentials=credentials) as client:
+        arn = (
+            await client.create_user(user_name="alice", tags=[{"Key": "team", "Value": "blue"}])
+        ).user.arn
+        for i, text in enumerate(ten_by_ten()):
+            made = await client.create_policy(policy_name=f"p{i}", policy_document=text)
+            assert made.policy.arn is not None
+            await client.attach_user_policy(user_name="alice", policy_arn=made.policy.arn)
+        question: dict[str, Any] = {
+            "principal_arn": arn,
+            "action": ACTION,
+            "resource_arn": RESOURCE,
+            "source_ip": "10.1.2.3",
+        }
+        batch = [question] * 100
+        await _measure("warm-up", lambda i: client.ping(), 1.0, 16)
+
+        async def ping(i: int) -> object:
+            return await client.ping()
+
+        async def authorize(i: int) -> object:
+            return await client.authorize(**question)
+
+        async def authorize_batch(i: int) -> object:
+            return await client.authorize_batch(requests=batch)
+
+        results = [
+            await _measure("Ping (signed no-op)", ping, duration_s, 16),
+            await _measure("Authorize", authorize, duration_s, 16),
+            await _measure("AuthorizeBatch (100 each)", authorize_batch, duration_s, 4),
+        ]
+        return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="scripts/bench policy", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smaller store (d), shorter runs")
+    parser.add_argument("--duration", type=float, default=None, help="seconds per gRPC benchmark")
+    parser.add_argument("--load-only", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--users", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    count = 20_000 if args.quick else 100_000
+    if args.load_only is not None:  # the fresh process of scenario (d)
+        print(json.dumps(asyncio.run(load_and_decide(args.load_only, args.users, count))))
+        return
+    users, policies = (10_000, 1_000) if args.quick else (100_000, 10_000)
+    duration = args.duration or (2.0 if args.quick else 5.0)
+    ref = _reference()
+
+    a, a_ref = engine_pair("(a) 10 policies x 10 stmts", ten_by_ten(), count, ref)
+    b = index_scenario("(b) 10,000 principals", 10_000, ten_by_ten(), count)
+    c, c_ref = engine_pair("(c) 1,000 statements", thousand(), count // 4, ref)
+    with tempfile.TemporaryDirectory(prefix="iamstore-bench-") as tmp:
+        path = Path(tmp) / "store.sqlite3"
+        build_s = asyncio.run(build_database(path, users, policies))
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cluster.bench",
+                "policy",
+                "--load-only",
+                str(path),
+                "--users",
+                str(users),
+            ]
+            + (["--quick"] if args.quick else []),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        d = json.loads(child.stdout.strip().splitlines()[-1])
+        node = NodeProcess(Path(tmp) / "node")
+        with node:
+            assert node.address is not None
+            rpc = asyncio.run(_grpc(node.address, node.credentials_file, duration))
+
+    print(f"policy benchmark{' (quick)' if args.quick else ''}: one core, figures per decision\n")
+    header = f"{'scenario':<34}{'decisions/s':>13}{'median us':>11}{'vs reference':>14}  goal"
+    print(header)
+    print("-" * (len(header) + 30))
+    rows = [
+        (a, a_ref, "median <= 10 us"),
+        (b, a_ref, f"within 1.5x of (a): {us(b) / us(a):.2f}x"),
+        (c, c_ref, "median <= 50 us"),
+    ]
+    for fast, slow, goal in rows:
+        ratio = fast.per_second / slow.per_second if slow.per_second else 0.0
+        print(f"{fast.name:<34}{fast.per_second:>13,.0f}{us(fast):>11.2f}{ratio:>13,.0f}x  {goal}")
+    for slow in (a_ref, c_ref):
+        print(f"{slow.name:<34}{slow.per_second:>13,.0f}{us(slow):>11.2f}{'1x':>14}")
+    label = f"(d) {users:,} users, {policies:,} policies"
+    print(
+        f"{label:<34}{d['per_s']:>13,.0f}{d['us']:>11.2f}{'':>14}  "
+        f"within 1.5x of (a): {d['us'] / us(a):.2f}x"
+    )
+    print(
+        f"\n(d) store built with State.apply_batch in {build_s:.1f} s; fresh process: "
+        f"start-up (State.load + index warm) {d['startup_s']:.2f} s (goal < 10 s), "
+        f"resident {d['rss'] / 2**20:,.0f} MiB (goal < 1 GiB)\n"
+    )
+    print("gRPC, node in its own process, every call signed and verified\n")
+    print(table(rpc, rpc[0]))
+    print(
+        f"\nAuthorize throughput is {rpc[1].per_second / rpc[0].per_second:.0%} of the no-op's "
+        f"(goal: at least 80%); AuthorizeBatch decides {rpc[2].per_second * 100:,.0f} "
+        "decisions/s (goal: at least 30,000)"
+    )

@@ -1,0 +1,224 @@
+"""Iam handlers for a user's sign-in credentials: virtual MFA devices and ChangePassword.
+
+Seeds are made from the node's IdSource, sealed with its SecretBox (the device id as
+associated data) and returned in clear only once, by CreateVirtualMFADevice. Codes are
+checked here, against the node's own record of used steps (see node.auth.totp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from iamstore.v1 import iam_pb2 as pb
+from node.api import convert
+from node.api.context import Call
+from node.api.dispatch import Handler, opt_int, opt_str, registrar
+from node.auth import totp
+from node.auth.passwords import hash_password, verify_password
+from node.domain import lookup, mfa, passwords
+from node.domain.entities import MfaDevice, User
+from node.domain.errors import AccessDenied, InvalidAuthenticationCode, InvalidUserType
+from node.domain.mfa import AssignmentStatus
+
+HANDLERS: dict[str, Handler] = {}
+op = registrar(HANDLERS)
+
+# Virtual MFA devices have no AWS-visible id; this prefix marks the node's internal one.
+MFA_ID_PREFIX = "AMFA"
+
+
+def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
+    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=convert.tags(d.tags))
+    owner = None if d.user_id is None else call.view.users.get(d.user_id)
+    if owner is not None:
+        message.user.CopyFrom(convert.user(call.view, owner, full=False))
+    if d.enabled_ms is not None:
+        message.enable_date.CopyFrom(convert.timestamp(d.enabled_ms))
+    return message
+
+
+def _seed(call: Call, device: MfaDevice) -> str:
+    return call.node.box.open(device.sealed_seed, device.device_id)
+
+
+def _now_s(call: Call) -> float:
+    return call.node.now_ms() / 1000
+
+
+def _prove(
+    call: Call, device: MfaDevice, serial_number: str, codes: tuple[str, str], window: int
+) -> int:
+    """Checks two consecutive codes and claims their steps; returns the device's clock drift.
+
+    The codes are looked for around the node's clock, `window` steps either side. Check and
+    claim happen with no `await` between them, so one node never accepts the same codes
+    twice (node.auth.totp explains the window between nodes).
+    """
+    steps = call.node.mfa_steps
+    now = _now_s(call)
+    step = totp.verify_consecutive(
+        _seed(call, device), *codes, now, steps.last(device.device_id), window=window
+    )
+    if step is None:
+        raise InvalidAuthenticationCode(
+            f"Authentication code for device `{serial_number}` is not valid.",
+            "AuthenticationCode1",
+        )
+    steps.claim(device.device_id, step)
+    return step - totp.step_at(now)
+
+
+def _named_or_caller(call: Call, user_name: str | None) -> User | None:
+    """The named user, else the calling user; None when the account's root calls unnamed."""
+    if user_name is not None:
+        return lookup.user(call.view, call.account_id, user_name)
+    if call.caller.user_id is None:
+        return None
+    return lookup.caller_user(call.view, call.caller.user_id)
+
+
+@op("CreateVirtualMFADevice")
+async def create_virtual_mfa_device(
+    call: Call, req: pb.CreateVirtualMFADeviceRequest
+) -> pb.CreateVirtualMFADeviceResponse:
+    name, path = req.virtual_mfa_device_name, opt_str(req, "path") or "/"
+    device_id = call.node.ids.unique_id(MFA_ID_PREFIX)
+    seed = totp.new_seed(call.node.ids.random_bytes(totp.SEED_BYTES))
+    sealed = call.node.box.seal(seed, device_id)
+    device = await call.write(
+        lambda view, ctx: mfa.create(
+            view, ctx, device_id, name, path, sealed, convert.tag_pairs(req.tags)
+        )
+    )
+    uri = totp.provisioning_uri(seed, device.device_name, call.account_id)
+    png = await asyncio.to_thread(totp.qr_code_png, uri)
+    message = _device(call, device)
+    message.base32_string_seed = seed.encode()
+    message.qr_code_png = png
+    return pb.CreateVirtualMFADeviceResponse(virtual_mfa_device=message)
+
+
+@op("EnableMFADevice")
+async def enable_mfa_device(
+    call: Call, req: pb.EnableMFADeviceRequest
+) -> pb.EnableMFADeviceResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    device = mfa.by_serial(call.view, call.account_id, req.serial_number)
+    drift = 0
+    if device.user_id is None:  # an assigned device is refused by the plan, codes unchecked
+        codes = (req.authentication_code1, req.authentication_code2)
+        drift = _prove(call, device, req.serial_number, codes, totp.WINDOW_STEPS)
+    await call.change(
+        lambda view, ctx: mfa.enable(
+            view, ctx, lookup.user(view, ctx.account_id, user.name), device.device_id, drift
+        )
+    )
+    return pb.EnableMFADeviceResponse()
+
+
+@op("ResyncMFADevice")
+async def resync_mfa_device(
+    call: Call, req: pb.ResyncMFADeviceRequest
+) -> pb.ResyncMFADeviceResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    device = mfa.assigned(call.view, user, req.serial_number)
+    codes = (req.authentication_code1, req.authentication_code2)
+    # A device whose clock drifted is found anywhere within the wider resync window.
+    drift = _prove(call, device, req.serial_number, codes, totp.RESYNC_WINDOW_STEPS)
+    await call.change(
+        lambda view, ctx: mfa.resync(
+            view, lookup.user(view, ctx.account_id, user.name), req.serial_number, drift
+        )
+    )
+    return pb.ResyncMFADeviceResponse()
+
+
+@op("DeactivateMFADevice")
+async def deactivate_mfa_device(
+    call: Call, req: pb.DeactivateMFADeviceRequest
+) -> pb.DeactivateMFADeviceResponse:
+    user = _named_or_caller(call, opt_str(req, "user_name"))
+    if user is None:
+        raise mfa.not_assigned(req.serial_number, "root")
+    await call.change(
+        lambda view, ctx: mfa.deactivate(
+            view, lookup.user(view, ctx.account_id, user.name), req.serial_number
+        )
+    )
+    return pb.DeactivateMFADeviceResponse()
+
+
+@op("DeleteVirtualMFADevice")
+async def delete_virtual_mfa_device(
+    call: Call, req: pb.DeleteVirtualMFADeviceRequest
+) -> pb.DeleteVirtualMFADeviceResponse:
+    await call.change(lambda view, ctx: mfa.delete(view, ctx.account_id, req.serial_number))
+    return pb.DeleteVirtualMFADeviceResponse()
+
+
+@op("ListMFADevices")
+async def list_mfa_devices(call: Call, req: pb.ListMFADevicesRequest) -> pb.ListMFADevicesResponse:
+    user = _named_or_caller(call, opt_str(req, "user_name"))
+    if user is None:  # the root's own devices are managed outside the IAM API
+        return pb.ListMFADevicesResponse(is_truncated=False)
+    page = mfa.listed_for_user(
+        call.view, user.user_id, opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListMFADevicesResponse(
+        mfa_devices=[
+            pb.MFADevice(
+                user_name=user.name,
+                serial_number=d.serial_number,
+                enable_date=convert.timestamp(d.enabled_ms or d.created_ms),
+            )
+            for d in page.items
+        ],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
+
+
+@op("ListVirtualMFADevices")
+async def list_virtual_mfa_devices(
+    call: Call, req: pb.ListVirtualMFADevicesRequest
+) -> pb.ListVirtualMFADevicesResponse:
+    status = AssignmentStatus(opt_str(req, "assignment_status") or AssignmentStatus.ANY)
+    page = mfa.listed_virtual(
+        call.view, call.account_id, status, opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListVirtualMFADevicesResponse(
+        virtual_mfa_devices=[_device(call, d) for d in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
+
+
+@op("ChangePassword")
+async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.ChangePasswordResponse:
+    """The calling user changes its own console password (AWS ChangePassword).
+
+    AWS lets a user do this when the account password policy allows users to change their
+    own passwords (AllowUsersToChangePassword grants iam:ChangePassword on the user itself).
+    The account root has no IAM password: InvalidUserType.
+    """
+    if call.caller.user_id is None:
+        raise InvalidUserType("the account root cannot change its password with ChangePassword")
+    me = lookup.caller_user(call.view, call.caller.user_id)
+    policy = call.view.password_policies.get(call.account_id)
+    if policy is None or not policy.allow_users_to_change_password:
+        raise AccessDenied(
+            f"user `{me.arn}` is not authorized to perform iam:ChangePassword: the account "
+            "password policy does not allow users to change their own passwords"
+        )
+    profile = passwords.profile(call.view, me)
+    if not await asyncio.to_thread(verify_password, profile.password_hash, req.old_password):
+        raise AccessDenied("the old password is incorrect", "OldPassword")
+    passwords.check_password(call.view, call.account_id, req.new_password)
+    new_hash = await asyncio.to_thread(hash_password, req.new_password)
+    # A changed password is no longer one that must be reset at the next sign-in.
+    await call.change(
+        lambda view, ctx: passwords.update_profile(
+            view, lookup.caller_user(view, me.user_id), new_hash, False
+        )
+    )
+    return pb.ChangePasswordResponse()

@@ -1,0 +1,311 @@
+"""Authorization on the node: resolve a principal, gather its compiled policies, decide, simulate.
+
+Everything here reads only the in-memory view and the policy index: no SQLite, and no JSON
+parsing except for a caller-supplied document seen for the first time (compiled once, then
+cached by its text in the index).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
+from node.auth.index import PolicyIndex, PrincipalPolicies
+from node.domain.entities import Group, Role, User
+from node.domain.errors import AccessDenied, InvalidInput, MalformedPolicyDocument, NoSuchEntity
+from node.domain.keys import is_root_key
+from node.domain.view import View
+from node.policy import (
+    CompiledPolicy,
+    Decision,
+    MalformedPolicyDocumentError,
+    Outcome,
+    PolicyKind,
+    PolicySet,
+    PrincipalType,
+    Request,
+    evaluate,
+    parse_policy,
+)
+from node.policy.variables import Context
+
+_IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
+_SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
+_ACCOUNT = re.compile(r"(?:arn:aws:iam::)?(\d{12})(?::root)?\Z")
+RESOURCE_POLICY_NAME = "ResourcePolicy"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A principal of the replica, ready to be asked about."""
+
+    facts: PrincipalFacts  # what its request context says about it
+    request_arn: str  # the ARN a resource policy must name (the session ARN for a session)
+    engine_type: PrincipalType
+    user_id: str | None = None
+    role_id: str | None = None
+    role_name: str | None = None
+
+
+def _user(user: User) -> Principal:
+    facts = PrincipalFacts(
+        user.arn, user.account_id, PrincipalKind.USER, user.user_id, user.name, user.tags
+    )
+    return Principal(facts, user.arn, PrincipalType.USER, user_id=user.user_id)
+
+
+def _role(role: Role, session: str | None) -> Principal:
+    user_id = role.role_id if session is None else f"{role.role_id}:{session}"
+    facts = PrincipalFacts(
+        role.arn, role.account_id, PrincipalKind.ASSUMED_ROLE, user_id, None, role.tags
+    )
+    if session is None:
+        return Principal(
+            facts, role.arn, PrincipalType.ROLE, role_id=role.role_id, role_name=role.name
+        )
+    session_arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session}"
+    return Principal(
+        facts, session_arn, PrincipalType.ASSUMED_ROLE, role_id=role.role_id, role_name=role.name
+    )
+
+
+def _root(account_id: str) -> Principal:
+    arn = f"arn:aws:iam::{account_id}:root"
+    facts = PrincipalFacts(arn, account_id, PrincipalKind.ACCOUNT, account_id)
+    return Principal(facts, arn, PrincipalType.ROOT)
+
+
+def account_of(value: str, field: str) -> str:
+    """An account id given as `111122223333` or `arn:aws:iam::111122223333:root`."""
+    match = _ACCOUNT.match(value)
+    if match is None:
+        raise InvalidInput(f"`{value}` is not an account id or account root arn", field)
+    return match.group(1)
+
+
+def resource_account_of(resource_arn: str) -> str | None:
+    """The account segment of a resource ARN, when it has one (S3 ARNs have none)."""
+    parts = resource_arn.split(":", 5)
+    return parts[4] if len(parts) == 6 and len(parts[4]) == 12 and parts[4].isdigit() else None
+
+
+def resource_kind(action: str, resource_arn: str) -> PolicyKind:
+    """A role's resource policy is its trust policy, asked about by STS actions."""
+    if action[:4].lower() == "sts:" and ":role/" in resource_arn:
+        return PolicyKind.TRUST
+    return PolicyKind.RESOURCE
+
+
+class Authorizer:
+    """Answers questions about one account's principals from the view and the index."""
+
+    def __init__(
+        self,
+        view: View,
+        index: PolicyIndex,
+        *,
+        now: Callable[[], datetime.datetime],
+        region: str,
+    ) -> None:
+        self.view = view
+        self.index = index
+        self.region = region
+        self.contexts = ContextBuilder(now)
+
+    # --- who ---------------------------------------------------------------------------
+
+    def principal_by_arn(self, account_id: str, arn: str, field: str) -> Principal:
+        """A user, role, role session or root of `account_id`, by ARN."""
+        session = _SESSION_ARN.match(arn)
+        match = session or _IAM_ARN.match(arn)
+        if match is None:
+            raise InvalidInput(f"`{arn}` is not the arn of a user, role or role session", field)
+        if match.group(1) != account_id:
+            raise AccessDenied(
+                f"principal `{arn}` is not in your account: "
+                "you may ask only about principals of your own account"
+            )
+        if session is not None:
+            role = self.view.roles.named(account_id, session.group(2))
+            if role is None:
+                raise NoSuchEntity(f"the role with name {session.group(2)} cannot be found.", field)
+            return _role(role, session.group(3))
+        what = match.group(2)
+        if what == "root":
+            return _root(account_id)
+        name = what.rsplit("/", 1)[-1]
+        entity: User | Role | Group | None
+        if what.startswith("user/"):
+            entity = self.view.users.named(account_id, name)
+        elif what.startswith("role/"):
+            entity = self.view.roles.named(account_id, name)
+        else:
+            entity = self.view.groups.named(account_id, name)
+        if entity is None or entity.arn != arn:
+            raise NoSuchEntity(f"the entity `{arn}` cannot be found.", field)
+        if isinstance(entity, Group):
+            raise InvalidInput(f"a group cannot make requests: `{arn}`", field)
+        return _user(entity) if isinstance(entity, User) else _role(entity, None)
+
+    def principal_by_key(self, account_id: str, access_key_id: str, field: str) -> Principal:
+        """The owner of an access key of `account_id` (a key of another account is not found)."""
+        key = self.view.access_keys.get(access_key_id)
+        if key is None or key.account_id != account_id:
+            raise NoSuchEntity(f"the access key `{access_key_id}` cannot be found.", field)
+        if is_root_key(key):
+            return _root(account_id)
+        user = self.view.users.get(key.owner_id)
+        if user is None:
+            raise NoSuchEntity(f"the access key `{access_key_id}` cannot be found.", field)
+        return _user(user)
+
+    def policies(self, principal: Principal) -> PrincipalPolicies:
+        if principal.user_id is not None:
+            return self.index.for_user(principal.user_id)
+        if principal.role_id is not None:
+            return self.index.for_role(principal.role_id)
+        return PrincipalPolicies((), None)
+
+    # --- documents -------------------------------------------------------------------
+
+    def document(self, name: str, kind: PolicyKind, text: str, field: str) -> CompiledPolicy:
+        """A caller-supplied document, compiled once per text; a bad one is refused."""
+        compiled = self.index.compiled(name, kind, text)
+        if compiled is not None:
+            return compiled
+        try:  # only a bad document gets here: parse again for the message
+            parse_policy(text, kind)
+        except MalformedPolicyDocumentError as exc:
+            raise MalformedPolicyDocument(f"{exc.message} (at `{exc.pointer}`)", field) from None
+        raise MalformedPolicyDocument("the policy document is malformed", field)
+
+    # --- decide ----------------------------------------------------------------------
+
+    def decide(
+        self,
+        principal: Principal,
+        action: str,
+        resource_arn: str,
+        resource_account: str | None,
+        resource_policy: CompiledPolicy | None,
+        context: Context,
+    ) -> Decision:
+        """One decision from the principal's indexed policies and the resource's policy."""
+        own = self.policies(principal)
+        request = Request(
+            principal_arn=principal.request_arn,
+            principal_account=principal.facts.account_id,
+            principal_type=principal.engine_type,
+            action=action,
+            resource_arn=resource_arn,
+            resource_account=resource_account or principal.facts.account_id,
+            context=context,
+            role_name=principal.role_name,
+        )
+        return evaluate(request, PolicySet(own.identity, resource_policy, own.boundary))
+
+
+# --- simulation (AWS's SimulatePrincipalPolicy / SimulateCustomPolicy) -----------------
+
+EVAL_DECISION = {
+    Outcome.ALLOW: "allowed",
+    Outcome.EXPLICIT_DENY: "explicitDeny",
+    Outcome.IMPLICIT_DENY: "implicitDeny",
+}
+_RESTRICTIVENESS = {Outcome.ALLOW: 0, Outcome.IMPLICIT_DENY: 1, Outcome.EXPLICIT_DENY: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """Everything one simulation evaluates; the principal is who the requests come from."""
+
+    principal_arn: str
+    principal_account: str
+    principal_type: PrincipalType
+    identity: tuple[CompiledPolicy, ...]
+    boundary: CompiledPolicy | None
+    scps: tuple[tuple[CompiledPolicy, ...], ...] | None
+    resource_policies: Callable[[str, str], CompiledPolicy | None]  # (action, resource)
+    resource_owner: str | None
+    context: Context
+    role_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceOutcome:
+    resource: str
+    decision: Decision
+    missing: tuple[str, ...]
+    boundary_allows: bool | None  # None: no boundary
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    action: str
+    decision: Decision  # the most restrictive over the resources
+    missing: tuple[str, ...]
+    boundary_allows: bool | None
+    resources: tuple[ResourceOutcome, ...]
+
+
+def _missing(policies: Iterable[CompiledPolicy], action: str, context: Context) -> list[str]:
+    """Condition keys of the statements that apply to `action` which the context lacks."""
+    found: dict[str, str] = {}
+    for policy in policies:
+        for statement in policy.matching(action):
+            for clause in policy.source.statements[statement.index].conditions:
+                lowered = clause.key.lower()
+                if lowered not in context:
+                    found.setdefault(lowered, clause.key)
+    return sorted(found.values(), key=str.lower)
+
+
+def _simulate_one(sim: Simulation, action: str, resource: str) -> ResourceOutcome:
+    resource_policy = sim.resource_policies(action, resource)
+    account = sim.resource_owner or resource_account_of(resource) or sim.principal_account
+    request = Request(
+        principal_arn=sim.principal_arn,
+        principal_account=sim.principal_account,
+        principal_type=sim.principal_type,
+        action=action,
+        resource_arn=resource,
+        resource_account=account,
+        context=sim.context,
+        role_name=sim.role_name,
+    )
+    decision = evaluate(
+        request, PolicySet(sim.identity, resource_policy, sim.boundary, scps=sim.scps)
+    )
+    involved = [*sim.identity, *(p for level in sim.scps or () for p in level)]
+    involved += [p for p in (sim.boundary, resource_policy) if p is not None]
+    boundary_allows = None
+    if sim.boundary is not None:
+        alone = evaluate(request, PolicySet(identity=(sim.boundary,)))
+        boundary_allows = alone.outcome is Outcome.ALLOW
+    missing = tuple(_missing(involved, action.lower(), sim.context))
+    return ResourceOutcome(resource, decision, missing, boundary_allows)
+
+
+def simulate(
+    sim: Simulation, actions: Sequence[str], resources: Sequence[str]
+) -> list[ActionOutcome]:
+    """One outcome per action, over every resource ("*" when none is given)."""
+    out: list[ActionOutcome] = []
+    for action in actions:
+        per_resource = tuple(_simulate_one(sim, action, r) for r in resources or ("*",))
+        worst = max(per_resource, key=lambda r: _RESTRICTIVENESS[r.decision.outcome])
+        missing = sorted({k for r in per_resource for k in r.missing}, key=str.lower)
+        allows = [r.boundary_allows for r in per_resource if r.boundary_allows is not None]
+        out.append(
+            ActionOutcome(
+                action,
+                worst.decision,
+                tuple(missing),
+                all(allows) if allows else None,
+                per_resource,
+            )
+        )
+    return out

@@ -1,0 +1,482 @@
+"""Authorize, AuthorizeBatch and the two simulators through real gRPC against one node."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from client import (
+    AccessDeniedError,
+    Client,
+    ContextEntry,
+    Credentials,
+    InvalidInputError,
+    MalformedPolicyDocumentError,
+    NoSuchEntityError,
+)
+from client.cli import cli
+from client.wire.credentials import write_credentials_file
+from cluster.inproc import InProcessNode
+from tests.integration.conftest import TRUST_EC2
+
+BUCKET = "arn:aws:s3:::bucket"
+
+
+def doc(*statements: dict[str, object]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action: str, resource: str = "*", **extra: object) -> dict[str, object]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def deny(action: str, resource: str = "*", **extra: object) -> dict[str, object]:
+    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
+
+
+def user(iam: Client, name: str = "alice") -> str:
+    return iam.create_user(user_name=name).user.arn
+
+
+def decide(iam: Client, arn: str, action: str, resource: str, **kw: object) -> str:
+    result = iam.authorize(
+        principal_arn=arn,
+        action=action,
+        resource_arn=resource,
+        at_least=iam.consistency_token,
+        **kw,  # type: ignore[arg-type]
+    )
+    return result.decision
+
+
+def test_inline_policy_decides_and_a_write_shows_at_once_with_its_token(iam: Client) -> None:
+    arn = user(iam)
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "ImplicitDeny"
+    iam.put_user_policy(
+        user_name="alice", policy_name="read", policy_document=doc(allow("s3:GetObject"))
+    )
+    result = iam.authorize(
+        principal_arn=arn,
+        action="s3:getobject",  # AWS: action names are case-insensitive
+        resource_arn=f"{BUCKET}/k",
+        at_least=iam.consistency_token,
+    )
+    assert result.decision == "Allow"
+    assert [
+        (m.policy_type, m.policy_name, m.statement_index) for m in result.matched_statements
+    ] == [("identity", "user/alice/read", 0)]
+    iam.delete_user_policy(user_name="alice", policy_name="read")
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "ImplicitDeny"
+
+
+def test_policy_variable_aws_username_comes_from_the_node(iam: Client) -> None:
+    arn = user(iam)
+    home = allow("s3:GetObject", BUCKET + "/home/${aws:username}/*")
+    iam.put_user_policy(user_name="alice", policy_name="home", policy_document=doc(home))
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/home/alice/x") == "Allow"
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/home/bob/x") == "ImplicitDeny"
+
+
+def test_group_and_attached_managed_policies_apply(iam: Client) -> None:
+    arn = user(iam)
+    iam.create_group(group_name="readers")
+    iam.add_user_to_group(group_name="readers", user_name="alice")
+    policy = iam.create_policy(policy_name="list", policy_document=doc(allow("s3:ListBucket")))
+    assert policy.policy.arn is not None
+    iam.attach_group_policy(group_name="readers", policy_arn=policy.policy.arn)
+    result = iam.authorize(
+        principal_arn=arn,
+        action="s3:ListBucket",
+        resource_arn=BUCKET,
+        at_least=iam.consistency_token,
+    )
+    assert result.decision == "Allow"
+    assert result.matched_statements[0].policy_name == policy.policy.arn
+    iam.remove_user_from_group(group_name="readers", user_name="alice")
+    assert decide(iam, arn, "s3:ListBucket", BUCKET) == "ImplicitDeny"
+
+
+def test_explicit_deny_in_any_policy_wins(iam: Client) -> None:
+    # AWS "Policy evaluation logic": an explicit deny in any policy overrides any allow.
+    arn = user(iam)
+    iam.put_user_policy(user_name="alice", policy_name="all", policy_document=doc(allow("s3:*")))
+    iam.create_group(group_name="g")
+    iam.add_user_to_group(group_name="g", user_name="alice")
+    iam.put_group_policy(
+        group_name="g", policy_name="no-delete", policy_document=doc(deny("s3:DeleteObject"))
+    )
+    result = iam.authorize(
+        principal_arn=arn,
+        action="s3:DeleteObject",
+        resource_arn=f"{BUCKET}/k",
+        at_least=iam.consistency_token,
+    )
+    assert result.decision == "ExplicitDeny"
+    assert [m.policy_name for m in result.matched_statements] == ["group/g/no-delete"]
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "Allow"
+
+
+def test_permissions_boundary_limits_identity_policies(iam: Client) -> None:
+    # AWS: the effective permissions are the intersection of identity policies and boundary.
+    arn = user(iam)
+    iam.put_user_policy(user_name="alice", policy_name="all", policy_document=doc(allow("s3:*")))
+    boundary = iam.create_policy(policy_name="b", policy_document=doc(allow("s3:GetObject")))
+    assert boundary.policy.arn is not None
+    iam.put_user_permissions_boundary(user_name="alice", permissions_boundary=boundary.policy.arn)
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "Allow"
+    assert decide(iam, arn, "s3:PutObject", f"{BUCKET}/k") == "ImplicitDeny"
+    iam.delete_user_permissions_boundary(user_name="alice")
+    assert decide(iam, arn, "s3:PutObject", f"{BUCKET}/k") == "Allow"
+
+
+def test_same_account_resource_policy_naming_the_user_is_enough(iam: Client) -> None:
+    # AWS: within one account, a resource policy granting the principal's ARN allows alone.
+    arn = user(iam)
+    resource_policy = doc(allow("s3:GetObject", f"{BUCKET}/*", Principal={"AWS": arn}))
+    result = iam.authorize(
+        principal_arn=arn,
+        action="s3:GetObject",
+        resource_arn=f"{BUCKET}/k",
+        resource_policy=resource_policy,
+        at_least=iam.consistency_token,
+    )
+    assert result.decision == "Allow"
+    assert result.matched_statements[0].policy_type == "resource"
+
+
+def test_cross_account_needs_both_resource_policy_and_identity_policy(iam: Client) -> None:
+    # AWS: cross-account access needs an allow on both sides.
+    arn = user(iam)
+    resource_policy = doc(allow("s3:GetObject", f"{BUCKET}/*", Principal={"AWS": arn}))
+    other = "999999999999"
+    assert (
+        decide(
+            iam,
+            arn,
+            "s3:GetObject",
+            f"{BUCKET}/k",
+            resource_policy=resource_policy,
+            resource_account=other,
+        )
+        == "ImplicitDeny"
+    )
+    iam.put_user_policy(
+        user_name="alice", policy_name="read", policy_document=doc(allow("s3:GetObject"))
+    )
+    assert (
+        decide(
+            iam,
+            arn,
+            "s3:GetObject",
+            f"{BUCKET}/k",
+            resource_policy=resource_policy,
+            resource_account=other,
+        )
+        == "Allow"
+    )
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k", resource_account=other) == "ImplicitDeny"
+
+
+def test_role_and_its_sessions_are_principals(iam: Client) -> None:
+    role = iam.create_role(role_name="app", assume_role_policy_document=TRUST_EC2).role
+    iam.put_role_policy(
+        role_name="app", policy_name="read", policy_document=doc(allow("s3:GetObject"))
+    )
+    session = f"arn:aws:sts::{role.arn.split(':')[4]}:assumed-role/app/worker-1"
+    result = iam.authorize(
+        principal_arn=session,
+        action="s3:GetObject",
+        resource_arn=f"{BUCKET}/k",
+        at_least=iam.consistency_token,
+    )
+    assert (result.decision, result.principal_arn) == ("Allow", session)
+    # AWS: aws:userid of a role session is ROLEID:session-name.
+    pinned = doc(
+        allow(
+            "s3:PutObject", Condition={"StringEquals": {"aws:userid": f"{role.role_id}:worker-1"}}
+        )
+    )
+    iam.put_role_policy(role_name="app", policy_name="pinned", policy_document=pinned)
+    assert decide(iam, session, "s3:PutObject", f"{BUCKET}/k") == "Allow"
+    other_session = session.replace("worker-1", "worker-2")
+    assert decide(iam, other_session, "s3:PutObject", f"{BUCKET}/k") == "ImplicitDeny"
+
+
+def key_account(iam: Client) -> str:
+    return iam.get_user().user.arn.split(":")[4]
+
+
+def test_principal_by_access_key_id(iam: Client) -> None:
+    user(iam)
+    iam.put_user_policy(user_name="alice", policy_name="p", policy_document=doc(allow("sqs:*")))
+    key = iam.create_access_key(user_name="alice").access_key
+    result = iam.authorize(
+        access_key_id=key.access_key_id,
+        action="sqs:SendMessage",
+        resource_arn=f"arn:aws:sqs:us-east-1:{key_account(iam)}:q",
+        at_least=iam.consistency_token,
+    )
+    assert result.decision == "Allow"
+    assert result.principal_arn.endswith(":user/alice")
+    # The account in a resource ARN is the resource's account: another one is cross-account.
+    foreign = iam.authorize(
+        access_key_id=key.access_key_id,
+        action="sqs:SendMessage",
+        resource_arn="arn:aws:sqs:us-east-1:111122223333:q",
+    )
+    assert foreign.decision == "ImplicitDeny"
+
+
+def test_source_ip_defaults_to_the_peer_address_and_can_be_passed(iam: Client) -> None:
+    arn = user(iam)
+    local = allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}})
+    iam.put_user_policy(user_name="alice", policy_name="ip", policy_document=doc(local))
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "Allow"
+    assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k", source_ip="203.0.113.9") == (
+        "ImplicitDeny"
+    )
+
+
+def test_principal_tags_request_tags_and_context_entries(iam: Client) -> None:
+    iam.create_user(user_name="alice", tags=[{"Key": "team", "Value": "blue"}])
+    arn = iam.get_user(user_name="alice").user.arn
+    statement = allow(
+        "ec2:RunInstances",
+        Condition={
+            "StringEquals": {
+                "aws:PrincipalTag/team": "blue",
+                "aws:RequestTag/team": "${aws:PrincipalTag/team}",
+                "ec2:InstanceType": "t3.micro",
+            },
+            "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+        },
+    )
+    iam.put_user_policy(user_name="alice", policy_name="tags", policy_document=doc(statement))
+    entry = ContextEntry(context_key_name="ec2:InstanceType", context_key_values=("t3.micro",))
+    kwargs: dict[str, object] = {
+        "context_entries": [entry],
+        "request_tags": [{"Key": "team", "Value": "blue"}],
+    }
+    assert decide(iam, arn, "ec2:RunInstances", "*", **kwargs) == "Allow"
+    kwargs["request_tags"] = [{"Key": "team", "Value": "red"}]
+    assert decide(iam, arn, "ec2:RunInstances", "*", **kwargs) == "ImplicitDeny"
+
+
+def test_resource_tags_feed_aws_resource_tag(iam: Client) -> None:
+    arn = user(iam)
+    statement = allow(
+        "ec2:StopInstances", Condition={"StringEquals": {"aws:ResourceTag/env": "dev"}}
+    )
+    iam.put_user_policy(user_name="alice", policy_name="p", policy_document=doc(statement))
+    dev = [{"Key": "env", "Value": "dev"}]
+    assert decide(iam, arn, "ec2:StopInstances", "*", resource_tags=dev) == "Allow"
+    assert decide(iam, arn, "ec2:StopInstances", "*") == "ImplicitDeny"
+
+
+def test_a_caller_cannot_forge_keys_the_node_builds(iam: Client) -> None:
+    arn = user(iam)
+    forged = ContextEntry(context_key_name="aws:PrincipalArn", context_key_values=("x",))
+    with pytest.raises(InvalidInputError, match="set by the node"):
+        iam.authorize(
+            principal_arn=arn, action="s3:GetObject", resource_arn="*", context_entries=[forged]
+        )
+
+
+def test_a_bad_resource_policy_is_refused(iam: Client) -> None:
+    arn = user(iam)
+    with pytest.raises(MalformedPolicyDocumentError):
+        iam.authorize(
+            principal_arn=arn,
+            action="s3:GetObject",
+            resource_arn="*",
+            resource_policy='{"Statement": 1}',
+        )
+
+
+def test_callers_ask_only_about_their_own_account(iam: Client, other_account: Client) -> None:
+    arn = user(iam)
+    with pytest.raises(AccessDeniedError, match="not in your account"):
+        other_account.authorize(
+            principal_arn=arn,
+            action="s3:GetObject",
+            resource_arn="*",
+            at_least=iam.consistency_token,
+        )
+    key = iam.create_access_key(user_name="alice").access_key
+    with pytest.raises(NoSuchEntityError):
+        other_account.authorize(
+            access_key_id=key.access_key_id,
+            action="s3:GetObject",
+            resource_arn="*",
+            at_least=iam.consistency_token,
+        )
+    with pytest.raises(AccessDeniedError):
+        other_account.simulate_principal_policy(
+            policy_source_arn=arn, action_names=["s3:Get"], at_least=iam.consistency_token
+        )
+
+
+def test_unknown_principal_and_missing_fields(iam: Client) -> None:
+    account = iam.get_user().user.arn.split(":")[4]
+    with pytest.raises(NoSuchEntityError):
+        iam.authorize(
+            principal_arn=f"arn:aws:iam::{account}:user/nobody", action="s3:Get", resource_arn="*"
+        )
+    with pytest.raises(InvalidInputError, match="exactly one"):
+        iam.authorize(action="s3:Get", resource_arn="*")
+
+
+def test_account_root_is_allowed_by_its_account(iam: Client) -> None:
+    root = iam.get_user().user.arn
+    assert decide(iam, root, "s3:GetObject", f"{BUCKET}/k") == "Allow"
+
+
+def test_authorize_batch_answers_in_request_order(iam: Client) -> None:
+    arn = user(iam)
+    iam.put_user_policy(user_name="alice", policy_name="p", policy_document=doc(allow("s3:Get*")))
+    requests = [
+        {"principal_arn": arn, "action": action, "resource_arn": f"{BUCKET}/k"}
+        for action in ("s3:GetObject", "s3:PutObject", "s3:GetBucketAcl")
+    ]
+    batch = iam.authorize_batch(requests=requests, at_least=iam.consistency_token)
+    assert [r.decision for r in batch.results] == ["Allow", "ImplicitDeny", "Allow"]
+    with pytest.raises(InvalidInputError) as caught:
+        iam.authorize_batch(requests=[*requests, {"action": "s3:Get", "resource_arn": "*"}])
+    assert caught.value.field == "Requests.4.PrincipalArn"
+
+
+def test_simulate_principal_policy_shapes(iam: Client) -> None:
+    arn = user(iam)
+    iam.put_user_policy(
+        user_name="alice",
+        policy_name="p",
+        policy_document=doc(
+            allow("s3:GetObject", Sid="Read"), deny("s3:GetObject", f"{BUCKET}/secret")
+        ),
+    )
+    result = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["s3:GetObject", "s3:PutObject"],
+        resource_arns=[f"{BUCKET}/a", f"{BUCKET}/secret"],
+        at_least=iam.consistency_token,
+    )
+    get, put = result.evaluation_results
+    # The top-level decision is the most restrictive over the resources.
+    assert (get.eval_action_name, get.eval_decision) == ("s3:GetObject", "explicitDeny")
+    assert [
+        (r.eval_resource_name, r.eval_resource_decision) for r in get.resource_specific_results
+    ] == [
+        (f"{BUCKET}/a", "allowed"),
+        (f"{BUCKET}/secret", "explicitDeny"),
+    ]
+    statement = get.resource_specific_results[0].matched_statements[0]
+    assert (statement.source_policy_id, statement.source_policy_type) == ("p", "user")
+    assert statement.start_position is not None
+    assert statement.start_position.line == 1
+    assert put.eval_decision == "implicitDeny"
+    assert not put.matched_statements
+    assert result.is_truncated is False
+
+
+def test_simulate_principal_policy_extra_inputs_and_pages(iam: Client) -> None:
+    arn = user(iam)
+    result = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        policy_input_list=[doc(allow("s3:*"))],
+        permissions_boundary_policy_input_list=[doc(allow("s3:GetObject"))],
+        max_items=2,
+        at_least=iam.consistency_token,
+    )
+    assert result.is_truncated
+    assert result.marker is not None
+    decisions = [r.eval_decision for r in result.evaluation_results]
+    assert decisions == ["allowed", "implicitDeny"]
+    boundary = result.evaluation_results[1].permissions_boundary_decision_detail
+    assert boundary is not None
+    assert boundary.allowed_by_permissions_boundary is False
+    rest = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        policy_input_list=[doc(allow("s3:*"))],
+        max_items=2,
+        marker=result.marker,
+    )
+    assert [r.eval_action_name for r in rest.evaluation_results] == ["s3:ListBucket"]
+    assert rest.evaluation_results[0].matched_statements[0].source_policy_id == "PolicyInputList.1"
+
+
+def test_simulate_custom_policy_reports_missing_context_values(iam: Client) -> None:
+    # AWS: MissingContextValues lists keys the policies' conditions need that were not given.
+    policy = doc(allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    result = iam.simulate_custom_policy(policy_input_list=[policy], action_names=["s3:GetObject"])
+    only = result.evaluation_results[0]
+    assert (only.eval_decision, only.eval_resource_name) == ("implicitDeny", "*")
+    assert only.missing_context_values == ("aws:SourceIp",)
+    given = ContextEntry(
+        context_key_name="aws:SourceIp", context_key_values=("10.1.2.3",), context_key_type="ip"
+    )
+    result = iam.simulate_custom_policy(
+        policy_input_list=[policy], action_names=["s3:GetObject"], context_entries=[given]
+    )
+    assert result.evaluation_results[0].eval_decision == "allowed"
+    assert result.evaluation_results[0].missing_context_values == ()
+
+
+def test_simulate_custom_policy_organization_levels_must_each_allow(iam: Client) -> None:
+    result = iam.simulate_custom_policy(
+        policy_input_list=[doc(allow("s3:*"))],
+        ordered_organization_policy_input_list=[
+            {"ServiceControlPolicyInputList": [doc(allow("*"))]},
+            {"ServiceControlPolicyInputList": [doc(allow("ec2:*")), doc(allow("iam:*"))]},
+        ],
+        action_names=["s3:GetObject"],
+    )
+    assert result.evaluation_results[0].eval_decision == "implicitDeny"
+    result = iam.simulate_custom_policy(
+        policy_input_list=[doc(allow("s3:*"))],
+        ordered_organization_policy_input_list=[
+            {"ServiceControlPolicyInputList": [doc(allow("*"))]},
+            {"ServiceControlPolicyInputList": [doc(allow("ec2:*")), doc(allow("s3:Get*"))]},
+        ],
+        action_names=["s3:GetObject"],
+    )
+    assert result.evaluation_results[0].eval_decision == "allowed"
+
+
+def test_cli_authz_check_exit_codes(iam: Client, iam_node: InProcessNode, tmp_path: Path) -> None:
+    arn = user(iam)
+    iam.put_user_policy(
+        user_name="alice",
+        policy_name="p",
+        policy_document=doc(
+            allow("s3:GetObject", Condition={"StringEquals": {"s3:prefix": "home/"}})
+        ),
+    )
+    key = iam.create_access_key(user_name="alice").access_key
+    credentials = tmp_path / "credentials"
+    write_credentials_file(credentials, Credentials(key.access_key_id, key.secret_access_key))
+    # The new key and policy must be on the node the CLI asks: one node here, already applied.
+    base = [
+        "--endpoint",
+        iam_node.address,
+        "--credentials-file",
+        str(credentials),
+        "authz",
+        "check",
+        "--principal",
+        arn,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        f"{BUCKET}/k",
+    ]
+    allowed = CliRunner().invoke(cli, [*base, "--context", "s3:prefix=home/"])
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.output)["Decision"] == "Allow"
+    denied = CliRunner().invoke(cli, base)
+    assert denied.exit_code == 1
+    assert json.loads(denied.output)["Decision"] == "ImplicitDeny"
