@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import grpc
 
@@ -29,7 +27,6 @@ from node.auth.context import (
     ContextEntryInput,
     Environment,
     entries_to_context,
-    peer_ip,
     principal_keys,
 )
 from node.domain.errors import InvalidInput, NoSuchEntity
@@ -41,53 +38,9 @@ SERVICE = apb.DESCRIPTOR.services_by_name["Authz"]
 _DEFAULT_MAX_ITEMS = 100  # AWS's default page size for the simulators
 
 
-@dataclass(frozen=True, slots=True)
-class _Peer:
-    """How the calling service reached this node: the defaults of the request keys."""
-
-    ip: str | None
-    tls: bool
-    user_agent: str | None
-
-
-_NO_PEER = _Peer(None, False, None)
-_PEER: ContextVar[_Peer | None] = ContextVar("authz_peer", default=None)
-
-
-class _PeerRecording(grpc.GenericRpcHandler):  # type: ignore[type-arg]
-    """Wraps the Authz handlers so each call knows its peer (handlers see only the message)."""
-
-    def __init__(self, inner: grpc.GenericRpcHandler[Any, Any]) -> None:
-        self._inner = inner
-
-    def service_name(self) -> str:
-        return str(SERVICE.full_name)
-
-    def service(self, details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler[Any, Any] | None:
-        handler = self._inner.service(details)
-        if handler is None:
-            return None
-        # The dispatch behaviors are coroutines over raw bytes (see node.api.dispatch).
-        behavior = cast(Callable[[bytes, Any], Awaitable[bytes]], handler.unary_unary)
-
-        async def with_peer(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
-            metadata = dict((str(k), v) for k, v in context.invocation_metadata() or ())
-            agent = metadata.get("user-agent")
-            tls = context.auth_context().get("transport_security_type") == [b"ssl"]
-            token = _PEER.set(
-                _Peer(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
-            )
-            try:
-                return await behavior(body, context)
-            finally:
-                _PEER.reset(token)
-
-        return grpc.unary_unary_rpc_method_handler(with_peer)
-
-
 def authz_handlers(node: NodeServices) -> grpc.GenericRpcHandler[Any, Any]:
     """The Authz service's generic handler."""
-    return _PeerRecording(method_handlers(SERVICE, apb, HANDLERS, node))
+    return method_handlers(SERVICE, apb, HANDLERS, node)
 
 
 def _authorizer(call: Call) -> Authorizer:
@@ -150,7 +103,7 @@ def _authorize_one(
             prefix + "ResourcePolicy",
         )
     )
-    peer = _PEER.get() or _NO_PEER
+    peer = call.peer
     environment = Environment(
         peer_ip=peer.ip,
         peer_tls=peer.tls,

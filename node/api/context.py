@@ -43,11 +43,21 @@ class NodeServices:
     authorizer: Authorizer | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Peer:
+    """How the caller reached this node: defaults for aws:SourceIp, SecureTransport, UserAgent."""
+
+    ip: str | None = None
+    tls: bool = False
+    user_agent: str | None = None
+
+
 @dataclass(slots=True)
 class Call:
     caller: Caller
     node: NodeServices
     operation: str
+    peer: Peer = field(default_factory=Peer)
     token: Token | None = field(default=None)
 
     @property

@@ -17,7 +17,8 @@ from google.protobuf.message import DecodeError, Message
 from client.wire.errors import WireError
 from client.wire.sigv4 import SignatureError
 from node.api import validation
-from node.api.context import Call, NodeServices
+from node.api.context import Call, NodeServices, Peer
+from node.auth.context import peer_ip
 from node.domain.errors import IamError, InvalidAction, InvalidInput, NotYetReplicated
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,14 @@ def parse_tokens(text: str) -> dict[str, int]:
             raise InvalidInput(f"invalid consistency token `{item}`", "AtLeast")
         required[origin] = max(required.get(origin, 0), int(seq))
     return required
+
+
+def _peer(
+    context: grpc.aio.ServicerContext[Any, Any], metadata: list[tuple[str, str | bytes]]
+) -> Peer:
+    agent = next((v for k, v in metadata if k == "user-agent"), None)
+    tls = context.auth_context().get("transport_security_type") == [b"ssl"]
+    return Peer(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
 
 
 def _has_token(metadata: list[tuple[str, str | bytes]]) -> bool:
@@ -105,7 +114,7 @@ def _behavior(
                 raise InvalidInput("the request body is not a valid message") from None
             if modelled:
                 validation.validate(operation, request)
-            call = Call(caller, node, operation)
+            call = Call(caller, node, operation, _peer(context, metadata))
             response = await handler(call, request)
             if call.token is not None:
                 context.set_trailing_metadata(((TOKEN_KEY, call.token.encode()),))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from node.auth.authenticate import Caller
 from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
 from node.auth.index import PolicyIndex, PrincipalPolicies
 from node.domain.entities import Group, Role, User
@@ -160,6 +161,15 @@ class Authorizer:
         user = self.view.users.get(key.owner_id)
         if user is None:
             raise NoSuchEntity(f"the access key `{access_key_id}` cannot be found.", field)
+        return _user(user)
+
+    def principal_for_caller(self, caller: Caller) -> Principal:
+        """The principal an authenticated caller acts as (its user, or its account's root)."""
+        if caller.user_id is None:
+            return _root(caller.account_id)
+        user = self.view.users.get(caller.user_id)
+        if user is None:  # deleted since authentication: it grants nothing
+            raise NoSuchEntity("the user making this request no longer exists.")
         return _user(user)
 
     def policies(self, principal: Principal) -> PrincipalPolicies:
