@@ -165,6 +165,7 @@ class Node:
             now=lambda: datetime.datetime.fromtimestamp(self._wall_ms() / 1000, datetime.UTC),
             region=config.region,
         )
+        state.on_change(authorizer.on_commits)
 
         server = grpc.aio.server(options=SERVER_OPTIONS)
         host, _, _ = config.listen.rpartition(":")

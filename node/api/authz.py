@@ -114,14 +114,18 @@ def _authorize_one(
         user_agent=opt_str(req, "user_agent"),
         requested_region=opt_str(req, "requested_region"),
     )
-    extra = entries_to_context(
-        _entries(req.context_entries), field=prefix + "ContextEntries", allow_reserved=False
+    extra = (
+        entries_to_context(
+            _entries(req.context_entries), field=prefix + "ContextEntries", allow_reserved=False
+        )
+        if req.context_entries
+        else None
     )
     context = authorizer.contexts.build(
         principal.facts,
         environment,
-        request_tags=convert.tag_pairs(req.request_tags),
-        resource_tags=convert.tag_pairs(req.resource_tags),
+        request_tags=convert.tag_pairs(req.request_tags) if req.request_tags else (),
+        resource_tags=convert.tag_pairs(req.resource_tags) if req.resource_tags else (),
         extra=extra,
     )
     account = opt_str(req, "resource_account")

@@ -32,6 +32,7 @@ from node.policy import (
     parse_policy,
 )
 from node.policy.variables import Context
+from node.replication.codec import Commit
 
 _IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
 _SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
@@ -115,11 +116,26 @@ class Authorizer:
         self.index = index
         self.region = region
         self.contexts = ContextBuilder(now)
+        # Principals resolved by ARN, dropped at every commit (names, tags and ids can change).
+        self._by_arn: dict[tuple[str, str], Principal] = {}
+
+    def on_commits(self, commits: Sequence[Commit]) -> None:
+        """State listener: forget resolved principals."""
+        self._by_arn.clear()
 
     # --- who ---------------------------------------------------------------------------
 
     def principal_by_arn(self, account_id: str, arn: str, field: str) -> Principal:
         """A user, role, role session or root of `account_id`, by ARN."""
+        cached = self._by_arn.get((account_id, arn))
+        if cached is None:
+            cached = self._resolve_arn(account_id, arn, field)
+            if len(self._by_arn) > 100_000:
+                self._by_arn.clear()
+            self._by_arn[(account_id, arn)] = cached
+        return cached
+
+    def _resolve_arn(self, account_id: str, arn: str, field: str) -> Principal:
         session = _SESSION_ARN.match(arn)
         match = session or _IAM_ARN.match(arn)
         if match is None:
