@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Literal, TypeVar, cast, overload
 
@@ -33,6 +34,7 @@ from client.models import (
     ContextEntryInput,
     ContextProviderInput,
     OrganizationLevelInput,
+    PolicyDescriptorInput,
     TagInput,
 )
 from client.paginators import AsyncPaginator, Page
@@ -1003,6 +1005,22 @@ class AsyncClient:
     async def status(self, *, at_least: str | None = None) -> results.StatusResponse:
         return await self._call(operations.STATUS, locals())
 
+    async def list_audit_events(
+        self,
+        *,
+        principal: str | None = None,
+        action: str | None = None,
+        decision: str | None = None,
+        since: datetime | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAuditEventsResponse:
+        params: dict[str, object] = dict(locals())
+        if since is not None:  # a google.protobuf.Timestamp
+            params["since"] = {"seconds": int(since.timestamp()), "nanos": since.microsecond * 1000}
+        return await self._call(operations.LIST_AUDIT_EVENTS, params)
+
     async def create_account(
         self,
         *,
@@ -1086,3 +1104,53 @@ class AsyncClient:
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
         return await self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
+
+    # --- STS (boto3's STS client names) ---------------------------------------------
+
+    async def get_caller_identity(
+        self, *, at_least: str | None = None
+    ) -> results.GetCallerIdentityResponse:
+        return await self._call(operations.GET_CALLER_IDENTITY, locals())
+
+    async def get_session_token(
+        self,
+        *,
+        duration_seconds: int | None = None,
+        serial_number: str | None = None,
+        token_code: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetSessionTokenResponse:
+        return await self._call(operations.GET_SESSION_TOKEN, locals())
+
+    async def assume_role(
+        self,
+        *,
+        role_arn: str,
+        role_session_name: str,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        policy: str | None = None,
+        duration_seconds: int | None = None,
+        tags: Sequence[TagInput] | None = None,
+        transitive_tag_keys: Sequence[str] | None = None,
+        external_id: str | None = None,
+        serial_number: str | None = None,
+        token_code: str | None = None,
+        source_identity: str | None = None,
+        at_least: str | None = None,
+    ) -> results.AssumeRoleResponse:
+        return await self._call(operations.ASSUME_ROLE, locals())
+
+    async def assume_role_with_web_identity(
+        self,
+        *,
+        role_arn: str,
+        role_session_name: str,
+        web_identity_token: str,
+        provider_id: str | None = None,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        policy: str | None = None,
+        duration_seconds: int | None = None,
+        at_least: str | None = None,
+    ) -> results.AssumeRoleWithWebIdentityResponse:
+        """Unsigned, as in AWS: the web identity token is the credential."""
+        return await self._call(operations.ASSUME_ROLE_WITH_WEB_IDENTITY, locals())

@@ -11,7 +11,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
 
 from client import results
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2
+from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
 
 R_co = TypeVar("R_co", covariant=True)
 
@@ -60,6 +60,8 @@ IAM = _Service(iam_pb2, iam_pb2.DESCRIPTOR.services_by_name["Iam"])
 NODE = _Service(node_pb2, node_pb2.DESCRIPTOR.services_by_name["Node"])
 ACCOUNTS = _Service(node_pb2, node_pb2.DESCRIPTOR.services_by_name["Accounts"])
 AUTHZ = _Service(authz_pb2, authz_pb2.DESCRIPTOR.services_by_name["Authz"])
+AUDIT = _Service(audit_pb2, audit_pb2.DESCRIPTOR.services_by_name["Audit"])
+STS = _Service(sts_pb2, sts_pb2.DESCRIPTOR.services_by_name["Sts"])
 
 
 def _make(service: _Service, name: str, result_type: type[R_co] | None) -> Operation[R_co]:
@@ -219,6 +221,13 @@ SIMULATE_PRINCIPAL_POLICY = _operation(
     AUTHZ, "SimulatePrincipalPolicy", results.SimulatePolicyResponse
 )
 SIMULATE_CUSTOM_POLICY = _operation(AUTHZ, "SimulateCustomPolicy", results.SimulatePolicyResponse)
+GET_CALLER_IDENTITY = _operation(STS, "GetCallerIdentity", results.GetCallerIdentityResponse)
+GET_SESSION_TOKEN = _operation(STS, "GetSessionToken", results.GetSessionTokenResponse)
+ASSUME_ROLE = _operation(STS, "AssumeRole", results.AssumeRoleResponse)
+ASSUME_ROLE_WITH_WEB_IDENTITY = _operation(
+    STS, "AssumeRoleWithWebIdentity", results.AssumeRoleWithWebIdentityResponse
+)
+LIST_AUDIT_EVENTS = _operation(AUDIT, "ListAuditEvents", results.ListAuditEventsResponse)
 
 # Every operation above, by AWS name ("CreateUser"); the CLI and the tests walk this table.
 OPERATIONS: dict[str, Operation[object]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Literal, TypeVar, cast, overload
 
@@ -32,6 +33,7 @@ from client.models import (
     ContextEntryInput,
     ContextProviderInput,
     OrganizationLevelInput,
+    PolicyDescriptorInput,
     TagInput,
 )
 from client.paginators import Page, Paginator
@@ -969,6 +971,22 @@ class Client:
     def status(self, *, at_least: str | None = None) -> results.StatusResponse:
         return self._call(operations.STATUS, locals())
 
+    def list_audit_events(
+        self,
+        *,
+        principal: str | None = None,
+        action: str | None = None,
+        decision: str | None = None,
+        since: datetime | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAuditEventsResponse:
+        params: dict[str, object] = dict(locals())
+        if since is not None:  # a google.protobuf.Timestamp
+            params["since"] = {"seconds": int(since.timestamp()), "nanos": since.microsecond * 1000}
+        return self._call(operations.LIST_AUDIT_EVENTS, params)
+
     def create_account(
         self, *, account_name: str | None = None, at_least: str | None = None
     ) -> results.CreateAccountResponse:
@@ -1049,3 +1067,53 @@ class Client:
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
         return self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
+
+    # --- STS (boto3's STS client names) ---------------------------------------------
+
+    def get_caller_identity(
+        self, *, at_least: str | None = None
+    ) -> results.GetCallerIdentityResponse:
+        return self._call(operations.GET_CALLER_IDENTITY, locals())
+
+    def get_session_token(
+        self,
+        *,
+        duration_seconds: int | None = None,
+        serial_number: str | None = None,
+        token_code: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetSessionTokenResponse:
+        return self._call(operations.GET_SESSION_TOKEN, locals())
+
+    def assume_role(
+        self,
+        *,
+        role_arn: str,
+        role_session_name: str,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        policy: str | None = None,
+        duration_seconds: int | None = None,
+        tags: Sequence[TagInput] | None = None,
+        transitive_tag_keys: Sequence[str] | None = None,
+        external_id: str | None = None,
+        serial_number: str | None = None,
+        token_code: str | None = None,
+        source_identity: str | None = None,
+        at_least: str | None = None,
+    ) -> results.AssumeRoleResponse:
+        return self._call(operations.ASSUME_ROLE, locals())
+
+    def assume_role_with_web_identity(
+        self,
+        *,
+        role_arn: str,
+        role_session_name: str,
+        web_identity_token: str,
+        provider_id: str | None = None,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        policy: str | None = None,
+        duration_seconds: int | None = None,
+        at_least: str | None = None,
+    ) -> results.AssumeRoleWithWebIdentityResponse:
+        """Unsigned, as in AWS: the web identity token is the credential."""
+        return self._call(operations.ASSUME_ROLE_WITH_WEB_IDENTITY, locals())

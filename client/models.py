@@ -282,6 +282,33 @@ class RootCredentials:
     secret_access_key: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemporaryCredentials:
+    """STS temporary credentials (AWS's Credentials); the secret and token stay out of repr()."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expiration: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumedRoleUser:
+    """A role session's identity: `ROLEID:SESSION` and its assumed-role ARN."""
+
+    assumed_role_id: str
+    arn: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyDescriptorType:
+    """A managed policy named by ARN, as a session policy of AssumeRole."""
+
+    arn: str | None = None
+
+
+# A session policy ARN argument: a PolicyDescriptorType, or a mapping ({"arn": ...}).
+PolicyDescriptorInput = PolicyDescriptorType | Mapping[str, str]
 # A tag argument: a Tag, or a mapping with boto3's keys ({"Key": "k", "Value": "v"}).
 TagInput = Tag | Mapping[str, str]
 # A context provider argument: a ContextProvider, or a mapping with boto3's keys.
@@ -411,3 +438,21 @@ class EvaluationResult:
     permissions_boundary_decision_detail: PermissionsBoundaryDecisionDetail | None = None
     eval_decision_details: Mapping[str, str] = field(default_factory=dict)
     resource_specific_results: tuple[ResourceSpecificResult, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEvent:
+    """One audit event of a node: an authentication failure, a refusal or a change."""
+
+    sequence: int
+    time: datetime
+    node: str
+    account_id: str
+    principal: str
+    action: str
+    resource: str
+    decision: str  # Allow, ExplicitDeny, ImplicitDeny or AuthenticationFailure
+    deciding_statement: str | None = None
+    source_address: str | None = None
+    error_code: str | None = None
+    commit: str | None = None

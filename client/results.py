@@ -11,7 +11,9 @@ from client.models import (
     AccessKeyLastUsed,
     AccessKeyMetadata,
     Account,
+    AssumedRoleUser,
     AttachedPolicy,
+    AuditEvent,
     ContextProvider,
     EvaluationResult,
     Group,
@@ -30,6 +32,7 @@ from client.models import (
     Role,
     RootCredentials,
     Tag,
+    TemporaryCredentials,
     User,
     VirtualMFADevice,
 )
@@ -476,4 +479,55 @@ class SimulatePolicyResponse:
 
     evaluation_results: tuple[EvaluationResult, ...] = ()
     is_truncated: bool
+    marker: str | None = None
+
+
+# --- STS -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetCallerIdentityResponse:
+    """What GetCallerIdentity returns: the caller's id (aws:userid), account and ARN."""
+
+    user_id: str
+    account: str
+    arn: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetSessionTokenResponse:
+    """What GetSessionToken returns."""
+
+    credentials: TemporaryCredentials
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumeRoleResponse:
+    """What AssumeRole returns."""
+
+    credentials: TemporaryCredentials
+    assumed_role_user: AssumedRoleUser
+    packed_policy_size: int
+    source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumeRoleWithWebIdentityResponse:
+    """What AssumeRoleWithWebIdentity returns."""
+
+    credentials: TemporaryCredentials
+    subject_from_web_identity_token: str
+    assumed_role_user: AssumedRoleUser
+    packed_policy_size: int
+    provider: str
+    audience: str
+    source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAuditEventsResponse:
+    """What ListAuditEvents returns: events oldest first, and where to continue."""
+
+    events: tuple[AuditEvent, ...] = ()
+    is_truncated: bool | None = None
     marker: str | None = None

@@ -30,7 +30,17 @@ REPORTS_READER = {
             "Effect": "Allow",
             "Action": ["s3:GetObject", "s3:ListBucket"],
             "Resource": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/${aws:username}/*"],
-        }
+        },
+        {
+            # AWS authorizes a user's calls about itself like any other: by policy.
+            "Sid": "ViewOwnUser",
+            "Effect": "Allow",
+            "Action": ["iam:GetUser", "iam:ListGroupsForUser"],
+            "Resource": [
+                "arn:aws:iam::*:user/${aws:username}",
+                "arn:aws:iam::*:user/*/${aws:username}",
+            ],
+        },
     ],
 }
 

@@ -32,6 +32,13 @@ class NodeConfig:
     at_least_timeout_s: float = 5.0
     # Serve Prometheus metrics over HTTP on this port of the listen host (0: any free port).
     metrics_port: int | None = None
+    # Web identity: accept an `http://127.0.0.1` OIDC issuer (tests serve keys on loopback).
+    # Off by default: in production every issuer and key set is fetched over https.
+    allow_insecure_loopback_issuer: bool = False
+    # How long fetching an OIDC provider's discovery document or key set may take.
+    oidc_fetch_timeout_s: float = 5.0
+    # Recent audit events kept in memory for ListAuditEvents (the file keeps them all).
+    audit_capacity: int = 10_000
 
     @property
     def database_path(self) -> Path:
@@ -50,6 +57,11 @@ class NodeConfig:
     def cluster_key_path(self) -> Path:
         """The key peers authenticate each other with; the same file on every member."""
         return self.data_dir / "cluster.key"
+
+    @property
+    def audit_path(self) -> Path:
+        """Audit events as JSON lines, appended by the node (never replicated)."""
+        return self.data_dir / "audit.jsonl"
 
     @property
     def endpoint_path(self) -> Path:

@@ -23,6 +23,7 @@ from grpc_reflection.v1alpha import reflection
 from client.wire.credentials import Credentials, write_credentials_file
 from iamstore.v1 import iam_pb2, node_pb2, peer_pb2
 from node.api import (
+    audit_service,
     authz,
     iam_credentials,
     iam_federation,
@@ -30,17 +31,23 @@ from node.api import (
     iam_mfa,
     iam_policies,
     node_services,
+    sts,
 )
 from node.api.context import NodeServices
 from node.api.dispatch import Handler, method_handlers
 from node.api.peer_service import peer_handlers
+from node.audit import AuditLog
+from node.auth.admin import AdminGate
 from node.auth.authenticate import Authenticator
 from node.auth.authorize import Authorizer
 from node.auth.index import PolicyIndex
 from node.auth.secretbox import SecretBox
+from node.auth.sessions import SessionSealer
+from node.auth.webidentity import JwksCache
 from node.config import NodeConfig
 from node.ids import IdSource
 from node.metrics import MetricsServer, NodeMetrics
+from node.policy import Outcome
 from node.replication.clock import HybridClock
 from node.replication.gossip import Replicator
 from node.replication.grpc_transport import GrpcTransport
@@ -147,6 +154,7 @@ class Node:
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
+        sealer = SessionSealer(config.secrets_key_path.read_bytes())
         cluster_key = load_cluster_key(config.cluster_key_path)
         auth = Authenticator(
             state.view,
@@ -155,6 +163,7 @@ class Node:
             region=config.region,
             now=_utcnow,
             keys_per_owner=config.quotas.access_keys_per_user,
+            sealer=sealer,
         )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
         policy_index = PolicyIndex(state.view)
@@ -200,10 +209,14 @@ class Node:
             replicator=replicator,
             policy_index=policy_index,
             authorizer=authorizer,
+            sessions=sealer,
         )
         self.services = services
         self.replicator = replicator
         self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
+        services.gate = AdminGate(authorizer, _decision_observer(self.metrics))
+        audit = AuditLog(node_id, self._wall_ms, config.audit_path, config.audit_capacity)
+        services.audit = audit
         metrics_server = MetricsServer(self.metrics.registry)
         should_bootstrap = config.bootstrap if config.bootstrap is not None else not config.peers
         if should_bootstrap and not state.view.accounts:
@@ -223,6 +236,7 @@ class Node:
                 background = [
                     tasks.create_task(self._flush_key_usage(db, auth)),
                     tasks.create_task(replicator.run()),
+                    tasks.create_task(audit.run()),
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
@@ -245,13 +259,20 @@ class Node:
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
         accounts = node_pb2.DESCRIPTOR.services_by_name["Accounts"]
         peer = peer_pb2.DESCRIPTOR.services_by_name["Peer"]
+        jwks = JwksCache(
+            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
+            timeout_s=self.config.oidc_fetch_timeout_s,
+        )
         server.add_generic_rpc_handlers(
             (
+                # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
+                *sts.sts_handlers(services, jwks),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
                 peer_handlers(replicator, cluster_key, self._wall_ms),
                 authz.authz_handlers(services),
+                audit_service.audit_handlers(services),
             )
         )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
@@ -264,6 +285,8 @@ class Node:
                 accounts.full_name,
                 peer.full_name,
                 authz.SERVICE.full_name,
+                sts.SERVICE.full_name,
+                audit_service.SERVICE.full_name,
                 health.SERVICE_NAME,
                 reflection.SERVICE_NAME,
             ),
@@ -275,6 +298,21 @@ class Node:
         while True:
             await asyncio.sleep(self.config.key_usage_flush_s)
             await db.save_key_usage(list(auth.usage.values()))
+
+
+_DECISION_LABELS = {
+    Outcome.ALLOW: "allow",
+    Outcome.EXPLICIT_DENY: "explicit_deny",
+    Outcome.IMPLICIT_DENY: "implicit_deny",
+}
+
+
+def _decision_observer(metrics: NodeMetrics) -> Callable[[float, Outcome], None]:
+    def observe(seconds: float, outcome: Outcome) -> None:
+        metrics.authorization_seconds.observe(seconds)
+        metrics.authorization_decisions.labels(decision=_DECISION_LABELS[outcome]).inc()
+
+    return observe
 
 
 def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:

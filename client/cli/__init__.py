@@ -9,6 +9,7 @@ import click
 
 from client import _operations as operations
 from client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION
+from client.cli.audit import audit_group
 from client.cli.authz import authz_group
 from client.cli.iam import iam_group
 from client.cli.output import OutputFormat
@@ -84,6 +85,7 @@ def cli(
 
 cli.add_command(iam_group)
 cli.add_command(authz_group)
+cli.add_command(audit_group)
 
 
 @cli.group()

@@ -6,10 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from node.audit import AuditLog
+from node.auth.admin import AdminGate
 from node.auth.authenticate import Authenticator, Caller
 from node.auth.authorize import Authorizer
+from node.auth.context import Environment
 from node.auth.index import PolicyIndex
 from node.auth.secretbox import SecretBox
+from node.auth.sessions import SessionSealer
 from node.auth.totp import UsedSteps
 from node.domain.context import WriteContext
 from node.domain.entities import Change, root_owner
@@ -41,6 +45,11 @@ class NodeServices:
     mfa_steps: UsedSteps = field(default_factory=UsedSteps)
     policy_index: PolicyIndex | None = None
     authorizer: Authorizer | None = None
+    # Seals and opens session tokens (STS); derived from the secrets key every member shares.
+    sessions: SessionSealer | None = None
+    # Asks every admin call's questions before its handler runs (None: nothing is asked).
+    gate: AdminGate | None = None
+    audit: AuditLog | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,17 @@ class Call:
     operation: str
     peer: Peer = field(default_factory=Peer)
     token: Token | None = field(default=None)
+
+    def environment(self) -> Environment:
+        """The request facts this node saw (source address, TLS, user agent, region)."""
+        authorizer = self.node.authorizer
+        region = authorizer.region if authorizer is not None else "us-east-1"
+        return Environment(
+            peer_ip=self.peer.ip,
+            peer_tls=self.peer.tls,
+            peer_user_agent=self.peer.user_agent,
+            node_region=region,
+        )
 
     @property
     def view(self) -> View:

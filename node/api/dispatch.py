@@ -7,6 +7,7 @@ error with its code in trailing metadata.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,11 +16,22 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from client.wire.errors import WireError
-from client.wire.sigv4 import SignatureError
+from client.wire.sigv4 import SignatureError, parse_grpc_auth
 from node.api import validation
 from node.api.context import Call, NodeServices, Peer
+from node.audit import AuditDecision
+from node.auth.admin import PolicyDenied, Target
+from node.auth.authenticate import Caller
 from node.auth.context import peer_ip
-from node.domain.errors import IamError, InvalidAction, InvalidInput, NotYetReplicated
+from node.domain.errors import (
+    AccessDenied,
+    IamError,
+    InvalidAction,
+    InvalidInput,
+    NotYetReplicated,
+)
+from node.domain.keys import is_root_key
+from node.policy import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +88,7 @@ def method_handlers(
             handler = _unimplemented(method.name)
         request_type = getattr(pb_module, method.input_type.name)
         table[method.name] = grpc.unary_unary_rpc_method_handler(
-            _behavior(
-                f"/{service.full_name}/{method.name}", method.name, request_type, handler, node
-            )
+            _behavior(service.full_name, method.name, request_type, handler, node)
         )
     return grpc.method_handlers_generic_handler(service.full_name, table)
 
@@ -91,13 +101,16 @@ def _unimplemented(operation: str) -> Handler:
 
 
 def _behavior(
-    path: str, operation: str, request_type: Any, handler: Handler, node: NodeServices
+    service: str, operation: str, request_type: Any, handler: Handler, node: NodeServices
 ) -> Callable[[bytes, grpc.aio.ServicerContext[Any, Any]], Awaitable[bytes]]:
     modelled = validation.is_modelled(operation)
+    path = f"/{service}/{operation}"
 
     async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+        metadata = _pairs(context.invocation_metadata())
+        peer = _peer(context, metadata)
+        caller: Caller | None = None
         try:
-            metadata = _pairs(context.invocation_metadata())
             try:
                 caller = node.auth.authenticate(path, body, metadata)
             except SignatureError as err:
@@ -114,15 +127,23 @@ def _behavior(
                 raise InvalidInput("the request body is not a valid message") from None
             if modelled:
                 validation.validate(operation, request)
-            call = Call(caller, node, operation, _peer(context, metadata))
+            call = Call(caller, node, operation, peer)
+            # Authorized before the handler runs, so a refused call changes nothing.
+            targets: list[Target] = []
+            if node.gate is not None:
+                targets = node.gate.check(caller, call.environment(), service, operation, request)
             response = await handler(call, request)
             if call.token is not None:
                 context.set_trailing_metadata(((TOKEN_KEY, call.token.encode()),))
+                record_change(node, call, service, targets)
             return bytes(response.SerializeToString())
         except IamError as err:
             error = WireError(err.code, err.message, err.field)
+            if isinstance(err, AccessDenied) and caller is not None:
+                record_denial(node, caller, peer, service, operation, err)
         except SignatureError as err:
             error = WireError(err.code, err.message)
+            record_signature_failure(node, metadata, peer, service, operation, err)
         except Exception:
             log.exception("%s failed", operation)
             error = WireError("ServiceFailure", "an internal error occurred")
@@ -131,6 +152,99 @@ def _behavior(
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior
+
+
+# --- audit records ----------------------------------------------------------------------
+
+_ACTION_PREFIX = {
+    "iamstore.v1.Iam": "iam",
+    "iamstore.v1.Sts": "sts",
+    "iamstore.v1.Accounts": "organizations",
+}
+
+
+def _action(service: str, operation: str) -> str:
+    return f"{_ACTION_PREFIX.get(service, 'iamstore')}:{operation}"
+
+
+def record_change(node: NodeServices, call: Call, service: str, targets: list[Target]) -> None:
+    """A committed write: who, what, on which resource, and the commit that carries it."""
+    if node.audit is None:
+        return
+    node.audit.record(
+        account_id=call.account_id,
+        principal=call.caller.arn,
+        action=targets[0].action if targets else _action(service, call.operation),
+        resource=targets[0].resource if targets else "*",
+        decision=AuditDecision.ALLOW,
+        source_ip=call.peer.ip,
+        commit=call.token.encode() if call.token is not None else None,
+    )
+
+
+def record_denial(
+    node: NodeServices,
+    caller: Caller,
+    peer: Peer,
+    service: str,
+    operation: str,
+    err: AccessDenied,
+) -> None:
+    if node.audit is None:
+        return
+    action, resource, statement = _action(service, operation), "*", None
+    decision = AuditDecision.IMPLICIT_DENY
+    if isinstance(err, PolicyDenied):
+        action, resource = err.target.action, err.target.resource
+        if err.decision.outcome is Outcome.EXPLICIT_DENY:
+            decision = AuditDecision.EXPLICIT_DENY
+        if err.decision.matched:
+            m = err.decision.matched[0]
+            sid = f" ({m.sid})" if m.sid else ""
+            statement = f"{m.policy_kind.value}:{m.policy_name}#{m.statement_index}{sid}"
+    node.audit.record(
+        account_id=caller.account_id,
+        principal=caller.arn,
+        action=action,
+        resource=resource,
+        decision=decision,
+        statement=statement,
+        source_ip=peer.ip,
+        error_code=err.code,
+    )
+
+
+def record_signature_failure(
+    node: NodeServices,
+    metadata: list[tuple[str, str | bytes]],
+    peer: Peer,
+    service: str,
+    operation: str,
+    err: SignatureError,
+) -> None:
+    """The key's owner and account when the replica knows the key; else the key id alone."""
+    if node.audit is None:
+        return
+    principal, account = "", None
+    with contextlib.suppress(SignatureError):  # no usable Authorization: nobody to name
+        principal = parse_grpc_auth(metadata).access_key_id
+    key = node.state.view.access_keys.get(principal)
+    if key is not None:
+        account = key.account_id
+        owner = node.state.view.users.get(key.owner_id)
+        if is_root_key(key):
+            principal = f"arn:aws:iam::{key.account_id}:root"
+        elif owner is not None:
+            principal = owner.arn
+    node.audit.record(
+        account_id=account,
+        principal=principal,
+        action=_action(service, operation),
+        resource="*",
+        decision=AuditDecision.AUTHENTICATION_FAILURE,
+        source_ip=peer.ip,
+        error_code=err.code,
+    )
 
 
 def _pairs(metadata: Any) -> list[tuple[str, str | bytes]]:

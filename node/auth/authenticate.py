@@ -6,8 +6,15 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from client.wire.sigv4 import SignatureError, parse_grpc_auth, service_for_method, verify_grpc
+from client.wire.sigv4 import (
+    ParsedAuthorization,
+    SignatureError,
+    parse_grpc_auth,
+    service_for_method,
+    verify_grpc,
+)
 from node.auth.secretbox import SecretBox, SecretBoxError
+from node.auth.sessions import KEY_ID_PREFIX, Session, SessionKind, SessionSealer, TokenError
 from node.domain.entities import AccessKey, KeyStatus
 from node.domain.keys import is_root_key
 from node.domain.view import View
@@ -16,16 +23,24 @@ from node.storage.database import KeyUsage
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who made a call: an account's root, or one of its users."""
+    """Who made a call: an account's root, one of its users, or a temporary session."""
 
     account_id: str
     arn: str
-    user_id: str | None  # None for the account root
+    user_id: str | None  # None for the account root and for role sessions
     access_key_id: str
+    # Temporary credentials: the session the token carried (None for long-term keys).
+    session: Session | None = None
 
     @property
     def is_root(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and (
+            self.session is None or self.session.kind is SessionKind.ROOT
+        )
+
+    @property
+    def is_role_session(self) -> bool:
+        return self.session is not None and self.session.kind is SessionKind.ROLE
 
 
 def root_arn(account_id: str) -> str:
@@ -33,6 +48,10 @@ def root_arn(account_id: str) -> str:
 
 
 _INVALID_KEY = "The security token included in the request is invalid."
+_EXPIRED = "The security token included in the request is expired"
+_STS_PREFIX = "/iamstore.v1.Sts/"
+# AWS: GetSessionToken credentials may call only these STS operations.
+_USER_SESSION_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
 
 
 class Authenticator:
@@ -46,7 +65,9 @@ class Authenticator:
         now: Callable[[], datetime.datetime],
         max_skew: datetime.timedelta = datetime.timedelta(minutes=5),
         keys_per_owner: int = 2,
+        sealer: SessionSealer | None = None,
     ) -> None:
+        self._sealer = sealer
         self._view = view
         self._box = box
         self._host = host
@@ -63,6 +84,8 @@ class Authenticator:
     ) -> Caller:
         """Returns the verified caller, or raises SignatureError with AWS's error code."""
         parsed = parse_grpc_auth(metadata)
+        if parsed.access_key_id.startswith(KEY_ID_PREFIX):
+            return self._authenticate_session(method_path, body, parsed)
         key = self._view.access_keys.get(parsed.access_key_id)
         if (
             key is None
@@ -90,6 +113,44 @@ class Authenticator:
             self._region,
         )
         return caller
+
+    def _authenticate_session(
+        self, method_path: str, body: bytes, parsed: ParsedAuthorization
+    ) -> Caller:
+        """Temporary credentials: the token is the session, sealed for this access key id."""
+        token = parsed.security_token
+        if token is None or self._sealer is None:
+            raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+        try:
+            session = self._sealer.open(parsed.access_key_id, token)
+        except TokenError:
+            raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
+        now = self._now()
+        if now.timestamp() >= session.expires_at:
+            raise SignatureError("ExpiredToken", _EXPIRED)
+        verify_grpc(
+            parsed,
+            secret_access_key=session.secret_access_key,
+            method_path=method_path,
+            body=body,
+            host=self._host,
+            region=self._region,
+            now=now,
+            max_skew=self._max_skew,
+        )
+        _check_session_scope(session, method_path)
+        return self._session_caller(session)
+
+    def _session_caller(self, session: Session) -> Caller:
+        if session.kind is SessionKind.ROLE:
+            return Caller(session.account_id, session.arn, None, session.access_key_id, session)
+        if session.kind is SessionKind.ROOT:
+            arn = root_arn(session.account_id)
+            return Caller(session.account_id, arn, None, session.access_key_id, session)
+        user = self._view.users.get(session.principal_id)
+        if user is None:  # the user was deleted: its sessions grant nothing
+            raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+        return Caller(session.account_id, user.arn, user.user_id, session.access_key_id, session)
 
     def _within_quota(self, key: AccessKey) -> bool:
         """Concurrent creates on two nodes can give one owner more keys than the quota; then
@@ -122,3 +183,32 @@ class Authenticator:
         if user is None:  # the key outlived its user on this replica: it grants nothing
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         return Caller(key.account_id, user.arn, user.user_id, key.access_key_id)
+
+
+def _check_session_scope(session: Session, method_path: str) -> None:
+    """What temporary credentials may call, as in AWS, plus one interim limit.
+
+    GetSessionToken credentials call IAM only with MFA, and of STS only AssumeRole and
+    GetCallerIdentity (AWS's GetSessionToken documentation). Role sessions call only STS
+    until every admin call is authorized by policy: before that, a handler would treat a
+    caller without a user as the account root.
+    """
+    operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
+    if session.kind is SessionKind.ROLE:
+        if operation is None:
+            raise SignatureError(
+                "AccessDenied", "role sessions may call only sts operations on this node"
+            )
+        return
+    if operation is not None:
+        if operation not in _USER_SESSION_STS:
+            raise SignatureError(
+                "AccessDenied", f"Cannot call {operation} with session credentials"
+            )
+        return
+    if session.mfa_authenticated_at is None:
+        raise SignatureError(
+            "AccessDenied",
+            "session credentials without mfa cannot call iam operations; "
+            "call GetSessionToken with SerialNumber and TokenCode",
+        )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from node.auth.authenticate import Caller
 from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
 from node.auth.index import PolicyIndex, PrincipalPolicies
+from node.auth.sessions import Session, SessionKind
 from node.domain.entities import Group, Role, User
 from node.domain.errors import AccessDenied, InvalidInput, MalformedPolicyDocument, NoSuchEntity
 from node.domain.keys import is_root_key
@@ -28,6 +29,7 @@ from node.policy import (
     PolicySet,
     PrincipalType,
     Request,
+    compile_policy,
     evaluate,
     parse_policy,
 )
@@ -38,6 +40,15 @@ _IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z"
 _SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
 _ACCOUNT = re.compile(r"(?:arn:aws:iam::)?(\d{12})(?::root)?\Z")
 RESOURCE_POLICY_NAME = "ResourcePolicy"
+# Stands for session policies none of which compiled: the session is allowed nothing.
+_NOTHING_ALLOWED = compile_policy(
+    parse_policy(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "iamstore:NoAction", "Resource": "*"}]}',
+        PolicyKind.SESSION,
+    ),
+    "SessionPolicy",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,9 @@ class Principal:
     user_id: str | None = None
     role_id: str | None = None
     role_name: str | None = None
+    # Temporary credentials: the session (its MFA state, issue time, tags) and its policies.
+    session: Session | None = None
+    session_policies: tuple[CompiledPolicy, ...] = ()
 
 
 def _user(user: User) -> Principal:
@@ -180,13 +194,41 @@ class Authorizer:
         return _user(user)
 
     def principal_for_caller(self, caller: Caller) -> Principal:
-        """The principal an authenticated caller acts as (its user, or its account's root)."""
+        """The principal an authenticated caller acts as: its user, its account's root, or
+        the role session its temporary credentials carry (with the session's policies)."""
+        session = caller.session
+        if session is not None and session.kind is SessionKind.ROLE:
+            role = self.view.roles.get(session.principal_id)
+            if role is None:  # deleted since the session began: it grants nothing
+                raise AccessDenied(f"the role of session `{caller.arn}` no longer exists.")
+            principal = _role(role, session.session_name)
+            # Session tags take the place of the role's tags of the same key (AWS).
+            tags = dict(role.tags)
+            tags.update(session.tags)
+            facts = replace(principal.facts, tags=tuple(tags.items()))
+            return replace(
+                principal,
+                facts=facts,
+                session=session,
+                session_policies=self.session_policies(session),
+            )
         if caller.user_id is None:
-            return _root(caller.account_id)
+            return replace(_root(caller.account_id), session=session)
         user = self.view.users.get(caller.user_id)
         if user is None:  # deleted since authentication: it grants nothing
             raise NoSuchEntity("the user making this request no longer exists.")
-        return _user(user)
+        return replace(_user(user), session=session)
+
+    def session_policies(self, session: Session) -> tuple[CompiledPolicy, ...]:
+        """The session's policies, compiled once per text. A session with policies of which
+        none compiles grants nothing (an empty allow list), never everything."""
+        compiled = [
+            self.index.compiled(f"SessionPolicy{position}", PolicyKind.SESSION, text)
+            for position, text in enumerate(session.policies, 1)
+        ]
+        return tuple(c for c in compiled if c is not None) or (
+            (_NOTHING_ALLOWED,) if session.policies else ()
+        )
 
     def policies(self, principal: Principal) -> PrincipalPolicies:
         if principal.user_id is not None:
@@ -231,7 +273,10 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
-        return evaluate(request, PolicySet(own.identity, resource_policy, own.boundary))
+        return evaluate(
+            request,
+            PolicySet(own.identity, resource_policy, own.boundary, principal.session_policies),
+        )
 
 
 # --- simulation (AWS's SimulatePrincipalPolicy / SimulateCustomPolicy) -----------------

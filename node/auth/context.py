@@ -11,7 +11,8 @@ forwards facts about the original request it is deciding):
 | aws:PrincipalArn                 | the principal's ARN; the role's ARN for a role session       |
 | aws:PrincipalAccount             | the principal's account id                                   |
 | aws:PrincipalType                | User, Account (root), AssumedRole, FederatedUser             |
-| aws:PrincipalTag/k               | the tags of the user or role in the replica                  |
+| aws:PrincipalTag/k               | the tags of the user or role in the replica; a role session's|
+|                                  | session tags replace the role's tags of the same key         |
 | aws:CurrentTime, aws:EpochTime   | the node's clock (injected), when the question is answered   |
 | aws:SourceIp                     | passed by the calling service; else the peer address of the  |
 |                                  | calling service's connection to the node                     |
@@ -19,8 +20,9 @@ forwards facts about the original request it is deciding):
 |                                  | the node used TLS                                            |
 | aws:UserAgent                    | passed by the calling service; else its gRPC user agent      |
 | aws:RequestedRegion              | passed by the calling service; else the node's region        |
-| aws:MultiFactorAuthPresent/Age,  | absent: iamstore principals sign with long-term access keys, |
-| aws:TokenIssueTime               | and AWS leaves these keys out for long-term credentials      |
+| aws:MultiFactorAuthPresent/Age,  | temporary credentials only: from the session token (MFA      |
+| aws:TokenIssueTime               | given when it was issued, its issue time); AWS leaves these  |
+|                                  | keys out for long-term access keys                           |
 | aws:RequestTag/k, aws:TagKeys    | the request tags passed by the calling service               |
 | aws:ResourceTag/k                | the resource tags passed by the calling service              |
 | anything else (s3:prefix,        | context entries passed by the calling service, as given      |
@@ -38,6 +40,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from node.auth.sessions import Session
 from node.domain.errors import InvalidInput
 from node.policy.variables import Context
 
@@ -198,11 +201,14 @@ class ContextBuilder:
         request_tags: Tags = (),
         resource_tags: Tags = (),
         extra: Mapping[str, str | tuple[str, ...]] | None = None,
+        session: Session | None = None,
     ) -> Context:
         """The full context of one question; `extra` holds already-checked caller entries."""
         context: dict[str, str | tuple[str, ...]] = dict(extra or {})
         context.update(principal_keys(principal))
         current, epoch = self._times()
+        if session is not None:
+            context.update(session_keys(session, int(epoch)))
         context["aws:currenttime"] = current
         context["aws:epochtime"] = epoch
         source_ip = environment.source_ip or environment.peer_ip
@@ -222,6 +228,28 @@ class ContextBuilder:
         if resource_tags:
             context.update(tag_keys(resource_tags, "aws:resourcetag/"))
         return context
+
+
+def _iso(epoch_seconds: int) -> str:
+    return datetime.datetime.fromtimestamp(epoch_seconds, datetime.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+def session_keys(session: Session, now_epoch: int) -> dict[str, str | tuple[str, ...]]:
+    """aws:TokenIssueTime and the MFA keys of temporary credentials.
+
+    AWS: aws:MultiFactorAuthPresent is "true" when MFA was given when the credentials were
+    issued and "false" for temporary credentials without it; aws:MultiFactorAuthAge is the
+    number of seconds since that authentication, present only with MFA.
+    """
+    keys: dict[str, str | tuple[str, ...]] = {"aws:tokenissuetime": _iso(session.issued_at)}
+    if session.mfa_authenticated_at is None:
+        keys["aws:multifactorauthpresent"] = "false"
+    else:
+        keys["aws:multifactorauthpresent"] = "true"
+        keys["aws:multifactorauthage"] = str(max(0, now_epoch - session.mfa_authenticated_at))
+    return keys
 
 
 def peer_ip(peer: str) -> str | None:

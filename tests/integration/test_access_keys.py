@@ -106,6 +106,15 @@ def test_deleted_key_cannot_sign(iam: Client, iam_node: InProcessNode) -> None:
 
 def test_user_key_signs_as_that_user(iam: Client, iam_node: InProcessNode) -> None:
     user = iam.create_user(user_name="u").user
+    # AWS authorizes GetUser on oneself by policy too.
+    iam.put_user_policy(
+        user_name="u",
+        policy_name="self",
+        policy_document=(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+            '"Action": "iam:GetUser", "Resource": "arn:aws:iam::*:user/${aws:username}"}]}'
+        ),
+    )
     key = iam.create_access_key(user_name="u").access_key
     with client_for(iam_node, key) as user_client:
         assert user_client.get_user().user.user_id == user.user_id

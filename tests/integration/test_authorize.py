@@ -456,6 +456,10 @@ def test_cli_authz_check_exit_codes(iam: Client, iam_node: InProcessNode, tmp_pa
             allow("s3:GetObject", Condition={"StringEquals": {"s3:prefix": "home/"}})
         ),
     )
+    # Authorize is refused to users without iamstore:Authorize.
+    iam.put_user_policy(
+        user_name="alice", policy_name="authz", policy_document=doc(allow("iamstore:Authorize"))
+    )
     key = iam.create_access_key(user_name="alice").access_key
     credentials = tmp_path / "credentials"
     write_credentials_file(credentials, Credentials(key.access_key_id, key.secret_access_key))

@@ -20,6 +20,10 @@ from cluster.inproc import InProcessNode
 from iamstore.v1 import iam_pb2 as pb
 
 GET_USER = "/iamstore.v1.Iam/GetUser"
+SELF_READ = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", '
+    '"Resource": "arn:aws:iam::*:user/${aws:username}"}]}'
+)
 LIST_USERS = "/iamstore.v1.Iam/ListUsers"
 
 
@@ -108,6 +112,8 @@ def test_unsigned_call_is_refused(channel: grpc.Channel) -> None:
 
 def test_inactive_then_deleted_key_is_refused(iam: Client, iam_node: InProcessNode) -> None:
     iam.create_user(user_name="keyholder")
+    # AWS authorizes GetUser on oneself by policy too.
+    iam.put_user_policy(user_name="keyholder", policy_name="self", policy_document=SELF_READ)
     made = iam.create_access_key(user_name="keyholder").access_key
     user_client = Client(
         iam_node.address, credentials=Credentials(made.access_key_id, made.secret_access_key)

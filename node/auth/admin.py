@@ -1,0 +1,403 @@
+"""Admin-call authorization: each API operation as `iam:<Operation>` on its target's ARN.
+
+AWS's Service Authorization Reference for IAM names, per action, the resource type it is
+authorized on (user, group, role, policy, instance-profile, mfa, oidc-provider) and the
+condition keys it carries (iam:PermissionsBoundary, iam:PolicyARN, aws:RequestTag/*,
+aws:TagKeys, aws:ResourceTag/*, iam:ResourceTag/*). `targets()` turns one request into those
+questions; `AdminGate.check` asks them all before the handler runs and refuses with AWS's
+message. Requests are read by field name only, so this module never imports protobuf types.
+
+The account root skips the questions (it may do everything in its own account); nobody can
+name another account's entity, because every ARN is built in the caller's own account.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from node.auth.authenticate import Caller
+from node.auth.authorize import Authorizer, Principal
+from node.auth.context import Environment
+from node.domain.entities import Tags, User
+from node.domain.errors import AccessDenied, InvalidInput
+from node.domain.oidc import provider_arn
+from node.domain.view import View
+from node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
+
+ContextValues = Mapping[str, str | tuple[str, ...]]
+IAM_SERVICE = "iamstore.v1.Iam"
+# iamstore's own action for the Authz service's Authorize and AuthorizeBatch (not an AWS one).
+AUTHORIZE_ACTION = "iamstore:Authorize"
+LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
+# The service a role passed by AddRoleToInstanceProfile is used by (iam:PassedToService).
+INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One authorization question an operation asks: an action on a resource, with its keys."""
+
+    action: str
+    resource: str
+    resource_tags: Tags = ()
+    request_tags: Tags = ()
+    extra: ContextValues = field(default_factory=dict)
+
+
+class PolicyDenied(AccessDenied):
+    """An AccessDenied from the policy engine, carrying what the audit record needs."""
+
+    def __init__(self, message: str, target: Target, decision: Decision) -> None:
+        super().__init__(message)
+        self.target = target
+        self.decision = decision
+
+
+def _s(request: Any, name: str) -> str | None:
+    if name not in request.DESCRIPTOR.fields_by_name or not request.HasField(name):
+        return None
+    return str(getattr(request, name))
+
+
+def _tags(request: Any) -> Tags:
+    return tuple((t.key, t.value) for t in request.tags)
+
+
+class _Resolver:
+    """Builds target ARNs in the caller's account from the replica (stored path and tags)."""
+
+    def __init__(self, view: View, caller: Caller) -> None:
+        self.view = view
+        self.caller = caller
+        self.account = caller.account_id
+
+    def arn(self, kind: str, path: str | None, name: str) -> str:
+        return f"arn:aws:iam::{self.account}:{kind}{path or '/'}{name}"
+
+    def _boundary_arn(self, entity_id: str) -> str | None:
+        boundary = self.view.boundaries.get(entity_id)
+        policy = None if boundary is None else self.view.policies.get(boundary.policy_id)
+        return None if policy is None else policy.arn
+
+    def user(self, action: str, request: Any, *, boundary_key: bool = False) -> Target:
+        """The named user, or the caller itself when the request names none (AWS's default)."""
+        name = _s(request, "user_name")
+        found: User | None
+        if name is None:
+            if self.caller.user_id is None:
+                return Target(action, self.caller.arn)
+            found = self.view.users.get(self.caller.user_id)
+        else:
+            found = self.view.users.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("user", None, name or ""))
+        extra = _resource_tag_keys(found.tags)
+        bound = self._boundary_arn(found.user_id) if boundary_key else None
+        if bound is not None:
+            extra["iam:permissionsboundary"] = bound
+        return Target(action, found.arn, found.tags, extra=extra)
+
+    def role(self, action: str, name: str | None, *, boundary_key: bool = False) -> Target:
+        found = None if name is None else self.view.roles.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("role", None, name or ""))
+        extra = _resource_tag_keys(found.tags)
+        bound = self._boundary_arn(found.role_id) if boundary_key else None
+        if bound is not None:
+            extra["iam:permissionsboundary"] = bound
+        return Target(action, found.arn, found.tags, extra=extra)
+
+    def group(self, action: str, name: str | None) -> Target:
+        found = None if name is None else self.view.groups.named(self.account, name)
+        return Target(action, found.arn if found else self.arn("group", None, name or ""))
+
+    def policy(self, action: str, arn: str | None) -> Target:
+        policy_id = self.view.policy_arns.get(arn or "")
+        found = None if policy_id is None else self.view.policies.get(policy_id)
+        if found is None or found.account_id != self.account:
+            return Target(action, arn or "*")
+        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+
+    def instance_profile(self, action: str, name: str | None) -> Target:
+        found = None if name is None else self.view.instance_profiles.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("instance-profile", None, name or ""))
+        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+
+    def mfa(self, action: str, serial: str | None) -> Target:
+        for device in self.view.mfa_devices.in_account(self.account):
+            if device.serial_number == serial:
+                return Target(
+                    action, device.serial_number, device.tags, extra=_resource_tag_keys(device.tags)
+                )
+        return Target(action, serial or "*")
+
+    def oidc(self, action: str, arn: str | None) -> Target:
+        found = self.view.oidc_providers.get(self.account, {}).get(arn or "")
+        if found is None:
+            return Target(action, arn or "*")
+        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+
+
+def _resource_tag_keys(tags: Tags) -> dict[str, str | tuple[str, ...]]:
+    """iam:ResourceTag/k (IAM's own spelling of aws:ResourceTag/k, set by contexts.build)."""
+    return {f"iam:resourcetag/{key.lower()}": value for key, value in tags}
+
+
+def _with(target: Target, **keys: str | tuple[str, ...] | None) -> Target:
+    extra = dict(target.extra)
+    extra.update({k: v for k, v in keys.items() if v is not None})
+    return Target(target.action, target.resource, target.resource_tags, target.request_tags, extra)
+
+
+def _tagging(target: Target, request: Any) -> Target:
+    """aws:RequestTag/k and aws:TagKeys for Tag*; aws:TagKeys alone for Untag*."""
+    if target.action.startswith("iam:Untag"):
+        return _with(target, **{"aws:tagkeys": tuple(request.tag_keys)})
+    return Target(
+        target.action, target.resource, target.resource_tags, _tags(request), target.extra
+    )
+
+
+_LIST_KIND = {
+    "ListUsers": "user",
+    "ListGroups": "group",
+    "ListRoles": "role",
+    "ListInstanceProfiles": "instance-profile",
+}
+# Actions AWS authorizes on `*` (no resource type in the reference).
+_ACCOUNT_WIDE = frozenset(
+    {
+        "GetAccountPasswordPolicy",
+        "UpdateAccountPasswordPolicy",
+        "DeleteAccountPasswordPolicy",
+        "GetAccountSummary",
+        "ListPolicies",
+        "ListOpenIDConnectProviders",
+        "ListVirtualMFADevices",
+    }
+)
+_BOUNDARY_KEYED = frozenset(
+    {
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "PutUserPolicy",
+        "DeleteUserPolicy",
+        "DeleteUserPermissionsBoundary",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "DeleteRolePermissionsBoundary",
+    }
+)
+
+
+def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> list[Target]:
+    """Every question one Iam operation asks, in the order AWS asks them."""
+    action = f"iam:{operation}"
+    at = _Resolver(view, caller)
+    if operation == "ChangePassword":
+        # AWS: AllowUsersToChangePassword lets every user change their own password without
+        # a policy; without it the handler refuses whatever a policy says.
+        rules = view.password_policies.get(caller.account_id)
+        if rules is not None and rules.allow_users_to_change_password:
+            return []
+    if operation in _ACCOUNT_WIDE:
+        return [Target(action, "*")]
+    if operation in _LIST_KIND:
+        prefix = _s(request, "path_prefix") or "/"
+        return [Target(action, at.arn(_LIST_KIND[operation], prefix, "*"))]
+    if operation in ("CreateUser", "CreateRole"):
+        kind = "user" if operation == "CreateUser" else "role"
+        name = _s(request, "user_name" if kind == "user" else "role_name") or ""
+        target = Target(action, at.arn(kind, _s(request, "path"), name), (), _tags(request))
+        return [_with(target, **{"iam:permissionsboundary": _s(request, "permissions_boundary")})]
+    if operation == "CreateGroup":
+        return [
+            Target(action, at.arn("group", _s(request, "path"), _s(request, "group_name") or ""))
+        ]
+    if operation == "CreatePolicy":
+        arn = at.arn("policy", _s(request, "path"), _s(request, "policy_name") or "")
+        return [Target(action, arn, (), _tags(request))]
+    if operation == "CreateInstanceProfile":
+        name = _s(request, "instance_profile_name") or ""
+        return [
+            Target(
+                action, at.arn("instance-profile", _s(request, "path"), name), (), _tags(request)
+            )
+        ]
+    if operation == "CreateVirtualMFADevice":
+        name = _s(request, "virtual_mfa_device_name") or ""
+        return [Target(action, at.arn("mfa", _s(request, "path"), name), (), _tags(request))]
+    if operation == "CreateOpenIDConnectProvider":
+        try:
+            arn = provider_arn(caller.account_id, _s(request, "url") or "")
+        except InvalidInput:  # the handler names the bad url; authorize on the account
+            arn = f"arn:aws:iam::{caller.account_id}:oidc-provider/*"
+        return [Target(action, arn, (), _tags(request))]
+    if operation == "AddRoleToInstanceProfile":
+        role = _s(request, "role_name")
+        pass_role = at.role("iam:PassRole", role)
+        return [
+            at.instance_profile(action, _s(request, "instance_profile_name")),
+            _with(pass_role, **{"iam:passedtoservice": INSTANCE_PROFILE_SERVICE}),
+        ]
+    if operation == "GetAccessKeyLastUsed":
+        key = view.access_keys.get(_s(request, "access_key_id") or "")
+        owner = (
+            None
+            if key is None or key.account_id != caller.account_id
+            else view.users.get(key.owner_id)
+        )
+        if owner is None:
+            return [Target(action, caller.arn if key is not None and caller.is_root else "*")]
+        return [Target(action, owner.arn, owner.tags, extra=_resource_tag_keys(owner.tags))]
+    target = _entity_target(at, operation, action, request)
+    if operation.startswith(("Tag", "Untag")):
+        target = _tagging(target, request)
+    if operation.startswith(("Attach", "Detach")):
+        target = _with(target, **{"iam:policyarn": _s(request, "policy_arn")})
+    if operation in ("PutUserPermissionsBoundary", "PutRolePermissionsBoundary"):
+        target = _with(target, **{"iam:permissionsboundary": _s(request, "permissions_boundary")})
+    return [target]
+
+
+def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> Target:
+    """The target of an operation on one existing entity, found by the request's fields."""
+    fields = request.DESCRIPTOR.fields_by_name
+    boundary_key = operation in _BOUNDARY_KEYED
+    if "instance_profile_name" in fields:
+        return at.instance_profile(action, _s(request, "instance_profile_name"))
+    if "open_id_connect_provider_arn" in fields:
+        return at.oidc(action, _s(request, "open_id_connect_provider_arn"))
+    if "policy_arn" in fields and not operation.startswith(("Attach", "Detach", "ListAttached")):
+        return at.policy(action, _s(request, "policy_arn"))
+    if "group_name" in fields:
+        return at.group(action, _s(request, "group_name"))
+    if "role_name" in fields:
+        return at.role(action, _s(request, "role_name"), boundary_key=boundary_key)
+    if "user_name" in fields or operation == "ChangePassword":
+        return at.user(action, request, boundary_key=boundary_key)
+    if operation == "DeleteVirtualMFADevice":
+        return at.mfa(action, _s(request, "serial_number"))
+    return Target(action, "*")
+
+
+def service_targets(
+    view: View, caller: Caller, service: str, operation: str, request: Any
+) -> list[Target]:
+    """The questions a call asks before its handler runs; empty when it needs none.
+
+    Ping, Status (the handler admits only the management account) and CreateAccount (only
+    an account root) decide in their handlers.
+    """
+    if service == IAM_SERVICE:
+        return iam_targets(view, caller, operation, request)
+    if service == "iamstore.v1.Authz":
+        if operation in ("Authorize", "AuthorizeBatch"):
+            return [Target(AUTHORIZE_ACTION, "*")]
+        if operation == "SimulatePrincipalPolicy":
+            return [Target("iam:SimulatePrincipalPolicy", _s(request, "policy_source_arn") or "*")]
+        return [Target(f"iam:{operation}", "*")]
+    if service == "iamstore.v1.Accounts" and operation == "ListAccounts":
+        return [Target("organizations:ListAccounts", "*")]
+    if service == "iamstore.v1.Audit":
+        return [Target(LIST_AUDIT_ACTION, "*")]
+    return []
+
+
+# --- deciding ------------------------------------------------------------------------------
+
+_EXPLICIT_IN = {
+    PolicyKind.BOUNDARY: "a permissions boundary",
+    PolicyKind.SESSION: "a session policy",
+    PolicyKind.RESOURCE: "a resource-based policy",
+    PolicyKind.SCP: "a service control policy",
+}
+
+
+def denial_message(principal_arn: str, target: Target, reason: str) -> str:
+    return (
+        f"User: {principal_arn} is not authorized to perform: {target.action} "
+        f"on resource: {target.resource} {reason}"
+    )
+
+
+class AdminGate:
+    """Asks the engine an operation's questions; the first refusal raises PolicyDenied."""
+
+    def __init__(
+        self,
+        authorizer: Authorizer,
+        observe: Callable[[float, Outcome], None] | None = None,
+    ) -> None:
+        self.authorizer = authorizer
+        self._observe = observe
+
+    def check(
+        self,
+        caller: Caller,
+        environment: Environment,
+        service: str,
+        operation: str,
+        request: Any,
+    ) -> list[Target]:
+        """The questions asked (also for the root, which is not asked: audit names them)."""
+        targets = service_targets(self.authorizer.view, caller, service, operation, request)
+        if caller.is_root or not targets:  # the root may do everything in its own account
+            return targets
+        principal = self.authorizer.principal_for_caller(caller)
+        for target in targets:
+            self._ask(principal, environment, target)
+        return targets
+
+    def _ask(self, principal: Principal, environment: Environment, target: Target) -> None:
+        started = time.perf_counter()
+        context = self.authorizer.contexts.build(
+            principal.facts,
+            environment,
+            request_tags=target.request_tags,
+            resource_tags=target.resource_tags,
+            extra=target.extra,
+        )
+        decision = self.authorizer.decide(
+            principal, target.action, target.resource, principal.facts.account_id, None, context
+        )
+        if self._observe is not None:
+            self._observe(time.perf_counter() - started, decision.outcome)
+        if decision.allowed:
+            return
+        reason = self._reason(principal, target, decision, context)
+        raise PolicyDenied(denial_message(principal.request_arn, target, reason), target, decision)
+
+    def _reason(
+        self, principal: Principal, target: Target, decision: Decision, context: ContextValues
+    ) -> str:
+        if decision.outcome is Outcome.EXPLICIT_DENY:
+            kinds = [m.policy_kind for m in decision.matched]
+            where = next((_EXPLICIT_IN[k] for k in kinds if k in _EXPLICIT_IN), None)
+            return f"with an explicit deny in {where or 'an identity-based policy'}"
+        own = self.authorizer.policies(principal)
+        if own.boundary is not None and _identity_allows(principal, target, own.identity, context):
+            return f"because no permissions boundary allows the {target.action} action"
+        return f"because no identity-based policy allows the {target.action} action"
+
+
+def _identity_allows(
+    principal: Principal, target: Target, identity: Sequence[Any], context: ContextValues
+) -> bool:
+    request = Request(
+        principal_arn=principal.request_arn,
+        principal_account=principal.facts.account_id,
+        principal_type=principal.engine_type,
+        action=target.action,
+        resource_arn=target.resource,
+        resource_account=principal.facts.account_id,
+        context=dict(context),
+        role_name=principal.role_name,
+    )
+    return evaluate(request, PolicySet(identity=tuple(identity))).allowed

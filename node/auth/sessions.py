@@ -1,0 +1,196 @@
+"""Temporary credentials: the sealed session token that carries a whole STS session.
+
+A session token is the session itself, compressed and sealed with AES-GCM under a key derived
+(HKDF-SHA256, label `session-token`) from the node's secrets key, with the ASIA access key id
+as associated data. Every member holds the same secrets key, so any node validates a token the
+moment it is issued: sessions are never written to the replica and never replicated. A token
+sealed by another cluster, or altered by one bit, does not open.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import os
+import secrets
+import zlib
+from dataclasses import dataclass
+
+import msgpack
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_LABEL = b"iamstore session-token"
+_NONCE_BYTES = 12
+_FORMAT = 1
+KEY_ID_PREFIX = "ASIA"
+_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# The largest token the node issues; AWS refuses larger sessions with PackedPolicyTooLarge.
+MAX_TOKEN_CHARS = 6144
+
+
+class SessionKind(enum.Enum):
+    """Who a session acts as."""
+
+    ROOT = "root"  # GetSessionToken by the account root
+    USER = "user"  # GetSessionToken by an IAM user
+    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity
+
+
+class TokenError(Exception):
+    """A session token that does not open: tampered, truncated, or sealed elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Everything a session grants, fixed when it was issued. Times are epoch seconds."""
+
+    access_key_id: str
+    secret_access_key: str
+    kind: SessionKind
+    account_id: str
+    principal_id: str  # the user id, the role id, or the account id for the root
+    principal_name: str  # the user or role name ("" for the root)
+    issued_at: int
+    expires_at: int
+    session_name: str | None = None  # role sessions only
+    policies: tuple[str, ...] = ()  # session policy documents (inline first, then by ARN)
+    tags: tuple[tuple[str, str], ...] = ()
+    transitive_tag_keys: tuple[str, ...] = ()
+    mfa_authenticated_at: int | None = None  # None: no MFA in this session
+    source_identity: str | None = None
+    chained: bool = False  # a role session obtained with role-session credentials
+    web_identity_provider: str | None = None  # the provider ARN of a web identity session
+
+    @property
+    def is_role(self) -> bool:
+        return self.kind is SessionKind.ROLE
+
+    @property
+    def arn(self) -> str:
+        """The session's principal ARN, as GetCallerIdentity reports it."""
+        if self.kind is SessionKind.ROLE:
+            return (
+                f"arn:aws:sts::{self.account_id}:assumed-role/"
+                f"{self.principal_name}/{self.session_name}"
+            )
+        if self.kind is SessionKind.ROOT:
+            return f"arn:aws:iam::{self.account_id}:root"
+        return ""  # a user session's ARN is its user's, which may carry a path
+
+    @property
+    def user_id(self) -> str:
+        """aws:userid: ROLEID:SESSION for a role session, else the user or account id."""
+        if self.kind is SessionKind.ROLE:
+            return f"{self.principal_id}:{self.session_name}"
+        return self.principal_id
+
+
+def new_key_id() -> str:
+    return KEY_ID_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
+
+
+def _pack(session: Session) -> bytes:
+    fields = [
+        _FORMAT,
+        session.secret_access_key,
+        session.kind.value,
+        session.account_id,
+        session.principal_id,
+        session.principal_name,
+        session.issued_at,
+        session.expires_at,
+        session.session_name,
+        list(session.policies),
+        [list(tag) for tag in session.tags],
+        list(session.transitive_tag_keys),
+        session.mfa_authenticated_at,
+        session.source_identity,
+        session.chained,
+        session.web_identity_provider,
+    ]
+    return zlib.compress(msgpack.packb(fields, use_bin_type=True))
+
+
+def _unpack(access_key_id: str, data: bytes) -> Session:
+    try:
+        fields = msgpack.unpackb(zlib.decompress(data), raw=False)
+        if not isinstance(fields, list) or not fields or fields[0] != _FORMAT:
+            raise TokenError("unknown session token format")
+        (
+            _,
+            secret,
+            kind,
+            account_id,
+            principal_id,
+            principal_name,
+            issued_at,
+            expires_at,
+            session_name,
+            policies,
+            tags,
+            transitive,
+            mfa_at,
+            source_identity,
+            chained,
+            provider,
+        ) = fields
+        return Session(
+            access_key_id=access_key_id,
+            secret_access_key=secret,
+            kind=SessionKind(kind),
+            account_id=account_id,
+            principal_id=principal_id,
+            principal_name=principal_name,
+            issued_at=int(issued_at),
+            expires_at=int(expires_at),
+            session_name=session_name,
+            policies=tuple(policies),
+            tags=tuple((str(k), str(v)) for k, v in tags),
+            transitive_tag_keys=tuple(transitive),
+            mfa_authenticated_at=mfa_at,
+            source_identity=source_identity,
+            chained=bool(chained),
+            web_identity_provider=provider,
+        )
+    except (ValueError, TypeError, zlib.error, msgpack.ExtraData) as exc:
+        raise TokenError("malformed session token") from exc
+
+
+class SessionSealer:
+    """Seals sessions into tokens and opens them; one per node, from its secrets key."""
+
+    def __init__(self, secrets_key: bytes) -> None:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(
+            secrets_key
+        )
+        self._aead = AESGCM(derived)
+
+    def seal(self, session: Session) -> str:
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._aead.encrypt(nonce, _pack(session), session.access_key_id.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def open(self, access_key_id: str, token: str) -> Session:
+        """The session sealed in `token` for `access_key_id`; TokenError if it does not open."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (binascii.Error, ValueError):
+            raise TokenError("the session token is not base64") from None
+        if len(raw) <= _NONCE_BYTES:
+            raise TokenError("the session token is too short")
+        try:
+            plain = self._aead.decrypt(
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], access_key_id.encode()
+            )
+        except InvalidTag:
+            raise TokenError("the session token does not open with this cluster's key") from None
+        return _unpack(access_key_id, plain)

@@ -1,0 +1,169 @@
+"""Web identity tokens (OIDC JWTs): the issuer's signing keys, fetched and cached, and checks.
+
+Keys come from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`,
+then its `jwks_uri`), fetched in a worker thread with a timeout and cached per issuer. A token
+signed with a key id the cache does not hold triggers one refetch (the provider rotated its
+keys); a second miss refuses the token. Only RS256 and ES256 are accepted: the algorithm is
+pinned before any key is used, so `alg: none` and HMAC-with-the-public-key tokens never verify.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import jwt
+
+ALGORITHMS = ("RS256", "ES256")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class WebIdentityError(Exception):
+    """A refused web identity token; `code` is AWS STS's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _invalid(message: str) -> WebIdentityError:
+    return WebIdentityError("InvalidIdentityToken", message)
+
+
+def _http_get(url: str, timeout_s: float) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout_s) as response:
+        body: bytes = response.read(1_000_000)
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """The verified claims AWS exposes to trust policies and in the response."""
+
+    issuer: str
+    subject: str
+    audience: str
+    amr: tuple[str, ...]
+    raw: Mapping[str, object]
+
+
+class JwksCache:
+    """Signing keys per issuer; `fetch(url, timeout)` is injectable for tests."""
+
+    def __init__(
+        self,
+        *,
+        allow_insecure_loopback: bool = False,
+        timeout_s: float = 5.0,
+        fetch: Callable[[str, float], bytes] = _http_get,
+    ) -> None:
+        self._allow_insecure_loopback = allow_insecure_loopback
+        self._timeout_s = timeout_s
+        self._fetch = fetch
+        self._keys: dict[str, dict[str, jwt.PyJWK]] = {}
+
+    def issuer_location(self, issuer: str) -> str:
+        """The provider URL of an issuer (`https://` removed), or InvalidIdentityToken.
+
+        Production issuers are https; a loopback http issuer is accepted only when the node
+        was configured to allow it (tests serve their keys on 127.0.0.1).
+        """
+        parts = urlsplit(issuer)
+        if parts.scheme == "https" and parts.hostname:
+            return issuer[len("https://") :]
+        if parts.scheme == "http" and self._allow_insecure_loopback and parts.hostname in _LOOPBACK:
+            return issuer[len("http://") :]
+        raise _invalid(f"the issuer `{issuer}` is not an https url")
+
+    def _get_json(self, url: str) -> dict[str, object]:
+        self.issuer_location(url)  # the same scheme rule for every url fetched
+        try:
+            data = json.loads(self._fetch(url, self._timeout_s))
+        except (OSError, ValueError) as exc:
+            raise WebIdentityError(
+                "IDPCommunicationError",
+                f"couldn't retrieve verification key from your identity provider ({exc})",
+            ) from None
+        if not isinstance(data, dict):
+            raise WebIdentityError("IDPCommunicationError", f"`{url}` did not return an object")
+        return data
+
+    def _load(self, issuer: str) -> dict[str, jwt.PyJWK]:
+        discovery = self._get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+        jwks_uri = discovery.get("jwks_uri")
+        if not isinstance(jwks_uri, str):
+            raise WebIdentityError(
+                "IDPCommunicationError", "the discovery document has no jwks_uri"
+            )
+        try:
+            key_set = jwt.PyJWKSet.from_dict(self._get_json(jwks_uri))
+        except jwt.PyJWKError as exc:
+            raise WebIdentityError("IDPCommunicationError", f"unusable jwks: {exc}") from None
+        return {key.key_id: key for key in key_set.keys if key.key_id is not None}
+
+    async def key(self, issuer: str, key_id: str) -> jwt.PyJWK:
+        """The issuer's key `key_id`, refetching the key set once when it is unknown."""
+        keys = self._keys.get(issuer)
+        if keys is None or key_id not in keys:
+            keys = await asyncio.to_thread(self._load, issuer)
+            self._keys[issuer] = keys
+        found = keys.get(key_id)
+        if found is None:
+            raise _invalid(f"no key `{key_id}` in the identity provider's key set")
+        return found
+
+
+def unverified_issuer(token: str) -> tuple[str, str, str]:
+    """(issuer, key id, algorithm) read before verification, with the algorithm pinned."""
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise _invalid("the web identity token is not a valid jwt") from None
+    algorithm = header.get("alg")
+    if algorithm not in ALGORITHMS:
+        raise _invalid(f"the token's algorithm `{algorithm}` is not allowed")
+    key_id = header.get("kid")
+    issuer = claims.get("iss")
+    if not isinstance(key_id, str) or not isinstance(issuer, str):
+        raise _invalid("the web identity token needs `kid` and `iss`")
+    return issuer, key_id, str(algorithm)
+
+
+def verify(
+    token: str, key: jwt.PyJWK, algorithm: str, issuer: str, audiences: tuple[str, ...]
+) -> Claims:
+    """The claims of a token whose signature, issuer, audience, exp and nbf all check."""
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=list(audiences),
+            issuer=issuer,
+            options={"require": ["exp", "iss", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise WebIdentityError("ExpiredTokenException", "Token expired") from None
+    except jwt.InvalidAudienceError:
+        raise _invalid("Incorrect token audience") from None
+    except jwt.ImmatureSignatureError:
+        raise _invalid("the token is not valid yet (nbf)") from None
+    except jwt.PyJWTError as exc:
+        raise _invalid(f"the web identity token does not verify: {exc}") from None
+    audience = claims["aud"]
+    if isinstance(audience, list):  # the matching audience is the one AWS reports
+        audience = next(a for a in audience if a in audiences)
+    amr = claims.get("amr", ())
+    return Claims(
+        issuer=issuer,
+        subject=str(claims["sub"]),
+        audience=str(audience),
+        amr=tuple(str(a) for a in amr) if isinstance(amr, list) else (str(amr),) if amr else (),
+        raw=claims,
+    )
