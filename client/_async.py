@@ -27,7 +27,6 @@ from client._transport import (
     is_unavailable,
     unavailable_error,
 )
-from client.credentials import Credentials
 from client.errors import ServiceFailureError
 from client.models import (
     AuthorizeRequestInput,
@@ -38,6 +37,7 @@ from client.models import (
     TagInput,
 )
 from client.paginators import AsyncPaginator, Page
+from client.providers import CredentialProvider
 
 R = TypeVar("R")
 
@@ -53,7 +53,7 @@ class AsyncClient:
         self,
         endpoints: str | Sequence[str] = DEFAULT_ENDPOINT,
         *,
-        credentials: Credentials | None = None,
+        credentials: CredentialProvider | None = None,
         region: str = DEFAULT_REGION,
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,

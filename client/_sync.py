@@ -26,7 +26,6 @@ from client._transport import (
     is_unavailable,
     unavailable_error,
 )
-from client.credentials import Credentials
 from client.errors import ServiceFailureError
 from client.models import (
     AuthorizeRequestInput,
@@ -37,6 +36,7 @@ from client.models import (
     TagInput,
 )
 from client.paginators import Page, Paginator
+from client.providers import CredentialProvider
 
 R = TypeVar("R")
 
@@ -53,7 +53,7 @@ class Client:
         self,
         endpoints: str | Sequence[str] = DEFAULT_ENDPOINT,
         *,
-        credentials: Credentials | None = None,
+        credentials: CredentialProvider | None = None,
         region: str = DEFAULT_REGION,
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,

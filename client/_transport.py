@@ -10,8 +10,8 @@ from typing import cast
 import grpc
 
 from client._operations import Operation
-from client.credentials import Credentials, resolve_credentials
 from client.errors import IamError, error_from_wire
+from client.providers import CredentialProvider, frozen_credentials, resolve
 from client.wire.errors import decode_error
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
@@ -40,7 +40,8 @@ class Settings:
     """Everything a client needs to make a call, fixed at construction."""
 
     endpoints: tuple[str, ...]
-    credentials: Credentials
+    # Static keys, or a provider whose keys change (client.providers.AssumeRoleCredentials).
+    credentials: CredentialProvider
     # IAM is a global service: AWS signs every IAM request for us-east-1, whatever the
     # caller's region, so the default does not read AWS_REGION.
     region: str
@@ -51,14 +52,17 @@ class Settings:
     def build(
         cls,
         endpoints: str | Sequence[str],
-        credentials: Credentials | None,
+        credentials: CredentialProvider | None,
         region: str,
         host: str,
         timeout: float | None,
     ) -> Settings:
+        parsed = parse_endpoints(endpoints)
+        if credentials is None:  # role profiles assume their role through these endpoints
+            credentials = resolve(endpoints=parsed, region=region, host=host)
         return cls(
-            endpoints=parse_endpoints(endpoints),
-            credentials=credentials if credentials is not None else resolve_credentials(),
+            endpoints=parsed,
+            credentials=credentials,
             region=region,
             host=host,
             timeout=timeout,
@@ -66,12 +70,13 @@ class Settings:
 
     def sign(self, operation: Operation[object], body: bytes) -> tuple[tuple[str, str], ...]:
         """The signature metadata for these exact request bytes, dated now."""
+        credentials = frozen_credentials(self.credentials)  # one snapshot, never mixed
         metadata = sign_grpc(
             method_path=operation.method_path,
             body=body,
-            access_key_id=self.credentials.access_key_id,
-            secret_access_key=self.credentials.secret_access_key,
-            session_token=self.credentials.session_token,
+            access_key_id=credentials.access_key_id,
+            secret_access_key=credentials.secret_access_key,
+            session_token=credentials.session_token,
             region=self.region,
             host=self.host,
             now=datetime.now(UTC),

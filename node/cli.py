@@ -60,6 +60,13 @@ def node_group() -> None:
     default=None,
     help="Serve Prometheus metrics at http://LISTEN-HOST:PORT/metrics (0 picks a free port).",
 )
+@click.option(
+    "--clock-skew-ms",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Shift this node's wall clock by this many milliseconds (fault injection).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -71,6 +78,7 @@ def run_command(
     advertise: str | None,
     bootstrap: bool | None,
     metrics_port: int | None,
+    clock_skew_ms: int,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -91,6 +99,7 @@ def run_command(
         advertise=advertise,
         bootstrap=bootstrap,
         metrics_port=metrics_port,
+        clock_skew_ms=clock_skew_ms,
     )
     asyncio.run(run(config))
 

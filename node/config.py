@@ -7,6 +7,7 @@ from pathlib import Path
 
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from node.domain.rules import Quotas
+from node.domain.signin import SignInRules
 from node.replication.gossip import GossipConfig
 
 
@@ -39,6 +40,11 @@ class NodeConfig:
     oidc_fetch_timeout_s: float = 5.0
     # Recent audit events kept in memory for ListAuditEvents (the file keeps them all).
     audit_capacity: int = 10_000
+    # Added to the real wall clock everywhere the node reads time (HLC, peer signing,
+    # authorization context): chaos runs use it to skew one node's clock.
+    clock_skew_ms: int = 0
+    # How failed sign-ins slow down and then lock a user name on this node (never replicated).
+    signin_rules: SignInRules = field(default_factory=SignInRules)
 
     @property
     def database_path(self) -> Path:

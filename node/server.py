@@ -31,6 +31,7 @@ from node.api import (
     iam_mfa,
     iam_policies,
     node_services,
+    signin,
     sts,
 )
 from node.api.context import NodeServices
@@ -123,7 +124,8 @@ class Node:
     ) -> None:
         self.config = config
         self._ids = ids or IdSource()
-        self._wall_ms = wall_ms
+        skew_ms = config.clock_skew_ms
+        self._wall_ms = wall_ms if not skew_ms else (lambda: wall_ms() + skew_ms)
         self._rng = rng or random.Random()
         # Tests and the simulation pass an in-memory transport; by default peers talk gRPC.
         self._transport = transport
@@ -267,6 +269,7 @@ class Node:
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
                 *sts.sts_handlers(services, jwks),
+                signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
@@ -286,6 +289,7 @@ class Node:
                 peer.full_name,
                 authz.SERVICE.full_name,
                 sts.SERVICE.full_name,
+                signin.SERVICE.full_name,
                 audit_service.SERVICE.full_name,
                 health.SERVICE_NAME,
                 reflection.SERVICE_NAME,

@@ -11,8 +11,13 @@ import click
 from client._operations import Operation
 from client._sync import Client
 from client.cli.output import OutputFormat, render, to_aws
-from client.credentials import NoCredentialsError, resolve_credentials
+from client.credentials import Credentials, NoCredentialsError
 from client.errors import IamError
+from client.providers import CredentialProvider, resolve
+
+# Signs calls the node authenticates otherwise (the web identity token); never a real key.
+ANONYMOUS = Credentials("ANONYMOUS", "anonymous")
+UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithWebIdentity"})
 
 # The aws CLI exits 255 when a call fails (its "return codes" page); scripts rely on it.
 EXIT_CALL_FAILED = 255
@@ -28,16 +33,29 @@ class Session:
     profile: str | None
     credentials_file: str | None
 
-    def client(self) -> Client:
-        credentials = resolve_credentials(
-            profile=self.profile, credentials_file=self.credentials_file
-        )
+    def client(self, *, unsigned: bool = False) -> Client:
+        """A client for the profile; role profiles assume their role through the endpoints.
+
+        `unsigned`: the operation needs no credentials (AssumeRoleWithWebIdentity); when none
+        are configured, an anonymous placeholder signs it and the node ignores the signature.
+        """
+        try:
+            credentials: CredentialProvider = resolve(
+                profile=self.profile,
+                credentials_file=self.credentials_file,
+                endpoints=self.endpoints,
+                region=self.region,
+            )
+        except NoCredentialsError:
+            if not unsigned:
+                raise
+            credentials = ANONYMOUS
         return Client(self.endpoints, credentials=credentials, region=self.region)
 
     def call(self, operation: Operation[object], params: Mapping[str, object]) -> None:
         """Calls the operation and prints its result, or the error and exit code 255."""
         try:
-            with self.client() as client:
+            with self.client(unsigned=operation.name in UNSIGNED_OPERATIONS) as client:
                 result = client._call(operation, params)
         except IamError as error:
             fail(str(error))

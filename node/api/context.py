@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from node.audit import AuditLog
-from node.auth.admin import AdminGate
+from node.auth.admin import NON_USER_CREDENTIALS, AdminGate
 from node.auth.authenticate import Authenticator, Caller
 from node.auth.authorize import Authorizer
 from node.auth.context import Environment
@@ -17,6 +17,7 @@ from node.auth.sessions import SessionSealer
 from node.auth.totp import UsedSteps
 from node.domain.context import WriteContext
 from node.domain.entities import Change, root_owner
+from node.domain.errors import ValidationError
 from node.domain.rules import Quotas
 from node.domain.view import View
 from node.ids import IdSource
@@ -88,10 +89,19 @@ class Call:
     def account_id(self) -> str:
         return self.caller.account_id
 
+    def own_user_id(self) -> str | None:
+        """The calling user's id, for an operation that defaults to the caller when it names no
+        user; None for the account root. A role session has no user to default to: AWS
+        refuses it (ValidationError "Must specify userName when calling with non-User
+        credentials"), where treating it as the root would act on the root's keys."""
+        if self.caller.is_role_session:
+            raise ValidationError(NON_USER_CREDENTIALS, "UserName")
+        return self.caller.user_id
+
     @property
     def own_owner_id(self) -> str:
         """The caller's own access-key owner id (its user id, or the account root's)."""
-        return self.caller.user_id or root_owner(self.caller.account_id)
+        return self.own_user_id() or root_owner(self.caller.account_id)
 
     def context(self) -> WriteContext:
         return WriteContext(

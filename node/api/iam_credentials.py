@@ -23,9 +23,10 @@ def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
     if user_name is not None:
         user = lookup.user(call.view, call.account_id, user_name)
         return user.user_id, user.name
-    if call.caller.user_id is None:
+    own_user_id = call.own_user_id()
+    if own_user_id is None:
         return root_owner(call.account_id), ""
-    me = lookup.caller_user(call.view, call.caller.user_id)
+    me = lookup.caller_user(call.view, own_user_id)
     return me.user_id, me.name
 
 

@@ -43,9 +43,10 @@ async def create_user(call: Call, req: pb.CreateUserRequest) -> pb.CreateUserRes
 async def get_user(call: Call, req: pb.GetUserRequest) -> pb.GetUserResponse:
     name = opt_str(req, "user_name")
     if name is None:  # AWS: without a name, GetUser describes the caller
-        if call.caller.user_id is None:
+        own_user_id = call.own_user_id()
+        if own_user_id is None:
             return pb.GetUserResponse(user=_root_user(call))
-        me = lookup.caller_user(call.view, call.caller.user_id)
+        me = lookup.caller_user(call.view, own_user_id)
         return pb.GetUserResponse(user=convert.user(call.view, me))
     return pb.GetUserResponse(
         user=convert.user(call.view, lookup.user(call.view, call.account_id, name))

@@ -72,9 +72,10 @@ def _named_or_caller(call: Call, user_name: str | None) -> User | None:
     """The named user, else the calling user; None when the account's root calls unnamed."""
     if user_name is not None:
         return lookup.user(call.view, call.account_id, user_name)
-    if call.caller.user_id is None:
+    own_user_id = call.own_user_id()
+    if own_user_id is None:
         return None
-    return lookup.caller_user(call.view, call.caller.user_id)
+    return lookup.caller_user(call.view, own_user_id)
 
 
 @op("CreateVirtualMFADevice")
@@ -201,8 +202,8 @@ async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.Chang
     own passwords (AllowUsersToChangePassword grants iam:ChangePassword on the user itself).
     The account root has no IAM password: InvalidUserType.
     """
-    if call.caller.user_id is None:
-        raise InvalidUserType("the account root cannot change its password with ChangePassword")
+    if call.caller.user_id is None:  # the root, or a role session: neither has a password
+        raise InvalidUserType("only an iam user can change its password with ChangePassword")
     me = lookup.caller_user(call.view, call.caller.user_id)
     policy = call.view.password_policies.get(call.account_id)
     if policy is None or not policy.allow_users_to_change_password:

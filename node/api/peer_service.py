@@ -17,7 +17,7 @@ from iamstore.v1 import peer_pb2 as pb
 from node.replication.gossip import PeerMessageError, Replicator
 from node.replication.grpc_transport import members_from_pb, members_to_pb
 from node.replication.peerauth import PeerAuthError, verify_peer
-from node.replication.transport import ExchangeMessage, PushMessage
+from node.replication.transport import ExchangeMessage, PushMessage, SnapshotMessage
 
 log = logging.getLogger("iamstore.peer")
 
@@ -55,8 +55,20 @@ def peer_handlers(
             members=members_to_pb(reply.members),
             digest=reply.digest,
             more=reply.more,
+            purged=reply.purged,
         )
         return bytes(response.SerializeToString())
+
+    async def snapshot(request: pb.SnapshotRequest) -> bytes:
+        reply = await replicator.handle_snapshot(
+            SnapshotMessage(request.from_node, dict(request.version_vector))
+        )
+        return bytes(pb.SnapshotResponse(snapshot=reply.snapshot).SerializeToString())
+
+    async def remove_member(request: pb.RemoveMemberRequest) -> bytes:
+        removed = replicator.handle_remove_member(request.address)
+        log.info("removed member `%s` on request: %s", request.address, removed)
+        return bytes(pb.RemoveMemberResponse(removed=removed).SerializeToString())
 
     def behavior(
         method: str, request_type: Any, run: Callable[[Any], Awaitable[bytes]]
@@ -87,6 +99,12 @@ def peer_handlers(
         ),
         "Exchange": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Exchange", pb.ExchangeRequest, exchange)
+        ),
+        "Snapshot": grpc.unary_unary_rpc_method_handler(
+            behavior("/iamstore.v1.Peer/Snapshot", pb.SnapshotRequest, snapshot)
+        ),
+        "RemoveMember": grpc.unary_unary_rpc_method_handler(
+            behavior("/iamstore.v1.Peer/RemoveMember", pb.RemoveMemberRequest, remove_member)
         ),
     }
     return grpc.method_handlers_generic_handler("iamstore.v1.Peer", table)

@@ -149,6 +149,12 @@ def _duration(requested: int | None, default: int, maximum: int, message: str) -
     return requested
 
 
+# Shared with node.api.signin, which issues user sessions the same way.
+credentials_message = _credentials
+seal_session = _seal
+duration_within = _duration
+
+
 def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
     """Now (epoch seconds) when a valid, unused code of the caller's device was given."""
     if serial_number is None and token_code is None:

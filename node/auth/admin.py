@@ -22,7 +22,7 @@ from node.auth.authenticate import Caller
 from node.auth.authorize import Authorizer, Principal
 from node.auth.context import Environment
 from node.domain.entities import Tags, User
-from node.domain.errors import AccessDenied, InvalidInput
+from node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from node.domain.oidc import provider_arn
 from node.domain.view import View
 from node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
@@ -34,6 +34,8 @@ AUTHORIZE_ACTION = "iamstore:Authorize"
 LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
 # The service a role passed by AddRoleToInstanceProfile is used by (iam:PassedToService).
 INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com"
+# AWS's answer when a role session omits the user an operation would default to.
+NON_USER_CREDENTIALS = "Must specify userName when calling with non-User credentials"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class _Resolver:
         name = _s(request, "user_name")
         found: User | None
         if name is None:
+            if self.caller.is_role_session and "user_name" in request.DESCRIPTOR.fields_by_name:
+                raise ValidationError(NON_USER_CREDENTIALS, "UserName")
             if self.caller.user_id is None:
                 return Target(action, self.caller.arn)
             found = self.view.users.get(self.caller.user_id)

@@ -186,20 +186,17 @@ class Authenticator:
 
 
 def _check_session_scope(session: Session, method_path: str) -> None:
-    """What temporary credentials may call, as in AWS, plus one interim limit.
+    """What temporary credentials may call, as in AWS.
 
     GetSessionToken credentials call IAM only with MFA, and of STS only AssumeRole and
-    GetCallerIdentity (AWS's GetSessionToken documentation). Role sessions call only STS
-    until every admin call is authorized by policy: before that, a handler would treat a
-    caller without a user as the account root.
+    GetCallerIdentity (AWS's GetSessionToken documentation). Role sessions call anything:
+    every admin call is authorized by the role's policies, its boundary and the session
+    policies, and no handler mistakes a role session for the account root (an operation
+    that defaults to the calling user asks a role session for a name instead).
     """
-    operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
     if session.kind is SessionKind.ROLE:
-        if operation is None:
-            raise SignatureError(
-                "AccessDenied", "role sessions may call only sts operations on this node"
-            )
         return
+    operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
     if operation is not None:
         if operation not in _USER_SESSION_STS:
             raise SignatureError(

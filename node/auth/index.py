@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from node.domain.entities import Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
 from node.domain.view import View
-from node.policy import CompiledPolicy, PolicyKind, compile_policy, parse_policy
+from node.policy import CompiledPolicy, PolicyKind, compile_policy, parse_policy, renamed
 from node.policy.errors import MalformedPolicyDocumentError
 from node.replication.codec import Commit
 
@@ -50,6 +50,9 @@ class PolicyIndex:
     def __init__(self, view: View) -> None:
         self._view = view
         self._compiled: dict[tuple[str, PolicyKind, str], CompiledPolicy | None] = {}
+        # One compile per distinct document text: many policies (and every version of a
+        # policy re-applied) share a text; `_compiled` holds cheap renamed copies.
+        self._documents: dict[tuple[PolicyKind, str], CompiledPolicy | None] = {}
         self._principals: dict[str, PrincipalPolicies] = {}
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
@@ -84,12 +87,20 @@ class PolicyIndex:
             return self._compiled[key]
         if len(self._compiled) >= _COMPILED_LIMIT:
             self._compiled.clear()
-        try:
-            compiled: CompiledPolicy | None = compile_policy(parse_policy(document, kind), name)
-        except MalformedPolicyDocumentError:
-            # Documents are validated when written; one that fails now (a newer grammar on a
-            # peer, say) grants nothing rather than failing every request.
-            compiled = None
+        text = (kind, document)
+        if text in self._documents:
+            base = self._documents[text]
+        else:
+            if len(self._documents) >= _COMPILED_LIMIT:
+                self._documents.clear()
+            try:
+                base = compile_policy(parse_policy(document, kind), name)
+            except MalformedPolicyDocumentError:
+                # Documents are validated when written; one that fails now (a newer grammar
+                # on a peer, say) grants nothing rather than failing every request.
+                base = None
+            self._documents[text] = base
+        compiled = None if base is None else renamed(base, name or base.source.id or "")
         self._compiled[key] = compiled
         return compiled
 

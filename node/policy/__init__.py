@@ -1,6 +1,6 @@
 """The pure IAM policy engine: parse, validate, compile and evaluate policy documents."""
 
-from node.policy.compile import CompiledPolicy, MatchedStatement, compile_policy
+from node.policy.compile import CompiledPolicy, MatchedStatement, compile_policy, renamed
 from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
 from node.policy.errors import MalformedPolicyDocumentError, PolicyError
 from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate
@@ -27,6 +27,7 @@ __all__ = [
     "make_request",
     "normalize_context",
     "parse_policy",
+    "renamed",
     "serialize_policy",
     "simulate_lines",
 ]

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from node.policy.conditions import Predicate, compile_conditions
 from node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Statement
-from node.policy.match import action_service, compile_action_patterns, compile_arn_patterns
+from node.policy.match import (
+    action_service,
+    arn_prefilter_source,
+    compile_action_patterns,
+    compile_arn_patterns,
+    compiled_regex,
+)
 from node.policy.variables import Context
 
 _ACTION_MEMO_LIMIT = 4096
+# Below this many statements per action, testing each resource on its own is as fast as one
+# combined prefilter.
+_PREFILTER_MIN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,16 @@ class CompiledStatement:
     principal: PrincipalSpec | None
     not_principal: PrincipalSpec | None
     condition: Predicate | None  # None: no Condition element
+    # The Resource patterns when the statement can be skipped on a resource mismatch (a
+    # Resource element without `*`); None otherwise (NotResource, `*`, no resource element).
+    resource_patterns: tuple[str, ...] | None = None
+    variables: bool = True
+
+
+# (prefilter or None, statements kept when the prefilter rejects, every matching statement)
+_Prefiltered = tuple[
+    re.Pattern[str] | None, tuple[CompiledStatement, ...], tuple[CompiledStatement, ...]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +84,10 @@ class CompiledPolicy:
     by_action: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Memo: lower-cased action -> (prefilter, the statements that need no resource match,
+    # matching(action)). INVARIANT: an ARN the prefilter rejects matches the Resource of none
+    # of the statements left out of the second tuple; pure memoization.
+    by_resource: dict[str, _Prefiltered] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, service: str) -> tuple[CompiledStatement, ...]:
         """Statements that may match an action of `service` (lower-case), in order."""
@@ -81,6 +105,40 @@ class CompiledPolicy:
                 self.by_action.clear()
             self.by_action[action] = found
         return found
+
+    def applicable(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        """A superset, in order, of the statements matching `action` that may apply to
+        `resource`: those whose Resource element cannot match it are (mostly) left out."""
+        entry = self.by_resource.get(action)
+        if entry is None:
+            entry = self._prefilter(action)
+        prefilter, unfiltered, found = entry
+        if prefilter is None or prefilter.match(resource) is None:
+            return unfiltered
+        return found
+
+    def _prefilter(self, action: str) -> _Prefiltered:
+        found = self.matching(action)
+        sources: list[str] = []
+        unfiltered: list[CompiledStatement] = []
+        for statement in found:
+            patterns = statement.resource_patterns
+            source = (
+                None
+                if patterns is None
+                else arn_prefilter_source(patterns, variables=statement.variables)
+            )
+            if source is None:
+                unfiltered.append(statement)
+            else:
+                sources.append(f"(?:{source})")
+        entry: _Prefiltered = (None, found, found)
+        if len(sources) >= _PREFILTER_MIN:
+            entry = (compiled_regex("|".join(sources)), tuple(unfiltered), found)
+        if len(self.by_resource) >= _ACTION_MEMO_LIMIT:
+            self.by_resource.clear()
+        self.by_resource[action] = entry
+        return entry
 
 
 def _compile_statement(
@@ -106,6 +164,12 @@ def _compile_statement(
             if statement.conditions
             else None
         ),
+        resource_patterns=(
+            statement.resources
+            if statement.resources is not None and "*" not in statement.resources
+            else None
+        ),
+        variables=variables,
     )
 
 
@@ -146,4 +210,39 @@ def compile_policy(policy: Policy, name: str = "") -> CompiledPolicy:
         statements=compiled,
         by_service=MappingProxyType(by_service),
         generic=generic,
+    )
+
+
+def renamed(policy: CompiledPolicy, name: str) -> CompiledPolicy:
+    """The same compiled policy under another `name`; every matcher is shared, not rebuilt."""
+    if name == policy.name:
+        return policy
+    kind = policy.kind
+    copies = {
+        id(s): CompiledStatement(
+            matched=MatchedStatement(kind, name, s.index, s.sid),
+            index=s.index,
+            sid=s.sid,
+            effect=s.effect,
+            action=s.action,
+            action_negated=s.action_negated,
+            resource=s.resource,
+            resource_negated=s.resource_negated,
+            principal=s.principal,
+            not_principal=s.not_principal,
+            condition=s.condition,
+            resource_patterns=s.resource_patterns,
+            variables=s.variables,
+        )
+        for s in policy.statements
+    }
+    return CompiledPolicy(
+        name=name,
+        kind=kind,
+        source=policy.source,
+        statements=tuple(copies[id(s)] for s in policy.statements),
+        by_service=MappingProxyType(
+            {svc: tuple(copies[id(s)] for s in group) for svc, group in policy.by_service.items()}
+        ),
+        generic=tuple(copies[id(s)] for s in policy.generic),
     )

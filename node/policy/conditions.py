@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from node.policy.document import ConditionClause
 from node.policy.errors import MalformedPolicyDocumentError
 from node.policy.match import ArnPattern, glob_regex
 from node.policy.operators import (
+    BaseOperator,
     Comparison,
     OperatorSpec,
     SetQualifier,
@@ -97,8 +99,8 @@ def _ordered(comparison: Comparison) -> Callable[[float | Decimal, float | Decim
     return lambda a, b: a == b
 
 
-def _string_test(spec: OperatorSpec, value: str, variables: bool) -> ValueTest:
-    comparison = spec.base.comparison
+def _string_test(base: BaseOperator, value: str, variables: bool) -> ValueTest:
+    comparison = base.comparison
     like = comparison is Comparison.LIKE
     tokens = tokenize(value, variables=variables, wildcards=like)
     if like:
@@ -129,17 +131,19 @@ def _string_test(spec: OperatorSpec, value: str, variables: bool) -> ValueTest:
     return equals_test
 
 
-def _value_test(spec: OperatorSpec, value: str, variables: bool) -> ValueTest | None:
+# Value tests are pure functions of (operator, policy value): equal pairs share one; bounded.
+@functools.lru_cache(maxsize=16384)
+def _value_test(base: BaseOperator, value: str, variables: bool) -> ValueTest | None:
     """None when the policy value cannot be read as the operator's type."""
-    value_type = spec.base.value_type
+    value_type = base.value_type
     if value_type is ValueType.STRING:
-        return _string_test(spec, value, variables)
+        return _string_test(base, value, variables)
     if value_type is ValueType.ARN:
         pattern = ArnPattern.compile(value, variables=variables)
         return lambda request, context: (
             pattern.matches(request, context) if request.count(":") >= 5 else None
         )
-    compare = _ordered(spec.base.comparison)
+    compare = _ordered(base.comparison)
     if value_type is ValueType.NUMERIC:
         number = parse_number(value)
         if number is None:
@@ -213,13 +217,22 @@ def _exact_strings(
 
 def compile_clause(clause: ConditionClause, *, variables: bool) -> Predicate:
     """The clause as a predicate; invalid policy values make it always false."""
+    return _compile_clause(clause, variables)
+
+
+# Predicates are pure functions of the clause, so equal clauses share one; bounded.
+_CLAUSE_CACHE = 16384
+
+
+@functools.lru_cache(maxsize=_CLAUSE_CACHE)
+def _compile_clause(clause: ConditionClause, variables: bool) -> Predicate:
     spec = parse_operator(clause.operator)
     if spec is None:  # the parser rejects unknown operators; reaching here is a caller bug
         raise MalformedPolicyDocumentError(f"unknown condition operator `{clause.operator}`")
     key = clause.key.lower()  # condition key names are case-insensitive
     if spec.base.value_type is ValueType.NULL:
         return _null_predicate(key, clause.values)
-    compiled = [_value_test(spec, v, variables) for v in clause.values]
+    compiled = [_value_test(spec.base, v, variables) for v in clause.values]
     tests = [t for t in compiled if t is not None]
     if len(tests) != len(compiled):
         return _never
@@ -268,6 +281,11 @@ def compile_clause(clause: ConditionClause, *, variables: bool) -> Predicate:
 
 def compile_conditions(clauses: tuple[ConditionClause, ...], *, variables: bool) -> Predicate:
     """All clauses AND-ed together."""
+    return _compile_conditions(clauses, variables)
+
+
+@functools.lru_cache(maxsize=_CLAUSE_CACHE)
+def _compile_conditions(clauses: tuple[ConditionClause, ...], variables: bool) -> Predicate:
     predicates = [compile_clause(c, variables=variables) for c in clauses]
     if not predicates:
         return lambda context: True

@@ -85,7 +85,7 @@ def _scan(
     resource_arn = request.resource_arn
     context = request.context
     for policy in policies:
-        for statement in policy.matching(action):
+        for statement in policy.applicable(action, resource_arn):
             resource = statement.resource
             if (
                 resource is not None

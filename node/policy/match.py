@@ -77,6 +77,9 @@ def _arn_source(segments: tuple[tuple[Token, ...], ...]) -> str:
 
 
 _CACHE_LIMIT = 1024
+# Compiled matchers are pure and immutable (apart from memo tables), so equal pattern text
+# shares one matcher across statements and policies; the caches are bounded.
+_PATTERN_CACHE = 16384
 
 
 def _loosen(segments: tuple[tuple[Token, ...], ...]) -> tuple[tuple[Token, ...], ...]:
@@ -87,6 +90,43 @@ def _loosen(segments: tuple[tuple[Token, ...], ...]) -> tuple[tuple[Token, ...],
     )
 
 
+class _LazyRegex:
+    """A regex built and compiled on first use: start-up compiles far more policies than it
+    evaluates, and most of a compile's cost is building and compiling regexes."""
+
+    __slots__ = ("_build", "_regex", "_source")
+
+    def __init__(self, build: Callable[[], str]) -> None:
+        self._build = build
+        self._source: str | None = None
+        self._regex: re.Pattern[str] | None = None
+
+    def source(self) -> str:
+        source = self._source
+        if source is None:
+            source = self._source = self._build()
+        return source
+
+    def get(self) -> re.Pattern[str]:
+        regex = self._regex
+        if regex is None:
+            regex = self._regex = _compiled(self.source())
+        return regex
+
+
+def _lazy_matcher(build: Callable[[], str]) -> Callable[[str], bool]:
+    """A whole-value matcher for the regex `build()` gives, built on its first call."""
+    regex: re.Pattern[str] | None = None
+
+    def matches(value: str) -> bool:
+        nonlocal regex
+        if regex is None:
+            regex = _compiled(build())
+        return regex.match(value) is not None
+
+    return matches
+
+
 @dataclass(frozen=True, slots=True)
 class ArnPattern:
     """A compiled `Resource` / `ArnLike` pattern, possibly holding policy variables."""
@@ -94,7 +134,7 @@ class ArnPattern:
     segments: tuple[tuple[Token, ...], ...]
     # For a pattern without variables: the exact matcher. With variables: a quick necessary
     # test (variables widened to wildcards) that rejects most values before any resolution.
-    static: re.Pattern[str]
+    static: _LazyRegex
     has_variables: bool
     variables: tuple[Token, ...] = ()
     # Memo of resolved variable values -> exact matcher; pure memoization, bounded.
@@ -104,17 +144,10 @@ class ArnPattern:
 
     @staticmethod
     def compile(pattern: str, *, variables: bool) -> ArnPattern:
-        tokens = tokenize(pattern, variables=variables, wildcards=True)
-        segments = _split_segments(tokens)
-        if has_variables(tokens):
-            # Allow `:` inside widened variables: use a whole-value wildcard.
-            loose = _compiled(_arn_source(_loosen(segments)).replace("[^:]", "."))
-            found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
-            return ArnPattern(segments, loose, True, found)
-        return ArnPattern(segments, _compiled(_arn_source(segments)), False)
+        return _arn_pattern(pattern, variables)
 
     def matches(self, value: str, context: Context) -> bool:
-        if self.static.match(value) is None:
+        if self.static.get().match(value) is None:
             return False
         if not self.has_variables:
             return True
@@ -144,26 +177,75 @@ class ArnPattern:
         return _compiled(_arn_source(tuple(segments)))
 
 
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
+    tokens = tokenize(pattern, variables=variables, wildcards=True)
+    segments = _split_segments(tokens)
+    if has_variables(tokens):
+        # Allow `:` inside widened variables: use a whole-value wildcard.
+        loose = _LazyRegex(lambda: _arn_source(_loosen(segments)).replace("[^:]", "."))
+        found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
+        return ArnPattern(segments, loose, True, found)
+    return ArnPattern(segments, _LazyRegex(lambda: _arn_source(segments)), False)
+
+
+def _alternatives(patterns: list[ArnPattern]) -> str:
+    return "|".join(f"(?:{p.static.source()})" for p in patterns)
+
+
+def arn_prefilter_source(patterns: tuple[str, ...], *, variables: bool) -> str | None:
+    """Regex source matching a superset of the ARNs `patterns` match (variables widened),
+    or None when a pattern is `*`."""
+    if "*" in patterns:
+        return None
+    return _alternatives([ArnPattern.compile(p, variables=variables) for p in patterns])
+
+
+def compiled_regex(source: str) -> re.Pattern[str]:
+    """`source` compiled, shared through a bounded cache."""
+    return _compiled(source)
+
+
+def _any_arn(value: str, context: Context) -> bool:
+    return True
+
+
 def compile_arn_patterns(
     patterns: tuple[str, ...], *, variables: bool
 ) -> Callable[[str, Context], bool]:
     """One matcher that is true when any of `patterns` matches the ARN."""
+    return _arn_patterns(patterns, variables)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _arn_patterns(patterns: tuple[str, ...], variables: bool) -> Callable[[str, Context], bool]:
     if "*" in patterns:
-        return lambda value, context: True
+        return _any_arn
     compiled = [ArnPattern.compile(p, variables=variables) for p in patterns]
     # One regex over every pattern: exact for static patterns, a prefilter for dynamic ones.
-    combined = _compiled("|".join(f"(?:{p.static.pattern})" for p in compiled))
     dynamic = [p for p in compiled if p.has_variables]
     if not dynamic:
-        return lambda value, context: combined.match(value) is not None
-    static = [p.static for p in compiled if not p.has_variables]
+        regex: re.Pattern[str] | None = None
+
+        def static_matches(value: str, context: Context) -> bool:
+            nonlocal regex
+            if regex is None:
+                regex = _compiled(_alternatives(compiled))
+            return regex.match(value) is not None
+
+        return static_matches
+    fixed = [p for p in compiled if not p.has_variables]
+    static = _lazy_matcher(lambda: _alternatives(fixed)) if fixed else None
+    combined: re.Pattern[str] | None = None
 
     def matches(value: str, context: Context) -> bool:
+        nonlocal combined
+        if combined is None:
+            combined = _compiled(_alternatives(compiled))
         if combined.match(value) is None:
             return False
-        for regex in static:
-            if regex.match(value) is not None:
-                return True
+        if static is not None and static(value):
+            return True
         return any(pattern.matches(value, context) for pattern in dynamic)
 
     return matches
@@ -177,11 +259,15 @@ def action_service(action: str) -> str | None:
     return service.lower()
 
 
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
 def compile_action_patterns(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """A matcher over lower-cased action names (actions compare case-insensitively)."""
-    source = "|".join(
-        _glob_source(tokenize(p.lower(), variables=False, wildcards=True), any_char=".")
-        for p in patterns
-    )
-    regex = _compiled(f"(?:{source})\\Z")
-    return lambda action: regex.match(action) is not None
+
+    def source() -> str:
+        alternatives = "|".join(
+            _glob_source(tokenize(p.lower(), variables=False, wildcards=True), any_char=".")
+            for p in patterns
+        )
+        return f"(?:{alternatives})\\Z"
+
+    return _lazy_matcher(source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 
@@ -88,6 +89,7 @@ BASE_OPERATORS: dict[str, BaseOperator] = {
 _IF_EXISTS = "IfExists"
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of operator names recur in every policy
 def parse_operator(name: str) -> OperatorSpec | None:
     """The operator named `name`, or None when it is not a valid (case-sensitive) operator."""
     rest = name

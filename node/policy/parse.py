@@ -147,10 +147,15 @@ def _parse_condition(raw: object, index: int) -> tuple[ConditionClause, ...]:
             where = (*base, operator, key)
             if not key:
                 raise _fail(f"statement {index}: condition key must not be empty", *where)
-            if isinstance(values, list):
+            if isinstance(values, str):
+                items: tuple[str, ...] = (values,)
+            elif isinstance(values, list):
                 if not values:
                     raise _fail(f"statement {index}: condition key `{key}` has no values", *where)
-                items = tuple(_condition_value(v, (*where, i)) for i, v in enumerate(values))
+                if all(isinstance(v, str) for v in values):
+                    items = tuple(values)  # the common case; same result as the general one
+                else:
+                    items = tuple(_condition_value(v, (*where, i)) for i, v in enumerate(values))
             else:
                 items = (_condition_value(values, where),)
             clauses.append(ConditionClause(operator, key, items))
@@ -213,9 +218,12 @@ def _parse_list_element(
     if element not in raw:
         return None
     value = raw[element]
-    values = _string_list(value, f"statement {index}: `{element}`", "Statement", index, element)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        values = tuple(value)  # the common case, without building a message up front
+    else:
+        values = _string_list(value, f"statement {index}: `{element}`", "Statement", index, element)
+    where: tuple[str | int, ...] = ("Statement", index, element)
     for i, item in enumerate(values):
-        where: tuple[str | int, ...] = ("Statement", index, element)
         check(item, where if isinstance(value, str) else (*where, i), index)
     return values
 

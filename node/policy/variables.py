@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,6 +68,12 @@ def _variable(body: str) -> Token | None:
 
 def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[Token, ...]:
     """Split `pattern` into tokens; `${...}` is only special when `variables` is true."""
+    return _tokenize(pattern, variables, wildcards)
+
+
+# Policies repeat the same patterns across statements and documents; tokens are immutable.
+@functools.lru_cache(maxsize=16384)
+def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[Token, ...]:
     if not variables or "${" not in pattern:
         return tuple(_merge(_wildcards(pattern, wildcards)))
     tokens: list[Token] = []

@@ -40,12 +40,25 @@ def row_to_wire(row: Row) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _FIELDS[row.TABLE]}
 
 
+_FIELD_SETS: dict[str, frozenset[str]] = {
+    table: frozenset(names) for table, names in _FIELDS.items()
+}
+
+
 def row_from_wire(table: str, data: object) -> Row:
+    return _build_row(table, data, arrays_are_tuples=False)
+
+
+def _build_row(table: str, data: object, *, arrays_are_tuples: bool) -> Row:
     row_type = ROW_TYPES.get(table)
     if row_type is None or not isinstance(data, dict):
         raise CodecError(f"unknown table `{table}` or malformed row")
-    known = _FIELDS[table]
-    values: dict[str, Any] = {k: _freeze(v) for k, v in data.items() if k in known}
+    known = _FIELD_SETS[table]
+    values: dict[str, Any]
+    if arrays_are_tuples and known.issuperset(data):
+        values = data  # the common case: nothing to drop, nothing to freeze
+    else:
+        values = {k: _freeze(v) for k, v in data.items() if k in known}
     try:
         return row_type(**values)
     except TypeError as err:
@@ -65,10 +78,11 @@ def encode_row(row: Row) -> bytes:
 
 def decode_row(table: str, body: bytes) -> Row:
     try:
-        data = msgpack.unpackb(body, raw=False)
+        # Arrays as tuples: rows hold tuples, so nothing needs freezing afterwards.
+        data = msgpack.unpackb(body, raw=False, use_list=False)
     except (ValueError, msgpack.UnpackException) as err:
         raise CodecError(f"undecodable `{table}` row: {err}") from None
-    return row_from_wire(table, data)
+    return _build_row(table, data, arrays_are_tuples=True)
 
 
 def _changes_body(changes: Sequence[Change]) -> list[list[object]]:

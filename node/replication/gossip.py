@@ -18,16 +18,20 @@ from dataclasses import dataclass, field
 from node.replication.clock import ClockSkewError, HybridClock
 from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
 from node.replication.membership import Membership, Peer, PeerState
+from node.replication.purge import acknowledged, cutoff_hlc
+from node.replication.snapshot import decode_snapshot, encode_snapshot
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     PushMessage,
     PushReply,
+    SnapshotMessage,
+    SnapshotReply,
     Transport,
     TransportError,
 )
 from node.state import State
-from node.storage.database import Database
+from node.storage.database import Database, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
 
@@ -44,6 +48,9 @@ class GossipConfig:
     batch: int = 1000
     digest_every: int = 25  # anti-entropy rounds between digest comparisons
     timeout_s: float = 5.0
+    # Log entries and tombstones older than this, and acknowledged by every peer, are purged.
+    purge_grace_ms: int = 3_600_000
+    purge_every: int = 25  # anti-entropy rounds between purge attempts
 
 
 @dataclass
@@ -57,6 +64,9 @@ class GossipStats:
     bytes_received: int = 0
     refused_messages: int = 0
     digest_mismatches: int = 0
+    snapshots_installed: int = 0
+    snapshots_served: int = 0
+    tombstones_purged: int = 0
     # Local receive time minus the commit's HLC wall time, per origin, last seen.
     lag_ms: dict[str, int] = field(default_factory=dict)
 
@@ -86,6 +96,8 @@ class Replicator:
         self._outbox: dict[str, asyncio.Queue[bytes]] = {}
         self._wake: dict[str, asyncio.Event] = {}
         self._digest_cache: tuple[dict[str, int], str] | None = None
+        # Each peer's last reported version vector, by node id: its acknowledgements.
+        self.acks: dict[str, dict[str, int]] = {}
         state.on_change(self._committed)
 
     @property
@@ -119,6 +131,7 @@ class Replicator:
 
     async def handle_push(self, message: PushMessage) -> PushReply:
         self.membership.learn(message.members)
+        self._acknowledged(message.from_node, message.version_vector)
         applied = await self._apply(message.commits)
         # Epidemic relay, for clusters larger than the fanout (smaller ones get every push
         # straight from the origin): a commit pushed here for the first time goes on to
@@ -130,12 +143,16 @@ class Replicator:
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
         self.membership.learn(message.members)
+        self._acknowledged(message.from_node, message.version_vector)
         mine = self._state.version_vector()
         behind = [o for o, seq in mine.items() if seq > message.version_vector.get(o, 0)]
         self._rng.shuffle(behind)  # no origin starves when the batch is full
-        blobs = await self._db.commits_after(
-            message.version_vector, behind, message.max_commits + 1
-        )
+        try:
+            blobs = await self._db.commits_after(
+                message.version_vector, behind, message.max_commits + 1
+            )
+        except LogPurgedError:
+            return ExchangeReply((), mine, self.membership.members(), purged=True)
         more = len(blobs) > message.max_commits
         blobs = blobs[: message.max_commits]
         self.stats.bytes_sent += sum(map(len, blobs))
@@ -144,6 +161,57 @@ class Replicator:
             digest = self._digest(mine)
             self._check_digest(message.from_node, message.digest, digest)
         return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
+
+    async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply:
+        """This replica whole: every row and tombstone with its stamp, and the vector."""
+        self._acknowledged(message.from_node, message.version_vector)
+        vector, rows, floors = await self._state.export()
+        self.stats.snapshots_served += 1
+        return SnapshotReply(encode_snapshot(vector, floors, rows))
+
+    def handle_remove_member(self, address: str) -> bool:
+        """Stops gossiping to `address` and counting it for purges (an operator's call)."""
+        removed = next((p for p in self.membership.peers() if p.address == address), None)
+        if removed is not None:
+            self.acks.pop(removed.node_id, None)
+        return self.membership.remove(address)
+
+    def _acknowledged(self, node_id: str, vector: dict[str, int]) -> None:
+        if node_id and node_id != self.node_id:
+            self.acks[node_id] = dict(vector)
+
+    # --- purge and snapshots -----------------------------------------------------------------
+
+    async def purge(self) -> int:
+        """Purges what every known peer acknowledged past the grace period; returns the number
+        of tombstones dropped (0 also when some peer's vector is still unknown)."""
+        vectors = [self.acks.get(p.node_id) if p.node_id else None for p in self.membership.peers()]
+        common = acknowledged(self._state.version_vector(), vectors)
+        if not common:
+            return 0
+        cutoff = cutoff_hlc(self._now_ms(), self.config.purge_grace_ms)
+        dropped = await asyncio.shield(self._state.purge(common, cutoff))
+        self.stats.tombstones_purged += dropped
+        return dropped
+
+    async def bootstrap_from(self, address: str) -> bool:
+        """Installs a snapshot from the peer at `address`; True when it changed this replica."""
+        message = SnapshotMessage(self.node_id, self._state.version_vector())
+        async with asyncio.timeout(self.config.timeout_s):
+            reply = await self._transport.snapshot(address, message)
+        try:
+            snapshot = decode_snapshot(reply.snapshot)
+            for row in snapshot.rows:
+                self._clock.witness(row.stored.hlc)
+        except (CodecError, ClockSkewError) as err:
+            self.stats.refused_messages += 1
+            log.warning("refused a snapshot from %s: %s", address, err)
+            raise PeerMessageError(str(err)) from None
+        installed = await asyncio.shield(self._state.install_snapshot(snapshot))
+        if installed:
+            self.stats.snapshots_installed += 1
+            log.info("installed a snapshot from %s at %s", address, snapshot.vector)
+        return installed
 
     # --- digests ---------------------------------------------------------------------------
 
@@ -204,6 +272,8 @@ class Replicator:
     def _seen(self, address: str, vector: dict[str, int]) -> None:
         peer = next((p for p in self.membership.peers() if p.address == address), None)
         self.membership.ok(address, peer.node_id if peer else "", self._now_ms())
+        if peer is not None:
+            self._acknowledged(peer.node_id, vector)
 
     async def _exchange_with(self, peer: Peer, with_digest: bool) -> None:
         """One push-pull round with `peer`, repeated at once while either side has more."""
@@ -218,6 +288,13 @@ class Replicator:
             self.membership.learn(reply.members)
             sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
             self.membership.ok(peer.address, sender, self._now_ms())
+            self._acknowledged(sender, reply.version_vector)
+            if reply.purged:
+                # Behind what the peer still logs (a new node joining after purges, or one
+                # away past the grace period): bootstrap from a snapshot, then go on.
+                if await self.bootstrap_from(peer.address):
+                    continue
+                return
             if reply.commits:
                 await self._apply(reply.commits)
             if reply.digest:
@@ -235,7 +312,10 @@ class Replicator:
         behind = [o for o, seq in mine.items() if seq > theirs.get(o, 0)]
         if not behind:
             return False
-        blobs = await self._db.commits_after(theirs, behind, self.config.batch + 1)
+        try:
+            blobs = await self._db.commits_after(theirs, behind, self.config.batch + 1)
+        except LogPurgedError:
+            return False  # the peer needs a snapshot: it asks for one on its own next round
         more = len(blobs) > self.config.batch
         blobs = blobs[: self.config.batch]
         async with asyncio.timeout(self.config.timeout_s):
@@ -277,4 +357,6 @@ class Replicator:
                     except (TransportError, TimeoutError, PeerMessageError) as err:
                         self.membership.failed(peer.address)
                         log.debug("anti-entropy with %s failed: %s", peer.address, err)
+                    if round_number % self.config.purge_every == 0:
+                        await self.purge()
                 await asyncio.sleep(self.config.interval_s * (0.5 + self._rng.random()))

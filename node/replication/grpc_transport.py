@@ -18,11 +18,15 @@ from node.replication.transport import (
     Member,
     PushMessage,
     PushReply,
+    SnapshotMessage,
+    SnapshotReply,
     TransportError,
 )
 
 PUSH = "/iamstore.v1.Peer/Push"
 EXCHANGE = "/iamstore.v1.Peer/Exchange"
+SNAPSHOT = "/iamstore.v1.Peer/Snapshot"
+REMOVE_MEMBER = "/iamstore.v1.Peer/RemoveMember"
 
 CHANNEL_OPTIONS = (
     ("grpc.initial_reconnect_backoff_ms", 100),
@@ -100,7 +104,21 @@ class GrpcTransport:
             members=members_from_pb(reply.members),
             digest=reply.digest,
             more=reply.more,
+            purged=reply.purged,
         )
+
+    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
+        request = pb.SnapshotRequest(
+            from_node=message.from_node, version_vector=message.version_vector
+        )
+        reply = await self._call(address, SNAPSHOT, request, pb.SnapshotResponse)
+        return SnapshotReply(bytes(reply.snapshot))
+
+    async def remove_member(self, address: str, member_address: str) -> bool:
+        """Asks the node at `address` to remove `member_address` from its membership."""
+        request = pb.RemoveMemberRequest(address=member_address)
+        reply = await self._call(address, REMOVE_MEMBER, request, pb.RemoveMemberResponse)
+        return bool(reply.removed)
 
     async def close(self) -> None:
         channels = list(self._channels.values())

@@ -56,10 +56,12 @@ class Membership:
             peer.node_id = node_id
         return peer
 
-    def remove(self, address: str) -> None:
+    def remove(self, address: str) -> bool:
+        """Stops gossiping to `address` and counting it for purges; False if it is unknown."""
         peer = self._peers.get(address)
         if peer is not None:
             peer.removed = True
+        return peer is not None
 
     def learn(self, members: Iterable[Member]) -> None:
         """Adds the members a peer told us about (never re-adds a removed one)."""
@@ -71,6 +73,9 @@ class Membership:
     def ok(self, address: str, node_id: str, now_ms: int) -> None:
         peer = self.add(address, node_id)
         if peer is not None:
+            if node_id:
+                # Heard from the node itself: a wiped node keeps its address, not its id.
+                peer.node_id = node_id
             peer.last_ok_ms = now_ms
             peer.failures = 0
 

@@ -52,6 +52,19 @@ class ExchangeReply:
     members: tuple[Member, ...] = ()
     digest: str = ""
     more: bool = False
+    # True when the callee purged commits the caller's vector still needs: take a snapshot.
+    purged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotMessage:
+    from_node: str
+    version_vector: dict[str, int]  # the caller's, so the callee learns its acknowledgements
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotReply:
+    snapshot: bytes  # node/replication/snapshot.py wire form, checked whole by the receiver
 
 
 class Transport(Protocol):
@@ -60,6 +73,8 @@ class Transport(Protocol):
     async def push(self, address: str, message: PushMessage) -> PushReply: ...
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply: ...
+
+    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply: ...
 
     async def close(self) -> None: ...
 
@@ -70,6 +85,8 @@ class Handler(Protocol):
     async def handle_push(self, message: PushMessage) -> PushReply: ...
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply: ...
+
+    async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply: ...
 
 
 @dataclass
@@ -111,6 +128,9 @@ class MemoryTransport:
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
         return await (await self._target(address)).handle_exchange(message)
+
+    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
+        return await (await self._target(address)).handle_snapshot(message)
 
     async def close(self) -> None:
         return None

@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from node.domain.entities import Change
 from node.domain.view import View
-from node.replication.codec import Commit, decode_row, encode_row
-from node.storage.database import Database
+from node.replication.codec import Commit, decode_commit, decode_row, encode_row
+from node.replication.snapshot import Snapshot, rebase
+from node.storage.database import Database, LogPurgedError, StoredRow
 
 Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register stamp
 
@@ -44,10 +45,12 @@ class State:
     async def load(cls, db: Database) -> State:
         """Rebuilds the view from the stored replica."""
         state = cls(db, View())
+        versions, view = state._versions, state.view
         for stored in await db.load_rows():
-            state._versions[(stored.table, stored.key)] = (stored.hlc, stored.origin)
-            row = None if stored.body is None else decode_row(stored.table, stored.body)
-            state.view.apply(Change(stored.table, stored.key, row))
+            table, key, body = stored.table, stored.key, stored.body
+            versions[(table, key)] = (stored.hlc, stored.origin)
+            if body is not None:  # a tombstone leaves a fresh view as it is
+                view.apply(Change(table, key, decode_row(table, body)))
         state.applied = await db.max_seqs()
         return state
 
@@ -71,9 +74,13 @@ class State:
     def digest(self) -> str:
         """A hash of every live row and its version: equal on two replicas iff they agree."""
         hasher = hashlib.sha256()
+        # Tombstones are left out: they are purged at slightly different times on each
+        # replica (node/replication/purge.py), and a tombstone and no row read the same.
         for (table, key), (hlc, origin) in sorted(self._versions.items()):
             row = self.view.get(table, key)
-            body = b"" if row is None else encode_row(row)
+            if row is None:
+                continue
+            body = encode_row(row)
             hasher.update(f"{table}\0{key}\0{hlc}\0{origin}\0".encode())
             hasher.update(hashlib.sha256(body).digest())
         return hasher.hexdigest()
@@ -108,6 +115,65 @@ class State:
             if commit is not None:
                 await self._apply_batch([commit])
             return result, commit
+
+    async def purge(self, acknowledged: Mapping[str, int], cutoff_hlc: int) -> int:
+        """Drops log entries and tombstones every node has past the grace period (see
+        node/replication/purge.py); returns how many tombstones were dropped. The version
+        vector is unchanged: the log floor keeps counting the purged commits."""
+        async with self._lock:
+            dropped = await self.db.purge(acknowledged, cutoff_hlc)
+            for stored in dropped:
+                where = (stored.table, stored.key)
+                if self._versions.get(where) == (stored.hlc, stored.origin):
+                    del self._versions[where]
+            return len(dropped)
+
+    async def export(self) -> tuple[dict[str, int], list[StoredRow], dict[str, tuple[int, int]]]:
+        """The vector, every stored row (tombstones too) and the log floors, read together."""
+        async with self._lock:
+            return self.version_vector(), await self.db.load_rows(), await self.db.log_floors()
+
+    async def install_snapshot(self, snapshot: Snapshot) -> bool:
+        """Replaces the replica with `snapshot` plus this node's own log beyond it, atomically.
+
+        Not `apply_batch`: a snapshot is not a commit extending each origin's prefix but a
+        whole replica at another vector, whose purged commits this node can never apply one
+        by one. Rows, stamps, log floors and the vector change in one transaction; the view is
+        then brought to the new rows by applying the difference, and listeners get it as one
+        synthetic commit (origin "", seq 0), so indexes stay in step and nothing re-gossips it.
+        False (nothing changed) when this node already covers the snapshot's vector.
+        """
+        async with self._lock:
+            if self.covers(snapshot.vector):
+                return False
+            ahead = [o for o, seq in self.applied.items() if seq > snapshot.vector.get(o, 0)]
+            try:
+                logged = await self.db.commits_after(snapshot.vector, ahead, 2**62)
+            except LogPurgedError:
+                # This node purged commits the snapshot lacks: installing would lose them.
+                return False
+            beyond = [decode_commit(blob) for blob in logged]
+            rows, vector = rebase(snapshot, beyond)
+            await self.db.replace_replica(
+                [r.stored for r in rows.values()], snapshot.floors, vector
+            )
+            changes = [Change(t, k, None) for (t, k) in self._versions if (t, k) not in rows]
+            changes += [
+                Change(t, k, r.row)
+                for (t, k), r in rows.items()
+                if self._versions.get((t, k)) != (r.stored.hlc, r.stored.origin)
+            ]
+            self._versions = {w: (r.stored.hlc, r.stored.origin) for w, r in rows.items()}
+            self.applied = vector
+            for change in changes:
+                self.view.apply(change)
+            if changes:
+                synthetic = Commit("", 0, 0, "snapshot", "InstallSnapshot", tuple(changes))
+                for listener in self._listeners:
+                    listener([synthetic])
+            async with self._progress:
+                self._progress.notify_all()
+            return True
 
     async def _apply_batch(self, commits: Iterable[Commit]) -> list[Commit]:
         next_seq = dict(self.applied)

@@ -19,6 +19,10 @@ class StorageError(Exception):
     """The database is unusable: newer schema than this code, or corrupt."""
 
 
+class LogPurgedError(Exception):
+    """The commit log was purged beyond a peer's version vector: it needs a snapshot."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredRow:
     table: str
@@ -109,16 +113,92 @@ class Database:
             return [StoredRow(*row) for row in await cursor.fetchall()]
 
     async def max_seqs(self) -> dict[str, int]:
-        """The highest commit sequence stored per origin."""
+        """The highest commit sequence applied per origin: stored, or purged below the floor."""
         async with self._conn.execute(
-            "SELECT origin, MAX(seq) FROM commits GROUP BY origin"
+            "SELECT origin, MAX(seq) FROM (SELECT origin, seq FROM commits "
+            "UNION ALL SELECT origin, seq FROM log_floor) GROUP BY origin"
         ) as cursor:
             return {str(origin): int(seq) for origin, seq in await cursor.fetchall()}
 
     async def max_hlc(self) -> int:
-        async with self._conn.execute("SELECT COALESCE(MAX(hlc), 0) FROM commits") as cursor:
+        async with self._conn.execute(
+            "SELECT MAX((SELECT COALESCE(MAX(hlc), 0) FROM commits), "
+            "(SELECT COALESCE(MAX(hlc), 0) FROM log_floor))"
+        ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def log_floors(self) -> dict[str, tuple[int, int]]:
+        """Per origin, the (seq, hlc) of the newest commit purged from the log."""
+        async with self._conn.execute("SELECT origin, seq, hlc FROM log_floor") as cursor:
+            return {str(o): (int(s), int(h)) for o, s, h in await cursor.fetchall()}
+
+    async def purge(self, acknowledged: Mapping[str, int], cutoff_hlc: int) -> list[StoredRow]:
+        """Drops, per origin, the log prefix up to `acknowledged[origin]` no newer than
+        `cutoff_hlc`, then every tombstone whose commit is in a purged prefix.
+
+        One transaction; returns the tombstones dropped. Within one origin HLCs grow with the
+        sequence number, so "seq <= acknowledged and hlc <= cutoff" is a prefix of its log
+        and a tombstone stamped (hlc, origin) was purged with it iff hlc <= the floor's hlc.
+        """
+        async with self._transaction() as conn:
+            for origin, seq in sorted(acknowledged.items()):
+                async with conn.execute(
+                    "SELECT seq, hlc FROM commits WHERE origin = ? AND seq <= ? AND hlc <= ? "
+                    "ORDER BY seq DESC LIMIT 1",
+                    (origin, seq, cutoff_hlc),
+                ) as cursor:
+                    newest = await cursor.fetchone()
+                if newest is None:
+                    continue
+                await conn.execute(
+                    "DELETE FROM commits WHERE origin = ? AND seq <= ?", (origin, newest[0])
+                )
+                await self._raise_floor(conn, origin, int(newest[0]), int(newest[1]))
+            where = (
+                "FROM rows WHERE body IS NULL AND hlc <= ? AND hlc <= "
+                "COALESCE((SELECT f.hlc FROM log_floor f WHERE f.origin = rows.origin), -1)"
+            )
+            async with conn.execute(
+                "SELECT tbl, key, hlc, origin, body " + where, (cutoff_hlc,)
+            ) as cursor:
+                dropped = [StoredRow(*row) for row in await cursor.fetchall()]
+            await conn.execute("DELETE " + where, (cutoff_hlc,))
+        return dropped
+
+    @staticmethod
+    async def _raise_floor(conn: aiosqlite.Connection, origin: str, seq: int, hlc: int) -> None:
+        await conn.execute(
+            "INSERT INTO log_floor (origin, seq, hlc) VALUES (?, ?, ?) "
+            "ON CONFLICT (origin) DO UPDATE SET seq = MAX(seq, excluded.seq), "
+            "hlc = MAX(hlc, excluded.hlc)",
+            (origin, seq, hlc),
+        )
+
+    async def replace_replica(
+        self,
+        rows: Sequence[StoredRow],
+        floors: Mapping[str, tuple[int, int]],
+        vector: Mapping[str, int],
+    ) -> None:
+        """Installs a snapshot, in one transaction: `rows` become the whole replica, the log
+        keeps only commits above each floor and within `vector`, and the floors rise."""
+        async with self._transaction() as conn:
+            await conn.execute("DELETE FROM rows")
+            await conn.executemany(
+                "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?)",
+                [(r.table, r.key, r.hlc, r.origin, r.body) for r in rows],
+            )
+            async with conn.execute("SELECT DISTINCT origin FROM commits") as cursor:
+                logged = {str(row[0]) for row in await cursor.fetchall()}
+            for origin in sorted(logged | floors.keys()):
+                floor_seq = floors.get(origin, (0, 0))[0]
+                await conn.execute(
+                    "DELETE FROM commits WHERE origin = ? AND (seq <= ? OR seq > ?)",
+                    (origin, floor_seq, vector.get(origin, 0)),
+                )
+            for origin, (seq, hlc) in sorted(floors.items()):
+                await self._raise_floor(conn, origin, seq, hlc)
 
     async def write_commits(self, commits: Sequence[tuple[Commit, Sequence[Change]]]) -> None:
         """Stores commits (log entries and their winning row images) in one transaction."""
@@ -163,8 +243,21 @@ class Database:
     async def commits_after(
         self, version_vector: Mapping[str, int], origins: Iterable[str], limit: int
     ) -> list[bytes]:
-        """Encoded commits newer than `version_vector`, oldest first per origin, at most `limit`."""
+        """Encoded commits newer than `version_vector`, oldest first per origin, at most `limit`.
+
+        Raises LogPurgedError when the log no longer holds the next commit the vector needs
+        from some origin in `origins` (the caller must bootstrap from a snapshot instead).
+        """
         found: list[bytes] = []
+        floors = await self.log_floors()
+        origins = list(origins)
+        for origin in origins:
+            floor = floors.get(origin, (0, 0))[0]
+            if version_vector.get(origin, 0) < floor:
+                raise LogPurgedError(
+                    f"log of `{origin}` purged through {floor}, beyond your vector "
+                    f"({version_vector.get(origin, 0)})"
+                )
         for origin in origins:
             if len(found) >= limit:
                 break

@@ -36,6 +36,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             region TEXT NOT NULL
         ) WITHOUT ROWID""",
     ),
+    (
+        # Per origin, the newest commit purged from the log (see node/replication/purge.py):
+        # commits up to `seq` are gone, so the version vector and max HLC count it, and a
+        # peer whose vector is below it must bootstrap from a snapshot.
+        """CREATE TABLE log_floor (
+            origin TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            hlc INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -372,15 +372,16 @@ def test_duration_above_max_session_duration_is_refused(iam: Client, admin: Clie
         admin.assume_role(role_arn=arn, role_session_name="sess", duration_seconds=3601)
 
 
-def test_role_session_cannot_call_iam_yet(
+def test_role_session_is_never_taken_for_the_root(
     iam_node: InProcessNode, iam: Client, admin: Client
 ) -> None:
-    # Until admin calls are authorized by policy, a role session must never reach a handler
-    # that would take a caller without a user for the account root.
+    # AWS: CreateAccessKey without UserName from non-user credentials is a ValidationError
+    # ("Must specify userName when calling with non-User credentials"); never the root's key.
     first, _ = _two_roles(iam)
     creds = admin.assume_role(role_arn=first, role_session_name="sess").credentials
-    with session_client(iam_node, creds) as session, pytest.raises(AccessDeniedError):
+    with session_client(iam_node, creds) as session, pytest.raises(ValidationError):
         session.create_access_key()
+    assert len(iam.list_access_keys().access_key_metadata) == 1
 
 
 def test_token_issue_time_deny_revokes_older_sessions(

@@ -70,7 +70,7 @@ class ExchangeRequest(_message.Message):
     def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., max_commits: _Optional[int] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ...) -> None: ...
 
 class ExchangeResponse(_message.Message):
-    __slots__ = ("commits", "version_vector", "members", "digest", "more")
+    __slots__ = ("commits", "version_vector", "members", "digest", "more", "purged")
     class VersionVectorEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -83,9 +83,44 @@ class ExchangeResponse(_message.Message):
     MEMBERS_FIELD_NUMBER: _ClassVar[int]
     DIGEST_FIELD_NUMBER: _ClassVar[int]
     MORE_FIELD_NUMBER: _ClassVar[int]
+    PURGED_FIELD_NUMBER: _ClassVar[int]
     commits: _containers.RepeatedScalarFieldContainer[bytes]
     version_vector: _containers.ScalarMap[str, int]
     members: _containers.RepeatedCompositeFieldContainer[Member]
     digest: str
     more: bool
-    def __init__(self, commits: _Optional[_Iterable[bytes]] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., more: _Optional[bool] = ...) -> None: ...
+    purged: bool
+    def __init__(self, commits: _Optional[_Iterable[bytes]] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., more: _Optional[bool] = ..., purged: _Optional[bool] = ...) -> None: ...
+
+class SnapshotRequest(_message.Message):
+    __slots__ = ("from_node", "version_vector")
+    class VersionVectorEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    FROM_NODE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_VECTOR_FIELD_NUMBER: _ClassVar[int]
+    from_node: str
+    version_vector: _containers.ScalarMap[str, int]
+    def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
+class SnapshotResponse(_message.Message):
+    __slots__ = ("snapshot",)
+    SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    snapshot: bytes
+    def __init__(self, snapshot: _Optional[bytes] = ...) -> None: ...
+
+class RemoveMemberRequest(_message.Message):
+    __slots__ = ("address",)
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    address: str
+    def __init__(self, address: _Optional[str] = ...) -> None: ...
+
+class RemoveMemberResponse(_message.Message):
+    __slots__ = ("removed",)
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
+    removed: bool
+    def __init__(self, removed: _Optional[bool] = ...) -> None: ...

@@ -48,6 +48,16 @@ class PeerStub:
                 request_serializer=iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.SerializeToString,
                 response_deserializer=iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.FromString,
                 _registered_method=True)
+        self.Snapshot = channel.unary_unary(
+                '/iamstore.v1.Peer/Snapshot',
+                request_serializer=iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_peer__pb2.SnapshotResponse.FromString,
+                _registered_method=True)
+        self.RemoveMember = channel.unary_unary(
+                '/iamstore.v1.Peer/RemoveMember',
+                request_serializer=iamstore_dot_v1_dot_peer__pb2.RemoveMemberRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_peer__pb2.RemoveMemberResponse.FromString,
+                _registered_method=True)
 
 
 class PeerServicer:
@@ -73,6 +83,22 @@ class PeerServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Snapshot(self, request, context):
+        """Bootstrap: the callee's whole replica (every row and tombstone with its stamp, and its
+        version vector) in the snapshot codec, for a new node or one behind a purged log.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveMember(self, request, context):
+        """Operator call (cluster key, like every Peer call): stop gossiping to a member and stop
+        counting it for purge acknowledgements. Local to the callee: call it on every node.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PeerServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -85,6 +111,16 @@ def add_PeerServicer_to_server(servicer, server):
                     servicer.Exchange,
                     request_deserializer=iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.FromString,
                     response_serializer=iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.SerializeToString,
+            ),
+            'Snapshot': grpc.unary_unary_rpc_method_handler(
+                    servicer.Snapshot,
+                    request_deserializer=iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_peer__pb2.SnapshotResponse.SerializeToString,
+            ),
+            'RemoveMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveMember,
+                    request_deserializer=iamstore_dot_v1_dot_peer__pb2.RemoveMemberRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_peer__pb2.RemoveMemberResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -145,6 +181,60 @@ class Peer:
             '/iamstore.v1.Peer/Exchange',
             iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.SerializeToString,
             iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Snapshot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Peer/Snapshot',
+            iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.SerializeToString,
+            iamstore_dot_v1_dot_peer__pb2.SnapshotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/iamstore.v1.Peer/RemoveMember',
+            iamstore_dot_v1_dot_peer__pb2.RemoveMemberRequest.SerializeToString,
+            iamstore_dot_v1_dot_peer__pb2.RemoveMemberResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Chaos runs: fault proxies, process and clock faults, a recorded workload, invariant checks."""

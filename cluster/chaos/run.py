@@ -1,0 +1,371 @@
+"""`iamstore chaos run`: a cluster behind fault proxies, a workload, faults, checks, a report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from client import AsyncClient, IamError
+from client.credentials import resolve_credentials
+from cluster.chaos import checks
+from cluster.chaos.faults import FAULT_KINDS, ChaosCluster
+from cluster.chaos.history import (
+    History,
+    LagSample,
+    Listing,
+    StatusSample,
+    decode_token,
+    encode_token,
+    merge_tokens,
+)
+from cluster.chaos.workload import Clients, Worker
+
+CONVERGE_BOUND_S = 30.0
+DEFAULT_FAULTS = ("partition", "kill", "pause", "delay", "loss", "skew")
+
+
+@dataclass(frozen=True, slots=True)
+class ChaosConfig:
+    nodes: int = 3
+    duration_s: float = 60.0
+    faults: tuple[str, ...] = DEFAULT_FAULTS
+    seed: int = 1
+    workers_per_node: int = 2
+    root: Path | None = None
+
+
+class _Run:
+    def __init__(self, config: ChaosConfig, cluster: ChaosCluster, rng: random.Random) -> None:
+        self.config = config
+        self.cluster = cluster
+        self.rng = rng
+        self.history = History()
+        self.stop = asyncio.Event()
+        self.loop = asyncio.get_running_loop()
+        self.t0 = self.loop.time()
+        credentials = resolve_credentials(credentials_file=str(cluster.local.credentials_file))
+        self.clients = Clients(cluster.addresses, credentials, timeout=3.0)
+        self.observer = self.clients.make()
+
+    def now(self) -> float:
+        return self.loop.time() - self.t0
+
+    async def statuses(self) -> None:
+        while not self.stop.is_set():
+            for name, client in self.observer.items():
+                try:
+                    status = await client.status()
+                except IamError:
+                    continue
+                self.history.statuses.append(
+                    StatusSample(self.now(), name, dict(status.version_vector), status.digest)
+                )
+            await asyncio.sleep(0.2)
+
+    async def list_user_ids(self, client: AsyncClient, at_least: str | None) -> frozenset[str]:
+        ids: set[str] = set()
+        marker: str | None = None
+        while True:
+            page = await client.list_users(marker=marker, max_items=1000, at_least=at_least)
+            ids.update(user.user_id for user in page.users)
+            if not page.is_truncated or not page.marker:
+                return frozenset(ids)
+            marker = page.marker
+
+    async def listings(self) -> None:
+        """Lists users with a token covering every write acknowledged so far."""
+        while not self.stop.is_set():
+            start = self.now()
+            token = merge_tokens([op.token for op in self.history.acked_writes()])
+            for name, client in self.observer.items():
+                try:
+                    ids = await self.list_user_ids(client, encode_token(token))
+                except IamError:
+                    continue
+                self.history.listings.append(Listing(name, start, self.now(), ids))
+            await asyncio.sleep(1.0)
+
+    async def lag_probes(self, probers: dict[str, AsyncClient]) -> None:
+        """Writes on one node, then waits (with the write's token) until each other node has it."""
+        async with asyncio.TaskGroup() as tasks:
+            count = 0
+            while not self.stop.is_set():
+                origin = self.rng.choice(sorted(probers))
+                client = probers[origin]
+                before = decode_token(client.consistency_token)
+                count += 1
+                try:
+                    tag = {"Key": "probe", "Value": str(count)}
+                    await client.tag_user(user_name="lag-probe", tags=[tag])
+                except IamError:
+                    await asyncio.sleep(0.2)
+                    continue
+                written = self.now()
+                after = decode_token(client.consistency_token)
+                token = {o: s for o, s in after.items() if s > before.get(o, 0)}
+                if token:
+                    for name in probers:
+                        if name != origin:
+                            tasks.create_task(self._await_visible(origin, name, token, written))
+                await asyncio.sleep(0.25)
+
+    async def _await_visible(
+        self, origin: str, name: str, token: dict[str, int], written: float
+    ) -> None:
+        client = self.observer[name]
+        deadline = written + CONVERGE_BOUND_S
+        while self.now() < deadline:
+            try:
+                await client.status(at_least=encode_token(token))
+            except IamError:
+                await asyncio.sleep(0.05)
+                continue
+            visible = self.now()
+            lag = (visible - written) * 1000
+            self.history.lags.append(LagSample(origin, name, written, visible, lag))
+            return
+
+    async def faults(self) -> None:
+        kinds = list(self.config.faults)
+        duration = self.config.duration_s
+        baseline = 0.15 * duration
+        await asyncio.sleep(baseline)
+        slot = (duration - baseline) / max(1, len(kinds))
+        for kind in kinds:
+            started = self.now()
+            record = await self.cluster.inject(kind, self.rng, self.now)
+            self.history.faults.append(record)
+            await asyncio.sleep(max(0.5, 0.6 * slot - (self.now() - started)))
+            await self.cluster.heal(record)
+            record.end = self.now()
+            await asyncio.sleep(max(0.5, started + slot - self.now()))
+        self.stop.set()
+
+    async def converge(self) -> float | None:
+        """Seconds from the last fault's end until every node holds one vector and digest."""
+        healed = max((f.end or 0.0 for f in self.history.faults), default=self.now())
+        while self.now() - healed < CONVERGE_BOUND_S:
+            finals = await self.vectors()
+            if len(finals) == len(self.observer) and checks.converged(finals):
+                return round(self.now() - healed, 3)
+            await asyncio.sleep(0.05)
+        return None
+
+    async def vectors(self) -> dict[str, checks.NodeFinal]:
+        finals = {}
+        for name, client in self.observer.items():
+            try:
+                status = await client.status()
+            except IamError:
+                continue
+            finals[name] = checks.NodeFinal(dict(status.version_vector), status.digest,
+                                            status.node_id)  # fmt: skip
+        return finals
+
+    async def observe(self, workers: list[Worker]) -> dict[str, checks.NodeFinal]:
+        finals = await self.vectors()
+        users = checks.expected_users(self.history)
+        policies = checks.expected_policies(self.history)
+        samples = [(w, u) for w in workers for u in w.users if u.present]
+        for name, final in finals.items():
+            client = self.observer[name]
+            final.user_ids = await self.list_user_ids(client, None)
+            for user in users:
+                final.users[user] = await _user_state(client, user)
+            for arn in policies:
+                versions = await client.list_policy_versions(policy_arn=arn)
+                default = next(
+                    (v.version_id for v in versions.versions if v.is_default_version), ""
+                )
+                final.policies[arn] = checks.PolicyState(
+                    frozenset(v.version_id or "" for v in versions.versions), default or ""
+                )
+            for worker, sampled in samples:
+                resource = f"arn:aws:s3:::{worker.bucket}/object"
+                answer = await client.authorize(
+                    principal_arn=sampled.arn, action="s3:GetObject", resource_arn=resource
+                )
+                final.decisions[f"{sampled.arn} s3:GetObject {resource}"] = answer.decision
+        return finals
+
+
+async def _user_state(client: AsyncClient, name: str) -> checks.UserState | None:
+    try:
+        user = (await client.get_user(user_name=name)).user
+    except IamError as err:
+        if err.code == "NoSuchEntity":
+            return None
+        raise
+    groups = await client.list_groups_for_user(user_name=name)
+    attached = await client.list_attached_user_policies(user_name=name)
+    keys = await client.list_access_keys(user_name=name)
+    return checks.UserState(
+        user.user_id,
+        frozenset(g.group_name or "" for g in groups.groups),
+        frozenset(p.policy_arn or "" for p in attached.attached_policies),
+        frozenset(k.access_key_id or "" for k in keys.access_key_metadata),
+    )
+
+
+async def run_chaos(config: ChaosConfig) -> dict[str, Any]:
+    """Runs one chaos run and returns its report (see `report_keys`)."""
+    unknown = [k for k in config.faults if k not in FAULT_KINDS]
+    if unknown:
+        raise click.UsageError(f"unknown fault `{unknown[0]}` (known: {', '.join(FAULT_KINDS)})")
+    rng = random.Random(config.seed)
+    with tempfile.TemporaryDirectory(prefix="iamstore-chaos-") as scratch:
+        cluster = ChaosCluster(config.root or Path(scratch), config.nodes, rng)
+        try:
+            await cluster.start()
+            return await _run(config, cluster, rng)
+        finally:
+            await cluster.shutdown()
+
+
+async def _run(config: ChaosConfig, cluster: ChaosCluster, rng: random.Random) -> dict[str, Any]:
+    run = _Run(config, cluster, rng)
+    try:
+        first = run.observer[cluster.names[0]]
+        created = await first.create_user(user_name="lag-probe")
+        del created
+        workers = [
+            Worker(
+                f"w{i}{k}",
+                name,
+                run.clients.make(),
+                run.history,
+                random.Random(rng.random()),
+                run.now,
+            )
+            for i, name in enumerate(cluster.names, start=1)
+            for k in range(config.workers_per_node)
+        ]
+        probers = run.clients.make()
+        async with asyncio.TaskGroup() as tasks:
+            for worker in workers:
+                tasks.create_task(worker.run(run.stop))
+            tasks.create_task(run.statuses())
+            tasks.create_task(run.listings())
+            tasks.create_task(run.lag_probes(probers))
+            await run.faults()
+        convergence_s = await run.converge()
+        finals = await run.observe(workers)
+        checks.catch_up_times(run.history)
+        return report(config, run.history, finals, convergence_s)
+    finally:
+        await run.clients.close()
+
+
+def report(
+    config: ChaosConfig,
+    history: History,
+    finals: dict[str, checks.NodeFinal],
+    convergence_s: float | None,
+) -> dict[str, Any]:
+    healthy, faulty = checks.lag_split(history)
+    details = {
+        "lost_writes": checks.lost_writes(history, finals),
+        "resurrections": checks.resurrections(history, finals),
+        "prefix_violations": checks.prefix_violations(history, finals),
+        "decision_disagreements": checks.decision_disagreements(finals),
+        "stale_token_reads": checks.stale_token_reads(history),
+    }
+    return {
+        "seed": config.seed,
+        "nodes": config.nodes,
+        "duration_s": config.duration_s,
+        "faults": [
+            {
+                "kind": f.kind,
+                "targets": list(f.targets),
+                "start": round(f.start, 3),
+                "end": None if f.end is None else round(f.end, 3),
+                "detail": f.detail,
+                "caught_up_s": f.caught_up_s,
+            }
+            for f in history.faults
+        ],
+        "acked_writes": len(history.acked_writes()),
+        **{key: len(found) for key, found in details.items()},
+        "converged": convergence_s is not None and checks.converged(finals),
+        "convergence_s": convergence_s,
+        "lag_ms": {
+            "healthy": checks.percentiles(healthy),
+            "under_fault": checks.percentiles(faulty),
+        },
+    } | _violations(details)
+
+
+def _violations(details: dict[str, list[str]]) -> dict[str, Any]:
+    """Only a failing run carries the details of what it found (a clean report has none)."""
+    found = {key: items[:20] for key, items in details.items() if items}
+    return {"violations": found} if found else {}
+
+
+def summary(result: dict[str, Any]) -> str:
+    lag = result["lag_ms"]
+    rows = [
+        ("seed", result["seed"]),
+        ("nodes", result["nodes"]),
+        ("duration_s", result["duration_s"]),
+        ("faults", ", ".join(f"{f['kind']}@{f['start']:.1f}s" for f in result["faults"])),
+        ("acked_writes", result["acked_writes"]),
+        ("lost_writes", result["lost_writes"]),
+        ("resurrections", result["resurrections"]),
+        ("prefix_violations", result["prefix_violations"]),
+        ("decision_disagreements", result["decision_disagreements"]),
+        ("stale_token_reads", result["stale_token_reads"]),
+        ("converged", result["converged"]),
+        ("convergence_s", result["convergence_s"]),
+        ("lag healthy p50/p95/p99 ms",
+         "/".join(str(lag["healthy"][p]) for p in ("p50", "p95", "p99"))),
+        ("lag under fault p50/p95/p99 ms",
+         "/".join(str(lag["under_fault"][p]) for p in ("p50", "p95", "p99"))),
+    ]  # fmt: skip
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{name.ljust(width)}  {value}" for name, value in rows]
+    for key, found in result.get("violations", {}).items():
+        lines += [f"! {key}: {item}" for item in found[:5]]
+    return "\n".join(lines)
+
+
+def clean(result: dict[str, Any]) -> bool:
+    counts = ("lost_writes", "resurrections", "prefix_violations", "decision_disagreements",
+              "stale_token_reads")  # fmt: skip
+    return bool(result["converged"]) and all(result[key] == 0 for key in counts)
+
+
+@click.group("chaos")
+def chaos_group() -> None:
+    """Real faults against a real local cluster, with a recorded history and checks."""
+
+
+@chaos_group.command("run")
+@click.option("--nodes", type=int, default=3, show_default=True)
+@click.option("--duration", type=float, default=60.0, show_default=True, help="Seconds.")
+@click.option("--faults", default=",".join(DEFAULT_FAULTS), show_default=True,
+              help=f"Comma-separated, of: {', '.join(FAULT_KINDS)}.")  # fmt: skip
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path))
+def run_command(
+    nodes: int, duration: float, faults: str, seed: int, report_file: Path | None,
+    plot_file: Path | None,
+) -> None:  # fmt: skip
+    """Run the chaos suite once; exits 1 when an invariant is violated."""
+    config = ChaosConfig(nodes, duration, tuple(f.strip() for f in faults.split(",") if f.strip()),
+                         seed)  # fmt: skip
+    result = asyncio.run(run_chaos(config))
+    click.echo(summary(result))
+    if report_file is not None:
+        report_file.write_text(json.dumps(result, indent=2) + "\n")
+    if not clean(result):
+        click.echo(f"invariants violated; replay with --seed {seed}", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,263 @@
+"""The SignIn service: an IAM user's password (and MFA code) exchanged for temporary credentials.
+
+The console sign-in analog. Unsigned, like AssumeRoleWithWebIdentity: the password is the
+credential. The session issued is a GetSessionToken-like user session; its MFA state is set
+when the user gave a valid code (required when the user has an enabled device), so such a
+session may call IAM. Every failure (unknown account, unknown user, no password, wrong
+password, wrong or missing code, locked name) answers the same AccessDenied after the same
+work; the audit stream records the real reason. Failed attempts are throttled per node by
+node.domain.signin's rules, never replicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf.message import DecodeError
+
+from client.wire.errors import WireError
+from iamstore.v1 import signin_pb2 as pb
+from node.api.context import NodeServices
+from node.api.dispatch import opt_int, opt_str
+from node.api.sts import (
+    USER_SESSION_DEFAULT_S,
+    USER_SESSION_MAX_S,
+    credentials_message,
+    duration_within,
+    seal_session,
+)
+from node.audit import AuditDecision
+from node.auth import totp
+from node.auth.context import peer_ip
+from node.auth.passwords import hash_password, verify_password
+from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from node.domain import mfa
+from node.domain.entities import LoginProfile, User
+from node.domain.errors import AccessDenied, IamError, InvalidInput
+from node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
+
+log = logging.getLogger(__name__)
+SERVICE = pb.DESCRIPTOR.services_by_name["SignIn"]
+ACTION = "iamstore:SignIn"
+# AWS console: one message for every failure, whichever part was wrong.
+FAILURE_MESSAGE = "your authentication information is incorrect; please try again"
+_MS_PER_DAY = 86_400_000
+# Bounds the per-node failure table: the oldest names are forgotten first.
+MAX_TRACKED_NAMES = 100_000
+
+
+class PasswordResetRequired(IamError):
+    """The password was right but must be changed first (reset flag, or MaxPasswordAge)."""
+
+    code = "PasswordResetRequired"
+
+
+class _Refused(Exception):
+    """A sign-in failure: `reason` goes to the audit stream, never to the caller."""
+
+    def __init__(self, reason: str, account_id: str | None, principal: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.account_id = account_id
+        self.principal = principal
+
+
+class SignInService:
+    """The handler and its per-node failure table (keyed by account and lowercased name)."""
+
+    def __init__(
+        self,
+        node: NodeServices,
+        rules: SignInRules | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._node = node
+        self.rules = rules or SignInRules()
+        self._clock = clock
+        self._sleep = sleep
+        self._failures: OrderedDict[tuple[str, str], Failures] = OrderedDict()
+        self._decoy_hash: str | None = None
+
+    def handlers(self) -> grpc.GenericRpcHandler[Any, Any]:
+        return grpc.method_handlers_generic_handler(
+            SERVICE.full_name,
+            {"SignIn": grpc.unary_unary_rpc_method_handler(self._behavior)},
+        )
+
+    async def _behavior(self, body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+        source_ip = peer_ip(context.peer())
+        try:
+            try:
+                request = pb.SignInRequest.FromString(body)
+            except DecodeError:
+                raise InvalidInput("the request body is not a valid message") from None
+            response = await self.sign_in(request, source_ip)
+            return bytes(response.SerializeToString())
+        except IamError as err:
+            error = WireError(err.code, err.message, err.field)
+        except Exception:
+            log.exception("SignIn failed")
+            error = WireError("ServiceFailure", "an internal error occurred")
+        context.set_trailing_metadata(error.trailers())
+        await context.abort(error.status(), error.message)
+        raise AssertionError("abort returns only by raising")  # pragma: no cover
+
+    async def sign_in(self, req: pb.SignInRequest, source_ip: str | None) -> pb.SignInResponse:
+        account = (opt_str(req, "account") or "").strip()
+        user_name = opt_str(req, "user_name") or ""
+        password = opt_str(req, "password") or ""
+        if not account or not user_name or not password:
+            raise InvalidInput("`Account`, `UserName` and `Password` are required")
+        duration = duration_within(
+            opt_int(req, "duration_seconds"),
+            USER_SESSION_DEFAULT_S,
+            USER_SESSION_MAX_S,
+            f"The requested DurationSeconds exceeds the maximum of {USER_SESSION_MAX_S} seconds.",
+        )
+        account_id = self._account_id(account)
+        name_key = (account_id or account.lower(), user_name.lower())
+        try:
+            user, mfa_at = await self._check(
+                name_key, account_id, user_name, password, opt_str(req, "token_code")
+            )
+        except _Refused as refused:
+            self._audit(refused.account_id, refused.principal, source_ip, refused.reason)
+            raise AccessDenied(FAILURE_MESSAGE) from None
+        self._failures.pop(name_key, None)
+        self._check_password_age(user)
+        now = self._node.now_ms() // 1000
+        session = Session(
+            access_key_id=new_key_id(),
+            secret_access_key=new_secret(),
+            kind=SessionKind.USER,
+            account_id=user.account_id,
+            principal_id=user.user_id,
+            principal_name=user.name,
+            issued_at=now,
+            expires_at=now + duration,
+            mfa_authenticated_at=mfa_at,
+        )
+        token, _ = seal_session(self._node, session)
+        self._audit(user.account_id, user.arn, source_ip, None)
+        return pb.SignInResponse(
+            credentials=credentials_message(session, token),
+            arn=user.arn,
+            mfa_authenticated=mfa_at is not None,
+        )
+
+    def _account_id(self, account: str) -> str | None:
+        """The account named by id, or by its name standing in for an account alias."""
+        accounts = self._node.state.view.accounts
+        if account in accounts:
+            return account
+        named = [a.account_id for a in accounts.values() if a.name.lower() == account.lower()]
+        return named[0] if len(named) == 1 else None
+
+    async def _check(
+        self,
+        name_key: tuple[str, str],
+        account_id: str | None,
+        user_name: str,
+        password: str,
+        token_code: str | None,
+    ) -> tuple[User, int | None]:
+        """The user and its MFA time, or _Refused after the failure's slow-down."""
+        view = self._node.state.view
+        user = None if account_id is None else view.users.named(account_id, user_name)
+        principal = user.arn if user is not None else f"{account_id or '?'}:{user_name}"
+        if gate(self._failures.get(name_key), self._clock(), self.rules) is Gate.LOCKED:
+            await self._fail(name_key)
+            raise _Refused("Locked", account_id, principal)
+        profile = None if user is None else view.login_profiles.get(user.user_id)
+        # INVARIANT: the same argon2 work whether or not the user and a password exist, so
+        # the answer's timing does not tell which names are real.
+        if not await self._password_matches(profile, password) or user is None:
+            await self._fail(name_key)
+            reason = "NoSuchUser" if user is None else "NoPassword" if profile is None else ""
+            raise _Refused(reason or "InvalidPassword", account_id, principal)
+        try:
+            mfa_at = self._mfa_time(user, token_code)
+        except _Refused:
+            await self._fail(name_key)
+            raise
+        return user, mfa_at
+
+    async def _password_matches(self, profile: LoginProfile | None, password: str) -> bool:
+        if profile is not None:
+            return await asyncio.to_thread(verify_password, profile.password_hash, password)
+        if self._decoy_hash is None:
+            self._decoy_hash = await asyncio.to_thread(hash_password, new_secret())
+        await asyncio.to_thread(verify_password, self._decoy_hash, password)
+        return False
+
+    def _mfa_time(self, user: User, token_code: str | None) -> int | None:
+        """Now when a valid unused code of one of the user's devices was given; a user with an
+        enabled device must give one (AWS console sign-in)."""
+        devices = mfa.assigned_to(self._node.state.view, user.user_id)
+        if not devices and token_code is None:
+            return None
+        if not devices or token_code is None:
+            reason = "MfaRequired" if token_code is None else "NoMfaDevice"
+            raise _Refused(reason, user.account_id, user.arn)
+        now = self._node.now_ms() / 1000
+        steps = self._node.mfa_steps
+        for device in devices:
+            seed = self._node.box.open(device.sealed_seed, device.device_id)
+            # INVARIANT: no await between check and claim (node.auth.totp's replay rule).
+            step = totp.verify(
+                seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
+            )
+            if step is not None:
+                steps.claim(device.device_id, step)
+                return int(now)
+        raise _Refused("InvalidMfaCode", user.account_id, user.arn)
+
+    def _check_password_age(self, user: User) -> None:
+        """A password flagged for reset, or older than the policy's MaxPasswordAge, must be
+        changed before it signs in (asked only once the password was proven right)."""
+        view = self._node.state.view
+        profile = view.login_profiles[user.user_id]
+        if profile.reset_required:
+            raise PasswordResetRequired("the password must be reset before signing in")
+        rules = view.password_policies.get(user.account_id)
+        if rules is None or rules.max_password_age is None:
+            return
+        if self._node.now_ms() - profile.created_ms > rules.max_password_age * _MS_PER_DAY:
+            hard = " (an administrator must reset it)" if rules.hard_expiry else ""
+            raise PasswordResetRequired(f"the password has expired{hard}")
+
+    async def _fail(self, name_key: tuple[str, str]) -> None:
+        """Counts one failure and waits out its slow-down before the answer goes back."""
+        now = self._clock()
+        failures = failed(self._failures.pop(name_key, None), now, self.rules)
+        self._failures[name_key] = failures  # most recent last
+        while len(self._failures) > MAX_TRACKED_NAMES:
+            self._failures.popitem(last=False)
+        wait = delay(failures, self.rules)
+        if wait > 0:
+            await self._sleep(wait)
+
+    def _audit(
+        self, account_id: str | None, principal: str, source_ip: str | None, reason: str | None
+    ) -> None:
+        audit = self._node.audit
+        if audit is None:
+            return
+        failure = AuditDecision.AUTHENTICATION_FAILURE
+        audit.record(
+            account_id=account_id,
+            principal=principal,
+            action=ACTION,
+            resource=principal if reason is None else "*",
+            decision=AuditDecision.ALLOW if reason is None else failure,
+            source_ip=source_ip,
+            error_code=reason,
+        )

@@ -1,0 +1,168 @@
+"""SignIn through real gRPC: password (+ MFA) to temporary credentials, one failure message
+for every wrong detail, per-node slow-down and lockout, password expiry, audited failures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from client import AccessDeniedError, Client
+from client.errors import IamError
+from client.providers import SignInResult, sign_in
+from cluster.inproc import InProcessNode
+from node.api.signin import FAILURE_MESSAGE
+from node.config import NodeConfig
+from node.domain.signin import SignInRules
+
+PASSWORD = "Correct-horse-9"
+# Small numbers so the lockout is reached quickly: free 1, then 0.05 s, 0.1 s, locked at 4.
+RULES = SignInRules(free_failures=1, base_delay_s=0.05, max_delay_s=0.1, lock_after=4, lock_s=3600)
+
+
+@pytest.fixture(scope="module")
+def iam_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNode]:
+    """This module's own node, with fast sign-in throttling (overrides conftest's)."""
+    data_dir: Path = tmp_path_factory.mktemp("signin-node")
+    config = NodeConfig(data_dir=data_dir, listen="127.0.0.1:0", signin_rules=RULES)
+    with InProcessNode(config) as node:
+        yield node
+
+
+def _user(iam: Client, name: str = "alice") -> str:
+    iam.create_user(user_name=name)
+    iam.create_login_profile(user_name=name, password=PASSWORD)
+    return iam.get_caller_identity().account
+
+
+def _sign_in(
+    node: InProcessNode, account: str, name: str, password: str, token_code: str | None = None
+) -> SignInResult:
+    return sign_in(
+        node.address, account=account, user_name=name, password=password, token_code=token_code
+    )
+
+
+def test_sign_in_gives_credentials_that_act_as_the_user(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = _user(iam)
+    result = _sign_in(iam_node, account, "alice", PASSWORD)
+    assert result.arn == f"arn:aws:iam::{account}:user/alice"
+    assert result.credentials.access_key_id.startswith("ASIA")
+    assert not result.mfa_authenticated
+    with Client(iam_node.address, credentials=result.credentials) as session:
+        assert session.get_caller_identity().arn == result.arn
+        # Like GetSessionToken credentials: without MFA, no IAM calls (AWS).
+        with pytest.raises(AccessDeniedError):
+            session.list_users()
+
+
+def test_every_failure_reads_the_same(iam_node: InProcessNode, iam: Client) -> None:
+    account = _user(iam)
+    iam.create_user(user_name="nopassword")
+    answers = []
+    for account_given, name, password in [
+        (account, "alice", "Wrong-password-1"),  # wrong password
+        (account, "nobody", PASSWORD),  # no such user
+        (account, "nopassword", PASSWORD),  # user without a login profile
+        ("999999999999", "alice", PASSWORD),  # no such account
+    ]:
+        with pytest.raises(AccessDeniedError) as refused:
+            _sign_in(iam_node, account_given, name, password)
+        answers.append((refused.value.code, refused.value.message, refused.value.field))
+    assert set(answers) == {("AccessDenied", FAILURE_MESSAGE, None)}
+    # ... and every failure is in the audit stream, with its real reason.
+    events = iam.list_audit_events(action="iamstore:SignIn").events
+    reasons = [e.error_code for e in events if e.decision == "AuthenticationFailure"]
+    assert sorted(r or "" for r in reasons) == ["InvalidPassword", "NoPassword", "NoSuchUser"]
+
+
+def test_account_name_stands_in_for_an_alias(iam_node: InProcessNode, management: Client) -> None:
+    made = management.create_account(account_name="signin-alias")
+    root = made.root_credentials
+    assert root is not None
+    from client import Credentials
+
+    with Client(
+        iam_node.address, credentials=Credentials(root.access_key_id, root.secret_access_key)
+    ) as iam:
+        _user(iam, "bob")
+    assert _sign_in(iam_node, "signin-alias", "bob", PASSWORD).arn.endswith(":user/bob")
+
+
+def test_failures_slow_down_then_lock_even_the_right_password(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = _user(iam)
+    durations = []
+    for _ in range(RULES.lock_after):
+        started = time.monotonic()
+        with pytest.raises(AccessDeniedError):
+            _sign_in(iam_node, account, "alice", "Wrong-password-1")
+        durations.append(time.monotonic() - started)
+    # The failures after the free one waited out a delay (0.05 s, then 0.1 s).
+    assert durations[2] >= RULES.base_delay_s
+    with pytest.raises(AccessDeniedError, match="authentication information is incorrect"):
+        _sign_in(iam_node, account, "alice", PASSWORD)
+    events = iam.list_audit_events(action="iamstore:SignIn").events
+    assert events[-1].error_code == "Locked"
+    # The lock is per name: another user of the account still signs in.
+    iam.create_user(user_name="carol")
+    iam.create_login_profile(user_name="carol", password=PASSWORD)
+    assert _sign_in(iam_node, account, "carol", PASSWORD).arn.endswith(":user/carol")
+
+
+def test_success_forgets_earlier_failures(iam_node: InProcessNode, iam: Client) -> None:
+    account = _user(iam)
+    for _ in range(RULES.lock_after - 1):
+        with pytest.raises(AccessDeniedError):
+            _sign_in(iam_node, account, "alice", "Wrong-password-1")
+    _sign_in(iam_node, account, "alice", PASSWORD)
+    for _ in range(RULES.lock_after - 1):
+        with pytest.raises(AccessDeniedError):
+            _sign_in(iam_node, account, "alice", "Wrong-password-1")
+    assert _sign_in(iam_node, account, "alice", PASSWORD).arn.endswith(":user/alice")
+
+
+def test_mfa_is_required_when_the_user_has_a_device(iam_node: InProcessNode, iam: Client) -> None:
+    account = _user(iam)
+    device = iam.create_virtual_mfa_device(virtual_mfa_device_name="alice").virtual_mfa_device
+    assert device.base32_string_seed is not None
+    totp = pyotp.TOTP(device.base32_string_seed.decode())
+    step = int(time.time() // 30)
+    iam.enable_mfa_device(
+        user_name="alice",
+        serial_number=device.serial_number,
+        authentication_code1=totp.generate_otp(step - 1),
+        authentication_code2=totp.generate_otp(step),
+    )
+    with pytest.raises(AccessDeniedError, match="authentication information is incorrect"):
+        _sign_in(iam_node, account, "alice", PASSWORD)
+    with pytest.raises(AccessDeniedError):
+        _sign_in(iam_node, account, "alice", PASSWORD, token_code="000000")
+    result = _sign_in(iam_node, account, "alice", PASSWORD, token_code=totp.generate_otp(step + 1))
+    assert result.mfa_authenticated
+    # AWS: session credentials with MFA may call IAM (here, as far as alice's policies go).
+    with (
+        Client(iam_node.address, credentials=result.credentials) as session,
+        pytest.raises(AccessDeniedError, match="iam:ListUsers"),
+    ):
+        session.list_users()
+
+
+def test_password_flagged_for_reset_must_be_changed_first(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = iam.get_caller_identity().account
+    iam.create_user(user_name="dave")
+    iam.create_login_profile(user_name="dave", password=PASSWORD, password_reset_required=True)
+    with pytest.raises(IamError) as refused:
+        _sign_in(iam_node, account, "dave", PASSWORD)
+    assert refused.value.code == "PasswordResetRequired"
+    # Only a right password learns that: a wrong one reads like every other failure.
+    with pytest.raises(AccessDeniedError):
+        _sign_in(iam_node, account, "dave", "Wrong-password-1")

@@ -1,0 +1,123 @@
+"""`iamstore sts <operation>` against a real node: aws-sts-shaped commands and output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from client import Client
+from client.cli import cli
+from cluster.inproc import InProcessNode
+
+
+def _iamstore(
+    node: InProcessNode, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--endpoint", node.address, *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_get_caller_identity_like_aws_sts(iam_node: InProcessNode, management: Client) -> None:
+    code, out, _ = _iamstore(
+        iam_node,
+        "--credentials-file",
+        str(iam_node.credentials_file),
+        "sts",
+        "get-caller-identity",
+    )
+    assert code == 0
+    identity = json.loads(out)
+    account = management.get_caller_identity().account
+    assert identity == {
+        "UserId": account,
+        "Account": account,
+        "Arn": f"arn:aws:iam::{account}:root",
+    }
+
+
+def test_get_session_token_and_its_bounds(iam_node: InProcessNode) -> None:
+    base = ["--credentials-file", str(iam_node.credentials_file), "sts"]
+    code, out, _ = _iamstore(iam_node, *base, "get-session-token", "--duration-seconds", "900")
+    assert code == 0
+    credentials = json.loads(out)["Credentials"]
+    assert credentials["AccessKeyId"].startswith("ASIA")
+    assert credentials["SessionToken"]
+    # AWS: the root's session tokens last at most one hour.
+    code, _, err = _iamstore(iam_node, *base, "get-session-token", "--duration-seconds", "7200")
+    assert code == 255
+    assert "(ValidationError) when calling the GetSessionToken operation" in err
+
+
+def test_assume_role_through_a_role_profile(
+    iam_node: InProcessNode, iam: Client, tmp_path: Path
+) -> None:
+    account = iam.get_caller_identity().account
+    iam.create_user(user_name="ops")
+    iam.put_user_policy(
+        user_name="ops",
+        policy_name="assume",
+        policy_document='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "sts:AssumeRole", "Resource": "*"}]}',
+    )
+    key = iam.create_access_key(user_name="ops").access_key
+    trust = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+        f'{{"AWS": "arn:aws:iam::{account}:root"}}, "Action": "sts:AssumeRole"}}]}}'
+    )
+    role_arn = iam.create_role(role_name="cli-role", assume_role_policy_document=trust).role.arn
+    (tmp_path / "credentials").write_text(
+        f"[ops]\naws_access_key_id = {key.access_key_id}\n"
+        f"aws_secret_access_key = {key.secret_access_key}\n"
+    )
+    (tmp_path / "config").write_text(
+        f"[profile role]\nrole_arn = {role_arn}\nsource_profile = ops\n"
+        "role_session_name = from-cli\n"
+    )
+    env = {
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+    }
+    code, out, err = _iamstore(
+        iam_node,
+        "--profile",
+        "ops",
+        "sts",
+        "assume-role",
+        "--role-arn",
+        role_arn,
+        "--role-session-name",
+        "explicit",
+        env=env,
+    )
+    assert code == 0, err
+    assert json.loads(out)["AssumedRoleUser"]["Arn"].endswith(":assumed-role/cli-role/explicit")
+    code, out, err = _iamstore(
+        iam_node, "--profile", "role", "--output", "table", "sts", "get-caller-identity", env=env
+    )
+    assert code == 0, err
+    assert f"arn:aws:sts::{account}:assumed-role/cli-role/from-cli" in out
+
+
+def test_web_identity_needs_no_credentials(iam_node: InProcessNode, tmp_path: Path) -> None:
+    env = {
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_ACCESS_KEY_ID": "",
+    }
+    code, _, err = _iamstore(
+        iam_node,
+        "sts",
+        "assume-role-with-web-identity",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/x",
+        "--role-session-name",
+        "s",
+        "--web-identity-token",
+        "not-a-jwt",
+        env=env,
+    )
+    # The node answered (about the token), rather than the CLI refusing for lack of keys.
+    assert code == 255
+    assert "when calling the AssumeRoleWithWebIdentity operation" in err
