@@ -14,6 +14,7 @@ from client import _operations as operations
 from client import results
 from client._convert import MalformedResponse, build_request, to_result
 from client._transport import (
+    CHANNEL_OPTIONS,
     DEFAULT_ENDPOINT,
     DEFAULT_HOST,
     DEFAULT_REGION,
@@ -96,7 +97,9 @@ class AsyncClient:
     def _channel(self, index: int) -> grpc.aio.Channel:
         channel = self._channels.get(index)
         if channel is None:
-            channel = grpc.aio.insecure_channel(self._settings.endpoints[index])
+            channel = grpc.aio.insecure_channel(
+                self._settings.endpoints[index], options=CHANNEL_OPTIONS
+            )
             self._channels[index] = channel
         return channel
 

@@ -13,6 +13,7 @@ from client import _operations as operations
 from client import results
 from client._convert import MalformedResponse, build_request, to_result
 from client._transport import (
+    CHANNEL_OPTIONS,
     DEFAULT_ENDPOINT,
     DEFAULT_HOST,
     DEFAULT_REGION,
@@ -95,7 +96,9 @@ class Client:
     def _channel(self, index: int) -> grpc.Channel:
         channel = self._channels.get(index)
         if channel is None:
-            channel = grpc.insecure_channel(self._settings.endpoints[index])
+            channel = grpc.insecure_channel(
+                self._settings.endpoints[index], options=CHANNEL_OPTIONS
+            )
             self._channels[index] = channel
         return channel
 

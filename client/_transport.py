@@ -21,6 +21,14 @@ TOKEN_KEY = "x-iam-consistency-token"
 AT_LEAST_KEY = "x-iam-at-least"
 
 DEFAULT_ENDPOINT = "127.0.0.1:7001"
+
+# gRPC's default reconnect backoff grows to two minutes: a client would keep failing fast
+# long after a restarted node is back. Retry the connection within a second instead.
+CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+)
 DEFAULT_TIMEOUT = 30.0
 
 __all__ = ["DEFAULT_ENDPOINT", "DEFAULT_HOST", "DEFAULT_REGION", "DEFAULT_TIMEOUT"]
