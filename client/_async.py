@@ -22,6 +22,7 @@ from client._transport import (
     ConsistencyTokens,
     FailoverOrder,
     Settings,
+    TlsCa,
     at_least_metadata,
     error_for_status,
     identity,
@@ -59,8 +60,9 @@ class AsyncClient:
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,
         read_your_writes: bool = False,
+        tls_ca: TlsCa = None,
     ) -> None:
-        self._settings = Settings.build(endpoints, credentials, region, host, timeout)
+        self._settings = Settings.build(endpoints, credentials, region, host, timeout, tls_ca)
         # Every write's token is remembered; with read_your_writes, every call sends them all,
         # so any node answers only once it has applied this client's own writes.
         self._tokens = ConsistencyTokens()
@@ -97,9 +99,12 @@ class AsyncClient:
     def _channel(self, index: int) -> grpc.aio.Channel:
         channel = self._channels.get(index)
         if channel is None:
-            channel = grpc.aio.insecure_channel(
-                self._settings.endpoints[index], options=CHANNEL_OPTIONS
-            )
+            endpoint = self._settings.endpoints[index]
+            tls = self._settings.channel_credentials()
+            if tls is None:
+                channel = grpc.aio.insecure_channel(endpoint, options=CHANNEL_OPTIONS)
+            else:
+                channel = grpc.aio.secure_channel(endpoint, tls, options=CHANNEL_OPTIONS)
             self._channels[index] = channel
         return channel
 

@@ -21,6 +21,7 @@ from client._transport import (
     ConsistencyTokens,
     FailoverOrder,
     Settings,
+    TlsCa,
     at_least_metadata,
     error_for_status,
     identity,
@@ -47,7 +48,8 @@ class Client:
 
     `Client("127.0.0.1:7001", credentials=Credentials(key_id, secret))`, or a list of
     endpoints to fail over between. Without `credentials`, they are resolved like the AWS
-    SDKs do (environment, shared credentials file, config file).
+    SDKs do (environment, shared credentials file, config file). `tls_ca` (a CA file, its PEM
+    bytes, or True for the system roots) makes every channel TLS; by default they are plaintext.
     """
 
     def __init__(
@@ -59,8 +61,9 @@ class Client:
         host: str = DEFAULT_HOST,
         timeout: float | None = DEFAULT_TIMEOUT,
         read_your_writes: bool = False,
+        tls_ca: TlsCa = None,
     ) -> None:
-        self._settings = Settings.build(endpoints, credentials, region, host, timeout)
+        self._settings = Settings.build(endpoints, credentials, region, host, timeout, tls_ca)
         # Every write's token is remembered; with read_your_writes, every call sends them all,
         # so any node answers only once it has applied this client's own writes.
         self._tokens = ConsistencyTokens()
@@ -96,9 +99,12 @@ class Client:
     def _channel(self, index: int) -> grpc.Channel:
         channel = self._channels.get(index)
         if channel is None:
-            channel = grpc.insecure_channel(
-                self._settings.endpoints[index], options=CHANNEL_OPTIONS
-            )
+            endpoint = self._settings.endpoints[index]
+            tls = self._settings.channel_credentials()
+            if tls is None:
+                channel = grpc.insecure_channel(endpoint, options=CHANNEL_OPTIONS)
+            else:
+                channel = grpc.secure_channel(endpoint, tls, options=CHANNEL_OPTIONS)
             self._channels[index] = channel
         return channel
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import TypeAlias, cast
 
 import grpc
 
@@ -31,6 +32,10 @@ CHANNEL_OPTIONS = (
 )
 DEFAULT_TIMEOUT = 30.0
 
+# How a client verifies the node over TLS: a CA certificate file (path) or its PEM bytes, or
+# True for the system's root certificates. None (the default) talks plaintext.
+TlsCa: TypeAlias = "str | os.PathLike[str] | bytes | bool | None"
+
 __all__ = ["DEFAULT_ENDPOINT", "DEFAULT_HOST", "DEFAULT_REGION", "DEFAULT_TIMEOUT"]
 
 
@@ -55,6 +60,8 @@ class Settings:
     region: str
     host: str
     timeout: float | None
+    # PEM bytes of the CA to verify nodes with; True: system roots; None: no TLS.
+    tls_ca: bytes | bool | None = None
 
     @classmethod
     def build(
@@ -64,6 +71,7 @@ class Settings:
         region: str,
         host: str,
         timeout: float | None,
+        tls_ca: TlsCa = None,
     ) -> Settings:
         parsed = parse_endpoints(endpoints)
         if credentials is None:  # role profiles assume their role through these endpoints
@@ -74,7 +82,16 @@ class Settings:
             region=region,
             host=host,
             timeout=timeout,
+            tls_ca=load_tls_ca(tls_ca),
         )
+
+    def channel_credentials(self) -> grpc.ChannelCredentials | None:
+        """TLS credentials for the channels, or None for plaintext."""
+        if self.tls_ca is None:
+            return None
+        if self.tls_ca is True:
+            return grpc.ssl_channel_credentials()
+        return grpc.ssl_channel_credentials(root_certificates=cast(bytes, self.tls_ca))
 
     def sign(self, operation: Operation[object], body: bytes) -> tuple[tuple[str, str], ...]:
         """The signature metadata for these exact request bytes, dated now."""
@@ -90,6 +107,22 @@ class Settings:
             now=datetime.now(UTC),
         )
         return tuple(metadata)
+
+
+def load_tls_ca(tls_ca: TlsCa) -> bytes | bool | None:
+    """Reads a CA file now, so a wrong path fails at construction rather than on a call."""
+    if tls_ca is None or tls_ca is False:
+        return None
+    if tls_ca is True or isinstance(tls_ca, bytes):
+        return tls_ca
+    try:
+        with open(os.fspath(tls_ca), "rb") as source:
+            pem = source.read()
+    except OSError as err:
+        raise ValueError(f"cannot read the tls ca `{os.fspath(tls_ca)}`: {err.strerror}") from None
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        raise ValueError(f"the tls ca `{os.fspath(tls_ca)}` holds no pem certificate")
+    return pem
 
 
 class FailoverOrder:

@@ -60,7 +60,7 @@ def _describe_node(
     cluster: LocalCluster, view: ClusterView, node: NodeObservation
 ) -> dict[str, object]:
     names = cluster.origin_names()
-    by_address = {o.address: o.name for o in view.nodes}
+    by_address = cluster.address_names()
     process = cluster.node(node.name)
     described: dict[str, object] = {
         "name": node.name,
@@ -93,6 +93,7 @@ def describe(cluster: LocalCluster, view: ClusterView) -> dict[str, object]:
     return {
         "dir": str(cluster.root),
         "root_credentials": str(cluster.credentials_file),
+        "tls_ca": None if cluster.ca_file is None else str(cluster.ca_file),
         "converged": view.converged,
         "nodes": [_describe_node(cluster, view, node) for node in view.nodes],
     }
@@ -101,7 +102,7 @@ def describe(cluster: LocalCluster, view: ClusterView) -> dict[str, object]:
 def table(cluster: LocalCluster, view: ClusterView) -> str:
     """The cluster as a text table, one row per node, then each node's view of its peers."""
     names = cluster.origin_names()
-    by_address = {o.address: o.name for o in view.nodes}
+    by_address = cluster.address_names()
     header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
     rows: list[tuple[str, ...]] = [header]
     peer_lines = []
@@ -157,9 +158,16 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
     help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1). 0 picks free ports.",
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
+@click.option(
+    "--tls",
+    is_flag=True,
+    help="Make a CA and node certificates: clients use TLS, nodes use mutual TLS between them.",
+)
 @JSON_OPTION
 @_errors_as_usage
-def up_command(nodes: int, root: Path, base_port: int, timeout: float, as_json: bool) -> None:
+def up_command(
+    nodes: int, root: Path, base_port: int, timeout: float, tls: bool, as_json: bool
+) -> None:
     """Start N nodes in the background, bootstrap the account on node1, wait until every node
     holds the same replicated state, then print the endpoints.
 
@@ -179,11 +187,16 @@ def up_command(nodes: int, root: Path, base_port: int, timeout: float, as_json: 
                 f"--nodes {len(cluster.nodes)} or remove it with "
                 f"`iamstore cluster down --dir {root} --wipe`"
             )
+        if tls and not cluster.tls:
+            raise ClusterError(
+                f"`{root}` holds a stopped cluster without tls; remove it with "
+                f"`iamstore cluster down --dir {root} --wipe` to start one with --tls"
+            )
     else:
         ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
-        cluster = LocalCluster.on_ports(root, ports)
+        cluster = LocalCluster.on_ports(root, ports, tls=tls)
     started = time.monotonic()
     try:
         cluster.start(timeout)
@@ -197,6 +210,7 @@ def up_command(nodes: int, root: Path, base_port: int, timeout: float, as_json: 
     described = describe(cluster, view)
     described["started_in_ms"] = round((time.monotonic() - started) * 1000)
     endpoints = ",".join(cluster.addresses)
+    tls_option = "" if cluster.ca_file is None else f" --tls-ca {cluster.ca_file}"
     lines = [
         f"{len(cluster.nodes)} nodes up and converged in {described['started_in_ms']} ms:",
         *(
@@ -204,10 +218,11 @@ def up_command(nodes: int, root: Path, base_port: int, timeout: float, as_json: 
             for i, node in enumerate(cluster.nodes, start=1)
         ),
         f"root credentials: {cluster.credentials_file}",
+        *([] if cluster.ca_file is None else [f"tls ca: {cluster.ca_file}"]),
         "",
         "try:",
-        f"  iamstore --endpoint {endpoints} --credentials-file {cluster.credentials_file} "
-        "iam list-users",
+        f"  iamstore --endpoint {endpoints}{tls_option} --credentials-file "
+        f"{cluster.credentials_file} iam list-users",
         f"  iamstore cluster status --dir {root}",
     ]
     _echo(described, as_json, "\n".join(lines))

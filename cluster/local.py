@@ -26,6 +26,7 @@ from client import Client, IamError
 from client.credentials import resolve_credentials
 from client.results import StatusResponse
 from cluster.process import NodeProcess, NodeProcessError
+from cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
@@ -146,42 +147,66 @@ class LocalCluster:
     node1 bootstraps the management account (its `root-credentials` file is the cluster's);
     the others start empty and receive everything by replication. Nodes run in their own
     session, so they outlive the process that started them.
+
+    With `tls`, the cluster has its own CA (`ca.pem` in `root`); each node serves clients over
+    TLS with a certificate it signed, and serves peers on a second (free) port that requires a
+    client certificate from the same CA (mutual TLS).
     """
 
-    def __init__(self, root: Path, nodes: int, base_port: int) -> None:
+    def __init__(self, root: Path, nodes: int, base_port: int, tls: bool = False) -> None:
         if nodes < 1:
             raise ClusterError(f"a cluster needs at least one node, not `{nodes}`")
         ports = (
             free_ports(nodes) if base_port == 0 else [base_port + i for i in range(1, nodes + 1)]
         )
-        self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes)
+        self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes, tls)
 
     @classmethod
-    def on_ports(cls, root: Path, ports: list[int]) -> LocalCluster:
+    def on_ports(cls, root: Path, ports: list[int], tls: bool = False) -> LocalCluster:
         """node1 on ports[0], node2 on ports[1], …"""
         if not ports:
             raise ClusterError("a cluster needs at least one node")
         cluster = cls.__new__(cls)
-        cluster._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * len(ports))
+        cluster._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * len(ports), tls)
         return cluster
 
-    def _init(self, root: Path, addresses: list[str], pids: list[int | None]) -> None:
+    def _init(
+        self,
+        root: Path,
+        addresses: list[str],
+        pids: list[int | None],
+        tls: bool = False,
+        peer_addresses: list[str] | None = None,
+    ) -> None:
         # Absolute, so each node's command line names its folder unambiguously (see
         # `process_running`).
         self.root = root.resolve()
+        self.tls = tls
         self.nodes = [
             NodeProcess(self.root / f"node{i}", listen=address)
             for i, address in enumerate(addresses, start=1)
         ]
+        if tls and peer_addresses is None:
+            peer_addresses = [f"127.0.0.1:{port}" for port in free_ports(len(addresses))]
+        # The mutual-TLS ports peers gossip on (TLS only; otherwise peers use `addresses`).
+        self.peer_addresses = peer_addresses or list(addresses)
         # Pids of nodes started by another process (from the state file); our own children
         # are tracked by their NodeProcess.
         self._pids = dict(zip(self.names, pids, strict=True))
         # Each node's id once seen in its Status (origins in version vectors are node ids).
         self.node_ids: dict[str, str] = {}
         for index, node in enumerate(self.nodes):
-            peers = ",".join(a for a in addresses if a != node.listen)
+            own = self.peer_addresses[index]
+            peers = ",".join(a for a in self.peer_addresses if a != own)
             bootstrap = "--bootstrap" if index == 0 else "--no-bootstrap"
             node.extra_args = ("--peers", peers, bootstrap)
+            if tls:
+                files = node_files(node.data_dir)
+                node.extra_args += (
+                    *("--peer-listen", own),
+                    *("--tls-cert", str(files.cert), "--tls-key", str(files.key)),
+                    *("--tls-ca", str(files.ca)),
+                )
 
     @classmethod
     def load(cls, root: Path) -> LocalCluster:
@@ -192,12 +217,14 @@ class LocalCluster:
             addresses = [str(n["address"]) for n in saved["nodes"]]
             pids = [None if n.get("pid") is None else int(n["pid"]) for n in saved["nodes"]]
             ids = {str(n["name"]): str(n["node_id"]) for n in saved["nodes"] if n.get("node_id")}
+            tls = bool(saved.get("tls", False))
+            peer_addresses = [str(n["peer_address"]) for n in saved["nodes"]] if tls else None
         except FileNotFoundError:
             raise ClusterError(f"no cluster in `{root}` (no {STATE_FILE})") from None
         except (ValueError, KeyError, TypeError) as err:
             raise ClusterError(f"unreadable state file `{path}`: {err}") from None
         cluster = cls.__new__(cls)
-        cluster._init(root, addresses, pids)
+        cluster._init(root, addresses, pids, tls, peer_addresses)
         cluster.node_ids.update(ids)
         return cluster
 
@@ -212,6 +239,17 @@ class LocalCluster:
     @property
     def addresses(self) -> list[str]:
         return [n.listen for n in self.nodes]
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA certificate clients verify the nodes with (None: the cluster is plaintext)."""
+        return self.root / CA_CERT if self.tls else None
+
+    def address_names(self) -> dict[str, str]:
+        """Client and peer address -> node name (peers know each other by peer address)."""
+        names = dict(zip(self.peer_addresses, self.names, strict=True))
+        names.update(zip(self.addresses, self.names, strict=True))
+        return names
 
     @property
     def state_file(self) -> Path:
@@ -239,20 +277,26 @@ class LocalCluster:
 
     def save(self) -> None:
         """Writes the state file atomically: the nodes, their addresses, folders and pids."""
-        described = {
+        described: dict[str, object] = {
             "nodes": [
                 {
                     "name": name,
                     "address": node.listen,
+                    "peer_address": peer_address,
                     "data_dir": str(node.data_dir),
                     "log": str(node.log_file),
                     "pid": self.pid(name) if self.is_running(name) else None,
                     "node_id": self.node_ids.get(name),
                 }
-                for name, node in zip(self.names, self.nodes, strict=True)
+                for name, node, peer_address in zip(
+                    self.names, self.nodes, self.peer_addresses, strict=True
+                )
             ],
             "root_credentials": str(self.credentials_file),
+            "tls": self.tls,
         }
+        if self.ca_file is not None:
+            described["ca"] = str(self.ca_file)
         self.root.mkdir(parents=True, exist_ok=True)
         temporary = self.state_file.with_suffix(".tmp")
         temporary.write_text(json.dumps(described, indent=2) + "\n")
@@ -265,11 +309,15 @@ class LocalCluster:
         for name, data in keys.items():
             if not (self.root / name).exists():
                 _write_secret(self.root / name, data)
-        for node in self.nodes:
+        if self.tls and not (self.root / CA_CERT).exists():
+            create_ca(self.root)
+        for node_name, node in zip(self.names, self.nodes, strict=True):
             node.data_dir.mkdir(parents=True, exist_ok=True)
             for name in keys:
                 if not (node.data_dir / name).exists():
                     shutil.copy2(self.root / name, node.data_dir / name)
+            if self.tls and not node_files(node.data_dir).cert.exists():
+                issue_node_certificate(self.root, node.data_dir, node_name)
 
     # --- whole cluster -------------------------------------------------------------------
 
@@ -365,7 +413,9 @@ class LocalCluster:
             if not running:
                 return NodeObservation(name, node.listen, None, NodeState.DOWN, None)
             try:
-                with Client(node.listen, credentials=credentials, timeout=timeout_s) as client:
+                with Client(
+                    node.listen, credentials=credentials, timeout=timeout_s, tls_ca=self.ca_file
+                ) as client:
                     status = client.status()
             except IamError as err:
                 return NodeObservation(
@@ -395,7 +445,7 @@ class LocalCluster:
         """Deletes what the cluster wrote under its folder (nodes' data, keys, state file)."""
         for node in self.nodes:
             shutil.rmtree(node.data_dir, ignore_errors=True)
-        for name in (CLUSTER_KEY, SECRETS_KEY, STATE_FILE):
+        for name in (CLUSTER_KEY, SECRETS_KEY, STATE_FILE, CA_CERT, CA_KEY):
             (self.root / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.root.rmdir()  # only when nothing else is left in it

@@ -67,6 +67,30 @@ def node_group() -> None:
     show_default=True,
     help="Shift this node's wall clock by this many milliseconds (fault injection).",
 )
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="PEM certificate to serve TLS with (also shown to peers); needs --tls-key, --tls-ca.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="PEM private key of --tls-cert.",
+)
+@click.option(
+    "--tls-ca",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="PEM CA certificate that signs every member's certificate.",
+)
+@click.option(
+    "--peer-listen",
+    default=None,
+    help="HOST:PORT serving only the Peer service; with TLS it requires a client certificate "
+    "signed by --tls-ca (mutual TLS). Advertised to peers unless --advertise is given.",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -79,11 +103,18 @@ def run_command(
     bootstrap: bool | None,
     metrics_port: int | None,
     clock_skew_ms: int,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    tls_ca: Path | None,
+    peer_listen: str | None,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
     from node.server import run
 
+    tls_files = (tls_cert, tls_key, tls_ca)
+    if any(f is not None for f in tls_files) and not all(f is not None for f in tls_files):
+        raise click.UsageError("--tls-cert, --tls-key and --tls-ca go together")
     logging.basicConfig(
         level=log_level.upper(),
         stream=sys.stderr,
@@ -100,6 +131,10 @@ def run_command(
         bootstrap=bootstrap,
         metrics_port=metrics_port,
         clock_skew_ms=clock_skew_ms,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        tls_ca=tls_ca,
+        peer_listen=peer_listen,
     )
     asyncio.run(run(config))
 

@@ -45,6 +45,14 @@ class NodeConfig:
     clock_skew_ms: int = 0
     # How failed sign-ins slow down and then lock a user name on this node (never replicated).
     signin_rules: SignInRules = field(default_factory=SignInRules)
+    # TLS: this node's certificate and key (PEM), shown to clients and peers, and the CA that
+    # signs every member's certificate. All three or none; none serves plaintext.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_ca: Path | None = None
+    # A second HOST:PORT for the Peer service only. With TLS it demands a client certificate
+    # signed by the CA (mutual TLS); peers must then be given (and advertised) this address.
+    peer_listen: str | None = None
 
     @property
     def database_path(self) -> Path:

@@ -54,6 +54,7 @@ from node.replication.gossip import Replicator
 from node.replication.grpc_transport import GrpcTransport
 from node.replication.membership import Membership
 from node.replication.peerauth import load_cluster_key
+from node.replication.peertls import TlsMaterial
 from node.replication.transport import Transport
 from node.state import State, Writer
 from node.storage.database import Database
@@ -132,6 +133,7 @@ class Node:
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()
         self.address: str | None = None
+        self.peer_address: str | None = None
         self.services: NodeServices | None = None
         self.replicator: Replicator | None = None
         self.metrics: NodeMetrics | None = None
@@ -178,14 +180,23 @@ class Node:
         )
         state.on_change(authorizer.on_commits)
 
+        tls = _tls_material(config)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         host, _, _ = config.listen.rpartition(":")
-        port = server.add_insecure_port(config.listen)
-        self.address = f"{host}:{port}"
-        advertise = config.advertise or self.address
+        self.address = _add_port(server, config.listen, tls, require_client_auth=False)
+        if config.peer_listen is not None:
+            # Peers get their own port: only there does gRPC ask for a client certificate.
+            self.peer_address = _add_port(server, config.peer_listen, tls, require_client_auth=True)
+        elif tls is not None and config.peers:
+            log.warning("tls without --peer-listen: peers cannot present a client certificate")
+        advertise = config.advertise or self.peer_address or self.address
 
         transport = self._transport or GrpcTransport(
-            cluster_key, node_id, self._wall_ms, config.gossip.timeout_s
+            cluster_key,
+            node_id,
+            self._wall_ms,
+            config.gossip.timeout_s,
+            credentials=None if tls is None else tls.channel_credentials(),
         )
         replicator = Replicator(
             state=state,
@@ -224,14 +235,23 @@ class Node:
         if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
-        health_servicer = self._add_services(server, services, replicator, cluster_key)
+        health_servicer = self._add_services(
+            server, services, replicator, cluster_key, None if tls is None else tls.ca
+        )
         await server.start()
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
         _write_atomically(config.endpoint_path, self.address + "\n")
         await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-        log.info("node %s listening on %s (advertised as %s)", node_id, self.address, advertise)
+        log.info(
+            "node %s listening on %s%s (advertised as %s)%s",
+            node_id,
+            self.address,
+            "" if self.peer_address is None else f", peers on {self.peer_address}",
+            advertise,
+            " with tls" if tls is not None else "",
+        )
         self.ready.set()
         try:
             async with asyncio.TaskGroup() as tasks:
@@ -256,6 +276,7 @@ class Node:
         services: NodeServices,
         replicator: Replicator,
         cluster_key: bytes,
+        client_ca: bytes | None,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
@@ -273,7 +294,7 @@ class Node:
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
-                peer_handlers(replicator, cluster_key, self._wall_ms),
+                peer_handlers(replicator, cluster_key, self._wall_ms, client_ca),
                 authz.authz_handlers(services),
                 audit_service.audit_handlers(services),
             )
@@ -317,6 +338,28 @@ def _decision_observer(metrics: NodeMetrics) -> Callable[[float, Outcome], None]
         metrics.authorization_decisions.labels(decision=_DECISION_LABELS[outcome]).inc()
 
     return observe
+
+
+def _tls_material(config: NodeConfig) -> TlsMaterial | None:
+    files = (config.tls_cert, config.tls_key, config.tls_ca)
+    if all(f is None for f in files):
+        return None
+    if config.tls_cert is None or config.tls_key is None or config.tls_ca is None:
+        raise ValueError("tls needs a certificate, its key and the ca, not only some of them")
+    return TlsMaterial.load(config.tls_cert, config.tls_key, config.tls_ca)
+
+
+def _add_port(
+    server: grpc.aio.Server, listen: str, tls: TlsMaterial | None, *, require_client_auth: bool
+) -> str:
+    """Listens on `listen` (TLS when given material); the actual HOST:PORT."""
+    host, _, _ = listen.rpartition(":")
+    if tls is None:
+        port = server.add_insecure_port(listen)
+    else:
+        credentials = tls.server_credentials(require_client_auth=require_client_auth)
+        port = server.add_secure_port(listen, credentials)
+    return f"{host}:{port}"
 
 
 def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:

@@ -64,6 +64,13 @@ class RootGroup(click.Group):
 @click.option("--region", default=DEFAULT_REGION, show_default=True, help="signing region")
 @click.option("--profile", default=None, help="profile in the shared credentials file")
 @click.option("--credentials-file", default=None, help="shared credentials file to read")
+@click.option(
+    "--tls-ca",
+    default=None,
+    envvar="IAMSTORE_TLS_CA",
+    type=click.Path(dir_okay=False, exists=True),
+    help="CA certificate (PEM) to verify the nodes with over TLS [default: plaintext]",
+)
 @click.version_option(package_name="iamstore")
 @click.pass_context
 def cli(
@@ -73,6 +80,7 @@ def cli(
     region: str,
     profile: str | None,
     credentials_file: str | None,
+    tls_ca: str | None,
 ) -> None:
     """iamstore: a self-hostable IAM service."""
     ctx.obj = Session(
@@ -81,6 +89,7 @@ def cli(
         region=region,
         profile=profile,
         credentials_file=credentials_file,
+        tls_ca=tls_ca,
     )
 
 

@@ -32,6 +32,8 @@ class Session:
     region: str
     profile: str | None
     credentials_file: str | None
+    # A CA file: talk TLS to the nodes and verify them with it.
+    tls_ca: str | None = None
 
     def client(self, *, unsigned: bool = False) -> Client:
         """A client for the profile; role profiles assume their role through the endpoints.
@@ -50,7 +52,9 @@ class Session:
             if not unsigned:
                 raise
             credentials = ANONYMOUS
-        return Client(self.endpoints, credentials=credentials, region=self.region)
+        return Client(
+            self.endpoints, credentials=credentials, region=self.region, tls_ca=self.tls_ca
+        )
 
     def call(self, operation: Operation[object], params: Mapping[str, object]) -> None:
         """Calls the operation and prints its result, or the error and exit code 255."""

@@ -6,6 +6,7 @@ reaches the replica half-applied.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +18,7 @@ from iamstore.v1 import peer_pb2 as pb
 from node.replication.gossip import PeerMessageError, Replicator
 from node.replication.grpc_transport import members_from_pb, members_to_pb
 from node.replication.peerauth import PeerAuthError, verify_peer
+from node.replication.peertls import PeerCertificateError, verify_peer_certificate
 from node.replication.transport import ExchangeMessage, PushMessage, SnapshotMessage
 
 log = logging.getLogger("iamstore.peer")
@@ -25,8 +27,13 @@ Context = grpc.aio.ServicerContext[Any, Any]
 
 
 def peer_handlers(
-    replicator: Replicator, cluster_key: bytes, now_ms: Callable[[], int]
+    replicator: Replicator,
+    cluster_key: bytes,
+    now_ms: Callable[[], int],
+    client_ca: bytes | None = None,
 ) -> grpc.GenericRpcHandler[Any, Any]:
+    """With `client_ca` (TLS), a call must also come with a client certificate it signed."""
+
     async def push(request: pb.PushRequest) -> bytes:
         reply = await replicator.handle_push(
             PushMessage(
@@ -75,6 +82,13 @@ def peer_handlers(
     ) -> Callable[[bytes, Context], Awaitable[bytes]]:
         async def handle(body: bytes, context: Context) -> bytes:
             metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
+            if client_ca is not None:
+                now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
+                try:
+                    verify_peer_certificate(client_ca, context.auth_context(), now)
+                except PeerCertificateError as err:
+                    log.warning("refused %s from %s: %s", method, context.peer(), err)
+                    await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
             try:
                 verify_peer(cluster_key, method, body, metadata, now_ms())
             except PeerAuthError as err:

@@ -48,9 +48,16 @@ def members_from_pb(members: Iterable[pb.Member]) -> tuple[Member, ...]:
 
 class GrpcTransport:
     def __init__(
-        self, cluster_key: bytes, node_id: str, now_ms: Callable[[], int], timeout_s: float = 5.0
+        self,
+        cluster_key: bytes,
+        node_id: str,
+        now_ms: Callable[[], int],
+        timeout_s: float = 5.0,
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
+        """`credentials`: dial peers over (mutual) TLS; None dials them in plaintext."""
         self._key = cluster_key
+        self._credentials = credentials
         self._node_id = node_id
         self._now_ms = now_ms
         self._timeout_s = timeout_s
@@ -59,7 +66,12 @@ class GrpcTransport:
     def _channel(self, address: str) -> grpc.aio.Channel:
         channel = self._channels.get(address)
         if channel is None:
-            channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            if self._credentials is None:
+                channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+            else:
+                channel = grpc.aio.secure_channel(
+                    address, self._credentials, options=CHANNEL_OPTIONS
+                )
             self._channels[address] = channel
         return channel
 
