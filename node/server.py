@@ -177,6 +177,7 @@ class Node:
             policy_index,
             now=lambda: datetime.datetime.fromtimestamp(self._wall_ms() / 1000, datetime.UTC),
             region=config.region,
+            epoch_ms=self._wall_ms,
         )
         state.on_change(authorizer.on_commits)
 

@@ -106,9 +106,10 @@ class PolicyIndex:
 
     def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
         policy = self._view.policies.get(policy_id)
-        if policy is None:
-            return None
-        version = self._view.versions.get(policy_id, {}).get(policy.default_version)
+        return None if policy is None else self._default_version(policy, kind)
+
+    def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
+        version = self._view.versions.get(policy.policy_id, {}).get(policy.default_version)
         if version is None:
             return None
         return self._compile(policy.arn, kind, version.document)
@@ -122,7 +123,7 @@ class PolicyIndex:
         for policy in sorted(
             self._view.policies.live(self._view.attachments.of(entity_id)), key=_policy_order
         ):
-            compiled = self._managed(policy.policy_id, PolicyKind.IDENTITY)
+            compiled = self._default_version(policy, PolicyKind.IDENTITY)
             if compiled is not None:
                 found.append(compiled)
         return found

@@ -179,6 +179,12 @@ class View:
             self._rows[(change.table, change.key)] = change.row
             self._index(change.row)
 
+    def load(self, table: str, key: str, row: Row) -> None:
+        """Adds a stored row at start-up: the same as `apply` of a put of a row the view does
+        not hold yet (the caller guarantees it), without the lookup of an old image."""
+        self._rows[(table, key)] = row
+        self._index(row)
+
     def _index(self, row: Row) -> None:
         match row:
             case Account():

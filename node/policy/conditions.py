@@ -30,8 +30,12 @@ Predicate = Callable[[Context], bool]
 ValueTest = Callable[[str, Context], bool | None]
 
 _EPOCH = re.compile(r"-?\d+(?:\.\d+)?\Z")
+# Request values (source addresses, the current time) recur from one question to the next;
+# the parsers are pure and their results immutable, so they are memoized, bounded.
+_PARSE_CACHE = 4096
 
 
+@functools.lru_cache(maxsize=_PARSE_CACHE)
 def parse_number(text: str) -> Decimal | None:
     try:
         number = Decimal(text.strip())
@@ -40,6 +44,7 @@ def parse_number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@functools.lru_cache(maxsize=_PARSE_CACHE)
 def parse_date(text: str) -> float | None:
     """Seconds since the epoch for an ISO 8601 date/time or an epoch number; naive means UTC."""
     text = text.strip()
@@ -73,6 +78,7 @@ def parse_binary(text: str) -> bytes | None:
         return None
 
 
+@functools.lru_cache(maxsize=_PARSE_CACHE)
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())

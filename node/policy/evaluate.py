@@ -136,7 +136,7 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         or boundary.denies
         or session.denies
         or resource.denies
-        or any(level.denies for level in scp_levels)
+        or (scp_levels and any(level.denies for level in scp_levels))
     ):
         denies = [
             *[m for level in scp_levels for m in level.denies],
