@@ -8,7 +8,7 @@ AGPA…, AROA…, ANPA…, AKIA…) so that a re-created name never inherits old
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, NewType
+from typing import ClassVar, NewType, get_args
 
 AccountId = NewType("AccountId", str)
 EntityId = NewType("EntityId", str)
@@ -340,28 +340,8 @@ Row = (
     | ProfileRole
 )
 
-ROW_TYPES: dict[str, type[Row]] = {
-    t.TABLE: t
-    for t in (
-        Account,
-        User,
-        Group,
-        Role,
-        ManagedPolicy,
-        PolicyVersion,
-        InlinePolicy,
-        Membership,
-        Attachment,
-        Boundary,
-        AccessKey,
-        LoginProfile,
-        PasswordPolicy,
-        MfaDevice,
-        OidcProvider,
-        InstanceProfile,
-        ProfileRole,
-    )
-}
+# Every row type by its table name, read off the `Row` union so the two never drift apart.
+ROW_TYPES: dict[str, type[Row]] = {t.TABLE: t for t in get_args(Row)}
 
 
 @dataclass(frozen=True, slots=True)
