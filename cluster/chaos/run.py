@@ -300,6 +300,11 @@ def report(
             "healthy": checks.percentiles(healthy),
             "under_fault": checks.percentiles(faulty),
         },
+        # Every lag probe: [seconds since start when written, lag ms, node it reached].
+        "lag_samples": [
+            [round(sample.written, 3), round(sample.lag_ms, 1), sample.node]
+            for sample in history.lags
+        ],
     } | _violations(details)
 
 
@@ -366,6 +371,11 @@ def run_command(
     click.echo(summary(result))
     if report_file is not None:
         report_file.write_text(json.dumps(result, indent=2) + "\n")
+    if plot_file is not None:
+        from cluster.chaos.plot import plot_lag
+
+        plot_lag(result, plot_file)
+        click.echo(f"plot written to {plot_file}")
     if not clean(result):
         click.echo(f"invariants violated; replay with --seed {seed}", err=True)
         raise SystemExit(1)
