@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import time
@@ -12,6 +13,7 @@ from typing import ParamSpec, TypeVar
 import click
 
 from cluster.local import (
+    CLUSTER_KEY,
     STATE_FILE,
     ClusterError,
     ClusterView,
@@ -19,6 +21,9 @@ from cluster.local import (
     NodeObservation,
     free_ports,
 )
+from cluster.tls import node_files
+from node.replication.grpc_transport import GrpcTransport
+from node.replication.peertls import TlsMaterial
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -307,3 +312,49 @@ def down_command(root: Path, wipe: bool) -> None:
     if wipe:
         cluster.remove_files()
         click.echo(f"removed the cluster's files from {cluster.root}")
+
+
+@cluster_group.command("remove")
+@click.argument("node")
+@DIR_OPTION
+@_errors_as_usage
+def remove_command(node: str, root: Path) -> None:
+    """Remove NODE (node2 or 2) from the cluster: stop it, and tell every other running node
+    to stop gossiping with it and to stop waiting for its acknowledgements before purging.
+
+    Removal is held in each node's memory: a node restarted later learns the member again
+    from its peers' lists unless it is removed there too."""
+    cluster = LocalCluster.load(root)
+    label = cluster.canonical_name(node)
+    if cluster.is_running(label):
+        cluster.stop_node(label)
+        cluster.save()
+    removed = dict(zip(cluster.names, cluster.peer_addresses, strict=True))[label]
+    told = asyncio.run(_tell_others(cluster, label, removed))
+    for name, known in told:
+        click.echo(f"{name}: {'removed' if known else 'did not know'} {label} ({removed})")
+    if not told:
+        click.echo("no other node is running: nothing to tell")
+
+
+async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[tuple[str, bool]]:
+    """Calls Peer.RemoveMember on every other running node, as a cluster member would."""
+    credentials = None
+    if cluster.tls:
+        own = next(n for n in cluster.names if n != label)
+        files = node_files(cluster.node(own).data_dir)
+        credentials = TlsMaterial.load(files.cert, files.key, files.ca).channel_credentials()
+    transport = GrpcTransport(
+        (cluster.root / CLUSTER_KEY).read_bytes(),
+        "cluster-cli",
+        lambda: time.time_ns() // 1_000_000,
+        credentials=credentials,
+    )
+    told: list[tuple[str, bool]] = []
+    try:
+        for name, address in zip(cluster.names, cluster.peer_addresses, strict=True):
+            if name != label and cluster.is_running(name):
+                told.append((name, await transport.remove_member(address, removed)))
+    finally:
+        await transport.close()
+    return told

@@ -89,6 +89,11 @@ def test_up_status_kill_start_down(tmp_path: Path) -> None:
         table = iamstore("cluster", "status", "--dir", str(root)).stdout
         assert "converged: yes" in table
 
+        removed = iamstore("cluster", "remove", "node3", "--dir", str(root)).stdout
+        assert "node1: removed node3" in removed
+        assert "node2: removed node3" in removed
+        assert states(status(root)) == {"node1": "up", "node2": "up", "node3": "down"}
+
         iamstore("cluster", "down", "--dir", str(root))
         assert not any(alive_from_proc(pid) for pid in pids)
     finally:
