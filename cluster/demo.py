@@ -18,7 +18,6 @@ from pathlib import Path
 from client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
 from client.credentials import resolve_credentials
 from cluster.local import ClusterView, LocalCluster
-from node.policy.simulate import simulate_lines
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / ".demo"
 
@@ -172,28 +171,21 @@ def check_on_node3(
         groups = me.list_groups_for_user(user_name="alice").groups
         show("ListGroupsForUser", ", ".join(g.group_name for g in groups))
 
-    step("What alice may do: node3's copy of her policies, evaluated by the policy engine")
-    document = iam3.get_policy_version(policy_arn=policy_arn, version_id="v1").policy_version
+    step("What alice may do: node3 answers Authorize from its own replica")
     requests = [
         ("s3:GetObject", "arn:aws:s3:::reports/alice/q3.csv"),
         ("s3:GetObject", "arn:aws:s3:::reports/bob/q3.csv"),
         ("s3:DeleteObject", "arn:aws:s3:::reports/alice/q3.csv"),
     ]
-    lines = [
-        json.dumps(
-            {
-                "id": f"{action} {resource}",
-                "identity_policies": [document.document],
-                "principal_arn": alice_arn,
-                "action": action,
-                "resource_arn": resource,
-                "context": {"aws:username": "alice"},
-            }
+    for action, resource in requests:
+        answer = iam3.authorize(principal_arn=alice_arn, action=action, resource_arn=resource)
+        deciding = ", ".join(
+            f"{m.policy_name} statement {m.statement_index} ({m.sid})"
+            for m in answer.matched_statements
         )
-        for action, resource in requests
-    ]
-    for answer in map(json.loads, simulate_lines(lines)):
-        show(answer.get("decision", answer.get("error")), answer["id"])
+        show(answer.decision, f"{action} {resource}")
+        if deciding:
+            show("  decided by", deciding)
 
 
 def consistency_token(cluster: LocalCluster, iam1: Client, root: Credentials) -> None:
