@@ -69,17 +69,13 @@ class PolicyIndex:
                     if policy is not None:
                         self._compile(policy.arn, PolicyKind.IDENTITY, row.document)
                 elif isinstance(row, InlinePolicy):
-                    owner = self._owner(row.owner_id)
+                    owner = self._view.principal(row.owner_id)
                     if owner is not None:
                         label = f"{_label(owner)}/{row.name}"
                         self._compile(label, PolicyKind.IDENTITY, row.document)
         if touched:
             # Cheap to rebuild (every document stays compiled); correct whatever changed.
             self._principals.clear()
-
-    def _owner(self, entity_id: str) -> User | Group | Role | None:
-        view = self._view
-        return view.users.get(entity_id) or view.groups.get(entity_id) or view.roles.get(entity_id)
 
     def _compile(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         key = (name, kind, document)

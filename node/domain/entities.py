@@ -51,6 +51,11 @@ class User:
         return self.user_id
 
     @property
+    def entity_id(self) -> str:
+        """The immutable id links (membership, attachment, boundary) point at."""
+        return self.user_id
+
+    @property
     def arn(self) -> str:
         return f"arn:aws:iam::{self.account_id}:user{self.path}{self.name}"
 
@@ -66,6 +71,11 @@ class Group:
 
     @property
     def key(self) -> str:
+        return self.group_id
+
+    @property
+    def entity_id(self) -> str:
+        """The immutable id links (membership, attachment, boundary) point at."""
         return self.group_id
 
     @property
@@ -88,6 +98,11 @@ class Role:
 
     @property
     def key(self) -> str:
+        return self.role_id
+
+    @property
+    def entity_id(self) -> str:
+        """The immutable id links (membership, attachment, boundary) point at."""
         return self.role_id
 
     @property

@@ -13,17 +13,6 @@ from node.policy import PolicyKind
 Owner = User | Group | Role
 
 
-def owner_id(owner: Owner) -> str:
-    match owner:
-        case User():
-            return owner.user_id
-        case Group():
-            return owner.group_id
-        case Role():
-            return owner.role_id
-    raise TypeError(owner)  # pragma: no cover - exhaustive above
-
-
 def _quota(owner: Owner, ctx: WriteContext) -> tuple[str, int]:
     match owner:
         case User():
@@ -38,7 +27,7 @@ def _quota(owner: Owner, ctx: WriteContext) -> tuple[str, int]:
 def put(view: View, ctx: WriteContext, owner: Owner, name: str, document: str) -> list[Change]:
     """Adds or replaces an inline policy; the sizes of all of the owner's inline policies count."""
     documents.check(document, PolicyKind.IDENTITY)
-    oid = owner_id(owner)
+    oid = owner.entity_id
     others = sum(policy_size(p.document) for n, p in view.inline.get(oid, {}).items() if n != name)
     quota_name, quota = _quota(owner, ctx)
     if others + policy_size(document) > quota:
@@ -51,7 +40,7 @@ def put(view: View, ctx: WriteContext, owner: Owner, name: str, document: str) -
 
 
 def get(view: View, owner: Owner, name: str) -> InlinePolicy:
-    found = view.inline.get(owner_id(owner), {}).get(name)
+    found = view.inline.get(owner.entity_id, {}).get(name)
     if found is None:
         kind = type(owner).__name__.lower()
         raise NoSuchEntity(f"The {kind} policy with name {name} cannot be found.", "PolicyName")
@@ -63,4 +52,4 @@ def delete(view: View, owner: Owner, name: str) -> list[Change]:
 
 
 def names(view: View, owner: Owner, marker: str | None, max_items: int | None) -> Page[str]:
-    return paginate(list(view.inline.get(owner_id(owner), {})), lambda n: n, marker, max_items)
+    return paginate(list(view.inline.get(owner.entity_id, {})), lambda n: n, marker, max_items)

@@ -20,7 +20,6 @@ from node.domain.entities import (
 from node.domain.errors import (
     DeleteConflict,
     EntityAlreadyExists,
-    InvalidInput,
     LimitExceeded,
     NoSuchEntity,
 )
@@ -186,7 +185,7 @@ def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> 
 
 def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn)
-    entity_id = _entity_id(entity)
+    entity_id = entity.entity_id
     attached = view.attachments.of(entity_id)
     if policy.policy_id in attached:
         return []  # AWS: attaching again succeeds and changes nothing
@@ -200,7 +199,7 @@ def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 
 def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn)
-    entity_id = _entity_id(entity)
+    entity_id = entity.entity_id
     if policy.policy_id not in view.attachments.of(entity_id):
         raise NoSuchEntity(f"Policy {arn} was not found.", "PolicyArn")
     return [Change.delete(Attachment(entity_id, policy.policy_id))]
@@ -209,7 +208,7 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = view.policies.live(view.attachments.of(_entity_id(entity)))
+    found = view.policies.live(view.attachments.of(entity.entity_id))
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 
@@ -233,7 +232,7 @@ def entities(
         ids |= view.boundary_users.get(policy.policy_id, set())
     chosen: list[Principal] = []
     for entity_id in ids:
-        entity = _entity(view, entity_id)
+        entity = view.principal(entity_id)
         if entity is None or not entity.path.startswith(path_prefix):
             continue
         if entity_filter not in (None, "LocalManagedPolicy", type(entity).__name__):
@@ -244,11 +243,11 @@ def entities(
 
 def put_boundary(view: View, ctx: WriteContext, entity: User | Role, arn: str) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn, "PermissionsBoundary")
-    return [Change.put(Boundary(_entity_id(entity), policy.policy_id))]
+    return [Change.put(Boundary(entity.entity_id, policy.policy_id))]
 
 
 def delete_boundary(view: View, ctx: WriteContext, entity: User | Role) -> list[Change]:
-    boundary = view.boundaries.get(_entity_id(entity))
+    boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         kind = type(entity).__name__.lower()
         raise NoSuchEntity(f"The {kind} {entity.name} has no permissions boundary.")
@@ -256,7 +255,7 @@ def delete_boundary(view: View, ctx: WriteContext, entity: User | Role) -> list[
 
 
 def boundary_arn(view: View, entity: User | Role) -> str | None:
-    boundary = view.boundaries.get(_entity_id(entity))
+    boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         return None
     policy = view.policies.get(boundary.policy_id)
@@ -271,18 +270,3 @@ def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]
 def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn)
     return [Change.put(replace(policy, tags=remove_tags(policy.tags, keys)))]
-
-
-def _entity_id(entity: Principal) -> str:
-    match entity:
-        case User():
-            return entity.user_id
-        case Group():
-            return entity.group_id
-        case Role():
-            return entity.role_id
-    raise InvalidInput("unknown entity kind")  # pragma: no cover - exhaustive above
-
-
-def _entity(view: View, entity_id: str) -> Principal | None:
-    return view.users.get(entity_id) or view.groups.get(entity_id) or view.roles.get(entity_id)

@@ -164,6 +164,10 @@ class View:
         self.profile_roles = _Links()  # instance profile id -> role ids
         self._rows: dict[tuple[str, str], Row] = {}
 
+    def principal(self, entity_id: str) -> User | Group | Role | None:
+        """The visible user, group or role with this id; None for a missing or hidden one."""
+        return self.users.get(entity_id) or self.groups.get(entity_id) or self.roles.get(entity_id)
+
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
 
