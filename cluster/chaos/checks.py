@@ -197,6 +197,15 @@ def lag_split(history: History) -> tuple[list[float], list[float]]:
     return healthy, faulty
 
 
+def lag_by_fault(history: History) -> dict[str, list[float]]:
+    """Lag samples per fault kind: a sample counts for every fault window it overlaps."""
+    found: dict[str, list[float]] = {}
+    for sample in history.lags:
+        for kind in history.faults_during(sample.written, sample.visible):
+            found.setdefault(kind, []).append(sample.lag_ms)
+    return found
+
+
 def catch_up_times(history: History) -> None:
     """For each fault: seconds from its end until every node held what any node held then."""
     for fault in history.faults:

@@ -90,7 +90,14 @@ class History:
 
     def under_fault(self, start: float, end: float) -> bool:
         """Whether any fault window overlaps [start, end] (an open window lasts forever)."""
-        return any(f.start <= end and (f.end is None or f.end >= start) for f in self.faults)
+        return bool(self.faults_during(start, end))
+
+    def faults_during(self, start: float, end: float) -> list[str]:
+        """The kinds of the fault windows overlapping [start, end], in injection order."""
+        kinds = (
+            f.kind for f in self.faults if f.start <= end and (f.end is None or f.end >= start)
+        )
+        return list(dict.fromkeys(kinds))
 
 
 def merge_tokens(tokens: list[dict[str, int]]) -> dict[str, int]:

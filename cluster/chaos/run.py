@@ -299,6 +299,10 @@ def report(
         "lag_ms": {
             "healthy": checks.percentiles(healthy),
             "under_fault": checks.percentiles(faulty),
+            "by_fault": {
+                kind: checks.percentiles(lags)
+                for kind, lags in checks.lag_by_fault(history).items()
+            },
         },
         # Every lag probe: [seconds since start when written, lag ms, node it reached].
         "lag_samples": [
@@ -334,6 +338,10 @@ def summary(result: dict[str, Any]) -> str:
         ("lag under fault p50/p95/p99 ms",
          "/".join(str(lag["under_fault"][p]) for p in ("p50", "p95", "p99"))),
     ]  # fmt: skip
+    rows += [
+        (f"  under {kind}", "/".join(str(lag_ms[p]) for p in ("p50", "p95", "p99")))
+        for kind, lag_ms in lag.get("by_fault", {}).items()
+    ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name.ljust(width)}  {value}" for name, value in rows]
     for key, found in result.get("violations", {}).items():

@@ -1,4 +1,4 @@
-"""A short chaos run on 3 real node processes: every fault kind, a fixed seed, clean invariants."""
+"""A chaos run of about two minutes on 3 real nodes: every fault kind, one seed, clean checks."""
 
 from __future__ import annotations
 
@@ -34,12 +34,12 @@ def _node_processes(root: Path) -> list[int]:
     return found
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(360)
 def test_every_fault_kind_leaves_every_invariant_clean(tmp_path: Path) -> None:
     root = tmp_path / "chaos"
-    config = ChaosConfig(nodes=3, duration_s=30.0, faults=FAULT_KINDS, seed=GOLDEN_SEED, root=root)
+    config = ChaosConfig(nodes=3, duration_s=90.0, faults=FAULT_KINDS, seed=GOLDEN_SEED, root=root)
     try:
-        result = asyncio.run(asyncio.wait_for(run_chaos(config), timeout=200))
+        result = asyncio.run(asyncio.wait_for(run_chaos(config), timeout=300))
     finally:
         for pid in _node_processes(root):  # nothing may outlive the run
             os.kill(pid, 9)
@@ -53,4 +53,6 @@ def test_every_fault_kind_leaves_every_invariant_clean(tmp_path: Path) -> None:
     assert result["convergence_s"] is not None
     assert result["convergence_s"] <= 30
     assert result["lag_ms"]["healthy"]["p50"] is not None
+    # Lag under each fault kind: every window saw at least one probe.
+    assert set(result["lag_ms"]["by_fault"]) == set(FAULT_KINDS)
     assert _node_processes(root) == []
