@@ -31,11 +31,9 @@ from client.wire import credentials as shared
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.v1 import signin_pb2
 
-# Refresh windows, after botocore's RefreshableCredentials: with less than the advisory time
-# left, one caller starts a refresh in the background and every caller keeps signing with the
-# current credentials; with less than the mandatory time left (or none yet), callers wait for
-# new ones. botocore uses 15 and 10 minutes; an AssumeRole session may last only 15 minutes
-# (its minimum DurationSeconds), so these windows are shorter.
+# The advisory and mandatory refresh windows (see AssumeRoleCredentials). botocore uses 15 and
+# 10 minutes; an AssumeRole session may last only 15 minutes (its minimum DurationSeconds), so
+# these are shorter.
 ADVISORY_REFRESH_S = 300.0
 MANDATORY_REFRESH_S = 120.0
 # After a failed advisory refresh, the next one starts no sooner than this: a failing node is
