@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
@@ -39,7 +40,7 @@ from client.models import (
     TagInput,
 )
 from client.paginators import AsyncPaginator, Page
-from client.providers import CredentialProvider
+from client.providers import CredentialProvider, frozen_credentials, refresh_blocks
 
 R = TypeVar("R")
 
@@ -119,6 +120,11 @@ class AsyncClient:
             self._tokens if self._read_your_writes else None,
         )
         body = build_request(operation, arguments).SerializeToString()
+        snapshot = None
+        if refresh_blocks(self._settings.credentials):
+            # A refresh the credentials must wait for (they are about to expire) is a blocking
+            # AssumeRole call: wait for it in a worker thread, never on the event loop.
+            snapshot = await asyncio.to_thread(frozen_credentials, self._settings.credentials)
         last_details: str | None = None
         for index in self._order.attempts():
             rpc = self._channel(index).unary_unary(
@@ -129,7 +135,7 @@ class AsyncClient:
             try:
                 call = rpc(
                     body,
-                    metadata=self._settings.sign(operation, body) + wait_for,
+                    metadata=self._settings.sign(operation, body, snapshot) + wait_for,
                     timeout=self._settings.timeout,
                 )
                 response = await call

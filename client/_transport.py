@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeAlias, cast
+from typing import cast
 
 import grpc
 
 from client._operations import Operation
+from client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
+from client.credentials import Credentials
 from client.errors import IamError, error_from_wire
 from client.providers import CredentialProvider, frozen_credentials, resolve
 from client.wire.errors import decode_error
@@ -32,11 +33,7 @@ CHANNEL_OPTIONS = (
 )
 DEFAULT_TIMEOUT = 30.0
 
-# How a client verifies the node over TLS: a CA certificate file (path) or its PEM bytes, or
-# True for the system's root certificates. None (the default) talks plaintext.
-TlsCa: TypeAlias = "str | os.PathLike[str] | bytes | bool | None"
-
-__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_HOST", "DEFAULT_REGION", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_HOST", "DEFAULT_REGION", "DEFAULT_TIMEOUT", "TlsCa"]
 
 
 def parse_endpoints(endpoints: str | Sequence[str]) -> tuple[str, ...]:
@@ -61,7 +58,7 @@ class Settings:
     host: str
     timeout: float | None
     # PEM bytes of the CA to verify nodes with; True: system roots; None: no TLS.
-    tls_ca: bytes | bool | None = None
+    tls_ca: LoadedTlsCa = None
 
     @classmethod
     def build(
@@ -74,28 +71,29 @@ class Settings:
         tls_ca: TlsCa = None,
     ) -> Settings:
         parsed = parse_endpoints(endpoints)
+        loaded = load_tls_ca(tls_ca)
         if credentials is None:  # role profiles assume their role through these endpoints
-            credentials = resolve(endpoints=parsed, region=region, host=host)
+            credentials = resolve(endpoints=parsed, region=region, host=host, tls_ca=loaded)
         return cls(
             endpoints=parsed,
             credentials=credentials,
             region=region,
             host=host,
             timeout=timeout,
-            tls_ca=load_tls_ca(tls_ca),
+            tls_ca=loaded,
         )
 
     def channel_credentials(self) -> grpc.ChannelCredentials | None:
         """TLS credentials for the channels, or None for plaintext."""
-        if self.tls_ca is None:
-            return None
-        if self.tls_ca is True:
-            return grpc.ssl_channel_credentials()
-        return grpc.ssl_channel_credentials(root_certificates=cast(bytes, self.tls_ca))
+        return channel_credentials(self.tls_ca)
 
-    def sign(self, operation: Operation[object], body: bytes) -> tuple[tuple[str, str], ...]:
-        """The signature metadata for these exact request bytes, dated now."""
-        credentials = frozen_credentials(self.credentials)  # one snapshot, never mixed
+    def sign(
+        self, operation: Operation[object], body: bytes, credentials: Credentials | None = None
+    ) -> tuple[tuple[str, str], ...]:
+        """The signature metadata for these exact request bytes, dated now; with `credentials`,
+        a snapshot already taken, else one taken now."""
+        if credentials is None:
+            credentials = frozen_credentials(self.credentials)  # one snapshot, never mixed
         metadata = sign_grpc(
             method_path=operation.method_path,
             body=body,
@@ -107,22 +105,6 @@ class Settings:
             now=datetime.now(UTC),
         )
         return tuple(metadata)
-
-
-def load_tls_ca(tls_ca: TlsCa) -> bytes | bool | None:
-    """Reads a CA file now, so a wrong path fails at construction rather than on a call."""
-    if tls_ca is None or tls_ca is False:
-        return None
-    if tls_ca is True or isinstance(tls_ca, bytes):
-        return tls_ca
-    try:
-        with open(os.fspath(tls_ca), "rb") as source:
-            pem = source.read()
-    except OSError as err:
-        raise ValueError(f"cannot read the tls ca `{os.fspath(tls_ca)}`: {err.strerror}") from None
-    if b"-----BEGIN CERTIFICATE-----" not in pem:
-        raise ValueError(f"the tls ca `{os.fspath(tls_ca)}` holds no pem certificate")
-    return pem
 
 
 class FailoverOrder:

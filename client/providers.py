@@ -11,6 +11,8 @@ CLI", "Assume role credential provider" in the AWS SDKs reference).
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import threading
 import time
@@ -23,17 +25,25 @@ from typing import Protocol, cast
 import grpc
 
 from client._operations import Operation
+from client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
 from client.credentials import Credentials, NoCredentialsError, resolve_credentials
 from client.wire import credentials as shared
 from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.v1 import signin_pb2
 
-# AWS SDKs: refresh when the credentials have less than this left (botocore's advisory
-# refresh is 15 minutes for assumed roles; 5 minutes suits the 15-minute minimum session).
-REFRESH_BEFORE_S = 300.0
+# The advisory and mandatory refresh windows (see AssumeRoleCredentials). botocore uses 15 and
+# 10 minutes; an AssumeRole session may last only 15 minutes (its minimum DurationSeconds), so
+# these are shorter.
+ADVISORY_REFRESH_S = 300.0
+MANDATORY_REFRESH_S = 120.0
+# After a failed advisory refresh, the next one starts no sooner than this: a failing node is
+# not asked again on every call while the current credentials still work.
+ADVISORY_RETRY_S = 30.0
 SESSION_NAME_PREFIX = "iamstore-session-"
 KEY_ROLE_ARN = "role_arn"
 KEY_SOURCE_PROFILE = "source_profile"
+
+log = logging.getLogger(__name__)
 
 
 class CredentialProvider(Protocol):
@@ -81,15 +91,31 @@ class Expiring:
 
 # Asks for the role's credentials: (role settings, session name, MFA code or None).
 AssumeFunction = Callable[[RoleProfile, str, str | None], Expiring]
+# Runs a function in the background (by default in a new daemon thread).
+Background = Callable[[Callable[[], None]], None]
+
+
+def _in_thread(function: Callable[[], None]) -> None:
+    # A daemon thread: a refresh in flight never holds up the process's exit, and it ends by
+    # itself within the client's timeout.
+    threading.Thread(target=function, name="iamstore-credentials-refresh", daemon=True).start()
 
 
 class AssumeRoleCredentials:
     """A role's temporary credentials, assumed with `source`'s credentials on first use and
-    again whenever less than `refresh_before_s` remain. Thread-safe: concurrent callers of a
-    sync client share one refresh. Has the three attributes of `Credentials`.
+    refreshed before they expire. Has the three attributes of `Credentials`.
 
-    Caution: a refresh is a blocking AssumeRole call; an async client refreshing from its
-    event loop blocks that loop for one round trip (at most once per session lifetime).
+    Refreshes follow botocore's RefreshableCredentials: inside the advisory window
+    (`advisory_refresh_s` before expiry) the first caller starts a refresh in the background
+    and every caller goes on with the still-valid credentials; a failed advisory refresh is
+    logged, not raised. Inside the mandatory window (`mandatory_refresh_s`), or before the
+    first credentials, callers block until a refresh gives new ones, and its errors are
+    raised. At most one refresh is in flight at a time; a blocked caller waits for that one.
+    A role with `mfa_serial` refreshes only in the mandatory window, in the caller's thread:
+    its code may need a person at a prompt.
+
+    Thread-safe. An async client asks `refresh_blocks()` first and waits for a blocking
+    refresh in a worker thread, so its event loop is never held up by one.
     """
 
     def __init__(
@@ -100,41 +126,88 @@ class AssumeRoleCredentials:
         endpoints: str | Sequence[str] | None = None,
         region: str = DEFAULT_REGION,
         host: str = DEFAULT_HOST,
+        tls_ca: TlsCa = None,
         assume: AssumeFunction | None = None,
         mfa_code: Callable[[], str] | None = None,
         clock: Callable[[], float] = time.time,
-        refresh_before_s: float = REFRESH_BEFORE_S,
+        advisory_refresh_s: float = ADVISORY_REFRESH_S,
+        mandatory_refresh_s: float = MANDATORY_REFRESH_S,
+        advisory_retry_s: float = ADVISORY_RETRY_S,
+        background: Background = _in_thread,
     ) -> None:
+        if not 0 <= mandatory_refresh_s <= advisory_refresh_s:
+            raise ValueError("refresh windows need 0 <= mandatory_refresh_s <= advisory_refresh_s")
         if assume is None:
             if source is None:
                 raise ValueError("give the source credentials or an assume function")
-            assume = _assume_with_client(source, endpoints, region, host)
+            assume = _assume_with_client(source, endpoints, region, host, load_tls_ca(tls_ca))
         self.role = role
         self._assume = assume
         self._mfa_code = mfa_code
         self._clock = clock
-        self._refresh_before_s = refresh_before_s
+        self._advisory_s = advisory_refresh_s
+        self._mandatory_s = mandatory_refresh_s
+        self._advisory_retry_s = advisory_retry_s
+        self._background = background
         self._session_name = role.role_session_name or f"{SESSION_NAME_PREFIX}{int(clock())}"
-        self._lock = threading.Lock()
+        # INVARIANT: held by whoever is refreshing (a blocked caller, or the background
+        # refresh, which releases it from its own thread), so one AssumeRole is in flight at
+        # most; `_current` and `_advisory_not_before` are written only under it.
+        self._refreshing = threading.Lock()
         self._current: Expiring | None = None
+        self._advisory_not_before = -math.inf
 
     def __repr__(self) -> str:
         return f"AssumeRoleCredentials(role_arn={self.role.role_arn!r})"
 
-    def _fresh(self, current: Expiring | None) -> bool:
-        return current is not None and self._clock() < current.expires_at - self._refresh_before_s
+    def _needs_refresh(self, current: Expiring | None, window_s: float) -> bool:
+        return current is None or current.expires_at - self._clock() < window_s
+
+    def refresh_blocks(self) -> bool:
+        """Whether `frozen()` would now wait for a refresh (mandatory window, or no credentials
+        yet) rather than answer at once."""
+        return self._needs_refresh(self._current, self._mandatory_s)
 
     def frozen(self) -> Credentials:
-        """Credentials valid for at least `refresh_before_s` more (refreshed if needed)."""
-        current = self._current
-        if self._fresh(current):
+        """Credentials valid for at least `mandatory_refresh_s` more."""
+        current = self._current  # one read: a refresh may replace it meanwhile
+        if not self._needs_refresh(current, self._mandatory_s):
             assert current is not None
+            if self._needs_refresh(current, self._advisory_s):
+                self._start_advisory_refresh()
             return current.credentials
-        with self._lock:
-            if not self._fresh(self._current):  # another thread may have refreshed meanwhile
+        with self._refreshing:  # waits out a refresh in flight, then looks again
+            if self._needs_refresh(self._current, self._mandatory_s):
                 self._current = self._refresh()
             assert self._current is not None
             return self._current.credentials
+
+    def _start_advisory_refresh(self) -> None:
+        if self.role.mfa_serial is not None or self._clock() < self._advisory_not_before:
+            return
+        if not self._refreshing.acquire(blocking=False):
+            return  # a refresh is already in flight
+        try:
+            self._background(self._advisory_refresh)
+        except BaseException:
+            self._refreshing.release()
+            raise
+
+    def _advisory_refresh(self) -> None:
+        """The background refresh; it holds `_refreshing`, taken by the caller that started it."""
+        try:
+            if self._needs_refresh(self._current, self._advisory_s):
+                self._current = self._refresh()
+        except Exception:
+            self._advisory_not_before = self._clock() + self._advisory_retry_s
+            log.warning(
+                "refreshing the credentials of role %s failed during the advisory refresh "
+                "period; the current ones stay in use",
+                self.role.role_arn,
+                exc_info=True,
+            )
+        finally:
+            self._refreshing.release()
 
     def _refresh(self) -> Expiring:
         code = None
@@ -145,7 +218,14 @@ class AssumeRoleCredentials:
                     "give an mfa_code callback"
                 )
             code = self._mfa_code()
-        return self._assume(self.role, self._session_name, code)
+        fresh = self._assume(self.role, self._session_name, code)
+        if fresh.expires_at <= self._clock():
+            # botocore refuses these too: signing with them could only fail.
+            raise NoCredentialsError(
+                f"the credentials of role `{self.role.role_arn}` were refreshed but are "
+                "already expired (is this machine's clock right?)"
+            )
+        return fresh
 
     @property
     def expires_at(self) -> float | None:
@@ -165,11 +245,18 @@ class AssumeRoleCredentials:
         return self.frozen().session_token
 
 
+def refresh_blocks(source: CredentialProvider) -> bool:
+    """Whether taking a snapshot of `source` would now wait for a refresh."""
+    check = getattr(source, "refresh_blocks", None)
+    return bool(check()) if callable(check) else False
+
+
 def _assume_with_client(
     source: CredentialProvider,
     endpoints: str | Sequence[str] | None,
     region: str,
     host: str,
+    tls_ca: LoadedTlsCa,
 ) -> AssumeFunction:
     def assume(role: RoleProfile, session_name: str, code: str | None) -> Expiring:
         from client._sync import Client  # the client imports this module
@@ -180,6 +267,7 @@ def _assume_with_client(
             credentials=frozen_credentials(source),
             region=region,
             host=host,
+            tls_ca=tls_ca,
         ) as client:
             result = client.assume_role(
                 role_arn=role.role_arn,
@@ -244,6 +332,7 @@ def resolve(
     endpoints: str | Sequence[str] | None = None,
     region: str = DEFAULT_REGION,
     host: str = DEFAULT_HOST,
+    tls_ca: TlsCa = None,
     mfa_code: Callable[[], str] | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Credentials | AssumeRoleCredentials:
@@ -252,8 +341,9 @@ def resolve(
     The environment's keys first (unless a profile or file is named); then the profile: a
     `role_arn` profile becomes AssumeRoleCredentials over its `source_profile` (itself
     resolved the same way, so roles may chain; a cycle is an error), any other profile its
-    static keys.
+    static keys. Role profiles call AssumeRole through `endpoints`, over TLS with `tls_ca`.
     """
+    loaded_ca = load_tls_ca(tls_ca)
     env = dict(os.environ if environ is None else environ)
     if config_file is not None:
         env[shared.ENV_CONFIG_FILE] = config_file
@@ -287,6 +377,7 @@ def resolve(
             endpoints=endpoints,
             region=region,
             host=host,
+            tls_ca=loaded_ca,
             mfa_code=mfa_code,
             clock=clock,
         )
@@ -316,7 +407,7 @@ class SignInResult:
 
 
 def sign_in(
-    endpoint: str,
+    endpoints: str | Sequence[str],
     *,
     account: str,
     user_name: str,
@@ -324,42 +415,59 @@ def sign_in(
     token_code: str | None = None,
     duration_seconds: int | None = None,
     timeout: float | None = 30.0,
+    tls_ca: TlsCa = None,
 ) -> SignInResult:
     """Exchanges an IAM user's password (and MFA code) for temporary credentials.
 
     Unsigned: nothing but the password is needed. Raises client.errors.AccessDenied on any
     wrong detail (the node never says which), PasswordResetRequired when the password must
-    be changed first.
+    be changed first. Several endpoints: the next is tried only when one is unavailable (the
+    attempt never reached a node). Over TLS with `tls_ca`, as the clients.
     """
-    from client._transport import error_for_status, identity  # the transport imports us
+    from client._transport import (  # the transport imports us
+        error_for_status,
+        identity,
+        parse_endpoints,
+        unavailable_error,
+    )
 
     request = signin_pb2.SignInRequest(account=account, user_name=user_name, password=password)
     if token_code is not None:
         request.token_code = token_code
     if duration_seconds is not None:
         request.duration_seconds = duration_seconds
-    with grpc.insecure_channel(endpoint) as channel:
-        rpc = channel.unary_unary(
-            SIGN_IN.method_path,
-            request_serializer=identity,
-            response_deserializer=signin_pb2.SignInResponse.FromString,
+    body = request.SerializeToString()
+    tls = channel_credentials(load_tls_ca(tls_ca))
+    addresses = parse_endpoints(endpoints)
+    operation = cast(Operation[object], SIGN_IN)
+    last_details: str | None = None
+    for address in addresses:
+        channel = (
+            grpc.insecure_channel(address) if tls is None else grpc.secure_channel(address, tls)
         )
-        try:
-            response = rpc(request.SerializeToString(), timeout=timeout)
-        except grpc.RpcError as error:
-            failed = cast(grpc.Call, error)
-            raise error_for_status(
-                cast(Operation[object], SIGN_IN),
-                failed.code(),
-                failed.details(),
-                failed.trailing_metadata(),
-            ) from None
-    issued = response.credentials
-    return SignInResult(
-        credentials=Credentials(
-            issued.access_key_id, issued.secret_access_key, issued.session_token
-        ),
-        expiration=issued.expiration.ToDatetime(tzinfo=UTC),
-        arn=response.arn,
-        mfa_authenticated=response.mfa_authenticated,
-    )
+        with channel:
+            rpc = channel.unary_unary(
+                SIGN_IN.method_path,
+                request_serializer=identity,
+                response_deserializer=signin_pb2.SignInResponse.FromString,
+            )
+            try:
+                response = rpc(body, timeout=timeout)
+            except grpc.RpcError as error:
+                failed = cast(grpc.Call, error)
+                if failed.code() == grpc.StatusCode.UNAVAILABLE:
+                    last_details = failed.details()
+                    continue
+                raise error_for_status(
+                    operation, failed.code(), failed.details(), failed.trailing_metadata()
+                ) from None
+        issued = response.credentials
+        return SignInResult(
+            credentials=Credentials(
+                issued.access_key_id, issued.secret_access_key, issued.session_token
+            ),
+            expiration=issued.expiration.ToDatetime(tzinfo=UTC),
+            arn=response.arn,
+            mfa_authenticated=response.mfa_authenticated,
+        )
+    raise unavailable_error(operation, addresses, last_details)

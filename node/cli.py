@@ -19,6 +19,28 @@ def node_group() -> None:
     """Run an iamstore node."""
 
 
+def parse_oidc_jwks(
+    ctx: click.Context | None, param: click.Parameter | None, values: tuple[str, ...]
+) -> tuple[tuple[str, Path], ...]:
+    """`--oidc-jwks https://issuer=keys.json` values as (issuer, path), each file checked now."""
+    from node.auth.webidentity import read_jwks_file
+
+    parsed: list[tuple[str, Path]] = []
+    for value in values:
+        # An issuer URL has no query (OpenID Connect Discovery), so its first `=` ends it.
+        issuer, separator, path = value.partition("=")
+        if not separator or not issuer.startswith("https://") or not path:
+            raise click.BadParameter(
+                f"`{value}` is not ISSUER_URL=PATH with an https issuer", param_hint="--oidc-jwks"
+            )
+        try:
+            read_jwks_file(Path(path))
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--oidc-jwks") from None
+        parsed.append((issuer, Path(path)))
+    return tuple(parsed)
+
+
 @node_group.command("run")
 @click.option(
     "--data-dir",
@@ -91,6 +113,15 @@ def node_group() -> None:
     help="HOST:PORT serving only the Peer service; with TLS it requires a client certificate "
     "signed by --tls-ca (mutual TLS). Advertised to peers unless --advertise is given.",
 )
+@click.option(
+    "--oidc-jwks",
+    "oidc_jwks",
+    multiple=True,
+    metavar="ISSUER_URL=PATH",
+    callback=parse_oidc_jwks,
+    help="Read this OIDC issuer's signing keys from a local JWKS file instead of fetching "
+    "them (repeatable; for air-gapped clusters).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -107,6 +138,7 @@ def run_command(
     tls_key: Path | None,
     tls_ca: Path | None,
     peer_listen: str | None,
+    oidc_jwks: tuple[tuple[str, Path], ...],
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -135,8 +167,10 @@ def run_command(
         tls_key=tls_key,
         tls_ca=tls_ca,
         peer_listen=peer_listen,
+        oidc_jwks=oidc_jwks,
     )
     asyncio.run(run(config))
+
 
 
 @click.command("simulate")

@@ -38,6 +38,9 @@ class NodeConfig:
     allow_insecure_loopback_issuer: bool = False
     # How long fetching an OIDC provider's discovery document or key set may take.
     oidc_fetch_timeout_s: float = 5.0
+    # (issuer URL, JWKS file): these issuers' signing keys are read from the file instead of
+    # fetched (air-gapped clusters); every other issuer's keys are fetched over https.
+    oidc_jwks: tuple[tuple[str, Path], ...] = ()
     # Recent audit events kept in memory for ListAuditEvents (the file keeps them all).
     audit_capacity: int = 10_000
     # Added to the real wall clock everywhere the node reads time (HLC, peer signing,

@@ -286,6 +286,7 @@ class Node:
         jwks = JwksCache(
             allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
             timeout_s=self.config.oidc_fetch_timeout_s,
+            local_jwks=dict(self.config.oidc_jwks),
         )
         server.add_generic_rpc_handlers(
             (

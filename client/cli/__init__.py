@@ -1,5 +1,6 @@
-"""The `iamstore` command line: global options, `iam`, `sts`, `authz` and `account` commands,
-and the commands other packages contribute through the `iamstore.cli` entry-point group."""
+"""The `iamstore` command line: global options, `iam`, `sts`, `authz`, `account` and `signin`
+commands, and the commands other packages contribute through the `iamstore.cli` entry-point
+group."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from client.cli.authz import authz_group
 from client.cli.iam import iam_group
 from client.cli.output import OutputFormat
 from client.cli.session import Session, pass_session, split_endpoints
+from client.cli.signin import signin_command
 from client.cli.sts import sts_group
 
 ENTRY_POINT_GROUP = "iamstore.cli"
@@ -97,6 +99,7 @@ cli.add_command(iam_group)
 cli.add_command(sts_group)
 cli.add_command(authz_group)
 cli.add_command(audit_group)
+cli.add_command(signin_command)
 
 
 @cli.group()

@@ -47,6 +47,7 @@ class Session:
                 credentials_file=self.credentials_file,
                 endpoints=self.endpoints,
                 region=self.region,
+                tls_ca=self.tls_ca,
             )
         except NoCredentialsError:
             if not unsigned:

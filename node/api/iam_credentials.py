@@ -8,9 +8,9 @@ from iamstore.v1 import iam_pb2 as pb
 from node.api import convert
 from node.api.context import Call
 from node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
-from node.auth.passwords import hash_password
+from node.auth.passwords import hash_password, matches_any
 from node.domain import accounts, keys, lookup, passwords
-from node.domain.entities import root_owner
+from node.domain.entities import LoginProfile, root_owner
 from node.domain.errors import NoSuchEntity
 from node.domain.passwords import PolicyUpdate
 
@@ -103,9 +103,17 @@ async def get_access_key_last_used(
     return response
 
 
-async def _hashed(call: Call, password: str) -> str:
-    """Checks the password against the account's policy, then hashes it (off the event loop)."""
+async def new_password_hash(
+    call: Call, password: str, replacing: LoginProfile | None = None
+) -> str:
+    """Checks a new password against the account's policy, its rules and, when it replaces
+    `replacing`'s, its PasswordReusePrevention; then hashes it (off the event loop)."""
     passwords.check_password(call.view, call.account_id, password)
+    remembered: tuple[str, ...] = ()
+    if replacing is not None:
+        remembered = passwords.remembered_hashes(call.view, call.account_id, replacing)
+    if await asyncio.to_thread(matches_any, remembered, password):
+        passwords.refuse_reuse(call.view, call.account_id)
     return await asyncio.to_thread(hash_password, password)
 
 
@@ -114,7 +122,7 @@ async def create_login_profile(
     call: Call, req: pb.CreateLoginProfileRequest
 ) -> pb.CreateLoginProfileResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
-    password_hash = await _hashed(call, req.password)
+    password_hash = await new_password_hash(call, req.password)
     profile = await call.write(
         lambda view, ctx: passwords.create_profile(
             view,
@@ -141,9 +149,11 @@ async def update_login_profile(
     call: Call, req: pb.UpdateLoginProfileRequest
 ) -> pb.UpdateLoginProfileResponse:
     user = lookup.user(call.view, call.account_id, req.user_name)
-    passwords.profile(call.view, user)
+    current = passwords.profile(call.view, user)
     new_password = opt_str(req, "password")
-    password_hash = None if new_password is None else await _hashed(call, new_password)
+    password_hash = (
+        None if new_password is None else await new_password_hash(call, new_password, current)
+    )
     await call.change(
         lambda view, ctx: passwords.update_profile(
             view,

@@ -13,8 +13,9 @@ from iamstore.v1 import iam_pb2 as pb
 from node.api import convert
 from node.api.context import Call
 from node.api.dispatch import Handler, opt_int, opt_str, registrar
+from node.api.iam_credentials import new_password_hash
 from node.auth import totp
-from node.auth.passwords import hash_password, verify_password
+from node.auth.passwords import verify_password
 from node.domain import lookup, mfa, passwords
 from node.domain.entities import MfaDevice, User
 from node.domain.errors import AccessDenied, InvalidAuthenticationCode, InvalidUserType
@@ -214,8 +215,7 @@ async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.Chang
     profile = passwords.profile(call.view, me)
     if not await asyncio.to_thread(verify_password, profile.password_hash, req.old_password):
         raise AccessDenied("the old password is incorrect", "OldPassword")
-    passwords.check_password(call.view, call.account_id, req.new_password)
-    new_hash = await asyncio.to_thread(hash_password, req.new_password)
+    new_hash = await new_password_hash(call, req.new_password, profile)
     # A changed password is no longer one that must be reset at the next sign-in.
     await call.change(
         lambda view, ctx: passwords.update_profile(

@@ -5,6 +5,10 @@ then its `jwks_uri`), fetched in a worker thread with a timeout and cached per i
 signed with a key id the cache does not hold triggers one refetch (the provider rotated its
 keys); a second miss refuses the token. Only RS256 and ES256 are accepted: the algorithm is
 pinned before any key is used, so `alg: none` and HMAC-with-the-public-key tokens never verify.
+
+An issuer may instead have its key set configured as a local JWKS file (air-gapped clusters,
+tests): its keys are read from that file, checked at start-up, re-read once for an unknown key
+id (the file was rotated), and never fetched.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jwt
@@ -41,6 +46,29 @@ def _http_get(url: str, timeout_s: float) -> bytes:
         return body
 
 
+def _issuer_key(issuer: str) -> str:
+    """Issuers name the same provider with or without a trailing slash."""
+    return issuer.rstrip("/")
+
+
+def _key_set(data: object) -> dict[str, jwt.PyJWK]:
+    """The keys with a key id of a JWKS document; PyJWTError or ValueError when unusable."""
+    if not isinstance(data, dict):
+        raise ValueError("a jwks is a json object with `keys`")
+    key_set = jwt.PyJWKSet.from_dict(data)
+    return {key.key_id: key for key in key_set.keys if key.key_id is not None}
+
+
+def read_jwks_file(path: Path) -> dict[str, jwt.PyJWK]:
+    """The keys of a local JWKS file; ValueError naming the file when it is unusable."""
+    try:
+        return _key_set(json.loads(path.read_bytes()))
+    except OSError as exc:
+        raise ValueError(f"cannot read the jwks file `{path}`: {exc.strerror}") from None
+    except (ValueError, jwt.PyJWTError) as exc:
+        raise ValueError(f"the jwks file `{path}` is not a usable key set: {exc}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Claims:
     """The verified claims AWS exposes to trust policies and in the response."""
@@ -53,7 +81,11 @@ class Claims:
 
 
 class JwksCache:
-    """Signing keys per issuer; `fetch(url, timeout)` is injectable for tests."""
+    """Signing keys per issuer; `fetch(url, timeout)` is injectable for tests.
+
+    `local_jwks` maps issuer URLs to JWKS files: those issuers' keys come from the files,
+    read here (a missing or unusable file raises ValueError at start-up, not on a token).
+    """
 
     def __init__(
         self,
@@ -61,11 +93,15 @@ class JwksCache:
         allow_insecure_loopback: bool = False,
         timeout_s: float = 5.0,
         fetch: Callable[[str, float], bytes] = _http_get,
+        local_jwks: Mapping[str, Path] | None = None,
     ) -> None:
         self._allow_insecure_loopback = allow_insecure_loopback
         self._timeout_s = timeout_s
         self._fetch = fetch
-        self._keys: dict[str, dict[str, jwt.PyJWK]] = {}
+        self._local = {_issuer_key(url): path for url, path in (local_jwks or {}).items()}
+        self._keys: dict[str, dict[str, jwt.PyJWK]] = {
+            issuer: read_jwks_file(path) for issuer, path in self._local.items()
+        }
 
     def issuer_location(self, issuer: str) -> str:
         """The provider URL of an issuer (`https://` removed), or InvalidIdentityToken.
@@ -94,6 +130,16 @@ class JwksCache:
         return data
 
     def _load(self, issuer: str) -> dict[str, jwt.PyJWK]:
+        local = self._local.get(_issuer_key(issuer))
+        if local is not None:
+            try:
+                return read_jwks_file(local)
+            except ValueError as exc:
+                raise WebIdentityError(
+                    "IDPCommunicationError",
+                    f"couldn't read the verification keys configured for your identity "
+                    f"provider ({exc})",
+                ) from None
         discovery = self._get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
         jwks_uri = discovery.get("jwks_uri")
         if not isinstance(jwks_uri, str):
@@ -101,17 +147,17 @@ class JwksCache:
                 "IDPCommunicationError", "the discovery document has no jwks_uri"
             )
         try:
-            key_set = jwt.PyJWKSet.from_dict(self._get_json(jwks_uri))
-        except jwt.PyJWKError as exc:
+            return _key_set(self._get_json(jwks_uri))
+        except (ValueError, jwt.PyJWTError) as exc:
             raise WebIdentityError("IDPCommunicationError", f"unusable jwks: {exc}") from None
-        return {key.key_id: key for key in key_set.keys if key.key_id is not None}
 
     async def key(self, issuer: str, key_id: str) -> jwt.PyJWK:
-        """The issuer's key `key_id`, refetching the key set once when it is unknown."""
-        keys = self._keys.get(issuer)
+        """The issuer's key `key_id`, reloading the key set once when it is unknown."""
+        name = _issuer_key(issuer)
+        keys = self._keys.get(name)
         if keys is None or key_id not in keys:
             keys = await asyncio.to_thread(self._load, issuer)
-            self._keys[issuer] = keys
+            self._keys[name] = keys
         found = keys.get(key_id)
         if found is None:
             raise _invalid(f"no key `{key_id}` in the identity provider's key set")

@@ -226,6 +226,10 @@ class LoginProfile:
     password_hash: str
     reset_required: bool
     created_ms: int
+    # The hashes of the passwords this one replaced, newest first: as many as the account's
+    # PasswordReusePrevention remembers besides the current one (node.domain.passwords).
+    # Part of the profile row so that it replicates, and is deleted, with the password.
+    previous_hashes: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

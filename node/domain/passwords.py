@@ -63,6 +63,27 @@ def _check_custom(password: str, policy: PasswordPolicy) -> None:
         raise PasswordPolicyViolation("; ".join(broken), "Password")
 
 
+def remembered_hashes(view: View, account_id: str, profile: LoginProfile) -> tuple[str, ...]:
+    """The hashes a new password must not match: the last PasswordReusePrevention passwords,
+    the current one included ("Prevent password reuse": users cannot reuse the number of
+    previous passwords the policy remembers). Empty when the policy prevents no reuse."""
+    return (profile.password_hash, *profile.previous_hashes)[: _remembered(view, account_id)]
+
+
+def refuse_reuse(view: View, account_id: str) -> None:
+    """Raises PasswordPolicyViolation for a new password that matched a remembered one."""
+    count = _remembered(view, account_id)
+    previous = "password" if count == 1 else f"{count} passwords"
+    raise PasswordPolicyViolation(
+        f"Password should not be one of your previous {previous}", "Password"
+    )
+
+
+def _remembered(view: View, account_id: str) -> int:
+    policy = view.password_policies.get(account_id)
+    return 0 if policy is None else policy.password_reuse_prevention or 0
+
+
 def create_profile(
     view: View, ctx: WriteContext, user: User, password_hash: str, reset_required: bool
 ) -> tuple[list[Change], LoginProfile]:
@@ -82,12 +103,18 @@ def profile(view: View, user: User) -> LoginProfile:
 def update_profile(
     view: View, user: User, password_hash: str | None, reset_required: bool | None
 ) -> list[Change]:
+    """The profile with a new password (the replaced one joins the history) and/or flag."""
     current = profile(view, user)
     updated = replace(
         current,
-        password_hash=current.password_hash if password_hash is None else password_hash,
         reset_required=current.reset_required if reset_required is None else reset_required,
     )
+    if password_hash is not None:
+        # Keep only what the policy in force remembers: the new password is the first of
+        # them, so at most PasswordReusePrevention - 1 replaced ones.
+        keep = max(_remembered(view, user.account_id) - 1, 0)
+        history = (current.password_hash, *current.previous_hashes)[:keep]
+        updated = replace(updated, password_hash=password_hash, previous_hashes=history)
     return [Change.put(updated)]
 
 

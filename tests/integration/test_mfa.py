@@ -258,6 +258,18 @@ def test_change_password_checks_old_and_new_then_clears_reset(iam: Client, alice
     alice.change_password(old_password="N3w-Password!", new_password="Th1rd-Password!")
 
 
+def test_change_password_refuses_a_remembered_password(iam: Client, alice: Client) -> None:
+    # PasswordReusePrevention applies when users change their own passwords too.
+    iam.update_account_password_policy(
+        allow_users_to_change_password=True, password_reuse_prevention=1
+    )
+    with pytest.raises(PasswordPolicyViolationError, match=r"previous password$"):
+        alice.change_password(old_password=STRONG, new_password=STRONG)
+    alice.change_password(old_password=STRONG, new_password="N3w-Password!")
+    # With one password remembered, the one before the current may come back.
+    alice.change_password(old_password="N3w-Password!", new_password=STRONG)
+
+
 def test_change_password_without_login_profile_is_no_such_entity(
     iam: Client, alice: Client
 ) -> None:

@@ -159,3 +159,39 @@ def test_default_password_policy_applies_without_a_custom_one(iam: Client) -> No
         iam.get_login_profile(user_name="u")
     iam.create_login_profile(user_name="u", password="Mixed1case")
     assert iam.get_login_profile(user_name="u").login_profile.user_name == "u"
+
+
+def test_password_reuse_prevention_on_update_login_profile(iam: Client) -> None:
+    # PasswordReusePrevention: "the number of previous passwords that IAM users are prevented
+    # from reusing"; the current password is the most recent of them.
+    iam.update_account_password_policy(password_reuse_prevention=2)
+    iam.create_user(user_name="u")
+    iam.create_login_profile(user_name="u", password="Passw0rd-one")
+    with pytest.raises(PasswordPolicyViolationError) as raised:
+        iam.update_login_profile(user_name="u", password="Passw0rd-one",
+                                 password_reset_required=True)
+    assert raised.value.message == "Password should not be one of your previous 2 passwords"
+    assert raised.value.code == "PasswordPolicyViolation"
+    # The refused update changed nothing, not even the flag sent alongside the password.
+    assert iam.get_login_profile(user_name="u").login_profile.password_reset_required is False
+    iam.update_login_profile(user_name="u", password="Passw0rd-two")
+    with pytest.raises(PasswordPolicyViolationError):  # one back: still remembered
+        iam.update_login_profile(user_name="u", password="Passw0rd-one")
+    iam.update_login_profile(user_name="u", password="Passw0rd-three")
+    iam.update_login_profile(user_name="u", password="Passw0rd-one")  # two back: forgotten
+
+
+def test_password_history_goes_with_the_login_profile(iam: Client) -> None:
+    iam.update_account_password_policy(password_reuse_prevention=24)
+    iam.create_user(user_name="u")
+    iam.create_login_profile(user_name="u", password="Passw0rd-one")
+    iam.update_login_profile(user_name="u", password="Passw0rd-two")
+    iam.delete_login_profile(user_name="u")
+    iam.create_login_profile(user_name="u", password="Passw0rd-two")
+    iam.update_login_profile(user_name="u", password="Passw0rd-one")
+
+
+def test_without_reuse_prevention_a_password_may_be_set_again(iam: Client) -> None:
+    iam.create_user(user_name="u")
+    iam.create_login_profile(user_name="u", password="Passw0rd-one")
+    iam.update_login_profile(user_name="u", password="Passw0rd-one")

@@ -28,18 +28,6 @@ class FakeSts:
         return Expiring(Credentials(f"ASIA{n}", f"secret{n}", f"token{n}"), self.clock[0] + 900)
 
 
-def test_refreshes_only_inside_the_threshold() -> None:
-    now = [1000.0]
-    sts = FakeSts(now)
-    creds = AssumeRoleCredentials(ROLE, assume=sts, clock=lambda: now[0], refresh_before_s=300)
-    assert creds.access_key_id == "ASIA1"
-    now[0] += 599  # 301 s left: still fresh
-    assert (creds.access_key_id, creds.secret_access_key) == ("ASIA1", "secret1")
-    now[0] += 1  # 300 s left: refreshed before expiry (AWS SDKs' advisory refresh)
-    assert (creds.access_key_id, creds.session_token) == ("ASIA2", "token2")
-    assert len(sts.calls) == 2
-
-
 def test_concurrent_callers_share_one_refresh() -> None:
     now = [0.0]
     sts = FakeSts(now)
@@ -62,8 +50,10 @@ def test_mfa_serial_asks_for_a_code_on_every_refresh() -> None:
     sts = FakeSts(now)
     role = RoleProfile(ROLE.role_arn, "base", mfa_serial="arn:aws:iam::123456789012:mfa/u")
     with pytest.raises(NoCredentialsError, match="mfa_code"):
-        AssumeRoleCredentials(role, assume=sts).frozen()
-    creds = AssumeRoleCredentials(role, assume=sts, mfa_code=lambda: "123456")
+        AssumeRoleCredentials(role, assume=sts, clock=lambda: now[0]).frozen()
+    creds = AssumeRoleCredentials(
+        role, assume=sts, mfa_code=lambda: "123456", clock=lambda: now[0]
+    )
     creds.frozen()
     assert sts.calls[-1][1] == "123456"
 

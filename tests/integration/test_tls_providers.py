@@ -1,0 +1,125 @@
+"""Clients made for role profiles and sign-in talk TLS to the nodes when given the CA."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from client import Client, IamError
+from client.cli import cli
+from client.credentials import resolve_credentials
+from client.providers import AssumeRoleCredentials, resolve, sign_in
+from cluster.inproc import InProcessNode
+from cluster.tls import create_ca, issue_node_certificate
+from node.config import NodeConfig
+
+PASSWORD = "Correct-horse-9"
+
+
+@pytest.fixture(scope="module")
+def tls_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[InProcessNode, Path]]:
+    """A node serving TLS only, and its CA file."""
+    root: Path = tmp_path_factory.mktemp("tls-node")
+    ca = create_ca(root / "ca")
+    files = issue_node_certificate(root / "ca", root / "tls", "node1")
+    config = NodeConfig(
+        data_dir=root / "data",
+        listen="127.0.0.1:0",
+        tls_cert=files.cert,
+        tls_key=files.key,
+        tls_ca=files.ca,
+    )
+    with InProcessNode(config) as node:
+        yield node, ca
+
+
+@pytest.fixture(scope="module")
+def setup(
+    tls_node: tuple[InProcessNode, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """A user `ops` with a key and a password, a role it may assume, and the files naming them."""
+    node, ca = tls_node
+    root = resolve_credentials(credentials_file=str(node.credentials_file))
+    folder = tmp_path_factory.mktemp("profiles")
+    with Client(node.address, credentials=root, tls_ca=ca) as iam:
+        account = iam.get_caller_identity().account
+        iam.create_user(user_name="ops")
+        iam.create_login_profile(user_name="ops", password=PASSWORD)
+        iam.put_user_policy(
+            user_name="ops",
+            policy_name="assume",
+            policy_document='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+            '"Action": "sts:AssumeRole", "Resource": "*"}]}',
+        )
+        key = iam.create_access_key(user_name="ops").access_key
+        trust = (
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+            f'{{"AWS": "arn:aws:iam::{account}:user/ops"}}, "Action": "sts:AssumeRole"}}]}}'
+        )
+        role_arn = iam.create_role(role_name="app", assume_role_policy_document=trust).role.arn
+    (folder / "credentials").write_text(
+        f"[ops]\naws_access_key_id = {key.access_key_id}\n"
+        f"aws_secret_access_key = {key.secret_access_key}\n"
+    )
+    (folder / "config").write_text(
+        f"[profile app]\nrole_arn = {role_arn}\nsource_profile = ops\nrole_session_name = tls\n"
+    )
+    return {
+        "account": account,
+        "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials"),
+        "AWS_CONFIG_FILE": str(folder / "config"),
+        "HOME": str(folder),
+    }
+
+
+def test_role_profile_assumes_its_role_over_tls(
+    tls_node: tuple[InProcessNode, Path], setup: dict[str, str]
+) -> None:
+    node, ca = tls_node
+    creds = resolve(profile="app", environ=setup, endpoints=node.address, tls_ca=ca)
+    assert isinstance(creds, AssumeRoleCredentials)
+    with Client(node.address, credentials=creds, tls_ca=ca) as app:
+        arn = app.get_caller_identity().arn
+    assert arn == f"arn:aws:sts::{setup['account']}:assumed-role/app/tls"
+
+
+def test_without_the_ca_the_role_cannot_be_assumed(
+    tls_node: tuple[InProcessNode, Path], setup: dict[str, str]
+) -> None:
+    node, _ = tls_node
+    creds = resolve(profile="app", environ=setup, endpoints=node.address)
+    with pytest.raises(IamError):
+        creds.frozen()
+
+
+def test_sign_in_over_tls(tls_node: tuple[InProcessNode, Path], setup: dict[str, str]) -> None:
+    node, ca = tls_node
+    result = sign_in(
+        node.address, account=setup["account"], user_name="ops", password=PASSWORD, tls_ca=ca
+    )
+    assert result.arn.endswith(":user/ops")
+    with pytest.raises(IamError):  # plaintext to a TLS-only node: unavailable
+        sign_in(node.address, account=setup["account"], user_name="ops", password=PASSWORD)
+
+
+def test_cli_role_profile_and_signin_use_tls_ca(
+    tls_node: tuple[InProcessNode, Path], setup: dict[str, str]
+) -> None:
+    node, ca = tls_node
+    base = ["--endpoint", node.address, "--tls-ca", str(ca)]
+    runner = CliRunner()
+    whoami = [*base, "--profile", "app", "sts", "get-caller-identity"]
+    result = runner.invoke(cli, whoami, env=setup)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["Arn"].endswith(":assumed-role/app/tls")
+    result = runner.invoke(
+        cli,
+        [*base, "signin", "--account", setup["account"], "--user-name", "ops", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["Arn"].endswith(":user/ops")
