@@ -80,10 +80,6 @@ def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
 async def _node_id(db: Database) -> str:
     node_id = await db.get_meta("node_id")
     if node_id is None:
@@ -142,6 +138,10 @@ class Node:
     def stop(self) -> None:
         self._stop.set()
 
+    def _utcnow(self) -> datetime.datetime:
+        """The node's clock (skew included) as a datetime: signature dates are checked on it."""
+        return datetime.datetime.fromtimestamp(self._wall_ms() / 1000, datetime.UTC)
+
     async def serve(self) -> None:
         config = self.config
         config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -165,7 +165,7 @@ class Node:
             box,
             host=config.host,
             region=config.region,
-            now=_utcnow,
+            now=self._utcnow,
             keys_per_owner=config.quotas.access_keys_per_user,
             sealer=sealer,
         )
@@ -175,7 +175,7 @@ class Node:
         authorizer = Authorizer(
             state.view,
             policy_index,
-            now=lambda: datetime.datetime.fromtimestamp(self._wall_ms() / 1000, datetime.UTC),
+            now=self._utcnow,
             region=config.region,
             epoch_ms=self._wall_ms,
         )

@@ -157,6 +157,7 @@ async def update_login_profile(
     await call.change(
         lambda view, ctx: passwords.update_profile(
             view,
+            ctx,
             lookup.user(view, ctx.account_id, user.name),
             password_hash,
             opt_bool(req, "password_reset_required"),

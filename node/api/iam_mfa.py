@@ -219,7 +219,7 @@ async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.Chang
     # A changed password is no longer one that must be reset at the next sign-in.
     await call.change(
         lambda view, ctx: passwords.update_profile(
-            view, lookup.caller_user(view, me.user_id), new_hash, False
+            view, ctx, lookup.caller_user(view, me.user_id), new_hash, False
         )
     )
     return pb.ChangePasswordResponse()

@@ -230,7 +230,8 @@ class SignInService:
         rules = view.password_policies.get(user.account_id)
         if rules is None or rules.max_password_age is None:
             return
-        if self._node.now_ms() - profile.created_ms > rules.max_password_age * _MS_PER_DAY:
+        age_ms = self._node.now_ms() - profile.password_age_from_ms
+        if age_ms > rules.max_password_age * _MS_PER_DAY:
             hard = " (an administrator must reset it)" if rules.hard_expiry else ""
             raise PasswordResetRequired(f"the password has expired{hard}")
 

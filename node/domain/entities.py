@@ -230,10 +230,16 @@ class LoginProfile:
     # PasswordReusePrevention remembers besides the current one (node.domain.passwords).
     # Part of the profile row so that it replicates, and is deleted, with the password.
     previous_hashes: tuple[str, ...] = ()
+    # When the current password was set, if not at creation: MaxPasswordAge counts from here.
+    password_set_ms: int = 0
 
     @property
     def key(self) -> str:
         return self.user_id
+
+    @property
+    def password_age_from_ms(self) -> int:
+        return self.password_set_ms or self.created_ms
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,9 +101,11 @@ def profile(view: View, user: User) -> LoginProfile:
 
 
 def update_profile(
-    view: View, user: User, password_hash: str | None, reset_required: bool | None
-) -> list[Change]:
-    """The profile with a new password (the replaced one joins the history) and/or flag."""
+    view: View, ctx: WriteContext, user: User, password_hash: str | None,
+    reset_required: bool | None,
+) -> list[Change]:  # fmt: skip
+    """The profile with a new password (the replaced one joins the history, and its age
+    starts over: AWS counts MaxPasswordAge from the last change) and/or flag."""
     current = profile(view, user)
     updated = replace(
         current,
@@ -114,7 +116,8 @@ def update_profile(
         # them, so at most PasswordReusePrevention - 1 replaced ones.
         keep = max(_remembered(view, user.account_id) - 1, 0)
         history = (current.password_hash, *current.previous_hashes)[:keep]
-        updated = replace(updated, password_hash=password_hash, previous_hashes=history)
+        updated = replace(updated, password_hash=password_hash, previous_hashes=history,
+                          password_set_ms=ctx.now_ms)  # fmt: skip
     return [Change.put(updated)]
 
 

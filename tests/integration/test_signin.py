@@ -3,6 +3,8 @@ for every wrong detail, per-node slow-down and lockout, password expiry, audited
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,8 @@ import pyotp
 import pytest
 
 from client import AccessDeniedError, Client
+from client import _transport as client_transport
+from client.credentials import resolve_credentials
 from client.errors import IamError
 from client.providers import SignInResult, sign_in
 from cluster.inproc import InProcessNode
@@ -166,3 +170,40 @@ def test_password_flagged_for_reset_must_be_changed_first(
     # Only a right password learns that: a wrong one reads like every other failure.
     with pytest.raises(AccessDeniedError):
         _sign_in(iam_node, account, "dave", "Wrong-password-1")
+
+
+DAY = datetime.timedelta(days=1)
+
+
+class _TwoDaysLater(datetime.datetime):
+    """The client's signing clock, moved as far as the restarted node's."""
+
+    @classmethod
+    def now(cls, tz: datetime.tzinfo | None = None) -> _TwoDaysLater:
+        moved = datetime.datetime.now(tz) + 2 * DAY
+        return cls.fromtimestamp(moved.timestamp(), tz)
+
+
+def test_max_password_age_counts_from_the_last_password_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # AWS: with MaxPasswordAge, a password expires that many days after it was set, and a
+    # new password starts its age over.
+    config = NodeConfig(data_dir=tmp_path / "node", listen="127.0.0.1:0", signin_rules=RULES)
+    with InProcessNode(config) as node, _root(node) as iam:
+        account = _user(iam, "erin")
+        iam.update_account_password_policy(max_password_age=1)
+    later = dataclasses.replace(config, clock_skew_ms=int(2 * DAY.total_seconds() * 1000))
+    monkeypatch.setattr(client_transport, "datetime", _TwoDaysLater)
+    with InProcessNode(later) as node:
+        with pytest.raises(IamError, match="expired") as refused:
+            _sign_in(node, account, "erin", PASSWORD)
+        assert refused.value.code == "PasswordResetRequired"
+        with _root(node) as iam:
+            iam.update_login_profile(user_name="erin", password="Fresh-horse-10")
+        assert _sign_in(node, account, "erin", "Fresh-horse-10").arn.endswith(":user/erin")
+
+
+def _root(node: InProcessNode) -> Client:
+    credentials = resolve_credentials(credentials_file=str(node.credentials_file))
+    return Client(node.address, credentials=credentials)

@@ -8,8 +8,10 @@ import pytest
 
 from node.auth.passwords import hash_password, matches_any
 from node.domain import passwords
+from node.domain.context import WriteContext
 from node.domain.entities import Change, LoginProfile, PasswordPolicy, User
 from node.domain.errors import PasswordPolicyViolation
+from node.domain.rules import Quotas
 from node.domain.view import View
 from node.replication.codec import Commit, decode_row, encode_row, row_from_wire
 from node.state import State
@@ -17,6 +19,8 @@ from node.storage.database import Database
 
 ACCOUNT = "123456789012"
 ALICE = User("AIDA1", ACCOUNT, "alice", "/", 1)
+CHANGED_AT_MS = 5_000
+CTX = WriteContext(ACCOUNT, CHANGED_AT_MS, Quotas(), lambda prefix: f"{prefix}1")
 
 
 def _view(reuse_prevention: int | None, profile: LoginProfile) -> View:
@@ -30,7 +34,7 @@ def _view(reuse_prevention: int | None, profile: LoginProfile) -> View:
 
 
 def _change(view: View, new_hash: str) -> LoginProfile:
-    (change,) = passwords.update_profile(view, ALICE, new_hash, None)
+    (change,) = passwords.update_profile(view, CTX, ALICE, new_hash, None)
     assert isinstance(change.row, LoginProfile)
     view.apply(change)
     return change.row
@@ -44,6 +48,17 @@ def test_the_last_n_passwords_are_remembered_current_included() -> None:
     assert profile.password_hash == "h4"
     assert profile.previous_hashes == ("h3", "h2")
     assert passwords.remembered_hashes(view, ACCOUNT, profile) == ("h4", "h3", "h2")
+
+
+def test_a_new_password_starts_its_age_over() -> None:
+    # MaxPasswordAge counts from when the password was last set, not from the profile's creation.
+    view = _view(None, LoginProfile(ALICE.user_id, "h1", False, 1))
+    assert view.login_profiles[ALICE.user_id].password_age_from_ms == 1
+    profile = _change(view, "h2")
+    assert (profile.created_ms, profile.password_age_from_ms) == (1, CHANGED_AT_MS)
+    (flagged,) = passwords.update_profile(view, CTX, ALICE, None, True)
+    assert isinstance(flagged.row, LoginProfile)
+    assert flagged.row.password_age_from_ms == CHANGED_AT_MS
 
 
 def test_without_reuse_prevention_no_history_is_kept() -> None:
@@ -64,7 +79,7 @@ def test_a_smaller_policy_trims_the_history_on_the_next_change() -> None:
 
 def test_a_flag_only_update_keeps_password_and_history() -> None:
     view = _view(3, LoginProfile(ALICE.user_id, "h2", False, 1, ("h1",)))
-    (change,) = passwords.update_profile(view, ALICE, None, True)
+    (change,) = passwords.update_profile(view, CTX, ALICE, None, True)
     assert change.row == LoginProfile(ALICE.user_id, "h2", True, 1, ("h1",))
 
 
