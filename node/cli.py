@@ -30,7 +30,8 @@ def node_group() -> None:
     "--listen",
     default="127.0.0.1:7001",
     show_default=True,
-    help="HOST:PORT to serve gRPC on (port 0 picks a free port).",
+    help="HOST:PORT to serve gRPC on (port 0 picks a free port), or unix:PATH for a Unix "
+    "domain socket.",
 )
 @click.option(
     "--host",
