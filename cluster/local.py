@@ -164,10 +164,15 @@ class LocalCluster:
     @classmethod
     def on_ports(cls, root: Path, ports: list[int], tls: bool = False) -> LocalCluster:
         """node1 on ports[0], node2 on ports[1], …"""
-        if not ports:
+        return cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+
+    @classmethod
+    def on_addresses(cls, root: Path, addresses: list[str], tls: bool = False) -> LocalCluster:
+        """node1 listening on addresses[0] (HOST:PORT or unix:PATH), node2 on addresses[1], …"""
+        if not addresses:
             raise ClusterError("a cluster needs at least one node")
         cluster = cls.__new__(cls)
-        cluster._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * len(ports), tls)
+        cluster._init(root, addresses, [None] * len(addresses), tls)
         return cluster
 
     def _init(

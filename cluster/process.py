@@ -16,14 +16,23 @@ class NodeProcessError(Exception):
 
 
 class NodeProcess:
-    """`iamstore node run` in a child process, logging to DATA_DIR/node.log."""
+    """`iamstore node run` in a child process, logging to DATA_DIR/node.log.
+
+    `wrapper` goes before the command, e.g. `ip netns exec NS` to run the node in a network
+    namespace; it must exec the node in its own process, so the pid is the node's.
+    """
 
     def __init__(
-        self, data_dir: Path, listen: str = "127.0.0.1:0", extra_args: tuple[str, ...] = ()
+        self,
+        data_dir: Path,
+        listen: str = "127.0.0.1:0",
+        extra_args: tuple[str, ...] = (),
+        wrapper: tuple[str, ...] = (),
     ) -> None:
         self.data_dir = data_dir
         self.listen = listen
         self.extra_args = extra_args
+        self.wrapper = wrapper
         self._proc: subprocess.Popen[bytes] | None = None
         self.address: str | None = None
 
@@ -47,6 +56,7 @@ class NodeProcess:
         try:
             self._proc = subprocess.Popen(
                 [
+                    *self.wrapper,
                     sys.executable,
                     "-c",
                     "from client.cli import main; main()",

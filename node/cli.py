@@ -52,7 +52,8 @@ def parse_oidc_jwks(
     "--listen",
     default="127.0.0.1:7001",
     show_default=True,
-    help="HOST:PORT to serve gRPC on (port 0 picks a free port).",
+    help="HOST:PORT to serve gRPC on (port 0 picks a free port), or unix:PATH for a Unix "
+    "domain socket.",
 )
 @click.option(
     "--host",

@@ -69,6 +69,9 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_federation.HANDLERS,
 }
 
+# `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
+UNIX_PREFIX = "unix:"
+
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
@@ -183,7 +186,9 @@ class Node:
 
         tls = _tls_material(config)
         server = grpc.aio.server(options=SERVER_OPTIONS)
-        host, _, _ = config.listen.rpartition(":")
+        # Metrics are served over TCP on the listen host (loopback when listening on a socket).
+        unix = config.listen.startswith(UNIX_PREFIX)
+        host = "127.0.0.1" if unix else config.listen.rpartition(":")[0]
         self.address = _add_port(server, config.listen, tls, require_client_auth=False)
         if config.peer_listen is not None:
             # Peers get their own port: only there does gRPC ask for a client certificate.
@@ -354,14 +359,15 @@ def _tls_material(config: NodeConfig) -> TlsMaterial | None:
 def _add_port(
     server: grpc.aio.Server, listen: str, tls: TlsMaterial | None, *, require_client_auth: bool
 ) -> str:
-    """Listens on `listen` (TLS when given material); the actual HOST:PORT."""
+    """Listens on `listen` (TLS when given material); the actual HOST:PORT, or `unix:PATH`."""
     host, _, _ = listen.rpartition(":")
     if tls is None:
         port = server.add_insecure_port(listen)
     else:
         credentials = tls.server_credentials(require_client_auth=require_client_auth)
         port = server.add_secure_port(listen, credentials)
-    return f"{host}:{port}"
+    # A Unix socket has no port: gRPC answers 1 for it, and its address is its path.
+    return listen if listen.startswith(UNIX_PREFIX) else f"{host}:{port}"
 
 
 def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:

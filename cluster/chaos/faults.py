@@ -1,4 +1,4 @@
-"""The named, listed set of faults, and a local cluster whose peer traffic crosses the proxies."""
+"""The named, listed set of faults, and a local cluster whose peer links can be made faulty."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cluster.chaos.history import FaultRecord
-from cluster.chaos.proxy import HEALTHY, LinkFault, LinkMode, ProxyMesh
-from cluster.local import LocalCluster, free_ports
+from cluster.chaos.network import NETWORKS, NamespaceNetwork, PeerNetwork, ProxyNetwork
+from cluster.chaos.proxy import HEALTHY, LinkFault, LinkMode
+from cluster.local import LocalCluster
 
-# Every fault a run can inject, by the name `--faults` takes.
+# Every fault a run can inject, by the name `--faults` takes. Under network namespaces, loss
+# drops 10% of packets on every peer link instead, and delay is not available (it needs
+# `tc netem`).
 FAULT_KINDS = (
     "partition",  # a random minority cut off from the rest, both ways
     "oneway",  # a random node cannot reach the others; they still reach it
@@ -27,20 +30,24 @@ FAULT_KINDS = (
     "skew",  # one node restarted with its clock shifted by seconds
 )
 SKEW_MS = 3_000
+NETWORK_FAULTS = {"proxy": FAULT_KINDS, "netns": tuple(k for k in FAULT_KINDS if k != "delay")}
 
 
 class ChaosCluster:
-    """A LocalCluster whose nodes know each other only by their proxies' addresses."""
+    """A LocalCluster whose nodes reach each other only through a faulty peer network:
+    `proxy` (loopback fault proxies) or `netns` (network namespaces, see `network`)."""
 
-    def __init__(self, root: Path, nodes: int, rng: random.Random) -> None:
-        ports = free_ports(2 * nodes)
-        self.local = LocalCluster.on_ports(root, ports[:nodes])
-        self.proxy_ports = ports[nodes:]
+    def __init__(self, root: Path, nodes: int, rng: random.Random, network: str = "proxy") -> None:
+        names = [f"node{i}" for i in range(1, nodes + 1)]
+        self.network: PeerNetwork
+        if network == "proxy":
+            self.network = ProxyNetwork(names, rng, self._pids)
+        elif network == "netns":
+            self.network = NamespaceNetwork(root, names)
+        else:
+            raise ValueError(f"unknown network `{network}` (known: {', '.join(NETWORKS)})")
+        self.local = LocalCluster.on_addresses(root, [self.network.listen(n) for n in names])
         self.names = self.local.names
-        self.mesh = ProxyMesh(self._pids, rng)
-        self.proxy_addresses = {
-            n: f"127.0.0.1:{p}" for n, p in zip(self.names, self.proxy_ports, strict=True)
-        }
         self.skew_ms = dict.fromkeys(self.names, 0)
         self.paused: set[str] = set()
 
@@ -49,21 +56,24 @@ class ChaosCluster:
 
     def _configure(self, name: str) -> None:
         node = self.local.node(name)
-        peers = ",".join(a for n, a in self.proxy_addresses.items() if n != name)
+        network = self.network
+        peers = ",".join(network.peer_address(n) for n in self.names if n != name)
         bootstrap = "--bootstrap" if name == self.names[0] else "--no-bootstrap"
         node.extra_args = (
-            "--peers", peers, "--advertise", self.proxy_addresses[name], bootstrap,
+            "--peers", peers, "--advertise", network.peer_address(name), bootstrap,
+            *network.node_args(name),
             "--clock-skew-ms", str(self.skew_ms[name]), "--log-level", "WARNING",
         )  # fmt: skip
+        node.wrapper = network.wrapper(name)
 
     @property
     def addresses(self) -> dict[str, str]:
-        """Where clients reach each node: directly, not through the peer proxies."""
+        """Where clients reach each node: on a path no fault touches."""
         return {name: self.local.node(name).listen for name in self.names}
 
     async def start(self) -> None:
-        for name, port in zip(self.names, self.proxy_ports, strict=True):
-            await self.mesh.add(name, self.local.node(name).listen, port)
+        await self.network.start()
+        for name in self.names:
             self._configure(name)
         await asyncio.to_thread(self.local.start, 60.0)
 
@@ -85,7 +95,8 @@ class ChaosCluster:
             self.paused.discard(name)
 
     async def shutdown(self) -> None:
-        """Resumes paused nodes, stops every node (kill -9 if it will not stop), closes proxies."""
+        """Resumes paused nodes, stops every node (kill -9 if it will not stop), then takes
+        the peer network down (proxies closed, namespaces deleted)."""
         for name in list(self.paused):
             self.signal(name, signal.SIGCONT)
         try:
@@ -94,16 +105,17 @@ class ChaosCluster:
             pass
         finally:
             self.local.kill()
-            await self.mesh.close()
+            await self.network.close()
 
     # --- faults --------------------------------------------------------------------------
 
-    def _links(self, sources: list[str], targets: list[str], fault: LinkFault) -> None:
+    async def set_links(self, sources: list[str], targets: list[str], fault: LinkFault) -> None:
+        """Gives every link from a source to a (different) target `fault`."""
         for source in sources:
             for target in targets:
                 if source != target:
-                    self.mesh.table.set(source, target, fault)
-        self.mesh.refresh()
+                    self.network.table.set(source, target, fault)
+        await self.network.apply()
 
     async def inject(self, kind: str, rng: random.Random, now: Callable[[], float]) -> FaultRecord:
         """Starts fault `kind`; `heal` ends it."""
@@ -114,11 +126,11 @@ class ChaosCluster:
         if kind == "partition":
             minority = rng.sample(names, max(1, (len(names) - 1) // 2))
             majority = [n for n in names if n not in minority]
-            self._links(minority, majority, cut)
-            self._links(majority, minority, cut)
+            await self.set_links(minority, majority, cut)
+            await self.set_links(majority, minority, cut)
             record.targets = tuple(sorted(minority))
         elif kind == "oneway":
-            self._links([victim], names, cut)
+            await self.set_links([victim], names, cut)
             record.detail = f"{victim} -> others cut"
         elif kind == "kill":
             await asyncio.to_thread(self.local.kill_node, victim)
@@ -129,15 +141,16 @@ class ChaosCluster:
             for name in names:
                 await self.restart(name, kill=False)
         elif kind == "delay":
-            self._links(names, names, LinkFault(delay_ms=50, jitter_ms=50))
+            await self.set_links(names, names, LinkFault(delay_ms=50, jitter_ms=50))
             record.targets, record.detail = tuple(names), "50 ms + 0-50 ms jitter"
         elif kind == "loss":
-            self._links(names, names, LinkFault(loss=0.1))
-            record.targets, record.detail = tuple(names), "10%"
+            await self.set_links(names, names, LinkFault(loss=0.1))
+            record.targets = tuple(names)
+            record.detail = "10% of packets" if self.network.kind == "netns" else "10%"
         elif kind == "blackhole":
-            self._links(names, [victim], cut)
+            await self.set_links(names, [victim], cut)
         elif kind == "reset":
-            self._links(names, [victim], LinkFault(LinkMode.RESET))
+            await self.set_links(names, [victim], LinkFault(LinkMode.RESET))
         elif kind == "skew":
             self.skew_ms[victim] = rng.choice([-SKEW_MS, SKEW_MS])
             record.detail = f"{self.skew_ms[victim]:+d} ms"
@@ -147,7 +160,7 @@ class ChaosCluster:
         return record
 
     async def heal(self, record: FaultRecord) -> None:
-        self._links(list(self.names), list(self.names), HEALTHY)
+        await self.set_links(list(self.names), list(self.names), HEALTHY)
         victim = record.targets[0]
         if record.kind == "kill":
             await asyncio.to_thread(self.local.start_node, victim, 60.0)

@@ -1,4 +1,4 @@
-"""`iamstore chaos run`: a cluster behind fault proxies, a workload, faults, checks, a report."""
+"""`iamstore chaos run`: a cluster on a faulty network, a workload, faults, checks, a report."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import click
 from client import AsyncClient, IamError
 from client.credentials import resolve_credentials
 from cluster.chaos import checks
-from cluster.chaos.faults import FAULT_KINDS, ChaosCluster
+from cluster.chaos.faults import FAULT_KINDS, NETWORK_FAULTS, ChaosCluster
 from cluster.chaos.history import (
     History,
     LagSample,
@@ -25,6 +25,8 @@ from cluster.chaos.history import (
     encode_token,
     merge_tokens,
 )
+from cluster.chaos.netns import NetnsUnavailable, probe
+from cluster.chaos.network import NETWORKS
 from cluster.chaos.workload import Clients, Worker
 
 CONVERGE_BOUND_S = 30.0
@@ -35,10 +37,18 @@ DEFAULT_FAULTS = ("partition", "kill", "pause", "delay", "loss", "skew")
 class ChaosConfig:
     nodes: int = 3
     duration_s: float = 60.0
-    faults: tuple[str, ...] = DEFAULT_FAULTS
+    # None: DEFAULT_FAULTS, less those the network cannot inject.
+    faults: tuple[str, ...] | None = None
     seed: int = 1
     workers_per_node: int = 2
     root: Path | None = None
+    network: str = "proxy"  # one of NETWORKS
+
+    @property
+    def fault_kinds(self) -> tuple[str, ...]:
+        if self.faults is not None:
+            return self.faults
+        return tuple(k for k in DEFAULT_FAULTS if k in NETWORK_FAULTS.get(self.network, ()))
 
 
 class _Run:
@@ -133,7 +143,7 @@ class _Run:
             return
 
     async def faults(self) -> None:
-        kinds = list(self.config.faults)
+        kinds = list(self.config.fault_kinds)
         duration = self.config.duration_s
         baseline = 0.15 * duration
         await asyncio.sleep(baseline)
@@ -215,13 +225,24 @@ async def _user_state(client: AsyncClient, name: str) -> checks.UserState | None
 
 
 async def run_chaos(config: ChaosConfig) -> dict[str, Any]:
-    """Runs one chaos run and returns its report (see `report_keys`)."""
-    unknown = [k for k in config.faults if k not in FAULT_KINDS]
+    """Runs one chaos run and returns its report (see `report`).
+
+    With `network="netns"`, raises NetnsUnavailable (with the reason) where network
+    namespaces cannot be made; whatever the run made is deleted however it ends.
+    """
+    if config.network not in NETWORKS:
+        raise click.UsageError(f"unknown network `{config.network}` (known: {', '.join(NETWORKS)})")
+    unknown = [k for k in config.fault_kinds if k not in FAULT_KINDS]
     if unknown:
         raise click.UsageError(f"unknown fault `{unknown[0]}` (known: {', '.join(FAULT_KINDS)})")
+    unsupported = [k for k in config.fault_kinds if k not in NETWORK_FAULTS[config.network]]
+    if unsupported:
+        raise click.UsageError(
+            f"fault `{unsupported[0]}` needs `--network proxy` (`tc netem` is not available)"
+        )
     rng = random.Random(config.seed)
     with tempfile.TemporaryDirectory(prefix="iamstore-chaos-") as scratch:
-        cluster = ChaosCluster(config.root or Path(scratch), config.nodes, rng)
+        cluster = ChaosCluster(config.root or Path(scratch), config.nodes, rng, config.network)
         try:
             await cluster.start()
             return await _run(config, cluster, rng)
@@ -280,6 +301,7 @@ def report(
     return {
         "seed": config.seed,
         "nodes": config.nodes,
+        "network": config.network,
         "duration_s": config.duration_s,
         "faults": [
             {
@@ -323,6 +345,7 @@ def summary(result: dict[str, Any]) -> str:
     rows = [
         ("seed", result["seed"]),
         ("nodes", result["nodes"]),
+        ("network", result["network"]),
         ("duration_s", result["duration_s"]),
         ("faults", ", ".join(f"{f['kind']}@{f['start']:.1f}s" for f in result["faults"])),
         ("acked_writes", result["acked_writes"]),
@@ -363,19 +386,28 @@ def chaos_group() -> None:
 @chaos_group.command("run")
 @click.option("--nodes", type=int, default=3, show_default=True)
 @click.option("--duration", type=float, default=60.0, show_default=True, help="Seconds.")
-@click.option("--faults", default=",".join(DEFAULT_FAULTS), show_default=True,
-              help=f"Comma-separated, of: {', '.join(FAULT_KINDS)}.")  # fmt: skip
+@click.option("--faults", default=None,
+              help=f"Comma-separated, of: {', '.join(FAULT_KINDS)}  "
+              f"[default: {','.join(DEFAULT_FAULTS)}; without delay under netns]")  # fmt: skip
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--network", type=click.Choice(NETWORKS), default="proxy", show_default=True,
+              help="Peer traffic through loopback fault proxies, or between network "
+              "namespaces with packet-filter faults (needs root).")  # fmt: skip
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path))
 def run_command(
-    nodes: int, duration: float, faults: str, seed: int, report_file: Path | None,
-    plot_file: Path | None,
+    nodes: int, duration: float, faults: str | None, seed: int, network: str,
+    report_file: Path | None, plot_file: Path | None,
 ) -> None:  # fmt: skip
-    """Run the chaos suite once; exits 1 when an invariant is violated."""
-    config = ChaosConfig(nodes, duration, tuple(f.strip() for f in faults.split(",") if f.strip()),
-                         seed)  # fmt: skip
-    result = asyncio.run(run_chaos(config))
+    """Run the chaos suite once; exits 1 when an invariant is violated, 2 when the network
+    cannot be made."""
+    kinds = None if faults is None else tuple(f.strip() for f in faults.split(",") if f.strip())
+    config = ChaosConfig(nodes, duration, kinds, seed, network=network)
+    try:
+        result = asyncio.run(run_chaos(config))
+    except NetnsUnavailable as err:
+        click.echo(f"network namespaces are not available: {err}", err=True)
+        raise SystemExit(2) from None
     click.echo(summary(result))
     if report_file is not None:
         report_file.write_text(json.dumps(result, indent=2) + "\n")
@@ -387,3 +419,14 @@ def run_command(
     if not clean(result):
         click.echo(f"invariants violated; replay with --seed {seed}", err=True)
         raise SystemExit(1)
+
+
+@chaos_group.command("probe")
+def probe_command() -> None:
+    """Tell whether `--network netns` can run here; exits 1 with the reason where it cannot."""
+    try:
+        backend = probe()
+    except NetnsUnavailable as err:
+        click.echo(f"network namespaces are not available: {err}")
+        raise SystemExit(1) from None
+    click.echo(f"network namespaces are available (faults with {backend.value})")

@@ -14,9 +14,9 @@ from cluster.chaos.run import ChaosConfig, clean, run_chaos
 pytestmark = pytest.mark.slow
 
 REPORT_KEYS = {
-    "seed", "nodes", "duration_s", "faults", "acked_writes", "lost_writes", "resurrections",
-    "prefix_violations", "decision_disagreements", "stale_token_reads", "converged",
-    "convergence_s", "lag_ms", "lag_samples",
+    "seed", "nodes", "network", "duration_s", "faults", "acked_writes", "lost_writes",
+    "resurrections", "prefix_violations", "decision_disagreements", "stale_token_reads",
+    "converged", "convergence_s", "lag_ms", "lag_samples",
 }  # fmt: skip
 GOLDEN_SEED = 7  # the seed of the first full run; keep it replayable
 
@@ -45,6 +45,7 @@ def test_every_fault_kind_leaves_every_invariant_clean(tmp_path: Path) -> None:
             os.kill(pid, 9)
     # The keys plus the raw lag samples the plot draws; "violations" only on failure.
     assert set(result) == REPORT_KEYS, result.get("violations")
+    assert result["network"] == "proxy"
     assert all(len(sample) == 3 for sample in result["lag_samples"])
     assert [f["kind"] for f in result["faults"]] == list(FAULT_KINDS)
     assert all(f["end"] is not None and f["end"] >= f["start"] for f in result["faults"])
