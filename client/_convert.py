@@ -11,7 +11,8 @@ datetimes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
 from typing import TypeVar, cast
 
@@ -57,39 +58,73 @@ def to_result(operation: Operation[R], response: Message) -> R:
 def from_message(cls: type[T], message: Message) -> T:
     """The dataclass `cls` filled from the message field of the same name."""
     values: dict[str, object] = {}
-    for spec in dataclasses.fields(cast(type[object], cls)):  # type: ignore[arg-type]
-        descriptor = cast(FieldDescriptor, message.DESCRIPTOR.fields_by_name[spec.name])
-        value = _read_field(message, descriptor)
+    for name, read, required in _plan(cls, cast(Descriptor, message.DESCRIPTOR)):
+        value = read(message)
         if value is None:
-            if spec.default is dataclasses.MISSING:
+            if required:
                 raise MalformedResponse(
-                    f"`{message.DESCRIPTOR.name}` response lacks required field `{spec.name}`"
+                    f"`{message.DESCRIPTOR.name}` response lacks required field `{name}`"
                 )
             continue
-        values[spec.name] = value
+        values[name] = value
     return cls(**values)
 
 
-def _read_field(message: Message, descriptor: FieldDescriptor) -> object:
-    raw = getattr(message, descriptor.name)
+# (dataclass field, how to read it from the message or None when unset, required?)
+_Step = tuple[str, Callable[[Message], object], bool]
+
+
+_PLANS: dict[tuple[type[object], Descriptor], tuple[_Step, ...]] = {}
+
+
+def _plan(cls: type[T], descriptor: Descriptor) -> tuple[_Step, ...]:
+    """How to read each field of `cls` from messages of `descriptor`: worked out once per
+    pair (a finite set), since a batch response converts one message type hundreds of times."""
+    key = (cast(type[object], cls), descriptor)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = tuple(
+            (
+                spec.name,
+                _reader(descriptor.fields_by_name[spec.name]),
+                spec.default is dataclasses.MISSING,
+            )
+            for spec in dataclasses.fields(key[0])  # type: ignore[arg-type]
+        )
+    return plan
+
+
+def _reader(descriptor: FieldDescriptor) -> Callable[[Message], object]:
+    name = descriptor.name
+    get = operator.attrgetter(name)
     if _is_map(descriptor):
-        return dict(raw)
+        return lambda message: dict(get(message))
+    nested = descriptor.message_type
     if descriptor.is_repeated:
-        if descriptor.message_type is None:
-            return tuple(raw)
-        return tuple(_from_nested(descriptor.message_type, item) for item in raw)
-    if descriptor.has_presence and not message.HasField(descriptor.name):
-        return None
-    if descriptor.message_type is not None:
-        return _from_nested(descriptor.message_type, raw)
-    return raw
+        if nested is None:
+            return lambda message: tuple(get(message))
+        convert = _nested(nested)
+        return lambda message: tuple(map(convert, get(message)))
+    if nested is not None:
+        convert = _nested(nested)
+        if descriptor.has_presence:
+            return lambda message: convert(get(message)) if message.HasField(name) else None
+        return lambda message: convert(get(message))
+    if descriptor.has_presence:
+        return lambda message: get(message) if message.HasField(name) else None
+    return get
 
 
-def _from_nested(descriptor: Descriptor, message: Message) -> object:
+def _nested(descriptor: Descriptor) -> Callable[[Message], object]:
     if descriptor.full_name == _TIMESTAMP:
-        assert isinstance(message, Timestamp)
-        return message.ToDatetime(tzinfo=UTC)
-    return from_message(_DATACLASSES[descriptor.name], message)
+        return _timestamp
+    cls = _DATACLASSES[descriptor.name]
+    return lambda message: from_message(cls, message)
+
+
+def _timestamp(message: Message) -> object:
+    assert isinstance(message, Timestamp)
+    return message.ToDatetime(tzinfo=UTC)
 
 
 def _is_map(descriptor: FieldDescriptor) -> bool:
