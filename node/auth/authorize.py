@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from node.auth.authenticate import Caller
 from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
-from node.auth.index import PolicyIndex, PrincipalPolicies
+from node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
 from node.auth.sessions import Session, SessionKind
 from node.domain.entities import Group, Role, User
 from node.domain.errors import AccessDenied, InvalidInput, MalformedPolicyDocument, NoSuchEntity
@@ -237,7 +237,7 @@ class Authorizer:
             return self.index.for_user(principal.user_id)
         if principal.role_id is not None:
             return self.index.for_role(principal.role_id)
-        return PrincipalPolicies((), None)
+        return NO_POLICIES
 
     # --- documents -------------------------------------------------------------------
 
@@ -277,7 +277,7 @@ class Authorizer:
         )
         return evaluate(
             request,
-            PolicySet(own.identity, resource_policy, own.boundary, principal.session_policies),
+            PolicySet((own.group,), resource_policy, own.boundary, principal.session_policies),
         )
 
 

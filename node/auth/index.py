@@ -10,11 +10,18 @@ anything it is assembled from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from node.domain.entities import Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
 from node.domain.view import View
-from node.policy import CompiledPolicy, PolicyKind, compile_policy, parse_policy, renamed
+from node.policy import (
+    CompiledPolicy,
+    PolicyGroup,
+    PolicyKind,
+    compile_policy,
+    parse_policy,
+    renamed,
+)
 from node.policy.errors import MalformedPolicyDocumentError
 from node.replication.codec import Commit
 
@@ -41,9 +48,12 @@ class PrincipalPolicies:
 
     identity: tuple[CompiledPolicy, ...]
     boundary: CompiledPolicy | None
+    # The identity policies as one group, which is what the authorization path scans;
+    # principals with the same policies share one (and its memo).
+    group: PolicyGroup = field(compare=False, repr=False)
 
 
-_NOTHING = PrincipalPolicies((), None)
+NO_POLICIES = PrincipalPolicies((), None, PolicyGroup(()))
 
 
 class PolicyIndex:
@@ -54,6 +64,9 @@ class PolicyIndex:
         # policy re-applied) share a text; `_compiled` holds cheap renamed copies.
         self._documents: dict[tuple[PolicyKind, str], CompiledPolicy | None] = {}
         self._principals: dict[str, PrincipalPolicies] = {}
+        # Groups by the ids of their policies (INVARIANT: each group holds its policies, so
+        # their ids stay unique while it is here); dropped with `_principals`.
+        self._groups: dict[tuple[int, ...], PolicyGroup] = {}
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
         """State listener: compiles new documents, and forgets assembled sets they affect."""
@@ -76,6 +89,7 @@ class PolicyIndex:
         if touched:
             # Cheap to rebuild (every document stays compiled); correct whatever changed.
             self._principals.clear()
+            self._groups.clear()
 
     def _compile(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         key = (name, kind, document)
@@ -134,13 +148,13 @@ class PolicyIndex:
             return cached
         user = self._view.users.get(user_id)
         if user is None:
-            return _NOTHING
+            return NO_POLICIES
         identity = self._own(user.user_id, _label(user))
         for group in sorted(
             self._view.groups.live(self._view.members.to(user_id)), key=lambda g: g.name.lower()
         ):
             identity.extend(self._own(group.group_id, _label(group)))
-        found = PrincipalPolicies(tuple(identity), self._boundary(user_id))
+        found = self._assembled(tuple(identity), self._boundary(user_id))
         self._principals[user_id] = found
         return found
 
@@ -150,10 +164,19 @@ class PolicyIndex:
             return cached
         role = self._view.roles.get(role_id)
         if role is None:
-            return _NOTHING
-        found = PrincipalPolicies(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
+            return NO_POLICIES
+        found = self._assembled(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
         self._principals[role_id] = found
         return found
+
+    def _assembled(
+        self, identity: tuple[CompiledPolicy, ...], boundary: CompiledPolicy | None
+    ) -> PrincipalPolicies:
+        key = tuple(map(id, identity))
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = PolicyGroup(identity)
+        return PrincipalPolicies(identity, boundary, group)
 
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         """A caller-supplied document (resource, session or SCP policy), compiled once."""

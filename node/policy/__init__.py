@@ -1,6 +1,12 @@
 """The pure IAM policy engine: parse, validate, compile and evaluate policy documents."""
 
-from node.policy.compile import CompiledPolicy, MatchedStatement, compile_policy, renamed
+from node.policy.compile import (
+    CompiledPolicy,
+    MatchedStatement,
+    PolicyGroup,
+    compile_policy,
+    renamed,
+)
 from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
 from node.policy.errors import MalformedPolicyDocumentError, PolicyError
 from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate
@@ -17,6 +23,7 @@ __all__ = [
     "Outcome",
     "Policy",
     "PolicyError",
+    "PolicyGroup",
     "PolicyKind",
     "PolicySet",
     "PrincipalType",

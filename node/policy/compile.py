@@ -118,27 +118,61 @@ class CompiledPolicy:
         return found
 
     def _prefilter(self, action: str) -> _Prefiltered:
-        found = self.matching(action)
-        sources: list[str] = []
-        unfiltered: list[CompiledStatement] = []
-        for statement in found:
-            patterns = statement.resource_patterns
-            source = (
-                None
-                if patterns is None
-                else arn_prefilter_source(patterns, variables=statement.variables)
-            )
-            if source is None:
-                unfiltered.append(statement)
-            else:
-                sources.append(f"(?:{source})")
-        entry: _Prefiltered = (None, found, found)
-        if len(sources) >= _PREFILTER_MIN:
-            entry = (compiled_regex("|".join(sources)), tuple(unfiltered), found)
+        entry = _prefiltered(self.matching(action))
         if len(self.by_resource) >= _ACTION_MEMO_LIMIT:
             self.by_resource.clear()
         self.by_resource[action] = entry
         return entry
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyGroup:
+    """Policies scanned as one, such as a principal's identity policies: per action, the
+    statements of all of them that may apply, behind one prefilter, so a decision costs one
+    lookup and (mostly) one regex match instead of one of each per policy.
+
+    INVARIANT: `applicable` gives, in policy order then statement order, a superset of what
+    each policy's own `applicable` gives; evaluation over a group and over its policies one
+    by one therefore decides alike and names the same statements in the same order.
+    """
+
+    policies: tuple[CompiledPolicy, ...]
+    # Memo, as CompiledPolicy.by_resource, over the statements of every policy.
+    by_resource: dict[str, _Prefiltered] = field(default_factory=dict, compare=False, repr=False)
+
+    def applicable(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        entry = self.by_resource.get(action)
+        if entry is None:
+            entry = _prefiltered(
+                tuple(s for policy in self.policies for s in policy.matching(action))
+            )
+            if len(self.by_resource) >= _ACTION_MEMO_LIMIT:
+                self.by_resource.clear()
+            self.by_resource[action] = entry
+        prefilter, unfiltered, found = entry
+        if prefilter is None or prefilter.match(resource) is None:
+            return unfiltered
+        return found
+
+
+def _prefiltered(found: tuple[CompiledStatement, ...]) -> _Prefiltered:
+    """`found` with one regex that rejects ARNs none of its Resource patterns can match."""
+    sources: list[str] = []
+    unfiltered: list[CompiledStatement] = []
+    for statement in found:
+        patterns = statement.resource_patterns
+        source = (
+            None
+            if patterns is None
+            else arn_prefilter_source(patterns, variables=statement.variables)
+        )
+        if source is None:
+            unfiltered.append(statement)
+        else:
+            sources.append(f"(?:{source})")
+    if len(sources) >= _PREFILTER_MIN:
+        return (compiled_regex("|".join(sources)), tuple(unfiltered), found)
+    return (None, found, found)
 
 
 def _compile_statement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from node.policy.compile import CompiledPolicy, MatchedStatement
+from node.policy.compile import CompiledPolicy, MatchedStatement, PolicyGroup
 from node.policy.document import Effect
 from node.policy.principals import (
     PrincipalMatch,
@@ -43,10 +43,11 @@ class PolicySet:
 
     `scps` is None when the principal's account is not governed by SCPs; otherwise one tuple
     per level of the organization (root, each OU, the account), each of which must allow.
-    Several session policies act as one: any of them may allow.
+    Several session policies act as one: any of them may allow. Identity policies may come
+    as one PolicyGroup (how the node keeps a principal's policies) or one by one.
     """
 
-    identity: tuple[CompiledPolicy, ...] = ()
+    identity: tuple[CompiledPolicy | PolicyGroup, ...] = ()
     resource: CompiledPolicy | None = None
     boundary: CompiledPolicy | None = None
     session: tuple[CompiledPolicy, ...] = ()
@@ -54,11 +55,10 @@ class PolicySet:
 
 
 # Callers without an account of their own (services, web identities, anonymous) have no
-# identity policies: a resource policy naming them decides alone.
-_NO_IDENTITY = frozenset(
-    {PrincipalType.SERVICE, PrincipalType.WEB_IDENTITY, PrincipalType.ANONYMOUS}
-)
-_SESSION_TYPES = frozenset({PrincipalType.ASSUMED_ROLE, PrincipalType.FEDERATED_USER})
+# identity policies: a resource policy naming them decides alone. Tuples, not sets: membership
+# then compares by identity in C, where a set would call the Python-level Enum.__hash__.
+_NO_IDENTITY = (PrincipalType.SERVICE, PrincipalType.WEB_IDENTITY, PrincipalType.ANONYMOUS)
+_SESSION_TYPES = (PrincipalType.ASSUMED_ROLE, PrincipalType.FEDERATED_USER)
 
 
 class _Scan:
@@ -76,7 +76,7 @@ _EMPTY = _Scan()  # INVARIANT: never mutated; stands for a policy group that is 
 
 
 def _scan(
-    policies: tuple[CompiledPolicy, ...],
+    policies: tuple[CompiledPolicy | PolicyGroup, ...],
     action: str,
     request: Request,
     has_boundary: bool = False,

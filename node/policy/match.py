@@ -196,6 +196,11 @@ def _alternatives(patterns: list[ArnPattern]) -> str:
 def arn_prefilter_source(patterns: tuple[str, ...], *, variables: bool) -> str | None:
     """Regex source matching a superset of the ARNs `patterns` match (variables widened),
     or None when a pattern is `*`."""
+    return _prefilter_source(patterns, variables)
+
+
+@functools.lru_cache(maxsize=_PATTERN_CACHE)  # asked again for each policy group
+def _prefilter_source(patterns: tuple[str, ...], variables: bool) -> str | None:
     if "*" in patterns:
         return None
     return _alternatives([ArnPattern.compile(p, variables=variables) for p in patterns])
