@@ -348,6 +348,52 @@ def test_authorize_batch_answers_in_request_order(iam: Client) -> None:
     assert caught.value.field == "Requests.4.PrincipalArn"
 
 
+def test_each_batch_item_decides_as_a_lone_authorize_does(iam: Client) -> None:
+    # A batch shares what its items have in common (principal, request facts, equal
+    # answers): items that differ in any of them must still each get their own answer.
+    alice, bob = user(iam), user(iam, "bob")
+    own_folder = allow(
+        "s3:GetObject",
+        f"{BUCKET}/${{aws:username}}/*",
+        Sid="Home",
+        Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}},
+    )
+    shared = iam.create_policy(policy_name="home", policy_document=doc(own_folder)).policy.arn
+    assert shared is not None
+    for name in ("alice", "bob"):
+        iam.attach_user_policy(user_name=name, policy_arn=shared)
+    dev_only = allow(
+        "ec2:StopInstances", Sid="Dev", Condition={"StringEquals": {"aws:ResourceTag/env": "dev"}}
+    )
+    iam.put_user_policy(user_name="alice", policy_name="dev", policy_document=doc(dev_only))
+
+    def get(who: str, folder: str, **extra: object) -> dict[str, object]:
+        key = f"{BUCKET}/{folder}/k"
+        return {"principal_arn": who, "action": "s3:GetObject", "resource_arn": key, **extra}
+
+    stop = {"principal_arn": alice, "action": "ec2:StopInstances", "resource_arn": "*"}
+    requests: list[dict[str, object]] = [
+        get(alice, "alice"),
+        get(alice, "alice", source_ip="203.0.113.9"),
+        get(bob, "alice"),
+        get(bob, "bob"),
+        get(alice, "alice", source_ip="127.0.0.2"),
+        {**stop, "resource_tags": [{"Key": "env", "Value": "dev"}]},
+        stop,
+        get(alice, "alice"),
+    ]
+    batch = iam.authorize_batch(requests=requests, at_least=iam.consistency_token)
+    alone = [iam.authorize(**item) for item in requests]  # type: ignore[arg-type]
+    assert batch.results == tuple(alone)
+    allowed = [r.decision == "Allow" for r in batch.results]
+    assert allowed == [True, False, False, True, True, True, False, True]
+    # Bob's allow names the same statement as alice's, and names bob.
+    assert batch.results[3].matched_statements == batch.results[0].matched_statements
+    assert batch.results[3].principal_arn == bob
+    assert batch.results[0].principal_arn == alice
+    assert [m.sid for m in batch.results[5].matched_statements] == ["Dev"]
+
+
 def test_simulate_principal_policy_shapes(iam: Client) -> None:
     arn = user(iam)
     iam.put_user_policy(
