@@ -308,6 +308,16 @@ def _boundary_detail(allows: bool | None) -> apb.PermissionsBoundaryDecisionDeta
     )
 
 
+def _organizations_detail(allows: bool | None) -> apb.OrganizationsDecisionDetail | None:
+    if allows is None:
+        return None
+    return apb.OrganizationsDecisionDetail(allowed_by_organizations=allows)
+
+
+def _decision_details(details: tuple[tuple[str, Outcome], ...]) -> dict[str, str]:
+    return {policy_type: EVAL_DECISION[outcome] for policy_type, outcome in details}
+
+
 def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResult:
     one = len(outcome.resources) == 1
     return apb.EvaluationResult(
@@ -317,13 +327,16 @@ def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResu
         matched_statements=_statements(outcome.decision),
         # AWS lists missing keys here only when the resource is "*"; else per resource.
         missing_context_values=() if resources_given else outcome.missing,
+        organizations_decision_detail=_organizations_detail(outcome.organizations_allow),
         permissions_boundary_decision_detail=_boundary_detail(outcome.boundary_allows),
+        eval_decision_details=_decision_details(outcome.details),
         resource_specific_results=[
             apb.ResourceSpecificResult(
                 eval_resource_name=r.resource,
                 eval_resource_decision=EVAL_DECISION[r.decision.outcome],
                 matched_statements=_statements(r.decision),
                 missing_context_values=r.missing,
+                eval_decision_details=_decision_details(r.details),
                 permissions_boundary_decision_detail=_boundary_detail(r.boundary_allows),
             )
             for r in outcome.resources

@@ -9,7 +9,7 @@ from node.policy.compile import (
 )
 from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
 from node.policy.errors import MalformedPolicyDocumentError, PolicyError
-from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate
+from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate, outcome_of
 from node.policy.parse import parse_policy
 from node.policy.principals import PrincipalType, Request, make_request, normalize_context
 from node.policy.simulate import simulate_lines
@@ -33,6 +33,7 @@ __all__ = [
     "evaluate",
     "make_request",
     "normalize_context",
+    "outcome_of",
     "parse_policy",
     "renamed",
     "serialize_policy",

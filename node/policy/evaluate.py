@@ -113,6 +113,16 @@ def _scan(
     return scan
 
 
+def outcome_of(policies: tuple[CompiledPolicy | PolicyGroup, ...], request: Request) -> Outcome:
+    """What `policies` say on their own, as one policy type's part in a decision: an explicit
+    deny when a statement denies, an allow when one allows, else an implicit deny. Accounts
+    are not compared: a resource policy's statements apply to the principals they name."""
+    scan = _scan(policies, request.action.lower(), request)
+    if scan.denies:
+        return Outcome.EXPLICIT_DENY
+    return Outcome.ALLOW if scan.allows else Outcome.IMPLICIT_DENY
+
+
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide the request following AWS's documented evaluation logic."""
     action = request.action.lower()
