@@ -138,7 +138,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         if policies.resource is not None
         else _EMPTY
     )
-    scp_levels = [_scan(level, action, request) for level in policies.scps or ()]
+    scps = policies.scps
+    scp_levels = [_scan(level, action, request) for level in scps] if scps is not None else ()
 
     # 1. An explicit deny in any policy wins.
     if (
@@ -168,7 +169,6 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     session_ok = not policies.session or bool(session.allows)
     identity_allows = bool(identity.allows) or request.principal_type is PrincipalType.ROOT
     identity_ok = identity_allows and boundary_ok and session_ok
-    identity_path = [*identity.allows, *boundary.allows, *session.allows]
     grant = resource.best_principal
     same_account = request.resource_account is None or (
         request.resource_account == request.principal_account
@@ -176,6 +176,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
     def allow(*groups: list[MatchedStatement]) -> Decision:
         return Decision(Outcome.ALLOW, tuple(m for group in (scp_allows, *groups) for m in group))
+
+    def identity_path() -> list[MatchedStatement]:
+        return [*identity.allows, *boundary.allows, *session.allows]
 
     if request.principal_type in _NO_IDENTITY:
         return allow(resource.allows) if grant is PrincipalMatch.DIRECT else _IMPLICIT_DENY
@@ -195,11 +198,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         ):
             return allow(resource.allows, boundary.allows, session.allows)
         if identity_ok:
-            return allow(identity_path)
+            if not scp_allows and not boundary.allows and not session.allows:
+                # The common case (identity policies alone): nothing to merge.
+                return Decision(Outcome.ALLOW, tuple(identity.allows))
+            return allow(identity_path())
         return _IMPLICIT_DENY
 
     # 4. Cross-account: the resource policy must name the caller (or its account) and the
     # caller's own account must allow through identity policy, boundary and session policy.
     if grant is not PrincipalMatch.NONE and identity_ok:
-        return allow(resource.allows, identity_path)
+        return allow(resource.allows, identity_path())
     return _IMPLICIT_DENY
