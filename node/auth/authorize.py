@@ -278,7 +278,7 @@ class Authorizer:
         )
         return evaluate(
             request,
-            PolicySet((own.group,), resource_policy, own.boundary, principal.session_policies),
+            PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
         )
 
 

@@ -48,12 +48,17 @@ class PrincipalPolicies:
 
     identity: tuple[CompiledPolicy, ...]
     boundary: CompiledPolicy | None
-    # The identity policies as one group, which is what the authorization path scans;
-    # principals with the same policies share one (and its memo).
-    group: PolicyGroup = field(compare=False, repr=False)
+    # The identity policies as the authorization path scans them: one PolicyGroup, shared
+    # with every principal that has the same policies; or, for a few, the policies themselves.
+    scanned: tuple[CompiledPolicy | PolicyGroup, ...] = field(compare=False, repr=False)
 
 
-NO_POLICIES = PrincipalPolicies((), None, PolicyGroup(()))
+NO_POLICIES = PrincipalPolicies((), None, ())
+# From this many identity policies on, a group pays: one lookup per decision instead of one
+# per policy. Below it the group's own first lookup per action (building its index) would
+# cost more than it saves for principals asked about rarely, and policies' own memos are
+# shared by every principal that has them.
+_GROUP_MIN = 3
 
 
 class PolicyIndex:
@@ -172,11 +177,13 @@ class PolicyIndex:
     def _assembled(
         self, identity: tuple[CompiledPolicy, ...], boundary: CompiledPolicy | None
     ) -> PrincipalPolicies:
+        if len(identity) < _GROUP_MIN:
+            return PrincipalPolicies(identity, boundary, identity)
         key = tuple(map(id, identity))
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = PolicyGroup(identity)
-        return PrincipalPolicies(identity, boundary, group)
+        return PrincipalPolicies(identity, boundary, (group,))
 
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         """A caller-supplied document (resource, session or SCP policy), compiled once."""
