@@ -111,9 +111,9 @@ class PolicyGroup:
     statements of all of them that may apply, in one index by resource, so a decision costs
     one lookup instead of one per policy.
 
-    INVARIANT: `applicable` gives, in policy order then statement order, a superset of what
-    each policy's own `applicable` gives; evaluation over a group and over its policies one
-    by one therefore decides alike and names the same statements in the same order.
+    INVARIANT: `applicable` gives, in policy order then statement order, a superset of the
+    statements of every policy whose Resource can match; evaluation over a group and over its
+    policies one by one therefore decides alike and names the same statements in order.
     """
 
     policies: tuple[CompiledPolicy, ...]
