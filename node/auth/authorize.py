@@ -321,8 +321,8 @@ class ResourceOutcome:
     missing: tuple[str, ...]
     boundary_allows: bool | None  # None: no boundary
     organizations_allow: bool | None  # None: no organization policies
-    # EvalDecisionDetails: policy type -> its own outcome (cross-account only, see below).
-    details: tuple[tuple[str, Outcome], ...] = ()
+    # EvalDecisionDetails: policy type -> its own outcome (cross-account only: _details).
+    details: tuple[tuple[str, Outcome], ...]
 
 
 @dataclass(frozen=True, slots=True)
