@@ -11,7 +11,8 @@ datetimes.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC
 from typing import TypeVar, cast
 
@@ -42,8 +43,10 @@ class MalformedResponse(Exception):
 
 def build_request(operation: Operation[object], params: Mapping[str, object]) -> Message:
     """The request message for keyword arguments; None means `not given`."""
-    request = operation.request_type()
-    _fill(request, params, operation.python_name)
+    descriptor = cast(Descriptor, operation.request_type.DESCRIPTOR)
+    scalars, rest = _split(descriptor, params, operation.python_name)
+    request = operation.request_type(**scalars)
+    _fill_rest(request, rest)
     return request
 
 
@@ -57,39 +60,105 @@ def to_result(operation: Operation[R], response: Message) -> R:
 def from_message(cls: type[T], message: Message) -> T:
     """The dataclass `cls` filled from the message field of the same name."""
     values: dict[str, object] = {}
-    for spec in dataclasses.fields(cast(type[object], cls)):  # type: ignore[arg-type]
-        descriptor = cast(FieldDescriptor, message.DESCRIPTOR.fields_by_name[spec.name])
-        value = _read_field(message, descriptor)
+    for name, read, required in _plan(cls, cast(Descriptor, message.DESCRIPTOR)):
+        value = read(message)
         if value is None:
-            if spec.default is dataclasses.MISSING:
+            if required:
                 raise MalformedResponse(
-                    f"`{message.DESCRIPTOR.name}` response lacks required field `{spec.name}`"
+                    f"`{message.DESCRIPTOR.name}` response lacks required field `{name}`"
                 )
             continue
-        values[spec.name] = value
+        values[name] = value
     return cls(**values)
 
 
-def _read_field(message: Message, descriptor: FieldDescriptor) -> object:
-    raw = getattr(message, descriptor.name)
+# (dataclass field, how to read it from the message or None when unset, required?)
+_Step = tuple[str, Callable[[Message], object], bool]
+
+
+_PLANS: dict[tuple[type[object], Descriptor], tuple[_Step, ...]] = {}
+
+
+def _plan(cls: type[T], descriptor: Descriptor) -> tuple[_Step, ...]:
+    """How to read each field of `cls` from messages of `descriptor`: worked out once per
+    pair (a finite set), since a batch response converts one message type hundreds of times."""
+    key = (cast(type[object], cls), descriptor)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = tuple(
+            (
+                spec.name,
+                _reader(descriptor.fields_by_name[spec.name]),
+                spec.default is dataclasses.MISSING,
+            )
+            for spec in dataclasses.fields(key[0])  # type: ignore[arg-type]
+        )
+    return plan
+
+
+def _reader(descriptor: FieldDescriptor) -> Callable[[Message], object]:
+    name = descriptor.name
+    get = operator.attrgetter(name)
     if _is_map(descriptor):
-        return dict(raw)
+        return lambda message: dict(get(message))
+    nested = descriptor.message_type
     if descriptor.is_repeated:
-        if descriptor.message_type is None:
-            return tuple(raw)
-        return tuple(_from_nested(descriptor.message_type, item) for item in raw)
-    if descriptor.has_presence and not message.HasField(descriptor.name):
-        return None
-    if descriptor.message_type is not None:
-        return _from_nested(descriptor.message_type, raw)
-    return raw
+        if nested is None:
+            return lambda message: tuple(get(message))
+        convert = _nested(nested)
+        if not _shareable(nested):
+            return lambda message: tuple(map(convert, get(message)))
+        return lambda message: _converted_once(convert, get(message))
+    if nested is not None:
+        convert = _nested(nested)
+        if descriptor.has_presence:
+            return lambda message: convert(get(message)) if message.HasField(name) else None
+        return lambda message: convert(get(message))
+    if descriptor.has_presence:
+        return lambda message: get(message) if message.HasField(name) else None
+    return get
 
 
-def _from_nested(descriptor: Descriptor, message: Message) -> object:
+def _converted_once(
+    convert: Callable[[Message], object], items: Sequence[Message]
+) -> tuple[object, ...]:
+    """Items converted, those equal byte for byte only once: the results are frozen, so they
+    can share one object, and a batch's answers repeat a few distinct results many times."""
+    if len(items) < 2:
+        return tuple(map(convert, items))
+    seen: dict[bytes, object] = {}
+    out: list[object] = []
+    for item in items:
+        key = item.SerializeToString()
+        value = seen.get(key)
+        if value is None:
+            value = seen[key] = convert(item)
+        out.append(value)
+    return tuple(out)
+
+
+def _shareable(descriptor: Descriptor, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether converted messages of this type hold nothing mutable (maps become dicts)."""
+    if descriptor.full_name in seen:
+        return True
+    seen = seen | {descriptor.full_name}
+    for field in descriptor.fields:
+        nested = field.message_type
+        if nested is not None and (nested.GetOptions().map_entry or not _shareable(nested, seen)):
+            return False
+    return True
+
+
+def _nested(descriptor: Descriptor) -> Callable[[Message], object]:
     if descriptor.full_name == _TIMESTAMP:
-        assert isinstance(message, Timestamp)
-        return message.ToDatetime(tzinfo=UTC)
-    return from_message(_DATACLASSES[descriptor.name], message)
+        return _timestamp
+    cls = _DATACLASSES[descriptor.name]
+    return lambda message: from_message(cls, message)
+
+
+def _timestamp(message: Message) -> object:
+    assert isinstance(message, Timestamp)
+    return message.ToDatetime(tzinfo=UTC)
 
 
 def _is_map(descriptor: FieldDescriptor) -> bool:
@@ -97,28 +166,63 @@ def _is_map(descriptor: FieldDescriptor) -> bool:
     return message_type is not None and message_type.GetOptions().map_entry
 
 
-def _fill(message: Message, params: Mapping[str, object], context: str) -> None:
-    fields = message.DESCRIPTOR.fields_by_name
+# Per message type: field name -> (repeated?, the nested message's descriptor or None).
+_FIELD_KINDS: dict[Descriptor, dict[str, tuple[bool, Descriptor | None]]] = {}
+# Fields needing more than a constructor argument: (name, value, repeated?, nested type).
+_Rest = list[tuple[str, object, bool, Descriptor | None]]
+
+
+def _field_kinds(descriptor: Descriptor) -> dict[str, tuple[bool, Descriptor | None]]:
+    kinds = _FIELD_KINDS.get(descriptor)
+    if kinds is None:
+        kinds = _FIELD_KINDS[descriptor] = {
+            f.name: (f.is_repeated, f.message_type) for f in descriptor.fields
+        }
+    return kinds
+
+
+def _split(
+    descriptor: Descriptor, params: Mapping[str, object], context: str
+) -> tuple[dict[str, object], _Rest]:
+    """Scalar fields (set in one constructor call) apart from repeated and nested ones."""
+    kinds = _field_kinds(descriptor)
+    scalars: dict[str, object] = {}
+    rest: _Rest = []
     for name, value in params.items():
         if value is None:
             continue
-        descriptor = fields.get(name)
-        if descriptor is None:
+        kind = kinds.get(name)
+        if kind is None:
             raise TypeError(f"{context}() got an unexpected argument `{name}`")
+        repeated, nested = kind
+        if repeated or nested is not None:
+            rest.append((name, value, repeated, nested))
+        else:
+            scalars[name] = value
+    return scalars, rest
+
+
+def _fill_rest(message: Message, rest: _Rest) -> None:
+    for name, value, repeated, nested in rest:
         target = getattr(message, name)
-        if descriptor.is_repeated:
+        if repeated:
             if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
                 raise TypeError(f"`{name}` must be a list, got {type(value).__name__}")
+            if nested is None:
+                target.extend(value)
+                continue
             for item in value:
-                if descriptor.message_type is None:
-                    target.append(item)
-                else:
-                    _fill(target.add(), _as_params(item, name), name)
-        elif descriptor.message_type is not None:
-            _fill(target, _as_params(value, name), name)
-            target.SetInParent()
+                scalars, more = _split(nested, _as_params(item, name), name)
+                added = target.add(**scalars)
+                if more:
+                    _fill_rest(added, more)
         else:
-            setattr(message, name, value)
+            assert nested is not None
+            scalars, more = _split(nested, _as_params(value, name), name)
+            for key, item in scalars.items():
+                setattr(target, key, item)
+            _fill_rest(target, more)
+            target.SetInParent()
 
 
 def _as_params(value: object, context: str) -> Mapping[str, object]:

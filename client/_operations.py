@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from types import ModuleType
@@ -20,6 +21,7 @@ _ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD_END = re.compile(r"([a-z\d])([A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)  # called per mapping key of every request item
 def snake_case(name: str) -> str:
     """`CreateUser` -> `create_user`, `CreateVirtualMFADevice` -> `create_virtual_mfa_device`.
 

@@ -366,7 +366,10 @@ def check_replica(history: Sequence[Commit], snapshot: ReplicaSnapshot) -> list[
 
 
 async def snapshot_of(name: str, state: State, db: Database) -> ReplicaSnapshot:
-    stored = {(r.table, r.key): ((r.hlc, r.origin), r.body) for r in await db.load_rows()}
+    stored = {
+        (table, key): ((hlc, origin), body)
+        for table, key, hlc, origin, body in await db.load_rows()
+    }
     view = {(row.TABLE, row.key): encode_row(row) for row in state.view.rows()}
     seqs: dict[str, list[int]] = {}
     for origin, seq, *_ in sorted(await db.commits(), key=lambda c: (c[0], c[1])):

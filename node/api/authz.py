@@ -26,11 +26,20 @@ from node.auth.authorize import (
 from node.auth.context import (
     ContextEntryInput,
     Environment,
+    PrincipalFacts,
     entries_to_context,
     principal_keys,
 )
 from node.domain.errors import InvalidInput, NoSuchEntity
-from node.policy import CompiledPolicy, Decision, MatchedStatement, PolicyKind, PrincipalType
+from node.policy import (
+    CompiledPolicy,
+    Decision,
+    MatchedStatement,
+    Outcome,
+    PolicyKind,
+    PrincipalType,
+)
+from node.policy.variables import Context
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
@@ -77,8 +86,29 @@ def _required(value: str | None, field: str) -> str:
     return value
 
 
-# (source_ip, secure_transport, user_agent, requested_region) -> the item's Environment
-_Environments = dict[tuple[str | None, bool | None, str | None, str | None], Environment]
+# An item's request facts: (source_ip, secure_transport, user_agent, requested_region).
+_Facts = tuple[str | None, bool | None, str | None, str | None]
+
+
+class _Batch:
+    """What the items of one call share, each built once per call: an Environment per set of
+    request facts, a request context per (principal, environment) for items without tags or
+    context entries, and a response message per distinct decision.
+
+    INVARIANT: the handler never awaits, so no commit lands while a batch is answered and
+    nothing memoized here goes stale. Keys use `id()` only of objects the value also holds,
+    so an id cannot be reused by another object while the batch lives.
+    """
+
+    __slots__ = ("contexts", "environments", "responses")
+
+    def __init__(self) -> None:
+        self.environments: dict[_Facts, Environment] = {}
+        self.contexts: dict[tuple[int, int], tuple[PrincipalFacts, Context]] = {}
+        self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
+
+
+_OUTCOME_NAMES = {id(outcome): outcome.value for outcome in Outcome}
 
 
 def _authorize_one(
@@ -86,7 +116,7 @@ def _authorize_one(
     authorizer: Authorizer,
     req: apb.AuthorizeRequest,
     prefix: str,
-    environments: _Environments,
+    batch: _Batch,
 ) -> apb.AuthorizeResponse:
     # Field reads are inlined (HasField, then the attribute): this runs once per batch item.
     has = req.HasField
@@ -113,16 +143,16 @@ def _authorize_one(
         if has("resource_policy")
         else None
     )
-    facts = (
+    facts: _Facts = (
         req.source_ip if has("source_ip") else None,
         req.secure_transport if has("secure_transport") else None,
         req.user_agent if has("user_agent") else None,
         req.requested_region if has("requested_region") else None,
     )
-    environment = environments.get(facts)
+    environment = batch.environments.get(facts)
     if environment is None:
         peer = call.peer
-        environment = environments[facts] = Environment(
+        environment = batch.environments[facts] = Environment(
             peer_ip=peer.ip,
             peer_tls=peer.tls,
             peer_user_agent=peer.user_agent,
@@ -132,20 +162,29 @@ def _authorize_one(
             user_agent=facts[2],
             requested_region=facts[3],
         )
-    extra = (
-        entries_to_context(
-            _entries(req.context_entries), field=prefix + "ContextEntries", allow_reserved=False
+    context: Context
+    entries, request_tags, resource_tags = req.context_entries, req.request_tags, req.resource_tags
+    if entries or request_tags or resource_tags:
+        context = authorizer.contexts.build(
+            principal.facts,
+            environment,
+            request_tags=convert.tag_pairs(request_tags) if request_tags else (),
+            resource_tags=convert.tag_pairs(resource_tags) if resource_tags else (),
+            extra=entries_to_context(
+                _entries(entries), field=prefix + "ContextEntries", allow_reserved=False
+            )
+            if entries
+            else None,
         )
-        if req.context_entries
-        else None
-    )
-    context = authorizer.contexts.build(
-        principal.facts,
-        environment,
-        request_tags=convert.tag_pairs(req.request_tags) if req.request_tags else (),
-        resource_tags=convert.tag_pairs(req.resource_tags) if req.resource_tags else (),
-        extra=extra,
-    )
+    else:
+        shared = (id(principal.facts), id(environment))
+        known = batch.contexts.get(shared)
+        if known is None:
+            known = batch.contexts[shared] = (
+                principal.facts,
+                authorizer.contexts.build(principal.facts, environment),
+            )
+        context = known[1]
     account = (
         account_of(req.resource_account, prefix + "ResourceAccount")
         if has("resource_account")
@@ -159,30 +198,36 @@ def _authorize_one(
         resource_policy,
         context,
     )
+    return _response(batch, decision, principal.request_arn)
+
+
+def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.AuthorizeResponse:
+    """The response for a decision; equal decisions in one batch share one message."""
     matched = decision.matched
-    if not matched:
-        return apb.AuthorizeResponse(
-            decision=decision.outcome.value, principal_arn=principal.request_arn
+    key = (id(decision.outcome), principal_arn, *map(id, matched))
+    known = batch.responses.get(key)
+    if known is None:
+        response = apb.AuthorizeResponse(
+            decision=_OUTCOME_NAMES[id(decision.outcome)],
+            matched_statements=_matched(matched),
+            principal_arn=principal_arn,
         )
-    return apb.AuthorizeResponse(
-        decision=decision.outcome.value,
-        matched_statements=_matched(matched),
-        principal_arn=principal.request_arn,
-    )
+        known = batch.responses[key] = (decision, response)
+    return known[1]
 
 
 @op("Authorize")
 async def authorize(call: Call, req: apb.AuthorizeRequest) -> apb.AuthorizeResponse:
-    return _authorize_one(call, _authorizer(call), req, "", {})
+    return _authorize_one(call, _authorizer(call), req, "", _Batch())
 
 
 @op("AuthorizeBatch")
 async def authorize_batch(call: Call, req: apb.AuthorizeBatchRequest) -> apb.AuthorizeBatchResponse:
     authorizer = _authorizer(call)
-    environments: _Environments = {}  # items of one batch mostly share their request facts
+    batch = _Batch()  # items of one batch mostly share their principal and request facts
     return apb.AuthorizeBatchResponse(
         results=[
-            _authorize_one(call, authorizer, item, f"Requests.{i}.", environments)
+            _authorize_one(call, authorizer, item, f"Requests.{i}.", batch)
             for i, item in enumerate(req.requests, 1)
         ]
     )
@@ -263,6 +308,16 @@ def _boundary_detail(allows: bool | None) -> apb.PermissionsBoundaryDecisionDeta
     )
 
 
+def _organizations_detail(allows: bool | None) -> apb.OrganizationsDecisionDetail | None:
+    if allows is None:
+        return None
+    return apb.OrganizationsDecisionDetail(allowed_by_organizations=allows)
+
+
+def _decision_details(details: tuple[tuple[str, Outcome], ...]) -> dict[str, str]:
+    return {policy_type: EVAL_DECISION[outcome] for policy_type, outcome in details}
+
+
 def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResult:
     one = len(outcome.resources) == 1
     return apb.EvaluationResult(
@@ -272,13 +327,16 @@ def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResu
         matched_statements=_statements(outcome.decision),
         # AWS lists missing keys here only when the resource is "*"; else per resource.
         missing_context_values=() if resources_given else outcome.missing,
+        organizations_decision_detail=_organizations_detail(outcome.organizations_allow),
         permissions_boundary_decision_detail=_boundary_detail(outcome.boundary_allows),
+        eval_decision_details=_decision_details(outcome.details),
         resource_specific_results=[
             apb.ResourceSpecificResult(
                 eval_resource_name=r.resource,
                 eval_resource_decision=EVAL_DECISION[r.decision.outcome],
                 matched_statements=_statements(r.decision),
                 missing_context_values=r.missing,
+                eval_decision_details=_decision_details(r.details),
                 permissions_boundary_decision_detail=_boundary_detail(r.boundary_allows),
             )
             for r in outcome.resources

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from node.auth.authenticate import Caller
 from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
-from node.auth.index import PolicyIndex, PrincipalPolicies
+from node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
 from node.auth.sessions import Session, SessionKind
 from node.domain.entities import Group, Role, User
 from node.domain.errors import AccessDenied, InvalidInput, MalformedPolicyDocument, NoSuchEntity
@@ -31,6 +31,7 @@ from node.policy import (
     Request,
     compile_policy,
     evaluate,
+    outcome_of,
     parse_policy,
 )
 from node.policy.variables import Context
@@ -237,7 +238,7 @@ class Authorizer:
             return self.index.for_user(principal.user_id)
         if principal.role_id is not None:
             return self.index.for_role(principal.role_id)
-        return PrincipalPolicies((), None)
+        return NO_POLICIES
 
     # --- documents -------------------------------------------------------------------
 
@@ -277,7 +278,7 @@ class Authorizer:
         )
         return evaluate(
             request,
-            PolicySet(own.identity, resource_policy, own.boundary, principal.session_policies),
+            PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
         )
 
 
@@ -307,12 +308,21 @@ class Simulation:
     role_name: str | None = None
 
 
+# AWS's names for the policy types in EvalDecisionDetails.
+IDENTITY_POLICY_TYPE = "IAM Policy"
+RESOURCE_POLICY_TYPE = "Resource Policy"
+BOUNDARY_POLICY_TYPE = "Permissions Boundary Policy"
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceOutcome:
     resource: str
     decision: Decision
     missing: tuple[str, ...]
     boundary_allows: bool | None  # None: no boundary
+    organizations_allow: bool | None  # None: no organization policies
+    # EvalDecisionDetails: policy type -> its own outcome (cross-account only: _details).
+    details: tuple[tuple[str, Outcome], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +331,8 @@ class ActionOutcome:
     decision: Decision  # the most restrictive over the resources
     missing: tuple[str, ...]
     boundary_allows: bool | None
+    organizations_allow: bool | None
+    details: tuple[tuple[str, Outcome], ...]  # those of the most restrictive resource
     resources: tuple[ResourceOutcome, ...]
 
 
@@ -356,10 +368,46 @@ def _simulate_one(sim: Simulation, action: str, resource: str) -> ResourceOutcom
     involved += [p for p in (sim.boundary, resource_policy) if p is not None]
     boundary_allows = None
     if sim.boundary is not None:
-        alone = evaluate(request, PolicySet(identity=(sim.boundary,)))
-        boundary_allows = alone.outcome is Outcome.ALLOW
+        boundary_allows = outcome_of((sim.boundary,), request) is Outcome.ALLOW
+    organizations_allow = None
+    if sim.scps is not None:  # every level from the organization root down must allow
+        organizations_allow = all(outcome_of(level, request) is Outcome.ALLOW for level in sim.scps)
     missing = tuple(_missing(involved, action.lower(), sim.context))
-    return ResourceOutcome(resource, decision, missing, boundary_allows)
+    return ResourceOutcome(
+        resource,
+        decision,
+        missing,
+        boundary_allows,
+        organizations_allow,
+        _details(sim, request, resource_policy, organizations_allow),
+    )
+
+
+def _details(
+    sim: Simulation,
+    request: Request,
+    resource_policy: CompiledPolicy | None,
+    organizations_allow: bool | None,
+) -> tuple[tuple[str, Outcome], ...]:
+    """EvalDecisionDetails. AWS fills it only for cross-account simulations, with each policy
+    type's own outcome (a cross-account request needs the trusting account's resource policy
+    and the trusted account's identity policies both to allow it); a same-account simulation
+    gets none, and neither does one an organization policy denies (the simulation ends there).
+    A resource policy is listed even when none was given: its absence is what denies then."""
+    if request.resource_account == sim.principal_account or organizations_allow is False:
+        return ()
+    details = [
+        (IDENTITY_POLICY_TYPE, outcome_of(sim.identity, request)),
+        (
+            RESOURCE_POLICY_TYPE,
+            Outcome.IMPLICIT_DENY
+            if resource_policy is None
+            else outcome_of((resource_policy,), request),
+        ),
+    ]
+    if sim.boundary is not None:
+        details.append((BOUNDARY_POLICY_TYPE, outcome_of((sim.boundary,), request)))
+    return tuple(details)
 
 
 def simulate(
@@ -372,12 +420,17 @@ def simulate(
         worst = max(per_resource, key=lambda r: _RESTRICTIVENESS[r.decision.outcome])
         missing = sorted({k for r in per_resource for k in r.missing}, key=str.lower)
         allows = [r.boundary_allows for r in per_resource if r.boundary_allows is not None]
+        organizations = [
+            r.organizations_allow for r in per_resource if r.organizations_allow is not None
+        ]
         out.append(
             ActionOutcome(
                 action,
                 worst.decision,
                 tuple(missing),
                 all(allows) if allows else None,
+                all(organizations) if organizations else None,
+                worst.details,
                 per_resource,
             )
         )

@@ -10,11 +10,18 @@ anything it is assembled from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from node.domain.entities import Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
 from node.domain.view import View
-from node.policy import CompiledPolicy, PolicyKind, compile_policy, parse_policy, renamed
+from node.policy import (
+    CompiledPolicy,
+    PolicyGroup,
+    PolicyKind,
+    compile_policy,
+    parse_policy,
+    renamed,
+)
 from node.policy.errors import MalformedPolicyDocumentError
 from node.replication.codec import Commit
 
@@ -41,9 +48,17 @@ class PrincipalPolicies:
 
     identity: tuple[CompiledPolicy, ...]
     boundary: CompiledPolicy | None
+    # The identity policies as the authorization path scans them: one PolicyGroup, shared
+    # with every principal that has the same policies; or, for a few, the policies themselves.
+    scanned: tuple[CompiledPolicy | PolicyGroup, ...] = field(compare=False, repr=False)
 
 
-_NOTHING = PrincipalPolicies((), None)
+NO_POLICIES = PrincipalPolicies((), None, ())
+# From this many identity policies on, a group pays: one lookup per decision instead of one
+# per policy. Below it the group's own first lookup per action (building its index) would
+# cost more than it saves for principals asked about rarely, and policies' own memos are
+# shared by every principal that has them.
+_GROUP_MIN = 3
 
 
 class PolicyIndex:
@@ -54,6 +69,9 @@ class PolicyIndex:
         # policy re-applied) share a text; `_compiled` holds cheap renamed copies.
         self._documents: dict[tuple[PolicyKind, str], CompiledPolicy | None] = {}
         self._principals: dict[str, PrincipalPolicies] = {}
+        # Groups by the ids of their policies (INVARIANT: each group holds its policies, so
+        # their ids stay unique while it is here); dropped with `_principals`.
+        self._groups: dict[tuple[int, ...], PolicyGroup] = {}
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
         """State listener: compiles new documents, and forgets assembled sets they affect."""
@@ -76,6 +94,7 @@ class PolicyIndex:
         if touched:
             # Cheap to rebuild (every document stays compiled); correct whatever changed.
             self._principals.clear()
+            self._groups.clear()
 
     def _compile(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         key = (name, kind, document)
@@ -134,13 +153,13 @@ class PolicyIndex:
             return cached
         user = self._view.users.get(user_id)
         if user is None:
-            return _NOTHING
+            return NO_POLICIES
         identity = self._own(user.user_id, _label(user))
         for group in sorted(
             self._view.groups.live(self._view.members.to(user_id)), key=lambda g: g.name.lower()
         ):
             identity.extend(self._own(group.group_id, _label(group)))
-        found = PrincipalPolicies(tuple(identity), self._boundary(user_id))
+        found = self._assembled(tuple(identity), self._boundary(user_id))
         self._principals[user_id] = found
         return found
 
@@ -150,10 +169,21 @@ class PolicyIndex:
             return cached
         role = self._view.roles.get(role_id)
         if role is None:
-            return _NOTHING
-        found = PrincipalPolicies(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
+            return NO_POLICIES
+        found = self._assembled(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
         self._principals[role_id] = found
         return found
+
+    def _assembled(
+        self, identity: tuple[CompiledPolicy, ...], boundary: CompiledPolicy | None
+    ) -> PrincipalPolicies:
+        if len(identity) < _GROUP_MIN:
+            return PrincipalPolicies(identity, boundary, identity)
+        key = tuple(map(id, identity))
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = PolicyGroup(identity)
+        return PrincipalPolicies(identity, boundary, (group,))
 
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         """A caller-supplied document (resource, session or SCP policy), compiled once."""

@@ -1,9 +1,15 @@
 """The pure IAM policy engine: parse, validate, compile and evaluate policy documents."""
 
-from node.policy.compile import CompiledPolicy, MatchedStatement, compile_policy, renamed
+from node.policy.compile import (
+    CompiledPolicy,
+    MatchedStatement,
+    PolicyGroup,
+    compile_policy,
+    renamed,
+)
 from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
 from node.policy.errors import MalformedPolicyDocumentError, PolicyError
-from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate
+from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate, outcome_of
 from node.policy.parse import parse_policy
 from node.policy.principals import PrincipalType, Request, make_request, normalize_context
 from node.policy.simulate import simulate_lines
@@ -17,6 +23,7 @@ __all__ = [
     "Outcome",
     "Policy",
     "PolicyError",
+    "PolicyGroup",
     "PolicyKind",
     "PolicySet",
     "PrincipalType",
@@ -26,6 +33,7 @@ __all__ = [
     "evaluate",
     "make_request",
     "normalize_context",
+    "outcome_of",
     "parse_policy",
     "renamed",
     "serialize_policy",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -11,17 +10,13 @@ from node.policy.conditions import Predicate, compile_conditions
 from node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Statement
 from node.policy.match import (
     action_service,
-    arn_prefilter_source,
     compile_action_patterns,
     compile_arn_patterns,
-    compiled_regex,
 )
+from node.policy.resource_index import ResourceIndex
 from node.policy.variables import Context
 
 _ACTION_MEMO_LIMIT = 4096
-# Below this many statements per action, testing each resource on its own is as fast as one
-# combined prefilter.
-_PREFILTER_MIN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +56,7 @@ class CompiledStatement:
     variables: bool = True
 
 
-# (prefilter or None, statements kept when the prefilter rejects, every matching statement)
-_Prefiltered = tuple[
-    re.Pattern[str] | None, tuple[CompiledStatement, ...], tuple[CompiledStatement, ...]
-]
+_ByResource = ResourceIndex[CompiledStatement]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +76,8 @@ class CompiledPolicy:
     by_action: dict[str, tuple[CompiledStatement, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    # Memo: lower-cased action -> (prefilter, the statements that need no resource match,
-    # matching(action)). INVARIANT: an ARN the prefilter rejects matches the Resource of none
-    # of the statements left out of the second tuple; pure memoization.
-    by_resource: dict[str, _Prefiltered] = field(default_factory=dict, compare=False, repr=False)
+    # Memo: lower-cased action -> matching(action) indexed by resource; pure memoization.
+    by_resource: dict[str, _ByResource] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, service: str) -> tuple[CompiledStatement, ...]:
         """Statements that may match an action of `service` (lower-case), in order."""
@@ -109,36 +99,50 @@ class CompiledPolicy:
     def applicable(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
         """A superset, in order, of the statements matching `action` that may apply to
         `resource`: those whose Resource element cannot match it are (mostly) left out."""
-        entry = self.by_resource.get(action)
-        if entry is None:
-            entry = self._prefilter(action)
-        prefilter, unfiltered, found = entry
-        if prefilter is None or prefilter.match(resource) is None:
-            return unfiltered
-        return found
+        index = self.by_resource.get(action)
+        if index is None:
+            index = _memo(self.by_resource, action, _indexed(self.matching(action)))
+        return index.candidates(resource)
 
-    def _prefilter(self, action: str) -> _Prefiltered:
-        found = self.matching(action)
-        sources: list[str] = []
-        unfiltered: list[CompiledStatement] = []
-        for statement in found:
-            patterns = statement.resource_patterns
-            source = (
-                None
-                if patterns is None
-                else arn_prefilter_source(patterns, variables=statement.variables)
-            )
-            if source is None:
-                unfiltered.append(statement)
-            else:
-                sources.append(f"(?:{source})")
-        entry: _Prefiltered = (None, found, found)
-        if len(sources) >= _PREFILTER_MIN:
-            entry = (compiled_regex("|".join(sources)), tuple(unfiltered), found)
-        if len(self.by_resource) >= _ACTION_MEMO_LIMIT:
-            self.by_resource.clear()
-        self.by_resource[action] = entry
-        return entry
+
+@dataclass(frozen=True, slots=True)
+class PolicyGroup:
+    """Policies scanned as one, such as a principal's identity policies: per action, the
+    statements of all of them that may apply, in one index by resource, so a decision costs
+    one lookup instead of one per policy.
+
+    INVARIANT: `applicable` gives, in policy order then statement order, a superset of the
+    statements of every policy whose Resource can match; evaluation over a group and over its
+    policies one by one therefore decides alike and names the same statements in order.
+    """
+
+    policies: tuple[CompiledPolicy, ...]
+    # Memo, as CompiledPolicy.by_resource, over the statements of every policy.
+    by_resource: dict[str, _ByResource] = field(default_factory=dict, compare=False, repr=False)
+
+    def applicable(self, action: str, resource: str) -> tuple[CompiledStatement, ...]:
+        index = self.by_resource.get(action)
+        if index is None:
+            statements = tuple(s for policy in self.policies for s in policy.matching(action))
+            index = _memo(self.by_resource, action, _indexed(statements))
+        return index.candidates(resource)
+
+
+def _indexed(statements: tuple[CompiledStatement, ...]) -> _ByResource:
+    return ResourceIndex.build(
+        statements,
+        [
+            None if s.resource_patterns is None else (s.resource_patterns, s.variables)
+            for s in statements
+        ],
+    )
+
+
+def _memo(table: dict[str, _ByResource], action: str, index: _ByResource) -> _ByResource:
+    if len(table) >= _ACTION_MEMO_LIMIT:
+        table.clear()
+    table[action] = index
+    return index
 
 
 def _compile_statement(

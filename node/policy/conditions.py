@@ -268,7 +268,10 @@ def _compile_clause(clause: ConditionClause, variables: bool) -> Predicate:
             if qualifier is SetQualifier.FOR_ANY_VALUE:
                 return False
             return negated  # a missing key matches only the negated operators
-        requests = (raw,) if isinstance(raw, str) else raw
+        if isinstance(raw, str):  # one value: every qualifier below reduces to its outcome
+            result = any_policy_value(raw, context)
+            return False if result is None else result != negated
+        requests = raw
         outcomes: list[bool] = []
         for request in requests:
             result = any_policy_value(request, context)
@@ -297,4 +300,11 @@ def _compile_conditions(clauses: tuple[ConditionClause, ...], variables: bool) -
         return lambda context: True
     if len(predicates) == 1:
         return predicates[0]
-    return lambda context: all(p(context) for p in predicates)
+
+    def every(context: Context) -> bool:
+        for predicate in predicates:  # noqa: SIM110 - all(...) would build a generator per call
+            if not predicate(context):
+                return False
+        return True
+
+    return every

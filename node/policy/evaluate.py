@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from node.policy.compile import CompiledPolicy, MatchedStatement
+from node.policy.compile import CompiledPolicy, MatchedStatement, PolicyGroup
 from node.policy.document import Effect
 from node.policy.principals import (
     PrincipalMatch,
@@ -43,10 +43,11 @@ class PolicySet:
 
     `scps` is None when the principal's account is not governed by SCPs; otherwise one tuple
     per level of the organization (root, each OU, the account), each of which must allow.
-    Several session policies act as one: any of them may allow.
+    Several session policies act as one: any of them may allow. Identity policies may come
+    as one PolicyGroup (how the node keeps a principal's policies) or one by one.
     """
 
-    identity: tuple[CompiledPolicy, ...] = ()
+    identity: tuple[CompiledPolicy | PolicyGroup, ...] = ()
     resource: CompiledPolicy | None = None
     boundary: CompiledPolicy | None = None
     session: tuple[CompiledPolicy, ...] = ()
@@ -54,11 +55,10 @@ class PolicySet:
 
 
 # Callers without an account of their own (services, web identities, anonymous) have no
-# identity policies: a resource policy naming them decides alone.
-_NO_IDENTITY = frozenset(
-    {PrincipalType.SERVICE, PrincipalType.WEB_IDENTITY, PrincipalType.ANONYMOUS}
-)
-_SESSION_TYPES = frozenset({PrincipalType.ASSUMED_ROLE, PrincipalType.FEDERATED_USER})
+# identity policies: a resource policy naming them decides alone. Tuples, not sets: membership
+# then compares by identity in C, where a set would call the Python-level Enum.__hash__.
+_NO_IDENTITY = (PrincipalType.SERVICE, PrincipalType.WEB_IDENTITY, PrincipalType.ANONYMOUS)
+_SESSION_TYPES = (PrincipalType.ASSUMED_ROLE, PrincipalType.FEDERATED_USER)
 
 
 class _Scan:
@@ -76,7 +76,7 @@ _EMPTY = _Scan()  # INVARIANT: never mutated; stands for a policy group that is 
 
 
 def _scan(
-    policies: tuple[CompiledPolicy, ...],
+    policies: tuple[CompiledPolicy | PolicyGroup, ...],
     action: str,
     request: Request,
     has_boundary: bool = False,
@@ -113,6 +113,16 @@ def _scan(
     return scan
 
 
+def outcome_of(policies: tuple[CompiledPolicy | PolicyGroup, ...], request: Request) -> Outcome:
+    """What `policies` say on their own, as one policy type's part in a decision: an explicit
+    deny when a statement denies, an allow when one allows, else an implicit deny. Accounts
+    are not compared: a resource policy's statements apply to the principals they name."""
+    scan = _scan(policies, request.action.lower(), request)
+    if scan.denies:
+        return Outcome.EXPLICIT_DENY
+    return Outcome.ALLOW if scan.allows else Outcome.IMPLICIT_DENY
+
+
 def evaluate(request: Request, policies: PolicySet) -> Decision:
     """Decide the request following AWS's documented evaluation logic."""
     action = request.action.lower()
@@ -128,7 +138,8 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         if policies.resource is not None
         else _EMPTY
     )
-    scp_levels = [_scan(level, action, request) for level in policies.scps or ()]
+    scps = policies.scps
+    scp_levels = [_scan(level, action, request) for level in scps] if scps is not None else ()
 
     # 1. An explicit deny in any policy wins.
     if (
@@ -158,7 +169,6 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
     session_ok = not policies.session or bool(session.allows)
     identity_allows = bool(identity.allows) or request.principal_type is PrincipalType.ROOT
     identity_ok = identity_allows and boundary_ok and session_ok
-    identity_path = [*identity.allows, *boundary.allows, *session.allows]
     grant = resource.best_principal
     same_account = request.resource_account is None or (
         request.resource_account == request.principal_account
@@ -166,6 +176,9 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
 
     def allow(*groups: list[MatchedStatement]) -> Decision:
         return Decision(Outcome.ALLOW, tuple(m for group in (scp_allows, *groups) for m in group))
+
+    def identity_path() -> list[MatchedStatement]:
+        return [*identity.allows, *boundary.allows, *session.allows]
 
     if request.principal_type in _NO_IDENTITY:
         return allow(resource.allows) if grant is PrincipalMatch.DIRECT else _IMPLICIT_DENY
@@ -185,11 +198,14 @@ def evaluate(request: Request, policies: PolicySet) -> Decision:
         ):
             return allow(resource.allows, boundary.allows, session.allows)
         if identity_ok:
-            return allow(identity_path)
+            if not scp_allows and not boundary.allows and not session.allows:
+                # The common case (identity policies alone): nothing to merge.
+                return Decision(Outcome.ALLOW, tuple(identity.allows))
+            return allow(identity_path())
         return _IMPLICIT_DENY
 
     # 4. Cross-account: the resource policy must name the caller (or its account) and the
     # caller's own account must allow through identity policy, boundary and session policy.
     if grant is not PrincipalMatch.NONE and identity_ok:
-        return allow(resource.allows, identity_path)
+        return allow(resource.allows, identity_path())
     return _IMPLICIT_DENY

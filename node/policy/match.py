@@ -193,17 +193,31 @@ def _alternatives(patterns: list[ArnPattern]) -> str:
     return "|".join(f"(?:{p.static.source()})" for p in patterns)
 
 
-def arn_prefilter_source(patterns: tuple[str, ...], *, variables: bool) -> str | None:
-    """Regex source matching a superset of the ARNs `patterns` match (variables widened),
-    or None when a pattern is `*`."""
-    if "*" in patterns:
+@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def arn_resource_prefix(pattern: str, variables: bool) -> str | None:
+    """The text at the start of the resource part (after the fifth colon) of every ARN that
+    `pattern` matches, or None when it cannot be told: `*`, fewer than six segments, or a
+    variable in the first five (its value may hold colons, which would move the fifth)."""
+    if pattern == "*":
         return None
-    return _alternatives([ArnPattern.compile(p, variables=variables) for p in patterns])
-
-
-def compiled_regex(source: str) -> re.Pattern[str]:
-    """`source` compiled, shared through a bounded cache."""
-    return _compiled(source)
+    segments = ArnPattern.compile(pattern, variables=variables).segments
+    if len(segments) <= _ARN_PREFIX_SEGMENTS or any(
+        token.kind is TokenKind.VARIABLE
+        for segment in segments[:_ARN_PREFIX_SEGMENTS]
+        for token in segment
+    ):
+        return None
+    # INVARIANT (see _arn_source): the first five segments never match a colon, and the
+    # resource part is matched case-sensitively, literal text as written.
+    prefix: list[str] = []
+    for i, segment in enumerate(segments[_ARN_PREFIX_SEGMENTS:]):
+        if i:
+            prefix.append(":")
+        for token in segment:
+            if token.kind is not TokenKind.LITERAL:
+                return "".join(prefix)
+            prefix.append(token.text)
+    return "".join(prefix)
 
 
 def _any_arn(value: str, context: Context) -> bool:
@@ -224,6 +238,8 @@ def _arn_patterns(patterns: tuple[str, ...], variables: bool) -> Callable[[str, 
     compiled = [ArnPattern.compile(p, variables=variables) for p in patterns]
     # One regex over every pattern: exact for static patterns, a prefilter for dynamic ones.
     dynamic = [p for p in compiled if p.has_variables]
+    if len(compiled) == 1 and dynamic:
+        return dynamic[0].matches  # its own quick test is the combined regex
     if not dynamic:
         regex: re.Pattern[str] | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from node.policy.compile import CompiledPolicy, compile_policy
+from node.policy.compile import CompiledPolicy, PolicyGroup, compile_policy
 from node.policy.document import PolicyKind
 from node.policy.errors import MalformedPolicyDocumentError
 from node.policy.evaluate import PolicySet, evaluate
@@ -110,11 +110,13 @@ def simulate_case(line: dict[str, object]) -> dict[str, object]:
             return None if doc is None else _policy(doc, kind, key)
 
         session = optional("session_policy", PolicyKind.SESSION)
+        identity = tuple(
+            _policy(doc, PolicyKind.IDENTITY, f"identity_policies/{i}")
+            for i, doc in enumerate(identity_docs)
+        )
         policies = PolicySet(
-            identity=tuple(
-                _policy(doc, PolicyKind.IDENTITY, f"identity_policies/{i}")
-                for i, doc in enumerate(identity_docs)
-            ),
+            # One group, as a node scans a principal's identity policies.
+            identity=(PolicyGroup(identity),),
             resource=optional("resource_policy", resource_kind),
             boundary=optional("permission_boundary", PolicyKind.BOUNDARY),
             session=() if session is None else (session,),

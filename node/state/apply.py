@@ -47,15 +47,13 @@ class State:
         """Rebuilds the view from the stored replica."""
         state = cls(db, View())
         versions, view = state._versions, state.view
-        stored_rows = await db.load_rows()
-        # The loop allocates a few objects per row and frees none, so the cycle collector
-        # would only rescan them again and again; it is paused for this synchronous loop.
+        # Reading and indexing the rows allocates a few objects per row and frees none, so
+        # the cycle collector would only rescan them again and again: it is paused meanwhile.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for stored in stored_rows:
-                table, key, body = stored.table, stored.key, stored.body
-                versions[(table, key)] = (stored.hlc, stored.origin)
+            for table, key, hlc, origin, body in await db.load_rows():
+                versions[(table, key)] = (hlc, origin)
                 # INVARIANT: (table, key) is unique among stored rows: each is new to the view.
                 if body is not None:  # a tombstone leaves a fresh view as it is
                     view.load(table, key, decode_row(table, body))
@@ -142,7 +140,8 @@ class State:
     async def export(self) -> tuple[dict[str, int], list[StoredRow], dict[str, tuple[int, int]]]:
         """The vector, every stored row (tombstones too) and the log floors, read together."""
         async with self._lock:
-            return self.version_vector(), await self.db.load_rows(), await self.db.log_floors()
+            rows = [StoredRow(*record) for record in await self.db.load_rows()]
+            return self.version_vector(), rows, await self.db.log_floors()
 
     async def install_snapshot(self, snapshot: Snapshot) -> bool:
         """Replaces the replica with `snapshot` plus this node's own log beyond it, atomically.

@@ -30,7 +30,7 @@ async def _tombstones(mem: MemoryCluster) -> list[int]:
     for node in mem.nodes:
         assert node.services is not None
         rows = await node.services.state.db.load_rows()
-        counts.append(sum(1 for r in rows if r.body is None))
+        counts.append(sum(1 for *_, body in rows if body is None))
     return counts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -348,6 +349,52 @@ def test_authorize_batch_answers_in_request_order(iam: Client) -> None:
     assert caught.value.field == "Requests.4.PrincipalArn"
 
 
+def test_each_batch_item_decides_as_a_lone_authorize_does(iam: Client) -> None:
+    # A batch shares what its items have in common (principal, request facts, equal
+    # answers): items that differ in any of them must still each get their own answer.
+    alice, bob = user(iam), user(iam, "bob")
+    own_folder = allow(
+        "s3:GetObject",
+        f"{BUCKET}/${{aws:username}}/*",
+        Sid="Home",
+        Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}},
+    )
+    shared = iam.create_policy(policy_name="home", policy_document=doc(own_folder)).policy.arn
+    assert shared is not None
+    for name in ("alice", "bob"):
+        iam.attach_user_policy(user_name=name, policy_arn=shared)
+    dev_only = allow(
+        "ec2:StopInstances", Sid="Dev", Condition={"StringEquals": {"aws:ResourceTag/env": "dev"}}
+    )
+    iam.put_user_policy(user_name="alice", policy_name="dev", policy_document=doc(dev_only))
+
+    def get(who: str, folder: str, **extra: object) -> dict[str, object]:
+        key = f"{BUCKET}/{folder}/k"
+        return {"principal_arn": who, "action": "s3:GetObject", "resource_arn": key, **extra}
+
+    stop = {"principal_arn": alice, "action": "ec2:StopInstances", "resource_arn": "*"}
+    requests: list[dict[str, object]] = [
+        get(alice, "alice"),
+        get(alice, "alice", source_ip="203.0.113.9"),
+        get(bob, "alice"),
+        get(bob, "bob"),
+        get(alice, "alice", source_ip="127.0.0.2"),
+        {**stop, "resource_tags": [{"Key": "env", "Value": "dev"}]},
+        stop,
+        get(alice, "alice"),
+    ]
+    batch = iam.authorize_batch(requests=requests, at_least=iam.consistency_token)
+    alone = [iam.authorize(**item) for item in requests]  # type: ignore[arg-type]
+    assert batch.results == tuple(alone)
+    allowed = [r.decision == "Allow" for r in batch.results]
+    assert allowed == [True, False, False, True, True, True, False, True]
+    # Bob's allow names the same statement as alice's, and names bob.
+    assert batch.results[3].matched_statements == batch.results[0].matched_statements
+    assert batch.results[3].principal_arn == bob
+    assert batch.results[0].principal_arn == alice
+    assert [m.sid for m in batch.results[5].matched_statements] == ["Dev"]
+
+
 def test_simulate_principal_policy_shapes(iam: Client) -> None:
     arn = user(iam)
     iam.put_user_policy(
@@ -445,6 +492,109 @@ def test_simulate_custom_policy_organization_levels_must_each_allow(iam: Client)
         action_names=["s3:GetObject"],
     )
     assert result.evaluation_results[0].eval_decision == "allowed"
+
+
+QUEUE = "arn:aws:sqs:us-east-1:444455556666:queue"  # a resource of another account
+
+
+def test_cross_account_simulation_reports_each_policy_type(iam: Client) -> None:
+    # AWS (EvaluationResult.EvalDecisionDetails): filled for cross-account simulations only,
+    # with each policy type's own decision; the request needs the resource policy of the
+    # trusting account and the identity policies of the trusted account both to allow it.
+    arn = user(iam)
+    iam.put_user_policy(
+        user_name="alice", policy_name="p", policy_document=doc(allow("sqs:SendMessage"))
+    )
+    grant = doc(allow("sqs:SendMessage", QUEUE, Principal={"AWS": arn}))
+    granted = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["sqs:SendMessage"],
+        resource_arns=[QUEUE],
+        resource_policy=grant,
+        at_least=iam.consistency_token,
+    ).evaluation_results[0]
+    both = {"IAM Policy": "allowed", "Resource Policy": "allowed"}
+    assert granted.eval_decision == "allowed"
+    assert dict(granted.eval_decision_details) == both
+    assert dict(granted.resource_specific_results[0].eval_decision_details) == both
+
+    alone = iam.simulate_principal_policy(
+        policy_source_arn=arn, action_names=["sqs:SendMessage"], resource_arns=[QUEUE]
+    ).evaluation_results[0]
+    assert alone.eval_decision == "implicitDeny"
+    assert dict(alone.eval_decision_details) == {
+        "IAM Policy": "allowed",
+        "Resource Policy": "implicitDeny",
+    }
+
+    bounded = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["sqs:SendMessage"],
+        resource_arns=[QUEUE],
+        resource_policy=grant,
+        permissions_boundary_policy_input_list=[doc(allow("s3:*"))],
+    ).evaluation_results[0]
+    assert bounded.eval_decision == "implicitDeny"
+    assert bounded.eval_decision_details["Permissions Boundary Policy"] == "implicitDeny"
+    assert bounded.permissions_boundary_decision_detail is not None
+    assert bounded.permissions_boundary_decision_detail.allowed_by_permissions_boundary is False
+    wide = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["sqs:SendMessage"],
+        resource_arns=[QUEUE],
+        resource_policy=grant,
+        permissions_boundary_policy_input_list=[doc(allow("sqs:*"))],
+    ).evaluation_results[0]
+    assert wide.eval_decision == "allowed"
+    assert wide.eval_decision_details["Permissions Boundary Policy"] == "allowed"
+    assert wide.permissions_boundary_decision_detail is not None
+    assert wide.permissions_boundary_decision_detail.allowed_by_permissions_boundary is True
+
+
+def test_same_account_simulation_has_no_decision_details(iam: Client) -> None:
+    # AWS: a same-account simulation returns EvalDecisionDetails empty (with resource ARNs)
+    # or not at all (resource "*").
+    arn = user(iam)
+    account = arn.split(":")[4]
+    own_queue = f"arn:aws:sqs:us-east-1:{account}:queue"
+    for resources in ([own_queue], []):
+        result = iam.simulate_custom_policy(
+            policy_input_list=[doc(allow("sqs:SendMessage"))],
+            action_names=["sqs:SendMessage"],
+            resource_arns=resources,
+        ).evaluation_results[0]
+        assert result.eval_decision == "allowed"
+        assert dict(result.eval_decision_details) == {}
+        assert all(not r.eval_decision_details for r in result.resource_specific_results)
+
+
+def test_simulation_reports_whether_the_organization_allows(iam: Client) -> None:
+    # AWS (OrganizationsDecisionDetail.AllowedByOrganizations): whether the organization's
+    # policies allow the action; when they deny, the simulation ends there and carries no
+    # EvalDecisionDetails even across accounts.
+    def simulate(scp: str) -> Any:
+        return iam.simulate_custom_policy(
+            policy_input_list=[doc(allow("sqs:SendMessage"))],
+            ordered_organization_policy_input_list=[{"ServiceControlPolicyInputList": [scp]}],
+            action_names=["sqs:SendMessage"],
+            resource_arns=[QUEUE],
+        ).evaluation_results[0]
+
+    denied = simulate(doc(allow("s3:*")))
+    assert denied.organizations_decision_detail is not None
+    assert denied.organizations_decision_detail.allowed_by_organizations is False
+    assert dict(denied.eval_decision_details) == {}
+    allowed = simulate(doc(allow("*")))
+    assert allowed.organizations_decision_detail is not None
+    assert allowed.organizations_decision_detail.allowed_by_organizations is True
+    assert dict(allowed.eval_decision_details) == {
+        "IAM Policy": "allowed",
+        "Resource Policy": "implicitDeny",
+    }
+    without = iam.simulate_custom_policy(
+        policy_input_list=[doc(allow("sqs:SendMessage"))], action_names=["sqs:SendMessage"]
+    ).evaluation_results[0]
+    assert without.organizations_decision_detail is None
 
 
 def test_cli_authz_check_exit_codes(iam: Client, iam_node: InProcessNode, tmp_path: Path) -> None:
