@@ -5,6 +5,12 @@ Every local commit is pushed right away to up to `fanout` peers. Independently, 
 receives, in order and in batches, the commits it lacks, so a node back from a partition or a
 restart streams its whole delta. When two version vectors are equal, the whole-state digests
 are compared as a last safety net (a mismatch is logged and counted: it means a bug).
+
+Removing a member is a write like any other (a `RemovedMember` row through `State.apply`),
+so it is durable, reaches every node by the same gossip (a node that was down streams it with
+its delta, a new one finds it in its snapshot) and survives restarts. Every node then leaves
+the member out of gossip and purge votes, and refuses its calls with MemberRemovedError; a
+removed node that hears that refusal logs it and stops gossiping.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from node.domain.cluster import is_removed, remove_member
+from node.domain.entities import RemovedMember
 from node.replication.clock import ClockSkewError, HybridClock
 from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
 from node.replication.membership import Membership, Peer, PeerState
@@ -23,6 +31,8 @@ from node.replication.snapshot import decode_snapshot, encode_snapshot
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
+    Member,
+    MemberRemovedError,
     PushMessage,
     PushReply,
     SnapshotMessage,
@@ -30,7 +40,7 @@ from node.replication.transport import (
     Transport,
     TransportError,
 )
-from node.state import State
+from node.state import State, Writer
 from node.storage.database import Database, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
@@ -98,7 +108,14 @@ class Replicator:
         self._digest_cache: tuple[dict[str, int], str] | None = None
         # Each peer's last reported version vector, by node id: its acknowledgements.
         self.acks: dict[str, dict[str, int]] = {}
+        # Removals are this node's own writes, stamped by its clock like any other.
+        self._writer = Writer(state, membership.own_id, clock)
+        # Why peers refuse this node, once one said it was removed (it then stops gossiping).
+        self.removed_from_cluster = ""
+        self._refused_removed: set[str] = set()  # removed node ids already logged as refused
         state.on_change(self._committed)
+        state.on_change(self._removals_changed)
+        self._sync_removed()
 
     @property
     def node_id(self) -> str:
@@ -130,7 +147,8 @@ class Replicator:
         return applied
 
     async def handle_push(self, message: PushMessage) -> PushReply:
-        self.membership.learn(message.members)
+        self._refuse_if_removed(message.from_node, message.members)
+        self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         applied = await self._apply(message.commits)
         # Epidemic relay, for clusters larger than the fanout (smaller ones get every push
@@ -142,7 +160,8 @@ class Replicator:
         return PushReply(self._state.version_vector(), len(applied))
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
-        self.membership.learn(message.members)
+        self._refuse_if_removed(message.from_node, message.members)
+        self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         mine = self._state.version_vector()
         behind = [o for o, seq in mine.items() if seq > message.version_vector.get(o, 0)]
@@ -164,17 +183,69 @@ class Replicator:
 
     async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply:
         """This replica whole: every row and tombstone with its stamp, and the vector."""
+        self._refuse_if_removed(message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         vector, rows, floors = await self._state.export()
         self.stats.snapshots_served += 1
         return SnapshotReply(encode_snapshot(vector, floors, rows))
 
-    def handle_remove_member(self, address: str) -> bool:
-        """Stops gossiping to `address` and counting it for purges (an operator's call)."""
-        removed = next((p for p in self.membership.peers() if p.address == address), None)
-        if removed is not None:
-            self.acks.pop(removed.node_id, None)
-        return self.membership.remove(address)
+    # --- membership ------------------------------------------------------------------------
+
+    async def remove_member(self, address: str, node_id: str = "", actor: str = "") -> bool:
+        """Records that the member at `address` (with `node_id`, when the caller knows it) left
+        the cluster for good: a replicated write, so every node learns it. True when it is
+        removed (now or before); False when this node knows no such member, or it is itself.
+        """
+        peer = self.membership.find(address)
+        node_id = node_id or (peer.node_id if peer is not None else "")
+        if address == self.membership.own_address or node_id == self.node_id:
+            log.warning("refused to remove this node itself (%s): ask another member", address)
+            return False
+        if peer is None and not node_id:
+            return False
+        now = self._now_ms()
+        await self._writer.write(
+            actor or "operator",
+            "RemoveMember",
+            lambda view: (remove_member(view, node_id, address, now), None),
+        )
+        log.info("member %s (%s) is removed from the cluster", node_id or "?", address)
+        return True
+
+    def _removals_changed(self, commits: Sequence[Commit]) -> None:
+        """State listener: applies newly replicated removals to the membership."""
+        for commit in commits:
+            if any(change.table == RemovedMember.TABLE for change in commit.changes):
+                self._sync_removed()
+                return
+
+    def _sync_removed(self) -> None:
+        removed = self._state.view.removed_members.values()
+        self.membership.set_removed(Member(r.node_id, r.address) for r in removed)
+        for record in removed:
+            self.acks.pop(record.node_id, None)
+
+    def _refuse_if_removed(self, node_id: str, members: Sequence[Member] = ()) -> None:
+        """Raises MemberRemovedError for a call from a removed node (`members`: what it says
+        about itself and its peers, which includes its own address)."""
+        address = next((m.address for m in members if m.node_id == node_id), "")
+        if not is_removed(self._state.view, node_id, address):
+            return
+        if node_id not in self._refused_removed:
+            self._refused_removed.add(node_id)
+            log.warning("refused node %s: it was removed from the cluster", node_id)
+        raise MemberRemovedError(f"node `{node_id}` was removed from the cluster")
+
+    def _refused_as_removed(self, address: str, err: MemberRemovedError) -> None:
+        if not self.removed_from_cluster:
+            log.error(
+                "peer %s refuses this node (%s): %s. It no longer replicates; to join again, "
+                "start it with an empty data folder, as a new member",
+                address,
+                self.node_id,
+                err,
+            )
+        self.removed_from_cluster = str(err)
 
     def _acknowledged(self, node_id: str, vector: dict[str, int]) -> None:
         if node_id and node_id != self.node_id:
@@ -233,7 +304,7 @@ class Replicator:
 
     def _push(self, commits: Sequence[Commit], exclude: set[str]) -> None:
         """Queues `commits` for up to `fanout` live peers, none of whose node id is excluded."""
-        if not commits:
+        if not commits or self.removed_from_cluster:
             return
         now = self._now_ms()
         peers = [
@@ -262,6 +333,9 @@ class Replicator:
             try:
                 async with asyncio.timeout(self.config.timeout_s):
                     reply = await self._transport.push(address, message)
+            except MemberRemovedError as err:
+                self._refused_as_removed(address, err)
+                continue
             except (TransportError, TimeoutError) as err:
                 self.membership.failed(address)
                 log.debug("push to %s failed: %s", address, err)
@@ -285,8 +359,8 @@ class Replicator:
             )
             async with asyncio.timeout(self.config.timeout_s):
                 reply = await self._transport.exchange(peer.address, message)
-            self.membership.learn(reply.members)
             sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
+            self.membership.learn(reply.members, sender)
             self.membership.ok(peer.address, sender, self._now_ms())
             self._acknowledged(sender, reply.version_vector)
             if reply.purged:
@@ -346,7 +420,7 @@ class Replicator:
                         queue: asyncio.Queue[bytes] = asyncio.Queue()
                         self._outbox[known.address] = queue
                         tasks.create_task(self._sender(known.address, queue))
-                peer = self._pick()
+                peer = None if self.removed_from_cluster else self._pick()
                 if peer is not None:
                     round_number += 1
                     self.stats.rounds += 1
@@ -354,6 +428,8 @@ class Replicator:
                         await self._exchange_with(
                             peer, round_number % self.config.digest_every == 0
                         )
+                    except MemberRemovedError as err:
+                        self._refused_as_removed(peer.address, err)
                     except (TransportError, TimeoutError, PeerMessageError) as err:
                         self.membership.failed(peer.address)
                         log.debug("anti-entropy with %s failed: %s", peer.address, err)

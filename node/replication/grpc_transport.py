@@ -16,6 +16,7 @@ from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     Member,
+    MemberRemovedError,
     PushMessage,
     PushReply,
     SnapshotMessage,
@@ -87,6 +88,8 @@ class GrpcTransport:
                 timeout=self._timeout_s,
             )
         except grpc.aio.AioRpcError as err:
+            if err.code() == grpc.StatusCode.FAILED_PRECONDITION:
+                raise MemberRemovedError(err.details() or "removed from the cluster") from None
             raise TransportError(
                 f"{method} to {address}: {err.code().name} {err.details()}"
             ) from None
@@ -126,9 +129,10 @@ class GrpcTransport:
         reply = await self._call(address, SNAPSHOT, request, pb.SnapshotResponse)
         return SnapshotReply(bytes(reply.snapshot))
 
-    async def remove_member(self, address: str, member_address: str) -> bool:
-        """Asks the node at `address` to remove `member_address` from its membership."""
-        request = pb.RemoveMemberRequest(address=member_address)
+    async def remove_member(self, address: str, member_address: str, node_id: str = "") -> bool:
+        """Asks the node at `address` to remove the member at `member_address` (with
+        `node_id`, when known) from the cluster."""
+        request = pb.RemoveMemberRequest(address=member_address, node_id=node_id)
         reply = await self._call(address, REMOVE_MEMBER, request, pb.RemoveMemberResponse)
         return bool(reply.removed)
 

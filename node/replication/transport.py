@@ -16,6 +16,14 @@ class TransportError(Exception):
     """The peer could not be reached or refused the call."""
 
 
+class MemberRemovedError(TransportError):
+    """The peer refused the call because the calling node was removed from the cluster.
+
+    Raised by the receiving side (a Handler) and carried across every transport as is, so the
+    removed node learns why it is refused and stops gossiping.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     node_id: str

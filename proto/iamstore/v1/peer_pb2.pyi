@@ -114,10 +114,12 @@ class SnapshotResponse(_message.Message):
     def __init__(self, snapshot: _Optional[bytes] = ...) -> None: ...
 
 class RemoveMemberRequest(_message.Message):
-    __slots__ = ("address",)
+    __slots__ = ("address", "node_id")
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
     address: str
-    def __init__(self, address: _Optional[str] = ...) -> None: ...
+    node_id: str
+    def __init__(self, address: _Optional[str] = ..., node_id: _Optional[str] = ...) -> None: ...
 
 class RemoveMemberResponse(_message.Message):
     __slots__ = ("removed",)

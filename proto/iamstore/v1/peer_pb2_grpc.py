@@ -92,8 +92,10 @@ class PeerServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RemoveMember(self, request, context):
-        """Operator call (cluster key, like every Peer call): stop gossiping to a member and stop
-        counting it for purge acknowledgements. Local to the callee: call it on every node.
+        """Operator call (cluster key, like every Peer call): remove a member for good. The callee
+        records it as a replicated write, so every node learns it (also one down at the time, or
+        started later): they stop gossiping with the member and counting it for purge
+        acknowledgements, and refuse its calls with FAILED_PRECONDITION.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
