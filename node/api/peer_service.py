@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -84,29 +84,32 @@ def peer_handlers(
         log.info("remove member `%s` asked by %s: %s", request.address, caller, removed)
         return bytes(pb.RemoveMemberResponse(removed=removed).SerializeToString())
 
+    async def admit(method: str, request_type: Any, body: bytes, context: Context) -> Any:
+        """The checked request and the calling member's node id; else the call is aborted."""
+        metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
+        if client_ca is not None:
+            now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
+            try:
+                verify_peer_certificate(client_ca, context.auth_context(), now)
+            except PeerCertificateError as err:
+                log.warning("refused %s from %s: %s", method, context.peer(), err)
+                await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+        try:
+            caller = verify_peer(cluster_key, method, body, metadata, now_ms())
+        except PeerAuthError as err:
+            log.warning("refused %s from %s: %s", method, context.peer(), err)
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+        try:
+            return request_type.FromString(body), caller
+        except DecodeError:
+            log.warning("refused a malformed %s from %s", method, context.peer())
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed peer message")
+
     def behavior(
         method: str, request_type: Any, run: Callable[[Any, str], Awaitable[bytes]]
     ) -> Callable[[bytes, Context], Awaitable[bytes]]:
         async def handle(body: bytes, context: Context) -> bytes:
-            metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
-            if client_ca is not None:
-                now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
-                try:
-                    verify_peer_certificate(client_ca, context.auth_context(), now)
-                except PeerCertificateError as err:
-                    log.warning("refused %s from %s: %s", method, context.peer(), err)
-                    await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
-            caller = ""
-            try:
-                caller = verify_peer(cluster_key, method, body, metadata, now_ms())
-            except PeerAuthError as err:
-                log.warning("refused %s from %s: %s", method, context.peer(), err)
-                await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
-            try:
-                request = request_type.FromString(body)
-            except DecodeError:
-                log.warning("refused a malformed %s from %s", method, context.peer())
-                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed peer message")
+            request, caller = await admit(method, request_type, body, context)
             try:
                 return await run(request, caller)
             except PeerMessageError as err:
@@ -118,6 +121,18 @@ def peer_handlers(
 
         return handle
 
+    async def stream_snapshot(body: bytes, context: Context) -> AsyncIterator[bytes]:
+        method = "/iamstore.v1.Peer/StreamSnapshot"
+        request, _ = await admit(method, pb.SnapshotRequest, body, context)
+        message = SnapshotMessage(request.from_node, dict(request.version_vector))
+        try:
+            # Each chunk is written before the next is read: gRPC's flow control paces the
+            # sender to the receiver, so neither holds more than a few chunks.
+            async for chunk in replicator.handle_stream_snapshot(message):
+                yield bytes(pb.SnapshotChunk(data=chunk).SerializeToString())
+        except MemberRemovedError as err:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(err))
+
     table = {
         "Push": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Push", pb.PushRequest, push)
@@ -125,6 +140,7 @@ def peer_handlers(
         "Exchange": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Exchange", pb.ExchangeRequest, exchange)
         ),
+        "StreamSnapshot": grpc.unary_stream_rpc_method_handler(stream_snapshot),
         "Snapshot": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Snapshot", pb.SnapshotRequest, snapshot)
         ),

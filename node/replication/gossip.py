@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from node.domain.cluster import is_removed, remove_member
@@ -27,7 +27,7 @@ from node.replication.clock import ClockSkewError, HybridClock
 from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
 from node.replication.membership import Membership, Peer, PeerState
 from node.replication.purge import acknowledged, cutoff_hlc
-from node.replication.snapshot import decode_snapshot, encode_snapshot
+from node.replication.snapshot import CHUNK_BYTES, SnapshotDecoder, SnapshotEncoder, encode_snapshot
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
@@ -41,7 +41,7 @@ from node.replication.transport import (
     TransportError,
 )
 from node.state import State, Writer
-from node.storage.database import Database, LogPurgedError
+from node.storage.database import STAGING, Database, DuplicateRowError, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
 
@@ -61,6 +61,7 @@ class GossipConfig:
     # Log entries and tombstones older than this, and acknowledged by every peer, are purged.
     purge_grace_ms: int = 3_600_000
     purge_every: int = 25  # anti-entropy rounds between purge attempts
+    snapshot_chunk: int = CHUNK_BYTES  # bytes of rows per snapshot stream chunk
 
 
 @dataclass
@@ -181,8 +182,26 @@ class Replicator:
             self._check_digest(message.from_node, message.digest, digest)
         return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
 
+    async def handle_stream_snapshot(
+        self, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """This replica as snapshot stream chunks: every row and tombstone with its stamp, read
+        a page at a time from a copy frozen at one version vector."""
+        self._refuse_if_removed(message.from_node)
+        self._acknowledged(message.from_node, message.version_vector)
+        async with self._state.exported() as export:
+            self.stats.snapshots_served += 1
+            encoder = SnapshotEncoder(export.vector, export.floors, self.config.snapshot_chunk)
+            yield encoder.header()
+            async for page in export.pages():
+                for chunk in encoder.rows(page):
+                    self.stats.bytes_sent += len(chunk)
+                    yield chunk
+            for chunk in encoder.end():
+                yield chunk
+
     async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply:
-        """This replica whole: every row and tombstone with its stamp, and the vector."""
+        """This replica whole, in one message: for members of earlier versions only."""
         self._refuse_if_removed(message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         vector, rows, floors = await self._state.export()
@@ -266,19 +285,35 @@ class Replicator:
         return dropped
 
     async def bootstrap_from(self, address: str) -> bool:
-        """Installs a snapshot from the peer at `address`; True when it changed this replica."""
+        """Streams a snapshot from the peer at `address` into a staging table and installs it
+        once it arrived whole and checked out; True when it changed this replica. A stream
+        that breaks off, stalls, or fails a check changes nothing."""
         message = SnapshotMessage(self.node_id, self._state.version_vector())
-        async with asyncio.timeout(self.config.timeout_s):
-            reply = await self._transport.snapshot(address, message)
+        decoder = SnapshotDecoder()
+        chunks = self._transport.stream_snapshot(address, message)
+        await self._db.begin_staging()
         try:
-            snapshot = decode_snapshot(reply.snapshot)
-            for row in snapshot.rows:
-                self._clock.witness(row.stored.hlc)
-        except (CodecError, ClockSkewError) as err:
+            while True:
+                # Bounded per chunk, not in all: a large replica may take a while to stream.
+                async with asyncio.timeout(self.config.timeout_s):
+                    chunk = await anext(chunks, None)
+                if chunk is None:
+                    break
+                self.stats.bytes_received += len(chunk)
+                rows = decoder.feed(chunk)
+                for row in rows:
+                    self._clock.witness(row.hlc)
+                if rows:
+                    await self._db.stage(rows)
+            snapshot = decoder.finish()
+            installed = await asyncio.shield(self._state.install_staged(snapshot))
+        except (CodecError, ClockSkewError, DuplicateRowError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a snapshot from %s: %s", address, err)
             raise PeerMessageError(str(err)) from None
-        installed = await asyncio.shield(self._state.install_snapshot(snapshot))
+        finally:
+            await chunks.aclose()
+            await asyncio.shield(self._db.drop_table(STAGING))
         if installed:
             self.stats.snapshots_installed += 1
             log.info("installed a snapshot from %s at %s", address, snapshot.vector)

@@ -5,13 +5,14 @@ Channels reconnect quickly after a peer comes back (gRPC's default backoff grows
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
 import grpc
 
 from iamstore.v1 import peer_pb2 as pb
 from node.replication.peerauth import sign_peer
+from node.replication.snapshot import decode_snapshot, restream
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
@@ -27,6 +28,7 @@ from node.replication.transport import (
 PUSH = "/iamstore.v1.Peer/Push"
 EXCHANGE = "/iamstore.v1.Peer/Exchange"
 SNAPSHOT = "/iamstore.v1.Peer/Snapshot"
+STREAM_SNAPSHOT = "/iamstore.v1.Peer/StreamSnapshot"
 REMOVE_MEMBER = "/iamstore.v1.Peer/RemoveMember"
 
 CHANNEL_OPTIONS = (
@@ -37,6 +39,13 @@ CHANNEL_OPTIONS = (
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
 )
+
+
+def _transport_error(method: str, address: str, err: grpc.aio.AioRpcError) -> TransportError:
+    if err.code() == grpc.StatusCode.FAILED_PRECONDITION:
+        # The one use of FAILED_PRECONDITION on the Peer service (node/api/peer_service.py).
+        return MemberRemovedError(err.details() or "removed from the cluster")
+    return TransportError(f"{method} to {address}: {err.code().name} {err.details()}")
 
 
 def members_to_pb(members: Iterable[Member]) -> list[pb.Member]:
@@ -88,11 +97,7 @@ class GrpcTransport:
                 timeout=self._timeout_s,
             )
         except grpc.aio.AioRpcError as err:
-            if err.code() == grpc.StatusCode.FAILED_PRECONDITION:
-                raise MemberRemovedError(err.details() or "removed from the cluster") from None
-            raise TransportError(
-                f"{method} to {address}: {err.code().name} {err.details()}"
-            ) from None
+            raise _transport_error(method, address, err) from None
 
     async def push(self, address: str, message: PushMessage) -> PushReply:
         request = pb.PushRequest(
@@ -122,7 +127,44 @@ class GrpcTransport:
             purged=reply.purged,
         )
 
+    async def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """No deadline on the call: the receiver bounds the wait for each chunk instead. From a
+        peer of an earlier version (no StreamSnapshot), its whole-form snapshot, restreamed."""
+        request = pb.SnapshotRequest(
+            from_node=message.from_node, version_vector=message.version_vector
+        )
+        body = request.SerializeToString()
+        rpc = self._channel(address).unary_stream(
+            STREAM_SNAPSHOT,
+            request_serializer=None,
+            response_deserializer=pb.SnapshotChunk.FromString,
+        )
+        call = rpc(
+            body,
+            metadata=sign_peer(self._key, STREAM_SNAPSHOT, self._node_id, body, self._now_ms()),
+        )
+        received = False
+        try:
+            async for chunk in call:
+                received = True
+                yield bytes(chunk.data)
+        except grpc.aio.AioRpcError as err:
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED or received:
+                raise _transport_error(STREAM_SNAPSHOT, address, err) from None
+        else:
+            return
+        finally:
+            call.cancel()
+        reply = await self.snapshot(address, message)
+        # Checked whole here (CodecError reaches the receiver, which refuses it), then fed to
+        # the receiver like a stream.
+        for chunk in restream(decode_snapshot(reply.snapshot)):
+            yield chunk
+
     async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
+        """The peer's whole-form snapshot in one message (Peer.Snapshot)."""
         request = pb.SnapshotRequest(
             from_node=message.from_node, version_vector=message.version_vector
         )

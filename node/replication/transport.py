@@ -7,7 +7,7 @@ call as best effort and rely on anti-entropy to retry.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,7 +72,9 @@ class SnapshotMessage:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotReply:
-    snapshot: bytes  # node/replication/snapshot.py wire form, checked whole by the receiver
+    """The whole-form snapshot, as members of earlier versions ask for it (gRPC only)."""
+
+    snapshot: bytes  # node/replication/snapshot.py whole form, checked whole by the receiver
 
 
 class Transport(Protocol):
@@ -82,7 +84,12 @@ class Transport(Protocol):
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply: ...
 
-    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply: ...
+    def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """The peer's replica as snapshot stream chunks (node/replication/snapshot.py), one
+        at a time as they arrive; the receiver bounds the wait for each."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -94,7 +101,9 @@ class Handler(Protocol):
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply: ...
 
-    async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply: ...
+    def handle_stream_snapshot(self, message: SnapshotMessage) -> AsyncGenerator[bytes, None]:
+        """This replica as snapshot stream chunks; may raise MemberRemovedError."""
+        ...
 
 
 @dataclass
@@ -137,8 +146,11 @@ class MemoryTransport:
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
         return await (await self._target(address)).handle_exchange(message)
 
-    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
-        return await (await self._target(address)).handle_snapshot(message)
+    async def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        async for chunk in (await self._target(address)).handle_stream_snapshot(message):
+            yield chunk
 
     async def close(self) -> None:
         return None

@@ -113,6 +113,12 @@ class SnapshotResponse(_message.Message):
     snapshot: bytes
     def __init__(self, snapshot: _Optional[bytes] = ...) -> None: ...
 
+class SnapshotChunk(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
 class RemoveMemberRequest(_message.Message):
     __slots__ = ("address", "node_id")
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
