@@ -59,6 +59,7 @@ def peer_handlers(
                 max_commits=max(1, min(request.max_commits, 10_000)),
                 members=members_from_pb(request.members),
                 digest=request.digest,
+                after=dict(request.after),
             )
         )
         response = pb.ExchangeResponse(

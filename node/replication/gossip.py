@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from node.domain.cluster import is_removed, remove_member
 from node.domain.entities import RemovedMember
 from node.replication.clock import ClockSkewError, HybridClock
-from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
+from node.replication.codec import (
+    CodecError,
+    Commit,
+    commit_position,
+    decode_commit,
+    encode_commit,
+)
 from node.replication.membership import Membership, Peer, PeerState
 from node.replication.purge import acknowledged, cutoff_hlc
 from node.replication.snapshot import CHUNK_BYTES, SnapshotDecoder, SnapshotEncoder, encode_snapshot
@@ -44,6 +50,19 @@ from node.state import State, Writer
 from node.storage.database import STAGING, Database, DuplicateRowError, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
+
+
+def _beyond(
+    after: dict[str, int], applied: dict[str, int], commits: Sequence[Commit]
+) -> dict[str, int]:
+    """Where to continue a pull once `commits` are written: past them, and past everything
+    already applied (commits skipped as duplicates are among those)."""
+    beyond = dict(after)
+    for origin, seq in applied.items():
+        beyond[origin] = max(beyond.get(origin, 0), seq)
+    for commit in commits:
+        beyond[commit.origin] = max(beyond.get(commit.origin, 0), commit.seq)
+    return beyond
 
 
 class PeerMessageError(Exception):
@@ -106,7 +125,6 @@ class Replicator:
         self.stats = GossipStats()
         self._outbox: dict[str, asyncio.Queue[bytes]] = {}
         self._wake: dict[str, asyncio.Event] = {}
-        self._digest_cache: tuple[dict[str, int], str] | None = None
         # Each peer's last reported version vector, by node id: its acknowledgements.
         self.acks: dict[str, dict[str, int]] = {}
         # Removals are this node's own writes, stamped by its clock like any other.
@@ -125,10 +143,22 @@ class Replicator:
     # --- receiving -------------------------------------------------------------------------
 
     def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
+        """The commits this replica has not applied yet, decoded and their clocks witnessed.
+
+        A commit whose (origin, seq) is already applied is skipped unread: during a catch-up
+        the same range often arrives twice (pulled from one peer, pushed by another), and
+        `State.apply` would drop it anyway.
+        """
+        applied = self._state.applied
+        commits = []
         try:
-            commits = [decode_commit(blob) for blob in blobs]
-            for commit in commits:
+            for blob in blobs:
+                position = commit_position(blob)
+                if position is not None and position[1] <= applied.get(position[0], 0):
+                    continue
+                commit = decode_commit(blob)
                 self._clock.witness(commit.hlc)
+                commits.append(commit)
         except (CodecError, ClockSkewError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a peer message: %s", err)
@@ -136,8 +166,10 @@ class Replicator:
         return commits
 
     async def _apply(self, blobs: Sequence[bytes]) -> list[Commit]:
-        commits = self._decode(blobs)
-        self.stats.commits_received += len(commits)
+        return await self._apply_decoded(self._decode(blobs), blobs)
+
+    async def _apply_decoded(self, commits: list[Commit], blobs: Sequence[bytes]) -> list[Commit]:
+        self.stats.commits_received += len(blobs)
         self.stats.bytes_received += sum(map(len, blobs))
         # Shielded: a dropped peer connection must not interrupt a transaction.
         applied = await asyncio.shield(self._state.apply_batch(commits))
@@ -165,12 +197,12 @@ class Replicator:
         self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         mine = self._state.version_vector()
-        behind = [o for o, seq in mine.items() if seq > message.version_vector.get(o, 0)]
+        # Where the caller continues from: its vector, or beyond a batch it is still writing.
+        after = message.after or message.version_vector
+        behind = [o for o, seq in mine.items() if seq > after.get(o, 0)]
         self._rng.shuffle(behind)  # no origin starves when the batch is full
         try:
-            blobs = await self._db.commits_after(
-                message.version_vector, behind, message.max_commits + 1
-            )
+            blobs = await self._db.commits_after(after, behind, message.max_commits + 1)
         except LogPurgedError:
             return ExchangeReply((), mine, self.membership.members(), purged=True)
         more = len(blobs) > message.max_commits
@@ -178,7 +210,7 @@ class Replicator:
         self.stats.bytes_sent += sum(map(len, blobs))
         digest = ""
         if message.digest and mine == message.version_vector:
-            digest = self._digest(mine)
+            digest = self._state.digest()
             self._check_digest(message.from_node, message.digest, digest)
         return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
 
@@ -321,11 +353,6 @@ class Replicator:
 
     # --- digests ---------------------------------------------------------------------------
 
-    def _digest(self, vector: dict[str, int]) -> str:
-        if self._digest_cache is None or self._digest_cache[0] != vector:
-            self._digest_cache = (dict(vector), self._state.digest())
-        return self._digest_cache[1]
-
     def _check_digest(self, peer: str, theirs: str, ours: str) -> None:
         if theirs and ours and theirs != ours:
             self.stats.digest_mismatches += 1
@@ -385,35 +412,78 @@ class Replicator:
             self._acknowledged(peer.node_id, vector)
 
     async def _exchange_with(self, peer: Peer, with_digest: bool) -> None:
-        """One push-pull round with `peer`, repeated at once while either side has more."""
-        while True:
-            mine = self._state.version_vector()
-            digest = self._digest(mine) if with_digest else ""
-            message = ExchangeMessage(
-                self.node_id, mine, self.config.batch, self.membership.members(), digest
-            )
-            async with asyncio.timeout(self.config.timeout_s):
-                reply = await self._transport.exchange(peer.address, message)
-            sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
-            self.membership.learn(reply.members, sender)
-            self.membership.ok(peer.address, sender, self._now_ms())
-            self._acknowledged(sender, reply.version_vector)
-            if reply.purged:
-                # Behind what the peer still logs (a new node joining after purges, or one
-                # away past the grace period): bootstrap from a snapshot, then go on.
-                if await self.bootstrap_from(peer.address):
+        """One push-pull round with `peer`, repeated at once while either side has more.
+
+        A long delta is pulled as a pipeline: while one batch is being written (SQLite works
+        in a thread of its own), the next is already asked for and decoded. Each request still
+        reports this node's true version vector, its acknowledgement, and asks separately for
+        the commits after the batch in flight.
+        """
+        writing: asyncio.Task[list[Commit]] | None = None
+        mine = self._state.version_vector()
+        after = mine
+        digest = self._state.digest() if with_digest else ""
+        try:
+            while True:
+                reply = await self._ask(peer, mine, after, digest)
+                if reply.purged:
+                    # Behind what the peer still logs (a new node joining after purges, or one
+                    # away past the grace period): bootstrap from a snapshot, then go on.
+                    await self._finish(writing)
+                    writing = None
+                    if not await self.bootstrap_from(peer.address):
+                        return
+                    mine = after = self._state.version_vector()
+                    digest = ""
                     continue
-                return
-            if reply.commits:
-                await self._apply(reply.commits)
-            if reply.digest:
-                # The peer digests its state at the vector we sent; ours may have moved on
-                # while the call was in flight, so compare with the digest we sent.
-                self._check_digest(peer.address, reply.digest, digest)
-            pushed_more = await self._push_missing(peer.address, reply.version_vector)
-            if not (reply.more or pushed_more):
-                return
-            with_digest = False
+                commits = self._decode(reply.commits)
+                if reply.digest:
+                    # The peer digests its state at the vector we sent; ours may have moved on
+                    # while the call was in flight, so compare with the digest we sent.
+                    self._check_digest(peer.address, reply.digest, digest)
+                digest = ""
+                await self._finish(writing)  # batches are written in order
+                after = _beyond(after, self._state.applied, commits)
+                writing = asyncio.create_task(self._apply_decoded(commits, reply.commits))
+                if reply.more:
+                    mine = self._state.version_vector()
+                    continue
+                await self._finish(writing)
+                writing = None
+                if not await self._push_missing(peer.address, reply.version_vector):
+                    return
+                mine = after = self._state.version_vector()
+        finally:
+            if writing is not None:
+                # Its transaction is shielded and finishes anyway; wait for it, so nothing
+                # outlives the round, and leave its outcome to the next round.
+                await asyncio.wait([writing])
+                if not writing.cancelled():
+                    writing.exception()
+
+    async def _ask(
+        self, peer: Peer, mine: dict[str, int], after: dict[str, int], digest: str
+    ) -> ExchangeReply:
+        message = ExchangeMessage(
+            self.node_id,
+            mine,
+            self.config.batch,
+            self.membership.members(),
+            digest,
+            after={} if after == mine else after,
+        )
+        async with asyncio.timeout(self.config.timeout_s):
+            reply = await self._transport.exchange(peer.address, message)
+        sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
+        self.membership.learn(reply.members, sender)
+        self.membership.ok(peer.address, sender, self._now_ms())
+        self._acknowledged(sender, reply.version_vector)
+        return reply
+
+    @staticmethod
+    async def _finish(writing: asyncio.Task[list[Commit]] | None) -> None:
+        if writing is not None:
+            await writing
 
     async def _push_missing(self, address: str, theirs: dict[str, int]) -> bool:
         """Pushes one batch of what the peer lacks; True when there is more to send."""

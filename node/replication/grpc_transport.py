@@ -116,6 +116,7 @@ class GrpcTransport:
             max_commits=message.max_commits,
             members=members_to_pb(message.members),
             digest=message.digest,
+            after=message.after,
         )
         reply = await self._call(address, EXCHANGE, request, pb.ExchangeResponse)
         return ExchangeReply(

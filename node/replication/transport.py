@@ -51,6 +51,10 @@ class ExchangeMessage:
     max_commits: int
     members: tuple[Member, ...] = ()
     digest: str = ""
+    # Send the commits after this vector rather than after `version_vector` (empty: after
+    # `version_vector`): the caller is still writing a batch it pulled. `version_vector`
+    # stays what it has applied, its acknowledgement.
+    after: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

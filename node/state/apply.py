@@ -55,6 +55,10 @@ class State:
         # INVARIANT: one apply at a time, and a local write plans and applies under the same
         # hold, so its plan validates against exactly the state its commit lands on.
         self._lock = asyncio.Lock()
+        # Bumped whenever rows change; the digest is computed once per generation (Status and
+        # anti-entropy ask for it often, and it reads every row).
+        self._generation = 0
+        self._digest: tuple[int, str] | None = None
 
     @classmethod
     async def load(cls, db: Database) -> State:
@@ -98,6 +102,11 @@ class State:
 
     def digest(self) -> str:
         """A hash of every live row and its version: equal on two replicas iff they agree."""
+        if self._digest is None or self._digest[0] != self._generation:
+            self._digest = (self._generation, self._compute_digest())
+        return self._digest[1]
+
+    def _compute_digest(self) -> str:
         hasher = hashlib.sha256()
         # Tombstones are left out: they are purged at slightly different times on each
         # replica (node/replication/purge.py), and a tombstone and no row read the same.
@@ -147,6 +156,7 @@ class State:
         vector is unchanged: the log floor keeps counting the purged commits."""
         async with self._lock:
             dropped = await self.db.purge(acknowledged, cutoff_hlc)
+            self._generation += 1
             for stored in dropped:
                 where = (stored.table, stored.key)
                 if self._versions.get(where) == (stored.hlc, stored.origin):
@@ -212,6 +222,7 @@ class State:
                         changes.append(Change(stored.table, stored.key, row))
             gone = [Change(t, k, None) for (t, k) in self._versions if (t, k) not in versions]
             await self.db.install_staged(snapshot.floors, vector)
+            self._generation += 1
             self._versions = versions
             self.applied = vector
             changes = gone + changes
@@ -245,6 +256,7 @@ class State:
         if not accepted:
             return []
         await self.db.write_commits(accepted)
+        self._generation += 1
         for commit, winners in accepted:
             self.applied[commit.origin] = commit.seq
             stamp = (commit.hlc, commit.origin)
