@@ -132,6 +132,9 @@ class CatchUp:
     write_s: float  # writing the commits on node1 while node3 was away
     from_serving_s: tuple[float, ...]  # per return: from serving again to caught up
     from_spawn_s: tuple[float, ...]  # per return: from its process starting to caught up
+    # Per return: CPU seconds node3 spent from serving to caught up (its work, which a busy
+    # machine does not inflate the way it inflates wall time).
+    cpu_s: tuple[float, ...]
 
 
 async def _catch_up(cluster: LocalCluster, commits: int, returns: int) -> CatchUp:
@@ -150,7 +153,7 @@ async def _catch_up(cluster: LocalCluster, commits: int, returns: int) -> CatchU
         tokens = ",".join(f"{origin}:{seq}" for origin, seq in target.items())
         away = absent.data_dir.with_name("node3-away")
         shutil.copytree(absent.data_dir, away)
-        from_serving, from_spawn = [], []
+        from_serving, from_spawn, cpu = [], [], []
         for _ in range(returns):
             shutil.rmtree(absent.data_dir)
             shutil.copytree(away, absent.data_dir)
@@ -159,6 +162,10 @@ async def _catch_up(cluster: LocalCluster, commits: int, returns: int) -> CatchU
             spawned = time.time()
             await asyncio.to_thread(absent.start)
             serving = absent.endpoint_file.stat().st_mtime
+            pid = absent.pid
+            if pid is None:
+                raise RuntimeError("node3 did not start")
+            cpu_serving = _cpu_seconds(pid)
             async with AsyncClient(absent.listen, credentials=credentials) as back:
                 async with asyncio.timeout(120):
                     while True:
@@ -168,10 +175,11 @@ async def _catch_up(cluster: LocalCluster, commits: int, returns: int) -> CatchU
                         except NotYetReplicatedError:
                             continue  # the node waits up to its at-least timeout per call
             done = time.time()
+            cpu.append(_cpu_seconds(pid) - cpu_serving)
             from_serving.append(done - serving)
             from_spawn.append(done - spawned)
             await asyncio.to_thread(absent.stop)
-        return CatchUp(write_s, tuple(from_serving), tuple(from_spawn))
+        return CatchUp(write_s, tuple(from_serving), tuple(from_spawn), tuple(cpu))
     finally:
         for client in clients[:-1]:
             await client.close()
@@ -260,5 +268,8 @@ def main(argv: list[str] | None = None) -> None:
         f"  after the node serves: median {statistics.median(serving):.2f} s, "
         f"max {max(serving):.2f} s (goal <= {GOAL_CATCH_UP_S:.0f} s); "
         f"each: {', '.join(f'{t:.2f}' for t in serving)}\n"
-        f"  after its process started: median {statistics.median(spawn):.2f} s"
+        f"  after its process started: median {statistics.median(spawn):.2f} s\n"
+        f"  CPU of the returning node while catching up: median "
+        f"{statistics.median(caught.cpu_s):.2f} s "
+        f"({statistics.median(caught.cpu_s) / commits * 1e6:.0f} µs per commit)"
     )
