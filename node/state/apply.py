@@ -209,8 +209,8 @@ class State:
             except LogPurgedError:
                 # This node purged commits the snapshot lacks: installing would lose them.
                 return False
-            vector, own = extend(snapshot.vector, [decode_commit(blob) for blob in logged])
-            await self.db.stage_newer(own)
+            vector, beyond = extend(snapshot.vector, [decode_commit(blob) for blob in logged])
+            await self.db.stage_newer(beyond)
             versions: dict[tuple[str, str], Version] = {}
             changes: list[Change] = []
             async for page in self._pages(STAGING):
