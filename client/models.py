@@ -326,6 +326,15 @@ class PeerStatus:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RemovedMember:
+    """A node removed from the cluster (every member lists the same ones)."""
+
+    node_id: str  # "" when the node recording the removal never learned it
+    address: str
+    removed_date: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextEntry:
     """A condition context key and its values (AWS's ContextEntry)."""
 

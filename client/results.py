@@ -29,6 +29,7 @@ from client.models import (
     PolicyRole,
     PolicyUser,
     PolicyVersion,
+    RemovedMember,
     Role,
     RootCredentials,
     Tag,
@@ -434,6 +435,8 @@ class StatusResponse:
     gossip_rounds: int
     digest_mismatches: int
     refused_messages: int
+    removed_members: tuple[RemovedMember, ...] = ()
+    removed: bool = False  # a peer refused this node: it was removed from the cluster
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,6 +19,7 @@ from cluster.local import (
     ClusterView,
     LocalCluster,
     NodeObservation,
+    NodeState,
     free_ports,
 )
 from cluster.tls import node_files
@@ -67,6 +68,7 @@ def _describe_node(
     names = cluster.origin_names()
     by_address = cluster.address_names()
     process = cluster.node(node.name)
+    removed = node.state is NodeState.REMOVED
     described: dict[str, object] = {
         "name": node.name,
         "address": node.address,
@@ -74,6 +76,7 @@ def _describe_node(
         "pid": node.pid,
         "data_dir": str(process.data_dir),
         "log": str(process.log_file),
+        "removed": removed,
     }
     status = node.status
     if status is not None:
@@ -82,12 +85,15 @@ def _describe_node(
             version_vector={
                 names.get(o, o): seq for o, seq in sorted(status.version_vector.items())
             },
-            lag_commits=view.lag_commits(status),
-            lag_ms=max(status.lag_ms.values(), default=0),
             digest=status.digest,
             peers={by_address.get(p.address, p.address): p.state for p in status.peers},
             digest_mismatches=status.digest_mismatches,
+            refused_as_removed=status.removed,
         )
+        if not removed:  # a removed node lags by design: it is no longer gossiped with
+            described.update(lag_commits=view.lag_commits(status), lag_ms=view.lag_ms(status))
+    elif removed and node.name in cluster.node_ids:
+        described["node_id"] = cluster.node_ids[node.name]
     if node.error is not None:
         described["error"] = node.error
     return described
@@ -101,11 +107,15 @@ def describe(cluster: LocalCluster, view: ClusterView) -> dict[str, object]:
         "tls_ca": None if cluster.ca_file is None else str(cluster.ca_file),
         "converged": view.converged,
         "nodes": [_describe_node(cluster, view, node) for node in view.nodes],
+        "removed": [n.name for n in view.nodes if n.state is NodeState.REMOVED],
     }
 
 
 def table(cluster: LocalCluster, view: ClusterView) -> str:
-    """The cluster as a text table, one row per node, then each node's view of its peers."""
+    """The cluster as a text table, one row per node, then each node's view of its peers.
+
+    Removed nodes show as `removed`, without lag: they count neither for lag nor convergence.
+    """
     names = cluster.origin_names()
     by_address = cluster.address_names()
     header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
@@ -120,6 +130,7 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
         vector = " ".join(
             f"{names.get(o, o)}:{seq}" for o, seq in sorted(status.version_vector.items())
         )
+        member = node.state is not NodeState.REMOVED
         rows.append(
             (
                 node.name,
@@ -127,20 +138,25 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
                 node.state.value,
                 pid,
                 vector or "-",
-                str(view.lag_commits(status)),
-                str(max(status.lag_ms.values(), default=0)),
+                str(view.lag_commits(status)) if member else "-",
+                str(view.lag_ms(status)) if member else "-",
                 status.digest[:12],
             )
         )
-        seen = ", ".join(f"{by_address.get(p.address, p.address)} {p.state}" for p in status.peers)
-        peer_lines.append(f"  {node.name} sees {seen or 'no peers'}")
+        if member:
+            seen = ", ".join(
+                f"{by_address.get(p.address, p.address)} {p.state}" for p in status.peers
+            )
+            peer_lines.append(f"  {node.name} sees {seen or 'no peers'}")
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
+    removed = [n.name for n in view.nodes if n.state is NodeState.REMOVED]
+    removed_line = [f"removed: {', '.join(removed)}"] if removed else []
     converged = "yes" if view.converged else "no"
-    return "\n".join([*lines, *peer_lines, f"converged: {converged}"])
+    return "\n".join([*lines, *peer_lines, *removed_line, f"converged: {converged}"])
 
 
 def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
@@ -319,26 +335,29 @@ def down_command(root: Path, wipe: bool) -> None:
 @DIR_OPTION
 @_errors_as_usage
 def remove_command(node: str, root: Path) -> None:
-    """Remove NODE (node2 or 2) from the cluster: stop it, and tell every other running node
-    to stop gossiping with it and to stop waiting for its acknowledgements before purging.
-
-    Removal is held in each node's memory: a node restarted later learns the member again
-    from its peers' lists unless it is removed there too."""
+    """Remove NODE (node2 or 2) from the cluster for good: stop it, and ask every other running
+    node to record the removal. The record is replicated, so nodes that are down now learn it
+    when they come back; every member stops gossiping with NODE and waiting for it before
+    purging, and refuses NODE if it is ever started again with its data."""
     cluster = LocalCluster.load(root)
     label = cluster.canonical_name(node)
     if cluster.is_running(label):
         cluster.stop_node(label)
-        cluster.save()
+    cluster.removed.add(label)
+    cluster.save()
     removed = dict(zip(cluster.names, cluster.peer_addresses, strict=True))[label]
     told = asyncio.run(_tell_others(cluster, label, removed))
     for name, known in told:
         click.echo(f"{name}: {'removed' if known else 'did not know'} {label} ({removed})")
     if not told:
         click.echo("no other node is running: nothing to tell")
+    elif not any(known for _, known in told):
+        raise ClusterError(f"no running node knew `{label}`: nothing was recorded")
 
 
 async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[tuple[str, bool]]:
-    """Calls Peer.RemoveMember on every other running node, as a cluster member would."""
+    """Calls Peer.RemoveMember on every other running node, as a cluster member would (each
+    records the removal once; a node that already has it from a peer just confirms)."""
     credentials = None
     if cluster.tls:
         own = next(n for n in cluster.names if n != label)
@@ -350,11 +369,12 @@ async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[
         lambda: time.time_ns() // 1_000_000,
         credentials=credentials,
     )
+    node_id = cluster.node_ids.get(label, "")
     told: list[tuple[str, bool]] = []
     try:
         for name, address in zip(cluster.names, cluster.peer_addresses, strict=True):
-            if name != label and cluster.is_running(name):
-                told.append((name, await transport.remove_member(address, removed)))
+            if name != label and name not in cluster.removed and cluster.is_running(name):
+                told.append((name, await transport.remove_member(address, removed, node_id)))
     finally:
         await transport.close()
     return told

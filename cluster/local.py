@@ -8,6 +8,7 @@ restart the nodes that an earlier one started in the background.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import json
 import os
@@ -15,6 +16,7 @@ import shutil
 import signal
 import socket
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +95,7 @@ class NodeState(enum.Enum):
     UP = "up"  # answers Status
     UNRESPONSIVE = "unresponsive"  # its process runs but Status does not answer
     DOWN = "down"  # no process
+    REMOVED = "removed"  # removed from the cluster (its process may still run, refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +110,28 @@ class NodeObservation:
 
 @dataclass(frozen=True, slots=True)
 class ClusterView:
-    """Every node's Status at one moment, and what follows from comparing them."""
+    """Every node's Status at one moment, and what follows from comparing them.
+
+    Removed nodes are listed but count for nothing: not for convergence, not for lag.
+    """
 
     nodes: tuple[NodeObservation, ...]
+    # Node ids of removed members, as the answering nodes list them (their commits still
+    # count; their own replication delay does not).
+    removed_ids: frozenset[str] = frozenset()
+
+    @property
+    def members(self) -> list[NodeObservation]:
+        """The nodes that are not removed."""
+        return [n for n in self.nodes if n.state is not NodeState.REMOVED]
 
     @property
     def answered(self) -> list[StatusResponse]:
-        return [n.status for n in self.nodes if n.status is not None]
+        return [n.status for n in self.members if n.status is not None]
 
     @property
     def newest(self) -> dict[str, int]:
-        """The highest sequence any node has applied, per origin."""
+        """The highest sequence any member has applied, per origin."""
         newest: dict[str, int] = {}
         for status in self.answered:
             for origin, seq in status.version_vector.items():
@@ -125,14 +139,19 @@ class ClusterView:
         return newest
 
     def lag_commits(self, status: StatusResponse) -> int:
-        """Commits this node lacks compared with the most advanced node, over all origins."""
+        """Commits this node lacks compared with the most advanced member, over all origins."""
         return sum(seq - status.version_vector.get(o, 0) for o, seq in self.newest.items())
+
+    def lag_ms(self, status: StatusResponse) -> int:
+        """The last observed replication delay to this node, from any origin still a member."""
+        delays = (ms for o, ms in status.lag_ms.items() if o not in self.removed_ids)
+        return max(delays, default=0)
 
     @property
     def converged(self) -> bool:
-        """Every node up, holding the same non-empty version vector and the same digest."""
+        """Every member up, holding the same non-empty version vector and the same digest."""
         answered = self.answered
-        if len(answered) != len(self.nodes) or not answered:
+        if len(answered) != len(self.members) or not answered:
             return False
         first = answered[0]
         return bool(first.version_vector) and all(
@@ -200,6 +219,8 @@ class LocalCluster:
         self._pids = dict(zip(self.names, pids, strict=True))
         # Each node's id once seen in its Status (origins in version vectors are node ids).
         self.node_ids: dict[str, str] = {}
+        # Nodes removed from the cluster (`remove`): never started again by `start`.
+        self.removed: set[str] = set()
         for index, node in enumerate(self.nodes):
             own = self.peer_addresses[index]
             peers = ",".join(a for a in self.peer_addresses if a != own)
@@ -222,6 +243,7 @@ class LocalCluster:
             addresses = [str(n["address"]) for n in saved["nodes"]]
             pids = [None if n.get("pid") is None else int(n["pid"]) for n in saved["nodes"]]
             ids = {str(n["name"]): str(n["node_id"]) for n in saved["nodes"] if n.get("node_id")}
+            removed = {str(n["name"]) for n in saved["nodes"] if n.get("removed")}
             tls = bool(saved.get("tls", False))
             peer_addresses = [str(n["peer_address"]) for n in saved["nodes"]] if tls else None
         except FileNotFoundError:
@@ -231,6 +253,7 @@ class LocalCluster:
         cluster = cls.__new__(cls)
         cluster._init(root, addresses, pids, tls, peer_addresses)
         cluster.node_ids.update(ids)
+        cluster.removed = removed
         return cluster
 
     @property
@@ -292,6 +315,7 @@ class LocalCluster:
                     "log": str(node.log_file),
                     "pid": self.pid(name) if self.is_running(name) else None,
                     "node_id": self.node_ids.get(name),
+                    "removed": name in self.removed,
                 }
                 for name, node, peer_address in zip(
                     self.names, self.nodes, self.peer_addresses, strict=True
@@ -327,10 +351,14 @@ class LocalCluster:
     # --- whole cluster -------------------------------------------------------------------
 
     def start(self, timeout_s: float = 30.0) -> None:
-        """Starts every node (at once) and waits until node1 has bootstrapped the account."""
+        """Starts every node not removed (at once) and waits until node1 has bootstrapped the
+        account."""
         self.prepare()
+        members = [
+            n for name, n in zip(self.names, self.nodes, strict=True) if name not in self.removed
+        ]
         with ThreadPoolExecutor(len(self.nodes)) as pool:
-            futures = [pool.submit(node.start, timeout_s) for node in self.nodes]
+            futures = [pool.submit(node.start, timeout_s) for node in members]
         errors = [f.exception() for f in futures if f.exception() is not None]
         if errors:
             self.kill()
@@ -361,6 +389,11 @@ class LocalCluster:
         name = self.canonical_name(name)
         if self.is_running(name):
             raise ClusterError(f"`{name}` is already running (pid {self.pid(name)})")
+        if name in self.removed:
+            raise ClusterError(
+                f"`{name}` was removed from the cluster: its peers would refuse it "
+                "(give it an empty data folder to add a new member)"
+            )
         self.prepare()
         try:
             address = self.node(name).start(timeout_s)
@@ -429,9 +462,35 @@ class LocalCluster:
             return NodeObservation(name, node.listen, pid, NodeState.UP, status)
 
         with ThreadPoolExecutor(len(self.nodes)) as pool:
-            view = ClusterView(tuple(pool.map(one, self.names, self.nodes)))
-        self.node_ids.update((n.name, n.status.node_id) for n in view.nodes if n.status)
-        return view
+            observed = list(pool.map(one, self.names, self.nodes))
+        self.node_ids.update((n.name, n.status.node_id) for n in observed if n.status)
+        removed_ids, removed = self._removed_members(n.status for n in observed)
+        return ClusterView(
+            tuple(
+                dataclasses.replace(n, state=NodeState.REMOVED) if n.name in removed else n
+                for n in observed
+            ),
+            removed_ids,
+        )
+
+    def _removed_members(
+        self, statuses: Iterable[StatusResponse | None]
+    ) -> tuple[frozenset[str], set[str]]:
+        """The removed node ids the nodes list, and the names of every removed node: those
+        `remove` recorded and those any node lists (by node id, or by peer address)."""
+        by_id = self.origin_names()
+        by_address = self.address_names()
+        ids: set[str] = set()
+        names = set(self.removed)
+        for status in statuses:
+            for member in () if status is None else status.removed_members:
+                if member.node_id:
+                    ids.add(member.node_id)
+                name = by_id.get(member.node_id) or by_address.get(member.address)
+                if name is not None:
+                    names.add(name)
+        ids.update(self.node_ids[n] for n in names if n in self.node_ids)
+        return frozenset(ids), names
 
     def wait_converged(self, timeout_s: float = 30.0) -> ClusterView:
         """Polls every node's Status until all agree (same version vector and digest)."""

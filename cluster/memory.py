@@ -28,41 +28,76 @@ class MemoryCluster:
     gossip: GossipConfig = field(default_factory=lambda: GossipConfig(interval_s=0.05))
     network: MemoryNetwork = field(default_factory=MemoryNetwork)
     nodes: list[Node] = field(default_factory=list)
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)  # each node's current serve
+    _running: list[asyncio.Task[None]] = field(default_factory=list)  # every serve ever started
+    _keys: dict[str, bytes] = field(default_factory=dict)
 
     def peer_name(self, index: int) -> str:
         return f"mem-{index}"
 
     async def start(self) -> None:
-        keys = {"secrets.key": AESGCM.generate_key(bit_length=256), "cluster.key": os.urandom(32)}
+        self._keys = {
+            "secrets.key": AESGCM.generate_key(bit_length=256),
+            "cluster.key": os.urandom(32),
+        }
         names = [self.peer_name(i) for i in range(self.size)]
         for index, name in enumerate(names):
-            data_dir = self.root / name
-            data_dir.mkdir(parents=True, exist_ok=True)
-            for file, data in keys.items():
+            peers = tuple(n for n in names if n != name)
+            self.nodes.append(await self._launch(name, peers, bootstrap=index == 0))
+            self._tasks.append(self._running[-1])
+
+    async def _launch(self, name: str, peers: tuple[str, ...], bootstrap: bool) -> Node:
+        data_dir = self.root / name
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for file, data in self._keys.items():
+            if not (data_dir / file).exists():
                 (data_dir / file).write_bytes(data)
-            config = NodeConfig(
-                data_dir=data_dir,
-                listen="127.0.0.1:0",
-                peers=tuple(n for n in names if n != name),
-                advertise=name,
-                bootstrap=index == 0,
-                gossip=self.gossip,
-                synchronous="NORMAL",
-                at_least_timeout_s=1.0,
-            )
-            node = Node(config, transport=self.network.transport(name))
-            self.nodes.append(node)
-            self._tasks.append(asyncio.create_task(node.serve()))
-            await node.ready.wait()
-            if node.replicator is None:
-                raise RuntimeError(f"{name} started without a replicator")
-            self.network.handlers[name] = node.replicator
+        config = NodeConfig(
+            data_dir=data_dir,
+            listen="127.0.0.1:0",
+            peers=peers,
+            advertise=name,
+            bootstrap=bootstrap,
+            gossip=self.gossip,
+            synchronous="NORMAL",
+            at_least_timeout_s=1.0,
+        )
+        node = Node(config, transport=self.network.transport(name))
+        self._running.append(asyncio.create_task(node.serve()))
+        await node.ready.wait()
+        if node.replicator is None:
+            raise RuntimeError(f"{name} started without a replicator")
+        self.network.handlers[name] = node.replicator
+        return node
+
+    async def stop_node(self, index: int) -> None:
+        """Stops node `index` cleanly; its data folder stays for `restart_node`."""
+        node = self.nodes[index]
+        self.network.handlers.pop(self.peer_name(index), None)
+        node.stop()
+        await self._tasks[index]
+
+    async def restart_node(self, index: int) -> Node:
+        """Starts node `index` again on its data folder, with the same seed list."""
+        old = self.nodes[index]
+        node = await self._launch(self.peer_name(index), old.config.peers, bootstrap=False)
+        self.nodes[index] = node
+        self._tasks[index] = self._running[-1]
+        return node
+
+    async def add_node(self, peers: tuple[str, ...]) -> Node:
+        """A new member `mem-N` (empty data folder) joining through `peers`."""
+        index = len(self.nodes)
+        node = await self._launch(self.peer_name(index), peers, bootstrap=False)
+        self.nodes.append(node)
+        self._tasks.append(self._running[-1])
+        self.size += 1
+        return node
 
     async def stop(self) -> None:
         for node in self.nodes:
             node.stop()
-        await asyncio.gather(*self._tasks)
+        await asyncio.gather(*self._running)
 
     def partition(self, *groups: list[int]) -> None:
         """Cuts every link between nodes of different groups."""

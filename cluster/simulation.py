@@ -26,7 +26,7 @@ import selectors
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -49,7 +49,6 @@ from node.replication.transport import (
     PushMessage,
     PushReply,
     SnapshotMessage,
-    SnapshotReply,
     TransportError,
 )
 from node.state import State, Writer
@@ -301,9 +300,21 @@ class Replica:
         reply: ExchangeReply = await self._deliver(lambda r: r.handle_exchange(message))
         return reply
 
-    async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply:
-        reply: SnapshotReply = await self._deliver(lambda r: r.handle_snapshot(message))
-        return reply
+    async def handle_stream_snapshot(
+        self, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        if self.replicator is None or not self.accepting:
+            raise TransportError(f"{self.name} is down")
+        self.in_flight += 1
+        try:
+            async for chunk in self.replicator.handle_stream_snapshot(message):
+                if not self.accepting:
+                    raise TransportError(f"{self.name} went down mid-stream")
+                yield chunk
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight:
+                self.drained.set()
 
 
 # --- history and checks -----------------------------------------------------------------------

@@ -39,6 +39,12 @@ async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
         version_vector=node.state.version_vector(),
         digest=node.state.digest(),
     )
+    for removed in sorted(call.view.removed_members.values(), key=lambda r: r.key):
+        response.removed_members.add(
+            node_id=removed.node_id,
+            address=removed.address,
+            removed_date=convert.timestamp(removed.removed_ms),
+        )
     replicator = node.replicator
     if replicator is not None:
         now = node.now_ms()
@@ -56,6 +62,7 @@ async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
         response.gossip_rounds = stats.rounds
         response.digest_mismatches = stats.digest_mismatches
         response.refused_messages = stats.refused_messages
+        response.removed = bool(replicator.removed_from_cluster)
     return response
 
 

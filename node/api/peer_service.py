@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -19,7 +19,12 @@ from node.replication.gossip import PeerMessageError, Replicator
 from node.replication.grpc_transport import members_from_pb, members_to_pb
 from node.replication.peerauth import PeerAuthError, verify_peer
 from node.replication.peertls import PeerCertificateError, verify_peer_certificate
-from node.replication.transport import ExchangeMessage, PushMessage, SnapshotMessage
+from node.replication.transport import (
+    ExchangeMessage,
+    MemberRemovedError,
+    PushMessage,
+    SnapshotMessage,
+)
 
 log = logging.getLogger("iamstore.peer")
 
@@ -34,7 +39,7 @@ def peer_handlers(
 ) -> grpc.GenericRpcHandler[Any, Any]:
     """With `client_ca` (TLS), a call must also come with a client certificate it signed."""
 
-    async def push(request: pb.PushRequest) -> bytes:
+    async def push(request: pb.PushRequest, caller: str) -> bytes:
         reply = await replicator.handle_push(
             PushMessage(
                 from_node=request.from_node,
@@ -46,7 +51,7 @@ def peer_handlers(
         response = pb.PushResponse(version_vector=reply.version_vector, applied=reply.applied)
         return bytes(response.SerializeToString())
 
-    async def exchange(request: pb.ExchangeRequest) -> bytes:
+    async def exchange(request: pb.ExchangeRequest, caller: str) -> bytes:
         reply = await replicator.handle_exchange(
             ExchangeMessage(
                 from_node=request.from_node,
@@ -54,6 +59,7 @@ def peer_handlers(
                 max_commits=max(1, min(request.max_commits, 10_000)),
                 members=members_from_pb(request.members),
                 digest=request.digest,
+                after=dict(request.after),
             )
         )
         response = pb.ExchangeResponse(
@@ -66,46 +72,67 @@ def peer_handlers(
         )
         return bytes(response.SerializeToString())
 
-    async def snapshot(request: pb.SnapshotRequest) -> bytes:
+    async def snapshot(request: pb.SnapshotRequest, caller: str) -> bytes:
         reply = await replicator.handle_snapshot(
             SnapshotMessage(request.from_node, dict(request.version_vector))
         )
         return bytes(pb.SnapshotResponse(snapshot=reply.snapshot).SerializeToString())
 
-    async def remove_member(request: pb.RemoveMemberRequest) -> bytes:
-        removed = replicator.handle_remove_member(request.address)
-        log.info("removed member `%s` on request: %s", request.address, removed)
+    async def remove_member(request: pb.RemoveMemberRequest, caller: str) -> bytes:
+        removed = await replicator.remove_member(
+            request.address, request.node_id, actor=f"peer:{caller}"
+        )
+        log.info("remove member `%s` asked by %s: %s", request.address, caller, removed)
         return bytes(pb.RemoveMemberResponse(removed=removed).SerializeToString())
 
-    def behavior(
-        method: str, request_type: Any, run: Callable[[Any], Awaitable[bytes]]
-    ) -> Callable[[bytes, Context], Awaitable[bytes]]:
-        async def handle(body: bytes, context: Context) -> bytes:
-            metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
-            if client_ca is not None:
-                now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
-                try:
-                    verify_peer_certificate(client_ca, context.auth_context(), now)
-                except PeerCertificateError as err:
-                    log.warning("refused %s from %s: %s", method, context.peer(), err)
-                    await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+    async def admit(method: str, request_type: Any, body: bytes, context: Context) -> Any:
+        """The checked request and the calling member's node id; else the call is aborted."""
+        metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
+        if client_ca is not None:
+            now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
             try:
-                verify_peer(cluster_key, method, body, metadata, now_ms())
-            except PeerAuthError as err:
+                verify_peer_certificate(client_ca, context.auth_context(), now)
+            except PeerCertificateError as err:
                 log.warning("refused %s from %s: %s", method, context.peer(), err)
                 await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+        try:
+            caller = verify_peer(cluster_key, method, body, metadata, now_ms())
+        except PeerAuthError as err:
+            log.warning("refused %s from %s: %s", method, context.peer(), err)
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, str(err))
+        try:
+            return request_type.FromString(body), caller
+        except DecodeError:
+            log.warning("refused a malformed %s from %s", method, context.peer())
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed peer message")
+
+    def behavior(
+        method: str, request_type: Any, run: Callable[[Any, str], Awaitable[bytes]]
+    ) -> Callable[[bytes, Context], Awaitable[bytes]]:
+        async def handle(body: bytes, context: Context) -> bytes:
+            request, caller = await admit(method, request_type, body, context)
             try:
-                request = request_type.FromString(body)
-            except DecodeError:
-                log.warning("refused a malformed %s from %s", method, context.peer())
-                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "malformed peer message")
-            try:
-                return await run(request)
+                return await run(request, caller)
             except PeerMessageError as err:
                 await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(err))
+            except MemberRemovedError as err:
+                # The one use of FAILED_PRECONDITION here: the caller maps it back (transport).
+                await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(err))
             raise AssertionError("abort returns only by raising")  # pragma: no cover
 
         return handle
+
+    async def stream_snapshot(body: bytes, context: Context) -> AsyncIterator[bytes]:
+        method = "/iamstore.v1.Peer/StreamSnapshot"
+        request, _ = await admit(method, pb.SnapshotRequest, body, context)
+        message = SnapshotMessage(request.from_node, dict(request.version_vector))
+        try:
+            # Each chunk is written before the next is read: gRPC's flow control paces the
+            # sender to the receiver, so neither holds more than a few chunks.
+            async for chunk in replicator.handle_stream_snapshot(message):
+                yield bytes(pb.SnapshotChunk(data=chunk).SerializeToString())
+        except MemberRemovedError as err:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(err))
 
     table = {
         "Push": grpc.unary_unary_rpc_method_handler(
@@ -114,6 +141,7 @@ def peer_handlers(
         "Exchange": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Exchange", pb.ExchangeRequest, exchange)
         ),
+        "StreamSnapshot": grpc.unary_stream_rpc_method_handler(stream_snapshot),
         "Snapshot": grpc.unary_unary_rpc_method_handler(
             behavior("/iamstore.v1.Peer/Snapshot", pb.SnapshotRequest, snapshot)
         ),

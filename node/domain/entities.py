@@ -345,6 +345,27 @@ class ProfileRole:
         return f"{self.instance_profile_id}/{self.role_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class RemovedMember:
+    """A node removed from the cluster, for good: every member stops gossiping with it and
+    waiting for its acknowledgements, and refuses it should it come back. A replicated row
+    (not node-local state) so that a node that was down, restarted or new learns it too.
+
+    Keyed by node id: a node given a fresh data folder gets a new id and may join again, even
+    at the old address. When the remover never learned the id, the address stands in for it
+    (ids never contain `:`), and then any node at that address counts as the removed one.
+    """
+
+    TABLE: ClassVar[str] = "removed_member"
+    node_id: str  # "" when the remover never learned it
+    address: str
+    removed_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.node_id or self.address
+
+
 Row = (
     Account
     | User
@@ -363,6 +384,7 @@ Row = (
     | OidcProvider
     | InstanceProfile
     | ProfileRole
+    | RemovedMember
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

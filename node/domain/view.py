@@ -28,6 +28,7 @@ from node.domain.entities import (
     PasswordPolicy,
     PolicyVersion,
     ProfileRole,
+    RemovedMember,
     Role,
     Row,
     User,
@@ -162,6 +163,7 @@ class View:
         self.oidc_providers: defaultdict[str, dict[str, OidcProvider]] = defaultdict(dict)
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
+        self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -230,6 +232,8 @@ class View:
                 self.instance_profiles.put(row.instance_profile_id, row)
             case ProfileRole():
                 self.profile_roles.put(row.instance_profile_id, row.role_id)
+            case RemovedMember():
+                self.removed_members[row.key] = row
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -284,3 +288,5 @@ class View:
                 self.instance_profiles.remove(row.instance_profile_id)
             case ProfileRole():
                 self.profile_roles.remove(row.instance_profile_id, row.role_id)
+            case RemovedMember():
+                self.removed_members.pop(row.key, None)

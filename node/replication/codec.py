@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgpack
@@ -28,6 +28,9 @@ class Commit:
     actor: str
     action: str
     changes: tuple[Change, ...]
+    # The bytes this commit was decoded from, when it came from a peer: stored in the log as
+    # they are instead of encoded again (a commit's identity is the fields above).
+    wire: bytes | None = field(default=None, compare=False, repr=False)
 
 
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -101,20 +104,23 @@ def decode_changes(data: bytes) -> tuple[Change, ...]:
         raise CodecError(f"undecodable commit body: {err}") from None
     if version != CODEC_VERSION:
         raise CodecError(f"unknown commit codec version `{version}`")
-    return _changes_from_body(body)
+    return _changes_from_body(body, arrays_are_tuples=False)
 
 
-def _changes_from_body(body: object) -> tuple[Change, ...]:
-    if not isinstance(body, list):
+def _changes_from_body(body: object, *, arrays_are_tuples: bool) -> tuple[Change, ...]:
+    array = tuple if arrays_are_tuples else list
+    if not isinstance(body, array):
         raise CodecError("malformed changes")
     changes: list[Change] = []
     for item in body:
-        if not (isinstance(item, list) and len(item) == 3):
+        if not (isinstance(item, array) and len(item) == 3):
             raise CodecError("malformed change")
         table, key, row = item
         if not isinstance(table, str) or not isinstance(key, str):
             raise CodecError("malformed change key")
-        decoded = None if row is None else row_from_wire(table, row)
+        decoded = (
+            None if row is None else _build_row(table, row, arrays_are_tuples=arrays_are_tuples)
+        )
         if decoded is not None and decoded.key != key:
             raise CodecError(f"change key `{key}` does not match its row")
         changes.append(Change(table, key, decoded))
@@ -123,6 +129,8 @@ def _changes_from_body(body: object) -> tuple[Change, ...]:
 
 def encode_commit(commit: Commit) -> bytes:
     """A whole commit for the wire: [version, origin, seq, hlc, actor, action, changes]."""
+    if commit.wire is not None:
+        return commit.wire
     packed = [
         CODEC_VERSION,
         commit.origin,
@@ -138,10 +146,11 @@ def encode_commit(commit: Commit) -> bytes:
 def decode_commit(data: bytes) -> Commit:
     """Decodes a commit from a peer; anything malformed raises CodecError, nothing half-made."""
     try:
-        items = msgpack.unpackb(data, raw=False)
+        # Arrays as tuples: rows hold tuples, so nothing needs freezing afterwards.
+        items = msgpack.unpackb(data, raw=False, use_list=False)
     except (ValueError, TypeError, msgpack.UnpackException) as err:
         raise CodecError(f"undecodable commit: {err}") from None
-    if not isinstance(items, list) or len(items) != 7:
+    if not isinstance(items, tuple) or len(items) != 7:
         raise CodecError("malformed commit envelope")
     version, origin, seq, hlc, actor, action, body = items
     if version != CODEC_VERSION:
@@ -150,4 +159,21 @@ def decode_commit(data: bytes) -> Commit:
         raise CodecError("malformed commit header")
     if not (isinstance(seq, int) and seq > 0 and isinstance(hlc, int) and hlc >= 0):
         raise CodecError("malformed commit sequence or timestamp")
-    return Commit(origin, seq, hlc, actor, action, _changes_from_body(body))
+    changes = _changes_from_body(body, arrays_are_tuples=True)
+    return Commit(origin, seq, hlc, actor, action, changes, wire=data)
+
+
+def commit_position(data: bytes) -> tuple[str, int] | None:
+    """(origin, seq) of an encoded commit, read without decoding the rest; None when the
+    envelope does not start as a commit's does (`decode_commit` then says why)."""
+    unpacker = msgpack.Unpacker(raw=False)
+    unpacker.feed(data)
+    try:
+        if unpacker.read_array_header() != 7 or unpacker.unpack() != CODEC_VERSION:
+            return None
+        origin, seq = unpacker.unpack(), unpacker.unpack()
+    except (ValueError, TypeError, msgpack.UnpackException, msgpack.OutOfData):
+        return None
+    if not (isinstance(origin, str) and isinstance(seq, int)):
+        return None
+    return origin, seq

@@ -5,6 +5,12 @@ Every local commit is pushed right away to up to `fanout` peers. Independently, 
 receives, in order and in batches, the commits it lacks, so a node back from a partition or a
 restart streams its whole delta. When two version vectors are equal, the whole-state digests
 are compared as a last safety net (a mismatch is logged and counted: it means a bug).
+
+Removing a member is a write like any other (a `RemovedMember` row through `State.apply`),
+so it is durable, reaches every node by the same gossip (a node that was down streams it with
+its delta, a new one finds it in its snapshot) and survives restarts. Every node then leaves
+the member out of gossip and purge votes, and refuses its calls with MemberRemovedError; a
+removed node that hears that refusal logs it and stops gossiping.
 """
 
 from __future__ import annotations
@@ -12,17 +18,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
+from node.domain.cluster import is_removed, remove_member
+from node.domain.entities import RemovedMember
 from node.replication.clock import ClockSkewError, HybridClock
-from node.replication.codec import CodecError, Commit, decode_commit, encode_commit
+from node.replication.codec import (
+    CodecError,
+    Commit,
+    commit_position,
+    decode_commit,
+    encode_commit,
+)
 from node.replication.membership import Membership, Peer, PeerState
 from node.replication.purge import acknowledged, cutoff_hlc
-from node.replication.snapshot import decode_snapshot, encode_snapshot
+from node.replication.snapshot import CHUNK_BYTES, SnapshotDecoder, SnapshotEncoder, encode_snapshot
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
+    Member,
+    MemberRemovedError,
     PushMessage,
     PushReply,
     SnapshotMessage,
@@ -30,10 +46,23 @@ from node.replication.transport import (
     Transport,
     TransportError,
 )
-from node.state import State
-from node.storage.database import Database, LogPurgedError
+from node.state import State, Writer
+from node.storage.database import STAGING, Database, DuplicateRowError, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
+
+
+def _beyond(
+    after: dict[str, int], applied: dict[str, int], commits: Sequence[Commit]
+) -> dict[str, int]:
+    """Where to continue a pull once `commits` are written: past them, and past everything
+    already applied (commits skipped as duplicates are among those)."""
+    beyond = dict(after)
+    for origin, seq in applied.items():
+        beyond[origin] = max(beyond.get(origin, 0), seq)
+    for commit in commits:
+        beyond[commit.origin] = max(beyond.get(commit.origin, 0), commit.seq)
+    return beyond
 
 
 class PeerMessageError(Exception):
@@ -51,6 +80,7 @@ class GossipConfig:
     # Log entries and tombstones older than this, and acknowledged by every peer, are purged.
     purge_grace_ms: int = 3_600_000
     purge_every: int = 25  # anti-entropy rounds between purge attempts
+    snapshot_chunk: int = CHUNK_BYTES  # bytes of rows per snapshot stream chunk
 
 
 @dataclass
@@ -95,10 +125,16 @@ class Replicator:
         self.stats = GossipStats()
         self._outbox: dict[str, asyncio.Queue[bytes]] = {}
         self._wake: dict[str, asyncio.Event] = {}
-        self._digest_cache: tuple[dict[str, int], str] | None = None
         # Each peer's last reported version vector, by node id: its acknowledgements.
         self.acks: dict[str, dict[str, int]] = {}
+        # Removals are this node's own writes, stamped by its clock like any other.
+        self._writer = Writer(state, membership.own_id, clock)
+        # Why peers refuse this node, once one said it was removed (it then stops gossiping).
+        self.removed_from_cluster = ""
+        self._refused_removed: set[str] = set()  # removed node ids already logged as refused
         state.on_change(self._committed)
+        state.on_change(self._removals_changed)
+        self._sync_removed()
 
     @property
     def node_id(self) -> str:
@@ -107,10 +143,22 @@ class Replicator:
     # --- receiving -------------------------------------------------------------------------
 
     def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
+        """The commits this replica has not applied yet, decoded and their clocks witnessed.
+
+        A commit whose (origin, seq) is already applied is skipped unread: during a catch-up
+        the same range often arrives twice (pulled from one peer, pushed by another), and
+        `State.apply` would drop it anyway.
+        """
+        applied = self._state.applied
+        commits = []
         try:
-            commits = [decode_commit(blob) for blob in blobs]
-            for commit in commits:
+            for blob in blobs:
+                position = commit_position(blob)
+                if position is not None and position[1] <= applied.get(position[0], 0):
+                    continue
+                commit = decode_commit(blob)
                 self._clock.witness(commit.hlc)
+                commits.append(commit)
         except (CodecError, ClockSkewError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a peer message: %s", err)
@@ -118,8 +166,10 @@ class Replicator:
         return commits
 
     async def _apply(self, blobs: Sequence[bytes]) -> list[Commit]:
-        commits = self._decode(blobs)
-        self.stats.commits_received += len(commits)
+        return await self._apply_decoded(self._decode(blobs), blobs)
+
+    async def _apply_decoded(self, commits: list[Commit], blobs: Sequence[bytes]) -> list[Commit]:
+        self.stats.commits_received += len(blobs)
         self.stats.bytes_received += sum(map(len, blobs))
         # Shielded: a dropped peer connection must not interrupt a transaction.
         applied = await asyncio.shield(self._state.apply_batch(commits))
@@ -130,7 +180,8 @@ class Replicator:
         return applied
 
     async def handle_push(self, message: PushMessage) -> PushReply:
-        self.membership.learn(message.members)
+        self._refuse_if_removed(message.from_node, message.members)
+        self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         applied = await self._apply(message.commits)
         # Epidemic relay, for clusters larger than the fanout (smaller ones get every push
@@ -142,15 +193,16 @@ class Replicator:
         return PushReply(self._state.version_vector(), len(applied))
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
-        self.membership.learn(message.members)
+        self._refuse_if_removed(message.from_node, message.members)
+        self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         mine = self._state.version_vector()
-        behind = [o for o, seq in mine.items() if seq > message.version_vector.get(o, 0)]
+        # Where the caller continues from: its vector, or beyond a batch it is still writing.
+        after = message.after or message.version_vector
+        behind = [o for o, seq in mine.items() if seq > after.get(o, 0)]
         self._rng.shuffle(behind)  # no origin starves when the batch is full
         try:
-            blobs = await self._db.commits_after(
-                message.version_vector, behind, message.max_commits + 1
-            )
+            blobs = await self._db.commits_after(after, behind, message.max_commits + 1)
         except LogPurgedError:
             return ExchangeReply((), mine, self.membership.members(), purged=True)
         more = len(blobs) > message.max_commits
@@ -158,23 +210,93 @@ class Replicator:
         self.stats.bytes_sent += sum(map(len, blobs))
         digest = ""
         if message.digest and mine == message.version_vector:
-            digest = self._digest(mine)
+            digest = self._state.digest()
             self._check_digest(message.from_node, message.digest, digest)
         return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
 
+    async def handle_stream_snapshot(
+        self, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """This replica as snapshot stream chunks: every row and tombstone with its stamp, read
+        a page at a time from a copy frozen at one version vector."""
+        self._refuse_if_removed(message.from_node)
+        self._acknowledged(message.from_node, message.version_vector)
+        async with self._state.exported() as export:
+            self.stats.snapshots_served += 1
+            encoder = SnapshotEncoder(export.vector, export.floors, self.config.snapshot_chunk)
+            yield encoder.header()
+            async for page in export.pages():
+                for chunk in encoder.rows(page):
+                    self.stats.bytes_sent += len(chunk)
+                    yield chunk
+            for chunk in encoder.end():
+                yield chunk
+
     async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply:
-        """This replica whole: every row and tombstone with its stamp, and the vector."""
+        """This replica whole, in one message: for members of earlier versions only."""
+        self._refuse_if_removed(message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
         vector, rows, floors = await self._state.export()
         self.stats.snapshots_served += 1
         return SnapshotReply(encode_snapshot(vector, floors, rows))
 
-    def handle_remove_member(self, address: str) -> bool:
-        """Stops gossiping to `address` and counting it for purges (an operator's call)."""
-        removed = next((p for p in self.membership.peers() if p.address == address), None)
-        if removed is not None:
-            self.acks.pop(removed.node_id, None)
-        return self.membership.remove(address)
+    # --- membership ------------------------------------------------------------------------
+
+    async def remove_member(self, address: str, node_id: str = "", actor: str = "") -> bool:
+        """Records that the member at `address` (with `node_id`, when the caller knows it) left
+        the cluster for good: a replicated write, so every node learns it. True when it is
+        removed (now or before); False when this node knows no such member, or it is itself.
+        """
+        peer = self.membership.find(address)
+        node_id = node_id or (peer.node_id if peer is not None else "")
+        if address == self.membership.own_address or node_id == self.node_id:
+            log.warning("refused to remove this node itself (%s): ask another member", address)
+            return False
+        if peer is None and not node_id:
+            return False
+        now = self._now_ms()
+        await self._writer.write(
+            actor or "operator",
+            "RemoveMember",
+            lambda view: (remove_member(view, node_id, address, now), None),
+        )
+        log.info("member %s (%s) is removed from the cluster", node_id or "?", address)
+        return True
+
+    def _removals_changed(self, commits: Sequence[Commit]) -> None:
+        """State listener: applies newly replicated removals to the membership."""
+        for commit in commits:
+            if any(change.table == RemovedMember.TABLE for change in commit.changes):
+                self._sync_removed()
+                return
+
+    def _sync_removed(self) -> None:
+        removed = self._state.view.removed_members.values()
+        self.membership.set_removed(Member(r.node_id, r.address) for r in removed)
+        for record in removed:
+            self.acks.pop(record.node_id, None)
+
+    def _refuse_if_removed(self, node_id: str, members: Sequence[Member] = ()) -> None:
+        """Raises MemberRemovedError for a call from a removed node (`members`: what it says
+        about itself and its peers, which includes its own address)."""
+        address = next((m.address for m in members if m.node_id == node_id), "")
+        if not is_removed(self._state.view, node_id, address):
+            return
+        if node_id not in self._refused_removed:
+            self._refused_removed.add(node_id)
+            log.warning("refused node %s: it was removed from the cluster", node_id)
+        raise MemberRemovedError(f"node `{node_id}` was removed from the cluster")
+
+    def _refused_as_removed(self, address: str, err: MemberRemovedError) -> None:
+        if not self.removed_from_cluster:
+            log.error(
+                "peer %s refuses this node (%s): %s. It no longer replicates; to join again, "
+                "start it with an empty data folder, as a new member",
+                address,
+                self.node_id,
+                err,
+            )
+        self.removed_from_cluster = str(err)
 
     def _acknowledged(self, node_id: str, vector: dict[str, int]) -> None:
         if node_id and node_id != self.node_id:
@@ -195,30 +317,41 @@ class Replicator:
         return dropped
 
     async def bootstrap_from(self, address: str) -> bool:
-        """Installs a snapshot from the peer at `address`; True when it changed this replica."""
+        """Streams a snapshot from the peer at `address` into a staging table and installs it
+        once it arrived whole and checked out; True when it changed this replica. A stream
+        that breaks off, stalls, or fails a check changes nothing."""
         message = SnapshotMessage(self.node_id, self._state.version_vector())
-        async with asyncio.timeout(self.config.timeout_s):
-            reply = await self._transport.snapshot(address, message)
+        decoder = SnapshotDecoder()
+        chunks = self._transport.stream_snapshot(address, message)
+        await self._db.begin_staging()
         try:
-            snapshot = decode_snapshot(reply.snapshot)
-            for row in snapshot.rows:
-                self._clock.witness(row.stored.hlc)
-        except (CodecError, ClockSkewError) as err:
+            while True:
+                # Bounded per chunk, not in all: a large replica may take a while to stream.
+                async with asyncio.timeout(self.config.timeout_s):
+                    chunk = await anext(chunks, None)
+                if chunk is None:
+                    break
+                self.stats.bytes_received += len(chunk)
+                rows = decoder.feed(chunk)
+                for row in rows:
+                    self._clock.witness(row.hlc)
+                if rows:
+                    await self._db.stage(rows)
+            snapshot = decoder.finish()
+            installed = await asyncio.shield(self._state.install_staged(snapshot))
+        except (CodecError, ClockSkewError, DuplicateRowError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a snapshot from %s: %s", address, err)
             raise PeerMessageError(str(err)) from None
-        installed = await asyncio.shield(self._state.install_snapshot(snapshot))
+        finally:
+            await chunks.aclose()
+            await asyncio.shield(self._db.drop_table(STAGING))
         if installed:
             self.stats.snapshots_installed += 1
             log.info("installed a snapshot from %s at %s", address, snapshot.vector)
         return installed
 
     # --- digests ---------------------------------------------------------------------------
-
-    def _digest(self, vector: dict[str, int]) -> str:
-        if self._digest_cache is None or self._digest_cache[0] != vector:
-            self._digest_cache = (dict(vector), self._state.digest())
-        return self._digest_cache[1]
 
     def _check_digest(self, peer: str, theirs: str, ours: str) -> None:
         if theirs and ours and theirs != ours:
@@ -233,7 +366,7 @@ class Replicator:
 
     def _push(self, commits: Sequence[Commit], exclude: set[str]) -> None:
         """Queues `commits` for up to `fanout` live peers, none of whose node id is excluded."""
-        if not commits:
+        if not commits or self.removed_from_cluster:
             return
         now = self._now_ms()
         peers = [
@@ -262,6 +395,9 @@ class Replicator:
             try:
                 async with asyncio.timeout(self.config.timeout_s):
                     reply = await self._transport.push(address, message)
+            except MemberRemovedError as err:
+                self._refused_as_removed(address, err)
+                continue
             except (TransportError, TimeoutError) as err:
                 self.membership.failed(address)
                 log.debug("push to %s failed: %s", address, err)
@@ -276,35 +412,78 @@ class Replicator:
             self._acknowledged(peer.node_id, vector)
 
     async def _exchange_with(self, peer: Peer, with_digest: bool) -> None:
-        """One push-pull round with `peer`, repeated at once while either side has more."""
-        while True:
-            mine = self._state.version_vector()
-            digest = self._digest(mine) if with_digest else ""
-            message = ExchangeMessage(
-                self.node_id, mine, self.config.batch, self.membership.members(), digest
-            )
-            async with asyncio.timeout(self.config.timeout_s):
-                reply = await self._transport.exchange(peer.address, message)
-            self.membership.learn(reply.members)
-            sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
-            self.membership.ok(peer.address, sender, self._now_ms())
-            self._acknowledged(sender, reply.version_vector)
-            if reply.purged:
-                # Behind what the peer still logs (a new node joining after purges, or one
-                # away past the grace period): bootstrap from a snapshot, then go on.
-                if await self.bootstrap_from(peer.address):
+        """One push-pull round with `peer`, repeated at once while either side has more.
+
+        A long delta is pulled as a pipeline: while one batch is being written (SQLite works
+        in a thread of its own), the next is already asked for and decoded. Each request still
+        reports this node's true version vector, its acknowledgement, and asks separately for
+        the commits after the batch in flight.
+        """
+        writing: asyncio.Task[list[Commit]] | None = None
+        mine = self._state.version_vector()
+        after = mine
+        digest = self._state.digest() if with_digest else ""
+        try:
+            while True:
+                reply = await self._ask(peer, mine, after, digest)
+                if reply.purged:
+                    # Behind what the peer still logs (a new node joining after purges, or one
+                    # away past the grace period): bootstrap from a snapshot, then go on.
+                    await self._finish(writing)
+                    writing = None
+                    if not await self.bootstrap_from(peer.address):
+                        return
+                    mine = after = self._state.version_vector()
+                    digest = ""
                     continue
-                return
-            if reply.commits:
-                await self._apply(reply.commits)
-            if reply.digest:
-                # The peer digests its state at the vector we sent; ours may have moved on
-                # while the call was in flight, so compare with the digest we sent.
-                self._check_digest(peer.address, reply.digest, digest)
-            pushed_more = await self._push_missing(peer.address, reply.version_vector)
-            if not (reply.more or pushed_more):
-                return
-            with_digest = False
+                commits = self._decode(reply.commits)
+                if reply.digest:
+                    # The peer digests its state at the vector we sent; ours may have moved on
+                    # while the call was in flight, so compare with the digest we sent.
+                    self._check_digest(peer.address, reply.digest, digest)
+                digest = ""
+                await self._finish(writing)  # batches are written in order
+                after = _beyond(after, self._state.applied, commits)
+                writing = asyncio.create_task(self._apply_decoded(commits, reply.commits))
+                if reply.more:
+                    mine = self._state.version_vector()
+                    continue
+                await self._finish(writing)
+                writing = None
+                if not await self._push_missing(peer.address, reply.version_vector):
+                    return
+                mine = after = self._state.version_vector()
+        finally:
+            if writing is not None:
+                # Its transaction is shielded and finishes anyway; wait for it, so nothing
+                # outlives the round, and leave its outcome to the next round.
+                await asyncio.wait([writing])
+                if not writing.cancelled():
+                    writing.exception()
+
+    async def _ask(
+        self, peer: Peer, mine: dict[str, int], after: dict[str, int], digest: str
+    ) -> ExchangeReply:
+        message = ExchangeMessage(
+            self.node_id,
+            mine,
+            self.config.batch,
+            self.membership.members(),
+            digest,
+            after={} if after == mine else after,
+        )
+        async with asyncio.timeout(self.config.timeout_s):
+            reply = await self._transport.exchange(peer.address, message)
+        sender = next((m.node_id for m in reply.members if m.address == peer.address), "")
+        self.membership.learn(reply.members, sender)
+        self.membership.ok(peer.address, sender, self._now_ms())
+        self._acknowledged(sender, reply.version_vector)
+        return reply
+
+    @staticmethod
+    async def _finish(writing: asyncio.Task[list[Commit]] | None) -> None:
+        if writing is not None:
+            await writing
 
     async def _push_missing(self, address: str, theirs: dict[str, int]) -> bool:
         """Pushes one batch of what the peer lacks; True when there is more to send."""
@@ -346,7 +525,7 @@ class Replicator:
                         queue: asyncio.Queue[bytes] = asyncio.Queue()
                         self._outbox[known.address] = queue
                         tasks.create_task(self._sender(known.address, queue))
-                peer = self._pick()
+                peer = None if self.removed_from_cluster else self._pick()
                 if peer is not None:
                     round_number += 1
                     self.stats.rounds += 1
@@ -354,6 +533,8 @@ class Replicator:
                         await self._exchange_with(
                             peer, round_number % self.config.digest_every == 0
                         )
+                    except MemberRemovedError as err:
+                        self._refused_as_removed(peer.address, err)
                     except (TransportError, TimeoutError, PeerMessageError) as err:
                         self.membership.failed(peer.address)
                         log.debug("anti-entropy with %s failed: %s", peer.address, err)

@@ -5,17 +5,19 @@ Channels reconnect quickly after a peer comes back (gRPC's default backoff grows
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import Any
 
 import grpc
 
 from iamstore.v1 import peer_pb2 as pb
 from node.replication.peerauth import sign_peer
+from node.replication.snapshot import decode_snapshot, restream
 from node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     Member,
+    MemberRemovedError,
     PushMessage,
     PushReply,
     SnapshotMessage,
@@ -26,6 +28,7 @@ from node.replication.transport import (
 PUSH = "/iamstore.v1.Peer/Push"
 EXCHANGE = "/iamstore.v1.Peer/Exchange"
 SNAPSHOT = "/iamstore.v1.Peer/Snapshot"
+STREAM_SNAPSHOT = "/iamstore.v1.Peer/StreamSnapshot"
 REMOVE_MEMBER = "/iamstore.v1.Peer/RemoveMember"
 
 CHANNEL_OPTIONS = (
@@ -36,6 +39,13 @@ CHANNEL_OPTIONS = (
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
 )
+
+
+def _transport_error(method: str, address: str, err: grpc.aio.AioRpcError) -> TransportError:
+    if err.code() == grpc.StatusCode.FAILED_PRECONDITION:
+        # The one use of FAILED_PRECONDITION on the Peer service (node/api/peer_service.py).
+        return MemberRemovedError(err.details() or "removed from the cluster")
+    return TransportError(f"{method} to {address}: {err.code().name} {err.details()}")
 
 
 def members_to_pb(members: Iterable[Member]) -> list[pb.Member]:
@@ -87,9 +97,7 @@ class GrpcTransport:
                 timeout=self._timeout_s,
             )
         except grpc.aio.AioRpcError as err:
-            raise TransportError(
-                f"{method} to {address}: {err.code().name} {err.details()}"
-            ) from None
+            raise _transport_error(method, address, err) from None
 
     async def push(self, address: str, message: PushMessage) -> PushReply:
         request = pb.PushRequest(
@@ -108,6 +116,7 @@ class GrpcTransport:
             max_commits=message.max_commits,
             members=members_to_pb(message.members),
             digest=message.digest,
+            after=message.after,
         )
         reply = await self._call(address, EXCHANGE, request, pb.ExchangeResponse)
         return ExchangeReply(
@@ -119,16 +128,54 @@ class GrpcTransport:
             purged=reply.purged,
         )
 
+    async def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """No deadline on the call: the receiver bounds the wait for each chunk instead. From a
+        peer of an earlier version (no StreamSnapshot), its whole-form snapshot, restreamed."""
+        request = pb.SnapshotRequest(
+            from_node=message.from_node, version_vector=message.version_vector
+        )
+        body = request.SerializeToString()
+        rpc = self._channel(address).unary_stream(
+            STREAM_SNAPSHOT,
+            request_serializer=None,
+            response_deserializer=pb.SnapshotChunk.FromString,
+        )
+        call = rpc(
+            body,
+            metadata=sign_peer(self._key, STREAM_SNAPSHOT, self._node_id, body, self._now_ms()),
+        )
+        received = False
+        try:
+            async for chunk in call:
+                received = True
+                yield bytes(chunk.data)
+        except grpc.aio.AioRpcError as err:
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED or received:
+                raise _transport_error(STREAM_SNAPSHOT, address, err) from None
+        else:
+            return
+        finally:
+            call.cancel()
+        reply = await self.snapshot(address, message)
+        # Checked whole here (CodecError reaches the receiver, which refuses it), then fed to
+        # the receiver like a stream.
+        for chunk in restream(decode_snapshot(reply.snapshot)):
+            yield chunk
+
     async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
+        """The peer's whole-form snapshot in one message (Peer.Snapshot)."""
         request = pb.SnapshotRequest(
             from_node=message.from_node, version_vector=message.version_vector
         )
         reply = await self._call(address, SNAPSHOT, request, pb.SnapshotResponse)
         return SnapshotReply(bytes(reply.snapshot))
 
-    async def remove_member(self, address: str, member_address: str) -> bool:
-        """Asks the node at `address` to remove `member_address` from its membership."""
-        request = pb.RemoveMemberRequest(address=member_address)
+    async def remove_member(self, address: str, member_address: str, node_id: str = "") -> bool:
+        """Asks the node at `address` to remove the member at `member_address` (with
+        `node_id`, when known) from the cluster."""
+        request = pb.RemoveMemberRequest(address=member_address, node_id=node_id)
         reply = await self._call(address, REMOVE_MEMBER, request, pb.RemoveMemberResponse)
         return bool(reply.removed)
 

@@ -2,6 +2,14 @@
 
 Peers are keyed by address: seeds are known by address before their node id is. Peer states
 never block writes; they only steer which peer anti-entropy talks to and what status shows.
+
+Removed members come from the replica (`RemovedMember` rows, see node/domain/entities.py) and
+are handed in with `set_removed`: a peer is left out of `peers()` (no gossip, no purge vote)
+when its node id was removed, or when its id is still unknown and its address is a removed
+member's (a seed list naming a removed node does not bring it back). A node with a fresh id
+at such an address is a new member: once it introduces itself, it counts again. A removal
+recorded without an id (the remover never heard from the node) leaves out any node at its
+address.
 """
 
 from __future__ import annotations
@@ -25,7 +33,6 @@ class Peer:
     node_id: str = ""
     last_ok_ms: int = 0
     failures: int = 0
-    removed: bool = False
 
 
 class Membership:
@@ -43,6 +50,9 @@ class Membership:
         self._suspect_after_ms = suspect_after_ms
         self._dead_after_ms = dead_after_ms
         self._peers: dict[str, Peer] = {}
+        self._removed_ids: frozenset[str] = frozenset()
+        self._removed_addresses: frozenset[str] = frozenset()  # of every removed member
+        self._removed_any_at: frozenset[str] = frozenset()  # of those removed without an id
         for address in seeds:
             self.add(address)
 
@@ -56,19 +66,34 @@ class Membership:
             peer.node_id = node_id
         return peer
 
-    def remove(self, address: str) -> bool:
-        """Stops gossiping to `address` and counting it for purges; False if it is unknown."""
-        peer = self._peers.get(address)
-        if peer is not None:
-            peer.removed = True
-        return peer is not None
+    def find(self, address: str) -> Peer | None:
+        """The peer at `address`, removed or not."""
+        return self._peers.get(address)
 
-    def learn(self, members: Iterable[Member]) -> None:
-        """Adds the members a peer told us about (never re-adds a removed one)."""
+    def set_removed(self, members: Iterable[Member]) -> None:
+        """The removed members (node id, or "" when unknown, and address), replacing the last."""
+        members = list(members)
+        self._removed_ids = frozenset(m.node_id for m in members if m.node_id)
+        self._removed_addresses = frozenset(m.address for m in members)
+        self._removed_any_at = frozenset(m.address for m in members if not m.node_id)
+
+    def is_removed(self, peer: Peer) -> bool:
+        if peer.address in self._removed_any_at:
+            return True
+        if peer.node_id:
+            return peer.node_id in self._removed_ids
+        return peer.address in self._removed_addresses
+
+    def learn(self, members: Iterable[Member], sender: str = "") -> None:
+        """Adds the members a peer told us about. The entry of `sender` (the node id of the
+        peer telling) is first-hand: it replaces an older id at that address, as a node whose
+        data folder was wiped comes back under a new id."""
         for member in members:
             if member.node_id == self.own_id:
                 continue
-            self.add(member.address, member.node_id)
+            peer = self.add(member.address, member.node_id)
+            if peer is not None and sender and member.node_id == sender:
+                peer.node_id = sender
 
     def ok(self, address: str, node_id: str, now_ms: int) -> None:
         peer = self.add(address, node_id)
@@ -92,7 +117,8 @@ class Membership:
         return PeerState.SUSPECT if peer.failures < 3 and not peer.last_ok_ms else PeerState.DEAD
 
     def peers(self) -> list[Peer]:
-        return [p for p in self._peers.values() if not p.removed]
+        """Every peer that is not removed."""
+        return [p for p in self._peers.values() if not self.is_removed(p)]
 
     def members(self) -> tuple[Member, ...]:
         """What we tell peers: ourselves and every peer whose node id we know."""

@@ -7,13 +7,21 @@ call as best effort and rely on anti-entropy to retry.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 
 class TransportError(Exception):
     """The peer could not be reached or refused the call."""
+
+
+class MemberRemovedError(TransportError):
+    """The peer refused the call because the calling node was removed from the cluster.
+
+    Raised by the receiving side (a Handler) and carried across every transport as is, so the
+    removed node learns why it is refused and stops gossiping.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,10 @@ class ExchangeMessage:
     max_commits: int
     members: tuple[Member, ...] = ()
     digest: str = ""
+    # Send the commits after this vector rather than after `version_vector` (empty: after
+    # `version_vector`): the caller is still writing a batch it pulled. `version_vector`
+    # stays what it has applied, its acknowledgement.
+    after: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +76,9 @@ class SnapshotMessage:
 
 @dataclass(frozen=True, slots=True)
 class SnapshotReply:
-    snapshot: bytes  # node/replication/snapshot.py wire form, checked whole by the receiver
+    """The whole-form snapshot, as members of earlier versions ask for it (gRPC only)."""
+
+    snapshot: bytes  # node/replication/snapshot.py whole form, checked whole by the receiver
 
 
 class Transport(Protocol):
@@ -74,7 +88,12 @@ class Transport(Protocol):
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply: ...
 
-    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply: ...
+    def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        """The peer's replica as snapshot stream chunks (node/replication/snapshot.py), one
+        at a time as they arrive; the receiver bounds the wait for each."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -86,7 +105,9 @@ class Handler(Protocol):
 
     async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply: ...
 
-    async def handle_snapshot(self, message: SnapshotMessage) -> SnapshotReply: ...
+    def handle_stream_snapshot(self, message: SnapshotMessage) -> AsyncGenerator[bytes, None]:
+        """This replica as snapshot stream chunks; may raise MemberRemovedError."""
+        ...
 
 
 @dataclass
@@ -129,8 +150,11 @@ class MemoryTransport:
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
         return await (await self._target(address)).handle_exchange(message)
 
-    async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
-        return await (await self._target(address)).handle_snapshot(message)
+    async def stream_snapshot(
+        self, address: str, message: SnapshotMessage
+    ) -> AsyncGenerator[bytes, None]:
+        async for chunk in (await self._target(address)).handle_stream_snapshot(message):
+            yield chunk
 
     async def close(self) -> None:
         return None

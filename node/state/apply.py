@@ -12,21 +12,35 @@ their transaction committed, so a failed write leaves both unchanged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from node.domain.entities import Change
 from node.domain.view import View
 from node.replication.codec import Commit, decode_commit, decode_row, encode_row
-from node.replication.snapshot import Snapshot, rebase
-from node.storage.database import Database, LogPurgedError, StoredRow
+from node.replication.snapshot import SnapshotHeader, decode_stored_row, extend
+from node.storage.database import STAGING, Database, LogPurgedError, StoredRow
 
 Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register stamp
 
 ChangeListener = Callable[[Sequence[Commit]], None]
 R = TypeVar("R")
+
+# Rows read from SQLite at a time when a snapshot is sent or installed.
+PAGE_ROWS = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """The replica frozen at one version vector (see `State.exported`)."""
+
+    vector: dict[str, int]
+    floors: dict[str, tuple[int, int]]  # this node's log floors
+    pages: Callable[[], AsyncIterator[list[StoredRow]]]  # every row, a page at a time
 
 
 class State:
@@ -41,6 +55,10 @@ class State:
         # INVARIANT: one apply at a time, and a local write plans and applies under the same
         # hold, so its plan validates against exactly the state its commit lands on.
         self._lock = asyncio.Lock()
+        # Bumped whenever rows change; the digest is computed once per generation (Status and
+        # anti-entropy ask for it often, and it reads every row).
+        self._generation = 0
+        self._digest: tuple[int, str] | None = None
 
     @classmethod
     async def load(cls, db: Database) -> State:
@@ -82,6 +100,11 @@ class State:
 
     def digest(self) -> str:
         """A hash of every live row and its version: equal on two replicas iff they agree."""
+        if self._digest is None or self._digest[0] != self._generation:
+            self._digest = (self._generation, self._compute_digest())
+        return self._digest[1]
+
+    def _compute_digest(self) -> str:
         hasher = hashlib.sha256()
         # Tombstones are left out: they are purged at slightly different times on each
         # replica (node/replication/purge.py), and a tombstone and no row read the same.
@@ -131,6 +154,7 @@ class State:
         vector is unchanged: the log floor keeps counting the purged commits."""
         async with self._lock:
             dropped = await self.db.purge(acknowledged, cutoff_hlc)
+            self._generation += 1
             for stored in dropped:
                 where = (stored.table, stored.key)
                 if self._versions.get(where) == (stored.hlc, stored.origin):
@@ -143,15 +167,37 @@ class State:
             rows = [StoredRow(*record) for record in await self.db.load_rows()]
             return self.version_vector(), rows, await self.db.log_floors()
 
-    async def install_snapshot(self, snapshot: Snapshot) -> bool:
-        """Replaces the replica with `snapshot` plus this node's own log beyond it, atomically.
+    @contextlib.asynccontextmanager
+    async def exported(self) -> AsyncIterator[Export]:
+        """The replica frozen at one version vector, to be read a page at a time while
+        commits go on applying (a copy inside SQLite, taken under the apply lock)."""
+        async with self._lock:
+            vector, floors = self.version_vector(), await self.db.log_floors()
+            frozen = await self.db.freeze_rows()
+        try:
+            yield Export(vector, floors, lambda: self._pages(frozen))
+        finally:
+            await asyncio.shield(self.db.drop_table(frozen))
+
+    async def _pages(self, table: str) -> AsyncIterator[list[StoredRow]]:
+        after = 0
+        while True:
+            after, rows = await self.db.table_page(table, after, PAGE_ROWS)
+            if not rows:
+                return
+            yield rows
+
+    async def install_staged(self, snapshot: SnapshotHeader) -> bool:
+        """Replaces the replica with the snapshot staged in the database (`Database.stage`)
+        plus this node's own log beyond it, atomically.
 
         Not `apply_batch`: a snapshot is not a commit extending each origin's prefix but a
         whole replica at another vector, whose purged commits this node can never apply one
-        by one. Rows, stamps, log floors and the vector change in one transaction; the view is
-        then brought to the new rows by applying the difference, and listeners get it as one
-        synthetic commit (origin "", seq 0), so indexes stay in step and nothing re-gossips it.
-        False (nothing changed) when this node already covers the snapshot's vector.
+        by one. Every staged row is decoded and checked first (CodecError: nothing changes);
+        then rows, stamps, log floors and the vector change in one transaction, and the view
+        is brought to the new rows by applying the difference. Listeners get it as one
+        synthetic commit (origin "", seq 0), so indexes stay in step and nothing re-gossips
+        it. False (nothing changed) when this node already covers the snapshot's vector.
         """
         async with self._lock:
             if self.covers(snapshot.vector):
@@ -162,19 +208,23 @@ class State:
             except LogPurgedError:
                 # This node purged commits the snapshot lacks: installing would lose them.
                 return False
-            beyond = [decode_commit(blob) for blob in logged]
-            rows, vector = rebase(snapshot, beyond)
-            await self.db.replace_replica(
-                [r.stored for r in rows.values()], snapshot.floors, vector
-            )
-            changes = [Change(t, k, None) for (t, k) in self._versions if (t, k) not in rows]
-            changes += [
-                Change(t, k, r.row)
-                for (t, k), r in rows.items()
-                if self._versions.get((t, k)) != (r.stored.hlc, r.stored.origin)
-            ]
-            self._versions = {w: (r.stored.hlc, r.stored.origin) for w, r in rows.items()}
+            vector, beyond = extend(snapshot.vector, [decode_commit(blob) for blob in logged])
+            await self.db.stage_newer(beyond)
+            versions: dict[tuple[str, str], Version] = {}
+            changes: list[Change] = []
+            async for page in self._pages(STAGING):
+                for stored in page:
+                    row = decode_stored_row(stored)
+                    where, stamp = (stored.table, stored.key), (stored.hlc, stored.origin)
+                    versions[where] = stamp
+                    if self._versions.get(where) != stamp:
+                        changes.append(Change(stored.table, stored.key, row))
+            gone = [Change(t, k, None) for (t, k) in self._versions if (t, k) not in versions]
+            await self.db.install_staged(snapshot.floors, vector)
+            self._generation += 1
+            self._versions = versions
             self.applied = vector
+            changes = gone + changes
             for change in changes:
                 self.view.apply(change)
             if changes:
@@ -205,6 +255,7 @@ class State:
         if not accepted:
             return []
         await self.db.write_commits(accepted)
+        self._generation += 1
         for commit, winners in accepted:
             self.applied[commit.origin] = commit.seq
             stamp = (commit.hlc, commit.origin)

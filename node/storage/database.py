@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,22 @@ class StorageError(Exception):
 
 class LogPurgedError(Exception):
     """The commit log was purged beyond a peer's version vector: it needs a snapshot."""
+
+
+class DuplicateRowError(Exception):
+    """A staged snapshot names the same (table, key) twice."""
+
+
+# The upsert that makes a stored row a last-writer-wins register on (hlc, origin).
+_NEWER_WINS = (
+    "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
+    "origin = excluded.origin, body = excluded.body "
+    "WHERE excluded.hlc > {table}.hlc "
+    "OR (excluded.hlc = {table}.hlc AND excluded.origin > {table}.origin)"
+)
+# Snapshot rows being received: a temporary table (never on disk for long, gone with the
+# connection), so a stream that breaks off leaves nothing behind.
+STAGING = "temp.snapshot_staging"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,10 @@ class KeyUsage:
     region: str
 
 
+def _body(change: Change) -> bytes | None:
+    return None if change.row is None else encode_row(change.row)
+
+
 class Database:
     """One writer connection. Every commit is one transaction: its winning rows and its log entry.
 
@@ -57,6 +78,7 @@ class Database:
         # INVARIANT: one transaction at a time on the one connection. Coroutines interleave at
         # every await, so without this lock a second BEGIN could land inside a first one.
         self._lock = asyncio.Lock()
+        self._frozen = 0  # names the temporary copies `freeze_rows` makes
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -182,19 +204,91 @@ class Database:
             (origin, seq, hlc),
         )
 
-    async def replace_replica(
-        self,
-        rows: Sequence[StoredRow],
-        floors: Mapping[str, tuple[int, int]],
-        vector: Mapping[str, int],
+    # --- snapshots: sending ----------------------------------------------------------------
+
+    async def freeze_rows(self) -> str:
+        """Copies every stored row into a new temporary table and returns its name.
+
+        The copy is one statement inside SQLite (no row passes through Python), so a snapshot
+        can then be read page by page while writes go on, and still be one consistent state.
+        """
+        self._frozen += 1
+        name = f"temp.frozen_{self._frozen}"
+        async with self._transaction() as conn:
+            await conn.execute(
+                f"CREATE TABLE {name} AS SELECT tbl, key, hlc, origin, body FROM rows"
+            )
+        return name
+
+    async def table_page(self, name: str, after: int, limit: int) -> tuple[int, list[StoredRow]]:
+        """Up to `limit` rows of a frozen copy (or the staging table) past position `after`,
+        and the position of the last one."""
+        async with self._conn.execute(
+            f"SELECT rowid, tbl, key, hlc, origin, body FROM {name} "
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (after, limit),
+        ) as cursor:
+            found = list(await cursor.fetchall())
+        if not found:
+            return after, []
+        return int(found[-1][0]), [StoredRow(*row[1:]) for row in found]
+
+    async def drop_table(self, name: str) -> None:
+        """Drops a frozen copy (or the staging table) when done with it."""
+        async with self._transaction() as conn:
+            await conn.execute(f"DROP TABLE IF EXISTS {name}")
+
+    # --- snapshots: receiving ------------------------------------------------------------
+
+    async def begin_staging(self) -> None:
+        """An empty staging table for a snapshot being received.
+
+        INVARIANT: one snapshot is received at a time (the anti-entropy loop asks for them).
+        """
+        async with self._transaction() as conn:
+            await conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
+            await conn.execute(
+                f"CREATE TABLE {STAGING} (tbl TEXT NOT NULL, key TEXT NOT NULL, "
+                "hlc INTEGER NOT NULL, origin TEXT NOT NULL, body BLOB, PRIMARY KEY (tbl, key))"
+            )
+
+    async def stage(self, rows: Sequence[StoredRow]) -> None:
+        """Adds received snapshot rows; DuplicateRowError when one is staged already."""
+        try:
+            async with self._transaction() as conn:
+                await conn.executemany(
+                    f"INSERT INTO {STAGING} (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?)",
+                    [(r.table, r.key, r.hlc, r.origin, r.body) for r in rows],
+                )
+        except sqlite3.IntegrityError as err:
+            raise DuplicateRowError(f"snapshot holds a row twice: {err}") from None
+
+    async def stage_newer(self, commits: Sequence[Commit]) -> None:
+        """Lays this node's own commits over the staged snapshot: each row image replaces the
+        staged one when its (hlc, origin) is newer, as `write_commits` does for `rows`."""
+        images = [
+            (c.table, c.key, commit.hlc, commit.origin, _body(c))
+            for commit in commits
+            for c in commit.changes
+        ]
+        async with self._transaction() as conn:
+            await conn.executemany(
+                f"INSERT INTO {STAGING} (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
+                + _NEWER_WINS.format(table="snapshot_staging"),
+                images,
+            )
+
+    async def install_staged(
+        self, floors: Mapping[str, tuple[int, int]], vector: Mapping[str, int]
     ) -> None:
-        """Installs a snapshot, in one transaction: `rows` become the whole replica, the log
-        keeps only commits above each floor and within `vector`, and the floors rise."""
+        """Installs the staged snapshot, in one transaction: its rows become the whole
+        replica, the log keeps only commits above each floor and within `vector`, the floors
+        rise, and the staging table goes."""
         async with self._transaction() as conn:
             await conn.execute("DELETE FROM rows")
-            await conn.executemany(
-                "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?)",
-                [(r.table, r.key, r.hlc, r.origin, r.body) for r in rows],
+            await conn.execute(
+                f"INSERT INTO rows (tbl, key, hlc, origin, body) "
+                f"SELECT tbl, key, hlc, origin, body FROM {STAGING}"
             )
             async with conn.execute("SELECT DISTINCT origin FROM commits") as cursor:
                 logged = {str(row[0]) for row in await cursor.fetchall()}
@@ -206,6 +300,7 @@ class Database:
                 )
             for origin, (seq, hlc) in sorted(floors.items()):
                 await self._raise_floor(conn, origin, seq, hlc)
+            await conn.execute(f"DROP TABLE {STAGING}")
 
     async def write_commits(self, commits: Sequence[tuple[Commit, Sequence[Change]]]) -> None:
         """Stores commits (log entries and their winning row images) in one transaction."""
@@ -235,10 +330,7 @@ class Database:
         async with self._transaction() as conn:
             await conn.executemany(
                 "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
-                "origin = excluded.origin, body = excluded.body "
-                "WHERE excluded.hlc > rows.hlc "
-                "OR (excluded.hlc = rows.hlc AND excluded.origin > rows.origin)",
+                + _NEWER_WINS.format(table="rows"),
                 rows,
             )
             await conn.executemany(

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from cluster.local import LocalCluster
+from cluster.process import NodeProcess
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +51,7 @@ def alive_from_proc(pid: int) -> bool:
 def test_up_status_kill_start_down(tmp_path: Path) -> None:
     root = tmp_path / "cluster"
     pids: list[int] = []
+    own_children: list[NodeProcess] = []
     try:
         up = json.loads(
             iamstore(
@@ -92,11 +95,46 @@ def test_up_status_kill_start_down(tmp_path: Path) -> None:
         removed = iamstore("cluster", "remove", "node3", "--dir", str(root)).stdout
         assert "node1: removed node3" in removed
         assert "node2: removed node3" in removed
-        assert states(status(root)) == {"node1": "up", "node2": "up", "node3": "down"}
+        # A removed node counts neither for convergence nor for lag.
+        after = status(root, "--wait", "30")
+        assert states(after) == {"node1": "up", "node2": "up", "node3": "removed"}
+        assert after["converged"] is True
+        assert after["removed"] == ["node3"]
+        assert "removed: node3" in iamstore("cluster", "status", "--dir", str(root)).stdout
+        refused = iamstore("cluster", "start", "node3", "--dir", str(root), check=False)
+        assert refused.returncode == 1
+        assert "was removed from the cluster" in refused.stderr
+
+        # Started again by hand on its old data: its peers refuse it, and its log says so.
+        cluster = LocalCluster.load(root)
+        stray = cluster.node("node3")
+        own_children.append(stray)
+        stray.start()
+        cluster.save()
+        assert stray.pid is not None
+        pids.append(stray.pid)
+        said = "removed from the cluster"
+        for _ in range(600):
+            if said in stray.log_file.read_text():
+                break
+            time.sleep(0.05)
+        assert said in stray.log_file.read_text()
+        still = status(root, "--wait", "30")
+        assert still["converged"] is True
+        assert states(still)["node3"] == "removed"
+        nodes = still["nodes"]
+        assert isinstance(nodes, list)
+        assert nodes[2]["pid"] == stray.pid
+        assert nodes[2]["refused_as_removed"] is True
+        assert "lag_commits" not in nodes[2]
+        cluster.stop_node("node3")  # our own child: stopped and reaped here
+        cluster.save()
 
         iamstore("cluster", "down", "--dir", str(root))
         assert not any(alive_from_proc(pid) for pid in pids)
     finally:
+        for child in own_children:
+            child.kill()
         if root.exists():  # whatever the outcome, no node outlives the test
             LocalCluster.load(root).kill()
 

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16iamstore/v1/node.proto\x12\x0biamstore.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\r\n\x0bPingRequest\"\x1f\n\x0cPingResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\"\x0f\n\rStatusRequest\"W\n\nPeerStatus\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x18\n\x10last_seen_ms_ago\x18\x04 \x01(\x03\"\xb4\x03\n\x0eStatusResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x46\n\x0eversion_vector\x18\x03 \x03(\x0b\x32..iamstore.v1.StatusResponse.VersionVectorEntry\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12&\n\x05peers\x18\x05 \x03(\x0b\x32\x17.iamstore.v1.PeerStatus\x12\x36\n\x06lag_ms\x18\x06 \x03(\x0b\x32&.iamstore.v1.StatusResponse.LagMsEntry\x12\x18\n\x10\x63ommits_received\x18\x07 \x01(\x03\x12\x15\n\rgossip_rounds\x18\x08 \x01(\x03\x12\x19\n\x11\x64igest_mismatches\x18\t \x01(\x03\x12\x18\n\x10refused_messages\x18\n \x01(\x03\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a,\n\nLagMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\x85\x01\n\x07\x41\x63\x63ount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_name\x18\x02 \x01(\t\x12\x0b\n\x03\x61rn\x18\x03 \x01(\t\x12/\n\x0b\x63reate_date\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nmanagement\x18\x05 \x01(\x08\"C\n\x0fRootCredentials\x12\x15\n\raccess_key_id\x18\x01 \x01(\t\x12\x19\n\x11secret_access_key\x18\x02 \x01(\t\"B\n\x14\x43reateAccountRequest\x12\x19\n\x0c\x61\x63\x63ount_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0f\n\r_account_name\"v\n\x15\x43reateAccountResponse\x12%\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x14.iamstore.v1.Account\x12\x36\n\x10root_credentials\x18\x02 \x01(\x0b\x32\x1c.iamstore.v1.RootCredentials\"[\n\x13ListAccountsRequest\x12\x13\n\x06marker\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x16\n\tmax_items\x18\x02 \x01(\x05H\x01\x88\x01\x01\x42\t\n\x07_markerB\x0c\n\n_max_items\"t\n\x14ListAccountsResponse\x12&\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x14.iamstore.v1.Account\x12\x14\n\x0cis_truncated\x18\x02 \x01(\x08\x12\x13\n\x06marker\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_marker2\x86\x01\n\x04Node\x12;\n\x04Ping\x12\x18.iamstore.v1.PingRequest\x1a\x19.iamstore.v1.PingResponse\x12\x41\n\x06Status\x12\x1a.iamstore.v1.StatusRequest\x1a\x1b.iamstore.v1.StatusResponse2\xb7\x01\n\x08\x41\x63\x63ounts\x12V\n\rCreateAccount\x12!.iamstore.v1.CreateAccountRequest\x1a\".iamstore.v1.CreateAccountResponse\x12S\n\x0cListAccounts\x12 .iamstore.v1.ListAccountsRequest\x1a!.iamstore.v1.ListAccountsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16iamstore/v1/node.proto\x12\x0biamstore.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\r\n\x0bPingRequest\"\x1f\n\x0cPingResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\"\x0f\n\rStatusRequest\"W\n\nPeerStatus\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x18\n\x10last_seen_ms_ago\x18\x04 \x01(\x03\"\xfa\x03\n\x0eStatusResponse\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x46\n\x0eversion_vector\x18\x03 \x03(\x0b\x32..iamstore.v1.StatusResponse.VersionVectorEntry\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12&\n\x05peers\x18\x05 \x03(\x0b\x32\x17.iamstore.v1.PeerStatus\x12\x36\n\x06lag_ms\x18\x06 \x03(\x0b\x32&.iamstore.v1.StatusResponse.LagMsEntry\x12\x18\n\x10\x63ommits_received\x18\x07 \x01(\x03\x12\x15\n\rgossip_rounds\x18\x08 \x01(\x03\x12\x19\n\x11\x64igest_mismatches\x18\t \x01(\x03\x12\x18\n\x10refused_messages\x18\n \x01(\x03\x12\x33\n\x0fremoved_members\x18\x0b \x03(\x0b\x32\x1a.iamstore.v1.RemovedMember\x12\x0f\n\x07removed\x18\x0c \x01(\x08\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a,\n\nLagMsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"c\n\rRemovedMember\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x30\n\x0cremoved_date\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\x07\x41\x63\x63ount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_name\x18\x02 \x01(\t\x12\x0b\n\x03\x61rn\x18\x03 \x01(\t\x12/\n\x0b\x63reate_date\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nmanagement\x18\x05 \x01(\x08\"C\n\x0fRootCredentials\x12\x15\n\raccess_key_id\x18\x01 \x01(\t\x12\x19\n\x11secret_access_key\x18\x02 \x01(\t\"B\n\x14\x43reateAccountRequest\x12\x19\n\x0c\x61\x63\x63ount_name\x18\x01 \x01(\tH\x00\x88\x01\x01\x42\x0f\n\r_account_name\"v\n\x15\x43reateAccountResponse\x12%\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x14.iamstore.v1.Account\x12\x36\n\x10root_credentials\x18\x02 \x01(\x0b\x32\x1c.iamstore.v1.RootCredentials\"[\n\x13ListAccountsRequest\x12\x13\n\x06marker\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x16\n\tmax_items\x18\x02 \x01(\x05H\x01\x88\x01\x01\x42\t\n\x07_markerB\x0c\n\n_max_items\"t\n\x14ListAccountsResponse\x12&\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x14.iamstore.v1.Account\x12\x14\n\x0cis_truncated\x18\x02 \x01(\x08\x12\x13\n\x06marker\x18\x03 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_marker2\x86\x01\n\x04Node\x12;\n\x04Ping\x12\x18.iamstore.v1.PingRequest\x1a\x19.iamstore.v1.PingResponse\x12\x41\n\x06Status\x12\x1a.iamstore.v1.StatusRequest\x1a\x1b.iamstore.v1.StatusResponse2\xb7\x01\n\x08\x41\x63\x63ounts\x12V\n\rCreateAccount\x12!.iamstore.v1.CreateAccountRequest\x1a\".iamstore.v1.CreateAccountResponse\x12S\n\x0cListAccounts\x12 .iamstore.v1.ListAccountsRequest\x1a!.iamstore.v1.ListAccountsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,25 +45,27 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PEERSTATUS']._serialized_start=137
   _globals['_PEERSTATUS']._serialized_end=224
   _globals['_STATUSRESPONSE']._serialized_start=227
-  _globals['_STATUSRESPONSE']._serialized_end=663
-  _globals['_STATUSRESPONSE_VERSIONVECTORENTRY']._serialized_start=565
-  _globals['_STATUSRESPONSE_VERSIONVECTORENTRY']._serialized_end=617
-  _globals['_STATUSRESPONSE_LAGMSENTRY']._serialized_start=619
-  _globals['_STATUSRESPONSE_LAGMSENTRY']._serialized_end=663
-  _globals['_ACCOUNT']._serialized_start=666
-  _globals['_ACCOUNT']._serialized_end=799
-  _globals['_ROOTCREDENTIALS']._serialized_start=801
-  _globals['_ROOTCREDENTIALS']._serialized_end=868
-  _globals['_CREATEACCOUNTREQUEST']._serialized_start=870
-  _globals['_CREATEACCOUNTREQUEST']._serialized_end=936
-  _globals['_CREATEACCOUNTRESPONSE']._serialized_start=938
-  _globals['_CREATEACCOUNTRESPONSE']._serialized_end=1056
-  _globals['_LISTACCOUNTSREQUEST']._serialized_start=1058
-  _globals['_LISTACCOUNTSREQUEST']._serialized_end=1149
-  _globals['_LISTACCOUNTSRESPONSE']._serialized_start=1151
-  _globals['_LISTACCOUNTSRESPONSE']._serialized_end=1267
-  _globals['_NODE']._serialized_start=1270
-  _globals['_NODE']._serialized_end=1404
-  _globals['_ACCOUNTS']._serialized_start=1407
-  _globals['_ACCOUNTS']._serialized_end=1590
+  _globals['_STATUSRESPONSE']._serialized_end=733
+  _globals['_STATUSRESPONSE_VERSIONVECTORENTRY']._serialized_start=635
+  _globals['_STATUSRESPONSE_VERSIONVECTORENTRY']._serialized_end=687
+  _globals['_STATUSRESPONSE_LAGMSENTRY']._serialized_start=689
+  _globals['_STATUSRESPONSE_LAGMSENTRY']._serialized_end=733
+  _globals['_REMOVEDMEMBER']._serialized_start=735
+  _globals['_REMOVEDMEMBER']._serialized_end=834
+  _globals['_ACCOUNT']._serialized_start=837
+  _globals['_ACCOUNT']._serialized_end=970
+  _globals['_ROOTCREDENTIALS']._serialized_start=972
+  _globals['_ROOTCREDENTIALS']._serialized_end=1039
+  _globals['_CREATEACCOUNTREQUEST']._serialized_start=1041
+  _globals['_CREATEACCOUNTREQUEST']._serialized_end=1107
+  _globals['_CREATEACCOUNTRESPONSE']._serialized_start=1109
+  _globals['_CREATEACCOUNTRESPONSE']._serialized_end=1227
+  _globals['_LISTACCOUNTSREQUEST']._serialized_start=1229
+  _globals['_LISTACCOUNTSREQUEST']._serialized_end=1320
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_start=1322
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_end=1438
+  _globals['_NODE']._serialized_start=1441
+  _globals['_NODE']._serialized_end=1575
+  _globals['_ACCOUNTS']._serialized_start=1578
+  _globals['_ACCOUNTS']._serialized_end=1761
 # @@protoc_insertion_point(module_scope)

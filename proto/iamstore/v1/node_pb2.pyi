@@ -36,7 +36,7 @@ class PeerStatus(_message.Message):
     def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., state: _Optional[str] = ..., last_seen_ms_ago: _Optional[int] = ...) -> None: ...
 
 class StatusResponse(_message.Message):
-    __slots__ = ("node_id", "address", "version_vector", "digest", "peers", "lag_ms", "commits_received", "gossip_rounds", "digest_mismatches", "refused_messages")
+    __slots__ = ("node_id", "address", "version_vector", "digest", "peers", "lag_ms", "commits_received", "gossip_rounds", "digest_mismatches", "refused_messages", "removed_members", "removed")
     class VersionVectorEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -61,6 +61,8 @@ class StatusResponse(_message.Message):
     GOSSIP_ROUNDS_FIELD_NUMBER: _ClassVar[int]
     DIGEST_MISMATCHES_FIELD_NUMBER: _ClassVar[int]
     REFUSED_MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_FIELD_NUMBER: _ClassVar[int]
     node_id: str
     address: str
     version_vector: _containers.ScalarMap[str, int]
@@ -71,7 +73,19 @@ class StatusResponse(_message.Message):
     gossip_rounds: int
     digest_mismatches: int
     refused_messages: int
-    def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., digest: _Optional[str] = ..., peers: _Optional[_Iterable[_Union[PeerStatus, _Mapping]]] = ..., lag_ms: _Optional[_Mapping[str, int]] = ..., commits_received: _Optional[int] = ..., gossip_rounds: _Optional[int] = ..., digest_mismatches: _Optional[int] = ..., refused_messages: _Optional[int] = ...) -> None: ...
+    removed_members: _containers.RepeatedCompositeFieldContainer[RemovedMember]
+    removed: bool
+    def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., digest: _Optional[str] = ..., peers: _Optional[_Iterable[_Union[PeerStatus, _Mapping]]] = ..., lag_ms: _Optional[_Mapping[str, int]] = ..., commits_received: _Optional[int] = ..., gossip_rounds: _Optional[int] = ..., digest_mismatches: _Optional[int] = ..., refused_messages: _Optional[int] = ..., removed_members: _Optional[_Iterable[_Union[RemovedMember, _Mapping]]] = ..., removed: _Optional[bool] = ...) -> None: ...
+
+class RemovedMember(_message.Message):
+    __slots__ = ("node_id", "address", "removed_date")
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    REMOVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    node_id: str
+    address: str
+    removed_date: _timestamp_pb2.Timestamp
+    def __init__(self, node_id: _Optional[str] = ..., address: _Optional[str] = ..., removed_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Account(_message.Message):
     __slots__ = ("account_id", "account_name", "arn", "create_date", "management")

@@ -49,8 +49,15 @@ class PushResponse(_message.Message):
     def __init__(self, version_vector: _Optional[_Mapping[str, int]] = ..., applied: _Optional[int] = ...) -> None: ...
 
 class ExchangeRequest(_message.Message):
-    __slots__ = ("from_node", "version_vector", "max_commits", "members", "digest")
+    __slots__ = ("from_node", "version_vector", "max_commits", "members", "digest", "after")
     class VersionVectorEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class AfterEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -62,12 +69,14 @@ class ExchangeRequest(_message.Message):
     MAX_COMMITS_FIELD_NUMBER: _ClassVar[int]
     MEMBERS_FIELD_NUMBER: _ClassVar[int]
     DIGEST_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
     from_node: str
     version_vector: _containers.ScalarMap[str, int]
     max_commits: int
     members: _containers.RepeatedCompositeFieldContainer[Member]
     digest: str
-    def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., max_commits: _Optional[int] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ...) -> None: ...
+    after: _containers.ScalarMap[str, int]
+    def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., max_commits: _Optional[int] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., after: _Optional[_Mapping[str, int]] = ...) -> None: ...
 
 class ExchangeResponse(_message.Message):
     __slots__ = ("commits", "version_vector", "members", "digest", "more", "purged")
@@ -113,11 +122,19 @@ class SnapshotResponse(_message.Message):
     snapshot: bytes
     def __init__(self, snapshot: _Optional[bytes] = ...) -> None: ...
 
+class SnapshotChunk(_message.Message):
+    __slots__ = ("data",)
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+
 class RemoveMemberRequest(_message.Message):
-    __slots__ = ("address",)
+    __slots__ = ("address", "node_id")
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
     address: str
-    def __init__(self, address: _Optional[str] = ...) -> None: ...
+    node_id: str
+    def __init__(self, address: _Optional[str] = ..., node_id: _Optional[str] = ...) -> None: ...
 
 class RemoveMemberResponse(_message.Message):
     __slots__ = ("removed",)

@@ -48,6 +48,11 @@ class PeerStub:
                 request_serializer=iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.SerializeToString,
                 response_deserializer=iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.FromString,
                 _registered_method=True)
+        self.StreamSnapshot = channel.unary_stream(
+                '/iamstore.v1.Peer/StreamSnapshot',
+                request_serializer=iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.SerializeToString,
+                response_deserializer=iamstore_dot_v1_dot_peer__pb2.SnapshotChunk.FromString,
+                _registered_method=True)
         self.Snapshot = channel.unary_unary(
                 '/iamstore.v1.Peer/Snapshot',
                 request_serializer=iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.SerializeToString,
@@ -83,17 +88,29 @@ class PeerServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def Snapshot(self, request, context):
+    def StreamSnapshot(self, request, context):
         """Bootstrap: the callee's whole replica (every row and tombstone with its stamp, and its
-        version vector) in the snapshot codec, for a new node or one behind a purged log.
+        version vector), for a new node or one behind a purged log, as a stream of chunks in the
+        snapshot codec's stream form: a header, rows, and a trailer (row count and SHA-256 of
+        everything before it) that the caller checks before it installs anything.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Snapshot(self, request, context):
+        """The same in one message of the codec's whole form (at most 64 MB): what members of
+        earlier versions ask for; a node asks for it only from a peer without StreamSnapshot.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def RemoveMember(self, request, context):
-        """Operator call (cluster key, like every Peer call): stop gossiping to a member and stop
-        counting it for purge acknowledgements. Local to the callee: call it on every node.
+        """Operator call (cluster key, like every Peer call): remove a member for good. The callee
+        records it as a replicated write, so every node learns it (also one down at the time, or
+        started later): they stop gossiping with the member and counting it for purge
+        acknowledgements, and refuse its calls with FAILED_PRECONDITION.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -111,6 +128,11 @@ def add_PeerServicer_to_server(servicer, server):
                     servicer.Exchange,
                     request_deserializer=iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.FromString,
                     response_serializer=iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.SerializeToString,
+            ),
+            'StreamSnapshot': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamSnapshot,
+                    request_deserializer=iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.FromString,
+                    response_serializer=iamstore_dot_v1_dot_peer__pb2.SnapshotChunk.SerializeToString,
             ),
             'Snapshot': grpc.unary_unary_rpc_method_handler(
                     servicer.Snapshot,
@@ -181,6 +203,33 @@ class Peer:
             '/iamstore.v1.Peer/Exchange',
             iamstore_dot_v1_dot_peer__pb2.ExchangeRequest.SerializeToString,
             iamstore_dot_v1_dot_peer__pb2.ExchangeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamSnapshot(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/iamstore.v1.Peer/StreamSnapshot',
+            iamstore_dot_v1_dot_peer__pb2.SnapshotRequest.SerializeToString,
+            iamstore_dot_v1_dot_peer__pb2.SnapshotChunk.FromString,
             options,
             channel_credentials,
             insecure,

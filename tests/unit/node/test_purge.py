@@ -16,7 +16,7 @@ from node.replication.gossip import GossipConfig, Replicator
 from node.replication.membership import Membership, Peer
 from node.replication.purge import acknowledged, cutoff_hlc
 from node.replication.snapshot import decode_snapshot, encode_snapshot
-from node.replication.transport import MemoryNetwork
+from node.replication.transport import Member, MemoryNetwork
 from node.state import State
 from node.storage.database import LogPurgedError, StoredRow
 
@@ -103,7 +103,7 @@ async def test_a_wiped_node_rejoins_from_a_snapshot_after_the_log_was_purged() -
     await a._state.apply_batch(
         [_commit("a", 1, 100, "k1", True), _commit("a", 2, 200, "k2", False)]
     )
-    a.membership.remove("b")  # the old b was removed: a purges alone
+    a.membership.set_removed([Member("", "b")])  # the old b was removed: a purges alone
     assert await a.purge() == 1
     fresh = await node("b", "a")
     await fresh._exchange_with(Peer("a"), with_digest=True)

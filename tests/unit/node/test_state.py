@@ -71,3 +71,16 @@ async def test_older_row_image_loses_to_newer(db: Database) -> None:
     await state.apply(Commit("n2", 1, 20, "root", "UpdateUser", (Change.put(newer),)))
     await state.apply(Commit("n1", 1, 10, "root", "CreateUser", (Change.put(older),)))
     assert state.view.users.get("AIDA1") == newer
+
+
+async def test_the_digest_follows_every_apply(db: Database) -> None:
+    state = await State.load(db)
+    empty = state.digest()
+    alice = _user("AIDA1", "alice")
+    await state.apply(Commit("n1", 1, 10, "t", "CreateUser", (Change.put(alice),)))
+    created = state.digest()
+    assert created != empty
+    assert state.digest() == created  # asked again with nothing applied in between
+    await state.apply(Commit("n1", 2, 20, "t", "DeleteUser", (Change.delete(alice),)))
+    assert state.digest() == empty  # a tombstone reads as no row
+    assert (await State.load(db)).digest() == state.digest()
