@@ -59,7 +59,7 @@ def _knows_removal(node: Node, node_id: str) -> bool:
 
 async def _tombstones(node: Node) -> int:
     assert node.services is not None
-    return sum(1 for r in await node.services.state.db.load_rows() if r.body is None)
+    return sum(1 for *_, body in await node.services.state.db.load_rows() if body is None)
 
 
 async def _create_and_delete(mem: MemoryCluster, index: int, prefix: str) -> None:
