@@ -233,7 +233,8 @@ class Node:
         self.services = services
         self.replicator = replicator
         self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
-        services.gate = AdminGate(authorizer, _decision_observer(self.metrics))
+        authorizer.observe = _decision_observer(self.metrics)  # admin calls' and Authorize's
+        services.gate = AdminGate(authorizer)
         audit = AuditLog(node_id, self._wall_ms, config.audit_path, config.audit_capacity)
         services.audit = audit
         metrics_server = MetricsServer(self.metrics.registry)
@@ -340,9 +341,16 @@ _DECISION_LABELS = {
 
 
 def _decision_observer(metrics: NodeMetrics) -> Callable[[float, Outcome], None]:
+    # Each outcome's counter child is looked up once: this runs for every decision.
+    counters = {
+        outcome: metrics.authorization_decisions.labels(decision=label)
+        for outcome, label in _DECISION_LABELS.items()
+    }
+    seconds_spent = metrics.authorization_seconds.observe
+
     def observe(seconds: float, outcome: Outcome) -> None:
-        metrics.authorization_seconds.observe(seconds)
-        metrics.authorization_decisions.labels(decision=_DECISION_LABELS[outcome]).inc()
+        seconds_spent(seconds)
+        counters[outcome].inc()
 
     return observe
 

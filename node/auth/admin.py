@@ -13,8 +13,7 @@ name another account's entity, because every ARN is built in the caller's own ac
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,13 +333,8 @@ def denial_message(principal_arn: str, target: Target, reason: str) -> str:
 class AdminGate:
     """Asks the engine an operation's questions; the first refusal raises PolicyDenied."""
 
-    def __init__(
-        self,
-        authorizer: Authorizer,
-        observe: Callable[[float, Outcome], None] | None = None,
-    ) -> None:
+    def __init__(self, authorizer: Authorizer) -> None:
         self.authorizer = authorizer
-        self._observe = observe
 
     def check(
         self,
@@ -360,7 +354,6 @@ class AdminGate:
         return targets
 
     def _ask(self, principal: Principal, environment: Environment, target: Target) -> None:
-        started = time.perf_counter()
         context = self.authorizer.contexts.build(
             principal.facts,
             environment,
@@ -371,8 +364,6 @@ class AdminGate:
         decision = self.authorizer.decide(
             principal, target.action, target.resource, principal.facts.account_id, None, context
         )
-        if self._observe is not None:
-            self._observe(time.perf_counter() - started, decision.outcome)
         if decision.allowed:
             return
         reason = self._reason(principal, target, decision, context)

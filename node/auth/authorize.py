@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -135,6 +136,8 @@ class Authorizer:
         self.contexts = ContextBuilder(now, epoch_ms=epoch_ms)
         # Principals resolved by ARN, dropped at every commit (names, tags and ids can change).
         self._by_arn: dict[tuple[str, str], Principal] = {}
+        # Told of every decision (seconds spent, outcome): the node's metrics set it.
+        self.observe: Callable[[float, Outcome], None] | None = None
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
         """State listener: forget resolved principals."""
@@ -265,6 +268,7 @@ class Authorizer:
         context: Context,
     ) -> Decision:
         """One decision from the principal's indexed policies and the resource's policy."""
+        started = time.perf_counter()
         own = self.policies(principal)
         request = Request(
             principal_arn=principal.request_arn,
@@ -276,10 +280,13 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
-        return evaluate(
+        decision = evaluate(
             request,
             PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
         )
+        if self.observe is not None:
+            self.observe(time.perf_counter() - started, decision.outcome)
+        return decision
 
 
 # --- simulation (AWS's SimulatePrincipalPolicy / SimulateCustomPolicy) -----------------

@@ -349,6 +349,32 @@ def test_authorize_batch_answers_in_request_order(iam: Client) -> None:
     assert caught.value.field == "Requests.4.PrincipalArn"
 
 
+def test_every_batch_decision_is_counted_in_metrics(iam: Client, iam_node: InProcessNode) -> None:
+    # The node's metrics count every authorization decision by outcome, Authorize's included.
+    node = iam_node.node
+    assert node is not None
+    assert node.metrics is not None
+    metrics = node.metrics
+
+    def counts() -> tuple[float, ...]:
+        children = (metrics.authorization_decisions.labels(decision=d)
+                    for d in ("allow", "explicit_deny", "implicit_deny"))  # fmt: skip
+        return (*(c._value.get() for c in children), metrics.authorization_seconds._sum.get())
+
+    arn = user(iam)
+    iam.put_user_policy(user_name="alice", policy_name="p",
+                        policy_document=doc(allow("s3:Get*"), deny("s3:GetBucketAcl")))  # fmt: skip
+    requests = [
+        {"principal_arn": arn, "action": action, "resource_arn": f"{BUCKET}/k"}
+        for action in ("s3:GetObject", "s3:GetObjectAcl", "s3:PutObject", "s3:GetBucketAcl")
+    ]
+    before = counts()
+    iam.authorize_batch(requests=requests, at_least=iam.consistency_token)
+    after = counts()
+    assert [b - a for a, b in zip(before[:3], after[:3], strict=True)] == [2, 1, 1]
+    assert after[3] > before[3]  # the time spent on them
+
+
 def test_each_batch_item_decides_as_a_lone_authorize_does(iam: Client) -> None:
     # A batch shares what its items have in common (principal, request facts, equal
     # answers): items that differ in any of them must still each get their own answer.

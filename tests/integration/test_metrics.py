@@ -96,7 +96,7 @@ async def test_each_node_serves_its_own_replication_metrics(nodes: list[Node]) -
     assert samples[("iamstore_peers", (("state", "dead"),))] == 0
     assert samples[("iamstore_digest_mismatches_total", ())] == 0
     assert samples[("iamstore_gossip_bytes_total", (("direction", "received"),))] > 0
-    # Defined now, observed once authorization is wired to it.
+    # Defined before any question is asked (the root's own calls ask none).
     assert samples[("iamstore_authorization_seconds_count", ())] == 0
 
     _, first_body = await _get(first.metrics_address, "/metrics")
