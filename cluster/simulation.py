@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import hashlib
 import random
-import selectors
-import sqlite3
 import sys
 import time
-from collections.abc import AsyncGenerator, Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any
 
+from cluster.inline_sqlite import open_memory_database
+from cluster.simulated_replica import Faults, Replica
+from cluster.virtual_time import SimulationFailure, VirtualTimeLoop
 from node.domain import groups, users
 from node.domain.context import WriteContext
 from node.domain.entities import Change
@@ -38,20 +36,10 @@ from node.domain.errors import IamError
 from node.domain.rules import Quotas
 from node.domain.view import View
 from node.ids import IdSource
-from node.replication.clock import HybridClock
 from node.replication.codec import Commit, encode_row
-from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Membership
-from node.replication.transport import (
-    ExchangeMessage,
-    ExchangeReply,
-    MemoryNetwork,
-    PushMessage,
-    PushReply,
-    SnapshotMessage,
-    TransportError,
-)
-from node.state import State, Writer
+from node.replication.gossip import GossipConfig
+from node.replication.transport import MemoryNetwork
+from node.state import State
 from node.storage.database import Database
 
 ACCOUNT = "123456789012"
@@ -59,262 +47,6 @@ EPOCH_MS = 1_700_000_000_000  # virtual time starts here, so HLCs look like real
 # Creates and tags dominate; the rest exercise links and tombstones (several are refused by
 # AWS's preconditions, e.g. deleting a user still in a group, and change nothing).
 WRITE_MIX = ("create",) * 3 + ("tag",) * 3 + ("group", "join", "join", "leave", "delete")
-
-
-class SimulationFailure(AssertionError):
-    """An invariant broke; the message names the seed that replays it."""
-
-
-# --- virtual time -----------------------------------------------------------------------------
-
-
-class _VirtualSelector(selectors.DefaultSelector):
-    """Never sleeps: a wait for `timeout` seconds moves the loop's virtual clock instead."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.now = 0.0
-
-    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        ready = super().select(0)
-        if ready or timeout == 0:
-            return ready
-        if timeout is None:
-            raise SimulationFailure("deadlock: nothing is ready and no timer is pending")
-        self.now += timeout
-        return []
-
-
-class VirtualTimeLoop(asyncio.SelectorEventLoop):
-    """An event loop on virtual time: sleeps and timeouts cost no real time."""
-
-    def __init__(self) -> None:
-        self._virtual = _VirtualSelector()
-        super().__init__(self._virtual)
-
-    def time(self) -> float:
-        return self._virtual.now
-
-
-# --- an inline SQLite connection --------------------------------------------------------------
-
-
-class _Cursor:
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
-
-
-class _Statement:
-    """What `execute` returns: awaitable, and an async context manager giving the cursor."""
-
-    def __init__(self, conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> None:
-        self._conn, self._sql, self._params = conn, sql, params
-
-    async def _run(self) -> _Cursor:
-        await asyncio.sleep(0)  # a database call is a suspension point, as with a thread
-        return _Cursor(self._conn.execute(self._sql, self._params))
-
-    def __await__(self) -> Generator[Any, None, _Cursor]:
-        return self._run().__await__()
-
-    async def __aenter__(self) -> _Cursor:
-        return await self._run()
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        return None
-
-
-class InlineConnection:
-    """The part of aiosqlite's connection that `Database` uses, run on the loop's own thread.
-
-    Threads would make the order in which replicas' database calls finish depend on the OS
-    scheduler; inline calls keep a run a pure function of its seed.
-    """
-
-    def __init__(self) -> None:
-        self._conn = sqlite3.connect(":memory:", isolation_level=None)
-
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
-
-    def execute(self, sql: str, params: Sequence[object] = ()) -> _Statement:
-        return _Statement(self._conn, sql, params)
-
-    async def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        await asyncio.sleep(0)
-        self._conn.executemany(sql, rows)
-
-    async def close(self) -> None:
-        self._conn.close()
-
-
-async def open_memory_database() -> Database:
-    # InlineConnection offers the subset of aiosqlite's Connection that Database calls.
-    db = Database(InlineConnection())  # type: ignore[arg-type]
-    await db._migrate()  # what Database.open does after connecting
-    return db
-
-
-# --- faults -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Faults:
-    """Per-message fault rates; all decisions come from one seeded generator."""
-
-    rng: random.Random
-    loss: float = 0.0
-    reply_loss: float = 0.0
-    duplicate: float = 0.0
-    delay: float = 0.0
-    max_delay_s: float = 0.3
-
-    def calm(self) -> None:
-        self.loss = self.reply_loss = self.duplicate = self.delay = 0.0
-
-    async def before_delivery(self, sender: str, receiver: str) -> None:
-        if self.rng.random() < self.delay:
-            await asyncio.sleep(self.rng.uniform(0, self.max_delay_s))
-        if self.rng.random() < self.loss:
-            raise TransportError(f"lost {sender}->{receiver}")
-
-
-# --- replicas ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Replica:
-    """One node's database (its disk, kept across restarts) and what runs over it."""
-
-    name: str
-    peers: tuple[str, ...]
-    db: Database
-    wall_ms: Callable[[], int]
-    rng: random.Random
-    gossip: GossipConfig
-    network: MemoryNetwork
-    faults: Faults
-    on_commit: Callable[[Commit], None]
-    state: State | None = None
-    writer: Writer | None = None
-    replicator: Replicator | None = None
-    task: asyncio.Task[None] | None = None
-    in_flight: int = 0
-    drained: asyncio.Event = field(default_factory=asyncio.Event)
-    accepting: bool = False
-    restarts: int = 0
-    digest_mismatches: int = 0
-    refused_messages: int = 0
-    _background: set[asyncio.Task[object]] = field(default_factory=set)
-
-    @property
-    def up(self) -> bool:
-        return self.task is not None
-
-    async def start(self) -> None:
-        state = await State.load(self.db)
-        clock = HybridClock(self.wall_ms)
-        clock.witness_local(await self.db.max_hlc())
-        state.on_change(self._recorded)
-        self.replicator = Replicator(
-            state=state,
-            db=self.db,
-            clock=clock,
-            transport=self.network.transport(self.name),
-            membership=Membership(self.name, self.name, self.peers),
-            now_ms=self.wall_ms,
-            rng=random.Random(self.rng.random()),
-            config=self.gossip,
-        )
-        self.state, self.writer = state, Writer(state, self.name, clock)
-        self.network.handlers[self.name] = self
-        self.network.down.discard(self.name)
-        self.accepting = True
-        self.task = asyncio.create_task(self.replicator.run(), name=f"replicator {self.name}")
-
-    async def stop(self) -> None:
-        """Like a crash between two transactions: nothing in flight is half-applied."""
-        if self.task is None or self.state is None or self.replicator is None:
-            return
-        self.network.down.add(self.name)
-        self.accepting = False
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
-        if self.in_flight:
-            self.drained.clear()
-            await self.drained.wait()
-        await self.state.apply_batch([])  # waits out a shielded apply still holding the lock
-        self.digest_mismatches += self.replicator.stats.digest_mismatches
-        self.refused_messages += self.replicator.stats.refused_messages
-        self.task = None
-        self.restarts += 1
-
-    def _recorded(self, commits: Sequence[Commit]) -> None:
-        for commit in commits:
-            if commit.origin == self.name:
-                self.on_commit(commit)
-
-    async def _deliver(self, call: Callable[[Replicator], Any]) -> Any:
-        if self.replicator is None or not self.accepting:
-            raise TransportError(f"{self.name} is down")
-        self.in_flight += 1
-        try:
-            reply = await call(self.replicator)
-        finally:
-            self.in_flight -= 1
-            if not self.in_flight:
-                self.drained.set()
-        if self.faults.rng.random() < self.faults.reply_loss:
-            raise TransportError(f"reply from {self.name} lost")
-        return reply
-
-    def _maybe_duplicate(self, call: Callable[[Replicator], Any]) -> None:
-        if self.faults.rng.random() >= self.faults.duplicate:
-            return
-
-        async def again() -> None:
-            await asyncio.sleep(self.faults.rng.uniform(0, self.faults.max_delay_s))
-            with contextlib.suppress(TransportError):
-                await self._deliver(call)
-
-        task: asyncio.Task[object] = asyncio.create_task(again())
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def handle_push(self, message: PushMessage) -> PushReply:
-        self._maybe_duplicate(lambda r: r.handle_push(message))
-        reply: PushReply = await self._deliver(lambda r: r.handle_push(message))
-        return reply
-
-    async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
-        self._maybe_duplicate(lambda r: r.handle_exchange(message))
-        reply: ExchangeReply = await self._deliver(lambda r: r.handle_exchange(message))
-        return reply
-
-    async def handle_stream_snapshot(
-        self, message: SnapshotMessage
-    ) -> AsyncGenerator[bytes, None]:
-        if self.replicator is None or not self.accepting:
-            raise TransportError(f"{self.name} is down")
-        self.in_flight += 1
-        try:
-            async for chunk in self.replicator.handle_stream_snapshot(message):
-                if not self.accepting:
-                    raise TransportError(f"{self.name} went down mid-stream")
-                yield chunk
-        finally:
-            self.in_flight -= 1
-            if not self.in_flight:
-                self.drained.set()
 
 
 # --- history and checks -----------------------------------------------------------------------

@@ -11,12 +11,11 @@ import pytest
 from cluster.simulation import (
     ReplicaSnapshot,
     SimulationConfig,
-    SimulationFailure,
-    VirtualTimeLoop,
     check_replica,
     newest_writes,
     run_simulation,
 )
+from cluster.virtual_time import SimulationFailure, VirtualTimeLoop
 from node.domain.entities import Change, User
 from node.replication.codec import Commit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from cluster.simulation import open_memory_database
+from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
 from node.replication.clock import HybridClock
 from node.replication.codec import Commit

@@ -7,7 +7,7 @@ import random
 import msgpack
 import pytest
 
-from cluster.simulation import open_memory_database
+from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
 from node.domain.view import View
 from node.replication.clock import HybridClock

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator, Callable
 import msgpack
 import pytest
 
-from cluster.simulation import open_memory_database
+from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
 from node.replication.clock import HybridClock
 from node.replication.codec import CodecError, Commit
