@@ -12,16 +12,12 @@ from node.api import convert
 from node.api.context import Call, NodeServices
 from node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from node.auth.authorize import (
-    EVAL_DECISION,
     RESOURCE_POLICY_NAME,
-    ActionOutcome,
     Authorizer,
     Principal,
-    Simulation,
     account_of,
     resource_account_of,
     resource_kind,
-    simulate,
 )
 from node.auth.context import (
     ContextEntryInput,
@@ -30,6 +26,7 @@ from node.auth.context import (
     entries_to_context,
     principal_keys,
 )
+from node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
 from node.domain.errors import InvalidInput, NoSuchEntity
 from node.policy import (
     CompiledPolicy,
