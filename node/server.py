@@ -21,10 +21,11 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from client.wire.credentials import Credentials, write_credentials_file
-from iamstore.v1 import iam_pb2, node_pb2, peer_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
 from node.api import (
     audit_service,
     authz,
+    authz_simulators,
     iam_credentials,
     iam_federation,
     iam_identities,
@@ -68,6 +69,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
 }
+AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
 UNIX_PREFIX = "unix:"
@@ -303,7 +305,7 @@ class Node:
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
                 peer_handlers(replicator, cluster_key, self._wall_ms, client_ca),
-                authz.authz_handlers(services),
+                method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
                 audit_service.audit_handlers(services),
             )
         )

@@ -1,0 +1,300 @@
+"""Handlers for AWS's two policy simulators: SimulatePrincipalPolicy and SimulateCustomPolicy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from iamstore.v1 import authz_pb2 as apb
+from node.api.authz import authorizer_of, context_entries
+from node.api.context import Call
+from node.api.dispatch import Handler, opt_int, opt_str, registrar
+from node.auth.authorize import (
+    RESOURCE_POLICY_NAME,
+    Authorizer,
+    Principal,
+    account_of,
+    resource_kind,
+)
+from node.auth.context import entries_to_context, principal_keys
+from node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
+from node.domain.errors import InvalidInput, NoSuchEntity
+from node.policy import (
+    CompiledPolicy,
+    Decision,
+    MatchedStatement,
+    Outcome,
+    PolicyKind,
+    PrincipalType,
+)
+
+HANDLERS: dict[str, Handler] = {}
+op = registrar(HANDLERS)
+_DEFAULT_MAX_ITEMS = 100  # AWS's default page size for the simulators
+
+
+def _inputs(
+    authorizer: Authorizer, documents: Sequence[str], kind: PolicyKind, field: str
+) -> tuple[CompiledPolicy, ...]:
+    return tuple(
+        authorizer.document(f"{field}.{i}", kind, text, f"{field}.{i}")
+        for i, text in enumerate(documents, 1)
+    )
+
+
+def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
+    """A group's own inline and attached policies (the index assembles only users and roles)."""
+    view = authorizer.view
+    found: list[CompiledPolicy] = []
+    for policy_name, inline in sorted(view.inline.get(group_id, {}).items()):
+        found.append(
+            authorizer.document(
+                f"group/{name}/{policy_name}",
+                PolicyKind.IDENTITY,
+                inline.document,
+                "PolicySourceArn",
+            )
+        )
+    for policy in sorted(view.policies.live(view.attachments.of(group_id)), key=lambda p: p.arn):
+        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        if version is not None:
+            found.append(
+                authorizer.document(
+                    policy.arn, PolicyKind.IDENTITY, version.document, "PolicySourceArn"
+                )
+            )
+    return found
+
+
+def _source_type(m: MatchedStatement) -> tuple[str, str]:
+    """(SourcePolicyId, SourcePolicyType) of a matched statement, in AWS's vocabulary."""
+    name = m.policy_name
+    if m.policy_kind in (PolicyKind.RESOURCE, PolicyKind.TRUST):
+        return name, "resource"
+    if name.startswith(("user/", "group/", "role/")):
+        return name.rsplit("/", 1)[-1], name.split("/", 1)[0]
+    if name.startswith("arn:aws:iam::aws:policy/"):
+        return name.rsplit("/", 1)[-1], "aws-managed"
+    if name.startswith("arn:"):
+        return name.rsplit("/", 1)[-1], "user-managed"
+    return name, "none"  # a document from the request's input lists
+
+
+def _statements(decision: Decision) -> list[apb.Statement]:
+    out: list[apb.Statement] = []
+    for m in decision.matched:
+        policy_id, policy_type = _source_type(m)
+        # Positions are approximated: line = statement index + 1, column 1.
+        position = apb.Position(line=m.statement_index + 1, column=1)
+        out.append(
+            apb.Statement(
+                source_policy_id=policy_id,
+                source_policy_type=policy_type,
+                start_position=position,
+                end_position=position,
+            )
+        )
+    return out
+
+
+def _boundary_detail(allows: bool | None) -> apb.PermissionsBoundaryDecisionDetail | None:
+    return (
+        None
+        if allows is None
+        else apb.PermissionsBoundaryDecisionDetail(allowed_by_permissions_boundary=allows)
+    )
+
+
+def _organizations_detail(allows: bool | None) -> apb.OrganizationsDecisionDetail | None:
+    if allows is None:
+        return None
+    return apb.OrganizationsDecisionDetail(allowed_by_organizations=allows)
+
+
+def _decision_details(details: tuple[tuple[str, Outcome], ...]) -> dict[str, str]:
+    return {policy_type: EVAL_DECISION[outcome] for policy_type, outcome in details}
+
+
+def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResult:
+    one = len(outcome.resources) == 1
+    return apb.EvaluationResult(
+        eval_action_name=outcome.action,
+        eval_resource_name=outcome.resources[0].resource if one else "*",
+        eval_decision=EVAL_DECISION[outcome.decision.outcome],
+        matched_statements=_statements(outcome.decision),
+        # AWS lists missing keys here only when the resource is "*"; else per resource.
+        missing_context_values=() if resources_given else outcome.missing,
+        organizations_decision_detail=_organizations_detail(outcome.organizations_allow),
+        permissions_boundary_decision_detail=_boundary_detail(outcome.boundary_allows),
+        eval_decision_details=_decision_details(outcome.details),
+        resource_specific_results=[
+            apb.ResourceSpecificResult(
+                eval_resource_name=r.resource,
+                eval_resource_decision=EVAL_DECISION[r.decision.outcome],
+                matched_statements=_statements(r.decision),
+                missing_context_values=r.missing,
+                eval_decision_details=_decision_details(r.details),
+                permissions_boundary_decision_detail=_boundary_detail(r.boundary_allows),
+            )
+            for r in outcome.resources
+        ]
+        if resources_given
+        else [],
+    )
+
+
+def _page(
+    outcomes: list[ActionOutcome], resources_given: bool, marker: str | None, max_items: int | None
+) -> apb.SimulatePolicyResponse:
+    start = 0
+    if marker is not None:
+        if not marker.isdigit() or int(marker) > len(outcomes):
+            raise InvalidInput(f"invalid marker `{marker}`", "Marker")
+        start = int(marker)
+    end = start + (max_items or _DEFAULT_MAX_ITEMS)
+    return apb.SimulatePolicyResponse(
+        evaluation_results=[_result(o, resources_given) for o in outcomes[start:end]],
+        is_truncated=end < len(outcomes),
+        marker=str(end) if end < len(outcomes) else None,
+    )
+
+
+def _caller(authorizer: Authorizer, call: Call, caller_arn: str) -> Principal:
+    principal = authorizer.principal_by_arn(call.account_id, caller_arn, "CallerArn")
+    if principal.engine_type is not PrincipalType.USER:
+        raise InvalidInput("`CallerArn` must be the arn of an iam user", "CallerArn")
+    return principal
+
+
+def _resource_policies(
+    authorizer: Authorizer, document: str | None
+) -> Callable[[str, str], CompiledPolicy | None]:
+    if document is None:
+        return lambda action, resource: None
+    return lambda action, resource: authorizer.document(
+        RESOURCE_POLICY_NAME, resource_kind(action, resource), document, "ResourcePolicy"
+    )
+
+
+@op("SimulatePrincipalPolicy")
+async def simulate_principal_policy(
+    call: Call, req: apb.SimulatePrincipalPolicyRequest
+) -> apb.SimulatePolicyResponse:
+    authorizer = authorizer_of(call)
+    source_arn = req.policy_source_arn
+    identity: list[CompiledPolicy]
+    boundary: CompiledPolicy | None = None
+    source: Principal | None = None
+    if ":group/" in source_arn:
+        group = authorizer.view.groups.named(call.account_id, source_arn.rsplit("/", 1)[-1])
+        if group is None or group.arn != source_arn:
+            raise NoSuchEntity(f"the entity `{source_arn}` cannot be found.", "PolicySourceArn")
+        identity = _group_policies(authorizer, group.group_id, group.name)
+    else:
+        source = authorizer.principal_by_arn(call.account_id, source_arn, "PolicySourceArn")
+        if source.engine_type not in (PrincipalType.USER, PrincipalType.ROLE):
+            raise InvalidInput(
+                "`PolicySourceArn` must name a user, group or role", "PolicySourceArn"
+            )
+        own = authorizer.policies(source)
+        identity, boundary = list(own.identity), own.boundary
+    excluded = set(req.policy_exclusion_list)
+    identity = [p for p in identity if p.name not in excluded]
+    identity += _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    boundary_inputs = _inputs(
+        authorizer,
+        req.permissions_boundary_policy_input_list,
+        PolicyKind.BOUNDARY,
+        "PermissionsBoundaryPolicyInputList",
+    )
+    if len(boundary_inputs) > 1:
+        raise InvalidInput(
+            "give at most one permissions boundary", "PermissionsBoundaryPolicyInputList"
+        )
+    if boundary_inputs:  # AWS: a boundary given here replaces the attached one
+        boundary = boundary_inputs[0]
+    caller_arn = opt_str(req, "caller_arn")
+    if caller_arn is not None:
+        source = _caller(authorizer, call, caller_arn)
+    elif req.HasField("resource_policy") and (
+        source is None or source.engine_type is not PrincipalType.USER
+    ):
+        raise InvalidInput(
+            "`CallerArn` is required with a `ResourcePolicy` unless the source is a user",
+            "CallerArn",
+        )
+    context = entries_to_context(
+        context_entries(req.context_entries), field="ContextEntries", allow_reserved=True
+    )
+    if source is not None:  # the principal's own keys, unless the request gives them
+        context = {**principal_keys(source.facts), **context}
+    owner = opt_str(req, "resource_owner")
+    simulation = Simulation(
+        principal_arn=source.request_arn if source is not None else source_arn,
+        principal_account=call.account_id,
+        principal_type=source.engine_type if source is not None else PrincipalType.USER,
+        identity=tuple(identity),
+        boundary=boundary,
+        scps=None,
+        resource_policies=_resource_policies(authorizer, opt_str(req, "resource_policy")),
+        resource_owner=None if owner is None else account_of(owner, "ResourceOwner"),
+        context=context,
+        role_name=source.role_name if source is not None else None,
+    )
+    outcomes = simulate(simulation, list(req.action_names), list(req.resource_arns))
+    return _page(
+        outcomes, bool(req.resource_arns), opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+
+
+@op("SimulateCustomPolicy")
+async def simulate_custom_policy(
+    call: Call, req: apb.SimulateCustomPolicyRequest
+) -> apb.SimulatePolicyResponse:
+    authorizer = authorizer_of(call)
+    identity = _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    boundaries = _inputs(
+        authorizer,
+        req.permissions_boundary_policy_input_list,
+        PolicyKind.BOUNDARY,
+        "PermissionsBoundaryPolicyInputList",
+    )
+    if len(boundaries) > 1:
+        raise InvalidInput(
+            "give at most one permissions boundary", "PermissionsBoundaryPolicyInputList"
+        )
+    # Organization policies, root first: each is one level of the hierarchy that must allow.
+    scps = tuple(
+        _inputs(
+            authorizer,
+            level.service_control_policy_input_list,
+            PolicyKind.SCP,
+            f"OrderedOrganizationPolicyInputList.{i}.ServiceControlPolicyInputList",
+        )
+        for i, level in enumerate(req.ordered_organization_policy_input_list, 1)
+    )
+    caller_arn = opt_str(req, "caller_arn")
+    if req.HasField("resource_policy") and caller_arn is None:
+        raise InvalidInput("`CallerArn` is required with a `ResourcePolicy`", "CallerArn")
+    caller = None if caller_arn is None else _caller(authorizer, call, caller_arn)
+    context = entries_to_context(
+        context_entries(req.context_entries), field="ContextEntries", allow_reserved=True
+    )
+    owner = opt_str(req, "resource_owner")
+    simulation = Simulation(
+        # Without a caller, the requests come from an unnamed user of the caller's account.
+        principal_arn=caller.request_arn
+        if caller is not None
+        else f"arn:aws:iam::{call.account_id}:user/SimulatedUser",
+        principal_account=call.account_id,
+        principal_type=PrincipalType.USER,
+        identity=identity,
+        boundary=boundaries[0] if boundaries else None,
+        scps=scps or None,
+        resource_policies=_resource_policies(authorizer, opt_str(req, "resource_policy")),
+        resource_owner=None if owner is None else account_of(owner, "ResourceOwner"),
+        context=context,
+    )
+    outcomes = simulate(simulation, list(req.action_names), list(req.resource_arns))
+    return _page(
+        outcomes, bool(req.resource_arns), opt_str(req, "marker"), opt_int(req, "max_items")
+    )
