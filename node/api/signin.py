@@ -25,7 +25,7 @@ from client.wire.errors import WireError
 from iamstore.v1 import signin_pb2 as pb
 from node.api.context import NodeServices
 from node.api.dispatch import opt_int, opt_str
-from node.api.sts import (
+from node.api.sts_sessions import (
     USER_SESSION_DEFAULT_S,
     USER_SESSION_MAX_S,
     credentials_message,

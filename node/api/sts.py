@@ -1,87 +1,49 @@
-"""Handlers for the Sts service: caller identity, session tokens, AssumeRole, web identity."""
+"""The Sts service: caller identity, session tokens, AssumeRole (web identity: sts_web_identity)."""
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import grpc
-from google.protobuf.message import DecodeError, Message
 
-from client.wire.errors import WireError
 from iamstore.v1 import sts_pb2 as spb
 from node.api import convert
-from node.api.context import Call, NodeServices, Peer
+from node.api.context import Call, NodeServices
 from node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
+from node.api.sts_roles import (
+    SESSION_NAME,
+    request_environment,
+    required,
+    role_by_arn,
+    session_policies,
+    trust_decision,
+)
+from node.api.sts_sessions import (
+    CHAINED_MAX_S,
+    MAX_SESSION_TAGS,
+    ROLE_DEFAULT_S,
+    ROOT_SESSION_MAX_S,
+    USER_SESSION_DEFAULT_S,
+    USER_SESSION_MAX_S,
+    credentials_message,
+    duration_within,
+    seal_session,
+)
+from node.api.sts_web_identity import unsigned_behavior
 from node.auth import totp, webidentity
 from node.auth.authenticate import Caller
-from node.auth.authorize import Authorizer, Principal
-from node.auth.context import Environment, PrincipalFacts, PrincipalKind, peer_ip
-from node.auth.sessions import (
-    MAX_TOKEN_CHARS,
-    Session,
-    SessionKind,
-    SessionSealer,
-    new_key_id,
-    new_secret,
-)
-from node.domain import lookup, mfa
-from node.domain.entities import Role
+from node.auth.authorize import Authorizer
+from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from node.domain import mfa
 from node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
-from node.domain.view import View
-from node.policy import (
-    CompiledPolicy,
-    Outcome,
-    PolicyKind,
-    PolicySet,
-    PrincipalType,
-    Request,
-    compile_policy,
-    evaluate,
-    parse_policy,
-)
-from node.policy.variables import Context
 
-log = logging.getLogger(__name__)
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 SERVICE = spb.DESCRIPTOR.services_by_name["Sts"]
 
-# AWS STS quotas (AssumeRole and GetSessionToken API references).
-SESSION_MIN_S = 900
-ROLE_DEFAULT_S = 3600
-CHAINED_MAX_S = 3600
-USER_SESSION_DEFAULT_S = 43_200
-USER_SESSION_MAX_S = 129_600
-ROOT_SESSION_MAX_S = 3600
-MAX_SESSION_TAGS = 50
-MAX_POLICY_ARNS = 10
-MAX_INLINE_POLICY_CHARS = 2048
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
 _SOURCE_IDENTITY = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
-# The trust-only question (see _trust_grants): another account, an identity allowing all.
-_ELSEWHERE = "000000000000"
-_ALLOW_ALL = compile_policy(
-    parse_policy(
-        '{"Version": "2012-10-17", "Statement": '
-        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
-        PolicyKind.IDENTITY,
-    ),
-    "TrustQuestion",
-)
-_ROLE_ARN = re.compile(r"arn:aws:iam::(\d{12}):role/(?:[^:]*/)?([\w+=,.@-]{1,64})\Z", re.ASCII)
-
-
-class StsError(IamError):
-    """An STS-specific refusal: the code is given per instance (InvalidIdentityToken, ...)."""
-
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message, field)
-        self.code = code  # type: ignore[misc]
 
 
 def sts_handlers(
@@ -92,7 +54,7 @@ def sts_handlers(
         SERVICE.full_name,
         {
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
-                _unsigned_behavior(node, jwks)
+                unsigned_behavior(node, jwks)
             )
         },
     )
@@ -104,55 +66,6 @@ def _authorizer(call: Call) -> Authorizer:
     if authorizer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node has no authorizer")
     return authorizer
-
-
-def _sealer(node: NodeServices) -> SessionSealer:
-    sealer = node.sessions
-    if sealer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node issues no session tokens")
-    return sealer
-
-
-def _credentials(session: Session, token: str) -> spb.TemporaryCredentials:
-    return spb.TemporaryCredentials(
-        access_key_id=session.access_key_id,
-        secret_access_key=session.secret_access_key,
-        session_token=token,
-        expiration=convert.timestamp(session.expires_at * 1000),
-    )
-
-
-def _seal(node: NodeServices, session: Session) -> tuple[str, int]:
-    """The token and AWS's PackedPolicySize (percent of the allowed size used)."""
-    token = _sealer(node).seal(session)
-    if len(token) > MAX_TOKEN_CHARS:
-        raise StsError(
-            "PackedPolicyTooLarge",
-            "packed size of the session policies and tags exceeds the limit",
-            "Policy",
-        )
-    return token, len(token) * 100 // MAX_TOKEN_CHARS
-
-
-def _duration(requested: int | None, default: int, maximum: int, message: str) -> int:
-    if requested is None:
-        return min(default, maximum)
-    if requested < SESSION_MIN_S:
-        raise ValidationError(
-            f"1 validation error detected: Value '{requested}' at 'durationSeconds' failed "
-            f"to satisfy constraint: Member must have value greater than or equal to "
-            f"{SESSION_MIN_S}",
-            "DurationSeconds",
-        )
-    if requested > maximum:
-        raise ValidationError(message, "DurationSeconds")
-    return requested
-
-
-# Shared with node.api.signin, which issues user sessions the same way.
-credentials_message = _credentials
-seal_session = _seal
-duration_within = _duration
 
 
 def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
@@ -185,15 +98,6 @@ def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> 
     return int(now)
 
 
-def _environment(authorizer: Authorizer, peer: Peer) -> Environment:
-    return Environment(
-        peer_ip=peer.ip,
-        peer_tls=peer.tls,
-        peer_user_agent=peer.user_agent,
-        node_region=authorizer.region,
-    )
-
-
 # --- GetCallerIdentity, GetSessionToken -------------------------------------------------
 
 
@@ -216,7 +120,7 @@ async def get_session_token(
     if caller.session is not None:
         raise AccessDenied("Cannot call GetSessionToken with session credentials")
     root = caller.user_id is None
-    duration = _duration(
+    duration = duration_within(
         opt_int(req, "duration_seconds"),
         ROOT_SESSION_MAX_S if root else USER_SESSION_DEFAULT_S,
         ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S,
@@ -236,70 +140,11 @@ async def get_session_token(
         expires_at=now + duration,
         mfa_authenticated_at=mfa_at,
     )
-    token, _ = _seal(call.node, session)
-    return spb.GetSessionTokenResponse(credentials=_credentials(session, token))
+    token, _ = seal_session(call.node, session)
+    return spb.GetSessionTokenResponse(credentials=credentials_message(session, token))
 
 
 # --- AssumeRole ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Ask:
-    """What every AssumeRole flavour asks for, validated."""
-
-    role: Role
-    session_name: str
-    duration: int
-    policies: tuple[str, ...]
-
-
-def _required(value: str | None, field: str) -> str:
-    if not value:
-        raise ValidationError(f"`{field}` is required", field)
-    return value
-
-
-def role_by_arn(view: View, role_arn: str, denied: IamError) -> Role:
-    """The role named by ARN, in any account; an unknown role is `denied` (AWS: AccessDenied)."""
-    match = _ROLE_ARN.match(role_arn)
-    if match is None:
-        raise ValidationError(f"`{role_arn}` is not a role arn", "RoleArn")
-    role = view.roles.named(match.group(1), match.group(2))
-    if role is None or role.arn != role_arn:
-        raise denied
-    return role
-
-
-def _session_policies(
-    authorizer: Authorizer,
-    view: View,
-    account_id: str,
-    inline: str | None,
-    arns: Sequence[spb.PolicyDescriptorType],
-) -> tuple[str, ...]:
-    """Inline session policy first, then the managed ones of the role's account (their
-    default versions, resolved now: a later new version does not change the session)."""
-    texts: list[str] = []
-    if inline is not None:
-        if len(inline) > MAX_INLINE_POLICY_CHARS:
-            raise StsError(
-                "PackedPolicyTooLarge",
-                f"the session policy exceeds {MAX_INLINE_POLICY_CHARS} characters",
-                "Policy",
-            )
-        authorizer.document("SessionPolicy", PolicyKind.SESSION, inline, "Policy")
-        texts.append(inline)
-    if len(arns) > MAX_POLICY_ARNS:
-        raise ValidationError(f"at most {MAX_POLICY_ARNS} `PolicyArns` are allowed", "PolicyArns")
-    for position, descriptor in enumerate(arns, 1):
-        arn = descriptor.arn
-        field = f"PolicyArns.member.{position}"
-        policy = lookup.policy(view, account_id, arn, field)
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
-        if version is None:
-            raise InvalidInput(f"the policy `{arn}` has no default version", field)
-        texts.append(version.document)
-    return tuple(texts)
 
 
 def _tags(
@@ -336,52 +181,16 @@ def _tags(
     return (*inherited, *given), transitive
 
 
-def _trust_grants(
-    principal: Principal, action: str, role: Role, trust: CompiledPolicy, context: Context
-) -> bool:
-    """Whether the trust policy itself allows the principal (and nothing in it denies).
-
-    Unlike other resource policies, a role's trust policy must always allow: an identity
-    policy alone never lets anyone assume a role, even in the role's own account. Asked as
-    a cross-account question with an allow-everything identity, the engine answers exactly
-    "does the trust policy name this caller, with its conditions met?".
-    """
-    request = Request(
-        principal_arn=principal.request_arn,
-        principal_account=principal.facts.account_id,
-        principal_type=principal.engine_type,
-        action=action,
-        resource_arn=role.arn,
-        resource_account=_ELSEWHERE if principal.facts.account_id != _ELSEWHERE else "",
-        context=context,
-        role_name=principal.role_name,
-    )
-    identity = () if principal.engine_type is PrincipalType.WEB_IDENTITY else (_ALLOW_ALL,)
-    return evaluate(request, PolicySet(identity, trust)).outcome is Outcome.ALLOW
-
-
-def _trust_decision(
-    authorizer: Authorizer, principal: Principal, action: str, role: Role, context: Context
-) -> bool:
-    """The trust policy must allow, and the caller's own policies too where AWS requires
-    (cross-account, or a trust that names only the caller's account)."""
-    trust = authorizer.document("TrustPolicy", PolicyKind.TRUST, role.trust_policy, "RoleArn")
-    if not _trust_grants(principal, action, role, trust, context):
-        return False
-    decision = authorizer.decide(principal, action, role.arn, role.account_id, trust, context)
-    return decision.outcome is Outcome.ALLOW
-
-
 @op("AssumeRole")
 async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleResponse:
     authorizer = _authorizer(call)
     caller = call.caller
-    role_arn = _required(opt_str(req, "role_arn"), "RoleArn")
+    role_arn = required(opt_str(req, "role_arn"), "RoleArn")
     denied = AccessDenied(
         f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
     )
-    session_name = _required(opt_str(req, "role_session_name"), "RoleSessionName")
-    if not _SESSION_NAME.match(session_name):
+    session_name = required(opt_str(req, "role_session_name"), "RoleSessionName")
+    if not SESSION_NAME.match(session_name):
         raise ValidationError(
             f"`{session_name}` is not a valid role session name", "RoleSessionName"
         )
@@ -403,7 +212,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         raise AccessDenied("Roles may not be assumed by root accounts.")
     role = role_by_arn(call.view, role_arn, denied)
     chained = caller.is_role_session
-    duration = _duration(
+    duration = duration_within(
         opt_int(req, "duration_seconds"),
         ROLE_DEFAULT_S,
         CHAINED_MAX_S if chained else role.max_session_duration,
@@ -412,7 +221,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         if chained
         else "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
     )
-    policies = _session_policies(
+    policies = session_policies(
         authorizer, call.view, role.account_id, opt_str(req, "policy"), req.policy_arns
     )
     tags, transitive = _tags(req, caller)
@@ -429,7 +238,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
     context = dict(
         authorizer.contexts.build(
             principal.facts,
-            _environment(authorizer, call.peer),
+            request_environment(authorizer, call.peer),
             request_tags=tags,
             extra=extra,
             session=parent,
@@ -445,7 +254,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
     if opt_str(req, "source_identity") is not None:
         actions.append("sts:SetSourceIdentity")
     for action in actions:
-        if not _trust_decision(authorizer, principal, action, role, context):
+        if not trust_decision(authorizer, principal, action, role, context):
             if action == "sts:AssumeRole":
                 raise denied
             raise AccessDenied(
@@ -468,133 +277,12 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         source_identity=source_identity,
         chained=chained,
     )
-    token, packed = _seal(call.node, session)
+    token, packed = seal_session(call.node, session)
     response = spb.AssumeRoleResponse(
-        credentials=_credentials(session, token),
+        credentials=credentials_message(session, token),
         assumed_role_user=spb.AssumedRoleUser(assumed_role_id=session.user_id, arn=session.arn),
         packed_policy_size=packed,
     )
     if source_identity is not None:
         response.source_identity = source_identity
     return response
-
-
-# --- AssumeRoleWithWebIdentity (unsigned) -----------------------------------------------
-
-
-async def _assume_with_web_identity(
-    node: NodeServices,
-    jwks: webidentity.JwksCache,
-    peer: Peer,
-    req: spb.AssumeRoleWithWebIdentityRequest,
-) -> spb.AssumeRoleWithWebIdentityResponse:
-    authorizer = node.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
-    view = node.state.view
-    role_arn = _required(opt_str(req, "role_arn"), "RoleArn")
-    session_name = _required(opt_str(req, "role_session_name"), "RoleSessionName")
-    if not _SESSION_NAME.match(session_name):
-        raise ValidationError(
-            f"`{session_name}` is not a valid role session name", "RoleSessionName"
-        )
-    token = _required(opt_str(req, "web_identity_token"), "WebIdentityToken")
-    if len(token) > 20_000:
-        raise ValidationError("the web identity token is too long", "WebIdentityToken")
-    issuer, key_id, algorithm = webidentity.unverified_issuer(token)
-    location = jwks.issuer_location(issuer)
-    denied = AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity", "RoleArn")
-    role = role_by_arn(view, role_arn, denied)
-    provider = next(
-        (
-            p
-            for p in view.oidc_providers.get(role.account_id, {}).values()
-            if p.url.rstrip("/") == location.rstrip("/")
-        ),
-        None,
-    )
-    if provider is None:
-        raise StsError(
-            "InvalidIdentityToken",
-            f"No OpenIDConnect provider found in your account for {issuer}",
-            "WebIdentityToken",
-        )
-    claims = webidentity.verify(
-        token, await jwks.key(issuer, key_id), algorithm, issuer, provider.client_ids
-    )
-    duration = _duration(
-        opt_int(req, "duration_seconds"),
-        ROLE_DEFAULT_S,
-        role.max_session_duration,
-        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-    )
-    policies = _session_policies(
-        authorizer, view, role.account_id, opt_str(req, "policy"), req.policy_arns
-    )
-    facts = PrincipalFacts(
-        provider.arn, role.account_id, PrincipalKind.FEDERATED_USER, claims.subject
-    )
-    principal = Principal(facts, provider.arn, PrincipalType.WEB_IDENTITY)
-    extra: dict[str, str | tuple[str, ...]] = {
-        f"{provider.url}:sub": claims.subject,
-        f"{provider.url}:aud": claims.audience,
-        "sts:rolesessionname": session_name,
-    }
-    if claims.amr:
-        extra[f"{provider.url}:amr"] = claims.amr
-    context = authorizer.contexts.build(
-        facts,
-        _environment(authorizer, peer),
-        extra={k.lower(): v for k, v in extra.items()},
-    )
-    if not _trust_decision(authorizer, principal, "sts:AssumeRoleWithWebIdentity", role, context):
-        raise denied
-    now = node.now_ms() // 1000
-    session = Session(
-        access_key_id=new_key_id(),
-        secret_access_key=new_secret(),
-        kind=SessionKind.ROLE,
-        account_id=role.account_id,
-        principal_id=role.role_id,
-        principal_name=role.name,
-        issued_at=now,
-        expires_at=now + duration,
-        session_name=session_name,
-        policies=policies,
-        web_identity_provider=provider.arn,
-    )
-    sealed, packed = _seal(node, session)
-    return spb.AssumeRoleWithWebIdentityResponse(
-        credentials=_credentials(session, sealed),
-        subject_from_web_identity_token=claims.subject,
-        assumed_role_user=spb.AssumedRoleUser(assumed_role_id=session.user_id, arn=session.arn),
-        packed_policy_size=packed,
-        provider=provider.url,
-        audience=claims.audience,
-    )
-
-
-def _unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
-    """Like the dispatcher's behaviour, without authentication: the JWT is the credential."""
-
-    async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
-        try:
-            try:
-                request = spb.AssumeRoleWithWebIdentityRequest.FromString(body)
-            except DecodeError:
-                raise InvalidInput("the request body is not a valid message") from None
-            peer = Peer(peer_ip(context.peer()), False, None)
-            response: Message = await _assume_with_web_identity(node, jwks, peer, request)
-            return bytes(response.SerializeToString())
-        except IamError as err:
-            error = WireError(err.code, err.message, err.field)
-        except webidentity.WebIdentityError as err:
-            error = WireError(err.code, err.message, "WebIdentityToken")
-        except Exception:
-            log.exception("AssumeRoleWithWebIdentity failed")
-            error = WireError("ServiceFailure", "an internal error occurred")
-        context.set_trailing_metadata(error.trailers())
-        await context.abort(error.status(), error.message)
-        raise AssertionError("abort returns only by raising")  # pragma: no cover
-
-    return behavior

@@ -1,0 +1,148 @@
+"""Assuming a role, by AssumeRole or AssumeRoleWithWebIdentity: the role, its trust decision."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from iamstore.v1 import sts_pb2 as spb
+from node.api.context import Peer
+from node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
+from node.auth.authorize import Authorizer, Principal
+from node.auth.context import Environment
+from node.domain import lookup
+from node.domain.entities import Role
+from node.domain.errors import IamError, InvalidInput, ValidationError
+from node.domain.view import View
+from node.policy import (
+    CompiledPolicy,
+    Outcome,
+    PolicyKind,
+    PolicySet,
+    PrincipalType,
+    Request,
+    compile_policy,
+    evaluate,
+    parse_policy,
+)
+from node.policy.variables import Context
+
+SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
+# The trust-only question (see _trust_grants): another account, an identity allowing all.
+_ELSEWHERE = "000000000000"
+_ALLOW_ALL = compile_policy(
+    parse_policy(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        PolicyKind.IDENTITY,
+    ),
+    "TrustQuestion",
+)
+_ROLE_ARN = re.compile(r"arn:aws:iam::(\d{12}):role/(?:[^:]*/)?([\w+=,.@-]{1,64})\Z", re.ASCII)
+
+
+def request_environment(authorizer: Authorizer, peer: Peer) -> Environment:
+    """The request facts this node saw, for the trust decision's context."""
+    return Environment(
+        peer_ip=peer.ip,
+        peer_tls=peer.tls,
+        peer_user_agent=peer.user_agent,
+        node_region=authorizer.region,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What every AssumeRole flavour asks for, validated."""
+
+    role: Role
+    session_name: str
+    duration: int
+    policies: tuple[str, ...]
+
+
+def required(value: str | None, field: str) -> str:
+    """A field the request must give; ValidationError when it is missing or empty."""
+    if not value:
+        raise ValidationError(f"`{field}` is required", field)
+    return value
+
+
+def role_by_arn(view: View, role_arn: str, denied: IamError) -> Role:
+    """The role named by ARN, in any account; an unknown role is `denied` (AWS: AccessDenied)."""
+    match = _ROLE_ARN.match(role_arn)
+    if match is None:
+        raise ValidationError(f"`{role_arn}` is not a role arn", "RoleArn")
+    role = view.roles.named(match.group(1), match.group(2))
+    if role is None or role.arn != role_arn:
+        raise denied
+    return role
+
+
+def session_policies(
+    authorizer: Authorizer,
+    view: View,
+    account_id: str,
+    inline: str | None,
+    arns: Sequence[spb.PolicyDescriptorType],
+) -> tuple[str, ...]:
+    """Inline session policy first, then the managed ones of the role's account (their
+    default versions, resolved now: a later new version does not change the session)."""
+    texts: list[str] = []
+    if inline is not None:
+        if len(inline) > MAX_INLINE_POLICY_CHARS:
+            raise StsError(
+                "PackedPolicyTooLarge",
+                f"the session policy exceeds {MAX_INLINE_POLICY_CHARS} characters",
+                "Policy",
+            )
+        authorizer.document("SessionPolicy", PolicyKind.SESSION, inline, "Policy")
+        texts.append(inline)
+    if len(arns) > MAX_POLICY_ARNS:
+        raise ValidationError(f"at most {MAX_POLICY_ARNS} `PolicyArns` are allowed", "PolicyArns")
+    for position, descriptor in enumerate(arns, 1):
+        arn = descriptor.arn
+        field = f"PolicyArns.member.{position}"
+        policy = lookup.policy(view, account_id, arn, field)
+        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        if version is None:
+            raise InvalidInput(f"the policy `{arn}` has no default version", field)
+        texts.append(version.document)
+    return tuple(texts)
+
+
+def _trust_grants(
+    principal: Principal, action: str, role: Role, trust: CompiledPolicy, context: Context
+) -> bool:
+    """Whether the trust policy itself allows the principal (and nothing in it denies).
+
+    Unlike other resource policies, a role's trust policy must always allow: an identity
+    policy alone never lets anyone assume a role, even in the role's own account. Asked as
+    a cross-account question with an allow-everything identity, the engine answers exactly
+    "does the trust policy name this caller, with its conditions met?".
+    """
+    request = Request(
+        principal_arn=principal.request_arn,
+        principal_account=principal.facts.account_id,
+        principal_type=principal.engine_type,
+        action=action,
+        resource_arn=role.arn,
+        resource_account=_ELSEWHERE if principal.facts.account_id != _ELSEWHERE else "",
+        context=context,
+        role_name=principal.role_name,
+    )
+    identity = () if principal.engine_type is PrincipalType.WEB_IDENTITY else (_ALLOW_ALL,)
+    return evaluate(request, PolicySet(identity, trust)).outcome is Outcome.ALLOW
+
+
+def trust_decision(
+    authorizer: Authorizer, principal: Principal, action: str, role: Role, context: Context
+) -> bool:
+    """The trust policy must allow, and the caller's own policies too where AWS requires
+    (cross-account, or a trust that names only the caller's account)."""
+    trust = authorizer.document("TrustPolicy", PolicyKind.TRUST, role.trust_policy, "RoleArn")
+    if not _trust_grants(principal, action, role, trust, context):
+        return False
+    decision = authorizer.decide(principal, action, role.arn, role.account_id, trust, context)
+    return decision.outcome is Outcome.ALLOW

@@ -1,0 +1,73 @@
+"""Issuing STS sessions: AWS's STS quotas, duration checks, sealing, the credentials message."""
+
+from __future__ import annotations
+
+from iamstore.v1 import sts_pb2 as spb
+from node.api import convert
+from node.api.context import NodeServices
+from node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
+from node.domain.errors import IamError, ValidationError
+
+# AWS STS quotas (AssumeRole and GetSessionToken API references).
+SESSION_MIN_S = 900
+ROLE_DEFAULT_S = 3600
+CHAINED_MAX_S = 3600
+USER_SESSION_DEFAULT_S = 43_200
+USER_SESSION_MAX_S = 129_600
+ROOT_SESSION_MAX_S = 3600
+MAX_SESSION_TAGS = 50
+MAX_POLICY_ARNS = 10
+MAX_INLINE_POLICY_CHARS = 2048
+
+
+class StsError(IamError):
+    """An STS-specific refusal: the code is given per instance (InvalidIdentityToken, ...)."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.code = code  # type: ignore[misc]
+
+
+def _sealer(node: NodeServices) -> SessionSealer:
+    sealer = node.sessions
+    if sealer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node issues no session tokens")
+    return sealer
+
+
+def credentials_message(session: Session, token: str) -> spb.TemporaryCredentials:
+    """The TemporaryCredentials message of a session and its sealed token."""
+    return spb.TemporaryCredentials(
+        access_key_id=session.access_key_id,
+        secret_access_key=session.secret_access_key,
+        session_token=token,
+        expiration=convert.timestamp(session.expires_at * 1000),
+    )
+
+
+def seal_session(node: NodeServices, session: Session) -> tuple[str, int]:
+    """The token and AWS's PackedPolicySize (percent of the allowed size used)."""
+    token = _sealer(node).seal(session)
+    if len(token) > MAX_TOKEN_CHARS:
+        raise StsError(
+            "PackedPolicyTooLarge",
+            "packed size of the session policies and tags exceeds the limit",
+            "Policy",
+        )
+    return token, len(token) * 100 // MAX_TOKEN_CHARS
+
+
+def duration_within(requested: int | None, default: int, maximum: int, message: str) -> int:
+    """The requested duration, checked against AWS's minimum and `maximum`; else `default`."""
+    if requested is None:
+        return min(default, maximum)
+    if requested < SESSION_MIN_S:
+        raise ValidationError(
+            f"1 validation error detected: Value '{requested}' at 'durationSeconds' failed "
+            f"to satisfy constraint: Member must have value greater than or equal to "
+            f"{SESSION_MIN_S}",
+            "DurationSeconds",
+        )
+    if requested > maximum:
+        raise ValidationError(message, "DurationSeconds")
+    return requested

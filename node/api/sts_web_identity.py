@@ -1,0 +1,155 @@
+"""AssumeRoleWithWebIdentity: the unsigned STS call whose credential is an OpenID Connect token."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import grpc
+from google.protobuf.message import DecodeError, Message
+
+from client.wire.errors import WireError
+from iamstore.v1 import sts_pb2 as spb
+from node.api.context import NodeServices, Peer
+from node.api.dispatch import opt_int, opt_str
+from node.api.sts_roles import (
+    SESSION_NAME,
+    request_environment,
+    required,
+    role_by_arn,
+    session_policies,
+    trust_decision,
+)
+from node.api.sts_sessions import (
+    ROLE_DEFAULT_S,
+    StsError,
+    credentials_message,
+    duration_within,
+    seal_session,
+)
+from node.auth import webidentity
+from node.auth.authorize import Principal
+from node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
+from node.policy import PrincipalType
+
+log = logging.getLogger(__name__)
+
+
+async def _assume_with_web_identity(
+    node: NodeServices,
+    jwks: webidentity.JwksCache,
+    peer: Peer,
+    req: spb.AssumeRoleWithWebIdentityRequest,
+) -> spb.AssumeRoleWithWebIdentityResponse:
+    authorizer = node.authorizer
+    if authorizer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node has no authorizer")
+    view = node.state.view
+    role_arn = required(opt_str(req, "role_arn"), "RoleArn")
+    session_name = required(opt_str(req, "role_session_name"), "RoleSessionName")
+    if not SESSION_NAME.match(session_name):
+        raise ValidationError(
+            f"`{session_name}` is not a valid role session name", "RoleSessionName"
+        )
+    token = required(opt_str(req, "web_identity_token"), "WebIdentityToken")
+    if len(token) > 20_000:
+        raise ValidationError("the web identity token is too long", "WebIdentityToken")
+    issuer, key_id, algorithm = webidentity.unverified_issuer(token)
+    location = jwks.issuer_location(issuer)
+    denied = AccessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity", "RoleArn")
+    role = role_by_arn(view, role_arn, denied)
+    provider = next(
+        (
+            p
+            for p in view.oidc_providers.get(role.account_id, {}).values()
+            if p.url.rstrip("/") == location.rstrip("/")
+        ),
+        None,
+    )
+    if provider is None:
+        raise StsError(
+            "InvalidIdentityToken",
+            f"No OpenIDConnect provider found in your account for {issuer}",
+            "WebIdentityToken",
+        )
+    claims = webidentity.verify(
+        token, await jwks.key(issuer, key_id), algorithm, issuer, provider.client_ids
+    )
+    duration = duration_within(
+        opt_int(req, "duration_seconds"),
+        ROLE_DEFAULT_S,
+        role.max_session_duration,
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+    )
+    policies = session_policies(
+        authorizer, view, role.account_id, opt_str(req, "policy"), req.policy_arns
+    )
+    facts = PrincipalFacts(
+        provider.arn, role.account_id, PrincipalKind.FEDERATED_USER, claims.subject
+    )
+    principal = Principal(facts, provider.arn, PrincipalType.WEB_IDENTITY)
+    extra: dict[str, str | tuple[str, ...]] = {
+        f"{provider.url}:sub": claims.subject,
+        f"{provider.url}:aud": claims.audience,
+        "sts:rolesessionname": session_name,
+    }
+    if claims.amr:
+        extra[f"{provider.url}:amr"] = claims.amr
+    context = authorizer.contexts.build(
+        facts,
+        request_environment(authorizer, peer),
+        extra={k.lower(): v for k, v in extra.items()},
+    )
+    if not trust_decision(authorizer, principal, "sts:AssumeRoleWithWebIdentity", role, context):
+        raise denied
+    now = node.now_ms() // 1000
+    session = Session(
+        access_key_id=new_key_id(),
+        secret_access_key=new_secret(),
+        kind=SessionKind.ROLE,
+        account_id=role.account_id,
+        principal_id=role.role_id,
+        principal_name=role.name,
+        issued_at=now,
+        expires_at=now + duration,
+        session_name=session_name,
+        policies=policies,
+        web_identity_provider=provider.arn,
+    )
+    sealed, packed = seal_session(node, session)
+    return spb.AssumeRoleWithWebIdentityResponse(
+        credentials=credentials_message(session, sealed),
+        subject_from_web_identity_token=claims.subject,
+        assumed_role_user=spb.AssumedRoleUser(assumed_role_id=session.user_id, arn=session.arn),
+        packed_policy_size=packed,
+        provider=provider.url,
+        audience=claims.audience,
+    )
+
+
+def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
+    """Like the dispatcher's behaviour, without authentication: the JWT is the credential."""
+
+    async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+        try:
+            try:
+                request = spb.AssumeRoleWithWebIdentityRequest.FromString(body)
+            except DecodeError:
+                raise InvalidInput("the request body is not a valid message") from None
+            peer = Peer(peer_ip(context.peer()), False, None)
+            response: Message = await _assume_with_web_identity(node, jwks, peer, request)
+            return bytes(response.SerializeToString())
+        except IamError as err:
+            error = WireError(err.code, err.message, err.field)
+        except webidentity.WebIdentityError as err:
+            error = WireError(err.code, err.message, "WebIdentityToken")
+        except Exception:
+            log.exception("AssumeRoleWithWebIdentity failed")
+            error = WireError("ServiceFailure", "an internal error occurred")
+        context.set_trailing_metadata(error.trailers())
+        await context.abort(error.status(), error.message)
+        raise AssertionError("abort returns only by raising")  # pragma: no cover
+
+    return behavior
