@@ -12,16 +12,8 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from cluster.local import (
-    CLUSTER_KEY,
-    STATE_FILE,
-    ClusterError,
-    ClusterView,
-    LocalCluster,
-    NodeObservation,
-    NodeState,
-    free_ports,
-)
+from cluster.local import CLUSTER_KEY, STATE_FILE, ClusterError, LocalCluster, free_ports
+from cluster.status import ClusterView, NodeObservation, NodeState
 from cluster.tls import node_files
 from node.replication.grpc_transport import GrpcTransport
 from node.replication.peertls import TlsMaterial

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
 from client.credentials import resolve_credentials
-from cluster.local import ClusterView, LocalCluster
+from cluster.local import LocalCluster
+from cluster.status import ClusterView
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / ".demo"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
 import json
 import os
 import shutil
@@ -18,7 +17,6 @@ import socket
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -27,7 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from client import Client, IamError
 from client.credentials import resolve_credentials
 from client.results import StatusResponse
-from cluster.process import NodeProcess, NodeProcessError
+from cluster.process import NodeProcess, NodeProcessError, process_running
+from cluster.status import ClusterView, NodeObservation, NodeState
 from cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
 
 CLUSTER_KEY = "cluster.key"
@@ -63,100 +62,6 @@ def node_index(name: str, size: int) -> int:
     if not digits.isdigit() or not 1 <= int(digits) <= size:
         raise ClusterError(f"no node `{name}` in this cluster (node1…node{size})")
     return int(digits) - 1
-
-
-def process_running(pid: int, marker: str | None = None) -> bool:
-    """Whether `pid` is a live process (not a zombie) with `marker` among its arguments.
-
-    The marker (a node's data folder) keeps a recycled pid from passing for the node. A zombie
-    counts as gone and is left for its parent to reap (reaping it here would take its exit
-    status from the NodeProcess that owns it). Without /proc, only the pid's existence counts.
-    """
-    proc = Path(f"/proc/{pid}")
-    if not Path("/proc/self").exists():
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass  # it exists, under another user
-        return True
-    try:
-        stat = (proc / "stat").read_text()
-        arguments = (proc / "cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    if stat.rpartition(")")[2].split()[0] in ("Z", "X"):
-        return False
-    return marker is None or marker.encode() in arguments
-
-
-class NodeState(enum.Enum):
-    UP = "up"  # answers Status
-    UNRESPONSIVE = "unresponsive"  # its process runs but Status does not answer
-    DOWN = "down"  # no process
-    REMOVED = "removed"  # removed from the cluster (its process may still run, refused)
-
-
-@dataclass(frozen=True, slots=True)
-class NodeObservation:
-    name: str
-    address: str
-    pid: int | None
-    state: NodeState
-    status: StatusResponse | None
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterView:
-    """Every node's Status at one moment, and what follows from comparing them.
-
-    Removed nodes are listed but count for nothing: not for convergence, not for lag.
-    """
-
-    nodes: tuple[NodeObservation, ...]
-    # Node ids of removed members, as the answering nodes list them (their commits still
-    # count; their own replication delay does not).
-    removed_ids: frozenset[str] = frozenset()
-
-    @property
-    def members(self) -> list[NodeObservation]:
-        """The nodes that are not removed."""
-        return [n for n in self.nodes if n.state is not NodeState.REMOVED]
-
-    @property
-    def answered(self) -> list[StatusResponse]:
-        return [n.status for n in self.members if n.status is not None]
-
-    @property
-    def newest(self) -> dict[str, int]:
-        """The highest sequence any member has applied, per origin."""
-        newest: dict[str, int] = {}
-        for status in self.answered:
-            for origin, seq in status.version_vector.items():
-                newest[origin] = max(newest.get(origin, 0), seq)
-        return newest
-
-    def lag_commits(self, status: StatusResponse) -> int:
-        """Commits this node lacks compared with the most advanced member, over all origins."""
-        return sum(seq - status.version_vector.get(o, 0) for o, seq in self.newest.items())
-
-    def lag_ms(self, status: StatusResponse) -> int:
-        """The last observed replication delay to this node, from any origin still a member."""
-        delays = (ms for o, ms in status.lag_ms.items() if o not in self.removed_ids)
-        return max(delays, default=0)
-
-    @property
-    def converged(self) -> bool:
-        """Every member up, holding the same non-empty version vector and the same digest."""
-        answered = self.answered
-        if len(answered) != len(self.members) or not answered:
-            return False
-        first = answered[0]
-        return bool(first.version_vector) and all(
-            s.version_vector == first.version_vector and s.digest == first.digest for s in answered
-        )
 
 
 class LocalCluster:

@@ -1,4 +1,4 @@
-"""A node as a real child process: start, wait until it serves, stop, or kill -9."""
+"""A node as a real child process (start, wait until it serves, stop, kill -9), and pid checks."""
 
 from __future__ import annotations
 
@@ -124,3 +124,29 @@ class NodeProcess:
             self.stop()
         finally:
             self.kill()
+
+
+def process_running(pid: int, marker: str | None = None) -> bool:
+    """Whether `pid` is a live process (not a zombie) with `marker` among its arguments.
+
+    The marker (a node's data folder) keeps a recycled pid from passing for the node. A zombie
+    counts as gone and is left for its parent to reap (reaping it here would take its exit
+    status from the NodeProcess that owns it). Without /proc, only the pid's existence counts.
+    """
+    proc = Path(f"/proc/{pid}")
+    if not Path("/proc/self").exists():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, under another user
+        return True
+    try:
+        stat = (proc / "stat").read_text()
+        arguments = (proc / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if stat.rpartition(")")[2].split()[0] in ("Z", "X"):
+        return False
+    return marker is None or marker.encode() in arguments
