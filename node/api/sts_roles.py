@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from iamstore.v1 import sts_pb2 as spb
 from node.api.context import Peer
@@ -50,16 +49,6 @@ def request_environment(authorizer: Authorizer, peer: Peer) -> Environment:
         peer_user_agent=peer.user_agent,
         node_region=authorizer.region,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Ask:
-    """What every AssumeRole flavour asks for, validated."""
-
-    role: Role
-    session_name: str
-    duration: int
-    policies: tuple[str, ...]
 
 
 def required(value: str | None, field: str) -> str:

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 
-from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
-from node.replication.clock import HybridClock
 from node.replication.codec import Commit
 from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Membership, Peer
+from node.replication.membership import Peer
 from node.replication.transport import ExchangeMessage, ExchangeReply, MemoryNetwork
-from node.state import State
+from tests.unit.node.replicas import memory_replicator
 
 NOW = 1_000_000
 COMMITS = 3_500
 
 
 async def _replicator(network: MemoryNetwork, name: str, peer: str) -> Replicator:
-    db = await open_memory_database()
-    rep = Replicator(
-        state=await State.load(db),
-        db=db,
-        clock=HybridClock(lambda: NOW),
-        transport=network.transport(name),
-        membership=Membership(name, name, [peer]),
-        now_ms=lambda: NOW,
-        rng=random.Random(1),
-        config=GossipConfig(batch=500),
-    )
-    network.handlers[name] = rep
-    return rep
+    return await memory_replicator(network, name, peer, GossipConfig(batch=500), lambda: NOW)
 
 
 def _commit(seq: int) -> Commit:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import random
-
 import msgpack
 import pytest
 
 from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
 from node.domain.view import View
-from node.replication.clock import HybridClock
 from node.replication.codec import CodecError, Commit
 from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Membership, Peer
+from node.replication.membership import Peer
 from node.replication.purge import acknowledged, cutoff_hlc
 from node.replication.snapshot import decode_snapshot, encode_snapshot
 from node.replication.transport import Member, MemoryNetwork
 from node.state import State
 from node.storage.database import LogPurgedError, StoredRow
+from tests.unit.node.replicas import memory_replicator
 
 
 def test_acknowledged_is_the_minimum_over_every_vector() -> None:
@@ -84,20 +82,8 @@ async def test_a_wiped_node_rejoins_from_a_snapshot_after_the_log_was_purged() -
     now = [1_000_000]
 
     async def node(name: str, peer: str) -> Replicator:
-        db = await open_memory_database()
-        state = await State.load(db)
-        rep = Replicator(
-            state=state,
-            db=db,
-            clock=HybridClock(lambda: now[0]),
-            transport=network.transport(name),
-            membership=Membership(name, name, [peer]),
-            now_ms=lambda: now[0],
-            rng=random.Random(1),
-            config=GossipConfig(purge_grace_ms=10),
-        )
-        network.handlers[name] = rep
-        return rep
+        config = GossipConfig(purge_grace_ms=10)
+        return await memory_replicator(network, name, peer, config, lambda: now[0])
 
     a = await node("a", "b")
     await a._state.apply_batch(

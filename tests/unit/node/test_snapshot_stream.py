@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncGenerator, Callable
 
 import msgpack
 import pytest
 
-from cluster.inline_sqlite import open_memory_database
 from node.domain.entities import Account, Change
-from node.replication.clock import HybridClock
 from node.replication.codec import CodecError, Commit
 from node.replication.gossip import GossipConfig, PeerMessageError, Replicator
-from node.replication.membership import Membership
 from node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from node.replication.transport import (
     MemoryNetwork,
@@ -21,8 +17,8 @@ from node.replication.transport import (
     SnapshotMessage,
     TransportError,
 )
-from node.state import State
 from node.storage.database import StoredRow
+from tests.unit.node.replicas import memory_replicator
 
 NOW = 1_000_000
 
@@ -83,19 +79,8 @@ def _commit(origin: str, seq: int, key: str, live: bool = True) -> Commit:
 
 
 async def _replicator(network: MemoryNetwork, name: str, peer: str) -> Replicator:
-    db = await open_memory_database()
-    rep = Replicator(
-        state=await State.load(db),
-        db=db,
-        clock=HybridClock(lambda: NOW),
-        transport=network.transport(name),
-        membership=Membership(name, name, [peer]),
-        now_ms=lambda: NOW,
-        rng=random.Random(1),
-        config=GossipConfig(snapshot_chunk=300),
-    )
-    network.handlers[name] = rep
-    return rep
+    config = GossipConfig(snapshot_chunk=300)
+    return await memory_replicator(network, name, peer, config, lambda: NOW)
 
 
 Damage = Callable[[AsyncGenerator[bytes, None]], AsyncGenerator[bytes, None]]

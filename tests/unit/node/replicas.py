@@ -1,0 +1,33 @@
+"""A Replicator over an in-memory database and network, for replication unit tests."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from cluster.inline_sqlite import open_memory_database
+from node.replication.clock import HybridClock
+from node.replication.gossip import GossipConfig, Replicator
+from node.replication.membership import Membership
+from node.replication.transport import MemoryNetwork
+from node.state import State
+
+
+async def memory_replicator(
+    network: MemoryNetwork, name: str, peer: str, config: GossipConfig,
+    now_ms: Callable[[], int],
+) -> Replicator:  # fmt: skip
+    """Replica `name`, knowing only `peer`, reachable on `network` under its name."""
+    db = await open_memory_database()
+    replicator = Replicator(
+        state=await State.load(db),
+        db=db,
+        clock=HybridClock(now_ms),
+        transport=network.transport(name),
+        membership=Membership(name, name, [peer]),
+        now_ms=now_ms,
+        rng=random.Random(1),
+        config=config,
+    )
+    network.handlers[name] = replicator
+    return replicator
