@@ -70,6 +70,8 @@ class Replica:
     restarts: int = 0
     digest_mismatches: int = 0
     refused_messages: int = 0
+    snapshots_installed: int = 0
+    tombstones_purged: int = 0
     _background: set[asyncio.Task[object]] = field(default_factory=set)
 
     @property
@@ -111,6 +113,8 @@ class Replica:
         await self.state.apply_batch([])  # waits out a shielded apply still holding the lock
         self.digest_mismatches += self.replicator.stats.digest_mismatches
         self.refused_messages += self.replicator.stats.refused_messages
+        self.snapshots_installed += self.replicator.stats.snapshots_installed
+        self.tombstones_purged += self.replicator.stats.tombstones_purged
         self.task = None
         self.restarts += 1
 

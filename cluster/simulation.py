@@ -129,6 +129,9 @@ class SimulationConfig:
     fault_s: float = 20.0  # virtual seconds of writes under faults
     converge_within_s: float = 30.0  # virtual seconds allowed to converge once faults stop
     step_s: float = 0.02  # mean virtual time between two actions
+    # A new, empty node joins this far into the faulty phase (None: none joins). Logs have
+    # been purged by then, so it must bootstrap from a snapshot while faults go on.
+    join_at: float | None = 0.5
     gossip: GossipConfig = field(
         default_factory=lambda: GossipConfig(
             interval_s=0.1,
@@ -152,6 +155,8 @@ class SimulationReport:
     partitions: int
     converged_after_s: float
     purged_commits: int  # log entries purged, summed over replicas
+    snapshots_installed: int  # summed over replicas
+    tombstones_purged: int  # summed over replicas
     fingerprint: str  # equal for two runs of one seed: the run is deterministic
 
     def summary(self) -> str:
@@ -159,7 +164,8 @@ class SimulationReport:
             f"seed {self.seed}: {self.commits} commits ({self.rejected_writes} writes refused), "
             f"{self.partitions} partitions, {self.restarts} restarts, converged "
             f"{self.converged_after_s:.2f} s (virtual) after faults stopped, "
-            f"{self.purged_commits} log entries purged [{self.fingerprint}]"
+            f"{self.purged_commits} log entries and {self.tombstones_purged} tombstones purged, "
+            f"{self.snapshots_installed} snapshots installed [{self.fingerprint}]"
         )
 
 
@@ -189,23 +195,18 @@ class Simulation:
     async def run(self) -> SimulationReport:
         loop = asyncio.get_running_loop()
         for name in self.names:
-            skew = self.rng.randint(-50, 50)  # clocks disagree a little, as real ones do
-            replica = Replica(
-                name=name,
-                peers=tuple(n for n in self.names if n != name),
-                db=await open_memory_database(),
-                wall_ms=_wall_clock(loop, skew),
-                rng=random.Random(self.rng.random()),
-                gossip=self.config.gossip,
-                network=self.network,
-                faults=self.faults,
-                on_commit=self.history.append,
-            )
-            self.replicas.append(replica)
-            await replica.start()
+            await self._add_replica(name, tuple(n for n in self.names if n != name))
         monitor = asyncio.create_task(self._monitor())
         try:
-            await self._faulty_phase(loop.time() + self.config.fault_s)
+            fault_end = loop.time() + self.config.fault_s
+            if self.config.join_at is not None:
+                await self._faulty_phase(loop.time() + self.config.join_at * self.config.fault_s)
+                joiner = f"sim-{len(self.names)}"
+                # It knows every member; they learn of it from its first gossip.
+                await self._add_replica(joiner, tuple(self.names))
+                self.names.append(joiner)
+                self.highest[joiner] = {}
+            await self._faulty_phase(fault_end)
             calm_at = loop.time()
             await self._calm()
             converged_at = await self._converge(calm_at + self.config.converge_within_s)
@@ -218,6 +219,23 @@ class Simulation:
                 await replica.stop()
             for replica in self.replicas:
                 await replica.db.close()
+
+    async def _add_replica(self, name: str, peers: tuple[str, ...]) -> None:
+        loop = asyncio.get_running_loop()
+        skew = self.rng.randint(-50, 50)  # clocks disagree a little, as real ones do
+        replica = Replica(
+            name=name,
+            peers=peers,
+            db=await open_memory_database(),
+            wall_ms=_wall_clock(loop, skew),
+            rng=random.Random(self.rng.random()),
+            gossip=self.config.gossip,
+            network=self.network,
+            faults=self.faults,
+            on_commit=self.history.append,
+        )
+        self.replicas.append(replica)
+        await replica.start()
 
     async def _faulty_phase(self, until: float) -> None:
         loop = asyncio.get_running_loop()
@@ -337,7 +355,7 @@ class Simulation:
             raise self.fail(f"acknowledged writes missing from the history: {missing[:5]}")
         problems: list[str] = []
         digests: set[str] = set()
-        purged = 0
+        purged = snapshots = tombstones = 0
         for replica in self.replicas:
             purged += sum(seq for seq, _ in (await replica.db.log_floors()).values())
             assert replica.state is not None
@@ -345,6 +363,9 @@ class Simulation:
             snapshot = await snapshot_of(replica.name, replica.state, replica.db)
             problems += check_replica(self.history, snapshot)
             digests.add(snapshot.digest)
+            stats = replica.replicator.stats
+            snapshots += replica.snapshots_installed + stats.snapshots_installed
+            tombstones += replica.tombstones_purged + stats.tombstones_purged
             mismatches = replica.digest_mismatches + replica.replicator.stats.digest_mismatches
             if mismatches:
                 problems.append(f"{replica.name} reported {mismatches} digest mismatches")
@@ -361,6 +382,8 @@ class Simulation:
             partitions=self.partitions,
             converged_after_s=converged_after_s,
             purged_commits=purged,
+            snapshots_installed=snapshots,
+            tombstones_purged=tombstones,
             fingerprint=fingerprint,
         )
 

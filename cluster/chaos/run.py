@@ -30,6 +30,7 @@ from cluster.chaos.network import NETWORKS
 from cluster.chaos.workload import Clients, Worker
 
 CONVERGE_BOUND_S = 30.0
+PROBE_INTERVAL_S = 0.25  # between two lag probes, over all nodes
 DEFAULT_FAULTS = ("partition", "kill", "pause", "delay", "loss", "skew")
 
 
@@ -103,28 +104,39 @@ class _Run:
             await asyncio.sleep(1.0)
 
     async def lag_probes(self, probers: dict[str, AsyncClient]) -> None:
-        """Writes on one node, then waits (with the write's token) until each other node has it."""
+        """Writes on every node in turn, then waits (with the write's token) until each other
+        node has it. Each node is probed by a loop of its own, so a node that hangs (paused,
+        blackholed) holds back only its own probes, not the samples of a fault's window."""
+        every_s = PROBE_INTERVAL_S * len(probers)  # one probe per interval in all
         async with asyncio.TaskGroup() as tasks:
-            count = 0
-            while not self.stop.is_set():
-                origin = self.rng.choice(sorted(probers))
-                client = probers[origin]
-                before = decode_token(client.consistency_token)
-                count += 1
-                try:
-                    tag = {"Key": "probe", "Value": str(count)}
-                    await client.tag_user(user_name="lag-probe", tags=[tag])
-                except IamError:
-                    await asyncio.sleep(0.2)
-                    continue
-                written = self.now()
-                after = decode_token(client.consistency_token)
-                token = {o: s for o, s in after.items() if s > before.get(o, 0)}
-                if token:
-                    for name in probers:
-                        if name != origin:
-                            tasks.create_task(self._await_visible(origin, name, token, written))
-                await asyncio.sleep(0.25)
+            for index, origin in enumerate(sorted(probers)):
+                start_s = index * PROBE_INTERVAL_S
+                tasks.create_task(self._probe_from(origin, probers, every_s, start_s, tasks))
+
+    async def _probe_from(
+        self, origin: str, probers: dict[str, AsyncClient], every_s: float, start_s: float,
+        tasks: asyncio.TaskGroup,
+    ) -> None:  # fmt: skip
+        client = probers[origin]
+        await asyncio.sleep(start_s)
+        count = 0
+        while not self.stop.is_set():
+            before = decode_token(client.consistency_token)
+            count += 1
+            try:
+                tag = {"Key": f"probe-{origin}", "Value": str(count)}
+                await client.tag_user(user_name="lag-probe", tags=[tag])
+            except IamError:
+                await asyncio.sleep(0.2)
+                continue
+            written = self.now()
+            after = decode_token(client.consistency_token)
+            token = {o: s for o, s in after.items() if s > before.get(o, 0)}
+            if token:
+                for name in probers:
+                    if name != origin:
+                        tasks.create_task(self._await_visible(origin, name, token, written))
+            await asyncio.sleep(every_s)
 
     async def _await_visible(
         self, origin: str, name: str, token: dict[str, int], written: float

@@ -16,7 +16,12 @@ from google.protobuf.message import DecodeError
 
 from iamstore.v1 import peer_pb2 as pb
 from node.replication.gossip import PeerMessageError, Replicator
-from node.replication.grpc_transport import members_from_pb, members_to_pb
+from node.replication.grpc_transport import (
+    members_from_pb,
+    members_to_pb,
+    promises_from_pb,
+    promises_to_pb,
+)
 from node.replication.peerauth import PeerAuthError, verify_peer
 from node.replication.peertls import PeerCertificateError, verify_peer_certificate
 from node.replication.transport import (
@@ -60,6 +65,7 @@ def peer_handlers(
                 members=members_from_pb(request.members),
                 digest=request.digest,
                 after=dict(request.after),
+                promises=promises_from_pb(request.promises),
             )
         )
         response = pb.ExchangeResponse(
@@ -69,6 +75,7 @@ def peer_handlers(
             digest=reply.digest,
             more=reply.more,
             purged=reply.purged,
+            promises=promises_to_pb(reply.promises),
         )
         return bytes(response.SerializeToString())
 

@@ -32,7 +32,13 @@ from node.replication.codec import (
     encode_commit,
 )
 from node.replication.membership import Membership, Peer, PeerState
-from node.replication.purge import acknowledged, cutoff_hlc
+from node.replication.purge import (
+    Promise,
+    acknowledged,
+    cutoff_hlc,
+    merge_promises,
+    stable_hlc,
+)
 from node.replication.snapshot import CHUNK_BYTES, SnapshotDecoder, SnapshotEncoder, encode_snapshot
 from node.replication.transport import (
     ExchangeMessage,
@@ -127,6 +133,8 @@ class Replicator:
         self._wake: dict[str, asyncio.Event] = {}
         # Each peer's last reported version vector, by node id: its acknowledgements.
         self.acks: dict[str, dict[str, int]] = {}
+        # Every member's newest promise, own and relayed (node/replication/purge.py).
+        self.promises: dict[str, Promise] = {}
         # Removals are this node's own writes, stamped by its clock like any other.
         self._writer = Writer(state, membership.own_id, clock)
         # Why peers refuse this node, once one said it was removed (it then stops gossiping).
@@ -196,6 +204,8 @@ class Replicator:
         self._refuse_if_removed(message.from_node, message.members)
         self.membership.learn(message.members, message.from_node)
         self._acknowledged(message.from_node, message.version_vector)
+        merge_promises(self.promises, message.promises)
+        promises = await self._promises()
         mine = self._state.version_vector()
         # Where the caller continues from: its vector, or beyond a batch it is still writing.
         after = message.after or message.version_vector
@@ -204,7 +214,8 @@ class Replicator:
         try:
             blobs = await self._db.commits_after(after, behind, message.max_commits + 1)
         except LogPurgedError:
-            return ExchangeReply((), mine, self.membership.members(), purged=True)
+            return ExchangeReply((), mine, self.membership.members(), purged=True,
+                                 promises=promises)  # fmt: skip
         more = len(blobs) > message.max_commits
         blobs = blobs[: message.max_commits]
         self.stats.bytes_sent += sum(map(len, blobs))
@@ -212,7 +223,8 @@ class Replicator:
         if message.digest and mine == message.version_vector:
             digest = self._state.digest()
             self._check_digest(message.from_node, message.digest, digest)
-        return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more)
+        return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more,
+                             promises=promises)  # fmt: skip
 
     async def handle_stream_snapshot(
         self, message: SnapshotMessage
@@ -302,17 +314,28 @@ class Replicator:
         if node_id and node_id != self.node_id:
             self.acks[node_id] = dict(vector)
 
+    async def _promises(self) -> dict[str, Promise]:
+        """Every promise known, this node's own renewed: what an exchange carries."""
+        merge_promises(self.promises, {self.node_id: await self._state.promise(self.node_id,
+                                                                                self._clock)})
+        return dict(self.promises)
+
     # --- purge and snapshots -----------------------------------------------------------------
 
     async def purge(self) -> int:
         """Purges what every known peer acknowledged past the grace period; returns the number
         of tombstones dropped (0 also when some peer's vector is still unknown)."""
-        vectors = [self.acks.get(p.node_id) if p.node_id else None for p in self.membership.peers()]
+        peers = self.membership.peers()
+        vectors = [self.acks.get(p.node_id) if p.node_id else None for p in peers]
         common = acknowledged(self._state.version_vector(), vectors)
         if not common:
             return 0
         cutoff = cutoff_hlc(self._now_ms(), self.config.purge_grace_ms)
-        dropped = await asyncio.shield(self._state.purge(common, cutoff))
+        await self._promises()
+        members = [self.node_id, *(p.node_id for p in peers)]
+        logged = await self._db.acknowledged_hlcs({m: common.get(m, 0) for m in members})
+        stable = stable_hlc(members, common, logged, self.promises)
+        dropped = await asyncio.shield(self._state.purge(common, cutoff, stable))
         self.stats.tombstones_purged += dropped
         return dropped
 
@@ -471,6 +494,7 @@ class Replicator:
             self.membership.members(),
             digest,
             after={} if after == mine else after,
+            promises=await self._promises(),
         )
         async with asyncio.timeout(self.config.timeout_s):
             reply = await self._transport.exchange(peer.address, message)
@@ -478,6 +502,7 @@ class Replicator:
         self.membership.learn(reply.members, sender)
         self.membership.ok(peer.address, sender, self._now_ms())
         self._acknowledged(sender, reply.version_vector)
+        merge_promises(self.promises, reply.promises)
         return reply
 
     @staticmethod

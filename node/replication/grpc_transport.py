@@ -5,7 +5,7 @@ Channels reconnect quickly after a peer comes back (gRPC's default backoff grows
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from typing import Any
 
 import grpc
@@ -54,6 +54,14 @@ def members_to_pb(members: Iterable[Member]) -> list[pb.Member]:
 
 def members_from_pb(members: Iterable[pb.Member]) -> tuple[Member, ...]:
     return tuple(Member(m.node_id, m.address) for m in members)
+
+
+def promises_to_pb(promises: Mapping[str, tuple[int, int]]) -> dict[str, pb.Promise]:
+    return {origin: pb.Promise(seq=seq, hlc=hlc) for origin, (seq, hlc) in promises.items()}
+
+
+def promises_from_pb(promises: Mapping[str, pb.Promise]) -> dict[str, tuple[int, int]]:
+    return {origin: (p.seq, p.hlc) for origin, p in promises.items()}
 
 
 class GrpcTransport:
@@ -117,6 +125,7 @@ class GrpcTransport:
             members=members_to_pb(message.members),
             digest=message.digest,
             after=message.after,
+            promises=promises_to_pb(message.promises),
         )
         reply = await self._call(address, EXCHANGE, request, pb.ExchangeResponse)
         return ExchangeReply(
@@ -126,6 +135,7 @@ class GrpcTransport:
             digest=reply.digest,
             more=reply.more,
             purged=reply.purged,
+            promises=promises_from_pb(reply.promises),
         )
 
     async def stream_snapshot(

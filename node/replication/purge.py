@@ -7,9 +7,16 @@ learned from every push, push reply, exchange and exchange reply. A peer whose v
 known yet (just joined, or down since this node started) blocks every purge until it reports
 or is removed.
 
-Why the grace period as well: acknowledgement covers the commits peers know of, but a commit
-older than a tombstone may still be in flight from a node that has not reported it (delayed
-eager push); the grace period bounds that window, as Cassandra's gc_grace_seconds does.
+A tombstone needs more than its own commit being everywhere: every older write to its row
+must be everywhere too, or a node that purged it would later apply such a write as new and
+bring the row back, while nodes still holding the tombstone ignore it (the simulation found
+this: seed 14). Acknowledgement says nothing of commits no node has reported yet, so each
+member also promises, in every exchange, (seq, hlc): it has stamped its commits up to seq at or
+below hlc and will stamp every later one above it. Promises are relayed with the exchanges. An
+origin's commits at or below some HLC are then known to be everywhere when its promise's seq is
+acknowledged by all, or from this node's own log (`stable_hlc`); a tombstone is dropped only at
+or below that HLC for every member. The grace period still bounds commits of nodes that are no
+longer members, as Cassandra's gc_grace_seconds does.
 Removed peers stop counting (node/replication/membership.py), and a peer that comes back
 after its entries were purged finds its vector below a log floor and bootstraps from a
 snapshot (node/replication/snapshot.py).
@@ -48,3 +55,35 @@ def cutoff_hlc(now_ms: int, grace_ms: int) -> int:
     if wall < 0:
         return -1
     return (wall << COUNTER_BITS) | COUNTER_MASK
+
+
+# (seq, hlc): the origin has stamped its commits up to seq at or below hlc, later ones above.
+Promise = tuple[int, int]
+
+
+def merge_promises(known: dict[str, Promise], received: Mapping[str, Promise]) -> None:
+    """Keeps each origin's newest promise (an origin's promises grow in both seq and hlc)."""
+    for origin, promise in received.items():
+        if promise > known.get(origin, (-1, -1)):
+            known[origin] = promise
+
+
+def stable_hlc(
+    members: Iterable[str],
+    acknowledged: Mapping[str, int],
+    logged: Mapping[str, int],
+    promises: Mapping[str, Promise],
+) -> int:
+    """The HLC at or below which every commit of every member is on every node (-1: none).
+
+    Per member: its promise's hlc when every node has its promise's seq; else what this node's
+    log tells (`Database.acknowledged_hlcs`); the lowest over all members bounds them all.
+    """
+    bound: int | None = None
+    for origin in members:
+        best = logged.get(origin, -1)
+        promise = promises.get(origin)
+        if promise is not None and promise[0] <= acknowledged.get(origin, 0):
+            best = max(best, promise[1])
+        bound = best if bound is None else min(bound, best)
+    return -1 if bound is None else bound

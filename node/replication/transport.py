@@ -55,6 +55,8 @@ class ExchangeMessage:
     # `version_vector`): the caller is still writing a batch it pulled. `version_vector`
     # stays what it has applied, its acknowledgement.
     after: dict[str, int] = field(default_factory=dict)
+    # Every member's newest (seq, hlc) promise the caller knows (node/replication/purge.py).
+    promises: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class ExchangeReply:
     more: bool = False
     # True when the callee purged commits the caller's vector still needs: take a snapshot.
     purged: bool = False
+    promises: dict[str, tuple[int, int]] = field(default_factory=dict)  # as in the message
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from node.domain.entities import Change
 from node.domain.view import View
+from node.replication.clock import HybridClock
 from node.replication.codec import Commit, decode_commit, decode_row, encode_row
 from node.replication.snapshot import SnapshotHeader, decode_stored_row, extend
 from node.storage.database import STAGING, Database, LogPurgedError, StoredRow
@@ -148,12 +149,21 @@ class State:
                 await self._apply_batch([commit])
             return result, commit
 
-    async def purge(self, acknowledged: Mapping[str, int], cutoff_hlc: int) -> int:
+    async def promise(self, origin: str, clock: HybridClock) -> tuple[int, int]:
+        """(seq, hlc): `origin` (this node) has stamped its commits up to seq at or below hlc,
+        and will stamp every later one above it. Read under the apply lock, so that no commit
+        is stamped but not yet applied (node/replication/purge.py)."""
+        async with self._lock:
+            return self.applied.get(origin, 0), clock.now()
+
+    async def purge(
+        self, acknowledged: Mapping[str, int], cutoff_hlc: int, tombstones_hlc: int
+    ) -> int:
         """Drops log entries and tombstones every node has past the grace period (see
         node/replication/purge.py); returns how many tombstones were dropped. The version
         vector is unchanged: the log floor keeps counting the purged commits."""
         async with self._lock:
-            dropped = await self.db.purge(acknowledged, cutoff_hlc)
+            dropped = await self.db.purge(acknowledged, cutoff_hlc, tombstones_hlc)
             self._generation += 1
             for stored in dropped:
                 where = (stored.table, stored.key)

@@ -162,9 +162,31 @@ class Database:
         async with self._conn.execute("SELECT origin, seq, hlc FROM log_floor") as cursor:
             return {str(o): (int(s), int(h)) for o, s, h in await cursor.fetchall()}
 
-    async def purge(self, acknowledged: Mapping[str, int], cutoff_hlc: int) -> list[StoredRow]:
+    async def acknowledged_hlcs(self, acknowledged: Mapping[str, int]) -> dict[str, int]:
+        """Per origin, an HLC at or below which all its commits are within `acknowledged`, as
+        far as this log tells: just below commit seq+1's stamp when it is logged here, else
+        the stamp of commit seq itself (logged, or the log floor); origins it cannot tell
+        about are left out."""
+        bounds: dict[str, int] = {}
+        for origin, seq in acknowledged.items():
+            async with self._conn.execute(
+                "SELECT seq, hlc FROM commits WHERE origin = ? AND seq IN (?, ?) "
+                "UNION ALL SELECT seq, hlc FROM log_floor WHERE origin = ? AND seq = ?",
+                (origin, seq, seq + 1, origin, seq),
+            ) as cursor:
+                stamps = {int(s): int(h) for s, h in await cursor.fetchall()}
+            if seq + 1 in stamps:
+                bounds[origin] = stamps[seq + 1] - 1
+            elif seq in stamps:
+                bounds[origin] = stamps[seq]
+        return bounds
+
+    async def purge(
+        self, acknowledged: Mapping[str, int], cutoff_hlc: int, tombstones_hlc: int
+    ) -> list[StoredRow]:
         """Drops, per origin, the log prefix up to `acknowledged[origin]` no newer than
-        `cutoff_hlc`, then every tombstone whose commit is in a purged prefix.
+        `cutoff_hlc`, then every tombstone whose commit is in a purged prefix and whose stamp
+        is at most `tombstones_hlc` (node/replication/purge.py says why it is lower).
 
         One transaction; returns the tombstones dropped. Within one origin HLCs grow with the
         sequence number, so "seq <= acknowledged and hlc <= cutoff" is a prefix of its log
@@ -188,11 +210,10 @@ class Database:
                 "FROM rows WHERE body IS NULL AND hlc <= ? AND hlc <= "
                 "COALESCE((SELECT f.hlc FROM log_floor f WHERE f.origin = rows.origin), -1)"
             )
-            async with conn.execute(
-                "SELECT tbl, key, hlc, origin, body " + where, (cutoff_hlc,)
-            ) as cursor:
+            bound = (min(cutoff_hlc, tombstones_hlc),)
+            async with conn.execute("SELECT tbl, key, hlc, origin, body " + where, bound) as cursor:
                 dropped = [StoredRow(*row) for row in await cursor.fetchall()]
-            await conn.execute("DELETE " + where, (cutoff_hlc,))
+            await conn.execute("DELETE " + where, bound)
         return dropped
 
     @staticmethod

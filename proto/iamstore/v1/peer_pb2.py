@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16iamstore/v1/peer.proto\x12\x0biamstore.v1\"*\n\x06Member\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\"\xd2\x01\n\x0bPushRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12\x0f\n\x07\x63ommits\x18\x02 \x03(\x0c\x12\x43\n\x0eversion_vector\x18\x03 \x03(\x0b\x32+.iamstore.v1.PushRequest.VersionVectorEntry\x12$\n\x07members\x18\x04 \x03(\x0b\x32\x13.iamstore.v1.Member\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\x9b\x01\n\x0cPushResponse\x12\x44\n\x0eversion_vector\x18\x01 \x03(\x0b\x32,.iamstore.v1.PushResponse.VersionVectorEntry\x12\x0f\n\x07\x61pplied\x18\x02 \x01(\x05\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xd4\x02\n\x0f\x45xchangeRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12G\n\x0eversion_vector\x18\x02 \x03(\x0b\x32/.iamstore.v1.ExchangeRequest.VersionVectorEntry\x12\x13\n\x0bmax_commits\x18\x03 \x01(\x05\x12$\n\x07members\x18\x04 \x03(\x0b\x32\x13.iamstore.v1.Member\x12\x0e\n\x06\x64igest\x18\x05 \x01(\t\x12\x36\n\x05\x61\x66ter\x18\x06 \x03(\x0b\x32\'.iamstore.v1.ExchangeRequest.AfterEntry\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a,\n\nAfterEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xf7\x01\n\x10\x45xchangeResponse\x12\x0f\n\x07\x63ommits\x18\x01 \x03(\x0c\x12H\n\x0eversion_vector\x18\x02 \x03(\x0b\x32\x30.iamstore.v1.ExchangeResponse.VersionVectorEntry\x12$\n\x07members\x18\x03 \x03(\x0b\x32\x13.iamstore.v1.Member\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x0c\n\x04more\x18\x05 \x01(\x08\x12\x0e\n\x06purged\x18\x06 \x01(\x08\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xa3\x01\n\x0fSnapshotRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12G\n\x0eversion_vector\x18\x02 \x03(\x0b\x32/.iamstore.v1.SnapshotRequest.VersionVectorEntry\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"$\n\x10SnapshotResponse\x12\x10\n\x08snapshot\x18\x01 \x01(\x0c\"\x1d\n\rSnapshotChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"7\n\x13RemoveMemberRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0f\n\x07node_id\x18\x02 \x01(\t\"\'\n\x14RemoveMemberResponse\x12\x0f\n\x07removed\x18\x01 \x01(\x08\x32\xf8\x02\n\x04Peer\x12;\n\x04Push\x12\x18.iamstore.v1.PushRequest\x1a\x19.iamstore.v1.PushResponse\x12G\n\x08\x45xchange\x12\x1c.iamstore.v1.ExchangeRequest\x1a\x1d.iamstore.v1.ExchangeResponse\x12L\n\x0eStreamSnapshot\x12\x1c.iamstore.v1.SnapshotRequest\x1a\x1a.iamstore.v1.SnapshotChunk0\x01\x12G\n\x08Snapshot\x12\x1c.iamstore.v1.SnapshotRequest\x1a\x1d.iamstore.v1.SnapshotResponse\x12S\n\x0cRemoveMember\x12 .iamstore.v1.RemoveMemberRequest\x1a!.iamstore.v1.RemoveMemberResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16iamstore/v1/peer.proto\x12\x0biamstore.v1\"*\n\x06Member\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\"\xd2\x01\n\x0bPushRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12\x0f\n\x07\x63ommits\x18\x02 \x03(\x0c\x12\x43\n\x0eversion_vector\x18\x03 \x03(\x0b\x32+.iamstore.v1.PushRequest.VersionVectorEntry\x12$\n\x07members\x18\x04 \x03(\x0b\x32\x13.iamstore.v1.Member\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\x9b\x01\n\x0cPushResponse\x12\x44\n\x0eversion_vector\x18\x01 \x03(\x0b\x32,.iamstore.v1.PushResponse.VersionVectorEntry\x12\x0f\n\x07\x61pplied\x18\x02 \x01(\x05\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xd9\x03\n\x0f\x45xchangeRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12G\n\x0eversion_vector\x18\x02 \x03(\x0b\x32/.iamstore.v1.ExchangeRequest.VersionVectorEntry\x12\x13\n\x0bmax_commits\x18\x03 \x01(\x05\x12$\n\x07members\x18\x04 \x03(\x0b\x32\x13.iamstore.v1.Member\x12\x0e\n\x06\x64igest\x18\x05 \x01(\t\x12\x36\n\x05\x61\x66ter\x18\x06 \x03(\x0b\x32\'.iamstore.v1.ExchangeRequest.AfterEntry\x12<\n\x08promises\x18\x07 \x03(\x0b\x32*.iamstore.v1.ExchangeRequest.PromisesEntry\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a,\n\nAfterEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a\x45\n\rPromisesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.iamstore.v1.Promise:\x02\x38\x01\"#\n\x07Promise\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0b\n\x03hlc\x18\x02 \x01(\x03\"\xfd\x02\n\x10\x45xchangeResponse\x12\x0f\n\x07\x63ommits\x18\x01 \x03(\x0c\x12H\n\x0eversion_vector\x18\x02 \x03(\x0b\x32\x30.iamstore.v1.ExchangeResponse.VersionVectorEntry\x12$\n\x07members\x18\x03 \x03(\x0b\x32\x13.iamstore.v1.Member\x12\x0e\n\x06\x64igest\x18\x04 \x01(\t\x12\x0c\n\x04more\x18\x05 \x01(\x08\x12\x0e\n\x06purged\x18\x06 \x01(\x08\x12=\n\x08promises\x18\x07 \x03(\x0b\x32+.iamstore.v1.ExchangeResponse.PromisesEntry\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\x1a\x45\n\rPromisesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x05value\x18\x02 \x01(\x0b\x32\x14.iamstore.v1.Promise:\x02\x38\x01\"\xa3\x01\n\x0fSnapshotRequest\x12\x11\n\tfrom_node\x18\x01 \x01(\t\x12G\n\x0eversion_vector\x18\x02 \x03(\x0b\x32/.iamstore.v1.SnapshotRequest.VersionVectorEntry\x1a\x34\n\x12VersionVectorEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"$\n\x10SnapshotResponse\x12\x10\n\x08snapshot\x18\x01 \x01(\x0c\"\x1d\n\rSnapshotChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"7\n\x13RemoveMemberRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0f\n\x07node_id\x18\x02 \x01(\t\"\'\n\x14RemoveMemberResponse\x12\x0f\n\x07removed\x18\x01 \x01(\x08\x32\xf8\x02\n\x04Peer\x12;\n\x04Push\x12\x18.iamstore.v1.PushRequest\x1a\x19.iamstore.v1.PushResponse\x12G\n\x08\x45xchange\x12\x1c.iamstore.v1.ExchangeRequest\x1a\x1d.iamstore.v1.ExchangeResponse\x12L\n\x0eStreamSnapshot\x12\x1c.iamstore.v1.SnapshotRequest\x1a\x1a.iamstore.v1.SnapshotChunk0\x01\x12G\n\x08Snapshot\x12\x1c.iamstore.v1.SnapshotRequest\x1a\x1d.iamstore.v1.SnapshotResponse\x12S\n\x0cRemoveMember\x12 .iamstore.v1.RemoveMemberRequest\x1a!.iamstore.v1.RemoveMemberResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,8 +39,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EXCHANGEREQUEST_VERSIONVECTORENTRY']._serialized_options = b'8\001'
   _globals['_EXCHANGEREQUEST_AFTERENTRY']._loaded_options = None
   _globals['_EXCHANGEREQUEST_AFTERENTRY']._serialized_options = b'8\001'
+  _globals['_EXCHANGEREQUEST_PROMISESENTRY']._loaded_options = None
+  _globals['_EXCHANGEREQUEST_PROMISESENTRY']._serialized_options = b'8\001'
   _globals['_EXCHANGERESPONSE_VERSIONVECTORENTRY']._loaded_options = None
   _globals['_EXCHANGERESPONSE_VERSIONVECTORENTRY']._serialized_options = b'8\001'
+  _globals['_EXCHANGERESPONSE_PROMISESENTRY']._loaded_options = None
+  _globals['_EXCHANGERESPONSE_PROMISESENTRY']._serialized_options = b'8\001'
   _globals['_SNAPSHOTREQUEST_VERSIONVECTORENTRY']._loaded_options = None
   _globals['_SNAPSHOTREQUEST_VERSIONVECTORENTRY']._serialized_options = b'8\001'
   _globals['_MEMBER']._serialized_start=39
@@ -54,27 +58,33 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PUSHRESPONSE_VERSIONVECTORENTRY']._serialized_start=242
   _globals['_PUSHRESPONSE_VERSIONVECTORENTRY']._serialized_end=294
   _globals['_EXCHANGEREQUEST']._serialized_start=455
-  _globals['_EXCHANGEREQUEST']._serialized_end=795
+  _globals['_EXCHANGEREQUEST']._serialized_end=928
   _globals['_EXCHANGEREQUEST_VERSIONVECTORENTRY']._serialized_start=242
   _globals['_EXCHANGEREQUEST_VERSIONVECTORENTRY']._serialized_end=294
-  _globals['_EXCHANGEREQUEST_AFTERENTRY']._serialized_start=751
-  _globals['_EXCHANGEREQUEST_AFTERENTRY']._serialized_end=795
-  _globals['_EXCHANGERESPONSE']._serialized_start=798
-  _globals['_EXCHANGERESPONSE']._serialized_end=1045
+  _globals['_EXCHANGEREQUEST_AFTERENTRY']._serialized_start=813
+  _globals['_EXCHANGEREQUEST_AFTERENTRY']._serialized_end=857
+  _globals['_EXCHANGEREQUEST_PROMISESENTRY']._serialized_start=859
+  _globals['_EXCHANGEREQUEST_PROMISESENTRY']._serialized_end=928
+  _globals['_PROMISE']._serialized_start=930
+  _globals['_PROMISE']._serialized_end=965
+  _globals['_EXCHANGERESPONSE']._serialized_start=968
+  _globals['_EXCHANGERESPONSE']._serialized_end=1349
   _globals['_EXCHANGERESPONSE_VERSIONVECTORENTRY']._serialized_start=242
   _globals['_EXCHANGERESPONSE_VERSIONVECTORENTRY']._serialized_end=294
-  _globals['_SNAPSHOTREQUEST']._serialized_start=1048
-  _globals['_SNAPSHOTREQUEST']._serialized_end=1211
+  _globals['_EXCHANGERESPONSE_PROMISESENTRY']._serialized_start=859
+  _globals['_EXCHANGERESPONSE_PROMISESENTRY']._serialized_end=928
+  _globals['_SNAPSHOTREQUEST']._serialized_start=1352
+  _globals['_SNAPSHOTREQUEST']._serialized_end=1515
   _globals['_SNAPSHOTREQUEST_VERSIONVECTORENTRY']._serialized_start=242
   _globals['_SNAPSHOTREQUEST_VERSIONVECTORENTRY']._serialized_end=294
-  _globals['_SNAPSHOTRESPONSE']._serialized_start=1213
-  _globals['_SNAPSHOTRESPONSE']._serialized_end=1249
-  _globals['_SNAPSHOTCHUNK']._serialized_start=1251
-  _globals['_SNAPSHOTCHUNK']._serialized_end=1280
-  _globals['_REMOVEMEMBERREQUEST']._serialized_start=1282
-  _globals['_REMOVEMEMBERREQUEST']._serialized_end=1337
-  _globals['_REMOVEMEMBERRESPONSE']._serialized_start=1339
-  _globals['_REMOVEMEMBERRESPONSE']._serialized_end=1378
-  _globals['_PEER']._serialized_start=1381
-  _globals['_PEER']._serialized_end=1757
+  _globals['_SNAPSHOTRESPONSE']._serialized_start=1517
+  _globals['_SNAPSHOTRESPONSE']._serialized_end=1553
+  _globals['_SNAPSHOTCHUNK']._serialized_start=1555
+  _globals['_SNAPSHOTCHUNK']._serialized_end=1584
+  _globals['_REMOVEMEMBERREQUEST']._serialized_start=1586
+  _globals['_REMOVEMEMBERREQUEST']._serialized_end=1641
+  _globals['_REMOVEMEMBERRESPONSE']._serialized_start=1643
+  _globals['_REMOVEMEMBERRESPONSE']._serialized_end=1682
+  _globals['_PEER']._serialized_start=1685
+  _globals['_PEER']._serialized_end=2061
 # @@protoc_insertion_point(module_scope)

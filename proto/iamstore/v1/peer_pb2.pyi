@@ -49,7 +49,7 @@ class PushResponse(_message.Message):
     def __init__(self, version_vector: _Optional[_Mapping[str, int]] = ..., applied: _Optional[int] = ...) -> None: ...
 
 class ExchangeRequest(_message.Message):
-    __slots__ = ("from_node", "version_vector", "max_commits", "members", "digest", "after")
+    __slots__ = ("from_node", "version_vector", "max_commits", "members", "digest", "after", "promises")
     class VersionVectorEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -64,22 +64,39 @@ class ExchangeRequest(_message.Message):
         key: str
         value: int
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class PromisesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: Promise
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Promise, _Mapping]] = ...) -> None: ...
     FROM_NODE_FIELD_NUMBER: _ClassVar[int]
     VERSION_VECTOR_FIELD_NUMBER: _ClassVar[int]
     MAX_COMMITS_FIELD_NUMBER: _ClassVar[int]
     MEMBERS_FIELD_NUMBER: _ClassVar[int]
     DIGEST_FIELD_NUMBER: _ClassVar[int]
     AFTER_FIELD_NUMBER: _ClassVar[int]
+    PROMISES_FIELD_NUMBER: _ClassVar[int]
     from_node: str
     version_vector: _containers.ScalarMap[str, int]
     max_commits: int
     members: _containers.RepeatedCompositeFieldContainer[Member]
     digest: str
     after: _containers.ScalarMap[str, int]
-    def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., max_commits: _Optional[int] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., after: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    promises: _containers.MessageMap[str, Promise]
+    def __init__(self, from_node: _Optional[str] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., max_commits: _Optional[int] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., after: _Optional[_Mapping[str, int]] = ..., promises: _Optional[_Mapping[str, Promise]] = ...) -> None: ...
+
+class Promise(_message.Message):
+    __slots__ = ("seq", "hlc")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    HLC_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    hlc: int
+    def __init__(self, seq: _Optional[int] = ..., hlc: _Optional[int] = ...) -> None: ...
 
 class ExchangeResponse(_message.Message):
-    __slots__ = ("commits", "version_vector", "members", "digest", "more", "purged")
+    __slots__ = ("commits", "version_vector", "members", "digest", "more", "purged", "promises")
     class VersionVectorEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -87,19 +104,28 @@ class ExchangeResponse(_message.Message):
         key: str
         value: int
         def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class PromisesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: Promise
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Promise, _Mapping]] = ...) -> None: ...
     COMMITS_FIELD_NUMBER: _ClassVar[int]
     VERSION_VECTOR_FIELD_NUMBER: _ClassVar[int]
     MEMBERS_FIELD_NUMBER: _ClassVar[int]
     DIGEST_FIELD_NUMBER: _ClassVar[int]
     MORE_FIELD_NUMBER: _ClassVar[int]
     PURGED_FIELD_NUMBER: _ClassVar[int]
+    PROMISES_FIELD_NUMBER: _ClassVar[int]
     commits: _containers.RepeatedScalarFieldContainer[bytes]
     version_vector: _containers.ScalarMap[str, int]
     members: _containers.RepeatedCompositeFieldContainer[Member]
     digest: str
     more: bool
     purged: bool
-    def __init__(self, commits: _Optional[_Iterable[bytes]] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., more: _Optional[bool] = ..., purged: _Optional[bool] = ...) -> None: ...
+    promises: _containers.MessageMap[str, Promise]
+    def __init__(self, commits: _Optional[_Iterable[bytes]] = ..., version_vector: _Optional[_Mapping[str, int]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., digest: _Optional[str] = ..., more: _Optional[bool] = ..., purged: _Optional[bool] = ..., promises: _Optional[_Mapping[str, Promise]] = ...) -> None: ...
 
 class SnapshotRequest(_message.Message):
     __slots__ = ("from_node", "version_vector")

@@ -11,7 +11,7 @@ from node.domain.view import View
 from node.replication.codec import CodecError, Commit
 from node.replication.gossip import GossipConfig, Replicator
 from node.replication.membership import Peer
-from node.replication.purge import acknowledged, cutoff_hlc
+from node.replication.purge import acknowledged, cutoff_hlc, merge_promises, stable_hlc
 from node.replication.snapshot import decode_snapshot, encode_snapshot
 from node.replication.transport import Member, MemoryNetwork
 from node.state import State
@@ -36,6 +36,57 @@ def test_cutoff_covers_every_logical_counter_of_the_grace_boundary() -> None:
     assert cutoff_hlc(500, 1_000) == -1
 
 
+def test_an_origins_promise_counts_once_every_node_has_its_seq() -> None:
+    # b promised: its commits up to 4 are stamped at or below 900, later ones above.
+    promises = {"b": (4, 900)}
+    assert stable_hlc(["b"], {"b": 4}, {}, promises) == 900
+    assert stable_hlc(["b"], {"b": 3}, {}, promises) == -1  # commit 4 is not everywhere
+    assert stable_hlc(["b"], {"b": 3}, {"b": 500}, promises) == 500  # what the log tells
+    # The lowest member bounds them all; a member nothing is known of bounds it to none.
+    assert stable_hlc(["a", "b"], {"a": 1, "b": 4}, {"a": 700}, promises) == 700
+    assert stable_hlc(["a", "b", "c"], {"a": 1, "b": 4}, {"a": 700}, promises) == -1
+
+
+def test_the_newest_promise_of_each_origin_is_kept() -> None:
+    known = {"a": (3, 300)}
+    merge_promises(known, {"a": (2, 200), "b": (1, 50)})
+    merge_promises(known, {"a": (5, 600)})
+    assert known == {"a": (5, 600), "b": (1, 50)}
+
+
+async def test_the_log_tells_up_to_which_stamp_an_origin_is_acknowledged() -> None:
+    db = await open_memory_database()
+    state = State(db, View())
+    await state.apply_batch([_commit("a", i, 100 * i, f"k{i}", True) for i in (1, 2, 3)])
+    # Commit 3 is logged: everything of a below its stamp is within seq 2.
+    assert await db.acknowledged_hlcs({"a": 2}) == {"a": (300 << 16) - 1}
+    assert await db.acknowledged_hlcs({"a": 3}) == {"a": 300 << 16}  # the newest it has
+    assert await db.acknowledged_hlcs({"b": 0}) == {}  # nothing known of b
+    await db.close()
+
+
+async def test_a_tombstone_outlives_an_older_write_still_on_its_way() -> None:
+    # Golden case, from the simulation's seed 14: c created a row (c:1, stamp 100) that had
+    # not reached node a yet when b deleted it (b:1, stamp 300) and every node acknowledged
+    # the delete. Had a purged the tombstone then, c:1 would bring the row back on a alone.
+    db = await open_memory_database()
+    state = State(db, View())
+    await state.apply_batch([_commit("b", 1, 300, "k", False)])
+    members = ["a", "b", "c"]
+    acked = {"b": 1}
+    promises = {"a": (0, 10_000 << 16), "b": (1, 10_000 << 16), "c": (1, 10_000 << 16)}
+    stable = stable_hlc(members, acked, await db.acknowledged_hlcs(acked), promises)
+    assert stable == -1  # c's commit 1 is not everywhere: nothing of c's is known stable
+    assert await state.purge(acked, cutoff_hlc(10_000, 0), stable) == 0
+    await state.apply_batch([_commit("c", 1, 100, "k", True)])
+    assert state.view.get(Account.TABLE, "k") is None  # the tombstone still wins
+    # Once c's commit is everywhere, the tombstone may go.
+    acked = {"b": 1, "c": 1}
+    stable = stable_hlc(members, acked, await db.acknowledged_hlcs(acked), promises)
+    assert await state.purge(acked, cutoff_hlc(10_000, 0), stable) == 1
+    await db.close()
+
+
 def _commit(origin: str, seq: int, wall: int, key: str, live: bool) -> Commit:
     row = Account(key, key, 0, False) if live else None
     return Commit(origin, seq, wall << 16, "t", "t", (Change(Account.TABLE, key, row),))
@@ -51,7 +102,8 @@ async def test_purge_drops_only_the_acknowledged_prefix_past_grace() -> None:
             _commit("a", 3, 300, "k3", False),
         ]
     )
-    dropped = await state.purge({"a": 3}, cutoff_hlc(1_250, 1_000))  # grace: only hlc <= 250
+    everything_stable = 2**62
+    dropped = await state.purge({"a": 3}, cutoff_hlc(1_250, 1_000), everything_stable)  # <= 250
     assert dropped == 2
     assert [s for _, s, *_ in await db.commits()] == [3]
     assert state.version_vector() == {"a": 3}
@@ -59,7 +111,7 @@ async def test_purge_drops_only_the_acknowledged_prefix_past_grace() -> None:
     with pytest.raises(LogPurgedError):
         await db.commits_after({"a": 1}, ["a"], 10)
     assert len(await db.commits_after({"a": 2}, ["a"], 10)) == 1
-    assert await state.purge({"a": 2}, cutoff_hlc(10_000, 0)) == 0  # not acknowledged: kept
+    assert await state.purge({"a": 2}, cutoff_hlc(10_000, 0), everything_stable) == 0  # unacked
     await db.close()
 
 

@@ -141,7 +141,7 @@ async def _pair(damage: Damage) -> tuple[Replicator, Replicator, DamagingTranspo
     network = MemoryNetwork()
     a = await _replicator(network, "a", "b")
     await a._state.apply_batch([_commit("a", i, f"k{i:04}") for i in range(1, 201)])
-    await a._state.purge({"a": 200}, (NOW << 16))
+    await a._state.purge({"a": 200}, (NOW << 16), NOW << 16)
     b = await _replicator(network, "b", "a")
     transport = DamagingTransport(network, "b", damage)
     b._transport = transport
