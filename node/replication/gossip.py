@@ -443,12 +443,14 @@ class Replicator:
         the commits after the batch in flight.
         """
         writing: asyncio.Task[list[Commit]] | None = None
+        # Renewed once a round: it waits for the apply lock, which a batch being written holds.
+        promises = await self._promises()
         mine = self._state.version_vector()
         after = mine
         digest = self._state.digest() if with_digest else ""
         try:
             while True:
-                reply = await self._ask(peer, mine, after, digest)
+                reply = await self._ask(peer, mine, after, digest, promises)
                 if reply.purged:
                     # Behind what the peer still logs (a new node joining after purges, or one
                     # away past the grace period): bootstrap from a snapshot, then go on.
@@ -485,8 +487,9 @@ class Replicator:
                     writing.exception()
 
     async def _ask(
-        self, peer: Peer, mine: dict[str, int], after: dict[str, int], digest: str
-    ) -> ExchangeReply:
+        self, peer: Peer, mine: dict[str, int], after: dict[str, int], digest: str,
+        promises: dict[str, Promise],
+    ) -> ExchangeReply:  # fmt: skip
         message = ExchangeMessage(
             self.node_id,
             mine,
@@ -494,7 +497,7 @@ class Replicator:
             self.membership.members(),
             digest,
             after={} if after == mine else after,
-            promises=await self._promises(),
+            promises=promises,
         )
         async with asyncio.timeout(self.config.timeout_s):
             reply = await self._transport.exchange(peer.address, message)
