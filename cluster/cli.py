@@ -15,6 +15,7 @@ import click
 from cluster.local import CLUSTER_KEY, STATE_FILE, ClusterError, LocalCluster, free_ports
 from cluster.status import ClusterView, NodeObservation, NodeState
 from cluster.tls import node_files
+from node.cli import parse_oidc_jwks
 from node.replication.grpc_transport import GrpcTransport
 from node.replication.peertls import TlsMaterial
 
@@ -176,11 +177,21 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
     is_flag=True,
     help="Make a CA and node certificates: clients use TLS, nodes use mutual TLS between them.",
 )
+@click.option(
+    "--oidc-jwks",
+    "oidc_jwks",
+    multiple=True,
+    metavar="ISSUER_URL=PATH",
+    callback=parse_oidc_jwks,
+    help="Every node reads this OIDC issuer's key set from a local JWKS file (repeatable; "
+    "kept for later starts).",
+)
 @JSON_OPTION
 @_errors_as_usage
 def up_command(
-    nodes: int, root: Path, base_port: int, timeout: float, tls: bool, as_json: bool
-) -> None:
+    nodes: int, root: Path, base_port: int, timeout: float, tls: bool,
+    oidc_jwks: tuple[tuple[str, Path], ...], as_json: bool,
+) -> None:  # fmt: skip
     """Start N nodes in the background, bootstrap the account on node1, wait until every node
     holds the same replicated state, then print the endpoints.
 
@@ -210,6 +221,8 @@ def up_command(
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
         cluster = LocalCluster.on_ports(root, ports, tls=tls)
+    if oidc_jwks:
+        cluster.use_oidc_jwks(oidc_jwks)
     started = time.monotonic()
     try:
         cluster.start(timeout)

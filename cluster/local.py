@@ -126,18 +126,31 @@ class LocalCluster:
         self.node_ids: dict[str, str] = {}
         # Nodes removed from the cluster (`remove`): never started again by `start`.
         self.removed: set[str] = set()
+        # OIDC issuers whose key sets every node reads from a local file (`--oidc-jwks`).
+        self.oidc_jwks: dict[str, Path] = {}
+        self._configure_nodes()
+
+    def _configure_nodes(self) -> None:
+        """Each node's command line: its peers, who bootstraps, tls files, local key sets."""
         for index, node in enumerate(self.nodes):
             own = self.peer_addresses[index]
             peers = ",".join(a for a in self.peer_addresses if a != own)
             bootstrap = "--bootstrap" if index == 0 else "--no-bootstrap"
             node.extra_args = ("--peers", peers, bootstrap)
-            if tls:
+            if self.tls:
                 files = node_files(node.data_dir)
                 node.extra_args += (
                     *("--peer-listen", own),
                     *("--tls-cert", str(files.cert), "--tls-key", str(files.key)),
                     *("--tls-ca", str(files.ca)),
                 )
+            for issuer, path in sorted(self.oidc_jwks.items()):
+                node.extra_args += ("--oidc-jwks", f"{issuer}={path}")
+
+    def use_oidc_jwks(self, key_sets: Iterable[tuple[str, Path]]) -> None:
+        """Every node reads these issuers' keys from local files (kept in the state file)."""
+        self.oidc_jwks = {issuer: path.resolve() for issuer, path in key_sets}
+        self._configure_nodes()
 
     @classmethod
     def load(cls, root: Path) -> LocalCluster:
@@ -159,6 +172,7 @@ class LocalCluster:
         cluster._init(root, addresses, pids, tls, peer_addresses)
         cluster.node_ids.update(ids)
         cluster.removed = removed
+        cluster.use_oidc_jwks((str(i), Path(f)) for i, f in saved.get("oidc_jwks", {}).items())
         return cluster
 
     @property
@@ -228,6 +242,7 @@ class LocalCluster:
             ],
             "root_credentials": str(self.credentials_file),
             "tls": self.tls,
+            "oidc_jwks": {issuer: str(path) for issuer, path in self.oidc_jwks.items()},
         }
         if self.ca_file is not None:
             described["ca"] = str(self.ca_file)

@@ -147,3 +147,26 @@ def test_unknown_node_and_missing_cluster_are_clear_errors(tmp_path: Path) -> No
     unknown = iamstore("cluster", "kill", "node7", "--dir", str(tmp_path / "c"), check=False)
     assert unknown.returncode == 1
     assert "no node `node7`" in unknown.stderr
+
+
+def test_local_key_sets_reach_every_node_and_outlive_a_restart(tmp_path: Path) -> None:
+    jwks = tmp_path / "keys.json"
+    jwks.write_text('{"keys": []}')
+    cluster = LocalCluster(tmp_path / "c", nodes=2, base_port=0)
+    cluster.use_oidc_jwks([("https://issuer.example", jwks)])
+    cluster.save()
+    loaded = LocalCluster.load(tmp_path / "c")
+    want = ("--oidc-jwks", f"https://issuer.example={jwks.resolve()}")
+    for node in (*cluster.nodes, *loaded.nodes):
+        assert node.extra_args[-2:] == want
+    assert loaded.oidc_jwks == {"https://issuer.example": jwks.resolve()}
+
+
+def test_a_key_set_that_is_not_one_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    bad = tmp_path / "keys.json"
+    bad.write_text("[]")
+    refused = iamstore("cluster", "up", "--dir", str(tmp_path / "c"), "--base-port", "0",
+                       "--oidc-jwks", f"https://issuer.example={bad}", check=False)  # fmt: skip
+    assert refused.returncode == 2
+    assert "--oidc-jwks" in refused.stderr
+    assert not (tmp_path / "c").exists()
