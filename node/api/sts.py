@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import grpc
@@ -16,6 +17,7 @@ from node.api.sts_roles import (
     request_environment,
     required,
     role_by_arn,
+    role_session,
     session_policies,
     trust_decision,
 )
@@ -260,17 +262,8 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
             raise AccessDenied(
                 f"User: {caller.arn} is not authorized to perform: {action} on resource: {role_arn}"
             )
-    session = Session(
-        access_key_id=new_key_id(),
-        secret_access_key=new_secret(),
-        kind=SessionKind.ROLE,
-        account_id=role.account_id,
-        principal_id=role.role_id,
-        principal_name=role.name,
-        issued_at=now,
-        expires_at=now + duration,
-        session_name=session_name,
-        policies=policies,
+    session = replace(
+        role_session(role, session_name, now, duration, policies),
         tags=tags,
         transitive_tag_keys=transitive,
         mfa_authenticated_at=mfa_at,

@@ -10,6 +10,7 @@ from node.api.context import Peer
 from node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from node.auth.authorize import Authorizer, Principal
 from node.auth.context import Environment
+from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from node.domain import lookup
 from node.domain.entities import Role
 from node.domain.errors import IamError, InvalidInput, ValidationError
@@ -135,3 +136,21 @@ def trust_decision(
         return False
     decision = authorizer.decide(principal, action, role.arn, role.account_id, trust, context)
     return decision.outcome is Outcome.ALLOW
+
+
+def role_session(
+    role: Role, session_name: str, issued_at: int, duration: int, policies: tuple[str, ...]
+) -> Session:
+    """A new session of `role`, with fresh keys; each AssumeRole flavour adds its own details."""
+    return Session(
+        access_key_id=new_key_id(),
+        secret_access_key=new_secret(),
+        kind=SessionKind.ROLE,
+        account_id=role.account_id,
+        principal_id=role.role_id,
+        principal_name=role.name,
+        issued_at=issued_at,
+        expires_at=issued_at + duration,
+        session_name=session_name,
+        policies=policies,
+    )

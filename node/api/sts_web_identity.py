@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import grpc
@@ -17,6 +18,7 @@ from node.api.sts_roles import (
     request_environment,
     required,
     role_by_arn,
+    role_session,
     session_policies,
     trust_decision,
 )
@@ -30,7 +32,6 @@ from node.api.sts_sessions import (
 from node.auth import webidentity
 from node.auth.authorize import Principal
 from node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
-from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
 from node.policy import PrincipalType
 
@@ -105,17 +106,8 @@ async def _assume_with_web_identity(
     if not trust_decision(authorizer, principal, "sts:AssumeRoleWithWebIdentity", role, context):
         raise denied
     now = node.now_ms() // 1000
-    session = Session(
-        access_key_id=new_key_id(),
-        secret_access_key=new_secret(),
-        kind=SessionKind.ROLE,
-        account_id=role.account_id,
-        principal_id=role.role_id,
-        principal_name=role.name,
-        issued_at=now,
-        expires_at=now + duration,
-        session_name=session_name,
-        policies=policies,
+    session = replace(
+        role_session(role, session_name, now, duration, policies),
         web_identity_provider=provider.arn,
     )
     sealed, packed = seal_session(node, session)
