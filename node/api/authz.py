@@ -23,7 +23,7 @@ from node.auth.context import (
     entries_to_context,
 )
 from node.domain.errors import InvalidInput
-from node.policy import Decision, MatchedStatement, Outcome
+from node.policy import Decision, MatchedStatement
 from node.policy.variables import Context
 
 HANDLERS: dict[str, Handler] = {}
@@ -87,9 +87,6 @@ class _Batch:
         self.environments: dict[_Facts, Environment] = {}
         self.contexts: dict[tuple[int, int], tuple[PrincipalFacts, Context]] = {}
         self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
-
-
-_OUTCOME_NAMES = {id(outcome): outcome.value for outcome in Outcome}
 
 
 def _authorize_one(
@@ -189,7 +186,7 @@ def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.Auth
     known = batch.responses.get(key)
     if known is None:
         response = apb.AuthorizeResponse(
-            decision=_OUTCOME_NAMES[id(decision.outcome)],
+            decision=decision.outcome.value,
             matched_statements=_matched(matched),
             principal_arn=principal_arn,
         )
