@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyotp
 import pytest
 
 from client import AccessDeniedError, Client
@@ -21,6 +20,7 @@ from cluster.inproc import InProcessNode
 from node.api.signin import FAILURE_MESSAGE
 from node.config import NodeConfig
 from node.domain.signin import SignInRules
+from tests.integration.conftest import mfa_device
 
 PASSWORD = "Correct-horse-9"
 # Small numbers so the lockout is reached quickly: free 1, then 0.05 s, 0.1 s, locked at 4.
@@ -134,16 +134,8 @@ def test_success_forgets_earlier_failures(iam_node: InProcessNode, iam: Client) 
 
 def test_mfa_is_required_when_the_user_has_a_device(iam_node: InProcessNode, iam: Client) -> None:
     account = _user(iam)
-    device = iam.create_virtual_mfa_device(virtual_mfa_device_name="alice").virtual_mfa_device
-    assert device.base32_string_seed is not None
-    totp = pyotp.TOTP(device.base32_string_seed.decode())
+    _, totp = mfa_device(iam, "alice")
     step = int(time.time() // 30)
-    iam.enable_mfa_device(
-        user_name="alice",
-        serial_number=device.serial_number,
-        authentication_code1=totp.generate_otp(step - 1),
-        authentication_code2=totp.generate_otp(step),
-    )
     with pytest.raises(AccessDeniedError, match="authentication information is incorrect"):
         _sign_in(iam_node, account, "alice", PASSWORD)
     with pytest.raises(AccessDeniedError):

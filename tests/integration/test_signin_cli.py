@@ -9,12 +9,12 @@ import shlex
 import time
 from pathlib import Path
 
-import pyotp
 from click.testing import CliRunner
 
 from client import Client, Credentials
 from client.cli import cli
 from cluster.inproc import InProcessNode
+from tests.integration.conftest import mfa_device
 
 PASSWORD = "Correct-horse-9"
 
@@ -115,16 +115,8 @@ def test_signin_failure_reads_like_the_aws_cli(iam_node: InProcessNode, iam: Cli
 
 def test_signin_with_an_mfa_code(iam_node: InProcessNode, iam: Client) -> None:
     account = _alice(iam)
-    device = iam.create_virtual_mfa_device(virtual_mfa_device_name="alice").virtual_mfa_device
-    assert device.base32_string_seed is not None
-    totp = pyotp.TOTP(device.base32_string_seed.decode())
+    _, totp = mfa_device(iam, "alice")
     step = int(time.time() // 30)
-    iam.enable_mfa_device(
-        user_name="alice",
-        serial_number=device.serial_number,
-        authentication_code1=totp.generate_otp(step - 1),
-        authentication_code2=totp.generate_otp(step),
-    )
     # --mfa asks for the code after the password.
     code, out, err = _iamstore(
         iam_node, "--output", "table", "signin", "--account", account, "--user-name", "alice",

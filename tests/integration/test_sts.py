@@ -21,6 +21,7 @@ from client import (
 from client.models import PolicyDescriptorType, TemporaryCredentials
 from cluster.inproc import InProcessNode
 from node.auth.sessions import Session, SessionKind, SessionSealer, new_key_id, new_secret
+from tests.integration.conftest import mfa_device
 
 
 def doc(*statements: dict[str, object]) -> str:
@@ -58,22 +59,6 @@ def role(iam: Client, name: str, trust_policy: str, max_session: int | None = No
     return iam.create_role(
         role_name=name, assume_role_policy_document=trust_policy, max_session_duration=max_session
     ).role.arn
-
-
-def mfa_device(iam: Client, user: str) -> tuple[str, pyotp.TOTP]:
-    """An MFA device enabled for `user` with codes of the previous and the current step, so the
-    next step's code is both unused and inside the node's ±1 step window."""
-    device = iam.create_virtual_mfa_device(virtual_mfa_device_name=user).virtual_mfa_device
-    assert device.base32_string_seed is not None
-    totp = pyotp.TOTP(device.base32_string_seed.decode())
-    step = int(time.time() // 30)
-    iam.enable_mfa_device(
-        user_name=user,
-        serial_number=device.serial_number,
-        authentication_code1=totp.generate_otp(step - 1),
-        authentication_code2=totp.generate_otp(step),
-    )
-    return device.serial_number, totp
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from client import Client
 from client.cli import cli
 from cluster.inproc import InProcessNode
+from tests.integration.conftest import role_profile_files
 
 
 def _iamstore(
@@ -54,26 +55,9 @@ def test_assume_role_through_a_role_profile(
     iam_node: InProcessNode, iam: Client, tmp_path: Path
 ) -> None:
     account = iam.get_caller_identity().account
-    iam.create_user(user_name="ops")
-    iam.put_user_policy(
-        user_name="ops",
-        policy_name="assume",
-        policy_document='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
-        '"Action": "sts:AssumeRole", "Resource": "*"}]}',
-    )
-    key = iam.create_access_key(user_name="ops").access_key
-    trust = (
-        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
-        f'{{"AWS": "arn:aws:iam::{account}:root"}}, "Action": "sts:AssumeRole"}}]}}'
-    )
-    role_arn = iam.create_role(role_name="cli-role", assume_role_policy_document=trust).role.arn
-    (tmp_path / "credentials").write_text(
-        f"[ops]\naws_access_key_id = {key.access_key_id}\n"
-        f"aws_secret_access_key = {key.secret_access_key}\n"
-    )
-    (tmp_path / "config").write_text(
-        f"[profile role]\nrole_arn = {role_arn}\nsource_profile = ops\n"
-        "role_session_name = from-cli\n"
+    role_arn = role_profile_files(
+        iam, tmp_path, trusted=f"arn:aws:iam::{account}:root", role="cli-role", profile="role",
+        session_name="from-cli",
     )
     env = {
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),

@@ -16,6 +16,7 @@ from client.providers import AssumeRoleCredentials, resolve, sign_in
 from cluster.inproc import InProcessNode
 from cluster.tls import create_ca, issue_node_certificate
 from node.config import NodeConfig
+from tests.integration.conftest import role_profile_files
 
 PASSWORD = "Correct-horse-9"
 
@@ -47,27 +48,9 @@ def setup(
     folder = tmp_path_factory.mktemp("profiles")
     with Client(node.address, credentials=root, tls_ca=ca) as iam:
         account = iam.get_caller_identity().account
-        iam.create_user(user_name="ops")
+        role_profile_files(iam, folder, trusted=f"arn:aws:iam::{account}:user/ops", role="app",
+                           profile="app", session_name="tls")  # fmt: skip
         iam.create_login_profile(user_name="ops", password=PASSWORD)
-        iam.put_user_policy(
-            user_name="ops",
-            policy_name="assume",
-            policy_document='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
-            '"Action": "sts:AssumeRole", "Resource": "*"}]}',
-        )
-        key = iam.create_access_key(user_name="ops").access_key
-        trust = (
-            '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
-            f'{{"AWS": "arn:aws:iam::{account}:user/ops"}}, "Action": "sts:AssumeRole"}}]}}'
-        )
-        role_arn = iam.create_role(role_name="app", assume_role_policy_document=trust).role.arn
-    (folder / "credentials").write_text(
-        f"[ops]\naws_access_key_id = {key.access_key_id}\n"
-        f"aws_secret_access_key = {key.secret_access_key}\n"
-    )
-    (folder / "config").write_text(
-        f"[profile app]\nrole_arn = {role_arn}\nsource_profile = ops\nrole_session_name = tls\n"
-    )
     return {
         "account": account,
         "AWS_SHARED_CREDENTIALS_FILE": str(folder / "credentials"),
