@@ -403,8 +403,9 @@ def chaos_group() -> None:
 
 
 @chaos_group.command("run")
-@click.option("--nodes", type=int, default=3, show_default=True)
-@click.option("--duration", type=float, default=60.0, show_default=True, help="Seconds.")
+@click.option("--nodes", type=click.IntRange(2, 50), default=3, show_default=True)
+@click.option("--duration", type=click.FloatRange(min=1.0), default=60.0, show_default=True,
+              help="Seconds.")  # fmt: skip
 @click.option("--faults", default=None,
               help=f"Comma-separated, of: {', '.join(FAULT_KINDS)}  "
               f"[default: {','.join(DEFAULT_FAULTS)}; without delay under netns]")  # fmt: skip
