@@ -1,10 +1,10 @@
 """iamstore's client library: Client, AsyncClient, their exceptions and result models."""
 
-from client import results
-from client._async import AsyncClient
-from client._sync import Client
-from client.credentials import Credentials, NoCredentialsError
-from client.errors import (
+from iamstore.client import results
+from iamstore.client._async import AsyncClient
+from iamstore.client._sync import Client
+from iamstore.client.credentials import Credentials, NoCredentialsError
+from iamstore.client.errors import (
     AccessDeniedError,
     ConcurrentModificationError,
     DeleteConflictError,
@@ -31,7 +31,7 @@ from client.errors import (
     UnmodifiableEntityError,
     ValidationError,
 )
-from client.models import (
+from iamstore.client.models import (
     AccessKey,
     AccessKeyLastUsed,
     AccessKeyMetadata,
@@ -73,7 +73,7 @@ from client.models import (
     User,
     VirtualMFADevice,
 )
-from client.paginators import AsyncPaginator, Paginator
+from iamstore.client.paginators import AsyncPaginator, Paginator
 
 __all__ = [
     "AccessDeniedError",

@@ -20,8 +20,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from client import models, results
-from client._operations import Operation, snake_case
+from iamstore.client import models, results
+from iamstore.client._operations import Operation, snake_case
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
 
-from client import results
+from iamstore.client import results
 from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
 
 R_co = TypeVar("R_co", covariant=True)

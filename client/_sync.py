@@ -9,10 +9,10 @@ from typing import Literal, TypeVar, cast, overload
 
 import grpc
 
-from client import _operations as operations
-from client import results
-from client._convert import MalformedResponse, build_request, to_result
-from client._transport import (
+from iamstore.client import _operations as operations
+from iamstore.client import results
+from iamstore.client._convert import MalformedResponse, build_request, to_result
+from iamstore.client._transport import (
     CHANNEL_OPTIONS,
     DEFAULT_ENDPOINT,
     DEFAULT_HOST,
@@ -28,8 +28,8 @@ from client._transport import (
     is_unavailable,
     unavailable_error,
 )
-from client.errors import ServiceFailureError
-from client.models import (
+from iamstore.client.errors import ServiceFailureError
+from iamstore.client.models import (
     AuthorizeRequestInput,
     ContextEntryInput,
     ContextProviderInput,
@@ -37,8 +37,8 @@ from client.models import (
     PolicyDescriptorInput,
     TagInput,
 )
-from client.paginators import Page, Paginator
-from client.providers import CredentialProvider
+from iamstore.client.paginators import Page, Paginator
+from iamstore.client.providers import CredentialProvider
 
 R = TypeVar("R")
 

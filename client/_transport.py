@@ -9,13 +9,13 @@ from typing import cast
 
 import grpc
 
-from client._operations import Operation
-from client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
-from client.credentials import Credentials
-from client.errors import IamError, error_from_wire
-from client.providers import CredentialProvider, frozen_credentials, resolve
-from client.wire.errors import decode_error
-from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
+from iamstore.client._operations import Operation
+from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
+from iamstore.client.credentials import Credentials
+from iamstore.client.errors import IamError, error_from_wire
+from iamstore.client.providers import CredentialProvider, frozen_credentials, resolve
+from iamstore.client.wire.errors import decode_error
+from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
 # Consistency tokens: the node returns one per write in trailing metadata; a call that sends
 # tokens in AT_LEAST_KEY is answered only from a replica that has applied those writes.

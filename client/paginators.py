@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Generic, Protocol, TypeVar
 
-from client.errors import ServiceFailureError
+from iamstore.client.errors import ServiceFailureError
 
 
 class Page(Protocol):

@@ -24,11 +24,11 @@ from typing import Protocol, cast
 
 import grpc
 
-from client._operations import Operation
-from client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
-from client.credentials import Credentials, NoCredentialsError, resolve_credentials
-from client.wire import credentials as shared
-from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
+from iamstore.client._operations import Operation
+from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
+from iamstore.client.credentials import Credentials, NoCredentialsError, resolve_credentials
+from iamstore.client.wire import credentials as shared
+from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.v1 import signin_pb2
 
 # The advisory and mandatory refresh windows (see AssumeRoleCredentials). botocore uses 15 and
@@ -259,8 +259,8 @@ def _assume_with_client(
     tls_ca: LoadedTlsCa,
 ) -> AssumeFunction:
     def assume(role: RoleProfile, session_name: str, code: str | None) -> Expiring:
-        from client._sync import Client  # the client imports this module
-        from client._transport import DEFAULT_ENDPOINT
+        from iamstore.client._sync import Client  # the client imports this module
+        from iamstore.client._transport import DEFAULT_ENDPOINT
 
         with Client(
             endpoints or DEFAULT_ENDPOINT,
@@ -424,7 +424,7 @@ def sign_in(
     be changed first. Several endpoints: the next is tried only when one is unavailable (the
     attempt never reached a node). Over TLS with `tls_ca`, as the clients.
     """
-    from client._transport import (  # the transport imports us
+    from iamstore.client._transport import (  # the transport imports us
         error_for_status,
         identity,
         parse_endpoints,

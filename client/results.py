@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from client.models import (
+from iamstore.client.models import (
     AccessKey,
     AccessKeyLastUsed,
     AccessKeyMetadata,

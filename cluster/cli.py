@@ -12,12 +12,12 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from cluster.local import CLUSTER_KEY, STATE_FILE, ClusterError, LocalCluster, free_ports
-from cluster.status import ClusterView, NodeObservation, NodeState
-from cluster.tls import node_files
-from node.cli import parse_oidc_jwks
-from node.replication.grpc_transport import GrpcTransport
-from node.replication.peertls import TlsMaterial
+from iamstore.cluster.local import CLUSTER_KEY, STATE_FILE, ClusterError, LocalCluster, free_ports
+from iamstore.cluster.status import ClusterView, NodeObservation, NodeState
+from iamstore.cluster.tls import node_files
+from iamstore.node.cli import parse_oidc_jwks
+from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.peertls import TlsMaterial
 
 P = ParamSpec("P")
 R = TypeVar("R")

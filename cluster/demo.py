@@ -15,10 +15,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
-from client.credentials import resolve_credentials
-from cluster.local import LocalCluster
-from cluster.status import ClusterView
+from iamstore.client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.local import LocalCluster
+from iamstore.cluster.status import ClusterView
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / ".demo"
 

@@ -8,7 +8,7 @@ from collections.abc import Generator, Sequence
 from types import TracebackType
 from typing import Any
 
-from node.storage.database import Database
+from iamstore.node.storage.database import Database
 
 
 class _Cursor:

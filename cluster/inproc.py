@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from node.config import NodeConfig
-from node.server import Node
+from iamstore.node.config import NodeConfig
+from iamstore.node.server import Node
 
 
 class InProcessNode:

@@ -22,12 +22,12 @@ from types import TracebackType
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from client import Client, IamError
-from client.credentials import resolve_credentials
-from client.results import StatusResponse
-from cluster.process import NodeProcess, NodeProcessError, process_running
-from cluster.status import ClusterView, NodeObservation, NodeState
-from cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
+from iamstore.client import Client, IamError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.client.results import StatusResponse
+from iamstore.cluster.process import NodeProcess, NodeProcessError, process_running
+from iamstore.cluster.status import ClusterView, NodeObservation, NodeState
+from iamstore.cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from client import AsyncClient
-from client.credentials import resolve_credentials
-from node.config import NodeConfig
-from node.replication.gossip import GossipConfig
-from node.replication.transport import MemoryNetwork
-from node.server import Node
+from iamstore.client import AsyncClient
+from iamstore.client.credentials import resolve_credentials
+from iamstore.node.config import NodeConfig
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.replication.transport import MemoryNetwork
+from iamstore.node.server import Node
 
 
 @dataclass

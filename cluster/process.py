@@ -59,7 +59,7 @@ class NodeProcess:
                     *self.wrapper,
                     sys.executable,
                     "-c",
-                    "from client.cli import main; main()",
+                    "from iamstore.client.cli import main; main()",
                     "node",
                     "run",
                     "--data-dir",

@@ -9,11 +9,11 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from node.replication.clock import HybridClock
-from node.replication.codec import Commit
-from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Membership
-from node.replication.transport import (
+from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.codec import Commit
+from iamstore.node.replication.gossip import GossipConfig, Replicator
+from iamstore.node.replication.membership import Membership
+from iamstore.node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     MemoryNetwork,
@@ -22,8 +22,8 @@ from node.replication.transport import (
     SnapshotMessage,
     TransportError,
 )
-from node.state import State, Writer
-from node.storage.database import Database
+from iamstore.node.state import State, Writer
+from iamstore.node.storage.database import Database
 
 
 @dataclass

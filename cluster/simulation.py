@@ -5,7 +5,7 @@ database. All of them run in one event loop whose clock is virtual (it jumps to 
 when nothing is ready) and whose database calls run inline instead of on threads, so a seed
 fixes the whole run: the faults (partitions, heals, message loss, duplicated and delayed
 messages, node restarts), the writes, and every interleaving. A failing seed is printed and
-replays with `python -m cluster.simulation --seed S`.
+replays with `python -m iamstore.cluster.simulation --seed S`.
 
 Checked: once the faults stop, every replica reaches the same version vector and digest
 within a bound; every acknowledged commit is on every replica and every row equals the newest
@@ -26,21 +26,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cluster.inline_sqlite import open_memory_database
-from cluster.simulated_replica import Faults, Replica
-from cluster.virtual_time import SimulationFailure, VirtualTimeLoop
-from node.domain import groups, users
-from node.domain.context import WriteContext
-from node.domain.entities import Change
-from node.domain.errors import IamError
-from node.domain.rules import Quotas
-from node.domain.view import View
-from node.ids import IdSource
-from node.replication.codec import Commit, encode_row
-from node.replication.gossip import GossipConfig
-from node.replication.transport import MemoryNetwork
-from node.state import State
-from node.storage.database import Database
+from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.simulated_replica import Faults, Replica
+from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.node.domain import groups, users
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change
+from iamstore.node.domain.errors import IamError
+from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.view import View
+from iamstore.node.ids import IdSource
+from iamstore.node.replication.codec import Commit, encode_row
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.replication.transport import MemoryNetwork
+from iamstore.node.state import State
+from iamstore.node.storage.database import Database
 
 ACCOUNT = "123456789012"
 EPOCH_MS = 1_700_000_000_000  # virtual time starts here, so HLCs look like real ones
@@ -189,7 +189,8 @@ class Simulation:
 
     def fail(self, message: str) -> SimulationFailure:
         return SimulationFailure(
-            f"seed {self.seed}: {message}\nreplay: python -m cluster.simulation --seed {self.seed}"
+            f"seed {self.seed}: {message}\n"
+            f"replay: python -m iamstore.cluster.simulation --seed {self.seed}"
         )
 
     async def run(self) -> SimulationReport:
@@ -399,7 +400,9 @@ def run_simulation(seed: int, config: SimulationConfig | None = None) -> Simulat
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m cluster.simulation", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m iamstore.cluster.simulation", description=__doc__
+    )
     parser.add_argument("--seed", type=int, default=None, help="replay this one seed")
     parser.add_argument("--seeds", type=int, default=10, help="how many seeds to run from --first")
     parser.add_argument("--first", type=int, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from client.results import StatusResponse
+from iamstore.client.results import StatusResponse
 
 
 class NodeState(enum.Enum):

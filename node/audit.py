@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from node.domain.errors import InvalidInput
+from iamstore.node.domain.errors import InvalidInput
 
 DEFAULT_CAPACITY = 10_000
 DEFAULT_PAGE = 100

@@ -10,8 +10,8 @@ from typing import TextIO
 
 import click
 
-from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
-from node.config import NodeConfig
+from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
+from iamstore.node.config import NodeConfig
 
 
 @click.group("node")
@@ -23,7 +23,7 @@ def parse_oidc_jwks(
     ctx: click.Context | None, param: click.Parameter | None, values: tuple[str, ...]
 ) -> tuple[tuple[str, Path], ...]:
     """`--oidc-jwks https://issuer=keys.json` values as (issuer, path), each file checked now."""
-    from node.auth.webidentity import read_jwks_file
+    from iamstore.node.auth.webidentity import read_jwks_file
 
     parsed: list[tuple[str, Path]] = []
     for value in values:
@@ -143,7 +143,7 @@ def run_command(
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
-    from node.server import run
+    from iamstore.node.server import run
 
     tls_files = (tls_cert, tls_key, tls_ca)
     if any(f is not None for f in tls_files) and not all(f is not None for f in tls_files):
@@ -178,7 +178,7 @@ def run_command(
 @click.argument("source", type=click.File("r"), default="-")
 def simulate_command(source: TextIO) -> None:
     """Evaluate JSON Lines authorization requests offline, one result line per request."""
-    from node.policy.simulate import simulate_lines
+    from iamstore.node.policy.simulate import simulate_lines
 
     out = sys.stdout
     for line in simulate_lines(source):

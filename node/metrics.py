@@ -17,9 +17,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 
-from node.replication.gossip import Replicator
-from node.replication.membership import PeerState
-from node.state import State
+from iamstore.node.replication.gossip import Replicator
+from iamstore.node.replication.membership import PeerState
+from iamstore.node.state import State
 
 REQUEST_TIMEOUT_S = 5.0
 

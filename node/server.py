@@ -20,9 +20,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from client.wire.credentials import Credentials, write_credentials_file
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
-from node.api import (
+from iamstore.client.wire.credentials import Credentials, write_credentials_file
+from iamstore.node.api import (
     audit_service,
     authz,
     authz_simulators,
@@ -35,30 +34,31 @@ from node.api import (
     signin,
     sts,
 )
-from node.api.context import NodeServices
-from node.api.dispatch import Handler, method_handlers
-from node.api.peer_service import peer_handlers
-from node.audit import AuditLog
-from node.auth.admin import AdminGate
-from node.auth.authenticate import Authenticator
-from node.auth.authorize import Authorizer
-from node.auth.index import PolicyIndex
-from node.auth.secretbox import SecretBox
-from node.auth.sessions import SessionSealer
-from node.auth.webidentity import JwksCache
-from node.config import NodeConfig
-from node.ids import IdSource
-from node.metrics import MetricsServer, NodeMetrics
-from node.policy import Outcome
-from node.replication.clock import HybridClock
-from node.replication.gossip import Replicator
-from node.replication.grpc_transport import GrpcTransport
-from node.replication.membership import Membership
-from node.replication.peerauth import load_cluster_key
-from node.replication.peertls import TlsMaterial
-from node.replication.transport import Transport
-from node.state import State, Writer
-from node.storage.database import Database
+from iamstore.node.api.context import NodeServices
+from iamstore.node.api.dispatch import Handler, method_handlers
+from iamstore.node.api.peer_service import peer_handlers
+from iamstore.node.audit import AuditLog
+from iamstore.node.auth.admin import AdminGate
+from iamstore.node.auth.authenticate import Authenticator
+from iamstore.node.auth.authorize import Authorizer
+from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.secretbox import SecretBox
+from iamstore.node.auth.sessions import SessionSealer
+from iamstore.node.auth.webidentity import JwksCache
+from iamstore.node.config import NodeConfig
+from iamstore.node.ids import IdSource
+from iamstore.node.metrics import MetricsServer, NodeMetrics
+from iamstore.node.policy import Outcome
+from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.gossip import Replicator
+from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.membership import Membership
+from iamstore.node.replication.peerauth import load_cluster_key
+from iamstore.node.replication.peertls import TlsMaterial
+from iamstore.node.replication.transport import Transport
+from iamstore.node.state import State, Writer
+from iamstore.node.storage.database import Database
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
 
 log = logging.getLogger("iamstore.node")
 

@@ -8,15 +8,15 @@ from importlib.metadata import EntryPoint, entry_points
 
 import click
 
-from client import _operations as operations
-from client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION
-from client.cli.audit import audit_group
-from client.cli.authz import authz_group
-from client.cli.iam import iam_group
-from client.cli.output import OutputFormat
-from client.cli.session import Session, pass_session, split_endpoints
-from client.cli.signin import signin_command
-from client.cli.sts import sts_group
+from iamstore.client import _operations as operations
+from iamstore.client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION
+from iamstore.client.cli.audit import audit_group
+from iamstore.client.cli.authz import authz_group
+from iamstore.client.cli.iam import iam_group
+from iamstore.client.cli.output import OutputFormat
+from iamstore.client.cli.session import Session, pass_session, split_endpoints
+from iamstore.client.cli.signin import signin_command
+from iamstore.client.cli.sts import sts_group
 
 ENTRY_POINT_GROUP = "iamstore.cli"
 

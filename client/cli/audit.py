@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from client._sync import Client
-from client.cli.output import to_aws
-from client.cli.session import Session, fail, pass_session
-from client.credentials import NoCredentialsError
-from client.errors import IamError
+from iamstore.client._sync import Client
+from iamstore.client.cli.output import to_aws
+from iamstore.client.cli.session import Session, fail, pass_session
+from iamstore.client.credentials import NoCredentialsError
+from iamstore.client.errors import IamError
 
 
 @click.group("audit")

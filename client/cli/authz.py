@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import click
 
-from client.cli.output import render, to_aws
-from client.cli.session import Session, fail, pass_session
-from client.credentials import NoCredentialsError
-from client.errors import IamError
-from client.models import ContextEntry
+from iamstore.client.cli.output import render, to_aws
+from iamstore.client.cli.session import Session, fail, pass_session
+from iamstore.client.credentials import NoCredentialsError
+from iamstore.client.errors import IamError
+from iamstore.client.models import ContextEntry
 
 EXIT_DENIED = 1
 

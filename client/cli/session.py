@@ -8,12 +8,12 @@ from typing import NoReturn
 
 import click
 
-from client._operations import Operation
-from client._sync import Client
-from client.cli.output import OutputFormat, render, to_aws
-from client.credentials import Credentials, NoCredentialsError
-from client.errors import IamError
-from client.providers import CredentialProvider, resolve
+from iamstore.client._operations import Operation
+from iamstore.client._sync import Client
+from iamstore.client.cli.output import OutputFormat, render, to_aws
+from iamstore.client.credentials import Credentials, NoCredentialsError
+from iamstore.client.errors import IamError
+from iamstore.client.providers import CredentialProvider, resolve
 
 # Signs calls the node authenticates otherwise (the web identity token); never a real key.
 ANONYMOUS = Credentials("ANONYMOUS", "anonymous")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from client._operations import OPERATIONS, Operation, snake_case
-from client.cli.iam import OperationCommand, kebab_case
+from iamstore.client._operations import OPERATIONS, Operation, snake_case
+from iamstore.client.cli.iam import OperationCommand, kebab_case
 
 STS_OPERATIONS: tuple[Operation[object], ...] = tuple(
     op for op in OPERATIONS.values() if op.method_path.startswith("/iamstore.v1.Sts/")

@@ -32,13 +32,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from client import AsyncClient
-from client.credentials import resolve_credentials
-from cluster.bench.rpc import _measure
-from cluster.bench.stats import Result, table
-from cluster.process import NodeProcess
-from node.auth.index import PolicyIndex
-from node.domain.entities import (
+from iamstore.client import AsyncClient
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.bench.rpc import _measure
+from iamstore.cluster.bench.stats import Result, table
+from iamstore.cluster.process import NodeProcess
+from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.domain.entities import (
     Account,
     Attachment,
     Change,
@@ -46,8 +46,8 @@ from node.domain.entities import (
     PolicyVersion,
     User,
 )
-from node.domain.view import View
-from node.policy import (
+from iamstore.node.domain.view import View
+from iamstore.node.policy import (
     CompiledPolicy,
     PolicyGroup,
     PolicyKind,
@@ -58,9 +58,9 @@ from node.policy import (
     make_request,
     parse_policy,
 )
-from node.replication.codec import Commit
-from node.state import State
-from node.storage.database import Database
+from iamstore.node.replication.codec import Commit
+from iamstore.node.state import State
+from iamstore.node.storage.database import Database
 
 ACCOUNT = "111122223333"
 SERVICES = ("s3", "ec2", "dynamodb", "sqs", "sns", "lambda", "kms", "logs", "iam", "sts")
@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> None:
             [
                 sys.executable,
                 "-m",
-                "cluster.bench",
+                "iamstore.cluster.bench",
                 "policy",
                 "--load-only",
                 str(path),

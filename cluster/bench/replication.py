@@ -25,11 +25,16 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from client import AsyncClient, Credentials, InvalidClientTokenIdError, NotYetReplicatedError
-from client.credentials import resolve_credentials
-from cluster.bench.stats import Result
-from cluster.local import LocalCluster
-from node.replication.gossip import GossipConfig
+from iamstore.client import (
+    AsyncClient,
+    Credentials,
+    InvalidClientTokenIdError,
+    NotYetReplicatedError,
+)
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.bench.stats import Result
+from iamstore.cluster.local import LocalCluster
+from iamstore.node.replication.gossip import GossipConfig
 
 GOSSIP_INTERVAL_S = GossipConfig().interval_s
 GOAL_P50_MS, GOAL_P99_MS, GOAL_CATCH_UP_S, GOAL_IDLE_CORE = 20.0, 100.0, 2.0, 0.05

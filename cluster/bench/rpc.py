@@ -14,10 +14,10 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from client import AsyncClient
-from client.credentials import resolve_credentials
-from cluster.bench.stats import Result, table
-from cluster.process import NodeProcess
+from iamstore.client import AsyncClient
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.bench.stats import Result, table
+from iamstore.cluster.process import NodeProcess
 
 
 async def _measure(

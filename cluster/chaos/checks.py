@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cluster.chaos.history import History, Op, Outcome, covers
+from iamstore.cluster.chaos.history import History, Op, Outcome, covers
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-from cluster.chaos.history import FaultRecord
-from cluster.chaos.network import NETWORKS, NamespaceNetwork, PeerNetwork, ProxyNetwork
-from cluster.chaos.proxy import HEALTHY, LinkFault, LinkMode
-from cluster.local import LocalCluster
+from iamstore.cluster.chaos.history import FaultRecord
+from iamstore.cluster.chaos.network import NETWORKS, NamespaceNetwork, PeerNetwork, ProxyNetwork
+from iamstore.cluster.chaos.proxy import HEALTHY, LinkFault, LinkMode
+from iamstore.cluster.local import LocalCluster
 
 # Every fault a run can inject, by the name `--faults` takes. Under network namespaces, loss
 # drops 10% of packets on every peer link instead, and delay is not available (it needs

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cluster.chaos.netrules import Action, Backend, Rule, rules_for, script
-from cluster.chaos.proxy import FaultTable
+from iamstore.cluster.chaos.netrules import Action, Backend, Rule, rules_for, script
+from iamstore.cluster.chaos.proxy import FaultTable
 
 PREFIX = "iamstore-"
 SUBNET = "10.77.0"  # node i is 10.77.0.i; each run's bridge is its own, so runs may share it

@@ -22,7 +22,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cluster.chaos.proxy import FaultTable, LinkMode
+from iamstore.cluster.chaos.proxy import FaultTable, LinkMode
 
 NFT_TABLE = "iamstore_chaos"
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from cluster.chaos.netns import NetnsLab, Topology, probe
-from cluster.chaos.netrules import Backend
-from cluster.chaos.proxy import FaultTable, ProxyMesh
-from cluster.local import free_ports
+from iamstore.cluster.chaos.netns import NetnsLab, Topology, probe
+from iamstore.cluster.chaos.netrules import Backend
+from iamstore.cluster.chaos.proxy import FaultTable, ProxyMesh
+from iamstore.cluster.local import free_ports
 
 NETWORKS = ("proxy", "netns")
 # A Unix socket's path must fit in sockaddr_un (108 bytes with its terminating NUL).

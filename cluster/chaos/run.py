@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
-from client import AsyncClient, IamError
-from client.credentials import resolve_credentials
-from cluster.chaos import checks
-from cluster.chaos.faults import FAULT_KINDS, NETWORK_FAULTS, ChaosCluster
-from cluster.chaos.history import (
+from iamstore.client import AsyncClient, IamError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.chaos import checks
+from iamstore.cluster.chaos.faults import FAULT_KINDS, NETWORK_FAULTS, ChaosCluster
+from iamstore.cluster.chaos.history import (
     History,
     LagSample,
     Listing,
@@ -25,9 +25,9 @@ from cluster.chaos.history import (
     encode_token,
     merge_tokens,
 )
-from cluster.chaos.netns import NetnsUnavailable, probe
-from cluster.chaos.network import NETWORKS
-from cluster.chaos.workload import Clients, Worker
+from iamstore.cluster.chaos.netns import NetnsUnavailable, probe
+from iamstore.cluster.chaos.network import NETWORKS
+from iamstore.cluster.chaos.workload import Clients, Worker
 
 CONVERGE_BOUND_S = 30.0
 PROBE_INTERVAL_S = 0.25  # between two lag probes, over all nodes
@@ -432,7 +432,7 @@ def run_command(
     if report_file is not None:
         report_file.write_text(json.dumps(result, indent=2) + "\n")
     if plot_file is not None:
-        from cluster.chaos.plot import plot_lag
+        from iamstore.cluster.chaos.plot import plot_lag
 
         plot_lag(result, plot_file)
         click.echo(f"plot written to {plot_file}")

@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from client import AsyncClient, IamError
-from client.credentials import Credentials
-from cluster.chaos.history import (
+from iamstore.client import AsyncClient, IamError
+from iamstore.client.credentials import Credentials
+from iamstore.cluster.chaos.history import (
     History,
     Op,
     Outcome,

@@ -6,12 +6,12 @@ from typing import Any
 
 import grpc
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
+from iamstore.node.audit import AuditDecision, AuditEvent, AuditFilter
+from iamstore.node.domain.errors import InvalidInput
 from iamstore.v1 import audit_pb2 as apb
-from node.api import convert
-from node.api.context import Call, NodeServices
-from node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
-from node.audit import AuditDecision, AuditEvent, AuditFilter
-from node.domain.errors import InvalidInput
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

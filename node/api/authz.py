@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iamstore.v1 import authz_pb2 as apb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_str, registrar
-from node.auth.authorize import (
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_str, registrar
+from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
     Principal,
@@ -16,15 +15,16 @@ from node.auth.authorize import (
     resource_account_of,
     resource_kind,
 )
-from node.auth.context import (
+from iamstore.node.auth.context import (
     ContextEntryInput,
     Environment,
     PrincipalFacts,
     entries_to_context,
 )
-from node.domain.errors import InvalidInput
-from node.policy import Decision, MatchedStatement
-from node.policy.variables import Context
+from iamstore.node.domain.errors import InvalidInput
+from iamstore.node.policy import Decision, MatchedStatement
+from iamstore.node.policy.variables import Context
+from iamstore.v1 import authz_pb2 as apb
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from iamstore.v1 import authz_pb2 as apb
-from node.api.authz import authorizer_of, context_entries
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_int, opt_str, registrar
-from node.auth.authorize import (
+from iamstore.node.api.authz import authorizer_of, context_entries
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
     Principal,
     account_of,
     resource_kind,
 )
-from node.auth.context import entries_to_context, principal_keys
-from node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
-from node.domain.errors import InvalidInput, NoSuchEntity
-from node.policy import (
+from iamstore.node.auth.context import entries_to_context, principal_keys
+from iamstore.node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
+from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
+from iamstore.node.policy import (
     CompiledPolicy,
     Decision,
     MatchedStatement,
@@ -26,6 +25,7 @@ from node.policy import (
     PolicyKind,
     PrincipalType,
 )
+from iamstore.v1 import authz_pb2 as apb
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -6,23 +6,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from node.audit import AuditLog
-from node.auth.admin import NON_USER_CREDENTIALS, AdminGate
-from node.auth.authenticate import Authenticator, Caller
-from node.auth.authorize import Authorizer
-from node.auth.context import Environment
-from node.auth.index import PolicyIndex
-from node.auth.secretbox import SecretBox
-from node.auth.sessions import SessionSealer
-from node.auth.totp import UsedSteps
-from node.domain.context import WriteContext
-from node.domain.entities import Change, root_owner
-from node.domain.errors import ValidationError
-from node.domain.rules import Quotas
-from node.domain.view import View
-from node.ids import IdSource
-from node.replication.gossip import Replicator
-from node.state import State, Token, Writer
+from iamstore.node.audit import AuditLog
+from iamstore.node.auth.admin import NON_USER_CREDENTIALS, AdminGate
+from iamstore.node.auth.authenticate import Authenticator, Caller
+from iamstore.node.auth.authorize import Authorizer
+from iamstore.node.auth.context import Environment
+from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.secretbox import SecretBox
+from iamstore.node.auth.sessions import SessionSealer
+from iamstore.node.auth.totp import UsedSteps
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, root_owner
+from iamstore.node.domain.errors import ValidationError
+from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.view import View
+from iamstore.node.ids import IdSource
+from iamstore.node.replication.gossip import Replicator
+from iamstore.node.state import State, Token, Writer
 
 R = TypeVar("R")
 

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from iamstore.v1 import iam_pb2 as pb
-from node.domain import policies
-from node.domain.entities import (
+from iamstore.node.domain import policies
+from iamstore.node.domain.entities import (
     AccessKey,
     Group,
     LoginProfile,
@@ -18,7 +17,8 @@ from node.domain.entities import (
     Tags,
     User,
 )
-from node.domain.view import View
+from iamstore.node.domain.view import View
+from iamstore.v1 import iam_pb2 as pb
 
 
 def timestamp(ms: int) -> Timestamp:

@@ -15,23 +15,23 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError, Message
 
-from client.wire.errors import WireError
-from client.wire.sigv4 import SignatureError, parse_grpc_auth
-from node.api import validation
-from node.api.context import Call, NodeServices, Peer
-from node.audit import AuditDecision
-from node.auth.admin import PolicyDenied, Target
-from node.auth.authenticate import Caller
-from node.auth.context import peer_ip
-from node.domain.errors import (
+from iamstore.client.wire.errors import WireError
+from iamstore.client.wire.sigv4 import SignatureError, parse_grpc_auth
+from iamstore.node.api import validation
+from iamstore.node.api.context import Call, NodeServices, Peer
+from iamstore.node.audit import AuditDecision
+from iamstore.node.auth.admin import PolicyDenied, Target
+from iamstore.node.auth.authenticate import Caller
+from iamstore.node.auth.context import peer_ip
+from iamstore.node.domain.errors import (
     AccessDenied,
     IamError,
     InvalidAction,
     InvalidInput,
     NotYetReplicated,
 )
-from node.domain.keys import is_root_key
-from node.policy import Outcome
+from iamstore.node.domain.keys import is_root_key
+from iamstore.node.policy import Outcome
 
 log = logging.getLogger(__name__)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
+from iamstore.node.auth.passwords import hash_password, matches_any
+from iamstore.node.domain import accounts, keys, lookup, passwords
+from iamstore.node.domain.entities import LoginProfile, root_owner
+from iamstore.node.domain.errors import NoSuchEntity
+from iamstore.node.domain.passwords import PolicyUpdate
 from iamstore.v1 import iam_pb2 as pb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
-from node.auth.passwords import hash_password, matches_any
-from node.domain import accounts, keys, lookup, passwords
-from node.domain.entities import LoginProfile, root_owner
-from node.domain.errors import NoSuchEntity
-from node.domain.passwords import PolicyUpdate
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.domain import instance_profiles, oidc
+from iamstore.node.domain.entities import InstanceProfile
+from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_int, opt_str, registrar
-from node.domain import instance_profiles, oidc
-from node.domain.entities import InstanceProfile
-from node.domain.view import View
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.domain import groups, lookup, roles, users
+from iamstore.node.domain.entities import User
+from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_int, opt_str, registrar
-from node.domain import groups, lookup, roles, users
-from node.domain.entities import User
-from node.domain.rules import tag_page
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

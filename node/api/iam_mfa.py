@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import asyncio
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.iam_credentials import new_password_hash
+from iamstore.node.auth import totp
+from iamstore.node.auth.passwords import verify_password
+from iamstore.node.domain import lookup, mfa, passwords
+from iamstore.node.domain.entities import MfaDevice, User
+from iamstore.node.domain.errors import AccessDenied, InvalidAuthenticationCode, InvalidUserType
+from iamstore.node.domain.mfa import AssignmentStatus
 from iamstore.v1 import iam_pb2 as pb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_int, opt_str, registrar
-from node.api.iam_credentials import new_password_hash
-from node.auth import totp
-from node.auth.passwords import verify_password
-from node.domain import lookup, mfa, passwords
-from node.domain.entities import MfaDevice, User
-from node.domain.errors import AccessDenied, InvalidAuthenticationCode, InvalidUserType
-from node.domain.mfa import AssignmentStatus
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
+from iamstore.node.domain import inline, lookup, policies
+from iamstore.node.domain.entities import Group, Role, User
+from iamstore.node.domain.rules import tag_page
+from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
-from node.api import convert
-from node.api.context import Call
-from node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
-from node.domain import inline, lookup, policies
-from node.domain.entities import Group, Role, User
-from node.domain.rules import tag_page
-from node.domain.view import View
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

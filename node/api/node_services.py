@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.domain import accounts
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import AccessKey, Account, Change, root_owner
+from iamstore.node.domain.errors import AccessDenied
+from iamstore.node.domain.keys import create as create_key
+from iamstore.node.domain.rules import paginate
+from iamstore.node.domain.view import View
+from iamstore.node.state import Token
 from iamstore.v1 import node_pb2 as npb
-from node.api import convert
-from node.api.context import Call, NodeServices
-from node.api.dispatch import Handler, opt_int, opt_str, registrar
-from node.domain import accounts
-from node.domain.context import WriteContext
-from node.domain.entities import AccessKey, Account, Change, root_owner
-from node.domain.errors import AccessDenied
-from node.domain.keys import create as create_key
-from node.domain.rules import paginate
-from node.domain.view import View
-from node.state import Token
 
 NODE_HANDLERS: dict[str, Handler] = {}
 ACCOUNT_HANDLERS: dict[str, Handler] = {}

@@ -14,22 +14,22 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from iamstore.v1 import peer_pb2 as pb
-from node.replication.gossip import PeerMessageError, Replicator
-from node.replication.grpc_transport import (
+from iamstore.node.replication.gossip import PeerMessageError, Replicator
+from iamstore.node.replication.grpc_transport import (
     members_from_pb,
     members_to_pb,
     promises_from_pb,
     promises_to_pb,
 )
-from node.replication.peerauth import PeerAuthError, verify_peer
-from node.replication.peertls import PeerCertificateError, verify_peer_certificate
-from node.replication.transport import (
+from iamstore.node.replication.peerauth import PeerAuthError, verify_peer
+from iamstore.node.replication.peertls import PeerCertificateError, verify_peer_certificate
+from iamstore.node.replication.transport import (
     ExchangeMessage,
     MemberRemovedError,
     PushMessage,
     SnapshotMessage,
 )
+from iamstore.v1 import peer_pb2 as pb
 
 log = logging.getLogger("iamstore.peer")
 

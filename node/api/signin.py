@@ -21,26 +21,26 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from client.wire.errors import WireError
-from iamstore.v1 import signin_pb2 as pb
-from node.api.context import NodeServices
-from node.api.dispatch import opt_int, opt_str
-from node.api.sts_sessions import (
+from iamstore.client.wire.errors import WireError
+from iamstore.node.api.context import NodeServices
+from iamstore.node.api.dispatch import opt_int, opt_str
+from iamstore.node.api.sts_sessions import (
     USER_SESSION_DEFAULT_S,
     USER_SESSION_MAX_S,
     credentials_message,
     duration_within,
     seal_session,
 )
-from node.audit import AuditDecision
-from node.auth import totp
-from node.auth.context import peer_ip
-from node.auth.passwords import hash_password, verify_password
-from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
-from node.domain import mfa
-from node.domain.entities import LoginProfile, User
-from node.domain.errors import AccessDenied, IamError, InvalidInput
-from node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
+from iamstore.node.audit import AuditDecision
+from iamstore.node.auth import totp
+from iamstore.node.auth.context import peer_ip
+from iamstore.node.auth.passwords import hash_password, verify_password
+from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.domain import mfa
+from iamstore.node.domain.entities import LoginProfile, User
+from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput
+from iamstore.node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
+from iamstore.v1 import signin_pb2 as pb
 
 log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["SignIn"]

@@ -8,11 +8,10 @@ from typing import Any
 
 import grpc
 
-from iamstore.v1 import sts_pb2 as spb
-from node.api import convert
-from node.api.context import Call, NodeServices
-from node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
-from node.api.sts_roles import (
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
+from iamstore.node.api.sts_roles import (
     SESSION_NAME,
     request_environment,
     required,
@@ -21,7 +20,7 @@ from node.api.sts_roles import (
     session_policies,
     trust_decision,
 )
-from node.api.sts_sessions import (
+from iamstore.node.api.sts_sessions import (
     CHAINED_MAX_S,
     MAX_SESSION_TAGS,
     ROLE_DEFAULT_S,
@@ -32,13 +31,14 @@ from node.api.sts_sessions import (
     duration_within,
     seal_session,
 )
-from node.api.sts_web_identity import unsigned_behavior
-from node.auth import totp, webidentity
-from node.auth.authenticate import Caller
-from node.auth.authorize import Authorizer
-from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
-from node.domain import mfa
-from node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
+from iamstore.node.api.sts_web_identity import unsigned_behavior
+from iamstore.node.auth import totp, webidentity
+from iamstore.node.auth.authenticate import Caller
+from iamstore.node.auth.authorize import Authorizer
+from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.domain import mfa
+from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
+from iamstore.v1 import sts_pb2 as spb
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iamstore.v1 import sts_pb2 as spb
-from node.api.context import Peer
-from node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
-from node.auth.authorize import Authorizer, Principal
-from node.auth.context import Environment
-from node.auth.sessions import Session, SessionKind, new_key_id, new_secret
-from node.domain import lookup
-from node.domain.entities import Role
-from node.domain.errors import IamError, InvalidInput, ValidationError
-from node.domain.view import View
-from node.policy import (
+from iamstore.node.api.context import Peer
+from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
+from iamstore.node.auth.authorize import Authorizer, Principal
+from iamstore.node.auth.context import Environment
+from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.domain import lookup
+from iamstore.node.domain.entities import Role
+from iamstore.node.domain.errors import IamError, InvalidInput, ValidationError
+from iamstore.node.domain.view import View
+from iamstore.node.policy import (
     CompiledPolicy,
     Outcome,
     PolicyKind,
@@ -26,7 +25,8 @@ from node.policy import (
     evaluate,
     parse_policy,
 )
-from node.policy.variables import Context
+from iamstore.node.policy.variables import Context
+from iamstore.v1 import sts_pb2 as spb
 
 SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
 # The trust-only question (see _trust_grants): another account, an identity allowing all.

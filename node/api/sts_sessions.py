@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from iamstore.node.api import convert
+from iamstore.node.api.context import NodeServices
+from iamstore.node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
+from iamstore.node.domain.errors import IamError, ValidationError
 from iamstore.v1 import sts_pb2 as spb
-from node.api import convert
-from node.api.context import NodeServices
-from node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
-from node.domain.errors import IamError, ValidationError
 
 # AWS STS quotas (AssumeRole and GetSessionToken API references).
 SESSION_MIN_S = 900

@@ -9,11 +9,10 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError, Message
 
-from client.wire.errors import WireError
-from iamstore.v1 import sts_pb2 as spb
-from node.api.context import NodeServices, Peer
-from node.api.dispatch import opt_int, opt_str
-from node.api.sts_roles import (
+from iamstore.client.wire.errors import WireError
+from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.dispatch import opt_int, opt_str
+from iamstore.node.api.sts_roles import (
     SESSION_NAME,
     request_environment,
     required,
@@ -22,18 +21,19 @@ from node.api.sts_roles import (
     session_policies,
     trust_decision,
 )
-from node.api.sts_sessions import (
+from iamstore.node.api.sts_sessions import (
     ROLE_DEFAULT_S,
     StsError,
     credentials_message,
     duration_within,
     seal_session,
 )
-from node.auth import webidentity
-from node.auth.authorize import Principal
-from node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
-from node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
-from node.policy import PrincipalType
+from iamstore.node.auth import webidentity
+from iamstore.node.auth.authorize import Principal
+from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
+from iamstore.node.policy import PrincipalType
+from iamstore.v1 import sts_pb2 as spb
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import regex
 from botocore import xform_name
 from google.protobuf.message import Message
 
-from node.domain.errors import ValidationError
+from iamstore.node.domain.errors import ValidationError
 
 Check = Callable[[Any, str, list[tuple[str, str]]], None]
 

@@ -17,14 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from node.auth.authenticate import Caller
-from node.auth.authorize import Authorizer, Principal
-from node.auth.context import Environment
-from node.domain.entities import Tags, User
-from node.domain.errors import AccessDenied, InvalidInput, ValidationError
-from node.domain.oidc import provider_arn
-from node.domain.view import View
-from node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
+from iamstore.node.auth.authenticate import Caller
+from iamstore.node.auth.authorize import Authorizer, Principal
+from iamstore.node.auth.context import Environment
+from iamstore.node.domain.entities import Tags, User
+from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
+from iamstore.node.domain.oidc import provider_arn
+from iamstore.node.domain.view import View
+from iamstore.node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
 
 ContextValues = Mapping[str, str | tuple[str, ...]]
 IAM_SERVICE = "iamstore.v1.Iam"

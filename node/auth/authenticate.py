@@ -6,19 +6,25 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from client.wire.sigv4 import (
+from iamstore.client.wire.sigv4 import (
     ParsedAuthorization,
     SignatureError,
     parse_grpc_auth,
     service_for_method,
     verify_grpc,
 )
-from node.auth.secretbox import SecretBox, SecretBoxError
-from node.auth.sessions import KEY_ID_PREFIX, Session, SessionKind, SessionSealer, TokenError
-from node.domain.entities import AccessKey, KeyStatus
-from node.domain.keys import is_root_key
-from node.domain.view import View
-from node.storage.database import KeyUsage
+from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
+from iamstore.node.auth.sessions import (
+    KEY_ID_PREFIX,
+    Session,
+    SessionKind,
+    SessionSealer,
+    TokenError,
+)
+from iamstore.node.domain.entities import AccessKey, KeyStatus
+from iamstore.node.domain.keys import is_root_key
+from iamstore.node.domain.view import View
+from iamstore.node.storage.database import KeyUsage
 
 
 @dataclass(frozen=True, slots=True)

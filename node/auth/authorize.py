@@ -13,15 +13,20 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from node.auth.authenticate import Caller
-from node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
-from node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
-from node.auth.sessions import Session, SessionKind
-from node.domain.entities import Group, Role, User
-from node.domain.errors import AccessDenied, InvalidInput, MalformedPolicyDocument, NoSuchEntity
-from node.domain.keys import is_root_key
-from node.domain.view import View
-from node.policy import (
+from iamstore.node.auth.authenticate import Caller
+from iamstore.node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
+from iamstore.node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
+from iamstore.node.auth.sessions import Session, SessionKind
+from iamstore.node.domain.entities import Group, Role, User
+from iamstore.node.domain.errors import (
+    AccessDenied,
+    InvalidInput,
+    MalformedPolicyDocument,
+    NoSuchEntity,
+)
+from iamstore.node.domain.keys import is_root_key
+from iamstore.node.domain.view import View
+from iamstore.node.policy import (
     CompiledPolicy,
     Decision,
     MalformedPolicyDocumentError,
@@ -34,8 +39,8 @@ from node.policy import (
     evaluate,
     parse_policy,
 )
-from node.policy.variables import Context
-from node.replication.codec import Commit
+from iamstore.node.policy.variables import Context
+from iamstore.node.replication.codec import Commit
 
 _IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
 _SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)

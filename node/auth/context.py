@@ -40,9 +40,9 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from node.auth.sessions import Session
-from node.domain.errors import InvalidInput
-from node.policy.variables import Context
+from iamstore.node.auth.sessions import Session
+from iamstore.node.domain.errors import InvalidInput
+from iamstore.node.policy.variables import Context
 
 Tags = Sequence[tuple[str, str]]
 

@@ -12,9 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from node.domain.entities import Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User
-from node.domain.view import View
-from node.policy import (
+from iamstore.node.domain.entities import (
+    Group,
+    InlinePolicy,
+    ManagedPolicy,
+    PolicyVersion,
+    Role,
+    User,
+)
+from iamstore.node.domain.view import View
+from iamstore.node.policy import (
     CompiledPolicy,
     PolicyGroup,
     PolicyKind,
@@ -22,8 +29,8 @@ from node.policy import (
     parse_policy,
     renamed,
 )
-from node.policy.errors import MalformedPolicyDocumentError
-from node.replication.codec import Commit
+from iamstore.node.policy.errors import MalformedPolicyDocumentError
+from iamstore.node.replication.codec import Commit
 
 # Tables whose rows feed some principal's policy set.
 _POLICY_TABLES = frozenset(

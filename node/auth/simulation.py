@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from node.auth.authorize import resource_account_of
-from node.policy import (
+from iamstore.node.auth.authorize import resource_account_of
+from iamstore.node.policy import (
     CompiledPolicy,
     Decision,
     Outcome,
@@ -16,7 +16,7 @@ from node.policy import (
     evaluate,
     outcome_of,
 )
-from node.policy.variables import Context
+from iamstore.node.policy.variables import Context
 
 EVAL_DECISION = {
     Outcome.ALLOW: "allowed",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from node.domain.entities import Account, Change, root_owner
-from node.domain.errors import AccessDenied
-from node.domain.rules import Quotas
-from node.domain.view import View
+from iamstore.node.domain.entities import Account, Change, root_owner
+from iamstore.node.domain.errors import AccessDenied
+from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.view import View
 
 
 def create(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from node.domain.entities import Change, RemovedMember
-from node.domain.view import View
+from iamstore.node.domain.entities import Change, RemovedMember
+from iamstore.node.domain.view import View
 
 
 def remove_member(view: View, node_id: str, address: str, now_ms: int) -> list[Change]:

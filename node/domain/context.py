@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from node.domain.rules import Quotas
+from iamstore.node.domain.rules import Quotas
 
 
 @dataclass(frozen=True, slots=True)

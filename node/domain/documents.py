@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from node.domain.errors import MalformedPolicyDocument
-from node.policy import MalformedPolicyDocumentError, PolicyKind, parse_policy
+from iamstore.node.domain.errors import MalformedPolicyDocument
+from iamstore.node.policy import MalformedPolicyDocumentError, PolicyKind, parse_policy
 
 
 def check(document: str, kind: PolicyKind, field: str = "PolicyDocument") -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from node.domain import lookup
-from node.domain.context import WriteContext
-from node.domain.entities import Change, Group, Membership, User
-from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from node.domain.rules import Page, paginate
-from node.domain.view import View
+from iamstore.node.domain import lookup
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, Group, Membership, User
+from iamstore.node.domain.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    LimitExceeded,
+    NoSuchEntity,
+)
+from iamstore.node.domain.rules import Page, paginate
+from iamstore.node.domain.view import View
 
 
 def create(view: View, ctx: WriteContext, name: str, path: str) -> tuple[list[Change], Group]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from node.domain import documents
-from node.domain.context import WriteContext
-from node.domain.entities import Change, Group, InlinePolicy, Role, User
-from node.domain.errors import LimitExceeded, NoSuchEntity
-from node.domain.rules import Page, paginate, policy_size
-from node.domain.view import View
-from node.policy import PolicyKind
+from iamstore.node.domain import documents
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, Group, InlinePolicy, Role, User
+from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
+from iamstore.node.domain.rules import Page, paginate, policy_size
+from iamstore.node.domain.view import View
+from iamstore.node.policy import PolicyKind
 
 Owner = User | Group | Role
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from node.domain import lookup
-from node.domain.context import WriteContext
-from node.domain.entities import Change, InstanceProfile, ProfileRole, Role
-from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from node.domain.rules import Page, check_tags, paginate
-from node.domain.view import View
+from iamstore.node.domain import lookup
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, InstanceProfile, ProfileRole, Role
+from iamstore.node.domain.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    LimitExceeded,
+    NoSuchEntity,
+)
+from iamstore.node.domain.rules import Page, check_tags, paginate
+from iamstore.node.domain.view import View
 
 
 def create(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from node.domain.context import WriteContext
-from node.domain.entities import ROOT_OWNER_PREFIX, AccessKey, Change, KeyStatus
-from node.domain.errors import LimitExceeded, NoSuchEntity, ValidationError
-from node.domain.rules import Page, paginate
-from node.domain.view import View
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import ROOT_OWNER_PREFIX, AccessKey, Change, KeyStatus
+from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity, ValidationError
+from iamstore.node.domain.rules import Page, paginate
+from iamstore.node.domain.view import View
 
 
 def create(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from node.domain.entities import Group, ManagedPolicy, Role, User
-from node.domain.errors import InvalidInput, NoSuchEntity
-from node.domain.view import View
+from iamstore.node.domain.entities import Group, ManagedPolicy, Role, User
+from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
+from iamstore.node.domain.view import View
 
 
 def user(view: View, account_id: str, name: str) -> User:

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 
-from node.domain.context import WriteContext
-from node.domain.entities import Change, MfaDevice, User
-from node.domain.errors import (
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, MfaDevice, User
+from iamstore.node.domain.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     LimitExceeded,
     NoSuchEntity,
 )
-from node.domain.rules import Page, check_tags, paginate
-from node.domain.view import View
+from iamstore.node.domain.rules import Page, check_tags, paginate
+from iamstore.node.domain.view import View
 
 
 class AssignmentStatus(StrEnum):

@@ -6,11 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from node.domain.context import WriteContext
-from node.domain.entities import Change, OidcProvider
-from node.domain.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity
-from node.domain.rules import check_tags
-from node.domain.view import View
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, OidcProvider
+from iamstore.node.domain.errors import (
+    EntityAlreadyExists,
+    InvalidInput,
+    LimitExceeded,
+    NoSuchEntity,
+)
+from iamstore.node.domain.rules import check_tags
+from iamstore.node.domain.view import View
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 THUMBPRINT_LENGTH = 40  # a SHA-1 fingerprint in hex

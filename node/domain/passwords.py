@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from node.domain.context import WriteContext
-from node.domain.entities import Change, LoginProfile, PasswordPolicy, User
-from node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
-from node.domain.view import View
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, LoginProfile, PasswordPolicy, User
+from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
+from iamstore.node.domain.view import View
 
 # The non-alphanumeric characters AWS counts as symbols ("Setting an account password policy").
 SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from node.domain import documents, lookup
-from node.domain.context import WriteContext
-from node.domain.entities import (
+from iamstore.node.domain import documents, lookup
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
@@ -17,15 +17,21 @@ from node.domain.entities import (
     Role,
     User,
 )
-from node.domain.errors import (
+from iamstore.node.domain.errors import (
     DeleteConflict,
     EntityAlreadyExists,
     LimitExceeded,
     NoSuchEntity,
 )
-from node.domain.rules import Page, check_managed_policy_size, check_tags, paginate, remove_tags
-from node.domain.view import View
-from node.policy import PolicyKind
+from iamstore.node.domain.rules import (
+    Page,
+    check_managed_policy_size,
+    check_tags,
+    paginate,
+    remove_tags,
+)
+from iamstore.node.domain.view import View
+from iamstore.node.policy import PolicyKind
 
 Principal = User | Group | Role
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from node.domain import documents, lookup
-from node.domain.context import WriteContext
-from node.domain.entities import Boundary, Change, Role
-from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
-from node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
-from node.domain.view import View
-from node.policy import PolicyKind
+from iamstore.node.domain import documents, lookup
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Boundary, Change, Role
+from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
+from iamstore.node.domain.view import View
+from iamstore.node.policy import PolicyKind
 
 
 def check_trust_policy(document: str, ctx: WriteContext) -> None:

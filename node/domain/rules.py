@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from node.domain.entities import Tags
-from node.domain.errors import InvalidInput, LimitExceeded
+from iamstore.node.domain.entities import Tags
+from iamstore.node.domain.errors import InvalidInput, LimitExceeded
 
 T = TypeVar("T")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from node.domain import lookup
-from node.domain.context import WriteContext
-from node.domain.entities import Boundary, Change, User
-from node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
-from node.domain.rules import Page, check_tags, paginate, remove_tags
-from node.domain.view import View
+from iamstore.node.domain import lookup
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Boundary, Change, User
+from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from iamstore.node.domain.rules import Page, check_tags, paginate, remove_tags
+from iamstore.node.domain.view import View
 
 
 def create(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
-from node.domain.entities import (
+from iamstore.node.domain.entities import (
     AccessKey,
     Account,
     Attachment,

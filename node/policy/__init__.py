@@ -1,18 +1,18 @@
 """The pure IAM policy engine: parse, validate, compile and evaluate policy documents."""
 
-from node.policy.compile import (
+from iamstore.node.policy.compile import (
     CompiledPolicy,
     MatchedStatement,
     PolicyGroup,
     compile_policy,
     renamed,
 )
-from node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
-from node.policy.errors import MalformedPolicyDocumentError, PolicyError
-from node.policy.evaluate import Decision, Outcome, PolicySet, evaluate, outcome_of
-from node.policy.parse import parse_policy
-from node.policy.principals import PrincipalType, Request, make_request, normalize_context
-from node.policy.simulate import simulate_lines
+from iamstore.node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
+from iamstore.node.policy.errors import MalformedPolicyDocumentError, PolicyError
+from iamstore.node.policy.evaluate import Decision, Outcome, PolicySet, evaluate, outcome_of
+from iamstore.node.policy.parse import parse_policy
+from iamstore.node.policy.principals import PrincipalType, Request, make_request, normalize_context
+from iamstore.node.policy.simulate import simulate_lines
 
 __all__ = [
     "CompiledPolicy",

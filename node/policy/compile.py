@@ -6,15 +6,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from node.policy.conditions import Predicate, compile_conditions
-from node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Statement
-from node.policy.match import (
+from iamstore.node.policy.conditions import Predicate, compile_conditions
+from iamstore.node.policy.document import Effect, Policy, PolicyKind, PrincipalSpec, Statement
+from iamstore.node.policy.match import (
     action_service,
     compile_action_patterns,
     compile_arn_patterns,
 )
-from node.policy.resource_index import ResourceIndex
-from node.policy.variables import Context
+from iamstore.node.policy.resource_index import ResourceIndex
+from iamstore.node.policy.variables import Context
 
 _ACTION_MEMO_LIMIT = 4096
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from node.policy.document import ConditionClause
-from node.policy.errors import MalformedPolicyDocumentError
-from node.policy.match import ArnPattern, glob_regex
-from node.policy.operators import (
+from iamstore.node.policy.document import ConditionClause
+from iamstore.node.policy.errors import MalformedPolicyDocumentError
+from iamstore.node.policy.match import ArnPattern, glob_regex
+from iamstore.node.policy.operators import (
     BaseOperator,
     Comparison,
     OperatorSpec,
@@ -22,7 +22,7 @@ from node.policy.operators import (
     ValueType,
     parse_operator,
 )
-from node.policy.variables import Context, has_variables, literal_text, resolve, tokenize
+from iamstore.node.policy.variables import Context, has_variables, literal_text, resolve, tokenize
 
 Predicate = Callable[[Context], bool]
 # A policy value compiled for one operator: (request value, context) -> match?, where None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from node.policy.compile import CompiledPolicy, MatchedStatement, PolicyGroup
-from node.policy.document import Effect
-from node.policy.principals import (
+from iamstore.node.policy.compile import CompiledPolicy, MatchedStatement, PolicyGroup
+from iamstore.node.policy.document import Effect
+from iamstore.node.policy.principals import (
     PrincipalMatch,
     PrincipalType,
     Request,

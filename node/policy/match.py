@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from node.policy.variables import (
+from iamstore.node.policy.variables import (
     Context,
     Token,
     TokenKind,

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 
-from node.policy.document import (
+from iamstore.node.policy.document import (
     VERSION_2008,
     VERSION_2012,
     ConditionClause,
@@ -17,8 +17,8 @@ from node.policy.document import (
     PrincipalSpec,
     Statement,
 )
-from node.policy.errors import MalformedPolicyDocumentError
-from node.policy.operators import parse_operator
+from iamstore.node.policy.errors import MalformedPolicyDocumentError
+from iamstore.node.policy.operators import parse_operator
 
 _TOP_LEVEL = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_KEYS = frozenset(

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from node.policy.document import PrincipalKey, PrincipalSpec
-from node.policy.variables import Context
+from iamstore.node.policy.document import PrincipalKey, PrincipalSpec
+from iamstore.node.policy.variables import Context
 
 
 class PrincipalType(enum.Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Generic, TypeVar
 
-from node.policy.match import arn_resource_prefix
+from iamstore.node.policy.match import arn_resource_prefix
 
 T = TypeVar("T")
 # Below this many indexed statements, matching each one costs less than the lookups.

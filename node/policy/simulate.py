@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from node.policy.compile import CompiledPolicy, PolicyGroup, compile_policy
-from node.policy.document import PolicyKind
-from node.policy.errors import MalformedPolicyDocumentError
-from node.policy.evaluate import PolicySet, evaluate
-from node.policy.parse import parse_policy, parse_policy_object
-from node.policy.principals import make_request
+from iamstore.node.policy.compile import CompiledPolicy, PolicyGroup, compile_policy
+from iamstore.node.policy.document import PolicyKind
+from iamstore.node.policy.errors import MalformedPolicyDocumentError
+from iamstore.node.policy.evaluate import PolicySet, evaluate
+from iamstore.node.policy.parse import parse_policy, parse_policy_object
+from iamstore.node.policy.principals import make_request
 
 _FIELDS = frozenset(
     {

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgpack
 
-from node.domain.entities import ROW_TYPES, Change, Row
+from iamstore.node.domain.entities import ROW_TYPES, Change, Row
 
 CODEC_VERSION = 1
 

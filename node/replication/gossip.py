@@ -21,26 +21,31 @@ import random
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from node.domain.cluster import is_removed, remove_member
-from node.domain.entities import RemovedMember
-from node.replication.clock import ClockSkewError, HybridClock
-from node.replication.codec import (
+from iamstore.node.domain.cluster import is_removed, remove_member
+from iamstore.node.domain.entities import RemovedMember
+from iamstore.node.replication.clock import ClockSkewError, HybridClock
+from iamstore.node.replication.codec import (
     CodecError,
     Commit,
     commit_position,
     decode_commit,
     encode_commit,
 )
-from node.replication.membership import Membership, Peer, PeerState
-from node.replication.purge import (
+from iamstore.node.replication.membership import Membership, Peer, PeerState
+from iamstore.node.replication.purge import (
     Promise,
     acknowledged,
     cutoff_hlc,
     merge_promises,
     stable_hlc,
 )
-from node.replication.snapshot import CHUNK_BYTES, SnapshotDecoder, SnapshotEncoder, encode_snapshot
-from node.replication.transport import (
+from iamstore.node.replication.snapshot import (
+    CHUNK_BYTES,
+    SnapshotDecoder,
+    SnapshotEncoder,
+    encode_snapshot,
+)
+from iamstore.node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     Member,
@@ -52,8 +57,8 @@ from node.replication.transport import (
     Transport,
     TransportError,
 )
-from node.state import State, Writer
-from node.storage.database import STAGING, Database, DuplicateRowError, LogPurgedError
+from iamstore.node.state import State, Writer
+from iamstore.node.storage.database import STAGING, Database, DuplicateRowError, LogPurgedError
 
 log = logging.getLogger("iamstore.replication")
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import grpc
 
-from iamstore.v1 import peer_pb2 as pb
-from node.replication.peerauth import sign_peer
-from node.replication.snapshot import decode_snapshot, restream
-from node.replication.transport import (
+from iamstore.node.replication.peerauth import sign_peer
+from iamstore.node.replication.snapshot import decode_snapshot, restream
+from iamstore.node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,
     Member,
@@ -24,6 +23,7 @@ from node.replication.transport import (
     SnapshotReply,
     TransportError,
 )
+from iamstore.v1 import peer_pb2 as pb
 
 PUSH = "/iamstore.v1.Peer/Push"
 EXCHANGE = "/iamstore.v1.Peer/Exchange"

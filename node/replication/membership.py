@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from node.replication.transport import Member
+from iamstore.node.replication.transport import Member
 
 
 class PeerState(enum.Enum):

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from node.replication.clock import COUNTER_BITS, COUNTER_MASK
+from iamstore.node.replication.clock import COUNTER_BITS, COUNTER_MASK
 
 
 @dataclass(frozen=True, slots=True)

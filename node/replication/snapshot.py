@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import msgpack
 
-from node.domain.entities import Row
-from node.replication.codec import CodecError, Commit, decode_row
-from node.storage.database import StoredRow
+from iamstore.node.domain.entities import Row
+from iamstore.node.replication.codec import CodecError, Commit, decode_row
+from iamstore.node.storage.database import StoredRow
 
 SNAPSHOT_VERSION = 1  # the whole form
 STREAM_VERSION = 2  # the chunked form

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from node.domain.entities import Change
-from node.domain.view import View
-from node.replication.clock import HybridClock
-from node.replication.codec import Commit
-from node.state.apply import State
+from iamstore.node.domain.entities import Change
+from iamstore.node.domain.view import View
+from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.codec import Commit
+from iamstore.node.state.apply import State
 
 R = TypeVar("R")
 

@@ -12,9 +12,9 @@ from typing import cast
 
 import aiosqlite
 
-from node.domain.entities import Change
-from node.replication.codec import Commit, encode_commit, encode_row
-from node.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from iamstore.node.domain.entities import Change
+from iamstore.node.replication.codec import Commit, encode_commit, encode_row
+from iamstore.node.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 class StorageError(Exception):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster.chaos.faults import FAULT_KINDS
-from cluster.chaos.run import ChaosConfig, clean, run_chaos
+from iamstore.cluster.chaos.faults import FAULT_KINDS
+from iamstore.cluster.chaos.run import ChaosConfig, clean, run_chaos
 
 pytestmark = pytest.mark.slow
 

@@ -17,14 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from client import AsyncClient, IamError, NoSuchEntityError
-from client.credentials import resolve_credentials
-from cluster.chaos.faults import NETWORK_FAULTS, ChaosCluster
-from cluster.chaos.netns import NetnsLab, NetnsUnavailable, Topology, list_namespaces, probe
-from cluster.chaos.netrules import Backend
-from cluster.chaos.network import NamespaceNetwork
-from cluster.chaos.proxy import HEALTHY, FaultTable, LinkFault, LinkMode
-from cluster.chaos.run import ChaosConfig, clean, run_chaos
+from iamstore.client import AsyncClient, IamError, NoSuchEntityError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.chaos.faults import NETWORK_FAULTS, ChaosCluster
+from iamstore.cluster.chaos.netns import (
+    NetnsLab,
+    NetnsUnavailable,
+    Topology,
+    list_namespaces,
+    probe,
+)
+from iamstore.cluster.chaos.netrules import Backend
+from iamstore.cluster.chaos.network import NamespaceNetwork
+from iamstore.cluster.chaos.proxy import HEALTHY, FaultTable, LinkFault, LinkMode
+from iamstore.cluster.chaos.run import ChaosConfig, clean, run_chaos
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cluster.chaos.plot import plot_lag
+from iamstore.cluster.chaos.plot import plot_lag
 
 
 def test_plot_writes_a_png_with_every_fault_window(tmp_path: Path) -> None:

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from cluster.local import LocalCluster
-from cluster.process import NodeProcess
+from iamstore.cluster.local import LocalCluster
+from iamstore.cluster.process import NodeProcess
 
 pytestmark = pytest.mark.slow
 
 
 def iamstore(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from client.cli import main; main()", *args],
+        [sys.executable, "-c", "from iamstore.client.cli import main; main()", *args],
         capture_output=True,
         text=True,
         timeout=60,

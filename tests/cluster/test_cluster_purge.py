@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cluster.memory import MemoryCluster
-from node.replication.gossip import GossipConfig
+from iamstore.cluster.memory import MemoryCluster
+from iamstore.node.replication.gossip import GossipConfig
 
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=300, purge_every=2)
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from client import (
+from iamstore.client import (
     AsyncClient,
     Credentials,
     InvalidClientTokenIdError,
     NoSuchEntityError,
     NotYetReplicatedError,
 )
-from cluster.memory import MemoryCluster
+from iamstore.cluster.memory import MemoryCluster
 
 DOC = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}

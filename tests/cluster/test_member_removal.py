@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from cluster.memory import MemoryCluster
-from node.api.dispatch import parse_tokens
-from node.replication.gossip import GossipConfig, Replicator
-from node.server import Node
+from iamstore.cluster.memory import MemoryCluster
+from iamstore.node.api.dispatch import parse_tokens
+from iamstore.node.replication.gossip import GossipConfig, Replicator
+from iamstore.node.server import Node
 
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=300, purge_every=2)
 REMOVED = "mem-2"

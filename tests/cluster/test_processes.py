@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from client import (
+from iamstore.client import (
     Client,
     EntityAlreadyExistsError,
     NoSuchEntityError,
     NotYetReplicatedError,
 )
-from client.credentials import resolve_credentials
-from cluster.local import LocalCluster
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.local import LocalCluster
 
 pytestmark = pytest.mark.slow
 

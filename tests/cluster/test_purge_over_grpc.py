@@ -6,11 +6,11 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from client import AsyncClient
-from client.credentials import resolve_credentials
-from node.config import NodeConfig
-from node.replication.gossip import GossipConfig
-from node.server import Node
+from iamstore.client import AsyncClient
+from iamstore.client.credentials import resolve_credentials
+from iamstore.node.config import NodeConfig
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.server import Node
 
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=1, purge_every=1)
 

@@ -8,16 +8,16 @@ import time
 
 import pytest
 
-from cluster.simulation import (
+from iamstore.cluster.simulation import (
     ReplicaSnapshot,
     SimulationConfig,
     check_replica,
     newest_writes,
     run_simulation,
 )
-from cluster.virtual_time import SimulationFailure, VirtualTimeLoop
-from node.domain.entities import Change, User
-from node.replication.codec import Commit
+from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.node.domain.entities import Change, User
+from iamstore.node.replication.codec import Commit
 
 # Seeds that failed before a fix, kept as golden cases.
 # 0 and 4: the anti-entropy initiator compared the peer's digest (taken at the vector the

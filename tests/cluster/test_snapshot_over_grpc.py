@@ -11,16 +11,16 @@ from typing import Any
 
 import grpc
 
-from client import AsyncClient
-from client.credentials import resolve_credentials
+from iamstore.client import AsyncClient
+from iamstore.client.credentials import resolve_credentials
+from iamstore.node.config import NodeConfig
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.snapshot import SnapshotDecoder, encode_snapshot
+from iamstore.node.replication.transport import SnapshotMessage
+from iamstore.node.server import Node
+from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
-from node.config import NodeConfig
-from node.replication.gossip import GossipConfig
-from node.replication.grpc_transport import GrpcTransport
-from node.replication.snapshot import SnapshotDecoder, encode_snapshot
-from node.replication.transport import SnapshotMessage
-from node.server import Node
-from node.storage.database import StoredRow
 
 CHUNK = 1024
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=1, snapshot_chunk=CHUNK)

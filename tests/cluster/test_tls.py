@@ -14,14 +14,14 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from client import Client, IamError
-from client.credentials import resolve_credentials
-from cluster.local import CLUSTER_KEY, LocalCluster
-from cluster.tls import CA_KEY, create_ca, issue_node_certificate, node_files
+from iamstore.client import Client, IamError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.local import CLUSTER_KEY, LocalCluster
+from iamstore.cluster.tls import CA_KEY, create_ca, issue_node_certificate, node_files
+from iamstore.node.replication.grpc_transport import REMOVE_MEMBER
+from iamstore.node.replication.peerauth import sign_peer
+from iamstore.node.replication.peertls import PeerCertificateError, verify_peer_certificate
 from iamstore.v1 import peer_pb2
-from node.replication.grpc_transport import REMOVE_MEMBER
-from node.replication.peerauth import sign_peer
-from node.replication.peertls import PeerCertificateError, verify_peer_certificate
 
 CONVERGE_S = 30.0  # a bound on what a healthy cluster needs, not a timing claim
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from node.policy import simulate_lines
+from iamstore.node.policy import simulate_lines
 
 CASES_DIR = Path(__file__).parent / "cases"
 DECISIONS = {"Allow", "ExplicitDeny", "ImplicitDeny"}

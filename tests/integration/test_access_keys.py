@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from client import (
+from iamstore.client import (
     Client,
     Credentials,
     InvalidClientTokenIdError,
@@ -16,8 +16,8 @@ from client import (
     SignatureDoesNotMatchError,
     ValidationError,
 )
-from client.models import AccessKey
-from cluster.inproc import InProcessNode
+from iamstore.client.models import AccessKey
+from iamstore.cluster.inproc import InProcessNode
 
 
 def client_for(node: InProcessNode, key: AccessKey) -> Client:

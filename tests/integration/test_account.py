@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     Client,
     EntityAlreadyExistsError,
     MalformedPolicyDocumentError,
     NoSuchEntityError,
 )
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
 
 COUNTS = ("Users", "Groups", "Roles", "Policies")
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from client import AccessDeniedError, Client, Credentials
-from cluster.inproc import InProcessNode
+from iamstore.client import AccessDeniedError, Client, Credentials
+from iamstore.cluster.inproc import InProcessNode
 
 
 def doc(*statements: dict[str, object]) -> str:

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     Client,
     Credentials,
     InvalidClientTokenIdError,
     SignatureDoesNotMatchError,
 )
-from client.cli import cli
-from cluster.inproc import InProcessNode
+from iamstore.client.cli import cli
+from iamstore.cluster.inproc import InProcessNode
 
 
 def _user_client(iam: Client, iam_node: InProcessNode, name: str) -> Client:

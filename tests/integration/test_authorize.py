@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from iam_helpers import TRUST_EC2
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     Client,
     ContextEntry,
@@ -18,10 +19,9 @@ from client import (
     MalformedPolicyDocumentError,
     NoSuchEntityError,
 )
-from client.cli import cli
-from client.wire.credentials import write_credentials_file
-from cluster.inproc import InProcessNode
-from tests.integration.conftest import TRUST_EC2
+from iamstore.client.cli import cli
+from iamstore.client.wire.credentials import write_credentials_file
+from iamstore.cluster.inproc import InProcessNode
 
 BUCKET = "arn:aws:s3:::bucket"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from client import Client, IamError
-from client.credentials import resolve_credentials
-from cluster.process import NodeProcess
+from iamstore.client import Client, IamError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.process import NodeProcess
 
 
 def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from iam_helpers import ALLOW_S3
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     EntityAlreadyExistsError,
     LimitExceededError,
     NoSuchEntityError,
 )
-from tests.integration.conftest import ALLOW_S3
 
 
 def members(iam: Client, group_name: str) -> set[str]:

@@ -6,15 +6,15 @@ import json
 from typing import Any
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     LimitExceededError,
     MalformedPolicyDocumentError,
     NoSuchEntityError,
 )
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
 
 ALLOW_EC2 = ALLOW_S3.replace("s3:GetObject", "ec2:Describe*")
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from iam_helpers import TRUST_EC2
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     EntityAlreadyExistsError,
     LimitExceededError,
     NoSuchEntityError,
 )
-from tests.integration.conftest import TRUST_EC2
 
 
 def test_create_get_delete(iam: Client) -> None:

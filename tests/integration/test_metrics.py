@@ -11,10 +11,10 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from prometheus_client.parser import text_string_to_metric_families
 
-from node.config import NodeConfig
-from node.replication.gossip import GossipConfig
-from node.replication.transport import MemoryNetwork
-from node.server import Node
+from iamstore.node.config import NodeConfig
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.replication.transport import MemoryNetwork
+from iamstore.node.server import Node
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     Client,
     Credentials,
@@ -22,7 +22,7 @@ from client import (
     PasswordPolicyViolationError,
     ValidationError,
 )
-from cluster.inproc import InProcessNode
+from iamstore.cluster.inproc import InProcessNode
 
 STRONG = "Str0ng-Enough!"
 

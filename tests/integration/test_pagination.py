@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import Client, ValidationError
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
+from iamstore.client import Client, ValidationError
 
 ALLOW_EC2 = ALLOW_S3.replace("s3:GetObject", "ec2:Describe*")
 FIVE = [f"item{i}" for i in range(5)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     EntityAlreadyExistsError,
@@ -15,7 +16,6 @@ from client import (
     MalformedPolicyDocumentError,
     NoSuchEntityError,
 )
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
 
 ALLOW_EC2 = (
     '{"Version": "2012-10-17", "Statement": '

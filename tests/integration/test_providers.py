@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from client import Client, Credentials, NoCredentialsError
-from client.providers import AssumeRoleCredentials, Expiring, RoleProfile, resolve
-from cluster.inproc import InProcessNode
+from iamstore.client import Client, Credentials, NoCredentialsError
+from iamstore.client.providers import AssumeRoleCredentials, Expiring, RoleProfile, resolve
+from iamstore.cluster.inproc import InProcessNode
 
 ROLE = RoleProfile(role_arn="arn:aws:iam::123456789012:role/app", source_profile="base")
 

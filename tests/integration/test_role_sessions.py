@@ -7,8 +7,14 @@ import json
 
 import pytest
 
-from client import AccessDeniedError, Client, Credentials, InvalidUserTypeError, ValidationError
-from cluster.inproc import InProcessNode
+from iamstore.client import (
+    AccessDeniedError,
+    Client,
+    Credentials,
+    InvalidUserTypeError,
+    ValidationError,
+)
+from iamstore.cluster.inproc import InProcessNode
 
 
 def doc(*statements: dict[str, object]) -> str:

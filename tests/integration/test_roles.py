@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     EntityAlreadyExistsError,
@@ -16,7 +17,6 @@ from client import (
     NoSuchEntityError,
     ValidationError,
 )
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
 
 TRUST_LAMBDA = (
     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '

@@ -12,11 +12,11 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
-from client import Client, Credentials, InvalidClientTokenIdError
-from client.credentials import resolve_credentials
-from client.wire.errors import ERROR_CODE_KEY
-from client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
-from cluster.inproc import InProcessNode
+from iamstore.client import Client, Credentials, InvalidClientTokenIdError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.client.wire.errors import ERROR_CODE_KEY
+from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
+from iamstore.cluster.inproc import InProcessNode
 from iamstore.v1 import iam_pb2 as pb
 
 GET_USER = "/iamstore.v1.Iam/GetUser"

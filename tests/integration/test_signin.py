@@ -10,17 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from iam_helpers import mfa_device
 
-from client import AccessDeniedError, Client
-from client import _transport as client_transport
-from client.credentials import resolve_credentials
-from client.errors import IamError
-from client.providers import SignInResult, sign_in
-from cluster.inproc import InProcessNode
-from node.api.signin import FAILURE_MESSAGE
-from node.config import NodeConfig
-from node.domain.signin import SignInRules
-from tests.integration.conftest import mfa_device
+from iamstore.client import AccessDeniedError, Client
+from iamstore.client import _transport as client_transport
+from iamstore.client.credentials import resolve_credentials
+from iamstore.client.errors import IamError
+from iamstore.client.providers import SignInResult, sign_in
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.api.signin import FAILURE_MESSAGE
+from iamstore.node.config import NodeConfig
+from iamstore.node.domain.signin import SignInRules
 
 PASSWORD = "Correct-horse-9"
 # Small numbers so the lockout is reached quickly: free 1, then 0.05 s, 0.1 s, locked at 4.
@@ -89,7 +89,7 @@ def test_account_name_stands_in_for_an_alias(iam_node: InProcessNode, management
     made = management.create_account(account_name="signin-alias")
     root = made.root_credentials
     assert root is not None
-    from client import Credentials
+    from iamstore.client import Credentials
 
     with Client(
         iam_node.address, credentials=Credentials(root.access_key_id, root.secret_access_key)

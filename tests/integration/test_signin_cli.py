@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from iam_helpers import mfa_device
 
-from client import Client, Credentials
-from client.cli import cli
-from cluster.inproc import InProcessNode
-from tests.integration.conftest import mfa_device
+from iamstore.client import Client, Credentials
+from iamstore.client.cli import cli
+from iamstore.cluster.inproc import InProcessNode
 
 PASSWORD = "Correct-horse-9"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from client import Client, EntityAlreadyExistsError, NoSuchEntityError
+from iamstore.client import Client, EntityAlreadyExistsError, NoSuchEntityError
 
 
 def test_create_then_get_user(iam: Client) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from iam_helpers import mfa_device
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     Client,
     Credentials,
@@ -18,10 +19,9 @@ from client import (
     InvalidClientTokenIdError,
     ValidationError,
 )
-from client.models import PolicyDescriptorType, TemporaryCredentials
-from cluster.inproc import InProcessNode
-from node.auth.sessions import Session, SessionKind, SessionSealer, new_key_id, new_secret
-from tests.integration.conftest import mfa_device
+from iamstore.client.models import PolicyDescriptorType, TemporaryCredentials
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.auth.sessions import Session, SessionKind, SessionSealer, new_key_id, new_secret
 
 
 def doc(*statements: dict[str, object]) -> str:

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from iam_helpers import role_profile_files
 
-from client import Client
-from client.cli import cli
-from cluster.inproc import InProcessNode
-from tests.integration.conftest import role_profile_files
+from iamstore.client import Client
+from iamstore.client.cli import cli
+from iamstore.cluster.inproc import InProcessNode
 
 
 def _iamstore(

@@ -11,11 +11,11 @@ from pathlib import Path
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from iam_helpers import account_client
 
-from client import Client, Credentials, IamError
-from cluster.inproc import InProcessNode
-from node.config import NodeConfig
-from tests.integration.conftest import account_client
+from iamstore.client import Client, Credentials, IamError
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.config import NodeConfig
 
 ISSUER = "https://idp.internal.example"  # resolves nowhere: nothing may be fetched
 AUDIENCE = "batch-jobs"

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from iam_helpers import role_profile_files
 
-from client import Client, IamError
-from client.cli import cli
-from client.credentials import resolve_credentials
-from client.providers import AssumeRoleCredentials, resolve, sign_in
-from cluster.inproc import InProcessNode
-from cluster.tls import create_ca, issue_node_certificate
-from node.config import NodeConfig
-from tests.integration.conftest import role_profile_files
+from iamstore.client import Client, IamError
+from iamstore.client.cli import cli
+from iamstore.client.credentials import resolve_credentials
+from iamstore.client.providers import AssumeRoleCredentials, resolve, sign_in
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.tls import create_ca, issue_node_certificate
+from iamstore.node.config import NodeConfig
 
 PASSWORD = "Correct-horse-9"
 

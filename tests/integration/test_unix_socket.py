@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from client import Client
-from client.credentials import resolve_credentials
-from cluster.inproc import InProcessNode
-from node.config import NodeConfig
+from iamstore.client import Client
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.config import NodeConfig
 
 
 @pytest.fixture

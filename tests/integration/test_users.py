@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from iam_helpers import ALLOW_S3
 
-from client import (
+from iamstore.client import (
     Client,
     DeleteConflictError,
     EntityAlreadyExistsError,
@@ -16,7 +17,6 @@ from client import (
     NoSuchEntityError,
     ValidationError,
 )
-from tests.integration.conftest import ALLOW_S3
 
 
 def tags_of(iam: Client, user_name: str) -> dict[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from iam_helpers import ALLOW_S3, TRUST_EC2
 
-from client import Client, ValidationError
-from tests.integration.conftest import ALLOW_S3, TRUST_EC2
+from iamstore.client import Client, ValidationError
 
 NAME_PATTERN = r"[\w+=,.@-]+"
 

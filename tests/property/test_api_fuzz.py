@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from client import Client, Credentials, IamError
-from client.credentials import resolve_credentials
-from cluster.inproc import InProcessNode
-from node.config import NodeConfig
+from iamstore.client import Client, Credentials, IamError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.config import NodeConfig
 
 # Every code a well-formed but unacceptable admin call may get back (never ServiceFailure).
 EXPECTED_CODES = {

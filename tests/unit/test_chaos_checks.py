@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cluster.chaos import checks
-from cluster.chaos.history import (
+from iamstore.cluster.chaos import checks
+from iamstore.cluster.chaos.history import (
     FaultRecord,
     History,
     LagSample,

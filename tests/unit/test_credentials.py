@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from client.credentials import (
+from iamstore.client.credentials import (
     Credentials,
     NoCredentialsError,
     PartialCredentialsError,

@@ -1,0 +1,1 @@
+"""Generated protobuf code for the iamstore API, produced by scripts/genproto."""

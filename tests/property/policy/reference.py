@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from node.policy.document import Policy, PrincipalKey, PrincipalSpec, Statement
+from iamstore.node.policy.document import Policy, PrincipalKey, PrincipalSpec, Statement
 
 STAR, QMARK = object(), object()
 Item = object  # a one-character str (literal) or STAR / QMARK

@@ -7,13 +7,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import RefPolicies, RefRequest, reference_decide
 
-from node.policy.compile import PolicyGroup, compile_policy
-from node.policy.document import PolicyKind
-from node.policy.evaluate import PolicySet, evaluate
-from node.policy.parse import parse_policy_object
-from node.policy.principals import make_request
-from tests.property.policy.reference import RefPolicies, RefRequest, reference_decide
+from iamstore.node.policy.compile import PolicyGroup, compile_policy
+from iamstore.node.policy.document import PolicyKind
+from iamstore.node.policy.evaluate import PolicySet, evaluate
+from iamstore.node.policy.parse import parse_policy_object
+from iamstore.node.policy.principals import make_request
 
 ACCOUNT, OTHER = "111122223333", "444455556666"
 CALLERS = [
@@ -268,8 +268,9 @@ VALUE_SEGMENT = st.sampled_from(["a", "b", "", "ab", "A", "*", "a/b", "bob"])
 def test_arn_matching_agrees_with_reference(
     segments: list[str], value_segments: list[str], username: str | None, on: bool, arn: bool
 ) -> None:
-    from node.policy.match import compile_arn_patterns
-    from tests.property.policy.reference import arn_like
+    from reference import arn_like
+
+    from iamstore.node.policy.match import compile_arn_patterns
 
     pattern = ":".join(["arn", *segments] if arn else segments)
     value = ":".join(["arn", *value_segments] if arn else value_segments)
@@ -362,10 +363,11 @@ EXTRA_VALUES = {
 def test_conditions_agree_with_reference(
     family: str, data: st.DataObject, prefix: str, if_exists: bool
 ) -> None:
-    from node.policy.conditions import compile_clause
-    from node.policy.document import ConditionClause
-    from node.policy.principals import normalize_context
-    from tests.property.policy.reference import condition_holds
+    from reference import condition_holds
+
+    from iamstore.node.policy.conditions import compile_clause
+    from iamstore.node.policy.document import ConditionClause
+    from iamstore.node.policy.principals import normalize_context
 
     operator = (
         prefix + data.draw(st.sampled_from(OPERATORS[family])) + ("IfExists" if if_exists else "")

@@ -8,9 +8,14 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_policy_differential import documents
 
-from node.policy import MalformedPolicyDocumentError, PolicyKind, parse_policy, serialize_policy
-from tests.property.policy.test_policy_differential import documents
+from iamstore.node.policy import (
+    MalformedPolicyDocumentError,
+    PolicyKind,
+    parse_policy,
+    serialize_policy,
+)
 
 KINDS = st.sampled_from(list(PolicyKind))
 ELEMENT_NAMES = st.sampled_from(

@@ -7,20 +7,20 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from node.policy.compile import PolicyGroup, compile_policy
-from node.policy.document import PolicyKind
-from node.policy.evaluate import PolicySet, evaluate
-from node.policy.parse import parse_policy_object
-from node.policy.principals import make_request, normalize_context
-from tests.property.policy.reference import RefPolicies, RefRequest, reference_decide
-from tests.property.policy.test_policy_differential import (
+from reference import RefPolicies, RefRequest, reference_decide
+from test_policy_differential import (
     ACTIONS,
     CALLERS,
     RESOURCES,
     contexts,
     statements,
 )
+
+from iamstore.node.policy.compile import PolicyGroup, compile_policy
+from iamstore.node.policy.document import PolicyKind
+from iamstore.node.policy.evaluate import PolicySet, evaluate
+from iamstore.node.policy.parse import parse_policy_object
+from iamstore.node.policy.principals import make_request, normalize_context
 
 many_statements = st.lists(statements(PolicyKind.IDENTITY), min_size=8, max_size=16)
 

@@ -14,9 +14,9 @@ import grpc.aio
 import pytest
 from google.protobuf.message import Message
 
-from client import Credentials
-from client.wire.errors import WireError
-from client.wire.sigv4 import (
+from iamstore.client import Credentials
+from iamstore.client.wire.errors import WireError
+from iamstore.client.wire.sigv4 import (
     DEFAULT_HOST,
     DEFAULT_REGION,
     SignatureError,

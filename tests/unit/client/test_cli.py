@@ -16,10 +16,10 @@ from click.testing import CliRunner, Result
 from client_fake_node import ACCESS_KEY_ID, SECRET_ACCESS_KEY, FakeNode
 from google.protobuf.timestamp_pb2 import Timestamp
 
-import client.cli as cli_module
-from client.cli import cli
-from client.cli.iam import spread_list_values
-from client.wire.errors import WireError
+import iamstore.client.cli as cli_module
+from iamstore.client.cli import cli
+from iamstore.client.cli.iam import spread_list_values
+from iamstore.client.wire.errors import WireError
 from iamstore.v1 import iam_pb2, node_pb2
 
 ENV = {"AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}

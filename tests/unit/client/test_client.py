@@ -10,7 +10,7 @@ import pytest
 from client_fake_node import ACCESS_KEY_ID, CREDENTIALS, FakeNode
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from client import (
+from iamstore.client import (
     AccessDeniedError,
     AsyncClient,
     Client,
@@ -25,11 +25,11 @@ from client import (
     Tag,
     User,
 )
-from client._operations import GET_USER
-from client._transport import error_for_status
-from client.errors import ERROR_CLASSES
-from client.results import CreateUserResponse, GetAccountSummaryResponse
-from client.wire.errors import WireError
+from iamstore.client._operations import GET_USER
+from iamstore.client._transport import error_for_status
+from iamstore.client.errors import ERROR_CLASSES
+from iamstore.client.results import CreateUserResponse, GetAccountSummaryResponse
+from iamstore.client.wire.errors import WireError
 from iamstore.v1 import iam_pb2, node_pb2
 
 CREATED = datetime(2024, 5, 1, 12, 30, 15, tzinfo=UTC)
@@ -267,7 +267,7 @@ def test_credentials_are_resolved_from_the_environment_when_omitted(
 
 
 def test_consistency_tokens_keep_the_highest_sequence_per_origin() -> None:
-    from client._transport import AT_LEAST_KEY, ConsistencyTokens, at_least_metadata
+    from iamstore.client._transport import AT_LEAST_KEY, ConsistencyTokens, at_least_metadata
 
     seen = ConsistencyTokens()
     seen.merge("n1:3")

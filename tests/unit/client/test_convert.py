@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from client._convert import build_request, to_result
-from client._operations import AUTHORIZE_BATCH, SIMULATE_CUSTOM_POLICY
-from client.models import AuthorizeRequest, Tag
-from client.results import AuthorizeResponse
+from iamstore.client._convert import build_request, to_result
+from iamstore.client._operations import AUTHORIZE_BATCH, SIMULATE_CUSTOM_POLICY
+from iamstore.client.models import AuthorizeRequest, Tag
+from iamstore.client.results import AuthorizeResponse
 from iamstore.v1 import authz_pb2 as apb
 from iamstore.v1 import iam_pb2
 

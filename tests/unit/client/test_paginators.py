@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from client_fake_node import CREDENTIALS, FakeNode
 
-from client import AsyncClient, Client, ServiceFailureError
+from iamstore.client import AsyncClient, Client, ServiceFailureError
 from iamstore.v1 import iam_pb2
 
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from client_fake_node import ACCESS_KEY_ID, SECRET_ACCESS_KEY, FakeNode
 
-from client import AsyncClient, Credentials, NoCredentialsError
-from client.providers import AssumeRoleCredentials, Expiring, RoleProfile, refresh_blocks
+from iamstore.client import AsyncClient, Credentials, NoCredentialsError
+from iamstore.client.providers import AssumeRoleCredentials, Expiring, RoleProfile, refresh_blocks
 from iamstore.v1 import iam_pb2
 
 ROLE = RoleProfile(role_arn="arn:aws:iam::123456789012:role/app", source_profile="base")
@@ -124,7 +124,7 @@ def test_a_failed_advisory_refresh_does_not_fail_callers_and_is_retried_later(
     _into_advisory_window(clock)
     sts.fail = True
     creds.frozen()
-    with caplog.at_level(logging.WARNING, logger="client.providers"):
+    with caplog.at_level(logging.WARNING, logger="iamstore.client.providers"):
         runner.run()
     assert "advisory refresh period" in caplog.text
     assert creds.frozen().access_key_id == "ASIA1"

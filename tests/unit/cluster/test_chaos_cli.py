@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from cluster.chaos.run import chaos_group
+from iamstore.cluster.chaos.run import chaos_group
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import click
 import pytest
 
-from cluster.chaos import netns
-from cluster.chaos.netns import NetnsError, NetnsLab, NetnsUnavailable, Topology
-from cluster.chaos.netrules import (
+from iamstore.cluster.chaos import netns
+from iamstore.cluster.chaos.netns import NetnsError, NetnsLab, NetnsUnavailable, Topology
+from iamstore.cluster.chaos.netrules import (
     Action,
     Backend,
     Rule,
@@ -19,8 +19,8 @@ from cluster.chaos.netrules import (
     nft_script,
     rules_for,
 )
-from cluster.chaos.proxy import CLIENT, FaultTable, LinkFault, LinkMode
-from cluster.chaos.run import ChaosConfig, run_chaos
+from iamstore.cluster.chaos.proxy import CLIENT, FaultTable, LinkFault, LinkMode
+from iamstore.cluster.chaos.run import ChaosConfig, run_chaos
 
 ADDRESSES = {"node1": "10.77.0.1", "node2": "10.77.0.2", "node3": "10.77.0.3"}
 CUT = LinkFault(LinkMode.BLACKHOLE)

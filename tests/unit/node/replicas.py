@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from cluster.inline_sqlite import open_memory_database
-from node.replication.clock import HybridClock
-from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Membership
-from node.replication.transport import MemoryNetwork
-from node.state import State
+from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.gossip import GossipConfig, Replicator
+from iamstore.node.replication.membership import Membership
+from iamstore.node.replication.transport import MemoryNetwork
+from iamstore.node.state import State
 
 
 async def memory_replicator(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from node.domain.entities import Account, Change
-from node.replication.codec import Commit
-from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Peer
-from node.replication.transport import ExchangeMessage, ExchangeReply, MemoryNetwork
-from tests.unit.node.replicas import memory_replicator
+from replicas import memory_replicator
+
+from iamstore.node.domain.entities import Account, Change
+from iamstore.node.replication.codec import Commit
+from iamstore.node.replication.gossip import GossipConfig, Replicator
+from iamstore.node.replication.membership import Peer
+from iamstore.node.replication.transport import ExchangeMessage, ExchangeReply, MemoryNetwork
 
 NOW = 1_000_000
 COMMITS = 3_500

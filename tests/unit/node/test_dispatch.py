@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from iamstore.node.api import node_services
+from iamstore.node.server import IAM_HANDLERS
 from iamstore.v1 import iam_pb2, node_pb2
-from node.api import node_services
-from node.server import IAM_HANDLERS
 
 
 def test_every_iam_operation_has_a_handler() -> None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime
 import json
 
-from node.auth.context import ContextBuilder, Environment, PrincipalFacts, PrincipalKind
-from node.auth.index import PolicyIndex
-from node.domain.entities import Attachment, Change, ManagedPolicy, PolicyVersion, User
-from node.domain.view import View
-from node.policy import PolicyKind, PolicySet, compile_policy, evaluate, make_request, parse_policy
-from node.policy import renamed as renamed_policy
-from node.replication.codec import decode_row, encode_row, row_from_wire
+from iamstore.node.auth.context import ContextBuilder, Environment, PrincipalFacts, PrincipalKind
+from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.domain.entities import Attachment, Change, ManagedPolicy, PolicyVersion, User
+from iamstore.node.domain.view import View
+from iamstore.node.policy import (
+    PolicyKind,
+    PolicySet,
+    compile_policy,
+    evaluate,
+    make_request,
+    parse_policy,
+)
+from iamstore.node.policy import renamed as renamed_policy
+from iamstore.node.replication.codec import decode_row, encode_row, row_from_wire
 
 ACCOUNT = "123456789012"
 DOC = json.dumps(

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from node.auth.webidentity import JwksCache, WebIdentityError, read_jwks_file
-from node.cli import node_group, parse_oidc_jwks
+from iamstore.node.auth.webidentity import JwksCache, WebIdentityError, read_jwks_file
+from iamstore.node.cli import node_group, parse_oidc_jwks
 
 ISSUER = "https://idp.example.test"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from node.replication.membership import Membership
-from node.replication.transport import Member
+from iamstore.node.replication.membership import Membership
+from iamstore.node.replication.transport import Member
 
 
 def _addresses(membership: Membership) -> set[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from node.auth.index import PolicyIndex
-from node.domain.entities import (
+from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
@@ -16,9 +16,9 @@ from node.domain.entities import (
     PolicyVersion,
     User,
 )
-from node.domain.view import View
-from node.policy import PolicySet, evaluate, make_request
-from node.replication.codec import Commit
+from iamstore.node.domain.view import View
+from iamstore.node.policy import PolicySet, evaluate, make_request
+from iamstore.node.replication.codec import Commit
 
 ACCOUNT = "123456789012"
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import msgpack
 import pytest
+from replicas import memory_replicator
 
-from cluster.inline_sqlite import open_memory_database
-from node.domain.entities import Account, Change
-from node.domain.view import View
-from node.replication.codec import CodecError, Commit
-from node.replication.gossip import GossipConfig, Replicator
-from node.replication.membership import Peer
-from node.replication.purge import acknowledged, cutoff_hlc, merge_promises, stable_hlc
-from node.replication.snapshot import decode_snapshot, encode_snapshot
-from node.replication.transport import Member, MemoryNetwork
-from node.state import State
-from node.storage.database import LogPurgedError, StoredRow
-from tests.unit.node.replicas import memory_replicator
+from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.node.domain.entities import Account, Change
+from iamstore.node.domain.view import View
+from iamstore.node.replication.codec import CodecError, Commit
+from iamstore.node.replication.gossip import GossipConfig, Replicator
+from iamstore.node.replication.membership import Peer
+from iamstore.node.replication.purge import acknowledged, cutoff_hlc, merge_promises, stable_hlc
+from iamstore.node.replication.snapshot import decode_snapshot, encode_snapshot
+from iamstore.node.replication.transport import Member, MemoryNetwork
+from iamstore.node.state import State
+from iamstore.node.storage.database import LogPurgedError, StoredRow
 
 
 def test_acknowledged_is_the_minimum_over_every_vector() -> None:

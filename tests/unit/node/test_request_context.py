@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from node.auth.context import (
+from iamstore.node.auth.context import (
     ContextBuilder,
     ContextEntryInput,
     Environment,
@@ -15,7 +15,7 @@ from node.auth.context import (
     entries_to_context,
     peer_ip,
 )
-from node.domain.errors import InvalidInput
+from iamstore.node.domain.errors import InvalidInput
 
 NOW = datetime.datetime(2024, 5, 6, 7, 8, 9, 500_000, tzinfo=datetime.UTC)
 ALICE = PrincipalFacts(

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import given
 from hypothesis import strategies as st
 
-from node.auth.sessions import Session, SessionKind, SessionSealer, TokenError, new_key_id
+from iamstore.node.auth.sessions import Session, SessionKind, SessionSealer, TokenError, new_key_id
 
 KEY = b"\x07" * 32
 text = st.text(max_size=30)

@@ -6,19 +6,19 @@ from collections.abc import AsyncGenerator, Callable
 
 import msgpack
 import pytest
+from replicas import memory_replicator
 
-from node.domain.entities import Account, Change
-from node.replication.codec import CodecError, Commit
-from node.replication.gossip import GossipConfig, PeerMessageError, Replicator
-from node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
-from node.replication.transport import (
+from iamstore.node.domain.entities import Account, Change
+from iamstore.node.replication.codec import CodecError, Commit
+from iamstore.node.replication.gossip import GossipConfig, PeerMessageError, Replicator
+from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
+from iamstore.node.replication.transport import (
     MemoryNetwork,
     MemoryTransport,
     SnapshotMessage,
     TransportError,
 )
-from node.storage.database import StoredRow
-from tests.unit.node.replicas import memory_replicator
+from iamstore.node.storage.database import StoredRow
 
 NOW = 1_000_000
 

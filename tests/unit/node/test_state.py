@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from node.domain.entities import Change, Group, Membership, User
-from node.replication.codec import Commit
-from node.state import State
-from node.storage.database import Database
+from iamstore.node.domain.entities import Change, Group, Membership, User
+from iamstore.node.replication.codec import Commit
+from iamstore.node.state import State
+from iamstore.node.storage.database import Database
 
 ACCOUNT = "123456789012"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from node.domain.entities import Change, User
-from node.replication.codec import Commit
-from node.storage.database import Database, KeyUsage, StorageError
-from node.storage.schema import SCHEMA_VERSION
+from iamstore.node.domain.entities import Change, User
+from iamstore.node.replication.codec import Commit
+from iamstore.node.storage.database import Database, KeyUsage, StorageError
+from iamstore.node.storage.schema import SCHEMA_VERSION
 
 
 def _commit(seq: int, name: str) -> Commit:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from node.auth import totp
+from iamstore.node.auth import totp
 
 # RFC 6238 appendix B: the SHA1 key is the ASCII string "12345678901234567890".
 RFC_SEED = base64.b32encode(b"12345678901234567890").decode()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from node.policy.conditions import compile_clause, compile_conditions, parse_date
-from node.policy.document import ConditionClause
-from node.policy.principals import normalize_context
+from iamstore.node.policy.conditions import compile_clause, compile_conditions, parse_date
+from iamstore.node.policy.document import ConditionClause
+from iamstore.node.policy.principals import normalize_context
 
 
 def holds(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from node.policy import (
+from iamstore.node.policy import (
     Outcome,
     PolicyKind,
     PolicySet,
@@ -17,7 +17,7 @@ from node.policy import (
     make_request,
     parse_policy,
 )
-from node.policy.compile import CompiledPolicy
+from iamstore.node.policy.compile import CompiledPolicy
 
 ALICE = "arn:aws:iam::111122223333:user/alice"
 OBJ = "arn:aws:s3:::docs/a.txt"

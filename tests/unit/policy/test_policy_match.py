@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from node.policy.match import action_service, compile_action_patterns, compile_arn_patterns
+from iamstore.node.policy.match import action_service, compile_action_patterns, compile_arn_patterns
 
 
 @pytest.mark.parametrize(

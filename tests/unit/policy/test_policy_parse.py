@@ -7,8 +7,13 @@ from typing import Any
 
 import pytest
 
-from node.policy import MalformedPolicyDocumentError, PolicyKind, parse_policy, serialize_policy
-from node.policy.document import Effect, PrincipalKey
+from iamstore.node.policy import (
+    MalformedPolicyDocumentError,
+    PolicyKind,
+    parse_policy,
+    serialize_policy,
+)
+from iamstore.node.policy.document import Effect, PrincipalKey
 
 ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
 

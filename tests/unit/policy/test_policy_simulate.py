@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from node.policy import simulate_lines
+from iamstore.node.policy import simulate_lines
 
 ALICE = "arn:aws:iam::111122223333:user/alice"
 ALLOW_S3 = {

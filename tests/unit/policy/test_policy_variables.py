@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from node.policy.variables import Token, TokenKind, literal_text, resolve, tokenize
+from iamstore.node.policy.variables import Token, TokenKind, literal_text, resolve, tokenize
 
 LIT, STAR, QM, VAR = TokenKind.LITERAL, TokenKind.STAR, TokenKind.QUESTION, TokenKind.VARIABLE
 
