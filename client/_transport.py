@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,13 +15,16 @@ from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_t
 from iamstore.client.credentials import Credentials
 from iamstore.client.errors import IamError, error_from_wire
 from iamstore.client.providers import CredentialProvider, frozen_credentials, resolve
-from iamstore.client.wire.errors import decode_error
-from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
-
-# Consistency tokens: the node returns one per write in trailing metadata; a call that sends
-# tokens in AT_LEAST_KEY is answered only from a replica that has applied those writes.
-TOKEN_KEY = "x-iam-consistency-token"
-AT_LEAST_KEY = "x-iam-at-least"
+from iamstore.wire.consistency import (
+    AT_LEAST_KEY,
+    TOKEN_KEY,
+    TokenFormatError,
+    format_token,
+    merge_tokens,
+    parse_token,
+)
+from iamstore.wire.errors import decode_error
+from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
 DEFAULT_ENDPOINT = "127.0.0.1:7001"
 
@@ -168,10 +172,9 @@ class ConsistencyTokens:
         self._seen: dict[str, int] = {}
 
     def merge(self, token: str | None) -> None:
-        for item in filter(None, (part.strip() for part in (token or "").split(","))):
-            origin, _, seq = item.rpartition(":")
-            if origin and seq.isdigit():
-                self._seen[origin] = max(self._seen.get(origin, 0), int(seq))
+        """Adds a token's writes; a malformed token (never sent by a node) is ignored."""
+        with contextlib.suppress(TokenFormatError):
+            self._seen = merge_tokens((self._seen, parse_token(token or "")))
 
     def merge_trailers(self, trailers: object) -> None:
         for key, value in cast(Iterable[tuple[str, str]], trailers or ()):
@@ -179,9 +182,7 @@ class ConsistencyTokens:
                 self.merge(value)
 
     def encode(self) -> str | None:
-        if not self._seen:
-            return None
-        return ",".join(f"{origin}:{seq}" for origin, seq in sorted(self._seen.items()))
+        return format_token(self._seen) if self._seen else None
 
 
 def at_least_metadata(

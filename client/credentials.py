@@ -1,7 +1,7 @@
 """Client credentials, resolved the way the AWS SDKs do (the implementation lives in wire:
 the node writes the same shared-credentials file format at bootstrap)."""
 
-from iamstore.client.wire.credentials import (
+from iamstore.wire.credentials import (
     DEFAULT_PROFILE,
     Credentials,
     NoCredentialsError,

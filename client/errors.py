@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamstore.client.wire.errors import WireError
+from iamstore.wire.errors import WireError
 
 
 class IamError(Exception):

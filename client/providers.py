@@ -27,9 +27,9 @@ import grpc
 from iamstore.client._operations import Operation
 from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
 from iamstore.client.credentials import Credentials, NoCredentialsError, resolve_credentials
-from iamstore.client.wire import credentials as shared
-from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.v1 import signin_pb2
+from iamstore.wire import credentials as shared
+from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 
 # The advisory and mandatory refresh windows (see AssumeRoleCredentials). botocore uses 15 and
 # 10 minutes; an AssumeRole session may last only 15 minutes (its minimum DurationSeconds), so

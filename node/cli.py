@@ -10,8 +10,8 @@ from typing import TextIO
 
 import click
 
-from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.node.config import NodeConfig
+from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 
 
 @click.group("node")

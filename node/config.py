@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.signin import SignInRules
 from iamstore.node.replication.gossip import GossipConfig
+from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from iamstore.client.wire.credentials import Credentials, write_credentials_file
 from iamstore.node.api import (
     audit_service,
     authz,
@@ -59,6 +58,7 @@ from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
 from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
+from iamstore.wire.credentials import Credentials, write_credentials_file
 
 log = logging.getLogger("iamstore.node")
 

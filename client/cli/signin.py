@@ -13,7 +13,7 @@ from iamstore.client.cli.output import Json, render
 from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.errors import AccessDeniedError, IamError
 from iamstore.client.providers import SignInResult, sign_in
-from iamstore.client.wire import credentials as shared
+from iamstore.wire import credentials as shared
 
 # The node answers every failure alike (AWS console sign-in), so the CLI cannot tell that a
 # code was missing; it only reminds the user that one may be needed.

@@ -15,8 +15,6 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError, Message
 
-from iamstore.client.wire.errors import WireError
-from iamstore.client.wire.sigv4 import SignatureError, parse_grpc_auth
 from iamstore.node.api import validation
 from iamstore.node.api.context import Call, NodeServices, Peer
 from iamstore.node.audit import AuditDecision
@@ -32,24 +30,21 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.keys import is_root_key
 from iamstore.node.policy import Outcome
+from iamstore.wire.consistency import AT_LEAST_KEY, TOKEN_KEY, TokenFormatError, parse_token
+from iamstore.wire.errors import WireError
+from iamstore.wire.sigv4 import SignatureError, parse_grpc_auth
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Call, Any], Awaitable[Message]]
-TOKEN_KEY = "x-iam-consistency-token"
-# A client asks for read-your-writes with the tokens of writes it has seen: "origin:seq,...".
-AT_LEAST_KEY = "x-iam-at-least"
 
 
 def parse_tokens(text: str) -> dict[str, int]:
-    """`origin:seq,origin:seq` to the highest sequence required per origin."""
-    required: dict[str, int] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        origin, _, seq = item.rpartition(":")
-        if not origin or not seq.isdigit():
-            raise InvalidInput(f"invalid consistency token `{item}`", "AtLeast")
-        required[origin] = max(required.get(origin, 0), int(seq))
-    return required
+    """A consistency token from the wire, or InvalidInput naming the bad part."""
+    try:
+        return parse_token(text)
+    except TokenFormatError as err:
+        raise InvalidInput(str(err), "AtLeast") from None
 
 
 def _peer(

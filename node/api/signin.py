@@ -21,7 +21,6 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from iamstore.client.wire.errors import WireError
 from iamstore.node.api.context import NodeServices
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_sessions import (
@@ -41,6 +40,7 @@ from iamstore.node.domain.entities import LoginProfile, User
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput
 from iamstore.node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
 from iamstore.v1 import signin_pb2 as pb
+from iamstore.wire.errors import WireError
 
 log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["SignIn"]

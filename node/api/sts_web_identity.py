@@ -9,7 +9,6 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError, Message
 
-from iamstore.client.wire.errors import WireError
 from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
@@ -34,6 +33,7 @@ from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
 from iamstore.node.policy import PrincipalType
 from iamstore.v1 import sts_pb2 as spb
+from iamstore.wire.errors import WireError
 
 log = logging.getLogger(__name__)
 

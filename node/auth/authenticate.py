@@ -6,13 +6,6 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from iamstore.client.wire.sigv4 import (
-    ParsedAuthorization,
-    SignatureError,
-    parse_grpc_auth,
-    service_for_method,
-    verify_grpc,
-)
 from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
 from iamstore.node.auth.sessions import (
     KEY_ID_PREFIX,
@@ -25,6 +18,13 @@ from iamstore.node.domain.entities import AccessKey, KeyStatus
 from iamstore.node.domain.keys import is_root_key
 from iamstore.node.domain.view import View
 from iamstore.node.storage.database import KeyUsage
+from iamstore.wire.sigv4 import (
+    ParsedAuthorization,
+    SignatureError,
+    parse_grpc_auth,
+    service_for_method,
+    verify_grpc,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from iamstore.node.domain.view import View
 from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.codec import Commit
 from iamstore.node.state.apply import State
+from iamstore.wire.consistency import format_token
 
 R = TypeVar("R")
 
@@ -28,7 +29,7 @@ class Token:
     seq: int
 
     def encode(self) -> str:
-        return f"{self.origin}:{self.seq}"
+        return format_token({self.origin: self.seq})
 
 
 class Writer:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.client.wire.sigv4 import (
+from iamstore.wire.sigv4 import (
     authorization_header,
     canonical_request,
     compute_signature,

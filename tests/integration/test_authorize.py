@@ -20,8 +20,8 @@ from iamstore.client import (
     NoSuchEntityError,
 )
 from iamstore.client.cli import cli
-from iamstore.client.wire.credentials import write_credentials_file
 from iamstore.cluster.inproc import InProcessNode
+from iamstore.wire.credentials import write_credentials_file
 
 BUCKET = "arn:aws:s3:::bucket"
 

@@ -14,10 +14,10 @@ from botocore.credentials import Credentials as BotoCredentials
 
 from iamstore.client import Client, Credentials, InvalidClientTokenIdError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.client.wire.errors import ERROR_CODE_KEY
-from iamstore.client.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 from iamstore.cluster.inproc import InProcessNode
 from iamstore.v1 import iam_pb2 as pb
+from iamstore.wire.errors import ERROR_CODE_KEY
+from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
 GET_USER = "/iamstore.v1.Iam/GetUser"
 SELF_READ = (

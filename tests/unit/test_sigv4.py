@@ -12,8 +12,8 @@ from botocore.credentials import Credentials as BotocoreCredentials
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iamstore.client.wire import sigv4
-from iamstore.client.wire.sigv4 import (
+from iamstore.wire import sigv4
+from iamstore.wire.sigv4 import (
     DEFAULT_HOST,
     DEFAULT_REGION,
     ParsedAuthorization,

@@ -15,8 +15,8 @@ import pytest
 from google.protobuf.message import Message
 
 from iamstore.client import Credentials
-from iamstore.client.wire.errors import WireError
-from iamstore.client.wire.sigv4 import (
+from iamstore.wire.errors import WireError
+from iamstore.wire.sigv4 import (
     DEFAULT_HOST,
     DEFAULT_REGION,
     SignatureError,

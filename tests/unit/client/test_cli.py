@@ -19,8 +19,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 import iamstore.client.cli as cli_module
 from iamstore.client.cli import cli
 from iamstore.client.cli.iam import spread_list_values
-from iamstore.client.wire.errors import WireError
 from iamstore.v1 import iam_pb2, node_pb2
+from iamstore.wire.errors import WireError
 
 ENV = {"AWS_ACCESS_KEY_ID": ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY}
 CREATED = datetime(2024, 5, 1, 12, 30, 15, tzinfo=UTC)

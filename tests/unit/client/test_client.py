@@ -29,8 +29,8 @@ from iamstore.client._operations import GET_USER
 from iamstore.client._transport import error_for_status
 from iamstore.client.errors import ERROR_CLASSES
 from iamstore.client.results import CreateUserResponse, GetAccountSummaryResponse
-from iamstore.client.wire.errors import WireError
 from iamstore.v1 import iam_pb2, node_pb2
+from iamstore.wire.errors import WireError
 
 CREATED = datetime(2024, 5, 1, 12, 30, 15, tzinfo=UTC)
 
@@ -267,7 +267,8 @@ def test_credentials_are_resolved_from_the_environment_when_omitted(
 
 
 def test_consistency_tokens_keep_the_highest_sequence_per_origin() -> None:
-    from iamstore.client._transport import AT_LEAST_KEY, ConsistencyTokens, at_least_metadata
+    from iamstore.client._transport import ConsistencyTokens, at_least_metadata
+    from iamstore.wire.consistency import AT_LEAST_KEY
 
     seen = ConsistencyTokens()
     seen.merge("n1:3")

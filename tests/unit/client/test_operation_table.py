@@ -14,8 +14,8 @@ import pytest
 
 from iamstore.client import AsyncClient, Client, IamError, errors, models, results
 from iamstore.client._operations import IAM_OPERATIONS, OPERATIONS, Operation
-from iamstore.client.wire.errors import STATUS_FOR_CODE
 from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
+from iamstore.wire.errors import STATUS_FOR_CODE
 
 _BOTOCORE_IAM = Path(botocore.__file__).parent / "data/iam/2010-05-08/service-2.json.gz"
 

@@ -1,0 +1,24 @@
+"""The consistency-token wire format node and client share."""
+
+from __future__ import annotations
+
+import pytest
+
+from iamstore.wire.consistency import TokenFormatError, format_token, merge_tokens, parse_token
+
+
+def test_a_token_round_trips_and_keeps_the_highest_sequence_per_origin() -> None:
+    assert parse_token("n2:7, n1:5,n1:3,") == {"n1": 5, "n2": 7}
+    assert format_token({"n2": 7, "n1": 5}) == "n1:5,n2:7"
+    assert parse_token(format_token({"node:a": 1})) == {"node:a": 1}
+
+
+@pytest.mark.parametrize("bad", ["n1", ":5", "n1:", "n1:x", "n1:-1", "n1:٣"])
+def test_a_malformed_part_is_named(bad: str) -> None:
+    with pytest.raises(TokenFormatError) as caught:
+        parse_token(f"n0:1,{bad}")
+    assert caught.value.item == bad
+
+
+def test_merging_covers_every_token() -> None:
+    assert merge_tokens([{"a": 1, "b": 9}, {"a": 4}, {}]) == {"a": 4, "b": 9}
