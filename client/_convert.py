@@ -2,7 +2,7 @@
 
 Requests: keyword arguments (snake_case, like boto3) fill the request message field by field;
 nested messages may be given as a dataclass (`Tag(key=..., value=...)`) or a mapping with
-boto3's PascalCase keys (`{"Key": ..., "Value": ...}`).
+boto3's PascalCase keys (`{"Key": ..., "Value": ...}`), timestamps as datetimes.
 Responses: each dataclass field is read from the protobuf field of the same name; an unset
 field becomes the dataclass default (None or an empty tuple), timestamps become aware UTC
 datetimes.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TypeVar, cast
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -21,7 +21,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from iamstore.client import models, results
-from iamstore.client._operations import Operation, snake_case
+from iamstore.client._operation import Operation, snake_case
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -218,6 +218,10 @@ def _fill_rest(message: Message, rest: _Rest) -> None:
                     _fill_rest(added, more)
         else:
             assert nested is not None
+            if isinstance(value, datetime) and nested.full_name == _TIMESTAMP:
+                # A naive datetime is local time, as datetime.timestamp() reads it.
+                target.FromDatetime(value if value.tzinfo else value.astimezone())
+                continue
             scalars, more = _split(nested, _as_params(value, name), name)
             for key, item in scalars.items():
                 setattr(target, key, item)
