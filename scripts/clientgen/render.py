@@ -83,9 +83,15 @@ def _uses(messages: Iterable[MessageSpec]) -> tuple[bool, bool, bool]:
     )
 
 
-def _header(docstring: str, messages: Iterable[MessageSpec], extra: Iterable[str] = ()) -> str:
+def _header(
+    docstring: str,
+    messages: Iterable[MessageSpec],
+    extra: Iterable[str] = (),
+    input_aliases: bool = False,
+) -> str:
     messages = tuple(messages)
     datetime_used, mapping_used, field_used = _uses(messages)
+    mapping_used = mapping_used or input_aliases  # `TagInput = Tag | Mapping[str, str]`
     lines = [GENERATED + f'"""{docstring}"""', "", "from __future__ import annotations", ""]
     if mapping_used:
         lines.append("from collections.abc import Mapping")
@@ -104,7 +110,7 @@ def render_models(surface: Surface) -> str:
         "empty tuple for lists). `<Message>Input` is what a parameter of that type accepts: the\n"
         'dataclass, or a mapping with boto3\'s keys (`{"Key": "team", "Value": "db"}`).\n'
     )
-    out = [_header(docstring, surface.models)]
+    out = [_header(docstring, surface.models, input_aliases=bool(surface.inputs))]
     for message in surface.models:
         doc = (
             f"AWS's {message.name}, as iamstore returns it."
@@ -150,6 +156,11 @@ def render_results(surface: Surface) -> str:
     return "".join(out)
 
 
+def _tuple(names: Iterable[str]) -> str:
+    """A tuple display of `names`, also when there are none."""
+    return "(" + "".join(f"{name}, " for name in names) + ")"
+
+
 def _result_annotation(operation: OperationSpec) -> str:
     return "None" if operation.result is None else f"results.{operation.result}"
 
@@ -178,16 +189,16 @@ def render_operations(surface: Surface) -> str:
             f"    result_type={result},\n"
             ")\n"
         )
-    every = ", ".join(op.constant for op in surface.operations)
-    iam = ", ".join(op.constant for op in surface.operations if op.service == "iamstore.v1.Iam")
-    paginated = ", ".join(op.constant for op in surface.operations if op.paginated)
+    every = _tuple(op.constant for op in surface.operations)
+    iam = _tuple(op.constant for op in surface.operations if op.service == "iamstore.v1.Iam")
+    paginated = _tuple(op.constant for op in surface.operations if op.paginated)
     out.append(
         '\n# Every operation, by AWS name ("CreateUser"); the CLI and the tests walk this table.\n'
-        f"OPERATIONS: dict[str, Operation[object]] = {{op.name: op for op in ({every},)}}\n"
-        f"IAM_OPERATIONS: tuple[Operation[object], ...] = ({iam},)\n"
+        f"OPERATIONS: dict[str, Operation[object]] = {{op.name: op for op in {every}}}\n"
+        f"IAM_OPERATIONS: tuple[Operation[object], ...] = {iam}\n"
         '# The operations that page with Marker/MaxItems, by Python name ("list_users").\n'
         "PAGINATED_OPERATIONS: dict[str, Operation[object]] = {\n"
-        f"    op.python_name: op for op in ({paginated},)\n"
+        f"    op.python_name: op for op in {paginated}\n"
         "}\n"
     )
     return "".join(out)
