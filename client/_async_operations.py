@@ -861,9 +861,11 @@ class AsyncOperations(abc.ABC):
         return await self._call(operations.CHANGE_PASSWORD, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
+        """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return await self._call(operations.PING, locals())
 
     async def status(self, *, at_least: str | None = None) -> results.StatusResponse:
+        """Replication status of this node (management account only)."""
         return await self._call(operations.STATUS, locals())
 
     async def create_account(
@@ -911,11 +913,13 @@ class AsyncOperations(abc.ABC):
         secure_transport: bool | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
+        """Decides one request of a principal (by ARN or access key id) on a resource."""
         return await self._call(operations.AUTHORIZE, locals())
 
     async def authorize_batch(
         self, *, requests: Sequence[AuthorizeRequestInput], at_least: str | None = None
     ) -> results.AuthorizeBatchResponse:
+        """Decides many requests in one call; the results come back in request order."""
         return await self._call(operations.AUTHORIZE_BATCH, locals())
 
     async def simulate_principal_policy(
@@ -936,6 +940,7 @@ class AsyncOperations(abc.ABC):
         marker: str | None = None,
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
+        """AWS IAM's SimulatePrincipalPolicy: a principal's stored policies plus optional extras."""
         return await self._call(operations.SIMULATE_PRINCIPAL_POLICY, locals())
 
     async def simulate_custom_policy(
@@ -955,6 +960,7 @@ class AsyncOperations(abc.ABC):
         marker: str | None = None,
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
+        """AWS IAM's SimulateCustomPolicy: only the policies given in the request."""
         return await self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
 
     async def get_caller_identity(

@@ -857,9 +857,11 @@ class SyncOperations(abc.ABC):
         return self._call(operations.CHANGE_PASSWORD, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
+        """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return self._call(operations.PING, locals())
 
     def status(self, *, at_least: str | None = None) -> results.StatusResponse:
+        """Replication status of this node (management account only)."""
         return self._call(operations.STATUS, locals())
 
     def create_account(
@@ -907,11 +909,13 @@ class SyncOperations(abc.ABC):
         secure_transport: bool | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
+        """Decides one request of a principal (by ARN or access key id) on a resource."""
         return self._call(operations.AUTHORIZE, locals())
 
     def authorize_batch(
         self, *, requests: Sequence[AuthorizeRequestInput], at_least: str | None = None
     ) -> results.AuthorizeBatchResponse:
+        """Decides many requests in one call; the results come back in request order."""
         return self._call(operations.AUTHORIZE_BATCH, locals())
 
     def simulate_principal_policy(
@@ -932,6 +936,7 @@ class SyncOperations(abc.ABC):
         marker: str | None = None,
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
+        """AWS IAM's SimulatePrincipalPolicy: a principal's stored policies plus optional extras."""
         return self._call(operations.SIMULATE_PRINCIPAL_POLICY, locals())
 
     def simulate_custom_policy(
@@ -951,6 +956,7 @@ class SyncOperations(abc.ABC):
         marker: str | None = None,
         at_least: str | None = None,
     ) -> results.SimulatePolicyResponse:
+        """AWS IAM's SimulateCustomPolicy: only the policies given in the request."""
         return self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
 
     def get_caller_identity(

@@ -272,7 +272,9 @@ class PeerStatus:
 
     node_id: str
     address: str
+    # alive, suspect or dead
     state: str
+    # Milliseconds since the last successful exchange; -1 when never.
     last_seen_ms_ago: int
 
 
@@ -280,6 +282,7 @@ class PeerStatus:
 class RemovedMember:
     """RemovedMember, as iamstore returns it."""
 
+    # Empty when the node that recorded the removal never learned the member's id.
     node_id: str
     address: str
     removed_date: datetime
@@ -319,14 +322,17 @@ class AuditEvent:
     deciding_statement: str | None = None
     source_address: str | None = None
     error_code: str | None = None
+    # `origin:seq` of the commit a change made.
     commit: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MatchedStatement:
-    """MatchedStatement, as iamstore returns it."""
+    """One statement that took part in a decision."""
 
+    # identity, resource, trust, boundary, scp or session
     policy_type: str
+    # A managed policy's ARN, or `user/NAME/POLICY` (group, role) for an inline policy.
     policy_name: str
     statement_index: int
     sid: str | None = None
@@ -338,6 +344,7 @@ class EvaluationResult:
 
     eval_action_name: str
     eval_resource_name: str | None = None
+    # allowed, explicitDeny or implicitDeny: the most restrictive over the resources
     eval_decision: str
     matched_statements: tuple[Statement, ...] = ()
     missing_context_values: tuple[str, ...] = ()
@@ -349,9 +356,10 @@ class EvaluationResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Statement:
-    """AWS's Statement, as iamstore returns it."""
+    """A statement that decided a simulation (AWS's Statement shape)."""
 
     source_policy_id: str | None = None
+    # user, group, role, aws-managed, user-managed, resource or none
     source_policy_type: str | None = None
     start_position: Position | None = None
     end_position: Position | None = None
@@ -359,7 +367,7 @@ class Statement:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Position:
-    """AWS's Position, as iamstore returns it."""
+    """Where a statement sits in its policy; iamstore reports line = statement index + 1, column 1."""
 
     line: int
     column: int
@@ -384,6 +392,7 @@ class ResourceSpecificResult:
     """AWS's ResourceSpecificResult, as iamstore returns it."""
 
     eval_resource_name: str
+    # allowed, explicitDeny or implicitDeny
     eval_resource_decision: str
     matched_statements: tuple[Statement, ...] = ()
     missing_context_values: tuple[str, ...] = ()
@@ -393,7 +402,7 @@ class ResourceSpecificResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TemporaryCredentials:
-    """TemporaryCredentials, as iamstore returns it."""
+    """Temporary credentials (AWS's Credentials): an ASIA access key id, its secret and the token."""
 
     access_key_id: str
     secret_access_key: str = field(repr=False)
@@ -403,15 +412,18 @@ class TemporaryCredentials:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AssumedRoleUser:
-    """AWS's AssumedRoleUser, as iamstore returns it."""
+    """The identity of a role session (AWS's AssumedRoleUser)."""
 
+    # ROLEID:SESSIONNAME
     assumed_role_id: str
     arn: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContextEntry:
-    """AWS's ContextEntry, as iamstore returns it."""
+    """A condition context key and its values (AWS's ContextEntry). A key of a `...List` type, or
+    with several values, is multivalued.
+    """
 
     context_key_name: str | None = None
     context_key_values: tuple[str, ...] = ()
@@ -422,15 +434,22 @@ class ContextEntry:
 class AuthorizeRequest:
     """AuthorizeRequest, as iamstore returns it."""
 
+    # Exactly one of principal_arn and access_key_id names the principal.
     principal_arn: str | None = None
     access_key_id: str | None = None
     action: str | None = None
     resource_arn: str | None = None
+    # The account that owns the resource; absent means the principal's own account.
     resource_account: str | None = None
+    # The resource's own policy document, supplied by the calling service.
     resource_policy: str | None = None
+    # aws:ResourceTag/*
     resource_tags: tuple[Tag, ...] = ()
+    # aws:RequestTag/* and aws:TagKeys
     request_tags: tuple[Tag, ...] = ()
+    # Service-specific keys and request keys the calling service knows (see node/auth/context.py).
     context_entries: tuple[ContextEntry, ...] = ()
+    # aws:SourceIp of the original request; absent means the calling service's peer address.
     source_ip: str | None = None
     user_agent: str | None = None
     requested_region: str | None = None
@@ -439,14 +458,14 @@ class AuthorizeRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderedOrganizationPolicy:
-    """OrderedOrganizationPolicy, as iamstore returns it."""
+    """One level of an organization (root, OU, account) and the SCPs that apply there."""
 
     service_control_policy_input_list: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PolicyDescriptorType:
-    """AWS's PolicyDescriptorType, as iamstore returns it."""
+    """A managed policy named by ARN (AWS's PolicyDescriptorType)."""
 
     arn: str | None = None
 

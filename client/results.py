@@ -378,9 +378,9 @@ class GetOpenIDConnectProviderResponse:
     url: str | None = None
     client_id_list: tuple[str, ...] = ()
     thumbprint_list: tuple[str, ...] = ()
-    create_date: datetime
+    create_date: datetime | None = None
     tags: tuple[Tag, ...] = ()
-    context_provider: ContextProvider
+    context_provider: ContextProvider | None = None
     identity_center_instance_arn: str | None = None
     identity_store_arn: str | None = None
 
@@ -428,15 +428,20 @@ class StatusResponse:
 
     node_id: str
     address: str
+    # Highest contiguous commit sequence applied, per origin node.
     version_vector: Mapping[str, int] = field(default_factory=dict)
+    # Hash of every row and its version: equal on replicas that agree.
     digest: str
     peers: tuple[PeerStatus, ...] = ()
+    # Last observed delay between a commit's timestamp and its arrival here, per origin.
     lag_ms: Mapping[str, int] = field(default_factory=dict)
     commits_received: int
     gossip_rounds: int
     digest_mismatches: int
     refused_messages: int
+    # Members removed from the cluster: replicated, so every node converges on the same list.
     removed_members: tuple[RemovedMember, ...] = ()
+    # True once a peer refused this node because it was removed from the cluster.
     removed: bool
 
 
@@ -445,6 +450,7 @@ class CreateAccountResponse:
     """What CreateAccount returns."""
 
     account: Account
+    # Returned once: the secret is not retrievable later.
     root_credentials: RootCredentials
 
 
@@ -463,6 +469,7 @@ class ListAuditEventsResponse:
 
     events: tuple[AuditEvent, ...] = ()
     is_truncated: bool | None = None
+    # Pass back to continue after the last event returned (also when none were).
     marker: str | None = None
 
 
@@ -470,8 +477,10 @@ class ListAuditEventsResponse:
 class AuthorizeResponse:
     """What Authorize returns."""
 
+    # Allow, ExplicitDeny or ImplicitDeny
     decision: str
     matched_statements: tuple[MatchedStatement, ...] = ()
+    # The principal the question was decided for (resolved from the access key id if given).
     principal_arn: str
 
     @property
@@ -518,6 +527,7 @@ class AssumeRoleResponse:
 
     credentials: TemporaryCredentials
     assumed_role_user: AssumedRoleUser
+    # percent of the allowed size the session's policies use
     packed_policy_size: int
     source_identity: str | None = None
 

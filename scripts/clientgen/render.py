@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping
 
 from clientgen.surface import FieldSpec, MessageSpec, OperationSpec, Surface
@@ -26,6 +27,22 @@ _EXTRA_MEMBERS: Mapping[str, str] = {
         return self.decision == "Allow"
 ''',
 }
+
+
+def docstring(text: str, indent: str) -> str:
+    """A docstring line (or lines, wrapped to the line length) at `indent`."""
+    text = text.replace("\\", "\\\\").replace('"' * 3, "'" * 3)
+    if len(indent) + len(text) + 6 <= 100:
+        return f'{indent}"""{text}"""'
+    lines = textwrap.wrap(text, width=96 - len(indent))
+    body = "\n".join(f"{indent}{line}" for line in lines[1:])
+    return f'{indent}"""{lines[0]}\n{body}\n{indent}"""'
+
+
+def _comment(text: str | None, indent: str) -> list[str]:
+    if not text:
+        return []
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, width=96 - len(indent))]
 
 
 def input_name(message: str) -> str:
@@ -63,10 +80,12 @@ def _dataclass(message: MessageSpec, doc: str, qualify: Mapping[str, str]) -> st
         "",
         "@dataclass(frozen=True, slots=True, kw_only=True)",
         f"class {message.name}:",
-        f'    """{doc}"""',
+        docstring(doc, "    "),
         "",
-        *(_dataclass_field(spec, qualify) for spec in message.fields),
     ]
+    for spec in message.fields:
+        lines.extend(_comment(spec.doc, "    "))
+        lines.append(_dataclass_field(spec, qualify))
     extra = _EXTRA_MEMBERS.get(message.name)
     if extra is not None:
         lines.append(extra.rstrip("\n"))
@@ -112,11 +131,12 @@ def render_models(surface: Surface) -> str:
     )
     out = [_header(docstring, surface.models, input_aliases=bool(surface.inputs))]
     for message in surface.models:
-        doc = (
-            f"AWS's {message.name}, as iamstore returns it."
-            if message.aws_shape
-            else f"{message.name}, as iamstore returns it."
-        )
+        if message.doc:
+            doc = message.doc
+        elif message.aws_shape:
+            doc = f"AWS's {message.name}, as iamstore returns it."
+        else:
+            doc = f"{message.name}, as iamstore returns it."
         out.append(_dataclass(message, doc, {}))
     out.append("\n")
     for message in surface.inputs:
@@ -152,6 +172,8 @@ def render_results(surface: Surface) -> str:
             doc = f"What {', '.join(operations[:-1])} and {operations[-1]} return."
         else:  # only nested in another response
             doc = f"{message.name}, as part of a response."
+        if message.doc:
+            doc = f"{doc} {message.doc}"
         out.append(_dataclass(message, doc, {}))
     return "".join(out)
 
@@ -275,8 +297,10 @@ def render_async_operations(surface: Surface) -> str:
                 "at_least: str | None = None",
             ]
         )
+        doc = "" if op.doc is None else docstring(op.doc, "        ") + "\n"
         out.append(
             f"\n    async def {op.python_name}({arguments}) -> {_result_annotation(op)}:\n"
+            f"{doc}"
             f"        return await self._call(operations.{op.constant}, locals())\n"
         )
     return "".join(out)

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from botocore import xform_name
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, ServiceDescriptor
 
+from clientgen.comments import Comments
 from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, options_pb2, sts_pb2
 
 # The services a client calls, in the order their methods appear on Client. Peer (node to
@@ -104,6 +105,7 @@ class FieldSpec:
     map_key_type: str | None
     required: bool
     secret: bool
+    doc: str | None = None  # the .proto's comment on the field
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ class MessageSpec:
     name: str
     fields: tuple[FieldSpec, ...]
     aws_shape: bool  # an AWS shape of the same name describes it
+    doc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ class OperationSpec:
     parameters: tuple[FieldSpec, ...]
     # The result dataclass, or None when the response message is empty.
     result: str | None
+    doc: str | None = None
 
     @property
     def python_name(self) -> str:
@@ -182,7 +186,7 @@ def _value_type(field: FieldDescriptor) -> tuple[str, str | None]:
     return message.name, message.name
 
 
-def _field(field: FieldDescriptor, required: bool) -> FieldSpec:
+def _field(field: FieldDescriptor, required: bool, comments: Comments) -> FieldSpec:
     kind = _kind(field)
     key_type: str | None = None
     entry = field.message_type
@@ -200,6 +204,7 @@ def _field(field: FieldDescriptor, required: bool) -> FieldSpec:
         map_key_type=key_type,
         required=required,
         secret=field.name in SECRET_FIELDS,
+        doc=comments.of(field.full_name),
     )
 
 
@@ -224,7 +229,9 @@ def _returned_field_required(
     return field.name in required
 
 
-def _parameters(name: str, request: Descriptor, model: ShapeModel | None) -> tuple[FieldSpec, ...]:
+def _parameters(
+    name: str, request: Descriptor, model: ShapeModel | None, comments: Comments
+) -> tuple[FieldSpec, ...]:
     aws_required: frozenset[str] | None = None
     if model is not None:
         shape = model.input_shape(name)
@@ -237,7 +244,7 @@ def _parameters(name: str, request: Descriptor, model: ShapeModel | None) -> tup
         else:
             options = field.GetOptions().Extensions
             required = bool(options[options_pb2.required])  # type: ignore[index]
-        fields.append(_field(field, required))
+        fields.append(_field(field, required, comments))
     return tuple(sorted(fields, key=lambda f: not f.required))  # stable: field order kept
 
 
@@ -267,8 +274,10 @@ def _reachable(roots: list[Descriptor]) -> Iterator[Descriptor]:
 def read_surface(
     models: Mapping[str, ShapeModel],
     services: tuple[ServiceDescriptor, ...] = CLIENT_SERVICES,
+    comments: Comments | None = None,
 ) -> Surface:
     """The client's surface; `models` maps an AWS service name ("iam") to its model."""
+    comments = comments or Comments()
 
     def model_of(descriptor: Descriptor) -> ShapeModel | None:
         service = AWS_SERVICE_OF_FILE.get(descriptor.file.name)
@@ -288,8 +297,9 @@ def read_surface(
                     request_module=module_of(request),
                     response=response.name,
                     response_module=module_of(response),
-                    parameters=_parameters(method.name, request, model_of(request)),
+                    parameters=_parameters(method.name, request, model_of(request), comments),
                     result=response.name if response.fields else None,
+                    doc=comments.of(method.full_name),
                 )
             )
             if response.fields:
@@ -304,10 +314,11 @@ def read_surface(
         return MessageSpec(
             name=descriptor.name,
             fields=tuple(
-                _field(f, _returned_field_required(descriptor, f, is_response, model))
+                _field(f, _returned_field_required(descriptor, f, is_response, model), comments)
                 for f in descriptor.fields
             ),
             aws_shape=model is not None and model.members(descriptor.name) is not None,
+            doc=comments.of(descriptor.full_name),
         )
 
     results: list[MessageSpec] = []

@@ -14,9 +14,9 @@ from clientgen.unasync import unasync_source
 from google.protobuf import descriptor_pb2, descriptor_pool, timestamp_pb2
 
 from iamstore.client import AsyncClient, Client, models, results
-from iamstore.client._convert import build_request
-from iamstore.client._operations import LIST_AUDIT_EVENTS
-from iamstore.v1 import options_pb2
+from iamstore.client._convert import build_request, to_result
+from iamstore.client._operations import GET_OPEN_ID_CONNECT_PROVIDER, LIST_AUDIT_EVENTS
+from iamstore.v1 import iam_pb2, options_pb2
 
 
 def test_committed_client_code_is_what_the_generator_makes() -> None:
@@ -252,3 +252,21 @@ def test_a_naive_datetime_argument_is_local_time_as_before() -> None:
     naive = datetime(2026, 3, 1, 12, 0, 0)
     request = build_request(LIST_AUDIT_EVENTS, {"since": naive})
     assert request.since.seconds == int(naive.timestamp())
+
+
+def test_a_response_field_the_proto_marks_optional_may_be_absent() -> None:
+    # proto3 `optional` on a message field: the node leaves out a provider's context provider.
+    response = iam_pb2.GetOpenIDConnectProviderResponse(url="issuer.example.com")
+    result = to_result(GET_OPEN_ID_CONNECT_PROVIDER, response)
+    assert result.context_provider is None
+    assert result.create_date is None
+    assert result.url == "issuer.example.com"
+
+
+def test_the_proto_comments_become_docstrings_and_field_comments() -> None:
+    assert models.MatchedStatement.__doc__ == "One statement that took part in a decision."
+    assert Client.authorize.__doc__ == (
+        "Decides one request of a principal (by ARN or access key id) on a resource."
+    )
+    source = (CLIENT / "models.py").read_text(encoding="utf-8")
+    assert "    # alive, suspect or dead\n    state: str\n" in source
