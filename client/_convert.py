@@ -99,8 +99,13 @@ def _plan(cls: type[T], descriptor: Descriptor) -> tuple[_Step, ...]:
 def _reader(descriptor: FieldDescriptor) -> Callable[[Message], object]:
     name = descriptor.name
     get = operator.attrgetter(name)
-    if _is_map(descriptor):
-        return lambda message: dict(get(message))
+    entry = descriptor.message_type
+    if entry is not None and entry.GetOptions().map_entry:
+        values = entry.fields_by_name["value"].message_type
+        if values is None:
+            return lambda message: dict(get(message))
+        convert_value = _nested(values)
+        return lambda message: {key: convert_value(v) for key, v in get(message).items()}
     nested = descriptor.message_type
     if descriptor.is_repeated:
         if nested is None:
@@ -159,11 +164,6 @@ def _nested(descriptor: Descriptor) -> Callable[[Message], object]:
 def _timestamp(message: Message) -> object:
     assert isinstance(message, Timestamp)
     return message.ToDatetime(tzinfo=UTC)
-
-
-def _is_map(descriptor: FieldDescriptor) -> bool:
-    message_type = descriptor.message_type
-    return message_type is not None and message_type.GetOptions().map_entry
 
 
 # Per message type: field name -> (repeated?, the nested message's descriptor or None).

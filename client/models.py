@@ -367,7 +367,9 @@ class Statement:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Position:
-    """Where a statement sits in its policy; iamstore reports line = statement index + 1, column 1."""
+    """Where a statement sits in its policy; iamstore reports line = statement index + 1, column
+    1.
+    """
 
     line: int
     column: int
@@ -402,7 +404,9 @@ class ResourceSpecificResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TemporaryCredentials:
-    """Temporary credentials (AWS's Credentials): an ASIA access key id, its secret and the token."""
+    """Temporary credentials (AWS's Credentials): an ASIA access key id, its secret and the
+    token.
+    """
 
     access_key_id: str
     secret_access_key: str = field(repr=False)

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from clientgen import render
 from clientgen.comments import read_comments
-from clientgen.surface import CLIENT_SERVICES, Surface, botocore_models, read_surface
+from clientgen.surface import (
+    CLIENT_SERVICES,
+    Surface,
+    SurfaceError,
+    botocore_models,
+    read_surface,
+)
 from clientgen.unasync import unasync_source
 
 # Outside the client package on purpose: importing iamstore.client needs the generated
@@ -65,7 +71,10 @@ def formatted(source: str, name: str) -> str:
 def generate() -> dict[str, str]:
     """Every generated file's content, by file name in client/."""
     comments = read_comments(CLIENT.parent / "proto")
-    surface = read_surface(botocore_models(), CLIENT_SERVICES, comments)
+    try:
+        surface = read_surface(botocore_models(), CLIENT_SERVICES, comments)
+    except SurfaceError as error:
+        raise SystemExit(f"genclient: {error}") from None
     files = {name: formatted(renderer(surface), name) for name, renderer in FROM_SURFACE.items()}
     for name, origin in FROM_ASYNC.items():
         source = files.get(origin)

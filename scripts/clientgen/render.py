@@ -34,7 +34,9 @@ def docstring(text: str, indent: str) -> str:
     text = text.replace("\\", "\\\\").replace('"' * 3, "'" * 3)
     if len(indent) + len(text) + 6 <= 100:
         return f'{indent}"""{text}"""'
-    lines = textwrap.wrap(text, width=96 - len(indent))
+    # INVARIANT: text longer than `width` wraps into two lines or more (a single line that
+    # long would not fit, and ruff format joins a docstring of one line with its quotes).
+    lines = textwrap.wrap(text, width=100 - len(indent) - 6)
     body = "\n".join(f"{indent}{line}" for line in lines[1:])
     return f'{indent}"""{lines[0]}\n{body}\n{indent}"""'
 

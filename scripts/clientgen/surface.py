@@ -7,6 +7,7 @@ renderer turns this into source; nothing here formats code.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -74,6 +75,14 @@ _SCALARS: Mapping[int, str] = {
         )
     },
 }
+
+
+# Parameters every method has besides the request's fields.
+RESERVED_PARAMETERS = frozenset({"self", "at_least"})
+
+
+class SurfaceError(Exception):
+    """A .proto the client cannot be generated from, and why."""
 
 
 class ShapeModel(Protocol):
@@ -239,6 +248,11 @@ def _parameters(
             aws_required = model.required_members(shape) or frozenset()
     fields = []
     for field in request.fields:
+        if keyword.iskeyword(field.name) or field.name in RESERVED_PARAMETERS:
+            raise SurfaceError(
+                f"`{request.full_name}.{field.name}` cannot be a keyword argument of "
+                f"`{xform_name(name)}`: rename the field"
+            )
         if aws_required is not None:
             required = field.name in aws_required
         else:

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import inspect
 from datetime import UTC, datetime, timedelta, timezone
+from typing import cast
 
 import pytest
 from clientgen import render
 from clientgen.__main__ import CLIENT, generate
-from clientgen.surface import FieldSpec, ShapeModel, read_surface
+from clientgen.surface import FieldSpec, ShapeModel, SurfaceError, read_surface
 from clientgen.unasync import unasync_source
-from google.protobuf import descriptor_pb2, descriptor_pool, timestamp_pb2
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
 
-from iamstore.client import AsyncClient, Client, models, results
+from iamstore.client import AsyncClient, Client, _convert, models, results
 from iamstore.client._convert import build_request, to_result
+from iamstore.client._operation import Operation
 from iamstore.client._operations import GET_OPEN_ID_CONNECT_PROVIDER, LIST_AUDIT_EVENTS
 from iamstore.v1 import iam_pb2, options_pb2
 
@@ -65,7 +67,7 @@ class _NoShapes:
         return None
 
 
-def _widget_service() -> descriptor_pool.DescriptorPool:
+def _widget_service(extra_request_field: str | None = None) -> descriptor_pool.DescriptorPool:
     """A .proto someone adds tomorrow: a new service, operation, and every kind of field."""
     pool = descriptor_pool.DescriptorPool()
     for file in (descriptor_pb2, timestamp_pb2, options_pb2):
@@ -107,6 +109,10 @@ def _widget_service() -> descriptor_pool.DescriptorPool:
         label=F.LABEL_OPTIONAL,
     )
     request.oneof_decl.add(name="_widget_name")
+    if extra_request_field is not None:
+        request.field.add(
+            name=extra_request_field, number=4, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL
+        )
     response = proto.message_type.add(name="FrobWidgetResponse")
     entry = response.nested_type.add(name="CountsEntry")
     entry.options.map_entry = True
@@ -135,6 +141,23 @@ def _widget_service() -> descriptor_pool.DescriptorPool:
         oneof_index=0,
     )
     response.oneof_decl.add(name="_note")
+    by_name = response.nested_type.add(name="PartsByNameEntry")
+    by_name.options.map_entry = True
+    by_name.field.add(name="key", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+    by_name.field.add(
+        name="value",
+        number=2,
+        type=F.TYPE_MESSAGE,
+        type_name=".iamstore.v1.Part",
+        label=F.LABEL_OPTIONAL,
+    )
+    response.field.add(
+        name="parts_by_name",
+        number=4,
+        type=F.TYPE_MESSAGE,
+        type_name=".iamstore.v1.FrobWidgetResponse.PartsByNameEntry",
+        label=F.LABEL_REPEATED,
+    )
     service = proto.service.add(name="Widgets")
     service.method.add(
         name="FrobWidget",
@@ -166,6 +189,7 @@ def test_a_new_operation_and_new_fields_are_generated_without_hand_written_code(
         FieldSpec("counts", "int", None, "map", "str", required=False, secret=False),
         FieldSpec("part", "Part", "Part", "single", None, required=True, secret=False),
         FieldSpec("note", "str", None, "single", None, required=False, secret=False),
+        FieldSpec("parts_by_name", "Part", "Part", "map", "str", required=False, secret=False),
     )
     assert [m.name for m in surface.models] == ["Part"]
     assert surface.models[0].fields[1].secret
@@ -270,3 +294,73 @@ def test_the_proto_comments_become_docstrings_and_field_comments() -> None:
     )
     source = (CLIENT / "models.py").read_text(encoding="utf-8")
     assert "    # alive, suspect or dead\n    state: str\n" in source
+
+
+def test_a_new_response_converts_to_its_generated_dataclasses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pool = _widget_service()
+    surface = read_surface({}, (pool.FindServiceByName("iamstore.v1.Widgets"),))
+    generated: dict[str, object] = {}
+    exec(compile(render.render_models(surface), "models.py", "exec"), generated)
+    results_source = render.render_results(surface).replace(
+        "from iamstore.client.models import Part", ""
+    )
+    exec(compile(results_source, "results.py", "exec"), generated)
+    monkeypatch.setitem(_convert._DATACLASSES, "Part", cast(type, generated["Part"]))
+    request_type = message_factory.GetMessageClass(
+        pool.FindMessageTypeByName("iamstore.v1.FrobWidgetRequest")
+    )
+    response_type = message_factory.GetMessageClass(
+        pool.FindMessageTypeByName("iamstore.v1.FrobWidgetResponse")
+    )
+    part_message = message_factory.GetMessageClass(pool.FindMessageTypeByName("iamstore.v1.Part"))
+    operation: Operation[object] = Operation(
+        name="FrobWidget",
+        method_path="/iamstore.v1.Widgets/FrobWidget",
+        request_type=request_type,
+        response_type=response_type,
+        result_type=cast(type, generated["FrobWidgetResponse"]),
+    )
+    part = cast(type, generated["Part"])
+
+    request = build_request(
+        operation,
+        {
+            "widget_name": "w",
+            "parts": [{"PartName": "p", "SecretAccessKey": "k"}],
+            "not_before": datetime(2026, 1, 2, tzinfo=UTC),
+        },
+    )
+    assert request.widget_name == "w"  # type: ignore[attr-defined]
+    assert list(request.parts) == [part_message(part_name="p", secret_access_key="k")]  # type: ignore[attr-defined]
+    assert request.not_before.ToDatetime(tzinfo=UTC) == datetime(2026, 1, 2, tzinfo=UTC)  # type: ignore[attr-defined]
+
+    response = response_type(
+        counts={"a": 1},
+        part=part_message(part_name="gear", secret_access_key="k"),
+        parts_by_name={"x": part_message(part_name="x", secret_access_key="k")},
+    )
+    result = to_result(operation, response)
+    assert result == generated["FrobWidgetResponse"](  # type: ignore[operator]
+        counts={"a": 1},
+        part=part(part_name="gear", secret_access_key="k"),
+        parts_by_name={"x": part(part_name="x", secret_access_key="k")},
+    )
+
+
+@pytest.mark.parametrize("name", ["at_least", "self", "lambda"])
+def test_a_request_field_that_cannot_be_a_parameter_is_refused(name: str) -> None:
+    pool = _widget_service(extra_request_field=name)
+    with pytest.raises(SurfaceError, match=f"FrobWidgetRequest.{name}"):
+        read_surface({}, (pool.FindServiceByName("iamstore.v1.Widgets"),))
+
+
+def test_long_docstrings_wrap_within_the_line_length() -> None:
+    text = " ".join(["word"] * 40)
+    for indent in ("    ", "        "):
+        lines = render.docstring(text, indent).splitlines()
+        assert len(lines) >= 3
+        assert all(len(line) <= 100 for line in lines)
+        assert " ".join(line.strip().strip('"') for line in lines).split() == text.split()
+    assert render.docstring("short", "    ") == '    """short"""'
