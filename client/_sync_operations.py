@@ -27,8 +27,8 @@ R = TypeVar("R")
 class SyncOperations(abc.ABC):
     """Every operation as a method: `_call` with the method's keyword arguments.
 
-    Each body is the single line it shows, so `locals()` holds exactly `self` and the
-    keyword arguments (None meaning `not given`)."""
+    Each body only passes `locals()` on, which holds exactly `self` and the keyword
+    arguments (None meaning `not given`)."""
 
     @abc.abstractmethod
     def _call(self, operation: Operation[R], params: Mapping[str, object]) -> R:

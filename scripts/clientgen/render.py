@@ -267,8 +267,8 @@ def render_async_operations(surface: Surface) -> str:
         '\nR = TypeVar("R")\n\n\n',
         "class AsyncOperations(abc.ABC):\n",
         '    """Every operation as a method: `_call` with the method\'s keyword arguments.\n\n'
-        "    Each body is the single line it shows, so `locals()` holds exactly `self` and the\n"
-        '    keyword arguments (None meaning `not given`)."""\n\n',
+        "    Each body only passes `locals()` on, which holds exactly `self` and the keyword\n"
+        '    arguments (None meaning `not given`)."""\n\n',
         "    @abc.abstractmethod\n",
         "    async def _call(self, operation: Operation[R], params: Mapping[str, object]) -> R:\n",
         '        """Sends one request and returns its result."""\n\n',
