@@ -12,7 +12,8 @@ from typing import cast
 import click
 from google.protobuf.descriptor import FieldDescriptor
 
-from iamstore.client._operations import IAM_OPERATIONS, Operation, snake_case
+from iamstore.client._operation import Operation, snake_case
+from iamstore.client._operations import IAM_OPERATIONS
 from iamstore.client.cli.session import Session
 
 _FILE_PREFIX = "file://"

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from iamstore.client._operations import Operation
+from iamstore.client._operation import Operation
 from iamstore.client._sync import Client
 from iamstore.client.cli.output import OutputFormat, render, to_aws
 from iamstore.client.credentials import Credentials, NoCredentialsError

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import click
 
-from iamstore.client._operations import OPERATIONS, Operation, snake_case
+from iamstore.client._operation import Operation, snake_case
+from iamstore.client._operations import OPERATIONS
 from iamstore.client.cli.iam import OperationCommand, kebab_case
 
 STS_OPERATIONS: tuple[Operation[object], ...] = tuple(
