@@ -154,16 +154,20 @@ class OperationCommand(click.Command):
             click.echo(self._skeleton(str(skeleton)))
             return
         input_json = given.pop("cli_input_json")
-        paging = PagingOptions(
-            max_items=cast(int | None, given.get(_LIMIT)) if self.paginated else None,
-            page_size=cast(int | None, given.pop("page_size", None)),
-            starting_token=cast(str | None, given.pop("starting_token", None)),
-        )
+        page_size = cast(int | None, given.pop("page_size", None))
+        starting_token = cast(str | None, given.pop("starting_token", None))
         params: dict[str, object] = {}
         if input_json is not None:
             params = parameters_from_input_json(str(input_json), self.fields, self.member_names)
         # Values on the command line take precedence over --cli-input-json's.
         params.update({name: value for name, value in given.items() if value is not None})
+        # MaxItems, from the line or the input JSON, is the aws CLI's --max-items.
+        max_items = params.get(_LIMIT) if self.paginated else None
+        if max_items is not None and (not isinstance(max_items, int) or max_items < 1):
+            raise usage_error(f"MaxItems must be a positive integer, got `{max_items}`")
+        paging = PagingOptions(
+            max_items=max_items, page_size=page_size, starting_token=starting_token
+        )
         missing = [name for name in self._required() if params.get(name) is None]
         if missing:
             flags = ", ".join(f"--{kebab_case(name)}" for name in missing)
