@@ -119,6 +119,8 @@ def parameters_from_input_json(
     """
     try:
         document = json.loads(read_file_value(text))
+    except click.BadParameter as error:
+        raise usage_error(f"--cli-input-json: {error.message}") from None
     except json.JSONDecodeError as error:
         raise usage_error(f"invalid JSON in --cli-input-json: {error.msg}") from None
     if not isinstance(document, dict):

@@ -31,7 +31,7 @@ EXIT_CALL_FAILED = 255
 EXIT_USAGE = 252
 
 # Parameters --debug never prints, beside those the service model marks sensitive.
-_SECRET_PARAMETER = re.compile(r"password|secret|token|authentication_code|private")
+_SECRET_PARAMETER = re.compile(r"password|secret|token|authentication_code|private|assertion")
 REDACTED = "<redacted>"
 
 # One call of an operation: its keyword arguments in, its result as the aws CLI's JSON out

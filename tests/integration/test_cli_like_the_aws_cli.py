@@ -4,6 +4,7 @@ the text format, --endpoint-url and --region, --cli-input-json."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from iamstore.client import Client
 from iamstore.client.cli import cli
 from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.tls import create_ca, issue_node_certificate
+from iamstore.node.config import NodeConfig
 
 TRUST = {
     "Version": "2012-10-17",
@@ -147,3 +150,34 @@ def test_cli_input_json_creates_what_it_says(iam_node: InProcessNode, credential
         _iamstore(iam_node, credentials, "iam", "get-user", "--user-name", "from-json")
     )["User"]
     assert (user["Path"], user["Tags"]) == ("/json/", [{"Key": "k", "Value": "v"}])
+
+
+@pytest.fixture(scope="module")
+def tls_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[InProcessNode, Path]]:
+    """A node serving TLS only, and its CA file."""
+    root: Path = tmp_path_factory.mktemp("tls-node")
+    ca = create_ca(root / "ca")
+    files = issue_node_certificate(root / "ca", root / "tls", "node1")
+    config = NodeConfig(
+        data_dir=root / "data",
+        listen="127.0.0.1:0",
+        tls_cert=files.cert,
+        tls_key=files.key,
+        tls_ca=files.ca,
+    )
+    with InProcessNode(config) as node:
+        yield node, ca
+
+
+def test_an_https_endpoint_url_means_tls(tls_node: tuple[InProcessNode, Path]) -> None:
+    node, ca = tls_node
+    identity = ["sts", "get-caller-identity", "--credentials-file", str(node.credentials_file)]
+    verified = CliRunner().invoke(
+        cli, [*identity, "--endpoint-url", f"https://{node.address}", "--ca-bundle", str(ca)]
+    )
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.stdout)["Arn"].endswith(":root")
+    # Plaintext to the TLS port, and TLS without the CA that signed the node, both fail.
+    plaintext = CliRunner().invoke(cli, [*identity, "--endpoint-url", f"http://{node.address}"])
+    unverified = CliRunner().invoke(cli, [*identity, "--endpoint-url", f"https://{node.address}"])
+    assert (plaintext.exit_code, unverified.exit_code) == (255, 255)

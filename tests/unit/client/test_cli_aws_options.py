@@ -276,6 +276,22 @@ async def test_cli_input_json_refuses_unknown_members_and_wrong_types(node: Fake
     assert node.calls == []
 
 
+async def test_an_unreadable_cli_input_json_file_is_a_usage_error(
+    node: FakeNode, tmp_path: Path
+) -> None:
+    result = await _run(
+        "iam",
+        "create-user",
+        "--cli-input-json",
+        f"file://{tmp_path / 'absent.json'}",
+        "--endpoint",
+        node.endpoint,
+    )
+    assert result.exit_code == 252
+    assert "cannot read" in result.stderr
+    assert node.calls == []
+
+
 async def test_cli_input_json_satisfies_required_options(node: FakeNode) -> None:
     node.answer("DeleteUser", iam_pb2.DeleteUserResponse())
     result = await _run(
