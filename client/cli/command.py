@@ -32,7 +32,6 @@ from iamstore.client.cli.text_formats import render_yaml
 # --starting-token, --page-size and --max-items.
 _MARKER = "marker"
 _LIMIT = "max_items"
-_COMMAND_OPTIONS = ("cli_input_json", "generate_cli_skeleton", "starting_token", "page_size")
 
 
 class OperationCommand(click.Command):
@@ -165,8 +164,12 @@ class OperationCommand(click.Command):
         max_items = params.get(_LIMIT) if self.paginated else None
         if max_items is not None and (not isinstance(max_items, int) or max_items < 1):
             raise usage_error(f"MaxItems must be a positive integer, got `{max_items}`")
+        try:
+            starting_marker = None if starting_token is None else decode_token(starting_token)
+        except PaginationError as error:
+            raise usage_error(str(error)) from None
         paging = PagingOptions(
-            max_items=max_items, page_size=page_size, starting_token=starting_token
+            max_items=max_items, page_size=page_size, starting_marker=starting_marker
         )
         missing = [name for name in self._required() if params.get(name) is None]
         if missing:
@@ -198,17 +201,12 @@ class OperationCommand(click.Command):
             try:
                 return paginate(fetch, pagination, paging)
             except PaginationError as error:
-                if "starting token" in str(error):
-                    raise usage_error(str(error)) from None
                 fail(str(error))
 
     def _single_call(self, call: Caller, params: dict[str, object], paging: PagingOptions) -> Json:
         if self.paginated:
-            if paging.starting_token is not None and params.get(_MARKER) is None:
-                try:
-                    params[_MARKER] = decode_token(paging.starting_token)
-                except PaginationError as error:
-                    raise usage_error(str(error)) from None
+            if params.get(_MARKER) is None:
+                params[_MARKER] = paging.starting_marker
             if params.get(_LIMIT) is None:
                 params[_LIMIT] = paging.page_size
         return call(params)

@@ -90,7 +90,7 @@ def _policy_object(value: Json) -> Json:
     for text in (value, unquote(value)):
         try:
             decoded: Json = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond any policy's depth
             continue
         if isinstance(decoded, dict):
             return decoded

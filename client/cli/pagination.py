@@ -22,14 +22,15 @@ MAX_PAGES = 10_000
 
 
 class PaginationError(Exception):
-    """A starting token that is not one this CLI wrote, or a node that never stops paging."""
+    """A starting token that is not one this CLI wrote, or a node that pages without end."""
 
 
 @dataclass(frozen=True, slots=True)
 class PagingOptions:
     max_items: int | None = None
     page_size: int | None = None
-    starting_token: str | None = None
+    # The marker inside --starting-token (decode_token), checked before any call.
+    starting_marker: str | None = None
 
 
 def encode_token(marker: str) -> str:
@@ -59,12 +60,12 @@ FetchPage = Callable[[str | None, int | None], Json]
 
 
 def paginate(fetch: FetchPage, spec: PaginationSpec, options: PagingOptions) -> dict[str, Json]:
-    """Every page from `--starting-token` on, joined, up to `--max-items` items.
+    """Every page from the starting marker on, joined, up to `--max-items` items.
 
     Each call asks for no more items than are still wanted, so a page never has to be cut and
     the NextToken is always a marker the node itself returned.
     """
-    marker = None if options.starting_token is None else decode_token(options.starting_token)
+    marker = options.starting_marker
     joined: dict[str, Json] = {}
     collected = 0
     seen: set[str] = set()

@@ -59,23 +59,20 @@ async def test_global_options_after_the_command(node: FakeNode) -> None:
 
 
 async def test_region_does_not_change_the_signing_region(node: FakeNode) -> None:
-    # The fake node verifies every signature for us-east-1, as a node does by default.
+    # The fake node verifies every signature for us-east-1, as a node does by default; the
+    # options stand before the command, where the CLI has always accepted them.
     node.answer("GetCallerIdentity", sts_pb2.GetCallerIdentityResponse(account="111122223333"))
     for region_args in (["--region", "eu-west-1"], []):
         result = await _run(
-            "sts",
-            "get-caller-identity",
             "--endpoint",
             node.endpoint,
             *region_args,
-            "--query",
-            "Account",
-            "--output",
-            "text",
-            env={**ENV, "AWS_REGION": "ap-south-1"},
+            "sts",
+            "get-caller-identity",
+            env={**ENV, "AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "sa-east-1"},
         )
         assert result.exit_code == 0, result.output
-        assert result.stdout == "111122223333\n"
+        assert json.loads(result.stdout)["Account"] == "111122223333"
 
 
 async def test_endpoint_url_names_the_grpc_endpoint(node: FakeNode) -> None:

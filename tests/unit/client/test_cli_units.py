@@ -242,7 +242,8 @@ def test_max_items_stops_with_a_next_token_that_resumes() -> None:
     assert isinstance(token, str)
     # Never more asked of the node than still wanted.
     assert node.requests == [(None, 4)]
-    rest = paginate(node.fetch, SPEC, PagingOptions(starting_token=token, page_size=5))
+    marker = decode_token(token)
+    rest = paginate(node.fetch, SPEC, PagingOptions(starting_marker=marker, page_size=5))
     assert rest == {"Users": ["u4", "u5", "u6", "u7", "u8", "u9"]}
     assert node.requests[1:] == [("4", 5), ("9", 5)]
 
