@@ -140,6 +140,9 @@ class OperationCommand(click.Command):
         return self.paginated and name in (_MARKER, _LIMIT)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args == ["help"]:  # the aws CLI's `aws iam create-user help`
+            click.echo(self.get_help(ctx))
+            ctx.exit(0)
         try:
             return super().parse_args(ctx, spread_list_values(args, self._list_flags))
         except click.UsageError as error:
@@ -242,6 +245,9 @@ class OperationGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args[:1] == ["help"]:  # the aws CLI's `aws iam help`
+            click.echo(self.get_help(ctx))
+            ctx.exit(0)
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as error:

@@ -124,11 +124,14 @@ def _table_section(title: str, data: Json) -> list[str]:
     object without scalars still gets its title, as the aws CLI's table has the operation's."""
     if isinstance(data, dict):
         rows = [[key, _scalar_text(value)] for key, value in data.items() if _is_scalar(value)]
-        lines = _box(title, None, rows) if rows else _box(title, None, [])[:2]
+        nested: list[str] = []
         for key, value in data.items():
             if not _is_scalar(value):
-                lines += _table_section(key, value)
-        return lines
+                nested += _table_section(key, value)
+        if rows:
+            return _box(title, None, rows) + nested
+        width = max((len(line) for line in nested), default=len(title) + 4)
+        return ["-" * width, "|" + title.center(width - 2) + "|", *nested]
     if isinstance(data, list):
         if all(isinstance(item, dict) for item in data):
             columns: list[str] = []

@@ -171,6 +171,15 @@ def test_help_comes_from_the_service_model_and_marks_required_options() -> None:
     assert "Creates a new IAM user" in listing.stdout
 
 
+def test_help_as_the_aws_cli_spells_it() -> None:
+    command = CliRunner().invoke(cli, ["iam", "create-user", "help"])
+    group = CliRunner().invoke(cli, ["iam", "help"])
+    assert (command.exit_code, group.exit_code) == (0, 0)
+    assert "Creates a new IAM user" in command.stdout
+    assert "--user-name" in command.stdout
+    assert "create-user" in group.stdout
+
+
 async def test_policy_documents_print_as_objects(node: FakeNode) -> None:
     node.answer(
         "GetUserPolicy",
