@@ -147,7 +147,9 @@ class Session:
         """Prints a result in the chosen format, after the --query expression if any."""
         if self.query is not None:
             data = compile_query(self.query).search(data)
-        click.echo(render(data, self.output, title))
+        rendered = render(data, self.output, title)
+        if rendered or self.output is not OutputFormat.TEXT:
+            click.echo(rendered)  # text of nothing is no line at all, as in the aws CLI
 
 
 def redacted(params: Mapping[str, object], sensitive: Sequence[str]) -> dict[str, object]:

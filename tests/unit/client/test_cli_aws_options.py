@@ -58,6 +58,12 @@ async def test_global_options_after_the_command(node: FakeNode) -> None:
     assert result.stdout == "alice\n"
 
 
+async def test_text_output_of_nothing_prints_nothing(node: FakeNode) -> None:
+    node.answer("ListUsers", _users())
+    result = await _run("iam", "list-users", "--output", "text", "--endpoint", node.endpoint)
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
 async def test_region_does_not_change_the_signing_region(node: FakeNode) -> None:
     # The fake node verifies every signature for us-east-1, as a node does by default; the
     # options stand before the command, where the CLI has always accepted them.
