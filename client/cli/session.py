@@ -15,7 +15,7 @@ from jmespath.exceptions import JMESPathError
 
 from iamstore.client._operations import Operation
 from iamstore.client._sync import Client
-from iamstore.client._tls import TlsCa
+from iamstore.client._transport import TlsCa
 from iamstore.client.cli.output import Json, OutputFormat, render, to_aws
 from iamstore.client.credentials import Credentials, NoCredentialsError
 from iamstore.client.errors import IamError
