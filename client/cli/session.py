@@ -134,7 +134,7 @@ class Session:
 
                 yield call
         except (IamError, NoCredentialsError) as error:
-            fail(str(error))
+            fail(str(error) + _http1_hint(error))
 
     def call(self, operation: Operation[object], params: Mapping[str, object]) -> None:
         """Calls the operation once and prints its result, or the error and exit code 255."""
@@ -150,6 +150,17 @@ class Session:
         rendered = render(data, self.output, title)
         if rendered or self.output is not OutputFormat.TEXT:
             click.echo(rendered)  # text of nothing is no line at all, as in the aws CLI
+
+
+def _http1_hint(error: Exception) -> str:
+    """A hint when the endpoint answered HTTP/1: most likely a node's HTTP (AWS Query API) port
+    given where the CLI needs its gRPC port."""
+    if isinstance(error, IamError) and "Failed parsing HTTP/2" in error.message:
+        return (
+            "\n(the endpoint answers HTTP/1, like a node's HTTP API port: the iamstore CLI "
+            "talks gRPC, so give it the node's gRPC port)"
+        )
+    return ""
 
 
 def redacted(params: Mapping[str, object], sensitive: Sequence[str]) -> dict[str, object]:

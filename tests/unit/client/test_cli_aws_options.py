@@ -113,6 +113,23 @@ async def test_endpoint_url_overrides_the_environment_but_not_an_explicit_endpoi
     assert "not both" in both.stderr
 
 
+async def test_an_http1_endpoint_gets_a_hint_about_the_grpc_port() -> None:
+    async def answer_http1(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(64)
+        writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer_http1, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        result = await _run(
+            "sts", "get-caller-identity", "--endpoint-url", f"http://127.0.0.1:{port}"
+        )
+    assert result.exit_code == 255
+    assert "give it the node's gRPC port" in result.stderr
+
+
 async def test_bad_endpoint_url_or_plaintext_url_with_a_ca_is_a_usage_error(
     node: FakeNode, tmp_path: Path
 ) -> None:
