@@ -27,8 +27,9 @@ def pascal_case(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-def to_aws(value: object, *, top_level: bool = True) -> Json:
-    """A result dataclass as the aws CLI shows it: PascalCase keys, ISO 8601 dates.
+def to_aws(value: object, *, top_level: bool = True, exact_times: bool = False) -> Json:
+    """A result dataclass as the aws CLI shows it: PascalCase keys, ISO 8601 dates (to the
+    second like IAM's; `exact_times` keeps the microseconds, for iamstore's own audit events).
 
     Absent fields are left out; an empty list is kept at the top level (`"Users": []`) and
     left out inside entities, where AWS omits members it has nothing to say about.
@@ -39,14 +40,17 @@ def to_aws(value: object, *, top_level: bool = True) -> Json:
             item = getattr(value, spec.name)
             if item is None or (not top_level and isinstance(item, tuple) and not item):
                 continue
-            out[pascal_case(spec.name)] = to_aws(item, top_level=False)
+            out[pascal_case(spec.name)] = to_aws(item, top_level=False, exact_times=exact_times)
         return out
     if isinstance(value, datetime):
-        return aws_timestamp(value)
+        return value.isoformat() if exact_times else aws_timestamp(value)
     if isinstance(value, Mapping):
-        return {str(key): to_aws(item, top_level=False) for key, item in value.items()}
+        return {
+            str(key): to_aws(item, top_level=False, exact_times=exact_times)
+            for key, item in value.items()
+        }
     if isinstance(value, tuple | list):
-        return [to_aws(item, top_level=False) for item in value]
+        return [to_aws(item, top_level=False, exact_times=exact_times) for item in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
     raise TypeError(f"cannot print a value of type {type(value).__name__}")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.html_text import html_to_text
-from iamstore.client.cli.output import Json, aws_timestamp, decode_policy_documents
+from iamstore.client.cli.output import Json, aws_timestamp, decode_policy_documents, to_aws
 from iamstore.client.cli.pagination import (
     NEXT_TOKEN,
     PaginationError,
@@ -147,6 +148,16 @@ def test_timestamps_print_in_utc_to_the_second() -> None:
     assert aws_timestamp(local) == "2024-05-01T12:30:15+00:00"
     assert aws_timestamp(datetime(2024, 5, 1, 12, 30, 15)) == "2024-05-01T12:30:15+00:00"
     assert aws_timestamp(datetime(2024, 5, 1, tzinfo=UTC)) == "2024-05-01T00:00:00+00:00"
+
+
+def test_results_print_times_to_the_second_and_audit_events_exactly() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Event:
+        event_time: datetime
+
+    event = Event(datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=UTC))
+    assert to_aws(event) == {"EventTime": "2024-05-01T12:30:15+00:00"}
+    assert to_aws(event, exact_times=True) == {"EventTime": "2024-05-01T12:30:15.123456+00:00"}
 
 
 def test_policy_documents_are_decoded_where_the_model_says() -> None:
