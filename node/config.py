@@ -56,6 +56,9 @@ class NodeConfig:
     # A second HOST:PORT for the Peer service only. With TLS it demands a client certificate
     # signed by the CA (mutual TLS); peers must then be given (and advertised) this address.
     peer_listen: str | None = None
+    # Development only: let peers talk without TLS (cluster-key MACs only). Without it, a node
+    # with peers refuses to start unless it has TLS material (node/replication/peertls.py).
+    insecure_peer_plaintext: bool = False
 
     @property
     def database_path(self) -> Path:

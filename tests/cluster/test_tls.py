@@ -4,6 +4,7 @@ mutual TLS, and the Peer service refuses callers without a certificate the CA si
 from __future__ import annotations
 
 import datetime
+import os
 import stat
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.local import CLUSTER_KEY, LocalCluster
 from iamstore.cluster.tls import CA_KEY, create_ca, issue_node_certificate, node_files
 from iamstore.node.replication.grpc_transport import REMOVE_MEMBER
-from iamstore.node.replication.peerauth import sign_peer
+from iamstore.node.replication.peerauth import sign_request
 from iamstore.node.replication.peertls import PeerCertificateError, verify_peer_certificate
 from iamstore.v1 import peer_pb2
 
@@ -86,14 +87,16 @@ def _remove_member_call(
     member, so a refusal can only come from the transport or the certificate check."""
     body = peer_pb2.RemoveMemberRequest(address="127.0.0.1:1").SerializeToString()
     key = (cluster.root / CLUSTER_KEY).read_bytes()
-    metadata = sign_peer(key, REMOVE_MEMBER, "test", body, time.time_ns() // 1_000_000)
+    signed = sign_request(
+        key, REMOVE_MEMBER, "test", body, time.time_ns() // 1_000_000, os.urandom(16)
+    )
     with grpc.secure_channel(address, credentials) as channel:
         rpc = channel.unary_unary(
             REMOVE_MEMBER,
             request_serializer=None,
             response_deserializer=peer_pb2.RemoveMemberResponse.FromString,
         )
-        reply: peer_pb2.RemoveMemberResponse = rpc(body, metadata=tuple(metadata), timeout=5)
+        reply: peer_pb2.RemoveMemberResponse = rpc(body, metadata=signed.metadata, timeout=5)
         return reply
 
 

@@ -27,7 +27,9 @@ if _version_not_supported:
 
 class PeerStub:
     """Replication between cluster members. Only members can call it: every request carries an
-    HMAC over its bytes made with the cluster key (see node/replication/peerauth.py); client
+    HMAC over its bytes made with the cluster key and a fresh nonce, and every answer (reply,
+    refusal, snapshot chunk) an HMAC bound to that request (see node/replication/peerauth.py);
+    by default members also talk mutual TLS, each certificate naming its node id. Client
     credentials are never accepted here. Commits travel as opaque bytes in the commit codec
     (msgpack, versioned), so a node refuses a commit it cannot decode without applying half.
     """
@@ -67,7 +69,9 @@ class PeerStub:
 
 class PeerServicer:
     """Replication between cluster members. Only members can call it: every request carries an
-    HMAC over its bytes made with the cluster key (see node/replication/peerauth.py); client
+    HMAC over its bytes made with the cluster key and a fresh nonce, and every answer (reply,
+    refusal, snapshot chunk) an HMAC bound to that request (see node/replication/peerauth.py);
+    by default members also talk mutual TLS, each certificate naming its node id. Client
     credentials are never accepted here. Commits travel as opaque bytes in the commit codec
     (msgpack, versioned), so a node refuses a commit it cannot decode without applying half.
     """
@@ -154,7 +158,9 @@ def add_PeerServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class Peer:
     """Replication between cluster members. Only members can call it: every request carries an
-    HMAC over its bytes made with the cluster key (see node/replication/peerauth.py); client
+    HMAC over its bytes made with the cluster key and a fresh nonce, and every answer (reply,
+    refusal, snapshot chunk) an HMAC bound to that request (see node/replication/peerauth.py);
+    by default members also talk mutual TLS, each certificate naming its node id. Client
     credentials are never accepted here. Commits travel as opaque bytes in the commit codec
     (msgpack, versioned), so a node refuses a commit it cannot decode without applying half.
     """
