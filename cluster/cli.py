@@ -173,9 +173,11 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
 @click.option(
-    "--tls",
-    is_flag=True,
-    help="Make a CA and node certificates: clients use TLS, nodes use mutual TLS between them.",
+    "--tls/--insecure-peer-plaintext",
+    default=None,
+    help="With --tls (the default for a new cluster): make a CA and node certificates; clients "
+    "use TLS, nodes mutual TLS between them. --insecure-peer-plaintext: no TLS anywhere, for "
+    "development only. A stopped cluster starts again as it was.",
 )
 @click.option(
     "--oidc-jwks",
@@ -189,7 +191,7 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
 @JSON_OPTION
 @_errors_as_usage
 def up_command(
-    nodes: int, root: Path, base_port: int, timeout: float, tls: bool,
+    nodes: int, root: Path, base_port: int, timeout: float, tls: bool | None,
     oidc_jwks: tuple[tuple[str, Path], ...], as_json: bool,
 ) -> None:  # fmt: skip
     """Start N nodes in the background, bootstrap the account on node1, wait until every node
@@ -211,7 +213,7 @@ def up_command(
                 f"--nodes {len(cluster.nodes)} or remove it with "
                 f"`iamstore cluster down --dir {root} --wipe`"
             )
-        if tls and not cluster.tls:
+        if tls is True and not cluster.tls:
             raise ClusterError(
                 f"`{root}` holds a stopped cluster without tls; remove it with "
                 f"`iamstore cluster down --dir {root} --wipe` to start one with --tls"
@@ -220,7 +222,7 @@ def up_command(
         ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
-        cluster = LocalCluster.on_ports(root, ports, tls=tls)
+        cluster = LocalCluster.on_ports(root, ports, tls=tls is not False)
     if oidc_jwks:
         cluster.use_oidc_jwks(oidc_jwks)
     started = time.monotonic()
@@ -364,13 +366,16 @@ async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[
     """Calls Peer.RemoveMember on every other running node, as a cluster member would (each
     records the removal once; a node that already has it from a peer just confirms)."""
     credentials = None
+    caller = "cluster-cli"
     if cluster.tls:
-        own = next(n for n in cluster.names if n != label)
+        # The call goes out as a member (under TLS, the one its certificate names).
+        own = next(n for n in cluster.names if n != label and n not in cluster.removed)
         files = node_files(cluster.node(own).data_dir)
-        credentials = TlsMaterial.load(files.cert, files.key, files.ca).channel_credentials()
+        material = TlsMaterial.load(files.cert, files.key, files.ca)
+        credentials, caller = material.channel_credentials(), material.node_id
     transport = GrpcTransport(
         (cluster.root / CLUSTER_KEY).read_bytes(),
-        "cluster-cli",
+        caller,
         lambda: time.time_ns() // 1_000_000,
         credentials=credentials,
     )

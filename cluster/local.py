@@ -27,7 +27,14 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.client.results import StatusResponse
 from iamstore.cluster.process import NodeProcess, NodeProcessError, process_running
 from iamstore.cluster.status import ClusterView, NodeObservation, NodeState
-from iamstore.cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
+from iamstore.cluster.tls import (
+    CA_CERT,
+    CA_KEY,
+    create_ca,
+    issue_node_certificate,
+    new_node_id,
+    node_files,
+)
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
@@ -73,8 +80,9 @@ class LocalCluster:
     session, so they outlive the process that started them.
 
     With `tls`, the cluster has its own CA (`ca.pem` in `root`); each node serves clients over
-    TLS with a certificate it signed, and serves peers on a second (free) port that requires a
-    client certificate from the same CA (mutual TLS).
+    TLS with a certificate it signed (naming the node's id), and serves peers on a second
+    (free) port that requires a client certificate from the same CA (mutual TLS). Without it,
+    nodes run with `--insecure-peer-plaintext` (development only).
     """
 
     def __init__(self, root: Path, nodes: int, base_port: int, tls: bool = False) -> None:
@@ -144,6 +152,8 @@ class LocalCluster:
                     *("--tls-cert", str(files.cert), "--tls-key", str(files.key)),
                     *("--tls-ca", str(files.ca)),
                 )
+            else:
+                node.extra_args += ("--insecure-peer-plaintext",)
             for issuer, path in sorted(self.oidc_jwks.items()):
                 node.extra_args += ("--oidc-jwks", f"{issuer}={path}")
 
@@ -266,7 +276,10 @@ class LocalCluster:
                 if not (node.data_dir / name).exists():
                     shutil.copy2(self.root / name, node.data_dir / name)
             if self.tls and not node_files(node.data_dir).cert.exists():
-                issue_node_certificate(self.root, node.data_dir, node_name)
+                # The certificate fixes the node's id: peers know the node by it.
+                node_id = new_node_id()
+                issue_node_certificate(self.root, node.data_dir, node_name, node_id=node_id)
+                self.node_ids[node_name] = node_id
 
     # --- whole cluster -------------------------------------------------------------------
 

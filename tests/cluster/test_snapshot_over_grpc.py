@@ -41,6 +41,7 @@ def _config(data_dir: Path, peers: tuple[str, ...], bootstrap: bool) -> NodeConf
         bootstrap=bootstrap,
         gossip=GOSSIP,
         synchronous="NORMAL",
+        insecure_peer_plaintext=True,
     )
 
 
