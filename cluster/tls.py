@@ -20,8 +20,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from iamstore.node.replication.commitsig import (
+    commit_key_extension,
+    load_signing_key,
+    raw_public_key,
+)
 from iamstore.node.replication.peertls import node_id_uri
 
+COMMIT_KEY = "commit.key"  # the node's commit-signing key, where the node looks for it
 CA_CERT = "ca.pem"
 CA_KEY = "ca.key"
 NODE_CERT = "node.pem"
@@ -114,7 +120,8 @@ def issue_node_certificate(
     node_id: str | None = None,
 ) -> NodeTls:
     """Signs a certificate for `node_name` with the CA in `ca_folder`, naming `node_id` (a
-    fresh one by default), and writes it, its key and a copy of the CA certificate into
+    fresh one by default) and the node's commit-signing key (`commit.key` in `node_folder`,
+    made when missing), and writes it, its key and a copy of the CA certificate into
     `node_folder`."""
     now = now or datetime.datetime.now(datetime.UTC)
     node_id = node_id or new_node_id()
@@ -123,6 +130,8 @@ def issue_node_certificate(
     ca_key = serialization.load_pem_private_key((ca_folder / CA_KEY).read_bytes(), None)
     if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
         raise ValueError(f"`{ca_folder / CA_KEY}` is not an EC private key")
+    node_folder.mkdir(parents=True, exist_ok=True)
+    commit_key = raw_public_key(load_signing_key(node_folder / COMMIT_KEY))
     key = ec.generate_private_key(ec.SECP256R1())
     alt_names: list[x509.GeneralName] = [
         x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
@@ -164,9 +173,9 @@ def issue_node_certificate(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
+        .add_extension(commit_key_extension(commit_key), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    node_folder.mkdir(parents=True, exist_ok=True)
     files = NodeTls(node_folder / NODE_CERT, node_folder / NODE_KEY, node_folder / CA_CERT)
     _write(files.key, _key_pem(key), 0o600)
     _write(files.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)

@@ -79,6 +79,19 @@ class NodeConfig:
         return self.data_dir / "cluster.key"
 
     @property
+    def commit_key_path(self) -> Path:
+        """This member's own commit-signing key (Ed25519), never copied to another member:
+        beside its TLS certificate, which names it; without TLS, in the data folder."""
+        folder = self.data_dir if self.tls_cert is None else self.tls_cert.parent
+        return folder / "commit.key"
+
+    @property
+    def session_key_path(self) -> Path:
+        """Seals STS session tokens; the same file on every member. Absent, the key is
+        derived from the secrets key (clusters made before it existed)."""
+        return self.data_dir / "session.key"
+
+    @property
     def audit_path(self) -> Path:
         """Audit events as JSON lines, appended by the node (never replicated)."""
         return self.data_dir / "audit.jsonl"

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -46,10 +48,19 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.cluster import MemberKeyConflictError, introduce_member_key
+from iamstore.node.domain.entities import MemberKey
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.commitsig import (
+    CommitVerifier,
+    certified_commit_key,
+    load_signing_key,
+    raw_public_key,
+    signer,
+)
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport
 from iamstore.node.replication.membership import Membership
@@ -180,8 +191,15 @@ class Node:
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
-        sealer = SessionSealer(config.secrets_key_path.read_bytes())
+        sealer = SessionSealer(_session_key(config))
         cluster_key = load_cluster_key(config.cluster_key_path)
+        signing_key = load_signing_key(config.commit_key_path)
+        sign = signer(signing_key)
+        writer = Writer(state, node_id, clock, sign)
+        # Before anything else is written: a member's first commit introduces its key.
+        await _introduce_own_key(
+            writer, _own_member_key(signing_key, tls, node_id, self._wall_ms())
+        )
         auth = Authenticator(
             state.view,
             box,
@@ -231,11 +249,15 @@ class Node:
             now_ms=self._wall_ms,
             rng=self._rng,
             config=config.gossip,
+            sign=sign,
+            verifier=CommitVerifier(
+                lambda: state.view.member_keys, None if tls is None else tls.ca
+            ),
         )
         services = NodeServices(
             node_id=node_id,
             state=state,
-            writer=Writer(state, node_id, clock),
+            writer=writer,
             auth=auth,
             box=box,
             ids=self._ids,
@@ -402,6 +424,37 @@ def _tls_material(config: NodeConfig) -> TlsMaterial | None:
     if config.tls_cert is None or config.tls_key is None or config.tls_ca is None:
         raise ValueError("tls needs a certificate, its key and the ca, not only some of them")
     return TlsMaterial.load(config.tls_cert, config.tls_key, config.tls_ca)
+
+
+def _session_key(config: NodeConfig) -> bytes:
+    """The key session tokens are sealed with: `session.key` (rotated by `iamstore cluster
+    rotate-keys`), else, for clusters made before it existed, the secrets key."""
+    path = config.session_key_path
+    return (path if path.exists() else config.secrets_key_path).read_bytes()
+
+
+def _own_member_key(
+    signing_key: Ed25519PrivateKey, tls: TlsMaterial | None, node_id: str, now_ms: int
+) -> MemberKey:
+    """This node's key record; under TLS its certificate must name the key."""
+    public_key = raw_public_key(signing_key)
+    if tls is None:
+        return MemberKey(node_id, public_key, b"", now_ms)
+    if certified_commit_key(x509.load_pem_x509_certificate(tls.cert)) != public_key:
+        raise PeerSetupError(
+            "--tls-cert does not name this node's commit-signing key (commit.key beside it): "
+            "issue the certificate for that key"
+        )
+    return MemberKey(node_id, public_key, tls.cert, now_ms)
+
+
+async def _introduce_own_key(writer: Writer, record: MemberKey) -> None:
+    try:
+        await writer.write(
+            "node", "IntroduceMemberKey", lambda view: (introduce_member_key(view, record), None)
+        )
+    except MemberKeyConflictError as err:
+        raise PeerSetupError(f"{err}: start this data folder with its own commit.key") from None
 
 
 def _certified_id(tls: TlsMaterial) -> str:

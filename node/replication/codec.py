@@ -1,9 +1,15 @@
-"""The commit codec: rows and commits to msgpack bytes and back, shared by storage and peers."""
+"""The commit codec: rows and commits to msgpack bytes and back, shared by storage and peers.
+
+A commit on the wire is either its body (`[1, origin, seq, hlc, actor, action, changes]`) or,
+signed by its origin (node/replication/commitsig.py), the envelope
+`[2, body bytes, signature]`: the signature covers the body's exact bytes, so nothing in it is
+encoded twice, and the envelope is stored in the log and relayed as it came.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +18,7 @@ import msgpack
 from iamstore.node.domain.entities import ROW_TYPES, Change, Row
 
 CODEC_VERSION = 1
+SIGNED_ENVELOPE = 2
 
 
 class CodecError(Exception):
@@ -143,8 +150,37 @@ def encode_commit(commit: Commit) -> bytes:
     return msgpack.packb(packed, use_bin_type=True)  # type: ignore[no-any-return]
 
 
+def seal_commit(commit: Commit, sign: Callable[[bytes], bytes]) -> Commit:
+    """`commit` as its origin sends it: the body and `sign(body)` in the signed envelope."""
+    body = encode_commit(dataclasses.replace(commit, wire=None))
+    envelope = [SIGNED_ENVELOPE, body, sign(body)]
+    return dataclasses.replace(commit, wire=msgpack.packb(envelope, use_bin_type=True))
+
+
+def open_envelope(data: bytes) -> tuple[bytes, bytes] | None:
+    """(body, signature) of a signed commit; None for an unsigned one (the body itself)."""
+    if not data or data[0] != 0x93:  # a signed envelope is a 3-element array; a body has 7
+        return None
+    try:
+        items = msgpack.unpackb(data, raw=False, use_list=False)
+    except (ValueError, TypeError, msgpack.UnpackException) as err:
+        raise CodecError(f"undecodable commit envelope: {err}") from None
+    version, body, signature = items
+    if version != SIGNED_ENVELOPE or not (isinstance(body, bytes) and isinstance(signature, bytes)):
+        raise CodecError("malformed signed commit envelope")
+    return body, signature
+
+
 def decode_commit(data: bytes) -> Commit:
-    """Decodes a commit from a peer; anything malformed raises CodecError, nothing half-made."""
+    """Decodes a commit from a peer, signed or not (its signature is checked elsewhere);
+    anything malformed raises CodecError, nothing half-made."""
+    envelope = open_envelope(data)
+    if envelope is not None:
+        return dataclasses.replace(_decode_body(envelope[0]), wire=data)
+    return _decode_body(data)
+
+
+def _decode_body(data: bytes) -> Commit:
     try:
         # Arrays as tuples: rows hold tuples, so nothing needs freezing afterwards.
         items = msgpack.unpackb(data, raw=False, use_list=False)
@@ -169,6 +205,14 @@ def commit_position(data: bytes) -> tuple[str, int] | None:
     unpacker = msgpack.Unpacker(raw=False)
     unpacker.feed(data)
     try:
+        if data[:1] == b"\x93":  # signed: the body is the envelope's second element
+            if unpacker.read_array_header() != 3 or unpacker.unpack() != SIGNED_ENVELOPE:
+                return None
+            body = unpacker.unpack()
+            if not isinstance(body, bytes):
+                return None
+            unpacker = msgpack.Unpacker(raw=False)
+            unpacker.feed(body)
         if unpacker.read_array_header() != 7 or unpacker.unpack() != CODEC_VERSION:
             return None
         origin, seq = unpacker.unpack(), unpacker.unpack()

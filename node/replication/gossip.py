@@ -22,7 +22,7 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamstore.node.domain.cluster import is_removed, remove_member
-from iamstore.node.domain.entities import RemovedMember
+from iamstore.node.domain.entities import MemberKey, RemovedMember
 from iamstore.node.replication.clock import ClockSkewError, HybridClock
 from iamstore.node.replication.codec import (
     CodecError,
@@ -31,6 +31,7 @@ from iamstore.node.replication.codec import (
     decode_commit,
     encode_commit,
 )
+from iamstore.node.replication.commitsig import CommitSignatureError, CommitVerifier
 from iamstore.node.replication.membership import Membership, Peer, PeerState
 from iamstore.node.replication.purge import (
     Promise,
@@ -43,6 +44,7 @@ from iamstore.node.replication.snapshot import (
     CHUNK_BYTES,
     SnapshotDecoder,
     SnapshotEncoder,
+    decode_stored_row,
     encode_snapshot,
 )
 from iamstore.node.replication.transport import (
@@ -124,8 +126,14 @@ class Replicator:
         now_ms: Callable[[], int],
         rng: random.Random,
         config: GossipConfig | None = None,
+        sign: Callable[[bytes], bytes] | None = None,
+        verifier: CommitVerifier | None = None,
     ) -> None:
+        """`sign` seals this node's own commits; `verifier` checks every commit from a peer
+        against its origin's key (node/replication/commitsig.py). The simulation's in-memory
+        replicas run without both."""
         self._state = state
+        self._verifier = verifier
         self._db = db
         self._clock = clock
         self._transport = transport
@@ -141,7 +149,7 @@ class Replicator:
         # Every member's newest promise, own and relayed (node/replication/purge.py).
         self.promises: dict[str, Promise] = {}
         # Removals are this node's own writes, stamped by its clock like any other.
-        self._writer = Writer(state, membership.own_id, clock)
+        self._writer = Writer(state, membership.own_id, clock, sign)
         # Why peers refuse this node, once one said it was removed (it then stops gossiping).
         self.removed_from_cluster = ""
         self._refused_removed: set[str] = set()  # removed node ids already logged as refused
@@ -169,10 +177,14 @@ class Replicator:
                 position = commit_position(blob)
                 if position is not None and position[1] <= applied.get(position[0], 0):
                     continue
-                commit = decode_commit(blob)
+                commits.append(decode_commit(blob))
+            # INVARIANT: nothing from a peer is applied, nor its clock witnessed, before its
+            # origin's signature checked out.
+            if self._verifier is not None:
+                self._verifier.check(commits)
+            for commit in commits:
                 self._clock.witness(commit.hlc)
-                commits.append(commit)
-        except (CodecError, ClockSkewError) as err:
+        except (CodecError, ClockSkewError, CommitSignatureError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a peer message: %s", err)
             raise PeerMessageError(str(err)) from None
@@ -361,13 +373,17 @@ class Replicator:
                     break
                 self.stats.bytes_received += len(chunk)
                 rows = decoder.feed(chunk)
+                if self._verifier is not None:
+                    # Member keys vouch for commits to come: each one checked against the CA.
+                    keys = (decode_stored_row(r) for r in rows if r.table == MemberKey.TABLE)
+                    self._verifier.check_snapshot_keys(k for k in keys if isinstance(k, MemberKey))
                 for row in rows:
                     self._clock.witness(row.hlc)
                 if rows:
                     await self._db.stage(rows)
             snapshot = decoder.finish()
             installed = await asyncio.shield(self._state.install_staged(snapshot))
-        except (CodecError, ClockSkewError, DuplicateRowError) as err:
+        except (CodecError, ClockSkewError, DuplicateRowError, CommitSignatureError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a snapshot from %s: %s", address, err)
             raise PeerMessageError(str(err)) from None

@@ -1,0 +1,166 @@
+"""Commit signatures: a member signs every commit it originates with its own Ed25519 key, and
+every node checks each commit against its origin's key before applying it.
+
+Keys are known through the replica (`MemberKey` rows, node/domain/entities.py): a member's
+first commit introduces its own key, signed with it. Whether an introduced key is believed:
+- with TLS between members (a cluster CA), only when the row carries a certificate the CA
+  signed that names the node id and this key (an X.509 extension); so a key is checked the
+  same way whoever relays it, and in a snapshot;
+- with a plaintext peer channel (development only), the first key introduced for a node id
+  counts (trust on first use): it stops members taking over each other's ids, but any holder
+  of the cluster key may introduce a new id.
+A commit whose origin has no known key, and that does not introduce one, is refused, as is
+one whose signature does not check out, and one introducing a second key for a known id.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from iamstore.node.domain.entities import MemberKey
+from iamstore.node.replication.codec import Commit, open_envelope
+from iamstore.node.replication.peertls import PeerCertificateError, certificate_node_id
+
+# A private OID (ITU-T X.667 UUID arc, 2.25.<uuid>): the extension naming a member's
+# commit-signing public key in its certificate.
+COMMIT_KEY_OID = x509.ObjectIdentifier("2.25.247808436441839108137440781330513826155")
+_SIGNED = b"iamstore commit v1\n"
+
+
+class CommitSignatureError(Exception):
+    """A commit that does not check out against its origin's key (or whose key is unknown)."""
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    """This node's commit-signing key, created (mode 0600) when the file does not exist."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(private_key_bytes(Ed25519PrivateKey.generate()))
+            out.flush()
+            os.fsync(out.fileno())
+    key = serialization.load_pem_private_key(path.read_bytes(), None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"`{path}` is not an Ed25519 private key")
+    return key
+
+
+def private_key_bytes(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def raw_public_key(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+# The extension's value: a DER OCTET STRING of the 32 raw Ed25519 public key bytes.
+_OCTET_STRING_32 = b"\x04\x20"
+
+
+def commit_key_extension(public_key: bytes) -> x509.UnrecognizedExtension:
+    """The certificate extension naming a member's commit-signing key (raw Ed25519 bytes)."""
+    return x509.UnrecognizedExtension(COMMIT_KEY_OID, _OCTET_STRING_32 + public_key)
+
+
+def certified_commit_key(cert: x509.Certificate) -> bytes | None:
+    """The commit-signing key `cert` names, if it names one."""
+    try:
+        extension = cert.extensions.get_extension_for_oid(COMMIT_KEY_OID).value
+    except x509.ExtensionNotFound:
+        return None
+    if not isinstance(extension, x509.UnrecognizedExtension):
+        return None
+    value = extension.value
+    if len(value) != 34 or not value.startswith(_OCTET_STRING_32):
+        return None
+    return value[2:]
+
+
+def signer(key: Ed25519PrivateKey) -> Callable[[bytes], bytes]:
+    """Signs a commit body (what `codec.seal_commit` takes)."""
+    return lambda body: key.sign(_SIGNED + body)
+
+
+def check_member_key(record: MemberKey, ca_pem: bytes | None) -> None:
+    """Raises CommitSignatureError unless, under a CA, the record's certificate was issued by
+    it and names the record's node id and key. Without a CA there is nothing to check."""
+    if ca_pem is None:
+        return
+    try:
+        cert = x509.load_pem_x509_certificate(record.certificate)
+        cert.verify_directly_issued_by(x509.load_pem_x509_certificate(ca_pem))
+        node_id = certificate_node_id(cert)
+    except (ValueError, TypeError, InvalidSignature, PeerCertificateError):
+        raise CommitSignatureError(
+            f"the key of `{record.node_id}` comes without a certificate the cluster's ca signed"
+        ) from None
+    if node_id != record.node_id or certified_commit_key(cert) != record.public_key:
+        raise CommitSignatureError(
+            f"the certificate given for `{record.node_id}` names another node or key"
+        )
+
+
+class CommitVerifier:
+    """Checks commits against their origins' keys, as they arrive, in order."""
+
+    def __init__(self, known: Callable[[], Mapping[str, MemberKey]], ca_pem: bytes | None) -> None:
+        """`known`: the member keys in the replica now; `ca_pem`: the cluster's CA, if any."""
+        self._known = known
+        self._ca = ca_pem
+
+    def check(self, commits: Iterable[Commit]) -> None:
+        """Raises CommitSignatureError unless every commit is signed by its origin's key.
+
+        A key one of these commits introduces counts for the commits after it (a member's
+        first commits often arrive in one batch), though it is applied only with them.
+        """
+        known = self._known()
+        introduced: dict[str, MemberKey] = {}
+        for commit in commits:
+            record = introduced.get(commit.origin) or known.get(commit.origin)
+            for change in commit.changes:
+                if change.table != MemberKey.TABLE:
+                    continue
+                row = change.row
+                if not isinstance(row, MemberKey) or row.node_id != commit.origin:
+                    raise CommitSignatureError(
+                        f"commit {commit.origin}:{commit.seq} writes another member's key"
+                    )
+                if record is not None and record.public_key != row.public_key:
+                    raise CommitSignatureError(
+                        f"commit {commit.origin}:{commit.seq} changes its member's key"
+                    )
+                check_member_key(row, self._ca)
+                record = introduced[commit.origin] = row
+            if record is None:
+                raise CommitSignatureError(
+                    f"commit {commit.origin}:{commit.seq} from a node whose key is unknown"
+                )
+            verify_commit(commit, record.public_key)
+
+    def check_snapshot_keys(self, records: Iterable[MemberKey]) -> None:
+        """Member keys arriving in a snapshot: each checked against the CA, if any."""
+        for record in records:
+            check_member_key(record, self._ca)
+
+
+def verify_commit(commit: Commit, public_key: bytes) -> None:
+    envelope = None if commit.wire is None else open_envelope(commit.wire)
+    if envelope is None:
+        raise CommitSignatureError(f"commit {commit.origin}:{commit.seq} is not signed")
+    body, signature = envelope
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, _SIGNED + body)
+    except (ValueError, InvalidSignature):
+        raise CommitSignatureError(
+            f"commit {commit.origin}:{commit.seq} is not signed by its origin's key"
+        ) from None

@@ -1,0 +1,192 @@
+"""A member may only originate commits under its own node id: every commit is signed by its
+origin's Ed25519 key and checked before it is applied, also when relayed and in snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import msgpack
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from iamstore.cluster.tls import create_ca, issue_node_certificate
+from iamstore.node.config import NodeConfig
+from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
+from iamstore.node.replication.codec import Commit, encode_commit, open_envelope, seal_commit
+from iamstore.node.replication.commitsig import (
+    CommitSignatureError,
+    CommitVerifier,
+    load_signing_key,
+    raw_public_key,
+    signer,
+)
+from iamstore.node.replication.gossip import GossipConfig
+from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.transport import PushMessage, TransportError
+from iamstore.node.server import Node
+
+ATTACKER = "nattacker0001"
+ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@pytest.fixture
+async def node(tmp_path: Path) -> AsyncIterator[Node]:
+    config = NodeConfig(
+        data_dir=tmp_path / "node",
+        listen="127.0.0.1:0",
+        bootstrap=True,
+        gossip=GossipConfig(interval_s=0.05),
+        synchronous="NORMAL",
+        insecure_peer_plaintext=True,
+    )
+    running = Node(config)
+    task = asyncio.create_task(running.serve())
+    try:
+        async with asyncio.timeout(30):
+            await running.ready.wait()
+        yield running
+    finally:
+        running.stop()
+        await task
+
+
+def _grant_everything(origin: str, seq: int) -> Commit:
+    """The attack: an `Allow */*` inline policy for some user, as if `origin` wrote it."""
+    row = InlinePolicy("AIDAVICTIM0000000001", "pwned", ALLOW_ALL)
+    return Commit(origin, seq, (_now_ms() << 16), "attacker", "PutUserPolicy", (Change.put(row),))
+
+
+async def _push(node: Node, *commits: bytes) -> None:
+    assert node.address is not None
+    transport = GrpcTransport(node.config.cluster_key_path.read_bytes(), ATTACKER, _now_ms)
+    try:
+        await transport.push(node.address, PushMessage(ATTACKER, commits, {}))
+    finally:
+        await transport.close()
+
+
+def _next_seq(node: Node) -> tuple[str, int]:
+    assert node.services is not None
+    origin = node.services.node_id
+    return origin, node.services.state.applied.get(origin, 0) + 1
+
+
+async def test_a_key_holder_cannot_write_under_another_members_origin(node: Node) -> None:
+    """The cluster key lets the attacker talk; its own signing key does not make it the
+    member whose origin and next sequence number it uses."""
+    assert node.services is not None
+    origin, seq = _next_seq(node)
+    forged = seal_commit(_grant_everything(origin, seq), signer(Ed25519PrivateKey.generate()))
+    before = node.services.state.version_vector()
+    with pytest.raises(TransportError, match="not signed by its origin's key"):
+        await _push(node, encode_commit(forged))
+    assert node.services.state.version_vector() == before
+    assert "AIDAVICTIM0000000001" not in node.services.state.view.inline
+
+
+async def test_an_unsigned_commit_is_refused(node: Node) -> None:
+    assert node.services is not None
+    origin, seq = _next_seq(node)
+    with pytest.raises(TransportError, match="is not signed"):
+        await _push(node, encode_commit(_grant_everything(origin, seq)))
+    assert "AIDAVICTIM0000000001" not in node.services.state.view.inline
+
+
+async def test_a_commit_from_an_origin_without_a_known_key_is_refused(node: Node) -> None:
+    assert node.services is not None
+    forged = seal_commit(_grant_everything(ATTACKER, 1), signer(Ed25519PrivateKey.generate()))
+    with pytest.raises(TransportError, match="whose key is unknown"):
+        await _push(node, encode_commit(forged))
+    assert ATTACKER not in node.services.state.version_vector()
+
+
+async def test_a_second_key_for_a_known_member_is_refused(node: Node) -> None:
+    """Introducing a new key for an existing id would let its holder speak as that member."""
+    assert node.services is not None
+    origin, seq = _next_seq(node)
+    stolen_id = Ed25519PrivateKey.generate()
+    record = MemberKey(origin, raw_public_key(stolen_id), b"", _now_ms())
+    takeover = Commit(origin, seq, _now_ms() << 16, "attacker", "Key", (Change.put(record),))
+    with pytest.raises(TransportError, match="changes its member's key"):
+        await _push(node, encode_commit(seal_commit(takeover, signer(stolen_id))))
+    assert node.services.state.view.member_keys[origin].public_key != record.public_key
+
+
+async def test_a_signed_commit_with_an_altered_body_is_refused(node: Node) -> None:
+    """A signature lifted from a genuine commit does not cover another body."""
+    assert node.services is not None
+    genuine = (await node.services.state.db.commits())[-1]
+    origin, seq = _next_seq(node)
+    key = load_signing_key(node.config.commit_key_path)
+    signed_elsewhere = seal_commit(_grant_everything(origin, seq), signer(key))
+    good_body = seal_commit(_grant_everything(origin, seq + 1), signer(key))
+    # Splice: the body of one commit with the signature of another.
+    body, _ = open_envelope(encode_commit(signed_elsewhere)) or (b"", b"")
+    _, other_signature = open_envelope(encode_commit(good_body)) or (b"", b"")
+    spliced = msgpack.packb([2, body, other_signature], use_bin_type=True)
+    with pytest.raises(TransportError, match="not signed by its origin's key"):
+        await _push(node, spliced)
+    assert genuine == (await node.services.state.db.commits())[-1]
+
+
+async def test_the_positive_control_a_commit_signed_by_its_origin_applies(node: Node) -> None:
+    """The node's own key, as if the node had written it and a peer relayed it back."""
+    assert node.services is not None
+    origin, seq = _next_seq(node)
+    key = load_signing_key(node.config.commit_key_path)
+    await _push(node, encode_commit(seal_commit(_grant_everything(origin, seq), signer(key))))
+    assert node.services.state.applied[origin] == seq
+
+
+# --- under a cluster CA (no sockets) ------------------------------------------------------------
+
+
+def _verifier_with_ca(tmp_path: Path) -> CommitVerifier:
+    create_ca(tmp_path / "ca")
+    return CommitVerifier(dict, (tmp_path / "ca" / "ca.pem").read_bytes())
+
+
+def _introduction(node_id: str, key: Ed25519PrivateKey, certificate: bytes) -> Commit:
+    record = MemberKey(node_id, raw_public_key(key), certificate, 1)
+    commit = Commit(node_id, 1, 1 << 16, "node", "IntroduceMemberKey", (Change.put(record),))
+    return seal_commit(commit, signer(key))
+
+
+def test_under_a_ca_a_key_is_believed_only_with_a_certificate_naming_it(tmp_path: Path) -> None:
+    verifier = _verifier_with_ca(tmp_path)
+    files = issue_node_certificate(tmp_path / "ca", tmp_path / "n1", "node1", node_id="n1")
+    key = load_signing_key(tmp_path / "n1" / "commit.key")
+    verifier.check([_introduction("n1", key, files.cert.read_bytes())])  # the control
+    with pytest.raises(CommitSignatureError, match="without a certificate the cluster's ca"):
+        verifier.check([_introduction("n1", key, b"")])
+    # A genuine certificate, but for another node, or naming another key.
+    with pytest.raises(CommitSignatureError, match="names another node or key"):
+        verifier.check([_introduction("n2", key, files.cert.read_bytes())])
+    other = Ed25519PrivateKey.generate()
+    with pytest.raises(CommitSignatureError, match="names another node or key"):
+        verifier.check([_introduction("n1", other, files.cert.read_bytes())])
+    # Issued by another CA.
+    create_ca(tmp_path / "rogue")
+    rogue = issue_node_certificate(tmp_path / "rogue", tmp_path / "r", "node1", node_id="nr")
+    rogue_key = load_signing_key(tmp_path / "r" / "commit.key")
+    with pytest.raises(CommitSignatureError, match="without a certificate the cluster's ca"):
+        verifier.check([_introduction("nr", rogue_key, rogue.cert.read_bytes())])
+
+
+def test_under_a_ca_member_keys_in_a_snapshot_are_checked(tmp_path: Path) -> None:
+    verifier = _verifier_with_ca(tmp_path)
+    files = issue_node_certificate(tmp_path / "ca", tmp_path / "n1", "node1", node_id="n1")
+    key = raw_public_key(load_signing_key(tmp_path / "n1" / "commit.key"))
+    verifier.check_snapshot_keys([MemberKey("n1", key, files.cert.read_bytes(), 1)])
+    forged = raw_public_key(Ed25519PrivateKey.generate())
+    with pytest.raises(CommitSignatureError):
+        verifier.check_snapshot_keys([MemberKey("n1", forged, files.cert.read_bytes(), 1)])
+    with pytest.raises(CommitSignatureError):
+        verifier.check_snapshot_keys([MemberKey("nx", forged, b"", 1)])
