@@ -340,12 +340,20 @@ def down_command(root: Path, wipe: bool) -> None:
 @cluster_group.command("remove")
 @click.argument("node")
 @DIR_OPTION
+@click.option(
+    "--rotate/--no-rotate",
+    default=True,
+    show_default=True,
+    help="Then rotate the cluster and session-token keys (`rotate-keys`), so NODE's copies "
+    "open nothing.",
+)
 @_errors_as_usage
-def remove_command(node: str, root: Path) -> None:
+def remove_command(node: str, root: Path, rotate: bool) -> None:
     """Remove NODE (node2 or 2) from the cluster for good: stop it, and ask every other running
     node to record the removal. The record is replicated, so nodes that are down now learn it
     when they come back; every member stops gossiping with NODE and waiting for it before
-    purging, and refuses NODE if it is ever started again with its data."""
+    purging, and refuses NODE's identity (its certificate's node id) if it ever calls again.
+    Then the keys NODE held are rotated (see `rotate-keys`)."""
     cluster = LocalCluster.load(root)
     label = cluster.canonical_name(node)
     if cluster.is_running(label):
@@ -360,6 +368,29 @@ def remove_command(node: str, root: Path) -> None:
         click.echo("no other node is running: nothing to tell")
     elif not any(known for _, known in told):
         raise ClusterError(f"no running node knew `{label}`: nothing was recorded")
+    if rotate:
+        _rotate(cluster)
+
+
+@cluster_group.command("rotate-keys")
+@DIR_OPTION
+@_errors_as_usage
+def rotate_keys_command(root: Path) -> None:
+    """Replace the cluster key (peers authenticate each other with it) and the session-token
+    key on every member, restarting the running ones. Session tokens issued before are
+    refused from then on; removed nodes keep the old keys, which open nothing any more."""
+    _rotate(LocalCluster.load(root))
+
+
+def _rotate(cluster: LocalCluster) -> None:
+    restarted = cluster.rotate_keys()
+    click.echo(
+        "rotated the cluster key and the session-token key"
+        + (f"; restarted {', '.join(restarted)}" if restarted else "")
+        + ": session tokens issued before are refused"
+    )
+    if restarted:
+        cluster.wait_converged()
 
 
 async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[tuple[str, bool]]:

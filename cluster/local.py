@@ -38,6 +38,10 @@ from iamstore.cluster.tls import (
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
+SESSION_KEY = "session.key"
+# What `rotate_keys` replaces: what lets a holder act as the cluster (talk to members, mint
+# session tokens). The secrets key stays: it opens the replica's sealed secrets at rest.
+ROTATED_KEYS = (CLUSTER_KEY, SESSION_KEY)
 STATE_FILE = "cluster.json"
 
 
@@ -46,9 +50,15 @@ class ClusterError(Exception):
 
 
 def _write_secret(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Writes a key file (mode 0600) whole or not at all: a rotation cut short leaves the old."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
 
 
 def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
@@ -264,7 +274,11 @@ class LocalCluster:
     def prepare(self) -> None:
         """Creates the shared keys once, and gives every node its copy."""
         self.root.mkdir(parents=True, exist_ok=True)
-        keys = {CLUSTER_KEY: os.urandom(32), SECRETS_KEY: AESGCM.generate_key(bit_length=256)}
+        keys = {
+            CLUSTER_KEY: os.urandom(32),
+            SECRETS_KEY: AESGCM.generate_key(bit_length=256),
+            SESSION_KEY: AESGCM.generate_key(bit_length=256),
+        }
         for name, data in keys.items():
             if not (self.root / name).exists():
                 _write_secret(self.root / name, data)
@@ -357,6 +371,28 @@ class LocalCluster:
         self._pids[name] = None
         return None
 
+    def rotate_keys(self, timeout_s: float = 30.0) -> list[str]:
+        """Replaces the cluster key and the session-token key on every member (not on removed
+        nodes: that is the point), restarting the running members so they load them; returns
+        their names. Session tokens issued before are refused from then on.
+
+        The running members stop together and start again together: members holding
+        different cluster keys cannot talk, so a rolling change would only stretch that out.
+        """
+        running = [n for n in self.names if n not in self.removed and self.is_running(n)]
+        for name in running:
+            self.stop_node(name, timeout_s)
+        for file in ROTATED_KEYS:
+            data = os.urandom(32)
+            _write_secret(self.root / file, data)
+            for name, node in zip(self.names, self.nodes, strict=True):
+                if name not in self.removed:
+                    _write_secret(node.data_dir / file, data)
+        for name in running:
+            self.start_node(name, timeout_s)
+        self.save()
+        return running
+
     def kill_node(self, name: str) -> None:
         """SIGKILL: the node gets no chance to flush or say goodbye."""
         name = self.canonical_name(name)
@@ -442,7 +478,7 @@ class LocalCluster:
         """Deletes what the cluster wrote under its folder (nodes' data, keys, state file)."""
         for node in self.nodes:
             shutil.rmtree(node.data_dir, ignore_errors=True)
-        for name in (CLUSTER_KEY, SECRETS_KEY, STATE_FILE, CA_CERT, CA_KEY):
+        for name in (CLUSTER_KEY, SECRETS_KEY, SESSION_KEY, STATE_FILE, CA_CERT, CA_KEY):
             (self.root / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.root.rmdir()  # only when nothing else is left in it

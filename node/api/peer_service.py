@@ -147,6 +147,11 @@ def peer_handlers(
             log.warning("refused %s from %s: %s", method, context.peer(), detail)
             await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, detail)
         try:
+            # Every call, RemoveMember too: a removed member's identity can do nothing here.
+            replicator.refuse_if_removed(verified.node_id)
+        except MemberRemovedError as err:
+            await refuse(context, verified, grpc.StatusCode.FAILED_PRECONDITION, str(err))
+        try:
             return request_type.FromString(body), verified
         except DecodeError:
             log.warning("refused a malformed %s from %s", method, context.peer())

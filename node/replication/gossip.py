@@ -305,6 +305,10 @@ class Replicator:
         for record in removed:
             self.acks.pop(record.node_id, None)
 
+    def refuse_if_removed(self, node_id: str) -> None:
+        """Raises MemberRemovedError when `node_id` (an authenticated caller) was removed."""
+        self._refuse_if_removed(node_id)
+
     def _refuse_if_removed(self, node_id: str, members: Sequence[Member] = ()) -> None:
         """Raises MemberRemovedError for a call from a removed node (`members`: what it says
         about itself and its peers, which includes its own address)."""
