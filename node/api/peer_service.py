@@ -134,9 +134,14 @@ def peer_handlers(
             now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
             try:
                 certified = verify_peer_certificate(client_ca, context.auth_context(), now)
+                # By identity, before the MAC: a removed node's cluster key is stale after a
+                # rotation, and over mutual TLS it can still be told why it is refused.
+                replicator.refuse_if_removed(certified)
             except PeerCertificateError as err:
                 log.warning("refused %s from %s: %s", method, context.peer(), err)
                 await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, str(err))
+            except MemberRemovedError as err:
+                await refuse(context, None, grpc.StatusCode.FAILED_PRECONDITION, str(err))
         try:
             verified = verify_request(cluster_key, method, body, metadata, now_ms(), replays)
         except PeerAuthError as err:

@@ -126,16 +126,17 @@ def removed(cluster: LocalCluster) -> Removed:
 def test_the_removed_nodes_files_exchange_under_no_id(
     cluster: LocalCluster, removed: Removed
 ) -> None:
-    # Under a fresh id: its certificate names node3's id, and its cluster key is stale.
+    # Under a fresh id: its certificate names node3's id (and its cluster key is stale).
     fresh = pb.ExchangeRequest(from_node="nfresh0000001", max_commits=10).SerializeToString()
     with pytest.raises(grpc.RpcError) as refused:
         _peer_call(cluster, removed.node3, EXCHANGE, fresh, "nfresh0000001")
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "removed" in (refused.value.details() or "")
     # Under its own id.
     own = pb.ExchangeRequest(from_node=removed.node3_id, max_commits=10).SerializeToString()
     with pytest.raises(grpc.RpcError) as refused:
         _peer_call(cluster, removed.node3, EXCHANGE, own, removed.node3_id)
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
 def test_the_removed_nodes_files_write_nothing(cluster: LocalCluster, removed: Removed) -> None:
@@ -150,7 +151,7 @@ def test_the_removed_nodes_files_write_nothing(cluster: LocalCluster, removed: R
     push = pb.PushRequest(from_node=origin, commits=[encode_commit(sealed)])
     with pytest.raises(grpc.RpcError) as refused:
         _peer_call(cluster, removed.node3, PUSH, push.SerializeToString(), origin)
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     with _root(cluster) as root:
         assert root.status().version_vector.get(origin, 0) == vector.get(origin, 0)
 
