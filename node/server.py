@@ -250,9 +250,7 @@ class Node:
             rng=self._rng,
             config=config.gossip,
             sign=sign,
-            verifier=CommitVerifier(
-                lambda: state.view.member_keys, None if tls is None else tls.ca
-            ),
+            verifier=CommitVerifier(None if tls is None else tls.ca),
         )
         services = NodeServices(
             node_id=node_id,

@@ -110,20 +110,22 @@ def check_member_key(record: MemberKey, ca_pem: bytes | None) -> None:
 
 
 class CommitVerifier:
-    """Checks commits against their origins' keys, as they arrive, in order."""
+    """Checks commits against their origins' keys. Pure and thread-safe: it holds only the
+    cluster's CA, so a large batch may be checked off the event loop."""
 
-    def __init__(self, known: Callable[[], Mapping[str, MemberKey]], ca_pem: bytes | None) -> None:
-        """`known`: the member keys in the replica now; `ca_pem`: the cluster's CA, if any."""
-        self._known = known
+    def __init__(self, ca_pem: bytes | None) -> None:
+        """`ca_pem`: the cluster's CA, if any (see the module docstring)."""
         self._ca = ca_pem
 
-    def check(self, commits: Iterable[Commit]) -> None:
-        """Raises CommitSignatureError unless every commit is signed by its origin's key.
+    def check(
+        self, commits: Iterable[Commit], known: Mapping[str, MemberKey]
+    ) -> dict[str, MemberKey]:
+        """Raises CommitSignatureError unless every commit, in order, is signed by its
+        origin's key (`known`: by node id); returns the keys these commits introduce.
 
         A key one of these commits introduces counts for the commits after it (a member's
         first commits often arrive in one batch), though it is applied only with them.
         """
-        known = self._known()
         introduced: dict[str, MemberKey] = {}
         for commit in commits:
             record = introduced.get(commit.origin) or known.get(commit.origin)
@@ -146,6 +148,7 @@ class CommitVerifier:
                     f"commit {commit.origin}:{commit.seq} from a node whose key is unknown"
                 )
             verify_commit(commit, record.public_key)
+        return introduced
 
     def check_snapshot_keys(self, records: Iterable[MemberKey]) -> None:
         """Member keys arriving in a snapshot: each checked against the CA, if any."""

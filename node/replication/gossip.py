@@ -78,6 +78,10 @@ def _beyond(
     return beyond
 
 
+# Commits checked on the event loop itself; a longer batch is checked in a worker thread.
+VERIFY_ON_LOOP = 16
+
+
 class PeerMessageError(Exception):
     """A peer message that cannot be applied (malformed commit, clock far ahead): refused whole."""
 
@@ -134,6 +138,9 @@ class Replicator:
         replicas run without both."""
         self._state = state
         self._verifier = verifier
+        # Member keys introduced by commits checked but perhaps not applied yet (verified, and
+        # at most one per origin).
+        self._introduced: dict[str, MemberKey] = {}
         self._db = db
         self._clock = clock
         self._transport = transport
@@ -163,8 +170,9 @@ class Replicator:
 
     # --- receiving -------------------------------------------------------------------------
 
-    def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
-        """The commits this replica has not applied yet, decoded and their clocks witnessed.
+    async def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
+        """The commits this replica has not applied yet, decoded, checked against their
+        origins' keys, and their clocks witnessed.
 
         A commit whose (origin, seq) is already applied is skipped unread: during a catch-up
         the same range often arrives twice (pulled from one peer, pushed by another), and
@@ -180,8 +188,7 @@ class Replicator:
                 commits.append(decode_commit(blob))
             # INVARIANT: nothing from a peer is applied, nor its clock witnessed, before its
             # origin's signature checked out.
-            if self._verifier is not None:
-                self._verifier.check(commits)
+            await self._verify(commits)
             for commit in commits:
                 self._clock.witness(commit.hlc)
         except (CodecError, ClockSkewError, CommitSignatureError) as err:
@@ -190,8 +197,23 @@ class Replicator:
             raise PeerMessageError(str(err)) from None
         return commits
 
+    async def _verify(self, commits: list[Commit]) -> None:
+        verifier = self._verifier
+        if verifier is None or not commits:
+            return
+        # Keys introduced by batches still being written count too (a pipelined pull decodes
+        # the next batch before the last is applied); the replica's own record wins.
+        known = {**self._introduced, **self._state.view.member_keys}
+        if len(commits) <= VERIFY_ON_LOOP:
+            introduced = verifier.check(commits, known)
+        else:
+            # Signature checks take a while (Ed25519 verification): a long batch is checked
+            # in a worker thread, so the event loop keeps serving other callers meanwhile.
+            introduced = await asyncio.to_thread(verifier.check, commits, known)
+        self._introduced.update(introduced)
+
     async def _apply(self, blobs: Sequence[bytes]) -> list[Commit]:
-        return await self._apply_decoded(self._decode(blobs), blobs)
+        return await self._apply_decoded(await self._decode(blobs), blobs)
 
     async def _apply_decoded(self, commits: list[Commit], blobs: Sequence[bytes]) -> list[Commit]:
         self.stats.commits_received += len(blobs)
@@ -486,7 +508,7 @@ class Replicator:
                     mine = after = self._state.version_vector()
                     digest = ""
                     continue
-                commits = self._decode(reply.commits)
+                commits = await self._decode(reply.commits)
                 if reply.digest:
                     # The peer digests its state at the vector we sent; ours may have moved on
                     # while the call was in flight, so compare with the digest we sent.

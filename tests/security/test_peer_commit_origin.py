@@ -150,7 +150,7 @@ async def test_the_positive_control_a_commit_signed_by_its_origin_applies(node: 
 
 def _verifier_with_ca(tmp_path: Path) -> CommitVerifier:
     create_ca(tmp_path / "ca")
-    return CommitVerifier(dict, (tmp_path / "ca" / "ca.pem").read_bytes())
+    return CommitVerifier((tmp_path / "ca" / "ca.pem").read_bytes())
 
 
 def _introduction(node_id: str, key: Ed25519PrivateKey, certificate: bytes) -> Commit:
@@ -163,21 +163,21 @@ def test_under_a_ca_a_key_is_believed_only_with_a_certificate_naming_it(tmp_path
     verifier = _verifier_with_ca(tmp_path)
     files = issue_node_certificate(tmp_path / "ca", tmp_path / "n1", "node1", node_id="n1")
     key = load_signing_key(tmp_path / "n1" / "commit.key")
-    verifier.check([_introduction("n1", key, files.cert.read_bytes())])  # the control
+    verifier.check([_introduction("n1", key, files.cert.read_bytes())], {})  # the control
     with pytest.raises(CommitSignatureError, match="without a certificate the cluster's ca"):
-        verifier.check([_introduction("n1", key, b"")])
+        verifier.check([_introduction("n1", key, b"")], {})
     # A genuine certificate, but for another node, or naming another key.
     with pytest.raises(CommitSignatureError, match="names another node or key"):
-        verifier.check([_introduction("n2", key, files.cert.read_bytes())])
+        verifier.check([_introduction("n2", key, files.cert.read_bytes())], {})
     other = Ed25519PrivateKey.generate()
     with pytest.raises(CommitSignatureError, match="names another node or key"):
-        verifier.check([_introduction("n1", other, files.cert.read_bytes())])
+        verifier.check([_introduction("n1", other, files.cert.read_bytes())], {})
     # Issued by another CA.
     create_ca(tmp_path / "rogue")
     rogue = issue_node_certificate(tmp_path / "rogue", tmp_path / "r", "node1", node_id="nr")
     rogue_key = load_signing_key(tmp_path / "r" / "commit.key")
     with pytest.raises(CommitSignatureError, match="without a certificate the cluster's ca"):
-        verifier.check([_introduction("nr", rogue_key, rogue.cert.read_bytes())])
+        verifier.check([_introduction("nr", rogue_key, rogue.cert.read_bytes())], {})
 
 
 def test_under_a_ca_member_keys_in_a_snapshot_are_checked(tmp_path: Path) -> None:
@@ -190,3 +190,24 @@ def test_under_a_ca_member_keys_in_a_snapshot_are_checked(tmp_path: Path) -> Non
         verifier.check_snapshot_keys([MemberKey("n1", forged, files.cert.read_bytes(), 1)])
     with pytest.raises(CommitSignatureError):
         verifier.check_snapshot_keys([MemberKey("nx", forged, b"", 1)])
+
+
+async def test_a_new_members_long_first_batch_is_checked_and_applied(node: Node) -> None:
+    """Its key introduction first, then more commits than are checked on the event loop (the
+    rest are checked in a worker thread): all apply; one bad signature refuses them all."""
+    assert node.services is not None
+    newcomer = Ed25519PrivateKey.generate()
+    origin = "nnewcomer0001"
+    record = MemberKey(origin, raw_public_key(newcomer), b"", _now_ms())
+    hlc = _now_ms() << 16
+    commits = [Commit(origin, 1, hlc, "node", "IntroduceMemberKey", (Change.put(record),))]
+    for seq in range(2, 41):
+        row = InlinePolicy(f"AIDANEWCOMER{seq:08d}", "p", ALLOW_ALL)
+        commits.append(Commit(origin, seq, hlc + seq, "op", "PutUserPolicy", (Change.put(row),)))
+    sealed = [encode_commit(seal_commit(c, signer(newcomer))) for c in commits]
+    forged_last = encode_commit(seal_commit(commits[-1], signer(Ed25519PrivateKey.generate())))
+    with pytest.raises(TransportError, match="not signed by its origin's key"):
+        await _push(node, *sealed[:-1], forged_last)
+    assert origin not in node.services.state.version_vector()
+    await _push(node, *sealed)
+    assert node.services.state.version_vector()[origin] == 40
