@@ -55,11 +55,11 @@ from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.commitsig import (
+    CommitSealer,
     CommitVerifier,
     certified_commit_key,
     load_signing_key,
     raw_public_key,
-    signer,
 )
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport
@@ -194,8 +194,8 @@ class Node:
         sealer = SessionSealer(_session_key(config))
         cluster_key = load_cluster_key(config.cluster_key_path)
         signing_key = load_signing_key(config.commit_key_path)
-        sign = signer(signing_key)
-        writer = Writer(state, node_id, clock, sign)
+        commit_sealer = CommitSealer(signing_key)
+        writer = Writer(state, node_id, clock, commit_sealer.seal)
         # Before anything else is written: a member's first commit introduces its key.
         await _introduce_own_key(
             writer, _own_member_key(signing_key, tls, node_id, self._wall_ms())
@@ -249,7 +249,7 @@ class Node:
             now_ms=self._wall_ms,
             rng=self._rng,
             config=config.gossip,
-            sign=sign,
+            seal=commit_sealer.seal,
             verifier=CommitVerifier(None if tls is None else tls.ca),
         )
         services = NodeServices(

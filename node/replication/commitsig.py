@@ -15,8 +15,9 @@ one whose signature does not check out, and one introducing a second key for a k
 
 from __future__ import annotations
 
+import hmac
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -25,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from iamstore.node.domain.entities import MemberKey
-from iamstore.node.replication.codec import Commit, open_envelope
+from iamstore.node.replication.codec import Commit, Envelope, open_envelope, seal_commit
 from iamstore.node.replication.peertls import PeerCertificateError, certificate_node_id
 
 # A private OID (ITU-T X.667 UUID arc, 2.25.<uuid>): the extension naming a member's
@@ -86,8 +87,26 @@ def certified_commit_key(cert: x509.Certificate) -> bytes | None:
 
 
 def signer(key: Ed25519PrivateKey) -> Callable[[bytes], bytes]:
-    """Signs a commit body (what `codec.seal_commit` takes)."""
-    return lambda body: key.sign(_SIGNED + body)
+    """Signs a commit's link (what `codec.seal_commit` takes)."""
+    return lambda link: key.sign(_SIGNED + link)
+
+
+class CommitSealer:
+    """Signs this node's commits, each naming the link of the one before (one per node,
+    shared by every writer of the node, which call it in commit order under the apply lock).
+    After a restart the first commit names no link: it vouches only for itself."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._sign = signer(key)
+        self._last_link = b""
+
+    def seal(self, commit: Commit) -> Commit:
+        sealed = seal_commit(commit, self._sign, self._last_link)
+        envelope = open_envelope(sealed.wire or b"")
+        # A commit that then fails to apply leaves a link nothing has: its successor's check
+        # falls back to its own signature, nothing else.
+        self._last_link = b"" if envelope is None else envelope.link
+        return sealed
 
 
 def check_member_key(record: MemberKey, ca_pem: bytes | None) -> None:
@@ -118,15 +137,45 @@ class CommitVerifier:
         self._ca = ca_pem
 
     def check(
-        self, commits: Iterable[Commit], known: Mapping[str, MemberKey]
+        self, commits: Sequence[Commit], known: Mapping[str, MemberKey]
     ) -> dict[str, MemberKey]:
-        """Raises CommitSignatureError unless every commit, in order, is signed by its
-        origin's key (`known`: by node id); returns the keys these commits introduce.
+        """Raises CommitSignatureError unless every commit is its origin's (`known`: keys by
+        node id); returns the keys these commits introduce.
 
         A key one of these commits introduces counts for the commits after it (a member's
-        first commits often arrive in one batch), though it is applied only with them.
+        first commits often arrive in one batch), though it is applied only with them. Only
+        the newest commit of each run of an origin's consecutive commits needs its signature
+        checked: the earlier ones are vouched for by the links it chains back through
+        (node/replication/codec.py); a broken chain costs a signature check, nothing else.
         """
+        keys = self._keys(commits, known)
+        envelopes = [_envelope(commit) for commit in commits]
+        # Per origin, (seq, prev) of the newest commit vouched for so far, walking backwards.
+        vouched: dict[str, tuple[int, bytes]] = {}
+        for commit, envelope, public_key in zip(
+            reversed(commits), reversed(envelopes), reversed(keys), strict=True
+        ):
+            later = vouched.get(commit.origin)
+            # INVARIANT: a commit passes only through a checked signature of its own, or as
+            # the `prev` of its origin's next commit, itself passed.
+            if (
+                later is None
+                or later[0] != commit.seq + 1
+                or not hmac.compare_digest(later[1], envelope.link)
+            ):
+                _verify_signature(commit, envelope, public_key)
+            vouched[commit.origin] = (commit.seq, envelope.prev)
+        return {
+            c.origin: row
+            for c in commits
+            for row in (ch.row for ch in c.changes)
+            if isinstance(row, MemberKey)
+        }
+
+    def _keys(self, commits: Sequence[Commit], known: Mapping[str, MemberKey]) -> list[bytes]:
+        """Each commit's origin key, in order, checking every key introduction."""
         introduced: dict[str, MemberKey] = {}
+        keys: list[bytes] = []
         for commit in commits:
             record = introduced.get(commit.origin) or known.get(commit.origin)
             for change in commit.changes:
@@ -147,8 +196,8 @@ class CommitVerifier:
                 raise CommitSignatureError(
                     f"commit {commit.origin}:{commit.seq} from a node whose key is unknown"
                 )
-            verify_commit(commit, record.public_key)
-        return introduced
+            keys.append(record.public_key)
+        return keys
 
     def check_snapshot_keys(self, records: Iterable[MemberKey]) -> None:
         """Member keys arriving in a snapshot: each checked against the CA, if any."""
@@ -156,14 +205,24 @@ class CommitVerifier:
             check_member_key(record, self._ca)
 
 
-def verify_commit(commit: Commit, public_key: bytes) -> None:
+def _envelope(commit: Commit) -> Envelope:
     envelope = None if commit.wire is None else open_envelope(commit.wire)
     if envelope is None:
         raise CommitSignatureError(f"commit {commit.origin}:{commit.seq} is not signed")
-    body, signature = envelope
+    return envelope
+
+
+def _verify_signature(commit: Commit, envelope: Envelope, public_key: bytes) -> None:
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, _SIGNED + body)
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            envelope.signature, _SIGNED + envelope.link
+        )
     except (ValueError, InvalidSignature):
         raise CommitSignatureError(
             f"commit {commit.origin}:{commit.seq} is not signed by its origin's key"
         ) from None
+
+
+def verify_commit(commit: Commit, public_key: bytes) -> None:
+    """Raises CommitSignatureError unless `commit` carries its own valid signature."""
+    _verify_signature(commit, _envelope(commit), public_key)

@@ -130,10 +130,10 @@ class Replicator:
         now_ms: Callable[[], int],
         rng: random.Random,
         config: GossipConfig | None = None,
-        sign: Callable[[bytes], bytes] | None = None,
+        seal: Callable[[Commit], Commit] | None = None,
         verifier: CommitVerifier | None = None,
     ) -> None:
-        """`sign` seals this node's own commits; `verifier` checks every commit from a peer
+        """`seal` signs this node's own commits; `verifier` checks every commit from a peer
         against its origin's key (node/replication/commitsig.py). The simulation's in-memory
         replicas run without both."""
         self._state = state
@@ -156,7 +156,7 @@ class Replicator:
         # Every member's newest promise, own and relayed (node/replication/purge.py).
         self.promises: dict[str, Promise] = {}
         # Removals are this node's own writes, stamped by its clock like any other.
-        self._writer = Writer(state, membership.own_id, clock, sign)
+        self._writer = Writer(state, membership.own_id, clock, seal)
         # Why peers refuse this node, once one said it was removed (it then stops gossiping).
         self.removed_from_cluster = ""
         self._refused_removed: set[str] = set()  # removed node ids already logged as refused

@@ -14,7 +14,7 @@ from typing import TypeVar
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
 from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit, seal_commit
+from iamstore.node.replication.codec import Commit
 from iamstore.node.state.apply import State
 from iamstore.wire.consistency import format_token
 
@@ -40,14 +40,15 @@ class Writer:
         state: State,
         node_id: str,
         clock: HybridClock,
-        sign: Callable[[bytes], bytes] | None = None,
+        seal: Callable[[Commit], Commit] | None = None,
     ) -> None:
-        """`sign`: seals each commit with this node's key (node/replication/commitsig.py);
-        None writes unsigned commits (in-memory replicas that check no signatures)."""
+        """`seal`: signs each commit with this node's key (node/replication/commitsig.py,
+        `CommitSealer.seal`); None writes unsigned commits (in-memory replicas that check no
+        signatures)."""
         self._state = state
         self._node_id = node_id
         self._clock = clock
-        self._sign = sign
+        self._seal = seal
 
     async def write(
         self,
@@ -74,8 +75,8 @@ class Writer:
                 return None, result
             seq = self._state.applied.get(self._node_id, 0) + 1
             commit = Commit(self._node_id, seq, self._clock.now(), actor, action, tuple(changes))
-            if self._sign is not None:
-                commit = seal_commit(commit, self._sign)
+            if self._seal is not None:
+                commit = self._seal(commit)
             return commit, result
 
         result, commit = await self._state.write_local(make)

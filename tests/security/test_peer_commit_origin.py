@@ -15,8 +15,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from iamstore.cluster.tls import create_ca, issue_node_certificate
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
-from iamstore.node.replication.codec import Commit, encode_commit, open_envelope, seal_commit
+from iamstore.node.replication.codec import (
+    Commit,
+    decode_commit,
+    encode_commit,
+    open_envelope,
+    seal_commit,
+)
 from iamstore.node.replication.commitsig import (
+    CommitSealer,
     CommitSignatureError,
     CommitVerifier,
     load_signing_key,
@@ -127,10 +134,12 @@ async def test_a_signed_commit_with_an_altered_body_is_refused(node: Node) -> No
     key = load_signing_key(node.config.commit_key_path)
     signed_elsewhere = seal_commit(_grant_everything(origin, seq), signer(key))
     good_body = seal_commit(_grant_everything(origin, seq + 1), signer(key))
-    # Splice: the body of one commit with the signature of another.
-    body, _ = open_envelope(encode_commit(signed_elsewhere)) or (b"", b"")
-    _, other_signature = open_envelope(encode_commit(good_body)) or (b"", b"")
-    spliced = msgpack.packb([2, body, other_signature], use_bin_type=True)
+    # Splice: the body (and prev) of one commit with the signature of another.
+    taken = open_envelope(encode_commit(signed_elsewhere))
+    lifted = open_envelope(encode_commit(good_body))
+    assert taken is not None
+    assert lifted is not None
+    spliced = msgpack.packb([2, taken.body, lifted.signature, taken.prev], use_bin_type=True)
     with pytest.raises(TransportError, match="not signed by its origin's key"):
         await _push(node, spliced)
     assert genuine == (await node.services.state.db.commits())[-1]
@@ -211,3 +220,43 @@ async def test_a_new_members_long_first_batch_is_checked_and_applied(node: Node)
     assert origin not in node.services.state.version_vector()
     await _push(node, *sealed)
     assert node.services.state.version_vector()[origin] == 40
+
+
+# --- chains: the newest signature vouches for the commits it links back to --------------------
+
+
+def _chain(key: Ed25519PrivateKey, origin: str, count: int) -> list[Commit]:
+    sealer = CommitSealer(key)
+    return [sealer.seal(_grant_everything(origin, seq)) for seq in range(1, count + 1)]
+
+
+def _with_bad_signature(commit: Commit) -> Commit:
+    envelope = open_envelope(commit.wire or b"")
+    assert envelope is not None
+    wire = msgpack.packb([2, envelope.body, b"\0" * 64, envelope.prev], use_bin_type=True)
+    return decode_commit(wire)
+
+
+def test_a_chain_is_vouched_for_by_its_newest_signature() -> None:
+    key = Ed25519PrivateKey.generate()
+    known = {"n1": MemberKey("n1", raw_public_key(key), b"", 1)}
+    chain = _chain(key, "n1", 5)
+    # Earlier signatures are not even looked at while the links hold...
+    unsigned_middle = [*map(_with_bad_signature, chain[:-1]), chain[-1]]
+    CommitVerifier(None).check(unsigned_middle, known)
+    # ...but the newest one is, and a batch ending on a bad signature is refused.
+    with pytest.raises(CommitSignatureError, match="n1:5 is not signed by its origin's key"):
+        CommitVerifier(None).check([*chain[:-1], _with_bad_signature(chain[-1])], known)
+
+
+def test_a_forged_commit_spliced_into_a_chain_is_refused() -> None:
+    """The forgery takes seq 3 of a genuine chain: seq 4 names the genuine seq 3's link, so
+    the forgery must carry a signature of its own, which it cannot make."""
+    key = Ed25519PrivateKey.generate()
+    known = {"n1": MemberKey("n1", raw_public_key(key), b"", 1)}
+    chain = _chain(key, "n1", 5)
+    forged = seal_commit(
+        _grant_everything("n1", 3), signer(Ed25519PrivateKey.generate()), prev=b"\1" * 32
+    )
+    with pytest.raises(CommitSignatureError, match="n1:3 is not signed by its origin's key"):
+        CommitVerifier(None).check([*chain[:2], forged, *chain[3:]], known)
