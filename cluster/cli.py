@@ -213,6 +213,11 @@ def up_command(
                 f"--nodes {len(cluster.nodes)} or remove it with "
                 f"`iamstore cluster down --dir {root} --wipe`"
             )
+        if tls is False and cluster.tls:
+            raise ClusterError(
+                f"`{root}` holds a stopped cluster with tls: it starts again with tls "
+                "(leave out --insecure-peer-plaintext)"
+            )
         if tls is True and not cluster.tls:
             raise ClusterError(
                 f"`{root}` holds a stopped cluster without tls; remove it with "

@@ -163,3 +163,24 @@ def test_cluster_up_makes_a_mutual_tls_cluster_by_default(tmp_path: Path) -> Non
         assert {n.name: n.status.node_id for n in view.nodes if n.status} == certified
     finally:
         iamstore("cluster", "down", "--dir", str(root), "--wipe")
+
+
+async def test_a_plaintext_peer_channel_is_a_loud_opt_in(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = NodeConfig(
+        data_dir=tmp_path / "a",
+        listen="127.0.0.1:0",
+        bootstrap=True,
+        insecure_peer_plaintext=True,
+    )
+    node = Node(config)
+    task = asyncio.create_task(node.serve())
+    try:
+        async with asyncio.timeout(30):
+            await node.ready.wait()
+    finally:
+        node.stop()
+        await task
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert any("INSECURE: peers talk in plaintext" in r.getMessage() for r in warnings)
