@@ -17,6 +17,7 @@ from iamstore.node.config import NodeConfig
 from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
 from iamstore.node.replication.codec import (
     Commit,
+    commit_position,
     decode_commit,
     encode_commit,
     open_envelope,
@@ -29,6 +30,7 @@ from iamstore.node.replication.commitsig import (
     load_signing_key,
     raw_public_key,
     signer,
+    verify_commit,
 )
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import GrpcTransport
@@ -260,3 +262,19 @@ def test_a_forged_commit_spliced_into_a_chain_is_refused() -> None:
     )
     with pytest.raises(CommitSignatureError, match="n1:3 is not signed by its origin's key"):
         CommitVerifier(None).check([*chain[:2], forged, *chain[3:]], known)
+
+
+def test_a_signed_commit_reads_back_whole_and_its_position_without_decoding() -> None:
+    key = Ed25519PrivateKey.generate()
+    sealer = CommitSealer(key)
+    first, second = (sealer.seal(_grant_everything("n1", seq)) for seq in (1, 2))
+    wire = encode_commit(second)
+    assert decode_commit(wire) == second
+    assert commit_position(wire) == ("n1", 2)
+    first_envelope, second_envelope = map(open_envelope, (first.wire or b"", wire))
+    assert first_envelope is not None
+    assert second_envelope is not None
+    assert second_envelope.prev == first_envelope.link
+    verify_commit(decode_commit(wire), raw_public_key(key))
+    with pytest.raises(CommitSignatureError):
+        verify_commit(decode_commit(wire), raw_public_key(Ed25519PrivateKey.generate()))
