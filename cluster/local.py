@@ -39,6 +39,7 @@ from iamstore.cluster.tls import (
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
 SESSION_KEY = "session.key"
+PREVIOUS_CLUSTER_KEY = "cluster.key.previous"
 # What `rotate_keys` replaces: what lets a holder act as the cluster (talk to members, mint
 # session tokens). The secrets key stays: it opens the replica's sealed secrets at rest.
 ROTATED_KEYS = (CLUSTER_KEY, SESSION_KEY)
@@ -382,12 +383,18 @@ class LocalCluster:
         running = [n for n in self.names if n not in self.removed and self.is_running(n)]
         for name in running:
             self.stop_node(name, timeout_s)
+        members = [n for name, n in zip(self.names, self.nodes, strict=True)
+                   if name not in self.removed]  # fmt: skip
+        # The old cluster key stays beside the new one as `cluster.key.previous`: it admits
+        # nothing, but members can tell a removed node (which has only it) that it was removed.
+        previous = (self.root / CLUSTER_KEY).read_bytes()
+        for node in members:
+            _write_secret(node.data_dir / PREVIOUS_CLUSTER_KEY, previous)
         for file in ROTATED_KEYS:
             data = os.urandom(32)
             _write_secret(self.root / file, data)
-            for name, node in zip(self.names, self.nodes, strict=True):
-                if name not in self.removed:
-                    _write_secret(node.data_dir / file, data)
+            for node in members:
+                _write_secret(node.data_dir / file, data)
         for name in running:
             self.start_node(name, timeout_s)
         self.save()

@@ -79,6 +79,12 @@ class NodeConfig:
         return self.data_dir / "cluster.key"
 
     @property
+    def previous_cluster_key_path(self) -> Path:
+        """The cluster key before the last rotation (optional): it admits nothing, but lets
+        the node tell a removed member, which holds only that key, why it is refused."""
+        return self.data_dir / "cluster.key.previous"
+
+    @property
     def commit_key_path(self) -> Path:
         """This member's own commit-signing key (Ed25519), never copied to another member:
         beside its TLS certificate, which names it; without TLS, in the data folder."""

@@ -15,6 +15,7 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -281,7 +282,13 @@ class Node:
             await bootstrap(services, config)
 
         peer_service = (
-            peer_handlers(replicator, cluster_key, self._wall_ms, None if tls is None else tls.ca)
+            peer_handlers(
+                replicator,
+                cluster_key,
+                self._wall_ms,
+                None if tls is None else tls.ca,
+                previous_key=_read_if_present(config.previous_cluster_key_path),
+            )
             if serve_peers
             else None
         )
@@ -422,6 +429,10 @@ def _tls_material(config: NodeConfig) -> TlsMaterial | None:
     if config.tls_cert is None or config.tls_key is None or config.tls_ca is None:
         raise ValueError("tls needs a certificate, its key and the ca, not only some of them")
     return TlsMaterial.load(config.tls_cert, config.tls_key, config.tls_ca)
+
+
+def _read_if_present(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
 
 
 def _session_key(config: NodeConfig) -> bytes:

@@ -52,9 +52,15 @@ def peer_handlers(
     cluster_key: bytes,
     now_ms: Callable[[], int],
     client_ca: bytes | None = None,
+    previous_key: bytes | None = None,
 ) -> grpc.GenericRpcHandler[Any, Any]:
     """With `client_ca` (TLS), a call must also come with a client certificate it signed,
-    naming (as its node id) the node id the call states."""
+    naming (as its node id) the node id the call states.
+
+    `previous_key` is the cluster key before the last rotation: it admits nothing, but a
+    removed member (which holds only that one) is told, in a refusal MAC'd with it, that it
+    was removed, so that it stops calling.
+    """
     replays = ReplayGuard()
 
     def check_sender(request_from: str, caller: str) -> None:
@@ -115,14 +121,40 @@ def peer_handlers(
         return bytes(pb.RemoveMemberResponse(removed=removed).SerializeToString())
 
     async def refuse(
-        context: Context, verified: VerifiedRequest | None, code: grpc.StatusCode, details: str
+        context: Context,
+        verified: VerifiedRequest | None,
+        code: grpc.StatusCode,
+        details: str,
+        key: bytes = cluster_key,
     ) -> None:
         """Aborts the call; a refusal of an authenticated request is MAC'd for its caller."""
         trailing: tuple[tuple[str, str], ...] = ()
         if verified is not None:
-            mac = refusal_mac(cluster_key, verified.binding, code.name, details)
+            mac = refusal_mac(key, verified.binding, code.name, details)
             trailing = ((REPLY_MAC_KEY, mac),)
         await context.abort(code, details, trailing_metadata=trailing)
+
+    async def refuse_stale_key(
+        method: str,
+        body: bytes,
+        metadata: list[tuple[str, str | bytes]],
+        certified: str | None,
+        context: Context,
+    ) -> None:
+        """A request MAC'd with the previous cluster key: a removed member (by its certificate
+        under TLS) is told so; any other caller is refused as unauthenticated."""
+        assert previous_key is not None
+        try:
+            stale = verify_request(previous_key, method, body, metadata, now_ms(), replays)
+            replicator.refuse_if_removed(certified or stale.node_id)
+        except PeerAuthError:
+            return  # not the previous key either: the caller refuses it as unauthenticated
+        except MemberRemovedError as err:
+            code = grpc.StatusCode.FAILED_PRECONDITION
+            await refuse(context, stale, code, str(err), key=previous_key)
+        detail = f"peer request from `{stale.node_id}` with a cluster key rotated away"
+        log.warning("refused %s from %s: %s", method, context.peer(), detail)
+        await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, detail)
 
     async def admit(
         method: str, request_type: Any, body: bytes, context: Context
@@ -134,28 +166,26 @@ def peer_handlers(
             now = datetime.datetime.fromtimestamp(now_ms() / 1000, datetime.UTC)
             try:
                 certified = verify_peer_certificate(client_ca, context.auth_context(), now)
-                # By identity, before the MAC: a removed node's cluster key is stale after a
-                # rotation, and over mutual TLS it can still be told why it is refused.
-                replicator.refuse_if_removed(certified)
             except PeerCertificateError as err:
                 log.warning("refused %s from %s: %s", method, context.peer(), err)
                 await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, str(err))
-            except MemberRemovedError as err:
-                await refuse(context, None, grpc.StatusCode.FAILED_PRECONDITION, str(err))
         try:
             verified = verify_request(cluster_key, method, body, metadata, now_ms(), replays)
         except PeerAuthError as err:
+            if previous_key is not None:
+                await refuse_stale_key(method, body, metadata, certified, context)
             log.warning("refused %s from %s: %s", method, context.peer(), err)
             await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, str(err))
+        try:
+            # By identity, on every call (RemoveMember too): under TLS the id the certificate
+            # names, whatever the call states; a removed identity can do nothing here.
+            replicator.refuse_if_removed(certified or verified.node_id)
+        except MemberRemovedError as err:
+            await refuse(context, verified, grpc.StatusCode.FAILED_PRECONDITION, str(err))
         if certified is not None and verified.node_id != certified:
             detail = f"peer certificate names `{certified}`, not `{verified.node_id}`"
             log.warning("refused %s from %s: %s", method, context.peer(), detail)
             await refuse(context, None, grpc.StatusCode.UNAUTHENTICATED, detail)
-        try:
-            # Every call, RemoveMember too: a removed member's identity can do nothing here.
-            replicator.refuse_if_removed(verified.node_id)
-        except MemberRemovedError as err:
-            await refuse(context, verified, grpc.StatusCode.FAILED_PRECONDITION, str(err))
         try:
             return request_type.FromString(body), verified
         except DecodeError:

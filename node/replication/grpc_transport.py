@@ -117,13 +117,9 @@ class GrpcTransport:
         code = err.code()
         details = err.details() or ""
         # The one use of FAILED_PRECONDITION on the Peer service (node/api/peer_service.py),
-        # believed only from a member: over mutual TLS (the callee's certificate is the CA's),
-        # or with the MAC bound to our request. A forged one would stop gossip.
-        if code == grpc.StatusCode.FAILED_PRECONDITION and (
-            self._credentials is not None
-            or is_authentic_refusal(
-                self._key, signed.binding, code.name, details, _pairs(err.trailing_metadata())
-            )
+        # believed only with the MAC bound to our request: a forged one would stop gossip.
+        if code == grpc.StatusCode.FAILED_PRECONDITION and is_authentic_refusal(
+            self._key, signed.binding, code.name, details, _pairs(err.trailing_metadata())
         ):
             return MemberRemovedError(details or "removed from the cluster")
         return TransportError(f"{method} to {address}: {code.name} {details}")
