@@ -151,7 +151,8 @@ def run_command(
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
-    from iamstore.node.server import PeerSetupError, run
+    from iamstore.node.replication.identity import PeerSetupError
+    from iamstore.node.server import run
 
     tls_files = (tls_cert, tls_key, tls_ca)
     if any(f is not None for f in tls_files) and not all(f is not None for f in tls_files):

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -49,24 +47,22 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
-from iamstore.node.domain.cluster import MemberKeyConflictError, introduce_member_key
-from iamstore.node.domain.entities import MemberKey
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.commitsig import (
-    CommitSealer,
-    CommitVerifier,
-    certified_commit_key,
-    load_signing_key,
-    raw_public_key,
-)
+from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.identity import (
+    PeerSetupError,
+    certified_id,
+    introduce_own_key,
+    own_member_key,
+)
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.peerauth import load_cluster_key
-from iamstore.node.replication.peertls import PeerCertificateError, TlsMaterial
+from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
@@ -96,10 +92,6 @@ SERVER_OPTIONS = (
 
 def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-class PeerSetupError(Exception):
-    """The node's peer channel cannot be set up as configured (it refuses to start)."""
 
 
 async def _node_id(db: Database, certified: str | None) -> str:
@@ -187,7 +179,7 @@ class Node:
         config = self.config
         tls = _tls_material(config)
         serve_peers = self._check_peer_channel(tls)
-        node_id = await _node_id(db, None if tls is None else _certified_id(tls))
+        node_id = await _node_id(db, None if tls is None else certified_id(tls))
         state = await State.load(db)
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
@@ -198,9 +190,7 @@ class Node:
         commit_sealer = CommitSealer(signing_key)
         writer = Writer(state, node_id, clock, commit_sealer.seal)
         # Before anything else is written: a member's first commit introduces its key.
-        await _introduce_own_key(
-            writer, _own_member_key(signing_key, tls, node_id, self._wall_ms())
-        )
+        await introduce_own_key(writer, own_member_key(signing_key, tls, node_id, self._wall_ms()))
         auth = Authenticator(
             state.view,
             box,
@@ -440,37 +430,6 @@ def _session_key(config: NodeConfig) -> bytes:
     rotate-keys`), else, for clusters made before it existed, the secrets key."""
     path = config.session_key_path
     return (path if path.exists() else config.secrets_key_path).read_bytes()
-
-
-def _own_member_key(
-    signing_key: Ed25519PrivateKey, tls: TlsMaterial | None, node_id: str, now_ms: int
-) -> MemberKey:
-    """This node's key record; under TLS its certificate must name the key."""
-    public_key = raw_public_key(signing_key)
-    if tls is None:
-        return MemberKey(node_id, public_key, b"", now_ms)
-    if certified_commit_key(x509.load_pem_x509_certificate(tls.cert)) != public_key:
-        raise PeerSetupError(
-            "--tls-cert does not name this node's commit-signing key (commit.key beside it): "
-            "issue the certificate for that key"
-        )
-    return MemberKey(node_id, public_key, tls.cert, now_ms)
-
-
-async def _introduce_own_key(writer: Writer, record: MemberKey) -> None:
-    try:
-        await writer.write(
-            "node", "IntroduceMemberKey", lambda view: (introduce_member_key(view, record), None)
-        )
-    except MemberKeyConflictError as err:
-        raise PeerSetupError(f"{err}: start this data folder with its own commit.key") from None
-
-
-def _certified_id(tls: TlsMaterial) -> str:
-    try:
-        return tls.node_id
-    except PeerCertificateError as err:
-        raise PeerSetupError(f"--tls-cert: {err}; issue it again naming the node id") from None
 
 
 def _add_port(

@@ -18,8 +18,9 @@ from iamstore.cluster.local import LocalCluster
 from iamstore.cluster.tls import NodeTls, create_ca, issue_node_certificate
 from iamstore.node.config import NodeConfig
 from iamstore.node.replication.grpc_transport import EXCHANGE
+from iamstore.node.replication.identity import PeerSetupError
 from iamstore.node.replication.peerauth import sign_request
-from iamstore.node.server import Node, PeerSetupError
+from iamstore.node.server import Node
 from iamstore.node.storage.database import Database
 from iamstore.v1 import peer_pb2 as pb
 
