@@ -16,7 +16,12 @@ from iamstore.node.config import NodeConfig
 from iamstore.node.replication.codec import Commit, encode_commit
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import EXCHANGE, GrpcTransport
-from iamstore.node.replication.peerauth import sign_request
+from iamstore.node.replication.peerauth import (
+    MAX_SKEW_MS,
+    PeerAuthError,
+    ReplayGuard,
+    sign_request,
+)
 from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.transport import (
     ExchangeMessage,
@@ -218,3 +223,17 @@ async def test_a_forged_removed_from_the_cluster_refusal_does_not_stop_a_member(
     finally:
         await transport.close()
     assert not isinstance(refused.value, MemberRemovedError)
+
+
+def test_the_replay_guard_is_bounded_and_forgets_only_what_the_window_refuses() -> None:
+    guard = ReplayGuard(capacity=2)
+    guard.admit("a" * 32, time_ms=1_000, now_ms=1_000)
+    guard.admit("b" * 32, time_ms=1_000, now_ms=1_000)
+    with pytest.raises(PeerAuthError, match="replayed"):
+        guard.admit("a" * 32, time_ms=1_000, now_ms=1_000 + MAX_SKEW_MS)
+    # Full: a new nonce is refused rather than remembered (fail closed)...
+    with pytest.raises(PeerAuthError, match="too many"):
+        guard.admit("c" * 32, time_ms=1_000, now_ms=1_000)
+    # ...until the window has moved past the remembered ones (their requests are then
+    # refused for their time alone).
+    guard.admit("c" * 32, time_ms=70_000, now_ms=1_000 + MAX_SKEW_MS + 1)
