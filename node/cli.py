@@ -115,6 +115,13 @@ def parse_oidc_jwks(
     "signed by --tls-ca (mutual TLS). Advertised to peers unless --advertise is given.",
 )
 @click.option(
+    "--http-listen",
+    default=None,
+    metavar="HOST:PORT",
+    help="Also serve IAM and STS over HTTP with AWS's own Query protocol (boto3, the aws CLI, "
+    "Terraform); https when --tls-cert is given.",
+)
+@click.option(
     "--oidc-jwks",
     "oidc_jwks",
     multiple=True,
@@ -139,6 +146,7 @@ def run_command(
     tls_key: Path | None,
     tls_ca: Path | None,
     peer_listen: str | None,
+    http_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
     log_level: str,
 ) -> None:
@@ -168,6 +176,7 @@ def run_command(
         tls_key=tls_key,
         tls_ca=tls_ca,
         peer_listen=peer_listen,
+        http_listen=http_listen,
         oidc_jwks=oidc_jwks,
     )
     asyncio.run(run(config))

@@ -56,6 +56,9 @@ class NodeConfig:
     # A second HOST:PORT for the Peer service only. With TLS it demands a client certificate
     # signed by the CA (mutual TLS); peers must then be given (and advertised) this address.
     peer_listen: str | None = None
+    # HOST:PORT for AWS's own wire protocol (IAM and STS over HTTP, the Query protocol);
+    # None serves gRPC only. TLS, when configured, covers it with the same certificate.
+    http_listen: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -79,6 +82,11 @@ class NodeConfig:
     def audit_path(self) -> Path:
         """Audit events as JSON lines, appended by the node (never replicated)."""
         return self.data_dir / "audit.jsonl"
+
+    @property
+    def http_endpoint_path(self) -> Path:
+        """Written once the HTTP port listens: its URL (`http://HOST:PORT`, or https)."""
+        return self.data_dir / "http-endpoint"
 
     @property
     def endpoint_path(self) -> Path:

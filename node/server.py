@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -32,8 +33,9 @@ from iamstore.node.api import (
     node_services,
     signin,
     sts,
+    sts_web_identity,
 )
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.peer_service import peer_handlers
 from iamstore.node.audit import AuditLog
@@ -45,6 +47,9 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.http.endpoint import QueryEndpoint
+from iamstore.node.http.model import grpc_backed
+from iamstore.node.http.server import HttpServer, server_ssl_context
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
@@ -57,7 +62,7 @@ from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
 
 log = logging.getLogger("iamstore.node")
@@ -139,6 +144,7 @@ class Node:
         self.replicator: Replicator | None = None
         self.metrics: NodeMetrics | None = None
         self.metrics_address: str | None = None
+        self.http_url: str | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -244,10 +250,21 @@ class Node:
         if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
+        jwks = JwksCache(
+            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
+            timeout_s=self.config.oidc_fetch_timeout_s,
+            local_jwks=dict(self.config.oidc_jwks),
+        )
         health_servicer = self._add_services(
-            server, services, replicator, cluster_key, None if tls is None else tls.ca
+            server, services, replicator, cluster_key, None if tls is None else tls.ca, jwks
         )
         await server.start()
+        http_server = self._http_server(services, jwks)
+        if http_server is not None:
+            scheme = "http" if config.tls_cert is None else "https"
+            self.http_url = f"{scheme}://{await http_server.start()}"
+            _write_atomically(config.http_endpoint_path, self.http_url + "\n")
+            log.info("aws query api (iam, sts) at %s", self.http_url)
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
@@ -271,6 +288,8 @@ class Node:
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
+                if http_server is not None:
+                    await http_server.close(config.grace_s)
                 await server.stop(config.grace_s)
                 for task in background:
                     task.cancel()
@@ -286,16 +305,12 @@ class Node:
         replicator: Replicator,
         cluster_key: bytes,
         client_ca: bytes | None,
+        jwks: JwksCache,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
         accounts = node_pb2.DESCRIPTOR.services_by_name["Accounts"]
         peer = peer_pb2.DESCRIPTOR.services_by_name["Peer"]
-        jwks = JwksCache(
-            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
-            timeout_s=self.config.oidc_fetch_timeout_s,
-            local_jwks=dict(self.config.oidc_jwks),
-        )
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
@@ -328,6 +343,27 @@ class Node:
             server,
         )
         return health_servicer
+
+    def _http_server(self, services: NodeServices, jwks: JwksCache) -> HttpServer | None:
+        """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
+        config = self.config
+        if config.http_listen is None:
+            return None
+        iam = grpc_backed("iam", iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS)
+        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.HANDLERS)
+
+        async def web_identity(peer: Peer, request: Message) -> Message:
+            return await sts_web_identity.assume_role_with_web_identity(
+                services, jwks, peer, request
+            )
+
+        endpoint = QueryEndpoint(
+            services, (iam, sts_service), {"AssumeRoleWithWebIdentity": web_identity}
+        )
+        context = None
+        if config.tls_cert is not None and config.tls_key is not None:
+            context = server_ssl_context(config.tls_cert, config.tls_key)
+        return HttpServer(endpoint, config.http_listen, ssl_context=context)
 
     async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
         while True:

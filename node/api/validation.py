@@ -174,5 +174,6 @@ def validate(operation: str, request: Message) -> None:
         )
 
 
+@cache
 def is_modelled(operation: str) -> bool:
     return operation in _service_model().operation_names
