@@ -19,6 +19,7 @@ from google.protobuf.message import Message
 
 from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import (
+    Handler,
     authenticate_and_wait,
     record_denial,
     record_signature_failure_of,
@@ -29,7 +30,12 @@ from iamstore.node.auth.webidentity import WebIdentityError
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidAction
 from iamstore.node.http import messages, query, xml
 from iamstore.node.http.model import Service, http_status, is_receiver_fault
-from iamstore.node.http.signature import PRESIGN_PARAMETERS, read_signature, verify
+from iamstore.node.http.signature import (
+    PRESIGN_PARAMETERS,
+    HttpSignature,
+    read_signature,
+    verify,
+)
 from iamstore.wire.sigv4 import SignatureError
 
 log = logging.getLogger(__name__)
@@ -165,7 +171,7 @@ class QueryEndpoint:
         service: Service,
         action: str,
         params: dict[str, str],
-        signature: Any,
+        signature: HttpSignature | None,
     ) -> HttpResponse:
         version = params.get("Version")
         if action not in service.model.operation_names:
@@ -181,21 +187,23 @@ class QueryEndpoint:
         operation = service.model.operation_model(action)
         request_type = service.request_types.get(action)
         handler = service.handlers.get(action)
-        if request_type is None or handler is None:
+        unsigned = self._unsigned.get(action)
+        if request_type is None or (handler is None and unsigned is None):
             raise InvalidAction(f"operation `{action}` is not implemented by this node")
         inputs = {k: v for k, v in params.items() if k not in PRESIGN_PARAMETERS}
-        if signature is None:
-            unsigned = self._unsigned.get(action)
-            if unsigned is None:
-                raise SignatureError(
-                    "MissingAuthenticationToken", "Request is missing Authentication Token"
-                )
+        if unsigned is not None:
+            # AWS: "You do not need to sign" AssumeRoleWithWebIdentity; its token is the
+            # credential, and a signature, if any, is not what admits the caller.
             message = _decode(operation, request_type, inputs)
             try:
                 response = await unsigned(request.peer, message)
             except WebIdentityError as err:
                 return self._error(service, request_id, err.code, err.message)
             return self._ok(service, operation, response, request_id, None)
+        if signature is None or handler is None:
+            raise SignatureError(
+                "MissingAuthenticationToken", "Request is missing Authentication Token"
+            )
         return await self._signed(
             request, request_id, service, operation, request_type, handler, inputs, signature
         )
@@ -207,9 +215,9 @@ class QueryEndpoint:
         service: Service,
         operation: Any,
         request_type: type[Message],
-        handler: Any,
+        handler: Handler,
         inputs: dict[str, str],
-        signature: Any,
+        signature: HttpSignature,
     ) -> HttpResponse:
         node = self._node
         auth = node.auth
