@@ -87,7 +87,9 @@ class _Reader:
         return [f"{prefix}.{n}" for n in sorted(numbers)]
 
     def _list(self, shape: Any, key: str, depth: int) -> list[Any]:
-        if self._params.get(key) == "":  # botocore sends an empty list as `Name=`
+        if key in self._params:  # botocore sends an empty list as `Name=`, and only so
+            if self._params[key] != "" or key in self._children:
+                raise ValidationError(f"`{key}` is a list: give `{key}.member.N` or `{key}=`", key)
             return []
         if shape.serialization.get("flattened"):
             item_prefix = key
