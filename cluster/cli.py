@@ -65,6 +65,7 @@ def _describe_node(
     described: dict[str, object] = {
         "name": node.name,
         "address": node.address,
+        "http": cluster.http_url(node.name),
         "state": node.state.value,
         "pid": node.pid,
         "data_dir": str(process.data_dir),
@@ -111,14 +112,17 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
     """
     names = cluster.origin_names()
     by_address = cluster.address_names()
-    header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
+    header = (
+        "NODE", "ADDRESS", "HTTP", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST"
+    )  # fmt: skip
     rows: list[tuple[str, ...]] = [header]
     peer_lines = []
     for node in view.nodes:
         status = node.status
         pid = "-" if node.pid is None else str(node.pid)
+        http = cluster.http_url(node.name)
         if status is None:
-            rows.append((node.name, node.address, node.state.value, pid, "-", "-", "-", "-"))
+            rows.append((node.name, node.address, http, node.state.value, pid, "-", "-", "-", "-"))
             continue
         vector = " ".join(
             f"{names.get(o, o)}:{seq}" for o, seq in sorted(status.version_vector.items())
@@ -128,6 +132,7 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
             (
                 node.name,
                 node.address,
+                http,
                 node.state.value,
                 pid,
                 vector or "-",
@@ -240,7 +245,8 @@ def up_command(
     lines = [
         f"{len(cluster.nodes)} nodes up and converged in {described['started_in_ms']} ms:",
         *(
-            f"  node{i}  {node.listen}  pid {cluster.pid(f'node{i}')}  log {node.log_file}"
+            f"  node{i}  {node.listen}  {cluster.http_url(f'node{i}')}  "
+            f"pid {cluster.pid(f'node{i}')}  log {node.log_file}"
             for i, node in enumerate(cluster.nodes, start=1)
         ),
         f"root credentials: {cluster.credentials_file}",
@@ -250,6 +256,8 @@ def up_command(
         f"  iamstore --endpoint {endpoints}{tls_option} --credentials-file "
         f"{cluster.credentials_file} iam list-users",
         f"  iamstore cluster status --dir {root}",
+        f"  aws iam list-users --endpoint-url {cluster.http_url('node1')}  "
+        "(with the root credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
     ]
     _echo(described, as_json, "\n".join(lines))
 
