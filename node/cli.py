@@ -192,3 +192,36 @@ def simulate_command(source: TextIO) -> None:
     out = sys.stdout
     for line in simulate_lines(source):
         out.write(line + "\n")
+
+
+@click.command("emulator")
+@click.option(
+    "--http-listen",
+    default="127.0.0.1:4599",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve IAM and STS over HTTP (port 0: any free port).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the data here (default: a temporary folder, removed on exit).",
+)
+@click.option("--log-level", default="WARNING", show_default=True)
+def emulator_command(http_listen: str, data_dir: Path | None, log_level: str) -> None:
+    """One throwaway node for test suites: IAM and STS over HTTP; unknown access keys act as
+    the root of account 123456789012; POST /_iamstore/reset wipes it."""
+    from iamstore.node.emulator import run_emulator
+
+    logging.basicConfig(
+        level=log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+    def announce(url: str) -> None:
+        click.echo(f"iamstore emulator at {url} (account 123456789012)", err=False)
+        sys.stdout.flush()
+
+    asyncio.run(run_emulator(http_listen, data_dir, announce))

@@ -145,6 +145,8 @@ class Node:
         self.metrics: NodeMetrics | None = None
         self.metrics_address: str | None = None
         self.http_url: str | None = None
+        # The Query protocol front end once serving (the emulator serves it on its own port).
+        self.query_endpoint: QueryEndpoint | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -179,6 +181,7 @@ class Node:
             now=self._utcnow,
             keys_per_owner=config.quotas.access_keys_per_user,
             sealer=sealer,
+            unknown_keys_as_root_of=config.emulator_account,
         )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
         policy_index = PolicyIndex(state.view)
@@ -259,7 +262,8 @@ class Node:
             server, services, replicator, cluster_key, None if tls is None else tls.ca, jwks
         )
         await server.start()
-        http_server = self._http_server(services, jwks)
+        self.query_endpoint = self._query_endpoint(services, jwks)
+        http_server = self._http_server(self.query_endpoint)
         if http_server is not None:
             scheme = "http" if config.tls_cert is None else "https"
             self.http_url = f"{scheme}://{await http_server.start()}"
@@ -344,11 +348,8 @@ class Node:
         )
         return health_servicer
 
-    def _http_server(self, services: NodeServices, jwks: JwksCache) -> HttpServer | None:
+    def _query_endpoint(self, services: NodeServices, jwks: JwksCache) -> QueryEndpoint:
         """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
-        config = self.config
-        if config.http_listen is None:
-            return None
         iam = grpc_backed("iam", iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS)
         sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.HANDLERS)
 
@@ -357,9 +358,14 @@ class Node:
                 services, jwks, peer, request
             )
 
-        endpoint = QueryEndpoint(
+        return QueryEndpoint(
             services, (iam, sts_service), {"AssumeRoleWithWebIdentity": web_identity}
         )
+
+    def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
+        config = self.config
+        if config.http_listen is None:
+            return None
         context = None
         if config.tls_cert is not None and config.tls_key is not None:
             context = server_ssl_context(config.tls_cert, config.tls_key)

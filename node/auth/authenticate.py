@@ -74,8 +74,12 @@ class Authenticator:
         max_skew: datetime.timedelta = datetime.timedelta(minutes=5),
         keys_per_owner: int = 2,
         sealer: SessionSealer | None = None,
+        unknown_keys_as_root_of: str | None = None,
     ) -> None:
         self._sealer = sealer
+        # Emulator mode only (never set by `node run`): an access key this node did not issue
+        # is taken as this account's root, as moto and LocalStack take any key.
+        self._unknown_keys_as_root_of = unknown_keys_as_root_of
         self._view = view
         self._box = box
         self._host = host
@@ -134,6 +138,9 @@ class Authenticator:
         if access_key_id.startswith(KEY_ID_PREFIX):
             return self._authenticate_session(access_key_id, security_token, method_path, verify)
         key = self._view.access_keys.get(access_key_id)
+        emulated = self._unknown_keys_as_root_of
+        if key is None and emulated is not None:
+            return Caller(emulated, root_arn(emulated), None, access_key_id)
         if (
             key is None
             or key.status != KeyStatus.ACTIVE
@@ -165,6 +172,9 @@ class Authenticator:
         try:
             session = self._sealer.open(access_key_id, token)
         except TokenError:
+            emulated = self._unknown_keys_as_root_of
+            if emulated is not None:  # a session this node never issued (emulator mode)
+                return Caller(emulated, root_arn(emulated), None, access_key_id)
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
         now = self._now()
         if now.timestamp() >= session.expires_at:

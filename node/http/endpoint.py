@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 AT_LEAST_HEADER = "x-iamstore-at-least"
 TOKEN_HEADER = "x-iamstore-consistency-token"
 REQUEST_ID_HEADER = "x-amzn-RequestId"
+# iamstore's own HTTP paths (the emulator's reset); never an AWS operation.
+ADMIN_PREFIX = "/_iamstore/"
 # More parameters than any IAM or STS request needs (50 tags, 10 policy ARNs, 20 context
 # entries of 2 fields, ...); parse_qsl stops at this many.
 MAX_PARAMETERS = 1000
@@ -117,6 +119,10 @@ class QueryEndpoint:
         request_id = str(uuid.uuid4())
         service = self._services["iam"]
         try:
+            if request.raw_path.startswith(ADMIN_PREFIX):
+                raise QueryError(
+                    "InvalidAction", f"`{request.raw_path}` is served only by `iamstore emulator`"
+                )
             query_params, params = self._all_parameters(request)
             action = params.get("Action")
             if not action:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session
 from google.protobuf.message import Message
 
+from iamstore.node.api import aws_models
 from iamstore.node.api.dispatch import Handler
 
 # Errors that are not in either model: AWS's "Common Errors" page of the IAM and STS API
@@ -64,10 +64,9 @@ class Service:
         return str(self.model.api_version)
 
 
-@cache
 def service_model(signing_name: str) -> Any:
     """botocore's model of `iam` or `sts` (loaded once)."""
-    return botocore.session.get_session().get_service_model(signing_name)
+    return aws_models.service_model(signing_name)
 
 
 @cache

@@ -15,13 +15,13 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
 from iamstore.node.api.context import Peer
-from iamstore.node.http.endpoint import HttpRequest, HttpResponse, QueryEndpoint
+from iamstore.node.http.endpoint import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,14 @@ class HttpLimits:
 
 
 ExtraRoute = Callable[[HttpRequest], Awaitable[HttpResponse | None]]
+
+
+class Endpoint(Protocol):
+    """What the listener serves (a QueryEndpoint, or the emulator's stand-in for one)."""
+
+    async def handle(self, request: HttpRequest) -> HttpResponse: ...
+
+    def refuse(self, code: str, message: str) -> HttpResponse: ...
 
 
 class _GuardedServer(web.Server):
@@ -78,7 +86,7 @@ class HttpServer:
 
     def __init__(
         self,
-        endpoint: QueryEndpoint,
+        endpoint: Endpoint,
         listen: str,
         *,
         ssl_context: ssl.SSLContext | None = None,

@@ -33,7 +33,8 @@ def _fetch(
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as err:
-        return err.code, err.read().decode()
+        with err:
+            return err.code, err.read().decode()
 
 
 def test_every_grpc_operation_is_served_over_http(aws: Any, http_node: InProcessNode) -> None:

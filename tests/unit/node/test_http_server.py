@@ -4,9 +4,9 @@ bodies, oversized bodies (served on 127.0.0.1 with an endpoint that only echoes)
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import Any
 
-from iamstore.node.http.endpoint import HttpRequest, HttpResponse, QueryEndpoint
+from iamstore.node.http.endpoint import HttpRequest, HttpResponse
 from iamstore.node.http.server import HttpLimits, HttpServer
 
 
@@ -24,7 +24,7 @@ class _Echo:
 
 async def _serve(limits: HttpLimits) -> tuple[HttpServer, _Echo, int]:
     echo = _Echo()
-    server = HttpServer(cast(QueryEndpoint, echo), "127.0.0.1:0", limits=limits)
+    server = HttpServer(echo, "127.0.0.1:0", limits=limits)
     address = await server.start()
     return server, echo, int(address.rpartition(":")[2])
 
