@@ -248,3 +248,23 @@ def test_writes_carry_a_consistency_token_header(aws_iam: Any) -> None:
     assert headers["x-amzn-requestid"] == made["ResponseMetadata"]["RequestId"]
     read = aws_iam.get_user(UserName="t")
     assert "x-iamstore-consistency-token" not in read["ResponseMetadata"]["HTTPHeaders"]
+
+
+def test_http_calls_are_audited_like_grpc_calls(aws_iam: Any, http_node: InProcessNode) -> None:
+    made = aws_iam.create_user(UserName="audited")["User"]
+    account = made["Arn"].split(":")[4]
+    services = http_node.node.services if http_node.node is not None else None
+    assert services is not None
+    assert services.audit is not None
+    events = [e for e in services.audit.events() if e.account_id == account]
+    write = next(e for e in events if e.action == "iam:CreateUser")
+    assert write.principal == f"arn:aws:iam::{account}:root"
+    assert write.source_ip == "127.0.0.1"
+    assert write.commit
+    forged = session_for("AKIAUNKNOWNAUDITED00", "x" * 40).client(
+        "iam", endpoint_url=http_url(http_node), config=NO_RETRIES
+    )
+    with pytest.raises(ClientError):
+        forged.list_users()
+    failures = [e for e in services.audit.events() if e.principal == "AKIAUNKNOWNAUDITED00"]
+    assert [e.decision.value for e in failures] == ["AuthenticationFailure"]
