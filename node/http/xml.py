@@ -89,17 +89,47 @@ def _present(message: Message, field: FieldDescriptor, required: bool) -> bool:
     return True  # numbers and booleans without presence: AWS always sends them
 
 
+@dataclass(frozen=True, slots=True)
+class _Member:
+    field: FieldDescriptor
+    element: str  # the XML element's name (the member's, or its `locationName`)
+    shape: Any
+    required: bool
+
+
+# INVARIANT: botocore's service models and their shapes live as long as the process (the
+# models are loaded once), so a shape's id names it for as long as this cache does.
+_PLANS: dict[tuple[int, str], tuple[_Member, ...]] = {}
+
+
+def _plan(shape: Any, descriptor: Any) -> tuple[_Member, ...]:
+    """The output members the message carries, worked out once per shape and message type."""
+    key = (id(shape), descriptor.full_name)
+    plan = _PLANS.get(key)
+    if plan is None:
+        fields = descriptor.fields_by_name
+        required = set(shape.required_members)
+        plan = tuple(
+            _Member(
+                field,
+                member_shape.serialization.get("name", member),
+                member_shape,
+                member in required,
+            )
+            for member, member_shape in shape.members.items()
+            if (field := cast(FieldDescriptor | None, fields.get(xform_name(member)))) is not None
+        )
+        _PLANS[key] = plan
+    return plan
+
+
 def _members(shape: Any, message: Message, out: _Out) -> None:
-    fields = message.DESCRIPTOR.fields_by_name
-    required = set(shape.required_members)
-    for member, member_shape in shape.members.items():
-        field = cast(FieldDescriptor | None, fields.get(xform_name(member)))
-        if field is None or not _present(message, field, member in required):
+    for member in _plan(shape, message.DESCRIPTOR):
+        if not _present(message, member.field, member.required):
             continue
-        name = member_shape.serialization.get("name", member)
-        out.parts.append(f"<{name}>")
-        _value(member_shape, getattr(message, field.name), out)
-        out.parts.append(f"</{name}>")
+        out.parts.append(f"<{member.element}>")
+        _value(member.shape, getattr(message, member.field.name), out)
+        out.parts.append(f"</{member.element}>")
 
 
 def response_xml(
