@@ -108,10 +108,10 @@ class QueryEndpoint:
     ) -> None:
         self._node = node
         self._services = {service.signing_name: service for service in services}
-        # Unsigned requests name no service: the operation does (STS's win on a shared name).
+        # Unsigned requests name no service: the operation does (IAM and STS share no name).
         self._by_action: dict[str, Service] = {}
         for service in services:
-            for operation in service.model.operation_names:
+            for operation in sorted(service.operations):
                 self._by_action.setdefault(operation, service)
         self._unsigned = dict(unsigned)
 
@@ -180,7 +180,7 @@ class QueryEndpoint:
         signature: HttpSignature | None,
     ) -> HttpResponse:
         version = params.get("Version")
-        if action not in service.model.operation_names:
+        if action not in service.operations:
             raise QueryError(
                 "InvalidAction", f"Could not find operation {action} for version {version}"
             )
@@ -253,7 +253,7 @@ class QueryEndpoint:
         caller: Caller | None = None
         try:
             caller = await authenticate_and_wait(
-                node, authenticate, at_least[-1] if at_least else None
+                node, authenticate, at_least[0] if at_least else None
             )
             message = _decode(operation, request_type, inputs)
             response, call = await run_operation(

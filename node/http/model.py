@@ -54,6 +54,7 @@ class Service:
     model: Any  # botocore.model.ServiceModel
     handlers: Mapping[str, Handler]
     request_types: Mapping[str, type[Message]]
+    operations: frozenset[str]  # every operation AWS's model names (botocore keeps a list)
 
     @property
     def namespace(self) -> str:
@@ -103,4 +104,5 @@ def grpc_backed(
         model=service_model(signing_name),
         handlers=dict(handlers),
         request_types=request_types,
+        operations=frozenset(service_model(signing_name).operation_names),
     )

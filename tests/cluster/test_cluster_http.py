@@ -61,3 +61,48 @@ def test_every_node_serves_iam_over_http_and_reads_its_peers_writes(tmp_path: Pa
     finally:
         if root.exists():
             LocalCluster.load(root).kill()
+
+
+def test_a_tls_cluster_serves_https_with_the_nodes_certificate(tmp_path: Path) -> None:
+    cluster = LocalCluster(tmp_path / "tls", nodes=1, base_port=0, tls=True)
+    try:
+        cluster.start(timeout_s=30)
+        assert cluster.ca_file is not None
+        url = cluster.http_url("node1")
+        assert url.startswith("https://127.0.0.1:")
+        credentials = resolve_credentials(credentials_file=str(cluster.credentials_file))
+        session = boto3.Session(
+            aws_access_key_id=credentials.access_key_id,
+            aws_secret_access_key=credentials.secret_access_key,
+            region_name="us-east-1",
+        )
+        config = Config(retries={"max_attempts": 1})
+        iam = session.client("iam", endpoint_url=url, verify=str(cluster.ca_file), config=config)
+        iam.create_user(UserName="over-tls")
+        # aws:SecureTransport is true on the https port: a user allowed only over TLS is let in.
+        iam.put_user_policy(
+            UserName="over-tls",
+            PolicyName="tls-only",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "iam:GetUser",
+                            "Resource": "*",
+                            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+                        }
+                    ],
+                }
+            ),
+        )
+        key = iam.create_access_key(UserName="over-tls")["AccessKey"]
+        user = boto3.Session(
+            aws_access_key_id=key["AccessKeyId"],
+            aws_secret_access_key=key["SecretAccessKey"],
+            region_name="us-east-1",
+        ).client("iam", endpoint_url=url, verify=str(cluster.ca_file), config=config)
+        assert user.get_user(UserName="over-tls")["User"]["UserName"] == "over-tls"
+    finally:
+        cluster.kill()
