@@ -79,13 +79,13 @@ def _value(shape: Any, value: Any, out: _Out) -> None:
         out.parts.append(_scalar(shape, value))
 
 
-def _present(message: Message, field: FieldDescriptor, required: bool) -> bool:
+def _present(message: Message, field: FieldDescriptor, always: bool) -> bool:
     if field.is_repeated:
-        return required or len(getattr(message, field.name)) > 0
+        return always or len(getattr(message, field.name)) > 0
     if field.has_presence:
         return message.HasField(field.name)
     if field.type == FieldDescriptor.TYPE_STRING:
-        return required or getattr(message, field.name) != ""
+        return always or getattr(message, field.name) != ""
     return True  # numbers and booleans without presence: AWS always sends them
 
 
@@ -94,17 +94,19 @@ class _Member:
     field: FieldDescriptor
     element: str  # the XML element's name (the member's, or its `locationName`)
     shape: Any
-    required: bool
+    # Always written, empty or not: members AWS requires, and every list of the result
+    # itself (AWS answers `<AttachedPolicies/>`, and code reads `response["AttachedPolicies"]`).
+    always: bool
 
 
 # INVARIANT: botocore's service models and their shapes live as long as the process (the
 # models are loaded once), so a shape's id names it for as long as this cache does.
-_PLANS: dict[tuple[int, str], tuple[_Member, ...]] = {}
+_PLANS: dict[tuple[int, str, bool], tuple[_Member, ...]] = {}
 
 
-def _plan(shape: Any, descriptor: Any) -> tuple[_Member, ...]:
+def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
     """The output members the message carries, worked out once per shape and message type."""
-    key = (id(shape), descriptor.full_name)
+    key = (id(shape), descriptor.full_name, top)
     plan = _PLANS.get(key)
     if plan is None:
         fields = descriptor.fields_by_name
@@ -114,7 +116,7 @@ def _plan(shape: Any, descriptor: Any) -> tuple[_Member, ...]:
                 field,
                 member_shape.serialization.get("name", member),
                 member_shape,
-                member in required,
+                member in required or (top and member_shape.type_name == "list"),
             )
             for member, member_shape in shape.members.items()
             if (field := cast(FieldDescriptor | None, fields.get(xform_name(member)))) is not None
@@ -123,9 +125,9 @@ def _plan(shape: Any, descriptor: Any) -> tuple[_Member, ...]:
     return plan
 
 
-def _members(shape: Any, message: Message, out: _Out) -> None:
-    for member in _plan(shape, message.DESCRIPTOR):
-        if not _present(message, member.field, member.required):
+def _members(shape: Any, message: Message, out: _Out, top: bool = False) -> None:
+    for member in _plan(shape, message.DESCRIPTOR, top):
+        if not _present(message, member.field, member.always):
             continue
         out.parts.append(f"<{member.element}>")
         _value(member.shape, getattr(message, member.field.name), out)
@@ -142,7 +144,7 @@ def response_xml(
     if shape is not None and response is not None:
         wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
         out.parts.append(f"<{wrapper}>")
-        _members(shape, response, out)
+        _members(shape, response, out, top=True)
         out.parts.append(f"</{wrapper}>")
     out.parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
     out.parts.append(f"</{name}Response>")
