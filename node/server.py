@@ -15,6 +15,7 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import grpc
 from google.protobuf.message import Message
@@ -49,7 +50,6 @@ from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
 from iamstore.node.http.endpoint import QueryEndpoint
 from iamstore.node.http.model import grpc_backed
-from iamstore.node.http.server import HttpServer, server_ssl_context
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
@@ -64,6 +64,9 @@ from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
 from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
+
+if TYPE_CHECKING:
+    from iamstore.node.http.server import HttpServer
 
 log = logging.getLogger("iamstore.node")
 
@@ -366,6 +369,9 @@ class Node:
         config = self.config
         if config.http_listen is None:
             return None
+        # Imported here: a node without an HTTP port does not load the HTTP library.
+        from iamstore.node.http.server import HttpServer, server_ssl_context
+
         context = None
         if config.tls_cert is not None and config.tls_key is not None:
             context = server_ssl_context(config.tls_cert, config.tls_key)
