@@ -42,6 +42,12 @@ class HttpLimits:
     body_timeout_s: float = 30.0
     # An idle keep-alive connection is closed after this long.
     keepalive_timeout_s: float = 30.0
+    # After refusing a request, how long unread body bytes are drained so the client still
+    # reads the refusal (aiohttp's lingering close; its default, 10 s, is a slow client's gift).
+    lingering_s: float = 2.0
+    # Open connections at once; more are closed on arrival (file descriptors are the node's,
+    # shared with gRPC and peers).
+    max_connections: int = 1000
 
 
 ExtraRoute = Callable[[HttpRequest], Awaitable[HttpResponse | None]]
@@ -62,14 +68,21 @@ class _GuardedServer(web.Server):
     trickling bytes (slowloris) would otherwise hold a connection for ever.
     """
 
-    def __init__(self, handler: Any, head_timeout_s: float, **kwargs: Any) -> None:
+    def __init__(
+        self, handler: Any, head_timeout_s: float, max_connections: int, **kwargs: Any
+    ) -> None:
         super().__init__(handler, **kwargs)
         self._head_timeout_s = head_timeout_s
+        self._max_connections = max_connections
         # Connections that have sent at least one complete request head.
         self.started: set[RequestHandler] = set()
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
+        if len(self._connections) > self._max_connections:
+            handler.force_close()
+            transport.close()
+            return
         self._loop.call_later(self._head_timeout_s, self._close_if_silent, handler)
 
     def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
@@ -106,10 +119,12 @@ class HttpServer:
         self._server = _GuardedServer(
             self._handle,
             limits.head_timeout_s,
+            limits.max_connections,
             max_line_size=limits.max_line_bytes,
             max_field_size=limits.max_line_bytes,
             max_headers=limits.max_headers,
             keepalive_timeout=limits.keepalive_timeout_s,
+            lingering_time=limits.lingering_s,
             # Never inflate a body: a small gzip bomb would pass the size limit.
             auto_decompress=False,
             access_log=None,

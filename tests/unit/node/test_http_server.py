@@ -96,3 +96,21 @@ async def test_a_request_within_the_limits_is_served_with_its_peer() -> None:
         writer.close()
     finally:
         await server.close()
+
+
+async def test_connections_beyond_the_limit_are_closed_on_arrival() -> None:
+    server, echo, port = await _serve(HttpLimits(max_connections=1))
+    try:
+        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
+        first.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # keeps its connection open
+        await first.drain()
+        async with asyncio.timeout(20):
+            assert (await first_reader.readuntil(b"ok:")).startswith(b"HTTP/1.1 200")
+        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
+        second.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert await _read_all(second_reader) == b""
+        assert len(echo.seen) == 1
+        first.close()
+        second.close()
+    finally:
+        await server.close()
