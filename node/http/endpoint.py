@@ -123,6 +123,11 @@ class QueryEndpoint:
                 raise QueryError(
                     "InvalidAction", f"`{request.raw_path}` is served only by `iamstore emulator`"
                 )
+            if request.method not in ("GET", "POST"):
+                raise QueryError(
+                    "MethodNotAllowed",
+                    f"the Query protocol takes GET or POST, not {request.method}",
+                )
             query_params, params = self._all_parameters(request)
             action = params.get("Action")
             if not action:

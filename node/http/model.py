@@ -37,6 +37,7 @@ _COMMON_STATUS: dict[str, int] = {
     "ValidationError": 400,
     "ExpiredToken": 400,
     "RequestEntityTooLarge": 413,
+    "MethodNotAllowed": 405,
     "NotYetReplicated": 503,
 }
 # Codes the server is to blame for: <Type>Receiver</Type>; every other code is the sender's.

@@ -196,6 +196,14 @@ def test_refusals_before_authentication(http_node: InProcessNode) -> None:
     assert 'xmlns="https://iam.amazonaws.com/doc/2010-05-08/"' in body
     status, body = _post(url, b"Action=Frobnicate&Version=2010-05-08")
     assert (status, "<Code>InvalidAction</Code>" in body) == (400, True)
+    deleted = urllib.request.Request(url + "/?Action=ListUsers", method="DELETE")
+    try:
+        urllib.request.urlopen(deleted, timeout=30).close()
+        status = 200
+    except urllib.error.HTTPError as err:
+        with err:
+            status = err.code
+    assert status == 405
     status, body = _post(url, b"Version=2010-05-08")
     assert "<Code>MissingAction</Code>" in body
     status, body = _post(url, b"Action=ListUsers&Action=GetUser&Version=2010-05-08")
