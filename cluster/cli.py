@@ -31,6 +31,7 @@ DIR_OPTION = click.option(
     envvar="IAMSTORE_CLUSTER_DIR",
     help="Folder holding the cluster: one sub-folder (data, keys, node.log) per node.",
 )
+HTTP_PORT_OFFSET = 1000
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
@@ -174,7 +175,8 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
     type=click.IntRange(0, 65535),
     default=7001,
     show_default=True,
-    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1). 0 picks free ports.",
+    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1), and serves HTTP 1000 "
+    "above that. 0 picks free ports.",
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
 @click.option(
@@ -225,7 +227,11 @@ def up_command(
         ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
-        cluster = LocalCluster.on_ports(root, ports, tls=tls)
+        # With a base port, HTTP ports are as predictable: 1000 above each node's gRPC port.
+        http_ports = None if base_port == 0 else [port + HTTP_PORT_OFFSET for port in ports]
+        if http_ports is not None and http_ports[-1] > 65535:
+            raise ClusterError(f"http ports `{http_ports[0]}`…`{http_ports[-1]}` go past 65535")
+        cluster = LocalCluster.on_ports(root, ports, tls=tls, http_ports=http_ports)
     if oidc_jwks:
         cluster.use_oidc_jwks(oidc_jwks)
     started = time.monotonic()

@@ -86,9 +86,15 @@ class LocalCluster:
         self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes, tls)
 
     @classmethod
-    def on_ports(cls, root: Path, ports: list[int], tls: bool = False) -> LocalCluster:
-        """node1 on ports[0], node2 on ports[1], …"""
-        return cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+    def on_ports(
+        cls, root: Path, ports: list[int], tls: bool = False, http_ports: list[int] | None = None
+    ) -> LocalCluster:
+        """node1 on ports[0], node2 on ports[1], …; HTTP on `http_ports` (default: free ones)."""
+        cluster = cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+        if http_ports is not None:
+            cluster.http_addresses = [f"127.0.0.1:{port}" for port in http_ports]
+            cluster._configure_nodes()
+        return cluster
 
     @classmethod
     def on_addresses(cls, root: Path, addresses: list[str], tls: bool = False) -> LocalCluster:

@@ -32,7 +32,11 @@ def _iamstore(*args: str) -> str:
 def test_every_node_serves_iam_over_http_and_reads_its_peers_writes(tmp_path: Path) -> None:
     root = tmp_path / "cluster"
     try:
-        up = json.loads(_iamstore("cluster", "up", "--nodes", "2", "--dir", str(root), "--json"))
+        up = json.loads(
+            _iamstore(
+                "cluster", "up", "--nodes", "2", "--dir", str(root), "--base-port", "0", "--json"
+            )
+        )
         urls = [node["http"] for node in up["nodes"]]
         assert all(url.startswith("http://127.0.0.1:") for url in urls)
         assert len(set(urls)) == 2
