@@ -21,6 +21,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from iamstore.client import Client, Credentials, IamError
 from iamstore.cluster.inproc import InProcessNode
 from iamstore.v1 import iam_pb2, sts_pb2
 
@@ -301,3 +302,39 @@ def test_the_aws_cli_works_against_the_node(
     )
     assert missing.returncode != 0
     assert "NoSuchEntity" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("operation", "grpc_args", "http_args"),
+    [
+        ("get_user", {"user_name": "nobody"}, {"UserName": "nobody"}),
+        ("create_user", {"user_name": "bad name!"}, {"UserName": "bad name!"}),
+        (
+            "get_policy",
+            {"policy_arn": "arn:aws:iam::1:policy/x"},
+            {"PolicyArn": "arn:aws:iam::1:policy/x"},
+        ),
+    ],
+)
+def test_errors_are_the_same_over_grpc_and_http(
+    http_node: InProcessNode,
+    http_management: Any,
+    operation: str,
+    grpc_args: dict[str, str],
+    http_args: dict[str, str],
+) -> None:
+    made = http_management.create_account(account_name="same-errors")
+    root = made.root_credentials
+    aws = session_for(root.access_key_id, root.secret_access_key)
+    http = aws.client("iam", endpoint_url=http_url(http_node), config=NO_RETRIES)
+    with (
+        Client(
+            http_node.address, credentials=Credentials(root.access_key_id, root.secret_access_key)
+        ) as grpc_client,
+        pytest.raises(IamError) as over_grpc,
+    ):
+        getattr(grpc_client, operation)(**grpc_args)
+    with pytest.raises(ClientError) as over_http:
+        getattr(http, operation)(**http_args)
+    error = over_http.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (over_grpc.value.code, over_grpc.value.message)
