@@ -31,6 +31,7 @@ DIR_OPTION = click.option(
     envvar="IAMSTORE_CLUSTER_DIR",
     help="Folder holding the cluster: one sub-folder (data, keys, node.log) per node.",
 )
+HTTP_PORT_OFFSET = 1000
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
@@ -65,6 +66,7 @@ def _describe_node(
     described: dict[str, object] = {
         "name": node.name,
         "address": node.address,
+        "http": cluster.http_url(node.name),
         "state": node.state.value,
         "pid": node.pid,
         "data_dir": str(process.data_dir),
@@ -111,14 +113,17 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
     """
     names = cluster.origin_names()
     by_address = cluster.address_names()
-    header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
+    header = (
+        "NODE", "ADDRESS", "HTTP", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST"
+    )  # fmt: skip
     rows: list[tuple[str, ...]] = [header]
     peer_lines = []
     for node in view.nodes:
         status = node.status
         pid = "-" if node.pid is None else str(node.pid)
+        http = cluster.http_url(node.name)
         if status is None:
-            rows.append((node.name, node.address, node.state.value, pid, "-", "-", "-", "-"))
+            rows.append((node.name, node.address, http, node.state.value, pid, "-", "-", "-", "-"))
             continue
         vector = " ".join(
             f"{names.get(o, o)}:{seq}" for o, seq in sorted(status.version_vector.items())
@@ -128,6 +133,7 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
             (
                 node.name,
                 node.address,
+                http,
                 node.state.value,
                 pid,
                 vector or "-",
@@ -169,7 +175,8 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
     type=click.IntRange(0, 65535),
     default=7001,
     show_default=True,
-    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1). 0 picks free ports.",
+    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1), and serves HTTP 1000 "
+    "above that. 0 picks free ports.",
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
 @click.option(
@@ -227,7 +234,11 @@ def up_command(
         ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
-        cluster = LocalCluster.on_ports(root, ports, tls=tls is not False)
+        # With a base port, HTTP ports are as predictable: 1000 above each node's gRPC port.
+        http_ports = None if base_port == 0 else [port + HTTP_PORT_OFFSET for port in ports]
+        if http_ports is not None and http_ports[-1] > 65535:
+            raise ClusterError(f"http ports `{http_ports[0]}`…`{http_ports[-1]}` go past 65535")
+        cluster = LocalCluster.on_ports(root, ports, tls=tls is not False, http_ports=http_ports)
     if oidc_jwks:
         cluster.use_oidc_jwks(oidc_jwks)
     started = time.monotonic()
@@ -247,7 +258,8 @@ def up_command(
     lines = [
         f"{len(cluster.nodes)} nodes up and converged in {described['started_in_ms']} ms:",
         *(
-            f"  node{i}  {node.listen}  pid {cluster.pid(f'node{i}')}  log {node.log_file}"
+            f"  node{i}  {node.listen}  {cluster.http_url(f'node{i}')}  "
+            f"pid {cluster.pid(f'node{i}')}  log {node.log_file}"
             for i, node in enumerate(cluster.nodes, start=1)
         ),
         f"root credentials: {cluster.credentials_file}",
@@ -257,6 +269,8 @@ def up_command(
         f"  iamstore --endpoint {endpoints}{tls_option} --credentials-file "
         f"{cluster.credentials_file} iam list-users",
         f"  iamstore cluster status --dir {root}",
+        f"  aws iam list-users --endpoint-url {cluster.http_url('node1')}  "
+        "(with the root credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
     ]
     _echo(described, as_json, "\n".join(lines))
 

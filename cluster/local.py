@@ -105,9 +105,15 @@ class LocalCluster:
         self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes, tls)
 
     @classmethod
-    def on_ports(cls, root: Path, ports: list[int], tls: bool = False) -> LocalCluster:
-        """node1 on ports[0], node2 on ports[1], …"""
-        return cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+    def on_ports(
+        cls, root: Path, ports: list[int], tls: bool = False, http_ports: list[int] | None = None
+    ) -> LocalCluster:
+        """node1 on ports[0], node2 on ports[1], …; HTTP on `http_ports` (default: free ones)."""
+        cluster = cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+        if http_ports is not None:
+            cluster.http_addresses = [f"127.0.0.1:{port}" for port in http_ports]
+            cluster._configure_nodes()
+        return cluster
 
     @classmethod
     def on_addresses(cls, root: Path, addresses: list[str], tls: bool = False) -> LocalCluster:
@@ -125,6 +131,7 @@ class LocalCluster:
         pids: list[int | None],
         tls: bool = False,
         peer_addresses: list[str] | None = None,
+        http_addresses: list[str] | None = None,
     ) -> None:
         # Absolute, so each node's command line names its folder unambiguously (see
         # `process_running`).
@@ -138,6 +145,10 @@ class LocalCluster:
             peer_addresses = [f"127.0.0.1:{port}" for port in free_ports(len(addresses))]
         # The mutual-TLS ports peers gossip on (TLS only; otherwise peers use `addresses`).
         self.peer_addresses = peer_addresses or list(addresses)
+        # Each node's HOST:PORT for IAM and STS over HTTP (AWS's Query protocol).
+        self.http_addresses = http_addresses or [
+            f"127.0.0.1:{port}" for port in free_ports(len(addresses))
+        ]
         # Pids of nodes started by another process (from the state file); our own children
         # are tracked by their NodeProcess.
         self._pids = dict(zip(self.names, pids, strict=True))
@@ -156,6 +167,7 @@ class LocalCluster:
             peers = ",".join(a for a in self.peer_addresses if a != own)
             bootstrap = "--bootstrap" if index == 0 else "--no-bootstrap"
             node.extra_args = ("--peers", peers, bootstrap)
+            node.extra_args += ("--http-listen", self.http_addresses[index])
             if self.tls:
                 files = node_files(node.data_dir)
                 node.extra_args += (
@@ -185,12 +197,15 @@ class LocalCluster:
             removed = {str(n["name"]) for n in saved["nodes"] if n.get("removed")}
             tls = bool(saved.get("tls", False))
             peer_addresses = [str(n["peer_address"]) for n in saved["nodes"]] if tls else None
+            # A state file from before HTTP ports has none: the nodes get free ones.
+            http = [n.get("http_address") for n in saved["nodes"]]
+            http_addresses = [str(a) for a in http] if all(http) else None
         except FileNotFoundError:
             raise ClusterError(f"no cluster in `{root}` (no {STATE_FILE})") from None
         except (ValueError, KeyError, TypeError) as err:
             raise ClusterError(f"unreadable state file `{path}`: {err}") from None
         cluster = cls.__new__(cls)
-        cluster._init(root, addresses, pids, tls, peer_addresses)
+        cluster._init(root, addresses, pids, tls, peer_addresses, http_addresses)
         cluster.node_ids.update(ids)
         cluster.removed = removed
         cluster.use_oidc_jwks((str(i), Path(f)) for i, f in saved.get("oidc_jwks", {}).items())
@@ -207,6 +222,11 @@ class LocalCluster:
     @property
     def addresses(self) -> list[str]:
         return [n.listen for n in self.nodes]
+
+    def http_url(self, name: str) -> str:
+        """The node's IAM and STS endpoint URL (`--endpoint-url` of boto3 and the aws CLI)."""
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.http_addresses[node_index(name, len(self.nodes))]}"
 
     @property
     def ca_file(self) -> Path | None:
@@ -251,14 +271,15 @@ class LocalCluster:
                     "name": name,
                     "address": node.listen,
                     "peer_address": peer_address,
+                    "http_address": http_address,
                     "data_dir": str(node.data_dir),
                     "log": str(node.log_file),
                     "pid": self.pid(name) if self.is_running(name) else None,
                     "node_id": self.node_ids.get(name),
                     "removed": name in self.removed,
                 }
-                for name, node, peer_address in zip(
-                    self.names, self.nodes, self.peer_addresses, strict=True
+                for name, node, peer_address, http_address in zip(
+                    self.names, self.nodes, self.peer_addresses, self.http_addresses, strict=True
                 )
             ],
             "root_credentials": str(self.credentials_file),

@@ -122,6 +122,13 @@ def parse_oidc_jwks(
     "without them serves no peers.",
 )
 @click.option(
+    "--http-listen",
+    default=None,
+    metavar="HOST:PORT",
+    help="Also serve IAM and STS over HTTP with AWS's own Query protocol (boto3, the aws CLI, "
+    "Terraform); https when --tls-cert is given.",
+)
+@click.option(
     "--oidc-jwks",
     "oidc_jwks",
     multiple=True,
@@ -147,6 +154,7 @@ def run_command(
     tls_ca: Path | None,
     peer_listen: str | None,
     insecure_peer_plaintext: bool,
+    http_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
     log_level: str,
 ) -> None:
@@ -178,6 +186,7 @@ def run_command(
         tls_ca=tls_ca,
         peer_listen=peer_listen,
         insecure_peer_plaintext=insecure_peer_plaintext,
+        http_listen=http_listen,
         oidc_jwks=oidc_jwks,
     )
     try:
@@ -196,3 +205,36 @@ def simulate_command(source: TextIO) -> None:
     out = sys.stdout
     for line in simulate_lines(source):
         out.write(line + "\n")
+
+
+@click.command("emulator")
+@click.option(
+    "--http-listen",
+    default="127.0.0.1:4599",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve IAM and STS over HTTP (port 0: any free port).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the data here (default: a temporary folder, removed on exit).",
+)
+@click.option("--log-level", default="WARNING", show_default=True)
+def emulator_command(http_listen: str, data_dir: Path | None, log_level: str) -> None:
+    """One throwaway node for test suites: IAM and STS over HTTP; unknown access keys act as
+    the root of account 123456789012; POST /_iamstore/reset wipes it."""
+    from iamstore.node.emulator import run_emulator
+
+    logging.basicConfig(
+        level=log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+    def announce(url: str) -> None:
+        click.echo(f"iamstore emulator at {url} (account 123456789012)", err=False)
+        sys.stdout.flush()
+
+    asyncio.run(run_emulator(http_listen, data_dir, announce))

@@ -59,6 +59,12 @@ class NodeConfig:
     # Development only: let peers talk without TLS (cluster-key MACs only). Without it, a node
     # with peers refuses to start unless it has TLS material (node/replication/peertls.py).
     insecure_peer_plaintext: bool = False
+    # HOST:PORT for AWS's own wire protocol (IAM and STS over HTTP, the Query protocol);
+    # None serves gRPC only. TLS, when configured, covers it with the same certificate.
+    http_listen: str | None = None
+    # Emulator mode (`iamstore emulator` only): access keys this node did not issue act as
+    # the root of this account, which the node bootstraps. None everywhere else.
+    emulator_account: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -101,6 +107,11 @@ class NodeConfig:
     def audit_path(self) -> Path:
         """Audit events as JSON lines, appended by the node (never replicated)."""
         return self.data_dir / "audit.jsonl"
+
+    @property
+    def http_endpoint_path(self) -> Path:
+        """Written once the HTTP port listens: its URL (`http://HOST:PORT`, or https)."""
+        return self.data_dir / "http-endpoint"
 
     @property
     def endpoint_path(self) -> Path:

@@ -16,9 +16,10 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -34,8 +35,9 @@ from iamstore.node.api import (
     node_services,
     signin,
     sts,
+    sts_web_identity,
 )
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.peer_service import peer_handlers
 from iamstore.node.audit import AuditLog
@@ -47,6 +49,8 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.http.endpoint import QueryEndpoint
+from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
@@ -66,8 +70,11 @@ from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
+
+if TYPE_CHECKING:
+    from iamstore.node.http.server import HttpServer
 
 log = logging.getLogger("iamstore.node")
 
@@ -158,6 +165,9 @@ class Node:
         self.replicator: Replicator | None = None
         self.metrics: NodeMetrics | None = None
         self.metrics_address: str | None = None
+        self.http_url: str | None = None
+        # The Query protocol front end once serving (the emulator serves it on its own port).
+        self.query_endpoint: QueryEndpoint | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -199,6 +209,7 @@ class Node:
             now=self._utcnow,
             keys_per_owner=config.quotas.access_keys_per_user,
             sealer=sealer,
+            unknown_keys_as_root_of=config.emulator_account,
         )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
         policy_index = PolicyIndex(state.view)
@@ -282,8 +293,20 @@ class Node:
             if serve_peers
             else None
         )
-        health_servicer = self._add_services(server, services, peer_service)
+        jwks = JwksCache(
+            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
+            timeout_s=self.config.oidc_fetch_timeout_s,
+            local_jwks=dict(self.config.oidc_jwks),
+        )
+        health_servicer = self._add_services(server, services, peer_service, jwks)
         await server.start()
+        self.query_endpoint = self._query_endpoint(services, jwks)
+        http_server = self._http_server(self.query_endpoint)
+        if http_server is not None:
+            scheme = "http" if config.tls_cert is None else "https"
+            self.http_url = f"{scheme}://{await http_server.start()}"
+            _write_atomically(config.http_endpoint_path, self.http_url + "\n")
+            log.info("aws query api (iam, sts) at %s", self.http_url)
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
@@ -307,6 +330,8 @@ class Node:
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
+                if http_server is not None:
+                    await http_server.close(config.grace_s)
                 await server.stop(config.grace_s)
                 for task in background:
                     task.cancel()
@@ -341,16 +366,12 @@ class Node:
         server: grpc.aio.Server,
         services: NodeServices,
         peer_service: grpc.GenericRpcHandler[Any, Any] | None,
+        jwks: JwksCache,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
         accounts = node_pb2.DESCRIPTOR.services_by_name["Accounts"]
         peer = peer_pb2.DESCRIPTOR.services_by_name["Peer"]
-        jwks = JwksCache(
-            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
-            timeout_s=self.config.oidc_fetch_timeout_s,
-            local_jwks=dict(self.config.oidc_jwks),
-        )
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
@@ -383,6 +404,32 @@ class Node:
             server,
         )
         return health_servicer
+
+    def _query_endpoint(self, services: NodeServices, jwks: JwksCache) -> QueryEndpoint:
+        """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
+        iam = grpc_backed("iam", iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS)
+        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.HANDLERS)
+
+        async def web_identity(peer: Peer, request: Message) -> Message:
+            return await sts_web_identity.assume_role_with_web_identity(
+                services, jwks, peer, request
+            )
+
+        return QueryEndpoint(
+            services, (iam, sts_service), {"AssumeRoleWithWebIdentity": web_identity}
+        )
+
+    def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
+        config = self.config
+        if config.http_listen is None:
+            return None
+        # Imported here: a node without an HTTP port does not load the HTTP library.
+        from iamstore.node.http.server import HttpServer, server_ssl_context
+
+        context = None
+        if config.tls_cert is not None and config.tls_key is not None:
+            context = server_ssl_context(config.tls_cert, config.tls_key)
+        return HttpServer(endpoint, config.http_listen, ssl_context=context)
 
     async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
         while True:

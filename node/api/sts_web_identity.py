@@ -145,3 +145,12 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior
+
+
+async def assume_role_with_web_identity(
+    node: NodeServices, jwks: webidentity.JwksCache, peer: Peer, request: Message
+) -> Message:
+    """The same unsigned call for another wire (the HTTP front end), with the same checks."""
+    if not isinstance(request, spb.AssumeRoleWithWebIdentityRequest):
+        raise TypeError("not an AssumeRoleWithWebIdentityRequest")
+    return await _assume_with_web_identity(node, jwks, peer, request)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session
 import regex
 from botocore import xform_name
 from google.protobuf.message import Message
 
+from iamstore.node.api import aws_models
 from iamstore.node.domain.errors import ValidationError
 
 Check = Callable[[Any, str, list[tuple[str, str]]], None]
@@ -31,9 +31,8 @@ class _Field:
     repeated: bool
 
 
-@cache
 def _service_model() -> Any:
-    return botocore.session.get_session().get_service_model("iam")
+    return aws_models.service_model("iam")
 
 
 def _camel(member: str) -> str:
@@ -174,5 +173,6 @@ def validate(operation: str, request: Message) -> None:
         )
 
 
+@cache
 def is_modelled(operation: str) -> bool:
     return operation in _service_model().operation_names

@@ -19,7 +19,6 @@ from iamstore.node.domain.keys import is_root_key
 from iamstore.node.domain.view import View
 from iamstore.node.storage.database import KeyUsage
 from iamstore.wire.sigv4 import (
-    ParsedAuthorization,
     SignatureError,
     parse_grpc_auth,
     service_for_method,
@@ -53,6 +52,9 @@ def root_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:root"
 
 
+# Checks a signature with the key's secret at the node's `now`; raises SignatureError.
+Verify = Callable[[str, datetime.datetime], None]
+
 _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
@@ -72,8 +74,12 @@ class Authenticator:
         max_skew: datetime.timedelta = datetime.timedelta(minutes=5),
         keys_per_owner: int = 2,
         sealer: SessionSealer | None = None,
+        unknown_keys_as_root_of: str | None = None,
     ) -> None:
         self._sealer = sealer
+        # Emulator mode only (never set by `node run`): an access key this node did not issue
+        # is taken as this account's root, as moto and LocalStack take any key.
+        self._unknown_keys_as_root_of = unknown_keys_as_root_of
         self._view = view
         self._box = box
         self._host = host
@@ -85,32 +91,65 @@ class Authenticator:
         self._secrets: dict[tuple[str, bytes], str] = {}
         self.usage: dict[str, KeyUsage] = {}
 
+    @property
+    def region(self) -> str:
+        """The region every signature must be scoped to."""
+        return self._region
+
+    @property
+    def max_skew(self) -> datetime.timedelta:
+        return self._max_skew
+
     def authenticate(
         self, method_path: str, body: bytes, metadata: Sequence[tuple[str, str | bytes]]
     ) -> Caller:
         """Returns the verified caller, or raises SignatureError with AWS's error code."""
         parsed = parse_grpc_auth(metadata)
-        if parsed.access_key_id.startswith(KEY_ID_PREFIX):
-            return self._authenticate_session(method_path, body, parsed)
-        key = self._view.access_keys.get(parsed.access_key_id)
+
+        def verify(secret_access_key: str, now: datetime.datetime) -> None:
+            verify_grpc(
+                parsed,
+                secret_access_key=secret_access_key,
+                method_path=method_path,
+                body=body,
+                host=self._host,
+                region=self._region,
+                now=now,
+                max_skew=self._max_skew,
+            )
+
+        return self.authenticate_signed(
+            parsed.access_key_id, parsed.security_token, method_path, verify
+        )
+
+    def authenticate_signed(
+        self,
+        access_key_id: str,
+        security_token: str | None,
+        method_path: str,
+        verify: Verify,
+    ) -> Caller:
+        """The caller behind `access_key_id` once `verify(secret, now)` accepts the signature.
+
+        One path for every wire profile (gRPC metadata, HTTP headers, presigned query
+        strings): the key is looked up here, the profile only checks its own signature.
+        `method_path` names the operation as `/iamstore.v1.<Service>/<Operation>`.
+        """
+        if access_key_id.startswith(KEY_ID_PREFIX):
+            return self._authenticate_session(access_key_id, security_token, method_path, verify)
+        key = self._view.access_keys.get(access_key_id)
+        emulated = self._unknown_keys_as_root_of
+        if key is None and emulated is not None:
+            return Caller(emulated, root_arn(emulated), None, access_key_id)
         if (
             key is None
             or key.status != KeyStatus.ACTIVE
-            or parsed.security_token is not None
+            or security_token is not None
             or not self._within_quota(key)
         ):
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         now = self._now()
-        verify_grpc(
-            parsed,
-            secret_access_key=self._secret(key),
-            method_path=method_path,
-            body=body,
-            host=self._host,
-            region=self._region,
-            now=now,
-            max_skew=self._max_skew,
-        )
+        verify(self._secret(key), now)
         caller = self._caller(key)
         self.usage[key.access_key_id] = KeyUsage(
             key.access_key_id,
@@ -121,29 +160,26 @@ class Authenticator:
         return caller
 
     def _authenticate_session(
-        self, method_path: str, body: bytes, parsed: ParsedAuthorization
+        self,
+        access_key_id: str,
+        token: str | None,
+        method_path: str,
+        verify: Verify,
     ) -> Caller:
         """Temporary credentials: the token is the session, sealed for this access key id."""
-        token = parsed.security_token
         if token is None or self._sealer is None:
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         try:
-            session = self._sealer.open(parsed.access_key_id, token)
+            session = self._sealer.open(access_key_id, token)
         except TokenError:
+            emulated = self._unknown_keys_as_root_of
+            if emulated is not None:  # a session this node never issued (emulator mode)
+                return Caller(emulated, root_arn(emulated), None, access_key_id)
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
         now = self._now()
         if now.timestamp() >= session.expires_at:
             raise SignatureError("ExpiredToken", _EXPIRED)
-        verify_grpc(
-            parsed,
-            secret_access_key=session.secret_access_key,
-            method_path=method_path,
-            body=body,
-            host=self._host,
-            region=self._region,
-            now=now,
-            max_skew=self._max_skew,
-        )
+        verify(session.secret_access_key, now)
         _check_session_scope(session, method_path)
         return self._session_caller(session)
 
