@@ -270,8 +270,11 @@ class Authorizer:
         resource_account: str | None,
         resource_policy: CompiledPolicy | None,
         context: Context,
+        *,
+        granted: CompiledPolicy | None = None,
     ) -> Decision:
-        """One decision from the principal's indexed policies and the resource's policy."""
+        """One decision from the principal's indexed policies and the resource's policy;
+        `granted` is one more identity policy the account itself grants (see admin.py)."""
         started = time.perf_counter()
         own = self.policies(principal)
         request = Request(
@@ -284,9 +287,9 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
+        identity = own.scanned if granted is None else (*own.scanned, granted)
         decision = evaluate(
-            request,
-            PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
+            request, PolicySet(identity, resource_policy, own.boundary, principal.session_policies)
         )
         if self.observe is not None:
             self.observe(time.perf_counter() - started, decision.outcome)
