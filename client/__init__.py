@@ -28,6 +28,7 @@ from iamstore.client.errors import (
     ServiceFailureError,
     ServiceUnavailableError,
     SignatureDoesNotMatchError,
+    ThrottlingError,
     UnmodifiableEntityError,
     ValidationError,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "Statement",
     "Tag",
     "TagInput",
+    "ThrottlingError",
     "UnmodifiableEntityError",
     "User",
     "ValidationError",
