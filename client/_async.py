@@ -1068,6 +1068,7 @@ class AsyncClient:
         user_agent: str | None = None,
         requested_region: str | None = None,
         secure_transport: bool | None = None,
+        session_token: str | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         return await self._call(operations.AUTHORIZE, locals())

@@ -1026,6 +1026,7 @@ class Client:
         user_agent: str | None = None,
         requested_region: str | None = None,
         secure_transport: bool | None = None,
+        session_token: str | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         return self._call(operations.AUTHORIZE, locals())

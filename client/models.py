@@ -365,6 +365,7 @@ class AuthorizeRequest:
     user_agent: str | None = None
     requested_region: str | None = None
     secure_transport: bool | None = None
+    session_token: str | None = field(default=None, repr=False)  # with an ASIA access key id
 
 
 AuthorizeRequestInput = AuthorizeRequest | Mapping[str, object]
