@@ -95,6 +95,9 @@ class Role:
     description: str | None = None
     max_session_duration: int = 3600
     tags: Tags = ()
+    # The unique id of each user and role the trust policy names by ARN, fixed when it was
+    # saved: (ARN as written, unique id), sorted (see node.domain.principal_pins).
+    trust_pins: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
