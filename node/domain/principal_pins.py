@@ -30,7 +30,9 @@ from iamstore.node.policy.document import PrincipalKey, PrincipalSpec
 
 Pins = tuple[tuple[str, str], ...]  # (ARN as written in the policy, unique id), sorted
 
-_PRINCIPAL_ARN = re.compile(r"arn:aws:iam::(\d{12}):(user|role)/(?:[^*?]*/)?([^/*?]+)\Z")
+# Any user or role ARN, wildcards included: IAM paths may hold `*`, and an ARN that names no
+# existing principal (a pattern among them) is refused rather than left unpinned.
+_PRINCIPAL_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):(user|role)/(?:.*/)?([^/]+)\Z", re.DOTALL)
 
 
 def pins_of(view: View, policy: Policy, field: str) -> Pins:
@@ -42,7 +44,7 @@ def pins_of(view: View, policy: Policy, field: str) -> Pins:
     for value in _aws_values(policy):
         match = _PRINCIPAL_ARN.match(value)
         if match is None or value in pins:
-            continue  # an account, `*`, or a principal of another kind: nothing to pin
+            continue  # an account, `*`, a role session or a service: nothing to pin
         account, kind, name = match.groups()
         entity = (
             view.users.named(account, name) if kind == "user" else view.roles.named(account, name)
