@@ -37,7 +37,7 @@ from iamstore.node.auth.context import peer_ip
 from iamstore.node.auth.passwords import hash_password, verify_password
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
-from iamstore.node.domain.entities import LoginProfile, User
+from iamstore.node.domain.entities import Change, LoginProfile, MfaDevice, User
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, Throttling
 from iamstore.node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
 from iamstore.v1 import signin_pb2 as pb
@@ -202,7 +202,7 @@ class SignInService:
             reason = "NoSuchUser" if user is None else "NoPassword" if profile is None else ""
             raise _Refused(reason or "InvalidPassword", account_id, principal)
         try:
-            mfa_at = self._mfa_time(user, token_code)
+            mfa_at = await self._mfa_time(user, token_code)
         except _Refused:
             await self._slow_down(reserved)
             raise
@@ -216,27 +216,54 @@ class SignInService:
         await asyncio.to_thread(verify_password, self._decoy_hash, password)
         return False
 
-    def _mfa_time(self, user: User, token_code: str | None) -> int | None:
+    async def _mfa_time(self, user: User, token_code: str | None) -> int | None:
         """Now when a valid unused code of one of the user's devices was given; a user with an
-        enabled device must give one (AWS console sign-in)."""
-        devices = mfa.assigned_to(self._node.state.view, user.user_id)
+        enabled device must give one (AWS console sign-in).
+
+        A code is checked only against devices that are not locked, and a wrong one counts
+        against each device it was checked against, cluster-wide, as STS's codes do
+        (node.api.mfa_attempts): signing in is no way around a device's lock.
+        """
+        view = self._node.state.view
+        devices = mfa.assigned_to(view, user.user_id)
         if not devices and token_code is None:
             return None
         if not devices or token_code is None:
             reason = "MfaRequired" if token_code is None else "NoMfaDevice"
             raise _Refused(reason, user.account_id, user.arn)
         now = self._node.now_ms() / 1000
+        attempts = self._node.mfa_attempts
+        # INVARIANT: no await from the first lock check to the last count or claim (the
+        # replay rule of node.auth.totp, the counting rule of node.api.mfa_attempts).
+        checked = [d for d in devices if not attempts.locked(view, d.device_id, now)]
+        matched = next((d for d in checked if self._code_matches(d, token_code, now)), None)
+        if matched is not None:
+            forget = attempts.forgotten(view, matched.device_id)
+            if forget:
+                await self._node.writer.write(user.arn, "SignIn", lambda _: (forget, None))
+            return int(now)
+        counted = [attempts.failed(view, d.device_id, now)[0] for d in checked]
+        if counted:
+            try:
+                await self._node.writer.write(
+                    user.arn, "SignIn", lambda _: ([Change.put(row) for row in counted], None)
+                )
+            finally:
+                for row in counted:
+                    attempts.written(row)
+        raise _Refused("InvalidMfaCode" if counted else "MfaLocked", user.account_id, user.arn)
+
+    def _code_matches(self, device: MfaDevice, token_code: str, now: float) -> bool:
+        """Whether `token_code` is a valid unused code of `device`; claims it if so."""
         steps = self._node.mfa_steps
-        for device in devices:
-            seed = self._node.box.open(device.sealed_seed, device.device_id)
-            # INVARIANT: no await between check and claim (node.auth.totp's replay rule).
-            step = totp.verify(
-                seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
-            )
-            if step is not None:
-                steps.claim(device.device_id, step)
-                return int(now)
-        raise _Refused("InvalidMfaCode", user.account_id, user.arn)
+        seed = self._node.box.open(device.sealed_seed, device.device_id)
+        step = totp.verify(
+            seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
+        )
+        if step is None:
+            return False
+        steps.claim(device.device_id, step)
+        return True
 
     def _check_password_age(self, user: User) -> None:
         """A password flagged for reset, or older than the policy's MaxPasswordAge, must be

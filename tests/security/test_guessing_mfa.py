@@ -15,6 +15,7 @@ import pytest
 from security_nodes import allow, doc, mfa_device, next_code, trust_account, user_client
 
 from iamstore.client import AccessDeniedError, AsyncClient, Client, Credentials
+from iamstore.client.providers import sign_in
 from iamstore.cluster.inproc import InProcessNode
 from iamstore.cluster.memory import MemoryCluster
 from iamstore.node.api.mfa_attempts import MfaAttempts
@@ -23,6 +24,7 @@ from iamstore.node.domain.entities import Change, MfaFailures
 from iamstore.node.domain.signin import SignInRules
 from iamstore.node.domain.view import View
 
+PASSWORD = "Correct-horse-9"
 RULES = SignInRules(free_failures=1, base_delay_s=0.01, max_delay_s=0.01, lock_after=4, lock_s=3600)
 
 
@@ -175,3 +177,31 @@ async def test_the_count_is_cluster_wide(tmp_path: Path) -> None:
                     )
     finally:
         await cluster.stop()
+
+
+def test_sign_in_is_no_way_around_the_lock(iam_node: InProcessNode, iam: Client) -> None:
+    account = iam.get_caller_identity().account
+    alice, serial, totp = _mfa_user(iam_node, iam)
+    iam.create_login_profile(user_name="alice", password=PASSWORD)
+    with alice:
+        # Wrong codes given at sign-in count against the device too ...
+        for _ in range(RULES.lock_after):
+            with pytest.raises(AccessDeniedError):
+                sign_in(
+                    iam_node.address,
+                    account=account,
+                    user_name="alice",
+                    password=PASSWORD,
+                    token_code=_wrong_code(totp),
+                )
+        with pytest.raises(AccessDeniedError, match="too many invalid codes"):
+            alice.get_session_token(serial_number=serial, token_code=next_code(totp))
+    # ... and a locked device takes no code at sign-in either, not even the right one.
+    with pytest.raises(AccessDeniedError):
+        sign_in(
+            iam_node.address,
+            account=account,
+            user_name="alice",
+            password=PASSWORD,
+            token_code=next_code(totp),
+        )
