@@ -168,8 +168,9 @@ class Authorizer:
             # An ARN names no session: any name fits it, issued or not, and it carries none
             # of the session's policies, tags, MFA state or issue time. The credentials do.
             raise InvalidInput(
-                f"`{arn}` is a role session's arn: ask with the session's credentials as "
-                "presented (`AccessKeyId` ASIA... with its `SessionToken`)",
+                f"`{arn}` names a role session, which an arn cannot identify: Authorize "
+                "takes a session's credentials as presented (`AccessKeyId` ASIA... with its "
+                "`SessionToken`)",
                 field,
             )
         if match.group(1) != account_id:
