@@ -35,13 +35,20 @@ def as_row(device_id: str, node_id: str, failures: Failures) -> MfaFailures:
 
 
 def combined(counts: Iterable[Failures], now: float, rules: SignInRules) -> Failures:
-    """The device's failures over every node's count that still counts at `now`."""
+    """The device's failures over every node's count that still counts at `now`.
+
+    The lock follows from the sum, not only from the lock a node wrote: counts made on both
+    sides of a partition, none reaching `lock_after` alone, lock the device once they meet
+    (for `lock_s` from the latest failure), as one node's count would have.
+    """
     total, last_at, locked_until = 0, 0.0, 0.0
     for failures in counts:
         still = current(failures, now, rules)
         total += still.count
         last_at = max(last_at, still.last_at)
         locked_until = max(locked_until, still.locked_until)
+    if total >= rules.lock_after:
+        locked_until = max(locked_until, last_at + rules.lock_s)
     return Failures(total, last_at, locked_until)
 
 
@@ -55,12 +62,13 @@ def one_more(
     """This node's count after one more failed code at `now`, and the slow-down to wait.
 
     The lock is decided on the device's whole count: this failure locks the device when the
-    cluster's count reaches `lock_after` (and no lock is running), as sign-in does per name.
+    cluster's count reaches `lock_after`, as sign-in does per name. The lock is written into
+    this node's row as well, so that it lasts its `lock_s` even when rules forget failures
+    sooner than that.
     """
     mine = current(own, now, rules)
     mine = Failures(mine.count + 1, now, mine.locked_until)
     device = combined((mine, *others), now, rules)
-    if device.count >= rules.lock_after and now >= device.locked_until:
-        mine = Failures(mine.count, now, now + rules.lock_s)
-        device = Failures(device.count, now, mine.locked_until)
+    if device.count >= rules.lock_after:
+        mine = Failures(mine.count, now, max(mine.locked_until, device.locked_until))
     return mine, delay(device, rules)

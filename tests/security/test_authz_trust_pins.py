@@ -9,12 +9,20 @@ principal (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_e
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from security_nodes import allow, doc, session_client, user_client
 
-from iamstore.client import AccessDeniedError, Client, MalformedPolicyDocumentError
+from iamstore.client import (
+    AccessDeniedError,
+    AsyncClient,
+    Client,
+    Credentials,
+    MalformedPolicyDocumentError,
+)
 from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.memory import MemoryCluster
 
 ASSUME = doc(allow("sts:AssumeRole"))
 
@@ -105,3 +113,42 @@ def test_a_principal_that_does_not_exist_is_refused(iam: Client) -> None:
     iam.create_role(role_name="r", assume_role_policy_document=_trusting(account))
     with pytest.raises(MalformedPolicyDocumentError, match="Invalid principal"):
         iam.update_assume_role_policy(role_name="r", policy_document=ghost)
+
+
+async def test_a_user_deleted_while_a_trust_names_it_on_another_node(tmp_path: Path) -> None:
+    # The trust policy pins the user as the other side of a partition still sees it; once
+    # the partition heals the pin names a deleted user, and a re-created one is not trusted
+    # on any node.
+    cluster = MemoryCluster(tmp_path, 3)
+    await cluster.start()
+    try:
+        async with cluster.client(0) as a, cluster.client(1) as b:
+            account = (await a.get_caller_identity()).account
+            alice_arn = f"arn:aws:iam::{account}:user/alice"
+            old_id = (await a.create_user(user_name="alice")).user.user_id
+            assert await cluster.converged()
+            cluster.partition([0], [1, 2])
+            await a.delete_user(user_name="alice")
+            role_arn = (
+                await b.create_role(
+                    role_name="admin", assume_role_policy_document=_trusting(alice_arn)
+                )
+            ).role.arn
+            cluster.heal()
+            assert await cluster.converged()
+            await a.create_user(user_name="alice")
+            await a.put_user_policy(user_name="alice", policy_name="p", policy_document=ASSUME)
+            key = (await a.create_access_key(user_name="alice")).access_key
+            assert await cluster.converged()
+        impostor = Credentials(key.access_key_id, key.secret_access_key)
+        for node in cluster.nodes:
+            assert node.address is not None
+            async with AsyncClient(node.address, credentials=impostor) as client:
+                with pytest.raises(AccessDeniedError):
+                    await client.assume_role(role_arn=role_arn, role_session_name="mallory")
+            async with cluster.client(cluster.nodes.index(node)) as root:
+                shown = (await root.get_role(role_name="admin")).role.assume_role_policy_document
+                assert shown is not None
+                assert json.loads(shown)["Statement"][0]["Principal"]["AWS"] == old_id
+    finally:
+        await cluster.stop()
