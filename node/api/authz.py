@@ -21,15 +21,17 @@ from iamstore.node.auth.context import (
     PrincipalFacts,
     entries_to_context,
 )
-from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError
+from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
 from iamstore.node.domain.errors import AccessDenied, InvalidInput
-from iamstore.node.policy import Decision, MatchedStatement
+from iamstore.node.policy import Decision, MatchedStatement, Outcome
 from iamstore.node.policy.variables import Context
 from iamstore.v1 import authz_pb2 as apb
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 SERVICE = apb.DESCRIPTOR.services_by_name["Authz"]
+# The answer for a request the session's credentials could not make at all.
+_OUT_OF_SCOPE = Decision(Outcome.IMPLICIT_DENY)
 
 
 def authorizer_of(call: Call) -> Authorizer:
@@ -184,6 +186,10 @@ def _authorize_one(
         if has("resource_account")
         else None
     )
+    session = principal.session
+    if session is not None and not scope_allows(session, action):
+        # The session could not even make this request (GetSessionToken's limits).
+        return _response(batch, _OUT_OF_SCOPE, principal.request_arn)
     decision = authorizer.decide(
         principal,
         action,

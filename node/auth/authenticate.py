@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
 from iamstore.node.auth.sessions import (
     KEY_ID_PREFIX,
+    USER_SESSION_STS_OPERATIONS,
     Session,
     SessionKind,
     SessionSealer,
@@ -56,8 +57,6 @@ def root_arn(account_id: str) -> str:
 _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
-# AWS: GetSessionToken credentials may call only these STS operations.
-_USER_SESSION_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
 
 
 class Authenticator:
@@ -204,7 +203,7 @@ def _check_session_scope(session: Session, method_path: str) -> None:
         return
     operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
     if operation is not None:
-        if operation not in _USER_SESSION_STS:
+        if operation not in USER_SESSION_STS_OPERATIONS:
             raise SignatureError(
                 "AccessDenied", f"Cannot call {operation} with session credentials"
             )

@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from security_nodes import allow, doc, session_client, trust_account, user_client
+from security_nodes import (
+    allow,
+    doc,
+    mfa_device,
+    next_code,
+    session_client,
+    trust_account,
+    user_client,
+)
 
 from iamstore.client import AccessDeniedError, Client, InvalidInputError
 from iamstore.client.models import AuthorizeRequest, Tag, TemporaryCredentials
@@ -149,3 +157,27 @@ def test_a_session_can_ask_about_itself(iam_node: InProcessNode, iam: Client) ->
     _, creds = _assume(iam_node, iam, doc(allow("s3:*", "iamstore:Authorize")))
     with session_client(iam_node, creds) as session:
         assert _ask(session, creds, "s3:GetObject") == "Allow"
+
+
+def test_a_user_session_is_asked_about_within_its_limits(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    # AWS: GetSessionToken credentials call no IAM operation without MFA, and of STS only
+    # AssumeRole and GetCallerIdentity; the answer about them says the same.
+    policy = doc(allow("iam:ListUsers", "s3:GetObject", "sts:*"))
+    with user_client(iam_node, iam, "alice", policy) as alice:
+        serial, totp = mfa_device(iam, "alice")
+        plain = alice.get_session_token().credentials
+        with_mfa = alice.get_session_token(serial_number=serial, token_code=next_code(totp))
+    assert plain is not None
+    assert with_mfa.credentials is not None
+    answers = {
+        action: (_ask(iam, plain, action), _ask(iam, with_mfa.credentials, action))
+        for action in ("s3:GetObject", "iam:ListUsers", "sts:AssumeRole", "sts:GetSessionToken")
+    }
+    assert answers == {
+        "s3:GetObject": ("Allow", "Allow"),
+        "iam:ListUsers": ("ImplicitDeny", "Allow"),
+        "sts:AssumeRole": ("Allow", "Allow"),
+        "sts:GetSessionToken": ("ImplicitDeny", "ImplicitDeny"),
+    }
