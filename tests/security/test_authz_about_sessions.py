@@ -9,8 +9,11 @@ with its session token), which the node opens, and a bare session ARN is refused
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from security_nodes import (
     allow,
     doc,
@@ -21,9 +24,11 @@ from security_nodes import (
     user_client,
 )
 
-from iamstore.client import AccessDeniedError, Client, InvalidInputError
+from iamstore.client import AccessDeniedError, Client, Credentials, InvalidInputError
+from iamstore.client.cli import cli
 from iamstore.client.models import AuthorizeRequest, Tag, TemporaryCredentials
 from iamstore.cluster.inproc import InProcessNode
+from iamstore.wire.credentials import write_credentials_file
 
 OBJECT = "arn:aws:s3:::reports/q3.csv"
 
@@ -181,3 +186,38 @@ def test_a_user_session_is_asked_about_within_its_limits(
         "sts:AssumeRole": ("Allow", "Allow"),
         "sts:GetSessionToken": ("ImplicitDeny", "ImplicitDeny"),
     }
+
+
+def test_the_cli_asks_about_a_session_by_its_credentials(
+    iam_node: InProcessNode, iam: Client, tmp_path: Path
+) -> None:
+    session_arn, creds = _assume(iam_node, iam, doc(allow("s3:GetObject")))
+    iam.create_user(user_name="service")
+    iam.put_user_policy(
+        user_name="service", policy_name="p", policy_document=doc(allow("iamstore:Authorize"))
+    )
+    key = iam.create_access_key(user_name="service").access_key
+    credentials = tmp_path / "credentials"
+    write_credentials_file(credentials, Credentials(key.access_key_id, key.secret_access_key))
+    base = [
+        "--endpoint",
+        iam_node.address,
+        "--credentials-file",
+        str(credentials),
+        "--output",
+        "json",
+        "authz",
+        "check",
+        "--access-key-id",
+        creds.access_key_id,
+        "--resource",
+        OBJECT,
+    ]
+    env = {"IAMSTORE_AUTHZ_SESSION_TOKEN": creds.session_token}
+    allowed = CliRunner().invoke(cli, [*base, "--action", "s3:GetObject"], env=env)
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.output)["PrincipalArn"] == session_arn
+    denied = CliRunner().invoke(cli, [*base, "--action", "s3:PutObject"], env=env)
+    assert denied.exit_code == 1, denied.output
+    both = CliRunner().invoke(cli, [*base, "--action", "s3:GetObject", "--principal", session_arn])
+    assert both.exit_code != 0
