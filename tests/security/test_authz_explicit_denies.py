@@ -44,6 +44,21 @@ def test_an_explicit_deny_on_change_password_counts(iam_node: InProcessNode, iam
         alice.change_password(old_password=OLD, new_password=NEW)
 
 
+def test_a_permissions_boundary_still_narrows_the_account_grant(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    boundary = iam.create_policy(
+        policy_name="s3-only", policy_document=doc(allow("s3:*"))
+    ).policy.arn
+    assert boundary is not None
+    with _password_user(iam_node, iam) as alice:
+        iam.put_user_permissions_boundary(user_name="alice", permissions_boundary=boundary)
+        with pytest.raises(AccessDeniedError, match="no permissions boundary allows"):
+            alice.change_password(old_password=OLD, new_password=NEW)
+        iam.delete_user_permissions_boundary(user_name="alice")
+        alice.change_password(old_password=OLD, new_password=NEW)
+
+
 def test_node_status_needs_a_permission_for_iam_users(
     iam_node: InProcessNode, management: Client
 ) -> None:
