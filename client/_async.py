@@ -37,6 +37,7 @@ from iamstore.client.models import (
     ContextProviderInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    SignedRequestInput,
     TagInput,
 )
 from iamstore.client.paginators import AsyncPaginator, Page
@@ -1069,6 +1070,7 @@ class AsyncClient:
         requested_region: str | None = None,
         secure_transport: bool | None = None,
         session_token: str | None = None,
+        signed_request: SignedRequestInput | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         return await self._call(operations.AUTHORIZE, locals())

@@ -35,6 +35,7 @@ from iamstore.client.models import (
     ContextProviderInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    SignedRequestInput,
     TagInput,
 )
 from iamstore.client.paginators import Page, Paginator
@@ -1027,6 +1028,7 @@ class Client:
         requested_region: str | None = None,
         secure_transport: bool | None = None,
         session_token: str | None = None,
+        signed_request: SignedRequestInput | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         return self._call(operations.AUTHORIZE, locals())

@@ -349,6 +349,29 @@ ContextEntryInput = ContextEntry | Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SignedRequestHeader:
+    """One header of a signed HTTP request."""
+
+    name: str
+    value: str = field(repr=False)  # may be the caller's signature or session token
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignedRequest:
+    """An HTTP request a service received, signed with SigV4 by its caller, as received: the
+    node verifies the signature and decides for whoever signed it."""
+
+    method: str
+    path: str
+    query: str = ""
+    headers: tuple[SignedRequestHeader, ...] = ()
+    payload_sha256: str  # the lowercase hex SHA-256 of the body
+
+
+SignedRequestInput = SignedRequest | Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AuthorizeRequest:
     """One question of an AuthorizeBatch call (the fields of `Client.authorize`)."""
 
@@ -366,6 +389,7 @@ class AuthorizeRequest:
     requested_region: str | None = None
     secure_transport: bool | None = None
     session_token: str | None = field(default=None, repr=False)  # with an ASIA access key id
+    signed_request: SignedRequest | None = None  # instead of principal_arn or access_key_id
 
 
 AuthorizeRequestInput = AuthorizeRequest | Mapping[str, object]

@@ -21,11 +21,13 @@ from iamstore.node.auth.context import (
     PrincipalFacts,
     entries_to_context,
 )
+from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
 from iamstore.node.domain.errors import AccessDenied, InvalidInput
 from iamstore.node.policy import Decision, MatchedStatement, Outcome
 from iamstore.node.policy.variables import Context
 from iamstore.v1 import authz_pb2 as apb
+from iamstore.wire.sigv4 import SignatureError
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
@@ -106,12 +108,20 @@ def _authorize_one(
     arn = req.principal_arn if has("principal_arn") else None
     key_id = req.access_key_id if has("access_key_id") else None
     token = req.session_token if has("session_token") else None
-    if (arn is None) == (key_id is None):
+    signed = req.signed_request if has("signed_request") else None
+    if (arn is not None) + (key_id is not None) + (signed is not None) != 1:
         raise InvalidInput(
-            "give exactly one of `PrincipalArn` and `AccessKeyId`", prefix + "PrincipalArn"
+            "give exactly one of `PrincipalArn`, `AccessKeyId` and `SignedRequest`",
+            prefix + "PrincipalArn",
         )
     principal: Principal
-    if key_id is not None and key_id.startswith(KEY_ID_PREFIX):
+    if signed is not None:
+        if token is not None:
+            raise InvalidInput(
+                "a signed request carries its own session token", prefix + "SessionToken"
+            )
+        principal = _signer(call, authorizer, signed, prefix + "SignedRequest")
+    elif key_id is not None and key_id.startswith(KEY_ID_PREFIX):
         principal = _session_principal(call, authorizer, key_id, token, prefix, batch)
     elif token is not None:
         raise InvalidInput(
@@ -199,6 +209,28 @@ def _authorize_one(
         context,
     )
     return _response(batch, decision, principal.request_arn)
+
+
+def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field: str) -> Principal:
+    """Whoever signed the request, once the node has verified the signature (and the session
+    token of temporary credentials): the principal as its own calls would be authorized."""
+    request = SignedHttpRequest(
+        method=signed.method,
+        path=signed.path,
+        query=signed.query,
+        headers=tuple((h.name, h.value) for h in signed.headers),
+        payload_sha256=signed.payload_sha256,
+    )
+    try:
+        caller = call.node.auth.authenticate_http(request)
+    except SignatureError as err:
+        raise InvalidInput(f"the signed request does not verify: {err}", field) from None
+    if caller.account_id != call.account_id:
+        raise AccessDenied(
+            "the signer is not in your account: "
+            "you may ask only about principals of your own account"
+        )
+    return authorizer.principal_for_caller(caller)
 
 
 def _session_principal(
