@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,13 +44,14 @@ def iam_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNode
         yield node
 
 
-class _CountingVerifier:
-    """Wraps the node's password check: counts checks and the most running at once. Each
-    check is held a while, so that concurrent guesses really overlap."""
+class _HeldVerifier:
+    """Wraps the node's password check: counts the checks and the most running at once, and
+    holds each until the test releases them, so concurrent guesses overlap for certain."""
 
     def __init__(self, real: Callable[[str, str], bool]) -> None:
         self.real = real
         self.lock = threading.Lock()
+        self.release = threading.Event()
         self.checked: list[str] = []
         self.running = 0
         self.most_running = 0
@@ -61,7 +62,7 @@ class _CountingVerifier:
             self.running += 1
             self.most_running = max(self.most_running, self.running)
         try:
-            time.sleep(0.2)
+            self.release.wait(timeout=60)
             return self.real(password_hash, password)
         finally:
             with self.lock:
@@ -69,10 +70,11 @@ class _CountingVerifier:
 
 
 @pytest.fixture
-def verifier(monkeypatch: pytest.MonkeyPatch) -> _CountingVerifier:
-    counting = _CountingVerifier(signin.verify_password)
-    monkeypatch.setattr(signin, "verify_password", counting)
-    return counting
+def verifier(monkeypatch: pytest.MonkeyPatch) -> Iterator[_HeldVerifier]:
+    held = _HeldVerifier(signin.verify_password)
+    monkeypatch.setattr(signin, "verify_password", held)
+    yield held
+    held.release.set()  # never leave a node thread waiting
 
 
 def _attempt(node: InProcessNode, account: str, name: str, password: str) -> str:
@@ -84,33 +86,59 @@ def _attempt(node: InProcessNode, account: str, name: str, password: str) -> str
     return "ok"
 
 
+def _eventually(condition: Callable[[], bool]) -> bool:
+    """Whether `condition` comes true while the checks are held (a generous deadline, so that
+    the old behaviour, answering none of the attempts, fails instead of hanging)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def _answered(futures: list[Future[str]], count: int) -> bool:
+    return _eventually(lambda: sum(f.done() for f in futures) >= count)
+
+
 def test_a_burst_of_guesses_is_checked_only_up_to_the_lock(
-    iam_node: InProcessNode, iam: Client, verifier: _CountingVerifier
+    iam_node: InProcessNode, iam: Client, verifier: _HeldVerifier
 ) -> None:
     account = iam.get_caller_identity().account
     iam.create_user(user_name="alice")
     iam.create_login_profile(user_name="alice", password=PASSWORD)
-    guesses = [f"wrong-{i}" for i in range(40)]
-    guesses[35] = PASSWORD
     with ThreadPoolExecutor(max_workers=40) as pool:
-        answers = list(pool.map(lambda p: _attempt(iam_node, account, "alice", p), guesses))
-    # No more passwords of one name are ever checked than the lock allows, however many
-    # arrive at once; the right one, arriving after the lock, is refused unchecked.
-    assert len(verifier.checked) <= RULES.lock_after
+        wrong = [pool.submit(_attempt, iam_node, account, "alice", f"wrong-{i}") for i in range(39)]
+        # While the first guesses are still being checked, every later one is refused: each
+        # guess counts from the moment its check starts.
+        refused_at_once = _answered(wrong, len(wrong) - RULES.lock_after)
+        right = pool.submit(_attempt, iam_node, account, "alice", PASSWORD).result(timeout=30)
+        verifier.release.set()
+        answers = [f.result() for f in wrong]
+    assert refused_at_once
+    assert right == "AccessDenied"  # the name is locked: the right password is not checked
+    assert len(verifier.checked) == RULES.lock_after
     assert PASSWORD not in verifier.checked
-    assert "ok" not in answers
-    assert set(answers) <= {"AccessDenied", "Throttling"}
+    assert set(answers) == {"AccessDenied"}
 
 
 def test_concurrent_password_hashing_is_bounded(
-    iam_node: InProcessNode, iam: Client, verifier: _CountingVerifier
+    iam_node: InProcessNode, iam: Client, verifier: _HeldVerifier
 ) -> None:
     account = iam.get_caller_identity().account
     names = [f"user{i}" for i in range(20)]  # one guess per name: no lock gets in the way
+    admitted = RULES.max_concurrent_hashes + RULES.max_waiting_hashes
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        answers = list(pool.map(lambda n: _attempt(iam_node, account, n, "guess"), names))
-    assert verifier.most_running <= RULES.max_concurrent_hashes
-    # Beyond the running and waiting checks, attempts are refused at once, unchecked.
-    assert answers.count("Throttling") >= 1
-    assert answers.count("Throttling") + len(verifier.checked) == len(names)
-    assert set(answers) == {"AccessDenied", "Throttling"}
+        futures = [pool.submit(_attempt, iam_node, account, n, "guess") for n in names]
+        # Beyond the running and waiting checks, attempts are refused at once, unchecked.
+        throttled_at_once = _answered(futures, len(names) - admitted)
+        limit_reached = _eventually(lambda: verifier.running == RULES.max_concurrent_hashes)
+        most_running = verifier.most_running
+        verifier.release.set()
+        answers = [f.result() for f in futures]
+    assert throttled_at_once
+    assert limit_reached
+    assert most_running == RULES.max_concurrent_hashes
+    assert answers.count("Throttling") == len(names) - admitted
+    assert answers.count("AccessDenied") == admitted
+    assert len(verifier.checked) == admitted
