@@ -238,11 +238,12 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         # AWS: AllowUsersToChangePassword grants each user iam:ChangePassword on itself
         # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PasswordPolicy.html): a
         # grant, not a bypass, so explicit denies, boundaries and session policies count.
-        # Without the setting the handler refuses whatever a policy says.
+        # Without the setting a policy may grant it instead (AWS's IAMUserChangePassword).
+        own = at.user(action, request)
         rules = view.password_policies.get(caller.account_id)
         if rules is not None and rules.allow_users_to_change_password:
-            own = at.user(action, request)
-            return [replace(own, account_grant=CHANGE_OWN_PASSWORD)]
+            own = replace(own, account_grant=CHANGE_OWN_PASSWORD)
+        return [own]
     if operation in _ACCOUNT_WIDE:
         return [Target(action, "*")]
     if operation in _LIST_KIND:

@@ -48,7 +48,7 @@ def doc(*statements: dict[str, object]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def allow(*actions: str, resource: str = "*") -> dict[str, object]:
+def allow(*actions: str, resource: str | list[str] = "*") -> dict[str, object]:
     return {"Effect": "Allow", "Action": list(actions), "Resource": resource}
 
 

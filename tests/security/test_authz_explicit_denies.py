@@ -44,6 +44,19 @@ def test_an_explicit_deny_on_change_password_counts(iam_node: InProcessNode, iam
         alice.change_password(old_password=OLD, new_password=NEW)
 
 
+def test_without_the_setting_a_policy_may_grant_change_password(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    # AWS's IAMUserChangePassword: the user itself, by aws:username, on any path.
+    own = allow(
+        "iam:ChangePassword",
+        resource=["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"],
+    )
+    with user_client(iam_node, iam, "alice", doc(own)) as alice:
+        iam.create_login_profile(user_name="alice", password=OLD)
+        alice.change_password(old_password=OLD, new_password=NEW)
+
+
 def test_a_permissions_boundary_still_narrows_the_account_grant(
     iam_node: InProcessNode, iam: Client
 ) -> None:
