@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyotp
@@ -44,7 +44,7 @@ def iam(iam_node: InProcessNode, management: Client) -> Iterator[Client]:
         yield client
 
 
-def doc(*statements: dict[str, object]) -> str:
+def doc(*statements: Mapping[str, object]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 

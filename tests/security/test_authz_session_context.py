@@ -24,7 +24,9 @@ from iamstore.client import AccessDeniedError, Client
 from iamstore.cluster.inproc import InProcessNode
 
 
-def _role_session(node: InProcessNode, iam: Client, role_policy: str, **assume: str) -> Client:
+def _role_session(
+    node: InProcessNode, iam: Client, role_policy: str, source_identity: str | None = None
+) -> Client:
     """A session of role `admin` (allowed `role_policy`), assumed by user `caller`."""
     account = iam.get_caller_identity().account
     trust = trust_account(account, "sts:AssumeRole", "sts:SetSourceIdentity")
@@ -34,7 +36,9 @@ def _role_session(node: InProcessNode, iam: Client, role_policy: str, **assume: 
     with user_client(
         node, iam, "caller", doc(allow("sts:AssumeRole", "sts:SetSourceIdentity"))
     ) as caller:
-        issued = caller.assume_role(role_arn=role_arn, role_session_name="s1", **assume)
+        issued = caller.assume_role(
+            role_arn=role_arn, role_session_name="s1", source_identity=source_identity
+        )
     return session_client(node, issued.credentials)
 
 

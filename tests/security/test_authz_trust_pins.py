@@ -39,6 +39,7 @@ def _trusted_principals(iam: Client, role: str) -> object:
 
 def _delete_user(iam: Client, name: str) -> None:
     for key in iam.list_access_keys(user_name=name).access_key_metadata:
+        assert key.access_key_id is not None
         iam.delete_access_key(user_name=name, access_key_id=key.access_key_id)
     for policy in iam.list_user_policies(user_name=name).policy_names:
         iam.delete_user_policy(user_name=name, policy_name=policy)

@@ -20,6 +20,7 @@ from iamstore.client.errors import IamError
 from iamstore.client.providers import sign_in
 from iamstore.cluster.inproc import InProcessNode
 from iamstore.node.api import signin
+from iamstore.node.auth.passwords import verify_password
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.signin import SignInRules
 
@@ -71,7 +72,7 @@ class _HeldVerifier:
 
 @pytest.fixture
 def verifier(monkeypatch: pytest.MonkeyPatch) -> Iterator[_HeldVerifier]:
-    held = _HeldVerifier(signin.verify_password)
+    held = _HeldVerifier(verify_password)
     monkeypatch.setattr(signin, "verify_password", held)
     yield held
     held.release.set()  # never leave a node thread waiting
