@@ -17,6 +17,7 @@ from iamstore.client.models import (
     ContextProviderInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    SignedRequestInput,
     TagInput,
 )
 from iamstore.client.paginators import Page, Paginator
@@ -907,6 +908,8 @@ class SyncOperations(abc.ABC):
         user_agent: str | None = None,
         requested_region: str | None = None,
         secure_transport: bool | None = None,
+        session_token: str | None = None,
+        signed_request: SignedRequestInput | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         """Decides one request of a principal (by ARN or access key id) on a resource."""

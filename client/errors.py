@@ -128,6 +128,10 @@ class NotYetReplicatedError(IamError):
     """The node's replica does not cover the requested consistency token yet."""
 
 
+class ThrottlingError(IamError):
+    """Too many requests of one kind at once; retry later (AWS's Throttling)."""
+
+
 # INVARIANT: every code in client.wire.errors.STATUS_FOR_CODE has an entry (checked by a test).
 ERROR_CLASSES: dict[str, type[IamError]] = {
     "NoSuchEntity": NoSuchEntityError,
@@ -154,6 +158,7 @@ ERROR_CLASSES: dict[str, type[IamError]] = {
     "ExpiredToken": ExpiredTokenError,
     "InvalidAction": InvalidActionError,
     "NotYetReplicated": NotYetReplicatedError,
+    "Throttling": ThrottlingError,
 }
 
 

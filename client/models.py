@@ -435,10 +435,40 @@ class ContextEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SignedRequest:
+    """An HTTP request the calling service received, signed with SigV4 by its own caller, as
+    received: the node verifies the signature (and the session token of temporary credentials)
+    and decides for whoever signed it. The calling service still checks that the request was
+    addressed to it (host, service name in the credential scope).
+    """
+
+    method: str | None = None
+    # The path as received, without the query string.
+    path: str | None = None
+    # The raw query string, without `?`.
+    query: str | None = None
+    # The request's headers, at least every signed one (authorization, x-amz-date, host, ...).
+    headers: tuple[SignedRequestHeader, ...] = ()
+    # The lowercase hex SHA-256 of the request body.
+    payload_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignedRequestHeader:
+    """SignedRequestHeader, as iamstore returns it."""
+
+    name: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AuthorizeRequest:
     """AuthorizeRequest, as iamstore returns it."""
 
-    # Exactly one of principal_arn and access_key_id names the principal.
+    # Exactly one of principal_arn, access_key_id and signed_request names the principal. A role
+    # session is named by its credentials as presented (access_key_id ASIA... with session_token,
+    # or a request it signed), never by its ARN: the node opens the token and decides with the
+    # whole session.
     principal_arn: str | None = None
     access_key_id: str | None = None
     action: str | None = None
@@ -458,6 +488,12 @@ class AuthorizeRequest:
     user_agent: str | None = None
     requested_region: str | None = None
     secure_transport: bool | None = None
+    # The session token of temporary credentials (access_key_id ASIA...), as the caller of the
+    # calling service presented it.
+    session_token: str | None = field(default=None, repr=False)
+    # A request the principal signed, for the node to verify (instead of principal_arn or
+    # access_key_id).
+    signed_request: SignedRequest | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -480,6 +516,8 @@ TagInput = Tag | Mapping[str, str]
 ContextProviderInput = ContextProvider | Mapping[str, object]
 # A ContextEntry argument: the dataclass, or a mapping with boto3's keys.
 ContextEntryInput = ContextEntry | Mapping[str, object]
+# A SignedRequest argument: the dataclass, or a mapping with boto3's keys.
+SignedRequestInput = SignedRequest | Mapping[str, object]
 # A AuthorizeRequest argument: the dataclass, or a mapping with boto3's keys.
 AuthorizeRequestInput = AuthorizeRequest | Mapping[str, object]
 # A OrderedOrganizationPolicy argument: the dataclass, or a mapping with boto3's keys.

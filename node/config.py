@@ -48,6 +48,9 @@ class NodeConfig:
     clock_skew_ms: int = 0
     # How failed sign-ins slow down and then lock a user name on this node (never replicated).
     signin_rules: SignInRules = field(default_factory=SignInRules)
+    # How failed MFA codes given to STS slow down and then lock an MFA device, counted
+    # across the cluster (the hash limits of SignInRules do not apply to codes).
+    mfa_rules: SignInRules = field(default_factory=SignInRules)
     # TLS: this node's certificate and key (PEM), shown to clients and peers, and the CA that
     # signs every member's certificate. All three or none; none serves plaintext.
     tls_cert: Path | None = None

@@ -39,6 +39,7 @@ from iamstore.node.api import (
 )
 from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
+from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import AdminGate
@@ -269,6 +270,7 @@ class Node:
             policy_index=policy_index,
             authorizer=authorizer,
             sessions=sealer,
+            mfa_attempts=MfaAttempts(node_id, config.mfa_rules),
         )
         self.services = services
         self.replicator = replicator

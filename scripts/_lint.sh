@@ -14,8 +14,9 @@ check_lint() {
   echo "== mypy --strict"
   .venv/bin/mypy -p iamstore
   MYPYPATH=proto:scripts .venv/bin/mypy -p clientgen
-  # Two test folders have a conftest.py each: mypy takes one module name per file, so the
-  # client tests' (a five-line re-export) is checked on its own.
-  .venv/bin/mypy tests --exclude 'tests/unit/client/conftest\.py$'
+  # Three test folders have a conftest.py each: mypy takes one module name per file, so the
+  # client tests' and the security tests' (re-exports of fixtures) are checked on their own.
+  .venv/bin/mypy tests --exclude 'tests/(unit/client|security)/conftest\.py$'
   .venv/bin/mypy tests/unit/client/conftest.py
+  .venv/bin/mypy tests/security/conftest.py
 }

@@ -21,14 +21,19 @@ from iamstore.node.auth.context import (
     PrincipalFacts,
     entries_to_context,
 )
-from iamstore.node.domain.errors import InvalidInput
-from iamstore.node.policy import Decision, MatchedStatement
+from iamstore.node.auth.http_signature import SignedHttpRequest
+from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
+from iamstore.node.domain.errors import AccessDenied, InvalidInput
+from iamstore.node.policy import Decision, MatchedStatement, Outcome
 from iamstore.node.policy.variables import Context
 from iamstore.v1 import authz_pb2 as apb
+from iamstore.wire.sigv4 import SignatureError
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 SERVICE = apb.DESCRIPTOR.services_by_name["Authz"]
+# The answer for a request the session's credentials could not make at all.
+_OUT_OF_SCOPE = Decision(Outcome.IMPLICIT_DENY)
 
 
 def authorizer_of(call: Call) -> Authorizer:
@@ -81,11 +86,13 @@ class _Batch:
     so an id cannot be reused by another object while the batch lives.
     """
 
-    __slots__ = ("contexts", "environments", "responses")
+    __slots__ = ("contexts", "environments", "responses", "sessions")
 
     def __init__(self) -> None:
         self.environments: dict[_Facts, Environment] = {}
         self.contexts: dict[tuple[int, int], tuple[PrincipalFacts, Context]] = {}
+        # Temporary credentials opened once per call: (access key id, token) -> principal.
+        self.sessions: dict[tuple[str, str], Principal] = {}
         self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
 
 
@@ -100,15 +107,33 @@ def _authorize_one(
     has = req.HasField
     arn = req.principal_arn if has("principal_arn") else None
     key_id = req.access_key_id if has("access_key_id") else None
-    if (arn is None) == (key_id is None):
+    token = req.session_token if has("session_token") else None
+    signed = req.signed_request if has("signed_request") else None
+    if (arn is not None) + (key_id is not None) + (signed is not None) != 1:
         raise InvalidInput(
-            "give exactly one of `PrincipalArn` and `AccessKeyId`", prefix + "PrincipalArn"
+            "give exactly one of `PrincipalArn`, `AccessKeyId` and `SignedRequest`",
+            prefix + "PrincipalArn",
         )
-    principal: Principal = (
-        authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
-        if arn is not None
-        else authorizer.principal_by_key(call.account_id, key_id or "", prefix + "AccessKeyId")
-    )
+    principal: Principal
+    if signed is not None:
+        if token is not None:
+            raise InvalidInput(
+                "a signed request carries its own session token", prefix + "SessionToken"
+            )
+        principal = _signer(call, authorizer, signed, prefix + "SignedRequest")
+    elif key_id is not None and key_id.startswith(KEY_ID_PREFIX):
+        principal = _session_principal(call, authorizer, key_id, token, prefix, batch)
+    elif token is not None:
+        raise InvalidInput(
+            "`SessionToken` goes only with temporary credentials (`AccessKeyId` ASIA...)",
+            prefix + "SessionToken",
+        )
+    elif arn is not None:
+        principal = authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
+    else:
+        principal = authorizer.principal_by_key(
+            call.account_id, key_id or "", prefix + "AccessKeyId"
+        )
     action = _required(req.action if has("action") else None, prefix + "Action")
     resource = _required(req.resource_arn if has("resource_arn") else None, prefix + "ResourceArn")
     resource_policy = (
@@ -146,6 +171,7 @@ def _authorize_one(
         context = authorizer.contexts.build(
             principal.facts,
             environment,
+            session=principal.session,
             request_tags=convert.tag_pairs(request_tags) if request_tags else (),
             resource_tags=convert.tag_pairs(resource_tags) if resource_tags else (),
             extra=entries_to_context(
@@ -155,12 +181,14 @@ def _authorize_one(
             else None,
         )
     else:
+        # A session principal's facts are its own object (principal_for_session builds them),
+        # so they key its session as well.
         shared = (id(principal.facts), id(environment))
         known = batch.contexts.get(shared)
         if known is None:
             known = batch.contexts[shared] = (
                 principal.facts,
-                authorizer.contexts.build(principal.facts, environment),
+                authorizer.contexts.build(principal.facts, environment, session=principal.session),
             )
         context = known[1]
     account = (
@@ -168,6 +196,10 @@ def _authorize_one(
         if has("resource_account")
         else None
     )
+    session = principal.session
+    if session is not None and not scope_allows(session, action):
+        # The session could not even make this request (GetSessionToken's limits).
+        return _response(batch, _OUT_OF_SCOPE, principal.request_arn)
     decision = authorizer.decide(
         principal,
         action,
@@ -177,6 +209,61 @@ def _authorize_one(
         context,
     )
     return _response(batch, decision, principal.request_arn)
+
+
+def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field: str) -> Principal:
+    """Whoever signed the request, once the node has verified the signature (and the session
+    token of temporary credentials): the principal as its own calls would be authorized."""
+    request = SignedHttpRequest(
+        method=signed.method,
+        path=signed.path,
+        query=signed.query,
+        headers=tuple((h.name, h.value) for h in signed.headers),
+        payload_sha256=signed.payload_sha256,
+    )
+    try:
+        caller = call.node.auth.authenticate_http(request)
+    except SignatureError as err:
+        raise InvalidInput(f"the signed request does not verify: {err}", field) from None
+    if caller.account_id != call.account_id:
+        raise AccessDenied(
+            "the signer is not in your account: "
+            "you may ask only about principals of your own account"
+        )
+    return authorizer.principal_for_caller(caller)
+
+
+def _session_principal(
+    call: Call, authorizer: Authorizer, key_id: str, token: str | None, prefix: str, batch: _Batch
+) -> Principal:
+    """The principal of temporary credentials as their holder presented them: the token is
+    opened (so only sessions this cluster issued are known), then the whole session counts."""
+    field = prefix + "SessionToken"
+    if token is None:
+        raise InvalidInput(
+            "temporary credentials (`AccessKeyId` ASIA...) need their `SessionToken`", field
+        )
+    known = batch.sessions.get((key_id, token))
+    if known is not None:
+        return known
+    sealer = call.node.sessions
+    if sealer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node opens no session tokens")
+    if len(token) > MAX_TOKEN_CHARS:  # never more than the node issues: no work on bigger ones
+        raise InvalidInput("the session token is not valid for this `AccessKeyId`", field)
+    try:
+        session = sealer.open(key_id, token)
+    except TokenError:
+        raise InvalidInput("the session token is not valid for this `AccessKeyId`", field) from None
+    if session.account_id != call.account_id:
+        raise AccessDenied(
+            f"principal `{key_id}` is not in your account: "
+            "you may ask only about principals of your own account"
+        )
+    if call.node.now_ms() // 1000 >= session.expires_at:
+        raise InvalidInput("the temporary credentials have expired", field)
+    principal = batch.sessions[(key_id, token)] = authorizer.principal_for_session(session)
+    return principal
 
 
 def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.AuthorizeResponse:

@@ -199,19 +199,13 @@ async def list_virtual_mfa_devices(
 async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.ChangePasswordResponse:
     """The calling user changes its own console password (AWS ChangePassword).
 
-    AWS lets a user do this when the account password policy allows users to change their
-    own passwords (AllowUsersToChangePassword grants iam:ChangePassword on the user itself).
+    Authorized before it runs (node.auth.admin): by AllowUsersToChangePassword, which grants
+    iam:ChangePassword on the user itself, or by a policy (AWS's IAMUserChangePassword).
     The account root has no IAM password: InvalidUserType.
     """
     if call.caller.user_id is None:  # the root, or a role session: neither has a password
         raise InvalidUserType("only an iam user can change its password with ChangePassword")
     me = lookup.caller_user(call.view, call.caller.user_id)
-    policy = call.view.password_policies.get(call.account_id)
-    if policy is None or not policy.allow_users_to_change_password:
-        raise AccessDenied(
-            f"user `{me.arn}` is not authorized to perform iam:ChangePassword: the account "
-            "password policy does not allow users to change their own passwords"
-        )
     profile = passwords.profile(call.view, me)
     if not await asyncio.to_thread(verify_password, profile.password_hash, req.old_password):
         raise AccessDenied("the old password is incorrect", "OldPassword")

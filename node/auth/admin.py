@@ -14,23 +14,36 @@ name another account's entity, because every ARN is built in the caller's own ac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer, Principal
 from iamstore.node.auth.context import Environment
-from iamstore.node.domain.entities import Tags, User
+from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
 from iamstore.node.domain.view import View
-from iamstore.node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
+from iamstore.node.policy import (
+    CompiledPolicy,
+    Decision,
+    Outcome,
+    PolicyKind,
+    PolicySet,
+    Request,
+    compile_policy,
+    evaluate,
+    parse_policy,
+)
 
 ContextValues = Mapping[str, str | tuple[str, ...]]
 IAM_SERVICE = "iamstore.v1.Iam"
 # iamstore's own action for the Authz service's Authorize and AuthorizeBatch (not an AWS one).
 AUTHORIZE_ACTION = "iamstore:Authorize"
 LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
+# Node.Status shows the cluster's members, addresses and replication state: an IAM user of
+# the management account needs this permission like any other (the root excepted).
+NODE_STATUS_ACTION = "iamstore:Status"
 # The service a role passed by AddRoleToInstanceProfile is used by (iam:PassedToService).
 INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com"
 # AWS's answer when a role session omits the user an operation would default to.
@@ -46,6 +59,22 @@ class Target:
     resource_tags: Tags = ()
     request_tags: Tags = ()
     extra: ContextValues = field(default_factory=dict)
+    # A permission the account grants on its own (not a policy of the principal), evaluated
+    # as one more identity policy: it can allow, and every deny and boundary still counts.
+    account_grant: CompiledPolicy | None = None
+
+
+# What AllowUsersToChangePassword grants: the same statement as AWS's managed
+# IAMUserChangePassword policy (iam:ChangePassword on the caller's own user, any path).
+CHANGE_OWN_PASSWORD = compile_policy(
+    parse_policy(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "iam:ChangePassword", "Resource": '
+        '["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]}]}',
+        PolicyKind.IDENTITY,
+    ),
+    "AllowUsersToChangePassword",
+)
 
 
 class PolicyDenied(AccessDenied):
@@ -203,12 +232,18 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
     """Every question one Iam operation asks, in the order AWS asks them."""
     action = f"iam:{operation}"
     at = _Resolver(view, caller)
+    if operation in _MOVES:
+        return _move_targets(at, operation, action, request)
     if operation == "ChangePassword":
-        # AWS: AllowUsersToChangePassword lets every user change their own password without
-        # a policy; without it the handler refuses whatever a policy says.
+        # AWS: AllowUsersToChangePassword grants each user iam:ChangePassword on itself
+        # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PasswordPolicy.html): a
+        # grant, not a bypass, so explicit denies, boundaries and session policies count.
+        # Without the setting a policy may grant it instead (AWS's IAMUserChangePassword).
+        own = at.user(action, request)
         rules = view.password_policies.get(caller.account_id)
         if rules is not None and rules.allow_users_to_change_password:
-            return []
+            own = replace(own, account_grant=CHANGE_OWN_PASSWORD)
+        return [own]
     if operation in _ACCOUNT_WIDE:
         return [Target(action, "*")]
     if operation in _LIST_KIND:
@@ -269,6 +304,32 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
     return [target]
 
 
+# Operations that move an entity to a new name or path, and the request fields naming the
+# entity and its new name. AWS asks for permission on both the source and the target of a
+# rename (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html and
+# API_UpdateGroup.html); a new path moves the ARN just as a new name does.
+_MOVES = {
+    "UpdateUser": ("user", "user_name", "new_user_name"),
+    "UpdateGroup": ("group", "group_name", "new_group_name"),
+}
+
+
+def _move_targets(at: _Resolver, operation: str, action: str, request: Any) -> list[Target]:
+    """The entity under its current ARN, then under the ARN it moves to (when that differs)."""
+    kind, name_field, new_name_field = _MOVES[operation]
+    name = _s(request, name_field) or ""
+    found: User | Group | None
+    if kind == "user":
+        found, source = at.view.users.named(at.account, name), at.user(action, request)
+    else:
+        found, source = at.view.groups.named(at.account, name), at.group(action, name)
+    new_path = _s(request, "new_path") or (found.path if found is not None else None)
+    destination = at.arn(kind, new_path, _s(request, new_name_field) or name)
+    if destination == source.resource:
+        return [source]
+    return [source, replace(source, resource=destination)]
+
+
 def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> Target:
     """The target of an operation on one existing entity, found by the request's fields."""
     fields = request.DESCRIPTOR.fields_by_name
@@ -295,8 +356,8 @@ def service_targets(
 ) -> list[Target]:
     """The questions a call asks before its handler runs; empty when it needs none.
 
-    Ping, Status (the handler admits only the management account) and CreateAccount (only
-    an account root) decide in their handlers.
+    Ping (no data) and CreateAccount (only an account root) decide in their handlers;
+    Status asks for a permission, and its handler also admits only the management account.
     """
     if service == IAM_SERVICE:
         return iam_targets(view, caller, operation, request)
@@ -310,6 +371,8 @@ def service_targets(
         return [Target("organizations:ListAccounts", "*")]
     if service == "iamstore.v1.Audit":
         return [Target(LIST_AUDIT_ACTION, "*")]
+    if service == "iamstore.v1.Node" and operation == "Status":
+        return [Target(NODE_STATUS_ACTION, "*")]
     return []
 
 
@@ -354,15 +417,25 @@ class AdminGate:
         return targets
 
     def _ask(self, principal: Principal, environment: Environment, target: Target) -> None:
+        # The same context as an STS call's: temporary credentials bring their session
+        # (MFA present and age, token issue time, source identity); principal.facts already
+        # carries the session tags in place of the role's.
         context = self.authorizer.contexts.build(
             principal.facts,
             environment,
             request_tags=target.request_tags,
             resource_tags=target.resource_tags,
             extra=target.extra,
+            session=principal.session,
         )
         decision = self.authorizer.decide(
-            principal, target.action, target.resource, principal.facts.account_id, None, context
+            principal,
+            target.action,
+            target.resource,
+            principal.facts.account_id,
+            None,
+            context,
+            granted=target.account_grant,
         )
         if decision.allowed:
             return
@@ -377,7 +450,8 @@ class AdminGate:
             where = next((_EXPLICIT_IN[k] for k in kinds if k in _EXPLICIT_IN), None)
             return f"with an explicit deny in {where or 'an identity-based policy'}"
         own = self.authorizer.policies(principal)
-        if own.boundary is not None and _identity_allows(principal, target, own.identity, context):
+        identity = [*own.identity, *filter(None, [target.account_grant])]
+        if own.boundary is not None and _identity_allows(principal, target, identity, context):
             return f"because no permissions boundary allows the {target.action} action"
         return f"because no identity-based policy allows the {target.action} action"
 

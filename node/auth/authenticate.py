@@ -6,9 +6,12 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from iamstore.node.auth import http_signature
+from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
 from iamstore.node.auth.sessions import (
     KEY_ID_PREFIX,
+    USER_SESSION_STS_OPERATIONS,
     Session,
     SessionKind,
     SessionSealer,
@@ -58,8 +61,6 @@ Verify = Callable[[str, datetime.datetime], None]
 _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
-# AWS: GetSessionToken credentials may call only these STS operations.
-_USER_SESSION_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
 
 
 class Authenticator:
@@ -159,6 +160,46 @@ class Authenticator:
         )
         return caller
 
+    def authenticate_http(self, request: SignedHttpRequest) -> Caller:
+        """Who signed an HTTP request another service received (node.auth.http_signature):
+        the same keys, sessions and checks as a call to this node, for any service and
+        region in the request's credential scope. Raises SignatureError with AWS's code."""
+        signed = http_signature.parse(request)
+        now = self._now()
+        if signed.access_key_id.startswith(KEY_ID_PREFIX):
+            if signed.security_token is None or self._sealer is None:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+            try:
+                session = self._sealer.open(signed.access_key_id, signed.security_token)
+            except TokenError:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
+            if now.timestamp() >= session.expires_at:
+                raise SignatureError("ExpiredToken", _EXPIRED)
+            http_signature.verify(
+                request,
+                signed,
+                secret_access_key=session.secret_access_key,
+                now=now,
+                max_skew=self._max_skew,
+            )
+            return self._session_caller(session)
+        key = self._view.access_keys.get(signed.access_key_id)
+        if (
+            key is None
+            or key.status != KeyStatus.ACTIVE
+            or signed.security_token is not None
+            or not self._within_quota(key)
+        ):
+            raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+        http_signature.verify(
+            request, signed, secret_access_key=self._secret(key), now=now, max_skew=self._max_skew
+        )
+        caller = self._caller(key)
+        self.usage[key.access_key_id] = KeyUsage(
+            key.access_key_id, int(now.timestamp() * 1000), signed.service, signed.region
+        )
+        return caller
+
     def _authenticate_session(
         self,
         access_key_id: str,
@@ -240,7 +281,7 @@ def _check_session_scope(session: Session, method_path: str) -> None:
         return
     operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
     if operation is not None:
-        if operation not in _USER_SESSION_STS:
+        if operation not in USER_SESSION_STS_OPERATIONS:
             raise SignatureError(
                 "AccessDenied", f"Cannot call {operation} with session credentials"
             )

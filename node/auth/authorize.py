@@ -164,16 +164,20 @@ class Authorizer:
         match = session or _IAM_ARN.match(arn)
         if match is None:
             raise InvalidInput(f"`{arn}` is not the arn of a user, role or role session", field)
+        if session is not None:
+            # An ARN names no session: any name fits it, issued or not, and it carries none
+            # of the session's policies, tags, MFA state or issue time. The credentials do.
+            raise InvalidInput(
+                f"`{arn}` names a role session, which an arn cannot identify: Authorize "
+                "takes a session's credentials as presented (`AccessKeyId` ASIA... with its "
+                "`SessionToken`)",
+                field,
+            )
         if match.group(1) != account_id:
             raise AccessDenied(
                 f"principal `{arn}` is not in your account: "
                 "you may ask only about principals of your own account"
             )
-        if session is not None:
-            role = self.view.roles.named(account_id, session.group(2))
-            if role is None:
-                raise NoSuchEntity(f"the role with name {session.group(2)} cannot be found.", field)
-            return _role(role, session.group(3))
         what = match.group(2)
         if what == "root":
             return _root(account_id)
@@ -205,12 +209,23 @@ class Authorizer:
 
     def principal_for_caller(self, caller: Caller) -> Principal:
         """The principal an authenticated caller acts as: its user, its account's root, or
-        the role session its temporary credentials carry (with the session's policies)."""
-        session = caller.session
-        if session is not None and session.kind is SessionKind.ROLE:
+        the session its temporary credentials carry."""
+        if caller.session is not None:
+            return self.principal_for_session(caller.session)
+        if caller.user_id is None:
+            return _root(caller.account_id)
+        user = self.view.users.get(caller.user_id)
+        if user is None:  # deleted since authentication: it grants nothing
+            raise NoSuchEntity("the user making this request no longer exists.")
+        return _user(user)
+
+    def principal_for_session(self, session: Session) -> Principal:
+        """The principal temporary credentials act as, with their whole session: its
+        policies, tags, MFA state, issue time and source identity."""
+        if session.kind is SessionKind.ROLE:
             role = self.view.roles.get(session.principal_id)
             if role is None:  # deleted since the session began: it grants nothing
-                raise AccessDenied(f"the role of session `{caller.arn}` no longer exists.")
+                raise AccessDenied(f"the role of session `{session.arn}` no longer exists.")
             principal = _role(role, session.session_name)
             # Session tags take the place of the role's tags of the same key (AWS).
             tags = dict(role.tags)
@@ -222,11 +237,11 @@ class Authorizer:
                 session=session,
                 session_policies=self.session_policies(session),
             )
-        if caller.user_id is None:
-            return replace(_root(caller.account_id), session=session)
-        user = self.view.users.get(caller.user_id)
-        if user is None:  # deleted since authentication: it grants nothing
-            raise NoSuchEntity("the user making this request no longer exists.")
+        if session.kind is SessionKind.ROOT:
+            return replace(_root(session.account_id), session=session)
+        user = self.view.users.get(session.principal_id)
+        if user is None:  # deleted since the session began: it grants nothing
+            raise NoSuchEntity("the user of these temporary credentials no longer exists.")
         return replace(_user(user), session=session)
 
     def session_policies(self, session: Session) -> tuple[CompiledPolicy, ...]:
@@ -270,8 +285,11 @@ class Authorizer:
         resource_account: str | None,
         resource_policy: CompiledPolicy | None,
         context: Context,
+        *,
+        granted: CompiledPolicy | None = None,
     ) -> Decision:
-        """One decision from the principal's indexed policies and the resource's policy."""
+        """One decision from the principal's indexed policies and the resource's policy;
+        `granted` is one more identity policy the account itself grants (see admin.py)."""
         started = time.perf_counter()
         own = self.policies(principal)
         request = Request(
@@ -284,9 +302,9 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
+        identity = own.scanned if granted is None else (*own.scanned, granted)
         decision = evaluate(
-            request,
-            PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
+            request, PolicySet(identity, resource_policy, own.boundary, principal.session_policies)
         )
         if self.observe is not None:
             self.observe(time.perf_counter() - started, decision.outcome)

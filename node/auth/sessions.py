@@ -91,6 +91,25 @@ class Session:
         return self.principal_id
 
 
+# AWS GetSessionToken: its credentials call no IAM operation without MFA, and of STS only
+# these (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+USER_SESSION_STS_OPERATIONS = frozenset({"AssumeRole", "GetCallerIdentity"})
+_USER_SESSION_STS_ACTIONS = frozenset(f"sts:{op}".lower() for op in USER_SESSION_STS_OPERATIONS)
+
+
+def scope_allows(session: Session, action: str) -> bool:
+    """Whether temporary credentials may make a request for `action` at all, before any
+    policy is asked: GetSessionToken's limits; a role session is limited only by policy."""
+    if session.kind is SessionKind.ROLE:
+        return True
+    lowered = action.lower()
+    if lowered.startswith("sts:"):
+        return lowered in _USER_SESSION_STS_ACTIONS
+    if lowered.startswith("iam:"):
+        return session.mfa_authenticated_at is not None
+    return True
+
+
 def new_key_id() -> str:
     return KEY_ID_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
 

@@ -95,6 +95,9 @@ class Role:
     description: str | None = None
     max_session_duration: int = 3600
     tags: Tags = ()
+    # The unique id of each user and role the trust policy names by ARN, fixed when it was
+    # saved: (ARN as written, unique id), sorted (see node.domain.principal_pins).
+    trust_pins: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -296,6 +299,27 @@ class MfaDevice:
 
 
 @dataclass(frozen=True, slots=True)
+class MfaFailures:
+    """The recent failed codes of one MFA device as one node counted them.
+
+    Each node writes only its own row of a device (the key holds the node id), so no two
+    nodes' counts overwrite each other; a device's count is the sum over its rows (see
+    node.domain.mfa_failures). A success deletes every row of the device.
+    """
+
+    TABLE: ClassVar[str] = "mfa_failures"
+    device_id: str
+    node_id: str
+    count: int
+    last_ms: int
+    locked_until_ms: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.device_id}/{self.node_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class OidcProvider:
     """An OpenID Connect identity provider; its ARN names it (one per issuer URL and account)."""
 
@@ -403,6 +427,7 @@ Row = (
     | LoginProfile
     | PasswordPolicy
     | MfaDevice
+    | MfaFailures
     | OidcProvider
     | InstanceProfile
     | ProfileRole

@@ -68,6 +68,12 @@ class UnmodifiableEntity(IamError):
     code = "UnmodifiableEntity"
 
 
+class Throttling(IamError):
+    """Too many requests of one kind at once (AWS's Throttling, "Rate exceeded")."""
+
+    code = "Throttling"
+
+
 class NotYetReplicated(IamError):
     """A consistency token names a write this replica has not applied within the wait bound."""
 

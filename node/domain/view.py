@@ -25,6 +25,7 @@ from iamstore.node.domain.entities import (
     MemberKey,
     Membership,
     MfaDevice,
+    MfaFailures,
     OidcProvider,
     PasswordPolicy,
     PolicyVersion,
@@ -161,6 +162,8 @@ class View:
         self.password_policies: dict[str, PasswordPolicy] = {}
         self.mfa_devices: _Named[MfaDevice] = _Named()  # named by path + name
         self.mfa_of: defaultdict[str, set[str]] = defaultdict(set)  # user id -> device ids
+        # device id -> node id -> that node's count of the device's failed codes
+        self.mfa_failures: defaultdict[str, dict[str, MfaFailures]] = defaultdict(dict)
         self.oidc_providers: defaultdict[str, dict[str, OidcProvider]] = defaultdict(dict)
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
@@ -228,6 +231,8 @@ class View:
                 self.mfa_devices.put(row.device_id, row)
                 if row.user_id is not None:
                     self.mfa_of[row.user_id].add(row.device_id)
+            case MfaFailures():
+                self.mfa_failures[row.device_id][row.node_id] = row
             case OidcProvider():
                 self.oidc_providers[row.account_id][row.arn] = row
             case InstanceProfile():
@@ -283,6 +288,11 @@ class View:
                     self.mfa_of[row.user_id].discard(row.device_id)
                     if not self.mfa_of[row.user_id]:
                         del self.mfa_of[row.user_id]
+            case MfaFailures():
+                counted = self.mfa_failures.get(row.device_id, {})
+                counted.pop(row.node_id, None)
+                if not counted:
+                    self.mfa_failures.pop(row.device_id, None)
             case OidcProvider():
                 providers = self.oidc_providers.get(row.account_id, {})
                 providers.pop(row.arn, None)

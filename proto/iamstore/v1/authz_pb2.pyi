@@ -18,8 +18,30 @@ class ContextEntry(_message.Message):
     context_key_type: str
     def __init__(self, context_key_name: _Optional[str] = ..., context_key_values: _Optional[_Iterable[str]] = ..., context_key_type: _Optional[str] = ...) -> None: ...
 
+class SignedRequest(_message.Message):
+    __slots__ = ("method", "path", "query", "headers", "payload_sha256")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_SHA256_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    path: str
+    query: str
+    headers: _containers.RepeatedCompositeFieldContainer[SignedRequestHeader]
+    payload_sha256: str
+    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., query: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[SignedRequestHeader, _Mapping]]] = ..., payload_sha256: _Optional[str] = ...) -> None: ...
+
+class SignedRequestHeader(_message.Message):
+    __slots__ = ("name", "value")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    value: str
+    def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
 class AuthorizeRequest(_message.Message):
-    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport")
+    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport", "session_token", "signed_request")
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
     ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +55,8 @@ class AuthorizeRequest(_message.Message):
     USER_AGENT_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_REGION_FIELD_NUMBER: _ClassVar[int]
     SECURE_TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    SESSION_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_REQUEST_FIELD_NUMBER: _ClassVar[int]
     principal_arn: str
     access_key_id: str
     action: str
@@ -46,7 +70,9 @@ class AuthorizeRequest(_message.Message):
     user_agent: str
     requested_region: str
     secure_transport: bool
-    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ...) -> None: ...
+    session_token: str
+    signed_request: SignedRequest
+    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ..., session_token: _Optional[str] = ..., signed_request: _Optional[_Union[SignedRequest, _Mapping]] = ...) -> None: ...
 
 class MatchedStatement(_message.Message):
     __slots__ = ("policy_type", "policy_name", "statement_index", "sid")

@@ -40,6 +40,7 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "RequestExpired": grpc.StatusCode.UNAUTHENTICATED,
     "ExpiredToken": grpc.StatusCode.UNAUTHENTICATED,
     "InvalidAction": grpc.StatusCode.UNIMPLEMENTED,
+    "Throttling": grpc.StatusCode.RESOURCE_EXHAUSTED,
     # iamstore's own: a consistency token the replica does not cover yet
     "NotYetReplicated": grpc.StatusCode.FAILED_PRECONDITION,
 }
