@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from iamstore.node.datadir import open_private
 from iamstore.node.domain.errors import InvalidInput
 
 DEFAULT_CAPACITY = 10_000
@@ -171,7 +173,9 @@ class AuditLog:
         lines = "".join(event.to_json() + "\n" for event in events)
         if not lines or self._path is None:
             return
-        with self._path.open("a", encoding="utf-8") as out:
+        # 0600 whatever the umask: failed sign-ins and refusals are nobody else's business.
+        fd = open_private(self._path, os.O_WRONLY | os.O_APPEND)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
             out.write(lines)
             out.flush()
 

@@ -143,6 +143,7 @@ def run_command(
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
+    from iamstore.node.datadir import DataDirError
     from iamstore.node.server import run
 
     tls_files = (tls_cert, tls_key, tls_ca)
@@ -170,7 +171,10 @@ def run_command(
         peer_listen=peer_listen,
         oidc_jwks=oidc_jwks,
     )
-    asyncio.run(run(config))
+    try:
+        asyncio.run(run(config))
+    except DataDirError as err:
+        raise click.ClickException(str(err)) from None
 
 
 

@@ -20,6 +20,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from iamstore.node import datadir
 from iamstore.node.api import (
     audit_service,
     authz,
@@ -149,12 +150,16 @@ class Node:
 
     async def serve(self) -> None:
         config = self.config
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        db = await Database.open(config.database_path, config.synchronous)
-        try:
-            await self._serve(db)
-        finally:
-            await db.close()
+        with datadir.claim(config.data_dir):
+            # INVARIANT: the database file is 0600 before SQLite opens it, so the WAL and SHM
+            # files SQLite creates beside it get the same mode; make_private checks them after.
+            os.close(datadir.open_private(config.database_path, os.O_RDWR))
+            db = await Database.open(config.database_path, config.synchronous)
+            try:
+                datadir.make_private(config.data_dir)
+                await self._serve(db)
+            finally:
+                await db.close()
 
     async def _serve(self, db: Database) -> None:
         config = self.config
@@ -251,7 +256,7 @@ class Node:
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
-        _write_atomically(config.endpoint_path, self.address + "\n")
+        datadir.write_private(config.endpoint_path, (self.address + "\n").encode())
         await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info(
             "node %s listening on %s%s (advertised as %s)%s",
@@ -378,13 +383,6 @@ def _add_port(
         port = server.add_secure_port(listen, credentials)
     # A Unix socket has no port: gRPC answers 1 for it, and its address is its path.
     return listen if listen.startswith(UNIX_PREFIX) else f"{host}:{port}"
-
-
-def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:
-    temporary = f"{os.fspath(path)}.tmp"
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
 
 
 async def run(config: NodeConfig) -> None:
