@@ -48,6 +48,11 @@ ACTION = "iamstore:SignIn"
 # AWS console: one message for every failure, whichever part was wrong.
 FAILURE_MESSAGE = "your authentication information is incorrect; please try again"
 _MS_PER_DAY = 86_400_000
+# What a failed sign-in records as the principal when no such user exists: what was typed may
+# be a password entered in the wrong field, so it is never kept (AWS CloudTrail does the same,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+# "Logging user sign-in events").
+HIDDEN_PRINCIPAL = "HIDDEN_DUE_TO_SECURITY_REASONS"
 # Bounds the per-node failure table: the oldest names are forgotten first.
 MAX_TRACKED_NAMES = 100_000
 
@@ -172,7 +177,7 @@ class SignInService:
         """The user and its MFA time, or _Refused after the failure's slow-down."""
         view = self._node.state.view
         user = None if account_id is None else view.users.named(account_id, user_name)
-        principal = user.arn if user is not None else f"{account_id or '?'}:{user_name}"
+        principal = user.arn if user is not None else HIDDEN_PRINCIPAL
         if gate(self._failures.get(name_key), self._clock(), self.rules) is Gate.LOCKED:
             await self._fail(name_key)
             raise _Refused("Locked", account_id, principal)
