@@ -190,3 +190,14 @@ def test_a_failed_sign_in_never_keeps_the_typed_name_of_an_unknown_user(
     ]
     assert [(e.principal, e.error_code) for e in failures] == [(HIDDEN_PRINCIPAL, "NoSuchUser")]
     assert all(typed not in repr(e) for e in failures)
+
+
+@pytest.mark.parametrize("name", ["\u00e4dmin-corp", "x" * 51, "tab\there"])
+def test_account_names_are_printable_ascii_as_in_aws_organizations(
+    management: Client, name: str
+) -> None:
+    before = len(management.list_accounts().accounts)
+    with pytest.raises(ValidationError) as refused:
+        management.create_account(account_name=name)
+    assert refused.value.field == "AccountName"
+    assert len(management.list_accounts().accounts) == before
