@@ -20,7 +20,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from iamstore.node import datadir
+from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     audit_service,
     authz,
@@ -73,7 +73,7 @@ IAM_HANDLERS: dict[str, Handler] = {
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
-UNIX_PREFIX = "unix:"
+UNIX_PREFIX = exposure.UNIX_PREFIX
 
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
@@ -197,6 +197,7 @@ class Node:
         unix = config.listen.startswith(UNIX_PREFIX)
         host = "127.0.0.1" if unix else config.listen.rpartition(":")[0]
         self.address = _add_port(server, config.listen, tls, require_client_auth=False)
+        exposure.warn_if_plaintext_beyond_loopback(config.listen, tls is not None, log)
         if config.peer_listen is not None:
             # Peers get their own port: only there does gRPC ask for a client certificate.
             self.peer_address = _add_port(server, config.peer_listen, tls, require_client_auth=True)
