@@ -42,6 +42,9 @@ class NodeConfig:
     # (issuer URL, JWKS file): these issuers' signing keys are read from the file instead of
     # fetched (air-gapped clusters); every other issuer's keys are fetched over https.
     oidc_jwks: tuple[tuple[str, Path], ...] = ()
+    # Networks (CIDRs) an OIDC issuer may be fetched from even though they are not public
+    # (loopback, private, link-local...): air-gapped issuers. Nothing else private is reached.
+    oidc_allowed_networks: tuple[str, ...] = ()
     # Recent audit events kept in memory for ListAuditEvents, per account and apart for
     # authentication failures (the file keeps them all).
     audit_capacity: AuditCapacity = field(default_factory=AuditCapacity)

@@ -301,6 +301,7 @@ class Node:
             allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
             timeout_s=self.config.oidc_fetch_timeout_s,
             local_jwks=dict(self.config.oidc_jwks),
+            allowed_networks=self.config.oidc_allowed_networks,
         )
         server.add_generic_rpc_handlers(
             (
