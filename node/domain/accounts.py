@@ -15,6 +15,10 @@ from iamstore.node.domain.view import View
 _ACCOUNT_NAME = re.compile(r"[\x20-\x7e]{1,50}")
 
 
+def is_valid_account_name(name: str) -> bool:
+    return _ACCOUNT_NAME.fullmatch(name) is not None
+
+
 def create(
     view: View, caller_account: str, account_id: str, name: str, now_ms: int, management: bool
 ) -> tuple[list[Change], Account]:
@@ -23,7 +27,7 @@ def create(
         caller_account in view.accounts and view.accounts[caller_account].management
     ):
         raise AccessDenied("only the management account's root can create accounts")
-    if name and _ACCOUNT_NAME.fullmatch(name) is None:
+    if name and not is_valid_account_name(name):
         raise ValidationError(
             "the account name must be 1 to 50 printable ASCII characters", "AccountName"
         )

@@ -14,7 +14,7 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.client.providers import sign_in
 from iamstore.cluster.inproc import InProcessNode
 from iamstore.node.api.model_patterns import UnsupportedPattern, compile_model_pattern
-from iamstore.node.api.signin import HIDDEN_PRINCIPAL
+from iamstore.node.api.signin import HIDDEN_PRINCIPAL, IMPOSSIBLE_NAME, failure_key
 from iamstore.node.config import NodeConfig
 
 NAME = r"[\w+=,.@-]+"
@@ -201,3 +201,15 @@ def test_account_names_are_printable_ascii_as_in_aws_organizations(
         management.create_account(account_name=name)
     assert refused.value.field == "AccountName"
     assert len(management.list_accounts().accounts) == before
+
+
+def test_sign_in_failures_are_counted_under_small_keys_whatever_is_typed() -> None:
+    # What can name no user or no account shares one bucket: such names never exist.
+    huge = "x" * 100_000
+    assert failure_key("123456789012", "123456789012", huge) == ("123456789012", IMPOSSIBLE_NAME)
+    assert failure_key(huge, None, "alice") == (IMPOSSIBLE_NAME, "alice")
+    assert failure_key("123456789012", "123456789012", "\u00e4dmin")[1] == IMPOSSIBLE_NAME
+    # An account or user that could exist keeps its own bucket even when it does not, so
+    # throttling cannot tell real accounts from unknown ones.
+    assert failure_key("999999999999", None, "Alice") == ("999999999999", "alice")
+    assert failure_key("Some-Corp", None, "alice") == ("some-corp", "alice")
