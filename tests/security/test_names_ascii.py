@@ -16,6 +16,7 @@ from iamstore.cluster.inproc import InProcessNode
 from iamstore.node.api.model_patterns import UnsupportedPattern, compile_model_pattern
 from iamstore.node.api.signin import HIDDEN_PRINCIPAL, IMPOSSIBLE_NAME, failure_key
 from iamstore.node.config import NodeConfig
+from iamstore.node.policy import MalformedPolicyDocumentError, PolicyKind, parse_policy
 
 NAME = r"[\w+=,.@-]+"
 TAG_KEY = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"
@@ -213,3 +214,18 @@ def test_sign_in_failures_are_counted_under_small_keys_whatever_is_typed() -> No
     # throttling cannot tell real accounts from unknown ones.
     assert failure_key("999999999999", None, "Alice") == ("999999999999", "alice")
     assert failure_key("Some-Corp", None, "alice") == ("some-corp", "alice")
+
+
+def test_account_ids_in_policies_are_ascii_digits(iam: Client) -> None:
+    # Arabic-Indic digits look like an account id to Python's \d, never to AWS: the API's
+    # document pattern refuses them, and so does the policy parser (resource policies given
+    # to Authorize reach it without that pattern).
+    digits = "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"
+    with pytest.raises(ValidationError):
+        iam.create_role(
+            role_name="foreign-digits", assume_role_policy_document=TRUST_ACCOUNT % digits
+        )
+    assert iam.list_roles().roles == ()
+    with pytest.raises(MalformedPolicyDocumentError):
+        parse_policy(TRUST_ACCOUNT % digits, PolicyKind.TRUST)
+    assert parse_policy(TRUST_ACCOUNT % "123456789012", PolicyKind.TRUST) is not None
