@@ -55,9 +55,10 @@ def write_private(path: Path, data: bytes) -> None:
 def make_private(folder: Path) -> None:
     """Sets `folder` and every folder below it to 0700 and every file to 0600.
 
-    Symbolic links are neither followed nor changed: whatever they point to is not ours.
+    Symbolic links inside are neither followed nor changed: whatever they point to is not
+    ours. `folder` itself may be a link (an operator's choice of where the data lives).
     """
-    os.chmod(folder, FOLDER_MODE, follow_symlinks=False)
+    os.chmod(folder, FOLDER_MODE)
     for root, folders, files in os.walk(folder, followlinks=False):
         for name in folders:
             path = os.path.join(root, name)

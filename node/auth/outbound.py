@@ -56,8 +56,8 @@ class OutboundPolicy:
     # Tests serve keys on 127.0.0.1 over http: only then is loopback (and http to it) allowed.
     allow_insecure_loopback: bool = False
     connect_timeout_s: float = 5.0
-    # One deadline for everything after the connection: a trickling server cannot hold a
-    # worker thread longer than this (plus one read timeout).
+    # With connect_timeout_s, one deadline for the whole fetch, redirects included: a slow or
+    # trickling server cannot hold a worker thread longer than their sum.
     read_timeout_s: float = 5.0
     max_response_bytes: int = 1_000_000
     max_redirects: int = 3
@@ -178,10 +178,11 @@ def connect_and_get(
 ) -> Response:
     """The real Connector: one GET over a pinned connection, body read against the deadline."""
     connection: http.client.HTTPConnection
+    connect_s = max(min(policy.connect_timeout_s, deadline - time.monotonic()), 0.001)
     if target.scheme == "https":
-        connection = _PinnedHttps(target, policy.connect_timeout_s, ssl.create_default_context())
+        connection = _PinnedHttps(target, connect_s, ssl.create_default_context())
     else:
-        connection = _PinnedHttp(target, policy.connect_timeout_s)
+        connection = _PinnedHttp(target, connect_s)
     try:
         connection.request("GET", target.path, headers={"Accept": "application/json"})
         if connection.sock is not None:
@@ -208,7 +209,8 @@ def connect_and_get(
 
 @dataclass(frozen=True, slots=True)
 class Fetcher:
-    """GETs a URL under an OutboundPolicy. Resolver, connector and clock are injectable."""
+    """GETs a URL under an OutboundPolicy. Resolver, connector and clock are injectable (the
+    clock is what the connector's deadline is measured on: time.monotonic for the real one)."""
 
     policy: OutboundPolicy = field(default_factory=OutboundPolicy)
     resolve: Resolver = resolve_host
@@ -217,9 +219,11 @@ class Fetcher:
 
     def get(self, url: str) -> bytes:
         """The body of a 200 answer for `url`, after at most `max_redirects` redirects."""
+        deadline = self.clock() + self.policy.connect_timeout_s + self.policy.read_timeout_s
         for _ in range(self.policy.max_redirects + 1):
             target = self._target(url)
-            deadline = self.clock() + self.policy.connect_timeout_s + self.policy.read_timeout_s
+            if self.clock() >= deadline:
+                raise OutboundError(f"fetching `{url}` ran past its deadline")
             limit = self.policy.max_response_bytes
             try:
                 response = self.connect(target, self.policy, deadline, limit)

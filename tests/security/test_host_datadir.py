@@ -143,3 +143,13 @@ def test_an_existing_loose_folder_and_its_files_are_tightened_on_start(tmp_path:
         assert _mode(data / "iamstore.db") == 0o600
     # A link is not followed: the file it points to, outside the folder, is left alone.
     assert _mode(outside) == 0o644
+
+
+def test_a_data_folder_given_as_a_symbolic_link_is_used_and_made_private(tmp_path: Path) -> None:
+    real = tmp_path / "volume" / "iamstore"
+    real.mkdir(parents=True)
+    real.chmod(0o755)
+    (tmp_path / "data").symlink_to(real)
+    with InProcessNode(NodeConfig(data_dir=tmp_path / "data", listen="127.0.0.1:0")):
+        assert _mode(real) == 0o700
+        assert _mode(real / "iamstore.db") == 0o600

@@ -356,3 +356,25 @@ def test_a_trickling_answer_is_cut_at_the_deadline() -> None:
         stop.set()
         thread.join()
         server.close()
+
+
+def test_one_deadline_covers_every_redirect() -> None:
+    now = [0.0]
+
+    class SlowRedirects(FakeNetwork):
+        def connect(
+            self, target: Target, policy: OutboundPolicy, deadline: float, limit: int
+        ) -> Response:
+            now[0] += 4.0  # each hop takes 4 of the 10 seconds allowed
+            return super().connect(target, policy, deadline, limit)
+
+    network = SlowRedirects({"idp.example": [PUBLIC]}, {"/x": Response(302, "/x", b"")})
+    fetcher = Fetcher(
+        OutboundPolicy(connect_timeout_s=5, read_timeout_s=5, max_redirects=10),
+        network.resolve,
+        network.connect,
+        clock=lambda: now[0],
+    )
+    with pytest.raises(OutboundError, match="deadline"):
+        fetcher.get("https://idp.example/x")
+    assert len(network.connections) == 3
