@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from iamstore.client.cli.output import render, to_aws
+from iamstore.client.cli.output import to_aws
 from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
@@ -74,6 +74,6 @@ def check(
             )
     except (IamError, NoCredentialsError) as error:
         fail(str(error))
-    click.echo(render(to_aws(result), session.output, "Authorize"))
+    session.print(to_aws(result), "Authorize")
     if not result.allowed:
         raise click.exceptions.Exit(EXIT_DENIED)

@@ -398,7 +398,11 @@ def test_each_batch_item_decides_as_a_lone_authorize_does(iam: Client) -> None:
         key = f"{BUCKET}/{folder}/k"
         return {"principal_arn": who, "action": "s3:GetObject", "resource_arn": key, **extra}
 
-    stop = {"principal_arn": alice, "action": "ec2:StopInstances", "resource_arn": "*"}
+    stop: dict[str, object] = {
+        "principal_arn": alice,
+        "action": "ec2:StopInstances",
+        "resource_arn": "*",
+    }
     requests: list[dict[str, object]] = [
         get(alice, "alice"),
         get(alice, "alice", source_ip="203.0.113.9"),

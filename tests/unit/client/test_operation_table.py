@@ -13,7 +13,8 @@ import botocore
 import pytest
 
 from iamstore.client import AsyncClient, Client, IamError, errors, models, results
-from iamstore.client._operations import IAM_OPERATIONS, OPERATIONS, Operation
+from iamstore.client._operation import Operation
+from iamstore.client._operations import IAM_OPERATIONS, OPERATIONS
 from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
 from iamstore.wire.errors import STATUS_FOR_CODE
 

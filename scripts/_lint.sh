@@ -1,0 +1,21 @@
+# Sourced by scripts/test and scripts/check: the static checks both run, in one place.
+
+check_generated() {
+  echo "== generated protobuf code is up to date"
+  scripts/genproto --check
+  echo "== generated client code is up to date"
+  scripts/genclient --check
+}
+
+check_lint() {
+  echo "== ruff"
+  .venv/bin/ruff check node client cluster tests proto scripts/clientgen
+  # (ruff format --check joins here once the whole tree is formatted)
+  echo "== mypy --strict"
+  .venv/bin/mypy -p iamstore
+  MYPYPATH=proto:scripts .venv/bin/mypy -p clientgen
+  # Two test folders have a conftest.py each: mypy takes one module name per file, so the
+  # client tests' (a five-line re-export) is checked on its own.
+  .venv/bin/mypy tests --exclude 'tests/unit/client/conftest\.py$'
+  .venv/bin/mypy tests/unit/client/conftest.py
+}
