@@ -105,7 +105,7 @@ def claim(folder: Path) -> DataDirLock:
     try:
         folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         fd = open_private(folder / LOCK_NAME, os.O_RDWR)
-    except PermissionError as err:
+    except OSError as err:
         raise DataDirError(f"cannot use data folder `{folder}`: {err.strerror}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -125,7 +125,7 @@ def claim(folder: Path) -> DataDirLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         make_private(folder)
-    except PermissionError as err:
+    except OSError as err:
         lock.release()
         raise DataDirError(f"cannot make data folder `{folder}` private: {err.strerror}") from None
     except BaseException:

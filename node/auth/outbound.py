@@ -201,7 +201,8 @@ def connect_and_get(
                 break
             body += chunk
         return Response(answer.status, answer.getheader("Location"), bytes(body))
-    except (http.client.HTTPException, ssl.SSLError) as exc:
+    except (http.client.HTTPException, ssl.SSLError, ValueError) as exc:
+        # ValueError: http.client's InvalidURL (control characters), a bad certificate name.
         raise OSError(str(exc)) from None
     finally:
         connection.close()
@@ -255,7 +256,7 @@ class Fetcher:
             literal = None
         try:
             resolved = [str(literal)] if literal is not None else self.resolve(host, port)
-        except OSError as exc:
+        except (OSError, UnicodeError) as exc:  # UnicodeError: a name IDNA cannot encode
             raise OutboundError(f"cannot resolve `{host}`: {exc}") from None
         addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolved]
         if not addresses:

@@ -153,3 +153,10 @@ def test_a_data_folder_given_as_a_symbolic_link_is_used_and_made_private(tmp_pat
     with InProcessNode(NodeConfig(data_dir=tmp_path / "data", listen="127.0.0.1:0")):
         assert _mode(real) == 0o700
         assert _mode(real / "iamstore.db") == 0o600
+
+
+def test_a_data_folder_that_cannot_be_locked_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "lock").symlink_to(tmp_path / "elsewhere")  # never followed
+    with pytest.raises(datadir.DataDirError, match="cannot use data folder"):
+        datadir.claim(tmp_path)
+    assert not (tmp_path / "elsewhere").exists()

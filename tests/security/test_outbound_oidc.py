@@ -378,3 +378,26 @@ def test_one_deadline_covers_every_redirect() -> None:
     with pytest.raises(OutboundError, match="deadline"):
         fetcher.get("https://idp.example/x")
     assert len(network.connections) == 3
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://idp.example:99999/x",  # no such port
+        "https://idp..example/x",  # a name IDNA cannot encode
+        "ftp://idp.example/x",
+        "https:///x",
+        "file:///etc/passwd",
+    ],
+)
+def test_unusable_urls_are_refused_as_outbound_errors(url: str) -> None:
+    network = FakeNetwork({"idp.example": [PUBLIC]}, {"/x": _ok(JWKS)})
+
+    def real_resolver_rules(host: str, port: int) -> list[str]:
+        host.encode("idna")  # what the system resolver does first
+        return network.resolve(host, port)
+
+    fetcher = Fetcher(OutboundPolicy(), real_resolver_rules, network.connect)
+    with pytest.raises(OutboundError):
+        fetcher.get(url)
+    assert network.connections == []
