@@ -128,6 +128,13 @@ def parse_networks_option(
     "signed by --tls-ca (mutual TLS). Advertised to peers unless --advertise is given.",
 )
 @click.option(
+    "--insecure-peer-plaintext",
+    is_flag=True,
+    help="Development only: talk to peers without TLS (logged as a warning at start). "
+    "Without it, a node with peers needs --tls-cert, --tls-key and --tls-ca, and a node "
+    "without them serves no peers.",
+)
+@click.option(
     "--oidc-jwks",
     "oidc_jwks",
     multiple=True,
@@ -161,12 +168,14 @@ def run_command(
     tls_key: Path | None,
     tls_ca: Path | None,
     peer_listen: str | None,
+    insecure_peer_plaintext: bool,
     oidc_jwks: tuple[tuple[str, Path], ...],
     oidc_allowed_networks: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
     from iamstore.node.datadir import DataDirError
+    from iamstore.node.replication.identity import PeerSetupError
     from iamstore.node.server import run
 
     tls_files = (tls_cert, tls_key, tls_ca)
@@ -192,12 +201,13 @@ def run_command(
         tls_key=tls_key,
         tls_ca=tls_ca,
         peer_listen=peer_listen,
+        insecure_peer_plaintext=insecure_peer_plaintext,
         oidc_jwks=oidc_jwks,
         oidc_allowed_networks=oidc_allowed_networks,
     )
     try:
         asyncio.run(run(config))
-    except DataDirError as err:
+    except (DataDirError, PeerSetupError) as err:
         raise click.ClickException(str(err)) from None
 
 

@@ -61,6 +61,9 @@ class NodeConfig:
     # A second HOST:PORT for the Peer service only. With TLS it demands a client certificate
     # signed by the CA (mutual TLS); peers must then be given (and advertised) this address.
     peer_listen: str | None = None
+    # Development only: let peers talk without TLS (cluster-key MACs only). Without it, a node
+    # with peers refuses to start unless it has TLS material (node/replication/peertls.py).
+    insecure_peer_plaintext: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -79,6 +82,25 @@ class NodeConfig:
     def cluster_key_path(self) -> Path:
         """The key peers authenticate each other with; the same file on every member."""
         return self.data_dir / "cluster.key"
+
+    @property
+    def previous_cluster_key_path(self) -> Path:
+        """The cluster key before the last rotation (optional): it admits nothing, but lets
+        the node tell a removed member, which holds only that key, why it is refused."""
+        return self.data_dir / "cluster.key.previous"
+
+    @property
+    def commit_key_path(self) -> Path:
+        """This member's own commit-signing key (Ed25519), never copied to another member:
+        beside its TLS certificate, which names it; without TLS, in the data folder."""
+        folder = self.data_dir if self.tls_cert is None else self.tls_cert.parent
+        return folder / "commit.key"
+
+    @property
+    def session_key_path(self) -> Path:
+        """Seals STS session tokens; the same file on every member. Absent, the key is
+        derived from the secrets key (clusters made before it existed)."""
+        return self.data_dir / "session.key"
 
     @property
     def audit_path(self) -> Path:

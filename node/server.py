@@ -15,6 +15,8 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -50,8 +52,15 @@ from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.identity import (
+    PeerSetupError,
+    certified_id,
+    introduce_own_key,
+    own_member_key,
+)
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.peerauth import load_cluster_key
 from iamstore.node.replication.peertls import TlsMaterial
@@ -86,10 +95,20 @@ def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-async def _node_id(db: Database) -> str:
+async def _node_id(db: Database, certified: str | None) -> str:
+    """The node's id: the one its certificate names (under TLS), else one it made for itself.
+
+    INVARIANT: under TLS the stored id and the certificate's are the same; a data folder
+    started with another member's certificate is refused, not renamed.
+    """
     node_id = await db.get_meta("node_id")
+    if certified is not None and node_id is not None and node_id != certified:
+        raise PeerSetupError(
+            f"this data folder belongs to node `{node_id}` but the tls certificate names "
+            f"`{certified}`: use that node's certificate, or an empty data folder"
+        )
     if node_id is None:
-        node_id = "n" + secrets.token_hex(6)
+        node_id = certified or "n" + secrets.token_hex(6)
         await db.set_meta("node_id", node_id)
     return node_id
 
@@ -163,13 +182,20 @@ class Node:
 
     async def _serve(self, db: Database) -> None:
         config = self.config
-        node_id = await _node_id(db)
+        tls = _tls_material(config)
+        serve_peers = self._check_peer_channel(tls)
+        node_id = await _node_id(db, None if tls is None else certified_id(tls))
         state = await State.load(db)
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
-        sealer = SessionSealer(config.secrets_key_path.read_bytes())
+        sealer = SessionSealer(_session_key(config))
         cluster_key = load_cluster_key(config.cluster_key_path)
+        signing_key = load_signing_key(config.commit_key_path)
+        commit_sealer = CommitSealer(signing_key)
+        writer = Writer(state, node_id, clock, commit_sealer.seal)
+        # Before anything else is written: a member's first commit introduces its key.
+        await introduce_own_key(writer, own_member_key(signing_key, tls, node_id, self._wall_ms()))
         auth = Authenticator(
             state.view,
             box,
@@ -191,7 +217,6 @@ class Node:
         )
         state.on_change(authorizer.on_commits)
 
-        tls = _tls_material(config)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         # Metrics are served over TCP on the listen host (loopback when listening on a socket).
         unix = config.listen.startswith(UNIX_PREFIX)
@@ -221,11 +246,13 @@ class Node:
             now_ms=self._wall_ms,
             rng=self._rng,
             config=config.gossip,
+            seal=commit_sealer.seal,
+            verifier=CommitVerifier(None if tls is None else tls.ca),
         )
         services = NodeServices(
             node_id=node_id,
             state=state,
-            writer=Writer(state, node_id, clock),
+            writer=writer,
             auth=auth,
             box=box,
             ids=self._ids,
@@ -250,9 +277,18 @@ class Node:
         if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
-        health_servicer = self._add_services(
-            server, services, replicator, cluster_key, None if tls is None else tls.ca
+        peer_service = (
+            peer_handlers(
+                replicator,
+                cluster_key,
+                self._wall_ms,
+                None if tls is None else tls.ca,
+                previous_key=_read_if_present(config.previous_cluster_key_path),
+            )
+            if serve_peers
+            else None
         )
+        health_servicer = self._add_services(server, services, peer_service)
         await server.start()
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
@@ -285,13 +321,32 @@ class Node:
             await transport.close()
             await db.save_key_usage(auth.usage.values())
 
+    def _check_peer_channel(self, tls: TlsMaterial | None) -> bool:
+        """Whether to serve the Peer service; raises PeerSetupError for a plaintext peer
+        channel nobody asked for. Mutual TLS is the default; plaintext is a loud opt-in."""
+        config = self.config
+        if tls is not None or self._transport is not None:
+            return True  # an injected transport (tests, simulation) carries no gRPC peers
+        if config.insecure_peer_plaintext:
+            log.warning(
+                "INSECURE: peers talk in plaintext (--insecure-peer-plaintext): anyone on the "
+                "network path reads the replica, and members are known only by the cluster "
+                "key. For development only; give --tls-cert, --tls-key and --tls-ca instead"
+            )
+            return True
+        if config.peers or config.peer_listen is not None:
+            raise PeerSetupError(
+                "peers need mutual tls: give --tls-cert, --tls-key and --tls-ca (or, for "
+                "development only, --insecure-peer-plaintext)"
+            )
+        log.info("no tls material: this node serves clients only, no peers")
+        return False
+
     def _add_services(
         self,
         server: grpc.aio.Server,
         services: NodeServices,
-        replicator: Replicator,
-        cluster_key: bytes,
-        client_ca: bytes | None,
+        peer_service: grpc.GenericRpcHandler[Any, Any] | None,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
@@ -311,7 +366,7 @@ class Node:
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
-                peer_handlers(replicator, cluster_key, self._wall_ms, client_ca),
+                *(() if peer_service is None else (peer_service,)),
                 method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
                 audit_service.audit_handlers(services),
             )
@@ -371,6 +426,17 @@ def _tls_material(config: NodeConfig) -> TlsMaterial | None:
     if config.tls_cert is None or config.tls_key is None or config.tls_ca is None:
         raise ValueError("tls needs a certificate, its key and the ca, not only some of them")
     return TlsMaterial.load(config.tls_cert, config.tls_key, config.tls_ca)
+
+
+def _read_if_present(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+def _session_key(config: NodeConfig) -> bytes:
+    """The key session tokens are sealed with: `session.key` (rotated by `iamstore cluster
+    rotate-keys`), else, for clusters made before it existed, the secrets key."""
+    path = config.session_key_path
+    return (path if path.exists() else config.secrets_key_path).read_bytes()
 
 
 def _add_port(

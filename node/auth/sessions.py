@@ -1,10 +1,11 @@
 """Temporary credentials: the sealed session token that carries a whole STS session.
 
 A session token is the session itself, compressed and sealed with AES-GCM under a key derived
-(HKDF-SHA256, label `session-token`) from the node's secrets key, with the ASIA access key id
-as associated data. Every member holds the same secrets key, so any node validates a token the
-moment it is issued: sessions are never written to the replica and never replicated. A token
-sealed by another cluster, or altered by one bit, does not open.
+(HKDF-SHA256, label `session-token`) from the cluster's session-token key (node/server.py picks
+the file), with the ASIA access key id as associated data. Every member holds the same key,
+so any node validates a token the moment it is issued: sessions are never written to the
+replica and never replicated. A token sealed by another cluster, or altered by one bit, does
+not open.
 """
 
 from __future__ import annotations

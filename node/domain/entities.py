@@ -366,6 +366,28 @@ class RemovedMember:
         return self.node_id or self.address
 
 
+@dataclass(frozen=True, slots=True)
+class MemberKey:
+    """A member's commit-signing public key (Ed25519, raw 32 bytes): every node checks that
+    member's commits against it (node/replication/commitsig.py). Introduced by the member's
+    own first commit and never changed: a new key is a new member, under a new node id.
+
+    `certificate` is the member's TLS certificate (PEM) naming its node id and this key, so
+    any node can check the key against the cluster's CA, also when it arrives relayed or in a
+    snapshot; empty when peers run in plaintext (then the first key introduced counts).
+    """
+
+    TABLE: ClassVar[str] = "member_key"
+    node_id: str
+    public_key: bytes
+    certificate: bytes
+    added_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.node_id
+
+
 Row = (
     Account
     | User
@@ -385,6 +407,7 @@ Row = (
     | InstanceProfile
     | ProfileRole
     | RemovedMember
+    | MemberKey
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

@@ -22,6 +22,7 @@ from iamstore.node.domain.entities import (
     InstanceProfile,
     LoginProfile,
     ManagedPolicy,
+    MemberKey,
     Membership,
     MfaDevice,
     OidcProvider,
@@ -164,6 +165,7 @@ class View:
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
+        self.member_keys: dict[str, MemberKey] = {}  # by node id
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -234,6 +236,8 @@ class View:
                 self.profile_roles.put(row.instance_profile_id, row.role_id)
             case RemovedMember():
                 self.removed_members[row.key] = row
+            case MemberKey():
+                self.member_keys[row.node_id] = row
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -290,3 +294,5 @@ class View:
                 self.profile_roles.remove(row.instance_profile_id, row.role_id)
             case RemovedMember():
                 self.removed_members.pop(row.key, None)
+            case MemberKey():
+                self.member_keys.pop(row.node_id, None)
