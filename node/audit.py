@@ -169,10 +169,13 @@ class AuditLog:
     def _ring_for(self, event: AuditEvent) -> deque[AuditEvent]:
         if event.account_id is None:
             return self._unattributed
-        rings = self._accounts.pop(event.account_id, None) or _AccountEvents(self._capacity)
-        self._accounts[event.account_id] = rings  # most recent last
-        while len(self._accounts) > self._capacity.accounts:
-            self._accounts.popitem(last=False)
+        rings = self._accounts.get(event.account_id)
+        if rings is None:
+            rings = self._accounts[event.account_id] = _AccountEvents(self._capacity)
+            while len(self._accounts) > self._capacity.accounts:
+                self._accounts.popitem(last=False)
+        else:
+            self._accounts.move_to_end(event.account_id)  # most recent last
         failure = event.decision is AuditDecision.AUTHENTICATION_FAILURE
         return rings.failures if failure else rings.authenticated
 
