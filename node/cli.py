@@ -41,6 +41,19 @@ def parse_oidc_jwks(
     return tuple(parsed)
 
 
+def parse_networks_option(
+    ctx: click.Context | None, param: click.Parameter | None, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """`--oidc-allow-network` values, each checked to be a CIDR now."""
+    from iamstore.node.auth.outbound import parse_networks
+
+    try:
+        parse_networks(values)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--oidc-allow-network") from None
+    return values
+
+
 @node_group.command("run")
 @click.option(
     "--data-dir",
@@ -137,6 +150,15 @@ def parse_oidc_jwks(
     help="Read this OIDC issuer's signing keys from a local JWKS file instead of fetching "
     "them (repeatable; for air-gapped clusters).",
 )
+@click.option(
+    "--oidc-allow-network",
+    "oidc_allowed_networks",
+    multiple=True,
+    metavar="CIDR",
+    callback=parse_networks_option,
+    help="Let OIDC issuers be fetched from this non-public network (repeatable; for "
+    "air-gapped issuers). Loopback, private and link-local addresses are refused otherwise.",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -156,9 +178,11 @@ def run_command(
     insecure_peer_plaintext: bool,
     http_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
+    oidc_allowed_networks: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
+    from iamstore.node.datadir import DataDirError
     from iamstore.node.replication.identity import PeerSetupError
     from iamstore.node.server import run
 
@@ -188,10 +212,11 @@ def run_command(
         insecure_peer_plaintext=insecure_peer_plaintext,
         http_listen=http_listen,
         oidc_jwks=oidc_jwks,
+        oidc_allowed_networks=oidc_allowed_networks,
     )
     try:
         asyncio.run(run(config))
-    except PeerSetupError as err:
+    except (DataDirError, PeerSetupError) as err:
         raise click.ClickException(str(err)) from None
 
 

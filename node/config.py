@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iamstore.node.audit import AuditCapacity
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.signin import SignInRules
 from iamstore.node.replication.gossip import GossipConfig
@@ -41,8 +42,12 @@ class NodeConfig:
     # (issuer URL, JWKS file): these issuers' signing keys are read from the file instead of
     # fetched (air-gapped clusters); every other issuer's keys are fetched over https.
     oidc_jwks: tuple[tuple[str, Path], ...] = ()
-    # Recent audit events kept in memory for ListAuditEvents (the file keeps them all).
-    audit_capacity: int = 10_000
+    # Networks (CIDRs) an OIDC issuer may be fetched from even though they are not public
+    # (loopback, private, link-local...): air-gapped issuers. Nothing else private is reached.
+    oidc_allowed_networks: tuple[str, ...] = ()
+    # Recent audit events kept in memory for ListAuditEvents, per account and apart for
+    # authentication failures (the file keeps them all).
+    audit_capacity: AuditCapacity = field(default_factory=AuditCapacity)
     # Added to the real wall clock everywhere the node reads time (HLC, peer signing,
     # authorization context): chaos runs use it to skew one node's clock.
     clock_skew_ms: int = 0

@@ -23,6 +23,7 @@ from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     audit_service,
     authz,
@@ -89,7 +90,7 @@ IAM_HANDLERS: dict[str, Handler] = {
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
-UNIX_PREFIX = "unix:"
+UNIX_PREFIX = exposure.UNIX_PREFIX
 
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
@@ -179,12 +180,16 @@ class Node:
 
     async def serve(self) -> None:
         config = self.config
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        db = await Database.open(config.database_path, config.synchronous)
-        try:
-            await self._serve(db)
-        finally:
-            await db.close()
+        with datadir.claim(config.data_dir):
+            # INVARIANT: the database file is 0600 before SQLite opens it, so the WAL and SHM
+            # files SQLite creates beside it get the same mode; make_private checks them after.
+            os.close(datadir.open_private(config.database_path, os.O_RDWR))
+            db = await Database.open(config.database_path, config.synchronous)
+            try:
+                datadir.make_private(config.data_dir)
+                await self._serve(db)
+            finally:
+                await db.close()
 
     async def _serve(self, db: Database) -> None:
         config = self.config
@@ -229,6 +234,7 @@ class Node:
         unix = config.listen.startswith(UNIX_PREFIX)
         host = "127.0.0.1" if unix else config.listen.rpartition(":")[0]
         self.address = _add_port(server, config.listen, tls, require_client_auth=False)
+        exposure.warn_if_plaintext_beyond_loopback(config.listen, tls is not None, log)
         if config.peer_listen is not None:
             # Peers get their own port: only there does gRPC ask for a client certificate.
             self.peer_address = _add_port(server, config.peer_listen, tls, require_client_auth=True)
@@ -299,6 +305,7 @@ class Node:
             allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
             timeout_s=self.config.oidc_fetch_timeout_s,
             local_jwks=dict(self.config.oidc_jwks),
+            allowed_networks=self.config.oidc_allowed_networks,
         )
         health_servicer = self._add_services(server, services, peer_service, jwks)
         await server.start()
@@ -307,12 +314,12 @@ class Node:
         if http_server is not None:
             scheme = "http" if config.tls_cert is None else "https"
             self.http_url = f"{scheme}://{await http_server.start()}"
-            _write_atomically(config.http_endpoint_path, self.http_url + "\n")
+            datadir.write_private(config.http_endpoint_path, (self.http_url + "\n").encode())
             log.info("aws query api (iam, sts) at %s", self.http_url)
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
-        _write_atomically(config.endpoint_path, self.address + "\n")
+        datadir.write_private(config.endpoint_path, (self.address + "\n").encode())
         await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info(
             "node %s listening on %s%s (advertised as %s)%s",
@@ -493,13 +500,6 @@ def _add_port(
         port = server.add_secure_port(listen, credentials)
     # A Unix socket has no port: gRPC answers 1 for it, and its address is its path.
     return listen if listen.startswith(UNIX_PREFIX) else f"{host}:{port}"
-
-
-def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:
-    temporary = f"{os.fspath(path)}.tmp"
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
 
 
 async def run(config: NodeConfig) -> None:

@@ -24,6 +24,7 @@ from google.protobuf.message import DecodeError
 
 from iamstore.node.api.context import NodeServices
 from iamstore.node.api.dispatch import opt_int, opt_str
+from iamstore.node.api.model_patterns import compile_model_pattern
 from iamstore.node.api.sts_sessions import (
     USER_SESSION_DEFAULT_S,
     USER_SESSION_MAX_S,
@@ -37,6 +38,7 @@ from iamstore.node.auth.context import peer_ip
 from iamstore.node.auth.passwords import hash_password, verify_password
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
+from iamstore.node.domain.accounts import is_valid_account_name
 from iamstore.node.domain.entities import Change, LoginProfile, MfaDevice, User
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, Throttling
 from iamstore.node.domain.signin import Failures, Gate, SignInRules, delay, failed, gate
@@ -49,8 +51,31 @@ ACTION = "iamstore:SignIn"
 # AWS console: one message for every failure, whichever part was wrong.
 FAILURE_MESSAGE = "your authentication information is incorrect; please try again"
 _MS_PER_DAY = 86_400_000
+# What a failed sign-in records as the principal when no such user exists: what was typed may
+# be a password entered in the wrong field, so it is never kept (AWS CloudTrail does the same,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
+# "Logging user sign-in events").
+HIDDEN_PRINCIPAL = "HIDDEN_DUE_TO_SECURITY_REASONS"
 # Bounds the per-node failure table: the oldest names are forgotten first.
 MAX_TRACKED_NAMES = 100_000
+
+
+# IAM's user name (CreateUser's UserName in AWS's model: this pattern, 1 to 64 characters).
+_USER_NAME = compile_model_pattern(r"[\w+=,.@-]+")
+_USER_NAME_MAX = 64
+# One failure bucket for what can name no account or no user: those never exist, so sharing
+# a bucket tells nobody anything, and the table's keys stay small whatever is typed.
+IMPOSSIBLE_NAME = "\x00"
+
+
+def failure_key(account: str, account_id: str | None, user_name: str) -> tuple[str, str]:
+    """The failure table's key: the account and the lowercased name as typed when they could
+    exist. INVARIANT: an account that could exist keeps its own bucket even when it does not,
+    so throttling behaves the same for real and unknown accounts."""
+    if account_id is None and not is_valid_account_name(account):
+        account = IMPOSSIBLE_NAME
+    possible = len(user_name) <= _USER_NAME_MAX and _USER_NAME.fullmatch(user_name) is not None
+    return (account_id or account.lower(), user_name.lower() if possible else IMPOSSIBLE_NAME)
 
 
 class PasswordResetRequired(IamError):
@@ -127,7 +152,7 @@ class SignInService:
             f"The requested DurationSeconds exceeds the maximum of {USER_SESSION_MAX_S} seconds.",
         )
         account_id = self._account_id(account)
-        name_key = (account_id or account.lower(), user_name.lower())
+        name_key = failure_key(account, account_id, user_name)
         try:
             user, mfa_at = await self._check(
                 name_key, account_id, user_name, password, opt_str(req, "token_code")
@@ -176,7 +201,7 @@ class SignInService:
         """The user and its MFA time, or _Refused after the failure's slow-down."""
         view = self._node.state.view
         user = None if account_id is None else view.users.named(account_id, user_name)
-        principal = user.arn if user is not None else f"{account_id or '?'}:{user_name}"
+        principal = user.arn if user is not None else HIDDEN_PRINCIPAL
         if gate(self._failures.get(name_key), self._clock(), self.rules) is Gate.LOCKED:
             await self._slow_down(self._count_failure(name_key))
             raise _Refused("Locked", account_id, principal)

@@ -42,9 +42,10 @@ from iamstore.node.policy import (
 from iamstore.node.policy.variables import Context
 from iamstore.node.replication.codec import Commit
 
-_IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
-_SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
-_ACCOUNT = re.compile(r"(?:arn:aws:iam::)?(\d{12})(?::root)?\Z")
+# [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
+_IAM_ARN = re.compile(r"arn:aws:iam::([0-9]{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
+_SESSION_ARN = re.compile(r"arn:aws:sts::([0-9]{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
+_ACCOUNT = re.compile(r"(?:arn:aws:iam::)?([0-9]{12})(?::root)?\Z")
 RESOURCE_POLICY_NAME = "ResourcePolicy"
 # Stands for session policies none of which compiled: the session is allowed nothing.
 _NOTHING_ALLOWED = compile_policy(
