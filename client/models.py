@@ -254,6 +254,25 @@ class OpenIDConnectProviderListEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SAMLPrivateKey:
+    """A private key for assertion decryption (AWS's SAMLPrivateKey); iamstore keeps none."""
+
+    key_id: str | None = None
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SAMLProviderListEntry:
+    """AWS's SAMLProviderListEntry, as iamstore returns it."""
+
+    arn: str | None = None
+    valid_until: datetime | None = None
+    create_date: datetime | None = None
+    # always false here
+    is_trusted_identity_propagation_enabled: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceProfile:
     """AWS's InstanceProfile, as iamstore returns it."""
 

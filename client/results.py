@@ -33,6 +33,8 @@ from iamstore.client.models import (
     RemovedMember,
     Role,
     RootCredentials,
+    SAMLPrivateKey,
+    SAMLProviderListEntry,
     Tag,
     TemporaryCredentials,
     User,
@@ -393,6 +395,57 @@ class ListOpenIDConnectProvidersResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CreateSAMLProviderResponse:
+    """What CreateSAMLProvider returns."""
+
+    saml_provider_arn: str | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetSAMLProviderResponse:
+    """What GetSAMLProvider returns."""
+
+    saml_provider_uuid: str | None = None
+    saml_metadata_document: str | None = None
+    create_date: datetime | None = None
+    # the metadata's validUntil, if any
+    valid_until: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+    assertion_encryption_mode: str | None = None
+    private_key_list: tuple[SAMLPrivateKey, ...] = ()
+    # never set here
+    context_provider: ContextProvider | None = None
+    # never set here
+    identity_center_instance_arn: str | None = None
+    # never set here
+    identity_store_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSAMLProvidersResponse:
+    """What ListSAMLProviders returns."""
+
+    saml_provider_list: tuple[SAMLProviderListEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateSAMLProviderResponse:
+    """What UpdateSAMLProvider returns."""
+
+    saml_provider_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSAMLProviderTagsResponse:
+    """What ListSAMLProviderTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateInstanceProfileResponse:
     """What CreateInstanceProfile returns."""
 
@@ -543,3 +596,29 @@ class AssumeRoleWithWebIdentityResponse:
     provider: str
     audience: str
     source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumeRoleWithSAMLResponse:
+    """What AssumeRoleWithSAML returns."""
+
+    credentials: TemporaryCredentials
+    assumed_role_user: AssumedRoleUser
+    packed_policy_size: int
+    # the assertion's NameID
+    subject: str
+    # its Format, `persistent`/`transient` short, else the full URN
+    subject_type: str
+    issuer: str
+    # the Recipient of the bearer SubjectConfirmation
+    audience: str
+    # base64(SHA1(issuer + account id + provider name))
+    name_qualifier: str
+    source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccessKeyInfoResponse:
+    """What GetAccessKeyInfo returns."""
+
+    account: str

@@ -123,6 +123,20 @@ def parse_oidc_jwks(
     help="Read this OIDC issuer's signing keys from a local JWKS file instead of fetching "
     "them (repeatable; for air-gapped clusters).",
 )
+@click.option(
+    "--saml-endpoint",
+    "saml_endpoints",
+    multiple=True,
+    metavar="URL",
+    help="A URL SAML assertions may name as Recipient and Audience, besides "
+    "https://signin.aws.amazon.com/saml (repeatable).",
+)
+@click.option(
+    "--saml-allow-sha1",
+    is_flag=True,
+    default=False,
+    help="Accept SHA-1 signatures in SAML assertions (old AD FS setups).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -140,6 +154,8 @@ def run_command(
     tls_ca: Path | None,
     peer_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
+    saml_endpoints: tuple[str, ...],
+    saml_allow_sha1: bool,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -169,6 +185,8 @@ def run_command(
         tls_ca=tls_ca,
         peer_listen=peer_listen,
         oidc_jwks=oidc_jwks,
+        saml_endpoints=saml_endpoints,
+        saml_allow_sha1=saml_allow_sha1,
     )
     asyncio.run(run(config))
 

@@ -41,6 +41,13 @@ class NodeConfig:
     # (issuer URL, JWKS file): these issuers' signing keys are read from the file instead of
     # fetched (air-gapped clusters); every other issuer's keys are fetched over https.
     oidc_jwks: tuple[tuple[str, Path], ...] = ()
+    # SAML: the URLs this cluster's assertions may name as Recipient and Audience, besides
+    # AWS's `https://signin.aws.amazon.com/saml` (which IdPs set up for AWS already use).
+    saml_endpoints: tuple[str, ...] = ()
+    # Accept SHA-1 signatures and digests in SAML assertions (old AD FS setups); off by default.
+    saml_allow_sha1: bool = False
+    # How far a SAML assertion's NotBefore/NotOnOrAfter may be off this node's clock.
+    saml_skew_s: int = 300
     # Recent audit events kept in memory for ListAuditEvents (the file keeps them all).
     audit_capacity: int = 10_000
     # Added to the real wall clock everywhere the node reads time (HLC, peer signing,

@@ -29,6 +29,7 @@ from iamstore.node.api import (
     iam_identities,
     iam_mfa,
     iam_policies,
+    iam_saml,
     node_services,
     signin,
     sts,
@@ -41,6 +42,7 @@ from iamstore.node.auth.admin import AdminGate
 from iamstore.node.auth.authenticate import Authenticator
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.saml import AWS_SAML_ENDPOINT, SamlPolicy
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
@@ -68,6 +70,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_credentials.HANDLERS,
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
+    **iam_saml.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 
@@ -279,6 +282,10 @@ class Node:
             await transport.close()
             await db.save_key_usage(auth.usage.values())
 
+    def _saml_policy(self) -> SamlPolicy:
+        endpoints = tuple(dict.fromkeys((AWS_SAML_ENDPOINT, *self.config.saml_endpoints)))
+        return SamlPolicy(endpoints, self.config.saml_skew_s, self.config.saml_allow_sha1)
+
     def _add_services(
         self,
         server: grpc.aio.Server,
@@ -299,7 +306,7 @@ class Node:
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks),
+                *sts.sts_handlers(services, jwks, self._saml_policy()),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),

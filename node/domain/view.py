@@ -31,6 +31,7 @@ from iamstore.node.domain.entities import (
     RemovedMember,
     Role,
     Row,
+    SamlProvider,
     User,
 )
 
@@ -161,6 +162,7 @@ class View:
         self.mfa_devices: _Named[MfaDevice] = _Named()  # named by path + name
         self.mfa_of: defaultdict[str, set[str]] = defaultdict(set)  # user id -> device ids
         self.oidc_providers: defaultdict[str, dict[str, OidcProvider]] = defaultdict(dict)
+        self.saml_providers: defaultdict[str, dict[str, SamlProvider]] = defaultdict(dict)
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
@@ -228,6 +230,8 @@ class View:
                     self.mfa_of[row.user_id].add(row.device_id)
             case OidcProvider():
                 self.oidc_providers[row.account_id][row.arn] = row
+            case SamlProvider():
+                self.saml_providers[row.account_id][row.arn] = row
             case InstanceProfile():
                 self.instance_profiles.put(row.instance_profile_id, row)
             case ProfileRole():
@@ -284,6 +288,11 @@ class View:
                 providers.pop(row.arn, None)
                 if not providers:
                     self.oidc_providers.pop(row.account_id, None)
+            case SamlProvider():
+                saml = self.saml_providers.get(row.account_id, {})
+                saml.pop(row.arn, None)
+                if not saml:
+                    self.saml_providers.pop(row.account_id, None)
             case InstanceProfile():
                 self.instance_profiles.remove(row.instance_profile_id)
             case ProfileRole():
