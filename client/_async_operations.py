@@ -1103,3 +1103,15 @@ class AsyncOperations(abc.ABC):
         self, *, access_key_id: str, at_least: str | None = None
     ) -> results.GetAccessKeyInfoResponse:
         return await self._call(operations.GET_ACCESS_KEY_INFO, locals())
+
+    async def get_federation_token(
+        self,
+        *,
+        name: str,
+        policy: str | None = None,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        duration_seconds: int | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetFederationTokenResponse:
+        return await self._call(operations.GET_FEDERATION_TOKEN, locals())

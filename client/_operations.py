@@ -959,6 +959,14 @@ GET_ACCESS_KEY_INFO: Operation[results.GetAccessKeyInfoResponse] = Operation(
     result_type=results.GetAccessKeyInfoResponse,
 )
 
+GET_FEDERATION_TOKEN: Operation[results.GetFederationTokenResponse] = Operation(
+    name="GetFederationToken",
+    method_path="/iamstore.v1.Sts/GetFederationToken",
+    request_type=sts_pb2.GetFederationTokenRequest,
+    response_type=sts_pb2.GetFederationTokenResponse,
+    result_type=results.GetFederationTokenResponse,
+)
+
 # Every operation, by AWS name ("CreateUser"); the CLI and the tests walk this table.
 OPERATIONS: dict[str, Operation[object]] = {
     op.name: op
@@ -1082,6 +1090,7 @@ OPERATIONS: dict[str, Operation[object]] = {
         ASSUME_ROLE_WITH_WEB_IDENTITY,
         ASSUME_ROLE_WITH_SAML,
         GET_ACCESS_KEY_INFO,
+        GET_FEDERATION_TOKEN,
     )
 }
 IAM_OPERATIONS: tuple[Operation[object], ...] = (

@@ -1097,3 +1097,15 @@ class SyncOperations(abc.ABC):
         self, *, access_key_id: str, at_least: str | None = None
     ) -> results.GetAccessKeyInfoResponse:
         return self._call(operations.GET_ACCESS_KEY_INFO, locals())
+
+    def get_federation_token(
+        self,
+        *,
+        name: str,
+        policy: str | None = None,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        duration_seconds: int | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetFederationTokenResponse:
+        return self._call(operations.GET_FEDERATION_TOKEN, locals())

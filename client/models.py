@@ -443,6 +443,16 @@ class AssumedRoleUser:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FederatedUser:
+    """The identity of a federated user session (AWS's FederatedUser)."""
+
+    # ACCOUNT:NAME
+    federated_user_id: str
+    # arn:aws:sts::ACCOUNT:federated-user/NAME
+    arn: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextEntry:
     """A condition context key and its values (AWS's ContextEntry). A key of a `...List` type, or
     with several values, is multivalued.

@@ -17,6 +17,7 @@ from iamstore.client.models import (
     AuditEvent,
     ContextProvider,
     EvaluationResult,
+    FederatedUser,
     Group,
     InstanceProfile,
     LoginProfile,
@@ -622,3 +623,12 @@ class GetAccessKeyInfoResponse:
     """What GetAccessKeyInfo returns."""
 
     account: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetFederationTokenResponse:
+    """What GetFederationToken returns."""
+
+    credentials: TemporaryCredentials
+    federated_user: FederatedUser
+    packed_policy_size: int

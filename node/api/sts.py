@@ -9,7 +9,7 @@ from typing import Any
 
 import grpc
 
-from iamstore.node.api import convert
+from iamstore.node.api import convert, sts_federation
 from iamstore.node.api.context import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.api.sts_roles import (
@@ -67,7 +67,8 @@ def sts_handlers(
             ),
         },
     )
-    return [unsigned, method_handlers(SERVICE, spb, HANDLERS, node)]
+    signed = {**HANDLERS, **sts_federation.HANDLERS}
+    return [unsigned, method_handlers(SERVICE, spb, signed, node)]
 
 
 def _authorizer(call: Call) -> Authorizer:

@@ -38,7 +38,10 @@ class SessionKind(enum.Enum):
 
     ROOT = "root"  # GetSessionToken by the account root
     USER = "user"  # GetSessionToken by an IAM user
-    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity
+    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity / AssumeRoleWithSAML
+    # GetFederationToken by an IAM user or the root: principal_id is that user's id (the
+    # account id for the root), principal_name the federated user's name.
+    FEDERATED = "federated"
 
 
 class TokenError(Exception):
@@ -64,7 +67,8 @@ class Session:
     mfa_authenticated_at: int | None = None  # None: no MFA in this session
     source_identity: str | None = None
     chained: bool = False  # a role session obtained with role-session credentials
-    web_identity_provider: str | None = None  # the provider ARN of a web identity session
+    # The provider ARN of a web identity or SAML session.
+    web_identity_provider: str | None = None
 
     @property
     def is_role(self) -> bool:
@@ -80,13 +84,18 @@ class Session:
             )
         if self.kind is SessionKind.ROOT:
             return f"arn:aws:iam::{self.account_id}:root"
+        if self.kind is SessionKind.FEDERATED:
+            return f"arn:aws:sts::{self.account_id}:federated-user/{self.principal_name}"
         return ""  # a user session's ARN is its user's, which may carry a path
 
     @property
     def user_id(self) -> str:
-        """aws:userid: ROLEID:SESSION for a role session, else the user or account id."""
+        """aws:userid: ROLEID:SESSION for a role session, ACCOUNT:NAME for a federated user
+        (AWS's FederatedUserId), else the user or account id."""
         if self.kind is SessionKind.ROLE:
             return f"{self.principal_id}:{self.session_name}"
+        if self.kind is SessionKind.FEDERATED:
+            return f"{self.account_id}:{self.principal_name}"
         return self.principal_id
 
 

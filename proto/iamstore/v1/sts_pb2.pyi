@@ -189,3 +189,35 @@ class GetAccessKeyInfoResponse(_message.Message):
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     account: str
     def __init__(self, account: _Optional[str] = ...) -> None: ...
+
+class GetFederationTokenRequest(_message.Message):
+    __slots__ = ("name", "policy", "policy_arns", "duration_seconds", "tags")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARNS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    policy: str
+    policy_arns: _containers.RepeatedCompositeFieldContainer[PolicyDescriptorType]
+    duration_seconds: int
+    tags: _containers.RepeatedCompositeFieldContainer[_iam_pb2.Tag]
+    def __init__(self, name: _Optional[str] = ..., policy: _Optional[str] = ..., policy_arns: _Optional[_Iterable[_Union[PolicyDescriptorType, _Mapping]]] = ..., duration_seconds: _Optional[int] = ..., tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ...) -> None: ...
+
+class FederatedUser(_message.Message):
+    __slots__ = ("federated_user_id", "arn")
+    FEDERATED_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    federated_user_id: str
+    arn: str
+    def __init__(self, federated_user_id: _Optional[str] = ..., arn: _Optional[str] = ...) -> None: ...
+
+class GetFederationTokenResponse(_message.Message):
+    __slots__ = ("credentials", "federated_user", "packed_policy_size")
+    CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    FEDERATED_USER_FIELD_NUMBER: _ClassVar[int]
+    PACKED_POLICY_SIZE_FIELD_NUMBER: _ClassVar[int]
+    credentials: TemporaryCredentials
+    federated_user: FederatedUser
+    packed_policy_size: int
+    def __init__(self, credentials: _Optional[_Union[TemporaryCredentials, _Mapping]] = ..., federated_user: _Optional[_Union[FederatedUser, _Mapping]] = ..., packed_policy_size: _Optional[int] = ...) -> None: ...
