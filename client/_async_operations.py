@@ -984,6 +984,7 @@ class AsyncOperations(abc.ABC):
         user_agent: str | None = None,
         requested_region: str | None = None,
         secure_transport: bool | None = None,
+        encode_failure_message: bool | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         """Decides one request of a principal (by ARN or access key id) on a resource."""
@@ -1115,3 +1116,8 @@ class AsyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.GetFederationTokenResponse:
         return await self._call(operations.GET_FEDERATION_TOKEN, locals())
+
+    async def decode_authorization_message(
+        self, *, encoded_message: str, at_least: str | None = None
+    ) -> results.DecodeAuthorizationMessageResponse:
+        return await self._call(operations.DECODE_AUTHORIZATION_MESSAGE, locals())

@@ -967,6 +967,14 @@ GET_FEDERATION_TOKEN: Operation[results.GetFederationTokenResponse] = Operation(
     result_type=results.GetFederationTokenResponse,
 )
 
+DECODE_AUTHORIZATION_MESSAGE: Operation[results.DecodeAuthorizationMessageResponse] = Operation(
+    name="DecodeAuthorizationMessage",
+    method_path="/iamstore.v1.Sts/DecodeAuthorizationMessage",
+    request_type=sts_pb2.DecodeAuthorizationMessageRequest,
+    response_type=sts_pb2.DecodeAuthorizationMessageResponse,
+    result_type=results.DecodeAuthorizationMessageResponse,
+)
+
 # Every operation, by AWS name ("CreateUser"); the CLI and the tests walk this table.
 OPERATIONS: dict[str, Operation[object]] = {
     op.name: op
@@ -1091,6 +1099,7 @@ OPERATIONS: dict[str, Operation[object]] = {
         ASSUME_ROLE_WITH_SAML,
         GET_ACCESS_KEY_INFO,
         GET_FEDERATION_TOKEN,
+        DECODE_AUTHORIZATION_MESSAGE,
     )
 }
 IAM_OPERATIONS: tuple[Operation[object], ...] = (

@@ -978,6 +978,7 @@ class SyncOperations(abc.ABC):
         user_agent: str | None = None,
         requested_region: str | None = None,
         secure_transport: bool | None = None,
+        encode_failure_message: bool | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         """Decides one request of a principal (by ARN or access key id) on a resource."""
@@ -1109,3 +1110,8 @@ class SyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.GetFederationTokenResponse:
         return self._call(operations.GET_FEDERATION_TOKEN, locals())
+
+    def decode_authorization_message(
+        self, *, encoded_message: str, at_least: str | None = None
+    ) -> results.DecodeAuthorizationMessageResponse:
+        return self._call(operations.DECODE_AUTHORIZATION_MESSAGE, locals())

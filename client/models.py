@@ -487,6 +487,9 @@ class AuthorizeRequest:
     user_agent: str | None = None
     requested_region: str | None = None
     secure_transport: bool | None = None
+    # Ask for an encoded failure message when the decision is not Allow (as AWS services return
+    # one); a principal allowed sts:DecodeAuthorizationMessage reads it.
+    encode_failure_message: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

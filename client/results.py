@@ -536,6 +536,8 @@ class AuthorizeResponse:
     matched_statements: tuple[MatchedStatement, ...] = ()
     # The principal the question was decided for (resolved from the access key id if given).
     principal_arn: str
+    # Only when asked for and the decision is not Allow: sealed for the principal's account.
+    encoded_message: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -632,3 +634,11 @@ class GetFederationTokenResponse:
     credentials: TemporaryCredentials
     federated_user: FederatedUser
     packed_policy_size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecodeAuthorizationMessageResponse:
+    """What DecodeAuthorizationMessage returns."""
+
+    # JSON: allowed, explicitDeny, matchedStatements, context
+    decoded_message: str

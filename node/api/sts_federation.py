@@ -1,4 +1,5 @@
-"""Sts handlers for federated users (GetFederationToken) and key owners (GetAccessKeyInfo)."""
+"""Sts handlers for federated users (GetFederationToken), key owners (GetAccessKeyInfo) and
+encoded authorization failures (DecodeAuthorizationMessage)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,19 @@ from iamstore.node.api.sts_sessions import (
     ROOT_SESSION_MAX_S,
     USER_SESSION_DEFAULT_S,
     USER_SESSION_MAX_S,
+    StsError,
     credentials_message,
     duration_within,
     seal_session,
 )
-from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.auth.authz_messages import MAX_DECODED_BYTES
+from iamstore.node.auth.sessions import (
+    Session,
+    SessionKind,
+    TokenError,
+    new_key_id,
+    new_secret,
+)
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.policy import Outcome
 from iamstore.v1 import sts_pb2 as spb
@@ -125,3 +134,40 @@ async def get_access_key_info(
     if key is not None:
         return spb.GetAccessKeyInfoResponse(account=key.account_id)
     raise InvalidInput(f"the access key `{key_id}` is not known to this cluster", "AccessKeyId")
+
+
+@op("DecodeAuthorizationMessage")
+async def decode_authorization_message(
+    call: Call, req: spb.DecodeAuthorizationMessageRequest
+) -> spb.DecodeAuthorizationMessageResponse:
+    """The JSON of an encoded failure message (node.auth.authz_messages), for a caller of
+    the message's account allowed sts:DecodeAuthorizationMessage (AWS)."""
+    caller = call.caller
+    authorizer = call.node.authorizer
+    sealer = call.node.sessions
+    if authorizer is None or sealer is None:  # pragma: no cover - always set
+        raise RuntimeError("this node has no authorizer")
+    encoded = required(opt_str(req, "encoded_message"), "EncodedMessage")
+    if len(encoded) > 10_240:  # AWS's encodedMessageType maximum
+        raise ValidationError("the encoded message exceeds 10240 characters", "EncodedMessage")
+    if not caller.is_root:
+        principal = authorizer.principal_for_caller(caller)
+        context = authorizer.contexts.build(
+            principal.facts, request_environment(authorizer, call.peer), session=caller.session
+        )
+        decision = authorizer.decide(
+            principal, "sts:DecodeAuthorizationMessage", "*", caller.account_id, None, context
+        )
+        if decision.outcome is not Outcome.ALLOW:
+            raise AccessDenied(
+                f"User: {caller.arn} is not authorized to perform: sts:DecodeAuthorizationMessage"
+            )
+    try:
+        plain = sealer.open_message(caller.account_id, encoded, MAX_DECODED_BYTES)
+    except TokenError:
+        raise StsError(
+            "InvalidAuthorizationMessageException",
+            "the message is not an authorization message of this account",
+            "EncodedMessage",
+        ) from None
+    return spb.DecodeAuthorizationMessageResponse(decoded_message=plain.decode())

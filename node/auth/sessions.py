@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _LABEL = b"iamstore session-token"
+_MESSAGE_LABEL = b"iamstore authorization-message"
 _NONCE_BYTES = 12
 _FORMAT = 1
 KEY_ID_PREFIX = "ASIA"
@@ -175,13 +176,51 @@ def _unpack(access_key_id: str, data: bytes) -> Session:
 
 
 class SessionSealer:
-    """Seals sessions into tokens and opens them; one per node, from its secrets key."""
+    """Seals sessions into tokens and opens them; one per node, from its secrets key.
+
+    It also seals encoded authorization failure messages (DecodeAuthorizationMessage) under
+    a second key derived from the same secrets key with its own label, so a message never
+    opens as a session token nor a token as a message.
+    """
 
     def __init__(self, secrets_key: bytes) -> None:
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(
             secrets_key
         )
         self._aead = AESGCM(derived)
+        message_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=_MESSAGE_LABEL
+        ).derive(secrets_key)
+        self._messages = AESGCM(message_key)
+
+    def seal_message(self, account_id: str, plain: bytes) -> str:
+        """`plain` sealed for `account_id` (the associated data: it opens for no other)."""
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._messages.encrypt(nonce, zlib.compress(plain), account_id.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def open_message(self, account_id: str, encoded: str, max_bytes: int) -> bytes:
+        """The bytes sealed by `seal_message` for `account_id`; TokenError otherwise."""
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise TokenError("the message is not base64") from None
+        if len(raw) <= _NONCE_BYTES:
+            raise TokenError("the message is too short")
+        try:
+            packed = self._messages.decrypt(
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], account_id.encode()
+            )
+            inflater = zlib.decompressobj()
+            # Bounded: a sealed message is ours, but inflate no more than the caller allows.
+            plain = inflater.decompress(packed, max_bytes)
+        except InvalidTag:
+            raise TokenError("the message does not open in this account") from None
+        except zlib.error:
+            raise TokenError("the message is malformed") from None
+        if inflater.unconsumed_tail:
+            raise TokenError("the message is too large")
+        return plain
 
     def seal(self, session: Session) -> str:
         nonce = os.urandom(_NONCE_BYTES)

@@ -19,7 +19,7 @@ class ContextEntry(_message.Message):
     def __init__(self, context_key_name: _Optional[str] = ..., context_key_values: _Optional[_Iterable[str]] = ..., context_key_type: _Optional[str] = ...) -> None: ...
 
 class AuthorizeRequest(_message.Message):
-    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport")
+    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport", "encode_failure_message")
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
     ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +33,7 @@ class AuthorizeRequest(_message.Message):
     USER_AGENT_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_REGION_FIELD_NUMBER: _ClassVar[int]
     SECURE_TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    ENCODE_FAILURE_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     principal_arn: str
     access_key_id: str
     action: str
@@ -46,7 +47,8 @@ class AuthorizeRequest(_message.Message):
     user_agent: str
     requested_region: str
     secure_transport: bool
-    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ...) -> None: ...
+    encode_failure_message: bool
+    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ..., encode_failure_message: _Optional[bool] = ...) -> None: ...
 
 class MatchedStatement(_message.Message):
     __slots__ = ("policy_type", "policy_name", "statement_index", "sid")
@@ -61,14 +63,16 @@ class MatchedStatement(_message.Message):
     def __init__(self, policy_type: _Optional[str] = ..., policy_name: _Optional[str] = ..., statement_index: _Optional[int] = ..., sid: _Optional[str] = ...) -> None: ...
 
 class AuthorizeResponse(_message.Message):
-    __slots__ = ("decision", "matched_statements", "principal_arn")
+    __slots__ = ("decision", "matched_statements", "principal_arn", "encoded_message")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     MATCHED_STATEMENTS_FIELD_NUMBER: _ClassVar[int]
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENCODED_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     decision: str
     matched_statements: _containers.RepeatedCompositeFieldContainer[MatchedStatement]
     principal_arn: str
-    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ...) -> None: ...
+    encoded_message: str
+    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ..., encoded_message: _Optional[str] = ...) -> None: ...
 
 class AuthorizeBatchRequest(_message.Message):
     __slots__ = ("requests",)

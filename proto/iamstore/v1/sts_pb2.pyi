@@ -221,3 +221,15 @@ class GetFederationTokenResponse(_message.Message):
     federated_user: FederatedUser
     packed_policy_size: int
     def __init__(self, credentials: _Optional[_Union[TemporaryCredentials, _Mapping]] = ..., federated_user: _Optional[_Union[FederatedUser, _Mapping]] = ..., packed_policy_size: _Optional[int] = ...) -> None: ...
+
+class DecodeAuthorizationMessageRequest(_message.Message):
+    __slots__ = ("encoded_message",)
+    ENCODED_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    encoded_message: str
+    def __init__(self, encoded_message: _Optional[str] = ...) -> None: ...
+
+class DecodeAuthorizationMessageResponse(_message.Message):
+    __slots__ = ("decoded_message",)
+    DECODED_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    decoded_message: str
+    def __init__(self, decoded_message: _Optional[str] = ...) -> None: ...
