@@ -247,8 +247,10 @@ def saml_group() -> None:
 @click.option("--days", type=int, default=365, show_default=True)
 def keygen_command(key_path: Path, cert_path: Path, days: int) -> None:
     """Write a signing key (mode 0600) and its self-signed certificate."""
+    if key_path.exists():
+        raise click.UsageError(f"`{key_path}` exists; keygen never overwrites a key")
     key_pem, cert_pem = key_pair(days=days)
-    key_path.touch(mode=0o600, exist_ok=False)
+    key_path.touch(mode=0o600, exist_ok=False)  # private before the key is written
     key_path.write_bytes(key_pem)
     cert_path.write_bytes(cert_pem)
 

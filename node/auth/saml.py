@@ -49,6 +49,9 @@ _NS = {"samlp": PROTOCOL, "saml": ASSERTION, "ds": DS}
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 AWS_SAML_ENDPOINT = "https://signin.aws.amazon.com/saml"
+# AWS's service-provider entity id: IdPs set up from AWS's own SP metadata (AD FS, Keycloak,
+# Google Workspace) name it as the Audience; it is never a Recipient (not a URL to post to).
+AWS_SP_ENTITY_ID = "urn:amazon:webservices"
 ATTRIBUTE_PREFIX = "https://aws.amazon.com/SAML/Attributes/"
 ROLE_ATTRIBUTE = ATTRIBUTE_PREFIX + "Role"
 SESSION_NAME_ATTRIBUTE = ATTRIBUTE_PREFIX + "RoleSessionName"
@@ -308,9 +311,10 @@ def _conditions(
         _text(a) for a in conditions.findall("saml:AudienceRestriction/saml:Audience", _NS)
     )
     # SAML core 2.5.1.4: every AudienceRestriction must name us (they are ANDed).
+    ours = {*policy.endpoints, AWS_SP_ENTITY_ID}
     for restriction in restrictions:
         named = {_text(a) for a in restriction.findall("saml:Audience", _NS)}
-        if not named & set(policy.endpoints):
+        if not named & ours:
             raise _invalid("the assertion's Audience is not this service's SAML endpoint")
     if not restrictions:
         raise _invalid("the assertion has no AudienceRestriction")

@@ -367,6 +367,13 @@ def test_a_wrong_audience_is_refused(keys: KeyPair) -> None:
     assert "Audience" in refused(to_bytes(root), provider_for(keys[1])).message
 
 
+def test_aws_service_provider_entity_id_is_an_accepted_audience(keys: KeyPair) -> None:
+    # AD FS, Keycloak and Google Workspace set up from AWS's SP metadata use it.
+    root = signed_response(keys, audience="urn:amazon:webservices")
+    claims = saml.verify(to_bytes(root), provider_for(keys[1]), NOW, POLICY)
+    assert claims.audiences == ("urn:amazon:webservices",)
+
+
 def test_a_wrong_recipient_is_refused(keys: KeyPair) -> None:
     root = signed_response(keys, recipient="https://elsewhere.example/saml")
     assert "Recipient" in refused(to_bytes(root), provider_for(keys[1])).message
