@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from typing import Any
 
 import grpc
+import regex
 from google.protobuf.message import DecodeError, Message
 
 from iamstore.node.api.context import NodeServices, Peer
@@ -40,6 +42,9 @@ from iamstore.wire.errors import WireError
 log = logging.getLogger(__name__)
 
 _TAG_KEY_MAX, _TAG_VALUE_MAX = 128, 256
+# AWS's tagKeyType and tagValueType patterns (STS API reference, Tag).
+_TAG_KEY = regex.compile(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+")
+_TAG_VALUE = regex.compile(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*")
 
 
 class SamlSignIn:
@@ -81,7 +86,9 @@ class SamlSignIn:
                 "the provider's metadata is past its validUntil; update the provider",
                 "PrincipalArn",
             )
-        claims = saml.verify(xml, provider, now, self.policy)
+        # CPU-bound (parsing, canonicalizing, one RSA/ECDSA check per certificate) on input
+        # nobody has authenticated yet: off the event loop.
+        claims = await asyncio.to_thread(saml.verify, xml, provider, now, self.policy)
         role = role_by_arn(view, role_arn, denied)
         # The assertion must offer this very (role, provider) pair, in the provider's account.
         if (role_arn, principal_arn) not in claims.roles or role.account_id != provider.account_id:
@@ -126,8 +133,8 @@ class SamlSignIn:
             if expires <= issued:
                 raise StsError("ExpiredTokenException", "the SAML session has ended")
         try:
-            # INVARIANT: no await between verifying and claiming, and nothing is issued for
-            # an assertion id this node has accepted before (node.auth.assertion_ids).
+            # INVARIANT: nothing is issued for an assertion id this node accepted before;
+            # `claim` checks and records in one synchronous step (node.auth.assertion_ids).
             self.used.claim(claims.assertion_id, claims.expires_at, now)
         except ReplayRefused as err:
             raise StsError("InvalidIdentityToken", str(err), "SAMLAssertion") from None
@@ -194,6 +201,10 @@ def _checked_tags(
     for key, value in tags:
         if not key or len(key) > _TAG_KEY_MAX or len(value) > _TAG_VALUE_MAX:
             raise StsError("InvalidIdentityToken", f"the session tag `{key}` is too long or empty")
+        if not _TAG_KEY.fullmatch(key) or not _TAG_VALUE.fullmatch(value):
+            raise StsError(
+                "InvalidIdentityToken", f"the session tag `{key}` has characters tags may not use"
+            )
         if key.lower().startswith("aws:"):
             raise StsError(
                 "InvalidIdentityToken", f"tag key `{key}` uses the reserved prefix `aws:`"

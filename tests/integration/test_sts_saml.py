@@ -220,3 +220,11 @@ def test_duration_follows_the_session_duration_attribute_within_the_role_maximum
     assert 1800 - 60 < remaining <= 1800
     error = _refused(anonymous, setup, _assertion(keys, setup, session_duration=7200))
     assert error.code == "ValidationError"  # the role's MaxSessionDuration is one hour
+
+
+def test_a_session_tag_outside_aws_tag_characters_is_refused(
+    anonymous: Client, keys: KeyPair, setup: Setup
+) -> None:
+    error = _refused(anonymous, setup, _assertion(keys, setup, principal_tags={"Dept": "a;b"}))
+    assert error.code == "InvalidIdentityToken"
+    assert "Dept" in error.message
