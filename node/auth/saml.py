@@ -242,8 +242,11 @@ def _verify(
         except InvalidCertificate as err:
             reason = f"the provider's certificate is not valid now ({err})"
             continue
-        except SignXMLException as err:
-            raise _invalid(f"Response signature invalid: {err}") from None
+        except (SignXMLException, etree.LxmlError, ValueError) as err:
+            # The same for every certificate: a malformed signature (signxml's schema check
+            # raises lxml's DocumentInvalid, an unknown algorithm URI a ValueError).
+            reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+            raise _invalid(f"Response signature invalid: {reason}") from None
         signed = result.signed_xml if not isinstance(result, list) else None
         if signed is None or signed.tag != element.tag or signed.get("ID") != element.get("ID"):
             raise _invalid("the signature does not cover the assertion")
