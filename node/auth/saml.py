@@ -187,11 +187,14 @@ def _only_assertion(root: etree._Element) -> etree._Element:
     return children[0]
 
 
-def _check_signature_shape(element: etree._Element) -> etree._Element:
-    """The element's own signature, with one reference to its ID and only allowed transforms."""
+def _check_signature_shape(element: etree._Element) -> None:
+    """The element has one signature of its own, with one reference to its ID and only
+    allowed transforms and canonicalization."""
     signatures = element.findall("ds:Signature", _NS)
-    if len(signatures) != 1:
+    if not signatures:
         raise _invalid("the assertion is not signed")
+    if len(signatures) > 1:
+        raise _invalid("the signed element has more than one signature")
     signature = signatures[0]
     element_id = element.get("ID") or ""
     if not _ID.match(element_id):
@@ -208,7 +211,6 @@ def _check_signature_shape(element: etree._Element) -> etree._Element:
     for transform in references[0].findall("ds:Transforms/ds:Transform", _NS):
         if transform.get("Algorithm") not in _TRANSFORMS_ALLOWED:
             raise _invalid(f"the signature transform `{transform.get('Algorithm')}` is not allowed")
-    return signature
 
 
 def _verify(

@@ -265,6 +265,15 @@ def test_a_comment_inside_a_signed_value_is_refused(keys: KeyPair) -> None:
     assert "comment" in error.message
 
 
+def test_a_second_signature_on_the_assertion_is_refused(keys: KeyPair) -> None:
+    root = signed_response(keys)
+    assertion = only_assertion(root)
+    signature = assertion.find("ds:Signature", NS)
+    assert signature is not None
+    signature.addnext(copy.deepcopy(signature))
+    assert "more than one signature" in refused(to_bytes(root), provider_for(keys[1])).message
+
+
 def test_an_unexpected_transform_is_refused(keys: KeyPair) -> None:
     root = signed_response(keys)
     transforms = only_assertion(root).find(
