@@ -76,10 +76,10 @@ def test_a_directory_user_signs_in_with_iamstore_commands(
         "--subject",
         "alice",
     ).strip()
-    signed_in = json.loads(
+    nobody = {"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"), "AWS_PROFILE": ""}
+    signed_in = json.loads(  # unsigned, as in AWS: the directory user has no credentials
         _run(
             iam_node,
-            *admin,
             "sts",
             "assume-role-with-saml",
             "--role-arn",
@@ -88,6 +88,7 @@ def test_a_directory_user_signs_in_with_iamstore_commands(
             provider,
             "--saml-assertion",
             assertion,
+            env=nobody,
         )
     )
     assert signed_in["Subject"] == "alice"
