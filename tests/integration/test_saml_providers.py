@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from iamstore.client import (
+    AccessDeniedError,
     Client,
+    Credentials,
     EntityAlreadyExistsError,
     InvalidInputError,
     NoSuchEntityError,
     ValidationError,
 )
 from iamstore.cluster import saml_idp as idp
+from iamstore.cluster.inproc import InProcessNode
 
 KeyPair = tuple[bytes, bytes]
 
@@ -127,3 +132,35 @@ def test_another_accounts_provider_does_not_exist_here(
         other_account.get_saml_provider(saml_provider_arn=arn)
     with pytest.raises(NoSuchEntityError):
         other_account.delete_saml_provider(saml_provider_arn=arn)
+
+
+def test_admin_calls_are_authorized_on_the_provider_arn(
+    iam_node: InProcessNode, iam: Client, keys: KeyPair
+) -> None:
+    account = _account(iam)
+    allowed = f"arn:aws:iam::{account}:saml-provider/Allowed"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:*SAMLProvider*", "Resource": allowed}],
+    }
+    iam.create_user(user_name="admin")
+    iam.put_user_policy(user_name="admin", policy_name="p", policy_document=json.dumps(policy))
+    key = iam.create_access_key(user_name="admin").access_key
+    document = idp.metadata([keys[1]])
+    with Client(
+        iam_node.address, credentials=Credentials(key.access_key_id, key.secret_access_key)
+    ) as admin:
+        made = admin.create_saml_provider(
+            name="Allowed", saml_metadata_document=document, at_least=iam.consistency_token
+        )
+        assert made.saml_provider_arn == allowed
+        with pytest.raises(AccessDeniedError) as error:
+            admin.create_saml_provider(name="Other", saml_metadata_document=document)
+        assert "saml-provider/Other" in error.value.message
+        other = iam.create_saml_provider(name="Other", saml_metadata_document=document)
+        assert other.saml_provider_arn is not None
+        with pytest.raises(AccessDeniedError):
+            admin.delete_saml_provider(
+                saml_provider_arn=other.saml_provider_arn, at_least=iam.consistency_token
+            )
+        admin.delete_saml_provider(saml_provider_arn=allowed)

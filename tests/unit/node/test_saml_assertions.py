@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from lxml import etree
@@ -15,6 +16,7 @@ from iamstore.node.auth.assertion_ids import AssertionIds, ReplayRefused
 from iamstore.node.domain.entities import SamlProvider
 from iamstore.node.domain.errors import InvalidInput
 from iamstore.node.domain.saml_metadata import parse_metadata
+from iamstore.node.replication import codec
 
 NOW = 1_800_000_000.0
 ACCOUNT = "123456789012"
@@ -492,3 +494,15 @@ def test_a_full_replay_record_fails_closed() -> None:
     with pytest.raises(ReplayRefused):
         ids.claim("_c", NOW + 60, NOW)
     ids.claim("_c", NOW + 120, NOW + 60)  # room again once the others expired
+
+
+# --- replication --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("valid_until_ms", [None, 1_900_000_000_000])
+def test_a_provider_row_survives_the_commit_codec(
+    keys: KeyPair, valid_until_ms: int | None
+) -> None:
+    provider = replace(provider_for(keys[1]), valid_until_ms=valid_until_ms, tags=(("a", "1"),))
+    assert codec.decode_row(provider.TABLE, codec.encode_row(provider)) == provider
+    assert codec.row_from_wire(provider.TABLE, codec.row_to_wire(provider)) == provider
