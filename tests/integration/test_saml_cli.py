@@ -24,7 +24,7 @@ def test_a_directory_user_signs_in_with_iamstore_commands(
     key, cert, metadata = tmp_path / "idp.key", tmp_path / "idp.pem", tmp_path / "idp.xml"
     _run(iam_node, "saml", "keygen", "--key", str(key), "--cert", str(cert))
     metadata.write_text(_run(iam_node, "saml", "metadata", "--cert", str(cert)))
-    _run(
+    created = _run(
         iam_node,
         *admin,
         "iam",
@@ -34,10 +34,9 @@ def test_a_directory_user_signs_in_with_iamstore_commands(
         "--saml-metadata-document",
         f"file://{metadata}",
     )
-    account = json.loads(_run(iam_node, *admin, "sts", "get-caller-identity"))["Account"]
-    provider = f"arn:aws:iam::{account}:saml-provider/CliCorp"
+    provider = json.loads(created)["SAMLProviderArn"]  # AWS's spelling, as the aws CLI
     listed = json.loads(_run(iam_node, *admin, "iam", "list-saml-providers"))
-    assert provider in json.dumps(listed)
+    assert [p["Arn"] for p in listed["SAMLProviderList"]] == [provider]
     trust = {
         "Version": "2012-10-17",
         "Statement": [
