@@ -116,6 +116,21 @@ def test_a_second_certificate_verifies_during_a_key_rollover(
     assert claims.subject == "alice"
 
 
+def test_the_certificate_the_signature_names_is_tried_first(
+    keys: KeyPair, other_keys: KeyPair
+) -> None:
+    provider = provider_for(keys[1], other_keys[1])
+    signed = only_assertion(signed_response(other_keys))
+    assert saml.candidates(signed, provider.certificates) == [
+        provider.certificates[1],
+        provider.certificates[0],
+    ]
+    key_info = signed.find("ds:Signature/ds:KeyInfo", NS)
+    assert key_info is not None
+    key_info.getparent().remove(key_info)  # type: ignore[union-attr]
+    assert saml.candidates(signed, provider.certificates) == list(provider.certificates)
+
+
 def test_the_node_endpoint_is_accepted_when_configured(keys: KeyPair) -> None:
     own = "https://iam.corp.example/saml"
     root = signed_response(keys, recipient=own, audience=own)
