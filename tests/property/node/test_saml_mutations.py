@@ -11,6 +11,7 @@ from lxml import etree
 from iamstore.cluster import saml_idp as idp
 from iamstore.node.auth import saml
 from iamstore.node.domain.entities import SamlProvider
+from iamstore.node.domain.errors import InvalidInput
 from iamstore.node.domain.saml_metadata import parse_metadata
 
 NOW = 1_800_000_000.0
@@ -71,3 +72,28 @@ def test_a_mutated_response_is_refused_or_vouches_for_the_same_claims(
     except saml.SamlError:
         return  # refused, with an AWS error code: the only acceptable failure
     assert claims == _original_claims()
+
+
+@functools.cache
+def _metadata() -> str:
+    return idp.metadata([idp.key_pair()[1]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(edits, min_size=1, max_size=3))
+def test_mutated_metadata_parses_or_is_refused_as_invalid_input(
+    changes: list[tuple[float, int, str]],
+) -> None:
+    text = _metadata()
+    for where, cut, insert in changes:
+        at = int(where * len(text))
+        text = text[:at] + insert + text[at + cut :]
+    field: str | None = None
+    try:
+        parsed = parse_metadata(text, 1_000_000, 10)
+    except InvalidInput as error:
+        field = error.field
+    else:
+        assert parsed.certificates  # accepted metadata always has a signing certificate
+        return
+    assert field == "SAMLMetadataDocument"
