@@ -228,3 +228,36 @@ def test_a_session_tag_outside_aws_tag_characters_is_refused(
     error = _refused(anonymous, setup, _assertion(keys, setup, principal_tags={"Dept": "a;b"}))
     assert error.code == "InvalidIdentityToken"
     assert "Dept" in error.message
+
+
+def test_source_identity_needs_set_source_identity_and_is_returned(
+    iam: Client, anonymous: Client, keys: KeyPair, setup: Setup
+) -> None:
+    with pytest.raises(AccessDeniedError) as error:
+        anonymous.assume_role_with_saml(
+            role_arn=setup.role_arn,
+            principal_arn=setup.provider_arn,
+            saml_assertion=_assertion(keys, setup, source_identity="alice"),
+        )
+    assert "sts:SetSourceIdentity" in error.value.message
+    actions = ["sts:AssumeRoleWithSAML", "sts:SetSourceIdentity"]
+    iam.update_assume_role_policy(
+        role_name="Engineers", policy_document=_trust(setup.provider_arn, {}, actions)
+    )
+    made = anonymous.assume_role_with_saml(
+        role_arn=setup.role_arn,
+        principal_arn=setup.provider_arn,
+        saml_assertion=_assertion(keys, setup, source_identity="alice"),
+    )
+    assert made.source_identity == "alice"
+
+
+def test_a_transitive_key_that_is_not_a_session_tag_is_refused(
+    anonymous: Client, keys: KeyPair, setup: Setup
+) -> None:
+    assertion = _assertion(
+        keys, setup, principal_tags={"Dept": "eng"}, transitive_tag_keys=["Team"]
+    )
+    error = _refused(anonymous, setup, assertion)
+    assert error.code == "InvalidIdentityToken"
+    assert "Team" in error.message
