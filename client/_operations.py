@@ -719,6 +719,70 @@ REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER: Operation[None] = Operation(
     result_type=None,
 )
 
+CREATE_SAML_PROVIDER: Operation[results.CreateSAMLProviderResponse] = Operation(
+    name="CreateSAMLProvider",
+    method_path="/iamstore.v1.Iam/CreateSAMLProvider",
+    request_type=iam_pb2.CreateSAMLProviderRequest,
+    response_type=iam_pb2.CreateSAMLProviderResponse,
+    result_type=results.CreateSAMLProviderResponse,
+)
+
+GET_SAML_PROVIDER: Operation[results.GetSAMLProviderResponse] = Operation(
+    name="GetSAMLProvider",
+    method_path="/iamstore.v1.Iam/GetSAMLProvider",
+    request_type=iam_pb2.GetSAMLProviderRequest,
+    response_type=iam_pb2.GetSAMLProviderResponse,
+    result_type=results.GetSAMLProviderResponse,
+)
+
+LIST_SAML_PROVIDERS: Operation[results.ListSAMLProvidersResponse] = Operation(
+    name="ListSAMLProviders",
+    method_path="/iamstore.v1.Iam/ListSAMLProviders",
+    request_type=iam_pb2.ListSAMLProvidersRequest,
+    response_type=iam_pb2.ListSAMLProvidersResponse,
+    result_type=results.ListSAMLProvidersResponse,
+)
+
+UPDATE_SAML_PROVIDER: Operation[results.UpdateSAMLProviderResponse] = Operation(
+    name="UpdateSAMLProvider",
+    method_path="/iamstore.v1.Iam/UpdateSAMLProvider",
+    request_type=iam_pb2.UpdateSAMLProviderRequest,
+    response_type=iam_pb2.UpdateSAMLProviderResponse,
+    result_type=results.UpdateSAMLProviderResponse,
+)
+
+DELETE_SAML_PROVIDER: Operation[None] = Operation(
+    name="DeleteSAMLProvider",
+    method_path="/iamstore.v1.Iam/DeleteSAMLProvider",
+    request_type=iam_pb2.DeleteSAMLProviderRequest,
+    response_type=iam_pb2.DeleteSAMLProviderResponse,
+    result_type=None,
+)
+
+TAG_SAML_PROVIDER: Operation[None] = Operation(
+    name="TagSAMLProvider",
+    method_path="/iamstore.v1.Iam/TagSAMLProvider",
+    request_type=iam_pb2.TagSAMLProviderRequest,
+    response_type=iam_pb2.TagSAMLProviderResponse,
+    result_type=None,
+)
+
+UNTAG_SAML_PROVIDER: Operation[None] = Operation(
+    name="UntagSAMLProvider",
+    method_path="/iamstore.v1.Iam/UntagSAMLProvider",
+    request_type=iam_pb2.UntagSAMLProviderRequest,
+    response_type=iam_pb2.UntagSAMLProviderResponse,
+    result_type=None,
+)
+
+LIST_SAML_PROVIDER_TAGS: Operation[results.ListSAMLProviderTagsResponse] = Operation(
+    name="ListSAMLProviderTags",
+    method_path="/iamstore.v1.Iam/ListSAMLProviderTags",
+    request_type=iam_pb2.ListSAMLProviderTagsRequest,
+    response_type=iam_pb2.ListSAMLProviderTagsResponse,
+    result_type=results.ListSAMLProviderTagsResponse,
+)
+
 CREATE_INSTANCE_PROFILE: Operation[results.CreateInstanceProfileResponse] = Operation(
     name="CreateInstanceProfile",
     method_path="/iamstore.v1.Iam/CreateInstanceProfile",
@@ -879,6 +943,38 @@ ASSUME_ROLE_WITH_WEB_IDENTITY: Operation[results.AssumeRoleWithWebIdentityRespon
     result_type=results.AssumeRoleWithWebIdentityResponse,
 )
 
+ASSUME_ROLE_WITH_SAML: Operation[results.AssumeRoleWithSAMLResponse] = Operation(
+    name="AssumeRoleWithSAML",
+    method_path="/iamstore.v1.Sts/AssumeRoleWithSAML",
+    request_type=sts_pb2.AssumeRoleWithSAMLRequest,
+    response_type=sts_pb2.AssumeRoleWithSAMLResponse,
+    result_type=results.AssumeRoleWithSAMLResponse,
+)
+
+GET_ACCESS_KEY_INFO: Operation[results.GetAccessKeyInfoResponse] = Operation(
+    name="GetAccessKeyInfo",
+    method_path="/iamstore.v1.Sts/GetAccessKeyInfo",
+    request_type=sts_pb2.GetAccessKeyInfoRequest,
+    response_type=sts_pb2.GetAccessKeyInfoResponse,
+    result_type=results.GetAccessKeyInfoResponse,
+)
+
+GET_FEDERATION_TOKEN: Operation[results.GetFederationTokenResponse] = Operation(
+    name="GetFederationToken",
+    method_path="/iamstore.v1.Sts/GetFederationToken",
+    request_type=sts_pb2.GetFederationTokenRequest,
+    response_type=sts_pb2.GetFederationTokenResponse,
+    result_type=results.GetFederationTokenResponse,
+)
+
+DECODE_AUTHORIZATION_MESSAGE: Operation[results.DecodeAuthorizationMessageResponse] = Operation(
+    name="DecodeAuthorizationMessage",
+    method_path="/iamstore.v1.Sts/DecodeAuthorizationMessage",
+    request_type=sts_pb2.DecodeAuthorizationMessageRequest,
+    response_type=sts_pb2.DecodeAuthorizationMessageResponse,
+    result_type=results.DecodeAuthorizationMessageResponse,
+)
+
 # Every operation, by AWS name ("CreateUser"); the CLI and the tests walk this table.
 OPERATIONS: dict[str, Operation[object]] = {
     op.name: op
@@ -972,6 +1068,14 @@ OPERATIONS: dict[str, Operation[object]] = {
         DELETE_OPEN_ID_CONNECT_PROVIDER,
         ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
         REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+        CREATE_SAML_PROVIDER,
+        GET_SAML_PROVIDER,
+        LIST_SAML_PROVIDERS,
+        UPDATE_SAML_PROVIDER,
+        DELETE_SAML_PROVIDER,
+        TAG_SAML_PROVIDER,
+        UNTAG_SAML_PROVIDER,
+        LIST_SAML_PROVIDER_TAGS,
         CREATE_INSTANCE_PROFILE,
         GET_INSTANCE_PROFILE,
         LIST_INSTANCE_PROFILES,
@@ -992,6 +1096,10 @@ OPERATIONS: dict[str, Operation[object]] = {
         GET_SESSION_TOKEN,
         ASSUME_ROLE,
         ASSUME_ROLE_WITH_WEB_IDENTITY,
+        ASSUME_ROLE_WITH_SAML,
+        GET_ACCESS_KEY_INFO,
+        GET_FEDERATION_TOKEN,
+        DECODE_AUTHORIZATION_MESSAGE,
     )
 }
 IAM_OPERATIONS: tuple[Operation[object], ...] = (
@@ -1084,6 +1192,14 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     DELETE_OPEN_ID_CONNECT_PROVIDER,
     ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
     REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+    CREATE_SAML_PROVIDER,
+    GET_SAML_PROVIDER,
+    LIST_SAML_PROVIDERS,
+    UPDATE_SAML_PROVIDER,
+    DELETE_SAML_PROVIDER,
+    TAG_SAML_PROVIDER,
+    UNTAG_SAML_PROVIDER,
+    LIST_SAML_PROVIDER_TAGS,
     CREATE_INSTANCE_PROFILE,
     GET_INSTANCE_PROFILE,
     LIST_INSTANCE_PROFILES,
@@ -1116,6 +1232,7 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_ACCESS_KEYS,
         LIST_MFA_DEVICES,
         LIST_VIRTUAL_MFA_DEVICES,
+        LIST_SAML_PROVIDER_TAGS,
         LIST_INSTANCE_PROFILES,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,

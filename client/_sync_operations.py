@@ -137,6 +137,11 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_saml_provider_tags"]
+    ) -> Paginator[results.ListSAMLProviderTagsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_instance_profiles"]
     ) -> Paginator[results.ListInstanceProfilesResponse]: ...
 
@@ -810,7 +815,73 @@ class SyncOperations(abc.ABC):
     def remove_client_id_from_open_id_connect_provider(
         self, *, open_id_connect_provider_arn: str, client_id: str, at_least: str | None = None
     ) -> None:
+        """SAML 2.0 identity providers (corporate directories: AD FS, Entra ID, Okta, Keycloak,
+        ...).
+        """
         return self._call(operations.REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def create_saml_provider(
+        self,
+        *,
+        saml_metadata_document: str,
+        name: str,
+        tags: Sequence[TagInput] | None = None,
+        assertion_encryption_mode: str | None = None,
+        add_private_key: str | None = None,
+        context_provider: ContextProviderInput | None = None,
+        identity_center_instance_arn: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateSAMLProviderResponse:
+        return self._call(operations.CREATE_SAML_PROVIDER, locals())
+
+    def get_saml_provider(
+        self, *, saml_provider_arn: str, at_least: str | None = None
+    ) -> results.GetSAMLProviderResponse:
+        return self._call(operations.GET_SAML_PROVIDER, locals())
+
+    def list_saml_providers(
+        self, *, at_least: str | None = None
+    ) -> results.ListSAMLProvidersResponse:
+        return self._call(operations.LIST_SAML_PROVIDERS, locals())
+
+    def update_saml_provider(
+        self,
+        *,
+        saml_provider_arn: str,
+        saml_metadata_document: str | None = None,
+        assertion_encryption_mode: str | None = None,
+        add_private_key: str | None = None,
+        remove_private_key: str | None = None,
+        context_provider: ContextProviderInput | None = None,
+        identity_center_instance_arn: str | None = None,
+        remove_context_provider: bool | None = None,
+        remove_identity_center_instance: bool | None = None,
+        at_least: str | None = None,
+    ) -> results.UpdateSAMLProviderResponse:
+        return self._call(operations.UPDATE_SAML_PROVIDER, locals())
+
+    def delete_saml_provider(self, *, saml_provider_arn: str, at_least: str | None = None) -> None:
+        return self._call(operations.DELETE_SAML_PROVIDER, locals())
+
+    def tag_saml_provider(
+        self, *, saml_provider_arn: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_SAML_PROVIDER, locals())
+
+    def untag_saml_provider(
+        self, *, saml_provider_arn: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_SAML_PROVIDER, locals())
+
+    def list_saml_provider_tags(
+        self,
+        *,
+        saml_provider_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSAMLProviderTagsResponse:
+        return self._call(operations.LIST_SAML_PROVIDER_TAGS, locals())
 
     def create_instance_profile(
         self,
@@ -910,6 +981,7 @@ class SyncOperations(abc.ABC):
         secure_transport: bool | None = None,
         session_token: str | None = None,
         signed_request: SignedRequestInput | None = None,
+        encode_failure_message: bool | None = None,
         at_least: str | None = None,
     ) -> results.AuthorizeResponse:
         """Decides one request of a principal (by ARN or access key id) on a resource."""
@@ -1007,4 +1079,42 @@ class SyncOperations(abc.ABC):
         duration_seconds: int | None = None,
         at_least: str | None = None,
     ) -> results.AssumeRoleWithWebIdentityResponse:
+        """Federation: SAML 2.0 (unsigned, the signed assertion authenticates), federated users,
+        encoded authorization failures, and the owner of an access key.
+        """
         return self._call(operations.ASSUME_ROLE_WITH_WEB_IDENTITY, locals())
+
+    def assume_role_with_saml(
+        self,
+        *,
+        role_arn: str,
+        principal_arn: str,
+        saml_assertion: str,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        policy: str | None = None,
+        duration_seconds: int | None = None,
+        at_least: str | None = None,
+    ) -> results.AssumeRoleWithSAMLResponse:
+        return self._call(operations.ASSUME_ROLE_WITH_SAML, locals())
+
+    def get_access_key_info(
+        self, *, access_key_id: str, at_least: str | None = None
+    ) -> results.GetAccessKeyInfoResponse:
+        return self._call(operations.GET_ACCESS_KEY_INFO, locals())
+
+    def get_federation_token(
+        self,
+        *,
+        name: str,
+        policy: str | None = None,
+        policy_arns: Sequence[PolicyDescriptorInput] | None = None,
+        duration_seconds: int | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetFederationTokenResponse:
+        return self._call(operations.GET_FEDERATION_TOKEN, locals())
+
+    def decode_authorization_message(
+        self, *, encoded_message: str, at_least: str | None = None
+    ) -> results.DecodeAuthorizationMessageResponse:
+        return self._call(operations.DECODE_AUTHORIZATION_MESSAGE, locals())

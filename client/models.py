@@ -254,6 +254,25 @@ class OpenIDConnectProviderListEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SAMLPrivateKey:
+    """A private key for assertion decryption (AWS's SAMLPrivateKey); iamstore keeps none."""
+
+    key_id: str | None = None
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SAMLProviderListEntry:
+    """AWS's SAMLProviderListEntry, as iamstore returns it."""
+
+    arn: str | None = None
+    valid_until: datetime | None = None
+    create_date: datetime | None = None
+    # always false here
+    is_trusted_identity_propagation_enabled: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceProfile:
     """AWS's InstanceProfile, as iamstore returns it."""
 
@@ -424,6 +443,16 @@ class AssumedRoleUser:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FederatedUser:
+    """The identity of a federated user session (AWS's FederatedUser)."""
+
+    # ACCOUNT:NAME
+    federated_user_id: str
+    # arn:aws:sts::ACCOUNT:federated-user/NAME
+    arn: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextEntry:
     """A condition context key and its values (AWS's ContextEntry). A key of a `...List` type, or
     with several values, is multivalued.
@@ -494,6 +523,9 @@ class AuthorizeRequest:
     # A request the principal signed, for the node to verify (instead of principal_arn or
     # access_key_id).
     signed_request: SignedRequest | None = None
+    # Ask for an encoded failure message when the decision is not Allow (as AWS services return
+    # one); a principal allowed sts:DecodeAuthorizationMessage reads it.
+    encode_failure_message: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

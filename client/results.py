@@ -17,6 +17,7 @@ from iamstore.client.models import (
     AuditEvent,
     ContextProvider,
     EvaluationResult,
+    FederatedUser,
     Group,
     InstanceProfile,
     LoginProfile,
@@ -33,6 +34,8 @@ from iamstore.client.models import (
     RemovedMember,
     Role,
     RootCredentials,
+    SAMLPrivateKey,
+    SAMLProviderListEntry,
     Tag,
     TemporaryCredentials,
     User,
@@ -393,6 +396,57 @@ class ListOpenIDConnectProvidersResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CreateSAMLProviderResponse:
+    """What CreateSAMLProvider returns."""
+
+    saml_provider_arn: str | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetSAMLProviderResponse:
+    """What GetSAMLProvider returns."""
+
+    saml_provider_uuid: str | None = None
+    saml_metadata_document: str | None = None
+    create_date: datetime | None = None
+    # the metadata's validUntil, if any
+    valid_until: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+    assertion_encryption_mode: str | None = None
+    private_key_list: tuple[SAMLPrivateKey, ...] = ()
+    # never set here
+    context_provider: ContextProvider | None = None
+    # never set here
+    identity_center_instance_arn: str | None = None
+    # never set here
+    identity_store_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSAMLProvidersResponse:
+    """What ListSAMLProviders returns."""
+
+    saml_provider_list: tuple[SAMLProviderListEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateSAMLProviderResponse:
+    """What UpdateSAMLProvider returns."""
+
+    saml_provider_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSAMLProviderTagsResponse:
+    """What ListSAMLProviderTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateInstanceProfileResponse:
     """What CreateInstanceProfile returns."""
 
@@ -482,6 +536,8 @@ class AuthorizeResponse:
     matched_statements: tuple[MatchedStatement, ...] = ()
     # The principal the question was decided for (resolved from the access key id if given).
     principal_arn: str
+    # Only when asked for and the decision is not Allow: sealed for the principal's account.
+    encoded_message: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -543,3 +599,46 @@ class AssumeRoleWithWebIdentityResponse:
     provider: str
     audience: str
     source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssumeRoleWithSAMLResponse:
+    """What AssumeRoleWithSAML returns."""
+
+    credentials: TemporaryCredentials
+    assumed_role_user: AssumedRoleUser
+    packed_policy_size: int
+    # the assertion's NameID
+    subject: str
+    # its Format, `persistent`/`transient` short, else the full URN
+    subject_type: str
+    issuer: str
+    # the Recipient of the bearer SubjectConfirmation
+    audience: str
+    # base64(SHA1(issuer + account id + provider name))
+    name_qualifier: str
+    source_identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccessKeyInfoResponse:
+    """What GetAccessKeyInfo returns."""
+
+    account: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetFederationTokenResponse:
+    """What GetFederationToken returns."""
+
+    credentials: TemporaryCredentials
+    federated_user: FederatedUser
+    packed_policy_size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecodeAuthorizationMessageResponse:
+    """What DecodeAuthorizationMessage returns."""
+
+    # JSON: allowed, explicitDeny, matchedStatements, context
+    decoded_message: str

@@ -159,6 +159,20 @@ def parse_networks_option(
     help="Let OIDC issuers be fetched from this non-public network (repeatable; for "
     "air-gapped issuers). Loopback, private and link-local addresses are refused otherwise.",
 )
+@click.option(
+    "--saml-endpoint",
+    "saml_endpoints",
+    multiple=True,
+    metavar="URL",
+    help="A URL SAML assertions may name as Recipient and Audience, besides "
+    "https://signin.aws.amazon.com/saml (repeatable).",
+)
+@click.option(
+    "--saml-allow-sha1",
+    is_flag=True,
+    default=False,
+    help="Accept SHA-1 signatures in SAML assertions (old AD FS setups).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -179,6 +193,8 @@ def run_command(
     http_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
     oidc_allowed_networks: tuple[str, ...],
+    saml_endpoints: tuple[str, ...],
+    saml_allow_sha1: bool,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -213,6 +229,8 @@ def run_command(
         http_listen=http_listen,
         oidc_jwks=oidc_jwks,
         oidc_allowed_networks=oidc_allowed_networks,
+        saml_endpoints=saml_endpoints,
+        saml_allow_sha1=saml_allow_sha1,
     )
     try:
         asyncio.run(run(config))

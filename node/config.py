@@ -48,6 +48,13 @@ class NodeConfig:
     # Recent audit events kept in memory for ListAuditEvents, per account and apart for
     # authentication failures (the file keeps them all).
     audit_capacity: AuditCapacity = field(default_factory=AuditCapacity)
+    # SAML: the URLs this cluster's assertions may name as Recipient and Audience, besides
+    # AWS's `https://signin.aws.amazon.com/saml` (which IdPs set up for AWS already use).
+    saml_endpoints: tuple[str, ...] = ()
+    # Accept SHA-1 signatures and digests in SAML assertions (old AD FS setups); off by default.
+    saml_allow_sha1: bool = False
+    # How far a SAML assertion's NotBefore/NotOnOrAfter may be off this node's clock.
+    saml_skew_s: int = 300
     # Added to the real wall clock everywhere the node reads time (HLC, peer signing,
     # authorization context): chaos runs use it to skew one node's clock.
     clock_skew_ms: int = 0

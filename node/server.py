@@ -33,6 +33,7 @@ from iamstore.node.api import (
     iam_identities,
     iam_mfa,
     iam_policies,
+    iam_saml,
     node_services,
     signin,
     sts,
@@ -47,6 +48,7 @@ from iamstore.node.auth.admin import AdminGate
 from iamstore.node.auth.authenticate import Authenticator
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.saml import AWS_SAML_ENDPOINT, SamlPolicy
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
@@ -86,6 +88,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_credentials.HANDLERS,
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
+    **iam_saml.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 
@@ -370,6 +373,10 @@ class Node:
         log.info("no tls material: this node serves clients only, no peers")
         return False
 
+    def _saml_policy(self) -> SamlPolicy:
+        endpoints = tuple(dict.fromkeys((AWS_SAML_ENDPOINT, *self.config.saml_endpoints)))
+        return SamlPolicy(endpoints, self.config.saml_skew_s, self.config.saml_allow_sha1)
+
     def _add_services(
         self,
         server: grpc.aio.Server,
@@ -384,7 +391,7 @@ class Node:
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks),
+                *sts.sts_handlers(services, jwks, self._saml_policy()),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),

@@ -4,11 +4,15 @@ policy documents as objects, in the json, text, table or yaml format."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from urllib.parse import unquote
+
+from botocore import xform_name
+from botocore.loaders import create_loader
 
 from iamstore.client.cli.text_formats import render_text, render_yaml
 
@@ -22,9 +26,33 @@ class OutputFormat(Enum):
     YAML = "yaml"
 
 
-def pascal_case(name: str) -> str:
-    """`user_name` -> `UserName`, the member names of AWS's API and of the aws CLI output."""
+def _naive_pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
+
+
+@functools.cache
+def _aws_spellings() -> dict[str, str]:
+    """Members of AWS's IAM and STS models whose spelling plain PascalCase misses, by their
+    snake_case name: `saml_provider_arn` -> `SAMLProviderArn`, `mfa_devices` -> `MFADevices`."""
+    loader = create_loader()
+    spellings: dict[str, set[str]] = {}
+    for service in ("iam", "sts"):
+        model = loader.load_service_model(service, "service-2")
+        for shape in model["shapes"].values():
+            for member in shape.get("members", {}):
+                spellings.setdefault(xform_name(member), set()).add(member)
+    return {
+        snake: members.pop()
+        for snake, members in spellings.items()
+        # INVARIANT: only unambiguous names; `message`/`Message` and the like stay PascalCase.
+        if len(members) == 1 and _naive_pascal(snake) not in members
+    }
+
+
+def pascal_case(name: str) -> str:
+    """`user_name` -> `UserName`, the member names of AWS's API and of the aws CLI output
+    (AWS's own spelling where it keeps an acronym whole: `SAMLProviderArn`)."""
+    return _aws_spellings().get(name) or _naive_pascal(name)
 
 
 def to_aws(value: object, *, top_level: bool = True, exact_times: bool = False) -> Json:

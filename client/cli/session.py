@@ -23,7 +23,7 @@ from iamstore.client.providers import CredentialProvider, resolve
 
 # Signs calls the node authenticates otherwise (the web identity token); never a real key.
 ANONYMOUS = Credentials("ANONYMOUS", "anonymous")
-UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithWebIdentity"})
+UNSIGNED_OPERATIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 
 # The aws CLI's return codes (https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-returncodes.html):
 # 255 when a call fails, 252 when the command line is invalid; scripts rely on both.

@@ -15,6 +15,7 @@ from iamstore.node.auth.authorize import (
     resource_account_of,
     resource_kind,
 )
+from iamstore.node.auth.authz_messages import failure_message
 from iamstore.node.auth.context import (
     ContextEntryInput,
     Environment,
@@ -208,7 +209,32 @@ def _authorize_one(
         resource_policy,
         context,
     )
-    return _response(batch, decision, principal.request_arn)
+    response = _response(batch, decision, principal.request_arn)
+    if has("encode_failure_message") and req.encode_failure_message and not decision.allowed:
+        response = _with_failure_message(
+            call, response, decision, principal, action, resource, context
+        )
+    return response
+
+
+def _with_failure_message(
+    call: Call,
+    shared: apb.AuthorizeResponse,
+    decision: Decision,
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Context,
+) -> apb.AuthorizeResponse:
+    """A copy of the (batch-shared) response carrying this item's sealed failure message."""
+    sealer = call.node.sessions
+    if sealer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node seals no messages")
+    plain = failure_message(decision, principal.facts, action, resource, context)
+    response = apb.AuthorizeResponse()
+    response.CopyFrom(shared)
+    response.encoded_message = sealer.seal_message(principal.facts.account_id, plain)
+    return response
 
 
 def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field: str) -> Principal:

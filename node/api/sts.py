@@ -1,4 +1,5 @@
-"""The Sts service: caller identity, session tokens, AssumeRole (web identity: sts_web_identity)."""
+"""The Sts service: caller identity, session tokens, AssumeRole (federation: sts_web_identity,
+sts_saml)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import grpc
 
-from iamstore.node.api import convert
+from iamstore.node.api import convert, sts_federation
 from iamstore.node.api.context import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
@@ -21,6 +22,7 @@ from iamstore.node.api.sts_roles import (
     session_policies,
     trust_decision,
 )
+from iamstore.node.api.sts_saml import SamlSignIn
 from iamstore.node.api.sts_sessions import (
     CHAINED_MAX_S,
     MAX_SESSION_TAGS,
@@ -36,6 +38,7 @@ from iamstore.node.api.sts_web_identity import unsigned_behavior
 from iamstore.node.auth import totp, webidentity
 from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer
+from iamstore.node.auth.saml import SamlPolicy
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.entities import Change
@@ -51,18 +54,23 @@ _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 
 
 def sts_handlers(
-    node: NodeServices, jwks: webidentity.JwksCache
+    node: NodeServices, jwks: webidentity.JwksCache, saml_policy: SamlPolicy
 ) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """The Sts service: AssumeRoleWithWebIdentity unsigned (first), the rest signed."""
+    """The Sts service: AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (first),
+    the rest signed."""
     unsigned = grpc.method_handlers_generic_handler(
         SERVICE.full_name,
         {
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
                 unsigned_behavior(node, jwks)
-            )
+            ),
+            "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(
+                SamlSignIn(node, saml_policy).behavior()
+            ),
         },
     )
-    return [unsigned, method_handlers(SERVICE, spb, HANDLERS, node)]
+    signed = {**HANDLERS, **sts_federation.HANDLERS}
+    return [unsigned, method_handlers(SERVICE, spb, signed, node)]
 
 
 def _authorizer(call: Call) -> Authorizer:

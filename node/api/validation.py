@@ -148,7 +148,12 @@ def _fields(shape: Any, descriptor: Descriptor) -> tuple[_Field, ...]:
 def _check_message(
     message: Message, fields: tuple[_Field, ...], prefix: str, errors: list[tuple[str, str]]
 ) -> None:
+    known = message.DESCRIPTOR.fields_by_name
     for field in fields:
+        if field.name not in known:
+            # A member of a newer AWS model than the .proto: no request can carry it, so
+            # there is nothing to check (a KeyError here once failed every such call).
+            continue
         where = prefix + _camel(field.member)
         if field.repeated:
             value = getattr(message, field.name)
@@ -162,9 +167,7 @@ def _check_message(
                 )
                 continue
             field.check(value, where, errors)
-        elif not message.DESCRIPTOR.fields_by_name[field.name].has_presence or message.HasField(
-            field.name
-        ):
+        elif not known[field.name].has_presence or message.HasField(field.name):
             field.check(getattr(message, field.name), where, errors)
         elif field.required:
             errors.append(

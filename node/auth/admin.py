@@ -1,11 +1,12 @@
 """Admin-call authorization: each API operation as `iam:<Operation>` on its target's ARN.
 
 AWS's Service Authorization Reference for IAM names, per action, the resource type it is
-authorized on (user, group, role, policy, instance-profile, mfa, oidc-provider) and the
-condition keys it carries (iam:PermissionsBoundary, iam:PolicyARN, aws:RequestTag/*,
-aws:TagKeys, aws:ResourceTag/*, iam:ResourceTag/*). `targets()` turns one request into those
-questions; `AdminGate.check` asks them all before the handler runs and refuses with AWS's
-message. Requests are read by field name only, so this module never imports protobuf types.
+authorized on (user, group, role, policy, instance-profile, mfa, oidc-provider,
+saml-provider) and the condition keys it carries (iam:PermissionsBoundary, iam:PolicyARN,
+aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, iam:ResourceTag/*). `targets()` turns one
+request into those questions; `AdminGate.check` asks them all before the handler runs and
+refuses with AWS's message. Requests are read by field name only, so this module never
+imports protobuf types.
 
 The account root skips the questions (it may do everything in its own account); nobody can
 name another account's entity, because every ARN is built in the caller's own account.
@@ -23,6 +24,7 @@ from iamstore.node.auth.context import Environment
 from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
+from iamstore.node.domain.saml import provider_arn as saml_provider_arn
 from iamstore.node.domain.view import View
 from iamstore.node.policy import (
     CompiledPolicy,
@@ -173,6 +175,12 @@ class _Resolver:
             return Target(action, arn or "*")
         return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
 
+    def saml(self, action: str, arn: str | None) -> Target:
+        found = self.view.saml_providers.get(self.account, {}).get(arn or "")
+        if found is None:
+            return Target(action, arn or "*")
+        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+
 
 def _resource_tag_keys(tags: Tags) -> dict[str, str | tuple[str, ...]]:
     """iam:ResourceTag/k (IAM's own spelling of aws:ResourceTag/k, set by contexts.build)."""
@@ -277,6 +285,10 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         except InvalidInput:  # the handler names the bad url; authorize on the account
             arn = f"arn:aws:iam::{caller.account_id}:oidc-provider/*"
         return [Target(action, arn, (), _tags(request))]
+    if operation == "CreateSAMLProvider":
+        name = _s(request, "name") or "*"
+        arn = saml_provider_arn(caller.account_id, name)
+        return [Target(action, arn, (), _tags(request))]
     if operation == "AddRoleToInstanceProfile":
         role = _s(request, "role_name")
         pass_role = at.role("iam:PassRole", role)
@@ -338,6 +350,8 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
         return at.instance_profile(action, _s(request, "instance_profile_name"))
     if "open_id_connect_provider_arn" in fields:
         return at.oidc(action, _s(request, "open_id_connect_provider_arn"))
+    if "saml_provider_arn" in fields:
+        return at.saml(action, _s(request, "saml_provider_arn"))
     if "policy_arn" in fields and not operation.startswith(("Attach", "Detach", "ListAttached")):
         return at.policy(action, _s(request, "policy_arn"))
     if "group_name" in fields:

@@ -61,6 +61,7 @@ Verify = Callable[[str, datetime.datetime], None]
 _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
+_IAM_PREFIX = "/iamstore.v1.Iam/"
 
 
 class Authenticator:
@@ -227,6 +228,13 @@ class Authenticator:
     def _session_caller(self, session: Session) -> Caller:
         if session.kind is SessionKind.ROLE:
             return Caller(session.account_id, session.arn, None, session.access_key_id, session)
+        if session.kind is SessionKind.FEDERATED:
+            # The federated user acts with its issuer's policies (the user's, or the root's
+            # when user_id is None), always narrowed by the session policies.
+            issuer = None if session.principal_id == session.account_id else session.principal_id
+            if issuer is not None and self._view.users.get(issuer) is None:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+            return Caller(session.account_id, session.arn, issuer, session.access_key_id, session)
         if session.kind is SessionKind.ROOT:
             arn = root_arn(session.account_id)
             return Caller(session.account_id, arn, None, session.access_key_id, session)
@@ -280,6 +288,18 @@ def _check_session_scope(session: Session, method_path: str) -> None:
     if session.kind is SessionKind.ROLE:
         return
     operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
+    if session.kind is SessionKind.FEDERATED:
+        # AWS (GetFederationToken): no IAM operation at all, and of STS only
+        # GetCallerIdentity; other services authorize the federated user by its policies.
+        if operation is not None and operation != "GetCallerIdentity":
+            raise SignatureError(
+                "AccessDenied", f"Cannot call {operation} with federated user credentials"
+            )
+        if method_path.startswith(_IAM_PREFIX):
+            raise SignatureError(
+                "AccessDenied", "federated user credentials cannot call iam operations"
+            )
+        return
     if operation is not None:
         if operation not in USER_SESSION_STS_OPERATIONS:
             raise SignatureError(

@@ -238,12 +238,49 @@ class Authorizer:
                 session=session,
                 session_policies=self.session_policies(session),
             )
+        if session.kind is SessionKind.FEDERATED:
+            return self._federated(session)
         if session.kind is SessionKind.ROOT:
             return replace(_root(session.account_id), session=session)
         user = self.view.users.get(session.principal_id)
         if user is None:  # deleted since the session began: it grants nothing
             raise NoSuchEntity("the user of these temporary credentials no longer exists.")
         return replace(_user(user), session=session)
+
+    def _federated(self, session: Session) -> Principal:
+        """A GetFederationToken session: its issuer's policies narrowed by the session's.
+
+        AWS: a federated user without session policies has no permissions at all, so an
+        empty policy list stands for "nothing allowed" here (never "no narrowing").
+        """
+        if session.principal_id == session.account_id:  # issued by the account's root
+            # The root's implicit allow stays (engine type ROOT); session policies narrow it.
+            issuer = _root(session.account_id)
+            engine_type = PrincipalType.ROOT
+        else:
+            user = self.view.users.get(session.principal_id)
+            if user is None:  # deleted since the session began: it grants nothing
+                raise AccessDenied(f"the user behind session `{session.arn}` no longer exists.")
+            issuer = _user(user)
+            engine_type = PrincipalType.FEDERATED_USER
+        tags = dict(issuer.facts.tags)
+        tags.update(session.tags)
+        facts = PrincipalFacts(
+            session.arn,
+            session.account_id,
+            PrincipalKind.FEDERATED_USER,
+            session.user_id,
+            None,
+            tuple(tags.items()),
+        )
+        return replace(
+            issuer,
+            facts=facts,
+            request_arn=session.arn,
+            engine_type=engine_type,
+            session=session,
+            session_policies=self.session_policies(session) or (_NOTHING_ALLOWED,),
+        )
 
     def session_policies(self, session: Session) -> tuple[CompiledPolicy, ...]:
         """The session's policies, compiled once per text. A session with policies of which

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _LABEL = b"iamstore session-token"
+_MESSAGE_LABEL = b"iamstore authorization-message"
 _NONCE_BYTES = 12
 _FORMAT = 1
 KEY_ID_PREFIX = "ASIA"
@@ -39,7 +40,10 @@ class SessionKind(enum.Enum):
 
     ROOT = "root"  # GetSessionToken by the account root
     USER = "user"  # GetSessionToken by an IAM user
-    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity
+    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity / AssumeRoleWithSAML
+    # GetFederationToken by an IAM user or the root: principal_id is that user's id (the
+    # account id for the root), principal_name the federated user's name.
+    FEDERATED = "federated"
 
 
 class TokenError(Exception):
@@ -65,7 +69,8 @@ class Session:
     mfa_authenticated_at: int | None = None  # None: no MFA in this session
     source_identity: str | None = None
     chained: bool = False  # a role session obtained with role-session credentials
-    web_identity_provider: str | None = None  # the provider ARN of a web identity session
+    # The provider ARN of a web identity or SAML session.
+    web_identity_provider: str | None = None
 
     @property
     def is_role(self) -> bool:
@@ -81,13 +86,18 @@ class Session:
             )
         if self.kind is SessionKind.ROOT:
             return f"arn:aws:iam::{self.account_id}:root"
+        if self.kind is SessionKind.FEDERATED:
+            return f"arn:aws:sts::{self.account_id}:federated-user/{self.principal_name}"
         return ""  # a user session's ARN is its user's, which may carry a path
 
     @property
     def user_id(self) -> str:
-        """aws:userid: ROLEID:SESSION for a role session, else the user or account id."""
+        """aws:userid: ROLEID:SESSION for a role session, ACCOUNT:NAME for a federated user
+        (AWS's FederatedUserId), else the user or account id."""
         if self.kind is SessionKind.ROLE:
             return f"{self.principal_id}:{self.session_name}"
+        if self.kind is SessionKind.FEDERATED:
+            return f"{self.account_id}:{self.principal_name}"
         return self.principal_id
 
 
@@ -186,13 +196,51 @@ def _unpack(access_key_id: str, data: bytes) -> Session:
 
 
 class SessionSealer:
-    """Seals sessions into tokens and opens them; one per node, from its secrets key."""
+    """Seals sessions into tokens and opens them; one per node, from its secrets key.
+
+    It also seals encoded authorization failure messages (DecodeAuthorizationMessage) under
+    a second key derived from the same secrets key with its own label, so a message never
+    opens as a session token nor a token as a message.
+    """
 
     def __init__(self, secrets_key: bytes) -> None:
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(
             secrets_key
         )
         self._aead = AESGCM(derived)
+        message_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=_MESSAGE_LABEL
+        ).derive(secrets_key)
+        self._messages = AESGCM(message_key)
+
+    def seal_message(self, account_id: str, plain: bytes) -> str:
+        """`plain` sealed for `account_id` (the associated data: it opens for no other)."""
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._messages.encrypt(nonce, zlib.compress(plain), account_id.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def open_message(self, account_id: str, encoded: str, max_bytes: int) -> bytes:
+        """The bytes sealed by `seal_message` for `account_id`; TokenError otherwise."""
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise TokenError("the message is not base64") from None
+        if len(raw) <= _NONCE_BYTES:
+            raise TokenError("the message is too short")
+        try:
+            packed = self._messages.decrypt(
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], account_id.encode()
+            )
+            inflater = zlib.decompressobj()
+            # Bounded: a sealed message is ours, but inflate no more than the caller allows.
+            plain = inflater.decompress(packed, max_bytes)
+        except InvalidTag:
+            raise TokenError("the message does not open in this account") from None
+        except zlib.error:
+            raise TokenError("the message is malformed") from None
+        if inflater.unconsumed_tail:
+            raise TokenError("the message is too large")
+        return plain
 
     def seal(self, session: Session) -> str:
         nonce = os.urandom(_NONCE_BYTES)

@@ -338,6 +338,31 @@ class OidcProvider:
 
 
 @dataclass(frozen=True, slots=True)
+class SamlProvider:
+    """A SAML 2.0 identity provider; its ARN names it (`saml-provider/NAME`, one per name).
+
+    The metadata document is kept as given (GetSAMLProvider returns it); what verifying an
+    assertion needs is read out of it once, when it is written.
+    """
+
+    TABLE: ClassVar[str] = "saml_provider"
+    arn: str
+    account_id: str
+    name: str
+    provider_uuid: str  # AWS's SAMLProviderUUID
+    metadata_document: str
+    entity_id: str  # the IdP's entityID: the Issuer of its assertions
+    certificates: tuple[str, ...]  # its signing certificates, base64 DER, in document order
+    valid_until_ms: int | None  # the metadata's validUntil, if it has one
+    created_ms: int
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.arn
+
+
+@dataclass(frozen=True, slots=True)
 class InstanceProfile:
     TABLE: ClassVar[str] = "instance_profile"
     instance_profile_id: str
@@ -429,6 +454,7 @@ Row = (
     | MfaDevice
     | MfaFailures
     | OidcProvider
+    | SamlProvider
     | InstanceProfile
     | ProfileRole
     | RemovedMember

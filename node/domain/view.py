@@ -33,6 +33,7 @@ from iamstore.node.domain.entities import (
     RemovedMember,
     Role,
     Row,
+    SamlProvider,
     User,
 )
 
@@ -165,6 +166,7 @@ class View:
         # device id -> node id -> that node's count of the device's failed codes
         self.mfa_failures: defaultdict[str, dict[str, MfaFailures]] = defaultdict(dict)
         self.oidc_providers: defaultdict[str, dict[str, OidcProvider]] = defaultdict(dict)
+        self.saml_providers: defaultdict[str, dict[str, SamlProvider]] = defaultdict(dict)
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
@@ -235,6 +237,8 @@ class View:
                 self.mfa_failures[row.device_id][row.node_id] = row
             case OidcProvider():
                 self.oidc_providers[row.account_id][row.arn] = row
+            case SamlProvider():
+                self.saml_providers[row.account_id][row.arn] = row
             case InstanceProfile():
                 self.instance_profiles.put(row.instance_profile_id, row)
             case ProfileRole():
@@ -298,6 +302,11 @@ class View:
                 providers.pop(row.arn, None)
                 if not providers:
                     self.oidc_providers.pop(row.account_id, None)
+            case SamlProvider():
+                saml = self.saml_providers.get(row.account_id, {})
+                saml.pop(row.arn, None)
+                if not saml:
+                    self.saml_providers.pop(row.account_id, None)
             case InstanceProfile():
                 self.instance_profiles.remove(row.instance_profile_id)
             case ProfileRole():

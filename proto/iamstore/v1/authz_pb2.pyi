@@ -41,7 +41,7 @@ class SignedRequestHeader(_message.Message):
     def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
 class AuthorizeRequest(_message.Message):
-    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport", "session_token", "signed_request")
+    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport", "session_token", "signed_request", "encode_failure_message")
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
     ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -57,6 +57,7 @@ class AuthorizeRequest(_message.Message):
     SECURE_TRANSPORT_FIELD_NUMBER: _ClassVar[int]
     SESSION_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SIGNED_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ENCODE_FAILURE_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     principal_arn: str
     access_key_id: str
     action: str
@@ -72,7 +73,8 @@ class AuthorizeRequest(_message.Message):
     secure_transport: bool
     session_token: str
     signed_request: SignedRequest
-    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ..., session_token: _Optional[str] = ..., signed_request: _Optional[_Union[SignedRequest, _Mapping]] = ...) -> None: ...
+    encode_failure_message: bool
+    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ..., session_token: _Optional[str] = ..., signed_request: _Optional[_Union[SignedRequest, _Mapping]] = ..., encode_failure_message: _Optional[bool] = ...) -> None: ...
 
 class MatchedStatement(_message.Message):
     __slots__ = ("policy_type", "policy_name", "statement_index", "sid")
@@ -87,14 +89,16 @@ class MatchedStatement(_message.Message):
     def __init__(self, policy_type: _Optional[str] = ..., policy_name: _Optional[str] = ..., statement_index: _Optional[int] = ..., sid: _Optional[str] = ...) -> None: ...
 
 class AuthorizeResponse(_message.Message):
-    __slots__ = ("decision", "matched_statements", "principal_arn")
+    __slots__ = ("decision", "matched_statements", "principal_arn", "encoded_message")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     MATCHED_STATEMENTS_FIELD_NUMBER: _ClassVar[int]
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENCODED_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     decision: str
     matched_statements: _containers.RepeatedCompositeFieldContainer[MatchedStatement]
     principal_arn: str
-    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ...) -> None: ...
+    encoded_message: str
+    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ..., encoded_message: _Optional[str] = ...) -> None: ...
 
 class AuthorizeBatchRequest(_message.Message):
     __slots__ = ("requests",)

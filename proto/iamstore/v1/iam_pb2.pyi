@@ -1672,6 +1672,174 @@ class RemoveClientIDFromOpenIDConnectProviderResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class CreateSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_metadata_document", "name", "tags", "assertion_encryption_mode", "add_private_key", "context_provider", "identity_center_instance_arn")
+    SAML_METADATA_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ASSERTION_ENCRYPTION_MODE_FIELD_NUMBER: _ClassVar[int]
+    ADD_PRIVATE_KEY_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CENTER_INSTANCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    saml_metadata_document: str
+    name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    assertion_encryption_mode: str
+    add_private_key: str
+    context_provider: ContextProvider
+    identity_center_instance_arn: str
+    def __init__(self, saml_metadata_document: _Optional[str] = ..., name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., assertion_encryption_mode: _Optional[str] = ..., add_private_key: _Optional[str] = ..., context_provider: _Optional[_Union[ContextProvider, _Mapping]] = ..., identity_center_instance_arn: _Optional[str] = ...) -> None: ...
+
+class CreateSAMLProviderResponse(_message.Message):
+    __slots__ = ("saml_provider_arn", "tags")
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, saml_provider_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_provider_arn",)
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    def __init__(self, saml_provider_arn: _Optional[str] = ...) -> None: ...
+
+class SAMLPrivateKey(_message.Message):
+    __slots__ = ("key_id", "timestamp")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    timestamp: _timestamp_pb2.Timestamp
+    def __init__(self, key_id: _Optional[str] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetSAMLProviderResponse(_message.Message):
+    __slots__ = ("saml_provider_uuid", "saml_metadata_document", "create_date", "valid_until", "tags", "assertion_encryption_mode", "private_key_list", "context_provider", "identity_center_instance_arn", "identity_store_arn")
+    SAML_PROVIDER_UUID_FIELD_NUMBER: _ClassVar[int]
+    SAML_METADATA_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ASSERTION_ENCRYPTION_MODE_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_KEY_LIST_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CENTER_INSTANCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_STORE_ARN_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_uuid: str
+    saml_metadata_document: str
+    create_date: _timestamp_pb2.Timestamp
+    valid_until: _timestamp_pb2.Timestamp
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    assertion_encryption_mode: str
+    private_key_list: _containers.RepeatedCompositeFieldContainer[SAMLPrivateKey]
+    context_provider: ContextProvider
+    identity_center_instance_arn: str
+    identity_store_arn: str
+    def __init__(self, saml_provider_uuid: _Optional[str] = ..., saml_metadata_document: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., assertion_encryption_mode: _Optional[str] = ..., private_key_list: _Optional[_Iterable[_Union[SAMLPrivateKey, _Mapping]]] = ..., context_provider: _Optional[_Union[ContextProvider, _Mapping]] = ..., identity_center_instance_arn: _Optional[str] = ..., identity_store_arn: _Optional[str] = ...) -> None: ...
+
+class ListSAMLProvidersRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SAMLProviderListEntry(_message.Message):
+    __slots__ = ("arn", "valid_until", "create_date", "is_trusted_identity_propagation_enabled")
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUSTED_IDENTITY_PROPAGATION_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    arn: str
+    valid_until: _timestamp_pb2.Timestamp
+    create_date: _timestamp_pb2.Timestamp
+    is_trusted_identity_propagation_enabled: bool
+    def __init__(self, arn: _Optional[str] = ..., valid_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., is_trusted_identity_propagation_enabled: _Optional[bool] = ...) -> None: ...
+
+class ListSAMLProvidersResponse(_message.Message):
+    __slots__ = ("saml_provider_list",)
+    SAML_PROVIDER_LIST_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_list: _containers.RepeatedCompositeFieldContainer[SAMLProviderListEntry]
+    def __init__(self, saml_provider_list: _Optional[_Iterable[_Union[SAMLProviderListEntry, _Mapping]]] = ...) -> None: ...
+
+class UpdateSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_metadata_document", "saml_provider_arn", "assertion_encryption_mode", "add_private_key", "remove_private_key", "context_provider", "identity_center_instance_arn", "remove_context_provider", "remove_identity_center_instance")
+    SAML_METADATA_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    ASSERTION_ENCRYPTION_MODE_FIELD_NUMBER: _ClassVar[int]
+    ADD_PRIVATE_KEY_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_PRIVATE_KEY_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_CENTER_INSTANCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_CONTEXT_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_IDENTITY_CENTER_INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    saml_metadata_document: str
+    saml_provider_arn: str
+    assertion_encryption_mode: str
+    add_private_key: str
+    remove_private_key: str
+    context_provider: ContextProvider
+    identity_center_instance_arn: str
+    remove_context_provider: bool
+    remove_identity_center_instance: bool
+    def __init__(self, saml_metadata_document: _Optional[str] = ..., saml_provider_arn: _Optional[str] = ..., assertion_encryption_mode: _Optional[str] = ..., add_private_key: _Optional[str] = ..., remove_private_key: _Optional[str] = ..., context_provider: _Optional[_Union[ContextProvider, _Mapping]] = ..., identity_center_instance_arn: _Optional[str] = ..., remove_context_provider: _Optional[bool] = ..., remove_identity_center_instance: _Optional[bool] = ...) -> None: ...
+
+class UpdateSAMLProviderResponse(_message.Message):
+    __slots__ = ("saml_provider_arn",)
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    def __init__(self, saml_provider_arn: _Optional[str] = ...) -> None: ...
+
+class DeleteSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_provider_arn",)
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    def __init__(self, saml_provider_arn: _Optional[str] = ...) -> None: ...
+
+class DeleteSAMLProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TagSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_provider_arn", "tags")
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, saml_provider_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagSAMLProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagSAMLProviderRequest(_message.Message):
+    __slots__ = ("saml_provider_arn", "tag_keys")
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, saml_provider_arn: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagSAMLProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListSAMLProviderTagsRequest(_message.Message):
+    __slots__ = ("saml_provider_arn", "marker", "max_items")
+    SAML_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    saml_provider_arn: str
+    marker: str
+    max_items: int
+    def __init__(self, saml_provider_arn: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListSAMLProviderTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
 class CreateInstanceProfileRequest(_message.Message):
     __slots__ = ("instance_profile_name", "path", "tags")
     INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from iamstore.client import results
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.html_text import html_to_text
 from iamstore.client.cli.output import Json, aws_timestamp, decode_policy_documents, to_aws
@@ -291,3 +292,12 @@ def test_a_node_repeating_a_marker_ends_the_walk() -> None:
 
     with pytest.raises(PaginationError, match="returned twice"):
         paginate(fetch, SPEC, PagingOptions())
+
+
+def test_members_print_with_aws_acronyms_kept_whole() -> None:
+    # The aws CLI prints SAMLProviderArn, MFADevices, OpenIDConnectProviderList: plain
+    # PascalCase of the snake_case field (SamlProviderArn, MfaDevices) matched no --query
+    # and no paginator result key.
+    printed = to_aws(results.CreateSAMLProviderResponse(saml_provider_arn="arn:x"))
+    assert printed == {"SAMLProviderArn": "arn:x", "Tags": []}
+    assert to_aws(results.ListMFADevicesResponse()) == {"MFADevices": []}
