@@ -16,7 +16,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from iamstore.node.replication.gossip import PeerMessageError, Replicator
+from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import (
     members_from_pb,
     members_to_pb,
@@ -37,6 +37,7 @@ from iamstore.node.replication.peertls import PeerCertificateError, verify_peer_
 from iamstore.node.replication.transport import (
     ExchangeMessage,
     MemberRemovedError,
+    PeerMessageError,
     PushMessage,
     SnapshotMessage,
 )

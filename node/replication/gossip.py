@@ -52,6 +52,7 @@ from iamstore.node.replication.transport import (
     ExchangeReply,
     Member,
     MemberRemovedError,
+    PeerMessageError,
     PushMessage,
     PushReply,
     SnapshotMessage,
@@ -80,10 +81,6 @@ def _beyond(
 
 # Commits checked on the event loop itself; a longer batch is checked in a worker thread.
 VERIFY_ON_LOOP = 16
-
-
-class PeerMessageError(Exception):
-    """A peer message that cannot be applied (malformed commit, clock far ahead): refused whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,22 +167,36 @@ class Replicator:
 
     # --- receiving -------------------------------------------------------------------------
 
-    async def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
-        """The commits this replica has not applied yet, decoded, checked against their
-        origins' keys, and their clocks witnessed.
+    async def _decode(
+        self, blobs: Sequence[bytes], after: dict[str, int] | None = None
+    ) -> list[Commit]:
+        """The commits this replica can apply next, decoded, checked against their origins'
+        keys, and their clocks witnessed (`after`: a pulled batch's request vector, which
+        counts batches still being written as applied).
 
         A commit whose (origin, seq) is already applied is skipped unread: during a catch-up
         the same range often arrives twice (pulled from one peer, pushed by another), and
-        `State.apply` would drop it anyway.
+        `State.apply` would drop it anyway. So is one beyond the next of its origin (an eager
+        push that overtook the commits before it, which anti-entropy brings in order): it
+        could not be applied, and its origin's key may be in those earlier commits (a new
+        member's first commit introduces its key), so checking it would refuse a message
+        only for arriving early.
         """
-        applied = self._state.applied
+        # INVARIANT: next_seq[o] is the one seq of origin o this batch may still apply.
+        next_seq = {o: seq + 1 for o, seq in self._state.applied.items()}
+        for origin, seq in (after or {}).items():
+            next_seq[origin] = max(next_seq.get(origin, 1), seq + 1)
         commits = []
         try:
             for blob in blobs:
                 position = commit_position(blob)
-                if position is not None and position[1] <= applied.get(position[0], 0):
+                if position is not None and position[1] != next_seq.get(position[0], 1):
                     continue
-                commits.append(decode_commit(blob))
+                commit = decode_commit(blob)
+                if commit.seq != next_seq.get(commit.origin, 1):
+                    continue
+                next_seq[commit.origin] = commit.seq + 1
+                commits.append(commit)
             # INVARIANT: nothing from a peer is applied, nor its clock witnessed, before its
             # origin's signature checked out.
             await self._verify(commits)
@@ -508,7 +519,7 @@ class Replicator:
                     mine = after = self._state.version_vector()
                     digest = ""
                     continue
-                commits = await self._decode(reply.commits)
+                commits = await self._decode(reply.commits, after)
                 if reply.digest:
                     # The peer digests its state at the vector we sent; ours may have moved on
                     # while the call was in flight, so compare with the digest we sent.

@@ -16,6 +16,12 @@ class TransportError(Exception):
     """The peer could not be reached or refused the call."""
 
 
+class PeerMessageError(Exception):
+    """Raised by the receiving side (a Handler) for a message it refuses whole (a malformed
+    commit, a clock far ahead, a commit its origin did not sign); the sender sees it as a
+    TransportError, as it would over gRPC."""
+
+
 class MemberRemovedError(TransportError):
     """The peer refused the call because the calling node was removed from the cluster.
 
@@ -147,17 +153,32 @@ class MemoryTransport:
             raise TransportError(f"no node at {address}")
         return handler
 
+    # A refusal reaches the sender as the gRPC transport delivers it (an INVALID_ARGUMENT
+    # status there): a TransportError, which every caller treats as a failed call. Raised
+    # as is, it would escape the sender's loop and stop its node.
     async def push(self, address: str, message: PushMessage) -> PushReply:
-        return await (await self._target(address)).handle_push(message)
+        handler = await self._target(address)
+        try:
+            return await handler.handle_push(message)
+        except PeerMessageError as err:
+            raise TransportError(f"push to {address} refused: {err}") from None
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
-        return await (await self._target(address)).handle_exchange(message)
+        handler = await self._target(address)
+        try:
+            return await handler.handle_exchange(message)
+        except PeerMessageError as err:
+            raise TransportError(f"exchange with {address} refused: {err}") from None
 
     async def stream_snapshot(
         self, address: str, message: SnapshotMessage
     ) -> AsyncGenerator[bytes, None]:
-        async for chunk in (await self._target(address)).handle_stream_snapshot(message):
-            yield chunk
+        handler = await self._target(address)
+        try:
+            async for chunk in handler.handle_stream_snapshot(message):
+                yield chunk
+        except PeerMessageError as err:
+            raise TransportError(f"snapshot from {address} refused: {err}") from None
 
     async def close(self) -> None:
         return None

@@ -116,6 +116,32 @@ async def test_a_commit_from_an_origin_without_a_known_key_is_refused(node: Node
     assert ATTACKER not in node.services.state.version_vector()
 
 
+async def test_a_new_members_commit_that_overtakes_its_key_waits_for_it(node: Node) -> None:
+    """An eager push may bring a new member's second commit before its first, which
+    introduces its key: that push is not refused (the commit is left for anti-entropy to
+    bring in order), and the member's commits apply once the introduction arrives. A forged
+    commit at the next seq of a keyless origin is still refused (the test above)."""
+    assert node.services is not None
+    member = "nnewmember001"
+    key = Ed25519PrivateKey.generate()
+    record = MemberKey(member, raw_public_key(key), b"", _now_ms())
+    introduction = Commit(
+        member, 1, _now_ms() << 16, "node", "IntroduceMemberKey", (Change.put(record),)
+    )
+    sealer = CommitSealer(key)
+    first = encode_commit(sealer.seal(introduction))
+    second = encode_commit(sealer.seal(_grant_everything(member, 2)))
+
+    await _push(node, second)  # early: nothing applies, nothing is refused
+    assert member not in node.services.state.version_vector()
+    assert node.replicator is not None
+    assert node.replicator.stats.refused_messages == 0
+
+    await _push(node, first, second)
+    assert node.services.state.applied[member] == 2
+    assert node.services.state.view.member_keys[member].public_key == record.public_key
+
+
 async def test_a_second_key_for_a_known_member_is_refused(node: Node) -> None:
     """Introducing a new key for an existing id would let its holder speak as that member."""
     assert node.services is not None

@@ -10,11 +10,12 @@ from replicas import memory_replicator
 
 from iamstore.node.domain.entities import Account, Change
 from iamstore.node.replication.codec import CodecError, Commit
-from iamstore.node.replication.gossip import GossipConfig, PeerMessageError, Replicator
+from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.transport import (
     MemoryNetwork,
     MemoryTransport,
+    PeerMessageError,
     SnapshotMessage,
     TransportError,
 )
