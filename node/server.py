@@ -173,6 +173,7 @@ class Node:
         self.http_url: str | None = None
         # The Query protocol front end once serving (the emulator serves it on its own port).
         self.query_endpoint: QueryEndpoint | None = None
+        self._grpc_server: grpc.aio.Server | None = None  # stopped when `serve` ends
 
     def stop(self) -> None:
         self._stop.set()
@@ -192,7 +193,17 @@ class Node:
                 datadir.make_private(config.data_dir)
                 await self._serve(db)
             finally:
+                await self._stop_grpc_server()
                 await db.close()
+
+    async def _stop_grpc_server(self) -> None:
+        """Stops the gRPC server however `_serve` ended: a failed start or a background task
+        that raised skips its graceful stop. A server left running would keep answering on a
+        closed database, and outlive its event loop (gRPC then fails when collecting it).
+        Stopping a server already stopped does nothing."""
+        server, self._grpc_server = self._grpc_server, None
+        if server is not None:
+            await server.stop(None)
 
     async def _serve(self, db: Database) -> None:
         config = self.config
@@ -232,7 +243,7 @@ class Node:
         )
         state.on_change(authorizer.on_commits)
 
-        server = grpc.aio.server(options=SERVER_OPTIONS)
+        server = self._grpc_server = grpc.aio.server(options=SERVER_OPTIONS)
         # Metrics are served over TCP on the listen host (loopback when listening on a socket).
         unix = config.listen.startswith(UNIX_PREFIX)
         host = "127.0.0.1" if unix else config.listen.rpartition(":")[0]
