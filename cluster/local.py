@@ -158,6 +158,8 @@ class LocalCluster:
         self.removed: set[str] = set()
         # OIDC issuers whose key sets every node reads from a local file (`--oidc-jwks`).
         self.oidc_jwks: dict[str, Path] = {}
+        # More `iamstore node run` options for every node this object starts (not saved).
+        self.node_options: tuple[str, ...] = ()
         self._configure_nodes()
 
     def _configure_nodes(self) -> None:
@@ -179,10 +181,16 @@ class LocalCluster:
                 node.extra_args += ("--insecure-peer-plaintext",)
             for issuer, path in sorted(self.oidc_jwks.items()):
                 node.extra_args += ("--oidc-jwks", f"{issuer}={path}")
+            node.extra_args += self.node_options
 
     def use_oidc_jwks(self, key_sets: Iterable[tuple[str, Path]]) -> None:
         """Every node reads these issuers' keys from local files (kept in the state file)."""
         self.oidc_jwks = {issuer: path.resolve() for issuer, path in key_sets}
+        self._configure_nodes()
+
+    def use_node_options(self, *options: str) -> None:
+        """Every node this object starts also gets these `iamstore node run` options."""
+        self.node_options = options
         self._configure_nodes()
 
     @classmethod

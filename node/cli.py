@@ -173,6 +173,16 @@ def parse_networks_option(
     default=False,
     help="Accept SHA-1 signatures in SAML assertions (old AD FS setups).",
 )
+@click.option(
+    "--at-least-timeout",
+    "at_least_timeout_s",
+    type=click.FloatRange(min=0, max=60, min_open=True),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a call passing a consistency token (at_least) waits for this replica to "
+    "cover it before answering NotYetReplicated (at most 60: each waiting call is held).",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
     data_dir: Path,
@@ -195,6 +205,7 @@ def run_command(
     oidc_allowed_networks: tuple[str, ...],
     saml_endpoints: tuple[str, ...],
     saml_allow_sha1: bool,
+    at_least_timeout_s: float,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
@@ -231,6 +242,7 @@ def run_command(
         oidc_allowed_networks=oidc_allowed_networks,
         saml_endpoints=saml_endpoints,
         saml_allow_sha1=saml_allow_sha1,
+        at_least_timeout_s=at_least_timeout_s,
     )
     try:
         asyncio.run(run(config))

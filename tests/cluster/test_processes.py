@@ -24,11 +24,18 @@ from iamstore.cluster.local import LocalCluster
 pytestmark = pytest.mark.slow
 
 CONVERGE_S = 30.0  # generous: a bound on what a healthy cluster needs, not a timing claim
+# How long a read with a consistency token waits at a node. Above the default 5 s: in the
+# read-your-writes test the reads wait while the node holding the write restarts, and a node
+# process needs several seconds to start on a busy machine (it imports the whole package).
+# Below the client's 20 s timeout, so a read that never gets covered answers
+# NotYetReplicated rather than a deadline.
+AT_LEAST_TIMEOUT_S = 15
 
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
     local = LocalCluster(tmp_path / "cluster", nodes=3, base_port=0)
+    local.use_node_options("--at-least-timeout", str(AT_LEAST_TIMEOUT_S))
     try:
         local.start(timeout_s=30)
         local.wait_converged(CONVERGE_S)
@@ -163,7 +170,7 @@ def test_read_your_writes_across_nodes_with_consistency_tokens(cluster: LocalClu
                 assert other.result().user_id == bob.user_id
 
             origin, _, seq = token.rpartition(":")
-            with pytest.raises(NotYetReplicatedError):
+            with pytest.raises(NotYetReplicatedError, match=f"waited {AT_LEAST_TIMEOUT_S} s"):
                 reader.get_user(user_name="bob", at_least=f"{origin}:{int(seq) + 1000}")
     finally:
         writer.close()
