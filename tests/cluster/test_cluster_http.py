@@ -34,7 +34,9 @@ def test_every_node_serves_iam_over_http_and_reads_its_peers_writes(tmp_path: Pa
     try:
         up = json.loads(
             _iamstore(
-                "cluster", "up", "--nodes", "2", "--dir", str(root), "--base-port", "0", "--json"
+                # Plain http here; the next test covers a TLS cluster's https.
+                *("cluster", "up", "--nodes", "2", "--dir", str(root), "--base-port", "0"),
+                *("--json", "--insecure-peer-plaintext"),
             )
         )
         urls = [node["http"] for node in up["nodes"]]
