@@ -54,8 +54,8 @@ def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Co
                 "PolicySourceArn",
             )
         )
-    for policy in sorted(view.policies.live(view.attachments.of(group_id)), key=lambda p: p.arn):
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+    for policy in sorted(view.managed_policies(view.attachments.of(group_id)), key=lambda p: p.arn):
+        version = view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is not None:
             found.append(
                 authorizer.document(

@@ -8,9 +8,10 @@ is the durable copy this view is rebuilt from at start-up.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_arn, shared_catalog
 from iamstore.node.domain.entities import (
     AccessKey,
     Account,
@@ -93,6 +94,10 @@ class _Named(Generic[_T]):
             return None
         return row
 
+    def stored(self, entity_id: str) -> bool:
+        """Whether a row with this id is held, visible or not."""
+        return entity_id in self._rows
+
     def live(self, entity_ids: Iterable[str]) -> list[_T]:
         """The visible rows among `entity_ids`: links to missing or hidden rows count as absent."""
         return [row for row in map(self.get, entity_ids) if row is not None]
@@ -139,9 +144,15 @@ class _Links:
 
 
 class View:
-    """Every live row, indexed for reads. Mutated only through `apply`."""
+    """Every live row, indexed for reads. Mutated only through `apply`.
 
-    def __init__(self) -> None:
+    AWS managed policies are no rows: the view reads them from the shared catalog
+    (node/domain/aws_policies.py), fetched on first use, so a view that never meets one
+    never loads it.
+    """
+
+    def __init__(self, aws_policies: Callable[[], AwsPolicyCatalog] = shared_catalog) -> None:
+        self.aws_policies = aws_policies
         self.accounts: dict[str, Account] = {}
         self.users: _Named[User] = _Named()
         self.groups: _Named[Group] = _Named()
@@ -172,6 +183,32 @@ class View:
 
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
+
+    def managed_policy(self, policy_id: str) -> ManagedPolicy | None:
+        """The visible customer managed policy, or the AWS managed policy, with this id."""
+        found = self.policies.get(policy_id)
+        if found is None and not self.policies.stored(policy_id):
+            found = self.aws_policies().by_id.get(policy_id)
+        return found
+
+    def managed_policies(self, policy_ids: Iterable[str]) -> list[ManagedPolicy]:
+        """The policies among `policy_ids` that exist (customer or AWS managed)."""
+        return [p for p in map(self.managed_policy, policy_ids) if p is not None]
+
+    def policy_by_arn(self, arn: str) -> ManagedPolicy | None:
+        if is_aws_policy_arn(arn):
+            return self.aws_policies().by_arn.get(arn)
+        policy_id = self.policy_arns.get(arn)
+        return None if policy_id is None else self.policies.get(policy_id)
+
+    def policy_versions(self, policy_id: str) -> Mapping[str, PolicyVersion]:
+        """A managed policy's versions by id (an AWS managed policy has its published one)."""
+        versions = self.versions.get(policy_id)
+        if versions is not None:
+            return versions
+        if self.policies.stored(policy_id):
+            return {}
+        return self.aws_policies().versions.get(policy_id, {})
 
     def rows(self) -> Iterator[Row]:
         return iter(self._rows.values())
