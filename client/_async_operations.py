@@ -141,6 +141,31 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_instance_profiles_for_role"]
+    ) -> AsyncPaginator[results.ListInstanceProfilesForRoleResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_instance_profile_tags"]
+    ) -> AsyncPaginator[results.ListInstanceProfileTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_mfa_device_tags"]
+    ) -> AsyncPaginator[results.ListMFADeviceTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_open_id_connect_provider_tags"]
+    ) -> AsyncPaginator[results.ListOpenIDConnectProviderTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_account_aliases"]
+    ) -> AsyncPaginator[results.ListAccountAliasesResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -859,6 +884,120 @@ class AsyncOperations(abc.ABC):
         self, *, old_password: str, new_password: str, at_least: str | None = None
     ) -> None:
         return await self._call(operations.CHANGE_PASSWORD, locals())
+
+    async def list_instance_profiles_for_role(
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfilesForRoleResponse:
+        """Every operation of AWS's IAM model (issue 15): roles, tags, MFA, OIDC and account
+        aliases.
+        """
+        return await self._call(operations.LIST_INSTANCE_PROFILES_FOR_ROLE, locals())
+
+    async def update_role_description(
+        self, *, role_name: str, description: str, at_least: str | None = None
+    ) -> results.UpdateRoleDescriptionResponse:
+        return await self._call(operations.UPDATE_ROLE_DESCRIPTION, locals())
+
+    async def tag_instance_profile(
+        self, *, instance_profile_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_INSTANCE_PROFILE, locals())
+
+    async def untag_instance_profile(
+        self, *, instance_profile_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_INSTANCE_PROFILE, locals())
+
+    async def list_instance_profile_tags(
+        self,
+        *,
+        instance_profile_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfileTagsResponse:
+        return await self._call(operations.LIST_INSTANCE_PROFILE_TAGS, locals())
+
+    async def tag_mfa_device(
+        self, *, serial_number: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_MFA_DEVICE, locals())
+
+    async def untag_mfa_device(
+        self, *, serial_number: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_MFA_DEVICE, locals())
+
+    async def list_mfa_device_tags(
+        self,
+        *,
+        serial_number: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListMFADeviceTagsResponse:
+        return await self._call(operations.LIST_MFA_DEVICE_TAGS, locals())
+
+    async def tag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tags: Sequence[TagInput],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.TAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    async def untag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tag_keys: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UNTAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    async def list_open_id_connect_provider_tags(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListOpenIDConnectProviderTagsResponse:
+        return await self._call(operations.LIST_OPEN_ID_CONNECT_PROVIDER_TAGS, locals())
+
+    async def update_open_id_connect_provider_thumbprint(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        thumbprint_list: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT, locals())
+
+    async def create_account_alias(
+        self, *, account_alias: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.CREATE_ACCOUNT_ALIAS, locals())
+
+    async def delete_account_alias(
+        self, *, account_alias: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_ACCOUNT_ALIAS, locals())
+
+    async def list_account_aliases(
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAccountAliasesResponse:
+        return await self._call(operations.LIST_ACCOUNT_ALIASES, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -775,6 +775,128 @@ CHANGE_PASSWORD: Operation[None] = Operation(
     result_type=None,
 )
 
+LIST_INSTANCE_PROFILES_FOR_ROLE: Operation[results.ListInstanceProfilesForRoleResponse] = Operation(
+    name="ListInstanceProfilesForRole",
+    method_path="/iamstore.v1.Iam/ListInstanceProfilesForRole",
+    request_type=iam_pb2.ListInstanceProfilesForRoleRequest,
+    response_type=iam_pb2.ListInstanceProfilesForRoleResponse,
+    result_type=results.ListInstanceProfilesForRoleResponse,
+)
+
+UPDATE_ROLE_DESCRIPTION: Operation[results.UpdateRoleDescriptionResponse] = Operation(
+    name="UpdateRoleDescription",
+    method_path="/iamstore.v1.Iam/UpdateRoleDescription",
+    request_type=iam_pb2.UpdateRoleDescriptionRequest,
+    response_type=iam_pb2.UpdateRoleDescriptionResponse,
+    result_type=results.UpdateRoleDescriptionResponse,
+)
+
+TAG_INSTANCE_PROFILE: Operation[None] = Operation(
+    name="TagInstanceProfile",
+    method_path="/iamstore.v1.Iam/TagInstanceProfile",
+    request_type=iam_pb2.TagInstanceProfileRequest,
+    response_type=iam_pb2.TagInstanceProfileResponse,
+    result_type=None,
+)
+
+UNTAG_INSTANCE_PROFILE: Operation[None] = Operation(
+    name="UntagInstanceProfile",
+    method_path="/iamstore.v1.Iam/UntagInstanceProfile",
+    request_type=iam_pb2.UntagInstanceProfileRequest,
+    response_type=iam_pb2.UntagInstanceProfileResponse,
+    result_type=None,
+)
+
+LIST_INSTANCE_PROFILE_TAGS: Operation[results.ListInstanceProfileTagsResponse] = Operation(
+    name="ListInstanceProfileTags",
+    method_path="/iamstore.v1.Iam/ListInstanceProfileTags",
+    request_type=iam_pb2.ListInstanceProfileTagsRequest,
+    response_type=iam_pb2.ListInstanceProfileTagsResponse,
+    result_type=results.ListInstanceProfileTagsResponse,
+)
+
+TAG_MFA_DEVICE: Operation[None] = Operation(
+    name="TagMFADevice",
+    method_path="/iamstore.v1.Iam/TagMFADevice",
+    request_type=iam_pb2.TagMFADeviceRequest,
+    response_type=iam_pb2.TagMFADeviceResponse,
+    result_type=None,
+)
+
+UNTAG_MFA_DEVICE: Operation[None] = Operation(
+    name="UntagMFADevice",
+    method_path="/iamstore.v1.Iam/UntagMFADevice",
+    request_type=iam_pb2.UntagMFADeviceRequest,
+    response_type=iam_pb2.UntagMFADeviceResponse,
+    result_type=None,
+)
+
+LIST_MFA_DEVICE_TAGS: Operation[results.ListMFADeviceTagsResponse] = Operation(
+    name="ListMFADeviceTags",
+    method_path="/iamstore.v1.Iam/ListMFADeviceTags",
+    request_type=iam_pb2.ListMFADeviceTagsRequest,
+    response_type=iam_pb2.ListMFADeviceTagsResponse,
+    result_type=results.ListMFADeviceTagsResponse,
+)
+
+TAG_OPEN_ID_CONNECT_PROVIDER: Operation[None] = Operation(
+    name="TagOpenIDConnectProvider",
+    method_path="/iamstore.v1.Iam/TagOpenIDConnectProvider",
+    request_type=iam_pb2.TagOpenIDConnectProviderRequest,
+    response_type=iam_pb2.TagOpenIDConnectProviderResponse,
+    result_type=None,
+)
+
+UNTAG_OPEN_ID_CONNECT_PROVIDER: Operation[None] = Operation(
+    name="UntagOpenIDConnectProvider",
+    method_path="/iamstore.v1.Iam/UntagOpenIDConnectProvider",
+    request_type=iam_pb2.UntagOpenIDConnectProviderRequest,
+    response_type=iam_pb2.UntagOpenIDConnectProviderResponse,
+    result_type=None,
+)
+
+LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: Operation[results.ListOpenIDConnectProviderTagsResponse] = (
+    Operation(
+        name="ListOpenIDConnectProviderTags",
+        method_path="/iamstore.v1.Iam/ListOpenIDConnectProviderTags",
+        request_type=iam_pb2.ListOpenIDConnectProviderTagsRequest,
+        response_type=iam_pb2.ListOpenIDConnectProviderTagsResponse,
+        result_type=results.ListOpenIDConnectProviderTagsResponse,
+    )
+)
+
+UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: Operation[None] = Operation(
+    name="UpdateOpenIDConnectProviderThumbprint",
+    method_path="/iamstore.v1.Iam/UpdateOpenIDConnectProviderThumbprint",
+    request_type=iam_pb2.UpdateOpenIDConnectProviderThumbprintRequest,
+    response_type=iam_pb2.UpdateOpenIDConnectProviderThumbprintResponse,
+    result_type=None,
+)
+
+CREATE_ACCOUNT_ALIAS: Operation[None] = Operation(
+    name="CreateAccountAlias",
+    method_path="/iamstore.v1.Iam/CreateAccountAlias",
+    request_type=iam_pb2.CreateAccountAliasRequest,
+    response_type=iam_pb2.CreateAccountAliasResponse,
+    result_type=None,
+)
+
+DELETE_ACCOUNT_ALIAS: Operation[None] = Operation(
+    name="DeleteAccountAlias",
+    method_path="/iamstore.v1.Iam/DeleteAccountAlias",
+    request_type=iam_pb2.DeleteAccountAliasRequest,
+    response_type=iam_pb2.DeleteAccountAliasResponse,
+    result_type=None,
+)
+
+LIST_ACCOUNT_ALIASES: Operation[results.ListAccountAliasesResponse] = Operation(
+    name="ListAccountAliases",
+    method_path="/iamstore.v1.Iam/ListAccountAliases",
+    request_type=iam_pb2.ListAccountAliasesRequest,
+    response_type=iam_pb2.ListAccountAliasesResponse,
+    result_type=results.ListAccountAliasesResponse,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -979,6 +1101,21 @@ OPERATIONS: dict[str, Operation[object]] = {
         ADD_ROLE_TO_INSTANCE_PROFILE,
         REMOVE_ROLE_FROM_INSTANCE_PROFILE,
         CHANGE_PASSWORD,
+        LIST_INSTANCE_PROFILES_FOR_ROLE,
+        UPDATE_ROLE_DESCRIPTION,
+        TAG_INSTANCE_PROFILE,
+        UNTAG_INSTANCE_PROFILE,
+        LIST_INSTANCE_PROFILE_TAGS,
+        TAG_MFA_DEVICE,
+        UNTAG_MFA_DEVICE,
+        LIST_MFA_DEVICE_TAGS,
+        TAG_OPEN_ID_CONNECT_PROVIDER,
+        UNTAG_OPEN_ID_CONNECT_PROVIDER,
+        LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+        UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+        CREATE_ACCOUNT_ALIAS,
+        DELETE_ACCOUNT_ALIAS,
+        LIST_ACCOUNT_ALIASES,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1091,6 +1228,21 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     ADD_ROLE_TO_INSTANCE_PROFILE,
     REMOVE_ROLE_FROM_INSTANCE_PROFILE,
     CHANGE_PASSWORD,
+    LIST_INSTANCE_PROFILES_FOR_ROLE,
+    UPDATE_ROLE_DESCRIPTION,
+    TAG_INSTANCE_PROFILE,
+    UNTAG_INSTANCE_PROFILE,
+    LIST_INSTANCE_PROFILE_TAGS,
+    TAG_MFA_DEVICE,
+    UNTAG_MFA_DEVICE,
+    LIST_MFA_DEVICE_TAGS,
+    TAG_OPEN_ID_CONNECT_PROVIDER,
+    UNTAG_OPEN_ID_CONNECT_PROVIDER,
+    LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+    UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+    CREATE_ACCOUNT_ALIAS,
+    DELETE_ACCOUNT_ALIAS,
+    LIST_ACCOUNT_ALIASES,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1117,6 +1269,11 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_MFA_DEVICES,
         LIST_VIRTUAL_MFA_DEVICES,
         LIST_INSTANCE_PROFILES,
+        LIST_INSTANCE_PROFILES_FOR_ROLE,
+        LIST_INSTANCE_PROFILE_TAGS,
+        LIST_MFA_DEVICE_TAGS,
+        LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+        LIST_ACCOUNT_ALIASES,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

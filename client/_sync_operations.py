@@ -141,6 +141,31 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_instance_profiles_for_role"]
+    ) -> Paginator[results.ListInstanceProfilesForRoleResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_instance_profile_tags"]
+    ) -> Paginator[results.ListInstanceProfileTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_mfa_device_tags"]
+    ) -> Paginator[results.ListMFADeviceTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_open_id_connect_provider_tags"]
+    ) -> Paginator[results.ListOpenIDConnectProviderTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_account_aliases"]
+    ) -> Paginator[results.ListAccountAliasesResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -855,6 +880,116 @@ class SyncOperations(abc.ABC):
         self, *, old_password: str, new_password: str, at_least: str | None = None
     ) -> None:
         return self._call(operations.CHANGE_PASSWORD, locals())
+
+    def list_instance_profiles_for_role(
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfilesForRoleResponse:
+        """Every operation of AWS's IAM model (issue 15): roles, tags, MFA, OIDC and account
+        aliases.
+        """
+        return self._call(operations.LIST_INSTANCE_PROFILES_FOR_ROLE, locals())
+
+    def update_role_description(
+        self, *, role_name: str, description: str, at_least: str | None = None
+    ) -> results.UpdateRoleDescriptionResponse:
+        return self._call(operations.UPDATE_ROLE_DESCRIPTION, locals())
+
+    def tag_instance_profile(
+        self, *, instance_profile_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_INSTANCE_PROFILE, locals())
+
+    def untag_instance_profile(
+        self, *, instance_profile_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_INSTANCE_PROFILE, locals())
+
+    def list_instance_profile_tags(
+        self,
+        *,
+        instance_profile_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfileTagsResponse:
+        return self._call(operations.LIST_INSTANCE_PROFILE_TAGS, locals())
+
+    def tag_mfa_device(
+        self, *, serial_number: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_MFA_DEVICE, locals())
+
+    def untag_mfa_device(
+        self, *, serial_number: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_MFA_DEVICE, locals())
+
+    def list_mfa_device_tags(
+        self,
+        *,
+        serial_number: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListMFADeviceTagsResponse:
+        return self._call(operations.LIST_MFA_DEVICE_TAGS, locals())
+
+    def tag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tags: Sequence[TagInput],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.TAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def untag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tag_keys: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UNTAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def list_open_id_connect_provider_tags(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListOpenIDConnectProviderTagsResponse:
+        return self._call(operations.LIST_OPEN_ID_CONNECT_PROVIDER_TAGS, locals())
+
+    def update_open_id_connect_provider_thumbprint(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        thumbprint_list: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT, locals())
+
+    def create_account_alias(self, *, account_alias: str, at_least: str | None = None) -> None:
+        return self._call(operations.CREATE_ACCOUNT_ALIAS, locals())
+
+    def delete_account_alias(self, *, account_alias: str, at_least: str | None = None) -> None:
+        return self._call(operations.DELETE_ACCOUNT_ALIAS, locals())
+
+    def list_account_aliases(
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAccountAliasesResponse:
+        return self._call(operations.LIST_ACCOUNT_ALIASES, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -416,6 +416,58 @@ class ListInstanceProfilesResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListInstanceProfilesForRoleResponse:
+    """What ListInstanceProfilesForRole returns."""
+
+    instance_profiles: tuple[InstanceProfile, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateRoleDescriptionResponse:
+    """What UpdateRoleDescription returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListInstanceProfileTagsResponse:
+    """What ListInstanceProfileTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMFADeviceTagsResponse:
+    """What ListMFADeviceTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListOpenIDConnectProviderTagsResponse:
+    """What ListOpenIDConnectProviderTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAccountAliasesResponse:
+    """What ListAccountAliases returns."""
+
+    account_aliases: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PingResponse:
     """What Ping returns."""
 

@@ -28,6 +28,7 @@ from iamstore.node.api import (
     iam_federation,
     iam_identities,
     iam_mfa,
+    iam_more,
     iam_policies,
     node_services,
     signin,
@@ -68,6 +69,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_credentials.HANDLERS,
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
+    **iam_more.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 

@@ -29,7 +29,8 @@ MFA_ID_PREFIX = "AMFA"
 
 
 def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
-    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=convert.tags(d.tags))
+    tags = convert.tags(call.view.tags_of(d))
+    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=tags)
     owner = None if d.user_id is None else call.view.users.get(d.user_id)
     if owner is not None:
         message.user.CopyFrom(convert.user(call.view, owner, full=False))

@@ -128,21 +128,22 @@ class _Resolver:
         found = None if name is None else self.view.instance_profiles.named(self.account, name)
         if found is None:
             return Target(action, self.arn("instance-profile", None, name or ""))
-        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def mfa(self, action: str, serial: str | None) -> Target:
         for device in self.view.mfa_devices.in_account(self.account):
             if device.serial_number == serial:
-                return Target(
-                    action, device.serial_number, device.tags, extra=_resource_tag_keys(device.tags)
-                )
+                tags = self.view.tags_of(device)
+                return Target(action, device.serial_number, tags, extra=_resource_tag_keys(tags))
         return Target(action, serial or "*")
 
     def oidc(self, action: str, arn: str | None) -> Target:
         found = self.view.oidc_providers.get(self.account, {}).get(arn or "")
         if found is None:
             return Target(action, arn or "*")
-        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
 
 def _resource_tag_keys(tags: Tags) -> dict[str, str | tuple[str, ...]]:
@@ -181,7 +182,15 @@ _ACCOUNT_WIDE = frozenset(
         "ListPolicies",
         "ListOpenIDConnectProviders",
         "ListVirtualMFADevices",
+        # Account aliases have no resource type in the Service Authorization Reference.
+        "CreateAccountAlias",
+        "DeleteAccountAlias",
+        "ListAccountAliases",
     }
+)
+# Operations on one MFA device, named by its serial number (the `mfa` resource type).
+_ON_MFA_DEVICE = frozenset(
+    {"DeleteVirtualMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags"}
 )
 _BOUNDARY_KEYED = frozenset(
     {
@@ -285,7 +294,7 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
         return at.role(action, _s(request, "role_name"), boundary_key=boundary_key)
     if "user_name" in fields or operation == "ChangePassword":
         return at.user(action, request, boundary_key=boundary_key)
-    if operation == "DeleteVirtualMFADevice":
+    if operation in _ON_MFA_DEVICE:
         return at.mfa(action, _s(request, "serial_number"))
     return Target(action, "*")
 

@@ -346,6 +346,45 @@ class ProfileRole:
 
 
 @dataclass(frozen=True, slots=True)
+class Tagging:
+    """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
+    them: a row of its own, so that tagging on one node and changing the entity on another
+    (EnableMFADevice, UpdateOpenIDConnectProviderThumbprint, ...) both survive the merge.
+
+    Keyed by `tagged_key(entity)`, which names the entity's immutable identity (its id, or its
+    ARN and creation time), so a re-created entity never inherits the old one's tags.
+    INVARIANT: when present, this row's tags replace the entity row's creation-time tags.
+    """
+
+    TABLE: ClassVar[str] = "tagging"
+    resource: str
+    tags: Tags
+
+    @property
+    def key(self) -> str:
+        return self.resource
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAlias:
+    """An account's alias (one per account, as in AWS), unique across the cluster.
+
+    Keyed by account, so a new alias replaces the account's old one. Two accounts may claim
+    one alias at once on two nodes: the claim with the earliest (creation time, account id)
+    owns it on every replica; the other account's claim stays stored but is not listed.
+    """
+
+    TABLE: ClassVar[str] = "account_alias"
+    account_id: str
+    alias: str
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
 class RemovedMember:
     """A node removed from the cluster, for good: every member stops gossiping with it and
     waiting for its acknowledgements, and refuses it should it come back. A replicated row
@@ -385,10 +424,17 @@ Row = (
     | InstanceProfile
     | ProfileRole
     | RemovedMember
+    | Tagging
+    | AccountAlias
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.
 ROW_TYPES: dict[str, type[Row]] = {t.TABLE: t for t in get_args(Row)}
+
+
+def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider) -> str:
+    """The key of an entity's Tagging row: its table, immutable key and creation time."""
+    return f"{entity.TABLE}/{entity.key}/{entity.created_ms}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,14 @@ def update(
     return [Change.put(updated)]
 
 
+def update_description(
+    view: View, ctx: WriteContext, name: str, description: str
+) -> tuple[list[Change], Role]:
+    """UpdateRoleDescription: the description alone (UpdateRole's first field)."""
+    role = replace(lookup.role(view, ctx.account_id, name), description=description)
+    return [Change.put(role)], role
+
+
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
     check_trust_policy(document, ctx)

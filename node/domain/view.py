@@ -15,6 +15,7 @@ from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_ar
 from iamstore.node.domain.entities import (
     AccessKey,
     Account,
+    AccountAlias,
     Attachment,
     Boundary,
     Change,
@@ -32,7 +33,10 @@ from iamstore.node.domain.entities import (
     RemovedMember,
     Role,
     Row,
+    Tagging,
+    Tags,
     User,
+    tagged_key,
 )
 
 _T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile)
@@ -175,6 +179,9 @@ class View:
         self.instance_profiles: _Named[InstanceProfile] = _Named()
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
+        self.taggings: dict[str, Tagging] = {}  # by tagged_key(entity)
+        self.account_aliases: dict[str, AccountAlias] = {}  # by account id
+        self.alias_claims: defaultdict[str, set[str]] = defaultdict(set)  # alias -> accounts
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -183,6 +190,25 @@ class View:
 
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
+
+    def tags_of(self, entity: InstanceProfile | MfaDevice | OidcProvider) -> Tags:
+        """An entity's current tags: its Tagging row's once Tag*/Untag* wrote one."""
+        tagging = self.taggings.get(tagged_key(entity))
+        return entity.tags if tagging is None else tagging.tags
+
+    def alias_of(self, account_id: str) -> str | None:
+        """The account's alias, if it owns it: of two accounts claiming one alias, the
+        earliest claim (creation time, then account id) owns it on every replica."""
+        claim = self.account_aliases.get(account_id)
+        if claim is None or self.alias_owner(claim.alias) != account_id:
+            return None
+        return claim.alias
+
+    def alias_owner(self, alias: str) -> str | None:
+        claims = [self.account_aliases[a] for a in self.alias_claims.get(alias, ())]
+        if not claims:
+            return None
+        return min(claims, key=lambda c: (c.created_ms, c.account_id)).account_id
 
     def managed_policy(self, policy_id: str) -> ManagedPolicy | None:
         """The visible customer managed policy, or the AWS managed policy, with this id."""
@@ -271,6 +297,11 @@ class View:
                 self.profile_roles.put(row.instance_profile_id, row.role_id)
             case RemovedMember():
                 self.removed_members[row.key] = row
+            case Tagging():
+                self.taggings[row.resource] = row
+            case AccountAlias():
+                self.account_aliases[row.account_id] = row
+                self.alias_claims[row.alias].add(row.account_id)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -327,3 +358,12 @@ class View:
                 self.profile_roles.remove(row.instance_profile_id, row.role_id)
             case RemovedMember():
                 self.removed_members.pop(row.key, None)
+            case Tagging():
+                self.taggings.pop(row.resource, None)
+            case AccountAlias():
+                self.account_aliases.pop(row.account_id, None)
+                claims = self.alias_claims.get(row.alias)
+                if claims is not None:
+                    claims.discard(row.account_id)
+                    if not claims:
+                        del self.alias_claims[row.alias]

@@ -1783,3 +1783,219 @@ class ChangePasswordRequest(_message.Message):
 class ChangePasswordResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ListInstanceProfilesForRoleRequest(_message.Message):
+    __slots__ = ("role_name", "marker", "max_items")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    marker: str
+    max_items: int
+    def __init__(self, role_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListInstanceProfilesForRoleResponse(_message.Message):
+    __slots__ = ("instance_profiles", "is_truncated", "marker")
+    INSTANCE_PROFILES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    instance_profiles: _containers.RepeatedCompositeFieldContainer[InstanceProfile]
+    is_truncated: bool
+    marker: str
+    def __init__(self, instance_profiles: _Optional[_Iterable[_Union[InstanceProfile, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateRoleDescriptionRequest(_message.Message):
+    __slots__ = ("role_name", "description")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    description: str
+    def __init__(self, role_name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class UpdateRoleDescriptionResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class TagInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "tags")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, instance_profile_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "tag_keys")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, instance_profile_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListInstanceProfileTagsRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "marker", "max_items")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    marker: str
+    max_items: int
+    def __init__(self, instance_profile_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListInstanceProfileTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TagMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "tags")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, serial_number: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "tag_keys")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, serial_number: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMFADeviceTagsRequest(_message.Message):
+    __slots__ = ("serial_number", "marker", "max_items")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    marker: str
+    max_items: int
+    def __init__(self, serial_number: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListMFADeviceTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TagOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "tags")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "tag_keys")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListOpenIDConnectProviderTagsRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "marker", "max_items")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    marker: str
+    max_items: int
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListOpenIDConnectProviderTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateOpenIDConnectProviderThumbprintRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "thumbprint_list")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    THUMBPRINT_LIST_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    thumbprint_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., thumbprint_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UpdateOpenIDConnectProviderThumbprintResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateAccountAliasRequest(_message.Message):
+    __slots__ = ("account_alias",)
+    ACCOUNT_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    account_alias: str
+    def __init__(self, account_alias: _Optional[str] = ...) -> None: ...
+
+class CreateAccountAliasResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteAccountAliasRequest(_message.Message):
+    __slots__ = ("account_alias",)
+    ACCOUNT_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    account_alias: str
+    def __init__(self, account_alias: _Optional[str] = ...) -> None: ...
+
+class DeleteAccountAliasResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListAccountAliasesRequest(_message.Message):
+    __slots__ = ("marker", "max_items")
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    marker: str
+    max_items: int
+    def __init__(self, marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListAccountAliasesResponse(_message.Message):
+    __slots__ = ("account_aliases", "is_truncated", "marker")
+    ACCOUNT_ALIASES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    account_aliases: _containers.RepeatedScalarFieldContainer[str]
+    is_truncated: bool
+    marker: str
+    def __init__(self, account_aliases: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
