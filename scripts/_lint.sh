@@ -5,11 +5,13 @@ check_generated() {
   scripts/genproto --check
   echo "== generated client code is up to date"
   scripts/genclient --check
+  echo "== the API coverage table in docs/api.md is up to date"
+  scripts/gencoverage --check
 }
 
 check_lint() {
   echo "== ruff"
-  .venv/bin/ruff check node client cluster tests proto scripts/clientgen
+  .venv/bin/ruff check node client cluster tests proto scripts/clientgen scripts/iamcoverage
   # (ruff format --check joins here once the whole tree is formatted)
   echo "== mypy --strict"
   .venv/bin/mypy -p iamstore
