@@ -166,6 +166,11 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["get_account_authorization_details"]
+    ) -> AsyncPaginator[results.GetAccountAuthorizationDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -998,6 +1003,16 @@ class AsyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListAccountAliasesResponse:
         return await self._call(operations.LIST_ACCOUNT_ALIASES, locals())
+
+    async def get_account_authorization_details(
+        self,
+        *,
+        filter: Sequence[str] | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetAccountAuthorizationDetailsResponse:
+        return await self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

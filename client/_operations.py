@@ -897,6 +897,16 @@ LIST_ACCOUNT_ALIASES: Operation[results.ListAccountAliasesResponse] = Operation(
     result_type=results.ListAccountAliasesResponse,
 )
 
+GET_ACCOUNT_AUTHORIZATION_DETAILS: Operation[results.GetAccountAuthorizationDetailsResponse] = (
+    Operation(
+        name="GetAccountAuthorizationDetails",
+        method_path="/iamstore.v1.Iam/GetAccountAuthorizationDetails",
+        request_type=iam_pb2.GetAccountAuthorizationDetailsRequest,
+        response_type=iam_pb2.GetAccountAuthorizationDetailsResponse,
+        result_type=results.GetAccountAuthorizationDetailsResponse,
+    )
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1116,6 +1126,7 @@ OPERATIONS: dict[str, Operation[object]] = {
         CREATE_ACCOUNT_ALIAS,
         DELETE_ACCOUNT_ALIAS,
         LIST_ACCOUNT_ALIASES,
+        GET_ACCOUNT_AUTHORIZATION_DETAILS,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1243,6 +1254,7 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     CREATE_ACCOUNT_ALIAS,
     DELETE_ACCOUNT_ALIAS,
     LIST_ACCOUNT_ALIASES,
+    GET_ACCOUNT_AUTHORIZATION_DETAILS,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1274,6 +1286,7 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_MFA_DEVICE_TAGS,
         LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
         LIST_ACCOUNT_ALIASES,
+        GET_ACCOUNT_AUTHORIZATION_DETAILS,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

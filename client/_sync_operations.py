@@ -166,6 +166,11 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["get_account_authorization_details"]
+    ) -> Paginator[results.GetAccountAuthorizationDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -990,6 +995,16 @@ class SyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListAccountAliasesResponse:
         return self._call(operations.LIST_ACCOUNT_ALIASES, locals())
+
+    def get_account_authorization_details(
+        self,
+        *,
+        filter: Sequence[str] | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetAccountAuthorizationDetailsResponse:
+        return self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -267,6 +267,79 @@ class InstanceProfile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UserDetail:
+    """AWS's UserDetail, as iamstore returns it."""
+
+    path: str
+    user_name: str
+    user_id: str
+    arn: str
+    create_date: datetime | None = None
+    user_policy_list: tuple[PolicyDetail, ...] = ()
+    group_list: tuple[str, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+    permissions_boundary: AttachedPermissionsBoundary | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyDetail:
+    """AWS's PolicyDetail, as iamstore returns it."""
+
+    policy_name: str
+    policy_document: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupDetail:
+    """AWS's GroupDetail, as iamstore returns it."""
+
+    path: str
+    group_name: str
+    group_id: str
+    arn: str
+    create_date: datetime | None = None
+    group_policy_list: tuple[PolicyDetail, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleDetail:
+    """AWS's RoleDetail, as iamstore returns it."""
+
+    path: str
+    role_name: str
+    role_id: str
+    arn: str
+    create_date: datetime | None = None
+    assume_role_policy_document: str
+    instance_profile_list: tuple[InstanceProfile, ...] = ()
+    role_policy_list: tuple[PolicyDetail, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+    permissions_boundary: AttachedPermissionsBoundary | None = None
+    tags: tuple[Tag, ...] = ()
+    role_last_used: RoleLastUsed | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManagedPolicyDetail:
+    """AWS's ManagedPolicyDetail, as iamstore returns it."""
+
+    policy_name: str
+    policy_id: str
+    arn: str
+    path: str
+    default_version_id: str
+    attachment_count: int
+    permissions_boundary_usage_count: int
+    is_attachable: bool
+    description: str | None = None
+    create_date: datetime | None = None
+    update_date: datetime | None = None
+    policy_version_list: tuple[PolicyVersion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

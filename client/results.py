@@ -18,8 +18,10 @@ from iamstore.client.models import (
     ContextProvider,
     EvaluationResult,
     Group,
+    GroupDetail,
     InstanceProfile,
     LoginProfile,
+    ManagedPolicyDetail,
     MatchedStatement,
     MFADevice,
     OpenIDConnectProviderListEntry,
@@ -32,10 +34,12 @@ from iamstore.client.models import (
     PolicyVersion,
     RemovedMember,
     Role,
+    RoleDetail,
     RootCredentials,
     Tag,
     TemporaryCredentials,
     User,
+    UserDetail,
     VirtualMFADevice,
 )
 
@@ -463,6 +467,18 @@ class ListAccountAliasesResponse:
     """What ListAccountAliases returns."""
 
     account_aliases: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccountAuthorizationDetailsResponse:
+    """What GetAccountAuthorizationDetails returns."""
+
+    user_detail_list: tuple[UserDetail, ...] = ()
+    group_detail_list: tuple[GroupDetail, ...] = ()
+    role_detail_list: tuple[RoleDetail, ...] = ()
+    policies: tuple[ManagedPolicyDetail, ...] = ()
     is_truncated: bool | None = None
     marker: str | None = None
 

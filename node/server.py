@@ -24,6 +24,7 @@ from iamstore.node.api import (
     audit_service,
     authz,
     authz_simulators,
+    iam_account_details,
     iam_credentials,
     iam_federation,
     iam_identities,
@@ -70,6 +71,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
     **iam_more.HANDLERS,
+    **iam_account_details.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
 

@@ -186,6 +186,7 @@ _ACCOUNT_WIDE = frozenset(
         "CreateAccountAlias",
         "DeleteAccountAlias",
         "ListAccountAliases",
+        "GetAccountAuthorizationDetails",
     }
 )
 # Operations on one MFA device, named by its serial number (the `mfa` resource type).

@@ -1999,3 +1999,135 @@ class ListAccountAliasesResponse(_message.Message):
     is_truncated: bool
     marker: str
     def __init__(self, account_aliases: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetAccountAuthorizationDetailsRequest(_message.Message):
+    __slots__ = ("filter", "max_items", "marker")
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    filter: _containers.RepeatedScalarFieldContainer[str]
+    max_items: int
+    marker: str
+    def __init__(self, filter: _Optional[_Iterable[str]] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PolicyDetail(_message.Message):
+    __slots__ = ("policy_name", "policy_document")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_document: str
+    def __init__(self, policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class UserDetail(_message.Message):
+    __slots__ = ("path", "user_name", "user_id", "arn", "create_date", "user_policy_list", "group_list", "attached_managed_policies", "permissions_boundary", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    USER_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    GROUP_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    user_name: str
+    user_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    user_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    group_list: _containers.RepeatedScalarFieldContainer[str]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., user_name: _Optional[str] = ..., user_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., group_list: _Optional[_Iterable[str]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GroupDetail(_message.Message):
+    __slots__ = ("path", "group_name", "group_id", "arn", "create_date", "group_policy_list", "attached_managed_policies")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    group_name: str
+    group_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    group_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    def __init__(self, path: _Optional[str] = ..., group_name: _Optional[str] = ..., group_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., group_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ...) -> None: ...
+
+class RoleDetail(_message.Message):
+    __slots__ = ("path", "role_name", "role_id", "arn", "create_date", "assume_role_policy_document", "instance_profile_list", "role_policy_list", "attached_managed_policies", "permissions_boundary", "tags", "role_last_used")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ASSUME_ROLE_POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_PROFILE_LIST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_LAST_USED_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    role_name: str
+    role_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    assume_role_policy_document: str
+    instance_profile_list: _containers.RepeatedCompositeFieldContainer[InstanceProfile]
+    role_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    role_last_used: RoleLastUsed
+    def __init__(self, path: _Optional[str] = ..., role_name: _Optional[str] = ..., role_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assume_role_policy_document: _Optional[str] = ..., instance_profile_list: _Optional[_Iterable[_Union[InstanceProfile, _Mapping]]] = ..., role_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., role_last_used: _Optional[_Union[RoleLastUsed, _Mapping]] = ...) -> None: ...
+
+class ManagedPolicyDetail(_message.Message):
+    __slots__ = ("policy_name", "policy_id", "arn", "path", "default_version_id", "attachment_count", "permissions_boundary_usage_count", "is_attachable", "description", "create_date", "update_date", "policy_version_list")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_USAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    IS_ATTACHABLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_id: str
+    arn: str
+    path: str
+    default_version_id: str
+    attachment_count: int
+    permissions_boundary_usage_count: int
+    is_attachable: bool
+    description: str
+    create_date: _timestamp_pb2.Timestamp
+    update_date: _timestamp_pb2.Timestamp
+    policy_version_list: _containers.RepeatedCompositeFieldContainer[PolicyVersion]
+    def __init__(self, policy_name: _Optional[str] = ..., policy_id: _Optional[str] = ..., arn: _Optional[str] = ..., path: _Optional[str] = ..., default_version_id: _Optional[str] = ..., attachment_count: _Optional[int] = ..., permissions_boundary_usage_count: _Optional[int] = ..., is_attachable: _Optional[bool] = ..., description: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., policy_version_list: _Optional[_Iterable[_Union[PolicyVersion, _Mapping]]] = ...) -> None: ...
+
+class GetAccountAuthorizationDetailsResponse(_message.Message):
+    __slots__ = ("user_detail_list", "group_detail_list", "role_detail_list", "policies", "is_truncated", "marker")
+    USER_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    GROUP_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    user_detail_list: _containers.RepeatedCompositeFieldContainer[UserDetail]
+    group_detail_list: _containers.RepeatedCompositeFieldContainer[GroupDetail]
+    role_detail_list: _containers.RepeatedCompositeFieldContainer[RoleDetail]
+    policies: _containers.RepeatedCompositeFieldContainer[ManagedPolicyDetail]
+    is_truncated: bool
+    marker: str
+    def __init__(self, user_detail_list: _Optional[_Iterable[_Union[UserDetail, _Mapping]]] = ..., group_detail_list: _Optional[_Iterable[_Union[GroupDetail, _Mapping]]] = ..., role_detail_list: _Optional[_Iterable[_Union[RoleDetail, _Mapping]]] = ..., policies: _Optional[_Iterable[_Union[ManagedPolicyDetail, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
