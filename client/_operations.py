@@ -979,6 +979,24 @@ SIMULATE_CUSTOM_POLICY: Operation[results.SimulatePolicyResponse] = Operation(
     result_type=results.SimulatePolicyResponse,
 )
 
+GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY: Operation[results.GetContextKeysForPolicyResponse] = Operation(
+    name="GetContextKeysForCustomPolicy",
+    method_path="/iamstore.v1.Authz/GetContextKeysForCustomPolicy",
+    request_type=authz_pb2.GetContextKeysForCustomPolicyRequest,
+    response_type=authz_pb2.GetContextKeysForPolicyResponse,
+    result_type=results.GetContextKeysForPolicyResponse,
+)
+
+GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: Operation[results.GetContextKeysForPolicyResponse] = (
+    Operation(
+        name="GetContextKeysForPrincipalPolicy",
+        method_path="/iamstore.v1.Authz/GetContextKeysForPrincipalPolicy",
+        request_type=authz_pb2.GetContextKeysForPrincipalPolicyRequest,
+        response_type=authz_pb2.GetContextKeysForPolicyResponse,
+        result_type=results.GetContextKeysForPolicyResponse,
+    )
+)
+
 GET_CALLER_IDENTITY: Operation[results.GetCallerIdentityResponse] = Operation(
     name="GetCallerIdentity",
     method_path="/iamstore.v1.Sts/GetCallerIdentity",
@@ -1136,6 +1154,8 @@ OPERATIONS: dict[str, Operation[object]] = {
         AUTHORIZE_BATCH,
         SIMULATE_PRINCIPAL_POLICY,
         SIMULATE_CUSTOM_POLICY,
+        GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
+        GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
         GET_CALLER_IDENTITY,
         GET_SESSION_TOKEN,
         ASSUME_ROLE,

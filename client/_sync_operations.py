@@ -1109,6 +1109,26 @@ class SyncOperations(abc.ABC):
         """AWS IAM's SimulateCustomPolicy: only the policies given in the request."""
         return self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
 
+    def get_context_keys_for_custom_policy(
+        self, *, policy_input_list: Sequence[str], at_least: str | None = None
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForCustomPolicy: the context keys the given policies
+        reference.
+        """
+        return self._call(operations.GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY, locals())
+
+    def get_context_keys_for_principal_policy(
+        self,
+        *,
+        policy_source_arn: str,
+        policy_input_list: Sequence[str] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForPrincipalPolicy: the keys a user's, group's or role's
+        policies reference.
+        """
+        return self._call(operations.GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY, locals())
+
     def get_caller_identity(
         self, *, at_least: str | None = None
     ) -> results.GetCallerIdentityResponse:

@@ -574,6 +574,13 @@ class SimulatePolicyResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GetContextKeysForPolicyResponse:
+    """What GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy return."""
+
+    context_key_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GetCallerIdentityResponse:
     """What GetCallerIdentity returns."""
 

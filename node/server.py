@@ -23,6 +23,7 @@ from grpc_reflection.v1alpha import reflection
 from iamstore.node.api import (
     audit_service,
     authz,
+    authz_context_keys,
     authz_simulators,
     iam_account_details,
     iam_credentials,
@@ -73,7 +74,11 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_more.HANDLERS,
     **iam_account_details.HANDLERS,
 }
-AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
+AUTHZ_HANDLERS: dict[str, Handler] = {
+    **authz.HANDLERS,
+    **authz_simulators.HANDLERS,
+    **authz_context_keys.HANDLERS,
+}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
 UNIX_PREFIX = "unix:"

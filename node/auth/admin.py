@@ -313,8 +313,8 @@ def service_targets(
     if service == "iamstore.v1.Authz":
         if operation in ("Authorize", "AuthorizeBatch"):
             return [Target(AUTHORIZE_ACTION, "*")]
-        if operation == "SimulatePrincipalPolicy":
-            return [Target("iam:SimulatePrincipalPolicy", _s(request, "policy_source_arn") or "*")]
+        if operation in ("SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy"):
+            return [Target(f"iam:{operation}", _s(request, "policy_source_arn") or "*")]
         return [Target(f"iam:{operation}", "*")]
     if service == "iamstore.v1.Accounts" and operation == "ListAccounts":
         return [Target("organizations:ListAccounts", "*")]
