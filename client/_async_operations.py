@@ -1014,6 +1014,26 @@ class AsyncOperations(abc.ABC):
     ) -> results.GetAccountAuthorizationDetailsResponse:
         return await self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
 
+    async def get_mfa_device(
+        self, *, serial_number: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetMFADeviceResponse:
+        return await self._call(operations.GET_MFA_DEVICE, locals())
+
+    async def list_policies_granting_service_access(
+        self,
+        *,
+        arn: str,
+        service_namespaces: Sequence[str],
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ListPoliciesGrantingServiceAccessResponse:
+        return await self._call(operations.LIST_POLICIES_GRANTING_SERVICE_ACCESS, locals())
+
+    async def set_security_token_service_preferences(
+        self, *, global_endpoint_token_version: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return await self._call(operations.PING, locals())

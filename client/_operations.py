@@ -907,6 +907,32 @@ GET_ACCOUNT_AUTHORIZATION_DETAILS: Operation[results.GetAccountAuthorizationDeta
     )
 )
 
+GET_MFA_DEVICE: Operation[results.GetMFADeviceResponse] = Operation(
+    name="GetMFADevice",
+    method_path="/iamstore.v1.Iam/GetMFADevice",
+    request_type=iam_pb2.GetMFADeviceRequest,
+    response_type=iam_pb2.GetMFADeviceResponse,
+    result_type=results.GetMFADeviceResponse,
+)
+
+LIST_POLICIES_GRANTING_SERVICE_ACCESS: Operation[
+    results.ListPoliciesGrantingServiceAccessResponse
+] = Operation(
+    name="ListPoliciesGrantingServiceAccess",
+    method_path="/iamstore.v1.Iam/ListPoliciesGrantingServiceAccess",
+    request_type=iam_pb2.ListPoliciesGrantingServiceAccessRequest,
+    response_type=iam_pb2.ListPoliciesGrantingServiceAccessResponse,
+    result_type=results.ListPoliciesGrantingServiceAccessResponse,
+)
+
+SET_SECURITY_TOKEN_SERVICE_PREFERENCES: Operation[None] = Operation(
+    name="SetSecurityTokenServicePreferences",
+    method_path="/iamstore.v1.Iam/SetSecurityTokenServicePreferences",
+    request_type=iam_pb2.SetSecurityTokenServicePreferencesRequest,
+    response_type=iam_pb2.SetSecurityTokenServicePreferencesResponse,
+    result_type=None,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1145,6 +1171,9 @@ OPERATIONS: dict[str, Operation[object]] = {
         DELETE_ACCOUNT_ALIAS,
         LIST_ACCOUNT_ALIASES,
         GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        GET_MFA_DEVICE,
+        LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+        SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1275,6 +1304,9 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     DELETE_ACCOUNT_ALIAS,
     LIST_ACCOUNT_ALIASES,
     GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    GET_MFA_DEVICE,
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+    SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {

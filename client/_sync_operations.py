@@ -1006,6 +1006,26 @@ class SyncOperations(abc.ABC):
     ) -> results.GetAccountAuthorizationDetailsResponse:
         return self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
 
+    def get_mfa_device(
+        self, *, serial_number: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetMFADeviceResponse:
+        return self._call(operations.GET_MFA_DEVICE, locals())
+
+    def list_policies_granting_service_access(
+        self,
+        *,
+        arn: str,
+        service_namespaces: Sequence[str],
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ListPoliciesGrantingServiceAccessResponse:
+        return self._call(operations.LIST_POLICIES_GRANTING_SERVICE_ACCESS, locals())
+
+    def set_security_token_service_preferences(
+        self, *, global_endpoint_token_version: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return self._call(operations.PING, locals())

@@ -340,6 +340,27 @@ class ManagedPolicyDetail:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListPoliciesGrantingServiceAccessEntry:
+    """AWS's ListPoliciesGrantingServiceAccessEntry, as iamstore returns it."""
+
+    service_namespace: str | None = None
+    policies: tuple[PolicyGrantingServiceAccess, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyGrantingServiceAccess:
+    """AWS's PolicyGrantingServiceAccess, as iamstore returns it."""
+
+    policy_name: str
+    # INLINE or MANAGED.
+    policy_type: str
+    policy_arn: str | None = None
+    # USER, ROLE or GROUP: the entity an inline policy is embedded in.
+    entity_type: str | None = None
+    entity_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

@@ -20,6 +20,7 @@ from iamstore.client.models import (
     Group,
     GroupDetail,
     InstanceProfile,
+    ListPoliciesGrantingServiceAccessEntry,
     LoginProfile,
     ManagedPolicyDetail,
     MatchedStatement,
@@ -479,6 +480,26 @@ class GetAccountAuthorizationDetailsResponse:
     group_detail_list: tuple[GroupDetail, ...] = ()
     role_detail_list: tuple[RoleDetail, ...] = ()
     policies: tuple[ManagedPolicyDetail, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetMFADeviceResponse:
+    """What GetMFADevice returns."""
+
+    user_name: str | None = None
+    serial_number: str
+    enable_date: datetime
+    # FIDO certifications; a virtual device has none.
+    certifications: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPoliciesGrantingServiceAccessResponse:
+    """What ListPoliciesGrantingServiceAccess returns."""
+
+    policies_granting_service_access: tuple[ListPoliciesGrantingServiceAccessEntry, ...] = ()
     is_truncated: bool | None = None
     marker: str | None = None
 

@@ -32,6 +32,7 @@ from iamstore.node.api import (
     iam_mfa,
     iam_more,
     iam_policies,
+    iam_service_access,
     node_services,
     signin,
     sts,
@@ -73,6 +74,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_federation.HANDLERS,
     **iam_more.HANDLERS,
     **iam_account_details.HANDLERS,
+    **iam_service_access.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {
     **authz.HANDLERS,

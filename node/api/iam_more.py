@@ -1,5 +1,6 @@
 """Iam handlers added for AWS's whole model: tags of instance profiles, MFA devices and OIDC
-providers, OIDC thumbprints, account aliases, and role and instance-profile lookups."""
+providers, OIDC thumbprints, account aliases, STS preferences, GetMFADevice, and role and
+instance-profile lookups."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from iamstore.node.api import convert
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_federation import profile_message
-from iamstore.node.domain import aliases, instance_profiles, mfa, oidc, roles, tagging
+from iamstore.node.domain import aliases, instance_profiles, lookup, mfa, oidc, roles, tagging
+from iamstore.node.domain.entities import Change, StsPreferences
 from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
 
@@ -198,3 +200,37 @@ async def list_account_aliases(
     return pb.ListAccountAliasesResponse(
         account_aliases=page.items, is_truncated=page.is_truncated, marker=page.marker
     )
+
+
+# --- MFA devices and STS preferences ---------------------------------------------------------
+
+
+@op("GetMFADevice")
+async def get_mfa_device(call: Call, req: pb.GetMFADeviceRequest) -> pb.GetMFADeviceResponse:
+    """A device enabled for the named user (else the calling user); virtual devices carry no
+    FIDO certifications."""
+    name = opt_str(req, "user_name")
+    if name is not None:
+        user = lookup.user(call.view, call.account_id, name)
+    else:
+        own = call.own_user_id()
+        if own is None:  # the root's own devices are managed outside the IAM API
+            raise mfa.not_assigned(req.serial_number, "root")
+        user = lookup.caller_user(call.view, own)
+    device = mfa.assigned(call.view, user, req.serial_number)
+    return pb.GetMFADeviceResponse(
+        user_name=user.name,
+        serial_number=device.serial_number,
+        enable_date=convert.timestamp(device.enabled_ms or device.created_ms),
+    )
+
+
+@op("SetSecurityTokenServicePreferences")
+async def set_security_token_service_preferences(
+    call: Call, req: pb.SetSecurityTokenServicePreferencesRequest
+) -> pb.SetSecurityTokenServicePreferencesResponse:
+    """Recorded and shown by GetAccountSummary; iamstore's session tokens are valid on every
+    node whatever the version (the v1/v2 distinction is about AWS Regions)."""
+    version = req.global_endpoint_token_version  # v1Token or v2Token: checked by the model
+    await call.change(lambda view, ctx: [Change.put(StsPreferences(ctx.account_id, version))])
+    return pb.SetSecurityTokenServicePreferencesResponse()

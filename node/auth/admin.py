@@ -187,6 +187,7 @@ _ACCOUNT_WIDE = frozenset(
         "DeleteAccountAlias",
         "ListAccountAliases",
         "GetAccountAuthorizationDetails",
+        "SetSecurityTokenServicePreferences",
     }
 )
 # Operations on one MFA device, named by its serial number (the `mfa` resource type).
@@ -259,6 +260,8 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
             at.instance_profile(action, _s(request, "instance_profile_name")),
             _with(pass_role, **{"iam:passedtoservice": INSTANCE_PROFILE_SERVICE}),
         ]
+    if operation == "ListPoliciesGrantingServiceAccess":  # on the user, group or role named
+        return [Target(action, _s(request, "arn") or "*")]
     if operation == "GetAccessKeyLastUsed":
         key = view.access_keys.get(_s(request, "access_key_id") or "")
         owner = (

@@ -385,6 +385,20 @@ class AccountAlias:
 
 
 @dataclass(frozen=True, slots=True)
+class StsPreferences:
+    """SetSecurityTokenServicePreferences: which session tokens STS's global endpoint issues
+    for the account (GetAccountSummary's GlobalEndpointTokenVersion: 1 or 2)."""
+
+    TABLE: ClassVar[str] = "sts_preferences"
+    account_id: str
+    global_endpoint_token_version: str  # "v1Token" or "v2Token"
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
 class RemovedMember:
     """A node removed from the cluster, for good: every member stops gossiping with it and
     waiting for its acknowledgements, and refuses it should it come back. A replicated row
@@ -426,6 +440,7 @@ Row = (
     | RemovedMember
     | Tagging
     | AccountAlias
+    | StsPreferences
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

@@ -33,6 +33,7 @@ from iamstore.node.domain.entities import (
     RemovedMember,
     Role,
     Row,
+    StsPreferences,
     Tagging,
     Tags,
     User,
@@ -182,6 +183,7 @@ class View:
         self.taggings: dict[str, Tagging] = {}  # by tagged_key(entity)
         self.account_aliases: dict[str, AccountAlias] = {}  # by account id
         self.alias_claims: defaultdict[str, set[str]] = defaultdict(set)  # alias -> accounts
+        self.sts_preferences: dict[str, StsPreferences] = {}  # by account id
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -302,6 +304,8 @@ class View:
             case AccountAlias():
                 self.account_aliases[row.account_id] = row
                 self.alias_claims[row.alias].add(row.account_id)
+            case StsPreferences():
+                self.sts_preferences[row.account_id] = row
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -367,3 +371,5 @@ class View:
                     claims.discard(row.account_id)
                     if not claims:
                         del self.alias_claims[row.alias]
+            case StsPreferences():
+                self.sts_preferences.pop(row.account_id, None)

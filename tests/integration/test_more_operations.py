@@ -217,3 +217,72 @@ def test_new_operations_are_authorized_on_their_resources(
     assert tags(iam.list_instance_profile_tags(instance_profile_name="theirs")) == []
     assert tags(iam.list_mfa_device_tags(serial_number=serial)) == [("k", "v")]
     assert iam.list_account_aliases().account_aliases == ()
+
+
+def test_get_mfa_device_for_the_named_user(iam: Client) -> None:
+    iam.create_user(user_name="u")
+    serial, _ = mfa_device(iam, "u")
+    got = iam.get_mfa_device(serial_number=serial, user_name="u")
+    assert (got.user_name, got.serial_number) == ("u", serial)
+    assert got.enable_date is not None
+    assert dict(got.certifications or {}) == {}
+    iam.create_user(user_name="other")
+    with pytest.raises(NoSuchEntityError):
+        iam.get_mfa_device(serial_number=serial, user_name="other")
+    with pytest.raises(NoSuchEntityError):
+        iam.get_mfa_device(serial_number=serial + "x", user_name="u")
+
+
+def test_sts_preferences_show_in_the_account_summary(iam: Client) -> None:
+    assert iam.get_account_summary().summary_map["GlobalEndpointTokenVersion"] == 1
+    iam.set_security_token_service_preferences(global_endpoint_token_version="v2Token")
+    assert iam.get_account_summary().summary_map["GlobalEndpointTokenVersion"] == 2
+    with pytest.raises(ValidationError):
+        iam.set_security_token_service_preferences(global_endpoint_token_version="v3Token")
+    assert iam.get_account_summary().summary_map["GlobalEndpointTokenVersion"] == 2
+    iam.set_security_token_service_preferences(global_endpoint_token_version="v1Token")
+    assert iam.get_account_summary().summary_map["GlobalEndpointTokenVersion"] == 1
+
+
+def _policy(*statements: dict[str, object]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def test_policies_granting_service_access(iam: Client) -> None:
+    user_arn = iam.create_user(user_name="alice").user.arn
+    iam.put_user_policy(
+        user_name="alice",
+        policy_name="s3-read",
+        policy_document=_policy({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}),
+    )
+    iam.create_group(group_name="ops")
+    iam.add_user_to_group(group_name="ops", user_name="alice")
+    iam.put_group_policy(
+        group_name="ops",
+        policy_name="not-iam",
+        policy_document=_policy({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),
+    )
+    iam.attach_user_policy(
+        user_name="alice", policy_arn="arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"
+    )
+    iam.put_user_policy(
+        user_name="alice",
+        policy_name="deny-all",
+        policy_document=_policy({"Effect": "Deny", "Action": "*", "Resource": "*"}),
+    )
+    result = iam.list_policies_granting_service_access(
+        arn=user_arn, service_namespaces=["s3", "iam", "ec2"]
+    )
+    found = {
+        entry.service_namespace: sorted(
+            (p.policy_name, p.policy_type, p.entity_type or "") for p in entry.policies
+        )
+        for entry in result.policies_granting_service_access
+    }
+    assert found["s3"] == [("not-iam", "INLINE", "GROUP"), ("s3-read", "INLINE", "USER")]
+    assert found["iam"] == []
+    assert ("AmazonEC2ReadOnlyAccess", "MANAGED", "") in found["ec2"]
+    assert ("not-iam", "INLINE", "GROUP") in found["ec2"]
+    assert result.is_truncated is False
+    with pytest.raises(NoSuchEntityError):
+        iam.list_policies_granting_service_access(arn=user_arn + "x", service_namespaces=["s3"])

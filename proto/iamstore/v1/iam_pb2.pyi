@@ -2131,3 +2131,82 @@ class GetAccountAuthorizationDetailsResponse(_message.Message):
     is_truncated: bool
     marker: str
     def __init__(self, user_detail_list: _Optional[_Iterable[_Union[UserDetail, _Mapping]]] = ..., group_detail_list: _Optional[_Iterable[_Union[GroupDetail, _Mapping]]] = ..., role_detail_list: _Optional[_Iterable[_Union[RoleDetail, _Mapping]]] = ..., policies: _Optional[_Iterable[_Union[ManagedPolicyDetail, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "user_name")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    user_name: str
+    def __init__(self, serial_number: _Optional[str] = ..., user_name: _Optional[str] = ...) -> None: ...
+
+class GetMFADeviceResponse(_message.Message):
+    __slots__ = ("user_name", "serial_number", "enable_date", "certifications")
+    class CertificationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_DATE_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    enable_date: _timestamp_pb2.Timestamp
+    certifications: _containers.ScalarMap[str, str]
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ..., enable_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., certifications: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessRequest(_message.Message):
+    __slots__ = ("marker", "arn", "service_namespaces")
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAMESPACES_FIELD_NUMBER: _ClassVar[int]
+    marker: str
+    arn: str
+    service_namespaces: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, marker: _Optional[str] = ..., arn: _Optional[str] = ..., service_namespaces: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PolicyGrantingServiceAccess(_message.Message):
+    __slots__ = ("policy_name", "policy_type", "policy_arn", "entity_type", "entity_name")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_NAME_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_type: str
+    policy_arn: str
+    entity_type: str
+    entity_name: str
+    def __init__(self, policy_name: _Optional[str] = ..., policy_type: _Optional[str] = ..., policy_arn: _Optional[str] = ..., entity_type: _Optional[str] = ..., entity_name: _Optional[str] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessEntry(_message.Message):
+    __slots__ = ("service_namespace", "policies")
+    SERVICE_NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    service_namespace: str
+    policies: _containers.RepeatedCompositeFieldContainer[PolicyGrantingServiceAccess]
+    def __init__(self, service_namespace: _Optional[str] = ..., policies: _Optional[_Iterable[_Union[PolicyGrantingServiceAccess, _Mapping]]] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessResponse(_message.Message):
+    __slots__ = ("policies_granting_service_access", "is_truncated", "marker")
+    POLICIES_GRANTING_SERVICE_ACCESS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policies_granting_service_access: _containers.RepeatedCompositeFieldContainer[ListPoliciesGrantingServiceAccessEntry]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policies_granting_service_access: _Optional[_Iterable[_Union[ListPoliciesGrantingServiceAccessEntry, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class SetSecurityTokenServicePreferencesRequest(_message.Message):
+    __slots__ = ("global_endpoint_token_version",)
+    GLOBAL_ENDPOINT_TOKEN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    global_endpoint_token_version: str
+    def __init__(self, global_endpoint_token_version: _Optional[str] = ...) -> None: ...
+
+class SetSecurityTokenServicePreferencesResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
