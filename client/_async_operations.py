@@ -171,6 +171,16 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_server_certificates"]
+    ) -> AsyncPaginator[results.ListServerCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificate_tags"]
+    ) -> AsyncPaginator[results.ListServerCertificateTagsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -1033,6 +1043,69 @@ class AsyncOperations(abc.ABC):
         self, *, global_endpoint_token_version: str, at_least: str | None = None
     ) -> None:
         return await self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
+    async def upload_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        certificate_body: str,
+        private_key: str,
+        path: str | None = None,
+        certificate_chain: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.UploadServerCertificateResponse:
+        return await self._call(operations.UPLOAD_SERVER_CERTIFICATE, locals())
+
+    async def get_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> results.GetServerCertificateResponse:
+        return await self._call(operations.GET_SERVER_CERTIFICATE, locals())
+
+    async def list_server_certificates(
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificatesResponse:
+        return await self._call(operations.LIST_SERVER_CERTIFICATES, locals())
+
+    async def update_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        new_path: str | None = None,
+        new_server_certificate_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SERVER_CERTIFICATE, locals())
+
+    async def delete_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SERVER_CERTIFICATE, locals())
+
+    async def tag_server_certificate(
+        self, *, server_certificate_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_SERVER_CERTIFICATE, locals())
+
+    async def untag_server_certificate(
+        self, *, server_certificate_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_SERVER_CERTIFICATE, locals())
+
+    async def list_server_certificate_tags(
+        self,
+        *,
+        server_certificate_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificateTagsResponse:
+        return await self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -933,6 +933,70 @@ SET_SECURITY_TOKEN_SERVICE_PREFERENCES: Operation[None] = Operation(
     result_type=None,
 )
 
+UPLOAD_SERVER_CERTIFICATE: Operation[results.UploadServerCertificateResponse] = Operation(
+    name="UploadServerCertificate",
+    method_path="/iamstore.v1.Iam/UploadServerCertificate",
+    request_type=iam_pb2.UploadServerCertificateRequest,
+    response_type=iam_pb2.UploadServerCertificateResponse,
+    result_type=results.UploadServerCertificateResponse,
+)
+
+GET_SERVER_CERTIFICATE: Operation[results.GetServerCertificateResponse] = Operation(
+    name="GetServerCertificate",
+    method_path="/iamstore.v1.Iam/GetServerCertificate",
+    request_type=iam_pb2.GetServerCertificateRequest,
+    response_type=iam_pb2.GetServerCertificateResponse,
+    result_type=results.GetServerCertificateResponse,
+)
+
+LIST_SERVER_CERTIFICATES: Operation[results.ListServerCertificatesResponse] = Operation(
+    name="ListServerCertificates",
+    method_path="/iamstore.v1.Iam/ListServerCertificates",
+    request_type=iam_pb2.ListServerCertificatesRequest,
+    response_type=iam_pb2.ListServerCertificatesResponse,
+    result_type=results.ListServerCertificatesResponse,
+)
+
+UPDATE_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="UpdateServerCertificate",
+    method_path="/iamstore.v1.Iam/UpdateServerCertificate",
+    request_type=iam_pb2.UpdateServerCertificateRequest,
+    response_type=iam_pb2.UpdateServerCertificateResponse,
+    result_type=None,
+)
+
+DELETE_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="DeleteServerCertificate",
+    method_path="/iamstore.v1.Iam/DeleteServerCertificate",
+    request_type=iam_pb2.DeleteServerCertificateRequest,
+    response_type=iam_pb2.DeleteServerCertificateResponse,
+    result_type=None,
+)
+
+TAG_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="TagServerCertificate",
+    method_path="/iamstore.v1.Iam/TagServerCertificate",
+    request_type=iam_pb2.TagServerCertificateRequest,
+    response_type=iam_pb2.TagServerCertificateResponse,
+    result_type=None,
+)
+
+UNTAG_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="UntagServerCertificate",
+    method_path="/iamstore.v1.Iam/UntagServerCertificate",
+    request_type=iam_pb2.UntagServerCertificateRequest,
+    response_type=iam_pb2.UntagServerCertificateResponse,
+    result_type=None,
+)
+
+LIST_SERVER_CERTIFICATE_TAGS: Operation[results.ListServerCertificateTagsResponse] = Operation(
+    name="ListServerCertificateTags",
+    method_path="/iamstore.v1.Iam/ListServerCertificateTags",
+    request_type=iam_pb2.ListServerCertificateTagsRequest,
+    response_type=iam_pb2.ListServerCertificateTagsResponse,
+    result_type=results.ListServerCertificateTagsResponse,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1174,6 +1238,14 @@ OPERATIONS: dict[str, Operation[object]] = {
         GET_MFA_DEVICE,
         LIST_POLICIES_GRANTING_SERVICE_ACCESS,
         SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+        UPLOAD_SERVER_CERTIFICATE,
+        GET_SERVER_CERTIFICATE,
+        LIST_SERVER_CERTIFICATES,
+        UPDATE_SERVER_CERTIFICATE,
+        DELETE_SERVER_CERTIFICATE,
+        TAG_SERVER_CERTIFICATE,
+        UNTAG_SERVER_CERTIFICATE,
+        LIST_SERVER_CERTIFICATE_TAGS,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1307,6 +1379,14 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     GET_MFA_DEVICE,
     LIST_POLICIES_GRANTING_SERVICE_ACCESS,
     SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+    UPLOAD_SERVER_CERTIFICATE,
+    GET_SERVER_CERTIFICATE,
+    LIST_SERVER_CERTIFICATES,
+    UPDATE_SERVER_CERTIFICATE,
+    DELETE_SERVER_CERTIFICATE,
+    TAG_SERVER_CERTIFICATE,
+    UNTAG_SERVER_CERTIFICATE,
+    LIST_SERVER_CERTIFICATE_TAGS,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1339,6 +1419,8 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
         LIST_ACCOUNT_ALIASES,
         GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        LIST_SERVER_CERTIFICATES,
+        LIST_SERVER_CERTIFICATE_TAGS,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

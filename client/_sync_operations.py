@@ -171,6 +171,16 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_server_certificates"]
+    ) -> Paginator[results.ListServerCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificate_tags"]
+    ) -> Paginator[results.ListServerCertificateTagsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -1025,6 +1035,69 @@ class SyncOperations(abc.ABC):
         self, *, global_endpoint_token_version: str, at_least: str | None = None
     ) -> None:
         return self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
+    def upload_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        certificate_body: str,
+        private_key: str,
+        path: str | None = None,
+        certificate_chain: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.UploadServerCertificateResponse:
+        return self._call(operations.UPLOAD_SERVER_CERTIFICATE, locals())
+
+    def get_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> results.GetServerCertificateResponse:
+        return self._call(operations.GET_SERVER_CERTIFICATE, locals())
+
+    def list_server_certificates(
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificatesResponse:
+        return self._call(operations.LIST_SERVER_CERTIFICATES, locals())
+
+    def update_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        new_path: str | None = None,
+        new_server_certificate_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_SERVER_CERTIFICATE, locals())
+
+    def delete_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SERVER_CERTIFICATE, locals())
+
+    def tag_server_certificate(
+        self, *, server_certificate_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_SERVER_CERTIFICATE, locals())
+
+    def untag_server_certificate(
+        self, *, server_certificate_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_SERVER_CERTIFICATE, locals())
+
+    def list_server_certificate_tags(
+        self,
+        *,
+        server_certificate_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificateTagsResponse:
+        return self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

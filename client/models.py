@@ -361,6 +361,28 @@ class PolicyGrantingServiceAccess:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServerCertificateMetadata:
+    """AWS's ServerCertificateMetadata, as iamstore returns it."""
+
+    path: str
+    server_certificate_name: str
+    server_certificate_id: str
+    arn: str
+    upload_date: datetime | None = None
+    expiration: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerCertificate:
+    """AWS's ServerCertificate, as iamstore returns it."""
+
+    server_certificate_metadata: ServerCertificateMetadata
+    certificate_body: str
+    certificate_chain: str | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

@@ -37,6 +37,8 @@ from iamstore.client.models import (
     Role,
     RoleDetail,
     RootCredentials,
+    ServerCertificate,
+    ServerCertificateMetadata,
     Tag,
     TemporaryCredentials,
     User,
@@ -500,6 +502,39 @@ class ListPoliciesGrantingServiceAccessResponse:
     """What ListPoliciesGrantingServiceAccess returns."""
 
     policies_granting_service_access: tuple[ListPoliciesGrantingServiceAccessEntry, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadServerCertificateResponse:
+    """What UploadServerCertificate returns."""
+
+    server_certificate_metadata: ServerCertificateMetadata
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServerCertificateResponse:
+    """What GetServerCertificate returns."""
+
+    server_certificate: ServerCertificate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServerCertificatesResponse:
+    """What ListServerCertificates returns."""
+
+    server_certificate_metadata_list: tuple[ServerCertificateMetadata, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServerCertificateTagsResponse:
+    """What ListServerCertificateTags returns."""
+
+    tags: tuple[Tag, ...] = ()
     is_truncated: bool | None = None
     marker: str | None = None
 

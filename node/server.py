@@ -26,6 +26,7 @@ from iamstore.node.api import (
     authz_context_keys,
     authz_simulators,
     iam_account_details,
+    iam_certificates,
     iam_credentials,
     iam_federation,
     iam_identities,
@@ -75,6 +76,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_more.HANDLERS,
     **iam_account_details.HANDLERS,
     **iam_service_access.HANDLERS,
+    **iam_certificates.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {
     **authz.HANDLERS,

@@ -131,6 +131,13 @@ class _Resolver:
         tags = self.view.tags_of(found)
         return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
+    def server_certificate(self, action: str, name: str | None) -> Target:
+        found = None if name is None else self.view.server_certificates.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("server-certificate", None, name or ""))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
+
     def mfa(self, action: str, serial: str | None) -> Target:
         for device in self.view.mfa_devices.in_account(self.account):
             if device.serial_number == serial:
@@ -188,6 +195,7 @@ _ACCOUNT_WIDE = frozenset(
         "ListAccountAliases",
         "GetAccountAuthorizationDetails",
         "SetSecurityTokenServicePreferences",
+        "ListServerCertificates",
     }
 )
 # Operations on one MFA device, named by its serial number (the `mfa` resource type).
@@ -244,6 +252,10 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
                 action, at.arn("instance-profile", _s(request, "path"), name), (), _tags(request)
             )
         ]
+    if operation == "UploadServerCertificate":
+        name = _s(request, "server_certificate_name") or ""
+        arn = at.arn("server-certificate", _s(request, "path"), name)
+        return [Target(action, arn, (), _tags(request))]
     if operation == "CreateVirtualMFADevice":
         name = _s(request, "virtual_mfa_device_name") or ""
         return [Target(action, at.arn("mfa", _s(request, "path"), name), (), _tags(request))]
@@ -288,6 +300,8 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
     boundary_key = operation in _BOUNDARY_KEYED
     if "instance_profile_name" in fields:
         return at.instance_profile(action, _s(request, "instance_profile_name"))
+    if "server_certificate_name" in fields:
+        return at.server_certificate(action, _s(request, "server_certificate_name"))
     if "open_id_connect_provider_arn" in fields:
         return at.oidc(action, _s(request, "open_id_connect_provider_arn"))
     if "policy_arn" in fields and not operation.startswith(("Attach", "Detach", "ListAttached")):

@@ -346,6 +346,32 @@ class ProfileRole:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerCertificate:
+    """An uploaded server certificate and its chain. The private key is checked against the
+    certificate at upload and then discarded: no iamstore service deploys certificates, and a
+    key that is never stored cannot leak from a replica."""
+
+    TABLE: ClassVar[str] = "server_certificate"
+    certificate_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int  # the upload date
+    expiration_ms: int
+    body: str
+    chain: str | None = None
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.certificate_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:server-certificate{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Tagging:
     """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
     them: a row of its own, so that tagging on one node and changing the entity on another
@@ -441,13 +467,14 @@ Row = (
     | Tagging
     | AccountAlias
     | StsPreferences
+    | ServerCertificate
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.
 ROW_TYPES: dict[str, type[Row]] = {t.TABLE: t for t in get_args(Row)}
 
 
-def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider) -> str:
+def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate) -> str:
     """The key of an entity's Tagging row: its table, immutable key and creation time."""
     return f"{entity.TABLE}/{entity.key}/{entity.created_ms}"
 

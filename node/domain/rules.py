@@ -42,6 +42,9 @@ class Quotas:
     oidc_providers_per_account: int = 100
     client_ids_per_oidc_provider: int = 100
     thumbprints_per_oidc_provider: int = 5
+    server_certificates_per_account: int = 20
+    signing_certificates_per_user: int = 2
+    ssh_public_keys_per_user: int = 5
 
 
 def policy_size(document: str) -> int:

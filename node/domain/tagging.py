@@ -14,13 +14,14 @@ from iamstore.node.domain.entities import (
     InstanceProfile,
     MfaDevice,
     OidcProvider,
+    ServerCertificate,
     Tagging,
     tagged_key,
 )
 from iamstore.node.domain.rules import check_tags, remove_tags
 from iamstore.node.domain.view import View
 
-Taggable = InstanceProfile | MfaDevice | OidcProvider
+Taggable = InstanceProfile | MfaDevice | OidcProvider | ServerCertificate
 
 
 def tag(

@@ -33,6 +33,7 @@ from iamstore.node.domain.entities import (
     RemovedMember,
     Role,
     Row,
+    ServerCertificate,
     StsPreferences,
     Tagging,
     Tags,
@@ -40,7 +41,7 @@ from iamstore.node.domain.entities import (
     tagged_key,
 )
 
-_T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile)
+_T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile, ServerCertificate)
 
 NameKey = tuple[str, str]  # (account id, lower-cased name): IAM names are case-insensitive
 
@@ -184,6 +185,7 @@ class View:
         self.account_aliases: dict[str, AccountAlias] = {}  # by account id
         self.alias_claims: defaultdict[str, set[str]] = defaultdict(set)  # alias -> accounts
         self.sts_preferences: dict[str, StsPreferences] = {}  # by account id
+        self.server_certificates: _Named[ServerCertificate] = _Named()
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -193,7 +195,9 @@ class View:
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
 
-    def tags_of(self, entity: InstanceProfile | MfaDevice | OidcProvider) -> Tags:
+    def tags_of(
+        self, entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate
+    ) -> Tags:
         """An entity's current tags: its Tagging row's once Tag*/Untag* wrote one."""
         tagging = self.taggings.get(tagged_key(entity))
         return entity.tags if tagging is None else tagging.tags
@@ -306,6 +310,8 @@ class View:
                 self.alias_claims[row.alias].add(row.account_id)
             case StsPreferences():
                 self.sts_preferences[row.account_id] = row
+            case ServerCertificate():
+                self.server_certificates.put(row.certificate_id, row)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -373,3 +379,5 @@ class View:
                         del self.alias_claims[row.alias]
             case StsPreferences():
                 self.sts_preferences.pop(row.account_id, None)
+            case ServerCertificate():
+                self.server_certificates.remove(row.certificate_id)

@@ -2210,3 +2210,155 @@ class SetSecurityTokenServicePreferencesRequest(_message.Message):
 class SetSecurityTokenServicePreferencesResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class UploadServerCertificateRequest(_message.Message):
+    __slots__ = ("path", "server_certificate_name", "certificate_body", "private_key", "certificate_chain", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_KEY_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_CHAIN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    server_certificate_name: str
+    certificate_body: str
+    private_key: str
+    certificate_chain: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., server_certificate_name: _Optional[str] = ..., certificate_body: _Optional[str] = ..., private_key: _Optional[str] = ..., certificate_chain: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class ServerCertificateMetadata(_message.Message):
+    __slots__ = ("path", "server_certificate_name", "server_certificate_id", "arn", "upload_date", "expiration")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    server_certificate_name: str
+    server_certificate_id: str
+    arn: str
+    upload_date: _timestamp_pb2.Timestamp
+    expiration: _timestamp_pb2.Timestamp
+    def __init__(self, path: _Optional[str] = ..., server_certificate_name: _Optional[str] = ..., server_certificate_id: _Optional[str] = ..., arn: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadServerCertificateResponse(_message.Message):
+    __slots__ = ("server_certificate_metadata", "tags")
+    SERVER_CERTIFICATE_METADATA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata: ServerCertificateMetadata
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_metadata: _Optional[_Union[ServerCertificateMetadata, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name",)
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class ServerCertificate(_message.Message):
+    __slots__ = ("server_certificate_metadata", "certificate_body", "certificate_chain", "tags")
+    SERVER_CERTIFICATE_METADATA_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_CHAIN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata: ServerCertificateMetadata
+    certificate_body: str
+    certificate_chain: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_metadata: _Optional[_Union[ServerCertificateMetadata, _Mapping]] = ..., certificate_body: _Optional[str] = ..., certificate_chain: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetServerCertificateResponse(_message.Message):
+    __slots__ = ("server_certificate",)
+    SERVER_CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    server_certificate: ServerCertificate
+    def __init__(self, server_certificate: _Optional[_Union[ServerCertificate, _Mapping]] = ...) -> None: ...
+
+class ListServerCertificatesRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListServerCertificatesResponse(_message.Message):
+    __slots__ = ("server_certificate_metadata_list", "is_truncated", "marker")
+    SERVER_CERTIFICATE_METADATA_LIST_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata_list: _containers.RepeatedCompositeFieldContainer[ServerCertificateMetadata]
+    is_truncated: bool
+    marker: str
+    def __init__(self, server_certificate_metadata_list: _Optional[_Iterable[_Union[ServerCertificateMetadata, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "new_path", "new_server_certificate_name")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_PATH_FIELD_NUMBER: _ClassVar[int]
+    NEW_SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    new_path: str
+    new_server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ..., new_path: _Optional[str] = ..., new_server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class UpdateServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name",)
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class DeleteServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TagServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "tags")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "tag_keys")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, server_certificate_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListServerCertificateTagsRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "marker", "max_items")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    marker: str
+    max_items: int
+    def __init__(self, server_certificate_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListServerCertificateTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...

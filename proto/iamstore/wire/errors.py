@@ -31,6 +31,13 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "ServiceFailure": grpc.StatusCode.INTERNAL,
     "InvalidAuthenticationCode": grpc.StatusCode.PERMISSION_DENIED,
     "InvalidUserType": grpc.StatusCode.INVALID_ARGUMENT,
+    "MalformedCertificate": grpc.StatusCode.INVALID_ARGUMENT,
+    "KeyPairMismatch": grpc.StatusCode.INVALID_ARGUMENT,
+    "InvalidCertificate": grpc.StatusCode.INVALID_ARGUMENT,
+    "DuplicateCertificate": grpc.StatusCode.ALREADY_EXISTS,
+    "InvalidPublicKey": grpc.StatusCode.INVALID_ARGUMENT,
+    "DuplicateSSHPublicKey": grpc.StatusCode.ALREADY_EXISTS,
+    "UnrecognizedPublicKeyEncoding": grpc.StatusCode.INVALID_ARGUMENT,
     # Authentication and authorization (AWS "Common errors")
     "AccessDenied": grpc.StatusCode.PERMISSION_DENIED,
     "MissingAuthenticationToken": grpc.StatusCode.UNAUTHENTICATED,
