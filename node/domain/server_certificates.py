@@ -68,12 +68,12 @@ def update(
 ) -> list[Change]:
     """Renames or moves a certificate; its id, and so its tags, stay."""
     certificate = get(view, ctx.account_id, name)
-    if new_name is not None and new_name.lower() != certificate.name.lower():
-        if view.server_certificates.named(ctx.account_id, new_name) is not None:
-            raise EntityAlreadyExists(
-                f"The Server Certificate with name {new_name} already exists.",
-                "NewServerCertificateName",
-            )
+    renamed = new_name is not None and new_name.lower() != certificate.name.lower()
+    if renamed and view.server_certificates.named(ctx.account_id, new_name or "") is not None:
+        raise EntityAlreadyExists(
+            f"The Server Certificate with name {new_name} already exists.",
+            "NewServerCertificateName",
+        )
     updated = replace(
         certificate,
         name=certificate.name if new_name is None else new_name,
