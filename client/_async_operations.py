@@ -181,6 +181,16 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_signing_certificates"]
+    ) -> AsyncPaginator[results.ListSigningCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_ssh_public_keys"]
+    ) -> AsyncPaginator[results.ListSSHPublicKeysResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -1106,6 +1116,66 @@ class AsyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListServerCertificateTagsResponse:
         return await self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
+
+    async def upload_signing_certificate(
+        self, *, certificate_body: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.UploadSigningCertificateResponse:
+        return await self._call(operations.UPLOAD_SIGNING_CERTIFICATE, locals())
+
+    async def list_signing_certificates(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSigningCertificatesResponse:
+        return await self._call(operations.LIST_SIGNING_CERTIFICATES, locals())
+
+    async def update_signing_certificate(
+        self,
+        *,
+        certificate_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SIGNING_CERTIFICATE, locals())
+
+    async def delete_signing_certificate(
+        self, *, certificate_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SIGNING_CERTIFICATE, locals())
+
+    async def upload_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_body: str, at_least: str | None = None
+    ) -> results.UploadSSHPublicKeyResponse:
+        return await self._call(operations.UPLOAD_SSH_PUBLIC_KEY, locals())
+
+    async def get_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, encoding: str, at_least: str | None = None
+    ) -> results.GetSSHPublicKeyResponse:
+        return await self._call(operations.GET_SSH_PUBLIC_KEY, locals())
+
+    async def list_ssh_public_keys(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSSHPublicKeysResponse:
+        return await self._call(operations.LIST_SSH_PUBLIC_KEYS, locals())
+
+    async def update_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, status: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UPDATE_SSH_PUBLIC_KEY, locals())
+
+    async def delete_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SSH_PUBLIC_KEY, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -997,6 +997,78 @@ LIST_SERVER_CERTIFICATE_TAGS: Operation[results.ListServerCertificateTagsRespons
     result_type=results.ListServerCertificateTagsResponse,
 )
 
+UPLOAD_SIGNING_CERTIFICATE: Operation[results.UploadSigningCertificateResponse] = Operation(
+    name="UploadSigningCertificate",
+    method_path="/iamstore.v1.Iam/UploadSigningCertificate",
+    request_type=iam_pb2.UploadSigningCertificateRequest,
+    response_type=iam_pb2.UploadSigningCertificateResponse,
+    result_type=results.UploadSigningCertificateResponse,
+)
+
+LIST_SIGNING_CERTIFICATES: Operation[results.ListSigningCertificatesResponse] = Operation(
+    name="ListSigningCertificates",
+    method_path="/iamstore.v1.Iam/ListSigningCertificates",
+    request_type=iam_pb2.ListSigningCertificatesRequest,
+    response_type=iam_pb2.ListSigningCertificatesResponse,
+    result_type=results.ListSigningCertificatesResponse,
+)
+
+UPDATE_SIGNING_CERTIFICATE: Operation[None] = Operation(
+    name="UpdateSigningCertificate",
+    method_path="/iamstore.v1.Iam/UpdateSigningCertificate",
+    request_type=iam_pb2.UpdateSigningCertificateRequest,
+    response_type=iam_pb2.UpdateSigningCertificateResponse,
+    result_type=None,
+)
+
+DELETE_SIGNING_CERTIFICATE: Operation[None] = Operation(
+    name="DeleteSigningCertificate",
+    method_path="/iamstore.v1.Iam/DeleteSigningCertificate",
+    request_type=iam_pb2.DeleteSigningCertificateRequest,
+    response_type=iam_pb2.DeleteSigningCertificateResponse,
+    result_type=None,
+)
+
+UPLOAD_SSH_PUBLIC_KEY: Operation[results.UploadSSHPublicKeyResponse] = Operation(
+    name="UploadSSHPublicKey",
+    method_path="/iamstore.v1.Iam/UploadSSHPublicKey",
+    request_type=iam_pb2.UploadSSHPublicKeyRequest,
+    response_type=iam_pb2.UploadSSHPublicKeyResponse,
+    result_type=results.UploadSSHPublicKeyResponse,
+)
+
+GET_SSH_PUBLIC_KEY: Operation[results.GetSSHPublicKeyResponse] = Operation(
+    name="GetSSHPublicKey",
+    method_path="/iamstore.v1.Iam/GetSSHPublicKey",
+    request_type=iam_pb2.GetSSHPublicKeyRequest,
+    response_type=iam_pb2.GetSSHPublicKeyResponse,
+    result_type=results.GetSSHPublicKeyResponse,
+)
+
+LIST_SSH_PUBLIC_KEYS: Operation[results.ListSSHPublicKeysResponse] = Operation(
+    name="ListSSHPublicKeys",
+    method_path="/iamstore.v1.Iam/ListSSHPublicKeys",
+    request_type=iam_pb2.ListSSHPublicKeysRequest,
+    response_type=iam_pb2.ListSSHPublicKeysResponse,
+    result_type=results.ListSSHPublicKeysResponse,
+)
+
+UPDATE_SSH_PUBLIC_KEY: Operation[None] = Operation(
+    name="UpdateSSHPublicKey",
+    method_path="/iamstore.v1.Iam/UpdateSSHPublicKey",
+    request_type=iam_pb2.UpdateSSHPublicKeyRequest,
+    response_type=iam_pb2.UpdateSSHPublicKeyResponse,
+    result_type=None,
+)
+
+DELETE_SSH_PUBLIC_KEY: Operation[None] = Operation(
+    name="DeleteSSHPublicKey",
+    method_path="/iamstore.v1.Iam/DeleteSSHPublicKey",
+    request_type=iam_pb2.DeleteSSHPublicKeyRequest,
+    response_type=iam_pb2.DeleteSSHPublicKeyResponse,
+    result_type=None,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1246,6 +1318,15 @@ OPERATIONS: dict[str, Operation[object]] = {
         TAG_SERVER_CERTIFICATE,
         UNTAG_SERVER_CERTIFICATE,
         LIST_SERVER_CERTIFICATE_TAGS,
+        UPLOAD_SIGNING_CERTIFICATE,
+        LIST_SIGNING_CERTIFICATES,
+        UPDATE_SIGNING_CERTIFICATE,
+        DELETE_SIGNING_CERTIFICATE,
+        UPLOAD_SSH_PUBLIC_KEY,
+        GET_SSH_PUBLIC_KEY,
+        LIST_SSH_PUBLIC_KEYS,
+        UPDATE_SSH_PUBLIC_KEY,
+        DELETE_SSH_PUBLIC_KEY,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1387,6 +1468,15 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     TAG_SERVER_CERTIFICATE,
     UNTAG_SERVER_CERTIFICATE,
     LIST_SERVER_CERTIFICATE_TAGS,
+    UPLOAD_SIGNING_CERTIFICATE,
+    LIST_SIGNING_CERTIFICATES,
+    UPDATE_SIGNING_CERTIFICATE,
+    DELETE_SIGNING_CERTIFICATE,
+    UPLOAD_SSH_PUBLIC_KEY,
+    GET_SSH_PUBLIC_KEY,
+    LIST_SSH_PUBLIC_KEYS,
+    UPDATE_SSH_PUBLIC_KEY,
+    DELETE_SSH_PUBLIC_KEY,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1421,6 +1511,8 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         GET_ACCOUNT_AUTHORIZATION_DETAILS,
         LIST_SERVER_CERTIFICATES,
         LIST_SERVER_CERTIFICATE_TAGS,
+        LIST_SIGNING_CERTIFICATES,
+        LIST_SSH_PUBLIC_KEYS,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

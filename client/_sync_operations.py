@@ -181,6 +181,16 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_signing_certificates"]
+    ) -> Paginator[results.ListSigningCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_ssh_public_keys"]
+    ) -> Paginator[results.ListSSHPublicKeysResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -1098,6 +1108,66 @@ class SyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListServerCertificateTagsResponse:
         return self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
+
+    def upload_signing_certificate(
+        self, *, certificate_body: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.UploadSigningCertificateResponse:
+        return self._call(operations.UPLOAD_SIGNING_CERTIFICATE, locals())
+
+    def list_signing_certificates(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSigningCertificatesResponse:
+        return self._call(operations.LIST_SIGNING_CERTIFICATES, locals())
+
+    def update_signing_certificate(
+        self,
+        *,
+        certificate_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_SIGNING_CERTIFICATE, locals())
+
+    def delete_signing_certificate(
+        self, *, certificate_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SIGNING_CERTIFICATE, locals())
+
+    def upload_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_body: str, at_least: str | None = None
+    ) -> results.UploadSSHPublicKeyResponse:
+        return self._call(operations.UPLOAD_SSH_PUBLIC_KEY, locals())
+
+    def get_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, encoding: str, at_least: str | None = None
+    ) -> results.GetSSHPublicKeyResponse:
+        return self._call(operations.GET_SSH_PUBLIC_KEY, locals())
+
+    def list_ssh_public_keys(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSSHPublicKeysResponse:
+        return self._call(operations.LIST_SSH_PUBLIC_KEYS, locals())
+
+    def update_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, status: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UPDATE_SSH_PUBLIC_KEY, locals())
+
+    def delete_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SSH_PUBLIC_KEY, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

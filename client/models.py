@@ -383,6 +383,39 @@ class ServerCertificate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SigningCertificate:
+    """AWS's SigningCertificate, as iamstore returns it."""
+
+    user_name: str
+    certificate_id: str
+    certificate_body: str
+    status: str
+    upload_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SSHPublicKey:
+    """AWS's SSHPublicKey, as iamstore returns it."""
+
+    user_name: str
+    ssh_public_key_id: str
+    fingerprint: str
+    ssh_public_key_body: str
+    status: str
+    upload_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SSHPublicKeyMetadata:
+    """AWS's SSHPublicKeyMetadata, as iamstore returns it."""
+
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    upload_date: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

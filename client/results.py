@@ -39,6 +39,9 @@ from iamstore.client.models import (
     RootCredentials,
     ServerCertificate,
     ServerCertificateMetadata,
+    SigningCertificate,
+    SSHPublicKey,
+    SSHPublicKeyMetadata,
     Tag,
     TemporaryCredentials,
     User,
@@ -535,6 +538,45 @@ class ListServerCertificateTagsResponse:
     """What ListServerCertificateTags returns."""
 
     tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadSigningCertificateResponse:
+    """What UploadSigningCertificate returns."""
+
+    certificate: SigningCertificate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSigningCertificatesResponse:
+    """What ListSigningCertificates returns."""
+
+    certificates: tuple[SigningCertificate, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadSSHPublicKeyResponse:
+    """What UploadSSHPublicKey returns."""
+
+    ssh_public_key: SSHPublicKey
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetSSHPublicKeyResponse:
+    """What GetSSHPublicKey returns."""
+
+    ssh_public_key: SSHPublicKey
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSSHPublicKeysResponse:
+    """What ListSSHPublicKeys returns."""
+
+    ssh_public_keys: tuple[SSHPublicKeyMetadata, ...] = ()
     is_truncated: bool | None = None
     marker: str | None = None
 

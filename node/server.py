@@ -34,6 +34,7 @@ from iamstore.node.api import (
     iam_more,
     iam_policies,
     iam_service_access,
+    iam_user_keys,
     node_services,
     signin,
     sts,
@@ -77,6 +78,7 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_account_details.HANDLERS,
     **iam_service_access.HANDLERS,
     **iam_certificates.HANDLERS,
+    **iam_user_keys.HANDLERS,
 }
 AUTHZ_HANDLERS: dict[str, Handler] = {
     **authz.HANDLERS,

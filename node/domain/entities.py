@@ -372,6 +372,42 @@ class ServerCertificate:
 
 
 @dataclass(frozen=True, slots=True)
+class SigningCertificate:
+    """A user's X.509 signing certificate. Its id derives from the certificate itself, so the
+    same certificate uploaded twice in one account (on one node or two) is one row."""
+
+    TABLE: ClassVar[str] = "signing_certificate"
+    account_id: str
+    certificate_id: str
+    user_id: str
+    body: str
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.account_id}/{self.certificate_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SshPublicKey:
+    """A user's SSH public key (for AWS CodeCommit in AWS), kept in OpenSSH form."""
+
+    TABLE: ClassVar[str] = "ssh_public_key"
+    key_id: str  # APKA…
+    account_id: str
+    user_id: str
+    body: str  # `ssh-rsa AAAA...`
+    fingerprint: str  # MD5 of the key blob, colon-separated hex, as AWS shows it
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.key_id
+
+
+@dataclass(frozen=True, slots=True)
 class Tagging:
     """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
     them: a row of its own, so that tagging on one node and changing the entity on another
@@ -468,6 +504,8 @@ Row = (
     | AccountAlias
     | StsPreferences
     | ServerCertificate
+    | SigningCertificate
+    | SshPublicKey
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

@@ -34,6 +34,8 @@ from iamstore.node.domain.entities import (
     Role,
     Row,
     ServerCertificate,
+    SigningCertificate,
+    SshPublicKey,
     StsPreferences,
     Tagging,
     Tags,
@@ -186,6 +188,10 @@ class View:
         self.alias_claims: defaultdict[str, set[str]] = defaultdict(set)  # alias -> accounts
         self.sts_preferences: dict[str, StsPreferences] = {}  # by account id
         self.server_certificates: _Named[ServerCertificate] = _Named()
+        self.signing_certificates: dict[str, SigningCertificate] = {}  # by row key
+        self.signing_certificates_of: defaultdict[str, set[str]] = defaultdict(set)  # user
+        self.ssh_public_keys: dict[str, SshPublicKey] = {}  # by key id
+        self.ssh_public_keys_of: defaultdict[str, set[str]] = defaultdict(set)  # user -> ids
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -312,6 +318,12 @@ class View:
                 self.sts_preferences[row.account_id] = row
             case ServerCertificate():
                 self.server_certificates.put(row.certificate_id, row)
+            case SigningCertificate():
+                self.signing_certificates[row.key] = row
+                self.signing_certificates_of[row.user_id].add(row.key)
+            case SshPublicKey():
+                self.ssh_public_keys[row.key_id] = row
+                self.ssh_public_keys_of[row.user_id].add(row.key_id)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -381,3 +393,17 @@ class View:
                 self.sts_preferences.pop(row.account_id, None)
             case ServerCertificate():
                 self.server_certificates.remove(row.certificate_id)
+            case SigningCertificate():
+                self.signing_certificates.pop(row.key, None)
+                _discard(self.signing_certificates_of, row.user_id, row.key)
+            case SshPublicKey():
+                self.ssh_public_keys.pop(row.key_id, None)
+                _discard(self.ssh_public_keys_of, row.user_id, row.key_id)
+
+
+def _discard(index: defaultdict[str, set[str]], owner: str, member: str) -> None:
+    members = index.get(owner)
+    if members is not None:
+        members.discard(member)
+        if not members:
+            del index[owner]

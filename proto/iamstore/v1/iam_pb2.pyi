@@ -2362,3 +2362,181 @@ class ListServerCertificateTagsResponse(_message.Message):
     is_truncated: bool
     marker: str
     def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UploadSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_body")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_body: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_body: _Optional[str] = ...) -> None: ...
+
+class SigningCertificate(_message.Message):
+    __slots__ = ("user_name", "certificate_id", "certificate_body", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    certificate_body: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ..., certificate_body: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadSigningCertificateResponse(_message.Message):
+    __slots__ = ("certificate",)
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    certificate: SigningCertificate
+    def __init__(self, certificate: _Optional[_Union[SigningCertificate, _Mapping]] = ...) -> None: ...
+
+class ListSigningCertificatesRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListSigningCertificatesResponse(_message.Message):
+    __slots__ = ("certificates", "is_truncated", "marker")
+    CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    certificates: _containers.RepeatedCompositeFieldContainer[SigningCertificate]
+    is_truncated: bool
+    marker: str
+    def __init__(self, certificates: _Optional[_Iterable[_Union[SigningCertificate, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateSigningCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSigningCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UploadSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_body")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_BODY_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_body: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_body: _Optional[str] = ...) -> None: ...
+
+class SSHPublicKey(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "fingerprint", "ssh_public_key_body", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_BODY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    fingerprint: str
+    ssh_public_key_body: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., fingerprint: _Optional[str] = ..., ssh_public_key_body: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadSSHPublicKeyResponse(_message.Message):
+    __slots__ = ("ssh_public_key",)
+    SSH_PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_key: SSHPublicKey
+    def __init__(self, ssh_public_key: _Optional[_Union[SSHPublicKey, _Mapping]] = ...) -> None: ...
+
+class GetSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "encoding")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENCODING_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    encoding: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., encoding: _Optional[str] = ...) -> None: ...
+
+class GetSSHPublicKeyResponse(_message.Message):
+    __slots__ = ("ssh_public_key",)
+    SSH_PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_key: SSHPublicKey
+    def __init__(self, ssh_public_key: _Optional[_Union[SSHPublicKey, _Mapping]] = ...) -> None: ...
+
+class ListSSHPublicKeysRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class SSHPublicKeyMetadata(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListSSHPublicKeysResponse(_message.Message):
+    __slots__ = ("ssh_public_keys", "is_truncated", "marker")
+    SSH_PUBLIC_KEYS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_keys: _containers.RepeatedCompositeFieldContainer[SSHPublicKeyMetadata]
+    is_truncated: bool
+    marker: str
+    def __init__(self, ssh_public_keys: _Optional[_Iterable[_Union[SSHPublicKeyMetadata, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateSSHPublicKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSSHPublicKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

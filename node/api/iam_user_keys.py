@@ -1,0 +1,160 @@
+"""Iam handlers for users' signing certificates and SSH public keys."""
+
+from __future__ import annotations
+
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.domain import lookup, signing_certificates, ssh_keys
+from iamstore.node.domain.entities import SigningCertificate, SshPublicKey, User
+from iamstore.node.domain.errors import ValidationError
+from iamstore.v1 import iam_pb2 as pb
+
+HANDLERS: dict[str, Handler] = {}
+op = registrar(HANDLERS)
+
+# AWS's answer when the account root omits the user an operation would default to.
+NO_USER = "Must specify userName when calling with non-User credentials"
+
+
+def _user(call: Call, name: str | None) -> User:
+    """The named user, else the calling user (AWS's default for these operations)."""
+    if name is not None:
+        return lookup.user(call.view, call.account_id, name)
+    own = call.own_user_id()
+    if own is None:
+        raise ValidationError(NO_USER, "UserName")
+    return lookup.caller_user(call.view, own)
+
+
+def _certificate(user: User, c: SigningCertificate) -> pb.SigningCertificate:
+    return pb.SigningCertificate(
+        user_name=user.name,
+        certificate_id=c.certificate_id,
+        certificate_body=c.body,
+        status=c.status,
+        upload_date=convert.timestamp(c.created_ms),
+    )
+
+
+def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
+    return pb.SSHPublicKey(
+        user_name=user.name,
+        ssh_public_key_id=k.key_id,
+        fingerprint=k.fingerprint,
+        ssh_public_key_body=body,
+        status=k.status,
+        upload_date=convert.timestamp(k.created_ms),
+    )
+
+
+@op("UploadSigningCertificate")
+async def upload_signing_certificate(
+    call: Call, req: pb.UploadSigningCertificateRequest
+) -> pb.UploadSigningCertificateResponse:
+    user = _user(call, opt_str(req, "user_name"))
+    made = await call.write(
+        lambda view, ctx: signing_certificates.upload(view, ctx, user, req.certificate_body)
+    )
+    return pb.UploadSigningCertificateResponse(certificate=_certificate(user, made))
+
+
+@op("ListSigningCertificates")
+async def list_signing_certificates(
+    call: Call, req: pb.ListSigningCertificatesRequest
+) -> pb.ListSigningCertificatesResponse:
+    user = _user(call, opt_str(req, "user_name"))
+    page = signing_certificates.listed(
+        call.view, user, opt_str(req, "marker"), opt_int(req, "max_items")
+    )
+    return pb.ListSigningCertificatesResponse(
+        certificates=[_certificate(user, c) for c in page.items],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
+
+
+@op("UpdateSigningCertificate")
+async def update_signing_certificate(
+    call: Call, req: pb.UpdateSigningCertificateRequest
+) -> pb.UpdateSigningCertificateResponse:
+    user = _user(call, opt_str(req, "user_name"))
+    await call.change(
+        lambda view, ctx: signing_certificates.set_status(
+            view, ctx, user, req.certificate_id, req.status
+        )
+    )
+    return pb.UpdateSigningCertificateResponse()
+
+
+@op("DeleteSigningCertificate")
+async def delete_signing_certificate(
+    call: Call, req: pb.DeleteSigningCertificateRequest
+) -> pb.DeleteSigningCertificateResponse:
+    user = _user(call, opt_str(req, "user_name"))
+    await call.change(
+        lambda view, ctx: signing_certificates.delete(view, ctx, user, req.certificate_id)
+    )
+    return pb.DeleteSigningCertificateResponse()
+
+
+@op("UploadSSHPublicKey")
+async def upload_ssh_public_key(
+    call: Call, req: pb.UploadSSHPublicKeyRequest
+) -> pb.UploadSSHPublicKeyResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    made = await call.write(
+        lambda view, ctx: ssh_keys.upload(view, ctx, user, req.ssh_public_key_body)
+    )
+    return pb.UploadSSHPublicKeyResponse(ssh_public_key=_ssh_key(user, made, made.body))
+
+
+@op("GetSSHPublicKey")
+async def get_ssh_public_key(
+    call: Call, req: pb.GetSSHPublicKeyRequest
+) -> pb.GetSSHPublicKeyResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    key = ssh_keys.get(call.view, user, req.ssh_public_key_id)
+    body = ssh_keys.encoded(key, req.encoding)  # SSH or PEM: checked by the model
+    return pb.GetSSHPublicKeyResponse(ssh_public_key=_ssh_key(user, key, body))
+
+
+@op("ListSSHPublicKeys")
+async def list_ssh_public_keys(
+    call: Call, req: pb.ListSSHPublicKeysRequest
+) -> pb.ListSSHPublicKeysResponse:
+    user = _user(call, opt_str(req, "user_name"))
+    page = ssh_keys.listed(call.view, user, opt_str(req, "marker"), opt_int(req, "max_items"))
+    return pb.ListSSHPublicKeysResponse(
+        ssh_public_keys=[
+            pb.SSHPublicKeyMetadata(
+                user_name=user.name,
+                ssh_public_key_id=k.key_id,
+                status=k.status,
+                upload_date=convert.timestamp(k.created_ms),
+            )
+            for k in page.items
+        ],
+        is_truncated=page.is_truncated,
+        marker=page.marker,
+    )
+
+
+@op("UpdateSSHPublicKey")
+async def update_ssh_public_key(
+    call: Call, req: pb.UpdateSSHPublicKeyRequest
+) -> pb.UpdateSSHPublicKeyResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    await call.change(
+        lambda view, ctx: ssh_keys.set_status(view, user, req.ssh_public_key_id, req.status)
+    )
+    return pb.UpdateSSHPublicKeyResponse()
+
+
+@op("DeleteSSHPublicKey")
+async def delete_ssh_public_key(
+    call: Call, req: pb.DeleteSSHPublicKeyRequest
+) -> pb.DeleteSSHPublicKeyResponse:
+    user = lookup.user(call.view, call.account_id, req.user_name)
+    await call.change(lambda view, ctx: ssh_keys.delete(view, user, req.ssh_public_key_id))
+    return pb.DeleteSSHPublicKeyResponse()
