@@ -36,6 +36,7 @@ from iamstore.client.errors import (
     SignatureDoesNotMatchError,
     UnmodifiableEntityError,
     UnrecognizedPublicKeyEncodingError,
+    NotSupportedServiceError,
     ValidationError,
 )
 from iamstore.client.models import (
@@ -158,6 +159,7 @@ __all__ = [
     "TagInput",
     "UnmodifiableEntityError",
     "UnrecognizedPublicKeyEncodingError",
+    "NotSupportedServiceError",
     "User",
     "ValidationError",
     "VirtualMFADevice",

@@ -191,6 +191,11 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_service_specific_credentials"]
+    ) -> AsyncPaginator[results.ListServiceSpecificCredentialsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -1176,6 +1181,56 @@ class AsyncOperations(abc.ABC):
         self, *, user_name: str, ssh_public_key_id: str, at_least: str | None = None
     ) -> None:
         return await self._call(operations.DELETE_SSH_PUBLIC_KEY, locals())
+
+    async def create_service_specific_credential(
+        self,
+        *,
+        user_name: str,
+        service_name: str,
+        credential_age_days: int | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceSpecificCredentialResponse:
+        return await self._call(operations.CREATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def reset_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ResetServiceSpecificCredentialResponse:
+        return await self._call(operations.RESET_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def list_service_specific_credentials(
+        self,
+        *,
+        user_name: str | None = None,
+        service_name: str | None = None,
+        all_users: bool | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServiceSpecificCredentialsResponse:
+        return await self._call(operations.LIST_SERVICE_SPECIFIC_CREDENTIALS, locals())
+
+    async def update_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def delete_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.DELETE_SERVICE_SPECIFIC_CREDENTIAL, locals())
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

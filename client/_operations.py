@@ -1069,6 +1069,52 @@ DELETE_SSH_PUBLIC_KEY: Operation[None] = Operation(
     result_type=None,
 )
 
+CREATE_SERVICE_SPECIFIC_CREDENTIAL: Operation[results.CreateServiceSpecificCredentialResponse] = (
+    Operation(
+        name="CreateServiceSpecificCredential",
+        method_path="/iamstore.v1.Iam/CreateServiceSpecificCredential",
+        request_type=iam_pb2.CreateServiceSpecificCredentialRequest,
+        response_type=iam_pb2.CreateServiceSpecificCredentialResponse,
+        result_type=results.CreateServiceSpecificCredentialResponse,
+    )
+)
+
+RESET_SERVICE_SPECIFIC_CREDENTIAL: Operation[results.ResetServiceSpecificCredentialResponse] = (
+    Operation(
+        name="ResetServiceSpecificCredential",
+        method_path="/iamstore.v1.Iam/ResetServiceSpecificCredential",
+        request_type=iam_pb2.ResetServiceSpecificCredentialRequest,
+        response_type=iam_pb2.ResetServiceSpecificCredentialResponse,
+        result_type=results.ResetServiceSpecificCredentialResponse,
+    )
+)
+
+LIST_SERVICE_SPECIFIC_CREDENTIALS: Operation[results.ListServiceSpecificCredentialsResponse] = (
+    Operation(
+        name="ListServiceSpecificCredentials",
+        method_path="/iamstore.v1.Iam/ListServiceSpecificCredentials",
+        request_type=iam_pb2.ListServiceSpecificCredentialsRequest,
+        response_type=iam_pb2.ListServiceSpecificCredentialsResponse,
+        result_type=results.ListServiceSpecificCredentialsResponse,
+    )
+)
+
+UPDATE_SERVICE_SPECIFIC_CREDENTIAL: Operation[None] = Operation(
+    name="UpdateServiceSpecificCredential",
+    method_path="/iamstore.v1.Iam/UpdateServiceSpecificCredential",
+    request_type=iam_pb2.UpdateServiceSpecificCredentialRequest,
+    response_type=iam_pb2.UpdateServiceSpecificCredentialResponse,
+    result_type=None,
+)
+
+DELETE_SERVICE_SPECIFIC_CREDENTIAL: Operation[None] = Operation(
+    name="DeleteServiceSpecificCredential",
+    method_path="/iamstore.v1.Iam/DeleteServiceSpecificCredential",
+    request_type=iam_pb2.DeleteServiceSpecificCredentialRequest,
+    response_type=iam_pb2.DeleteServiceSpecificCredentialResponse,
+    result_type=None,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1327,6 +1373,11 @@ OPERATIONS: dict[str, Operation[object]] = {
         LIST_SSH_PUBLIC_KEYS,
         UPDATE_SSH_PUBLIC_KEY,
         DELETE_SSH_PUBLIC_KEY,
+        CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+        RESET_SERVICE_SPECIFIC_CREDENTIAL,
+        LIST_SERVICE_SPECIFIC_CREDENTIALS,
+        UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+        DELETE_SERVICE_SPECIFIC_CREDENTIAL,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1477,6 +1528,11 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     LIST_SSH_PUBLIC_KEYS,
     UPDATE_SSH_PUBLIC_KEY,
     DELETE_SSH_PUBLIC_KEY,
+    CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+    RESET_SERVICE_SPECIFIC_CREDENTIAL,
+    LIST_SERVICE_SPECIFIC_CREDENTIALS,
+    UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+    DELETE_SERVICE_SPECIFIC_CREDENTIAL,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1513,6 +1569,7 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_SERVER_CERTIFICATE_TAGS,
         LIST_SIGNING_CERTIFICATES,
         LIST_SSH_PUBLIC_KEYS,
+        LIST_SERVICE_SPECIFIC_CREDENTIALS,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

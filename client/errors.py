@@ -112,6 +112,10 @@ class UnrecognizedPublicKeyEncodingError(IamError):
     """The SSH public key's encoding is not one IAM accepts."""
 
 
+class NotSupportedServiceError(IamError):
+    """The service does not take service-specific credentials."""
+
+
 class ServiceFailureError(IamError):
     """The node failed to process the request."""
 
@@ -179,6 +183,7 @@ ERROR_CLASSES: dict[str, type[IamError]] = {
     "InvalidPublicKey": InvalidPublicKeyError,
     "DuplicateSSHPublicKey": DuplicateSSHPublicKeyError,
     "UnrecognizedPublicKeyEncoding": UnrecognizedPublicKeyEncodingError,
+    "NotSupportedService": NotSupportedServiceError,
     "ServiceUnavailable": ServiceUnavailableError,
     "AccessDenied": AccessDeniedError,
     "MissingAuthenticationToken": MissingAuthenticationTokenError,

@@ -416,6 +416,37 @@ class SSHPublicKeyMetadata:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceSpecificCredential:
+    """AWS's ServiceSpecificCredential, as iamstore returns it."""
+
+    create_date: datetime
+    expiration_date: datetime | None = None
+    service_name: str
+    service_user_name: str | None = None
+    # Shown once, when the credential is created or reset; never stored.
+    service_password: str | None = None
+    service_credential_alias: str | None = None
+    service_credential_secret: str | None = None
+    service_specific_credential_id: str
+    user_name: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceSpecificCredentialMetadata:
+    """AWS's ServiceSpecificCredentialMetadata, as iamstore returns it."""
+
+    user_name: str
+    status: str
+    service_user_name: str | None = None
+    service_credential_alias: str | None = None
+    create_date: datetime
+    expiration_date: datetime | None = None
+    service_specific_credential_id: str
+    service_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

@@ -39,6 +39,8 @@ from iamstore.client.models import (
     RootCredentials,
     ServerCertificate,
     ServerCertificateMetadata,
+    ServiceSpecificCredential,
+    ServiceSpecificCredentialMetadata,
     SigningCertificate,
     SSHPublicKey,
     SSHPublicKeyMetadata,
@@ -579,6 +581,29 @@ class ListSSHPublicKeysResponse:
     ssh_public_keys: tuple[SSHPublicKeyMetadata, ...] = ()
     is_truncated: bool | None = None
     marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateServiceSpecificCredentialResponse:
+    """What CreateServiceSpecificCredential returns."""
+
+    service_specific_credential: ServiceSpecificCredential
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResetServiceSpecificCredentialResponse:
+    """What ResetServiceSpecificCredential returns."""
+
+    service_specific_credential: ServiceSpecificCredential
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServiceSpecificCredentialsResponse:
+    """What ListServiceSpecificCredentials returns."""
+
+    service_specific_credentials: tuple[ServiceSpecificCredentialMetadata, ...] = ()
+    marker: str | None = None
+    is_truncated: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -408,6 +408,27 @@ class SshPublicKey:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceCredential:
+    """A user's service-specific credential (CodeCommit or Keyspaces user name and password,
+    or a Bedrock API key). The password or secret is shown once, when created or reset, and
+    never stored: no iamstore service accepts it, and what is not kept cannot leak."""
+
+    TABLE: ClassVar[str] = "service_credential"
+    credential_id: str  # ACCA…
+    account_id: str
+    user_id: str
+    service_name: str
+    service_user_name: str  # or, for an API key, its alias
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+    expiration_ms: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.credential_id
+
+
+@dataclass(frozen=True, slots=True)
 class Tagging:
     """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
     them: a row of its own, so that tagging on one node and changing the entity on another
@@ -506,6 +527,7 @@ Row = (
     | ServerCertificate
     | SigningCertificate
     | SshPublicKey
+    | ServiceCredential
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

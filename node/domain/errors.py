@@ -96,6 +96,10 @@ class UnrecognizedPublicKeyEncoding(IamError):
     code = "UnrecognizedPublicKeyEncoding"
 
 
+class ServiceNotSupported(IamError):
+    code = "NotSupportedService"
+
+
 class NotYetReplicated(IamError):
     """A consistency token names a write this replica has not applied within the wait bound."""
 

@@ -45,6 +45,7 @@ class Quotas:
     server_certificates_per_account: int = 20
     signing_certificates_per_user: int = 2
     ssh_public_keys_per_user: int = 5
+    service_credentials_per_user_per_service: int = 2
 
 
 def policy_size(document: str) -> int:

@@ -84,6 +84,10 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must delete signing certificates first.")
     if view.ssh_public_keys_of.get(uid):
         raise DeleteConflict("Cannot delete entity, must delete SSH public keys first.")
+    if view.service_credentials_of.get(uid):
+        raise DeleteConflict(
+            "Cannot delete entity, must delete service-specific credentials first."
+        )
     changes = [Change.delete(user)]
     boundary = view.boundaries.get(uid)
     if boundary is not None:

@@ -34,6 +34,7 @@ from iamstore.node.domain.entities import (
     Role,
     Row,
     ServerCertificate,
+    ServiceCredential,
     SigningCertificate,
     SshPublicKey,
     StsPreferences,
@@ -192,6 +193,8 @@ class View:
         self.signing_certificates_of: defaultdict[str, set[str]] = defaultdict(set)  # user
         self.ssh_public_keys: dict[str, SshPublicKey] = {}  # by key id
         self.ssh_public_keys_of: defaultdict[str, set[str]] = defaultdict(set)  # user -> ids
+        self.service_credentials: dict[str, ServiceCredential] = {}  # by credential id
+        self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -324,6 +327,9 @@ class View:
             case SshPublicKey():
                 self.ssh_public_keys[row.key_id] = row
                 self.ssh_public_keys_of[row.user_id].add(row.key_id)
+            case ServiceCredential():
+                self.service_credentials[row.credential_id] = row
+                self.service_credentials_of[row.user_id].add(row.credential_id)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -399,6 +405,9 @@ class View:
             case SshPublicKey():
                 self.ssh_public_keys.pop(row.key_id, None)
                 _discard(self.ssh_public_keys_of, row.user_id, row.key_id)
+            case ServiceCredential():
+                self.service_credentials.pop(row.credential_id, None)
+                _discard(self.service_credentials_of, row.user_id, row.credential_id)
 
 
 def _discard(index: defaultdict[str, set[str]], owner: str, member: str) -> None:

@@ -20,6 +20,7 @@ from iamstore.client import (
     LimitExceededError,
     MalformedCertificateError,
     NoSuchEntityError,
+    NotSupportedServiceError,
     UnrecognizedPublicKeyEncodingError,
     ValidationError,
 )
@@ -152,3 +153,81 @@ def test_ssh_public_key_rules(iam: Client) -> None:
     with pytest.raises(LimitExceededError):
         iam.upload_ssh_public_key(user_name="u", ssh_public_key_body=openssh())
     assert len(iam.list_ssh_public_keys(user_name="u").ssh_public_keys) == 5
+
+
+def test_service_specific_credentials(iam: Client) -> None:
+    account = iam.get_user().user.arn.split(":")[4]
+    iam.create_user(user_name="dev")
+    made = iam.create_service_specific_credential(
+        user_name="dev", service_name="codecommit.amazonaws.com"
+    ).service_specific_credential
+    assert made.service_user_name == f"dev-at-{account}"
+    assert made.service_password is not None
+    assert len(made.service_password) == 44
+    assert made.service_specific_credential_id.startswith("ACCA")
+    assert made.status == "Active"
+    second = iam.create_service_specific_credential(
+        user_name="dev", service_name="codecommit.amazonaws.com"
+    ).service_specific_credential
+    assert second.service_user_name == f"dev+1-at-{account}"
+    with pytest.raises(LimitExceededError):
+        iam.create_service_specific_credential(
+            user_name="dev", service_name="codecommit.amazonaws.com"
+        )
+    with pytest.raises(NotSupportedServiceError):
+        iam.create_service_specific_credential(user_name="dev", service_name="s3.amazonaws.com")
+    key = iam.create_service_specific_credential(
+        user_name="dev", service_name="bedrock.amazonaws.com", credential_age_days=30
+    ).service_specific_credential
+    assert key.service_credential_secret is not None
+    assert key.service_password is None
+    assert key.expiration_date is not None
+    reset = iam.reset_service_specific_credential(
+        user_name="dev", service_specific_credential_id=made.service_specific_credential_id
+    ).service_specific_credential
+    assert reset.service_password not in (None, made.service_password)
+    iam.update_service_specific_credential(
+        user_name="dev",
+        service_specific_credential_id=made.service_specific_credential_id,
+        status="Inactive",
+    )
+    listed = iam.list_service_specific_credentials(
+        user_name="dev", service_name="codecommit.amazonaws.com"
+    )
+    assert [
+        (c.service_specific_credential_id, c.status) for c in listed.service_specific_credentials
+    ] == [
+        (made.service_specific_credential_id, "Inactive"),
+        (second.service_specific_credential_id, "Active"),
+    ]
+    assert "service_password" not in repr(listed)
+    iam.create_user(user_name="ops")
+    iam.create_service_specific_credential(user_name="ops", service_name="cassandra.amazonaws.com")
+    everyone = iam.list_service_specific_credentials(all_users=True)
+    assert {c.user_name for c in everyone.service_specific_credentials} == {"dev", "ops"}
+    with pytest.raises(DeleteConflictError):
+        iam.delete_user(user_name="ops")
+    with pytest.raises(NoSuchEntityError):  # another user's credential
+        iam.delete_service_specific_credential(
+            user_name="ops", service_specific_credential_id=made.service_specific_credential_id
+        )
+    iam.delete_service_specific_credential(
+        user_name="dev", service_specific_credential_id=made.service_specific_credential_id
+    )
+    assert (
+        len(iam.list_service_specific_credentials(user_name="dev").service_specific_credentials)
+        == 2
+    )
+
+
+def test_service_passwords_are_never_stored(iam: Client, iam_node: object) -> None:
+    iam.create_user(user_name="git")
+    made = iam.create_service_specific_credential(
+        user_name="git", service_name="codecommit.amazonaws.com"
+    ).service_specific_credential
+    secret = (made.service_password or "").encode()
+    assert secret
+    data_dir = iam_node.config.data_dir  # type: ignore[attr-defined]
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), path

@@ -2540,3 +2540,127 @@ class DeleteSSHPublicKeyRequest(_message.Message):
 class DeleteSSHPublicKeyResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class CreateServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_name", "credential_age_days")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIAL_AGE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_name: str
+    credential_age_days: int
+    def __init__(self, user_name: _Optional[str] = ..., service_name: _Optional[str] = ..., credential_age_days: _Optional[int] = ...) -> None: ...
+
+class ServiceSpecificCredential(_message.Message):
+    __slots__ = ("create_date", "expiration_date", "service_name", "service_user_name", "service_password", "service_credential_alias", "service_credential_secret", "service_specific_credential_id", "user_name", "status")
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_SECRET_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    create_date: _timestamp_pb2.Timestamp
+    expiration_date: _timestamp_pb2.Timestamp
+    service_name: str
+    service_user_name: str
+    service_password: str
+    service_credential_alias: str
+    service_credential_secret: str
+    service_specific_credential_id: str
+    user_name: str
+    status: str
+    def __init__(self, create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_name: _Optional[str] = ..., service_user_name: _Optional[str] = ..., service_password: _Optional[str] = ..., service_credential_alias: _Optional[str] = ..., service_credential_secret: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ..., user_name: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class CreateServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ("service_specific_credential",)
+    SERVICE_SPECIFIC_CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credential: ServiceSpecificCredential
+    def __init__(self, service_specific_credential: _Optional[_Union[ServiceSpecificCredential, _Mapping]] = ...) -> None: ...
+
+class ResetServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ...) -> None: ...
+
+class ResetServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ("service_specific_credential",)
+    SERVICE_SPECIFIC_CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credential: ServiceSpecificCredential
+    def __init__(self, service_specific_credential: _Optional[_Union[ServiceSpecificCredential, _Mapping]] = ...) -> None: ...
+
+class ListServiceSpecificCredentialsRequest(_message.Message):
+    __slots__ = ("user_name", "service_name", "all_users", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ALL_USERS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_name: str
+    all_users: bool
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., service_name: _Optional[str] = ..., all_users: _Optional[bool] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ServiceSpecificCredentialMetadata(_message.Message):
+    __slots__ = ("user_name", "status", "service_user_name", "service_credential_alias", "create_date", "expiration_date", "service_specific_credential_id", "service_name")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    status: str
+    service_user_name: str
+    service_credential_alias: str
+    create_date: _timestamp_pb2.Timestamp
+    expiration_date: _timestamp_pb2.Timestamp
+    service_specific_credential_id: str
+    service_name: str
+    def __init__(self, user_name: _Optional[str] = ..., status: _Optional[str] = ..., service_user_name: _Optional[str] = ..., service_credential_alias: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_specific_credential_id: _Optional[str] = ..., service_name: _Optional[str] = ...) -> None: ...
+
+class ListServiceSpecificCredentialsResponse(_message.Message):
+    __slots__ = ("service_specific_credentials", "marker", "is_truncated")
+    SERVICE_SPECIFIC_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credentials: _containers.RepeatedCompositeFieldContainer[ServiceSpecificCredentialMetadata]
+    marker: str
+    is_truncated: bool
+    def __init__(self, service_specific_credentials: _Optional[_Iterable[_Union[ServiceSpecificCredentialMetadata, _Mapping]]] = ..., marker: _Optional[str] = ..., is_truncated: _Optional[bool] = ...) -> None: ...
+
+class UpdateServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ...) -> None: ...
+
+class DeleteServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -38,6 +38,7 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "InvalidPublicKey": grpc.StatusCode.INVALID_ARGUMENT,
     "DuplicateSSHPublicKey": grpc.StatusCode.ALREADY_EXISTS,
     "UnrecognizedPublicKeyEncoding": grpc.StatusCode.INVALID_ARGUMENT,
+    "NotSupportedService": grpc.StatusCode.NOT_FOUND,
     # Authentication and authorization (AWS "Common errors")
     "AccessDenied": grpc.StatusCode.PERMISSION_DENIED,
     "MissingAuthenticationToken": grpc.StatusCode.UNAUTHENTICATED,
