@@ -28,6 +28,7 @@ from iamstore.client.errors import (
     MalformedPolicyDocumentError,
     MissingAuthenticationTokenError,
     NoSuchEntityError,
+    NotSupportedServiceError,
     NotYetReplicatedError,
     PasswordPolicyViolationError,
     RequestExpiredError,
@@ -36,7 +37,6 @@ from iamstore.client.errors import (
     SignatureDoesNotMatchError,
     UnmodifiableEntityError,
     UnrecognizedPublicKeyEncodingError,
-    NotSupportedServiceError,
     ValidationError,
 )
 from iamstore.client.models import (
@@ -131,6 +131,7 @@ __all__ = [
     "MissingAuthenticationTokenError",
     "NoCredentialsError",
     "NoSuchEntityError",
+    "NotSupportedServiceError",
     "NotYetReplicatedError",
     "OpenIDConnectProviderListEntry",
     "OrderedOrganizationPolicy",
@@ -159,7 +160,6 @@ __all__ = [
     "TagInput",
     "UnmodifiableEntityError",
     "UnrecognizedPublicKeyEncodingError",
-    "NotSupportedServiceError",
     "User",
     "ValidationError",
     "VirtualMFADevice",
