@@ -1232,6 +1232,26 @@ class AsyncOperations(abc.ABC):
     ) -> None:
         return await self._call(operations.DELETE_SERVICE_SPECIFIC_CREDENTIAL, locals())
 
+    async def create_service_linked_role(
+        self,
+        *,
+        aws_service_name: str,
+        description: str | None = None,
+        custom_suffix: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceLinkedRoleResponse:
+        return await self._call(operations.CREATE_SERVICE_LINKED_ROLE, locals())
+
+    async def delete_service_linked_role(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> results.DeleteServiceLinkedRoleResponse:
+        return await self._call(operations.DELETE_SERVICE_LINKED_ROLE, locals())
+
+    async def get_service_linked_role_deletion_status(
+        self, *, deletion_task_id: str, at_least: str | None = None
+    ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
+        return await self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return await self._call(operations.PING, locals())

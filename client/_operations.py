@@ -1115,6 +1115,32 @@ DELETE_SERVICE_SPECIFIC_CREDENTIAL: Operation[None] = Operation(
     result_type=None,
 )
 
+CREATE_SERVICE_LINKED_ROLE: Operation[results.CreateServiceLinkedRoleResponse] = Operation(
+    name="CreateServiceLinkedRole",
+    method_path="/iamstore.v1.Iam/CreateServiceLinkedRole",
+    request_type=iam_pb2.CreateServiceLinkedRoleRequest,
+    response_type=iam_pb2.CreateServiceLinkedRoleResponse,
+    result_type=results.CreateServiceLinkedRoleResponse,
+)
+
+DELETE_SERVICE_LINKED_ROLE: Operation[results.DeleteServiceLinkedRoleResponse] = Operation(
+    name="DeleteServiceLinkedRole",
+    method_path="/iamstore.v1.Iam/DeleteServiceLinkedRole",
+    request_type=iam_pb2.DeleteServiceLinkedRoleRequest,
+    response_type=iam_pb2.DeleteServiceLinkedRoleResponse,
+    result_type=results.DeleteServiceLinkedRoleResponse,
+)
+
+GET_SERVICE_LINKED_ROLE_DELETION_STATUS: Operation[
+    results.GetServiceLinkedRoleDeletionStatusResponse
+] = Operation(
+    name="GetServiceLinkedRoleDeletionStatus",
+    method_path="/iamstore.v1.Iam/GetServiceLinkedRoleDeletionStatus",
+    request_type=iam_pb2.GetServiceLinkedRoleDeletionStatusRequest,
+    response_type=iam_pb2.GetServiceLinkedRoleDeletionStatusResponse,
+    result_type=results.GetServiceLinkedRoleDeletionStatusResponse,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1378,6 +1404,9 @@ OPERATIONS: dict[str, Operation[object]] = {
         LIST_SERVICE_SPECIFIC_CREDENTIALS,
         UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
         DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+        CREATE_SERVICE_LINKED_ROLE,
+        DELETE_SERVICE_LINKED_ROLE,
+        GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1533,6 +1562,9 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     LIST_SERVICE_SPECIFIC_CREDENTIALS,
     UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
     DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+    CREATE_SERVICE_LINKED_ROLE,
+    DELETE_SERVICE_LINKED_ROLE,
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {

@@ -1224,6 +1224,26 @@ class SyncOperations(abc.ABC):
     ) -> None:
         return self._call(operations.DELETE_SERVICE_SPECIFIC_CREDENTIAL, locals())
 
+    def create_service_linked_role(
+        self,
+        *,
+        aws_service_name: str,
+        description: str | None = None,
+        custom_suffix: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceLinkedRoleResponse:
+        return self._call(operations.CREATE_SERVICE_LINKED_ROLE, locals())
+
+    def delete_service_linked_role(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> results.DeleteServiceLinkedRoleResponse:
+        return self._call(operations.DELETE_SERVICE_LINKED_ROLE, locals())
+
+    def get_service_linked_role_deletion_status(
+        self, *, deletion_task_id: str, at_least: str | None = None
+    ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
+        return self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return self._call(operations.PING, locals())

@@ -447,6 +447,22 @@ class ServiceSpecificCredentialMetadata:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeletionTaskFailureReasonType:
+    """AWS's DeletionTaskFailureReasonType, as iamstore returns it."""
+
+    reason: str | None = None
+    role_usage_list: tuple[RoleUsageType, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleUsageType:
+    """AWS's RoleUsageType, as iamstore returns it."""
+
+    region: str | None = None
+    resources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

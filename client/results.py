@@ -16,6 +16,7 @@ from iamstore.client.models import (
     AttachedPolicy,
     AuditEvent,
     ContextProvider,
+    DeletionTaskFailureReasonType,
     EvaluationResult,
     Group,
     GroupDetail,
@@ -604,6 +605,29 @@ class ListServiceSpecificCredentialsResponse:
     service_specific_credentials: tuple[ServiceSpecificCredentialMetadata, ...] = ()
     marker: str | None = None
     is_truncated: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateServiceLinkedRoleResponse:
+    """What CreateServiceLinkedRole returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteServiceLinkedRoleResponse:
+    """What DeleteServiceLinkedRole returns."""
+
+    deletion_task_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServiceLinkedRoleDeletionStatusResponse:
+    """What GetServiceLinkedRoleDeletionStatus returns."""
+
+    # SUCCEEDED, IN_PROGRESS, FAILED or NOT_STARTED.
+    status: str
+    reason: DeletionTaskFailureReasonType | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,6 +1,6 @@
 """Iam handlers added for AWS's whole model: tags of instance profiles, MFA devices and OIDC
-providers, OIDC thumbprints, account aliases, STS preferences, GetMFADevice, and role and
-instance-profile lookups."""
+providers, OIDC thumbprints, account aliases, STS preferences, GetMFADevice, service-linked
+roles, and role and instance-profile lookups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from iamstore.node.api import convert
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_federation import profile_message
-from iamstore.node.domain import aliases, instance_profiles, lookup, mfa, oidc, roles, tagging
+from iamstore.node.domain import (
+    aliases,
+    instance_profiles,
+    lookup,
+    mfa,
+    oidc,
+    roles,
+    service_linked_roles,
+    tagging,
+)
 from iamstore.node.domain.entities import Change, StsPreferences
 from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
@@ -234,3 +243,43 @@ async def set_security_token_service_preferences(
     version = req.global_endpoint_token_version  # v1Token or v2Token: checked by the model
     await call.change(lambda view, ctx: [Change.put(StsPreferences(ctx.account_id, version))])
     return pb.SetSecurityTokenServicePreferencesResponse()
+
+
+# --- service-linked roles ----------------------------------------------------------------------
+
+
+@op("CreateServiceLinkedRole")
+async def create_service_linked_role(
+    call: Call, req: pb.CreateServiceLinkedRoleRequest
+) -> pb.CreateServiceLinkedRoleResponse:
+    role = await call.write(
+        lambda view, ctx: service_linked_roles.create(
+            view,
+            ctx,
+            req.aws_service_name,
+            opt_str(req, "description"),
+            opt_str(req, "custom_suffix"),
+        )
+    )
+    return pb.CreateServiceLinkedRoleResponse(role=convert.role(call.view, role))
+
+
+@op("DeleteServiceLinkedRole")
+async def delete_service_linked_role(
+    call: Call, req: pb.DeleteServiceLinkedRoleRequest
+) -> pb.DeleteServiceLinkedRoleResponse:
+    task_id = await call.write(
+        lambda view, ctx: service_linked_roles.delete(view, ctx, req.role_name)
+    )
+    return pb.DeleteServiceLinkedRoleResponse(deletion_task_id=task_id)
+
+
+@op("GetServiceLinkedRoleDeletionStatus")
+async def get_service_linked_role_deletion_status(
+    call: Call, req: pb.GetServiceLinkedRoleDeletionStatusRequest
+) -> pb.GetServiceLinkedRoleDeletionStatusResponse:
+    task = service_linked_roles.task(call.view, call.account_id, req.deletion_task_id)
+    response = pb.GetServiceLinkedRoleDeletionStatusResponse(status=task.status)
+    if task.reason is not None:
+        response.reason.reason = task.reason
+    return response

@@ -23,6 +23,8 @@ from iamstore.node.auth.context import Environment
 from iamstore.node.domain.entities import Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
+from iamstore.node.domain.protected import SERVICE_ROLE_PATH
+from iamstore.node.domain.service_linked_roles import role_name as service_linked_role_name
 from iamstore.node.domain.view import View
 from iamstore.node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
 
@@ -252,6 +254,13 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
                 action, at.arn("instance-profile", _s(request, "path"), name), (), _tags(request)
             )
         ]
+    if operation == "CreateServiceLinkedRole":
+        service = _s(request, "aws_service_name") or ""
+        name = service_linked_role_name(service, _s(request, "custom_suffix"))
+        arn = at.arn("role", f"{SERVICE_ROLE_PATH}{service}/", name)
+        return [_with(Target(action, arn), **{"iam:awsservicename": service})]
+    if operation == "GetServiceLinkedRoleDeletionStatus":
+        return [Target(action, f"arn:aws:iam::{caller.account_id}:role/aws-service-role/*")]
     if operation == "UploadServerCertificate":
         name = _s(request, "server_certificate_name") or ""
         arn = at.arn("server-certificate", _s(request, "path"), name)

@@ -429,6 +429,24 @@ class ServiceCredential:
 
 
 @dataclass(frozen=True, slots=True)
+class DeletionTask:
+    """The outcome of a DeleteServiceLinkedRole, read back by GetServiceLinkedRoleDeletionStatus.
+    Deletion is decided when it is asked for (no AWS resources use the role here), so a task
+    is SUCCEEDED or FAILED from the start."""
+
+    TABLE: ClassVar[str] = "deletion_task"
+    task_id: str
+    account_id: str
+    status: str  # SUCCEEDED or FAILED
+    reason: str | None
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.task_id
+
+
+@dataclass(frozen=True, slots=True)
 class Tagging:
     """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
     them: a row of its own, so that tagging on one node and changing the entity on another
@@ -528,6 +546,7 @@ Row = (
     | SigningCertificate
     | SshPublicKey
     | ServiceCredential
+    | DeletionTask
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, lookup, protected
 from iamstore.node.domain.aws_policies import AWS_ACCOUNT
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
@@ -211,6 +211,7 @@ def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> 
 
 
 def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn)
     entity_id = entity.entity_id
     attached = view.attachments.of(entity_id)
@@ -225,6 +226,7 @@ def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 
 
 def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn)
     entity_id = entity.entity_id
     if policy.policy_id not in view.attachments.of(entity_id):
@@ -277,11 +279,13 @@ def entities(
 
 
 def put_boundary(view: View, ctx: WriteContext, entity: User | Role, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn, "PermissionsBoundary")
     return [Change.put(Boundary(entity.entity_id, policy.policy_id))]
 
 
 def delete_boundary(view: View, ctx: WriteContext, entity: User | Role) -> list[Change]:
+    protected.check_modifiable(entity)
     boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         kind = type(entity).__name__.lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, lookup, protected
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
@@ -33,7 +33,11 @@ def create(
     max_session_duration: int | None,
     tags: Sequence[tuple[str, str]],
     boundary_arn: str | None,
+    *,
+    service_linked: bool = False,
 ) -> tuple[list[Change], Role]:
+    if not service_linked:
+        protected.check_path_not_reserved(path)
     if view.roles.named(ctx.account_id, name) is not None:
         raise EntityAlreadyExists(f"Role with name {name} already exists.", "RoleName")
     if view.roles.count(ctx.account_id) >= ctx.quotas.roles_per_account:
@@ -94,12 +98,14 @@ def update_description(
 
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
+    protected.check_modifiable(role)
     check_trust_policy(document, ctx)
     return [Change.put(replace(role, trust_policy=document))]
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
+    protected.check_modifiable(role)
     rid = role.role_id
     if view.inline.get(rid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")

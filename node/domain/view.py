@@ -19,6 +19,7 @@ from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
+    DeletionTask,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -194,6 +195,7 @@ class View:
         self.ssh_public_keys: dict[str, SshPublicKey] = {}  # by key id
         self.ssh_public_keys_of: defaultdict[str, set[str]] = defaultdict(set)  # user -> ids
         self.service_credentials: dict[str, ServiceCredential] = {}  # by credential id
+        self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
         self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
         self._rows: dict[tuple[str, str], Row] = {}
 
@@ -330,6 +332,8 @@ class View:
             case ServiceCredential():
                 self.service_credentials[row.credential_id] = row
                 self.service_credentials_of[row.user_id].add(row.credential_id)
+            case DeletionTask():
+                self.deletion_tasks[row.task_id] = row
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -405,6 +409,8 @@ class View:
             case SshPublicKey():
                 self.ssh_public_keys.pop(row.key_id, None)
                 _discard(self.ssh_public_keys_of, row.user_id, row.key_id)
+            case DeletionTask():
+                self.deletion_tasks.pop(row.task_id, None)
             case ServiceCredential():
                 self.service_credentials.pop(row.credential_id, None)
                 _discard(self.service_credentials_of, row.user_id, row.credential_id)

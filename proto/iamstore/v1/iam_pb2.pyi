@@ -2664,3 +2664,61 @@ class DeleteServiceSpecificCredentialRequest(_message.Message):
 class DeleteServiceSpecificCredentialResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class CreateServiceLinkedRoleRequest(_message.Message):
+    __slots__ = ("aws_service_name", "description", "custom_suffix")
+    AWS_SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CUSTOM_SUFFIX_FIELD_NUMBER: _ClassVar[int]
+    aws_service_name: str
+    description: str
+    custom_suffix: str
+    def __init__(self, aws_service_name: _Optional[str] = ..., description: _Optional[str] = ..., custom_suffix: _Optional[str] = ...) -> None: ...
+
+class CreateServiceLinkedRoleResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class DeleteServiceLinkedRoleRequest(_message.Message):
+    __slots__ = ("role_name",)
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    def __init__(self, role_name: _Optional[str] = ...) -> None: ...
+
+class DeleteServiceLinkedRoleResponse(_message.Message):
+    __slots__ = ("deletion_task_id",)
+    DELETION_TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    deletion_task_id: str
+    def __init__(self, deletion_task_id: _Optional[str] = ...) -> None: ...
+
+class GetServiceLinkedRoleDeletionStatusRequest(_message.Message):
+    __slots__ = ("deletion_task_id",)
+    DELETION_TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    deletion_task_id: str
+    def __init__(self, deletion_task_id: _Optional[str] = ...) -> None: ...
+
+class RoleUsageType(_message.Message):
+    __slots__ = ("region", "resources")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    resources: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, region: _Optional[str] = ..., resources: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeletionTaskFailureReasonType(_message.Message):
+    __slots__ = ("reason", "role_usage_list")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ROLE_USAGE_LIST_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    role_usage_list: _containers.RepeatedCompositeFieldContainer[RoleUsageType]
+    def __init__(self, reason: _Optional[str] = ..., role_usage_list: _Optional[_Iterable[_Union[RoleUsageType, _Mapping]]] = ...) -> None: ...
+
+class GetServiceLinkedRoleDeletionStatusResponse(_message.Message):
+    __slots__ = ("status", "reason")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    reason: DeletionTaskFailureReasonType
+    def __init__(self, status: _Optional[str] = ..., reason: _Optional[_Union[DeletionTaskFailureReasonType, _Mapping]] = ...) -> None: ...
