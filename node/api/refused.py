@@ -23,6 +23,10 @@ _OUTBOUND = (
 )
 _WORKLOAD = "AWS workload identity providers and templates are not built"
 _ROLE_TEMPLATES = "role templates and AWS Role Manager account properties are not built"
+_IDENTITY_CENTER = (
+    "links an OIDC provider to AWS IAM Identity Center (context providers for trusted identity "
+    "propagation), which iamstore does not build"
+)
 
 REFUSED: Mapping[str, str] = {
     "EnableOrganizationsRootCredentialsManagement": _ORGANIZATIONS,
@@ -77,4 +81,5 @@ REFUSED: Mapping[str, str] = {
     "GetRoleTemplateVersion": _ROLE_TEMPLATES,
     "GetAccountProperties": _ROLE_TEMPLATES,
     "PutAccountProperties": _ROLE_TEMPLATES,
+    "UpdateOpenIDConnectProvider": _IDENTITY_CENTER,
 }
