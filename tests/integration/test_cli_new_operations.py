@@ -50,7 +50,7 @@ def test_aliases_aws_policies_and_authorization_details(
             "AWS",
             "--path-prefix",
             "/job-function/",
-        )  # fmt: skip
+        )
     )
     names = {p["PolicyName"] for p in listed["Policies"]}
     assert "ViewOnlyAccess" in names
@@ -66,7 +66,7 @@ def test_aliases_aws_policies_and_authorization_details(
             "--filter",
             "User",
             "AWSManagedPolicy",
-        )  # fmt: skip
+        )
     )
     assert [u["UserName"] for u in details["UserDetailList"]] == ["u"]
     assert [p["PolicyName"] for p in details["Policies"]] == ["ViewOnlyAccess"]
