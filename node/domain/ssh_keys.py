@@ -27,7 +27,7 @@ MIN_RSA_BITS = 2048
 FIELD = "SSHPublicKeyBody"
 
 
-def _load(body: str) -> rsa.RSAPublicKey:
+def load_public_key(body: str) -> rsa.RSAPublicKey:
     text = body.strip()
     key: object
     try:
@@ -80,7 +80,7 @@ def of_user(view: View, user: User) -> list[SshPublicKey]:
 def upload(
     view: View, ctx: WriteContext, user: User, body: str
 ) -> tuple[list[Change], SshPublicKey]:
-    openssh = _openssh(_load(body))
+    openssh = _openssh(load_public_key(body))
     fingerprint = _fingerprint(openssh)
     owned = of_user(view, user)
     if any(k.fingerprint == fingerprint for k in owned):
