@@ -424,9 +424,9 @@ class ServiceSpecificCredential:
     service_name: str
     service_user_name: str | None = None
     # Shown once, when the credential is created or reset; never stored.
-    service_password: str | None = None
+    service_password: str | None = field(default=None, repr=False)
     service_credential_alias: str | None = None
-    service_credential_secret: str | None = None
+    service_credential_secret: str | None = field(default=None, repr=False)
     service_specific_credential_id: str
     user_name: str
     status: str
