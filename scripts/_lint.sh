@@ -16,6 +16,7 @@ check_lint() {
   echo "== mypy --strict"
   .venv/bin/mypy -p iamstore
   MYPYPATH=proto:scripts .venv/bin/mypy -p clientgen
+  MYPYPATH=proto:scripts .venv/bin/mypy -p iamcoverage
   # Two test folders have a conftest.py each: mypy takes one module name per file, so the
   # client tests' (a five-line re-export) is checked on its own.
   .venv/bin/mypy tests --exclude 'tests/unit/client/conftest\.py$'

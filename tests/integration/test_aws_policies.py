@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from iam_helpers import TRUST_EC2
@@ -78,10 +79,9 @@ def test_aws_policy_as_a_permissions_boundary(iam: Client) -> None:
     )
     iam.put_user_policy(user_name="alice", policy_name="all", policy_document=everything)
     iam.put_user_permissions_boundary(user_name="alice", permissions_boundary=S3_READ)
-    assert (
-        iam.get_user(user_name="alice").user.permissions_boundary.permissions_boundary_arn
-        == S3_READ
-    )  # type: ignore[union-attr]
+    boundary = iam.get_user(user_name="alice").user.permissions_boundary
+    assert boundary is not None
+    assert boundary.permissions_boundary_arn == S3_READ
     assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k") == "Allow"
     assert decide(iam, arn, "s3:PutObject", f"{BUCKET}/k") == "ImplicitDeny"
     assert iam.get_policy(policy_arn=S3_READ).policy.permissions_boundary_usage_count == 1
@@ -145,7 +145,7 @@ def test_aws_policies_are_read_only(iam: Client) -> None:
     document = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
     )
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: iam.delete_policy(policy_arn=READ_ONLY),
         lambda: iam.create_policy_version(
             policy_arn=READ_ONLY, policy_document=document, set_as_default=True

@@ -112,6 +112,7 @@ def test_oidc_provider_tags_and_thumbprints(iam: Client) -> None:
     arn = iam.create_open_id_connect_provider(
         url="https://issuer.example.com", client_id_list=["c"], thumbprint_list=[THUMB_A]
     ).open_id_connect_provider_arn
+    assert arn is not None
     iam.tag_open_id_connect_provider(
         open_id_connect_provider_arn=arn, tags=[{"Key": "k", "Value": "v"}]
     )
@@ -185,7 +186,7 @@ def test_new_operations_are_authorized_on_their_resources(
     serial = iam.create_virtual_mfa_device(
         virtual_mfa_device_name="d"
     ).virtual_mfa_device.serial_number
-    allowed = {
+    allowed: dict[str, object] = {
         "Version": "2012-10-17",
         "Statement": [
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -20,7 +21,7 @@ def test_create_names_paths_and_trusts_the_service(iam: Client) -> None:
     assert role.path == f"/aws-service-role/{SERVICE}/"
     assert role.arn.endswith(f":role/aws-service-role/{SERVICE}/AWSServiceRoleForElasticbeanstalk")
     assert role.description == "for EB"
-    trust = json.loads(role.assume_role_policy_document)
+    trust = json.loads(role.assume_role_policy_document or "")
     assert trust["Statement"] == [
         {"Effect": "Allow", "Principal": {"Service": [SERVICE]}, "Action": "sts:AssumeRole"}
     ]
@@ -34,7 +35,7 @@ def test_create_names_paths_and_trusts_the_service(iam: Client) -> None:
 
 def test_service_linked_roles_are_protected(iam: Client) -> None:
     name = iam.create_service_linked_role(aws_service_name=SERVICE).role.role_name
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: iam.delete_role(role_name=name),
         lambda: iam.update_assume_role_policy(role_name=name, policy_document="{}"),
         lambda: iam.put_role_policy(role_name=name, policy_name="p", policy_document=ALLOW),
