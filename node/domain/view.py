@@ -195,8 +195,8 @@ class View:
         self.ssh_public_keys: dict[str, SshPublicKey] = {}  # by key id
         self.ssh_public_keys_of: defaultdict[str, set[str]] = defaultdict(set)  # user -> ids
         self.service_credentials: dict[str, ServiceCredential] = {}  # by credential id
-        self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
         self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
+        self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
