@@ -127,6 +127,8 @@ def listed(
         if not (only_attached or usage_filter):
             chosen.append(policy)
             continue
+        if not (view.attachments.to(policy.policy_id) or view.boundary_users.get(policy.policy_id)):
+            continue  # linked to nothing at all (most AWS managed policies): cheap to skip
         used = usage(view, policy, account_id)
         if usage_filter == "PermissionsPolicy" and not used.attachments:
             continue
