@@ -51,6 +51,7 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
@@ -283,6 +284,10 @@ class Node:
                     tasks.create_task(self._flush_key_usage(db, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
+                    # After readiness, so start-up does not wait for it; a request that needs
+                    # AWS managed policies before it is done waits on the same lock instead
+                    # of parsing the data again.
+                    tasks.create_task(asyncio.to_thread(shared_catalog)),
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()

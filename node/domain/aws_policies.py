@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,12 +95,17 @@ class AwsPolicyCatalog:
 
 
 _shared: AwsPolicyCatalog | None = None
+# The node warms the catalog in a worker thread while the event loop may ask for it too.
+_loading = threading.Lock()
 
 
 def shared_catalog() -> AwsPolicyCatalog:
     """The process's one catalog, read from the packaged file on first use."""
     global _shared
     if _shared is None:
-        packaged = resources.files("iamstore.node.domain").joinpath(DATA_FILE)
-        _shared = AwsPolicyCatalog.from_data(json.loads(gzip.decompress(packaged.read_bytes())))
+        with _loading:
+            if _shared is None:
+                packaged = resources.files("iamstore.node.domain").joinpath(DATA_FILE)
+                data = json.loads(gzip.decompress(packaged.read_bytes()))
+                _shared = AwsPolicyCatalog.from_data(data)
     return _shared
