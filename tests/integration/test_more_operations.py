@@ -287,3 +287,30 @@ def test_policies_granting_service_access(iam: Client) -> None:
     assert result.is_truncated is False
     with pytest.raises(NoSuchEntityError):
         iam.list_policies_granting_service_access(arn=user_arn + "x", service_namespaces=["s3"])
+
+
+def test_service_linked_role_creation_follows_iam_aws_service_name(
+    iam: Client, iam_node: InProcessNode
+) -> None:
+    # "Service-linked role permissions" (IAM User Guide): iam:AWSServiceName limits which
+    # services' roles a principal may create.
+    only_eb: dict[str, object] = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:CreateServiceLinkedRole",
+                "Resource": "arn:aws:iam::*:role/aws-service-role/*",
+                "Condition": {
+                    "StringEquals": {"iam:AWSServiceName": "elasticbeanstalk.amazonaws.com"}
+                },
+            }
+        ],
+    }
+    with _as(iam, iam_node, "ops", only_eb) as ops:
+        made = ops.create_service_linked_role(aws_service_name="elasticbeanstalk.amazonaws.com")
+        assert made.role.path == "/aws-service-role/elasticbeanstalk.amazonaws.com/"
+        with pytest.raises(AccessDeniedError):
+            ops.create_service_linked_role(aws_service_name="ecs.amazonaws.com")
+    names = {r.role_name for r in iam.list_roles().roles}
+    assert names == {"AWSServiceRoleForElasticbeanstalk"}
