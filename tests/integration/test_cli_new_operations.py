@@ -70,3 +70,5 @@ def test_aliases_aws_policies_and_authorization_details(
     )
     assert [u["UserName"] for u in details["UserDetailList"]] == ["u"]
     assert [p["PolicyName"] for p in details["Policies"]] == ["ViewOnlyAccess"]
+    # Documents print as JSON objects, as the aws CLI prints them.
+    assert isinstance(details["Policies"][0]["PolicyVersionList"][0]["Document"], dict)
