@@ -107,3 +107,22 @@ async def test_concurrent_attach_and_detach_of_an_aws_policy_converge() -> None:
     for state in replicas:
         attached = state.view.managed_policies(state.view.attachments.of(ALICE.user_id))
         assert [p.arn for p in attached] == [S3_READ]
+
+
+def test_an_aws_policy_is_compiled_once_for_every_account() -> None:
+    view = View()
+    index = PolicyIndex(view)
+    policy_id = policy_id_for(S3_READ)
+    bob = User("AIDA2", "444455556666", "bob", "/", 1)
+    changes = (
+        Change.put(ALICE),
+        Change.put(bob),
+        Change.put(Attachment(ALICE.user_id, policy_id)),
+        Change.put(Attachment(bob.user_id, policy_id)),
+    )
+    for change in changes:
+        view.apply(change)
+    index.on_commits([Commit("n1", 1, 1, "a", "x", changes)])
+    (for_alice,) = index.for_user(ALICE.user_id).identity
+    (for_bob,) = index.for_user(bob.user_id).identity
+    assert for_alice is for_bob  # one compiled policy, shared by both accounts
