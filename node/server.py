@@ -27,13 +27,21 @@ from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     audit_service,
     authz,
+    authz_context_keys,
     authz_simulators,
+    iam_account_details,
+    iam_account_settings,
+    iam_certificates,
     iam_credentials,
     iam_federation,
     iam_identities,
     iam_mfa,
     iam_policies,
+    iam_roles,
     iam_saml,
+    iam_service_access,
+    iam_tagging,
+    iam_user_keys,
     node_services,
     signin,
     sts,
@@ -53,6 +61,7 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.http.endpoint import QueryEndpoint
 from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
@@ -89,8 +98,19 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
     **iam_saml.HANDLERS,
+    **iam_roles.HANDLERS,
+    **iam_tagging.HANDLERS,
+    **iam_account_settings.HANDLERS,
+    **iam_account_details.HANDLERS,
+    **iam_service_access.HANDLERS,
+    **iam_certificates.HANDLERS,
+    **iam_user_keys.HANDLERS,
 }
-AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
+AUTHZ_HANDLERS: dict[str, Handler] = {
+    **authz.HANDLERS,
+    **authz_simulators.HANDLERS,
+    **authz_context_keys.HANDLERS,
+}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
 UNIX_PREFIX = exposure.UNIX_PREFIX
@@ -339,6 +359,10 @@ class Node:
                     tasks.create_task(self._flush_key_usage(db, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
+                    # After readiness, so start-up does not wait for it; a request that needs
+                    # AWS managed policies before it is done waits on the same lock instead
+                    # of parsing the data again.
+                    tasks.create_task(asyncio.to_thread(shared_catalog)),
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
