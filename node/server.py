@@ -51,6 +51,7 @@ from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
+from iamstore.node.api.sts_saml import SamlSignIn
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import AdminGate
 from iamstore.node.auth.authenticate import Authenticator
@@ -330,9 +331,10 @@ class Node:
             local_jwks=dict(self.config.oidc_jwks),
             allowed_networks=self.config.oidc_allowed_networks,
         )
-        health_servicer = self._add_services(server, services, peer_service, jwks)
+        saml_sign_in = SamlSignIn(services, self._saml_policy())
+        health_servicer = self._add_services(server, services, peer_service, jwks, saml_sign_in)
         await server.start()
-        self.query_endpoint = self._query_endpoint(services, jwks)
+        self.query_endpoint = self._query_endpoint(services, jwks, saml_sign_in)
         http_server = self._http_server(self.query_endpoint)
         if http_server is not None:
             scheme = "http" if config.tls_cert is None else "https"
@@ -407,6 +409,7 @@ class Node:
         services: NodeServices,
         peer_service: grpc.GenericRpcHandler[Any, Any] | None,
         jwks: JwksCache,
+        saml_sign_in: SamlSignIn,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
@@ -415,7 +418,7 @@ class Node:
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks, self._saml_policy()),
+                *sts.sts_handlers(services, jwks, saml_sign_in),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
@@ -445,19 +448,33 @@ class Node:
         )
         return health_servicer
 
-    def _query_endpoint(self, services: NodeServices, jwks: JwksCache) -> QueryEndpoint:
+    def _query_endpoint(
+        self, services: NodeServices, jwks: JwksCache, saml_sign_in: SamlSignIn
+    ) -> QueryEndpoint:
         """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
-        iam = grpc_backed("iam", iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS)
-        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.HANDLERS)
+        iam = grpc_backed(
+            "iam",
+            iam_pb2.DESCRIPTOR.services_by_name["Iam"],
+            iam_pb2,
+            IAM_HANDLERS,
+            also=[(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS)],
+        )
+        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.signed_handlers())
 
         async def web_identity(peer: Peer, request: Message) -> Message:
             return await sts_web_identity.assume_role_with_web_identity(
                 services, jwks, peer, request
             )
 
-        return QueryEndpoint(
-            services, (iam, sts_service), {"AssumeRoleWithWebIdentity": web_identity}
-        )
+        async def saml(peer: Peer, request: Message) -> Message:
+            if not isinstance(request, sts_pb2.AssumeRoleWithSAMLRequest):
+                raise TypeError("not an AssumeRoleWithSAMLRequest")
+            return await saml_sign_in.assume(peer, request)
+
+        # Unsigned, as in AWS: the token or the assertion is the credential. One SamlSignIn
+        # serves both wires, so an assertion used over gRPC is refused over HTTP too.
+        unsigned = {"AssumeRoleWithWebIdentity": web_identity, "AssumeRoleWithSAML": saml}
+        return QueryEndpoint(services, (iam, sts_service), unsigned)
 
     def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
         config = self.config
