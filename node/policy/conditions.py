@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from iamstore.node.policy.document import ConditionClause
 from iamstore.node.policy.errors import MalformedPolicyDocumentError
-from iamstore.node.policy.match import ArnPattern, glob_regex
+from iamstore.node.policy.glob import compile_glob
+from iamstore.node.policy.match import ArnPattern
 from iamstore.node.policy.operators import (
     BaseOperator,
     Comparison,
@@ -110,13 +111,15 @@ def _string_test(base: BaseOperator, value: str, variables: bool) -> ValueTest:
     like = comparison is Comparison.LIKE
     tokens = tokenize(value, variables=variables, wildcards=like)
     if like:
+        # StringLike is case-sensitive:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
         if not has_variables(tokens):
-            regex = glob_regex(tokens)
-            return lambda request, context: regex.match(request) is not None
+            glob = compile_glob(tokens)
+            return lambda request, context: glob.matches(request)
 
         def like_test(request: str, context: Context) -> bool | None:
             resolved = resolve(tokens, context)
-            return resolved is not None and glob_regex(resolved).match(request) is not None
+            return resolved is not None and compile_glob(resolved).matches(request)
 
         return like_test
     fold = comparison is Comparison.EQUALS_IGNORE_CASE
