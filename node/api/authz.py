@@ -5,12 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamstore.node.api import convert
+from iamstore.node.api.authz_limits import (
+    ACTION_NAME_MAX_CHARS,
+    AUTHORIZE_BATCH_MAX_REQUESTS,
+    INLINE_MAX_DECISIONS,
+    INLINE_MAX_DOCUMENT_CHARS,
+    MAX_CONTEXT_ENTRIES,
+    MAX_CONTEXT_VALUES,
+    MAX_TAGS,
+    POLICY_DOCUMENT_MAX_CHARS,
+    RESOURCE_ARN_MAX_CHARS,
+    check_count,
+    check_length,
+)
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
     Principal,
+    Question,
     account_of,
     resource_account_of,
     resource_kind,
@@ -39,8 +53,13 @@ def authorizer_of(call: Call) -> Authorizer:
     return authorizer
 
 
-def context_entries(entries: Sequence[apb.ContextEntry]) -> list[ContextEntryInput]:
-    """A request's ContextEntries as the request context takes them."""
+def context_entries(entries: Sequence[apb.ContextEntry], field: str) -> list[ContextEntryInput]:
+    """A request's ContextEntries as the request context takes them, within the caps."""
+    check_count(entries, MAX_CONTEXT_ENTRIES, field)
+    for position, entry in enumerate(entries, 1):
+        check_count(
+            entry.context_key_values, MAX_CONTEXT_VALUES, f"{field}.{position}.ContextKeyValues"
+        )
     return [
         ContextEntryInput(
             e.context_key_name, tuple(e.context_key_values), opt_str(e, "context_key_type")
@@ -76,9 +95,10 @@ class _Batch:
     request facts, a request context per (principal, environment) for items without tags or
     context entries, and a response message per distinct decision.
 
-    INVARIANT: the handler never awaits, so no commit lands while a batch is answered and
-    nothing memoized here goes stale. Keys use `id()` only of objects the value also holds,
-    so an id cannot be reused by another object while the batch lives.
+    INVARIANT: questions are gathered without awaiting, so no commit lands while they are and
+    nothing memoized here goes stale; answering them afterwards reads none of it. Keys use
+    `id()` only of objects the value also holds, so an id cannot be reused by another object
+    while the batch lives.
     """
 
     __slots__ = ("contexts", "environments", "responses")
@@ -89,13 +109,14 @@ class _Batch:
         self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
 
 
-def _authorize_one(
+def _question_of(
     call: Call,
     authorizer: Authorizer,
     req: apb.AuthorizeRequest,
     prefix: str,
     batch: _Batch,
-) -> apb.AuthorizeResponse:
+) -> tuple[Question, str]:
+    """The item's question (everything its decision reads) and the principal ARN to report."""
     # Field reads are inlined (HasField, then the attribute): this runs once per batch item.
     has = req.HasField
     arn = req.principal_arn if has("principal_arn") else None
@@ -111,6 +132,10 @@ def _authorize_one(
     )
     action = _required(req.action if has("action") else None, prefix + "Action")
     resource = _required(req.resource_arn if has("resource_arn") else None, prefix + "ResourceArn")
+    check_length(action, ACTION_NAME_MAX_CHARS, prefix + "Action")
+    check_length(resource, RESOURCE_ARN_MAX_CHARS, prefix + "ResourceArn")
+    if has("resource_policy"):
+        check_length(req.resource_policy, POLICY_DOCUMENT_MAX_CHARS, prefix + "ResourcePolicy")
     resource_policy = (
         authorizer.document(
             RESOURCE_POLICY_NAME,
@@ -143,13 +168,17 @@ def _authorize_one(
     context: Context
     entries, request_tags, resource_tags = req.context_entries, req.request_tags, req.resource_tags
     if entries or request_tags or resource_tags:
+        check_count(request_tags, MAX_TAGS, prefix + "RequestTags")
+        check_count(resource_tags, MAX_TAGS, prefix + "ResourceTags")
         context = authorizer.contexts.build(
             principal.facts,
             environment,
             request_tags=convert.tag_pairs(request_tags) if request_tags else (),
             resource_tags=convert.tag_pairs(resource_tags) if resource_tags else (),
             extra=entries_to_context(
-                context_entries(entries), field=prefix + "ContextEntries", allow_reserved=False
+                context_entries(entries, prefix + "ContextEntries"),
+                field=prefix + "ContextEntries",
+                allow_reserved=False,
             )
             if entries
             else None,
@@ -168,7 +197,7 @@ def _authorize_one(
         if has("resource_account")
         else None
     )
-    decision = authorizer.decide(
+    question = authorizer.question(
         principal,
         action,
         resource,
@@ -176,7 +205,7 @@ def _authorize_one(
         resource_policy,
         context,
     )
-    return _response(batch, decision, principal.request_arn)
+    return question, principal.request_arn
 
 
 def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.AuthorizeResponse:
@@ -194,18 +223,46 @@ def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.Auth
     return known[1]
 
 
+def _offloaded(requests: Sequence[apb.AuthorizeRequest]) -> bool:
+    """Whether answering `requests` may take long enough to move off the event loop."""
+    if len(requests) > INLINE_MAX_DECISIONS:
+        return True
+    documents = sum(len(r.resource_policy) for r in requests if r.HasField("resource_policy"))
+    return documents > INLINE_MAX_DOCUMENT_CHARS
+
+
+async def _answer(
+    call: Call, authorizer: Authorizer, requests: Sequence[apb.AuthorizeRequest], field: str
+) -> list[apb.AuthorizeResponse]:
+    """Every request's response, in order. The questions are gathered on the event loop
+    without awaiting (see _Batch); only then are they answered, off the loop when large."""
+    batch = _Batch()  # items of one batch mostly share their principal and request facts
+    single = len(requests) == 1 and field == ""
+    questions = [
+        _question_of(call, authorizer, item, "" if single else f"{field}.{i}.", batch)
+        for i, item in enumerate(requests, 1)
+    ]
+
+    def answer_all() -> list[Decision]:
+        return [authorizer.answer(question) for question, _ in questions]
+
+    if _offloaded(requests):
+        decisions = await call.node.evaluations.run(answer_all)
+    else:
+        decisions = answer_all()
+    return [
+        _response(batch, decision, arn)
+        for decision, (_, arn) in zip(decisions, questions, strict=True)
+    ]
+
+
 @op("Authorize")
 async def authorize(call: Call, req: apb.AuthorizeRequest) -> apb.AuthorizeResponse:
-    return _authorize_one(call, authorizer_of(call), req, "", _Batch())
+    return (await _answer(call, authorizer_of(call), [req], ""))[0]
 
 
 @op("AuthorizeBatch")
 async def authorize_batch(call: Call, req: apb.AuthorizeBatchRequest) -> apb.AuthorizeBatchResponse:
-    authorizer = authorizer_of(call)
-    batch = _Batch()  # items of one batch mostly share their principal and request facts
-    return apb.AuthorizeBatchResponse(
-        results=[
-            _authorize_one(call, authorizer, item, f"Requests.{i}.", batch)
-            for i, item in enumerate(req.requests, 1)
-        ]
-    )
+    check_count(req.requests, AUTHORIZE_BATCH_MAX_REQUESTS, "Requests")
+    results = await _answer(call, authorizer_of(call), req.requests, "Requests")
+    return apb.AuthorizeBatchResponse(results=results)

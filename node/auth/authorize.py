@@ -72,6 +72,15 @@ class Principal:
     session_policies: tuple[CompiledPolicy, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One authorization question with every policy it needs: answering it reads nothing
+    else (compiled policies are immutable apart from their memo tables)."""
+
+    request: Request
+    policies: PolicySet
+
+
 def _user(user: User) -> Principal:
     facts = PrincipalFacts(
         user.arn, user.account_id, PrincipalKind.USER, user.user_id, user.name, user.tags
@@ -272,7 +281,22 @@ class Authorizer:
         context: Context,
     ) -> Decision:
         """One decision from the principal's indexed policies and the resource's policy."""
-        started = time.perf_counter()
+        return self.answer(
+            self.question(
+                principal, action, resource_arn, resource_account, resource_policy, context
+            )
+        )
+
+    def question(
+        self,
+        principal: Principal,
+        action: str,
+        resource_arn: str,
+        resource_account: str | None,
+        resource_policy: CompiledPolicy | None,
+        context: Context,
+    ) -> Question:
+        """Everything one decision reads, gathered from the view and the index (event loop)."""
         own = self.policies(principal)
         request = Request(
             principal_arn=principal.request_arn,
@@ -284,10 +308,16 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
-        decision = evaluate(
+        return Question(
             request,
             PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
         )
+
+    def answer(self, question: Question) -> Decision:
+        """The decision on a gathered question. Pure apart from the `observe` callback (thread
+        safe): it reads no view or index, so it may run off the event loop."""
+        started = time.perf_counter()
+        decision = evaluate(question.request, question.policies)
         if self.observe is not None:
             self.observe(time.perf_counter() - started, decision.outcome)
         return decision
