@@ -8,15 +8,15 @@ leftmost fit after the previous one. With fixed-length pieces the leftmost fit n
 a match (any match can slide its piece left to the leftmost fit and keep every later piece
 where it was), so no choice is ever revisited.
 
-Cost: the pieces scan disjoint stretches of the value, one after another, so a match tries
-at most len(value) + len(pieces) candidate positions, each checked with `str.startswith` on
-the piece's literal runs: O(len(value) * len(pattern)) character comparisons in the very
-worst case, and O(len(value)) calls in every case.
+Cost: the pieces search disjoint stretches of the value, one after another, each with one
+C-level search (`str.find`, or a fixed-length expression for a piece holding `?`): at most
+O(len(pattern)) calls and O(len(value) * len(pattern)) character comparisons per match.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,7 +29,12 @@ class Piece:
 
     length: int
     runs: tuple[tuple[int, str], ...]  # (offset, literal text), in offset order
-    anchor: int  # index in `runs` of the longest run: the one `str.find` looks for
+    # A piece holding `?` and literal text is searched with a regular expression of its
+    # fixed length: literal characters and `.` only, no quantifier, group or alternation, so
+    # a search tries each start position once with at most `length` comparisons and there is
+    # nothing to backtrack over. None for a piece without `?` (searched with `str.find`) or
+    # with nothing but `?` (fits anywhere).
+    search: re.Pattern[str] | None
 
     def at(self, text: str, position: int) -> bool:
         """True when the piece matches `text` at `position` (the caller checks the length)."""
@@ -40,23 +45,15 @@ class Piece:
 
     def find(self, text: str, start: int, stop: int) -> int:
         """The leftmost position p in [start, stop - length] where the piece matches, or -1."""
-        last = stop - self.length
-        if start > last:
+        if start > stop - self.length:
             return -1
+        search = self.search
+        if search is not None:
+            found = search.search(text, start, stop)
+            return -1 if found is None else found.start()
         if not self.runs:  # only `?`: any position fits
             return start
-        offset, literal = self.runs[self.anchor]
-        single = len(self.runs) == 1
-        position = start
-        while position <= last:
-            found = text.find(literal, position + offset, last + offset + len(literal))
-            if found < 0:
-                return -1
-            position = found - offset
-            if single or self.at(text, position):
-                return position
-            position += 1
-        return -1
+        return text.find(self.runs[0][1], start, stop)
 
 
 def _piece(tokens: list[Token]) -> Piece:
@@ -72,8 +69,22 @@ def _piece(tokens: list[Token]) -> Piece:
         elif token.text:
             runs.append((length, token.text))
         length += len(token.text)
-    anchor = max(range(len(runs)), key=lambda i: len(runs[i][1]), default=0)
-    return Piece(length, tuple(runs), anchor)
+    search = None
+    if runs and (len(runs) > 1 or len(runs[0][1]) != length):
+        search = re.compile(_fixed_source(length, runs), re.DOTALL)
+    return Piece(length, tuple(runs), search)
+
+
+def _fixed_source(length: int, runs: list[tuple[int, str]]) -> str:
+    """A fixed-length regular expression: escaped literal runs, `.` for each `?`."""
+    parts: list[str] = []
+    position = 0
+    for offset, literal in runs:
+        parts.append("." * (offset - position))
+        parts.append(re.escape(literal))
+        position = offset + len(literal)
+    parts.append("." * (length - position))
+    return "".join(parts)
 
 
 class GlobShape(enum.Enum):
