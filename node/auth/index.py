@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from iamstore.node.auth.supplied import SuppliedDocuments
 from iamstore.node.domain.entities import (
     Group,
     InlinePolicy,
@@ -69,13 +70,14 @@ _GROUP_MIN = 3
 
 
 class PolicyIndex:
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, supplied: SuppliedDocuments | None = None) -> None:
         self._view = view
         self._compiled: dict[tuple[str, PolicyKind, str], CompiledPolicy | None] = {}
         # One compile per distinct document text: many policies (and every version of a
         # policy re-applied) share a text; `_compiled` holds cheap renamed copies.
         self._documents: dict[tuple[PolicyKind, str], CompiledPolicy | None] = {}
         self._principals: dict[str, PrincipalPolicies] = {}
+        self._supplied = supplied if supplied is not None else SuppliedDocuments()
         # Groups by the ids of their policies (INVARIANT: each group holds its policies, so
         # their ids stay unique while it is here); dropped with `_principals`.
         self._groups: dict[tuple[int, ...], PolicyGroup] = {}
@@ -193,8 +195,13 @@ class PolicyIndex:
         return PrincipalPolicies(identity, boundary, (group,))
 
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
-        """A caller-supplied document (resource, session or SCP policy), compiled once."""
-        return self._compile(name, kind, document)
+        """A caller-supplied document (resource, session or SCP policy), compiled once: the
+        replica's own compile when the replica holds the same text, else from a cache
+        bounded by bytes (callers choose these texts, the replica's are bounded by quotas)."""
+        stored = self._documents.get((kind, document))
+        if stored is not None:
+            return renamed(stored, name or stored.source.id or "")
+        return self._supplied.compiled(name, kind, document)
 
 
 def _label(entity: User | Group | Role) -> str:

@@ -3,11 +3,11 @@ time on caller-supplied patterns (see `glob`)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from iamstore.node.policy.glob import GlobShape, compile_glob
+from iamstore.node.policy.memo import sized_memo
 from iamstore.node.policy.variables import (
     Context,
     Token,
@@ -123,8 +123,7 @@ _CACHE_LIMIT = 1024
 # so a pattern's memo stays small whatever the request context holds.
 _MEMO_VALUE_CHARS = 1024
 # Compiled matchers are pure and immutable (apart from memo tables), so equal pattern text
-# shares one matcher across statements and policies; the caches are bounded.
-_PATTERN_CACHE = 16384
+# shares one matcher across statements and policies; the memos are bounded in size (memo.py).
 
 
 class _Lazy:
@@ -193,7 +192,7 @@ class ArnPattern:
         return _arn_matcher(tuple(segments))
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
     tokens = tokenize(pattern, variables=variables, wildcards=True)
     segments = _split_segments(tokens)
@@ -203,7 +202,7 @@ def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
     return ArnPattern(segments, _Lazy(lambda: _arn_matcher(segments)))
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def arn_resource_prefix(pattern: str, variables: bool) -> str | None:
     """The text at the start of the resource part (after the fifth colon) of every ARN that
     `pattern` matches, or None when it cannot be told: `*`, fewer than six segments, or a
@@ -241,7 +240,7 @@ def compile_arn_patterns(
     return _arn_patterns(patterns, variables)
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def _arn_patterns(patterns: tuple[str, ...], variables: bool) -> Callable[[str, Context], bool]:
     if "*" in patterns:
         return _any_arn
@@ -266,7 +265,7 @@ def action_service(action: str) -> str | None:
     return service.lower()
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def compile_action_patterns(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """A matcher over lower-cased action names (actions compare case-insensitively)."""
     globs = [compile_glob(tokenize(p.lower(), variables=False, wildcards=True)) for p in patterns]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from iamstore.node.policy.memo import sized_memo
 
 # A request context after normalization: lower-cased key -> one value, or a tuple of values for a
 # multivalued key.
@@ -72,7 +73,7 @@ def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[Token, 
 
 
 # Policies repeat the same patterns across statements and documents; tokens are immutable.
-@functools.lru_cache(maxsize=16384)
+@sized_memo()
 def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[Token, ...]:
     if not variables or "${" not in pattern:
         return tuple(_merge(_wildcards(pattern, wildcards)))
