@@ -55,8 +55,16 @@ def _peer(
     return Peer(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
 
 
-def _has_token(metadata: list[tuple[str, str | bytes]]) -> bool:
-    return any(k == AT_LEAST_KEY for k, _ in metadata)
+def _lacks_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> bool:
+    """True when the call carries a well-formed token this replica does not cover yet."""
+    text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
+    if text is None:
+        return False
+    try:
+        required = parse_token(text if isinstance(text, str) else text.decode())
+    except (TokenFormatError, UnicodeDecodeError):
+        return False
+    return not node.state.covers(required)
 
 
 async def _wait_for_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> None:
@@ -109,12 +117,17 @@ def _behavior(
             try:
                 caller = node.auth.authenticate(path, body, metadata)
             except SignatureError as err:
-                # The key may come from a write this replica has not applied yet: when the
-                # caller names that write with a token, wait for it and try once more.
-                if err.code != "InvalidClientTokenId" or not _has_token(metadata):
-                    raise
-                await _wait_for_token(node, metadata)
-                caller = node.auth.authenticate(path, body, metadata)
+                # The key may come from a write this replica has not applied yet. Nothing is
+                # held for a caller before it is authenticated: when its token names writes
+                # this replica lacks, it is told at once to retry, never kept waiting.
+                if err.code == "InvalidClientTokenId" and _lacks_token(node, metadata):
+                    raise NotYetReplicated(
+                        "this node does not know the access key and has not yet replicated "
+                        "the writes your consistency token names; retry shortly, or ask the "
+                        "node that took the write"
+                    ) from None
+                raise
+            # INVARIANT: only an authenticated caller waits for its token.
             await _wait_for_token(node, metadata)
             try:
                 request = request_type.FromString(body)
