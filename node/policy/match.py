@@ -149,6 +149,11 @@ class ArnPattern:
     segments: tuple[tuple[Token, ...], ...]
     static: _Lazy | None  # the matcher of a pattern without variables
     variables: tuple[Token, ...] = ()
+    # A quick necessary test for a pattern with variables, before any is resolved: every ARN
+    # it matches starts with `head` (its first five segments, literal, folded) then `start`
+    # (the literal start of its resource part). None when the first five are not literal.
+    head: str | None = None
+    start: str = ""
     # Memo of resolved variable values -> matcher; pure memoization, bounded in entries and
     # (by _MEMO_VALUE_CHARS) in the size of each.
     resolved_cache: dict[tuple[str, ...], ArnMatcher] = field(default_factory=dict, compare=False)
@@ -165,6 +170,14 @@ class ArnPattern:
         static = self.static
         if static is not None:
             return static.get()(value)
+        head = self.head
+        if head is not None:
+            size = len(head)
+            if not value.startswith(self.start, size):
+                return False
+            part = value[:size]
+            if part != head and fold(part) != head:
+                return False
         values: list[str] = []
         for token in self.variables:
             resolved = lookup(context, token.text)
@@ -192,13 +205,34 @@ class ArnPattern:
         return _arn_matcher(tuple(segments))
 
 
+def _literal_start(segments: tuple[tuple[Token, ...], ...]) -> tuple[str | None, str]:
+    """(head, start) of ArnPattern's quick test, or (None, "") when it cannot be told."""
+    if len(segments) <= _ARN_PREFIX_SEGMENTS:
+        return None, ""
+    head: list[str] = []
+    for segment in segments[:_ARN_PREFIX_SEGMENTS]:
+        if any(t.kind is not TokenKind.LITERAL for t in segment):
+            return None, ""
+        head.append(fold("".join(t.text for t in segment)))
+    start: list[str] = []
+    for i, segment in enumerate(segments[_ARN_PREFIX_SEGMENTS:]):
+        if i:
+            start.append(":")
+        for token in segment:
+            if token.kind is not TokenKind.LITERAL:
+                return ":".join(head) + ":", "".join(start)
+            start.append(token.text)
+    return ":".join(head) + ":", "".join(start)
+
+
 @sized_memo()
 def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
     tokens = tokenize(pattern, variables=variables, wildcards=True)
     segments = _split_segments(tokens)
     if has_variables(tokens):
         found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
-        return ArnPattern(segments, None, found)
+        head, start = _literal_start(segments)
+        return ArnPattern(segments, None, found, head, start)
     return ArnPattern(segments, _Lazy(lambda: _arn_matcher(segments)))
 
 
