@@ -163,6 +163,10 @@ def _tags(
         if key.lower().startswith("aws:"):
             raise InvalidInput(f"tag key `{key}` uses the reserved prefix `aws:`", "Tags")
     transitive = tuple(req.transitive_tag_keys)
+    if len(transitive) > MAX_SESSION_TAGS:  # AWS's model: TransitiveTagKeys has at most 50
+        raise ValidationError(
+            f"at most {MAX_SESSION_TAGS} transitive tag keys are allowed", "TransitiveTagKeys"
+        )
     for key in transitive:
         if key.lower() not in keys:
             raise InvalidInput(

@@ -158,3 +158,37 @@ async def test_concurrent_misses_share_one_load() -> None:
     )
     assert issuer.fetches == 1  # one load; the others were answered without waiting for it
     assert any(not isinstance(r, BaseException) for r in results)
+
+
+def test_transitive_tag_keys_are_capped_as_aws_does(
+    node: InProcessNode, management: Client
+) -> None:
+    """AWS's STS model caps TransitiveTagKeys at 50; each key went into the session token."""
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                }
+            ],
+        }
+    )
+    role = management.create_role(role_name="tagged", assume_role_policy_document=trust).role
+    management.create_user(user_name="tagger")
+    key = management.create_access_key(user_name="tagger").access_key
+    credentials = Credentials(key.access_key_id, key.secret_access_key)
+    with (
+        Client(node.address, credentials=credentials) as tagger,
+        pytest.raises(IamError) as refused,
+    ):
+        tagger.assume_role(
+            role_arn=role.arn,
+            role_session_name="session",
+            tags=[{"key": "a", "value": "b"}],
+            transitive_tag_keys=["a"] * 51,
+        )
+    assert refused.value.code == "ValidationError"
+    assert refused.value.field == "TransitiveTagKeys"
