@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from iamstore.node.policy.variables import Token, TokenKind
 
@@ -32,9 +32,11 @@ class Piece:
     # A piece holding `?` and literal text is searched with a regular expression of its
     # fixed length: literal characters and `.` only, no quantifier, group or alternation, so
     # a search tries each start position once with at most `length` comparisons and there is
-    # nothing to backtrack over. None for a piece without `?` (searched with `str.find`) or
-    # with nothing but `?` (fits anywhere).
-    search: re.Pattern[str] | None
+    # nothing to backtrack over. A piece without `?` is searched with `str.find`, one of only
+    # `?` fits anywhere. The expression is compiled on the first search (only pieces between
+    # two stars are ever searched): a memo of one, holding nothing or the expression.
+    searched: bool
+    expression: list[re.Pattern[str]] = field(default_factory=list, compare=False)
 
     def at(self, text: str, position: int) -> bool:
         """True when the piece matches `text` at `position` (the caller checks the length)."""
@@ -47,9 +49,11 @@ class Piece:
         """The leftmost position p in [start, stop - length] where the piece matches, or -1."""
         if start > stop - self.length:
             return -1
-        search = self.search
-        if search is not None:
-            found = search.search(text, start, stop)
+        if self.searched:
+            expression = self.expression
+            if not expression:
+                expression.append(re.compile(_fixed_source(self.length, self.runs), re.DOTALL))
+            found = expression[0].search(text, start, stop)
             return -1 if found is None else found.start()
         if not self.runs:  # only `?`: any position fits
             return start
@@ -69,13 +73,11 @@ def _piece(tokens: list[Token]) -> Piece:
         elif token.text:
             runs.append((length, token.text))
         length += len(token.text)
-    search = None
-    if runs and (len(runs) > 1 or len(runs[0][1]) != length):
-        search = re.compile(_fixed_source(length, runs), re.DOTALL)
-    return Piece(length, tuple(runs), search)
+    searched = bool(runs) and (len(runs) > 1 or len(runs[0][1]) != length)
+    return Piece(length, tuple(runs), searched)
 
 
-def _fixed_source(length: int, runs: list[tuple[int, str]]) -> str:
+def _fixed_source(length: int, runs: tuple[tuple[int, str], ...]) -> str:
     """A fixed-length regular expression: escaped literal runs, `.` for each `?`."""
     parts: list[str] = []
     position = 0

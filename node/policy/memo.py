@@ -32,6 +32,8 @@ def weight(value: object) -> int:
     if isinstance(value, str):
         return len(value) + 1
     if isinstance(value, tuple):
+        if all(type(item) is str for item in value):  # the common key: pattern texts
+            return len(value) + sum(map(len, value)) + 1
         return 1 + sum(weight(item) for item in value)
     if isinstance(value, (bool, int, float, enum.Enum)) or value is None:
         return 1

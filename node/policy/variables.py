@@ -35,17 +35,22 @@ _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 _DEFAULT = re.compile(r"\s*'([^']*)'\s*\Z")
 
 
+_WILDCARD = re.compile(r"[*?]")  # iamstore's own expression; policy text is only its subject
+_STAR = Token(TokenKind.STAR)
+_QUESTION = Token(TokenKind.QUESTION)
+
+
 def _wildcards(text: str, wildcards: bool) -> list[Token]:
-    if not wildcards:
+    if not wildcards or ("*" not in text and "?" not in text):
         return [Token(TokenKind.LITERAL, text)] if text else []
     tokens: list[Token] = []
     start = 0
-    for i, char in enumerate(text):
-        if char in "*?":
-            if i > start:
-                tokens.append(Token(TokenKind.LITERAL, text[start:i]))
-            tokens.append(Token(TokenKind.STAR if char == "*" else TokenKind.QUESTION))
-            start = i + 1
+    for found in _WILDCARD.finditer(text):
+        i = found.start()
+        if i > start:
+            tokens.append(Token(TokenKind.LITERAL, text[start:i]))
+        tokens.append(_STAR if text[i] == "*" else _QUESTION)
+        start = i + 1
     if start < len(text):
         tokens.append(Token(TokenKind.LITERAL, text[start:]))
     return tokens
