@@ -3,8 +3,9 @@
 Keys come from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`,
 then its `jwks_uri`), fetched in a worker thread with a timeout and cached per issuer. A token
 signed with a key id the cache does not hold triggers one refetch (the provider rotated its
-keys), rate-limited per issuer (see REFETCH_BURST); a second miss refuses the token. Only RS256 and ES256 are accepted: the algorithm is
-pinned before any key is used, so `alg: none` and HMAC-with-the-public-key tokens never verify.
+keys), rate-limited per issuer (see REFETCH_BURST); a second miss refuses the token. Only
+RS256 and ES256 are accepted: the algorithm is pinned before any key is used, so `alg: none`
+and HMAC-with-the-public-key tokens never verify.
 
 An issuer may instead have its key set configured as a local JWKS file (air-gapped clusters,
 tests): its keys are read from that file, checked at start-up, re-read once for an unknown key
