@@ -20,6 +20,7 @@ from iamstore.node.api.authz_limits import (
 )
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
+from iamstore.node.api.documents import Documents, prepare
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
@@ -115,6 +116,7 @@ def _question_of(
     req: apb.AuthorizeRequest,
     prefix: str,
     batch: _Batch,
+    documents: Documents,
 ) -> tuple[Question, str]:
     """The item's question (everything its decision reads) and the principal ARN to report."""
     # Field reads are inlined (HasField, then the attribute): this runs once per batch item.
@@ -137,7 +139,7 @@ def _question_of(
     if has("resource_policy"):
         check_length(req.resource_policy, POLICY_DOCUMENT_MAX_CHARS, prefix + "ResourcePolicy")
     resource_policy = (
-        authorizer.document(
+        documents.get(
             RESOURCE_POLICY_NAME,
             resource_kind(action, resource),
             req.resource_policy,
@@ -234,12 +236,22 @@ def _offloaded(requests: Sequence[apb.AuthorizeRequest]) -> bool:
 async def _answer(
     call: Call, authorizer: Authorizer, requests: Sequence[apb.AuthorizeRequest], field: str
 ) -> list[apb.AuthorizeResponse]:
-    """Every request's response, in order. The questions are gathered on the event loop
-    without awaiting (see _Batch); only then are they answered, off the loop when large."""
+    """Every request's response, in order. Their documents are compiled first (off the loop
+    when large), the questions then gathered on the event loop without awaiting (see
+    _Batch), and only then answered, off the loop when large."""
     batch = _Batch()  # items of one batch mostly share their principal and request facts
     single = len(requests) == 1 and field == ""
+    documents = await prepare(
+        call,
+        authorizer,
+        (
+            (RESOURCE_POLICY_NAME, resource_kind(r.action, r.resource_arn), r.resource_policy)
+            for r in requests
+            if r.HasField("resource_policy")
+        ),
+    )
     questions = [
-        _question_of(call, authorizer, item, "" if single else f"{field}.{i}.", batch)
+        _question_of(call, authorizer, item, "" if single else f"{field}.{i}.", batch, documents)
         for i, item in enumerate(requests, 1)
     ]
 

@@ -17,6 +17,7 @@ from iamstore.node.api.authz_limits import (
 )
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.documents import DocumentKey, Documents, prepare
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
@@ -43,13 +44,53 @@ op = registrar(HANDLERS)
 _DEFAULT_MAX_ITEMS = 100  # AWS's default page size for the simulators
 
 
-def _inputs(
-    authorizer: Authorizer, documents: Sequence[str], kind: PolicyKind, field: str
-) -> tuple[CompiledPolicy, ...]:
-    check_count(documents, SIMULATION_MAX_POLICY_INPUTS, field)
-    return tuple(
-        authorizer.document(f"{field}.{i}", kind, text, f"{field}.{i}")
+def _input_lists(req: _SimulateRequest) -> list[tuple[Sequence[str], PolicyKind, str]]:
+    """The request's policy input lists: (documents, kind, field), each within its cap."""
+    lists: list[tuple[Sequence[str], PolicyKind, str]] = [
+        (req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList"),
+        (
+            req.permissions_boundary_policy_input_list,
+            PolicyKind.BOUNDARY,
+            "PermissionsBoundaryPolicyInputList",
+        ),
+    ]
+    if isinstance(req, apb.SimulateCustomPolicyRequest):
+        lists += [
+            (
+                level.service_control_policy_input_list,
+                PolicyKind.SCP,
+                f"OrderedOrganizationPolicyInputList.{i}.ServiceControlPolicyInputList",
+            )
+            for i, level in enumerate(req.ordered_organization_policy_input_list, 1)
+        ]
+    for documents, _, field in lists:
+        check_count(documents, SIMULATION_MAX_POLICY_INPUTS, field)
+    return lists
+
+
+async def _prepared(
+    call: Call, authorizer: Authorizer, req: _SimulateRequest
+) -> tuple[_Page, Documents]:
+    """The page, and every caller-supplied document the page needs, compiled (off the event
+    loop when large) before anything is evaluated; lists over their caps are refused first."""
+    page = _page_of(req)
+    wanted: list[DocumentKey] = [
+        (f"{field}.{i}", kind, text)
+        for documents, kind, field in _input_lists(req)
         for i, text in enumerate(documents, 1)
+    ]
+    if req.HasField("resource_policy"):
+        wanted += [
+            (RESOURCE_POLICY_NAME, kind, req.resource_policy) for kind in _resource_kinds(page)
+        ]
+    return page, await prepare(call, authorizer, wanted)
+
+
+def _inputs(
+    docs: Documents, documents: Sequence[str], kind: PolicyKind, field: str
+) -> tuple[CompiledPolicy, ...]:
+    return tuple(
+        docs.get(f"{field}.{i}", kind, text, f"{field}.{i}") for i, text in enumerate(documents, 1)
     )
 
 
@@ -185,7 +226,7 @@ def _page_of(req: _SimulateRequest) -> _Page:
 
 async def _simulated(
     call: Call,
-    authorizer: Authorizer,
+    docs: Documents,
     simulation: Simulation,
     page: _Page,
     resource_policy: str | None,
@@ -193,7 +234,7 @@ async def _simulated(
 ) -> apb.SimulatePolicyResponse:
     """The page's results; evaluated off the event loop when the page is large."""
     simulation = replace(
-        simulation, resource_policies=_resource_policies(authorizer, resource_policy, page)
+        simulation, resource_policies=_resource_policies(docs, resource_policy, page)
     )
     pairs = len(page.actions) * max(1, len(page.resources))
     if pairs > INLINE_MAX_DECISIONS or documents > INLINE_MAX_DOCUMENT_CHARS:
@@ -220,17 +261,21 @@ def _caller(authorizer: Authorizer, call: Call, caller_arn: str) -> Principal:
     return principal
 
 
+def _resource_kinds(page: _Page) -> list[PolicyKind]:
+    kinds = {resource_kind(a, r) for a in page.actions for r in page.resources or ("*",)}
+    return sorted(kinds, key=lambda k: k.value)
+
+
 def _resource_policies(
-    authorizer: Authorizer, document: str | None, page: _Page
+    docs: Documents, document: str | None, page: _Page
 ) -> Callable[[str, str], CompiledPolicy | None]:
-    """The page's resource policy by (action, resource), compiled here, on the event loop:
+    """The page's resource policy by (action, resource), looked up here, on the event loop:
     the simulation may run on the evaluation worker, which must not touch the index."""
     if document is None:
         return lambda action, resource: None
-    kinds = {resource_kind(a, r) for a in page.actions for r in page.resources or ("*",)}
     compiled = {
-        kind: authorizer.document(RESOURCE_POLICY_NAME, kind, document, "ResourcePolicy")
-        for kind in sorted(kinds, key=lambda k: k.value)
+        kind: docs.get(RESOURCE_POLICY_NAME, kind, document, "ResourcePolicy")
+        for kind in _resource_kinds(page)
     }
     return lambda action, resource: compiled[resource_kind(action, resource)]
 
@@ -251,7 +296,7 @@ async def simulate_principal_policy(
     call: Call, req: apb.SimulatePrincipalPolicyRequest
 ) -> apb.SimulatePolicyResponse:
     authorizer = authorizer_of(call)
-    page = _page_of(req)
+    page, docs = await _prepared(call, authorizer, req)
     source_arn = req.policy_source_arn
     identity: list[CompiledPolicy]
     boundary: CompiledPolicy | None = None
@@ -271,9 +316,9 @@ async def simulate_principal_policy(
         identity, boundary = list(own.identity), own.boundary
     excluded = set(req.policy_exclusion_list)
     identity = [p for p in identity if p.name not in excluded]
-    identity += _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    identity += _inputs(docs, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
     boundary_inputs = _inputs(
-        authorizer,
+        docs,
         req.permissions_boundary_policy_input_list,
         PolicyKind.BOUNDARY,
         "PermissionsBoundaryPolicyInputList",
@@ -316,7 +361,7 @@ async def simulate_principal_policy(
     )
     return await _simulated(
         call,
-        authorizer,
+        docs,
         simulation,
         page,
         opt_str(req, "resource_policy"),
@@ -329,10 +374,10 @@ async def simulate_custom_policy(
     call: Call, req: apb.SimulateCustomPolicyRequest
 ) -> apb.SimulatePolicyResponse:
     authorizer = authorizer_of(call)
-    page = _page_of(req)
-    identity = _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    page, docs = await _prepared(call, authorizer, req)
+    identity = _inputs(docs, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
     boundaries = _inputs(
-        authorizer,
+        docs,
         req.permissions_boundary_policy_input_list,
         PolicyKind.BOUNDARY,
         "PermissionsBoundaryPolicyInputList",
@@ -344,7 +389,7 @@ async def simulate_custom_policy(
     # Organization policies, root first: each is one level of the hierarchy that must allow.
     scps = tuple(
         _inputs(
-            authorizer,
+            docs,
             level.service_control_policy_input_list,
             PolicyKind.SCP,
             f"OrderedOrganizationPolicyInputList.{i}.ServiceControlPolicyInputList",
@@ -377,7 +422,7 @@ async def simulate_custom_policy(
     )
     return await _simulated(
         call,
-        authorizer,
+        docs,
         simulation,
         page,
         opt_str(req, "resource_policy"),

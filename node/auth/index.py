@@ -194,6 +194,21 @@ class PolicyIndex:
             group = self._groups[key] = PolicyGroup(identity)
         return PrincipalPolicies(identity, boundary, (group,))
 
+    def known(
+        self, name: str, kind: PolicyKind, document: str
+    ) -> tuple[bool, CompiledPolicy | None]:
+        """Whether `compiled` would answer without compiling, and what it would answer."""
+        stored = self._documents.get((kind, document))
+        if stored is not None:
+            return True, renamed(stored, name or stored.source.id or "")
+        return self._supplied.known(name, kind, document)
+
+    def remember(
+        self, name: str, kind: PolicyKind, document: str, compiled: CompiledPolicy | None
+    ) -> None:
+        """Keeps a caller-supplied document compiled elsewhere (on the evaluation worker)."""
+        self._supplied.remember(name, kind, document, compiled)
+
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
         """A caller-supplied document (resource, session or SCP policy), compiled once: the
         replica's own compile when the replica holds the same text, else from a cache

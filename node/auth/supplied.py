@@ -51,21 +51,41 @@ class SuppliedDocuments:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def compiled(self, name: str, kind: PolicyKind, text: str) -> CompiledPolicy | None:
+    def known(self, name: str, kind: PolicyKind, text: str) -> tuple[bool, CompiledPolicy | None]:
+        """(True, what was compiled) when the document is kept, else (False, None)."""
         key = (name, kind, text)
-        if key in self._entries:
-            self._entries.move_to_end(key)
-            return self._entries[key]
-        try:
-            compiled: CompiledPolicy | None = compile_policy(parse_policy(text, kind), name)
-        except MalformedPolicyDocumentError:
-            compiled = None
-        size = estimated_bytes(text)
-        if size <= self._budget:  # a document larger than the whole budget is never kept
-            self._entries[key] = compiled
-            self._used += size
-            # INVARIANT: the kept entries' estimates add up to at most the budget.
-            while self._used > self._budget:
-                (_, _, evicted), _ = self._entries.popitem(last=False)
-                self._used -= estimated_bytes(evicted)
+        if key not in self._entries:
+            return False, None
+        self._entries.move_to_end(key)
+        return True, self._entries[key]
+
+    def compiled(self, name: str, kind: PolicyKind, text: str) -> CompiledPolicy | None:
+        found, compiled = self.known(name, kind, text)
+        if found:
+            return compiled
+        compiled = compile_document(name, kind, text)
+        self.remember(name, kind, text, compiled)
         return compiled
+
+    def remember(
+        self, name: str, kind: PolicyKind, text: str, compiled: CompiledPolicy | None
+    ) -> None:
+        """Keeps a document compiled elsewhere (on the evaluation worker)."""
+        key = (name, kind, text)
+        size = estimated_bytes(text)
+        if key in self._entries or size > self._budget:  # larger than the budget: never kept
+            return
+        self._entries[key] = compiled
+        self._used += size
+        # INVARIANT: the kept entries' estimates add up to at most the budget.
+        while self._used > self._budget:
+            (_, _, evicted), _ = self._entries.popitem(last=False)
+            self._used -= estimated_bytes(evicted)
+
+
+def compile_document(name: str, kind: PolicyKind, text: str) -> CompiledPolicy | None:
+    """The document compiled, or None when it does not parse. Pure: safe on any thread."""
+    try:
+        return compile_policy(parse_policy(text, kind), name)
+    except MalformedPolicyDocumentError:
+        return None

@@ -9,6 +9,7 @@ worker: a second client's GetCallerIdentity keeps answering while they run.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -47,6 +48,16 @@ def _slow_policy(principal: bool) -> str:
     if principal:
         statement["Principal"] = "*"
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@pytest.fixture(autouse=True)
+def _earlier_objects_frozen() -> Iterator[None]:
+    """The node runs in this process: objects left by earlier tests must not lengthen the
+    garbage collections (which stop every thread) that these tests' probes measure."""
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +162,31 @@ def test_largest_authorize_batch_leaves_the_node_responsive(
         latencies, duration = _latencies_during(
             probe,
             lambda: caller.authorize_batch(requests=requests, at_least=caller.consistency_token),
+        )
+        _assert_responsive(latencies, duration)
+
+
+def _dense_policy(seed: int) -> str:
+    """A distinct document of about 20,000 characters of wildcard patterns: slow to compile."""
+    statement = {
+        "Effect": "Allow",
+        "Action": [f"s{seed}:A{i}?x*" for i in range(400)],
+        "Resource": [f"arn:aws:s3:::*a{seed}?b{i}*" for i in range(400)],
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@pytest.mark.timeout(240)
+def test_compiling_many_documents_leaves_the_node_responsive(
+    node: InProcessNode, management: Client
+) -> None:
+    documents = [_dense_policy(seed) for seed in range(30)]  # about 600 KB, all new
+    with account_client(node, management) as caller, account_client(node, management) as probe:
+        latencies, duration = _latencies_during(
+            probe,
+            lambda: caller.simulate_custom_policy(
+                policy_input_list=documents, action_names=["s3:GetObject"]
+            ),
         )
         _assert_responsive(latencies, duration)
 
