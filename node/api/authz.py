@@ -10,6 +10,8 @@ from iamstore.node.api.authz_limits import (
     AUTHORIZE_BATCH_MAX_REQUESTS,
     INLINE_MAX_DECISIONS,
     INLINE_MAX_DOCUMENT_CHARS,
+    INLINE_MAX_VALUE_CHARS,
+    INLINE_MAX_WORK,
     MAX_CONTEXT_ENTRIES,
     MAX_CONTEXT_VALUES,
     MAX_TAGS,
@@ -17,6 +19,7 @@ from iamstore.node.api.authz_limits import (
     RESOURCE_ARN_MAX_CHARS,
     check_count,
     check_length,
+    matching_work,
 )
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
@@ -225,12 +228,27 @@ def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.Auth
     return known[1]
 
 
-def _offloaded(requests: Sequence[apb.AuthorizeRequest]) -> bool:
+def _offloaded(
+    requests: Sequence[apb.AuthorizeRequest], questions: Sequence[tuple[Question, str]]
+) -> bool:
     """Whether answering `requests` may take long enough to move off the event loop."""
     if len(requests) > INLINE_MAX_DECISIONS:
         return True
+    work = sum(matching_work(q.patterns, q.request.resource_arn) for q, _ in questions)
+    if work > INLINE_MAX_WORK:
+        return True
     documents = sum(len(r.resource_policy) for r in requests if r.HasField("resource_policy"))
-    return documents > INLINE_MAX_DOCUMENT_CHARS
+    if documents > INLINE_MAX_DOCUMENT_CHARS:
+        return True
+    return any(
+        len(r.resource_arn) > INLINE_MAX_VALUE_CHARS
+        or any(
+            len(value) > INLINE_MAX_VALUE_CHARS
+            for entry in r.context_entries
+            for value in entry.context_key_values
+        )
+        for r in requests
+    )
 
 
 async def _answer(
@@ -258,7 +276,7 @@ async def _answer(
     def answer_all() -> list[Decision]:
         return [authorizer.answer(question) for question, _ in questions]
 
-    if _offloaded(requests):
+    if _offloaded(requests, questions):
         decisions = await call.node.evaluations.run(answer_all)
     else:
         decisions = answer_all()

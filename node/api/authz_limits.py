@@ -42,6 +42,18 @@ SIMULATION_PAGE_EVALUATIONS = 1000
 # evaluation worker (node/api/offload.py), so the loop keeps its latency.
 INLINE_MAX_DECISIONS = 16
 INLINE_MAX_DOCUMENT_CHARS = 8192
+# ... and whose resource ARNs and context values are at most this long: a decision costs up
+# to (patterns in the principal's policies) x (length of the values they match), and the
+# principal's policies are written by its account's administrators, not bounded here.
+INLINE_MAX_VALUE_CHARS = 256
+# ... and whose decisions match at most this many patterns (pattern_count of the policies,
+# weighed by the resource ARN's length in 64-character steps) in all.
+INLINE_MAX_WORK = 5000
+
+
+def matching_work(patterns: int, value: str) -> int:
+    """A decision's worst matching work: its policies' patterns, each against `value`."""
+    return patterns * (1 + len(value) // 64)
 
 
 def check_count(items: Sized, cap: int, field: str) -> None:

@@ -9,11 +9,14 @@ from iamstore.node.api.authz import authorizer_of, context_entries
 from iamstore.node.api.authz_limits import (
     INLINE_MAX_DECISIONS,
     INLINE_MAX_DOCUMENT_CHARS,
+    INLINE_MAX_VALUE_CHARS,
+    INLINE_MAX_WORK,
     SIMULATION_MAX_ACTIONS,
     SIMULATION_MAX_POLICY_INPUTS,
     SIMULATION_MAX_RESOURCES,
     SIMULATION_PAGE_EVALUATIONS,
     check_count,
+    matching_work,
 )
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
@@ -35,6 +38,7 @@ from iamstore.node.policy import (
     Outcome,
     PolicyKind,
     PrincipalType,
+    pattern_count,
 )
 from iamstore.v1 import authz_pb2 as apb
 
@@ -237,7 +241,18 @@ async def _simulated(
         simulation, resource_policies=_resource_policies(docs, resource_policy, page)
     )
     pairs = len(page.actions) * max(1, len(page.resources))
-    if pairs > INLINE_MAX_DECISIONS or documents > INLINE_MAX_DOCUMENT_CHARS:
+    values = [v for value in simulation.context.values() for v in _each(value)]
+    long_values = any(len(v) > INLINE_MAX_VALUE_CHARS for v in (*page.resources, *values))
+    involved = [*simulation.identity, simulation.boundary]
+    involved += [p for level in simulation.scps or () for p in level]
+    patterns = pattern_count(involved) * len(page.actions)
+    work = sum(matching_work(patterns, r) for r in page.resources or ("*",))
+    if (
+        pairs > INLINE_MAX_DECISIONS
+        or documents > INLINE_MAX_DOCUMENT_CHARS
+        or long_values
+        or work > INLINE_MAX_WORK
+    ):
         outcomes = await call.node.evaluations.run(
             lambda: simulate(simulation, page.actions, page.resources)
         )
@@ -248,6 +263,10 @@ async def _simulated(
         is_truncated=page.truncated,
         marker=str(page.end) if page.truncated else None,
     )
+
+
+def _each(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
 
 
 def _no_resource_policy(action: str, resource: str) -> CompiledPolicy | None:

@@ -79,6 +79,9 @@ class Question:
 
     request: Request
     policies: PolicySet
+    # pattern_count of the principal's own policies (the resource's and the session's are
+    # the caller's, bounded by the call's caps): the measure of the worst cost of answering.
+    patterns: int = 0
 
 
 def _user(user: User) -> Principal:
@@ -311,6 +314,7 @@ class Authorizer:
         return Question(
             request,
             PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
+            own.patterns,
         )
 
     def answer(self, question: Question) -> Decision:

@@ -28,6 +28,7 @@ from iamstore.node.policy import (
     PolicyKind,
     compile_policy,
     parse_policy,
+    pattern_count,
     renamed,
 )
 from iamstore.node.policy.errors import MalformedPolicyDocumentError
@@ -59,6 +60,8 @@ class PrincipalPolicies:
     # The identity policies as the authorization path scans them: one PolicyGroup, shared
     # with every principal that has the same policies; or, for a few, the policies themselves.
     scanned: tuple[CompiledPolicy | PolicyGroup, ...] = field(compare=False, repr=False)
+    # pattern_count of the identity policies and the boundary, counted once per assembly.
+    patterns: int = field(default=0, compare=False)
 
 
 NO_POLICIES = PrincipalPolicies((), None, ())
@@ -186,13 +189,14 @@ class PolicyIndex:
     def _assembled(
         self, identity: tuple[CompiledPolicy, ...], boundary: CompiledPolicy | None
     ) -> PrincipalPolicies:
+        patterns = pattern_count((*identity, boundary))
         if len(identity) < _GROUP_MIN:
-            return PrincipalPolicies(identity, boundary, identity)
+            return PrincipalPolicies(identity, boundary, identity, patterns)
         key = tuple(map(id, identity))
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = PolicyGroup(identity)
-        return PrincipalPolicies(identity, boundary, (group,))
+        return PrincipalPolicies(identity, boundary, (group,), patterns)
 
     def known(
         self, name: str, kind: PolicyKind, document: str

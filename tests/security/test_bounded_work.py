@@ -191,6 +191,40 @@ def test_compiling_many_documents_leaves_the_node_responsive(
         _assert_responsive(latencies, duration)
 
 
+def _managed_slow_policy(seed: int) -> str:
+    """A managed policy just within AWS's 6,144 characters, of wildcard patterns that each
+    scan a long run of `a`."""
+    resources = [f"arn:aws:s3:::*a?b{seed}x{i}*" for i in range(230)]
+    statement = {"Effect": "Allow", "Action": "s3:*", "Resource": resources}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, separators=(",", ":"))
+
+
+@pytest.mark.timeout(240)
+def test_one_question_over_an_accounts_own_slow_policies_leaves_the_node_responsive(
+    node: InProcessNode, management: Client
+) -> None:
+    """A tenant's administrators write its policies: one Authorize over ten of the slowest
+    they may write, against a long ARN, is answered off the event loop."""
+    with account_client(node, management) as caller, account_client(node, management) as probe:
+        user = caller.create_user(user_name="slow").user
+        for seed in range(10):
+            arn = caller.create_policy(
+                policy_name=f"slow{seed}", policy_document=_managed_slow_policy(seed)
+            ).policy.arn
+            caller.attach_user_policy(user_name="slow", policy_arn=arn)
+        question = {
+            "principal_arn": user.arn,
+            "action": "s3:GetObject",
+            "resource_arn": f"arn:aws:s3:::{'a' * 2000}",
+        }
+        token = caller.consistency_token
+        latencies, duration = _latencies_during(
+            probe,
+            lambda: [caller.authorize(**question, at_least=token) for _ in range(3)],
+        )
+        _assert_responsive(latencies, duration)
+
+
 def test_a_page_evaluates_at_most_its_share_of_the_product(iam: Client) -> None:
     """Many resources: fewer actions per page (IsTruncated), never the whole product."""
     resources = [f"arn:aws:s3:::b/{i}" for i in range(SIMULATION_MAX_RESOURCES)]
