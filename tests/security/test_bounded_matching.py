@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from iamstore.node.policy.conditions import compile_clause
 from iamstore.node.policy.document import ConditionClause
-from iamstore.node.policy.glob import compile_glob
+from iamstore.node.policy.glob import Piece, compile_glob
 from iamstore.node.policy.match import compile_action_patterns, compile_arn_patterns
 from iamstore.node.policy.variables import tokenize
 
@@ -126,6 +126,22 @@ class MeteredText(str):
         return str.__eq__(self, other)
 
     __hash__ = str.__hash__
+
+
+@pytest.fixture(autouse=True)
+def _metered_expression_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece holding `?` is found by a fixed-length expression, which reads the text without
+    calling its methods: count each such search as one call examining, at most, every
+    position of its range times the piece's length."""
+    find = Piece.find
+
+    def metered_find(self: Piece, text: str, start: int, stop: int) -> int:
+        if self.searched and isinstance(text, MeteredText):
+            text.meter[0] += 1
+            text.meter[1] += max(0, stop - start) * self.length + 1
+        return find(self, text, start, stop)
+
+    monkeypatch.setattr(Piece, "find", metered_find)
 
 
 WILDCARDS = 100
