@@ -130,6 +130,8 @@ def _question_of(
         raise InvalidInput(
             "give exactly one of `PrincipalArn` and `AccessKeyId`", prefix + "PrincipalArn"
         )
+    if arn is not None:
+        check_length(arn, RESOURCE_ARN_MAX_CHARS, prefix + "PrincipalArn")
     principal: Principal = (
         authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
         if arn is not None

@@ -46,6 +46,8 @@ _IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z"
 _SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
 _ACCOUNT = re.compile(r"(?:arn:aws:iam::)?(\d{12})(?::root)?\Z")
 RESOURCE_POLICY_NAME = "ResourcePolicy"
+_BY_ARN_LIMIT = 20_000
+_BY_ARN_CHARS = 1024
 # Stands for session policies none of which compiled: the session is allowed nothing.
 _NOTHING_ALLOWED = compile_policy(
     parse_policy(
@@ -166,9 +168,12 @@ class Authorizer:
         cached = self._by_arn.get((account_id, arn))
         if cached is None:
             cached = self._resolve_arn(account_id, arn, field)
-            if len(self._by_arn) > 100_000:
-                self._by_arn.clear()
-            self._by_arn[(account_id, arn)] = cached
+            # Callers choose the ARNs (a session's name is theirs): at most _BY_ARN_LIMIT kept,
+            # none longer than _BY_ARN_CHARS, so the memo holds tens of MiB at the very most.
+            if len(arn) <= _BY_ARN_CHARS:
+                if len(self._by_arn) >= _BY_ARN_LIMIT:
+                    self._by_arn.clear()
+                self._by_arn[(account_id, arn)] = cached
         return cached
 
     def _resolve_arn(self, account_id: str, arn: str, field: str) -> Principal:
