@@ -2,7 +2,7 @@
 
 Requests: keyword arguments (snake_case, like boto3) fill the request message field by field;
 nested messages may be given as a dataclass (`Tag(key=..., value=...)`) or a mapping with
-boto3's PascalCase keys (`{"Key": ..., "Value": ...}`).
+boto3's PascalCase keys (`{"Key": ..., "Value": ...}`), timestamps as datetimes.
 Responses: each dataclass field is read from the protobuf field of the same name; an unset
 field becomes the dataclass default (None or an empty tuple), timestamps become aware UTC
 datetimes.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TypeVar, cast
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -21,7 +21,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from iamstore.client import models, results
-from iamstore.client._operations import Operation, snake_case
+from iamstore.client._operation import Operation, snake_case
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,8 +99,13 @@ def _plan(cls: type[T], descriptor: Descriptor) -> tuple[_Step, ...]:
 def _reader(descriptor: FieldDescriptor) -> Callable[[Message], object]:
     name = descriptor.name
     get = operator.attrgetter(name)
-    if _is_map(descriptor):
-        return lambda message: dict(get(message))
+    entry = descriptor.message_type
+    if entry is not None and entry.GetOptions().map_entry:
+        values = entry.fields_by_name["value"].message_type
+        if values is None:
+            return lambda message: dict(get(message))
+        convert_value = _nested(values)
+        return lambda message: {key: convert_value(v) for key, v in get(message).items()}
     nested = descriptor.message_type
     if descriptor.is_repeated:
         if nested is None:
@@ -161,11 +166,6 @@ def _timestamp(message: Message) -> object:
     return message.ToDatetime(tzinfo=UTC)
 
 
-def _is_map(descriptor: FieldDescriptor) -> bool:
-    message_type = descriptor.message_type
-    return message_type is not None and message_type.GetOptions().map_entry
-
-
 # Per message type: field name -> (repeated?, the nested message's descriptor or None).
 _FIELD_KINDS: dict[Descriptor, dict[str, tuple[bool, Descriptor | None]]] = {}
 # Fields needing more than a constructor argument: (name, value, repeated?, nested type).
@@ -218,6 +218,10 @@ def _fill_rest(message: Message, rest: _Rest) -> None:
                     _fill_rest(added, more)
         else:
             assert nested is not None
+            if isinstance(value, datetime) and nested.full_name == _TIMESTAMP:
+                # A naive datetime is local time, as datetime.timestamp() reads it.
+                target.FromDatetime(value if value.tzinfo else value.astimezone())
+                continue
             scalars, more = _split(nested, _as_params(value, name), name)
             for key, item in scalars.items():
                 setattr(target, key, item)

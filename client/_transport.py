@@ -10,7 +10,7 @@ from typing import cast
 
 import grpc
 
-from iamstore.client._operations import Operation
+from iamstore.client._operation import Operation
 from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
 from iamstore.client.credentials import Credentials
 from iamstore.client.errors import IamError, error_from_wire

@@ -24,7 +24,7 @@ from typing import Protocol, cast
 
 import grpc
 
-from iamstore.client._operations import Operation
+from iamstore.client._operation import Operation
 from iamstore.client._tls import LoadedTlsCa, TlsCa, channel_credentials, load_tls_ca
 from iamstore.client.credentials import Credentials, NoCredentialsError, resolve_credentials
 from iamstore.v1 import signin_pb2

@@ -31,6 +31,7 @@ DIR_OPTION = click.option(
     envvar="IAMSTORE_CLUSTER_DIR",
     help="Folder holding the cluster: one sub-folder (data, keys, node.log) per node.",
 )
+HTTP_PORT_OFFSET = 1000
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 
 
@@ -65,6 +66,7 @@ def _describe_node(
     described: dict[str, object] = {
         "name": node.name,
         "address": node.address,
+        "http": cluster.http_url(node.name),
         "state": node.state.value,
         "pid": node.pid,
         "data_dir": str(process.data_dir),
@@ -111,14 +113,17 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
     """
     names = cluster.origin_names()
     by_address = cluster.address_names()
-    header = ("NODE", "ADDRESS", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST")
+    header = (
+        "NODE", "ADDRESS", "HTTP", "STATE", "PID", "VERSION VECTOR", "LAG", "LAG MS", "DIGEST"
+    )  # fmt: skip
     rows: list[tuple[str, ...]] = [header]
     peer_lines = []
     for node in view.nodes:
         status = node.status
         pid = "-" if node.pid is None else str(node.pid)
+        http = cluster.http_url(node.name)
         if status is None:
-            rows.append((node.name, node.address, node.state.value, pid, "-", "-", "-", "-"))
+            rows.append((node.name, node.address, http, node.state.value, pid, "-", "-", "-", "-"))
             continue
         vector = " ".join(
             f"{names.get(o, o)}:{seq}" for o, seq in sorted(status.version_vector.items())
@@ -128,6 +133,7 @@ def table(cluster: LocalCluster, view: ClusterView) -> str:
             (
                 node.name,
                 node.address,
+                http,
                 node.state.value,
                 pid,
                 vector or "-",
@@ -169,13 +175,16 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
     type=click.IntRange(0, 65535),
     default=7001,
     show_default=True,
-    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1). 0 picks free ports.",
+    help="node1's port; node i listens on 127.0.0.1:(base-port + i - 1), and serves HTTP 1000 "
+    "above that. 0 picks free ports.",
 )
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait.")
 @click.option(
-    "--tls",
-    is_flag=True,
-    help="Make a CA and node certificates: clients use TLS, nodes use mutual TLS between them.",
+    "--tls/--insecure-peer-plaintext",
+    default=None,
+    help="With --tls (the default for a new cluster): make a CA and node certificates; clients "
+    "use TLS, nodes mutual TLS between them. --insecure-peer-plaintext: no TLS anywhere, for "
+    "development only. A stopped cluster starts again as it was.",
 )
 @click.option(
     "--oidc-jwks",
@@ -189,7 +198,7 @@ def _echo(described: dict[str, object], as_json: bool, text: str) -> None:
 @JSON_OPTION
 @_errors_as_usage
 def up_command(
-    nodes: int, root: Path, base_port: int, timeout: float, tls: bool,
+    nodes: int, root: Path, base_port: int, timeout: float, tls: bool | None,
     oidc_jwks: tuple[tuple[str, Path], ...], as_json: bool,
 ) -> None:  # fmt: skip
     """Start N nodes in the background, bootstrap the account on node1, wait until every node
@@ -211,7 +220,12 @@ def up_command(
                 f"--nodes {len(cluster.nodes)} or remove it with "
                 f"`iamstore cluster down --dir {root} --wipe`"
             )
-        if tls and not cluster.tls:
+        if tls is False and cluster.tls:
+            raise ClusterError(
+                f"`{root}` holds a stopped cluster with tls: it starts again with tls "
+                "(leave out --insecure-peer-plaintext)"
+            )
+        if tls is True and not cluster.tls:
             raise ClusterError(
                 f"`{root}` holds a stopped cluster without tls; remove it with "
                 f"`iamstore cluster down --dir {root} --wipe` to start one with --tls"
@@ -220,7 +234,11 @@ def up_command(
         ports = free_ports(nodes) if base_port == 0 else [base_port + i for i in range(nodes)]
         if ports[-1] > 65535:
             raise ClusterError(f"ports `{ports[0]}`…`{ports[-1]}` go past 65535")
-        cluster = LocalCluster.on_ports(root, ports, tls=tls)
+        # With a base port, HTTP ports are as predictable: 1000 above each node's gRPC port.
+        http_ports = None if base_port == 0 else [port + HTTP_PORT_OFFSET for port in ports]
+        if http_ports is not None and http_ports[-1] > 65535:
+            raise ClusterError(f"http ports `{http_ports[0]}`…`{http_ports[-1]}` go past 65535")
+        cluster = LocalCluster.on_ports(root, ports, tls=tls is not False, http_ports=http_ports)
     if oidc_jwks:
         cluster.use_oidc_jwks(oidc_jwks)
     started = time.monotonic()
@@ -240,7 +258,8 @@ def up_command(
     lines = [
         f"{len(cluster.nodes)} nodes up and converged in {described['started_in_ms']} ms:",
         *(
-            f"  node{i}  {node.listen}  pid {cluster.pid(f'node{i}')}  log {node.log_file}"
+            f"  node{i}  {node.listen}  {cluster.http_url(f'node{i}')}  "
+            f"pid {cluster.pid(f'node{i}')}  log {node.log_file}"
             for i, node in enumerate(cluster.nodes, start=1)
         ),
         f"root credentials: {cluster.credentials_file}",
@@ -250,6 +269,8 @@ def up_command(
         f"  iamstore --endpoint {endpoints}{tls_option} --credentials-file "
         f"{cluster.credentials_file} iam list-users",
         f"  iamstore cluster status --dir {root}",
+        f"  aws iam list-users --endpoint-url {cluster.http_url('node1')}  "
+        "(with the root credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)",
     ]
     _echo(described, as_json, "\n".join(lines))
 
@@ -338,12 +359,20 @@ def down_command(root: Path, wipe: bool) -> None:
 @cluster_group.command("remove")
 @click.argument("node")
 @DIR_OPTION
+@click.option(
+    "--rotate/--no-rotate",
+    default=True,
+    show_default=True,
+    help="Then rotate the cluster and session-token keys (`rotate-keys`), so NODE's copies "
+    "open nothing.",
+)
 @_errors_as_usage
-def remove_command(node: str, root: Path) -> None:
+def remove_command(node: str, root: Path, rotate: bool) -> None:
     """Remove NODE (node2 or 2) from the cluster for good: stop it, and ask every other running
     node to record the removal. The record is replicated, so nodes that are down now learn it
     when they come back; every member stops gossiping with NODE and waiting for it before
-    purging, and refuses NODE if it is ever started again with its data."""
+    purging, and refuses NODE's identity (its certificate's node id) if it ever calls again.
+    Then the keys NODE held are rotated (see `rotate-keys`)."""
     cluster = LocalCluster.load(root)
     label = cluster.canonical_name(node)
     if cluster.is_running(label):
@@ -358,19 +387,45 @@ def remove_command(node: str, root: Path) -> None:
         click.echo("no other node is running: nothing to tell")
     elif not any(known for _, known in told):
         raise ClusterError(f"no running node knew `{label}`: nothing was recorded")
+    if rotate:
+        _rotate(cluster)
+
+
+@cluster_group.command("rotate-keys")
+@DIR_OPTION
+@_errors_as_usage
+def rotate_keys_command(root: Path) -> None:
+    """Replace the cluster key (peers authenticate each other with it) and the session-token
+    key on every member, restarting the running ones. Session tokens issued before are
+    refused from then on; removed nodes keep the old keys, which open nothing any more."""
+    _rotate(LocalCluster.load(root))
+
+
+def _rotate(cluster: LocalCluster) -> None:
+    restarted = cluster.rotate_keys()
+    click.echo(
+        "rotated the cluster key and the session-token key"
+        + (f"; restarted {', '.join(restarted)}" if restarted else "")
+        + ": session tokens issued before are refused"
+    )
+    if restarted:
+        cluster.wait_converged()
 
 
 async def _tell_others(cluster: LocalCluster, label: str, removed: str) -> list[tuple[str, bool]]:
     """Calls Peer.RemoveMember on every other running node, as a cluster member would (each
     records the removal once; a node that already has it from a peer just confirms)."""
     credentials = None
+    caller = "cluster-cli"
     if cluster.tls:
-        own = next(n for n in cluster.names if n != label)
+        # The call goes out as a member (under TLS, the one its certificate names).
+        own = next(n for n in cluster.names if n != label and n not in cluster.removed)
         files = node_files(cluster.node(own).data_dir)
-        credentials = TlsMaterial.load(files.cert, files.key, files.ca).channel_credentials()
+        material = TlsMaterial.load(files.cert, files.key, files.ca)
+        credentials, caller = material.channel_credentials(), material.node_id
     transport = GrpcTransport(
         (cluster.root / CLUSTER_KEY).read_bytes(),
-        "cluster-cli",
+        caller,
         lambda: time.time_ns() // 1_000_000,
         credentials=credentials,
     )

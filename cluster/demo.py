@@ -2,13 +2,17 @@
 
 The nodes run as real processes under `.demo/` inside the checkout (wiped at each run, so the
 demo always starts from a fresh account). Everything goes through the signed gRPC API with
-the client library, as a user's own program would: writes go to node1, reads to node3.
+the client library, as a user's own program would: writes go to node1, reads to node3. At
+the end the same account is managed three ways: the aws CLI on node1 and boto3 on node2 over
+HTTP (AWS's own Query protocol), iamstore's client on node3.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from iamstore.client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
 from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.demo_saml import directory_sign_in
 from iamstore.cluster.local import LocalCluster
 from iamstore.cluster.status import ClusterView
 
@@ -95,6 +100,8 @@ def main() -> int:
             check_on_node3(iam3, node3, iam1.consistency_token, alice_arn, policy_arn, key)
             consistency_token(cluster, iam1, root)
             accounts(iam1, node2, root)
+            three_ways(cluster, root, iam3)
+            directory_sign_in(iam3, node3, step, show)
             step("GetAccountSummary on node3")
             summary = iam3.get_account_summary().summary_map
             for name in ("Users", "Groups", "Policies", "AccountAccessKeysPresent"):
@@ -240,6 +247,45 @@ def accounts(iam1: Client, node2: str, root: Credentials) -> None:
             other.get_user(user_name="alice")
         except NoSuchEntityError as err:
             show("GetUser alice", err)
+
+
+def three_ways(cluster: LocalCluster, root: Credentials, iam3: Client) -> None:
+    """One account, three tools, three nodes: AWS's own tools speak to any node over HTTP."""
+    import boto3
+
+    step("The same account three ways: the aws CLI on node1, boto3 on node2, iamstore on node3")
+    node1_url, node2_url = cluster.http_url("node1"), cluster.http_url("node2")
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(DEMO_DIR),
+        "AWS_ACCESS_KEY_ID": root.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": root.secret_access_key,
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    command = ["aws", "iam", "create-user", "--user-name", "carol", "--endpoint-url", node1_url]
+    show("$", " ".join(command))
+    made = subprocess.run(
+        [sys.executable, "-m", "awscli", *command[1:]],
+        env=environment, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    show("aws CLI on node1 made", json.loads(made.stdout)["User"]["Arn"])
+    iam2 = boto3.Session(
+        aws_access_key_id=root.access_key_id,
+        aws_secret_access_key=root.secret_access_key,
+        region_name="us-east-1",
+    ).client("iam", endpoint_url=node2_url)
+    started = time.perf_counter()
+    while "carol" not in {u["UserName"] for u in iam2.list_users()["Users"]}:
+        if time.perf_counter() - started > 10:
+            raise TimeoutError("carol did not reach node2 within 10 s")
+        time.sleep(0.01)
+    show("boto3 on node2 sees carol", f"after {ms_since(started)}")
+    answer = iam2.create_user(UserName="dave", Tags=[{"Key": "made-by", "Value": "boto3"}])
+    token = answer["ResponseMetadata"]["HTTPHeaders"]["x-iamstore-consistency-token"]
+    show("boto3 on node2 made", answer["User"]["Arn"])
+    show("its consistency token", token)
+    dave = iam3.get_user(user_name="dave", at_least=token).user
+    show("iamstore on node3 reads", f"{dave.arn} (tags {[(t.key, t.value) for t in dave.tags]})")
 
 
 def print_status(cluster: LocalCluster, view: ClusterView) -> None:

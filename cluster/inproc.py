@@ -55,6 +55,11 @@ class InProcessNode:
         serving = asyncio.create_task(self.node.serve())
         ready = asyncio.create_task(self.node.ready.wait())
         await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if serving.done():
+            # A node that failed to start (e.g. its data folder is in use) raises here, so
+            # _run records the error before start() is woken.
+            await serving
         self._ready.set()
         await serving
 

@@ -27,10 +27,22 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.client.results import StatusResponse
 from iamstore.cluster.process import NodeProcess, NodeProcessError, process_running
 from iamstore.cluster.status import ClusterView, NodeObservation, NodeState
-from iamstore.cluster.tls import CA_CERT, CA_KEY, create_ca, issue_node_certificate, node_files
+from iamstore.cluster.tls import (
+    CA_CERT,
+    CA_KEY,
+    create_ca,
+    issue_node_certificate,
+    new_node_id,
+    node_files,
+)
 
 CLUSTER_KEY = "cluster.key"
 SECRETS_KEY = "secrets.key"
+SESSION_KEY = "session.key"
+PREVIOUS_CLUSTER_KEY = "cluster.key.previous"
+# What `rotate_keys` replaces: what lets a holder act as the cluster (talk to members, mint
+# session tokens). The secrets key stays: it opens the replica's sealed secrets at rest.
+ROTATED_KEYS = (CLUSTER_KEY, SESSION_KEY)
 STATE_FILE = "cluster.json"
 
 
@@ -39,9 +51,15 @@ class ClusterError(Exception):
 
 
 def _write_secret(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Writes a key file (mode 0600) whole or not at all: a rotation cut short leaves the old."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
 
 
 def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
@@ -73,8 +91,9 @@ class LocalCluster:
     session, so they outlive the process that started them.
 
     With `tls`, the cluster has its own CA (`ca.pem` in `root`); each node serves clients over
-    TLS with a certificate it signed, and serves peers on a second (free) port that requires a
-    client certificate from the same CA (mutual TLS).
+    TLS with a certificate it signed (naming the node's id), and serves peers on a second
+    (free) port that requires a client certificate from the same CA (mutual TLS). Without it,
+    nodes run with `--insecure-peer-plaintext` (development only).
     """
 
     def __init__(self, root: Path, nodes: int, base_port: int, tls: bool = False) -> None:
@@ -86,9 +105,15 @@ class LocalCluster:
         self._init(root, [f"127.0.0.1:{port}" for port in ports], [None] * nodes, tls)
 
     @classmethod
-    def on_ports(cls, root: Path, ports: list[int], tls: bool = False) -> LocalCluster:
-        """node1 on ports[0], node2 on ports[1], …"""
-        return cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+    def on_ports(
+        cls, root: Path, ports: list[int], tls: bool = False, http_ports: list[int] | None = None
+    ) -> LocalCluster:
+        """node1 on ports[0], node2 on ports[1], …; HTTP on `http_ports` (default: free ones)."""
+        cluster = cls.on_addresses(root, [f"127.0.0.1:{port}" for port in ports], tls)
+        if http_ports is not None:
+            cluster.http_addresses = [f"127.0.0.1:{port}" for port in http_ports]
+            cluster._configure_nodes()
+        return cluster
 
     @classmethod
     def on_addresses(cls, root: Path, addresses: list[str], tls: bool = False) -> LocalCluster:
@@ -106,6 +131,7 @@ class LocalCluster:
         pids: list[int | None],
         tls: bool = False,
         peer_addresses: list[str] | None = None,
+        http_addresses: list[str] | None = None,
     ) -> None:
         # Absolute, so each node's command line names its folder unambiguously (see
         # `process_running`).
@@ -119,6 +145,10 @@ class LocalCluster:
             peer_addresses = [f"127.0.0.1:{port}" for port in free_ports(len(addresses))]
         # The mutual-TLS ports peers gossip on (TLS only; otherwise peers use `addresses`).
         self.peer_addresses = peer_addresses or list(addresses)
+        # Each node's HOST:PORT for IAM and STS over HTTP (AWS's Query protocol).
+        self.http_addresses = http_addresses or [
+            f"127.0.0.1:{port}" for port in free_ports(len(addresses))
+        ]
         # Pids of nodes started by another process (from the state file); our own children
         # are tracked by their NodeProcess.
         self._pids = dict(zip(self.names, pids, strict=True))
@@ -137,6 +167,7 @@ class LocalCluster:
             peers = ",".join(a for a in self.peer_addresses if a != own)
             bootstrap = "--bootstrap" if index == 0 else "--no-bootstrap"
             node.extra_args = ("--peers", peers, bootstrap)
+            node.extra_args += ("--http-listen", self.http_addresses[index])
             if self.tls:
                 files = node_files(node.data_dir)
                 node.extra_args += (
@@ -144,6 +175,8 @@ class LocalCluster:
                     *("--tls-cert", str(files.cert), "--tls-key", str(files.key)),
                     *("--tls-ca", str(files.ca)),
                 )
+            else:
+                node.extra_args += ("--insecure-peer-plaintext",)
             for issuer, path in sorted(self.oidc_jwks.items()):
                 node.extra_args += ("--oidc-jwks", f"{issuer}={path}")
 
@@ -164,12 +197,15 @@ class LocalCluster:
             removed = {str(n["name"]) for n in saved["nodes"] if n.get("removed")}
             tls = bool(saved.get("tls", False))
             peer_addresses = [str(n["peer_address"]) for n in saved["nodes"]] if tls else None
+            # A state file from before HTTP ports has none: the nodes get free ones.
+            http = [n.get("http_address") for n in saved["nodes"]]
+            http_addresses = [str(a) for a in http] if all(http) else None
         except FileNotFoundError:
             raise ClusterError(f"no cluster in `{root}` (no {STATE_FILE})") from None
         except (ValueError, KeyError, TypeError) as err:
             raise ClusterError(f"unreadable state file `{path}`: {err}") from None
         cluster = cls.__new__(cls)
-        cluster._init(root, addresses, pids, tls, peer_addresses)
+        cluster._init(root, addresses, pids, tls, peer_addresses, http_addresses)
         cluster.node_ids.update(ids)
         cluster.removed = removed
         cluster.use_oidc_jwks((str(i), Path(f)) for i, f in saved.get("oidc_jwks", {}).items())
@@ -186,6 +222,11 @@ class LocalCluster:
     @property
     def addresses(self) -> list[str]:
         return [n.listen for n in self.nodes]
+
+    def http_url(self, name: str) -> str:
+        """The node's IAM and STS endpoint URL (`--endpoint-url` of boto3 and the aws CLI)."""
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.http_addresses[node_index(name, len(self.nodes))]}"
 
     @property
     def ca_file(self) -> Path | None:
@@ -230,14 +271,15 @@ class LocalCluster:
                     "name": name,
                     "address": node.listen,
                     "peer_address": peer_address,
+                    "http_address": http_address,
                     "data_dir": str(node.data_dir),
                     "log": str(node.log_file),
                     "pid": self.pid(name) if self.is_running(name) else None,
                     "node_id": self.node_ids.get(name),
                     "removed": name in self.removed,
                 }
-                for name, node, peer_address in zip(
-                    self.names, self.nodes, self.peer_addresses, strict=True
+                for name, node, peer_address, http_address in zip(
+                    self.names, self.nodes, self.peer_addresses, self.http_addresses, strict=True
                 )
             ],
             "root_credentials": str(self.credentials_file),
@@ -254,7 +296,11 @@ class LocalCluster:
     def prepare(self) -> None:
         """Creates the shared keys once, and gives every node its copy."""
         self.root.mkdir(parents=True, exist_ok=True)
-        keys = {CLUSTER_KEY: os.urandom(32), SECRETS_KEY: AESGCM.generate_key(bit_length=256)}
+        keys = {
+            CLUSTER_KEY: os.urandom(32),
+            SECRETS_KEY: AESGCM.generate_key(bit_length=256),
+            SESSION_KEY: AESGCM.generate_key(bit_length=256),
+        }
         for name, data in keys.items():
             if not (self.root / name).exists():
                 _write_secret(self.root / name, data)
@@ -266,7 +312,10 @@ class LocalCluster:
                 if not (node.data_dir / name).exists():
                     shutil.copy2(self.root / name, node.data_dir / name)
             if self.tls and not node_files(node.data_dir).cert.exists():
-                issue_node_certificate(self.root, node.data_dir, node_name)
+                # The certificate fixes the node's id: peers know the node by it.
+                node_id = new_node_id()
+                issue_node_certificate(self.root, node.data_dir, node_name, node_id=node_id)
+                self.node_ids[node_name] = node_id
 
     # --- whole cluster -------------------------------------------------------------------
 
@@ -343,6 +392,34 @@ class LocalCluster:
             time.sleep(0.05)
         self._pids[name] = None
         return None
+
+    def rotate_keys(self, timeout_s: float = 30.0) -> list[str]:
+        """Replaces the cluster key and the session-token key on every member (not on removed
+        nodes: that is the point), restarting the running members so they load them; returns
+        their names. Session tokens issued before are refused from then on.
+
+        The running members stop together and start again together: members holding
+        different cluster keys cannot talk, so a rolling change would only stretch that out.
+        """
+        running = [n for n in self.names if n not in self.removed and self.is_running(n)]
+        for name in running:
+            self.stop_node(name, timeout_s)
+        members = [n for name, n in zip(self.names, self.nodes, strict=True)
+                   if name not in self.removed]  # fmt: skip
+        # The old cluster key stays beside the new one as `cluster.key.previous`: it admits
+        # nothing, but members can tell a removed node (which has only it) that it was removed.
+        previous = (self.root / CLUSTER_KEY).read_bytes()
+        for node in members:
+            _write_secret(node.data_dir / PREVIOUS_CLUSTER_KEY, previous)
+        for file in ROTATED_KEYS:
+            data = os.urandom(32)
+            _write_secret(self.root / file, data)
+            for node in members:
+                _write_secret(node.data_dir / file, data)
+        for name in running:
+            self.start_node(name, timeout_s)
+        self.save()
+        return running
 
     def kill_node(self, name: str) -> None:
         """SIGKILL: the node gets no chance to flush or say goodbye."""
@@ -429,7 +506,7 @@ class LocalCluster:
         """Deletes what the cluster wrote under its folder (nodes' data, keys, state file)."""
         for node in self.nodes:
             shutil.rmtree(node.data_dir, ignore_errors=True)
-        for name in (CLUSTER_KEY, SECRETS_KEY, STATE_FILE, CA_CERT, CA_KEY):
+        for name in (CLUSTER_KEY, SECRETS_KEY, SESSION_KEY, STATE_FILE, CA_CERT, CA_KEY):
             (self.root / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             self.root.rmdir()  # only when nothing else is left in it

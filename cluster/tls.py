@@ -2,8 +2,8 @@
 
 Keys are EC P-256 and written mode 0600; certificates are PEM. Every node certificate names
 127.0.0.1, `localhost` and the node's name, so clients and peers can verify it on loopback,
-and carries both the serverAuth and clientAuth usages (it is shown to clients and, for mutual
-TLS, to other nodes).
+and the node's id (`urn:iamstore:node:ID`), its identity among peers; it carries both the
+serverAuth and clientAuth usages (it is shown to clients and, for mutual TLS, to other nodes).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from iamstore.node.replication.commitsig import (
+    commit_key_extension,
+    load_signing_key,
+    raw_public_key,
+)
+from iamstore.node.replication.peertls import node_id_uri
+
+COMMIT_KEY = "commit.key"  # the node's commit-signing key, where the node looks for it
 CA_CERT = "ca.pem"
 CA_KEY = "ca.key"
 NODE_CERT = "node.pem"
@@ -98,22 +107,37 @@ def create_ca(folder: Path, now: datetime.datetime | None = None) -> Path:
     return folder / CA_CERT
 
 
+def new_node_id() -> str:
+    """A fresh node id, as a node makes one for itself (node/server.py)."""
+    return "n" + secrets.token_hex(6)
+
+
 def issue_node_certificate(
-    ca_folder: Path, node_folder: Path, node_name: str, now: datetime.datetime | None = None
+    ca_folder: Path,
+    node_folder: Path,
+    node_name: str,
+    now: datetime.datetime | None = None,
+    node_id: str | None = None,
 ) -> NodeTls:
-    """Signs a certificate for `node_name` with the CA in `ca_folder`, and writes it, its key
-    and a copy of the CA certificate into `node_folder`."""
+    """Signs a certificate for `node_name` with the CA in `ca_folder`, naming `node_id` (a
+    fresh one by default) and the node's commit-signing key (`commit.key` in `node_folder`,
+    made when missing), and writes it, its key and a copy of the CA certificate into
+    `node_folder`."""
     now = now or datetime.datetime.now(datetime.UTC)
+    node_id = node_id or new_node_id()
     ca_pem = (ca_folder / CA_CERT).read_bytes()
     ca_cert = x509.load_pem_x509_certificate(ca_pem)
     ca_key = serialization.load_pem_private_key((ca_folder / CA_KEY).read_bytes(), None)
     if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
         raise ValueError(f"`{ca_folder / CA_KEY}` is not an EC private key")
+    node_folder.mkdir(parents=True, exist_ok=True)
+    commit_key = raw_public_key(load_signing_key(node_folder / COMMIT_KEY))
     key = ec.generate_private_key(ec.SECP256R1())
     alt_names: list[x509.GeneralName] = [
         x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
         x509.DNSName("localhost"),
         x509.DNSName(node_name),
+        x509.UniformResourceIdentifier(node_id_uri(node_id)),
     ]
     cert = (
         x509.CertificateBuilder()
@@ -149,9 +173,9 @@ def issue_node_certificate(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
+        .add_extension(commit_key_extension(commit_key), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    node_folder.mkdir(parents=True, exist_ok=True)
     files = NodeTls(node_folder / NODE_CERT, node_folder / NODE_KEY, node_folder / CA_CERT)
     _write(files.key, _key_pem(key), 0o600)
     _write(files.cert, cert.public_bytes(serialization.Encoding.PEM), 0o644)

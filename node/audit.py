@@ -1,21 +1,25 @@
 """The node's audit stream: authentication failures, refusals and changes, as JSON lines.
 
-Each event is kept in a bounded in-memory ring (what ListAuditEvents reads) and queued for
-the writer task, which appends it to DATA_DIR/audit.jsonl and flushes. Recording never
-blocks a request and never touches the disk on the request path: the writer task, owned by
-the node's TaskGroup, does that, and writes what is left when it is cancelled.
+Each event is kept in a bounded in-memory ring of its own account (what ListAuditEvents reads;
+AuditCapacity says which ring) and queued for the writer task, which appends it to
+DATA_DIR/audit.jsonl and flushes. Recording never blocks a request and never touches the disk
+on the request path: the writer task, owned by the node's TaskGroup, does that, and writes
+what is left when it is cancelled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import heapq
 import json
-from collections import deque
+import os
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from iamstore.node.datadir import open_private
 from iamstore.node.domain.errors import InvalidInput
 
 DEFAULT_CAPACITY = 10_000
@@ -81,20 +85,49 @@ class AuditPage:
     marker: str | None  # the seq of the last event returned, to pass back as Marker
 
 
+@dataclass(frozen=True, slots=True)
+class AuditCapacity:
+    """How many recent events the node keeps in memory (the file keeps them all).
+
+    INVARIANT: nobody's events push out another's. Each account keeps its authenticated
+    callers' events (changes and refusals) apart from the authentication failures attributed
+    to it (anyone who knows an access key id can cause those), and failures whose account is
+    unknown share one ring of their own, so unauthenticated noise never evicts a real event.
+    """
+
+    per_account: int = DEFAULT_CAPACITY
+    failures_per_account: int = 1_000
+    unattributed_failures: int = DEFAULT_CAPACITY
+    # Rings of accounts that recorded nothing for longest are dropped beyond this many.
+    accounts: int = 10_000
+
+
+class _AccountEvents:
+    """One account's two rings; each is in increasing `seq` order."""
+
+    __slots__ = ("authenticated", "failures")
+
+    def __init__(self, capacity: AuditCapacity) -> None:
+        self.authenticated: deque[AuditEvent] = deque(maxlen=capacity.per_account)
+        self.failures: deque[AuditEvent] = deque(maxlen=capacity.failures_per_account)
+
+
 class AuditLog:
-    """The ring and the file writer. `record` is synchronous and cheap; `run` writes."""
+    """The rings and the file writer. `record` is synchronous and cheap; `run` writes."""
 
     def __init__(
         self,
         node_id: str,
         now_ms: Callable[[], int],
         path: Path | None = None,
-        capacity: int = DEFAULT_CAPACITY,
+        capacity: AuditCapacity | None = None,
     ) -> None:
         self.node_id = node_id
         self._now_ms = now_ms
         self._path = path
-        self._ring: deque[AuditEvent] = deque(maxlen=capacity)
+        self._capacity = capacity or AuditCapacity()
+        self._accounts: OrderedDict[str, _AccountEvents] = OrderedDict()  # least recent first
+        self._unattributed: deque[AuditEvent] = deque(maxlen=self._capacity.unattributed_failures)
         self._pending: list[AuditEvent] = []
         self._wake = asyncio.Event()
         self._seq = 0
@@ -127,28 +160,47 @@ class AuditLog:
             error_code,
             commit,
         )
-        self._ring.append(event)
+        self._ring_for(event).append(event)
         if self._path is not None:
             self._pending.append(event)
             self._wake.set()
         return event
 
-    def events(self) -> tuple[AuditEvent, ...]:
-        return tuple(self._ring)
+    def _ring_for(self, event: AuditEvent) -> deque[AuditEvent]:
+        if event.account_id is None:
+            return self._unattributed
+        rings = self._accounts.get(event.account_id)
+        if rings is None:
+            rings = self._accounts[event.account_id] = _AccountEvents(self._capacity)
+            while len(self._accounts) > self._capacity.accounts:
+                self._accounts.popitem(last=False)
+        else:
+            self._accounts.move_to_end(event.account_id)  # most recent last
+        failure = event.decision is AuditDecision.AUTHENTICATION_FAILURE
+        return rings.failures if failure else rings.authenticated
 
     def page(
         self,
-        visible: Callable[[AuditEvent], bool],
+        account_id: str,
         where: AuditFilter,
         marker: str | None = None,
         max_items: int | None = None,
+        *,
+        with_unattributed: bool = False,
     ) -> AuditPage:
-        """Oldest first, after `marker`; at most `max_items` (default 100, at most 1000)."""
+        """`account_id`'s events (and, when asked, failures whose account is unknown), oldest
+        first, after `marker`; at most `max_items` (default 100, at most 1000)."""
         after = _marker(marker)
         limit = min(max(max_items or DEFAULT_PAGE, 1), MAX_PAGE)
+        rings: list[Iterable[AuditEvent]] = []
+        own = self._accounts.get(account_id)
+        if own is not None:
+            rings += [own.authenticated, own.failures]
+        if with_unattributed:
+            rings.append(self._unattributed)
         found: list[AuditEvent] = []
-        for event in self._ring:
-            if event.seq > after and visible(event) and where.matches(event):
+        for event in heapq.merge(*rings, key=_by_seq):
+            if event.seq > after and where.matches(event):
                 if len(found) == limit:
                     return AuditPage(tuple(found), True, str(found[-1].seq))
                 found.append(event)
@@ -171,9 +223,15 @@ class AuditLog:
         lines = "".join(event.to_json() + "\n" for event in events)
         if not lines or self._path is None:
             return
-        with self._path.open("a", encoding="utf-8") as out:
+        # 0600 whatever the umask: failed sign-ins and refusals are nobody else's business.
+        fd = open_private(self._path, os.O_WRONLY | os.O_APPEND)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
             out.write(lines)
             out.flush()
+
+
+def _by_seq(event: AuditEvent) -> int:
+    return event.seq
 
 
 def _marker(marker: str | None) -> int:

@@ -41,6 +41,19 @@ def parse_oidc_jwks(
     return tuple(parsed)
 
 
+def parse_networks_option(
+    ctx: click.Context | None, param: click.Parameter | None, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """`--oidc-allow-network` values, each checked to be a CIDR now."""
+    from iamstore.node.auth.outbound import parse_networks
+
+    try:
+        parse_networks(values)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--oidc-allow-network") from None
+    return values
+
+
 @node_group.command("run")
 @click.option(
     "--data-dir",
@@ -115,6 +128,20 @@ def parse_oidc_jwks(
     "signed by --tls-ca (mutual TLS). Advertised to peers unless --advertise is given.",
 )
 @click.option(
+    "--insecure-peer-plaintext",
+    is_flag=True,
+    help="Development only: talk to peers without TLS (logged as a warning at start). "
+    "Without it, a node with peers needs --tls-cert, --tls-key and --tls-ca, and a node "
+    "without them serves no peers.",
+)
+@click.option(
+    "--http-listen",
+    default=None,
+    metavar="HOST:PORT",
+    help="Also serve IAM and STS over HTTP with AWS's own Query protocol (boto3, the aws CLI, "
+    "Terraform); https when --tls-cert is given.",
+)
+@click.option(
     "--oidc-jwks",
     "oidc_jwks",
     multiple=True,
@@ -122,6 +149,29 @@ def parse_oidc_jwks(
     callback=parse_oidc_jwks,
     help="Read this OIDC issuer's signing keys from a local JWKS file instead of fetching "
     "them (repeatable; for air-gapped clusters).",
+)
+@click.option(
+    "--oidc-allow-network",
+    "oidc_allowed_networks",
+    multiple=True,
+    metavar="CIDR",
+    callback=parse_networks_option,
+    help="Let OIDC issuers be fetched from this non-public network (repeatable; for "
+    "air-gapped issuers). Loopback, private and link-local addresses are refused otherwise.",
+)
+@click.option(
+    "--saml-endpoint",
+    "saml_endpoints",
+    multiple=True,
+    metavar="URL",
+    help="A URL SAML assertions may name as Recipient and Audience, besides "
+    "https://signin.aws.amazon.com/saml (repeatable).",
+)
+@click.option(
+    "--saml-allow-sha1",
+    is_flag=True,
+    default=False,
+    help="Accept SHA-1 signatures in SAML assertions (old AD FS setups).",
 )
 @click.option("--log-level", default="INFO", show_default=True)
 def run_command(
@@ -139,10 +189,17 @@ def run_command(
     tls_key: Path | None,
     tls_ca: Path | None,
     peer_listen: str | None,
+    insecure_peer_plaintext: bool,
+    http_listen: str | None,
     oidc_jwks: tuple[tuple[str, Path], ...],
+    oidc_allowed_networks: tuple[str, ...],
+    saml_endpoints: tuple[str, ...],
+    saml_allow_sha1: bool,
     log_level: str,
 ) -> None:
     """Run a node in the foreground until SIGTERM or SIGINT."""
+    from iamstore.node.datadir import DataDirError
+    from iamstore.node.replication.identity import PeerSetupError
     from iamstore.node.server import run
 
     tls_files = (tls_cert, tls_key, tls_ca)
@@ -168,9 +225,17 @@ def run_command(
         tls_key=tls_key,
         tls_ca=tls_ca,
         peer_listen=peer_listen,
+        insecure_peer_plaintext=insecure_peer_plaintext,
+        http_listen=http_listen,
         oidc_jwks=oidc_jwks,
+        oidc_allowed_networks=oidc_allowed_networks,
+        saml_endpoints=saml_endpoints,
+        saml_allow_sha1=saml_allow_sha1,
     )
-    asyncio.run(run(config))
+    try:
+        asyncio.run(run(config))
+    except (DataDirError, PeerSetupError) as err:
+        raise click.ClickException(str(err)) from None
 
 
 
@@ -183,3 +248,36 @@ def simulate_command(source: TextIO) -> None:
     out = sys.stdout
     for line in simulate_lines(source):
         out.write(line + "\n")
+
+
+@click.command("emulator")
+@click.option(
+    "--http-listen",
+    default="127.0.0.1:4599",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve IAM and STS over HTTP (port 0: any free port).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the data here (default: a temporary folder, removed on exit).",
+)
+@click.option("--log-level", default="WARNING", show_default=True)
+def emulator_command(http_listen: str, data_dir: Path | None, log_level: str) -> None:
+    """One throwaway node for test suites: IAM and STS over HTTP; unknown access keys act as
+    the root of account 123456789012; POST /_iamstore/reset wipes it."""
+    from iamstore.node.emulator import run_emulator
+
+    logging.basicConfig(
+        level=log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+    def announce(url: str) -> None:
+        click.echo(f"iamstore emulator at {url} (account 123456789012)", err=False)
+        sys.stdout.flush()
+
+    asyncio.run(run_emulator(http_listen, data_dir, announce))

@@ -15,50 +15,80 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     audit_service,
     authz,
+    authz_context_keys,
     authz_simulators,
+    iam_account_details,
+    iam_account_settings,
+    iam_certificates,
     iam_credentials,
     iam_federation,
     iam_identities,
     iam_mfa,
     iam_policies,
+    iam_roles,
+    iam_saml,
+    iam_service_access,
+    iam_tagging,
+    iam_user_keys,
     node_services,
     signin,
     sts,
+    sts_web_identity,
 )
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
+from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
+from iamstore.node.api.sts_saml import SamlSignIn
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import AdminGate
 from iamstore.node.auth.authenticate import Authenticator
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.saml import AWS_SAML_ENDPOINT, SamlPolicy
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.aws_policies import shared_catalog
+from iamstore.node.http.endpoint import QueryEndpoint
+from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
+from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.identity import (
+    PeerSetupError,
+    certified_id,
+    introduce_own_key,
+    own_member_key,
+)
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.peerauth import load_cluster_key
 from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
+
+if TYPE_CHECKING:
+    from iamstore.node.http.server import HttpServer
 
 log = logging.getLogger("iamstore.node")
 
@@ -68,11 +98,23 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_credentials.HANDLERS,
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
+    **iam_saml.HANDLERS,
+    **iam_roles.HANDLERS,
+    **iam_tagging.HANDLERS,
+    **iam_account_settings.HANDLERS,
+    **iam_account_details.HANDLERS,
+    **iam_service_access.HANDLERS,
+    **iam_certificates.HANDLERS,
+    **iam_user_keys.HANDLERS,
 }
-AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
+AUTHZ_HANDLERS: dict[str, Handler] = {
+    **authz.HANDLERS,
+    **authz_simulators.HANDLERS,
+    **authz_context_keys.HANDLERS,
+}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
-UNIX_PREFIX = "unix:"
+UNIX_PREFIX = exposure.UNIX_PREFIX
 
 # The largest message a node takes, checked by gRPC before any handler (so before
 # authentication). IAM's largest fields are policy documents: AWS's model caps one at 131,072
@@ -95,10 +137,20 @@ def _wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-async def _node_id(db: Database) -> str:
+async def _node_id(db: Database, certified: str | None) -> str:
+    """The node's id: the one its certificate names (under TLS), else one it made for itself.
+
+    INVARIANT: under TLS the stored id and the certificate's are the same; a data folder
+    started with another member's certificate is refused, not renamed.
+    """
     node_id = await db.get_meta("node_id")
+    if certified is not None and node_id is not None and node_id != certified:
+        raise PeerSetupError(
+            f"this data folder belongs to node `{node_id}` but the tls certificate names "
+            f"`{certified}`: use that node's certificate, or an empty data folder"
+        )
     if node_id is None:
-        node_id = "n" + secrets.token_hex(6)
+        node_id = certified or "n" + secrets.token_hex(6)
         await db.set_meta("node_id", node_id)
     return node_id
 
@@ -149,6 +201,9 @@ class Node:
         self.replicator: Replicator | None = None
         self.metrics: NodeMetrics | None = None
         self.metrics_address: str | None = None
+        self.http_url: str | None = None
+        # The Query protocol front end once serving (the emulator serves it on its own port).
+        self.query_endpoint: QueryEndpoint | None = None
 
     def stop(self) -> None:
         self._stop.set()
@@ -159,22 +214,33 @@ class Node:
 
     async def serve(self) -> None:
         config = self.config
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        db = await Database.open(config.database_path, config.synchronous)
-        try:
-            await self._serve(db)
-        finally:
-            await db.close()
+        with datadir.claim(config.data_dir):
+            # INVARIANT: the database file is 0600 before SQLite opens it, so the WAL and SHM
+            # files SQLite creates beside it get the same mode; make_private checks them after.
+            os.close(datadir.open_private(config.database_path, os.O_RDWR))
+            db = await Database.open(config.database_path, config.synchronous)
+            try:
+                datadir.make_private(config.data_dir)
+                await self._serve(db)
+            finally:
+                await db.close()
 
     async def _serve(self, db: Database) -> None:
         config = self.config
-        node_id = await _node_id(db)
+        tls = _tls_material(config)
+        serve_peers = self._check_peer_channel(tls)
+        node_id = await _node_id(db, None if tls is None else certified_id(tls))
         state = await State.load(db)
         clock = HybridClock(self._wall_ms)
         clock.witness_local(await db.max_hlc())
         box = SecretBox.from_file(config.secrets_key_path)
-        sealer = SessionSealer(config.secrets_key_path.read_bytes())
+        sealer = SessionSealer(_session_key(config))
         cluster_key = load_cluster_key(config.cluster_key_path)
+        signing_key = load_signing_key(config.commit_key_path)
+        commit_sealer = CommitSealer(signing_key)
+        writer = Writer(state, node_id, clock, commit_sealer.seal)
+        # Before anything else is written: a member's first commit introduces its key.
+        await introduce_own_key(writer, own_member_key(signing_key, tls, node_id, self._wall_ms()))
         auth = Authenticator(
             state.view,
             box,
@@ -183,6 +249,7 @@ class Node:
             now=self._utcnow,
             keys_per_owner=config.quotas.access_keys_per_user,
             sealer=sealer,
+            unknown_keys_as_root_of=config.emulator_account,
         )
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
         policy_index = PolicyIndex(state.view)
@@ -196,12 +263,12 @@ class Node:
         )
         state.on_change(authorizer.on_commits)
 
-        tls = _tls_material(config)
         server = grpc.aio.server(options=SERVER_OPTIONS)
         # Metrics are served over TCP on the listen host (loopback when listening on a socket).
         unix = config.listen.startswith(UNIX_PREFIX)
         host = "127.0.0.1" if unix else config.listen.rpartition(":")[0]
         self.address = _add_port(server, config.listen, tls, require_client_auth=False)
+        exposure.warn_if_plaintext_beyond_loopback(config.listen, tls is not None, log)
         if config.peer_listen is not None:
             # Peers get their own port: only there does gRPC ask for a client certificate.
             self.peer_address = _add_port(server, config.peer_listen, tls, require_client_auth=True)
@@ -225,11 +292,13 @@ class Node:
             now_ms=self._wall_ms,
             rng=self._rng,
             config=config.gossip,
+            seal=commit_sealer.seal,
+            verifier=CommitVerifier(None if tls is None else tls.ca),
         )
         services = NodeServices(
             node_id=node_id,
             state=state,
-            writer=Writer(state, node_id, clock),
+            writer=writer,
             auth=auth,
             box=box,
             ids=self._ids,
@@ -241,6 +310,7 @@ class Node:
             policy_index=policy_index,
             authorizer=authorizer,
             sessions=sealer,
+            mfa_attempts=MfaAttempts(node_id, config.mfa_rules),
         )
         self.services = services
         self.replicator = replicator
@@ -254,14 +324,37 @@ class Node:
         if should_bootstrap and not state.view.accounts:
             await bootstrap(services, config)
 
-        health_servicer = self._add_services(
-            server, services, replicator, cluster_key, None if tls is None else tls.ca
+        peer_service = (
+            peer_handlers(
+                replicator,
+                cluster_key,
+                self._wall_ms,
+                None if tls is None else tls.ca,
+                previous_key=_read_if_present(config.previous_cluster_key_path),
+            )
+            if serve_peers
+            else None
         )
+        jwks = JwksCache(
+            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
+            timeout_s=self.config.oidc_fetch_timeout_s,
+            local_jwks=dict(self.config.oidc_jwks),
+            allowed_networks=self.config.oidc_allowed_networks,
+        )
+        saml_sign_in = SamlSignIn(services, self._saml_policy())
+        health_servicer = self._add_services(server, services, peer_service, jwks, saml_sign_in)
         await server.start()
+        self.query_endpoint = self._query_endpoint(services, jwks, saml_sign_in)
+        http_server = self._http_server(self.query_endpoint)
+        if http_server is not None:
+            scheme = "http" if config.tls_cert is None else "https"
+            self.http_url = f"{scheme}://{await http_server.start()}"
+            datadir.write_private(config.http_endpoint_path, (self.http_url + "\n").encode())
+            log.info("aws query api (iam, sts) at %s", self.http_url)
         if config.metrics_port is not None:
             self.metrics_address = await metrics_server.start(host.strip("[]"), config.metrics_port)
             log.info("metrics at http://%s/metrics", self.metrics_address)
-        _write_atomically(config.endpoint_path, self.address + "\n")
+        datadir.write_private(config.endpoint_path, (self.address + "\n").encode())
         await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         log.info(
             "node %s listening on %s%s (advertised as %s)%s",
@@ -278,9 +371,15 @@ class Node:
                     tasks.create_task(self._flush_key_usage(db, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
+                    # After readiness, so start-up does not wait for it; a request that needs
+                    # AWS managed policies before it is done waits on the same lock instead
+                    # of parsing the data again.
+                    tasks.create_task(asyncio.to_thread(shared_catalog)),
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
+                if http_server is not None:
+                    await http_server.close(config.grace_s)
                 await server.stop(config.grace_s)
                 for task in background:
                     task.cancel()
@@ -289,32 +388,52 @@ class Node:
             await transport.close()
             await db.save_key_usage(auth.usage.values())
 
+    def _check_peer_channel(self, tls: TlsMaterial | None) -> bool:
+        """Whether to serve the Peer service; raises PeerSetupError for a plaintext peer
+        channel nobody asked for. Mutual TLS is the default; plaintext is a loud opt-in."""
+        config = self.config
+        if tls is not None or self._transport is not None:
+            return True  # an injected transport (tests, simulation) carries no gRPC peers
+        if config.insecure_peer_plaintext:
+            log.warning(
+                "INSECURE: peers talk in plaintext (--insecure-peer-plaintext): anyone on the "
+                "network path reads the replica, and members are known only by the cluster "
+                "key. For development only; give --tls-cert, --tls-key and --tls-ca instead"
+            )
+            return True
+        if config.peers or config.peer_listen is not None:
+            raise PeerSetupError(
+                "peers need mutual tls: give --tls-cert, --tls-key and --tls-ca (or, for "
+                "development only, --insecure-peer-plaintext)"
+            )
+        log.info("no tls material: this node serves clients only, no peers")
+        return False
+
+    def _saml_policy(self) -> SamlPolicy:
+        endpoints = tuple(dict.fromkeys((AWS_SAML_ENDPOINT, *self.config.saml_endpoints)))
+        return SamlPolicy(endpoints, self.config.saml_skew_s, self.config.saml_allow_sha1)
+
     def _add_services(
         self,
         server: grpc.aio.Server,
         services: NodeServices,
-        replicator: Replicator,
-        cluster_key: bytes,
-        client_ca: bytes | None,
+        peer_service: grpc.GenericRpcHandler[Any, Any] | None,
+        jwks: JwksCache,
+        saml_sign_in: SamlSignIn,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
         accounts = node_pb2.DESCRIPTOR.services_by_name["Accounts"]
         peer = peer_pb2.DESCRIPTOR.services_by_name["Peer"]
-        jwks = JwksCache(
-            allow_insecure_loopback=self.config.allow_insecure_loopback_issuer,
-            timeout_s=self.config.oidc_fetch_timeout_s,
-            local_jwks=dict(self.config.oidc_jwks),
-        )
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks),
+                *sts.sts_handlers(services, jwks, saml_sign_in),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
                 method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
-                peer_handlers(replicator, cluster_key, self._wall_ms, client_ca),
+                *(() if peer_service is None else (peer_service,)),
                 method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
                 audit_service.audit_handlers(services),
             )
@@ -338,6 +457,46 @@ class Node:
             server,
         )
         return health_servicer
+
+    def _query_endpoint(
+        self, services: NodeServices, jwks: JwksCache, saml_sign_in: SamlSignIn
+    ) -> QueryEndpoint:
+        """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
+        iam = grpc_backed(
+            "iam",
+            iam_pb2.DESCRIPTOR.services_by_name["Iam"],
+            iam_pb2,
+            IAM_HANDLERS,
+            also=[(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS)],
+        )
+        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.signed_handlers())
+
+        async def web_identity(peer: Peer, request: Message) -> Message:
+            return await sts_web_identity.assume_role_with_web_identity(
+                services, jwks, peer, request
+            )
+
+        async def saml(peer: Peer, request: Message) -> Message:
+            if not isinstance(request, sts_pb2.AssumeRoleWithSAMLRequest):
+                raise TypeError("not an AssumeRoleWithSAMLRequest")
+            return await saml_sign_in.assume(peer, request)
+
+        # Unsigned, as in AWS: the token or the assertion is the credential. One SamlSignIn
+        # serves both wires, so an assertion used over gRPC is refused over HTTP too.
+        unsigned = {"AssumeRoleWithWebIdentity": web_identity, "AssumeRoleWithSAML": saml}
+        return QueryEndpoint(services, (iam, sts_service), unsigned)
+
+    def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
+        config = self.config
+        if config.http_listen is None:
+            return None
+        # Imported here: a node without an HTTP port does not load the HTTP library.
+        from iamstore.node.http.server import HttpServer, server_ssl_context
+
+        context = None
+        if config.tls_cert is not None and config.tls_key is not None:
+            context = server_ssl_context(config.tls_cert, config.tls_key)
+        return HttpServer(endpoint, config.http_listen, ssl_context=context)
 
     async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
         while True:
@@ -376,6 +535,17 @@ def _tls_material(config: NodeConfig) -> TlsMaterial | None:
     return TlsMaterial.load(config.tls_cert, config.tls_key, config.tls_ca)
 
 
+def _read_if_present(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+def _session_key(config: NodeConfig) -> bytes:
+    """The key session tokens are sealed with: `session.key` (rotated by `iamstore cluster
+    rotate-keys`), else, for clusters made before it existed, the secrets key."""
+    path = config.session_key_path
+    return (path if path.exists() else config.secrets_key_path).read_bytes()
+
+
 def _add_port(
     server: grpc.aio.Server, listen: str, tls: TlsMaterial | None, *, require_client_auth: bool
 ) -> str:
@@ -388,13 +558,6 @@ def _add_port(
         port = server.add_secure_port(listen, credentials)
     # A Unix socket has no port: gRPC answers 1 for it, and its address is its path.
     return listen if listen.startswith(UNIX_PREFIX) else f"{host}:{port}"
-
-
-def _write_atomically(path: os.PathLike[str] | str, text: str) -> None:
-    temporary = f"{os.fspath(path)}.tmp"
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
 
 
 async def run(config: NodeConfig) -> None:

@@ -7,18 +7,31 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint, entry_points
 
 import click
+from click.core import ParameterSource
 
 from iamstore.client import _operations as operations
-from iamstore.client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION
+from iamstore.client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION, TlsCa
 from iamstore.client.cli.audit import audit_group
 from iamstore.client.cli.authz import authz_group
+from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.iam import iam_group
 from iamstore.client.cli.output import OutputFormat
-from iamstore.client.cli.session import Session, pass_session, split_endpoints
+from iamstore.client.cli.session import (
+    Session,
+    compile_query,
+    pass_session,
+    split_endpoints,
+    usage_error,
+)
 from iamstore.client.cli.signin import signin_command
 from iamstore.client.cli.sts import sts_group
 
 ENTRY_POINT_GROUP = "iamstore.cli"
+
+
+# The built-in commands whose lines may carry the global options after the command, as the
+# aws CLI's do; contributed commands (node, cluster, ...) parse their own lines.
+CLIENT_COMMANDS = frozenset({"iam", "sts", "account", "authz", "audit", "signin"})
 
 
 class RootGroup(click.Group):
@@ -48,6 +61,25 @@ class RootGroup(click.Group):
             return None
         return command if isinstance(command, click.Command) else None
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name: not (param.is_flag or param.count)
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_eager
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        hoisted = hoist_global_options(args, takes_value, CLIENT_COMMANDS)
+        try:
+            return super().parse_args(ctx, hoisted)
+        except click.UsageError as error:
+            raise usage_error(error.message, error.ctx) from None
+
+
+def _query(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        compile_query(value)  # a syntax error is reported before anything is called
+    return value
+
 
 @click.group(cls=RootGroup, name="iamstore")
 @click.option(
@@ -58,40 +90,94 @@ class RootGroup(click.Group):
     help=f"node host:port; repeat or comma-separate for failover [default: {DEFAULT_ENDPOINT}]",
 )
 @click.option(
+    "--endpoint-url",
+    default=None,
+    help="the node's gRPC endpoint as a URL: http://host:port (plaintext) or https://host:port "
+    "(TLS); overrides IAMSTORE_ENDPOINT",
+)
+@click.option(
     "--output",
     type=click.Choice([f.value for f in OutputFormat]),
+    envvar="AWS_DEFAULT_OUTPUT",
     default=OutputFormat.JSON.value,
     show_default=True,
 )
-@click.option("--region", default=DEFAULT_REGION, show_default=True, help="signing region")
+@click.option(
+    "--query", default=None, callback=_query, help="JMESPath expression applied to the result"
+)
+@click.option(
+    "--region",
+    default=None,
+    envvar=["AWS_REGION", "AWS_DEFAULT_REGION"],
+    help="accepted like the aws CLI's; IAM and STS are global, so it changes nothing",
+)
+@click.option(
+    "--signing-region",
+    default=DEFAULT_REGION,
+    envvar="IAMSTORE_SIGNING_REGION",
+    show_default=True,
+    help="the region requests are signed for: the node's --region",
+)
 @click.option("--profile", default=None, help="profile in the shared credentials file")
 @click.option("--credentials-file", default=None, help="shared credentials file to read")
 @click.option(
     "--tls-ca",
+    "--ca-bundle",
+    "tls_ca",
     default=None,
     envvar="IAMSTORE_TLS_CA",
     type=click.Path(dir_okay=False, exists=True),
     help="CA certificate (PEM) to verify the nodes with over TLS [default: plaintext]",
 )
+@click.option("--debug", is_flag=True, help="log each call to standard error (never secrets)")
+@click.option("--no-paginate", is_flag=True, help="make one call, do not follow the pages")
+@click.option("--no-cli-pager", is_flag=True, help="accepted like the aws CLI's; never pages")
 @click.version_option(package_name="iamstore")
 @click.pass_context
 def cli(
     ctx: click.Context,
     endpoints: tuple[str, ...],
+    endpoint_url: str | None,
     output: str,
-    region: str,
+    query: str | None,
+    region: str | None,
+    signing_region: str,
     profile: str | None,
     credentials_file: str | None,
     tls_ca: str | None,
+    debug: bool,
+    no_paginate: bool,
+    no_cli_pager: bool,
 ) -> None:
     """iamstore: a self-hostable IAM service."""
+    chosen = split_endpoints(endpoints) or (DEFAULT_ENDPOINT,)
+    transport: TlsCa = tls_ca
+    if endpoint_url is not None:
+        if ctx.get_parameter_source("endpoints") is ParameterSource.COMMANDLINE:
+            raise usage_error("give --endpoint or --endpoint-url, not both")
+        try:
+            url = parse_endpoint_url(endpoint_url)
+        except ValueError as error:
+            raise usage_error(str(error)) from None
+        if not url.tls and tls_ca is not None:
+            # Fails closed: a CA asks for TLS, the http:// URL for plaintext.
+            raise usage_error(f"`{endpoint_url}` is plaintext http, but a TLS CA was given")
+        chosen = (url.endpoint,)
+        transport = (tls_ca or True) if url.tls else None
     ctx.obj = Session(
-        endpoints=split_endpoints(endpoints) or (DEFAULT_ENDPOINT,),
+        endpoints=chosen,
         output=OutputFormat(output),
-        region=region,
+        signing_region=signing_region,
         profile=profile,
         credentials_file=credentials_file,
-        tls_ca=tls_ca,
+        tls_ca=transport,
+        query=query,
+        debug=debug,
+        paginate=not no_paginate,
+    )
+    ctx.obj.log(
+        f"endpoints {', '.join(chosen)}, TLS {'on' if transport else 'off'}, "
+        f"signing region {signing_region} (--region {region or 'not given'})"
     )
 
 

@@ -25,7 +25,7 @@ def _print_page(client: Client, marker: str | None, filters: dict[str, object]) 
     while True:
         page = client.list_audit_events(marker=marker, **filters)  # type: ignore[arg-type]
         for event in page.events:
-            click.echo(json.dumps(to_aws(event), default=str, sort_keys=True))
+            click.echo(json.dumps(to_aws(event, exact_times=True), default=str, sort_keys=True))
         marker = page.marker or marker
         if not page.is_truncated:
             return marker

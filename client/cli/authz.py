@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from iamstore.client.cli.output import render, to_aws
+from iamstore.client.cli.output import to_aws
 from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
@@ -41,7 +41,16 @@ def authz_group() -> None:
 
 
 @authz_group.command("check")
-@click.option("--principal", "principal_arn", required=True, help="the principal's ARN")
+@click.option("--principal", "principal_arn", default=None, help="the principal's ARN")
+@click.option(
+    "--access-key-id", default=None, help="the principal's access key id (instead of its ARN)"
+)
+@click.option(
+    "--session-token",
+    envvar="IAMSTORE_AUTHZ_SESSION_TOKEN",
+    default=None,
+    help="with an ASIA access key id: the session token its holder presented",
+)
 @click.option("--action", required=True, help="e.g. s3:GetObject")
 @click.option("--resource", "resource_arn", required=True, help="the resource's ARN")
 @click.option("--resource-account", default=None, help="the account owning the resource")
@@ -52,7 +61,9 @@ def authz_group() -> None:
 @pass_session
 def check(
     session: Session,
-    principal_arn: str,
+    principal_arn: str | None,
+    access_key_id: str | None,
+    session_token: str | None,
     action: str,
     resource_arn: str,
     resource_account: str | None,
@@ -60,12 +71,17 @@ def check(
     context: tuple[str, ...],
 ) -> None:
     """Prints the decision and the statements that decided it; exits 0 for Allow, 1 for a
-    deny."""
+    deny. A role session is named by its credentials: --access-key-id ASIA... with
+    --session-token (or IAMSTORE_AUTHZ_SESSION_TOKEN)."""
+    if (principal_arn is None) == (access_key_id is None):
+        raise click.UsageError("give exactly one of --principal and --access-key-id")
     entries = parse_context(context)
     try:
         with session.client() as client:
             result = client.authorize(
                 principal_arn=principal_arn,
+                access_key_id=access_key_id,
+                session_token=session_token,
                 action=action,
                 resource_arn=resource_arn,
                 resource_account=resource_account,
@@ -74,6 +90,6 @@ def check(
             )
     except (IamError, NoCredentialsError) as error:
         fail(str(error))
-    click.echo(render(to_aws(result), session.output, "Authorize"))
+    session.print(to_aws(result), "Authorize")
     if not result.allowed:
         raise click.exceptions.Exit(EXIT_DENIED)

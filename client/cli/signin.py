@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from iamstore.client.cli.output import Json, render
+from iamstore.client.cli.output import Json
 from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.errors import AccessDeniedError, IamError
 from iamstore.client.providers import SignInResult, sign_in
@@ -96,7 +96,7 @@ def signin_command(
     elif write_profile is not None:
         _write_profile(session, result, write_profile)
     else:
-        click.echo(render(_as_aws(result), session.output, "SignIn"))
+        session.print(_as_aws(result), "SignIn")
 
 
 def _as_aws(result: SignInResult) -> Json:

@@ -72,7 +72,7 @@ async def _settled(clients: list[AsyncClient], timeout_s: float = 30.0) -> dict[
             except InvalidClientTokenIdError:
                 vectors = []  # a node that has not yet received the root key
             if vectors and all(v == vectors[0] for v in vectors):
-                return vectors[0]
+                return dict(vectors[0])
             await asyncio.sleep(0.05)
 
 

@@ -63,6 +63,8 @@ class ChaosCluster:
             "--peers", peers, "--advertise", network.peer_address(name), bootstrap,
             *network.node_args(name),
             "--clock-skew-ms", str(self.skew_ms[name]), "--log-level", "WARNING",
+            # The faults act on TCP between the nodes; peer TLS is not what these runs test.
+            "--insecure-peer-plaintext",
         )  # fmt: skip
         node.wrapper = network.wrapper(name)
 

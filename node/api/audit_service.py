@@ -60,19 +60,21 @@ async def list_audit_events(
         return apb.ListAuditEventsResponse(is_truncated=False)
     own = call.account_id
     account = call.view.accounts.get(own)
+    # An event whose account is unknown (an unknown key) belongs to the operator.
     management = account is not None and account.management
-
-    def visible(event: AuditEvent) -> bool:
-        # An event whose account is unknown (an unknown key) belongs to the operator.
-        return event.account_id == own or (event.account_id is None and management)
-
     where = AuditFilter(
         principal=opt_str(req, "principal"),
         action=opt_str(req, "action"),
         decision=_decision(opt_str(req, "decision")),
         since_ms=req.since.ToMilliseconds() if req.HasField("since") else None,
     )
-    page = audit.page(visible, where, opt_str(req, "marker"), opt_int(req, "max_items"))
+    page = audit.page(
+        own,
+        where,
+        opt_str(req, "marker"),
+        opt_int(req, "max_items"),
+        with_unattributed=management,
+    )
     return apb.ListAuditEventsResponse(
         events=[_event(e) for e in page.events],
         is_truncated=page.is_truncated,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from iamstore.node.api import convert
 from iamstore.node.api.authz_limits import (
@@ -33,20 +34,26 @@ from iamstore.node.auth.authorize import (
     resource_account_of,
     resource_kind,
 )
+from iamstore.node.auth.authz_messages import failure_message
 from iamstore.node.auth.context import (
     ContextEntryInput,
     Environment,
     PrincipalFacts,
     entries_to_context,
 )
-from iamstore.node.domain.errors import InvalidInput
-from iamstore.node.policy import Decision, MatchedStatement
+from iamstore.node.auth.http_signature import SignedHttpRequest
+from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
+from iamstore.node.domain.errors import AccessDenied, InvalidInput
+from iamstore.node.policy import Decision, MatchedStatement, Outcome
 from iamstore.node.policy.variables import Context
 from iamstore.v1 import authz_pb2 as apb
+from iamstore.wire.sigv4 import SignatureError
 
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 SERVICE = apb.DESCRIPTOR.services_by_name["Authz"]
+# The answer for a request the session's credentials could not make at all.
+_OUT_OF_SCOPE = Decision(Outcome.IMPLICIT_DENY)
 
 
 def authorizer_of(call: Call) -> Authorizer:
@@ -105,12 +112,27 @@ class _Batch:
     while the batch lives.
     """
 
-    __slots__ = ("contexts", "environments", "responses")
+    __slots__ = ("contexts", "environments", "responses", "sessions")
 
     def __init__(self) -> None:
         self.environments: dict[_Facts, Environment] = {}
         self.contexts: dict[tuple[int, int], tuple[PrincipalFacts, Context]] = {}
+        # Temporary credentials opened once per call: (access key id, token) -> principal.
+        self.sessions: dict[tuple[str, str], Principal] = {}
         self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One item, gathered: its question, or None when its answer is known without one (the
+    session's credentials could not make the request at all)."""
+
+    principal: Principal
+    action: str
+    resource: str
+    context: Context
+    question: Question | None
+    encode_failure: bool
 
 
 def _question_of(
@@ -120,23 +142,40 @@ def _question_of(
     prefix: str,
     batch: _Batch,
     documents: Documents,
-) -> tuple[Question, str]:
-    """The item's question (everything its decision reads) and the principal ARN to report."""
+) -> _Item:
+    """The item's question: everything its decision reads, gathered on the event loop."""
     # Field reads are inlined (HasField, then the attribute): this runs once per batch item.
     has = req.HasField
     arn = req.principal_arn if has("principal_arn") else None
     key_id = req.access_key_id if has("access_key_id") else None
-    if (arn is None) == (key_id is None):
+    token = req.session_token if has("session_token") else None
+    signed = req.signed_request if has("signed_request") else None
+    if (arn is not None) + (key_id is not None) + (signed is not None) != 1:
         raise InvalidInput(
-            "give exactly one of `PrincipalArn` and `AccessKeyId`", prefix + "PrincipalArn"
+            "give exactly one of `PrincipalArn`, `AccessKeyId` and `SignedRequest`",
+            prefix + "PrincipalArn",
         )
-    if arn is not None:
+    principal: Principal
+    if signed is not None:
+        if token is not None:
+            raise InvalidInput(
+                "a signed request carries its own session token", prefix + "SessionToken"
+            )
+        principal = _signer(call, authorizer, signed, prefix + "SignedRequest")
+    elif key_id is not None and key_id.startswith(KEY_ID_PREFIX):
+        principal = _session_principal(call, authorizer, key_id, token, prefix, batch)
+    elif token is not None:
+        raise InvalidInput(
+            "`SessionToken` goes only with temporary credentials (`AccessKeyId` ASIA...)",
+            prefix + "SessionToken",
+        )
+    elif arn is not None:
         check_length(arn, RESOURCE_ARN_MAX_CHARS, prefix + "PrincipalArn")
-    principal: Principal = (
-        authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
-        if arn is not None
-        else authorizer.principal_by_key(call.account_id, key_id or "", prefix + "AccessKeyId")
-    )
+        principal = authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
+    else:
+        principal = authorizer.principal_by_key(
+            call.account_id, key_id or "", prefix + "AccessKeyId"
+        )
     action = _required(req.action if has("action") else None, prefix + "Action")
     resource = _required(req.resource_arn if has("resource_arn") else None, prefix + "ResourceArn")
     check_length(action, ACTION_NAME_MAX_CHARS, prefix + "Action")
@@ -180,6 +219,7 @@ def _question_of(
         context = authorizer.contexts.build(
             principal.facts,
             environment,
+            session=principal.session,
             request_tags=convert.tag_pairs(request_tags) if request_tags else (),
             resource_tags=convert.tag_pairs(resource_tags) if resource_tags else (),
             extra=entries_to_context(
@@ -191,12 +231,14 @@ def _question_of(
             else None,
         )
     else:
+        # A session principal's facts are its own object (principal_for_session builds them),
+        # so they key its session as well.
         shared = (id(principal.facts), id(environment))
         known = batch.contexts.get(shared)
         if known is None:
             known = batch.contexts[shared] = (
                 principal.facts,
-                authorizer.contexts.build(principal.facts, environment),
+                authorizer.contexts.build(principal.facts, environment, session=principal.session),
             )
         context = known[1]
     account = (
@@ -204,6 +246,10 @@ def _question_of(
         if has("resource_account")
         else None
     )
+    session = principal.session
+    if session is not None and not scope_allows(session, action):
+        # The session could not even make this request (GetSessionToken's limits).
+        return _Item(principal, action, resource, context, None, False)
     question = authorizer.question(
         principal,
         action,
@@ -212,7 +258,83 @@ def _question_of(
         resource_policy,
         context,
     )
-    return question, principal.request_arn
+    encode = has("encode_failure_message") and req.encode_failure_message
+    return _Item(principal, action, resource, context, question, encode)
+
+
+def _with_failure_message(
+    call: Call,
+    shared: apb.AuthorizeResponse,
+    decision: Decision,
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Context,
+) -> apb.AuthorizeResponse:
+    """A copy of the (batch-shared) response carrying this item's sealed failure message."""
+    sealer = call.node.sessions
+    if sealer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node seals no messages")
+    plain = failure_message(decision, principal.facts, action, resource, context)
+    response = apb.AuthorizeResponse()
+    response.CopyFrom(shared)
+    response.encoded_message = sealer.seal_message(principal.facts.account_id, plain)
+    return response
+
+
+def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field: str) -> Principal:
+    """Whoever signed the request, once the node has verified the signature (and the session
+    token of temporary credentials): the principal as its own calls would be authorized."""
+    request = SignedHttpRequest(
+        method=signed.method,
+        path=signed.path,
+        query=signed.query,
+        headers=tuple((h.name, h.value) for h in signed.headers),
+        payload_sha256=signed.payload_sha256,
+    )
+    try:
+        caller = call.node.auth.authenticate_http(request)
+    except SignatureError as err:
+        raise InvalidInput(f"the signed request does not verify: {err}", field) from None
+    if caller.account_id != call.account_id:
+        raise AccessDenied(
+            "the signer is not in your account: "
+            "you may ask only about principals of your own account"
+        )
+    return authorizer.principal_for_caller(caller)
+
+
+def _session_principal(
+    call: Call, authorizer: Authorizer, key_id: str, token: str | None, prefix: str, batch: _Batch
+) -> Principal:
+    """The principal of temporary credentials as their holder presented them: the token is
+    opened (so only sessions this cluster issued are known), then the whole session counts."""
+    field = prefix + "SessionToken"
+    if token is None:
+        raise InvalidInput(
+            "temporary credentials (`AccessKeyId` ASIA...) need their `SessionToken`", field
+        )
+    known = batch.sessions.get((key_id, token))
+    if known is not None:
+        return known
+    sealer = call.node.sessions
+    if sealer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node opens no session tokens")
+    if len(token) > MAX_TOKEN_CHARS:  # never more than the node issues: no work on bigger ones
+        raise InvalidInput("the session token is not valid for this `AccessKeyId`", field)
+    try:
+        session = sealer.open(key_id, token)
+    except TokenError:
+        raise InvalidInput("the session token is not valid for this `AccessKeyId`", field) from None
+    if session.account_id != call.account_id:
+        raise AccessDenied(
+            f"principal `{key_id}` is not in your account: "
+            "you may ask only about principals of your own account"
+        )
+    if call.node.now_ms() // 1000 >= session.expires_at:
+        raise InvalidInput("the temporary credentials have expired", field)
+    principal = batch.sessions[(key_id, token)] = authorizer.principal_for_session(session)
+    return principal
 
 
 def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.AuthorizeResponse:
@@ -230,13 +352,11 @@ def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.Auth
     return known[1]
 
 
-def _offloaded(
-    requests: Sequence[apb.AuthorizeRequest], questions: Sequence[tuple[Question, str]]
-) -> bool:
+def _offloaded(requests: Sequence[apb.AuthorizeRequest], questions: Sequence[Question]) -> bool:
     """Whether answering `requests` may take long enough to move off the event loop."""
     if len(requests) > INLINE_MAX_DECISIONS:
         return True
-    work = sum(matching_work(q.patterns, q.request.resource_arn) for q, _ in questions)
+    work = sum(matching_work(q.patterns, q.request.resource_arn) for q in questions)
     if work > INLINE_MAX_WORK:
         return True
     documents = sum(len(r.resource_policy) for r in requests if r.HasField("resource_policy"))
@@ -270,22 +390,29 @@ async def _answer(
             if r.HasField("resource_policy")
         ),
     )
-    questions = [
+    items = [
         _question_of(call, authorizer, item, "" if single else f"{field}.{i}.", batch, documents)
         for i, item in enumerate(requests, 1)
     ]
+    questions = [item.question for item in items if item.question is not None]
 
     def answer_all() -> list[Decision]:
-        return [authorizer.answer(question) for question, _ in questions]
+        return [authorizer.answer(question) for question in questions]
 
     if _offloaded(requests, questions):
-        decisions = await call.node.evaluations.run(answer_all)
+        decisions = iter(await call.node.evaluations.run(answer_all))
     else:
-        decisions = answer_all()
-    return [
-        _response(batch, decision, arn)
-        for decision, (_, arn) in zip(decisions, questions, strict=True)
-    ]
+        decisions = iter(answer_all())
+    responses: list[apb.AuthorizeResponse] = []
+    for item in items:
+        decision = _OUT_OF_SCOPE if item.question is None else next(decisions)
+        response = _response(batch, decision, item.principal.request_arn)
+        if item.encode_failure and not decision.allowed:
+            response = _with_failure_message(
+                call, response, decision, item.principal, item.action, item.resource, item.context
+            )
+        responses.append(response)
+    return responses
 
 
 @op("Authorize")

@@ -98,7 +98,7 @@ def _inputs(
     )
 
 
-def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
+def group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
     """A group's own inline and attached policies (the index assembles only users and roles)."""
     view = authorizer.view
     found: list[CompiledPolicy] = []
@@ -111,8 +111,8 @@ def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Co
                 "PolicySourceArn",
             )
         )
-    for policy in sorted(view.policies.live(view.attachments.of(group_id)), key=lambda p: p.arn):
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+    for policy in sorted(view.managed_policies(view.attachments.of(group_id)), key=lambda p: p.arn):
+        version = view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is not None:
             found.append(
                 authorizer.document(
@@ -324,7 +324,7 @@ async def simulate_principal_policy(
         group = authorizer.view.groups.named(call.account_id, source_arn.rsplit("/", 1)[-1])
         if group is None or group.arn != source_arn:
             raise NoSuchEntity(f"the entity `{source_arn}` cannot be found.", "PolicySourceArn")
-        identity = _group_policies(authorizer, group.group_id, group.name)
+        identity = group_policies(authorizer, group.group_id, group.name)
     else:
         source = authorizer.principal_by_arn(call.account_id, source_arn, "PolicySourceArn")
         if source.engine_type not in (PrincipalType.USER, PrincipalType.ROLE):

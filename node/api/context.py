@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import NON_USER_CREDENTIALS, AdminGate
@@ -20,6 +21,7 @@ from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, root_owner
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.signin import SignInRules
 from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import Replicator
@@ -45,6 +47,9 @@ class NodeServices:
     replicator: Replicator | None = None
     # The last TOTP step accepted per MFA device on this node (never replicated).
     mfa_steps: UsedSteps = field(default_factory=UsedSteps)
+    # Failed MFA codes per device, counted cluster-wide (node.api.mfa_attempts); the
+    # composition root passes one named after this node.
+    mfa_attempts: MfaAttempts = field(default_factory=lambda: MfaAttempts("", SignInRules()))
     policy_index: PolicyIndex | None = None
     authorizer: Authorizer | None = None
     # Seals and opens session tokens (STS); derived from the secrets key every member shares.

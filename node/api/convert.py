@@ -17,6 +17,7 @@ from iamstore.node.domain.entities import (
     Tags,
     User,
 )
+from iamstore.node.domain.principal_pins import current_names, shown_document
 from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
@@ -78,7 +79,9 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
         role_id=r.role_id,
         arn=r.arn,
         create_date=timestamp(r.created_ms),
-        assume_role_policy_document=r.trust_policy,
+        assume_role_policy_document=shown_document(
+            r.trust_policy, current_names(view, r.trust_pins)
+        ),
         max_session_duration=r.max_session_duration,
     )
     if r.description is not None:
@@ -91,8 +94,9 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
     return message
 
 
-def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
-    used = policies.usage(view, p)
+def policy(view: View, p: ManagedPolicy, account_id: str, *, full: bool = True) -> pb.Policy:
+    """A policy as `account_id` sees it (an AWS managed policy counts that account's uses)."""
+    used = policies.usage(view, p, account_id)
     message = pb.Policy(
         policy_name=p.name,
         policy_id=p.policy_id,

@@ -55,29 +55,81 @@ def _peer(
     return Peer(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
 
 
-def _lacks_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> bool:
-    """True when the call carries a well-formed token this replica does not cover yet."""
-    text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
-    if text is None:
-        return False
-    try:
-        required = parse_token(text if isinstance(text, str) else text.decode())
-    except (TokenFormatError, UnicodeDecodeError):
-        return False
-    return not node.state.covers(required)
-
-
-async def _wait_for_token(node: NodeServices, metadata: list[tuple[str, str | bytes]]) -> None:
-    text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
-    if text is None:
+async def wait_for_token(node: NodeServices, tokens: str | None) -> None:
+    """Waits (bounded) until this replica covers the caller's consistency token, if any."""
+    if tokens is None:
         return
-    tokens = text if isinstance(text, str) else text.decode()
     required = parse_tokens(tokens)
     if not await node.state.wait_until_covers(required, node.at_least_timeout_s):
         raise NotYetReplicated(
             f"this node has not yet replicated `{tokens}` "
             f"(waited {node.at_least_timeout_s:g} s); retry, or ask the node that took the write"
         )
+
+
+def _at_least(metadata: list[tuple[str, str | bytes]]) -> str | None:
+    text = next((v for k, v in metadata if k == AT_LEAST_KEY), None)
+    return text.decode() if isinstance(text, bytes) else text
+
+
+async def authenticate_and_wait(
+    node: NodeServices, authenticate: Callable[[], Caller], at_least: str | None
+) -> Caller:
+    """The verified caller, once this replica covers the caller's token (wire-independent).
+
+    INVARIANT: only an authenticated caller waits for its token.
+    """
+    try:
+        caller = authenticate()
+    except SignatureError as err:
+        # The key may come from a write this replica has not applied yet. Nothing is held
+        # for a caller before it is authenticated: when its token names writes this replica
+        # lacks, it is told at once to retry, never kept waiting.
+        if err.code == "InvalidClientTokenId" and _lacks_token(node, at_least):
+            raise NotYetReplicated(
+                "this node does not know the access key and has not yet replicated the "
+                "writes your consistency token names; retry shortly, or ask the node that "
+                "took the write"
+            ) from None
+        raise
+    await wait_for_token(node, at_least)
+    return caller
+
+
+def _lacks_token(node: NodeServices, at_least: str | None) -> bool:
+    """True when the caller's token is well formed and this replica does not cover it yet."""
+    if at_least is None:
+        return False
+    try:
+        return not node.state.covers(parse_token(at_least))
+    except TokenFormatError:
+        return False
+
+
+async def run_operation(
+    node: NodeServices,
+    service: str,
+    operation: str,
+    handler: Handler,
+    caller: Caller,
+    peer: Peer,
+    request: Message,
+) -> tuple[Message, Call]:
+    """Validates, authorizes, runs and audits one decoded request: the same for every wire.
+
+    `service` is the gRPC service's full name (`iamstore.v1.Iam`).
+    """
+    if validation.is_modelled(operation):
+        validation.validate(operation, request)
+    call = Call(caller, node, operation, peer)
+    # Authorized before the handler runs, so a refused call changes nothing.
+    targets: list[Target] = []
+    if node.gate is not None:
+        targets = node.gate.check(caller, call.environment(), service, operation, request)
+    response = await handler(call, request)
+    if call.token is not None:
+        record_change(node, call, service, targets)
+    return response, call
 
 
 def method_handlers(
@@ -106,7 +158,6 @@ def _unimplemented(operation: str) -> Handler:
 def _behavior(
     service: str, operation: str, request_type: Any, handler: Handler, node: NodeServices
 ) -> Callable[[bytes, grpc.aio.ServicerContext[Any, Any]], Awaitable[bytes]]:
-    modelled = validation.is_modelled(operation)
     path = f"/{service}/{operation}"
 
     async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
@@ -114,36 +165,18 @@ def _behavior(
         peer = _peer(context, metadata)
         caller: Caller | None = None
         try:
-            try:
-                caller = node.auth.authenticate(path, body, metadata)
-            except SignatureError as err:
-                # The key may come from a write this replica has not applied yet. Nothing is
-                # held for a caller before it is authenticated: when its token names writes
-                # this replica lacks, it is told at once to retry, never kept waiting.
-                if err.code == "InvalidClientTokenId" and _lacks_token(node, metadata):
-                    raise NotYetReplicated(
-                        "this node does not know the access key and has not yet replicated "
-                        "the writes your consistency token names; retry shortly, or ask the "
-                        "node that took the write"
-                    ) from None
-                raise
-            # INVARIANT: only an authenticated caller waits for its token.
-            await _wait_for_token(node, metadata)
+            caller = await authenticate_and_wait(
+                node, lambda: node.auth.authenticate(path, body, metadata), _at_least(metadata)
+            )
             try:
                 request = request_type.FromString(body)
             except DecodeError:
                 raise InvalidInput("the request body is not a valid message") from None
-            if modelled:
-                validation.validate(operation, request)
-            call = Call(caller, node, operation, peer)
-            # Authorized before the handler runs, so a refused call changes nothing.
-            targets: list[Target] = []
-            if node.gate is not None:
-                targets = node.gate.check(caller, call.environment(), service, operation, request)
-            response = await handler(call, request)
+            response, call = await run_operation(
+                node, service, operation, handler, caller, peer, request
+            )
             if call.token is not None:
                 context.set_trailing_metadata(((TOKEN_KEY, call.token.encode()),))
-                record_change(node, call, service, targets)
             return bytes(response.SerializeToString())
         except IamError as err:
             error = WireError(err.code, err.message, err.field)
@@ -231,11 +264,24 @@ def record_signature_failure(
     err: SignatureError,
 ) -> None:
     """The key's owner and account when the replica knows the key; else the key id alone."""
+    access_key_id = ""
+    with contextlib.suppress(SignatureError):  # no usable Authorization: nobody to name
+        access_key_id = parse_grpc_auth(metadata).access_key_id
+    record_signature_failure_of(node, access_key_id, peer, service, operation, err)
+
+
+def record_signature_failure_of(
+    node: NodeServices,
+    access_key_id: str,
+    peer: Peer,
+    service: str,
+    operation: str,
+    err: SignatureError,
+) -> None:
+    """An authentication failure with the access key id the request claimed ("" for none)."""
     if node.audit is None:
         return
-    principal, account = "", None
-    with contextlib.suppress(SignatureError):  # no usable Authorization: nobody to name
-        principal = parse_grpc_auth(metadata).access_key_id
+    principal, account = access_key_id, None
     key = node.state.view.access_keys.get(principal)
     if key is not None:
         account = key.account_id

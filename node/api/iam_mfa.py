@@ -29,7 +29,8 @@ MFA_ID_PREFIX = "AMFA"
 
 
 def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
-    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=convert.tags(d.tags))
+    tags = convert.tags(call.view.tags_of(d))
+    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=tags)
     owner = None if d.user_id is None else call.view.users.get(d.user_id)
     if owner is not None:
         message.user.CopyFrom(convert.user(call.view, owner, full=False))
@@ -180,6 +181,21 @@ async def list_mfa_devices(call: Call, req: pb.ListMFADevicesRequest) -> pb.List
     )
 
 
+
+@op("GetMFADevice")
+async def get_mfa_device(call: Call, req: pb.GetMFADeviceRequest) -> pb.GetMFADeviceResponse:
+    """A device enabled for the named user (else the calling user); virtual devices carry no
+    FIDO certifications."""
+    user = _named_or_caller(call, opt_str(req, "user_name"))
+    if user is None:  # the root's own devices are managed outside the IAM API
+        raise mfa.not_assigned(req.serial_number, "root")
+    device = mfa.assigned(call.view, user, req.serial_number)
+    return pb.GetMFADeviceResponse(
+        user_name=user.name,
+        serial_number=device.serial_number,
+        enable_date=convert.timestamp(device.enabled_ms or device.created_ms),
+    )
+
 @op("ListVirtualMFADevices")
 async def list_virtual_mfa_devices(
     call: Call, req: pb.ListVirtualMFADevicesRequest
@@ -199,19 +215,13 @@ async def list_virtual_mfa_devices(
 async def change_password(call: Call, req: pb.ChangePasswordRequest) -> pb.ChangePasswordResponse:
     """The calling user changes its own console password (AWS ChangePassword).
 
-    AWS lets a user do this when the account password policy allows users to change their
-    own passwords (AllowUsersToChangePassword grants iam:ChangePassword on the user itself).
+    Authorized before it runs (node.auth.admin): by AllowUsersToChangePassword, which grants
+    iam:ChangePassword on the user itself, or by a policy (AWS's IAMUserChangePassword).
     The account root has no IAM password: InvalidUserType.
     """
     if call.caller.user_id is None:  # the root, or a role session: neither has a password
         raise InvalidUserType("only an iam user can change its password with ChangePassword")
     me = lookup.caller_user(call.view, call.caller.user_id)
-    policy = call.view.password_policies.get(call.account_id)
-    if policy is None or not policy.allow_users_to_change_password:
-        raise AccessDenied(
-            f"user `{me.arn}` is not authorized to perform iam:ChangePassword: the account "
-            "password policy does not allow users to change their own passwords"
-        )
     profile = passwords.profile(call.view, me)
     if not await asyncio.to_thread(verify_password, profile.password_hash, req.old_password):
         raise AccessDenied("the old password is incorrect", "OldPassword")

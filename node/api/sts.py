@@ -1,4 +1,5 @@
-"""The Sts service: caller identity, session tokens, AssumeRole (web identity: sts_web_identity)."""
+"""The Sts service: caller identity, session tokens, AssumeRole (federation: sts_web_identity,
+sts_saml)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 import grpc
 
-from iamstore.node.api import convert
+from iamstore.node.api import convert, sts_federation
 from iamstore.node.api.context import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
+from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
     request_environment,
@@ -20,6 +22,7 @@ from iamstore.node.api.sts_roles import (
     session_policies,
     trust_decision,
 )
+from iamstore.node.api.sts_saml import SamlSignIn
 from iamstore.node.api.sts_sessions import (
     CHAINED_MAX_S,
     MAX_SESSION_TAGS,
@@ -37,6 +40,7 @@ from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
+from iamstore.node.domain.entities import Change
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
 from iamstore.v1 import sts_pb2 as spb
 
@@ -48,19 +52,28 @@ _SOURCE_IDENTITY = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 
 
+# Every signed Sts operation, for the gRPC service and the HTTP front end alike.
+def signed_handlers() -> dict[str, Handler]:
+    return {**HANDLERS, **sts_federation.HANDLERS}
+
+
 def sts_handlers(
-    node: NodeServices, jwks: webidentity.JwksCache
+    node: NodeServices, jwks: webidentity.JwksCache, saml_sign_in: SamlSignIn
 ) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """The Sts service: AssumeRoleWithWebIdentity unsigned (first), the rest signed."""
+    """The Sts service: AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (first),
+    the rest signed."""
     unsigned = grpc.method_handlers_generic_handler(
         SERVICE.full_name,
         {
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
                 unsigned_behavior(node, jwks)
-            )
+            ),
+            "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(
+                saml_sign_in.behavior()
+            ),
         },
     )
-    return [unsigned, method_handlers(SERVICE, spb, HANDLERS, node)]
+    return [unsigned, method_handlers(SERVICE, spb, signed_handlers(), node)]
 
 
 def _authorizer(call: Call) -> Authorizer:
@@ -70,13 +83,17 @@ def _authorizer(call: Call) -> Authorizer:
     return authorizer
 
 
-def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
-    """Now (epoch seconds) when a valid, unused code of the caller's device was given."""
+async def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
+    """Now (epoch seconds) when a valid, unused code of the caller's device was given.
+
+    Wrong codes are counted per device across the cluster, slowed down and locked out
+    (node.api.mfa_attempts); a locked device has no code checked at all.
+    """
     if serial_number is None and token_code is None:
         return None
     if serial_number is None or token_code is None:
         raise InvalidInput("give both `SerialNumber` and `TokenCode`", "TokenCode")
-    failed = AccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+    failed = AccessDenied(INVALID_CODE)
     user_id = call.caller.user_id
     if user_id is None or call.caller.is_role_session:
         raise failed  # only users have MFA devices here
@@ -88,15 +105,27 @@ def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> 
     except IamError:
         raise failed from None
     now = call.node.now_ms() / 1000
-    steps = call.node.mfa_steps
+    steps, attempts = call.node.mfa_steps, call.node.mfa_attempts
+    # INVARIANT: no await between the lock check, the code check, and its claim or count
+    # (node.auth.totp's replay rule; node.api.mfa_attempts' counting rule).
+    if attempts.locked(call.view, device.device_id, now):
+        raise AccessDenied(LOCKED)
     seed = call.node.box.open(device.sealed_seed, device.device_id)
-    # INVARIANT: no await between check and claim (node.auth.totp's replay rule).
     step = totp.verify(
         seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
     )
     if step is None:
+        row, wait = attempts.failed(call.view, device.device_id, now)
+        try:
+            await call.change(lambda view, ctx: [Change.put(row)])
+        finally:
+            attempts.written(row)
+        await attempts.slow_down(wait)
         raise failed
     steps.claim(device.device_id, step)
+    forget = attempts.forgotten(call.view, device.device_id)
+    if forget:
+        await call.change(lambda view, ctx: forget)
     return int(now)
 
 
@@ -129,7 +158,7 @@ async def get_session_token(
         "The requested DurationSeconds exceeds the maximum allowed for this caller "
         f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
     )
-    mfa_at = _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
+    mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
     now = call.node.now_ms() // 1000
     session = Session(
         access_key_id=new_key_id(),
@@ -163,10 +192,6 @@ def _tags(
         if key.lower().startswith("aws:"):
             raise InvalidInput(f"tag key `{key}` uses the reserved prefix `aws:`", "Tags")
     transitive = tuple(req.transitive_tag_keys)
-    if len(transitive) > MAX_SESSION_TAGS:  # AWS's model: TransitiveTagKeys has at most 50
-        raise ValidationError(
-            f"at most {MAX_SESSION_TAGS} transitive tag keys are allowed", "TransitiveTagKeys"
-        )
     for key in transitive:
         if key.lower() not in keys:
             raise InvalidInput(
@@ -231,7 +256,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         authorizer, call.view, role.account_id, opt_str(req, "policy"), req.policy_arns
     )
     tags, transitive = _tags(req, caller)
-    mfa_at = _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
+    mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
     if mfa_at is None and parent is not None:
         mfa_at = parent.mfa_authenticated_at
 

@@ -13,6 +13,7 @@ from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_se
 from iamstore.node.domain import lookup
 from iamstore.node.domain.entities import Role
 from iamstore.node.domain.errors import IamError, InvalidInput, ValidationError
+from iamstore.node.domain.principal_pins import current_names, with_principals
 from iamstore.node.domain.view import View
 from iamstore.node.policy import (
     CompiledPolicy,
@@ -95,7 +96,7 @@ def session_policies(
         arn = descriptor.arn
         field = f"PolicyArns.member.{position}"
         policy = lookup.policy(view, account_id, arn, field)
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        version = view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is None:
             raise InvalidInput(f"the policy `{arn}` has no default version", field)
         texts.append(version.document)
@@ -126,12 +127,24 @@ def _trust_grants(
     return evaluate(request, PolicySet(identity, trust)).outcome is Outcome.ALLOW
 
 
+def pinned_trust(authorizer: Authorizer, role: Role) -> CompiledPolicy:
+    """The role's trust policy naming its principals as pinned when it was saved: a user or
+    role re-created under a pinned ARN is not named (node.domain.principal_pins)."""
+    trust = authorizer.document("TrustPolicy", PolicyKind.TRUST, role.trust_policy, "RoleArn")
+    names = current_names(authorizer.view, role.trust_pins)
+    if not names:
+        return trust
+    # Only when a pinned principal was renamed or deleted: compiled from the parsed policy,
+    # no JSON read, and bounded by the trust policy quota.
+    return compile_policy(with_principals(trust.source, names), trust.name)
+
+
 def trust_decision(
     authorizer: Authorizer, principal: Principal, action: str, role: Role, context: Context
 ) -> bool:
     """The trust policy must allow, and the caller's own policies too where AWS requires
     (cross-account, or a trust that names only the caller's account)."""
-    trust = authorizer.document("TrustPolicy", PolicyKind.TRUST, role.trust_policy, "RoleArn")
+    trust = pinned_trust(authorizer, role)
     if not _trust_grants(principal, action, role, trust, context):
         return False
     decision = authorizer.decide(principal, action, role.arn, role.account_id, trust, context)

@@ -9,6 +9,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError, Message
 
+from iamstore.node.api import validation
 from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
@@ -130,6 +131,7 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
                 request = spb.AssumeRoleWithWebIdentityRequest.FromString(body)
             except DecodeError:
                 raise InvalidInput("the request body is not a valid message") from None
+            validation.validate("AssumeRoleWithWebIdentity", request)
             peer = Peer(peer_ip(context.peer()), False, None)
             response: Message = await _assume_with_web_identity(node, jwks, peer, request)
             return bytes(response.SerializeToString())
@@ -145,3 +147,12 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior
+
+
+async def assume_role_with_web_identity(
+    node: NodeServices, jwks: webidentity.JwksCache, peer: Peer, request: Message
+) -> Message:
+    """The same unsigned call for another wire (the HTTP front end), with the same checks."""
+    if not isinstance(request, spb.AssumeRoleWithWebIdentityRequest):
+        raise TypeError("not an AssumeRoleWithWebIdentityRequest")
+    return await _assume_with_web_identity(node, jwks, peer, request)

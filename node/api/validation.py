@@ -1,8 +1,10 @@
-"""Checks request fields against AWS's own IAM service model: required, lengths, patterns, enums.
+"""Checks request fields against AWS's own IAM and STS service models: required, lengths,
+patterns, enums.
 
-The model ships with botocore, so lengths and patterns are AWS's to the character, and so is
+The models ship with botocore, so lengths and patterns are AWS's to the character, and so is
 the message: "1 validation error detected: Value 'x' at 'userName' failed to satisfy
-constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+".
+constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+". The patterns are
+Java's, compiled with Java's meaning (node.api.model_patterns: `\\w` is ASCII, as AWS means).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session
-import regex
 from botocore import xform_name
+from google.protobuf.descriptor import Descriptor
 from google.protobuf.message import Message
 
+from iamstore.node.api import aws_models
+from iamstore.node.api.model_patterns import compile_model_pattern
 from iamstore.node.domain.errors import ValidationError
 
 Check = Callable[[Any, str, list[tuple[str, str]]], None]
@@ -31,9 +34,22 @@ class _Field:
     repeated: bool
 
 
+# The models whose operations the node serves; no operation name is in both.
+_SERVICES = ("iam", "sts")
+
+
 @cache
-def _service_model() -> Any:
-    return botocore.session.get_session().get_service_model("iam")
+def _service_model(service: str) -> Any:
+    return aws_models.service_model(service)
+
+
+@cache
+def _model_of(operation: str) -> Any | None:
+    for service in _SERVICES:
+        model = _service_model(service)
+        if operation in model.operation_names:
+            return model
+    return None
 
 
 def _camel(member: str) -> str:
@@ -43,7 +59,7 @@ def _camel(member: str) -> str:
 def _string_check(shape: Any) -> Check:
     meta = shape.metadata
     lo, hi = meta.get("min"), meta.get("max")
-    pattern = regex.compile(meta["pattern"]) if "pattern" in meta else None
+    pattern = compile_model_pattern(meta["pattern"]) if "pattern" in meta else None
     enum = list(shape.enum) if getattr(shape, "enum", None) else None
 
     def check(value: Any, where: str, errors: list[tuple[str, str]]) -> None:
@@ -78,21 +94,21 @@ def _no_check(value: Any, where: str, errors: list[tuple[str, str]]) -> None:
     return None
 
 
-def _check_for(shape: Any) -> Check:
+def _check_for(shape: Any, descriptor: Descriptor | None) -> Check:
     kind = shape.type_name
     if kind == "string":
         return _string_check(shape)
     if kind in ("integer", "long"):
         return _number_check(shape)
-    if kind == "structure":
-        fields = _fields(shape)
+    if kind == "structure" and descriptor is not None:
+        fields = _fields(shape, descriptor)
 
         def check_struct(value: Any, where: str, errors: list[tuple[str, str]]) -> None:
             _check_message(value, fields, where + ".", errors)
 
         return check_struct
     if kind == "list":
-        member_check = _check_for(shape.member)
+        member_check = _check_for(shape.member, descriptor)
         lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
 
         def check_list(value: Any, where: str, errors: list[tuple[str, str]]) -> None:
@@ -108,24 +124,36 @@ def _check_for(shape: Any) -> Check:
     return _no_check
 
 
-def _fields(shape: Any) -> tuple[_Field, ...]:
+def _fields(shape: Any, descriptor: Descriptor) -> tuple[_Field, ...]:
+    """The model's members that the message has (a member this API leaves out, such as STS's
+    ProvidedContexts, cannot be sent, so there is nothing to check)."""
     required = set(shape.required_members)
-    return tuple(
-        _Field(
-            name=xform_name(member),
-            member=member,
-            required=member in required,
-            check=_check_for(member_shape),
-            repeated=member_shape.type_name == "list",
+    fields: list[_Field] = []
+    for member, member_shape in shape.members.items():
+        field = descriptor.fields_by_name.get(xform_name(member))
+        if field is None:
+            continue
+        fields.append(
+            _Field(
+                name=field.name,
+                member=member,
+                required=member in required,
+                check=_check_for(member_shape, field.message_type),
+                repeated=member_shape.type_name == "list",
+            )
         )
-        for member, member_shape in shape.members.items()
-    )
+    return tuple(fields)
 
 
 def _check_message(
     message: Message, fields: tuple[_Field, ...], prefix: str, errors: list[tuple[str, str]]
 ) -> None:
+    known = message.DESCRIPTOR.fields_by_name
     for field in fields:
+        if field.name not in known:
+            # A member of a newer AWS model than the .proto: no request can carry it, so
+            # there is nothing to check (a KeyError here once failed every such call).
+            continue
         where = prefix + _camel(field.member)
         if field.repeated:
             value = getattr(message, field.name)
@@ -139,9 +167,7 @@ def _check_message(
                 )
                 continue
             field.check(value, where, errors)
-        elif not message.DESCRIPTOR.fields_by_name[field.name].has_presence or message.HasField(
-            field.name
-        ):
+        elif not known[field.name].has_presence or message.HasField(field.name):
             field.check(getattr(message, field.name), where, errors)
         elif field.required:
             errors.append(
@@ -154,15 +180,16 @@ def _check_message(
 
 
 @cache
-def _operation_fields(operation: str) -> tuple[_Field, ...]:
-    shape = _service_model().operation_model(operation).input_shape
-    return () if shape is None else _fields(shape)
+def _operation_fields(operation: str, descriptor: Descriptor) -> tuple[_Field, ...]:
+    model = _model_of(operation)
+    shape = None if model is None else model.operation_model(operation).input_shape
+    return () if shape is None else _fields(shape, descriptor)
 
 
 def validate(operation: str, request: Message) -> None:
     """Raises ValidationError listing every constraint of AWS's model the request breaks."""
     errors: list[tuple[str, str]] = []
-    _check_message(request, _operation_fields(operation), "", errors)
+    _check_message(request, _operation_fields(operation, request.DESCRIPTOR), "", errors)
     if errors:
         count = len(errors)
         noun = "error" if count == 1 else "errors"
@@ -174,5 +201,6 @@ def validate(operation: str, request: Message) -> None:
         )
 
 
+@cache
 def is_modelled(operation: str) -> bool:
-    return operation in _service_model().operation_names
+    return _model_of(operation) is not None

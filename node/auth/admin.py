@@ -1,11 +1,12 @@
 """Admin-call authorization: each API operation as `iam:<Operation>` on its target's ARN.
 
 AWS's Service Authorization Reference for IAM names, per action, the resource type it is
-authorized on (user, group, role, policy, instance-profile, mfa, oidc-provider) and the
-condition keys it carries (iam:PermissionsBoundary, iam:PolicyARN, aws:RequestTag/*,
-aws:TagKeys, aws:ResourceTag/*, iam:ResourceTag/*). `targets()` turns one request into those
-questions; `AdminGate.check` asks them all before the handler runs and refuses with AWS's
-message. Requests are read by field name only, so this module never imports protobuf types.
+authorized on (user, group, role, policy, instance-profile, mfa, oidc-provider,
+saml-provider) and the condition keys it carries (iam:PermissionsBoundary, iam:PolicyARN,
+aws:RequestTag/*, aws:TagKeys, aws:ResourceTag/*, iam:ResourceTag/*). `targets()` turns one
+request into those questions; `AdminGate.check` asks them all before the handler runs and
+refuses with AWS's message. Requests are read by field name only, so this module never
+imports protobuf types.
 
 The account root skips the questions (it may do everything in its own account); nobody can
 name another account's entity, because every ARN is built in the caller's own account.
@@ -14,23 +15,39 @@ name another account's entity, because every ARN is built in the caller's own ac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer, Principal
 from iamstore.node.auth.context import Environment
-from iamstore.node.domain.entities import Tags, User
+from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
+from iamstore.node.domain.protected import SERVICE_ROLE_PATH
+from iamstore.node.domain.saml import provider_arn as saml_provider_arn
+from iamstore.node.domain.service_linked_roles import role_name as service_linked_role_name
 from iamstore.node.domain.view import View
-from iamstore.node.policy import Decision, Outcome, PolicyKind, PolicySet, Request, evaluate
+from iamstore.node.policy import (
+    CompiledPolicy,
+    Decision,
+    Outcome,
+    PolicyKind,
+    PolicySet,
+    Request,
+    compile_policy,
+    evaluate,
+    parse_policy,
+)
 
 ContextValues = Mapping[str, str | tuple[str, ...]]
 IAM_SERVICE = "iamstore.v1.Iam"
 # iamstore's own action for the Authz service's Authorize and AuthorizeBatch (not an AWS one).
 AUTHORIZE_ACTION = "iamstore:Authorize"
 LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
+# Node.Status shows the cluster's members, addresses and replication state: an IAM user of
+# the management account needs this permission like any other (the root excepted).
+NODE_STATUS_ACTION = "iamstore:Status"
 # The service a role passed by AddRoleToInstanceProfile is used by (iam:PassedToService).
 INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com"
 # AWS's answer when a role session omits the user an operation would default to.
@@ -46,6 +63,22 @@ class Target:
     resource_tags: Tags = ()
     request_tags: Tags = ()
     extra: ContextValues = field(default_factory=dict)
+    # A permission the account grants on its own (not a policy of the principal), evaluated
+    # as one more identity policy: it can allow, and every deny and boundary still counts.
+    account_grant: CompiledPolicy | None = None
+
+
+# What AllowUsersToChangePassword grants: the same statement as AWS's managed
+# IAMUserChangePassword policy (iam:ChangePassword on the caller's own user, any path).
+CHANGE_OWN_PASSWORD = compile_policy(
+    parse_policy(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "iam:ChangePassword", "Resource": '
+        '["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]}]}',
+        PolicyKind.IDENTITY,
+    ),
+    "AllowUsersToChangePassword",
+)
 
 
 class PolicyDenied(AccessDenied):
@@ -80,7 +113,7 @@ class _Resolver:
 
     def _boundary_arn(self, entity_id: str) -> str | None:
         boundary = self.view.boundaries.get(entity_id)
-        policy = None if boundary is None else self.view.policies.get(boundary.policy_id)
+        policy = None if boundary is None else self.view.managed_policy(boundary.policy_id)
         return None if policy is None else policy.arn
 
     def user(self, action: str, request: Any, *, boundary_key: bool = False) -> Target:
@@ -128,18 +161,32 @@ class _Resolver:
         found = None if name is None else self.view.instance_profiles.named(self.account, name)
         if found is None:
             return Target(action, self.arn("instance-profile", None, name or ""))
-        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
+
+    def server_certificate(self, action: str, name: str | None) -> Target:
+        found = None if name is None else self.view.server_certificates.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("server-certificate", None, name or ""))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def mfa(self, action: str, serial: str | None) -> Target:
         for device in self.view.mfa_devices.in_account(self.account):
             if device.serial_number == serial:
-                return Target(
-                    action, device.serial_number, device.tags, extra=_resource_tag_keys(device.tags)
-                )
+                tags = self.view.tags_of(device)
+                return Target(action, device.serial_number, tags, extra=_resource_tag_keys(tags))
         return Target(action, serial or "*")
 
     def oidc(self, action: str, arn: str | None) -> Target:
         found = self.view.oidc_providers.get(self.account, {}).get(arn or "")
+        if found is None:
+            return Target(action, arn or "*")
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
+
+    def saml(self, action: str, arn: str | None) -> Target:
+        found = self.view.saml_providers.get(self.account, {}).get(arn or "")
         if found is None:
             return Target(action, arn or "*")
         return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
@@ -181,7 +228,18 @@ _ACCOUNT_WIDE = frozenset(
         "ListPolicies",
         "ListOpenIDConnectProviders",
         "ListVirtualMFADevices",
+        # Account aliases have no resource type in the Service Authorization Reference.
+        "CreateAccountAlias",
+        "DeleteAccountAlias",
+        "ListAccountAliases",
+        "GetAccountAuthorizationDetails",
+        "SetSecurityTokenServicePreferences",
+        "ListServerCertificates",
     }
+)
+# Operations on one MFA device, named by its serial number (the `mfa` resource type).
+_ON_MFA_DEVICE = frozenset(
+    {"DeleteVirtualMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags"}
 )
 _BOUNDARY_KEYED = frozenset(
     {
@@ -203,12 +261,18 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
     """Every question one Iam operation asks, in the order AWS asks them."""
     action = f"iam:{operation}"
     at = _Resolver(view, caller)
+    if operation in _MOVES:
+        return _move_targets(at, operation, action, request)
     if operation == "ChangePassword":
-        # AWS: AllowUsersToChangePassword lets every user change their own password without
-        # a policy; without it the handler refuses whatever a policy says.
+        # AWS: AllowUsersToChangePassword grants each user iam:ChangePassword on itself
+        # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PasswordPolicy.html): a
+        # grant, not a bypass, so explicit denies, boundaries and session policies count.
+        # Without the setting a policy may grant it instead (AWS's IAMUserChangePassword).
+        own = at.user(action, request)
         rules = view.password_policies.get(caller.account_id)
         if rules is not None and rules.allow_users_to_change_password:
-            return []
+            own = replace(own, account_grant=CHANGE_OWN_PASSWORD)
+        return [own]
     if operation in _ACCOUNT_WIDE:
         return [Target(action, "*")]
     if operation in _LIST_KIND:
@@ -233,6 +297,17 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
                 action, at.arn("instance-profile", _s(request, "path"), name), (), _tags(request)
             )
         ]
+    if operation == "CreateServiceLinkedRole":
+        service = _s(request, "aws_service_name") or ""
+        name = service_linked_role_name(service, _s(request, "custom_suffix"))
+        arn = at.arn("role", f"{SERVICE_ROLE_PATH}{service}/", name)
+        return [_with(Target(action, arn), **{"iam:awsservicename": service})]
+    if operation == "GetServiceLinkedRoleDeletionStatus":
+        return [Target(action, f"arn:aws:iam::{caller.account_id}:role/aws-service-role/*")]
+    if operation == "UploadServerCertificate":
+        name = _s(request, "server_certificate_name") or ""
+        arn = at.arn("server-certificate", _s(request, "path"), name)
+        return [Target(action, arn, (), _tags(request))]
     if operation == "CreateVirtualMFADevice":
         name = _s(request, "virtual_mfa_device_name") or ""
         return [Target(action, at.arn("mfa", _s(request, "path"), name), (), _tags(request))]
@@ -242,6 +317,10 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         except InvalidInput:  # the handler names the bad url; authorize on the account
             arn = f"arn:aws:iam::{caller.account_id}:oidc-provider/*"
         return [Target(action, arn, (), _tags(request))]
+    if operation == "CreateSAMLProvider":
+        name = _s(request, "name") or "*"
+        arn = saml_provider_arn(caller.account_id, name)
+        return [Target(action, arn, (), _tags(request))]
     if operation == "AddRoleToInstanceProfile":
         role = _s(request, "role_name")
         pass_role = at.role("iam:PassRole", role)
@@ -249,6 +328,8 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
             at.instance_profile(action, _s(request, "instance_profile_name")),
             _with(pass_role, **{"iam:passedtoservice": INSTANCE_PROFILE_SERVICE}),
         ]
+    if operation == "ListPoliciesGrantingServiceAccess":  # on the user, group or role named
+        return [Target(action, _s(request, "arn") or "*")]
     if operation == "GetAccessKeyLastUsed":
         key = view.access_keys.get(_s(request, "access_key_id") or "")
         owner = (
@@ -269,14 +350,44 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
     return [target]
 
 
+# Operations that move an entity to a new name or path, and the request fields naming the
+# entity and its new name. AWS asks for permission on both the source and the target of a
+# rename (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateUser.html and
+# API_UpdateGroup.html); a new path moves the ARN just as a new name does.
+_MOVES = {
+    "UpdateUser": ("user", "user_name", "new_user_name"),
+    "UpdateGroup": ("group", "group_name", "new_group_name"),
+}
+
+
+def _move_targets(at: _Resolver, operation: str, action: str, request: Any) -> list[Target]:
+    """The entity under its current ARN, then under the ARN it moves to (when that differs)."""
+    kind, name_field, new_name_field = _MOVES[operation]
+    name = _s(request, name_field) or ""
+    found: User | Group | None
+    if kind == "user":
+        found, source = at.view.users.named(at.account, name), at.user(action, request)
+    else:
+        found, source = at.view.groups.named(at.account, name), at.group(action, name)
+    new_path = _s(request, "new_path") or (found.path if found is not None else None)
+    destination = at.arn(kind, new_path, _s(request, new_name_field) or name)
+    if destination == source.resource:
+        return [source]
+    return [source, replace(source, resource=destination)]
+
+
 def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> Target:
     """The target of an operation on one existing entity, found by the request's fields."""
     fields = request.DESCRIPTOR.fields_by_name
     boundary_key = operation in _BOUNDARY_KEYED
     if "instance_profile_name" in fields:
         return at.instance_profile(action, _s(request, "instance_profile_name"))
+    if "server_certificate_name" in fields:
+        return at.server_certificate(action, _s(request, "server_certificate_name"))
     if "open_id_connect_provider_arn" in fields:
         return at.oidc(action, _s(request, "open_id_connect_provider_arn"))
+    if "saml_provider_arn" in fields:
+        return at.saml(action, _s(request, "saml_provider_arn"))
     if "policy_arn" in fields and not operation.startswith(("Attach", "Detach", "ListAttached")):
         return at.policy(action, _s(request, "policy_arn"))
     if "group_name" in fields:
@@ -285,7 +396,7 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
         return at.role(action, _s(request, "role_name"), boundary_key=boundary_key)
     if "user_name" in fields or operation == "ChangePassword":
         return at.user(action, request, boundary_key=boundary_key)
-    if operation == "DeleteVirtualMFADevice":
+    if operation in _ON_MFA_DEVICE:
         return at.mfa(action, _s(request, "serial_number"))
     return Target(action, "*")
 
@@ -295,21 +406,23 @@ def service_targets(
 ) -> list[Target]:
     """The questions a call asks before its handler runs; empty when it needs none.
 
-    Ping, Status (the handler admits only the management account) and CreateAccount (only
-    an account root) decide in their handlers.
+    Ping (no data) and CreateAccount (only an account root) decide in their handlers;
+    Status asks for a permission, and its handler also admits only the management account.
     """
     if service == IAM_SERVICE:
         return iam_targets(view, caller, operation, request)
     if service == "iamstore.v1.Authz":
         if operation in ("Authorize", "AuthorizeBatch"):
             return [Target(AUTHORIZE_ACTION, "*")]
-        if operation == "SimulatePrincipalPolicy":
-            return [Target("iam:SimulatePrincipalPolicy", _s(request, "policy_source_arn") or "*")]
+        if operation in ("SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy"):
+            return [Target(f"iam:{operation}", _s(request, "policy_source_arn") or "*")]
         return [Target(f"iam:{operation}", "*")]
     if service == "iamstore.v1.Accounts" and operation == "ListAccounts":
         return [Target("organizations:ListAccounts", "*")]
     if service == "iamstore.v1.Audit":
         return [Target(LIST_AUDIT_ACTION, "*")]
+    if service == "iamstore.v1.Node" and operation == "Status":
+        return [Target(NODE_STATUS_ACTION, "*")]
     return []
 
 
@@ -354,15 +467,25 @@ class AdminGate:
         return targets
 
     def _ask(self, principal: Principal, environment: Environment, target: Target) -> None:
+        # The same context as an STS call's: temporary credentials bring their session
+        # (MFA present and age, token issue time, source identity); principal.facts already
+        # carries the session tags in place of the role's.
         context = self.authorizer.contexts.build(
             principal.facts,
             environment,
             request_tags=target.request_tags,
             resource_tags=target.resource_tags,
             extra=target.extra,
+            session=principal.session,
         )
         decision = self.authorizer.decide(
-            principal, target.action, target.resource, principal.facts.account_id, None, context
+            principal,
+            target.action,
+            target.resource,
+            principal.facts.account_id,
+            None,
+            context,
+            granted=target.account_grant,
         )
         if decision.allowed:
             return
@@ -377,7 +500,8 @@ class AdminGate:
             where = next((_EXPLICIT_IN[k] for k in kinds if k in _EXPLICIT_IN), None)
             return f"with an explicit deny in {where or 'an identity-based policy'}"
         own = self.authorizer.policies(principal)
-        if own.boundary is not None and _identity_allows(principal, target, own.identity, context):
+        identity = [*own.identity, *filter(None, [target.account_grant])]
+        if own.boundary is not None and _identity_allows(principal, target, identity, context):
             return f"because no permissions boundary allows the {target.action} action"
         return f"because no identity-based policy allows the {target.action} action"
 

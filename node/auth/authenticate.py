@@ -6,9 +6,12 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from iamstore.node.auth import http_signature
+from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
 from iamstore.node.auth.sessions import (
     KEY_ID_PREFIX,
+    USER_SESSION_STS_OPERATIONS,
     Session,
     SessionKind,
     SessionSealer,
@@ -19,7 +22,6 @@ from iamstore.node.domain.keys import is_root_key
 from iamstore.node.domain.view import View
 from iamstore.node.storage.database import KeyUsage
 from iamstore.wire.sigv4 import (
-    ParsedAuthorization,
     SignatureError,
     parse_grpc_auth,
     service_for_method,
@@ -53,11 +55,13 @@ def root_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:root"
 
 
+# Checks a signature with the key's secret at the node's `now`; raises SignatureError.
+Verify = Callable[[str, datetime.datetime], None]
+
 _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
-# AWS: GetSessionToken credentials may call only these STS operations.
-_USER_SESSION_STS = frozenset({"AssumeRole", "GetCallerIdentity"})
+_IAM_PREFIX = "/iamstore.v1.Iam/"
 
 
 class Authenticator:
@@ -72,8 +76,12 @@ class Authenticator:
         max_skew: datetime.timedelta = datetime.timedelta(minutes=5),
         keys_per_owner: int = 2,
         sealer: SessionSealer | None = None,
+        unknown_keys_as_root_of: str | None = None,
     ) -> None:
         self._sealer = sealer
+        # Emulator mode only (never set by `node run`): an access key this node did not issue
+        # is taken as this account's root, as moto and LocalStack take any key.
+        self._unknown_keys_as_root_of = unknown_keys_as_root_of
         self._view = view
         self._box = box
         self._host = host
@@ -85,32 +93,65 @@ class Authenticator:
         self._secrets: dict[tuple[str, bytes], str] = {}
         self.usage: dict[str, KeyUsage] = {}
 
+    @property
+    def region(self) -> str:
+        """The region every signature must be scoped to."""
+        return self._region
+
+    @property
+    def max_skew(self) -> datetime.timedelta:
+        return self._max_skew
+
     def authenticate(
         self, method_path: str, body: bytes, metadata: Sequence[tuple[str, str | bytes]]
     ) -> Caller:
         """Returns the verified caller, or raises SignatureError with AWS's error code."""
         parsed = parse_grpc_auth(metadata)
-        if parsed.access_key_id.startswith(KEY_ID_PREFIX):
-            return self._authenticate_session(method_path, body, parsed)
-        key = self._view.access_keys.get(parsed.access_key_id)
+
+        def verify(secret_access_key: str, now: datetime.datetime) -> None:
+            verify_grpc(
+                parsed,
+                secret_access_key=secret_access_key,
+                method_path=method_path,
+                body=body,
+                host=self._host,
+                region=self._region,
+                now=now,
+                max_skew=self._max_skew,
+            )
+
+        return self.authenticate_signed(
+            parsed.access_key_id, parsed.security_token, method_path, verify
+        )
+
+    def authenticate_signed(
+        self,
+        access_key_id: str,
+        security_token: str | None,
+        method_path: str,
+        verify: Verify,
+    ) -> Caller:
+        """The caller behind `access_key_id` once `verify(secret, now)` accepts the signature.
+
+        One path for every wire profile (gRPC metadata, HTTP headers, presigned query
+        strings): the key is looked up here, the profile only checks its own signature.
+        `method_path` names the operation as `/iamstore.v1.<Service>/<Operation>`.
+        """
+        if access_key_id.startswith(KEY_ID_PREFIX):
+            return self._authenticate_session(access_key_id, security_token, method_path, verify)
+        key = self._view.access_keys.get(access_key_id)
+        emulated = self._unknown_keys_as_root_of
+        if key is None and emulated is not None:
+            return Caller(emulated, root_arn(emulated), None, access_key_id)
         if (
             key is None
             or key.status != KeyStatus.ACTIVE
-            or parsed.security_token is not None
+            or security_token is not None
             or not self._within_quota(key)
         ):
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         now = self._now()
-        verify_grpc(
-            parsed,
-            secret_access_key=self._secret(key),
-            method_path=method_path,
-            body=body,
-            host=self._host,
-            region=self._region,
-            now=now,
-            max_skew=self._max_skew,
-        )
+        verify(self._secret(key), now)
         caller = self._caller(key)
         self.usage[key.access_key_id] = KeyUsage(
             key.access_key_id,
@@ -120,36 +161,80 @@ class Authenticator:
         )
         return caller
 
+    def authenticate_http(self, request: SignedHttpRequest) -> Caller:
+        """Who signed an HTTP request another service received (node.auth.http_signature):
+        the same keys, sessions and checks as a call to this node, for any service and
+        region in the request's credential scope. Raises SignatureError with AWS's code."""
+        signed = http_signature.parse(request)
+        now = self._now()
+        if signed.access_key_id.startswith(KEY_ID_PREFIX):
+            if signed.security_token is None or self._sealer is None:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+            try:
+                session = self._sealer.open(signed.access_key_id, signed.security_token)
+            except TokenError:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
+            if now.timestamp() >= session.expires_at:
+                raise SignatureError("ExpiredToken", _EXPIRED)
+            http_signature.verify(
+                request,
+                signed,
+                secret_access_key=session.secret_access_key,
+                now=now,
+                max_skew=self._max_skew,
+            )
+            return self._session_caller(session)
+        key = self._view.access_keys.get(signed.access_key_id)
+        if (
+            key is None
+            or key.status != KeyStatus.ACTIVE
+            or signed.security_token is not None
+            or not self._within_quota(key)
+        ):
+            raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+        http_signature.verify(
+            request, signed, secret_access_key=self._secret(key), now=now, max_skew=self._max_skew
+        )
+        caller = self._caller(key)
+        self.usage[key.access_key_id] = KeyUsage(
+            key.access_key_id, int(now.timestamp() * 1000), signed.service, signed.region
+        )
+        return caller
+
     def _authenticate_session(
-        self, method_path: str, body: bytes, parsed: ParsedAuthorization
+        self,
+        access_key_id: str,
+        token: str | None,
+        method_path: str,
+        verify: Verify,
     ) -> Caller:
         """Temporary credentials: the token is the session, sealed for this access key id."""
-        token = parsed.security_token
         if token is None or self._sealer is None:
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         try:
-            session = self._sealer.open(parsed.access_key_id, token)
+            session = self._sealer.open(access_key_id, token)
         except TokenError:
+            emulated = self._unknown_keys_as_root_of
+            if emulated is not None:  # a session this node never issued (emulator mode)
+                return Caller(emulated, root_arn(emulated), None, access_key_id)
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
         now = self._now()
         if now.timestamp() >= session.expires_at:
             raise SignatureError("ExpiredToken", _EXPIRED)
-        verify_grpc(
-            parsed,
-            secret_access_key=session.secret_access_key,
-            method_path=method_path,
-            body=body,
-            host=self._host,
-            region=self._region,
-            now=now,
-            max_skew=self._max_skew,
-        )
+        verify(session.secret_access_key, now)
         _check_session_scope(session, method_path)
         return self._session_caller(session)
 
     def _session_caller(self, session: Session) -> Caller:
         if session.kind is SessionKind.ROLE:
             return Caller(session.account_id, session.arn, None, session.access_key_id, session)
+        if session.kind is SessionKind.FEDERATED:
+            # The federated user acts with its issuer's policies (the user's, or the root's
+            # when user_id is None), always narrowed by the session policies.
+            issuer = None if session.principal_id == session.account_id else session.principal_id
+            if issuer is not None and self._view.users.get(issuer) is None:
+                raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
+            return Caller(session.account_id, session.arn, issuer, session.access_key_id, session)
         if session.kind is SessionKind.ROOT:
             arn = root_arn(session.account_id)
             return Caller(session.account_id, arn, None, session.access_key_id, session)
@@ -203,8 +288,20 @@ def _check_session_scope(session: Session, method_path: str) -> None:
     if session.kind is SessionKind.ROLE:
         return
     operation = method_path[len(_STS_PREFIX) :] if method_path.startswith(_STS_PREFIX) else None
+    if session.kind is SessionKind.FEDERATED:
+        # AWS (GetFederationToken): no IAM operation at all, and of STS only
+        # GetCallerIdentity; other services authorize the federated user by its policies.
+        if operation is not None and operation != "GetCallerIdentity":
+            raise SignatureError(
+                "AccessDenied", f"Cannot call {operation} with federated user credentials"
+            )
+        if method_path.startswith(_IAM_PREFIX):
+            raise SignatureError(
+                "AccessDenied", "federated user credentials cannot call iam operations"
+            )
+        return
     if operation is not None:
-        if operation not in _USER_SESSION_STS:
+        if operation not in USER_SESSION_STS_OPERATIONS:
             raise SignatureError(
                 "AccessDenied", f"Cannot call {operation} with session credentials"
             )

@@ -38,16 +38,16 @@ from iamstore.node.policy import (
     compile_policy,
     evaluate,
     parse_policy,
+    pattern_count,
 )
 from iamstore.node.policy.variables import Context
 from iamstore.node.replication.codec import Commit
 
-_IAM_ARN = re.compile(r"arn:aws:iam::(\d{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
-_SESSION_ARN = re.compile(r"arn:aws:sts::(\d{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
-_ACCOUNT = re.compile(r"(?:arn:aws:iam::)?(\d{12})(?::root)?\Z")
+# [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
+_IAM_ARN = re.compile(r"arn:aws:iam::([0-9]{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
+_SESSION_ARN = re.compile(r"arn:aws:sts::([0-9]{12}):assumed-role/([^/]+)/(.+)\Z", re.DOTALL)
+_ACCOUNT = re.compile(r"(?:arn:aws:iam::)?([0-9]{12})(?::root)?\Z")
 RESOURCE_POLICY_NAME = "ResourcePolicy"
-_BY_ARN_LIMIT = 20_000
-_BY_ARN_CHARS = 1024
 # Stands for session policies none of which compiled: the session is allowed nothing.
 _NOTHING_ALLOWED = compile_policy(
     parse_policy(
@@ -168,12 +168,9 @@ class Authorizer:
         cached = self._by_arn.get((account_id, arn))
         if cached is None:
             cached = self._resolve_arn(account_id, arn, field)
-            # Callers choose the ARNs (a session's name is theirs): at most _BY_ARN_LIMIT kept,
-            # none longer than _BY_ARN_CHARS, so the memo holds tens of MiB at the very most.
-            if len(arn) <= _BY_ARN_CHARS:
-                if len(self._by_arn) >= _BY_ARN_LIMIT:
-                    self._by_arn.clear()
-                self._by_arn[(account_id, arn)] = cached
+            if len(self._by_arn) > 100_000:
+                self._by_arn.clear()
+            self._by_arn[(account_id, arn)] = cached
         return cached
 
     def _resolve_arn(self, account_id: str, arn: str, field: str) -> Principal:
@@ -181,16 +178,20 @@ class Authorizer:
         match = session or _IAM_ARN.match(arn)
         if match is None:
             raise InvalidInput(f"`{arn}` is not the arn of a user, role or role session", field)
+        if session is not None:
+            # An ARN names no session: any name fits it, issued or not, and it carries none
+            # of the session's policies, tags, MFA state or issue time. The credentials do.
+            raise InvalidInput(
+                f"`{arn}` names a role session, which an arn cannot identify: Authorize "
+                "takes a session's credentials as presented (`AccessKeyId` ASIA... with its "
+                "`SessionToken`)",
+                field,
+            )
         if match.group(1) != account_id:
             raise AccessDenied(
                 f"principal `{arn}` is not in your account: "
                 "you may ask only about principals of your own account"
             )
-        if session is not None:
-            role = self.view.roles.named(account_id, session.group(2))
-            if role is None:
-                raise NoSuchEntity(f"the role with name {session.group(2)} cannot be found.", field)
-            return _role(role, session.group(3))
         what = match.group(2)
         if what == "root":
             return _root(account_id)
@@ -222,12 +223,23 @@ class Authorizer:
 
     def principal_for_caller(self, caller: Caller) -> Principal:
         """The principal an authenticated caller acts as: its user, its account's root, or
-        the role session its temporary credentials carry (with the session's policies)."""
-        session = caller.session
-        if session is not None and session.kind is SessionKind.ROLE:
+        the session its temporary credentials carry."""
+        if caller.session is not None:
+            return self.principal_for_session(caller.session)
+        if caller.user_id is None:
+            return _root(caller.account_id)
+        user = self.view.users.get(caller.user_id)
+        if user is None:  # deleted since authentication: it grants nothing
+            raise NoSuchEntity("the user making this request no longer exists.")
+        return _user(user)
+
+    def principal_for_session(self, session: Session) -> Principal:
+        """The principal temporary credentials act as, with their whole session: its
+        policies, tags, MFA state, issue time and source identity."""
+        if session.kind is SessionKind.ROLE:
             role = self.view.roles.get(session.principal_id)
             if role is None:  # deleted since the session began: it grants nothing
-                raise AccessDenied(f"the role of session `{caller.arn}` no longer exists.")
+                raise AccessDenied(f"the role of session `{session.arn}` no longer exists.")
             principal = _role(role, session.session_name)
             # Session tags take the place of the role's tags of the same key (AWS).
             tags = dict(role.tags)
@@ -239,12 +251,49 @@ class Authorizer:
                 session=session,
                 session_policies=self.session_policies(session),
             )
-        if caller.user_id is None:
-            return replace(_root(caller.account_id), session=session)
-        user = self.view.users.get(caller.user_id)
-        if user is None:  # deleted since authentication: it grants nothing
-            raise NoSuchEntity("the user making this request no longer exists.")
+        if session.kind is SessionKind.FEDERATED:
+            return self._federated(session)
+        if session.kind is SessionKind.ROOT:
+            return replace(_root(session.account_id), session=session)
+        user = self.view.users.get(session.principal_id)
+        if user is None:  # deleted since the session began: it grants nothing
+            raise NoSuchEntity("the user of these temporary credentials no longer exists.")
         return replace(_user(user), session=session)
+
+    def _federated(self, session: Session) -> Principal:
+        """A GetFederationToken session: its issuer's policies narrowed by the session's.
+
+        AWS: a federated user without session policies has no permissions at all, so an
+        empty policy list stands for "nothing allowed" here (never "no narrowing").
+        """
+        if session.principal_id == session.account_id:  # issued by the account's root
+            # The root's implicit allow stays (engine type ROOT); session policies narrow it.
+            issuer = _root(session.account_id)
+            engine_type = PrincipalType.ROOT
+        else:
+            user = self.view.users.get(session.principal_id)
+            if user is None:  # deleted since the session began: it grants nothing
+                raise AccessDenied(f"the user behind session `{session.arn}` no longer exists.")
+            issuer = _user(user)
+            engine_type = PrincipalType.FEDERATED_USER
+        tags = dict(issuer.facts.tags)
+        tags.update(session.tags)
+        facts = PrincipalFacts(
+            session.arn,
+            session.account_id,
+            PrincipalKind.FEDERATED_USER,
+            session.user_id,
+            None,
+            tuple(tags.items()),
+        )
+        return replace(
+            issuer,
+            facts=facts,
+            request_arn=session.arn,
+            engine_type=engine_type,
+            session=session,
+            session_policies=self.session_policies(session) or (_NOTHING_ALLOWED,),
+        )
 
     def session_policies(self, session: Session) -> tuple[CompiledPolicy, ...]:
         """The session's policies, compiled once per text. A session with policies of which
@@ -287,11 +336,20 @@ class Authorizer:
         resource_account: str | None,
         resource_policy: CompiledPolicy | None,
         context: Context,
+        *,
+        granted: CompiledPolicy | None = None,
     ) -> Decision:
-        """One decision from the principal's indexed policies and the resource's policy."""
+        """One decision from the principal's indexed policies and the resource's policy;
+        `granted` is one more identity policy the account itself grants (see admin.py)."""
         return self.answer(
             self.question(
-                principal, action, resource_arn, resource_account, resource_policy, context
+                principal,
+                action,
+                resource_arn,
+                resource_account,
+                resource_policy,
+                context,
+                granted=granted,
             )
         )
 
@@ -303,6 +361,8 @@ class Authorizer:
         resource_account: str | None,
         resource_policy: CompiledPolicy | None,
         context: Context,
+        *,
+        granted: CompiledPolicy | None = None,
     ) -> Question:
         """Everything one decision reads, gathered from the view and the index (event loop)."""
         own = self.policies(principal)
@@ -316,10 +376,11 @@ class Authorizer:
             context=context,
             role_name=principal.role_name,
         )
+        identity = own.scanned if granted is None else (*own.scanned, granted)
         return Question(
             request,
-            PolicySet(own.scanned, resource_policy, own.boundary, principal.session_policies),
-            own.patterns,
+            PolicySet(identity, resource_policy, own.boundary, principal.session_policies),
+            own.patterns + pattern_count((granted,)),
         )
 
     def answer(self, question: Question) -> Decision:

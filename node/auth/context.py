@@ -21,8 +21,8 @@ forwards facts about the original request it is deciding):
 | aws:UserAgent                    | passed by the calling service; else its gRPC user agent      |
 | aws:RequestedRegion              | passed by the calling service; else the node's region        |
 | aws:MultiFactorAuthPresent/Age,  | temporary credentials only: from the session token (MFA      |
-| aws:TokenIssueTime               | given when it was issued, its issue time); AWS leaves these  |
-|                                  | keys out for long-term access keys                           |
+| aws:TokenIssueTime,              | given when it was issued, its issue time, its source         |
+| aws:SourceIdentity               | identity); AWS leaves these keys out for long-term keys      |
 | aws:RequestTag/k, aws:TagKeys    | the request tags passed by the calling service               |
 | aws:ResourceTag/k                | the resource tags passed by the calling service              |
 | anything else (s3:prefix,        | context entries passed by the calling service, as given      |
@@ -99,6 +99,7 @@ RESERVED_KEYS = frozenset(
         "aws:multifactorauthpresent",
         "aws:multifactorauthage",
         "aws:tokenissuetime",
+        "aws:sourceidentity",
         "aws:tagkeys",
     }
 )
@@ -256,13 +257,17 @@ def _iso(epoch_seconds: int) -> str:
 
 
 def session_keys(session: Session, now_epoch: int) -> dict[str, str | tuple[str, ...]]:
-    """aws:TokenIssueTime and the MFA keys of temporary credentials.
+    """aws:TokenIssueTime, aws:SourceIdentity and the MFA keys of temporary credentials.
 
     AWS: aws:MultiFactorAuthPresent is "true" when MFA was given when the credentials were
     issued and "false" for temporary credentials without it; aws:MultiFactorAuthAge is the
     number of seconds since that authentication, present only with MFA.
     """
     keys: dict[str, str | tuple[str, ...]] = {"aws:tokenissuetime": _iso(session.issued_at)}
+    if session.source_identity is not None:
+        # AWS: aws:SourceIdentity is in the context of every request a session with a source
+        # identity makes (AWS global condition context keys).
+        keys["aws:sourceidentity"] = session.source_identity
     if session.mfa_authenticated_at is None:
         keys["aws:multifactorauthpresent"] = "false"
     else:

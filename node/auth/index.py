@@ -95,7 +95,7 @@ class PolicyIndex:
                 touched = True
                 row = change.row
                 if isinstance(row, PolicyVersion):
-                    policy = self._view.policies.get(row.policy_id)
+                    policy = self._view.policies.get(row.policy_id)  # customer: rows
                     if policy is not None:
                         self._compile(policy.arn, PolicyKind.IDENTITY, row.document)
                 elif isinstance(row, InlinePolicy):
@@ -132,11 +132,11 @@ class PolicyIndex:
         return compiled
 
     def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
-        policy = self._view.policies.get(policy_id)
+        policy = self._view.managed_policy(policy_id)
         return None if policy is None else self._default_version(policy, kind)
 
     def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
-        version = self._view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        version = self._view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is None:
             return None
         return self._compile(policy.arn, kind, version.document)
@@ -148,7 +148,7 @@ class PolicyIndex:
             if compiled is not None:
                 found.append(compiled)
         for policy in sorted(
-            self._view.policies.live(self._view.attachments.of(entity_id)), key=_policy_order
+            self._view.managed_policies(self._view.attachments.of(entity_id)), key=_policy_order
         ):
             compiled = self._default_version(policy, PolicyKind.IDENTITY)
             if compiled is not None:

@@ -1,10 +1,11 @@
 """Temporary credentials: the sealed session token that carries a whole STS session.
 
 A session token is the session itself, compressed and sealed with AES-GCM under a key derived
-(HKDF-SHA256, label `session-token`) from the node's secrets key, with the ASIA access key id
-as associated data. Every member holds the same secrets key, so any node validates a token the
-moment it is issued: sessions are never written to the replica and never replicated. A token
-sealed by another cluster, or altered by one bit, does not open.
+(HKDF-SHA256, label `session-token`) from the cluster's session-token key (node/server.py picks
+the file), with the ASIA access key id as associated data. Every member holds the same key,
+so any node validates a token the moment it is issued: sessions are never written to the
+replica and never replicated. A token sealed by another cluster, or altered by one bit, does
+not open.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _LABEL = b"iamstore session-token"
+_MESSAGE_LABEL = b"iamstore authorization-message"
 _NONCE_BYTES = 12
 _FORMAT = 1
 KEY_ID_PREFIX = "ASIA"
@@ -38,7 +40,10 @@ class SessionKind(enum.Enum):
 
     ROOT = "root"  # GetSessionToken by the account root
     USER = "user"  # GetSessionToken by an IAM user
-    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity
+    ROLE = "role"  # AssumeRole / AssumeRoleWithWebIdentity / AssumeRoleWithSAML
+    # GetFederationToken by an IAM user or the root: principal_id is that user's id (the
+    # account id for the root), principal_name the federated user's name.
+    FEDERATED = "federated"
 
 
 class TokenError(Exception):
@@ -64,7 +69,8 @@ class Session:
     mfa_authenticated_at: int | None = None  # None: no MFA in this session
     source_identity: str | None = None
     chained: bool = False  # a role session obtained with role-session credentials
-    web_identity_provider: str | None = None  # the provider ARN of a web identity session
+    # The provider ARN of a web identity or SAML session.
+    web_identity_provider: str | None = None
 
     @property
     def is_role(self) -> bool:
@@ -80,14 +86,38 @@ class Session:
             )
         if self.kind is SessionKind.ROOT:
             return f"arn:aws:iam::{self.account_id}:root"
+        if self.kind is SessionKind.FEDERATED:
+            return f"arn:aws:sts::{self.account_id}:federated-user/{self.principal_name}"
         return ""  # a user session's ARN is its user's, which may carry a path
 
     @property
     def user_id(self) -> str:
-        """aws:userid: ROLEID:SESSION for a role session, else the user or account id."""
+        """aws:userid: ROLEID:SESSION for a role session, ACCOUNT:NAME for a federated user
+        (AWS's FederatedUserId), else the user or account id."""
         if self.kind is SessionKind.ROLE:
             return f"{self.principal_id}:{self.session_name}"
+        if self.kind is SessionKind.FEDERATED:
+            return f"{self.account_id}:{self.principal_name}"
         return self.principal_id
+
+
+# AWS GetSessionToken: its credentials call no IAM operation without MFA, and of STS only
+# these (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+USER_SESSION_STS_OPERATIONS = frozenset({"AssumeRole", "GetCallerIdentity"})
+_USER_SESSION_STS_ACTIONS = frozenset(f"sts:{op}".lower() for op in USER_SESSION_STS_OPERATIONS)
+
+
+def scope_allows(session: Session, action: str) -> bool:
+    """Whether temporary credentials may make a request for `action` at all, before any
+    policy is asked: GetSessionToken's limits; a role session is limited only by policy."""
+    if session.kind is SessionKind.ROLE:
+        return True
+    lowered = action.lower()
+    if lowered.startswith("sts:"):
+        return lowered in _USER_SESSION_STS_ACTIONS
+    if lowered.startswith("iam:"):
+        return session.mfa_authenticated_at is not None
+    return True
 
 
 def new_key_id() -> str:
@@ -166,13 +196,51 @@ def _unpack(access_key_id: str, data: bytes) -> Session:
 
 
 class SessionSealer:
-    """Seals sessions into tokens and opens them; one per node, from its secrets key."""
+    """Seals sessions into tokens and opens them; one per node, from its secrets key.
+
+    It also seals encoded authorization failure messages (DecodeAuthorizationMessage) under
+    a second key derived from the same secrets key with its own label, so a message never
+    opens as a session token nor a token as a message.
+    """
 
     def __init__(self, secrets_key: bytes) -> None:
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(
             secrets_key
         )
         self._aead = AESGCM(derived)
+        message_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=_MESSAGE_LABEL
+        ).derive(secrets_key)
+        self._messages = AESGCM(message_key)
+
+    def seal_message(self, account_id: str, plain: bytes) -> str:
+        """`plain` sealed for `account_id` (the associated data: it opens for no other)."""
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._messages.encrypt(nonce, zlib.compress(plain), account_id.encode())
+        return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def open_message(self, account_id: str, encoded: str, max_bytes: int) -> bytes:
+        """The bytes sealed by `seal_message` for `account_id`; TokenError otherwise."""
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raise TokenError("the message is not base64") from None
+        if len(raw) <= _NONCE_BYTES:
+            raise TokenError("the message is too short")
+        try:
+            packed = self._messages.decrypt(
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], account_id.encode()
+            )
+            inflater = zlib.decompressobj()
+            # Bounded: a sealed message is ours, but inflate no more than the caller allows.
+            plain = inflater.decompress(packed, max_bytes)
+        except InvalidTag:
+            raise TokenError("the message does not open in this account") from None
+        except zlib.error:
+            raise TokenError("the message is malformed") from None
+        if inflater.unconsumed_tail:
+            raise TokenError("the message is too large")
+        return plain
 
     def seal(self, session: Session) -> str:
         nonce = os.urandom(_NONCE_BYTES)

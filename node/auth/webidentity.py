@@ -1,7 +1,10 @@
 """Web identity tokens (OIDC JWTs): the issuer's signing keys, fetched and cached, and checks.
 
 Keys come from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`,
-then its `jwks_uri`), fetched in a worker thread with a timeout and cached per issuer. A token
+then its `jwks_uri`), fetched in a worker thread under node.auth.outbound's rules (public
+addresses only, bounded time and size) and cached per issuer. Whatever goes wrong while
+fetching, the caller gets one generic IDPCommunicationError (the detail goes to the node's
+log), so the answer cannot be used to probe what listens at an address. A token
 signed with a key id the cache does not hold triggers one refetch (the provider rotated its
 keys), rate-limited per issuer (see REFETCH_BURST); a second miss refuses the token. Only
 RS256 and ES256 are accepted: the algorithm is pinned before any key is used, so `alg: none`
@@ -16,15 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jwt
 
+from iamstore.node.auth.outbound import Fetcher, OutboundError, OutboundPolicy, parse_networks
+
+log = logging.getLogger(__name__)
 ALGORITHMS = ("RS256", "ES256")
 # Loads of an issuer's keys are asked for by tokens not yet verified (an unknown `kid`), so
 # they are rate-limited per issuer: a bucket of REFETCH_BURST loads that refills one every
@@ -48,10 +54,18 @@ def _invalid(message: str) -> WebIdentityError:
     return WebIdentityError("InvalidIdentityToken", message)
 
 
-def _http_get(url: str, timeout_s: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout_s) as response:
-        body: bytes = response.read(1_000_000)
-        return body
+# AWS STS's answer when it cannot get the provider's keys (AssumeRoleWithWebIdentity, "Errors":
+# IDPCommunicationError), the same whatever the reason.
+IDP_UNREACHABLE = (
+    "couldn't retrieve verification key from your identity provider, please reference "
+    "AssumeRoleWithWebIdentity documentation for requirements"
+)
+
+
+def _unreachable(issuer: str, detail: str) -> WebIdentityError:
+    """The one generic error for a failed fetch; `detail` is logged, never answered."""
+    log.warning("fetching the keys of oidc issuer `%s` failed: %s", issuer, detail)
+    return WebIdentityError("IDPCommunicationError", IDP_UNREACHABLE)
 
 
 def _issuer_key(issuer: str) -> str:
@@ -97,11 +111,13 @@ class _Loads:
 
 
 class JwksCache:
-    """Signing keys per issuer; `fetch(url, timeout)` and `now()` (seconds, monotonic) are
-    injectable for tests.
+    """Signing keys per issuer; `fetch(url, timeout)` is injectable for tests (by default a
+    node.auth.outbound Fetcher; a fetch failure is an OSError, ValueError or OutboundError),
+    and so is `now()` (seconds, monotonic), the clock of the refetch buckets.
 
     `local_jwks` maps issuer URLs to JWKS files: those issuers' keys come from the files,
     read here (a missing or unusable file raises ValueError at start-up, not on a token).
+    `allowed_networks` (CIDRs) may be fetched from even when private: air-gapped issuers.
     """
 
     def __init__(
@@ -109,8 +125,9 @@ class JwksCache:
         *,
         allow_insecure_loopback: bool = False,
         timeout_s: float = 5.0,
-        fetch: Callable[[str, float], bytes] = _http_get,
+        fetch: Callable[[str, float], bytes] | None = None,
         local_jwks: Mapping[str, Path] | None = None,
+        allowed_networks: Sequence[str] = (),
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self._now = now
@@ -118,7 +135,17 @@ class JwksCache:
         self._loading: set[str] = set()
         self._allow_insecure_loopback = allow_insecure_loopback
         self._timeout_s = timeout_s
-        self._fetch = fetch
+        if fetch is None:
+            policy = OutboundPolicy(
+                allowed_networks=parse_networks(allowed_networks),
+                allow_insecure_loopback=allow_insecure_loopback,
+                connect_timeout_s=timeout_s,
+                read_timeout_s=timeout_s,
+            )
+            fetcher = Fetcher(policy)
+            self._fetch: Callable[[str, float], bytes] = lambda url, _timeout: fetcher.get(url)
+        else:
+            self._fetch = fetch
         self._local = {_issuer_key(url): path for url, path in (local_jwks or {}).items()}
         self._keys: dict[str, dict[str, jwt.PyJWK]] = {
             issuer: read_jwks_file(path) for issuer, path in self._local.items()
@@ -137,17 +164,14 @@ class JwksCache:
             return issuer[len("http://") :]
         raise _invalid(f"the issuer `{issuer}` is not an https url")
 
-    def _get_json(self, url: str) -> dict[str, object]:
-        self.issuer_location(url)  # the same scheme rule for every url fetched
+    def _get_json(self, issuer: str, url: str) -> dict[str, object]:
         try:
+            self.issuer_location(url)  # the same scheme rule for every url fetched
             data = json.loads(self._fetch(url, self._timeout_s))
-        except (OSError, ValueError) as exc:
-            raise WebIdentityError(
-                "IDPCommunicationError",
-                f"couldn't retrieve verification key from your identity provider ({exc})",
-            ) from None
+        except (OSError, ValueError, OutboundError, WebIdentityError) as exc:
+            raise _unreachable(issuer, f"{url}: {exc}") from None
         if not isinstance(data, dict):
-            raise WebIdentityError("IDPCommunicationError", f"`{url}` did not return an object")
+            raise _unreachable(issuer, f"`{url}` did not return a json object")
         return data
 
     def _load(self, issuer: str) -> dict[str, jwt.PyJWK]:
@@ -161,16 +185,14 @@ class JwksCache:
                     f"couldn't read the verification keys configured for your identity "
                     f"provider ({exc})",
                 ) from None
-        discovery = self._get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+        discovery = self._get_json(issuer, issuer.rstrip("/") + "/.well-known/openid-configuration")
         jwks_uri = discovery.get("jwks_uri")
         if not isinstance(jwks_uri, str):
-            raise WebIdentityError(
-                "IDPCommunicationError", "the discovery document has no jwks_uri"
-            )
+            raise _unreachable(issuer, "the discovery document has no jwks_uri")
         try:
-            return _key_set(self._get_json(jwks_uri))
+            return _key_set(self._get_json(issuer, jwks_uri))
         except (ValueError, jwt.PyJWTError) as exc:
-            raise WebIdentityError("IDPCommunicationError", f"unusable jwks: {exc}") from None
+            raise _unreachable(issuer, f"unusable jwks: {exc}") from None
 
     def _may_load(self, name: str) -> bool:
         """Takes one load from the issuer's bucket; False when it is empty."""
@@ -192,12 +214,8 @@ class JwksCache:
         keys = self._keys.get(name)
         if keys is None or key_id not in keys:
             if not self._may_load(name):
-                if keys is None:
-                    raise WebIdentityError(
-                        "IDPCommunicationError",
-                        "couldn't retrieve verification key from your identity provider "
-                        "(too many attempts: retry later)",
-                    )
+                if keys is None:  # the one generic answer; not logged: callers choose how often
+                    raise WebIdentityError("IDPCommunicationError", IDP_UNREACHABLE)
                 raise _invalid(f"no key `{key_id}` in the identity provider's key set")
             self._loading.add(name)
             try:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from iamstore.node.domain.entities import Account, Change, root_owner
-from iamstore.node.domain.errors import AccessDenied
+from iamstore.node.domain.errors import AccessDenied, ValidationError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+
+# AWS Organizations' AccountName (CreateAccount in the Organizations API reference, and
+# botocore's model): printable ASCII, 1 to 50 characters. An account's name also stands in for
+# its alias at sign-in, so a look-alike name must not pass. Empty means "no name" here.
+_ACCOUNT_NAME = re.compile(r"[\x20-\x7e]{1,50}")
+
+
+def is_valid_account_name(name: str) -> bool:
+    return _ACCOUNT_NAME.fullmatch(name) is not None
 
 
 def create(
@@ -16,6 +27,10 @@ def create(
         caller_account in view.accounts and view.accounts[caller_account].management
     ):
         raise AccessDenied("only the management account's root can create accounts")
+    if name and not is_valid_account_name(name):
+        raise ValidationError(
+            "the account name must be 1 to 50 printable ASCII characters", "AccountName"
+        )
     account = Account(account_id, name, now_ms, management)
     return [Change.put(account)], account
 
@@ -50,4 +65,11 @@ def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
         "AccountMFAEnabled": 0,
         "MFADevices": 0,
         "MFADevicesInUse": 0,
+        "GlobalEndpointTokenVersion": global_endpoint_token_version(view, account_id),
     }
+
+
+def global_endpoint_token_version(view: View, account_id: str) -> int:
+    """1 until SetSecurityTokenServicePreferences chose v2Token (AWS's default is v1Token)."""
+    preferences = view.sts_preferences.get(account_id)
+    return 2 if preferences and preferences.global_endpoint_token_version == "v2Token" else 1

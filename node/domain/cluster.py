@@ -1,8 +1,9 @@
-"""Cluster membership facts kept in the replica: which nodes were removed from the cluster."""
+"""Cluster membership facts kept in the replica: which nodes were removed from the cluster,
+and each member's commit-signing key."""
 
 from __future__ import annotations
 
-from iamstore.node.domain.entities import Change, RemovedMember
+from iamstore.node.domain.entities import Change, MemberKey, RemovedMember
 from iamstore.node.domain.view import View
 
 
@@ -22,3 +23,19 @@ def is_removed(view: View, node_id: str, address: str = "") -> bool:
         return True
     record = view.removed_members.get(address) if address else None
     return record is not None and not record.node_id
+
+
+class MemberKeyConflictError(Exception):
+    """The replica holds another key for this node id: a member's key never changes."""
+
+
+def introduce_member_key(view: View, record: MemberKey) -> list[Change]:
+    """The change recording a member's own key; none when it is recorded already."""
+    known = view.member_keys.get(record.node_id)
+    if known is None:
+        return [Change.put(record)]
+    if known.public_key != record.public_key:
+        raise MemberKeyConflictError(
+            f"node `{record.node_id}` has another commit-signing key on record"
+        )
+    return []

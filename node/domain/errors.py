@@ -68,6 +68,44 @@ class UnmodifiableEntity(IamError):
     code = "UnmodifiableEntity"
 
 
+class Throttling(IamError):
+    """Too many requests of one kind at once (AWS's Throttling, "Rate exceeded")."""
+
+    code = "Throttling"
+
+
+class MalformedCertificate(IamError):
+    code = "MalformedCertificate"
+
+
+class KeyPairMismatch(IamError):
+    code = "KeyPairMismatch"
+
+
+class InvalidCertificate(IamError):
+    code = "InvalidCertificate"
+
+
+class DuplicateCertificate(IamError):
+    code = "DuplicateCertificate"
+
+
+class InvalidPublicKey(IamError):
+    code = "InvalidPublicKey"
+
+
+class DuplicateSSHPublicKey(IamError):
+    code = "DuplicateSSHPublicKey"
+
+
+class UnrecognizedPublicKeyEncoding(IamError):
+    code = "UnrecognizedPublicKeyEncoding"
+
+
+class ServiceNotSupported(IamError):
+    code = "NotSupportedService"
+
+
 class NotYetReplicated(IamError):
     """A consistency token names a write this replica has not applied within the wait bound."""
 

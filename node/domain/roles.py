@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, lookup, protected
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from iamstore.node.domain.principal_pins import Pins, pins_of
 from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
 from iamstore.node.domain.view import View
-from iamstore.node.policy import PolicyKind
+from iamstore.node.policy import PolicyKind, parse_policy
+
+_TRUST_FIELD = "AssumeRolePolicyDocument"
 
 
-def check_trust_policy(document: str, ctx: WriteContext) -> None:
-    documents.check(document, PolicyKind.TRUST, "AssumeRolePolicyDocument")
+def check_trust_policy(view: View, document: str, ctx: WriteContext) -> Pins:
+    """Checks a trust policy; returns the unique ids of the principals it names by ARN."""
+    documents.check(document, PolicyKind.TRUST, _TRUST_FIELD)
     if policy_size(document) > ctx.quotas.role_trust_policy_chars:
         raise LimitExceeded(
             f"Cannot exceed quota for ACLSizePerRole: {ctx.quotas.role_trust_policy_chars}",
-            "AssumeRolePolicyDocument",
+            _TRUST_FIELD,
         )
+    return pins_of(view, parse_policy(document, PolicyKind.TRUST), _TRUST_FIELD)
 
 
 def create(
@@ -33,14 +38,18 @@ def create(
     max_session_duration: int | None,
     tags: Sequence[tuple[str, str]],
     boundary_arn: str | None,
+    *,
+    service_linked: bool = False,
 ) -> tuple[list[Change], Role]:
+    if not service_linked:
+        protected.check_path_not_reserved(path)
     if view.roles.named(ctx.account_id, name) is not None:
         raise EntityAlreadyExists(f"Role with name {name} already exists.", "RoleName")
     if view.roles.count(ctx.account_id) >= ctx.quotas.roles_per_account:
         raise LimitExceeded(
             f"Cannot exceed quota for RolesPerAccount: {ctx.quotas.roles_per_account}"
         )
-    check_trust_policy(trust_policy, ctx)
+    pins = check_trust_policy(view, trust_policy, ctx)
     role = Role(
         role_id=ctx.new_id("AROA"),
         account_id=ctx.account_id,
@@ -51,6 +60,7 @@ def create(
         description=description,
         max_session_duration=3600 if max_session_duration is None else max_session_duration,
         tags=check_tags((), tags, ctx.quotas),
+        trust_pins=pins,
     )
     changes = [Change.put(role)]
     if boundary_arn is not None:
@@ -84,14 +94,24 @@ def update(
     return [Change.put(updated)]
 
 
+def update_description(
+    view: View, ctx: WriteContext, name: str, description: str
+) -> tuple[list[Change], Role]:
+    """UpdateRoleDescription: the description alone (UpdateRole's first field)."""
+    role = replace(lookup.role(view, ctx.account_id, name), description=description)
+    return [Change.put(role)], role
+
+
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    check_trust_policy(document, ctx)
-    return [Change.put(replace(role, trust_policy=document))]
+    protected.check_modifiable(role)
+    pins = check_trust_policy(view, document, ctx)
+    return [Change.put(replace(role, trust_policy=document, trust_pins=pins))]
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
+    protected.check_modifiable(role)
     rid = role.role_id
     if view.inline.get(rid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")

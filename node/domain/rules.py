@@ -42,6 +42,16 @@ class Quotas:
     oidc_providers_per_account: int = 100
     client_ids_per_oidc_provider: int = 100
     thumbprints_per_oidc_provider: int = 5
+    saml_providers_per_account: int = 100
+    # AWS: "Keys per SAML provider: 10" (signing certificates kept for rotation).
+    keys_per_saml_provider: int = 10
+    # AWS's model allows 10,000,000 characters; real IdP metadata is tens of kilobytes, and
+    # the document is parsed on the write path and replicated to every node, so it is bounded.
+    saml_metadata_chars: int = 1_000_000
+    server_certificates_per_account: int = 20
+    signing_certificates_per_user: int = 2
+    ssh_public_keys_per_user: int = 5
+    service_credentials_per_user_per_service: int = 2
 
 
 def policy_size(document: str) -> int:

@@ -8,7 +8,13 @@ throttle itself never tells an attacker which names are real. The rules:
   `max_delay_s` (the slow-down);
 - after `lock_after` consecutive failures the name is locked for `lock_s`: every attempt,
   even with the right password, fails without its password being checked;
-- failures older than `forget_after_s` are forgotten, and a success forgets them all.
+- failures older than `forget_after_s` are forgotten, and a success forgets them all;
+- an attempt counts as a failure from the moment its password check starts (it is reserved
+  before the slow hash and forgotten only if it succeeds), so concurrent guesses are counted
+  as they start, not after they end: `lock_after` bounds the checks, not the answers;
+- at most `max_concurrent_hashes` password checks run at once on a node (argon2id takes 64 MiB
+  each, before anyone is authenticated) and `max_waiting_hashes` more may wait; the rest are
+  refused at once with Throttling.
 
 The state is kept per node and never replicated (see node.api.signin): a cluster of N nodes
 lets an attacker try at most N times `lock_after` passwords per name and lock period.
@@ -30,10 +36,14 @@ class SignInRules:
     lock_after: int = 10
     lock_s: float = 900.0
     forget_after_s: float = 3600.0
+    max_concurrent_hashes: int = 4
+    max_waiting_hashes: int = 16
 
     def __post_init__(self) -> None:
         if not 0 <= self.free_failures < self.lock_after:
             raise ValueError("sign-in rules need 0 <= free_failures < lock_after")
+        if self.max_concurrent_hashes < 1 or self.max_waiting_hashes < 0:
+            raise ValueError("sign-in needs max_concurrent_hashes >= 1, max_waiting_hashes >= 0")
         if min(self.base_delay_s, self.max_delay_s, self.lock_s, self.forget_after_s) < 0:
             raise ValueError("sign-in delays and periods cannot be negative")
 

@@ -31,7 +31,7 @@ Predicate = Callable[[Context], bool]
 # means the request value cannot be read as the operator's type.
 ValueTest = Callable[[str, Context], bool | None]
 
-_EPOCH = re.compile(r"-?\d+(?:\.\d+)?\Z")
+_EPOCH = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 # Request values (source addresses, the current time) recur from one question to the next;
 # the parsers are pure and their results immutable, so they are memoized, bounded in entries
 # and, as request values are the caller's, in size: longer values are parsed afresh.

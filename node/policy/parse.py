@@ -36,10 +36,11 @@ _STATEMENT_KEYS = frozenset(
 )
 _VERSIONS = (VERSION_2012, VERSION_2008)
 _ALNUM_SID = re.compile(r"[A-Za-z0-9]*\Z")
-_ACCOUNT_ID = re.compile(r"\d{12}\Z")
+# [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z")
 _AWS_PRINCIPAL_ARN = re.compile(
-    r"arn:[a-z0-9-]+:(?:iam::\d{12}:(?:root|user/.+|role/.+)"
-    r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))\Z",
+    r"arn:[a-z0-9-]+:(?:iam::[0-9]{12}:(?:root|user/.+|role/.+)"
+    r"|sts::[0-9]{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))\Z",
     re.DOTALL,
 )
 # Identity-family policies are stored as IAM managed/inline policies, whose Sids are alphanumeric.

@@ -31,13 +31,14 @@ class PrincipalMatch(enum.IntEnum):
     DIRECT = 3  # the caller itself (user ARN, session ARN) or everyone ("*")
 
 
-_ASSUMED_ROLE = re.compile(r"arn:[^:]+:sts::(\d{12}):assumed-role/([^/]+)/.+\Z", re.DOTALL)
-_IAM_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):(root|user/.+|role/.+)\Z", re.DOTALL)
-_FEDERATED_USER = re.compile(r"arn:[^:]+:sts::(\d{12}):federated-user/.+\Z", re.DOTALL)
+# [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
+_ASSUMED_ROLE = re.compile(r"arn:[^:]+:sts::([0-9]{12}):assumed-role/([^/]+)/.+\Z", re.DOTALL)
+_IAM_ARN = re.compile(r"arn:[^:]+:iam::([0-9]{12}):(root|user/.+|role/.+)\Z", re.DOTALL)
+_FEDERATED_USER = re.compile(r"arn:[^:]+:sts::([0-9]{12}):federated-user/.+\Z", re.DOTALL)
 _COGNITO = "cognito-identity.amazonaws.com"
-_ACCOUNT_ID = re.compile(r"\d{12}\Z")
-_ACCOUNT_ROOT = re.compile(r"arn:[^:]+:iam::(\d{12}):root\Z")
-_ROLE_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):role/(?:.*/)?([^/]+)\Z", re.DOTALL)
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z")
+_ACCOUNT_ROOT = re.compile(r"arn:[^:]+:iam::([0-9]{12}):root\Z")
+_ROLE_ARN = re.compile(r"arn:[^:]+:iam::([0-9]{12}):role/(?:.*/)?([^/]+)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)

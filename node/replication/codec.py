@@ -1,9 +1,19 @@
-"""The commit codec: rows and commits to msgpack bytes and back, shared by storage and peers."""
+"""The commit codec: rows and commits to msgpack bytes and back, shared by storage and peers.
+
+A commit on the wire is either its body (`[1, origin, seq, hlc, actor, action, changes]`) or,
+signed by its origin (node/replication/commitsig.py), the envelope
+`[2, body bytes, signature, prev]`. `prev` is the link of the origin's previous commit (empty
+when the origin does not know it, after a restart), and a commit's link is a SHA-256 over its
+`prev` and body: the origin signs the link, so one checked signature vouches for every earlier
+commit of the same origin whose link it chains to. The envelope is stored in the log and
+relayed as it came, so nothing in it is encoded twice.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +22,7 @@ import msgpack
 from iamstore.node.domain.entities import ROW_TYPES, Change, Row
 
 CODEC_VERSION = 1
+SIGNED_ENVELOPE = 2
 
 
 class CodecError(Exception):
@@ -143,8 +154,64 @@ def encode_commit(commit: Commit) -> bytes:
     return msgpack.packb(packed, use_bin_type=True)  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A signed commit's parts, as its origin made them."""
+
+    body: bytes
+    signature: bytes
+    prev: bytes  # the link of the origin's previous commit, or b"" when it did not know it
+
+    @property
+    def link(self) -> bytes:
+        return chain_link(self.prev, self.body)
+
+
+_LINK_LABEL = b"iamstore commit link v1\n"
+
+
+def chain_link(prev: bytes, body: bytes) -> bytes:
+    """What the origin signs, and what its next commit names as `prev`."""
+    return hashlib.sha256(_LINK_LABEL + bytes([len(prev)]) + prev + body).digest()
+
+
+def seal_commit(commit: Commit, sign: Callable[[bytes], bytes], prev: bytes = b"") -> Commit:
+    """`commit` as its origin sends it: its body, `prev` and `sign(link)` in the envelope."""
+    if len(prev) not in (0, 32):
+        raise ValueError("a commit's `prev` is a 32-byte link, or empty")
+    body = encode_commit(dataclasses.replace(commit, wire=None))
+    envelope = [SIGNED_ENVELOPE, body, sign(chain_link(prev, body)), prev]
+    return dataclasses.replace(commit, wire=msgpack.packb(envelope, use_bin_type=True))
+
+
+def open_envelope(data: bytes) -> Envelope | None:
+    """The parts of a signed commit; None for an unsigned one (the body itself)."""
+    if not data or data[0] != 0x94:  # a signed envelope is a 4-element array; a body has 7
+        return None
+    try:
+        items = msgpack.unpackb(data, raw=False, use_list=False)
+    except (ValueError, TypeError, msgpack.UnpackException) as err:
+        raise CodecError(f"undecodable commit envelope: {err}") from None
+    version, body, signature, prev = items
+    if version != SIGNED_ENVELOPE or not (
+        isinstance(body, bytes) and isinstance(signature, bytes) and isinstance(prev, bytes)
+    ):
+        raise CodecError("malformed signed commit envelope")
+    if len(prev) not in (0, 32):
+        raise CodecError("malformed signed commit envelope: its `prev` is not a link")
+    return Envelope(body, signature, prev)
+
+
 def decode_commit(data: bytes) -> Commit:
-    """Decodes a commit from a peer; anything malformed raises CodecError, nothing half-made."""
+    """Decodes a commit from a peer, signed or not (its signature is checked elsewhere);
+    anything malformed raises CodecError, nothing half-made."""
+    envelope = open_envelope(data)
+    if envelope is not None:
+        return dataclasses.replace(_decode_body(envelope.body), wire=data)
+    return _decode_body(data)
+
+
+def _decode_body(data: bytes) -> Commit:
     try:
         # Arrays as tuples: rows hold tuples, so nothing needs freezing afterwards.
         items = msgpack.unpackb(data, raw=False, use_list=False)
@@ -169,6 +236,14 @@ def commit_position(data: bytes) -> tuple[str, int] | None:
     unpacker = msgpack.Unpacker(raw=False)
     unpacker.feed(data)
     try:
+        if data[:1] == b"\x94":  # signed: the body is the envelope's second element
+            if unpacker.read_array_header() != 4 or unpacker.unpack() != SIGNED_ENVELOPE:
+                return None
+            body = unpacker.unpack()
+            if not isinstance(body, bytes):
+                return None
+            unpacker = msgpack.Unpacker(raw=False)
+            unpacker.feed(body)
         if unpacker.read_array_header() != 7 or unpacker.unpack() != CODEC_VERSION:
             return None
         origin, seq = unpacker.unpack(), unpacker.unpack()

@@ -22,7 +22,7 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from iamstore.node.domain.cluster import is_removed, remove_member
-from iamstore.node.domain.entities import RemovedMember
+from iamstore.node.domain.entities import MemberKey, RemovedMember
 from iamstore.node.replication.clock import ClockSkewError, HybridClock
 from iamstore.node.replication.codec import (
     CodecError,
@@ -31,6 +31,7 @@ from iamstore.node.replication.codec import (
     decode_commit,
     encode_commit,
 )
+from iamstore.node.replication.commitsig import CommitSignatureError, CommitVerifier
 from iamstore.node.replication.membership import Membership, Peer, PeerState
 from iamstore.node.replication.purge import (
     Promise,
@@ -43,6 +44,7 @@ from iamstore.node.replication.snapshot import (
     CHUNK_BYTES,
     SnapshotDecoder,
     SnapshotEncoder,
+    decode_stored_row,
     encode_snapshot,
 )
 from iamstore.node.replication.transport import (
@@ -74,6 +76,10 @@ def _beyond(
     for commit in commits:
         beyond[commit.origin] = max(beyond.get(commit.origin, 0), commit.seq)
     return beyond
+
+
+# Commits checked on the event loop itself; a longer batch is checked in a worker thread.
+VERIFY_ON_LOOP = 16
 
 
 class PeerMessageError(Exception):
@@ -143,8 +149,17 @@ class Replicator:
         now_ms: Callable[[], int],
         rng: random.Random,
         config: GossipConfig | None = None,
+        seal: Callable[[Commit], Commit] | None = None,
+        verifier: CommitVerifier | None = None,
     ) -> None:
+        """`seal` signs this node's own commits; `verifier` checks every commit from a peer
+        against its origin's key (node/replication/commitsig.py). The simulation's in-memory
+        replicas run without both."""
         self._state = state
+        self._verifier = verifier
+        # Member keys introduced by commits checked but perhaps not applied yet (verified, and
+        # at most one per origin).
+        self._introduced: dict[str, MemberKey] = {}
         self._db = db
         self._clock = clock
         self._transport = transport
@@ -160,7 +175,7 @@ class Replicator:
         # Every member's newest promise, own and relayed (node/replication/purge.py).
         self.promises: dict[str, Promise] = {}
         # Removals are this node's own writes, stamped by its clock like any other.
-        self._writer = Writer(state, membership.own_id, clock)
+        self._writer = Writer(state, membership.own_id, clock, seal)
         # Why peers refuse this node, once one said it was removed (it then stops gossiping).
         self.removed_from_cluster = ""
         self._refused_removed: set[str] = set()  # removed node ids already logged as refused
@@ -174,8 +189,9 @@ class Replicator:
 
     # --- receiving -------------------------------------------------------------------------
 
-    def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
-        """The commits this replica has not applied yet, decoded and their clocks witnessed.
+    async def _decode(self, blobs: Sequence[bytes]) -> list[Commit]:
+        """The commits this replica has not applied yet, decoded, checked against their
+        origins' keys, and their clocks witnessed.
 
         A commit whose (origin, seq) is already applied is skipped unread: during a catch-up
         the same range often arrives twice (pulled from one peer, pushed by another), and
@@ -188,17 +204,35 @@ class Replicator:
                 position = commit_position(blob)
                 if position is not None and position[1] <= applied.get(position[0], 0):
                     continue
-                commit = decode_commit(blob)
+                commits.append(decode_commit(blob))
+            # INVARIANT: nothing from a peer is applied, nor its clock witnessed, before its
+            # origin's signature checked out.
+            await self._verify(commits)
+            for commit in commits:
                 self._clock.witness(commit.hlc)
-                commits.append(commit)
-        except (CodecError, ClockSkewError) as err:
+        except (CodecError, ClockSkewError, CommitSignatureError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a peer message: %s", err)
             raise PeerMessageError(str(err)) from None
         return commits
 
+    async def _verify(self, commits: list[Commit]) -> None:
+        verifier = self._verifier
+        if verifier is None or not commits:
+            return
+        # Keys introduced by batches still being written count too (a pipelined pull decodes
+        # the next batch before the last is applied); the replica's own record wins.
+        known = {**self._introduced, **self._state.view.member_keys}
+        if len(commits) <= VERIFY_ON_LOOP:
+            introduced = verifier.check(commits, known)
+        else:
+            # Signature checks take a while (Ed25519 verification): a long batch is checked
+            # in a worker thread, so the event loop keeps serving other callers meanwhile.
+            introduced = await asyncio.to_thread(verifier.check, commits, known)
+        self._introduced.update(introduced)
+
     async def _apply(self, blobs: Sequence[bytes]) -> list[Commit]:
-        return await self._apply_decoded(self._decode(blobs), blobs)
+        return await self._apply_decoded(await self._decode(blobs), blobs)
 
     async def _apply_decoded(self, commits: list[Commit], blobs: Sequence[bytes]) -> list[Commit]:
         self.stats.commits_received += len(blobs)
@@ -311,6 +345,10 @@ class Replicator:
         for record in removed:
             self.acks.pop(record.node_id, None)
 
+    def refuse_if_removed(self, node_id: str) -> None:
+        """Raises MemberRemovedError when `node_id` (an authenticated caller) was removed."""
+        self._refuse_if_removed(node_id)
+
     def _refuse_if_removed(self, node_id: str, members: Sequence[Member] = ()) -> None:
         """Raises MemberRemovedError for a call from a removed node (`members`: what it says
         about itself and its peers, which includes its own address)."""
@@ -380,13 +418,17 @@ class Replicator:
                     break
                 self.stats.bytes_received += len(chunk)
                 rows = decoder.feed(chunk)
+                if self._verifier is not None:
+                    # Member keys vouch for commits to come: each one checked against the CA.
+                    keys = (decode_stored_row(r) for r in rows if r.table == MemberKey.TABLE)
+                    self._verifier.check_snapshot_keys(k for k in keys if isinstance(k, MemberKey))
                 for row in rows:
                     self._clock.witness(row.hlc)
                 if rows:
                     await self._db.stage(rows)
             snapshot = decoder.finish()
             installed = await asyncio.shield(self._state.install_staged(snapshot))
-        except (CodecError, ClockSkewError, DuplicateRowError) as err:
+        except (CodecError, ClockSkewError, DuplicateRowError, CommitSignatureError) as err:
             self.stats.refused_messages += 1
             log.warning("refused a snapshot from %s: %s", address, err)
             raise PeerMessageError(str(err)) from None
@@ -492,7 +534,7 @@ class Replicator:
                     mine = after = self._state.version_vector()
                     digest = ""
                     continue
-                commits = self._decode(reply.commits)
+                commits = await self._decode(reply.commits)
                 if reply.digest:
                     # The peer digests its state at the vector we sent; ours may have moved on
                     # while the call was in flight, so compare with the digest we sent.

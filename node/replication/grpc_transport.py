@@ -1,16 +1,28 @@
-"""The real peer transport: the Peer gRPC service, each request MAC'd with the cluster key.
+"""The real peer transport: the Peer gRPC service, each request MAC'd with the cluster key and
+each answer checked against the MAC bound to it (node/replication/peerauth.py) before any of
+its bytes are decoded.
 
 Channels reconnect quickly after a peer comes back (gRPC's default backoff grows to minutes).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
-from iamstore.node.replication.peerauth import sign_peer
+from iamstore.node.replication.peerauth import (
+    NONCE_BYTES,
+    PeerAuthError,
+    SignedRequest,
+    is_authentic_refusal,
+    sign_request,
+    verify_chunk,
+    verify_reply,
+)
 from iamstore.node.replication.snapshot import decode_snapshot, restream
 from iamstore.node.replication.transport import (
     ExchangeMessage,
@@ -41,11 +53,12 @@ CHANNEL_OPTIONS = (
 )
 
 
-def _transport_error(method: str, address: str, err: grpc.aio.AioRpcError) -> TransportError:
-    if err.code() == grpc.StatusCode.FAILED_PRECONDITION:
-        # The one use of FAILED_PRECONDITION on the Peer service (node/api/peer_service.py).
-        return MemberRemovedError(err.details() or "removed from the cluster")
-    return TransportError(f"{method} to {address}: {err.code().name} {err.details()}")
+def _random_nonce() -> bytes:
+    return os.urandom(NONCE_BYTES)
+
+
+def _pairs(metadata: Iterable[Any] | None) -> list[tuple[str, str | bytes]]:
+    return [(str(key), value) for key, value in metadata or ()]
 
 
 def members_to_pb(members: Iterable[Member]) -> list[pb.Member]:
@@ -72,9 +85,11 @@ class GrpcTransport:
         now_ms: Callable[[], int],
         timeout_s: float = 5.0,
         credentials: grpc.ChannelCredentials | None = None,
+        nonce: Callable[[], bytes] = _random_nonce,
     ) -> None:
         """`credentials`: dial peers over (mutual) TLS; None dials them in plaintext."""
         self._key = cluster_key
+        self._nonce = nonce
         self._credentials = credentials
         self._node_id = node_id
         self._now_ms = now_ms
@@ -93,19 +108,40 @@ class GrpcTransport:
             self._channels[address] = channel
         return channel
 
+    def _sign(self, method: str, body: bytes) -> SignedRequest:
+        return sign_request(self._key, method, self._node_id, body, self._now_ms(), self._nonce())
+
+    def _error(
+        self, method: str, address: str, signed: SignedRequest, err: grpc.aio.AioRpcError
+    ) -> TransportError:
+        code = err.code()
+        details = err.details() or ""
+        # The one use of FAILED_PRECONDITION on the Peer service (node/api/peer_service.py),
+        # believed only with the MAC bound to our request: a forged one would stop gossip.
+        if code == grpc.StatusCode.FAILED_PRECONDITION and is_authentic_refusal(
+            self._key, signed.binding, code.name, details, _pairs(err.trailing_metadata())
+        ):
+            return MemberRemovedError(details or "removed from the cluster")
+        return TransportError(f"{method} to {address}: {code.name} {details}")
+
     async def _call(self, address: str, method: str, request: Any, reply_type: Any) -> Any:
         body = request.SerializeToString()
+        signed = self._sign(method, body)
+        # Raw bytes in: nothing of the reply is decoded before its MAC checks out.
         rpc = self._channel(address).unary_unary(
-            method, request_serializer=None, response_deserializer=reply_type.FromString
+            method, request_serializer=None, response_deserializer=None
         )
         try:
-            return await rpc(
-                body,
-                metadata=sign_peer(self._key, method, self._node_id, body, self._now_ms()),
-                timeout=self._timeout_s,
-            )
+            call = rpc(body, metadata=signed.metadata, timeout=self._timeout_s)
+            raw: bytes = await call
+            trailing = await call.trailing_metadata()
         except grpc.aio.AioRpcError as err:
-            raise _transport_error(method, address, err) from None
+            raise self._error(method, address, signed, err) from None
+        try:
+            verify_reply(self._key, signed.binding, raw, _pairs(trailing))
+            return reply_type.FromString(raw)
+        except (PeerAuthError, DecodeError) as err:
+            raise TransportError(f"{method} to {address}: refused its reply: {err}") from None
 
     async def push(self, address: str, message: PushMessage) -> PushReply:
         request = pb.PushRequest(
@@ -147,23 +183,28 @@ class GrpcTransport:
             from_node=message.from_node, version_vector=message.version_vector
         )
         body = request.SerializeToString()
+        signed = self._sign(STREAM_SNAPSHOT, body)
         rpc = self._channel(address).unary_stream(
-            STREAM_SNAPSHOT,
-            request_serializer=None,
-            response_deserializer=pb.SnapshotChunk.FromString,
+            STREAM_SNAPSHOT, request_serializer=None, response_deserializer=None
         )
-        call = rpc(
-            body,
-            metadata=sign_peer(self._key, STREAM_SNAPSHOT, self._node_id, body, self._now_ms()),
-        )
-        received = False
+        call = rpc(body, metadata=signed.metadata)
+        index = 0
         try:
-            async for chunk in call:
-                received = True
+            async for raw in call:
+                try:
+                    chunk = pb.SnapshotChunk.FromString(raw)
+                    # INVARIANT: a chunk is handed on only once its MAC, bound to this request
+                    # and to its position, checks out (no splicing, reordering or repeats).
+                    verify_chunk(self._key, signed.binding, index, chunk.data, chunk.mac)
+                except (PeerAuthError, DecodeError) as err:
+                    raise TransportError(
+                        f"{STREAM_SNAPSHOT} to {address}: refused a chunk: {err}"
+                    ) from None
+                index += 1
                 yield bytes(chunk.data)
         except grpc.aio.AioRpcError as err:
-            if err.code() != grpc.StatusCode.UNIMPLEMENTED or received:
-                raise _transport_error(STREAM_SNAPSHOT, address, err) from None
+            if err.code() != grpc.StatusCode.UNIMPLEMENTED or index:
+                raise self._error(STREAM_SNAPSHOT, address, signed, err) from None
         else:
             return
         finally:
@@ -171,8 +212,8 @@ class GrpcTransport:
         reply = await self.snapshot(address, message)
         # Checked whole here (CodecError reaches the receiver, which refuses it), then fed to
         # the receiver like a stream.
-        for chunk in restream(decode_snapshot(reply.snapshot)):
-            yield chunk
+        for restreamed in restream(decode_snapshot(reply.snapshot)):
+            yield restreamed
 
     async def snapshot(self, address: str, message: SnapshotMessage) -> SnapshotReply:
         """The peer's whole-form snapshot in one message (Peer.Snapshot)."""

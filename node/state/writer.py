@@ -35,10 +35,20 @@ class Token:
 class Writer:
     """Turns a planned write into this node's next commit, stamped by the hybrid clock."""
 
-    def __init__(self, state: State, node_id: str, clock: HybridClock) -> None:
+    def __init__(
+        self,
+        state: State,
+        node_id: str,
+        clock: HybridClock,
+        seal: Callable[[Commit], Commit] | None = None,
+    ) -> None:
+        """`seal`: signs each commit with this node's key (node/replication/commitsig.py,
+        `CommitSealer.seal`); None writes unsigned commits (in-memory replicas that check no
+        signatures)."""
         self._state = state
         self._node_id = node_id
         self._clock = clock
+        self._seal = seal
 
     async def write(
         self,
@@ -65,6 +75,8 @@ class Writer:
                 return None, result
             seq = self._state.applied.get(self._node_id, 0) + 1
             commit = Commit(self._node_id, seq, self._clock.now(), actor, action, tuple(changes))
+            if self._seal is not None:
+                commit = self._seal(commit)
             return commit, result
 
         result, commit = await self._state.write_local(make)

@@ -17,7 +17,8 @@ GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=1, purge_every=1)
 
 def _config(data_dir: Path, peers: tuple[str, ...], bootstrap: bool) -> NodeConfig:
     return NodeConfig(data_dir=data_dir, listen="127.0.0.1:0", peers=peers,
-                      bootstrap=bootstrap, gossip=GOSSIP, synchronous="NORMAL")  # fmt: skip
+                      bootstrap=bootstrap, gossip=GOSSIP, synchronous="NORMAL",
+                      insecure_peer_plaintext=True)  # fmt: skip
 
 
 async def _tombstones(node: Node) -> int:

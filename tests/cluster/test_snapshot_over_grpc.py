@@ -15,7 +15,8 @@ from iamstore.client import AsyncClient
 from iamstore.client.credentials import resolve_credentials
 from iamstore.node.config import NodeConfig
 from iamstore.node.replication.gossip import GossipConfig
-from iamstore.node.replication.grpc_transport import GrpcTransport
+from iamstore.node.replication.grpc_transport import SNAPSHOT, GrpcTransport
+from iamstore.node.replication.peerauth import REPLY_MAC_KEY, ReplayGuard, reply_mac, verify_request
 from iamstore.node.replication.snapshot import SnapshotDecoder, encode_snapshot
 from iamstore.node.replication.transport import SnapshotMessage
 from iamstore.node.server import Node
@@ -23,6 +24,12 @@ from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
 
 CHUNK = 1024
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=1, snapshot_chunk=CHUNK)
 
 
@@ -34,6 +41,7 @@ def _config(data_dir: Path, peers: tuple[str, ...], bootstrap: bool) -> NodeConf
         bootstrap=bootstrap,
         gossip=GOSSIP,
         synchronous="NORMAL",
+        insecure_peer_plaintext=True,
     )
 
 
@@ -96,9 +104,16 @@ async def test_a_peer_without_the_stream_call_sends_its_whole_snapshot(tmp_path:
     whole = encode_snapshot({"a": 50}, {"a": (50, 7)}, rows)
     asked: list[str] = []
 
+    key = b"k" * 32
+    replays = ReplayGuard()
+
     async def snapshot(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
+        metadata = [(str(k), v) for k, v in context.invocation_metadata() or ()]
+        verified = verify_request(key, SNAPSHOT, body, metadata, _now_ms(), replays)
         asked.append(pb.SnapshotRequest.FromString(body).from_node)
-        return bytes(pb.SnapshotResponse(snapshot=whole).SerializeToString())
+        answer = bytes(pb.SnapshotResponse(snapshot=whole).SerializeToString())
+        context.set_trailing_metadata(((REPLY_MAC_KEY, reply_mac(key, verified.binding, answer)),))
+        return answer
 
     server = grpc.aio.server()
     server.add_generic_rpc_handlers(
@@ -110,7 +125,7 @@ async def test_a_peer_without_the_stream_call_sends_its_whole_snapshot(tmp_path:
     )
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
-    transport = GrpcTransport(b"k" * 32, "new-node", lambda: time.time_ns() // 1_000_000)
+    transport = GrpcTransport(key, "new-node", _now_ms)
     try:
         async with asyncio.timeout(30):
             decoder = SnapshotDecoder()

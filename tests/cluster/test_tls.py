@@ -4,6 +4,7 @@ mutual TLS, and the Peer service refuses callers without a certificate the CA si
 from __future__ import annotations
 
 import datetime
+import os
 import stat
 import time
 from collections.abc import Iterator
@@ -19,8 +20,12 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.local import CLUSTER_KEY, LocalCluster
 from iamstore.cluster.tls import CA_KEY, create_ca, issue_node_certificate, node_files
 from iamstore.node.replication.grpc_transport import REMOVE_MEMBER
-from iamstore.node.replication.peerauth import sign_peer
-from iamstore.node.replication.peertls import PeerCertificateError, verify_peer_certificate
+from iamstore.node.replication.peerauth import sign_request
+from iamstore.node.replication.peertls import (
+    PeerCertificateError,
+    TlsMaterial,
+    verify_peer_certificate,
+)
 from iamstore.v1 import peer_pb2
 
 CONVERGE_S = 30.0  # a bound on what a healthy cluster needs, not a timing claim
@@ -80,20 +85,25 @@ def test_client_with_another_ca_refuses_the_node(cluster: LocalCluster, tmp_path
 
 
 def _remove_member_call(
-    cluster: LocalCluster, address: str, credentials: grpc.ChannelCredentials
+    cluster: LocalCluster,
+    address: str,
+    credentials: grpc.ChannelCredentials,
+    caller: str = "test",
 ) -> peer_pb2.RemoveMemberResponse:
     """A correctly MAC'd (cluster key) Peer call that changes nothing: the address is no
     member, so a refusal can only come from the transport or the certificate check."""
     body = peer_pb2.RemoveMemberRequest(address="127.0.0.1:1").SerializeToString()
     key = (cluster.root / CLUSTER_KEY).read_bytes()
-    metadata = sign_peer(key, REMOVE_MEMBER, "test", body, time.time_ns() // 1_000_000)
+    signed = sign_request(
+        key, REMOVE_MEMBER, caller, body, time.time_ns() // 1_000_000, os.urandom(16)
+    )
     with grpc.secure_channel(address, credentials) as channel:
         rpc = channel.unary_unary(
             REMOVE_MEMBER,
             request_serializer=None,
             response_deserializer=peer_pb2.RemoveMemberResponse.FromString,
         )
-        reply: peer_pb2.RemoveMemberResponse = rpc(body, metadata=tuple(metadata), timeout=5)
+        reply: peer_pb2.RemoveMemberResponse = rpc(body, metadata=signed.metadata, timeout=5)
         return reply
 
 
@@ -104,7 +114,9 @@ def test_peer_call_with_a_ca_signed_certificate_is_served(cluster: LocalCluster)
     credentials = grpc.ssl_channel_credentials(
         files.ca.read_bytes(), files.key.read_bytes(), files.cert.read_bytes()
     )
-    reply = _remove_member_call(cluster, cluster.peer_addresses[0], credentials)
+    caller = TlsMaterial.load(files.cert, files.key, files.ca).node_id
+    assert caller == cluster.node_ids["node2"]
+    reply = _remove_member_call(cluster, cluster.peer_addresses[0], credentials, caller)
     assert reply.removed is False
 
 
@@ -167,6 +179,8 @@ def test_node_certificate_names_loopback_and_the_node_with_both_usages(tmp_path:
     cert.verify_directly_issued_by(ca)
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert names.get_values_for_type(x509.DNSName) == ["localhost", "node3"]
+    [uri] = names.get_values_for_type(x509.UniformResourceIdentifier)
+    assert uri.startswith("urn:iamstore:node:n")
     assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     assert set(usages) == {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH}
@@ -177,15 +191,15 @@ def test_node_certificate_names_loopback_and_the_node_with_both_usages(tmp_path:
 
 
 def _auth_context(pem: bytes | None) -> dict[str, list[bytes]]:
-    return {} if pem is None else {"x509_pem_cert": [pem], "x509_common_name": [b"node1"]}
+    return {} if pem is None else {"x509_pem_cert": [pem]}
 
 
 def test_peer_certificate_check(tmp_path: Path) -> None:
     create_ca(tmp_path / "ca")
-    good = issue_node_certificate(tmp_path / "ca", tmp_path / "n1", "node1")
+    good = issue_node_certificate(tmp_path / "ca", tmp_path / "n1", "node1", node_id="n0123")
     ca = good.ca.read_bytes()
     now = datetime.datetime.now(datetime.UTC)
-    assert verify_peer_certificate(ca, _auth_context(good.cert.read_bytes()), now) == "node1"
+    assert verify_peer_certificate(ca, _auth_context(good.cert.read_bytes()), now) == "n0123"
     with pytest.raises(PeerCertificateError, match="without a client certificate"):
         verify_peer_certificate(ca, _auth_context(None), now)
     later = now + datetime.timedelta(days=400)

@@ -1,23 +1,14 @@
-"""The official AWS Signature Version 4 test suite, run against client.wire.sigv4's primitives.
+"""The official AWS Signature Version 4 test suite, run against iamstore.wire.sigv4's primitives.
 
 AWS publishes the suite (raw `.req` requests with the expected canonical request `.creq`,
-string to sign `.sts`, authorization `.authz` and signed request `.sreq`); botocore ships a
-copy in its source distribution. This module downloads that sdist for the installed botocore
-version from PyPI once, keeps the suite under `.cache/` and checks every case.
-
-Without network access to PyPI the tests FAIL (they do not skip): a conformance check that
-silently stops running is worse than none.
+string to sign `.sts`, authorization `.authz` and signed request `.sreq`); a copy is kept
+beside this file as test data (`aws4_testsuite/SOURCE` says which; refreshed by
+`scripts/refresh-sigv4-vectors`), so the check needs no network.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
-import shutil
-import subprocess
-import sys
-import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +23,7 @@ from iamstore.wire.sigv4 import (
     string_to_sign,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CACHE_DIR = REPO_ROOT / ".cache" / "sigv4-suite"
-SUITE_FOLDER = "aws4_testsuite"
-COMPLETE_MARKER = ".complete"
-DOWNLOAD_TIMEOUT_SECONDS = 600
+SUITE = Path(__file__).resolve().parent / "aws4_testsuite"
 
 # The suite's fixed inputs (its documentation: the example credentials, region and service
 # every case is signed with).
@@ -57,76 +44,6 @@ TOKEN_APPENDED_AFTER_SIGNING = frozenset({"post-sts-token/post-sts-header-after"
 MIN_EXPECTED_CASES = 30  # the 2015 suite has 34; fewer means discovery broke
 
 
-class SuiteUnavailableError(Exception):
-    """The test suite could not be downloaded or found in the botocore sdist."""
-
-
-def _download_sdist(version: str, into: Path) -> Path:
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--disable-pip-version-check",
-        "--no-binary",
-        ":all:",
-        "--no-deps",
-        f"botocore=={version}",
-        "-d",
-        str(into),
-    ]
-    try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise SuiteUnavailableError(
-            f"`pip download botocore=={version}` timed out after {DOWNLOAD_TIMEOUT_SECONDS}s; "
-            "this test needs network access to pypi"
-        ) from None
-    archives = sorted(into.glob("botocore-*.tar.gz"))
-    if result.returncode != 0 or not archives:
-        tail = " | ".join((result.stderr or result.stdout).strip().splitlines()[-3:])
-        raise SuiteUnavailableError(
-            f"could not download the botocore=={version} source distribution from pypi, which "
-            f"holds the aws sigv4 test suite; this test needs network access to pypi ({tail})"
-        )
-    return archives[0]
-
-
-def _extract_suite(archive: Path, into: Path) -> Path:
-    """Extracts only the suite's folder; returns it."""
-    with tarfile.open(archive, "r:gz") as tar:
-        members = [m for m in tar.getmembers() if SUITE_FOLDER in Path(m.name).parts]
-        if not any(m.name.endswith(".req") for m in members):
-            raise SuiteUnavailableError(
-                f"`{archive.name}` has no `{SUITE_FOLDER}` folder with .req files"
-            )
-        tar.extractall(into, members=members, filter="data")
-    first = Path(members[0].name).parts
-    return into.joinpath(*first[: first.index(SUITE_FOLDER) + 1])
-
-
-def fetch_suite() -> Path:
-    """The suite folder, downloaded and extracted on first use (atomically, then cached)."""
-    version = importlib.metadata.version("botocore")
-    target = CACHE_DIR / f"botocore-{version}"
-    if (target / COMPLETE_MARKER).exists():
-        return target / SUITE_FOLDER
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=CACHE_DIR) as scratch:
-        scratch_path = Path(scratch)
-        archive = _download_sdist(version, scratch_path / "download")
-        suite = _extract_suite(archive, scratch_path / "extract")
-        staged = scratch_path / "staged"
-        staged.mkdir()
-        shutil.move(suite, staged / SUITE_FOLDER)
-        (staged / COMPLETE_MARKER).write_text(f"botocore {version}\n")
-        shutil.rmtree(target, ignore_errors=True)
-        staged.rename(target)
-    return target / SUITE_FOLDER
-
-
 def discover_cases(suite: Path) -> list[str]:
     """Case names (paths relative to the suite, `/`-separated) of folders `<name>/<name>.req`."""
     return sorted(
@@ -136,21 +53,7 @@ def discover_cases(suite: Path) -> list[str]:
     )
 
 
-# Fetched at collection, because the cases parametrize the test. A failure becomes one case
-# that fails with the reason, so the rest of the test run still goes ahead.
-SUITE: Path | None = None
-UNAVAILABLE: str | None = None
-try:
-    SUITE = fetch_suite()
-    CASES = discover_cases(SUITE)
-except SuiteUnavailableError as error:
-    CASES, UNAVAILABLE = ["suite-unavailable"], str(error)
-
-
-def _suite() -> Path:
-    if SUITE is None:
-        pytest.fail(f"aws sigv4 test suite unavailable: {UNAVAILABLE}", pytrace=False)
-    return SUITE
+CASES = discover_cases(SUITE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,12 +92,12 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 
 
 def _expected(case: str, suffix: str) -> str:
-    folder = _suite() / case
+    folder = SUITE / case
     return (folder / f"{folder.name}{suffix}").read_text(encoding="utf-8").replace("\r", "")
 
 
 def _signing_headers(case: str) -> list[tuple[str, str]]:
-    folder = _suite() / case
+    folder = SUITE / case
     headers = parse_raw_request((folder / f"{folder.name}.req").read_bytes()).headers
     if case in TOKEN_ADDED_BY_SIGNER:
         signed = parse_raw_request((folder / f"{folder.name}.sreq").read_bytes()).headers
@@ -207,7 +110,7 @@ def _signing_headers(case: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("case", CASES)
 def test_sigv4_suite_case(case: str) -> None:
     """Canonical request, string to sign and authorization each equal the suite's files."""
-    folder = _suite() / case
+    folder = SUITE / case
     raw = parse_raw_request((folder / f"{folder.name}.req").read_bytes())
     headers = _signing_headers(case)
     amz_date = _header(headers, "x-amz-date")
@@ -230,7 +133,6 @@ def test_sigv4_suite_case(case: str) -> None:
 
 def test_sigv4_suite_is_complete() -> None:
     """Discovery found the whole suite, so a broken walk cannot pass by running nothing."""
-    _suite()
     assert len(CASES) >= MIN_EXPECTED_CASES, CASES
     for case in TOKEN_ADDED_BY_SIGNER | TOKEN_APPENDED_AFTER_SIGNING:
         assert case in CASES
@@ -238,7 +140,7 @@ def test_sigv4_suite_is_complete() -> None:
 
 def test_every_unsigned_token_case_is_classified() -> None:
     """Each case whose .sreq adds a session token absent from its .req is one we explain."""
-    suite = _suite()
+    suite = SUITE
     adds_token = set()
     for case in CASES:
         folder = suite / case

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from aws_http import NO_RETRIES, fresh_account, http_url
 from iam_helpers import account_client
 
 from iamstore.client import Client
@@ -41,3 +44,35 @@ def other_account(iam_node: InProcessNode, management: Client) -> Iterator[Clien
     """The root of a second fresh account, for isolation checks."""
     with account_client(iam_node, management) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def http_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNode]:
+    """A node serving gRPC and, on a port of its own, IAM and STS over HTTP."""
+    data_dir: Path = tmp_path_factory.mktemp("http-node")
+    config = NodeConfig(data_dir=data_dir, listen="127.0.0.1:0", http_listen="127.0.0.1:0")
+    with InProcessNode(config) as node:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def http_management(http_node: InProcessNode) -> Iterator[Client]:
+    credentials = resolve_credentials(credentials_file=str(http_node.credentials_file))
+    with Client(http_node.address, credentials=credentials) as client:
+        yield client
+
+
+@pytest.fixture
+def aws(http_node: InProcessNode, http_management: Client) -> boto3.Session:
+    """A boto3 session of a fresh account's root; its clients point at the node's HTTP port."""
+    return fresh_account(http_node, http_management)
+
+
+@pytest.fixture
+def aws_iam(aws: boto3.Session, http_node: InProcessNode) -> Any:
+    return aws.client("iam", endpoint_url=http_url(http_node), config=NO_RETRIES)
+
+
+@pytest.fixture
+def aws_sts(aws: boto3.Session, http_node: InProcessNode) -> Any:
+    return aws.client("sts", endpoint_url=http_url(http_node), config=NO_RETRIES)

@@ -78,9 +78,7 @@ def test_create_key_for_missing_user_is_no_such_entity(iam: Client) -> None:
         iam.list_access_keys(user_name="ghost")
 
 
-def test_inactive_key_cannot_sign_until_reactivated(
-    iam: Client, iam_node: InProcessNode
-) -> None:
+def test_inactive_key_cannot_sign_until_reactivated(iam: Client, iam_node: InProcessNode) -> None:
     # UpdateAccessKey: "Inactive means that the key cannot be used" for programmatic calls.
     spare = iam.create_access_key().access_key
     with client_for(iam_node, spare) as spare_client:
@@ -123,8 +121,9 @@ def test_user_key_signs_as_that_user(iam: Client, iam_node: InProcessNode) -> No
 
 def test_wrong_secret_is_refused(iam: Client, iam_node: InProcessNode) -> None:
     spare = iam.create_access_key().access_key
-    wrong = AccessKey(user_name="", access_key_id=spare.access_key_id, status="Active",
-                      secret_access_key="x" * 40)
+    wrong = AccessKey(
+        user_name="", access_key_id=spare.access_key_id, status="Active", secret_access_key="x" * 40
+    )
     with client_for(iam_node, wrong) as wrong_client, pytest.raises(SignatureDoesNotMatchError):
         wrong_client.list_users()
 

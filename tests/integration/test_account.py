@@ -25,12 +25,21 @@ def test_summary_reports_the_default_quotas(iam: Client) -> None:
     # "IAM and AWS STS quotas": the default values, under GetAccountSummary's key names.
     summary = iam.get_account_summary().summary_map
     expected = {
-        "UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
-        "GroupsPerUserQuota": 10, "AttachedPoliciesPerUserQuota": 10,
-        "AttachedPoliciesPerGroupQuota": 10, "AttachedPoliciesPerRoleQuota": 10,
-        "AccessKeysPerUserQuota": 2, "VersionsPerPolicyQuota": 5, "PolicySizeQuota": 6144,
-        "UserPolicySizeQuota": 2048, "GroupPolicySizeQuota": 5120,
-        "RolePolicySizeQuota": 10240, "AssumeRolePolicySizeQuota": 2048,
+        "UsersQuota": 5000,
+        "GroupsQuota": 300,
+        "RolesQuota": 1000,
+        "PoliciesQuota": 1500,
+        "GroupsPerUserQuota": 10,
+        "AttachedPoliciesPerUserQuota": 10,
+        "AttachedPoliciesPerGroupQuota": 10,
+        "AttachedPoliciesPerRoleQuota": 10,
+        "AccessKeysPerUserQuota": 2,
+        "VersionsPerPolicyQuota": 5,
+        "PolicySizeQuota": 6144,
+        "UserPolicySizeQuota": 2048,
+        "GroupPolicySizeQuota": 5120,
+        "RolePolicySizeQuota": 10240,
+        "AssumeRolePolicySizeQuota": 2048,
     }
     assert {key: summary.get(key) for key in expected} == expected
 
@@ -74,8 +83,11 @@ def test_management_lists_member_accounts(
 ) -> None:
     own_id = iam.get_user().user.user_id
     other_id = other_account.get_user().user.user_id
-    listed = {a.account_id: a for p in management.get_paginator("list_accounts").paginate()
-              for a in p.accounts}
+    listed = {
+        a.account_id: a
+        for p in management.get_paginator("list_accounts").paginate()
+        for a in p.accounts
+    }
     assert {own_id, other_id} <= set(listed)
     assert listed[own_id].arn == f"arn:aws:iam::{own_id}:root"
     assert listed[own_id].management is False
@@ -102,8 +114,9 @@ def test_users_groups_and_roles_are_invisible_across_accounts(
         lambda: other_account.delete_group(group_name="g"),
         lambda: other_account.get_role(role_name="r"),
         lambda: other_account.delete_role(role_name="r"),
-        lambda: other_account.put_user_policy(user_name="u", policy_name="p",
-                                              policy_document=ALLOW_S3),
+        lambda: other_account.put_user_policy(
+            user_name="u", policy_name="p", policy_document=ALLOW_S3
+        ),
         lambda: other_account.create_access_key(user_name="u"),
         lambda: other_account.create_login_profile(user_name="u", password="Str0ng-Enough!"),
     ):
@@ -120,9 +133,7 @@ def test_users_groups_and_roles_are_invisible_across_accounts(
     assert [u.user_name for u in iam.list_users().users] == ["u"]
 
 
-def test_managed_policies_are_invisible_across_accounts(
-    iam: Client, other_account: Client
-) -> None:
+def test_managed_policies_are_invisible_across_accounts(iam: Client, other_account: Client) -> None:
     arn = iam.create_policy(policy_name="p", policy_document=ALLOW_S3).policy.arn
     assert arn is not None
     other_account.create_user(user_name="intruder")
@@ -132,8 +143,9 @@ def test_managed_policies_are_invisible_across_accounts(
         lambda: other_account.get_policy_version(policy_arn=arn, version_id="v1"),
         lambda: other_account.create_policy_version(policy_arn=arn, policy_document=ALLOW_S3),
         lambda: other_account.attach_user_policy(user_name="intruder", policy_arn=arn),
-        lambda: other_account.put_user_permissions_boundary(user_name="intruder",
-                                                            permissions_boundary=arn),
+        lambda: other_account.put_user_permissions_boundary(
+            user_name="intruder", permissions_boundary=arn
+        ),
         lambda: other_account.list_entities_for_policy(policy_arn=arn),
         lambda: other_account.tag_policy(policy_arn=arn, tags=[{"Key": "a", "Value": "b"}]),
     ):

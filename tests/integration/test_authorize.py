@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from iam_helpers import TRUST_EC2
 
 from iamstore.client import (
     AccessDeniedError,
@@ -181,29 +180,54 @@ def test_cross_account_needs_both_resource_policy_and_identity_policy(iam: Clien
     assert decide(iam, arn, "s3:GetObject", f"{BUCKET}/k", resource_account=other) == "ImplicitDeny"
 
 
-def test_role_and_its_sessions_are_principals(iam: Client) -> None:
-    role = iam.create_role(role_name="app", assume_role_policy_document=TRUST_EC2).role
+def test_role_and_its_sessions_are_principals(iam_node: InProcessNode, iam: Client) -> None:
+    account = iam.get_caller_identity().account
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    role = iam.create_role(role_name="app", assume_role_policy_document=trust).role
     iam.put_role_policy(
         role_name="app", policy_name="read", policy_document=doc(allow("s3:GetObject"))
     )
-    session = f"arn:aws:sts::{role.arn.split(':')[4]}:assumed-role/app/worker-1"
-    result = iam.authorize(
-        principal_arn=session,
-        action="s3:GetObject",
-        resource_arn=f"{BUCKET}/k",
-        at_least=iam.consistency_token,
+    assert decide(iam, role.arn, "s3:GetObject", f"{BUCKET}/k") == "Allow"
+    iam.create_user(user_name="runner")
+    iam.put_user_policy(
+        user_name="runner", policy_name="p", policy_document=doc(allow("sts:AssumeRole"))
     )
-    assert (result.decision, result.principal_arn) == ("Allow", session)
-    # AWS: aws:userid of a role session is ROLEID:session-name.
-    pinned = doc(
-        allow(
-            "s3:PutObject", Condition={"StringEquals": {"aws:userid": f"{role.role_id}:worker-1"}}
+    key = iam.create_access_key(user_name="runner").access_key
+    with Client(
+        iam_node.address, credentials=Credentials(key.access_key_id, key.secret_access_key)
+    ) as runner:
+        issued = runner.assume_role(role_arn=role.arn, role_session_name="worker-1")
+    creds = issued.credentials
+    session = f"arn:aws:sts::{account}:assumed-role/app/worker-1"
+    # A session is named by its credentials as presented, never by an ARN anyone can write.
+    with pytest.raises(InvalidInputError, match="SessionToken"):
+        decide(iam, session, "s3:GetObject", f"{BUCKET}/k")
+
+    def by_session(action: str) -> tuple[str, str]:
+        answer = iam.authorize(
+            access_key_id=creds.access_key_id,
+            session_token=creds.session_token,
+            action=action,
+            resource_arn=f"{BUCKET}/k",
         )
-    )
-    iam.put_role_policy(role_name="app", policy_name="pinned", policy_document=pinned)
-    assert decide(iam, session, "s3:PutObject", f"{BUCKET}/k") == "Allow"
-    other_session = session.replace("worker-1", "worker-2")
-    assert decide(iam, other_session, "s3:PutObject", f"{BUCKET}/k") == "ImplicitDeny"
+        return answer.decision, answer.principal_arn
+
+    assert by_session("s3:GetObject") == ("Allow", session)
+    # AWS: aws:userid of a role session is ROLEID:session-name.
+    for name, decision in (("worker-1", "Allow"), ("worker-2", "ImplicitDeny")):
+        pinned = doc(
+            allow(
+                "s3:PutObject", Condition={"StringEquals": {"aws:userid": f"{role.role_id}:{name}"}}
+            )
+        )
+        iam.put_role_policy(role_name="app", policy_name="pinned", policy_document=pinned)
+        assert by_session("s3:PutObject") == (decision, session)
 
 
 def key_account(iam: Client) -> str:
@@ -398,7 +422,11 @@ def test_each_batch_item_decides_as_a_lone_authorize_does(iam: Client) -> None:
         key = f"{BUCKET}/{folder}/k"
         return {"principal_arn": who, "action": "s3:GetObject", "resource_arn": key, **extra}
 
-    stop = {"principal_arn": alice, "action": "ec2:StopInstances", "resource_arn": "*"}
+    stop: dict[str, object] = {
+        "principal_arn": alice,
+        "action": "ec2:StopInstances",
+        "resource_arn": "*",
+    }
     requests: list[dict[str, object]] = [
         get(alice, "alice"),
         get(alice, "alice", source_ip="203.0.113.9"),

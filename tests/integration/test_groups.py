@@ -32,7 +32,9 @@ def test_create_group_returns_what_get_group_reads(iam: Client) -> None:
     assert created.arn.endswith(":group/ops/admins")
     read = iam.get_group(group_name="admins")
     assert (read.group.group_id, read.group.arn, read.group.path) == (
-        created.group_id, created.arn, "/ops/",
+        created.group_id,
+        created.arn,
+        "/ops/",
     )
     assert read.users == ()
     assert [g.group_name for g in iam.list_groups().groups] == ["admins"]
@@ -146,8 +148,9 @@ def _attached(iam: Client) -> None:
     iam.attach_group_policy(group_name="devs", policy_arn=arn)
 
 
-@pytest.mark.parametrize("blocker", [_member, _inline, _attached],
-                         ids=["member", "inline-policy", "attached-policy"])
+@pytest.mark.parametrize(
+    "blocker", [_member, _inline, _attached], ids=["member", "inline-policy", "attached-policy"]
+)
 def test_delete_group_with_subordinates_is_a_delete_conflict(
     iam: Client, blocker: Callable[[Client], None]
 ) -> None:

@@ -91,7 +91,8 @@ def test_inline_policy_put_get_list_replace_delete(iam: Client, kind: str) -> No
 def test_inline_policy_on_a_missing_owner_is_no_such_entity(iam: Client, kind: str) -> None:
     with pytest.raises(NoSuchEntityError):
         getattr(iam, f"put_{kind}_policy")(
-            **{f"{kind}_name": "ghost"}, policy_name="p", policy_document=ALLOW_S3)
+            **{f"{kind}_name": "ghost"}, policy_name="p", policy_document=ALLOW_S3
+        )
     with pytest.raises(NoSuchEntityError):
         getattr(iam, f"list_{kind}_policies")(**{f"{kind}_name": "ghost"})
 
@@ -137,8 +138,9 @@ def test_inline_size_quota_counts_the_aggregate(iam: Client, kind: str) -> None:
 
 
 def boundary_of(iam: Client, kind: str, name: str) -> str | None:
-    entity = (iam.get_user(user_name=name).user if kind == "user"
-              else iam.get_role(role_name=name).role)
+    entity = (
+        iam.get_user(user_name=name).user if kind == "user" else iam.get_role(role_name=name).role
+    )
     if entity.permissions_boundary is None:
         return None
     assert entity.permissions_boundary.permissions_boundary_type == "PermissionsBoundaryPolicy"
@@ -181,8 +183,10 @@ def test_missing_boundary_policy_or_entity_is_no_such_entity(iam: Client, kind: 
     account = iam.get_user().user.user_id
     put = getattr(iam, f"put_{kind}_permissions_boundary")
     with pytest.raises(NoSuchEntityError):
-        put(**{f"{kind}_name": "bounded"},
-            permissions_boundary=f"arn:aws:iam::{account}:policy/none")
+        put(
+            **{f"{kind}_name": "bounded"},
+            permissions_boundary=f"arn:aws:iam::{account}:policy/none",
+        )
     assert boundary_of(iam, kind, "bounded") is None
     arn = iam.create_policy(policy_name="edge", policy_document=ALLOW_S3).policy.arn
     with pytest.raises(NoSuchEntityError):
@@ -193,8 +197,9 @@ def test_missing_boundary_policy_or_entity_is_no_such_entity(iam: Client, kind: 
 def test_create_role_with_boundary(iam: Client) -> None:
     arn = iam.create_policy(policy_name="edge", policy_document=ALLOW_S3).policy.arn
     assert arn is not None
-    created = iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                              permissions_boundary=arn).role
+    created = iam.create_role(
+        role_name="r", assume_role_policy_document=TRUST_EC2, permissions_boundary=arn
+    ).role
     assert created.permissions_boundary is not None
     assert created.permissions_boundary.permissions_boundary_arn == arn
     assert boundary_of(iam, "role", "r") == arn

@@ -56,8 +56,9 @@ def group_members(iam: Client) -> Listing:
     for name in FIVE:
         iam.create_user(user_name=name)
         iam.add_user_to_group(group_name="g", user_name=name)
-    return Listing("get_group", {"group_name": "g"}, set(FIVE),
-                   lambda p: [u.user_name for u in p.users])
+    return Listing(
+        "get_group", {"group_name": "g"}, set(FIVE), lambda p: [u.user_name for u in p.users]
+    )
 
 
 def groups(iam: Client) -> Listing:
@@ -71,8 +72,12 @@ def groups_for_user(iam: Client) -> Listing:
     for name in FIVE:
         iam.create_group(group_name=name)
         iam.add_user_to_group(group_name=name, user_name="u")
-    return Listing("list_groups_for_user", {"user_name": "u"}, set(FIVE),
-                   lambda p: [g.group_name for g in p.groups])
+    return Listing(
+        "list_groups_for_user",
+        {"user_name": "u"},
+        set(FIVE),
+        lambda p: [g.group_name for g in p.groups],
+    )
 
 
 def roles(iam: Client) -> Listing:
@@ -82,29 +87,41 @@ def roles(iam: Client) -> Listing:
 
 
 def role_tags(iam: Client) -> Listing:
-    iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                    tags=[{"Key": k, "Value": "v"} for k in FIVE])
+    iam.create_role(
+        role_name="r",
+        assume_role_policy_document=TRUST_EC2,
+        tags=[{"Key": k, "Value": "v"} for k in FIVE],
+    )
     return Listing("list_role_tags", {"role_name": "r"}, set(FIVE), _tags)
 
 
 def policies(iam: Client) -> Listing:
     for name in FIVE:
         _policy(iam, name)
-    return Listing("list_policies", {"scope": "Local"}, set(FIVE),
-                   lambda p: [x.policy_name for x in p.policies])
+    return Listing(
+        "list_policies",
+        {"scope": "Local"},
+        set(FIVE),
+        lambda p: [x.policy_name for x in p.policies],
+    )
 
 
 def policy_versions(iam: Client) -> Listing:
     arn = _policy(iam, "p")
     for _ in range(4):
         iam.create_policy_version(policy_arn=arn, policy_document=ALLOW_EC2)
-    return Listing("list_policy_versions", {"policy_arn": arn}, {f"v{i}" for i in range(1, 6)},
-                   lambda p: [v.version_id for v in p.versions])
+    return Listing(
+        "list_policy_versions",
+        {"policy_arn": arn},
+        {f"v{i}" for i in range(1, 6)},
+        lambda p: [v.version_id for v in p.versions],
+    )
 
 
 def policy_tags(iam: Client) -> Listing:
-    arn = iam.create_policy(policy_name="p", policy_document=ALLOW_S3,
-                            tags=[{"Key": k, "Value": "v"} for k in FIVE]).policy.arn
+    arn = iam.create_policy(
+        policy_name="p", policy_document=ALLOW_S3, tags=[{"Key": k, "Value": "v"} for k in FIVE]
+    ).policy.arn
     return Listing("list_policy_tags", {"policy_arn": arn}, set(FIVE), _tags)
 
 
@@ -117,10 +134,12 @@ def _attached_listing(kind: str) -> Callable[[Client], Listing]:
         else:
             iam.create_role(role_name="e", assume_role_policy_document=TRUST_EC2)
         for name in FIVE:
-            getattr(iam, f"attach_{kind}_policy")(**{f"{kind}_name": "e"},
-                                                  policy_arn=_policy(iam, name))
-        return Listing(f"list_attached_{kind}_policies", {f"{kind}_name": "e"}, set(FIVE),
-                       _attached)
+            getattr(iam, f"attach_{kind}_policy")(
+                **{f"{kind}_name": "e"}, policy_arn=_policy(iam, name)
+            )
+        return Listing(
+            f"list_attached_{kind}_policies", {f"{kind}_name": "e"}, set(FIVE), _attached
+        )
 
     build.__name__ = f"attached_{kind}_policies"
     return build
@@ -135,10 +154,15 @@ def _inline_listing(kind: str) -> Callable[[Client], Listing]:
         else:
             iam.create_role(role_name="e", assume_role_policy_document=TRUST_EC2)
         for name in FIVE:
-            getattr(iam, f"put_{kind}_policy")(**{f"{kind}_name": "e"}, policy_name=name,
-                                               policy_document=ALLOW_S3)
-        return Listing(f"list_{kind}_policies", {f"{kind}_name": "e"}, set(FIVE),
-                       lambda p: list(p.policy_names))
+            getattr(iam, f"put_{kind}_policy")(
+                **{f"{kind}_name": "e"}, policy_name=name, policy_document=ALLOW_S3
+            )
+        return Listing(
+            f"list_{kind}_policies",
+            {f"{kind}_name": "e"},
+            set(FIVE),
+            lambda p: list(p.policy_names),
+        )
 
     build.__name__ = f"{kind}_inline_policies"
     return build
@@ -156,24 +180,42 @@ def entities_for_policy(iam: Client) -> Listing:
     iam.attach_role_policy(role_name="r1", policy_arn=arn)
 
     def names(page: Any) -> list[str]:
-        return ([u.user_name for u in page.policy_users]
-                + [g.group_name for g in page.policy_groups]
-                + [r.role_name for r in page.policy_roles])
+        return (
+            [u.user_name for u in page.policy_users]
+            + [g.group_name for g in page.policy_groups]
+            + [r.role_name for r in page.policy_roles]
+        )
 
-    return Listing("list_entities_for_policy", {"policy_arn": arn},
-                   {"u1", "u2", "g1", "g2", "r1"}, names)
+    return Listing(
+        "list_entities_for_policy", {"policy_arn": arn}, {"u1", "u2", "g1", "g2", "r1"}, names
+    )
 
 
 def access_keys(iam: Client) -> Listing:
     iam.create_user(user_name="u")
     ids = {iam.create_access_key(user_name="u").access_key.access_key_id for _ in range(2)}
-    return Listing("list_access_keys", {"user_name": "u"}, ids,
-                   lambda p: [k.access_key_id for k in p.access_key_metadata], page_size=1)
+    return Listing(
+        "list_access_keys",
+        {"user_name": "u"},
+        ids,
+        lambda p: [k.access_key_id for k in p.access_key_metadata],
+        page_size=1,
+    )
 
 
 LISTINGS = [
-    users, user_tags, group_members, groups, groups_for_user, roles, role_tags, policies,
-    policy_versions, policy_tags, entities_for_policy, access_keys,
+    users,
+    user_tags,
+    group_members,
+    groups,
+    groups_for_user,
+    roles,
+    role_tags,
+    policies,
+    policy_versions,
+    policy_tags,
+    entities_for_policy,
+    access_keys,
     *(_attached_listing(kind) for kind in ("user", "group", "role")),
     *(_inline_listing(kind) for kind in ("user", "group", "role")),
 ]
@@ -214,8 +256,11 @@ def test_walking_pages_by_marker_returns_everything_once(
 @pytest.mark.parametrize("build", LISTINGS, ids=_ids)
 def test_paginator_walks_every_page(iam: Client, build: Callable[[Client], Listing]) -> None:
     listing = build(iam)
-    pages = list(iam.get_paginator(listing.operation).paginate(  # type: ignore[call-overload]
-        **listing.params, max_items=listing.page_size))
+    pages = list(
+        iam.get_paginator(listing.operation).paginate(  # type: ignore[call-overload]
+            **listing.params, max_items=listing.page_size
+        )
+    )
     assert len(pages) > 1
     assert [p.is_truncated for p in pages] == [True] * (len(pages) - 1) + [False]
     walked = [item for p in pages for item in listing.items(p)]

@@ -17,12 +17,15 @@ STRONG = "Str0ng-Enough!"
 
 def test_login_profile_lifecycle(iam: Client) -> None:
     iam.create_user(user_name="u")
-    created = iam.create_login_profile(user_name="u", password=STRONG,
-                                       password_reset_required=True).login_profile
+    created = iam.create_login_profile(
+        user_name="u", password=STRONG, password_reset_required=True
+    ).login_profile
     assert (created.user_name, created.password_reset_required) == ("u", True)
     read = iam.get_login_profile(user_name="u").login_profile
     assert (read.user_name, read.create_date, read.password_reset_required) == (
-        "u", created.create_date, True,
+        "u",
+        created.create_date,
+        True,
     )
     iam.update_login_profile(user_name="u", password_reset_required=False)
     assert iam.get_login_profile(user_name="u").login_profile.password_reset_required is False
@@ -66,9 +69,14 @@ def test_no_password_policy_until_one_is_set(iam: Client) -> None:
 
 def test_password_policy_round_trip_and_delete(iam: Client) -> None:
     iam.update_account_password_policy(
-        minimum_password_length=12, require_symbols=True, require_numbers=True,
-        require_uppercase_characters=True, require_lowercase_characters=True,
-        allow_users_to_change_password=True, max_password_age=90, password_reuse_prevention=5,
+        minimum_password_length=12,
+        require_symbols=True,
+        require_numbers=True,
+        require_uppercase_characters=True,
+        require_lowercase_characters=True,
+        allow_users_to_change_password=True,
+        max_password_age=90,
+        password_reuse_prevention=5,
         hard_expiry=True,
     )
     policy = iam.get_account_password_policy().password_policy
@@ -89,8 +97,9 @@ def test_password_policy_round_trip_and_delete(iam: Client) -> None:
 def test_omitted_password_policy_parameters_revert_to_their_defaults(iam: Client) -> None:
     # UpdateAccountPasswordPolicy "does not support partial updates": an omitted parameter
     # takes its documented default (MinimumPasswordLength 6, booleans false, no expiry).
-    iam.update_account_password_policy(minimum_password_length=20, require_symbols=True,
-                                       max_password_age=30)
+    iam.update_account_password_policy(
+        minimum_password_length=20, require_symbols=True, max_password_age=30
+    )
     iam.update_account_password_policy(require_numbers=True)
     policy = iam.get_account_password_policy().password_policy
     assert policy.minimum_password_length == 6
@@ -100,9 +109,14 @@ def test_omitted_password_policy_parameters_revert_to_their_defaults(iam: Client
 
 @pytest.mark.parametrize(
     ("parameter", "value"),
-    [("minimum_password_length", 5), ("minimum_password_length", 129),
-     ("max_password_age", 0), ("max_password_age", 1096),
-     ("password_reuse_prevention", 0), ("password_reuse_prevention", 25)],
+    [
+        ("minimum_password_length", 5),
+        ("minimum_password_length", 129),
+        ("max_password_age", 0),
+        ("max_password_age", 1096),
+        ("password_reuse_prevention", 0),
+        ("password_reuse_prevention", 25),
+    ],
 )
 def test_password_policy_values_out_of_range_are_validation_errors(
     iam: Client, parameter: str, value: int
@@ -116,14 +130,22 @@ def test_password_policy_values_out_of_range_are_validation_errors(
 
 @pytest.mark.parametrize(
     ("password", "rule"),
-    [("Sh0rt!x", "minimum length"), ("no-upper-1!", "uppercase"), ("NO-LOWER-1!", "lowercase"),
-     ("No-Numbers!", "number"), ("NoSymbols123", "symbol")],
+    [
+        ("Sh0rt!x", "minimum length"),
+        ("no-upper-1!", "uppercase"),
+        ("NO-LOWER-1!", "lowercase"),
+        ("No-Numbers!", "number"),
+        ("NoSymbols123", "symbol"),
+    ],
 )
 def test_password_policy_is_enforced_on_create(iam: Client, password: str, rule: str) -> None:
     # CreateLoginProfile: PasswordPolicyViolation when the password breaks the account policy.
     iam.update_account_password_policy(
-        minimum_password_length=8, require_symbols=True, require_numbers=True,
-        require_uppercase_characters=True, require_lowercase_characters=True,
+        minimum_password_length=8,
+        require_symbols=True,
+        require_numbers=True,
+        require_uppercase_characters=True,
+        require_lowercase_characters=True,
     )
     iam.create_user(user_name="u")
     with pytest.raises(PasswordPolicyViolationError) as raised:
@@ -140,8 +162,7 @@ def test_password_policy_is_enforced_on_update(iam: Client) -> None:
     iam.create_login_profile(user_name="u", password="Abcdef12", password_reset_required=True)
     iam.update_account_password_policy(minimum_password_length=14, require_symbols=True)
     with pytest.raises(PasswordPolicyViolationError):
-        iam.update_login_profile(user_name="u", password="Abcdef12",
-                                 password_reset_required=False)
+        iam.update_login_profile(user_name="u", password="Abcdef12", password_reset_required=False)
     # The failed update changed nothing, not even the flag sent alongside the password.
     assert iam.get_login_profile(user_name="u").login_profile.password_reset_required is True
     iam.update_login_profile(user_name="u", password="long-enough-password!")
@@ -168,8 +189,9 @@ def test_password_reuse_prevention_on_update_login_profile(iam: Client) -> None:
     iam.create_user(user_name="u")
     iam.create_login_profile(user_name="u", password="Passw0rd-one")
     with pytest.raises(PasswordPolicyViolationError) as raised:
-        iam.update_login_profile(user_name="u", password="Passw0rd-one",
-                                 password_reset_required=True)
+        iam.update_login_profile(
+            user_name="u", password="Passw0rd-one", password_reset_required=True
+        )
     assert raised.value.message == "Password should not be one of your previous 2 passwords"
     assert raised.value.code == "PasswordPolicyViolation"
     # The refused update changed nothing, not even the flag sent alongside the password.

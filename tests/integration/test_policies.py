@@ -40,14 +40,17 @@ def create(iam: Client, name: str, document: str = ALLOW_S3, path: str | None = 
 
 
 def versions(iam: Client, arn: str) -> dict[str, bool | None]:
-    return {v.version_id or "": v.is_default_version
-            for v in iam.list_policy_versions(policy_arn=arn).versions}
+    return {
+        v.version_id or "": v.is_default_version
+        for v in iam.list_policy_versions(policy_arn=arn).versions
+    }
 
 
 def test_create_policy_returns_what_get_policy_reads(iam: Client) -> None:
     # "IAM identifiers": managed policy ids start with ANPA; the first version is v1.
-    created = iam.create_policy(policy_name="read-s3", policy_document=ALLOW_S3, path="/data/",
-                                description="reads objects").policy
+    created = iam.create_policy(
+        policy_name="read-s3", policy_document=ALLOW_S3, path="/data/", description="reads objects"
+    ).policy
     assert created.policy_id is not None
     assert created.policy_id.startswith("ANPA")
     assert created.arn is not None
@@ -57,7 +60,10 @@ def test_create_policy_returns_what_get_policy_reads(iam: Client) -> None:
     assert created.is_attachable is True
     read = iam.get_policy(policy_arn=created.arn).policy
     assert (read.policy_id, read.policy_name, read.path, read.description) == (
-        created.policy_id, "read-s3", "/data/", "reads objects",
+        created.policy_id,
+        "read-s3",
+        "/data/",
+        "reads objects",
     )
     version = iam.get_policy_version(policy_arn=created.arn, version_id="v1").policy_version
     assert version.is_default_version is True
@@ -87,8 +93,9 @@ def test_malformed_document_is_rejected_with_its_location(iam: Client) -> None:
 
 def test_identity_policy_may_not_name_a_principal(iam: Client) -> None:
     with pytest.raises(MalformedPolicyDocumentError) as raised:
-        create(iam, "bad", TRUST_EC2.replace('"sts:AssumeRole"', '"sts:AssumeRole", '
-                                              '"Resource": "*"'))
+        create(
+            iam, "bad", TRUST_EC2.replace('"sts:AssumeRole"', '"sts:AssumeRole", "Resource": "*"')
+        )
     assert "Principal" in raised.value.message
     assert iam.list_policies(scope="Local").policies == ()
 
@@ -113,8 +120,9 @@ def test_policy_versions_lifecycle(iam: Client) -> None:
     arn = create(iam, "p")
     v2 = iam.create_policy_version(policy_arn=arn, policy_document=ALLOW_EC2).policy_version
     assert (v2.version_id, v2.is_default_version) == ("v2", False)
-    v3 = iam.create_policy_version(policy_arn=arn, policy_document=ALLOW_EC2,
-                                   set_as_default=True).policy_version
+    v3 = iam.create_policy_version(
+        policy_arn=arn, policy_document=ALLOW_EC2, set_as_default=True
+    ).policy_version
     assert (v3.version_id, v3.is_default_version) == ("v3", True)
     assert iam.get_policy(policy_arn=arn).policy.default_version_id == "v3"
     assert versions(iam, arn) == {"v1": False, "v2": False, "v3": True}
@@ -270,8 +278,10 @@ def test_list_policies_filters(iam: Client) -> None:
         return {p.policy_name or "" for p in iam.list_policies(**filters).policies}  # type: ignore[arg-type]
 
     assert names(scope="Local") == {"attached", "boundary", "idle"}
-    assert names() == {"attached", "boundary", "idle"}
-    assert names(scope="AWS") == set()
+    # The default scope, All, lists AWS managed policies too (see test_aws_policies.py).
+    assert names(only_attached=True) == {"attached", "boundary"}
+    assert "ViewOnlyAccess" in names(scope="AWS", path_prefix="/job-function/")
+    assert names(scope="AWS", only_attached=True) == set()
     assert names(scope="Local", path_prefix="/a/") == {"attached", "idle"}
     assert names(scope="Local", only_attached=True) >= {"attached"}
     assert "idle" not in names(scope="Local", only_attached=True)
@@ -304,12 +314,14 @@ def test_list_entities_for_policy_filters(iam: Client) -> None:
     assert {r.role_name for r in roles_only.policy_roles} == {"r", "bounded"}
 
     as_permissions = iam.list_entities_for_policy(
-        policy_arn=arn, policy_usage_filter="PermissionsPolicy")
+        policy_arn=arn, policy_usage_filter="PermissionsPolicy"
+    )
     assert {u.user_name for u in as_permissions.policy_users} == {"u1"}
     assert {r.role_name for r in as_permissions.policy_roles} == {"r"}
 
     as_boundary = iam.list_entities_for_policy(
-        policy_arn=arn, policy_usage_filter="PermissionsBoundary")
+        policy_arn=arn, policy_usage_filter="PermissionsBoundary"
+    )
     assert {u.user_name for u in as_boundary.policy_users} == {"u2"}
     assert {r.role_name for r in as_boundary.policy_roles} == {"bounded"}
     assert as_boundary.policy_groups == ()
@@ -323,15 +335,18 @@ def test_list_entities_for_policy_filters(iam: Client) -> None:
 
 
 def test_policy_tags(iam: Client) -> None:
-    arn = iam.create_policy(policy_name="p", policy_document=ALLOW_S3,
-                            tags=[{"Key": "a", "Value": "1"}]).policy.arn
+    arn = iam.create_policy(
+        policy_name="p", policy_document=ALLOW_S3, tags=[{"Key": "a", "Value": "1"}]
+    ).policy.arn
     assert arn is not None
     iam.tag_policy(policy_arn=arn, tags=[{"Key": "a", "Value": "2"}, {"Key": "b", "Value": "3"}])
     assert {(t.key, t.value) for t in iam.list_policy_tags(policy_arn=arn).tags} == {
-        ("a", "2"), ("b", "3"),
+        ("a", "2"),
+        ("b", "3"),
     }
     assert {(t.key, t.value) for t in iam.get_policy(policy_arn=arn).policy.tags} == {
-        ("a", "2"), ("b", "3"),
+        ("a", "2"),
+        ("b", "3"),
     }
     with pytest.raises(InvalidInputError):
         iam.tag_policy(policy_arn=arn, tags=[{"Key": "aws:reserved", "Value": "x"}])

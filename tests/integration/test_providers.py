@@ -51,9 +51,7 @@ def test_mfa_serial_asks_for_a_code_on_every_refresh() -> None:
     role = RoleProfile(ROLE.role_arn, "base", mfa_serial="arn:aws:iam::123456789012:mfa/u")
     with pytest.raises(NoCredentialsError, match="mfa_code"):
         AssumeRoleCredentials(role, assume=sts, clock=lambda: now[0]).frozen()
-    creds = AssumeRoleCredentials(
-        role, assume=sts, mfa_code=lambda: "123456", clock=lambda: now[0]
-    )
+    creds = AssumeRoleCredentials(role, assume=sts, mfa_code=lambda: "123456", clock=lambda: now[0])
     creds.frozen()
     assert sts.calls[-1][1] == "123456"
 

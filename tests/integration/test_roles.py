@@ -31,7 +31,9 @@ def test_create_role_returns_what_get_role_reads(iam: Client) -> None:
     # "IAM identifiers": role ids start with AROA; CreateRole: MaxSessionDuration defaults to
     # 3600 seconds.
     created = iam.create_role(
-        role_name="worker", assume_role_policy_document=TRUST_EC2, path="/svc/",
+        role_name="worker",
+        assume_role_policy_document=TRUST_EC2,
+        path="/svc/",
         description="runs jobs",
     ).role
     assert created.role_id.startswith("AROA")
@@ -39,7 +41,10 @@ def test_create_role_returns_what_get_role_reads(iam: Client) -> None:
     assert created.arn.endswith(":role/svc/worker")
     read = iam.get_role(role_name="worker").role
     assert (read.role_id, read.arn, read.path, read.description) == (
-        created.role_id, created.arn, "/svc/", "runs jobs",
+        created.role_id,
+        created.arn,
+        "/svc/",
+        "runs jobs",
     )
     assert read.max_session_duration == 3600
     assert read.assume_role_policy_document is not None
@@ -62,8 +67,9 @@ def test_get_missing_role_is_no_such_entity(iam: Client) -> None:
 @pytest.mark.parametrize("seconds", [3600, 43200])
 def test_max_session_duration_bounds_are_accepted(iam: Client, seconds: int) -> None:
     # CreateRole: MaxSessionDuration valid range 3600 to 43200.
-    iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                    max_session_duration=seconds)
+    iam.create_role(
+        role_name="r", assume_role_policy_document=TRUST_EC2, max_session_duration=seconds
+    )
     assert iam.get_role(role_name="r").role.max_session_duration == seconds
 
 
@@ -75,8 +81,9 @@ def test_max_session_duration_outside_bounds_is_a_validation_error(
     iam: Client, seconds: int, constraint: str
 ) -> None:
     with pytest.raises(ValidationError) as raised:
-        iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                        max_session_duration=seconds)
+        iam.create_role(
+            role_name="r", assume_role_policy_document=TRUST_EC2, max_session_duration=seconds
+        )
     assert raised.value.message == (
         f"1 validation error detected: Value '{seconds}' at 'maxSessionDuration' failed to "
         f"satisfy constraint: Member must have value {constraint}"
@@ -139,8 +146,14 @@ def test_update_assume_role_policy_with_a_bad_document_changes_nothing(iam: Clie
 def test_trust_policy_over_2048_characters_is_limit_exceeded(iam: Client) -> None:
     # "IAM and AWS STS quotas": role trust policy length 2,048 characters by default.
     services = [f"svc{i:04d}.amazonaws.com" for i in range(100)]
-    big = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}]})
+    big = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
     with pytest.raises(LimitExceededError):
         iam.create_role(role_name="r", assume_role_policy_document=big)
     assert iam.list_roles().roles == ()
@@ -181,14 +194,17 @@ def test_delete_role_with_policies_is_a_delete_conflict(iam: Client) -> None:
 
 
 def test_role_tags_merge_untag_and_reject_aws_prefix(iam: Client) -> None:
-    iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                    tags=[{"Key": "a", "Value": "1"}])
+    iam.create_role(
+        role_name="r", assume_role_policy_document=TRUST_EC2, tags=[{"Key": "a", "Value": "1"}]
+    )
     iam.tag_role(role_name="r", tags=[{"Key": "a", "Value": "2"}, {"Key": "b", "Value": "3"}])
     assert {(t.key, t.value) for t in iam.list_role_tags(role_name="r").tags} == {
-        ("a", "2"), ("b", "3"),
+        ("a", "2"),
+        ("b", "3"),
     }
     assert {(t.key, t.value) for t in iam.get_role(role_name="r").role.tags} == {
-        ("a", "2"), ("b", "3"),
+        ("a", "2"),
+        ("b", "3"),
     }
     with pytest.raises(InvalidInputError):
         iam.tag_role(role_name="r", tags=[{"Key": "aws:x", "Value": "1"}])
@@ -199,8 +215,11 @@ def test_role_tags_merge_untag_and_reject_aws_prefix(iam: Client) -> None:
 
 
 def test_at_most_fifty_tags_per_role(iam: Client) -> None:
-    iam.create_role(role_name="r", assume_role_policy_document=TRUST_EC2,
-                    tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)])
+    iam.create_role(
+        role_name="r",
+        assume_role_policy_document=TRUST_EC2,
+        tags=[{"Key": f"k{i}", "Value": "v"} for i in range(50)],
+    )
     with pytest.raises(LimitExceededError):
         iam.tag_role(role_name="r", tags=[{"Key": "extra", "Value": "v"}])
     assert len(iam.list_role_tags(role_name="r").tags) == 50

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import cast
 
 import grpc
 import pytest
@@ -43,14 +44,16 @@ def channel(iam_node: InProcessNode) -> Iterator[grpc.Channel]:
 
 
 def _call(
-    channel: grpc.Channel, path: str, body: bytes, metadata: list[tuple[str, str]]
+    channel: grpc.Channel, path: str, body: bytes, metadata: Sequence[tuple[str, str | bytes]]
 ) -> tuple[grpc.StatusCode, str | None]:
     method = channel.unary_unary(path, request_serializer=None, response_deserializer=None)
     try:
-        method(body, metadata=metadata, timeout=10)
+        method(body, metadata=tuple(metadata), timeout=10)
     except grpc.RpcError as err:
-        code = dict(err.trailing_metadata() or ()).get(ERROR_CODE_KEY)  # type: ignore[attr-defined]
-        return err.code(), code  # type: ignore[attr-defined]
+        call = cast(grpc.Call, err)  # a failed unary call's error is also its Call
+        trailers: dict[str, str | bytes] = {k: v for k, v in call.trailing_metadata() or ()}
+        code = trailers.get(ERROR_CODE_KEY)
+        return call.code(), code if isinstance(code, str) else None
     return grpc.StatusCode.OK, None
 
 

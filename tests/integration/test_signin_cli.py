@@ -19,9 +19,7 @@ from iamstore.cluster.inproc import InProcessNode
 PASSWORD = "Correct-horse-9"
 
 
-def _iamstore(
-    node: InProcessNode, *args: str, input: str | None = None
-) -> tuple[int, str, str]:
+def _iamstore(node: InProcessNode, *args: str, input: str | None = None) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, ["--endpoint", node.address, *args], input=input)
     return result.exit_code, result.stdout, result.stderr
 
@@ -61,8 +59,15 @@ def test_signin_asks_for_the_password_without_echo(iam_node: InProcessNode, iam:
 def test_signin_prints_shell_exports(iam_node: InProcessNode, iam: Client) -> None:
     account = _alice(iam)
     code, out, err = _iamstore(
-        iam_node, "signin", "--account", account, "--user-name", "alice", "--password-stdin",
-        "--export", input=PASSWORD + "\n",
+        iam_node,
+        "signin",
+        "--account",
+        account,
+        "--user-name",
+        "alice",
+        "--password-stdin",
+        "--export",
+        input=PASSWORD + "\n",
     )
     assert code == 0, err
     exported = {}
@@ -87,16 +92,31 @@ def test_signin_writes_a_profile_other_commands_use(
     account = _alice(iam)
     credentials_file = tmp_path / "credentials"
     code, out, err = _iamstore(
-        iam_node, "--credentials-file", str(credentials_file), "signin", "--account", account,
-        "--user-name", "alice", "--password", PASSWORD, "--write-profile", "alice",
+        iam_node,
+        "--credentials-file",
+        str(credentials_file),
+        "signin",
+        "--account",
+        account,
+        "--user-name",
+        "alice",
+        "--password",
+        PASSWORD,
+        "--write-profile",
+        "alice",
     )
     assert code == 0, err
     assert out == ""
     assert "profile `alice`" in err
     assert credentials_file.stat().st_mode & 0o777 == 0o600
     code, out, err = _iamstore(
-        iam_node, "--credentials-file", str(credentials_file), "--profile", "alice",
-        "sts", "get-caller-identity",
+        iam_node,
+        "--credentials-file",
+        str(credentials_file),
+        "--profile",
+        "alice",
+        "sts",
+        "get-caller-identity",
     )
     assert code == 0, err
     assert json.loads(out)["Arn"] == f"arn:aws:iam::{account}:user/alice"
@@ -119,8 +139,16 @@ def test_signin_with_an_mfa_code(iam_node: InProcessNode, iam: Client) -> None:
     step = int(time.time() // 30)
     # --mfa asks for the code after the password.
     code, out, err = _iamstore(
-        iam_node, "--output", "table", "signin", "--account", account, "--user-name", "alice",
-        "--mfa", input=f"{PASSWORD}\n{totp.generate_otp(step + 1)}\n",
+        iam_node,
+        "--output",
+        "table",
+        "signin",
+        "--account",
+        account,
+        "--user-name",
+        "alice",
+        "--mfa",
+        input=f"{PASSWORD}\n{totp.generate_otp(step + 1)}\n",
     )
     assert code == 0, err
     assert "MFA code" in err

@@ -56,7 +56,11 @@ def test_assume_role_through_a_role_profile(
 ) -> None:
     account = iam.get_caller_identity().account
     role_arn = role_profile_files(
-        iam, tmp_path, trusted=f"arn:aws:iam::{account}:root", role="cli-role", profile="role",
+        iam,
+        tmp_path,
+        trusted=f"arn:aws:iam::{account}:root",
+        role="cli-role",
+        profile="role",
         session_name="from-cli",
     )
     env = {

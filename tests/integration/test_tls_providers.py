@@ -75,6 +75,7 @@ def test_without_the_ca_the_role_cannot_be_assumed(
 ) -> None:
     node, _ = tls_node
     creds = resolve(profile="app", environ=setup, endpoints=node.address)
+    assert isinstance(creds, AssumeRoleCredentials)
     with pytest.raises(IamError):
         creds.frozen()
 

@@ -23,7 +23,12 @@ def socket_dir() -> Iterator[Path]:
 
 def test_signed_calls_over_a_unix_socket(socket_dir: Path) -> None:
     listen = f"unix:{socket_dir / 'node.sock'}"
-    config = NodeConfig(data_dir=socket_dir / "data", listen=listen, peer_listen="127.0.0.1:0")
+    config = NodeConfig(
+        data_dir=socket_dir / "data",
+        listen=listen,
+        peer_listen="127.0.0.1:0",
+        insecure_peer_plaintext=True,
+    )
     with InProcessNode(config) as node:
         # Signatures are scoped to the logical host, never to the address dialled, so a
         # socket path signs and verifies like HOST:PORT does.

@@ -36,7 +36,10 @@ def test_create_user_returns_what_get_user_reads(iam: Client) -> None:
     assert before <= created.create_date <= datetime.now(UTC) + timedelta(seconds=5)
     read = iam.get_user(user_name="alice").user
     assert (read.user_id, read.arn, read.path, read.create_date) == (
-        created.user_id, created.arn, created.path, created.create_date,
+        created.user_id,
+        created.arn,
+        created.path,
+        created.create_date,
     )
     assert read.permissions_boundary is None
 
@@ -197,7 +200,8 @@ def test_delete_user_with_a_permissions_boundary_succeeds(iam: Client) -> None:
 def test_create_user_with_tags_and_boundary_shows_them_in_get_user(iam: Client) -> None:
     arn = iam.create_policy(policy_name="edge", policy_document=ALLOW_S3).policy.arn
     created = iam.create_user(
-        user_name="tagged", permissions_boundary=arn,
+        user_name="tagged",
+        permissions_boundary=arn,
         tags=[{"Key": "team", "Value": "core"}, {"Key": "cost", "Value": "42"}],
     ).user
     assert {(t.key, t.value) for t in created.tags} == {("team", "core"), ("cost", "42")}
@@ -226,7 +230,8 @@ def test_tag_user_merges_and_overwrites_values(iam: Client) -> None:
     iam.untag_user(user_name="t", tag_keys=["a", "not-there"])
     assert tags_of(iam, "t") == {"b": "20", "c": "3"}
     assert {(t.key, t.value) for t in iam.get_user(user_name="t").user.tags} == {
-        ("b", "20"), ("c", "3"),
+        ("b", "20"),
+        ("c", "3"),
     }
 
 

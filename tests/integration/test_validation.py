@@ -13,8 +13,10 @@ NAME_PATTERN = r"[\w+=,.@-]+"
 
 
 def message(value: object, where: str, constraint: str) -> str:
-    return (f"1 validation error detected: Value '{value}' at '{where}' failed to satisfy "
-            f"constraint: Member must {constraint}")
+    return (
+        f"1 validation error detected: Value '{value}' at '{where}' failed to satisfy "
+        f"constraint: Member must {constraint}"
+    )
 
 
 def test_user_name_pattern_message_matches_aws(iam: Client) -> None:
@@ -24,13 +26,15 @@ def test_user_name_pattern_message_matches_aws(iam: Client) -> None:
     error = raised.value
     assert error.code == "ValidationError"
     assert error.message == message(
-        "bad name!", "userName", f"satisfy regular expression pattern: {NAME_PATTERN}")
+        "bad name!", "userName", f"satisfy regular expression pattern: {NAME_PATTERN}"
+    )
     assert error.field == "UserName"
     assert iam.list_users().users == ()
 
 
 @pytest.mark.parametrize(
-    ("kind", "limit"), [("user", 64), ("role", 64), ("group", 128), ("policy", 128)],
+    ("kind", "limit"),
+    [("user", 64), ("role", 64), ("group", 128), ("policy", 128)],
 )
 def test_name_length_limits(iam: Client, kind: str, limit: int) -> None:
     # "IAM and AWS STS quotas": user and role names 64 characters; group and policy names 128.
@@ -48,14 +52,16 @@ def test_name_length_limits(iam: Client, kind: str, limit: int) -> None:
     with pytest.raises(ValidationError) as raised:
         make("m" * (limit + 1))
     assert raised.value.message == message(
-        "m" * (limit + 1), f"{kind}Name", f"have length less than or equal to {limit}")
+        "m" * (limit + 1), f"{kind}Name", f"have length less than or equal to {limit}"
+    )
 
 
 def test_empty_name_is_too_short(iam: Client) -> None:
     with pytest.raises(ValidationError) as raised:
         iam.create_group(group_name="")
     assert raised.value.message == message(
-        "", "groupName", "have length greater than or equal to 1")
+        "", "groupName", "have length greater than or equal to 1"
+    )
     assert iam.list_groups().groups == ()
 
 
@@ -88,8 +94,11 @@ def test_several_errors_are_reported_together(iam: Client) -> None:
     ("call", "where", "enum"),
     [
         (lambda iam: iam.list_policies(scope="Mine"), "scope", "[All, AWS, Local]"),
-        (lambda iam: iam.list_policies(policy_usage_filter="Both"), "policyUsageFilter",
-         "[PermissionsPolicy, PermissionsBoundary]"),
+        (
+            lambda iam: iam.list_policies(policy_usage_filter="Both"),
+            "policyUsageFilter",
+            "[PermissionsPolicy, PermissionsBoundary]",
+        ),
     ],
     ids=["scope", "usage-filter"],
 )
@@ -145,4 +154,5 @@ def test_short_policy_arn_is_a_validation_error(iam: Client) -> None:
     with pytest.raises(ValidationError) as raised:
         iam.get_policy(policy_arn="arn:aws:iam::1:p")
     assert raised.value.message == message(
-        "arn:aws:iam::1:p", "policyArn", "have length greater than or equal to 20")
+        "arn:aws:iam::1:p", "policyArn", "have length greater than or equal to 20"
+    )

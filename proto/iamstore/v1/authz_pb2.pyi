@@ -1,4 +1,5 @@
 from iamstore.v1 import iam_pb2 as _iam_pb2
+from iamstore.v1 import options_pb2 as _options_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -17,8 +18,30 @@ class ContextEntry(_message.Message):
     context_key_type: str
     def __init__(self, context_key_name: _Optional[str] = ..., context_key_values: _Optional[_Iterable[str]] = ..., context_key_type: _Optional[str] = ...) -> None: ...
 
+class SignedRequest(_message.Message):
+    __slots__ = ("method", "path", "query", "headers", "payload_sha256")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_SHA256_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    path: str
+    query: str
+    headers: _containers.RepeatedCompositeFieldContainer[SignedRequestHeader]
+    payload_sha256: str
+    def __init__(self, method: _Optional[str] = ..., path: _Optional[str] = ..., query: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[SignedRequestHeader, _Mapping]]] = ..., payload_sha256: _Optional[str] = ...) -> None: ...
+
+class SignedRequestHeader(_message.Message):
+    __slots__ = ("name", "value")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    value: str
+    def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
 class AuthorizeRequest(_message.Message):
-    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport")
+    __slots__ = ("principal_arn", "access_key_id", "action", "resource_arn", "resource_account", "resource_policy", "resource_tags", "request_tags", "context_entries", "source_ip", "user_agent", "requested_region", "secure_transport", "session_token", "signed_request", "encode_failure_message")
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
     ACCESS_KEY_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +55,9 @@ class AuthorizeRequest(_message.Message):
     USER_AGENT_FIELD_NUMBER: _ClassVar[int]
     REQUESTED_REGION_FIELD_NUMBER: _ClassVar[int]
     SECURE_TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    SESSION_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ENCODE_FAILURE_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     principal_arn: str
     access_key_id: str
     action: str
@@ -45,7 +71,10 @@ class AuthorizeRequest(_message.Message):
     user_agent: str
     requested_region: str
     secure_transport: bool
-    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ...) -> None: ...
+    session_token: str
+    signed_request: SignedRequest
+    encode_failure_message: bool
+    def __init__(self, principal_arn: _Optional[str] = ..., access_key_id: _Optional[str] = ..., action: _Optional[str] = ..., resource_arn: _Optional[str] = ..., resource_account: _Optional[str] = ..., resource_policy: _Optional[str] = ..., resource_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., request_tags: _Optional[_Iterable[_Union[_iam_pb2.Tag, _Mapping]]] = ..., context_entries: _Optional[_Iterable[_Union[ContextEntry, _Mapping]]] = ..., source_ip: _Optional[str] = ..., user_agent: _Optional[str] = ..., requested_region: _Optional[str] = ..., secure_transport: _Optional[bool] = ..., session_token: _Optional[str] = ..., signed_request: _Optional[_Union[SignedRequest, _Mapping]] = ..., encode_failure_message: _Optional[bool] = ...) -> None: ...
 
 class MatchedStatement(_message.Message):
     __slots__ = ("policy_type", "policy_name", "statement_index", "sid")
@@ -60,14 +89,16 @@ class MatchedStatement(_message.Message):
     def __init__(self, policy_type: _Optional[str] = ..., policy_name: _Optional[str] = ..., statement_index: _Optional[int] = ..., sid: _Optional[str] = ...) -> None: ...
 
 class AuthorizeResponse(_message.Message):
-    __slots__ = ("decision", "matched_statements", "principal_arn")
+    __slots__ = ("decision", "matched_statements", "principal_arn", "encoded_message")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     MATCHED_STATEMENTS_FIELD_NUMBER: _ClassVar[int]
     PRINCIPAL_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENCODED_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     decision: str
     matched_statements: _containers.RepeatedCompositeFieldContainer[MatchedStatement]
     principal_arn: str
-    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ...) -> None: ...
+    encoded_message: str
+    def __init__(self, decision: _Optional[str] = ..., matched_statements: _Optional[_Iterable[_Union[MatchedStatement, _Mapping]]] = ..., principal_arn: _Optional[str] = ..., encoded_message: _Optional[str] = ...) -> None: ...
 
 class AuthorizeBatchRequest(_message.Message):
     __slots__ = ("requests",)
@@ -238,3 +269,23 @@ class SimulatePolicyResponse(_message.Message):
     is_truncated: bool
     marker: str
     def __init__(self, evaluation_results: _Optional[_Iterable[_Union[EvaluationResult, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetContextKeysForCustomPolicyRequest(_message.Message):
+    __slots__ = ("policy_input_list",)
+    POLICY_INPUT_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, policy_input_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetContextKeysForPrincipalPolicyRequest(_message.Message):
+    __slots__ = ("policy_source_arn", "policy_input_list")
+    POLICY_SOURCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    POLICY_INPUT_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_source_arn: str
+    policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, policy_source_arn: _Optional[str] = ..., policy_input_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetContextKeysForPolicyResponse(_message.Message):
+    __slots__ = ("context_key_names",)
+    CONTEXT_KEY_NAMES_FIELD_NUMBER: _ClassVar[int]
+    context_key_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, context_key_names: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -149,10 +149,12 @@ class SnapshotResponse(_message.Message):
     def __init__(self, snapshot: _Optional[bytes] = ...) -> None: ...
 
 class SnapshotChunk(_message.Message):
-    __slots__ = ("data",)
+    __slots__ = ("data", "mac")
     DATA_FIELD_NUMBER: _ClassVar[int]
+    MAC_FIELD_NUMBER: _ClassVar[int]
     data: bytes
-    def __init__(self, data: _Optional[bytes] = ...) -> None: ...
+    mac: bytes
+    def __init__(self, data: _Optional[bytes] = ..., mac: _Optional[bytes] = ...) -> None: ...
 
 class RemoveMemberRequest(_message.Message):
     __slots__ = ("address", "node_id")

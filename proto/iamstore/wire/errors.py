@@ -31,6 +31,14 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "ServiceFailure": grpc.StatusCode.INTERNAL,
     "InvalidAuthenticationCode": grpc.StatusCode.PERMISSION_DENIED,
     "InvalidUserType": grpc.StatusCode.INVALID_ARGUMENT,
+    "MalformedCertificate": grpc.StatusCode.INVALID_ARGUMENT,
+    "KeyPairMismatch": grpc.StatusCode.INVALID_ARGUMENT,
+    "InvalidCertificate": grpc.StatusCode.INVALID_ARGUMENT,
+    "DuplicateCertificate": grpc.StatusCode.ALREADY_EXISTS,
+    "InvalidPublicKey": grpc.StatusCode.INVALID_ARGUMENT,
+    "DuplicateSSHPublicKey": grpc.StatusCode.ALREADY_EXISTS,
+    "UnrecognizedPublicKeyEncoding": grpc.StatusCode.INVALID_ARGUMENT,
+    "NotSupportedService": grpc.StatusCode.NOT_FOUND,
     # Authentication and authorization (AWS "Common errors")
     "AccessDenied": grpc.StatusCode.PERMISSION_DENIED,
     "MissingAuthenticationToken": grpc.StatusCode.UNAUTHENTICATED,
@@ -40,6 +48,7 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "RequestExpired": grpc.StatusCode.UNAUTHENTICATED,
     "ExpiredToken": grpc.StatusCode.UNAUTHENTICATED,
     "InvalidAction": grpc.StatusCode.UNIMPLEMENTED,
+    "Throttling": grpc.StatusCode.RESOURCE_EXHAUSTED,
     # iamstore's own: a consistency token the replica does not cover yet
     "NotYetReplicated": grpc.StatusCode.FAILED_PRECONDITION,
 }

@@ -198,7 +198,8 @@ def format_amz_date(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime(_AMZ_DATE_FORMAT)
 
 
-def _parse_amz_date(value: str) -> datetime.datetime | None:
+def parse_amz_date(value: str) -> datetime.datetime | None:
+    """An `X-Amz-Date` value (ISO 8601 basic format, UTC) as a datetime; None when malformed."""
     match = _AMZ_DATE_RE.fullmatch(value)
     if match is None:
         return None
@@ -349,6 +350,53 @@ def _authorization_parameters(value: str) -> dict[str, str]:
     return parameters
 
 
+@dataclass(frozen=True, slots=True)
+class SignatureClaim:
+    """What a SigV4 `Credential`, `SignedHeaders` and `Signature` claim; not yet verified."""
+
+    access_key_id: str
+    date_stamp: str
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+
+def parse_signature_claim(credential: str, signed_headers: str, signature: str) -> SignatureClaim:
+    """Checks the form of a credential scope (`keyid/date/region/service/aws4_request`).
+
+    Shared by the gRPC profile, the HTTP Authorization header and presigned query strings.
+    """
+    parts = credential.split("/")
+    if len(parts) != 5 or not all(parts):
+        raise _incomplete(
+            "credential must have exactly 5 slash-delimited elements, "
+            f"e.g. keyid/date/region/service/term, got `{credential}`"
+        )
+    access_key_id, date_stamp, region, service, terminator = parts
+    if terminator != TERMINATOR:
+        raise _incomplete(
+            f"credential should be scoped with a valid terminator: '{TERMINATOR}', "
+            f"not `{terminator}`"
+        )
+    return SignatureClaim(
+        access_key_id=access_key_id,
+        date_stamp=date_stamp,
+        region=region,
+        service=service,
+        signed_headers=tuple(signed_headers.split(";")),
+        signature=signature,
+    )
+
+
+def parse_authorization_value(value: str) -> SignatureClaim:
+    """The claim of an `Authorization: AWS4-HMAC-SHA256 Credential=..., ...` value."""
+    parameters = _authorization_parameters(value)
+    return parse_signature_claim(
+        parameters["Credential"], parameters["SignedHeaders"], parameters["Signature"]
+    )
+
+
 def parse_grpc_auth(metadata: Sequence[tuple[str, str | bytes]]) -> ParsedAuthorization:
     """Reads and checks the form of a call's signature metadata; verifies nothing yet.
 
@@ -361,23 +409,11 @@ def parse_grpc_auth(metadata: Sequence[tuple[str, str | bytes]]) -> ParsedAuthor
         raise SignatureError(
             "MissingAuthenticationToken", "request is missing authentication token"
         )
-    parameters = _authorization_parameters(authorization)
-    credential = parameters["Credential"].split("/")
-    if len(credential) != 5 or not all(credential):
-        raise _incomplete(
-            "credential must have exactly 5 slash-delimited elements, "
-            f"e.g. keyid/date/region/service/term, got `{parameters['Credential']}`"
-        )
-    access_key_id, date_stamp, region, service, terminator = credential
-    if terminator != TERMINATOR:
-        raise _incomplete(
-            f"credential should be scoped with a valid terminator: '{TERMINATOR}', "
-            f"not `{terminator}`"
-        )
+    claim = parse_authorization_value(authorization)
     amz_date = found.get(DATE_KEY)
     if amz_date is None:
         raise _incomplete("authorization header requires existence of a 'x-amz-date' header")
-    if _parse_amz_date(amz_date) is None:
+    if parse_amz_date(amz_date) is None:
         raise _incomplete(f"date must be in iso-8601 'basic format', got `{amz_date}`")
     content_sha256 = found.get(CONTENT_SHA256_KEY)
     if content_sha256 is None:
@@ -387,23 +423,24 @@ def parse_grpc_auth(metadata: Sequence[tuple[str, str | bytes]]) -> ParsedAuthor
             f"`{CONTENT_SHA256_KEY}` must be a lowercase hex sha-256, got `{content_sha256}`"
         )
     return ParsedAuthorization(
-        access_key_id=access_key_id,
-        date_stamp=date_stamp,
-        region=region,
-        service=service,
-        signed_headers=tuple(parameters["SignedHeaders"].split(";")),
-        signature=parameters["Signature"],
+        access_key_id=claim.access_key_id,
+        date_stamp=claim.date_stamp,
+        region=claim.region,
+        service=claim.service,
+        signed_headers=claim.signed_headers,
+        signature=claim.signature,
         amz_date=amz_date,
         content_sha256=content_sha256,
         security_token=found.get(SECURITY_TOKEN_KEY),
     )
 
 
-def _check_clock_skew(amz_date: str, now: datetime.datetime, max_skew: datetime.timedelta) -> None:
+def check_clock_skew(amz_date: str, now: datetime.datetime, max_skew: datetime.timedelta) -> None:
+    """Raises SignatureDoesNotMatch, in AWS's words, when `amz_date` is outside the window."""
     # AWS IAM and STS answer SignatureDoesNotMatch with these exact sentences (their window is
     # 15 minutes, ours is `max_skew`); clients recognise them to correct their clock, so they
     # keep AWS's wording and capitals.
-    signed_at = _parse_amz_date(amz_date)
+    signed_at = parse_amz_date(amz_date)
     if signed_at is None:  # parse_grpc_auth already rejects this; a hand-built value may not
         raise _incomplete(f"date must be in iso-8601 'basic format', got `{amz_date}`")
     minutes = f"{max_skew.total_seconds() / 60:g} min."
@@ -468,7 +505,7 @@ def verify_grpc(
             "date in credential scope does not match yyyymmdd from iso-8601 version of date "
             f"from http: `{parsed.date_stamp}` != `{amz_date_stamp}`, from 'x-amz-date'"
         )
-    _check_clock_skew(parsed.amz_date, now, max_skew)
+    check_clock_skew(parsed.amz_date, now, max_skew)
     if parsed.region != region:
         raise _mismatch(f"credential should be scoped to a valid region, not `{parsed.region}`")
     service = service_for_method(method_path)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import RefPolicies, RefRequest, reference_decide
 
-from iamstore.node.policy.compile import PolicyGroup, compile_policy
+from iamstore.node.policy.compile import CompiledPolicy, PolicyGroup, compile_policy
 from iamstore.node.policy.document import PolicyKind
 from iamstore.node.policy.evaluate import PolicySet, evaluate
 from iamstore.node.policy.parse import parse_policy_object
@@ -252,7 +252,9 @@ def test_engine_agrees_with_reference(case: tuple[RefRequest, dict[str, Any]]) -
     assert decision.outcome.value == expected
     # The node scans a principal's identity policies as one group: same decision, same
     # statements in the same order.
-    grouped = replace(policy_set, identity=(PolicyGroup(policy_set.identity),))
+    singles = tuple(p for p in policy_set.identity if isinstance(p, CompiledPolicy))
+    assert len(singles) == len(policy_set.identity)
+    grouped = replace(policy_set, identity=(PolicyGroup(singles),))
     assert evaluate(engine_request, grouped) == decision
 
 

@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 import iamstore.client.cli as cli_module
 from iamstore.client.cli import cli
-from iamstore.client.cli.iam import spread_list_values
+from iamstore.client.cli.parameters import spread_list_values
 from iamstore.v1 import iam_pb2, node_pb2
 from iamstore.wire.errors import WireError
 
@@ -122,7 +122,8 @@ async def test_missing_file_is_a_usage_error(node: FakeNode, tmp_path: Path) -> 
         node, "iam", "put-user-policy", "--user-name", "a", "--policy-name", "p",
         "--policy-document", f"file://{tmp_path / 'absent.json'}",
     )
-    assert result.exit_code == 2
+    # The aws CLI's status for a parameter it cannot use (its return-codes page).
+    assert result.exit_code == 252
     assert "cannot read" in result.stderr
     assert node.calls == []
 
@@ -146,7 +147,8 @@ async def test_table_output(node: FakeNode) -> None:
     assert "ListUsers" in lines[1]
     assert any("UserName" in line and "Arn" in line for line in lines)
     assert any("alice" in line and "2024-05-01T12:30:15+00:00" in line for line in lines)
-    assert any("IsTruncated" in line and "False" in line for line in lines)
+    # The pages are joined, so the paging members are not printed (the aws CLI's output).
+    assert not any("IsTruncated" in line for line in lines)
 
 
 async def test_account_create_prints_root_credentials(node: FakeNode) -> None:

@@ -45,6 +45,7 @@ def test_batch_items_from_mappings_and_dataclasses_build_the_same_message() -> N
             ),
         ]
     )
+    assert isinstance(built, apb.AuthorizeBatchRequest)
     # An explicit False is sent (the field has presence); None means not given.
     assert built.requests[1].HasField("secure_transport")
     assert not built.requests[0].HasField("secure_transport")

@@ -3,6 +3,8 @@ build and remove a run's namespaces, and which leftovers count as stale."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Sequence
 
 import click
@@ -194,21 +196,21 @@ def test_a_failed_build_removes_what_it_made() -> None:
 
 
 def test_probe_says_why_without_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netns.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(NetnsUnavailable, match="need root"):
         netns.probe(Recorder())
 
 
 def test_probe_says_why_without_a_packet_filter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(netns.shutil, "which", lambda name: "/sbin/ip" if name == "ip" else None)
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(shutil, "which", lambda name: "/sbin/ip" if name == "ip" else None)
     with pytest.raises(NetnsUnavailable, match="neither `nft`"):
         netns.probe(Recorder())
 
 
 def test_probe_falls_back_to_iptables_and_cleans_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(netns.shutil, "which", lambda name: f"/sbin/{name}")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(shutil, "which", lambda name: f"/sbin/{name}")
     runner = Recorder(fail_on="nft")
     assert netns.probe(runner) is Backend.IPTABLES
     made = [argv[3] for argv, _ in runner.commands if argv[:3] == ("ip", "netns", "add")]
@@ -216,8 +218,8 @@ def test_probe_falls_back_to_iptables_and_cleans_up(monkeypatch: pytest.MonkeyPa
 
 
 def test_probe_reports_a_namespace_that_cannot_be_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
-    monkeypatch.setattr(netns.shutil, "which", lambda name: f"/sbin/{name}")
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(shutil, "which", lambda name: f"/sbin/{name}")
     with pytest.raises(NetnsUnavailable, match="cannot make a network namespace"):
         netns.probe(Recorder(fail_on="add"))
 

@@ -1,0 +1,173 @@
+"""Sts handlers for federated users (GetFederationToken), key owners (GetAccessKeyInfo) and
+encoded authorization failures (DecodeAuthorizationMessage)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from iamstore.node.api import convert
+from iamstore.node.api.context import Call
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.sts_roles import request_environment, required, session_policies
+from iamstore.node.api.sts_sessions import (
+    MAX_SESSION_TAGS,
+    ROOT_SESSION_MAX_S,
+    USER_SESSION_DEFAULT_S,
+    USER_SESSION_MAX_S,
+    StsError,
+    credentials_message,
+    duration_within,
+    seal_session,
+)
+from iamstore.node.auth.authz_messages import MAX_DECODED_BYTES
+from iamstore.node.auth.sessions import (
+    Session,
+    SessionKind,
+    TokenError,
+    new_key_id,
+    new_secret,
+)
+from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
+from iamstore.node.policy import Outcome
+from iamstore.v1 import sts_pb2 as spb
+
+HANDLERS: dict[str, Handler] = {}
+op = registrar(HANDLERS)
+
+# AWS's userNameType for GetFederationToken's Name: 2 to 32 of [\w+=,.@-].
+_FEDERATED_NAME = re.compile(r"[\w+=,.@-]{2,32}\Z", re.ASCII)
+
+
+def _tags(req: spb.GetFederationTokenRequest) -> tuple[tuple[str, str], ...]:
+    given = tuple(convert.tag_pairs(req.tags))
+    if len(given) > MAX_SESSION_TAGS:
+        raise ValidationError(f"at most {MAX_SESSION_TAGS} session tags are allowed", "Tags")
+    keys = {key.lower() for key, _ in given}
+    if len(keys) != len(given):
+        raise InvalidInput("duplicate tag keys in `Tags`", "Tags")
+    for key, _ in given:
+        if key.lower().startswith("aws:"):
+            raise InvalidInput(f"tag key `{key}` uses the reserved prefix `aws:`", "Tags")
+    return given
+
+
+@op("GetFederationToken")
+async def get_federation_token(
+    call: Call, req: spb.GetFederationTokenRequest
+) -> spb.GetFederationTokenResponse:
+    """A federated-user session: the caller's permissions narrowed by the session policies.
+
+    AWS (GetFederationToken API reference): long-term credentials only (a user's or the
+    root's); 900 s to 129,600 s, 43,200 s by default, one hour at most for the root; without
+    a session policy the federated user may do nothing; sts:GetFederationToken is asked of
+    the caller on `arn:aws:sts::ACCOUNT:federated-user/NAME`.
+    """
+    caller = call.caller
+    authorizer = call.node.authorizer
+    if authorizer is None:  # pragma: no cover - the composition root always sets it
+        raise RuntimeError("this node has no authorizer")
+    if caller.session is not None:
+        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    name = required(opt_str(req, "name"), "Name")
+    if not _FEDERATED_NAME.match(name):
+        raise ValidationError(f"`{name}` is not a valid federated user name", "Name")
+    root = caller.user_id is None
+    duration = duration_within(
+        opt_int(req, "duration_seconds"),
+        ROOT_SESSION_MAX_S if root else USER_SESSION_DEFAULT_S,
+        ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S,
+        "The requested DurationSeconds exceeds the maximum allowed for this caller "
+        f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
+    )
+    policies = session_policies(
+        authorizer, call.view, caller.account_id, opt_str(req, "policy"), req.policy_arns
+    )
+    tags = _tags(req)
+    federated_arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"
+    if not root:
+        principal = authorizer.principal_for_caller(caller)
+        context = authorizer.contexts.build(
+            principal.facts, request_environment(authorizer, call.peer), request_tags=tags
+        )
+        decision = authorizer.decide(
+            principal, "sts:GetFederationToken", federated_arn, caller.account_id, None, context
+        )
+        if decision.outcome is not Outcome.ALLOW:
+            raise AccessDenied(
+                f"User: {caller.arn} is not authorized to perform: sts:GetFederationToken "
+                f"on resource: {federated_arn}"
+            )
+    now = call.node.now_ms() // 1000
+    session = Session(
+        access_key_id=new_key_id(),
+        secret_access_key=new_secret(),
+        kind=SessionKind.FEDERATED,
+        account_id=caller.account_id,
+        # INVARIANT: the account id here means "issued by the root" (user ids never are one).
+        principal_id=caller.user_id or caller.account_id,
+        principal_name=name,
+        issued_at=now,
+        expires_at=now + duration,
+        policies=policies,
+    )
+    session = replace(session, tags=tags)
+    token, packed = seal_session(call.node, session)
+    return spb.GetFederationTokenResponse(
+        credentials=credentials_message(session, token),
+        federated_user=spb.FederatedUser(federated_user_id=session.user_id, arn=session.arn),
+        packed_policy_size=packed,
+    )
+
+
+@op("GetAccessKeyInfo")
+async def get_access_key_info(
+    call: Call, req: spb.GetAccessKeyInfoRequest
+) -> spb.GetAccessKeyInfoResponse:
+    """The account that owns an access key (AWS: no permission is needed).
+
+    Long-term keys (AKIA…) are found in the replica. A temporary key (ASIA…) is not: its
+    session lives only in its sealed token, which the key id alone does not reveal.
+    """
+    key_id = required(opt_str(req, "access_key_id"), "AccessKeyId")
+    key = call.view.access_keys.get(key_id)
+    if key is not None:
+        return spb.GetAccessKeyInfoResponse(account=key.account_id)
+    raise InvalidInput(f"the access key `{key_id}` is not known to this cluster", "AccessKeyId")
+
+
+@op("DecodeAuthorizationMessage")
+async def decode_authorization_message(
+    call: Call, req: spb.DecodeAuthorizationMessageRequest
+) -> spb.DecodeAuthorizationMessageResponse:
+    """The JSON of an encoded failure message (node.auth.authz_messages), for a caller of
+    the message's account allowed sts:DecodeAuthorizationMessage (AWS)."""
+    caller = call.caller
+    authorizer = call.node.authorizer
+    sealer = call.node.sessions
+    if authorizer is None or sealer is None:  # pragma: no cover - always set
+        raise RuntimeError("this node has no authorizer")
+    encoded = required(opt_str(req, "encoded_message"), "EncodedMessage")
+    if len(encoded) > 10_240:  # AWS's encodedMessageType maximum
+        raise ValidationError("the encoded message exceeds 10240 characters", "EncodedMessage")
+    if not caller.is_root:
+        principal = authorizer.principal_for_caller(caller)
+        context = authorizer.contexts.build(
+            principal.facts, request_environment(authorizer, call.peer), session=caller.session
+        )
+        decision = authorizer.decide(
+            principal, "sts:DecodeAuthorizationMessage", "*", caller.account_id, None, context
+        )
+        if decision.outcome is not Outcome.ALLOW:
+            raise AccessDenied(
+                f"User: {caller.arn} is not authorized to perform: sts:DecodeAuthorizationMessage"
+            )
+    try:
+        plain = sealer.open_message(caller.account_id, encoded, MAX_DECODED_BYTES)
+    except TokenError:
+        raise StsError(
+            "InvalidAuthorizationMessageException",
+            "the message is not an authorization message of this account",
+            "EncodedMessage",
+        ) from None
+    return spb.DecodeAuthorizationMessageResponse(decoded_message=plain.decode())

@@ -1,0 +1,225 @@
+"""The HTTP/1.1 listener (aiohttp's low-level server) in the node's own event loop.
+
+aiohttp was chosen over httptools and h11 (docs/http.md, "Choice of server"): a maintained
+C parser (llhttp), keep-alive, TLS and limits on request lines and headers, with nothing of a
+web framework. Everything a caller sends before authentication is bounded here: header count
+and sizes, body size (IAM's largest legal request), and time (a connection that does not
+finish a request head in time, or a body that trickles in, is closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+
+from iamstore.node.api.context import Peer
+from iamstore.node.http.endpoint import HttpRequest, HttpResponse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """What one caller may make the node hold or wait for before it is authenticated."""
+
+    # IAM's largest legal request: a 131,072-character policy document whose every character
+    # is 4 UTF-8 bytes, each percent-encoded (12 bytes), plus the other parameters.
+    max_body_bytes: int = 2 * 1024 * 1024
+    # Request line (a GET or presigned URL carries a session token) and each header line.
+    max_line_bytes: int = 16 * 1024
+    max_headers: int = 64
+    # From connect (or the end of the previous response) to a complete request head.
+    head_timeout_s: float = 10.0
+    # Reading the whole body once the head has arrived.
+    body_timeout_s: float = 30.0
+    # An idle keep-alive connection is closed after this long.
+    keepalive_timeout_s: float = 30.0
+    # After refusing a request, how long unread body bytes are drained so the client still
+    # reads the refusal (aiohttp's lingering close; its default, 10 s, is a slow client's gift).
+    lingering_s: float = 2.0
+    # Open connections at once; more are closed on arrival (file descriptors are the node's,
+    # shared with gRPC and peers).
+    max_connections: int = 1000
+
+
+ExtraRoute = Callable[[HttpRequest], Awaitable[HttpResponse | None]]
+
+
+class Endpoint(Protocol):
+    """What the listener serves (a QueryEndpoint, or the emulator's stand-in for one)."""
+
+    async def handle(self, request: HttpRequest) -> HttpResponse: ...
+
+    def refuse(self, code: str, message: str) -> HttpResponse: ...
+
+
+class _GuardedServer(web.Server):
+    """aiohttp's server, closing connections that never send a complete request head.
+
+    aiohttp bounds idle keep-alive connections but not the first request's head; a caller
+    trickling bytes (slowloris) would otherwise hold a connection for ever.
+    """
+
+    def __init__(
+        self, handler: Any, head_timeout_s: float, max_connections: int, **kwargs: Any
+    ) -> None:
+        super().__init__(handler, **kwargs)
+        self._head_timeout_s = head_timeout_s
+        self._max_connections = max_connections
+        # Connections that have sent at least one complete request head.
+        self.started: set[RequestHandler] = set()
+
+    def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
+        super().connection_made(handler, transport)
+        if len(self._connections) > self._max_connections:
+            handler.force_close()
+            transport.close()
+            return
+        self._loop.call_later(self._head_timeout_s, self._close_if_silent, handler)
+
+    def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
+        super().connection_lost(handler, exc)
+        self.started.discard(handler)
+
+    def _close_if_silent(self, handler: RequestHandler) -> None:
+        if handler not in self.started and handler in self._connections:
+            handler.force_close()
+
+
+class HttpServer:
+    """Serves a QueryEndpoint on HOST:PORT; `start` returns the bound address."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        listen: str,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        limits: HttpLimits | None = None,
+        extra: ExtraRoute | None = None,
+    ) -> None:
+        self._endpoint = endpoint
+        self._listen = listen
+        self._ssl = ssl_context
+        self._limits = limits or HttpLimits()
+        self._extra = extra
+        self._server: _GuardedServer | None = None
+        self._listener: asyncio.Server | None = None
+
+    async def start(self) -> str:
+        limits = self._limits
+        self._server = _GuardedServer(
+            self._handle,
+            limits.head_timeout_s,
+            limits.max_connections,
+            max_line_size=limits.max_line_bytes,
+            max_field_size=limits.max_line_bytes,
+            max_headers=limits.max_headers,
+            keepalive_timeout=limits.keepalive_timeout_s,
+            lingering_time=limits.lingering_s,
+            # Never inflate a body: a small gzip bomb would pass the size limit.
+            auto_decompress=False,
+            access_log=None,
+        )
+        host, _, port = self._listen.rpartition(":")
+        self._listener = await asyncio.get_running_loop().create_server(
+            self._server, host.strip("[]"), int(port), ssl=self._ssl
+        )
+        bound = self._listener.sockets[0].getsockname()
+        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        return f"{shown}:{bound[1]}"
+
+    async def close(self, grace_s: float = 5.0) -> None:
+        if self._listener is not None:
+            self._listener.close()
+        if self._server is not None:
+            await self._server.shutdown(grace_s)
+        if self._listener is not None:
+            await self._listener.wait_closed()
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        assert self._server is not None
+        self._server.started.add(request.protocol)
+        try:
+            body = await self._read_body(request)
+        except _Refused as refused:
+            return _to_aiohttp(self._endpoint.refuse(refused.code, refused.message), close=True)
+        transport = request.transport
+        peername = transport.get_extra_info("peername") if transport is not None else None
+        # aws:SourceIp: the HTTP peer itself (a proxy in front would have to be trusted
+        # explicitly before any forwarded-for header could be believed).
+        source_ip = str(peername[0]) if isinstance(peername, tuple) else None
+        headers: dict[str, list[str]] = {}
+        for name, value in request.raw_headers:
+            headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        user_agent = headers.get("user-agent", [None])[0]
+        http_request = HttpRequest(
+            method=request.method,
+            raw_path=request.raw_path.partition("?")[0],
+            raw_query=request.raw_path.partition("?")[2],
+            headers=headers,
+            body=body,
+            peer=Peer(source_ip, self._ssl is not None, user_agent),
+        )
+        response: HttpResponse | None = None
+        if self._extra is not None:
+            response = await self._extra(http_request)
+        if response is None:
+            response = await self._endpoint.handle(http_request)
+        return _to_aiohttp(response)
+
+    async def _read_body(self, request: web.BaseRequest) -> bytes:
+        limit = self._limits.max_body_bytes
+        if request.headers.get("Content-Encoding", "identity").lower() != "identity":
+            raise _Refused("InvalidParameterValue", "content encodings are not accepted")
+        declared = request.content_length
+        if declared is not None and declared > limit:
+            raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(self._limits.body_timeout_s):
+                while True:
+                    chunk = await request.content.readany()
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > limit:
+                        raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise _Refused("RequestTimeout", "the body did not arrive in time") from None
+        return b"".join(chunks)
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _to_aiohttp(response: HttpResponse, *, close: bool = False) -> web.Response:
+    result = web.Response(status=response.status, body=response.body)
+    result.headers["Server"] = "iamstore"  # not aiohttp's name and version
+    for name, value in response.headers:
+        result.headers[name] = value
+    if close:
+        result.force_close()
+    return result
+
+
+def server_ssl_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """TLS for the HTTP port: the node's own certificate and key, TLS 1.2 or later."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context

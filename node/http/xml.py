@@ -1,0 +1,161 @@
+"""Writes Query protocol responses and errors as AWS does: XML in the service's namespace.
+
+Members come from the operation's output shape, in the model's order, read from the gRPC
+response's snake_case fields. Lists are `<Name><member>...</member></Name>`, maps
+`<entry><key/><value/></entry>`, timestamps ISO 8601 in UTC, booleans `true`/`false`, blobs
+base64, and policy documents URL-encoded (RFC 3986) as IAM returns them. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from botocore import xform_name
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+# IAM returns these URL-encoded ("The policy document returned in this structure is URL-encoded
+# compliant with RFC 3986", e.g. GetRolePolicy's API reference); botocore decodes them.
+_URL_ENCODED_SHAPES = frozenset({"policyDocumentType"})
+# Characters XML 1.0 cannot carry at all, not even as references.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", value))
+
+
+@dataclass(slots=True)
+class _Out:
+    parts: list[str]
+    # STS writes milliseconds (`2011-07-15T23:28:33.359Z`), IAM whole seconds, as AWS does.
+    fractional_seconds: bool
+
+
+def _timestamp(message: Message, fractional: bool) -> str:
+    moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
+    if fractional:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _scalar(shape: Any, value: Any) -> str:
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "blob":
+        return base64.b64encode(value).decode("ascii")
+    if kind == "string" and shape.name in _URL_ENCODED_SHAPES:
+        return quote(str(value), safe="-_.~")
+    return _text(str(value))
+
+
+def _value(shape: Any, value: Any, out: _Out) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        _members(shape, value, out)
+    elif kind == "timestamp":
+        out.parts.append(_timestamp(value, out.fractional_seconds))
+    elif kind == "list":
+        name = shape.member.serialization.get("name", "member")
+        for item in value:
+            out.parts.append(f"<{name}>")
+            _value(shape.member, item, out)
+            out.parts.append(f"</{name}>")
+    elif kind == "map":
+        key_name = shape.key.serialization.get("name", "key")
+        value_name = shape.value.serialization.get("name", "value")
+        for key in sorted(value):
+            out.parts.append(f"<entry><{key_name}>{_text(str(key))}</{key_name}><{value_name}>")
+            _value(shape.value, value[key], out)
+            out.parts.append(f"</{value_name}></entry>")
+    else:
+        out.parts.append(_scalar(shape, value))
+
+
+def _present(message: Message, field: FieldDescriptor, always: bool) -> bool:
+    if field.is_repeated:
+        return always or len(getattr(message, field.name)) > 0
+    if field.has_presence:
+        return message.HasField(field.name)
+    if field.type == FieldDescriptor.TYPE_STRING:
+        return always or getattr(message, field.name) != ""
+    return True  # numbers and booleans without presence: AWS always sends them
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    field: FieldDescriptor
+    element: str  # the XML element's name (the member's, or its `locationName`)
+    shape: Any
+    # Always written, empty or not: members AWS requires, and every list of the result
+    # itself (AWS answers `<AttachedPolicies/>`, and code reads `response["AttachedPolicies"]`).
+    always: bool
+
+
+# INVARIANT: botocore's service models and their shapes live as long as the process (the
+# models are loaded once), so a shape's id names it for as long as this cache does.
+_PLANS: dict[tuple[int, str, bool], tuple[_Member, ...]] = {}
+
+
+def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
+    """The output members the message carries, worked out once per shape and message type."""
+    key = (id(shape), descriptor.full_name, top)
+    plan = _PLANS.get(key)
+    if plan is None:
+        fields = descriptor.fields_by_name
+        required = set(shape.required_members)
+        plan = tuple(
+            _Member(
+                field,
+                member_shape.serialization.get("name", member),
+                member_shape,
+                member in required or (top and member_shape.type_name == "list"),
+            )
+            for member, member_shape in shape.members.items()
+            if (field := cast(FieldDescriptor | None, fields.get(xform_name(member)))) is not None
+        )
+        _PLANS[key] = plan
+    return plan
+
+
+def _members(shape: Any, message: Message, out: _Out, top: bool = False) -> None:
+    for member in _plan(shape, message.DESCRIPTOR, top):
+        if not _present(message, member.field, member.always):
+            continue
+        out.parts.append(f"<{member.element}>")
+        _value(member.shape, getattr(message, member.field.name), out)
+        out.parts.append(f"</{member.element}>")
+
+
+def response_xml(
+    operation: Any, namespace: str, response: Message | None, request_id: str
+) -> bytes:
+    """`<OpResponse><OpResult>...</OpResult><ResponseMetadata>...` for `response`."""
+    name = operation.name
+    out = _Out([f'<{name}Response xmlns="{namespace}">'], "sts." in namespace)
+    shape = operation.output_shape
+    if shape is not None and response is not None:
+        wrapper = shape.serialization.get("resultWrapper", f"{name}Result")
+        out.parts.append(f"<{wrapper}>")
+        _members(shape, response, out, top=True)
+        out.parts.append(f"</{wrapper}>")
+    out.parts.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    out.parts.append(f"</{name}Response>")
+    return "".join(out.parts).encode()
+
+
+def error_xml(namespace: str, code: str, message: str, sender: bool, request_id: str) -> bytes:
+    """AWS's Query error document: `<ErrorResponse><Error><Type/><Code/><Message/>`."""
+    return (
+        f'<ErrorResponse xmlns="{namespace}"><Error>'
+        f"<Type>{'Sender' if sender else 'Receiver'}</Type>"
+        f"<Code>{_text(code)}</Code><Message>{_text(message)}</Message>"
+        f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()

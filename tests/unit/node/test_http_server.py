@@ -1,0 +1,116 @@
+"""The HTTP listener's bounds on what a caller holds before authentication: slow heads, slow
+bodies, oversized bodies (served on 127.0.0.1 with an endpoint that only echoes)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from iamstore.node.http.endpoint import HttpRequest, HttpResponse
+from iamstore.node.http.server import HttpLimits, HttpServer
+
+
+class _Echo:
+    def __init__(self) -> None:
+        self.seen: list[HttpRequest] = []
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        self.seen.append(request)
+        return HttpResponse(200, b"ok:" + request.body)
+
+    def refuse(self, code: str, message: str) -> HttpResponse:
+        return HttpResponse(400 if code != "RequestEntityTooLarge" else 413, code.encode())
+
+
+async def _serve(limits: HttpLimits) -> tuple[HttpServer, _Echo, int]:
+    echo = _Echo()
+    server = HttpServer(echo, "127.0.0.1:0", limits=limits)
+    address = await server.start()
+    return server, echo, int(address.rpartition(":")[2])
+
+
+async def _read_all(reader: asyncio.StreamReader) -> bytes:
+    async with asyncio.timeout(20):  # a bound for the test itself, not a timing assertion
+        return await reader.read()
+
+
+async def test_a_connection_that_never_finishes_its_head_is_closed() -> None:
+    server, echo, port = await _serve(HttpLimits(head_timeout_s=0.2))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\n")  # and then nothing more
+        await writer.drain()
+        assert await _read_all(reader) == b""
+        assert echo.seen == []
+        writer.close()
+    finally:
+        await server.close()
+
+
+async def test_a_body_that_trickles_in_is_refused() -> None:
+    server, echo, port = await _serve(HttpLimits(body_timeout_s=0.2))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nAction=")
+        await writer.drain()
+        answer = await _read_all(reader)
+        assert answer.startswith(b"HTTP/1.1 400")
+        assert b"RequestTimeout" in answer
+        assert echo.seen == []
+        writer.close()
+    finally:
+        await server.close()
+
+
+async def test_a_body_larger_than_the_limit_is_refused_even_without_a_length() -> None:
+    server, echo, port = await _serve(HttpLimits(max_body_bytes=1000))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        chunk = b"a" * 600
+        chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(3)) + b"0\r\n\r\n"
+        writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+        await writer.drain()
+        answer = await _read_all(reader)
+        assert answer.startswith(b"HTTP/1.1 413")
+        assert echo.seen == []
+        writer.close()
+    finally:
+        await server.close()
+
+
+async def test_a_request_within_the_limits_is_served_with_its_peer() -> None:
+    server, echo, port = await _serve(HttpLimits())
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            b"POST /?a=1 HTTP/1.1\r\nHost: x\r\nUser-Agent: t/1\r\nContent-Length: 4\r\n"
+            b"Connection: close\r\n\r\nbody"
+        )
+        await writer.drain()
+        answer = await _read_all(reader)
+        assert answer.endswith(b"ok:body")
+        seen: Any = echo.seen[0]
+        assert (seen.raw_path, seen.raw_query, seen.peer.ip) == ("/", "a=1", "127.0.0.1")
+        assert seen.peer.user_agent == "t/1"
+        assert seen.peer.tls is False
+        writer.close()
+    finally:
+        await server.close()
+
+
+async def test_connections_beyond_the_limit_are_closed_on_arrival() -> None:
+    server, echo, port = await _serve(HttpLimits(max_connections=1))
+    try:
+        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
+        first.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # keeps its connection open
+        await first.drain()
+        async with asyncio.timeout(20):
+            assert (await first_reader.readuntil(b"ok:")).startswith(b"HTTP/1.1 200")
+        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
+        second.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert await _read_all(second_reader) == b""
+        assert len(echo.seen) == 1
+        first.close()
+        second.close()
+    finally:
+        await server.close()
