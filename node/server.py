@@ -116,9 +116,19 @@ AUTHZ_HANDLERS: dict[str, Handler] = {
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
 UNIX_PREFIX = exposure.UNIX_PREFIX
 
+# The largest message a node takes, checked by gRPC before any handler (so before
+# authentication). IAM's largest fields are policy documents: AWS's model caps one at 131,072
+# characters of U+0009..U+00FF, at most 2 bytes each in UTF-8, so 256 KiB. The largest legal
+# call is a simulation at iamstore's caps (node/api/authz_limits.py): with its documents it
+# stays within 4 MiB in practice (docs/security.md, "Bounded work"); anything larger is
+# refused with RESOURCE_EXHAUSTED before a byte of it is read as a request. Peers pushing
+# commits keep their pushes within half of it (replication/gossip.py, PUSH_BATCH_BYTES), so
+# they fit when they share the client port; replies and snapshots travel on the asking
+# peer's own channel, which takes more (replication/grpc_transport.py).
+MAX_CLIENT_REQUEST_BYTES = 4 << 20
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
-    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.max_receive_message_length", MAX_CLIENT_REQUEST_BYTES),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
 )
 
