@@ -147,6 +147,61 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_instance_profiles_for_role"]
+    ) -> AsyncPaginator[results.ListInstanceProfilesForRoleResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_instance_profile_tags"]
+    ) -> AsyncPaginator[results.ListInstanceProfileTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_mfa_device_tags"]
+    ) -> AsyncPaginator[results.ListMFADeviceTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_open_id_connect_provider_tags"]
+    ) -> AsyncPaginator[results.ListOpenIDConnectProviderTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_account_aliases"]
+    ) -> AsyncPaginator[results.ListAccountAliasesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["get_account_authorization_details"]
+    ) -> AsyncPaginator[results.GetAccountAuthorizationDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificates"]
+    ) -> AsyncPaginator[results.ListServerCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificate_tags"]
+    ) -> AsyncPaginator[results.ListServerCertificateTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_signing_certificates"]
+    ) -> AsyncPaginator[results.ListSigningCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_ssh_public_keys"]
+    ) -> AsyncPaginator[results.ListSSHPublicKeysResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_service_specific_credentials"]
+    ) -> AsyncPaginator[results.ListServiceSpecificCredentialsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -934,6 +989,343 @@ class AsyncOperations(abc.ABC):
     ) -> None:
         return await self._call(operations.CHANGE_PASSWORD, locals())
 
+    async def list_instance_profiles_for_role(
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfilesForRoleResponse:
+        """Every operation of AWS's IAM model (issue 15): roles, tags, MFA, OIDC and account
+        aliases.
+        """
+        return await self._call(operations.LIST_INSTANCE_PROFILES_FOR_ROLE, locals())
+
+    async def update_role_description(
+        self, *, role_name: str, description: str, at_least: str | None = None
+    ) -> results.UpdateRoleDescriptionResponse:
+        return await self._call(operations.UPDATE_ROLE_DESCRIPTION, locals())
+
+    async def tag_instance_profile(
+        self, *, instance_profile_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_INSTANCE_PROFILE, locals())
+
+    async def untag_instance_profile(
+        self, *, instance_profile_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_INSTANCE_PROFILE, locals())
+
+    async def list_instance_profile_tags(
+        self,
+        *,
+        instance_profile_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfileTagsResponse:
+        return await self._call(operations.LIST_INSTANCE_PROFILE_TAGS, locals())
+
+    async def tag_mfa_device(
+        self, *, serial_number: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_MFA_DEVICE, locals())
+
+    async def untag_mfa_device(
+        self, *, serial_number: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_MFA_DEVICE, locals())
+
+    async def list_mfa_device_tags(
+        self,
+        *,
+        serial_number: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListMFADeviceTagsResponse:
+        return await self._call(operations.LIST_MFA_DEVICE_TAGS, locals())
+
+    async def tag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tags: Sequence[TagInput],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.TAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    async def untag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tag_keys: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UNTAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    async def list_open_id_connect_provider_tags(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListOpenIDConnectProviderTagsResponse:
+        return await self._call(operations.LIST_OPEN_ID_CONNECT_PROVIDER_TAGS, locals())
+
+    async def update_open_id_connect_provider_thumbprint(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        thumbprint_list: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT, locals())
+
+    async def create_account_alias(
+        self, *, account_alias: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.CREATE_ACCOUNT_ALIAS, locals())
+
+    async def delete_account_alias(
+        self, *, account_alias: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_ACCOUNT_ALIAS, locals())
+
+    async def list_account_aliases(
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAccountAliasesResponse:
+        return await self._call(operations.LIST_ACCOUNT_ALIASES, locals())
+
+    async def get_account_authorization_details(
+        self,
+        *,
+        filter: Sequence[str] | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetAccountAuthorizationDetailsResponse:
+        return await self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
+
+    async def get_mfa_device(
+        self, *, serial_number: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetMFADeviceResponse:
+        return await self._call(operations.GET_MFA_DEVICE, locals())
+
+    async def list_policies_granting_service_access(
+        self,
+        *,
+        arn: str,
+        service_namespaces: Sequence[str],
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ListPoliciesGrantingServiceAccessResponse:
+        return await self._call(operations.LIST_POLICIES_GRANTING_SERVICE_ACCESS, locals())
+
+    async def set_security_token_service_preferences(
+        self, *, global_endpoint_token_version: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
+    async def upload_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        certificate_body: str,
+        private_key: str,
+        path: str | None = None,
+        certificate_chain: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.UploadServerCertificateResponse:
+        return await self._call(operations.UPLOAD_SERVER_CERTIFICATE, locals())
+
+    async def get_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> results.GetServerCertificateResponse:
+        return await self._call(operations.GET_SERVER_CERTIFICATE, locals())
+
+    async def list_server_certificates(
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificatesResponse:
+        return await self._call(operations.LIST_SERVER_CERTIFICATES, locals())
+
+    async def update_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        new_path: str | None = None,
+        new_server_certificate_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SERVER_CERTIFICATE, locals())
+
+    async def delete_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SERVER_CERTIFICATE, locals())
+
+    async def tag_server_certificate(
+        self, *, server_certificate_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.TAG_SERVER_CERTIFICATE, locals())
+
+    async def untag_server_certificate(
+        self, *, server_certificate_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UNTAG_SERVER_CERTIFICATE, locals())
+
+    async def list_server_certificate_tags(
+        self,
+        *,
+        server_certificate_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificateTagsResponse:
+        return await self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
+
+    async def upload_signing_certificate(
+        self, *, certificate_body: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.UploadSigningCertificateResponse:
+        return await self._call(operations.UPLOAD_SIGNING_CERTIFICATE, locals())
+
+    async def list_signing_certificates(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSigningCertificatesResponse:
+        return await self._call(operations.LIST_SIGNING_CERTIFICATES, locals())
+
+    async def update_signing_certificate(
+        self,
+        *,
+        certificate_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SIGNING_CERTIFICATE, locals())
+
+    async def delete_signing_certificate(
+        self, *, certificate_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SIGNING_CERTIFICATE, locals())
+
+    async def upload_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_body: str, at_least: str | None = None
+    ) -> results.UploadSSHPublicKeyResponse:
+        return await self._call(operations.UPLOAD_SSH_PUBLIC_KEY, locals())
+
+    async def get_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, encoding: str, at_least: str | None = None
+    ) -> results.GetSSHPublicKeyResponse:
+        return await self._call(operations.GET_SSH_PUBLIC_KEY, locals())
+
+    async def list_ssh_public_keys(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSSHPublicKeysResponse:
+        return await self._call(operations.LIST_SSH_PUBLIC_KEYS, locals())
+
+    async def update_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, status: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.UPDATE_SSH_PUBLIC_KEY, locals())
+
+    async def delete_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, at_least: str | None = None
+    ) -> None:
+        return await self._call(operations.DELETE_SSH_PUBLIC_KEY, locals())
+
+    async def create_service_specific_credential(
+        self,
+        *,
+        user_name: str,
+        service_name: str,
+        credential_age_days: int | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceSpecificCredentialResponse:
+        return await self._call(operations.CREATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def reset_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ResetServiceSpecificCredentialResponse:
+        return await self._call(operations.RESET_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def list_service_specific_credentials(
+        self,
+        *,
+        user_name: str | None = None,
+        service_name: str | None = None,
+        all_users: bool | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServiceSpecificCredentialsResponse:
+        return await self._call(operations.LIST_SERVICE_SPECIFIC_CREDENTIALS, locals())
+
+    async def update_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.UPDATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def delete_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return await self._call(operations.DELETE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    async def create_service_linked_role(
+        self,
+        *,
+        aws_service_name: str,
+        description: str | None = None,
+        custom_suffix: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceLinkedRoleResponse:
+        return await self._call(operations.CREATE_SERVICE_LINKED_ROLE, locals())
+
+    async def delete_service_linked_role(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> results.DeleteServiceLinkedRoleResponse:
+        return await self._call(operations.DELETE_SERVICE_LINKED_ROLE, locals())
+
+    async def get_service_linked_role_deletion_status(
+        self, *, deletion_task_id: str, at_least: str | None = None
+    ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
+        return await self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return await self._call(operations.PING, locals())
@@ -1039,6 +1431,26 @@ class AsyncOperations(abc.ABC):
     ) -> results.SimulatePolicyResponse:
         """AWS IAM's SimulateCustomPolicy: only the policies given in the request."""
         return await self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
+
+    async def get_context_keys_for_custom_policy(
+        self, *, policy_input_list: Sequence[str], at_least: str | None = None
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForCustomPolicy: the context keys the given policies
+        reference.
+        """
+        return await self._call(operations.GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY, locals())
+
+    async def get_context_keys_for_principal_policy(
+        self,
+        *,
+        policy_source_arn: str,
+        policy_input_list: Sequence[str] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForPrincipalPolicy: the keys a user's, group's or role's
+        policies reference.
+        """
+        return await self._call(operations.GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY, locals())
 
     async def get_caller_identity(
         self, *, at_least: str | None = None

@@ -839,6 +839,372 @@ CHANGE_PASSWORD: Operation[None] = Operation(
     result_type=None,
 )
 
+LIST_INSTANCE_PROFILES_FOR_ROLE: Operation[results.ListInstanceProfilesForRoleResponse] = Operation(
+    name="ListInstanceProfilesForRole",
+    method_path="/iamstore.v1.Iam/ListInstanceProfilesForRole",
+    request_type=iam_pb2.ListInstanceProfilesForRoleRequest,
+    response_type=iam_pb2.ListInstanceProfilesForRoleResponse,
+    result_type=results.ListInstanceProfilesForRoleResponse,
+)
+
+UPDATE_ROLE_DESCRIPTION: Operation[results.UpdateRoleDescriptionResponse] = Operation(
+    name="UpdateRoleDescription",
+    method_path="/iamstore.v1.Iam/UpdateRoleDescription",
+    request_type=iam_pb2.UpdateRoleDescriptionRequest,
+    response_type=iam_pb2.UpdateRoleDescriptionResponse,
+    result_type=results.UpdateRoleDescriptionResponse,
+)
+
+TAG_INSTANCE_PROFILE: Operation[None] = Operation(
+    name="TagInstanceProfile",
+    method_path="/iamstore.v1.Iam/TagInstanceProfile",
+    request_type=iam_pb2.TagInstanceProfileRequest,
+    response_type=iam_pb2.TagInstanceProfileResponse,
+    result_type=None,
+)
+
+UNTAG_INSTANCE_PROFILE: Operation[None] = Operation(
+    name="UntagInstanceProfile",
+    method_path="/iamstore.v1.Iam/UntagInstanceProfile",
+    request_type=iam_pb2.UntagInstanceProfileRequest,
+    response_type=iam_pb2.UntagInstanceProfileResponse,
+    result_type=None,
+)
+
+LIST_INSTANCE_PROFILE_TAGS: Operation[results.ListInstanceProfileTagsResponse] = Operation(
+    name="ListInstanceProfileTags",
+    method_path="/iamstore.v1.Iam/ListInstanceProfileTags",
+    request_type=iam_pb2.ListInstanceProfileTagsRequest,
+    response_type=iam_pb2.ListInstanceProfileTagsResponse,
+    result_type=results.ListInstanceProfileTagsResponse,
+)
+
+TAG_MFA_DEVICE: Operation[None] = Operation(
+    name="TagMFADevice",
+    method_path="/iamstore.v1.Iam/TagMFADevice",
+    request_type=iam_pb2.TagMFADeviceRequest,
+    response_type=iam_pb2.TagMFADeviceResponse,
+    result_type=None,
+)
+
+UNTAG_MFA_DEVICE: Operation[None] = Operation(
+    name="UntagMFADevice",
+    method_path="/iamstore.v1.Iam/UntagMFADevice",
+    request_type=iam_pb2.UntagMFADeviceRequest,
+    response_type=iam_pb2.UntagMFADeviceResponse,
+    result_type=None,
+)
+
+LIST_MFA_DEVICE_TAGS: Operation[results.ListMFADeviceTagsResponse] = Operation(
+    name="ListMFADeviceTags",
+    method_path="/iamstore.v1.Iam/ListMFADeviceTags",
+    request_type=iam_pb2.ListMFADeviceTagsRequest,
+    response_type=iam_pb2.ListMFADeviceTagsResponse,
+    result_type=results.ListMFADeviceTagsResponse,
+)
+
+TAG_OPEN_ID_CONNECT_PROVIDER: Operation[None] = Operation(
+    name="TagOpenIDConnectProvider",
+    method_path="/iamstore.v1.Iam/TagOpenIDConnectProvider",
+    request_type=iam_pb2.TagOpenIDConnectProviderRequest,
+    response_type=iam_pb2.TagOpenIDConnectProviderResponse,
+    result_type=None,
+)
+
+UNTAG_OPEN_ID_CONNECT_PROVIDER: Operation[None] = Operation(
+    name="UntagOpenIDConnectProvider",
+    method_path="/iamstore.v1.Iam/UntagOpenIDConnectProvider",
+    request_type=iam_pb2.UntagOpenIDConnectProviderRequest,
+    response_type=iam_pb2.UntagOpenIDConnectProviderResponse,
+    result_type=None,
+)
+
+LIST_OPEN_ID_CONNECT_PROVIDER_TAGS: Operation[results.ListOpenIDConnectProviderTagsResponse] = (
+    Operation(
+        name="ListOpenIDConnectProviderTags",
+        method_path="/iamstore.v1.Iam/ListOpenIDConnectProviderTags",
+        request_type=iam_pb2.ListOpenIDConnectProviderTagsRequest,
+        response_type=iam_pb2.ListOpenIDConnectProviderTagsResponse,
+        result_type=results.ListOpenIDConnectProviderTagsResponse,
+    )
+)
+
+UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT: Operation[None] = Operation(
+    name="UpdateOpenIDConnectProviderThumbprint",
+    method_path="/iamstore.v1.Iam/UpdateOpenIDConnectProviderThumbprint",
+    request_type=iam_pb2.UpdateOpenIDConnectProviderThumbprintRequest,
+    response_type=iam_pb2.UpdateOpenIDConnectProviderThumbprintResponse,
+    result_type=None,
+)
+
+CREATE_ACCOUNT_ALIAS: Operation[None] = Operation(
+    name="CreateAccountAlias",
+    method_path="/iamstore.v1.Iam/CreateAccountAlias",
+    request_type=iam_pb2.CreateAccountAliasRequest,
+    response_type=iam_pb2.CreateAccountAliasResponse,
+    result_type=None,
+)
+
+DELETE_ACCOUNT_ALIAS: Operation[None] = Operation(
+    name="DeleteAccountAlias",
+    method_path="/iamstore.v1.Iam/DeleteAccountAlias",
+    request_type=iam_pb2.DeleteAccountAliasRequest,
+    response_type=iam_pb2.DeleteAccountAliasResponse,
+    result_type=None,
+)
+
+LIST_ACCOUNT_ALIASES: Operation[results.ListAccountAliasesResponse] = Operation(
+    name="ListAccountAliases",
+    method_path="/iamstore.v1.Iam/ListAccountAliases",
+    request_type=iam_pb2.ListAccountAliasesRequest,
+    response_type=iam_pb2.ListAccountAliasesResponse,
+    result_type=results.ListAccountAliasesResponse,
+)
+
+GET_ACCOUNT_AUTHORIZATION_DETAILS: Operation[results.GetAccountAuthorizationDetailsResponse] = (
+    Operation(
+        name="GetAccountAuthorizationDetails",
+        method_path="/iamstore.v1.Iam/GetAccountAuthorizationDetails",
+        request_type=iam_pb2.GetAccountAuthorizationDetailsRequest,
+        response_type=iam_pb2.GetAccountAuthorizationDetailsResponse,
+        result_type=results.GetAccountAuthorizationDetailsResponse,
+    )
+)
+
+GET_MFA_DEVICE: Operation[results.GetMFADeviceResponse] = Operation(
+    name="GetMFADevice",
+    method_path="/iamstore.v1.Iam/GetMFADevice",
+    request_type=iam_pb2.GetMFADeviceRequest,
+    response_type=iam_pb2.GetMFADeviceResponse,
+    result_type=results.GetMFADeviceResponse,
+)
+
+LIST_POLICIES_GRANTING_SERVICE_ACCESS: Operation[
+    results.ListPoliciesGrantingServiceAccessResponse
+] = Operation(
+    name="ListPoliciesGrantingServiceAccess",
+    method_path="/iamstore.v1.Iam/ListPoliciesGrantingServiceAccess",
+    request_type=iam_pb2.ListPoliciesGrantingServiceAccessRequest,
+    response_type=iam_pb2.ListPoliciesGrantingServiceAccessResponse,
+    result_type=results.ListPoliciesGrantingServiceAccessResponse,
+)
+
+SET_SECURITY_TOKEN_SERVICE_PREFERENCES: Operation[None] = Operation(
+    name="SetSecurityTokenServicePreferences",
+    method_path="/iamstore.v1.Iam/SetSecurityTokenServicePreferences",
+    request_type=iam_pb2.SetSecurityTokenServicePreferencesRequest,
+    response_type=iam_pb2.SetSecurityTokenServicePreferencesResponse,
+    result_type=None,
+)
+
+UPLOAD_SERVER_CERTIFICATE: Operation[results.UploadServerCertificateResponse] = Operation(
+    name="UploadServerCertificate",
+    method_path="/iamstore.v1.Iam/UploadServerCertificate",
+    request_type=iam_pb2.UploadServerCertificateRequest,
+    response_type=iam_pb2.UploadServerCertificateResponse,
+    result_type=results.UploadServerCertificateResponse,
+)
+
+GET_SERVER_CERTIFICATE: Operation[results.GetServerCertificateResponse] = Operation(
+    name="GetServerCertificate",
+    method_path="/iamstore.v1.Iam/GetServerCertificate",
+    request_type=iam_pb2.GetServerCertificateRequest,
+    response_type=iam_pb2.GetServerCertificateResponse,
+    result_type=results.GetServerCertificateResponse,
+)
+
+LIST_SERVER_CERTIFICATES: Operation[results.ListServerCertificatesResponse] = Operation(
+    name="ListServerCertificates",
+    method_path="/iamstore.v1.Iam/ListServerCertificates",
+    request_type=iam_pb2.ListServerCertificatesRequest,
+    response_type=iam_pb2.ListServerCertificatesResponse,
+    result_type=results.ListServerCertificatesResponse,
+)
+
+UPDATE_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="UpdateServerCertificate",
+    method_path="/iamstore.v1.Iam/UpdateServerCertificate",
+    request_type=iam_pb2.UpdateServerCertificateRequest,
+    response_type=iam_pb2.UpdateServerCertificateResponse,
+    result_type=None,
+)
+
+DELETE_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="DeleteServerCertificate",
+    method_path="/iamstore.v1.Iam/DeleteServerCertificate",
+    request_type=iam_pb2.DeleteServerCertificateRequest,
+    response_type=iam_pb2.DeleteServerCertificateResponse,
+    result_type=None,
+)
+
+TAG_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="TagServerCertificate",
+    method_path="/iamstore.v1.Iam/TagServerCertificate",
+    request_type=iam_pb2.TagServerCertificateRequest,
+    response_type=iam_pb2.TagServerCertificateResponse,
+    result_type=None,
+)
+
+UNTAG_SERVER_CERTIFICATE: Operation[None] = Operation(
+    name="UntagServerCertificate",
+    method_path="/iamstore.v1.Iam/UntagServerCertificate",
+    request_type=iam_pb2.UntagServerCertificateRequest,
+    response_type=iam_pb2.UntagServerCertificateResponse,
+    result_type=None,
+)
+
+LIST_SERVER_CERTIFICATE_TAGS: Operation[results.ListServerCertificateTagsResponse] = Operation(
+    name="ListServerCertificateTags",
+    method_path="/iamstore.v1.Iam/ListServerCertificateTags",
+    request_type=iam_pb2.ListServerCertificateTagsRequest,
+    response_type=iam_pb2.ListServerCertificateTagsResponse,
+    result_type=results.ListServerCertificateTagsResponse,
+)
+
+UPLOAD_SIGNING_CERTIFICATE: Operation[results.UploadSigningCertificateResponse] = Operation(
+    name="UploadSigningCertificate",
+    method_path="/iamstore.v1.Iam/UploadSigningCertificate",
+    request_type=iam_pb2.UploadSigningCertificateRequest,
+    response_type=iam_pb2.UploadSigningCertificateResponse,
+    result_type=results.UploadSigningCertificateResponse,
+)
+
+LIST_SIGNING_CERTIFICATES: Operation[results.ListSigningCertificatesResponse] = Operation(
+    name="ListSigningCertificates",
+    method_path="/iamstore.v1.Iam/ListSigningCertificates",
+    request_type=iam_pb2.ListSigningCertificatesRequest,
+    response_type=iam_pb2.ListSigningCertificatesResponse,
+    result_type=results.ListSigningCertificatesResponse,
+)
+
+UPDATE_SIGNING_CERTIFICATE: Operation[None] = Operation(
+    name="UpdateSigningCertificate",
+    method_path="/iamstore.v1.Iam/UpdateSigningCertificate",
+    request_type=iam_pb2.UpdateSigningCertificateRequest,
+    response_type=iam_pb2.UpdateSigningCertificateResponse,
+    result_type=None,
+)
+
+DELETE_SIGNING_CERTIFICATE: Operation[None] = Operation(
+    name="DeleteSigningCertificate",
+    method_path="/iamstore.v1.Iam/DeleteSigningCertificate",
+    request_type=iam_pb2.DeleteSigningCertificateRequest,
+    response_type=iam_pb2.DeleteSigningCertificateResponse,
+    result_type=None,
+)
+
+UPLOAD_SSH_PUBLIC_KEY: Operation[results.UploadSSHPublicKeyResponse] = Operation(
+    name="UploadSSHPublicKey",
+    method_path="/iamstore.v1.Iam/UploadSSHPublicKey",
+    request_type=iam_pb2.UploadSSHPublicKeyRequest,
+    response_type=iam_pb2.UploadSSHPublicKeyResponse,
+    result_type=results.UploadSSHPublicKeyResponse,
+)
+
+GET_SSH_PUBLIC_KEY: Operation[results.GetSSHPublicKeyResponse] = Operation(
+    name="GetSSHPublicKey",
+    method_path="/iamstore.v1.Iam/GetSSHPublicKey",
+    request_type=iam_pb2.GetSSHPublicKeyRequest,
+    response_type=iam_pb2.GetSSHPublicKeyResponse,
+    result_type=results.GetSSHPublicKeyResponse,
+)
+
+LIST_SSH_PUBLIC_KEYS: Operation[results.ListSSHPublicKeysResponse] = Operation(
+    name="ListSSHPublicKeys",
+    method_path="/iamstore.v1.Iam/ListSSHPublicKeys",
+    request_type=iam_pb2.ListSSHPublicKeysRequest,
+    response_type=iam_pb2.ListSSHPublicKeysResponse,
+    result_type=results.ListSSHPublicKeysResponse,
+)
+
+UPDATE_SSH_PUBLIC_KEY: Operation[None] = Operation(
+    name="UpdateSSHPublicKey",
+    method_path="/iamstore.v1.Iam/UpdateSSHPublicKey",
+    request_type=iam_pb2.UpdateSSHPublicKeyRequest,
+    response_type=iam_pb2.UpdateSSHPublicKeyResponse,
+    result_type=None,
+)
+
+DELETE_SSH_PUBLIC_KEY: Operation[None] = Operation(
+    name="DeleteSSHPublicKey",
+    method_path="/iamstore.v1.Iam/DeleteSSHPublicKey",
+    request_type=iam_pb2.DeleteSSHPublicKeyRequest,
+    response_type=iam_pb2.DeleteSSHPublicKeyResponse,
+    result_type=None,
+)
+
+CREATE_SERVICE_SPECIFIC_CREDENTIAL: Operation[results.CreateServiceSpecificCredentialResponse] = (
+    Operation(
+        name="CreateServiceSpecificCredential",
+        method_path="/iamstore.v1.Iam/CreateServiceSpecificCredential",
+        request_type=iam_pb2.CreateServiceSpecificCredentialRequest,
+        response_type=iam_pb2.CreateServiceSpecificCredentialResponse,
+        result_type=results.CreateServiceSpecificCredentialResponse,
+    )
+)
+
+RESET_SERVICE_SPECIFIC_CREDENTIAL: Operation[results.ResetServiceSpecificCredentialResponse] = (
+    Operation(
+        name="ResetServiceSpecificCredential",
+        method_path="/iamstore.v1.Iam/ResetServiceSpecificCredential",
+        request_type=iam_pb2.ResetServiceSpecificCredentialRequest,
+        response_type=iam_pb2.ResetServiceSpecificCredentialResponse,
+        result_type=results.ResetServiceSpecificCredentialResponse,
+    )
+)
+
+LIST_SERVICE_SPECIFIC_CREDENTIALS: Operation[results.ListServiceSpecificCredentialsResponse] = (
+    Operation(
+        name="ListServiceSpecificCredentials",
+        method_path="/iamstore.v1.Iam/ListServiceSpecificCredentials",
+        request_type=iam_pb2.ListServiceSpecificCredentialsRequest,
+        response_type=iam_pb2.ListServiceSpecificCredentialsResponse,
+        result_type=results.ListServiceSpecificCredentialsResponse,
+    )
+)
+
+UPDATE_SERVICE_SPECIFIC_CREDENTIAL: Operation[None] = Operation(
+    name="UpdateServiceSpecificCredential",
+    method_path="/iamstore.v1.Iam/UpdateServiceSpecificCredential",
+    request_type=iam_pb2.UpdateServiceSpecificCredentialRequest,
+    response_type=iam_pb2.UpdateServiceSpecificCredentialResponse,
+    result_type=None,
+)
+
+DELETE_SERVICE_SPECIFIC_CREDENTIAL: Operation[None] = Operation(
+    name="DeleteServiceSpecificCredential",
+    method_path="/iamstore.v1.Iam/DeleteServiceSpecificCredential",
+    request_type=iam_pb2.DeleteServiceSpecificCredentialRequest,
+    response_type=iam_pb2.DeleteServiceSpecificCredentialResponse,
+    result_type=None,
+)
+
+CREATE_SERVICE_LINKED_ROLE: Operation[results.CreateServiceLinkedRoleResponse] = Operation(
+    name="CreateServiceLinkedRole",
+    method_path="/iamstore.v1.Iam/CreateServiceLinkedRole",
+    request_type=iam_pb2.CreateServiceLinkedRoleRequest,
+    response_type=iam_pb2.CreateServiceLinkedRoleResponse,
+    result_type=results.CreateServiceLinkedRoleResponse,
+)
+
+DELETE_SERVICE_LINKED_ROLE: Operation[results.DeleteServiceLinkedRoleResponse] = Operation(
+    name="DeleteServiceLinkedRole",
+    method_path="/iamstore.v1.Iam/DeleteServiceLinkedRole",
+    request_type=iam_pb2.DeleteServiceLinkedRoleRequest,
+    response_type=iam_pb2.DeleteServiceLinkedRoleResponse,
+    result_type=results.DeleteServiceLinkedRoleResponse,
+)
+
+GET_SERVICE_LINKED_ROLE_DELETION_STATUS: Operation[
+    results.GetServiceLinkedRoleDeletionStatusResponse
+] = Operation(
+    name="GetServiceLinkedRoleDeletionStatus",
+    method_path="/iamstore.v1.Iam/GetServiceLinkedRoleDeletionStatus",
+    request_type=iam_pb2.GetServiceLinkedRoleDeletionStatusRequest,
+    response_type=iam_pb2.GetServiceLinkedRoleDeletionStatusResponse,
+    result_type=results.GetServiceLinkedRoleDeletionStatusResponse,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -909,6 +1275,24 @@ SIMULATE_CUSTOM_POLICY: Operation[results.SimulatePolicyResponse] = Operation(
     request_type=authz_pb2.SimulateCustomPolicyRequest,
     response_type=authz_pb2.SimulatePolicyResponse,
     result_type=results.SimulatePolicyResponse,
+)
+
+GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY: Operation[results.GetContextKeysForPolicyResponse] = Operation(
+    name="GetContextKeysForCustomPolicy",
+    method_path="/iamstore.v1.Authz/GetContextKeysForCustomPolicy",
+    request_type=authz_pb2.GetContextKeysForCustomPolicyRequest,
+    response_type=authz_pb2.GetContextKeysForPolicyResponse,
+    result_type=results.GetContextKeysForPolicyResponse,
+)
+
+GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: Operation[results.GetContextKeysForPolicyResponse] = (
+    Operation(
+        name="GetContextKeysForPrincipalPolicy",
+        method_path="/iamstore.v1.Authz/GetContextKeysForPrincipalPolicy",
+        request_type=authz_pb2.GetContextKeysForPrincipalPolicyRequest,
+        response_type=authz_pb2.GetContextKeysForPolicyResponse,
+        result_type=results.GetContextKeysForPolicyResponse,
+    )
 )
 
 GET_CALLER_IDENTITY: Operation[results.GetCallerIdentityResponse] = Operation(
@@ -1083,6 +1467,50 @@ OPERATIONS: dict[str, Operation[object]] = {
         ADD_ROLE_TO_INSTANCE_PROFILE,
         REMOVE_ROLE_FROM_INSTANCE_PROFILE,
         CHANGE_PASSWORD,
+        LIST_INSTANCE_PROFILES_FOR_ROLE,
+        UPDATE_ROLE_DESCRIPTION,
+        TAG_INSTANCE_PROFILE,
+        UNTAG_INSTANCE_PROFILE,
+        LIST_INSTANCE_PROFILE_TAGS,
+        TAG_MFA_DEVICE,
+        UNTAG_MFA_DEVICE,
+        LIST_MFA_DEVICE_TAGS,
+        TAG_OPEN_ID_CONNECT_PROVIDER,
+        UNTAG_OPEN_ID_CONNECT_PROVIDER,
+        LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+        UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+        CREATE_ACCOUNT_ALIAS,
+        DELETE_ACCOUNT_ALIAS,
+        LIST_ACCOUNT_ALIASES,
+        GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        GET_MFA_DEVICE,
+        LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+        SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+        UPLOAD_SERVER_CERTIFICATE,
+        GET_SERVER_CERTIFICATE,
+        LIST_SERVER_CERTIFICATES,
+        UPDATE_SERVER_CERTIFICATE,
+        DELETE_SERVER_CERTIFICATE,
+        TAG_SERVER_CERTIFICATE,
+        UNTAG_SERVER_CERTIFICATE,
+        LIST_SERVER_CERTIFICATE_TAGS,
+        UPLOAD_SIGNING_CERTIFICATE,
+        LIST_SIGNING_CERTIFICATES,
+        UPDATE_SIGNING_CERTIFICATE,
+        DELETE_SIGNING_CERTIFICATE,
+        UPLOAD_SSH_PUBLIC_KEY,
+        GET_SSH_PUBLIC_KEY,
+        LIST_SSH_PUBLIC_KEYS,
+        UPDATE_SSH_PUBLIC_KEY,
+        DELETE_SSH_PUBLIC_KEY,
+        CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+        RESET_SERVICE_SPECIFIC_CREDENTIAL,
+        LIST_SERVICE_SPECIFIC_CREDENTIALS,
+        UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+        DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+        CREATE_SERVICE_LINKED_ROLE,
+        DELETE_SERVICE_LINKED_ROLE,
+        GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1092,6 +1520,8 @@ OPERATIONS: dict[str, Operation[object]] = {
         AUTHORIZE_BATCH,
         SIMULATE_PRINCIPAL_POLICY,
         SIMULATE_CUSTOM_POLICY,
+        GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
+        GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
         GET_CALLER_IDENTITY,
         GET_SESSION_TOKEN,
         ASSUME_ROLE,
@@ -1207,6 +1637,50 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     ADD_ROLE_TO_INSTANCE_PROFILE,
     REMOVE_ROLE_FROM_INSTANCE_PROFILE,
     CHANGE_PASSWORD,
+    LIST_INSTANCE_PROFILES_FOR_ROLE,
+    UPDATE_ROLE_DESCRIPTION,
+    TAG_INSTANCE_PROFILE,
+    UNTAG_INSTANCE_PROFILE,
+    LIST_INSTANCE_PROFILE_TAGS,
+    TAG_MFA_DEVICE,
+    UNTAG_MFA_DEVICE,
+    LIST_MFA_DEVICE_TAGS,
+    TAG_OPEN_ID_CONNECT_PROVIDER,
+    UNTAG_OPEN_ID_CONNECT_PROVIDER,
+    LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+    UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+    CREATE_ACCOUNT_ALIAS,
+    DELETE_ACCOUNT_ALIAS,
+    LIST_ACCOUNT_ALIASES,
+    GET_ACCOUNT_AUTHORIZATION_DETAILS,
+    GET_MFA_DEVICE,
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS,
+    SET_SECURITY_TOKEN_SERVICE_PREFERENCES,
+    UPLOAD_SERVER_CERTIFICATE,
+    GET_SERVER_CERTIFICATE,
+    LIST_SERVER_CERTIFICATES,
+    UPDATE_SERVER_CERTIFICATE,
+    DELETE_SERVER_CERTIFICATE,
+    TAG_SERVER_CERTIFICATE,
+    UNTAG_SERVER_CERTIFICATE,
+    LIST_SERVER_CERTIFICATE_TAGS,
+    UPLOAD_SIGNING_CERTIFICATE,
+    LIST_SIGNING_CERTIFICATES,
+    UPDATE_SIGNING_CERTIFICATE,
+    DELETE_SIGNING_CERTIFICATE,
+    UPLOAD_SSH_PUBLIC_KEY,
+    GET_SSH_PUBLIC_KEY,
+    LIST_SSH_PUBLIC_KEYS,
+    UPDATE_SSH_PUBLIC_KEY,
+    DELETE_SSH_PUBLIC_KEY,
+    CREATE_SERVICE_SPECIFIC_CREDENTIAL,
+    RESET_SERVICE_SPECIFIC_CREDENTIAL,
+    LIST_SERVICE_SPECIFIC_CREDENTIALS,
+    UPDATE_SERVICE_SPECIFIC_CREDENTIAL,
+    DELETE_SERVICE_SPECIFIC_CREDENTIAL,
+    CREATE_SERVICE_LINKED_ROLE,
+    DELETE_SERVICE_LINKED_ROLE,
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1234,6 +1708,17 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_VIRTUAL_MFA_DEVICES,
         LIST_SAML_PROVIDER_TAGS,
         LIST_INSTANCE_PROFILES,
+        LIST_INSTANCE_PROFILES_FOR_ROLE,
+        LIST_INSTANCE_PROFILE_TAGS,
+        LIST_MFA_DEVICE_TAGS,
+        LIST_OPEN_ID_CONNECT_PROVIDER_TAGS,
+        LIST_ACCOUNT_ALIASES,
+        GET_ACCOUNT_AUTHORIZATION_DETAILS,
+        LIST_SERVER_CERTIFICATES,
+        LIST_SERVER_CERTIFICATE_TAGS,
+        LIST_SIGNING_CERTIFICATES,
+        LIST_SSH_PUBLIC_KEYS,
+        LIST_SERVICE_SPECIFIC_CREDENTIALS,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

@@ -147,6 +147,61 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["list_instance_profiles_for_role"]
+    ) -> Paginator[results.ListInstanceProfilesForRoleResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_instance_profile_tags"]
+    ) -> Paginator[results.ListInstanceProfileTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_mfa_device_tags"]
+    ) -> Paginator[results.ListMFADeviceTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_open_id_connect_provider_tags"]
+    ) -> Paginator[results.ListOpenIDConnectProviderTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_account_aliases"]
+    ) -> Paginator[results.ListAccountAliasesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["get_account_authorization_details"]
+    ) -> Paginator[results.GetAccountAuthorizationDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificates"]
+    ) -> Paginator[results.ListServerCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_server_certificate_tags"]
+    ) -> Paginator[results.ListServerCertificateTagsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_signing_certificates"]
+    ) -> Paginator[results.ListSigningCertificatesResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_ssh_public_keys"]
+    ) -> Paginator[results.ListSSHPublicKeysResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["list_service_specific_credentials"]
+    ) -> Paginator[results.ListServiceSpecificCredentialsResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -928,6 +983,339 @@ class SyncOperations(abc.ABC):
     ) -> None:
         return self._call(operations.CHANGE_PASSWORD, locals())
 
+    def list_instance_profiles_for_role(
+        self,
+        *,
+        role_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfilesForRoleResponse:
+        """Every operation of AWS's IAM model (issue 15): roles, tags, MFA, OIDC and account
+        aliases.
+        """
+        return self._call(operations.LIST_INSTANCE_PROFILES_FOR_ROLE, locals())
+
+    def update_role_description(
+        self, *, role_name: str, description: str, at_least: str | None = None
+    ) -> results.UpdateRoleDescriptionResponse:
+        return self._call(operations.UPDATE_ROLE_DESCRIPTION, locals())
+
+    def tag_instance_profile(
+        self, *, instance_profile_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_INSTANCE_PROFILE, locals())
+
+    def untag_instance_profile(
+        self, *, instance_profile_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_INSTANCE_PROFILE, locals())
+
+    def list_instance_profile_tags(
+        self,
+        *,
+        instance_profile_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListInstanceProfileTagsResponse:
+        return self._call(operations.LIST_INSTANCE_PROFILE_TAGS, locals())
+
+    def tag_mfa_device(
+        self, *, serial_number: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_MFA_DEVICE, locals())
+
+    def untag_mfa_device(
+        self, *, serial_number: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_MFA_DEVICE, locals())
+
+    def list_mfa_device_tags(
+        self,
+        *,
+        serial_number: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListMFADeviceTagsResponse:
+        return self._call(operations.LIST_MFA_DEVICE_TAGS, locals())
+
+    def tag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tags: Sequence[TagInput],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.TAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def untag_open_id_connect_provider(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        tag_keys: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UNTAG_OPEN_ID_CONNECT_PROVIDER, locals())
+
+    def list_open_id_connect_provider_tags(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListOpenIDConnectProviderTagsResponse:
+        return self._call(operations.LIST_OPEN_ID_CONNECT_PROVIDER_TAGS, locals())
+
+    def update_open_id_connect_provider_thumbprint(
+        self,
+        *,
+        open_id_connect_provider_arn: str,
+        thumbprint_list: Sequence[str],
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT, locals())
+
+    def create_account_alias(self, *, account_alias: str, at_least: str | None = None) -> None:
+        return self._call(operations.CREATE_ACCOUNT_ALIAS, locals())
+
+    def delete_account_alias(self, *, account_alias: str, at_least: str | None = None) -> None:
+        return self._call(operations.DELETE_ACCOUNT_ALIAS, locals())
+
+    def list_account_aliases(
+        self,
+        *,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListAccountAliasesResponse:
+        return self._call(operations.LIST_ACCOUNT_ALIASES, locals())
+
+    def get_account_authorization_details(
+        self,
+        *,
+        filter: Sequence[str] | None = None,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetAccountAuthorizationDetailsResponse:
+        return self._call(operations.GET_ACCOUNT_AUTHORIZATION_DETAILS, locals())
+
+    def get_mfa_device(
+        self, *, serial_number: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.GetMFADeviceResponse:
+        return self._call(operations.GET_MFA_DEVICE, locals())
+
+    def list_policies_granting_service_access(
+        self,
+        *,
+        arn: str,
+        service_namespaces: Sequence[str],
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ListPoliciesGrantingServiceAccessResponse:
+        return self._call(operations.LIST_POLICIES_GRANTING_SERVICE_ACCESS, locals())
+
+    def set_security_token_service_preferences(
+        self, *, global_endpoint_token_version: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.SET_SECURITY_TOKEN_SERVICE_PREFERENCES, locals())
+
+    def upload_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        certificate_body: str,
+        private_key: str,
+        path: str | None = None,
+        certificate_chain: str | None = None,
+        tags: Sequence[TagInput] | None = None,
+        at_least: str | None = None,
+    ) -> results.UploadServerCertificateResponse:
+        return self._call(operations.UPLOAD_SERVER_CERTIFICATE, locals())
+
+    def get_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> results.GetServerCertificateResponse:
+        return self._call(operations.GET_SERVER_CERTIFICATE, locals())
+
+    def list_server_certificates(
+        self,
+        *,
+        path_prefix: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificatesResponse:
+        return self._call(operations.LIST_SERVER_CERTIFICATES, locals())
+
+    def update_server_certificate(
+        self,
+        *,
+        server_certificate_name: str,
+        new_path: str | None = None,
+        new_server_certificate_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_SERVER_CERTIFICATE, locals())
+
+    def delete_server_certificate(
+        self, *, server_certificate_name: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SERVER_CERTIFICATE, locals())
+
+    def tag_server_certificate(
+        self, *, server_certificate_name: str, tags: Sequence[TagInput], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.TAG_SERVER_CERTIFICATE, locals())
+
+    def untag_server_certificate(
+        self, *, server_certificate_name: str, tag_keys: Sequence[str], at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UNTAG_SERVER_CERTIFICATE, locals())
+
+    def list_server_certificate_tags(
+        self,
+        *,
+        server_certificate_name: str,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServerCertificateTagsResponse:
+        return self._call(operations.LIST_SERVER_CERTIFICATE_TAGS, locals())
+
+    def upload_signing_certificate(
+        self, *, certificate_body: str, user_name: str | None = None, at_least: str | None = None
+    ) -> results.UploadSigningCertificateResponse:
+        return self._call(operations.UPLOAD_SIGNING_CERTIFICATE, locals())
+
+    def list_signing_certificates(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSigningCertificatesResponse:
+        return self._call(operations.LIST_SIGNING_CERTIFICATES, locals())
+
+    def update_signing_certificate(
+        self,
+        *,
+        certificate_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_SIGNING_CERTIFICATE, locals())
+
+    def delete_signing_certificate(
+        self, *, certificate_id: str, user_name: str | None = None, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SIGNING_CERTIFICATE, locals())
+
+    def upload_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_body: str, at_least: str | None = None
+    ) -> results.UploadSSHPublicKeyResponse:
+        return self._call(operations.UPLOAD_SSH_PUBLIC_KEY, locals())
+
+    def get_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, encoding: str, at_least: str | None = None
+    ) -> results.GetSSHPublicKeyResponse:
+        return self._call(operations.GET_SSH_PUBLIC_KEY, locals())
+
+    def list_ssh_public_keys(
+        self,
+        *,
+        user_name: str | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListSSHPublicKeysResponse:
+        return self._call(operations.LIST_SSH_PUBLIC_KEYS, locals())
+
+    def update_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, status: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.UPDATE_SSH_PUBLIC_KEY, locals())
+
+    def delete_ssh_public_key(
+        self, *, user_name: str, ssh_public_key_id: str, at_least: str | None = None
+    ) -> None:
+        return self._call(operations.DELETE_SSH_PUBLIC_KEY, locals())
+
+    def create_service_specific_credential(
+        self,
+        *,
+        user_name: str,
+        service_name: str,
+        credential_age_days: int | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceSpecificCredentialResponse:
+        return self._call(operations.CREATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    def reset_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ResetServiceSpecificCredentialResponse:
+        return self._call(operations.RESET_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    def list_service_specific_credentials(
+        self,
+        *,
+        user_name: str | None = None,
+        service_name: str | None = None,
+        all_users: bool | None = None,
+        marker: str | None = None,
+        max_items: int | None = None,
+        at_least: str | None = None,
+    ) -> results.ListServiceSpecificCredentialsResponse:
+        return self._call(operations.LIST_SERVICE_SPECIFIC_CREDENTIALS, locals())
+
+    def update_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        status: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.UPDATE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    def delete_service_specific_credential(
+        self,
+        *,
+        service_specific_credential_id: str,
+        user_name: str | None = None,
+        at_least: str | None = None,
+    ) -> None:
+        return self._call(operations.DELETE_SERVICE_SPECIFIC_CREDENTIAL, locals())
+
+    def create_service_linked_role(
+        self,
+        *,
+        aws_service_name: str,
+        description: str | None = None,
+        custom_suffix: str | None = None,
+        at_least: str | None = None,
+    ) -> results.CreateServiceLinkedRoleResponse:
+        return self._call(operations.CREATE_SERVICE_LINKED_ROLE, locals())
+
+    def delete_service_linked_role(
+        self, *, role_name: str, at_least: str | None = None
+    ) -> results.DeleteServiceLinkedRoleResponse:
+        return self._call(operations.DELETE_SERVICE_LINKED_ROLE, locals())
+
+    def get_service_linked_role_deletion_status(
+        self, *, deletion_task_id: str, at_least: str | None = None
+    ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
+        return self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""
         return self._call(operations.PING, locals())
@@ -1033,6 +1421,26 @@ class SyncOperations(abc.ABC):
     ) -> results.SimulatePolicyResponse:
         """AWS IAM's SimulateCustomPolicy: only the policies given in the request."""
         return self._call(operations.SIMULATE_CUSTOM_POLICY, locals())
+
+    def get_context_keys_for_custom_policy(
+        self, *, policy_input_list: Sequence[str], at_least: str | None = None
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForCustomPolicy: the context keys the given policies
+        reference.
+        """
+        return self._call(operations.GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY, locals())
+
+    def get_context_keys_for_principal_policy(
+        self,
+        *,
+        policy_source_arn: str,
+        policy_input_list: Sequence[str] | None = None,
+        at_least: str | None = None,
+    ) -> results.GetContextKeysForPolicyResponse:
+        """AWS IAM's GetContextKeysForPrincipalPolicy: the keys a user's, group's or role's
+        policies reference.
+        """
+        return self._call(operations.GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY, locals())
 
     def get_caller_identity(
         self, *, at_least: str | None = None

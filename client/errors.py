@@ -84,6 +84,38 @@ class InvalidUserTypeError(IamError):
     """The caller is not the kind of principal the operation is for (ChangePassword by root)."""
 
 
+class MalformedCertificateError(IamError):
+    """The certificate, its chain or the private key is not well-formed, or the chain is broken."""
+
+
+class KeyPairMismatchError(IamError):
+    """The private key does not belong to the certificate's public key."""
+
+
+class InvalidCertificateError(IamError):
+    """The certificate is not valid (expired, or not yet valid)."""
+
+
+class DuplicateCertificateError(IamError):
+    """The same signing certificate is already uploaded for a user of the account."""
+
+
+class InvalidPublicKeyError(IamError):
+    """The SSH public key is not a well-formed, supported key."""
+
+
+class DuplicateSSHPublicKeyError(IamError):
+    """The same SSH public key is already uploaded for the user."""
+
+
+class UnrecognizedPublicKeyEncodingError(IamError):
+    """The SSH public key's encoding is not one IAM accepts."""
+
+
+class NotSupportedServiceError(IamError):
+    """The service does not take service-specific credentials."""
+
+
 class ServiceFailureError(IamError):
     """The node failed to process the request."""
 
@@ -148,6 +180,14 @@ ERROR_CLASSES: dict[str, type[IamError]] = {
     "ServiceFailure": ServiceFailureError,
     "InvalidAuthenticationCode": InvalidAuthenticationCodeError,
     "InvalidUserType": InvalidUserTypeError,
+    "MalformedCertificate": MalformedCertificateError,
+    "KeyPairMismatch": KeyPairMismatchError,
+    "InvalidCertificate": InvalidCertificateError,
+    "DuplicateCertificate": DuplicateCertificateError,
+    "InvalidPublicKey": InvalidPublicKeyError,
+    "DuplicateSSHPublicKey": DuplicateSSHPublicKeyError,
+    "UnrecognizedPublicKeyEncoding": UnrecognizedPublicKeyEncodingError,
+    "NotSupportedService": NotSupportedServiceError,
     "ServiceUnavailable": ServiceUnavailableError,
     "AccessDenied": AccessDeniedError,
     "MissingAuthenticationToken": MissingAuthenticationTokenError,

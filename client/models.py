@@ -286,6 +286,202 @@ class InstanceProfile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UserDetail:
+    """AWS's UserDetail, as iamstore returns it."""
+
+    path: str
+    user_name: str
+    user_id: str
+    arn: str
+    create_date: datetime | None = None
+    user_policy_list: tuple[PolicyDetail, ...] = ()
+    group_list: tuple[str, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+    permissions_boundary: AttachedPermissionsBoundary | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyDetail:
+    """AWS's PolicyDetail, as iamstore returns it."""
+
+    policy_name: str
+    policy_document: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupDetail:
+    """AWS's GroupDetail, as iamstore returns it."""
+
+    path: str
+    group_name: str
+    group_id: str
+    arn: str
+    create_date: datetime | None = None
+    group_policy_list: tuple[PolicyDetail, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleDetail:
+    """AWS's RoleDetail, as iamstore returns it."""
+
+    path: str
+    role_name: str
+    role_id: str
+    arn: str
+    create_date: datetime | None = None
+    assume_role_policy_document: str
+    instance_profile_list: tuple[InstanceProfile, ...] = ()
+    role_policy_list: tuple[PolicyDetail, ...] = ()
+    attached_managed_policies: tuple[AttachedPolicy, ...] = ()
+    permissions_boundary: AttachedPermissionsBoundary | None = None
+    tags: tuple[Tag, ...] = ()
+    role_last_used: RoleLastUsed | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManagedPolicyDetail:
+    """AWS's ManagedPolicyDetail, as iamstore returns it."""
+
+    policy_name: str
+    policy_id: str
+    arn: str
+    path: str
+    default_version_id: str
+    attachment_count: int
+    permissions_boundary_usage_count: int
+    is_attachable: bool
+    description: str | None = None
+    create_date: datetime | None = None
+    update_date: datetime | None = None
+    policy_version_list: tuple[PolicyVersion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPoliciesGrantingServiceAccessEntry:
+    """AWS's ListPoliciesGrantingServiceAccessEntry, as iamstore returns it."""
+
+    service_namespace: str | None = None
+    policies: tuple[PolicyGrantingServiceAccess, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyGrantingServiceAccess:
+    """AWS's PolicyGrantingServiceAccess, as iamstore returns it."""
+
+    policy_name: str
+    # INLINE or MANAGED.
+    policy_type: str
+    policy_arn: str | None = None
+    # USER, ROLE or GROUP: the entity an inline policy is embedded in.
+    entity_type: str | None = None
+    entity_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerCertificateMetadata:
+    """AWS's ServerCertificateMetadata, as iamstore returns it."""
+
+    path: str
+    server_certificate_name: str
+    server_certificate_id: str
+    arn: str
+    upload_date: datetime | None = None
+    expiration: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerCertificate:
+    """AWS's ServerCertificate, as iamstore returns it."""
+
+    server_certificate_metadata: ServerCertificateMetadata
+    certificate_body: str
+    certificate_chain: str | None = None
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigningCertificate:
+    """AWS's SigningCertificate, as iamstore returns it."""
+
+    user_name: str
+    certificate_id: str
+    certificate_body: str
+    status: str
+    upload_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SSHPublicKey:
+    """AWS's SSHPublicKey, as iamstore returns it."""
+
+    user_name: str
+    ssh_public_key_id: str
+    fingerprint: str
+    ssh_public_key_body: str
+    status: str
+    upload_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SSHPublicKeyMetadata:
+    """AWS's SSHPublicKeyMetadata, as iamstore returns it."""
+
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    upload_date: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceSpecificCredential:
+    """AWS's ServiceSpecificCredential, as iamstore returns it."""
+
+    create_date: datetime
+    expiration_date: datetime | None = None
+    service_name: str
+    service_user_name: str | None = None
+    # Shown once, when the credential is created or reset; never stored.
+    service_password: str | None = field(default=None, repr=False)
+    service_credential_alias: str | None = None
+    service_credential_secret: str | None = field(default=None, repr=False)
+    service_specific_credential_id: str
+    user_name: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceSpecificCredentialMetadata:
+    """AWS's ServiceSpecificCredentialMetadata, as iamstore returns it."""
+
+    user_name: str
+    status: str
+    service_user_name: str | None = None
+    service_credential_alias: str | None = None
+    create_date: datetime
+    expiration_date: datetime | None = None
+    service_specific_credential_id: str
+    service_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeletionTaskFailureReasonType:
+    """AWS's DeletionTaskFailureReasonType, as iamstore returns it."""
+
+    reason: str | None = None
+    role_usage_list: tuple[RoleUsageType, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleUsageType:
+    """AWS's RoleUsageType, as iamstore returns it."""
+
+    region: str | None = None
+    resources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

@@ -16,11 +16,15 @@ from iamstore.client.models import (
     AttachedPolicy,
     AuditEvent,
     ContextProvider,
+    DeletionTaskFailureReasonType,
     EvaluationResult,
     FederatedUser,
     Group,
+    GroupDetail,
     InstanceProfile,
+    ListPoliciesGrantingServiceAccessEntry,
     LoginProfile,
+    ManagedPolicyDetail,
     MatchedStatement,
     MFADevice,
     OpenIDConnectProviderListEntry,
@@ -33,12 +37,21 @@ from iamstore.client.models import (
     PolicyVersion,
     RemovedMember,
     Role,
+    RoleDetail,
     RootCredentials,
     SAMLPrivateKey,
     SAMLProviderListEntry,
+    ServerCertificate,
+    ServerCertificateMetadata,
+    ServiceSpecificCredential,
+    ServiceSpecificCredentialMetadata,
+    SigningCertificate,
+    SSHPublicKey,
+    SSHPublicKeyMetadata,
     Tag,
     TemporaryCredentials,
     User,
+    UserDetail,
     VirtualMFADevice,
 )
 
@@ -470,6 +483,208 @@ class ListInstanceProfilesResponse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListInstanceProfilesForRoleResponse:
+    """What ListInstanceProfilesForRole returns."""
+
+    instance_profiles: tuple[InstanceProfile, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateRoleDescriptionResponse:
+    """What UpdateRoleDescription returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListInstanceProfileTagsResponse:
+    """What ListInstanceProfileTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMFADeviceTagsResponse:
+    """What ListMFADeviceTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListOpenIDConnectProviderTagsResponse:
+    """What ListOpenIDConnectProviderTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListAccountAliasesResponse:
+    """What ListAccountAliases returns."""
+
+    account_aliases: tuple[str, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetAccountAuthorizationDetailsResponse:
+    """What GetAccountAuthorizationDetails returns."""
+
+    user_detail_list: tuple[UserDetail, ...] = ()
+    group_detail_list: tuple[GroupDetail, ...] = ()
+    role_detail_list: tuple[RoleDetail, ...] = ()
+    policies: tuple[ManagedPolicyDetail, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetMFADeviceResponse:
+    """What GetMFADevice returns."""
+
+    user_name: str | None = None
+    serial_number: str
+    enable_date: datetime
+    # FIDO certifications; a virtual device has none.
+    certifications: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPoliciesGrantingServiceAccessResponse:
+    """What ListPoliciesGrantingServiceAccess returns."""
+
+    policies_granting_service_access: tuple[ListPoliciesGrantingServiceAccessEntry, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadServerCertificateResponse:
+    """What UploadServerCertificate returns."""
+
+    server_certificate_metadata: ServerCertificateMetadata
+    tags: tuple[Tag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServerCertificateResponse:
+    """What GetServerCertificate returns."""
+
+    server_certificate: ServerCertificate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServerCertificatesResponse:
+    """What ListServerCertificates returns."""
+
+    server_certificate_metadata_list: tuple[ServerCertificateMetadata, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServerCertificateTagsResponse:
+    """What ListServerCertificateTags returns."""
+
+    tags: tuple[Tag, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadSigningCertificateResponse:
+    """What UploadSigningCertificate returns."""
+
+    certificate: SigningCertificate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSigningCertificatesResponse:
+    """What ListSigningCertificates returns."""
+
+    certificates: tuple[SigningCertificate, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadSSHPublicKeyResponse:
+    """What UploadSSHPublicKey returns."""
+
+    ssh_public_key: SSHPublicKey
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetSSHPublicKeyResponse:
+    """What GetSSHPublicKey returns."""
+
+    ssh_public_key: SSHPublicKey
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListSSHPublicKeysResponse:
+    """What ListSSHPublicKeys returns."""
+
+    ssh_public_keys: tuple[SSHPublicKeyMetadata, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateServiceSpecificCredentialResponse:
+    """What CreateServiceSpecificCredential returns."""
+
+    service_specific_credential: ServiceSpecificCredential
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResetServiceSpecificCredentialResponse:
+    """What ResetServiceSpecificCredential returns."""
+
+    service_specific_credential: ServiceSpecificCredential
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListServiceSpecificCredentialsResponse:
+    """What ListServiceSpecificCredentials returns."""
+
+    service_specific_credentials: tuple[ServiceSpecificCredentialMetadata, ...] = ()
+    marker: str | None = None
+    is_truncated: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateServiceLinkedRoleResponse:
+    """What CreateServiceLinkedRole returns."""
+
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteServiceLinkedRoleResponse:
+    """What DeleteServiceLinkedRole returns."""
+
+    deletion_task_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServiceLinkedRoleDeletionStatusResponse:
+    """What GetServiceLinkedRoleDeletionStatus returns."""
+
+    # SUCCEEDED, IN_PROGRESS, FAILED or NOT_STARTED.
+    status: str
+    reason: DeletionTaskFailureReasonType | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PingResponse:
     """What Ping returns."""
 
@@ -559,6 +774,13 @@ class SimulatePolicyResponse:
     evaluation_results: tuple[EvaluationResult, ...] = ()
     is_truncated: bool
     marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetContextKeysForPolicyResponse:
+    """What GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy return."""
+
+    context_key_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from iamstore.client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
 from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.demo_saml import directory_sign_in
 from iamstore.cluster.local import LocalCluster
 from iamstore.cluster.status import ClusterView
 
@@ -100,6 +101,7 @@ def main() -> int:
             consistency_token(cluster, iam1, root)
             accounts(iam1, node2, root)
             three_ways(cluster, root, iam3)
+            directory_sign_in(iam3, node3, step, show)
             step("GetAccountSummary on node3")
             summary = iam3.get_account_summary().summary_map
             for name in ("Users", "Groups", "Policies", "AccountAccessKeysPresent"):

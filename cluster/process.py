@@ -58,6 +58,7 @@ class NodeProcess:
                 [
                     *self.wrapper,
                     sys.executable,
+                    "-P",
                     "-c",
                     "from iamstore.client.cli import main; main()",
                     "node",

@@ -30,6 +30,10 @@ class IdSource:
     def secret_access_key(self) -> str:
         return self._pick(_SECRET_ALPHABET, 40)
 
+    def secret(self, length: int) -> str:
+        """A random secret of `length` characters (service-specific credential passwords)."""
+        return self._pick(_SECRET_ALPHABET, length)
+
     def random_bytes(self, count: int) -> bytes:
         """`count` random bytes (MFA seeds)."""
         return self._rng.getrandbits(8 * count).to_bytes(count, "big")

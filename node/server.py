@@ -27,13 +27,21 @@ from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     audit_service,
     authz,
+    authz_context_keys,
     authz_simulators,
+    iam_account_details,
+    iam_account_settings,
+    iam_certificates,
     iam_credentials,
     iam_federation,
     iam_identities,
     iam_mfa,
     iam_policies,
+    iam_roles,
     iam_saml,
+    iam_service_access,
+    iam_tagging,
+    iam_user_keys,
     node_services,
     signin,
     sts,
@@ -43,6 +51,7 @@ from iamstore.node.api.context import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
+from iamstore.node.api.sts_saml import SamlSignIn
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import AdminGate
 from iamstore.node.auth.authenticate import Authenticator
@@ -53,6 +62,7 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.http.endpoint import QueryEndpoint
 from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
@@ -89,15 +99,36 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_mfa.HANDLERS,
     **iam_federation.HANDLERS,
     **iam_saml.HANDLERS,
+    **iam_roles.HANDLERS,
+    **iam_tagging.HANDLERS,
+    **iam_account_settings.HANDLERS,
+    **iam_account_details.HANDLERS,
+    **iam_service_access.HANDLERS,
+    **iam_certificates.HANDLERS,
+    **iam_user_keys.HANDLERS,
 }
-AUTHZ_HANDLERS: dict[str, Handler] = {**authz.HANDLERS, **authz_simulators.HANDLERS}
+AUTHZ_HANDLERS: dict[str, Handler] = {
+    **authz.HANDLERS,
+    **authz_simulators.HANDLERS,
+    **authz_context_keys.HANDLERS,
+}
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).
 UNIX_PREFIX = exposure.UNIX_PREFIX
 
+# The largest message a node takes, checked by gRPC before any handler (so before
+# authentication). IAM's largest fields are policy documents: AWS's model caps one at 131,072
+# characters of U+0009..U+00FF, at most 2 bytes each in UTF-8, so 256 KiB. The largest legal
+# call is a simulation at iamstore's caps (node/api/authz_limits.py): with its documents it
+# stays within 4 MiB in practice (docs/security.md, "Bounded work"); anything larger is
+# refused with RESOURCE_EXHAUSTED before a byte of it is read as a request. Peers pushing
+# commits keep their pushes within half of it (replication/gossip.py, PUSH_BATCH_BYTES), so
+# they fit when they share the client port; replies and snapshots travel on the asking
+# peer's own channel, which takes more (replication/grpc_transport.py).
+MAX_CLIENT_REQUEST_BYTES = 4 << 20
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
-    ("grpc.max_receive_message_length", 64 * 1024 * 1024),
+    ("grpc.max_receive_message_length", MAX_CLIENT_REQUEST_BYTES),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
 )
 
@@ -321,9 +352,10 @@ class Node:
             local_jwks=dict(self.config.oidc_jwks),
             allowed_networks=self.config.oidc_allowed_networks,
         )
-        health_servicer = self._add_services(server, services, peer_service, jwks)
+        saml_sign_in = SamlSignIn(services, self._saml_policy())
+        health_servicer = self._add_services(server, services, peer_service, jwks, saml_sign_in)
         await server.start()
-        self.query_endpoint = self._query_endpoint(services, jwks)
+        self.query_endpoint = self._query_endpoint(services, jwks, saml_sign_in)
         http_server = self._http_server(self.query_endpoint)
         if http_server is not None:
             scheme = "http" if config.tls_cert is None else "https"
@@ -350,6 +382,10 @@ class Node:
                     tasks.create_task(self._flush_key_usage(db, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
+                    # After readiness, so start-up does not wait for it; a request that needs
+                    # AWS managed policies before it is done waits on the same lock instead
+                    # of parsing the data again.
+                    tasks.create_task(asyncio.to_thread(shared_catalog)),
                 ]
                 await self._stop.wait()
                 await health_servicer.enter_graceful_shutdown()
@@ -394,6 +430,7 @@ class Node:
         services: NodeServices,
         peer_service: grpc.GenericRpcHandler[Any, Any] | None,
         jwks: JwksCache,
+        saml_sign_in: SamlSignIn,
     ) -> health.aio.HealthServicer:  # type: ignore[name-defined]
         iam = iam_pb2.DESCRIPTOR.services_by_name["Iam"]
         node = node_pb2.DESCRIPTOR.services_by_name["Node"]
@@ -402,7 +439,7 @@ class Node:
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks, self._saml_policy()),
+                *sts.sts_handlers(services, jwks, saml_sign_in),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
                 method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
@@ -432,19 +469,33 @@ class Node:
         )
         return health_servicer
 
-    def _query_endpoint(self, services: NodeServices, jwks: JwksCache) -> QueryEndpoint:
+    def _query_endpoint(
+        self, services: NodeServices, jwks: JwksCache, saml_sign_in: SamlSignIn
+    ) -> QueryEndpoint:
         """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
-        iam = grpc_backed("iam", iam_pb2.DESCRIPTOR.services_by_name["Iam"], iam_pb2, IAM_HANDLERS)
-        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.HANDLERS)
+        iam = grpc_backed(
+            "iam",
+            iam_pb2.DESCRIPTOR.services_by_name["Iam"],
+            iam_pb2,
+            IAM_HANDLERS,
+            also=[(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS)],
+        )
+        sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.signed_handlers())
 
         async def web_identity(peer: Peer, request: Message) -> Message:
             return await sts_web_identity.assume_role_with_web_identity(
                 services, jwks, peer, request
             )
 
-        return QueryEndpoint(
-            services, (iam, sts_service), {"AssumeRoleWithWebIdentity": web_identity}
-        )
+        async def saml(peer: Peer, request: Message) -> Message:
+            if not isinstance(request, sts_pb2.AssumeRoleWithSAMLRequest):
+                raise TypeError("not an AssumeRoleWithSAMLRequest")
+            return await saml_sign_in.assume(peer, request)
+
+        # Unsigned, as in AWS: the token or the assertion is the credential. One SamlSignIn
+        # serves both wires, so an assertion used over gRPC is refused over HTTP too.
+        unsigned = {"AssumeRoleWithWebIdentity": web_identity, "AssumeRoleWithSAML": saml}
+        return QueryEndpoint(services, (iam, sts_service), unsigned)
 
     def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
         config = self.config

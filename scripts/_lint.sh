@@ -5,15 +5,18 @@ check_generated() {
   scripts/genproto --check
   echo "== generated client code is up to date"
   scripts/genclient --check
+  echo "== the API coverage table in docs/api.md is up to date"
+  scripts/gencoverage --check
 }
 
 check_lint() {
   echo "== ruff"
-  .venv/bin/ruff check node client cluster tests proto scripts/clientgen
+  .venv/bin/ruff check node client cluster tests proto scripts/clientgen scripts/iamcoverage
   # (ruff format --check joins here once the whole tree is formatted)
   echo "== mypy --strict"
   .venv/bin/mypy -p iamstore
   MYPYPATH=proto:scripts .venv/bin/mypy -p clientgen
+  MYPYPATH=proto:scripts .venv/bin/mypy -p iamcoverage
   # Three test folders have a conftest.py each: mypy takes one module name per file, so the
   # client tests' and the security tests' (re-exports of fixtures) are checked on their own.
   .venv/bin/mypy tests --exclude 'tests/(unit/client|security)/conftest\.py$'

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from iamstore.node.api import convert
+from iamstore.node.api.authz_limits import (
+    ACTION_NAME_MAX_CHARS,
+    AUTHORIZE_BATCH_MAX_REQUESTS,
+    INLINE_MAX_DECISIONS,
+    INLINE_MAX_DOCUMENT_CHARS,
+    INLINE_MAX_VALUE_CHARS,
+    INLINE_MAX_WORK,
+    MAX_CONTEXT_ENTRIES,
+    MAX_CONTEXT_VALUES,
+    MAX_TAGS,
+    POLICY_DOCUMENT_MAX_CHARS,
+    RESOURCE_ARN_MAX_CHARS,
+    check_count,
+    check_length,
+    matching_work,
+)
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
+from iamstore.node.api.documents import Documents, prepare
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
     Principal,
+    Question,
     account_of,
     resource_account_of,
     resource_kind,
@@ -45,8 +64,13 @@ def authorizer_of(call: Call) -> Authorizer:
     return authorizer
 
 
-def context_entries(entries: Sequence[apb.ContextEntry]) -> list[ContextEntryInput]:
-    """A request's ContextEntries as the request context takes them."""
+def context_entries(entries: Sequence[apb.ContextEntry], field: str) -> list[ContextEntryInput]:
+    """A request's ContextEntries as the request context takes them, within the caps."""
+    check_count(entries, MAX_CONTEXT_ENTRIES, field)
+    for position, entry in enumerate(entries, 1):
+        check_count(
+            entry.context_key_values, MAX_CONTEXT_VALUES, f"{field}.{position}.ContextKeyValues"
+        )
     return [
         ContextEntryInput(
             e.context_key_name, tuple(e.context_key_values), opt_str(e, "context_key_type")
@@ -82,9 +106,10 @@ class _Batch:
     request facts, a request context per (principal, environment) for items without tags or
     context entries, and a response message per distinct decision.
 
-    INVARIANT: the handler never awaits, so no commit lands while a batch is answered and
-    nothing memoized here goes stale. Keys use `id()` only of objects the value also holds,
-    so an id cannot be reused by another object while the batch lives.
+    INVARIANT: questions are gathered without awaiting, so no commit lands while they are and
+    nothing memoized here goes stale; answering them afterwards reads none of it. Keys use
+    `id()` only of objects the value also holds, so an id cannot be reused by another object
+    while the batch lives.
     """
 
     __slots__ = ("contexts", "environments", "responses", "sessions")
@@ -97,13 +122,28 @@ class _Batch:
         self.responses: dict[tuple[object, ...], tuple[Decision, apb.AuthorizeResponse]] = {}
 
 
-def _authorize_one(
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One item, gathered: its question, or None when its answer is known without one (the
+    session's credentials could not make the request at all)."""
+
+    principal: Principal
+    action: str
+    resource: str
+    context: Context
+    question: Question | None
+    encode_failure: bool
+
+
+def _question_of(
     call: Call,
     authorizer: Authorizer,
     req: apb.AuthorizeRequest,
     prefix: str,
     batch: _Batch,
-) -> apb.AuthorizeResponse:
+    documents: Documents,
+) -> _Item:
+    """The item's question: everything its decision reads, gathered on the event loop."""
     # Field reads are inlined (HasField, then the attribute): this runs once per batch item.
     has = req.HasField
     arn = req.principal_arn if has("principal_arn") else None
@@ -130,6 +170,7 @@ def _authorize_one(
             prefix + "SessionToken",
         )
     elif arn is not None:
+        check_length(arn, RESOURCE_ARN_MAX_CHARS, prefix + "PrincipalArn")
         principal = authorizer.principal_by_arn(call.account_id, arn, prefix + "PrincipalArn")
     else:
         principal = authorizer.principal_by_key(
@@ -137,8 +178,12 @@ def _authorize_one(
         )
     action = _required(req.action if has("action") else None, prefix + "Action")
     resource = _required(req.resource_arn if has("resource_arn") else None, prefix + "ResourceArn")
+    check_length(action, ACTION_NAME_MAX_CHARS, prefix + "Action")
+    check_length(resource, RESOURCE_ARN_MAX_CHARS, prefix + "ResourceArn")
+    if has("resource_policy"):
+        check_length(req.resource_policy, POLICY_DOCUMENT_MAX_CHARS, prefix + "ResourcePolicy")
     resource_policy = (
-        authorizer.document(
+        documents.get(
             RESOURCE_POLICY_NAME,
             resource_kind(action, resource),
             req.resource_policy,
@@ -169,6 +214,8 @@ def _authorize_one(
     context: Context
     entries, request_tags, resource_tags = req.context_entries, req.request_tags, req.resource_tags
     if entries or request_tags or resource_tags:
+        check_count(request_tags, MAX_TAGS, prefix + "RequestTags")
+        check_count(resource_tags, MAX_TAGS, prefix + "ResourceTags")
         context = authorizer.contexts.build(
             principal.facts,
             environment,
@@ -176,7 +223,9 @@ def _authorize_one(
             request_tags=convert.tag_pairs(request_tags) if request_tags else (),
             resource_tags=convert.tag_pairs(resource_tags) if resource_tags else (),
             extra=entries_to_context(
-                context_entries(entries), field=prefix + "ContextEntries", allow_reserved=False
+                context_entries(entries, prefix + "ContextEntries"),
+                field=prefix + "ContextEntries",
+                allow_reserved=False,
             )
             if entries
             else None,
@@ -200,8 +249,8 @@ def _authorize_one(
     session = principal.session
     if session is not None and not scope_allows(session, action):
         # The session could not even make this request (GetSessionToken's limits).
-        return _response(batch, _OUT_OF_SCOPE, principal.request_arn)
-    decision = authorizer.decide(
+        return _Item(principal, action, resource, context, None, False)
+    question = authorizer.question(
         principal,
         action,
         resource,
@@ -209,12 +258,8 @@ def _authorize_one(
         resource_policy,
         context,
     )
-    response = _response(batch, decision, principal.request_arn)
-    if has("encode_failure_message") and req.encode_failure_message and not decision.allowed:
-        response = _with_failure_message(
-            call, response, decision, principal, action, resource, context
-        )
-    return response
+    encode = has("encode_failure_message") and req.encode_failure_message
+    return _Item(principal, action, resource, context, question, encode)
 
 
 def _with_failure_message(
@@ -307,18 +352,76 @@ def _response(batch: _Batch, decision: Decision, principal_arn: str) -> apb.Auth
     return known[1]
 
 
+def _offloaded(requests: Sequence[apb.AuthorizeRequest], questions: Sequence[Question]) -> bool:
+    """Whether answering `requests` may take long enough to move off the event loop."""
+    if len(requests) > INLINE_MAX_DECISIONS:
+        return True
+    work = sum(matching_work(q.patterns, q.request.resource_arn) for q in questions)
+    if work > INLINE_MAX_WORK:
+        return True
+    documents = sum(len(r.resource_policy) for r in requests if r.HasField("resource_policy"))
+    if documents > INLINE_MAX_DOCUMENT_CHARS:
+        return True
+    return any(
+        len(r.resource_arn) > INLINE_MAX_VALUE_CHARS
+        or any(
+            len(value) > INLINE_MAX_VALUE_CHARS
+            for entry in r.context_entries
+            for value in entry.context_key_values
+        )
+        for r in requests
+    )
+
+
+async def _answer(
+    call: Call, authorizer: Authorizer, requests: Sequence[apb.AuthorizeRequest], field: str
+) -> list[apb.AuthorizeResponse]:
+    """Every request's response, in order. Their documents are compiled first (off the loop
+    when large), the questions then gathered on the event loop without awaiting (see
+    _Batch), and only then answered, off the loop when large."""
+    batch = _Batch()  # items of one batch mostly share their principal and request facts
+    single = len(requests) == 1 and field == ""
+    documents = await prepare(
+        call,
+        authorizer,
+        (
+            (RESOURCE_POLICY_NAME, resource_kind(r.action, r.resource_arn), r.resource_policy)
+            for r in requests
+            if r.HasField("resource_policy")
+        ),
+    )
+    items = [
+        _question_of(call, authorizer, item, "" if single else f"{field}.{i}.", batch, documents)
+        for i, item in enumerate(requests, 1)
+    ]
+    questions = [item.question for item in items if item.question is not None]
+
+    def answer_all() -> list[Decision]:
+        return [authorizer.answer(question) for question in questions]
+
+    if _offloaded(requests, questions):
+        decisions = iter(await call.node.evaluations.run(answer_all))
+    else:
+        decisions = iter(answer_all())
+    responses: list[apb.AuthorizeResponse] = []
+    for item in items:
+        decision = _OUT_OF_SCOPE if item.question is None else next(decisions)
+        response = _response(batch, decision, item.principal.request_arn)
+        if item.encode_failure and not decision.allowed:
+            response = _with_failure_message(
+                call, response, decision, item.principal, item.action, item.resource, item.context
+            )
+        responses.append(response)
+    return responses
+
+
 @op("Authorize")
 async def authorize(call: Call, req: apb.AuthorizeRequest) -> apb.AuthorizeResponse:
-    return _authorize_one(call, authorizer_of(call), req, "", _Batch())
+    return (await _answer(call, authorizer_of(call), [req], ""))[0]
 
 
 @op("AuthorizeBatch")
 async def authorize_batch(call: Call, req: apb.AuthorizeBatchRequest) -> apb.AuthorizeBatchResponse:
-    authorizer = authorizer_of(call)
-    batch = _Batch()  # items of one batch mostly share their principal and request facts
-    return apb.AuthorizeBatchResponse(
-        results=[
-            _authorize_one(call, authorizer, item, f"Requests.{i}.", batch)
-            for i, item in enumerate(req.requests, 1)
-        ]
-    )
+    check_count(req.requests, AUTHORIZE_BATCH_MAX_REQUESTS, "Requests")
+    results = await _answer(call, authorizer_of(call), req.requests, "Requests")
+    return apb.AuthorizeBatchResponse(results=results)

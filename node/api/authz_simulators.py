@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from iamstore.node.api.authz import authorizer_of, context_entries
+from iamstore.node.api.authz_limits import (
+    INLINE_MAX_DECISIONS,
+    INLINE_MAX_DOCUMENT_CHARS,
+    INLINE_MAX_VALUE_CHARS,
+    INLINE_MAX_WORK,
+    SIMULATION_MAX_ACTIONS,
+    SIMULATION_MAX_POLICY_INPUTS,
+    SIMULATION_MAX_RESOURCES,
+    SIMULATION_PAGE_EVALUATIONS,
+    check_count,
+    matching_work,
+)
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.documents import DocumentKey, Documents, prepare
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
@@ -24,24 +38,67 @@ from iamstore.node.policy import (
     Outcome,
     PolicyKind,
     PrincipalType,
+    pattern_count,
 )
 from iamstore.v1 import authz_pb2 as apb
 
+_SimulateRequest = apb.SimulatePrincipalPolicyRequest | apb.SimulateCustomPolicyRequest
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 _DEFAULT_MAX_ITEMS = 100  # AWS's default page size for the simulators
 
 
+def _input_lists(req: _SimulateRequest) -> list[tuple[Sequence[str], PolicyKind, str]]:
+    """The request's policy input lists: (documents, kind, field), each within its cap."""
+    lists: list[tuple[Sequence[str], PolicyKind, str]] = [
+        (req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList"),
+        (
+            req.permissions_boundary_policy_input_list,
+            PolicyKind.BOUNDARY,
+            "PermissionsBoundaryPolicyInputList",
+        ),
+    ]
+    if isinstance(req, apb.SimulateCustomPolicyRequest):
+        lists += [
+            (
+                level.service_control_policy_input_list,
+                PolicyKind.SCP,
+                f"OrderedOrganizationPolicyInputList.{i}.ServiceControlPolicyInputList",
+            )
+            for i, level in enumerate(req.ordered_organization_policy_input_list, 1)
+        ]
+    for documents, _, field in lists:
+        check_count(documents, SIMULATION_MAX_POLICY_INPUTS, field)
+    return lists
+
+
+async def _prepared(
+    call: Call, authorizer: Authorizer, req: _SimulateRequest
+) -> tuple[_Page, Documents]:
+    """The page, and every caller-supplied document the page needs, compiled (off the event
+    loop when large) before anything is evaluated; lists over their caps are refused first."""
+    page = _page_of(req)
+    wanted: list[DocumentKey] = [
+        (f"{field}.{i}", kind, text)
+        for documents, kind, field in _input_lists(req)
+        for i, text in enumerate(documents, 1)
+    ]
+    if req.HasField("resource_policy"):
+        wanted += [
+            (RESOURCE_POLICY_NAME, kind, req.resource_policy) for kind in _resource_kinds(page)
+        ]
+    return page, await prepare(call, authorizer, wanted)
+
+
 def _inputs(
-    authorizer: Authorizer, documents: Sequence[str], kind: PolicyKind, field: str
+    docs: Documents, documents: Sequence[str], kind: PolicyKind, field: str
 ) -> tuple[CompiledPolicy, ...]:
     return tuple(
-        authorizer.document(f"{field}.{i}", kind, text, f"{field}.{i}")
-        for i, text in enumerate(documents, 1)
+        docs.get(f"{field}.{i}", kind, text, f"{field}.{i}") for i, text in enumerate(documents, 1)
     )
 
 
-def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
+def group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
     """A group's own inline and attached policies (the index assembles only users and roles)."""
     view = authorizer.view
     found: list[CompiledPolicy] = []
@@ -54,8 +111,8 @@ def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Co
                 "PolicySourceArn",
             )
         )
-    for policy in sorted(view.policies.live(view.attachments.of(group_id)), key=lambda p: p.arn):
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+    for policy in sorted(view.managed_policies(view.attachments.of(group_id)), key=lambda p: p.arn):
+        version = view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is not None:
             found.append(
                 authorizer.document(
@@ -142,20 +199,78 @@ def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResu
     )
 
 
-def _page(
-    outcomes: list[ActionOutcome], resources_given: bool, marker: str | None, max_items: int | None
-) -> apb.SimulatePolicyResponse:
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """The actions one page evaluates, chosen before anything is evaluated."""
+
+    actions: list[str]
+    resources: list[str]
+    end: int  # index in the request's ActionNames after the page's last action
+    truncated: bool
+
+
+def _page_of(req: _SimulateRequest) -> _Page:
+    """The page the request's Marker and MaxItems ask for, at most SIMULATION_PAGE_EVALUATIONS
+    (action, resource) pairs: a page never evaluates the whole actions x resources product."""
+    actions, resources = list(req.action_names), list(req.resource_arns)
+    check_count(actions, SIMULATION_MAX_ACTIONS, "ActionNames")
+    check_count(resources, SIMULATION_MAX_RESOURCES, "ResourceArns")
+    marker = opt_str(req, "marker")
     start = 0
     if marker is not None:
-        if not marker.isdigit() or int(marker) > len(outcomes):
+        if not marker.isdigit() or int(marker) > len(actions):
             raise InvalidInput(f"invalid marker `{marker}`", "Marker")
         start = int(marker)
-    end = start + (max_items or _DEFAULT_MAX_ITEMS)
-    return apb.SimulatePolicyResponse(
-        evaluation_results=[_result(o, resources_given) for o in outcomes[start:end]],
-        is_truncated=end < len(outcomes),
-        marker=str(end) if end < len(outcomes) else None,
+    size = opt_int(req, "max_items") or _DEFAULT_MAX_ITEMS
+    # Fewer results than MaxItems, with IsTruncated, when each action has many resources.
+    size = max(1, min(size, SIMULATION_PAGE_EVALUATIONS // max(1, len(resources))))
+    end = min(start + size, len(actions))
+    return _Page(actions[start:end], resources, end, end < len(actions))
+
+
+async def _simulated(
+    call: Call,
+    docs: Documents,
+    simulation: Simulation,
+    page: _Page,
+    resource_policy: str | None,
+    documents: int,
+) -> apb.SimulatePolicyResponse:
+    """The page's results; evaluated off the event loop when the page is large."""
+    simulation = replace(
+        simulation, resource_policies=_resource_policies(docs, resource_policy, page)
     )
+    pairs = len(page.actions) * max(1, len(page.resources))
+    values = [v for value in simulation.context.values() for v in _each(value)]
+    long_values = any(len(v) > INLINE_MAX_VALUE_CHARS for v in (*page.resources, *values))
+    involved = [*simulation.identity, simulation.boundary]
+    involved += [p for level in simulation.scps or () for p in level]
+    patterns = pattern_count(involved) * len(page.actions)
+    work = sum(matching_work(patterns, r) for r in page.resources or ("*",))
+    if (
+        pairs > INLINE_MAX_DECISIONS
+        or documents > INLINE_MAX_DOCUMENT_CHARS
+        or long_values
+        or work > INLINE_MAX_WORK
+    ):
+        outcomes = await call.node.evaluations.run(
+            lambda: simulate(simulation, page.actions, page.resources)
+        )
+    else:
+        outcomes = simulate(simulation, page.actions, page.resources)
+    return apb.SimulatePolicyResponse(
+        evaluation_results=[_result(o, bool(page.resources)) for o in outcomes],
+        is_truncated=page.truncated,
+        marker=str(page.end) if page.truncated else None,
+    )
+
+
+def _each(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
+
+
+def _no_resource_policy(action: str, resource: str) -> CompiledPolicy | None:
+    return None
 
 
 def _caller(authorizer: Authorizer, call: Call, caller_arn: str) -> Principal:
@@ -165,14 +280,34 @@ def _caller(authorizer: Authorizer, call: Call, caller_arn: str) -> Principal:
     return principal
 
 
+def _resource_kinds(page: _Page) -> list[PolicyKind]:
+    kinds = {resource_kind(a, r) for a in page.actions for r in page.resources or ("*",)}
+    return sorted(kinds, key=lambda k: k.value)
+
+
 def _resource_policies(
-    authorizer: Authorizer, document: str | None
+    docs: Documents, document: str | None, page: _Page
 ) -> Callable[[str, str], CompiledPolicy | None]:
+    """The page's resource policy by (action, resource), looked up here, on the event loop:
+    the simulation may run on the evaluation worker, which must not touch the index."""
     if document is None:
         return lambda action, resource: None
-    return lambda action, resource: authorizer.document(
-        RESOURCE_POLICY_NAME, resource_kind(action, resource), document, "ResourcePolicy"
+    compiled = {
+        kind: docs.get(RESOURCE_POLICY_NAME, kind, document, "ResourcePolicy")
+        for kind in _resource_kinds(page)
+    }
+    return lambda action, resource: compiled[resource_kind(action, resource)]
+
+
+def _documents_size(req: _SimulateRequest) -> int:
+    """Characters of caller-supplied policy text in a simulator request."""
+    size = sum(map(len, req.policy_input_list)) + sum(
+        map(len, req.permissions_boundary_policy_input_list)
     )
+    if isinstance(req, apb.SimulateCustomPolicyRequest):
+        for level in req.ordered_organization_policy_input_list:
+            size += sum(map(len, level.service_control_policy_input_list))
+    return size + len(req.resource_policy)
 
 
 @op("SimulatePrincipalPolicy")
@@ -180,6 +315,7 @@ async def simulate_principal_policy(
     call: Call, req: apb.SimulatePrincipalPolicyRequest
 ) -> apb.SimulatePolicyResponse:
     authorizer = authorizer_of(call)
+    page, docs = await _prepared(call, authorizer, req)
     source_arn = req.policy_source_arn
     identity: list[CompiledPolicy]
     boundary: CompiledPolicy | None = None
@@ -188,7 +324,7 @@ async def simulate_principal_policy(
         group = authorizer.view.groups.named(call.account_id, source_arn.rsplit("/", 1)[-1])
         if group is None or group.arn != source_arn:
             raise NoSuchEntity(f"the entity `{source_arn}` cannot be found.", "PolicySourceArn")
-        identity = _group_policies(authorizer, group.group_id, group.name)
+        identity = group_policies(authorizer, group.group_id, group.name)
     else:
         source = authorizer.principal_by_arn(call.account_id, source_arn, "PolicySourceArn")
         if source.engine_type not in (PrincipalType.USER, PrincipalType.ROLE):
@@ -199,9 +335,9 @@ async def simulate_principal_policy(
         identity, boundary = list(own.identity), own.boundary
     excluded = set(req.policy_exclusion_list)
     identity = [p for p in identity if p.name not in excluded]
-    identity += _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    identity += _inputs(docs, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
     boundary_inputs = _inputs(
-        authorizer,
+        docs,
         req.permissions_boundary_policy_input_list,
         PolicyKind.BOUNDARY,
         "PermissionsBoundaryPolicyInputList",
@@ -223,7 +359,9 @@ async def simulate_principal_policy(
             "CallerArn",
         )
     context = entries_to_context(
-        context_entries(req.context_entries), field="ContextEntries", allow_reserved=True
+        context_entries(req.context_entries, "ContextEntries"),
+        field="ContextEntries",
+        allow_reserved=True,
     )
     if source is not None:  # the principal's own keys, unless the request gives them
         context = {**principal_keys(source.facts), **context}
@@ -235,14 +373,18 @@ async def simulate_principal_policy(
         identity=tuple(identity),
         boundary=boundary,
         scps=None,
-        resource_policies=_resource_policies(authorizer, opt_str(req, "resource_policy")),
+        resource_policies=_no_resource_policy,  # the page's are set by _simulated
         resource_owner=None if owner is None else account_of(owner, "ResourceOwner"),
         context=context,
         role_name=source.role_name if source is not None else None,
     )
-    outcomes = simulate(simulation, list(req.action_names), list(req.resource_arns))
-    return _page(
-        outcomes, bool(req.resource_arns), opt_str(req, "marker"), opt_int(req, "max_items")
+    return await _simulated(
+        call,
+        docs,
+        simulation,
+        page,
+        opt_str(req, "resource_policy"),
+        _documents_size(req),
     )
 
 
@@ -251,9 +393,10 @@ async def simulate_custom_policy(
     call: Call, req: apb.SimulateCustomPolicyRequest
 ) -> apb.SimulatePolicyResponse:
     authorizer = authorizer_of(call)
-    identity = _inputs(authorizer, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
+    page, docs = await _prepared(call, authorizer, req)
+    identity = _inputs(docs, req.policy_input_list, PolicyKind.IDENTITY, "PolicyInputList")
     boundaries = _inputs(
-        authorizer,
+        docs,
         req.permissions_boundary_policy_input_list,
         PolicyKind.BOUNDARY,
         "PermissionsBoundaryPolicyInputList",
@@ -265,7 +408,7 @@ async def simulate_custom_policy(
     # Organization policies, root first: each is one level of the hierarchy that must allow.
     scps = tuple(
         _inputs(
-            authorizer,
+            docs,
             level.service_control_policy_input_list,
             PolicyKind.SCP,
             f"OrderedOrganizationPolicyInputList.{i}.ServiceControlPolicyInputList",
@@ -277,7 +420,9 @@ async def simulate_custom_policy(
         raise InvalidInput("`CallerArn` is required with a `ResourcePolicy`", "CallerArn")
     caller = None if caller_arn is None else _caller(authorizer, call, caller_arn)
     context = entries_to_context(
-        context_entries(req.context_entries), field="ContextEntries", allow_reserved=True
+        context_entries(req.context_entries, "ContextEntries"),
+        field="ContextEntries",
+        allow_reserved=True,
     )
     owner = opt_str(req, "resource_owner")
     simulation = Simulation(
@@ -290,11 +435,15 @@ async def simulate_custom_policy(
         identity=identity,
         boundary=boundaries[0] if boundaries else None,
         scps=scps or None,
-        resource_policies=_resource_policies(authorizer, opt_str(req, "resource_policy")),
+        resource_policies=_no_resource_policy,  # the page's are set by _simulated
         resource_owner=None if owner is None else account_of(owner, "ResourceOwner"),
         context=context,
     )
-    outcomes = simulate(simulation, list(req.action_names), list(req.resource_arns))
-    return _page(
-        outcomes, bool(req.resource_arns), opt_str(req, "marker"), opt_int(req, "max_items")
+    return await _simulated(
+        call,
+        docs,
+        simulation,
+        page,
+        opt_str(req, "resource_policy"),
+        _documents_size(req),
     )

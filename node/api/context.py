@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from iamstore.node.api.mfa_attempts import MfaAttempts
+from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import NON_USER_CREDENTIALS, AdminGate
 from iamstore.node.auth.authenticate import Authenticator, Caller
@@ -56,6 +57,8 @@ class NodeServices:
     # Asks every admin call's questions before its handler runs (None: nothing is asked).
     gate: AdminGate | None = None
     audit: AuditLog | None = None
+    # Answers large Authz calls off the event loop, one at a time.
+    evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,8 +94,9 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
     return message
 
 
-def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
-    used = policies.usage(view, p)
+def policy(view: View, p: ManagedPolicy, account_id: str, *, full: bool = True) -> pb.Policy:
+    """A policy as `account_id` sees it (an AWS managed policy counts that account's uses)."""
+    used = policies.usage(view, p, account_id)
     message = pb.Policy(
         policy_name=p.name,
         policy_id=p.policy_id,

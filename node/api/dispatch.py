@@ -75,18 +75,35 @@ def _at_least(metadata: list[tuple[str, str | bytes]]) -> str | None:
 async def authenticate_and_wait(
     node: NodeServices, authenticate: Callable[[], Caller], at_least: str | None
 ) -> Caller:
-    """The verified caller, once this replica covers the caller's token (wire-independent)."""
+    """The verified caller, once this replica covers the caller's token (wire-independent).
+
+    INVARIANT: only an authenticated caller waits for its token.
+    """
     try:
         caller = authenticate()
     except SignatureError as err:
-        # The key may come from a write this replica has not applied yet: when the
-        # caller names that write with a token, wait for it and try once more.
-        if err.code != "InvalidClientTokenId" or at_least is None:
-            raise
-        await wait_for_token(node, at_least)
-        caller = authenticate()
+        # The key may come from a write this replica has not applied yet. Nothing is held
+        # for a caller before it is authenticated: when its token names writes this replica
+        # lacks, it is told at once to retry, never kept waiting.
+        if err.code == "InvalidClientTokenId" and _lacks_token(node, at_least):
+            raise NotYetReplicated(
+                "this node does not know the access key and has not yet replicated the "
+                "writes your consistency token names; retry shortly, or ask the node that "
+                "took the write"
+            ) from None
+        raise
     await wait_for_token(node, at_least)
     return caller
+
+
+def _lacks_token(node: NodeServices, at_least: str | None) -> bool:
+    """True when the caller's token is well formed and this replica does not cover it yet."""
+    if at_least is None:
+        return False
+    try:
+        return not node.state.covers(parse_token(at_least))
+    except TokenFormatError:
+        return False
 
 
 async def run_operation(

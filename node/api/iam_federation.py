@@ -43,7 +43,7 @@ async def get_open_id_connect_provider(
         client_id_list=provider.client_ids,
         thumbprint_list=provider.thumbprints,
         create_date=convert.timestamp(provider.created_ms),
-        tags=convert.tags(provider.tags),
+        tags=convert.tags(call.view.tags_of(provider)),
     )
 
 
@@ -88,7 +88,7 @@ async def remove_client_id_from_open_id_connect_provider(
     return pb.RemoveClientIDFromOpenIDConnectProviderResponse()
 
 
-def _profile(view: View, p: InstanceProfile, *, tags: bool = True) -> pb.InstanceProfile:
+def profile_message(view: View, p: InstanceProfile, *, tags: bool = True) -> pb.InstanceProfile:
     message = pb.InstanceProfile(
         path=p.path,
         instance_profile_name=p.name,
@@ -98,12 +98,12 @@ def _profile(view: View, p: InstanceProfile, *, tags: bool = True) -> pb.Instanc
         roles=[convert.role(view, r, full=False) for r in instance_profiles.roles_of(view, p)],
     )
     if tags:
-        message.tags.extend(convert.tags(p.tags))
+        message.tags.extend(convert.tags(view.tags_of(p)))
     return message
 
 
 @op("CreateInstanceProfile")
-async def create_instance_profile(
+async def create_instanceprofile_message(
     call: Call, req: pb.CreateInstanceProfileRequest
 ) -> pb.CreateInstanceProfileResponse:
     profile = await call.write(
@@ -115,15 +115,15 @@ async def create_instance_profile(
             convert.tag_pairs(req.tags),
         )
     )
-    return pb.CreateInstanceProfileResponse(instance_profile=_profile(call.view, profile))
+    return pb.CreateInstanceProfileResponse(instance_profile=profile_message(call.view, profile))
 
 
 @op("GetInstanceProfile")
-async def get_instance_profile(
+async def get_instanceprofile_message(
     call: Call, req: pb.GetInstanceProfileRequest
 ) -> pb.GetInstanceProfileResponse:
     profile = instance_profiles.get(call.view, call.account_id, req.instance_profile_name)
-    return pb.GetInstanceProfileResponse(instance_profile=_profile(call.view, profile))
+    return pb.GetInstanceProfileResponse(instance_profile=profile_message(call.view, profile))
 
 
 @op("ListInstanceProfiles")
@@ -139,14 +139,14 @@ async def list_instance_profiles(
     )
     return pb.ListInstanceProfilesResponse(
         # AWS's list leaves tags out (GetInstanceProfile shows them).
-        instance_profiles=[_profile(call.view, p, tags=False) for p in page.items],
+        instance_profiles=[profile_message(call.view, p, tags=False) for p in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )
 
 
 @op("DeleteInstanceProfile")
-async def delete_instance_profile(
+async def delete_instanceprofile_message(
     call: Call, req: pb.DeleteInstanceProfileRequest
 ) -> pb.DeleteInstanceProfileResponse:
     name = req.instance_profile_name
@@ -155,7 +155,7 @@ async def delete_instance_profile(
 
 
 @op("AddRoleToInstanceProfile")
-async def add_role_to_instance_profile(
+async def add_role_to_instanceprofile_message(
     call: Call, req: pb.AddRoleToInstanceProfileRequest
 ) -> pb.AddRoleToInstanceProfileResponse:
     name, role_name = req.instance_profile_name, req.role_name
@@ -164,7 +164,7 @@ async def add_role_to_instance_profile(
 
 
 @op("RemoveRoleFromInstanceProfile")
-async def remove_role_from_instance_profile(
+async def remove_role_from_instanceprofile_message(
     call: Call, req: pb.RemoveRoleFromInstanceProfileRequest
 ) -> pb.RemoveRoleFromInstanceProfileResponse:
     name, role_name = req.instance_profile_name, req.role_name

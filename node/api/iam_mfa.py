@@ -29,7 +29,8 @@ MFA_ID_PREFIX = "AMFA"
 
 
 def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
-    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=convert.tags(d.tags))
+    tags = convert.tags(call.view.tags_of(d))
+    message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=tags)
     owner = None if d.user_id is None else call.view.users.get(d.user_id)
     if owner is not None:
         message.user.CopyFrom(convert.user(call.view, owner, full=False))
@@ -179,6 +180,21 @@ async def list_mfa_devices(call: Call, req: pb.ListMFADevicesRequest) -> pb.List
         marker=page.marker,
     )
 
+
+
+@op("GetMFADevice")
+async def get_mfa_device(call: Call, req: pb.GetMFADeviceRequest) -> pb.GetMFADeviceResponse:
+    """A device enabled for the named user (else the calling user); virtual devices carry no
+    FIDO certifications."""
+    user = _named_or_caller(call, opt_str(req, "user_name"))
+    if user is None:  # the root's own devices are managed outside the IAM API
+        raise mfa.not_assigned(req.serial_number, "root")
+    device = mfa.assigned(call.view, user, req.serial_number)
+    return pb.GetMFADeviceResponse(
+        user_name=user.name,
+        serial_number=device.serial_number,
+        enable_date=convert.timestamp(device.enabled_ms or device.created_ms),
+    )
 
 @op("ListVirtualMFADevices")
 async def list_virtual_mfa_devices(

@@ -46,7 +46,7 @@ async def create_policy(call: Call, req: pb.CreatePolicyRequest) -> pb.CreatePol
             )
         )
     )
-    return pb.CreatePolicyResponse(policy=convert.policy(call.view, policy))
+    return pb.CreatePolicyResponse(policy=convert.policy(call.view, policy, call.account_id))
 
 
 def _created(result: tuple[Any, Any, Any]) -> tuple[Any, tuple[Any, Any]]:
@@ -57,7 +57,7 @@ def _created(result: tuple[Any, Any, Any]) -> tuple[Any, tuple[Any, Any]]:
 @op("GetPolicy")
 async def get_policy(call: Call, req: pb.GetPolicyRequest) -> pb.GetPolicyResponse:
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
-    return pb.GetPolicyResponse(policy=convert.policy(call.view, policy))
+    return pb.GetPolicyResponse(policy=convert.policy(call.view, policy, call.account_id))
 
 
 @op("ListPolicies")
@@ -73,7 +73,7 @@ async def list_policies(call: Call, req: pb.ListPoliciesRequest) -> pb.ListPolic
         opt_int(req, "max_items"),
     )
     return pb.ListPoliciesResponse(
-        policies=[convert.policy(call.view, p, full=False) for p in page.items],
+        policies=[convert.policy(call.view, p, call.account_id, full=False) for p in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )

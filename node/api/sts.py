@@ -38,7 +38,6 @@ from iamstore.node.api.sts_web_identity import unsigned_behavior
 from iamstore.node.auth import totp, webidentity
 from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer
-from iamstore.node.auth.saml import SamlPolicy
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.entities import Change
@@ -53,8 +52,13 @@ _SOURCE_IDENTITY = re.compile(r"[\w+=,.@-]{2,64}\Z", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 
 
+# Every signed Sts operation, for the gRPC service and the HTTP front end alike.
+def signed_handlers() -> dict[str, Handler]:
+    return {**HANDLERS, **sts_federation.HANDLERS}
+
+
 def sts_handlers(
-    node: NodeServices, jwks: webidentity.JwksCache, saml_policy: SamlPolicy
+    node: NodeServices, jwks: webidentity.JwksCache, saml_sign_in: SamlSignIn
 ) -> list[grpc.GenericRpcHandler[Any, Any]]:
     """The Sts service: AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (first),
     the rest signed."""
@@ -65,12 +69,11 @@ def sts_handlers(
                 unsigned_behavior(node, jwks)
             ),
             "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(
-                SamlSignIn(node, saml_policy).behavior()
+                saml_sign_in.behavior()
             ),
         },
     )
-    signed = {**HANDLERS, **sts_federation.HANDLERS}
-    return [unsigned, method_handlers(SERVICE, spb, signed, node)]
+    return [unsigned, method_handlers(SERVICE, spb, signed_handlers(), node)]
 
 
 def _authorizer(call: Call) -> Authorizer:

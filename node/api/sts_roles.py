@@ -96,7 +96,7 @@ def session_policies(
         arn = descriptor.arn
         field = f"PolicyArns.member.{position}"
         policy = lookup.policy(view, account_id, arn, field)
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        version = view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is None:
             raise InvalidInput(f"the policy `{arn}` has no default version", field)
         texts.append(version.document)

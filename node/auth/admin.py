@@ -24,7 +24,9 @@ from iamstore.node.auth.context import Environment
 from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
+from iamstore.node.domain.protected import SERVICE_ROLE_PATH
 from iamstore.node.domain.saml import provider_arn as saml_provider_arn
+from iamstore.node.domain.service_linked_roles import role_name as service_linked_role_name
 from iamstore.node.domain.view import View
 from iamstore.node.policy import (
     CompiledPolicy,
@@ -111,7 +113,7 @@ class _Resolver:
 
     def _boundary_arn(self, entity_id: str) -> str | None:
         boundary = self.view.boundaries.get(entity_id)
-        policy = None if boundary is None else self.view.policies.get(boundary.policy_id)
+        policy = None if boundary is None else self.view.managed_policy(boundary.policy_id)
         return None if policy is None else policy.arn
 
     def user(self, action: str, request: Any, *, boundary_key: bool = False) -> Target:
@@ -159,21 +161,29 @@ class _Resolver:
         found = None if name is None else self.view.instance_profiles.named(self.account, name)
         if found is None:
             return Target(action, self.arn("instance-profile", None, name or ""))
-        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
+
+    def server_certificate(self, action: str, name: str | None) -> Target:
+        found = None if name is None else self.view.server_certificates.named(self.account, name)
+        if found is None:
+            return Target(action, self.arn("server-certificate", None, name or ""))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def mfa(self, action: str, serial: str | None) -> Target:
         for device in self.view.mfa_devices.in_account(self.account):
             if device.serial_number == serial:
-                return Target(
-                    action, device.serial_number, device.tags, extra=_resource_tag_keys(device.tags)
-                )
+                tags = self.view.tags_of(device)
+                return Target(action, device.serial_number, tags, extra=_resource_tag_keys(tags))
         return Target(action, serial or "*")
 
     def oidc(self, action: str, arn: str | None) -> Target:
         found = self.view.oidc_providers.get(self.account, {}).get(arn or "")
         if found is None:
             return Target(action, arn or "*")
-        return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+        tags = self.view.tags_of(found)
+        return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def saml(self, action: str, arn: str | None) -> Target:
         found = self.view.saml_providers.get(self.account, {}).get(arn or "")
@@ -218,7 +228,18 @@ _ACCOUNT_WIDE = frozenset(
         "ListPolicies",
         "ListOpenIDConnectProviders",
         "ListVirtualMFADevices",
+        # Account aliases have no resource type in the Service Authorization Reference.
+        "CreateAccountAlias",
+        "DeleteAccountAlias",
+        "ListAccountAliases",
+        "GetAccountAuthorizationDetails",
+        "SetSecurityTokenServicePreferences",
+        "ListServerCertificates",
     }
+)
+# Operations on one MFA device, named by its serial number (the `mfa` resource type).
+_ON_MFA_DEVICE = frozenset(
+    {"DeleteVirtualMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags"}
 )
 _BOUNDARY_KEYED = frozenset(
     {
@@ -276,6 +297,17 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
                 action, at.arn("instance-profile", _s(request, "path"), name), (), _tags(request)
             )
         ]
+    if operation == "CreateServiceLinkedRole":
+        service = _s(request, "aws_service_name") or ""
+        name = service_linked_role_name(service, _s(request, "custom_suffix"))
+        arn = at.arn("role", f"{SERVICE_ROLE_PATH}{service}/", name)
+        return [_with(Target(action, arn), **{"iam:awsservicename": service})]
+    if operation == "GetServiceLinkedRoleDeletionStatus":
+        return [Target(action, f"arn:aws:iam::{caller.account_id}:role/aws-service-role/*")]
+    if operation == "UploadServerCertificate":
+        name = _s(request, "server_certificate_name") or ""
+        arn = at.arn("server-certificate", _s(request, "path"), name)
+        return [Target(action, arn, (), _tags(request))]
     if operation == "CreateVirtualMFADevice":
         name = _s(request, "virtual_mfa_device_name") or ""
         return [Target(action, at.arn("mfa", _s(request, "path"), name), (), _tags(request))]
@@ -296,6 +328,8 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
             at.instance_profile(action, _s(request, "instance_profile_name")),
             _with(pass_role, **{"iam:passedtoservice": INSTANCE_PROFILE_SERVICE}),
         ]
+    if operation == "ListPoliciesGrantingServiceAccess":  # on the user, group or role named
+        return [Target(action, _s(request, "arn") or "*")]
     if operation == "GetAccessKeyLastUsed":
         key = view.access_keys.get(_s(request, "access_key_id") or "")
         owner = (
@@ -348,6 +382,8 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
     boundary_key = operation in _BOUNDARY_KEYED
     if "instance_profile_name" in fields:
         return at.instance_profile(action, _s(request, "instance_profile_name"))
+    if "server_certificate_name" in fields:
+        return at.server_certificate(action, _s(request, "server_certificate_name"))
     if "open_id_connect_provider_arn" in fields:
         return at.oidc(action, _s(request, "open_id_connect_provider_arn"))
     if "saml_provider_arn" in fields:
@@ -360,7 +396,7 @@ def _entity_target(at: _Resolver, operation: str, action: str, request: Any) -> 
         return at.role(action, _s(request, "role_name"), boundary_key=boundary_key)
     if "user_name" in fields or operation == "ChangePassword":
         return at.user(action, request, boundary_key=boundary_key)
-    if operation == "DeleteVirtualMFADevice":
+    if operation in _ON_MFA_DEVICE:
         return at.mfa(action, _s(request, "serial_number"))
     return Target(action, "*")
 
@@ -378,8 +414,8 @@ def service_targets(
     if service == "iamstore.v1.Authz":
         if operation in ("Authorize", "AuthorizeBatch"):
             return [Target(AUTHORIZE_ACTION, "*")]
-        if operation == "SimulatePrincipalPolicy":
-            return [Target("iam:SimulatePrincipalPolicy", _s(request, "policy_source_arn") or "*")]
+        if operation in ("SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy"):
+            return [Target(f"iam:{operation}", _s(request, "policy_source_arn") or "*")]
         return [Target(f"iam:{operation}", "*")]
     if service == "iamstore.v1.Accounts" and operation == "ListAccounts":
         return [Target("organizations:ListAccounts", "*")]

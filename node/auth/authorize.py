@@ -38,6 +38,7 @@ from iamstore.node.policy import (
     compile_policy,
     evaluate,
     parse_policy,
+    pattern_count,
 )
 from iamstore.node.policy.variables import Context
 from iamstore.node.replication.codec import Commit
@@ -71,6 +72,18 @@ class Principal:
     # Temporary credentials: the session (its MFA state, issue time, tags) and its policies.
     session: Session | None = None
     session_policies: tuple[CompiledPolicy, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One authorization question with every policy it needs: answering it reads nothing
+    else (compiled policies are immutable apart from their memo tables)."""
+
+    request: Request
+    policies: PolicySet
+    # pattern_count of the principal's own policies (the resource's and the session's are
+    # the caller's, bounded by the call's caps): the measure of the worst cost of answering.
+    patterns: int = 0
 
 
 def _user(user: User) -> Principal:
@@ -328,7 +341,30 @@ class Authorizer:
     ) -> Decision:
         """One decision from the principal's indexed policies and the resource's policy;
         `granted` is one more identity policy the account itself grants (see admin.py)."""
-        started = time.perf_counter()
+        return self.answer(
+            self.question(
+                principal,
+                action,
+                resource_arn,
+                resource_account,
+                resource_policy,
+                context,
+                granted=granted,
+            )
+        )
+
+    def question(
+        self,
+        principal: Principal,
+        action: str,
+        resource_arn: str,
+        resource_account: str | None,
+        resource_policy: CompiledPolicy | None,
+        context: Context,
+        *,
+        granted: CompiledPolicy | None = None,
+    ) -> Question:
+        """Everything one decision reads, gathered from the view and the index (event loop)."""
         own = self.policies(principal)
         request = Request(
             principal_arn=principal.request_arn,
@@ -341,9 +377,17 @@ class Authorizer:
             role_name=principal.role_name,
         )
         identity = own.scanned if granted is None else (*own.scanned, granted)
-        decision = evaluate(
-            request, PolicySet(identity, resource_policy, own.boundary, principal.session_policies)
+        return Question(
+            request,
+            PolicySet(identity, resource_policy, own.boundary, principal.session_policies),
+            own.patterns + pattern_count((granted,)),
         )
+
+    def answer(self, question: Question) -> Decision:
+        """The decision on a gathered question. Pure apart from the `observe` callback (thread
+        safe): it reads no view or index, so it may run off the event loop."""
+        started = time.perf_counter()
+        decision = evaluate(question.request, question.policies)
         if self.observe is not None:
             self.observe(time.perf_counter() - started, decision.outcome)
         return decision

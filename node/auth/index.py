@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from iamstore.node.auth.supplied import SuppliedDocuments
 from iamstore.node.domain.entities import (
     Group,
     InlinePolicy,
@@ -27,6 +28,7 @@ from iamstore.node.policy import (
     PolicyKind,
     compile_policy,
     parse_policy,
+    pattern_count,
     renamed,
 )
 from iamstore.node.policy.errors import MalformedPolicyDocumentError
@@ -58,6 +60,8 @@ class PrincipalPolicies:
     # The identity policies as the authorization path scans them: one PolicyGroup, shared
     # with every principal that has the same policies; or, for a few, the policies themselves.
     scanned: tuple[CompiledPolicy | PolicyGroup, ...] = field(compare=False, repr=False)
+    # pattern_count of the identity policies and the boundary, counted once per assembly.
+    patterns: int = field(default=0, compare=False)
 
 
 NO_POLICIES = PrincipalPolicies((), None, ())
@@ -69,13 +73,14 @@ _GROUP_MIN = 3
 
 
 class PolicyIndex:
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, supplied: SuppliedDocuments | None = None) -> None:
         self._view = view
         self._compiled: dict[tuple[str, PolicyKind, str], CompiledPolicy | None] = {}
         # One compile per distinct document text: many policies (and every version of a
         # policy re-applied) share a text; `_compiled` holds cheap renamed copies.
         self._documents: dict[tuple[PolicyKind, str], CompiledPolicy | None] = {}
         self._principals: dict[str, PrincipalPolicies] = {}
+        self._supplied = supplied if supplied is not None else SuppliedDocuments()
         # Groups by the ids of their policies (INVARIANT: each group holds its policies, so
         # their ids stay unique while it is here); dropped with `_principals`.
         self._groups: dict[tuple[int, ...], PolicyGroup] = {}
@@ -90,7 +95,7 @@ class PolicyIndex:
                 touched = True
                 row = change.row
                 if isinstance(row, PolicyVersion):
-                    policy = self._view.policies.get(row.policy_id)
+                    policy = self._view.policies.get(row.policy_id)  # customer: rows
                     if policy is not None:
                         self._compile(policy.arn, PolicyKind.IDENTITY, row.document)
                 elif isinstance(row, InlinePolicy):
@@ -127,11 +132,11 @@ class PolicyIndex:
         return compiled
 
     def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
-        policy = self._view.policies.get(policy_id)
+        policy = self._view.managed_policy(policy_id)
         return None if policy is None else self._default_version(policy, kind)
 
     def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
-        version = self._view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        version = self._view.policy_versions(policy.policy_id).get(policy.default_version)
         if version is None:
             return None
         return self._compile(policy.arn, kind, version.document)
@@ -143,7 +148,7 @@ class PolicyIndex:
             if compiled is not None:
                 found.append(compiled)
         for policy in sorted(
-            self._view.policies.live(self._view.attachments.of(entity_id)), key=_policy_order
+            self._view.managed_policies(self._view.attachments.of(entity_id)), key=_policy_order
         ):
             compiled = self._default_version(policy, PolicyKind.IDENTITY)
             if compiled is not None:
@@ -184,17 +189,38 @@ class PolicyIndex:
     def _assembled(
         self, identity: tuple[CompiledPolicy, ...], boundary: CompiledPolicy | None
     ) -> PrincipalPolicies:
+        patterns = pattern_count((*identity, boundary))
         if len(identity) < _GROUP_MIN:
-            return PrincipalPolicies(identity, boundary, identity)
+            return PrincipalPolicies(identity, boundary, identity, patterns)
         key = tuple(map(id, identity))
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = PolicyGroup(identity)
-        return PrincipalPolicies(identity, boundary, (group,))
+        return PrincipalPolicies(identity, boundary, (group,), patterns)
+
+    def known(
+        self, name: str, kind: PolicyKind, document: str
+    ) -> tuple[bool, CompiledPolicy | None]:
+        """Whether `compiled` would answer without compiling, and what it would answer."""
+        stored = self._documents.get((kind, document))
+        if stored is not None:
+            return True, renamed(stored, name or stored.source.id or "")
+        return self._supplied.known(name, kind, document)
+
+    def remember(
+        self, name: str, kind: PolicyKind, document: str, compiled: CompiledPolicy | None
+    ) -> None:
+        """Keeps a caller-supplied document compiled elsewhere (on the evaluation worker)."""
+        self._supplied.remember(name, kind, document, compiled)
 
     def compiled(self, name: str, kind: PolicyKind, document: str) -> CompiledPolicy | None:
-        """A caller-supplied document (resource, session or SCP policy), compiled once."""
-        return self._compile(name, kind, document)
+        """A caller-supplied document (resource, session or SCP policy), compiled once: the
+        replica's own compile when the replica holds the same text, else from a cache
+        bounded by bytes (callers choose these texts, the replica's are bounded by quotas)."""
+        stored = self._documents.get((kind, document))
+        if stored is not None:
+            return renamed(stored, name or stored.source.id or "")
+        return self._supplied.compiled(name, kind, document)
 
 
 def _label(entity: User | Group | Role) -> str:

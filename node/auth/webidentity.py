@@ -6,8 +6,9 @@ addresses only, bounded time and size) and cached per issuer. Whatever goes wron
 fetching, the caller gets one generic IDPCommunicationError (the detail goes to the node's
 log), so the answer cannot be used to probe what listens at an address. A token
 signed with a key id the cache does not hold triggers one refetch (the provider rotated its
-keys); a second miss refuses the token. Only RS256 and ES256 are accepted: the algorithm is
-pinned before any key is used, so `alg: none` and HMAC-with-the-public-key tokens never verify.
+keys), rate-limited per issuer (see REFETCH_BURST); a second miss refuses the token. Only
+RS256 and ES256 are accepted: the algorithm is pinned before any key is used, so `alg: none`
+and HMAC-with-the-public-key tokens never verify.
 
 An issuer may instead have its key set configured as a local JWKS file (air-gapped clusters,
 tests): its keys are read from that file, checked at start-up, re-read once for an unknown key
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,12 @@ from iamstore.node.auth.outbound import Fetcher, OutboundError, OutboundPolicy, 
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("RS256", "ES256")
+# Loads of an issuer's keys are asked for by tokens not yet verified (an unknown `kid`), so
+# they are rate-limited per issuer: a bucket of REFETCH_BURST loads that refills one every
+# REFETCH_INTERVAL_S, and one load at a time; a caller that finds none left, or a load under
+# way, is answered at once (nothing is held for an unauthenticated caller).
+REFETCH_BURST = 3
+REFETCH_INTERVAL_S = 10.0
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -94,9 +102,18 @@ class Claims:
     raw: Mapping[str, object]
 
 
+@dataclass(slots=True)
+class _Loads:
+    """An issuer's refetch bucket: loads left, and when it was last refilled."""
+
+    left: float
+    refilled: float
+
+
 class JwksCache:
     """Signing keys per issuer; `fetch(url, timeout)` is injectable for tests (by default a
-    node.auth.outbound Fetcher; a fetch failure is an OSError, ValueError or OutboundError).
+    node.auth.outbound Fetcher; a fetch failure is an OSError, ValueError or OutboundError),
+    and so is `now()` (seconds, monotonic), the clock of the refetch buckets.
 
     `local_jwks` maps issuer URLs to JWKS files: those issuers' keys come from the files,
     read here (a missing or unusable file raises ValueError at start-up, not on a token).
@@ -111,7 +128,11 @@ class JwksCache:
         fetch: Callable[[str, float], bytes] | None = None,
         local_jwks: Mapping[str, Path] | None = None,
         allowed_networks: Sequence[str] = (),
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._now = now
+        self._loads: dict[str, _Loads] = {}
+        self._loading: set[str] = set()
         self._allow_insecure_loopback = allow_insecure_loopback
         self._timeout_s = timeout_s
         if fetch is None:
@@ -173,12 +194,34 @@ class JwksCache:
         except (ValueError, jwt.PyJWTError) as exc:
             raise _unreachable(issuer, f"unusable jwks: {exc}") from None
 
+    def _may_load(self, name: str) -> bool:
+        """Takes one load from the issuer's bucket; False when it is empty."""
+        now = self._now()
+        loads = self._loads.get(name)
+        if loads is None:
+            loads = self._loads[name] = _Loads(REFETCH_BURST, now)
+        loads.left = min(REFETCH_BURST, loads.left + (now - loads.refilled) / REFETCH_INTERVAL_S)
+        loads.refilled = now
+        if loads.left < 1 or name in self._loading:
+            return False
+        loads.left -= 1
+        return True
+
     async def key(self, issuer: str, key_id: str) -> jwt.PyJWK:
-        """The issuer's key `key_id`, reloading the key set once when it is unknown."""
+        """The issuer's key `key_id`, reloading the key set when it is unknown, at most as
+        often as the issuer's refetch bucket allows."""
         name = _issuer_key(issuer)
         keys = self._keys.get(name)
         if keys is None or key_id not in keys:
-            keys = await asyncio.to_thread(self._load, issuer)
+            if not self._may_load(name):
+                if keys is None:  # the one generic answer; not logged: callers choose how often
+                    raise WebIdentityError("IDPCommunicationError", IDP_UNREACHABLE)
+                raise _invalid(f"no key `{key_id}` in the identity provider's key set")
+            self._loading.add(name)
+            try:
+                keys = await asyncio.to_thread(self._load, issuer)
+            finally:
+                self._loading.discard(name)
             self._keys[name] = keys
         found = keys.get(key_id)
         if found is None:

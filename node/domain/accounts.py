@@ -65,4 +65,11 @@ def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
         "AccountMFAEnabled": 0,
         "MFADevices": 0,
         "MFADevicesInUse": 0,
+        "GlobalEndpointTokenVersion": global_endpoint_token_version(view, account_id),
     }
+
+
+def global_endpoint_token_version(view: View, account_id: str) -> int:
+    """1 until SetSecurityTokenServicePreferences chose v2Token (AWS's default is v1Token)."""
+    preferences = view.sts_preferences.get(account_id)
+    return 2 if preferences and preferences.global_endpoint_token_version == "v2Token" else 1

@@ -395,6 +395,160 @@ class ProfileRole:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerCertificate:
+    """An uploaded server certificate and its chain. The private key is checked against the
+    certificate at upload and then discarded: no iamstore service deploys certificates, and a
+    key that is never stored cannot leak from a replica."""
+
+    TABLE: ClassVar[str] = "server_certificate"
+    certificate_id: str
+    account_id: str
+    name: str
+    path: str
+    created_ms: int  # the upload date
+    expiration_ms: int
+    body: str
+    chain: str | None = None
+    tags: Tags = ()
+
+    @property
+    def key(self) -> str:
+        return self.certificate_id
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:server-certificate{self.path}{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class SigningCertificate:
+    """A user's X.509 signing certificate. Its id derives from the certificate itself, so the
+    same certificate uploaded twice in one account (on one node or two) is one row."""
+
+    TABLE: ClassVar[str] = "signing_certificate"
+    account_id: str
+    certificate_id: str
+    user_id: str
+    body: str
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.account_id}/{self.certificate_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SshPublicKey:
+    """A user's SSH public key (for AWS CodeCommit in AWS), kept in OpenSSH form."""
+
+    TABLE: ClassVar[str] = "ssh_public_key"
+    key_id: str  # APKA…
+    account_id: str
+    user_id: str
+    body: str  # `ssh-rsa AAAA...`
+    fingerprint: str  # MD5 of the key blob, colon-separated hex, as AWS shows it
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.key_id
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCredential:
+    """A user's service-specific credential (CodeCommit or Keyspaces user name and password,
+    or a Bedrock API key). The password or secret is shown once, when created or reset, and
+    never stored: no iamstore service accepts it, and what is not kept cannot leak."""
+
+    TABLE: ClassVar[str] = "service_credential"
+    credential_id: str  # ACCA…
+    account_id: str
+    user_id: str
+    service_name: str
+    service_user_name: str  # or, for an API key, its alias
+    status: str  # KeyStatus: Active or Inactive
+    created_ms: int
+    expiration_ms: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.credential_id
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionTask:
+    """The outcome of a DeleteServiceLinkedRole, read back by GetServiceLinkedRoleDeletionStatus.
+    Deletion is decided when it is asked for (no AWS resources use the role here), so a task
+    is SUCCEEDED or FAILED from the start."""
+
+    TABLE: ClassVar[str] = "deletion_task"
+    task_id: str
+    account_id: str
+    status: str  # SUCCEEDED or FAILED
+    reason: str | None
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.task_id
+
+
+@dataclass(frozen=True, slots=True)
+class Tagging:
+    """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
+    them: a row of its own, so that tagging on one node and changing the entity on another
+    (EnableMFADevice, UpdateOpenIDConnectProviderThumbprint, ...) both survive the merge.
+
+    Keyed by `tagged_key(entity)`, which names the entity's immutable identity (its id, or its
+    ARN and creation time), so a re-created entity never inherits the old one's tags.
+    INVARIANT: when present, this row's tags replace the entity row's creation-time tags.
+    """
+
+    TABLE: ClassVar[str] = "tagging"
+    resource: str
+    tags: Tags
+
+    @property
+    def key(self) -> str:
+        return self.resource
+
+
+@dataclass(frozen=True, slots=True)
+class AccountAlias:
+    """An account's alias (one per account, as in AWS), unique across the cluster.
+
+    Keyed by account, so a new alias replaces the account's old one. Two accounts may claim
+    one alias at once on two nodes: the claim with the earliest (creation time, account id)
+    owns it on every replica; the other account's claim stays stored but is not listed.
+    """
+
+    TABLE: ClassVar[str] = "account_alias"
+    account_id: str
+    alias: str
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
+class StsPreferences:
+    """SetSecurityTokenServicePreferences: which session tokens STS's global endpoint issues
+    for the account (GetAccountSummary's GlobalEndpointTokenVersion: 1 or 2)."""
+
+    TABLE: ClassVar[str] = "sts_preferences"
+    account_id: str
+    global_endpoint_token_version: str  # "v1Token" or "v2Token"
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
 class RemovedMember:
     """A node removed from the cluster, for good: every member stops gossiping with it and
     waiting for its acknowledgements, and refuses it should it come back. A replicated row
@@ -459,10 +613,23 @@ Row = (
     | ProfileRole
     | RemovedMember
     | MemberKey
+    | Tagging
+    | AccountAlias
+    | StsPreferences
+    | ServerCertificate
+    | SigningCertificate
+    | SshPublicKey
+    | ServiceCredential
+    | DeletionTask
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.
 ROW_TYPES: dict[str, type[Row]] = {t.TABLE: t for t in get_args(Row)}
+
+
+def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate) -> str:
+    """The key of an entity's Tagging row: its table, immutable key and creation time."""
+    return f"{entity.TABLE}/{entity.key}/{entity.created_ms}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,38 @@ class Throttling(IamError):
     code = "Throttling"
 
 
+class MalformedCertificate(IamError):
+    code = "MalformedCertificate"
+
+
+class KeyPairMismatch(IamError):
+    code = "KeyPairMismatch"
+
+
+class InvalidCertificate(IamError):
+    code = "InvalidCertificate"
+
+
+class DuplicateCertificate(IamError):
+    code = "DuplicateCertificate"
+
+
+class InvalidPublicKey(IamError):
+    code = "InvalidPublicKey"
+
+
+class DuplicateSSHPublicKey(IamError):
+    code = "DuplicateSSHPublicKey"
+
+
+class UnrecognizedPublicKeyEncoding(IamError):
+    code = "UnrecognizedPublicKeyEncoding"
+
+
+class ServiceNotSupported(IamError):
+    code = "NotSupportedService"
+
+
 class NotYetReplicated(IamError):
     """A consistency token names a write this replica has not applied within the wait bound."""
 

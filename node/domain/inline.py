@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamstore.node.domain import documents
+from iamstore.node.domain import documents, protected
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, Group, InlinePolicy, Role, User
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
@@ -26,6 +26,7 @@ def _quota(owner: Owner, ctx: WriteContext) -> tuple[str, int]:
 
 def put(view: View, ctx: WriteContext, owner: Owner, name: str, document: str) -> list[Change]:
     """Adds or replaces an inline policy; the sizes of all of the owner's inline policies count."""
+    protected.check_modifiable(owner)
     documents.check(document, PolicyKind.IDENTITY)
     oid = owner.entity_id
     others = sum(policy_size(p.document) for n, p in view.inline.get(oid, {}).items() if n != name)
@@ -48,6 +49,7 @@ def get(view: View, owner: Owner, name: str) -> InlinePolicy:
 
 
 def delete(view: View, owner: Owner, name: str) -> list[Change]:
+    protected.check_modifiable(owner)
     return [Change.delete(get(view, owner, name))]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iamstore.node.domain import lookup
+from iamstore.node.domain import lookup, tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, InstanceProfile, ProfileRole, Role
 from iamstore.node.domain.errors import (
@@ -55,6 +55,14 @@ def profiles_of(view: View, role: Role) -> list[InstanceProfile]:
     return view.instance_profiles.live(view.profile_roles.to(role.role_id))
 
 
+def listed_for_role(
+    view: View, account_id: str, role_name: str, marker: str | None, max_items: int | None
+) -> Page[InstanceProfile]:
+    """ListInstanceProfilesForRole: the profiles holding the named role, by name."""
+    role = lookup.role(view, account_id, role_name)
+    return paginate(profiles_of(view, role), lambda p: p.name.lower(), marker, max_items)
+
+
 def listed(
     view: View, account_id: str, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[InstanceProfile]:
@@ -72,7 +80,7 @@ def delete(view: View, account_id: str, name: str) -> list[Change]:
     # Links to roles that no longer exist are dropped with the profile.
     stale = view.profile_roles.of(profile.instance_profile_id)
     links = [Change.delete(ProfileRole(profile.instance_profile_id, rid)) for rid in sorted(stale)]
-    return [Change.delete(profile), *links]
+    return [Change.delete(profile), *links, *tagging.forget(view, profile)]
 
 
 def add_role(view: View, ctx: WriteContext, name: str, role_name: str) -> list[Change]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 
+from iamstore.node.domain import tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, User
 from iamstore.node.domain.errors import (
@@ -125,7 +126,7 @@ def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
         raise DeleteConflict(
             "MFA device is in use; deactivate it before deleting it.", "SerialNumber"
         )
-    return [Change.delete(device)]
+    return [Change.delete(device), *tagging.forget(view, device)]
 
 
 def listed_for_user(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from iamstore.node.domain import tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, OidcProvider
 from iamstore.node.domain.errors import (
@@ -114,7 +115,16 @@ def listed(view: View, account_id: str) -> list[OidcProvider]:
 
 
 def delete(view: View, account_id: str, arn: str) -> list[Change]:
-    return [Change.delete(get(view, account_id, arn))]
+    provider = get(view, account_id, arn)
+    return [Change.delete(provider), *tagging.forget(view, provider)]
+
+
+def update_thumbprints(
+    view: View, ctx: WriteContext, arn: str, thumbprints: Sequence[str]
+) -> list[Change]:
+    """UpdateOpenIDConnectProviderThumbprint: replaces the whole thumbprint list."""
+    provider = get(view, ctx.account_id, arn)
+    return [Change.put(replace(provider, thumbprints=_thumbprints(thumbprints, ctx)))]
 
 
 def add_client_id(view: View, ctx: WriteContext, arn: str, client_id: str) -> list[Change]:

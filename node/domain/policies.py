@@ -1,11 +1,13 @@
-"""Customer-managed policies: versions, the default version, attachments and boundaries."""
+"""Managed policies: customer ones (versions, the default version) and AWS ones (read-only);
+attachments and boundaries of both."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, lookup, protected
+from iamstore.node.domain.aws_policies import AWS_ACCOUNT
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Attachment,
@@ -84,11 +86,22 @@ class Usage:
     boundaries: int
 
 
-def usage(view: View, policy: ManagedPolicy) -> Usage:
+def usage(view: View, policy: ManagedPolicy, account_id: str) -> Usage:
+    """The policy's use within `account_id` (an AWS managed policy is shared by all accounts,
+    and each sees only its own entities counted, as in AWS)."""
+    attached = view.attachments.to(policy.policy_id)
+    bounded = view.boundary_users.get(policy.policy_id, set())
+    if policy.account_id != AWS_ACCOUNT:
+        return Usage(attachments=len(attached), boundaries=len(bounded))
     return Usage(
-        attachments=len(view.attachments.to(policy.policy_id)),
-        boundaries=len(view.boundary_users.get(policy.policy_id, ())),
+        attachments=_in_account(view, attached, account_id),
+        boundaries=_in_account(view, bounded, account_id),
     )
+
+
+def _in_account(view: View, entity_ids: set[str], account_id: str) -> int:
+    found = (view.principal(entity_id) for entity_id in entity_ids)
+    return sum(1 for entity in found if entity is not None and entity.account_id == account_id)
 
 
 def listed(
@@ -101,13 +114,22 @@ def listed(
     marker: str | None,
     max_items: int | None,
 ) -> Page[ManagedPolicy]:
-    if scope == "AWS":
-        return paginate([], lambda p: p.name, marker, max_items)  # no AWS managed policies here
+    """ListPolicies: `scope` Local (the account's own), AWS (AWS managed) or All (both)."""
+    candidates: list[ManagedPolicy] = []
+    if scope in ("All", "Local"):
+        candidates.extend(view.policies.in_account(account_id))
+    if scope in ("All", "AWS"):
+        candidates.extend(view.aws_policies().policies)
     chosen: list[ManagedPolicy] = []
-    for policy in view.policies.in_account(account_id):
+    for policy in candidates:
         if not policy.path.startswith(path_prefix):
             continue
-        used = usage(view, policy)
+        if not (only_attached or usage_filter):
+            chosen.append(policy)
+            continue
+        if not (view.attachments.to(policy.policy_id) or view.boundary_users.get(policy.policy_id)):
+            continue  # linked to nothing at all (most AWS managed policies): cheap to skip
+        used = usage(view, policy, account_id)
         if usage_filter == "PermissionsPolicy" and not used.attachments:
             continue
         if usage_filter == "PermissionsBoundary" and not used.boundaries:
@@ -115,15 +137,16 @@ def listed(
         if only_attached and not (used.attachments or used.boundaries):
             continue
         chosen.append(policy)
-    return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
+    # An account's policy may share its name with an AWS managed one: the ARN breaks the tie.
+    return paginate(chosen, lambda p: f"{p.name.lower()}\0{p.arn}", marker, max_items)
 
 
 def delete(view: View, ctx: WriteContext, arn: str) -> list[Change]:
-    policy = lookup.policy(view, ctx.account_id, arn)
-    used = usage(view, policy)
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "DeletePolicy")
+    used = usage(view, policy, ctx.account_id)
     if used.attachments or used.boundaries:
         raise DeleteConflict("Cannot delete a policy attached to entities.")
-    versions = view.versions.get(policy.policy_id, {})
+    versions = view.policy_versions(policy.policy_id)
     if len(versions) > 1:
         raise DeleteConflict(
             "This policy has more than one version. Before you delete a policy, you must "
@@ -134,7 +157,7 @@ def delete(view: View, ctx: WriteContext, arn: str) -> list[Change]:
 
 def version(view: View, account_id: str, arn: str, version_id: str) -> PolicyVersion:
     policy = lookup.policy(view, account_id, arn)
-    found = view.versions.get(policy.policy_id, {}).get(version_id)
+    found = view.policy_versions(policy.policy_id).get(version_id)
     if found is None:
         raise NoSuchEntity(
             f"Policy {arn} version {version_id} does not exist or is not attachable.",
@@ -147,7 +170,7 @@ def versions(
     view: View, account_id: str, arn: str, marker: str | None, max_items: int | None
 ) -> tuple[ManagedPolicy, Page[PolicyVersion]]:
     policy = lookup.policy(view, account_id, arn)
-    listed_versions = list(view.versions.get(policy.policy_id, {}).values())
+    listed_versions = list(view.policy_versions(policy.policy_id).values())
     # Newest first, as AWS lists them; the sort key is the zero-padded version number.
     page = paginate(
         listed_versions, lambda v: f"{10**9 - int(v.version_id[1:]):010d}", marker, max_items
@@ -158,8 +181,8 @@ def versions(
 def create_version(
     view: View, ctx: WriteContext, arn: str, document: str, set_as_default: bool
 ) -> tuple[list[Change], PolicyVersion]:
-    policy = lookup.policy(view, ctx.account_id, arn)
-    if len(view.versions.get(policy.policy_id, {})) >= ctx.quotas.versions_per_policy:
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "CreatePolicyVersion")
+    if len(view.policy_versions(policy.policy_id)) >= ctx.quotas.versions_per_policy:
         raise LimitExceeded(
             f"A managed policy can have up to {ctx.quotas.versions_per_policy} versions. "
             "Before you create a new version, you must delete an existing version."
@@ -176,13 +199,13 @@ def create_version(
 
 
 def set_default(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
-    policy = lookup.policy(view, ctx.account_id, arn)
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "SetDefaultPolicyVersion")
     version(view, ctx.account_id, arn, version_id)
     return [Change.put(replace(policy, default_version=version_id, updated_ms=ctx.now_ms))]
 
 
 def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
-    policy = lookup.policy(view, ctx.account_id, arn)
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "DeletePolicyVersion")
     found = version(view, ctx.account_id, arn, version_id)
     if policy.default_version == version_id:
         raise DeleteConflict("Cannot delete the default version of a policy.", "VersionId")
@@ -190,6 +213,7 @@ def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> 
 
 
 def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn)
     entity_id = entity.entity_id
     attached = view.attachments.of(entity_id)
@@ -204,6 +228,7 @@ def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 
 
 def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn)
     entity_id = entity.entity_id
     if policy.policy_id not in view.attachments.of(entity_id):
@@ -214,7 +239,7 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = view.policies.live(view.attachments.of(entity.entity_id))
+    found = view.managed_policies(view.attachments.of(entity.entity_id))
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 
@@ -229,7 +254,8 @@ def entities(
     marker: str | None,
     max_items: int | None,
 ) -> Page[Principal]:
-    """ListEntitiesForPolicy: users, groups and roles using the policy, by kind then name."""
+    """ListEntitiesForPolicy: users, groups and roles using the policy, by kind then name
+    (for an AWS managed policy, the account's own entities only)."""
     policy = lookup.policy(view, account_id, arn)
     ids: set[str] = set()
     if usage_filter in (None, "PermissionsPolicy"):
@@ -239,20 +265,29 @@ def entities(
     chosen: list[Principal] = []
     for entity_id in ids:
         entity = view.principal(entity_id)
-        if entity is None or not entity.path.startswith(path_prefix):
+        if entity is None or entity.account_id != account_id:
             continue
-        if entity_filter not in (None, "LocalManagedPolicy", type(entity).__name__):
+        if not entity.path.startswith(path_prefix):
+            continue
+        if entity_filter not in (
+            None,
+            "LocalManagedPolicy",
+            "AWSManagedPolicy",
+            type(entity).__name__,
+        ):
             continue
         chosen.append(entity)
     return paginate(chosen, lambda e: f"{type(e).__name__}/{e.name.lower()}", marker, max_items)
 
 
 def put_boundary(view: View, ctx: WriteContext, entity: User | Role, arn: str) -> list[Change]:
+    protected.check_modifiable(entity)
     policy = lookup.policy(view, ctx.account_id, arn, "PermissionsBoundary")
     return [Change.put(Boundary(entity.entity_id, policy.policy_id))]
 
 
 def delete_boundary(view: View, ctx: WriteContext, entity: User | Role) -> list[Change]:
+    protected.check_modifiable(entity)
     boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         kind = type(entity).__name__.lower()
@@ -264,15 +299,15 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
     boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         return None
-    policy = view.policies.get(boundary.policy_id)
+    policy = view.managed_policy(boundary.policy_id)
     return None if policy is None else policy.arn
 
 
 def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
-    policy = lookup.policy(view, ctx.account_id, arn)
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "TagPolicy")
     return [Change.put(replace(policy, tags=check_tags(policy.tags, tags, ctx.quotas)))]
 
 
 def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
-    policy = lookup.policy(view, ctx.account_id, arn)
+    policy = lookup.customer_policy(view, ctx.account_id, arn, "UntagPolicy")
     return [Change.put(replace(policy, tags=remove_tags(policy.tags, keys)))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, lookup, protected
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
@@ -38,7 +38,11 @@ def create(
     max_session_duration: int | None,
     tags: Sequence[tuple[str, str]],
     boundary_arn: str | None,
+    *,
+    service_linked: bool = False,
 ) -> tuple[list[Change], Role]:
+    if not service_linked:
+        protected.check_path_not_reserved(path)
     if view.roles.named(ctx.account_id, name) is not None:
         raise EntityAlreadyExists(f"Role with name {name} already exists.", "RoleName")
     if view.roles.count(ctx.account_id) >= ctx.quotas.roles_per_account:
@@ -90,14 +94,24 @@ def update(
     return [Change.put(updated)]
 
 
+def update_description(
+    view: View, ctx: WriteContext, name: str, description: str
+) -> tuple[list[Change], Role]:
+    """UpdateRoleDescription: the description alone (UpdateRole's first field)."""
+    role = replace(lookup.role(view, ctx.account_id, name), description=description)
+    return [Change.put(role)], role
+
+
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
+    protected.check_modifiable(role)
     pins = check_trust_policy(view, document, ctx)
     return [Change.put(replace(role, trust_policy=document, trust_pins=pins))]
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
+    protected.check_modifiable(role)
     rid = role.role_id
     if view.inline.get(rid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")

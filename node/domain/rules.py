@@ -48,6 +48,10 @@ class Quotas:
     # AWS's model allows 10,000,000 characters; real IdP metadata is tens of kilobytes, and
     # the document is parsed on the write path and replicated to every node, so it is bounded.
     saml_metadata_chars: int = 1_000_000
+    server_certificates_per_account: int = 20
+    signing_certificates_per_user: int = 2
+    ssh_public_keys_per_user: int = 5
+    service_credentials_per_user_per_service: int = 2
 
 
 def policy_size(document: str) -> int:

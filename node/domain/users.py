@@ -80,6 +80,14 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must remove user from all groups first.")
     if view.mfa_devices.live(view.mfa_of.get(uid, ())):
         raise DeleteConflict("Cannot delete entity, must delete MFA device first.")
+    if view.signing_certificates_of.get(uid):
+        raise DeleteConflict("Cannot delete entity, must delete signing certificates first.")
+    if view.ssh_public_keys_of.get(uid):
+        raise DeleteConflict("Cannot delete entity, must delete SSH public keys first.")
+    if view.service_credentials_of.get(uid):
+        raise DeleteConflict(
+            "Cannot delete entity, must delete service-specific credentials first."
+        )
     changes = [Change.delete(user)]
     boundary = view.boundaries.get(uid)
     if boundary is not None:

@@ -8,15 +8,18 @@ is the durable copy this view is rebuilt from at start-up.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_arn, shared_catalog
 from iamstore.node.domain.entities import (
     AccessKey,
     Account,
+    AccountAlias,
     Attachment,
     Boundary,
     Change,
+    DeletionTask,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -34,10 +37,18 @@ from iamstore.node.domain.entities import (
     Role,
     Row,
     SamlProvider,
+    ServerCertificate,
+    ServiceCredential,
+    SigningCertificate,
+    SshPublicKey,
+    StsPreferences,
+    Tagging,
+    Tags,
     User,
+    tagged_key,
 )
 
-_T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile)
+_T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile, ServerCertificate)
 
 NameKey = tuple[str, str]  # (account id, lower-cased name): IAM names are case-insensitive
 
@@ -96,6 +107,10 @@ class _Named(Generic[_T]):
             return None
         return row
 
+    def stored(self, entity_id: str) -> bool:
+        """Whether a row with this id is held, visible or not."""
+        return entity_id in self._rows
+
     def live(self, entity_ids: Iterable[str]) -> list[_T]:
         """The visible rows among `entity_ids`: links to missing or hidden rows count as absent."""
         return [row for row in map(self.get, entity_ids) if row is not None]
@@ -142,9 +157,15 @@ class _Links:
 
 
 class View:
-    """Every live row, indexed for reads. Mutated only through `apply`."""
+    """Every live row, indexed for reads. Mutated only through `apply`.
 
-    def __init__(self) -> None:
+    AWS managed policies are no rows: the view reads them from the shared catalog
+    (node/domain/aws_policies.py), fetched on first use, so a view that never meets one
+    never loads it.
+    """
+
+    def __init__(self, aws_policies: Callable[[], AwsPolicyCatalog] = shared_catalog) -> None:
+        self.aws_policies = aws_policies
         self.accounts: dict[str, Account] = {}
         self.users: _Named[User] = _Named()
         self.groups: _Named[Group] = _Named()
@@ -171,6 +192,18 @@ class View:
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
         self.member_keys: dict[str, MemberKey] = {}  # by node id
+        self.taggings: dict[str, Tagging] = {}  # by tagged_key(entity)
+        self.account_aliases: dict[str, AccountAlias] = {}  # by account id
+        self.alias_claims: defaultdict[str, set[str]] = defaultdict(set)  # alias -> accounts
+        self.sts_preferences: dict[str, StsPreferences] = {}  # by account id
+        self.server_certificates: _Named[ServerCertificate] = _Named()
+        self.signing_certificates: dict[str, SigningCertificate] = {}  # by row key
+        self.signing_certificates_of: defaultdict[str, set[str]] = defaultdict(set)  # user
+        self.ssh_public_keys: dict[str, SshPublicKey] = {}  # by key id
+        self.ssh_public_keys_of: defaultdict[str, set[str]] = defaultdict(set)  # user -> ids
+        self.service_credentials: dict[str, ServiceCredential] = {}  # by credential id
+        self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
+        self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
         self._rows: dict[tuple[str, str], Row] = {}
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
@@ -179,6 +212,53 @@ class View:
 
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
+
+    def tags_of(
+        self, entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate
+    ) -> Tags:
+        """An entity's current tags: its Tagging row's once Tag*/Untag* wrote one."""
+        tagging = self.taggings.get(tagged_key(entity))
+        return entity.tags if tagging is None else tagging.tags
+
+    def alias_of(self, account_id: str) -> str | None:
+        """The account's alias, if it owns it: of two accounts claiming one alias, the
+        earliest claim (creation time, then account id) owns it on every replica."""
+        claim = self.account_aliases.get(account_id)
+        if claim is None or self.alias_owner(claim.alias) != account_id:
+            return None
+        return claim.alias
+
+    def alias_owner(self, alias: str) -> str | None:
+        claims = [self.account_aliases[a] for a in self.alias_claims.get(alias, ())]
+        if not claims:
+            return None
+        return min(claims, key=lambda c: (c.created_ms, c.account_id)).account_id
+
+    def managed_policy(self, policy_id: str) -> ManagedPolicy | None:
+        """The visible customer managed policy, or the AWS managed policy, with this id."""
+        found = self.policies.get(policy_id)
+        if found is None and not self.policies.stored(policy_id):
+            found = self.aws_policies().by_id.get(policy_id)
+        return found
+
+    def managed_policies(self, policy_ids: Iterable[str]) -> list[ManagedPolicy]:
+        """The policies among `policy_ids` that exist (customer or AWS managed)."""
+        return [p for p in map(self.managed_policy, policy_ids) if p is not None]
+
+    def policy_by_arn(self, arn: str) -> ManagedPolicy | None:
+        if is_aws_policy_arn(arn):
+            return self.aws_policies().by_arn.get(arn)
+        policy_id = self.policy_arns.get(arn)
+        return None if policy_id is None else self.policies.get(policy_id)
+
+    def policy_versions(self, policy_id: str) -> Mapping[str, PolicyVersion]:
+        """A managed policy's versions by id (an AWS managed policy has its published one)."""
+        versions = self.versions.get(policy_id)
+        if versions is not None:
+            return versions
+        if self.policies.stored(policy_id):
+            return {}
+        return self.aws_policies().versions.get(policy_id, {})
 
     def rows(self) -> Iterator[Row]:
         return iter(self._rows.values())
@@ -247,6 +327,26 @@ class View:
                 self.removed_members[row.key] = row
             case MemberKey():
                 self.member_keys[row.node_id] = row
+            case Tagging():
+                self.taggings[row.resource] = row
+            case AccountAlias():
+                self.account_aliases[row.account_id] = row
+                self.alias_claims[row.alias].add(row.account_id)
+            case StsPreferences():
+                self.sts_preferences[row.account_id] = row
+            case ServerCertificate():
+                self.server_certificates.put(row.certificate_id, row)
+            case SigningCertificate():
+                self.signing_certificates[row.key] = row
+                self.signing_certificates_of[row.user_id].add(row.key)
+            case SshPublicKey():
+                self.ssh_public_keys[row.key_id] = row
+                self.ssh_public_keys_of[row.user_id].add(row.key_id)
+            case ServiceCredential():
+                self.service_credentials[row.credential_id] = row
+                self.service_credentials_of[row.user_id].add(row.credential_id)
+            case DeletionTask():
+                self.deletion_tasks[row.task_id] = row
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -315,3 +415,35 @@ class View:
                 self.removed_members.pop(row.key, None)
             case MemberKey():
                 self.member_keys.pop(row.node_id, None)
+            case Tagging():
+                self.taggings.pop(row.resource, None)
+            case AccountAlias():
+                self.account_aliases.pop(row.account_id, None)
+                claims = self.alias_claims.get(row.alias)
+                if claims is not None:
+                    claims.discard(row.account_id)
+                    if not claims:
+                        del self.alias_claims[row.alias]
+            case StsPreferences():
+                self.sts_preferences.pop(row.account_id, None)
+            case ServerCertificate():
+                self.server_certificates.remove(row.certificate_id)
+            case SigningCertificate():
+                self.signing_certificates.pop(row.key, None)
+                _discard(self.signing_certificates_of, row.user_id, row.key)
+            case SshPublicKey():
+                self.ssh_public_keys.pop(row.key_id, None)
+                _discard(self.ssh_public_keys_of, row.user_id, row.key_id)
+            case DeletionTask():
+                self.deletion_tasks.pop(row.task_id, None)
+            case ServiceCredential():
+                self.service_credentials.pop(row.credential_id, None)
+                _discard(self.service_credentials_of, row.user_id, row.credential_id)
+
+
+def _discard(index: defaultdict[str, set[str]], owner: str, member: str) -> None:
+    members = index.get(owner)
+    if members is not None:
+        members.discard(member)
+        if not members:
+            del index[owner]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -93,12 +93,25 @@ def is_receiver_fault(code: str) -> bool:
 
 
 def grpc_backed(
-    signing_name: str, grpc_service: Any, pb_module: Any, handlers: Mapping[str, Handler]
+    signing_name: str,
+    grpc_service: Any,
+    pb_module: Any,
+    handlers: Mapping[str, Handler],
+    also: Sequence[tuple[Any, Any, Mapping[str, Handler]]] = (),
 ) -> Service:
-    """The AWS service `signing_name` answered by the handlers of a gRPC service descriptor."""
+    """The AWS service `signing_name` answered by the handlers of a gRPC service descriptor,
+    and by those of the operations of AWS's model that `also` (other gRPC services, their
+    modules and handlers) serves: IAM's policy simulators live on iamstore's Authz service."""
     request_types = {
         method.name: getattr(pb_module, method.input_type.name) for method in grpc_service.methods
     }
+    handlers = dict(handlers)
+    operations = service_model(signing_name).operation_names
+    for other, module, more in also:
+        for method in other.methods:
+            if method.name in operations and method.name in more:
+                request_types[method.name] = getattr(module, method.input_type.name)
+                handlers[method.name] = more[method.name]
     return Service(
         signing_name=signing_name,
         grpc_service=grpc_service.full_name,

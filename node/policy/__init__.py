@@ -5,6 +5,7 @@ from iamstore.node.policy.compile import (
     MatchedStatement,
     PolicyGroup,
     compile_policy,
+    pattern_count,
     renamed,
 )
 from iamstore.node.policy.document import Effect, Policy, PolicyKind, Statement, serialize_policy
@@ -35,6 +36,7 @@ __all__ = [
     "normalize_context",
     "outcome_of",
     "parse_policy",
+    "pattern_count",
     "renamed",
     "serialize_policy",
     "simulate_lines",

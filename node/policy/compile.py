@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -215,6 +215,20 @@ def compile_policy(policy: Policy, name: str = "") -> CompiledPolicy:
         by_service=MappingProxyType(by_service),
         generic=generic,
     )
+
+
+def pattern_count(policies: Iterable[CompiledPolicy | None]) -> int:
+    """How many patterns and condition values the policies hold: what one decision over them
+    may have to match, each against a value of the request (a measure of its worst cost)."""
+    count = 0
+    for policy in policies:
+        if policy is None:
+            continue
+        for s in policy.source.statements:
+            count += len(s.actions or s.not_actions or ())
+            count += len(s.resources or s.not_resources or ())
+            count += sum(len(clause.values) for clause in s.conditions)
+    return count
 
 
 def renamed(policy: CompiledPolicy, name: str) -> CompiledPolicy:

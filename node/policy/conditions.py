@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 from iamstore.node.policy.document import ConditionClause
 from iamstore.node.policy.errors import MalformedPolicyDocumentError
-from iamstore.node.policy.match import ArnPattern, glob_regex
+from iamstore.node.policy.glob import compile_glob
+from iamstore.node.policy.match import ArnPattern
+from iamstore.node.policy.memo import sized_memo
 from iamstore.node.policy.operators import (
     BaseOperator,
     Comparison,
@@ -31,12 +33,18 @@ ValueTest = Callable[[str, Context], bool | None]
 
 _EPOCH = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 # Request values (source addresses, the current time) recur from one question to the next;
-# the parsers are pure and their results immutable, so they are memoized, bounded.
+# the parsers are pure and their results immutable, so they are memoized, bounded in entries
+# and, as request values are the caller's, in size: longer values are parsed afresh.
 _PARSE_CACHE = 4096
+_PARSE_MEMO_CHARS = 64
+
+
+def parse_number(text: str) -> Decimal | None:
+    return _number(text) if len(text) <= _PARSE_MEMO_CHARS else _number.__wrapped__(text)
 
 
 @functools.lru_cache(maxsize=_PARSE_CACHE)
-def parse_number(text: str) -> Decimal | None:
+def _number(text: str) -> Decimal | None:
     try:
         number = Decimal(text.strip())
     except InvalidOperation:
@@ -44,9 +52,13 @@ def parse_number(text: str) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-@functools.lru_cache(maxsize=_PARSE_CACHE)
 def parse_date(text: str) -> float | None:
     """Seconds since the epoch for an ISO 8601 date/time or an epoch number; naive means UTC."""
+    return _date(text) if len(text) <= _PARSE_MEMO_CHARS else _date.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=_PARSE_CACHE)
+def _date(text: str) -> float | None:
     text = text.strip()
     if _EPOCH.match(text):
         return float(text)
@@ -78,8 +90,12 @@ def parse_binary(text: str) -> bytes | None:
         return None
 
 
-@functools.lru_cache(maxsize=_PARSE_CACHE)
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    return _ip(text) if len(text) <= _PARSE_MEMO_CHARS else _ip.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=_PARSE_CACHE)
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())
     except ValueError:
@@ -110,13 +126,15 @@ def _string_test(base: BaseOperator, value: str, variables: bool) -> ValueTest:
     like = comparison is Comparison.LIKE
     tokens = tokenize(value, variables=variables, wildcards=like)
     if like:
+        # StringLike is case-sensitive:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
         if not has_variables(tokens):
-            regex = glob_regex(tokens)
-            return lambda request, context: regex.match(request) is not None
+            glob = compile_glob(tokens)
+            return lambda request, context: glob.matches(request)
 
         def like_test(request: str, context: Context) -> bool | None:
             resolved = resolve(tokens, context)
-            return resolved is not None and glob_regex(resolved).match(request) is not None
+            return resolved is not None and compile_glob(resolved).matches(request)
 
         return like_test
     fold = comparison is Comparison.EQUALS_IGNORE_CASE
@@ -137,8 +155,9 @@ def _string_test(base: BaseOperator, value: str, variables: bool) -> ValueTest:
     return equals_test
 
 
-# Value tests are pure functions of (operator, policy value): equal pairs share one; bounded.
-@functools.lru_cache(maxsize=16384)
+# Value tests are pure functions of (operator, policy value): equal pairs share one; the memo
+# is bounded in size (memo.py).
+@sized_memo()
 def _value_test(base: BaseOperator, value: str, variables: bool) -> ValueTest | None:
     """None when the policy value cannot be read as the operator's type."""
     value_type = base.value_type
@@ -226,11 +245,11 @@ def compile_clause(clause: ConditionClause, *, variables: bool) -> Predicate:
     return _compile_clause(clause, variables)
 
 
-# Predicates are pure functions of the clause, so equal clauses share one; bounded.
-_CLAUSE_CACHE = 16384
+# Predicates are pure functions of the clause, so equal clauses share one; the memo is bounded
+# in size (memo.py).
 
 
-@functools.lru_cache(maxsize=_CLAUSE_CACHE)
+@sized_memo()
 def _compile_clause(clause: ConditionClause, variables: bool) -> Predicate:
     spec = parse_operator(clause.operator)
     if spec is None:  # the parser rejects unknown operators; reaching here is a caller bug
@@ -293,7 +312,7 @@ def compile_conditions(clauses: tuple[ConditionClause, ...], *, variables: bool)
     return _compile_conditions(clauses, variables)
 
 
-@functools.lru_cache(maxsize=_CLAUSE_CACHE)
+@sized_memo()
 def _compile_conditions(clauses: tuple[ConditionClause, ...], variables: bool) -> Predicate:
     predicates = [compile_clause(c, variables=variables) for c in clauses]
     if not predicates:

@@ -1,12 +1,13 @@
-"""Wildcard matching for actions (case-insensitive) and ARNs (segment by segment)."""
+"""Wildcard matching for actions (case-insensitive) and ARNs (segment by segment), in linear
+time on caller-supplied patterns (see `glob`)."""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from iamstore.node.policy.glob import GlobShape, compile_glob
+from iamstore.node.policy.memo import sized_memo
 from iamstore.node.policy.variables import (
     Context,
     Token,
@@ -19,29 +20,21 @@ from iamstore.node.policy.variables import (
 
 # ARN = arn:partition:service:region:account:resource; the resource part may hold colons.
 _ARN_PREFIX_SEGMENTS = 5
+_COLON = Token(TokenKind.LITERAL, ":")
 
 
-@functools.lru_cache(maxsize=8192)
-def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, re.DOTALL)
+def fold(text: str) -> str:
+    """`text` lower-cased one character for one, so that `?` still counts characters."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # lower() never shortens a character: each maps to one
+        return lowered
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
 
 
-def _glob_source(tokens: tuple[Token, ...], *, any_char: str) -> str:
-    """Regex source for tokens; literal text is always escaped, wildcards become `any_char`."""
-    parts: list[str] = []
-    for token in tokens:
-        if token.kind is TokenKind.STAR:
-            parts.append(any_char + "*")
-        elif token.kind is TokenKind.QUESTION:
-            parts.append(any_char)
-        else:
-            parts.append(re.escape(token.text))
-    return "".join(parts)
-
-
-def glob_regex(tokens: tuple[Token, ...]) -> re.Pattern[str]:
-    """A whole-string, case-sensitive matcher for variable-free tokens."""
-    return _compiled(_glob_source(tokens, any_char=".") + r"\Z")
+def _folded(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    return tuple(
+        Token(TokenKind.LITERAL, fold(t.text)) if t.kind is TokenKind.LITERAL else t for t in tokens
+    )
 
 
 def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
@@ -60,71 +53,93 @@ def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
     return tuple(tuple(segment) for segment in segments)
 
 
-def _arn_source(segments: tuple[tuple[Token, ...], ...]) -> str:
-    # INVARIANT: wildcards in the first five segments never cross a colon; the resource part
-    # (segment six and anything after it) is matched as a whole and case-sensitively.
+# A variable-free ARN pattern's whole-value test.
+ArnMatcher = Callable[[str], bool]
+
+
+def _arn_matcher(segments: tuple[tuple[Token, ...], ...]) -> ArnMatcher:
+    """The test of variable-free segments (see `_split_segments`): the first segments, each
+    matched against one colon-free segment of the ARN ignoring case, then the rest, matched
+    case-sensitively.
+
+    INVARIANT: wildcards in the first five segments never cross a colon (each is matched
+    against one segment of the value); the resource part (segment six and anything after
+    it) is matched as a whole, its `*` crossing colons. A pattern of one segment is matched
+    as a whole. A variable whose value holds a colon in the first five segments matches
+    nothing there, as each of the six segments is checked separately:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    """
     if len(segments) <= 1:
-        return _glob_source(segments[0] if segments else (), any_char=".") + r"\Z"
-    parts: list[str] = []
-    last = len(segments) - 1
-    for i, segment in enumerate(segments):
-        if i >= _ARN_PREFIX_SEGMENTS or i == last:
-            rest = segments[i:]
-            parts.append(":".join(_glob_source(s, any_char=".") for s in rest))
-            break
-        parts.append("(?i:" + _glob_source(segment, any_char="[^:]") + ")")
-    return ":".join(parts) + r"\Z"
+        return compile_glob(segments[0] if segments else ()).test()
+    count = min(len(segments) - 1, _ARN_PREFIX_SEGMENTS)
+    tokens: list[Token] = []
+    for i, segment in enumerate(segments[count:]):
+        if i:
+            tokens.append(_COLON)
+        tokens.extend(segment)
+    rest = compile_glob(tuple(tokens)).test()
+    prefix = [compile_glob(_folded(segment)) for segment in segments[:count]]
+    if all(g.shape is GlobShape.EXACT for g in prefix):
+        # The common case (`arn:aws:s3:::...`): one literal start, its colons where the
+        # segments end (a literal segment holds no colon), then the rest.
+        start = ":".join(g.literal for g in prefix) + ":"
+        if start.count(":") == count:
+            size = len(start)
+
+            def literal_start(value: str) -> bool:
+                head = value[:size]
+                if head != start and fold(head) != start:
+                    return False
+                return rest(value[size:])
+
+            return literal_start
+    # Segments without `?` or `*` inside (`arn`, `aws`, `s3`, ``, an account id, `*`) are
+    # compared directly; the value usually comes lower-case already, so fold only on a miss.
+    exact = tuple((i, g.literal) for i, g in enumerate(prefix) if g.shape is GlobShape.EXACT)
+    other = tuple(
+        (i, g.test())
+        for i, g in enumerate(prefix)
+        if g.shape not in (GlobShape.EXACT, GlobShape.ANYTHING)
+    )
+
+    def matches(value: str) -> bool:
+        parts = value.split(":", count)
+        if len(parts) <= count:
+            return False
+        for i, literal in exact:
+            part = parts[i]
+            if part != literal and fold(part) != literal:
+                return False
+        for i, test in other:
+            if not test(fold(parts[i])):
+                return False
+        return rest(parts[count])
+
+    return matches
 
 
 _CACHE_LIMIT = 1024
+# Resolved variable values longer than this (in total) are matched without being memoized,
+# so a pattern's memo stays small whatever the request context holds.
+_MEMO_VALUE_CHARS = 1024
 # Compiled matchers are pure and immutable (apart from memo tables), so equal pattern text
-# shares one matcher across statements and policies; the caches are bounded.
-_PATTERN_CACHE = 16384
+# shares one matcher across statements and policies; the memos are bounded in size (memo.py).
 
 
-def _loosen(segments: tuple[tuple[Token, ...], ...]) -> tuple[tuple[Token, ...], ...]:
-    """Segments with each variable widened to `*`: matches a superset of every resolution."""
-    return tuple(
-        tuple(Token(TokenKind.STAR) if t.kind is TokenKind.VARIABLE else t for t in segment)
-        for segment in segments
-    )
+class _Lazy:
+    """A matcher built on first use: start-up compiles far more policies than it evaluates."""
 
+    __slots__ = ("_build", "_matcher")
 
-class _LazyRegex:
-    """A regex built and compiled on first use: start-up compiles far more policies than it
-    evaluates, and most of a compile's cost is building and compiling regexes."""
-
-    __slots__ = ("_build", "_regex", "_source")
-
-    def __init__(self, build: Callable[[], str]) -> None:
+    def __init__(self, build: Callable[[], ArnMatcher]) -> None:
         self._build = build
-        self._source: str | None = None
-        self._regex: re.Pattern[str] | None = None
+        self._matcher: ArnMatcher | None = None
 
-    def source(self) -> str:
-        source = self._source
-        if source is None:
-            source = self._source = self._build()
-        return source
-
-    def get(self) -> re.Pattern[str]:
-        regex = self._regex
-        if regex is None:
-            regex = self._regex = _compiled(self.source())
-        return regex
-
-
-def _lazy_matcher(build: Callable[[], str]) -> Callable[[str], bool]:
-    """A whole-value matcher for the regex `build()` gives, built on its first call."""
-    regex: re.Pattern[str] | None = None
-
-    def matches(value: str) -> bool:
-        nonlocal regex
-        if regex is None:
-            regex = _compiled(build())
-        return regex.match(value) is not None
-
-    return matches
+    def get(self) -> ArnMatcher:
+        matcher = self._matcher
+        if matcher is None:
+            matcher = self._matcher = self._build()
+        return matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,25 +147,37 @@ class ArnPattern:
     """A compiled `Resource` / `ArnLike` pattern, possibly holding policy variables."""
 
     segments: tuple[tuple[Token, ...], ...]
-    # For a pattern without variables: the exact matcher. With variables: a quick necessary
-    # test (variables widened to wildcards) that rejects most values before any resolution.
-    static: _LazyRegex
-    has_variables: bool
+    static: _Lazy | None  # the matcher of a pattern without variables
     variables: tuple[Token, ...] = ()
-    # Memo of resolved variable values -> exact matcher; pure memoization, bounded.
-    resolved_cache: dict[tuple[str, ...], re.Pattern[str]] = field(
-        default_factory=dict, compare=False
-    )
+    # A quick necessary test for a pattern with variables, before any is resolved: every ARN
+    # it matches starts with `head` (its first five segments, literal, folded) then `start`
+    # (the literal start of its resource part). None when the first five are not literal.
+    head: str | None = None
+    start: str = ""
+    # Memo of resolved variable values -> matcher; pure memoization, bounded in entries and
+    # (by _MEMO_VALUE_CHARS) in the size of each.
+    resolved_cache: dict[tuple[str, ...], ArnMatcher] = field(default_factory=dict, compare=False)
+
+    @property
+    def has_variables(self) -> bool:
+        return self.static is None
 
     @staticmethod
     def compile(pattern: str, *, variables: bool) -> ArnPattern:
         return _arn_pattern(pattern, variables)
 
     def matches(self, value: str, context: Context) -> bool:
-        if self.static.get().match(value) is None:
-            return False
-        if not self.has_variables:
-            return True
+        static = self.static
+        if static is not None:
+            return static.get()(value)
+        head = self.head
+        if head is not None:
+            size = len(head)
+            if not value.startswith(self.start, size):
+                return False
+            part = value[:size]
+            if part != head and fold(part) != head:
+                return False
         values: list[str] = []
         for token in self.variables:
             resolved = lookup(context, token.text)
@@ -160,40 +187,56 @@ class ArnPattern:
                 return False  # a variable with no value makes the pattern match nothing
             values.append(resolved)
         key = tuple(values)
-        regex = self.resolved_cache.get(key)
-        if regex is None:
-            regex = self._exact(context)
-            if len(self.resolved_cache) >= _CACHE_LIMIT:
-                self.resolved_cache.clear()
-            self.resolved_cache[key] = regex
-        return regex.match(value) is not None
+        matcher = self.resolved_cache.get(key)
+        if matcher is None:
+            matcher = self._exact(context)
+            if sum(map(len, key)) <= _MEMO_VALUE_CHARS:
+                if len(self.resolved_cache) >= _CACHE_LIMIT:
+                    self.resolved_cache.clear()
+                self.resolved_cache[key] = matcher
+        return matcher(value)
 
-    def _exact(self, context: Context) -> re.Pattern[str]:
+    def _exact(self, context: Context) -> ArnMatcher:
         segments: list[tuple[Token, ...]] = []
         for segment in self.segments:
             tokens = resolve(segment, context)
             assert tokens is not None  # every variable was resolved by the caller
             segments.append(tokens)
-        return _compiled(_arn_source(tuple(segments)))
+        return _arn_matcher(tuple(segments))
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+def _literal_start(segments: tuple[tuple[Token, ...], ...]) -> tuple[str | None, str]:
+    """(head, start) of ArnPattern's quick test, or (None, "") when it cannot be told."""
+    if len(segments) <= _ARN_PREFIX_SEGMENTS:
+        return None, ""
+    head: list[str] = []
+    for segment in segments[:_ARN_PREFIX_SEGMENTS]:
+        if any(t.kind is not TokenKind.LITERAL for t in segment):
+            return None, ""
+        head.append(fold("".join(t.text for t in segment)))
+    start: list[str] = []
+    for i, segment in enumerate(segments[_ARN_PREFIX_SEGMENTS:]):
+        if i:
+            start.append(":")
+        for token in segment:
+            if token.kind is not TokenKind.LITERAL:
+                return ":".join(head) + ":", "".join(start)
+            start.append(token.text)
+    return ":".join(head) + ":", "".join(start)
+
+
+@sized_memo()
 def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
     tokens = tokenize(pattern, variables=variables, wildcards=True)
     segments = _split_segments(tokens)
     if has_variables(tokens):
-        # Allow `:` inside widened variables: use a whole-value wildcard.
-        loose = _LazyRegex(lambda: _arn_source(_loosen(segments)).replace("[^:]", "."))
         found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
-        return ArnPattern(segments, loose, True, found)
-    return ArnPattern(segments, _LazyRegex(lambda: _arn_source(segments)), False)
+        head, start = _literal_start(segments)
+        return ArnPattern(segments, None, found, head, start)
+    return ArnPattern(segments, _Lazy(lambda: _arn_matcher(segments)))
 
 
-def _alternatives(patterns: list[ArnPattern]) -> str:
-    return "|".join(f"(?:{p.static.source()})" for p in patterns)
-
-
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def arn_resource_prefix(pattern: str, variables: bool) -> str | None:
     """The text at the start of the resource part (after the fifth colon) of every ARN that
     `pattern` matches, or None when it cannot be told: `*`, fewer than six segments, or a
@@ -231,38 +274,19 @@ def compile_arn_patterns(
     return _arn_patterns(patterns, variables)
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def _arn_patterns(patterns: tuple[str, ...], variables: bool) -> Callable[[str, Context], bool]:
     if "*" in patterns:
         return _any_arn
-    compiled = [ArnPattern.compile(p, variables=variables) for p in patterns]
-    # One regex over every pattern: exact for static patterns, a prefilter for dynamic ones.
-    dynamic = [p for p in compiled if p.has_variables]
-    if len(compiled) == 1 and dynamic:
-        return dynamic[0].matches  # its own quick test is the combined regex
-    if not dynamic:
-        regex: re.Pattern[str] | None = None
-
-        def static_matches(value: str, context: Context) -> bool:
-            nonlocal regex
-            if regex is None:
-                regex = _compiled(_alternatives(compiled))
-            return regex.match(value) is not None
-
-        return static_matches
-    fixed = [p for p in compiled if not p.has_variables]
-    static = _lazy_matcher(lambda: _alternatives(fixed)) if fixed else None
-    combined: re.Pattern[str] | None = None
+    compiled = tuple(ArnPattern.compile(p, variables=variables) for p in patterns)
+    if len(compiled) == 1:
+        return compiled[0].matches
 
     def matches(value: str, context: Context) -> bool:
-        nonlocal combined
-        if combined is None:
-            combined = _compiled(_alternatives(compiled))
-        if combined.match(value) is None:
-            return False
-        if static is not None and static(value):
-            return True
-        return any(pattern.matches(value, context) for pattern in dynamic)
+        for pattern in compiled:  # noqa: SIM110 - any(...) would build a generator per call
+            if pattern.matches(value, context):
+                return True
+        return False
 
     return matches
 
@@ -275,15 +299,28 @@ def action_service(action: str) -> str | None:
     return service.lower()
 
 
-@functools.lru_cache(maxsize=_PATTERN_CACHE)
+@sized_memo()
 def compile_action_patterns(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """A matcher over lower-cased action names (actions compare case-insensitively)."""
+    globs = [compile_glob(tokenize(p.lower(), variables=False, wildcards=True)) for p in patterns]
+    if any(g.shape is GlobShape.ANYTHING for g in globs):
+        return _any_action
+    # The common shapes answer in one call each: `s3:GetObject` by set membership and
+    # `s3:Get*` by one `startswith` over every such prefix; the rest are walked.
+    exact = frozenset(g.literal for g in globs if g.shape is GlobShape.EXACT)
+    prefixes = tuple(g.literal for g in globs if g.shape is GlobShape.PREFIX)
+    general = tuple(g.walk for g in globs if g.shape is GlobShape.GENERAL)
 
-    def source() -> str:
-        alternatives = "|".join(
-            _glob_source(tokenize(p.lower(), variables=False, wildcards=True), any_char=".")
-            for p in patterns
-        )
-        return f"(?:{alternatives})\\Z"
+    def matches(action: str) -> bool:
+        if action in exact or (prefixes and action.startswith(prefixes)):
+            return True
+        for test in general:  # noqa: SIM110 - any(...) would build a generator per call
+            if test(action):
+                return True
+        return False
 
-    return _lazy_matcher(source)
+    return matches
+
+
+def _any_action(action: str) -> bool:
+    return True

@@ -89,9 +89,17 @@ BASE_OPERATORS: dict[str, BaseOperator] = {
 _IF_EXISTS = "IfExists"
 
 
-@functools.lru_cache(maxsize=1024)  # a handful of operator names recur in every policy
 def parse_operator(name: str) -> OperatorSpec | None:
     """The operator named `name`, or None when it is not a valid (case-sensitive) operator."""
+    # Memoized only for names as long as a real operator's: names come from caller text.
+    return _operator(name) if len(name) <= _OPERATOR_MEMO_CHARS else _operator.__wrapped__(name)
+
+
+_OPERATOR_MEMO_CHARS = 64  # `ForAllValues:StringNotEqualsIgnoreCaseIfExists` is 46
+
+
+@functools.lru_cache(maxsize=1024)  # a handful of operator names recur in every policy
+def _operator(name: str) -> OperatorSpec | None:
     rest = name
     qualifier = SetQualifier.NONE
     for candidate in (SetQualifier.FOR_ANY_VALUE, SetQualifier.FOR_ALL_VALUES):

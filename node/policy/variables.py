@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from iamstore.node.policy.memo import sized_memo
 
 # A request context after normalization: lower-cased key -> one value, or a tuple of values for a
 # multivalued key.
@@ -34,17 +35,22 @@ _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 _DEFAULT = re.compile(r"\s*'([^']*)'\s*\Z")
 
 
+_WILDCARD = re.compile(r"[*?]")  # iamstore's own expression; policy text is only its subject
+_STAR = Token(TokenKind.STAR)
+_QUESTION = Token(TokenKind.QUESTION)
+
+
 def _wildcards(text: str, wildcards: bool) -> list[Token]:
-    if not wildcards:
+    if not wildcards or ("*" not in text and "?" not in text):
         return [Token(TokenKind.LITERAL, text)] if text else []
     tokens: list[Token] = []
     start = 0
-    for i, char in enumerate(text):
-        if char in "*?":
-            if i > start:
-                tokens.append(Token(TokenKind.LITERAL, text[start:i]))
-            tokens.append(Token(TokenKind.STAR if char == "*" else TokenKind.QUESTION))
-            start = i + 1
+    for found in _WILDCARD.finditer(text):
+        i = found.start()
+        if i > start:
+            tokens.append(Token(TokenKind.LITERAL, text[start:i]))
+        tokens.append(_STAR if text[i] == "*" else _QUESTION)
+        start = i + 1
     if start < len(text):
         tokens.append(Token(TokenKind.LITERAL, text[start:]))
     return tokens
@@ -72,7 +78,7 @@ def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[Token, 
 
 
 # Policies repeat the same patterns across statements and documents; tokens are immutable.
-@functools.lru_cache(maxsize=16384)
+@sized_memo()
 def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[Token, ...]:
     if not variables or "${" not in pattern:
         return tuple(_merge(_wildcards(pattern, wildcards)))

@@ -83,6 +83,25 @@ def _beyond(
 VERIFY_ON_LOOP = 16
 
 
+# Pushes are requests a peer's server receives: they stay well under the smallest limit a
+# node's port takes (4 MiB on the client port, which peers share without --peer-listen), so
+# at most PUSH_BATCH_BYTES of commits go in one (or a single larger commit alone). Exchange
+# replies arrive on the asking peer's own channel, which takes larger messages.
+PUSH_BATCH_BYTES = 2 << 20
+REPLY_BATCH_BYTES = 16 << 20
+
+
+def within_bytes(blobs: list[bytes], limit: int) -> tuple[list[bytes], bool]:
+    """The longest prefix of `blobs` within `limit` bytes (at least one), and whether any
+    were left out."""
+    size = 0
+    for count, blob in enumerate(blobs):
+        size += len(blob)
+        if size > limit and count:
+            return blobs[:count], True
+    return blobs, False
+
+
 @dataclass(frozen=True, slots=True)
 class GossipConfig:
     interval_s: float = 0.2
@@ -267,7 +286,8 @@ class Replicator:
             return ExchangeReply((), mine, self.membership.members(), purged=True,
                                  promises=promises)  # fmt: skip
         more = len(blobs) > message.max_commits
-        blobs = blobs[: message.max_commits]
+        blobs, cut = within_bytes(blobs[: message.max_commits], REPLY_BATCH_BYTES)
+        more = more or cut
         self.stats.bytes_sent += sum(map(len, blobs))
         digest = ""
         if message.digest and mine == message.version_vector:
@@ -466,10 +486,17 @@ class Replicator:
 
     async def _sender(self, address: str, queue: asyncio.Queue[bytes]) -> None:
         """Drains one peer's outbox in batches; failures are dropped (anti-entropy retries)."""
+        carry: bytes | None = None  # taken from the queue, but left for the next push
         while True:
-            batch = [await queue.get()]
+            first = carry if carry is not None else await queue.get()
+            batch, size, carry = [first], len(first), None
             while not queue.empty() and len(batch) < self.config.batch:
-                batch.append(queue.get_nowait())
+                blob = queue.get_nowait()
+                if size + len(blob) > PUSH_BATCH_BYTES:
+                    carry = blob
+                    break
+                batch.append(blob)
+                size += len(blob)
             message = PushMessage(
                 self.node_id, tuple(batch), self._state.version_vector(), self.membership.members()
             )
@@ -582,7 +609,8 @@ class Replicator:
         except LogPurgedError:
             return False  # the peer needs a snapshot: it asks for one on its own next round
         more = len(blobs) > self.config.batch
-        blobs = blobs[: self.config.batch]
+        blobs, cut = within_bytes(blobs[: self.config.batch], PUSH_BATCH_BYTES)
+        more = more or cut
         async with asyncio.timeout(self.config.timeout_s):
             await self._transport.push(
                 address, PushMessage(self.node_id, tuple(blobs), mine, self.membership.members())

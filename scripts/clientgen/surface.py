@@ -49,6 +49,9 @@ SECRET_FIELDS = frozenset(
         "new_password",
         "base32_string_seed",
         "qr_code_png",  # encodes the seed
+        "private_key",
+        "service_password",
+        "service_credential_secret",
     }
 )
 

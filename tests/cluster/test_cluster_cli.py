@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 def iamstore(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from iamstore.client.cli import main; main()", *args],
+        [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", *args],
         capture_output=True,
         text=True,
         timeout=60,

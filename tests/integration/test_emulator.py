@@ -93,7 +93,7 @@ def test_a_normal_node_refuses_reset(http_node: Any) -> None:
 
 def test_the_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-c", "from iamstore.client.cli import main; main()", "emulator",
+        [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", "emulator",
          "--http-listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "data")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -169,3 +169,40 @@ def test_empty_lists_of_a_result_are_present_and_empty(aws_iam: Any) -> None:
     assert aws_iam.list_groups_for_user(UserName="bare")["Groups"] == []
     assert aws_iam.list_access_keys(UserName="bare")["AccessKeyMetadata"] == []
     assert "Tags" not in aws_iam.get_user(UserName="bare")["User"]  # nested: omitted, as AWS
+
+
+def test_the_policy_simulators_and_context_keys_over_http(aws_iam: Any) -> None:
+    """IAM's simulators live on iamstore's Authz gRPC service; over HTTP they are IAM's, as
+    boto3 and the aws CLI call them."""
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:username": "alice"}},
+                }
+            ],
+        }
+    )
+    simulated = aws_iam.simulate_custom_policy(
+        PolicyInputList=[document],
+        ActionNames=["s3:GetObject", "s3:PutObject"],
+        ContextEntries=[
+            {"ContextKeyName": "aws:username", "ContextKeyValues": ["alice"],
+             "ContextKeyType": "string"}
+        ],
+    )["EvaluationResults"]  # fmt: skip
+    decisions = {r["EvalActionName"]: r["EvalDecision"] for r in simulated}
+    assert decisions == {"s3:GetObject": "allowed", "s3:PutObject": "implicitDeny"}
+    keys = aws_iam.get_context_keys_for_custom_policy(PolicyInputList=[document])
+    assert keys["ContextKeyNames"] == ["aws:username"]
+    aws_iam.create_user(UserName="sim")
+    aws_iam.put_user_policy(UserName="sim", PolicyName="p", PolicyDocument=document)
+    arn = aws_iam.get_user(UserName="sim")["User"]["Arn"]
+    principal = aws_iam.simulate_principal_policy(
+        PolicySourceArn=arn, ActionNames=["s3:PutObject"]
+    )["EvaluationResults"]
+    assert [r["EvalDecision"] for r in principal] == ["implicitDeny"]

@@ -64,6 +64,7 @@ def test_a_second_node_process_on_a_folder_in_use_exits_with_a_clear_message(
         second = subprocess.run(
             [
                 sys.executable,
+                "-P",
                 "-c",
                 "from iamstore.client.cli import main; main()",
                 "node",

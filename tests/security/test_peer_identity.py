@@ -143,7 +143,7 @@ async def test_a_node_without_tls_serves_no_peers_by_default(tmp_path: Path) -> 
 
 
 def iamstore(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from iamstore.client.cli import main; main()", *args]
+    command = [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
 
 

@@ -34,7 +34,7 @@ CONVERGE_S = 60.0  # a bound on what a healthy cluster needs, not a timing claim
 
 
 def iamstore(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from iamstore.client.cli import main; main()", *args]
+    command = [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 

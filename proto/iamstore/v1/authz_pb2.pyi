@@ -269,3 +269,23 @@ class SimulatePolicyResponse(_message.Message):
     is_truncated: bool
     marker: str
     def __init__(self, evaluation_results: _Optional[_Iterable[_Union[EvaluationResult, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetContextKeysForCustomPolicyRequest(_message.Message):
+    __slots__ = ("policy_input_list",)
+    POLICY_INPUT_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, policy_input_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetContextKeysForPrincipalPolicyRequest(_message.Message):
+    __slots__ = ("policy_source_arn", "policy_input_list")
+    POLICY_SOURCE_ARN_FIELD_NUMBER: _ClassVar[int]
+    POLICY_INPUT_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_source_arn: str
+    policy_input_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, policy_source_arn: _Optional[str] = ..., policy_input_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GetContextKeysForPolicyResponse(_message.Message):
+    __slots__ = ("context_key_names",)
+    CONTEXT_KEY_NAMES_FIELD_NUMBER: _ClassVar[int]
+    context_key_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, context_key_names: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -1951,3 +1951,942 @@ class ChangePasswordRequest(_message.Message):
 class ChangePasswordResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ListInstanceProfilesForRoleRequest(_message.Message):
+    __slots__ = ("role_name", "marker", "max_items")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    marker: str
+    max_items: int
+    def __init__(self, role_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListInstanceProfilesForRoleResponse(_message.Message):
+    __slots__ = ("instance_profiles", "is_truncated", "marker")
+    INSTANCE_PROFILES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    instance_profiles: _containers.RepeatedCompositeFieldContainer[InstanceProfile]
+    is_truncated: bool
+    marker: str
+    def __init__(self, instance_profiles: _Optional[_Iterable[_Union[InstanceProfile, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateRoleDescriptionRequest(_message.Message):
+    __slots__ = ("role_name", "description")
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    description: str
+    def __init__(self, role_name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class UpdateRoleDescriptionResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class TagInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "tags")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, instance_profile_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagInstanceProfileRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "tag_keys")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, instance_profile_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagInstanceProfileResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListInstanceProfileTagsRequest(_message.Message):
+    __slots__ = ("instance_profile_name", "marker", "max_items")
+    INSTANCE_PROFILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    instance_profile_name: str
+    marker: str
+    max_items: int
+    def __init__(self, instance_profile_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListInstanceProfileTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TagMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "tags")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, serial_number: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "tag_keys")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, serial_number: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagMFADeviceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMFADeviceTagsRequest(_message.Message):
+    __slots__ = ("serial_number", "marker", "max_items")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    marker: str
+    max_items: int
+    def __init__(self, serial_number: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListMFADeviceTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TagOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "tags")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagOpenIDConnectProviderRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "tag_keys")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagOpenIDConnectProviderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListOpenIDConnectProviderTagsRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "marker", "max_items")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    marker: str
+    max_items: int
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListOpenIDConnectProviderTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateOpenIDConnectProviderThumbprintRequest(_message.Message):
+    __slots__ = ("open_id_connect_provider_arn", "thumbprint_list")
+    OPEN_ID_CONNECT_PROVIDER_ARN_FIELD_NUMBER: _ClassVar[int]
+    THUMBPRINT_LIST_FIELD_NUMBER: _ClassVar[int]
+    open_id_connect_provider_arn: str
+    thumbprint_list: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, open_id_connect_provider_arn: _Optional[str] = ..., thumbprint_list: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UpdateOpenIDConnectProviderThumbprintResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateAccountAliasRequest(_message.Message):
+    __slots__ = ("account_alias",)
+    ACCOUNT_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    account_alias: str
+    def __init__(self, account_alias: _Optional[str] = ...) -> None: ...
+
+class CreateAccountAliasResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteAccountAliasRequest(_message.Message):
+    __slots__ = ("account_alias",)
+    ACCOUNT_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    account_alias: str
+    def __init__(self, account_alias: _Optional[str] = ...) -> None: ...
+
+class DeleteAccountAliasResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListAccountAliasesRequest(_message.Message):
+    __slots__ = ("marker", "max_items")
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    marker: str
+    max_items: int
+    def __init__(self, marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListAccountAliasesResponse(_message.Message):
+    __slots__ = ("account_aliases", "is_truncated", "marker")
+    ACCOUNT_ALIASES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    account_aliases: _containers.RepeatedScalarFieldContainer[str]
+    is_truncated: bool
+    marker: str
+    def __init__(self, account_aliases: _Optional[_Iterable[str]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetAccountAuthorizationDetailsRequest(_message.Message):
+    __slots__ = ("filter", "max_items", "marker")
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    filter: _containers.RepeatedScalarFieldContainer[str]
+    max_items: int
+    marker: str
+    def __init__(self, filter: _Optional[_Iterable[str]] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class PolicyDetail(_message.Message):
+    __slots__ = ("policy_name", "policy_document")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_document: str
+    def __init__(self, policy_name: _Optional[str] = ..., policy_document: _Optional[str] = ...) -> None: ...
+
+class UserDetail(_message.Message):
+    __slots__ = ("path", "user_name", "user_id", "arn", "create_date", "user_policy_list", "group_list", "attached_managed_policies", "permissions_boundary", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    USER_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    GROUP_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    user_name: str
+    user_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    user_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    group_list: _containers.RepeatedScalarFieldContainer[str]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., user_name: _Optional[str] = ..., user_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., group_list: _Optional[_Iterable[str]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GroupDetail(_message.Message):
+    __slots__ = ("path", "group_name", "group_id", "arn", "create_date", "group_policy_list", "attached_managed_policies")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    GROUP_NAME_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    group_name: str
+    group_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    group_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    def __init__(self, path: _Optional[str] = ..., group_name: _Optional[str] = ..., group_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., group_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ...) -> None: ...
+
+class RoleDetail(_message.Message):
+    __slots__ = ("path", "role_name", "role_id", "arn", "create_date", "assume_role_policy_document", "instance_profile_list", "role_policy_list", "attached_managed_policies", "permissions_boundary", "tags", "role_last_used")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ASSUME_ROLE_POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_PROFILE_LIST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_POLICY_LIST_FIELD_NUMBER: _ClassVar[int]
+    ATTACHED_MANAGED_POLICIES_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    ROLE_LAST_USED_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    role_name: str
+    role_id: str
+    arn: str
+    create_date: _timestamp_pb2.Timestamp
+    assume_role_policy_document: str
+    instance_profile_list: _containers.RepeatedCompositeFieldContainer[InstanceProfile]
+    role_policy_list: _containers.RepeatedCompositeFieldContainer[PolicyDetail]
+    attached_managed_policies: _containers.RepeatedCompositeFieldContainer[AttachedPolicy]
+    permissions_boundary: AttachedPermissionsBoundary
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    role_last_used: RoleLastUsed
+    def __init__(self, path: _Optional[str] = ..., role_name: _Optional[str] = ..., role_id: _Optional[str] = ..., arn: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assume_role_policy_document: _Optional[str] = ..., instance_profile_list: _Optional[_Iterable[_Union[InstanceProfile, _Mapping]]] = ..., role_policy_list: _Optional[_Iterable[_Union[PolicyDetail, _Mapping]]] = ..., attached_managed_policies: _Optional[_Iterable[_Union[AttachedPolicy, _Mapping]]] = ..., permissions_boundary: _Optional[_Union[AttachedPermissionsBoundary, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., role_last_used: _Optional[_Union[RoleLastUsed, _Mapping]] = ...) -> None: ...
+
+class ManagedPolicyDetail(_message.Message):
+    __slots__ = ("policy_name", "policy_id", "arn", "path", "default_version_id", "attachment_count", "permissions_boundary_usage_count", "is_attachable", "description", "create_date", "update_date", "policy_version_list")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_VERSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_BOUNDARY_USAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    IS_ATTACHABLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_VERSION_LIST_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_id: str
+    arn: str
+    path: str
+    default_version_id: str
+    attachment_count: int
+    permissions_boundary_usage_count: int
+    is_attachable: bool
+    description: str
+    create_date: _timestamp_pb2.Timestamp
+    update_date: _timestamp_pb2.Timestamp
+    policy_version_list: _containers.RepeatedCompositeFieldContainer[PolicyVersion]
+    def __init__(self, policy_name: _Optional[str] = ..., policy_id: _Optional[str] = ..., arn: _Optional[str] = ..., path: _Optional[str] = ..., default_version_id: _Optional[str] = ..., attachment_count: _Optional[int] = ..., permissions_boundary_usage_count: _Optional[int] = ..., is_attachable: _Optional[bool] = ..., description: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., policy_version_list: _Optional[_Iterable[_Union[PolicyVersion, _Mapping]]] = ...) -> None: ...
+
+class GetAccountAuthorizationDetailsResponse(_message.Message):
+    __slots__ = ("user_detail_list", "group_detail_list", "role_detail_list", "policies", "is_truncated", "marker")
+    USER_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    GROUP_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    ROLE_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    user_detail_list: _containers.RepeatedCompositeFieldContainer[UserDetail]
+    group_detail_list: _containers.RepeatedCompositeFieldContainer[GroupDetail]
+    role_detail_list: _containers.RepeatedCompositeFieldContainer[RoleDetail]
+    policies: _containers.RepeatedCompositeFieldContainer[ManagedPolicyDetail]
+    is_truncated: bool
+    marker: str
+    def __init__(self, user_detail_list: _Optional[_Iterable[_Union[UserDetail, _Mapping]]] = ..., group_detail_list: _Optional[_Iterable[_Union[GroupDetail, _Mapping]]] = ..., role_detail_list: _Optional[_Iterable[_Union[RoleDetail, _Mapping]]] = ..., policies: _Optional[_Iterable[_Union[ManagedPolicyDetail, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class GetMFADeviceRequest(_message.Message):
+    __slots__ = ("serial_number", "user_name")
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    serial_number: str
+    user_name: str
+    def __init__(self, serial_number: _Optional[str] = ..., user_name: _Optional[str] = ...) -> None: ...
+
+class GetMFADeviceResponse(_message.Message):
+    __slots__ = ("user_name", "serial_number", "enable_date", "certifications")
+    class CertificationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_DATE_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    serial_number: str
+    enable_date: _timestamp_pb2.Timestamp
+    certifications: _containers.ScalarMap[str, str]
+    def __init__(self, user_name: _Optional[str] = ..., serial_number: _Optional[str] = ..., enable_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., certifications: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessRequest(_message.Message):
+    __slots__ = ("marker", "arn", "service_namespaces")
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAMESPACES_FIELD_NUMBER: _ClassVar[int]
+    marker: str
+    arn: str
+    service_namespaces: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, marker: _Optional[str] = ..., arn: _Optional[str] = ..., service_namespaces: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class PolicyGrantingServiceAccess(_message.Message):
+    __slots__ = ("policy_name", "policy_type", "policy_arn", "entity_type", "entity_name")
+    POLICY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POLICY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ARN_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_NAME_FIELD_NUMBER: _ClassVar[int]
+    policy_name: str
+    policy_type: str
+    policy_arn: str
+    entity_type: str
+    entity_name: str
+    def __init__(self, policy_name: _Optional[str] = ..., policy_type: _Optional[str] = ..., policy_arn: _Optional[str] = ..., entity_type: _Optional[str] = ..., entity_name: _Optional[str] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessEntry(_message.Message):
+    __slots__ = ("service_namespace", "policies")
+    SERVICE_NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    POLICIES_FIELD_NUMBER: _ClassVar[int]
+    service_namespace: str
+    policies: _containers.RepeatedCompositeFieldContainer[PolicyGrantingServiceAccess]
+    def __init__(self, service_namespace: _Optional[str] = ..., policies: _Optional[_Iterable[_Union[PolicyGrantingServiceAccess, _Mapping]]] = ...) -> None: ...
+
+class ListPoliciesGrantingServiceAccessResponse(_message.Message):
+    __slots__ = ("policies_granting_service_access", "is_truncated", "marker")
+    POLICIES_GRANTING_SERVICE_ACCESS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    policies_granting_service_access: _containers.RepeatedCompositeFieldContainer[ListPoliciesGrantingServiceAccessEntry]
+    is_truncated: bool
+    marker: str
+    def __init__(self, policies_granting_service_access: _Optional[_Iterable[_Union[ListPoliciesGrantingServiceAccessEntry, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class SetSecurityTokenServicePreferencesRequest(_message.Message):
+    __slots__ = ("global_endpoint_token_version",)
+    GLOBAL_ENDPOINT_TOKEN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    global_endpoint_token_version: str
+    def __init__(self, global_endpoint_token_version: _Optional[str] = ...) -> None: ...
+
+class SetSecurityTokenServicePreferencesResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UploadServerCertificateRequest(_message.Message):
+    __slots__ = ("path", "server_certificate_name", "certificate_body", "private_key", "certificate_chain", "tags")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    PRIVATE_KEY_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_CHAIN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    server_certificate_name: str
+    certificate_body: str
+    private_key: str
+    certificate_chain: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, path: _Optional[str] = ..., server_certificate_name: _Optional[str] = ..., certificate_body: _Optional[str] = ..., private_key: _Optional[str] = ..., certificate_chain: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class ServerCertificateMetadata(_message.Message):
+    __slots__ = ("path", "server_certificate_name", "server_certificate_id", "arn", "upload_date", "expiration")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVER_CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    server_certificate_name: str
+    server_certificate_id: str
+    arn: str
+    upload_date: _timestamp_pb2.Timestamp
+    expiration: _timestamp_pb2.Timestamp
+    def __init__(self, path: _Optional[str] = ..., server_certificate_name: _Optional[str] = ..., server_certificate_id: _Optional[str] = ..., arn: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadServerCertificateResponse(_message.Message):
+    __slots__ = ("server_certificate_metadata", "tags")
+    SERVER_CERTIFICATE_METADATA_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata: ServerCertificateMetadata
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_metadata: _Optional[_Union[ServerCertificateMetadata, _Mapping]] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name",)
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class ServerCertificate(_message.Message):
+    __slots__ = ("server_certificate_metadata", "certificate_body", "certificate_chain", "tags")
+    SERVER_CERTIFICATE_METADATA_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_CHAIN_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata: ServerCertificateMetadata
+    certificate_body: str
+    certificate_chain: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_metadata: _Optional[_Union[ServerCertificateMetadata, _Mapping]] = ..., certificate_body: _Optional[str] = ..., certificate_chain: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class GetServerCertificateResponse(_message.Message):
+    __slots__ = ("server_certificate",)
+    SERVER_CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    server_certificate: ServerCertificate
+    def __init__(self, server_certificate: _Optional[_Union[ServerCertificate, _Mapping]] = ...) -> None: ...
+
+class ListServerCertificatesRequest(_message.Message):
+    __slots__ = ("path_prefix", "marker", "max_items")
+    PATH_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    path_prefix: str
+    marker: str
+    max_items: int
+    def __init__(self, path_prefix: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListServerCertificatesResponse(_message.Message):
+    __slots__ = ("server_certificate_metadata_list", "is_truncated", "marker")
+    SERVER_CERTIFICATE_METADATA_LIST_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_metadata_list: _containers.RepeatedCompositeFieldContainer[ServerCertificateMetadata]
+    is_truncated: bool
+    marker: str
+    def __init__(self, server_certificate_metadata_list: _Optional[_Iterable[_Union[ServerCertificateMetadata, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "new_path", "new_server_certificate_name")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    NEW_PATH_FIELD_NUMBER: _ClassVar[int]
+    NEW_SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    new_path: str
+    new_server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ..., new_path: _Optional[str] = ..., new_server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class UpdateServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name",)
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    def __init__(self, server_certificate_name: _Optional[str] = ...) -> None: ...
+
+class DeleteServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TagServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "tags")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    def __init__(self, server_certificate_name: _Optional[str] = ..., tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ...) -> None: ...
+
+class TagServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UntagServerCertificateRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "tag_keys")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TAG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    tag_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, server_certificate_name: _Optional[str] = ..., tag_keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class UntagServerCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListServerCertificateTagsRequest(_message.Message):
+    __slots__ = ("server_certificate_name", "marker", "max_items")
+    SERVER_CERTIFICATE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    server_certificate_name: str
+    marker: str
+    max_items: int
+    def __init__(self, server_certificate_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListServerCertificateTagsResponse(_message.Message):
+    __slots__ = ("tags", "is_truncated", "marker")
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[Tag]
+    is_truncated: bool
+    marker: str
+    def __init__(self, tags: _Optional[_Iterable[_Union[Tag, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UploadSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_body")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_body: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_body: _Optional[str] = ...) -> None: ...
+
+class SigningCertificate(_message.Message):
+    __slots__ = ("user_name", "certificate_id", "certificate_body", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_BODY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    certificate_body: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ..., certificate_body: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadSigningCertificateResponse(_message.Message):
+    __slots__ = ("certificate",)
+    CERTIFICATE_FIELD_NUMBER: _ClassVar[int]
+    certificate: SigningCertificate
+    def __init__(self, certificate: _Optional[_Union[SigningCertificate, _Mapping]] = ...) -> None: ...
+
+class ListSigningCertificatesRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ListSigningCertificatesResponse(_message.Message):
+    __slots__ = ("certificates", "is_truncated", "marker")
+    CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    certificates: _containers.RepeatedCompositeFieldContainer[SigningCertificate]
+    is_truncated: bool
+    marker: str
+    def __init__(self, certificates: _Optional[_Iterable[_Union[SigningCertificate, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateSigningCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteSigningCertificateRequest(_message.Message):
+    __slots__ = ("user_name", "certificate_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATE_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    certificate_id: str
+    def __init__(self, user_name: _Optional[str] = ..., certificate_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSigningCertificateResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UploadSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_body")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_BODY_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_body: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_body: _Optional[str] = ...) -> None: ...
+
+class SSHPublicKey(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "fingerprint", "ssh_public_key_body", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_BODY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    fingerprint: str
+    ssh_public_key_body: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., fingerprint: _Optional[str] = ..., ssh_public_key_body: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadSSHPublicKeyResponse(_message.Message):
+    __slots__ = ("ssh_public_key",)
+    SSH_PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_key: SSHPublicKey
+    def __init__(self, ssh_public_key: _Optional[_Union[SSHPublicKey, _Mapping]] = ...) -> None: ...
+
+class GetSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "encoding")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENCODING_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    encoding: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., encoding: _Optional[str] = ...) -> None: ...
+
+class GetSSHPublicKeyResponse(_message.Message):
+    __slots__ = ("ssh_public_key",)
+    SSH_PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_key: SSHPublicKey
+    def __init__(self, ssh_public_key: _Optional[_Union[SSHPublicKey, _Mapping]] = ...) -> None: ...
+
+class ListSSHPublicKeysRequest(_message.Message):
+    __slots__ = ("user_name", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class SSHPublicKeyMetadata(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "status", "upload_date")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_DATE_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    upload_date: _timestamp_pb2.Timestamp
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., status: _Optional[str] = ..., upload_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListSSHPublicKeysResponse(_message.Message):
+    __slots__ = ("ssh_public_keys", "is_truncated", "marker")
+    SSH_PUBLIC_KEYS_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ssh_public_keys: _containers.RepeatedCompositeFieldContainer[SSHPublicKeyMetadata]
+    is_truncated: bool
+    marker: str
+    def __init__(self, ssh_public_keys: _Optional[_Iterable[_Union[SSHPublicKeyMetadata, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class UpdateSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateSSHPublicKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteSSHPublicKeyRequest(_message.Message):
+    __slots__ = ("user_name", "ssh_public_key_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SSH_PUBLIC_KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    ssh_public_key_id: str
+    def __init__(self, user_name: _Optional[str] = ..., ssh_public_key_id: _Optional[str] = ...) -> None: ...
+
+class DeleteSSHPublicKeyResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_name", "credential_age_days")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIAL_AGE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_name: str
+    credential_age_days: int
+    def __init__(self, user_name: _Optional[str] = ..., service_name: _Optional[str] = ..., credential_age_days: _Optional[int] = ...) -> None: ...
+
+class ServiceSpecificCredential(_message.Message):
+    __slots__ = ("create_date", "expiration_date", "service_name", "service_user_name", "service_password", "service_credential_alias", "service_credential_secret", "service_specific_credential_id", "user_name", "status")
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_SECRET_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    create_date: _timestamp_pb2.Timestamp
+    expiration_date: _timestamp_pb2.Timestamp
+    service_name: str
+    service_user_name: str
+    service_password: str
+    service_credential_alias: str
+    service_credential_secret: str
+    service_specific_credential_id: str
+    user_name: str
+    status: str
+    def __init__(self, create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_name: _Optional[str] = ..., service_user_name: _Optional[str] = ..., service_password: _Optional[str] = ..., service_credential_alias: _Optional[str] = ..., service_credential_secret: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ..., user_name: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class CreateServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ("service_specific_credential",)
+    SERVICE_SPECIFIC_CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credential: ServiceSpecificCredential
+    def __init__(self, service_specific_credential: _Optional[_Union[ServiceSpecificCredential, _Mapping]] = ...) -> None: ...
+
+class ResetServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ...) -> None: ...
+
+class ResetServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ("service_specific_credential",)
+    SERVICE_SPECIFIC_CREDENTIAL_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credential: ServiceSpecificCredential
+    def __init__(self, service_specific_credential: _Optional[_Union[ServiceSpecificCredential, _Mapping]] = ...) -> None: ...
+
+class ListServiceSpecificCredentialsRequest(_message.Message):
+    __slots__ = ("user_name", "service_name", "all_users", "marker", "max_items")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    ALL_USERS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_name: str
+    all_users: bool
+    marker: str
+    max_items: int
+    def __init__(self, user_name: _Optional[str] = ..., service_name: _Optional[str] = ..., all_users: _Optional[bool] = ..., marker: _Optional[str] = ..., max_items: _Optional[int] = ...) -> None: ...
+
+class ServiceSpecificCredentialMetadata(_message.Message):
+    __slots__ = ("user_name", "status", "service_user_name", "service_credential_alias", "create_date", "expiration_date", "service_specific_credential_id", "service_name")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_CREDENTIAL_ALIAS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_DATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    status: str
+    service_user_name: str
+    service_credential_alias: str
+    create_date: _timestamp_pb2.Timestamp
+    expiration_date: _timestamp_pb2.Timestamp
+    service_specific_credential_id: str
+    service_name: str
+    def __init__(self, user_name: _Optional[str] = ..., status: _Optional[str] = ..., service_user_name: _Optional[str] = ..., service_credential_alias: _Optional[str] = ..., create_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expiration_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_specific_credential_id: _Optional[str] = ..., service_name: _Optional[str] = ...) -> None: ...
+
+class ListServiceSpecificCredentialsResponse(_message.Message):
+    __slots__ = ("service_specific_credentials", "marker", "is_truncated")
+    SERVICE_SPECIFIC_CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    service_specific_credentials: _containers.RepeatedCompositeFieldContainer[ServiceSpecificCredentialMetadata]
+    marker: str
+    is_truncated: bool
+    def __init__(self, service_specific_credentials: _Optional[_Iterable[_Union[ServiceSpecificCredentialMetadata, _Mapping]]] = ..., marker: _Optional[str] = ..., is_truncated: _Optional[bool] = ...) -> None: ...
+
+class UpdateServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id", "status")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    status: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class UpdateServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DeleteServiceSpecificCredentialRequest(_message.Message):
+    __slots__ = ("user_name", "service_specific_credential_id")
+    USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_SPECIFIC_CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    user_name: str
+    service_specific_credential_id: str
+    def __init__(self, user_name: _Optional[str] = ..., service_specific_credential_id: _Optional[str] = ...) -> None: ...
+
+class DeleteServiceSpecificCredentialResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CreateServiceLinkedRoleRequest(_message.Message):
+    __slots__ = ("aws_service_name", "description", "custom_suffix")
+    AWS_SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    CUSTOM_SUFFIX_FIELD_NUMBER: _ClassVar[int]
+    aws_service_name: str
+    description: str
+    custom_suffix: str
+    def __init__(self, aws_service_name: _Optional[str] = ..., description: _Optional[str] = ..., custom_suffix: _Optional[str] = ...) -> None: ...
+
+class CreateServiceLinkedRoleResponse(_message.Message):
+    __slots__ = ("role",)
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    role: Role
+    def __init__(self, role: _Optional[_Union[Role, _Mapping]] = ...) -> None: ...
+
+class DeleteServiceLinkedRoleRequest(_message.Message):
+    __slots__ = ("role_name",)
+    ROLE_NAME_FIELD_NUMBER: _ClassVar[int]
+    role_name: str
+    def __init__(self, role_name: _Optional[str] = ...) -> None: ...
+
+class DeleteServiceLinkedRoleResponse(_message.Message):
+    __slots__ = ("deletion_task_id",)
+    DELETION_TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    deletion_task_id: str
+    def __init__(self, deletion_task_id: _Optional[str] = ...) -> None: ...
+
+class GetServiceLinkedRoleDeletionStatusRequest(_message.Message):
+    __slots__ = ("deletion_task_id",)
+    DELETION_TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    deletion_task_id: str
+    def __init__(self, deletion_task_id: _Optional[str] = ...) -> None: ...
+
+class RoleUsageType(_message.Message):
+    __slots__ = ("region", "resources")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    resources: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, region: _Optional[str] = ..., resources: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DeletionTaskFailureReasonType(_message.Message):
+    __slots__ = ("reason", "role_usage_list")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ROLE_USAGE_LIST_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    role_usage_list: _containers.RepeatedCompositeFieldContainer[RoleUsageType]
+    def __init__(self, reason: _Optional[str] = ..., role_usage_list: _Optional[_Iterable[_Union[RoleUsageType, _Mapping]]] = ...) -> None: ...
+
+class GetServiceLinkedRoleDeletionStatusResponse(_message.Message):
+    __slots__ = ("status", "reason")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    reason: DeletionTaskFailureReasonType
+    def __init__(self, status: _Optional[str] = ..., reason: _Optional[_Union[DeletionTaskFailureReasonType, _Mapping]] = ...) -> None: ...

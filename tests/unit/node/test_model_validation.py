@@ -19,7 +19,8 @@ def test_a_model_member_the_proto_lacks_is_skipped() -> None:
         check=lambda value, where, errors: errors.append((where, "checked")),
         repeated=False,
     )
-    fields = (*validation._operation_fields("CreateUser"), newer)
+    descriptor = pb.CreateUserRequest.DESCRIPTOR
+    fields = (*validation._operation_fields("CreateUser", descriptor), newer)
     errors: list[tuple[str, str]] = []
     validation._check_message(pb.CreateUserRequest(user_name="bad name"), fields, "", errors)
     assert [where for where, _ in errors] == ["userName"]

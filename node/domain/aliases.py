@@ -1,0 +1,36 @@
+"""Account aliases: one per account, unique across the cluster (AWS Sign-In User Guide,
+"Creating, deleting, and listing an AWS account alias": a new alias overwrites the old one)."""
+
+from __future__ import annotations
+
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import AccountAlias, Change
+from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity
+from iamstore.node.domain.rules import Page, paginate
+from iamstore.node.domain.view import View
+
+
+def create(view: View, ctx: WriteContext, alias: str) -> list[Change]:
+    """Claims `alias` for the account, replacing its old alias; the same alias again is a no-op.
+
+    The shape (3 to 63 lowercase letters, digits and single dashes) is checked against AWS's
+    model before this runs.
+    """
+    owner = view.alias_owner(alias)
+    if owner is not None and owner != ctx.account_id:
+        raise EntityAlreadyExists(f"The account alias {alias} already exists.", "AccountAlias")
+    if owner == ctx.account_id:
+        return []
+    return [Change.put(AccountAlias(ctx.account_id, alias, ctx.now_ms))]
+
+
+def delete(view: View, ctx: WriteContext, alias: str) -> list[Change]:
+    claim = view.account_aliases.get(ctx.account_id)
+    if claim is None or claim.alias != alias:
+        raise NoSuchEntity(f"The account alias {alias} cannot be found.", "AccountAlias")
+    return [Change.delete(claim)]
+
+
+def listed(view: View, account_id: str, marker: str | None, max_items: int | None) -> Page[str]:
+    alias = view.alias_of(account_id)
+    return paginate([] if alias is None else [alias], lambda a: a, marker, max_items)

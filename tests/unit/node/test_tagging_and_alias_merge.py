@@ -1,0 +1,80 @@
+"""Tagging rows and account aliases merge as the replication contract says: replicas that
+receive the same commits in any order agree, and no operation undoes another's change."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.node.domain import aliases, tagging
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import Change, MfaDevice, User
+from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.view import View
+from iamstore.node.replication.codec import Commit
+from iamstore.node.state import State
+
+ACCOUNT = "111122223333"
+OTHER = "444455556666"
+USER = User("AIDA1", ACCOUNT, "alice", "/", 1)
+DEVICE = MfaDevice("AMFA1", ACCOUNT, "d", "/", b"sealed", 5)
+
+
+def context(account_id: str = ACCOUNT, now_ms: int = 10) -> WriteContext:
+    return WriteContext(account_id, now_ms, Quotas(), lambda prefix: f"{prefix}1")
+
+
+async def _replicas(base: Commit, concurrent: list[Commit]) -> list[State]:
+    """One replica per delivery order of the concurrent commits, each after `base`."""
+    replicas = []
+    for order in itertools.permutations(concurrent):
+        state = await State.load(await open_memory_database())
+        await state.apply(base)
+        for commit in order:
+            await state.apply(commit)
+        replicas.append(state)
+    return replicas
+
+
+async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> None:
+    """Before Tagging rows, TagMFADevice rewrote the device row: a tag change on one node
+    and EnableMFADevice on another could lose the enabling (or a deactivation)."""
+    base = Commit("n0", 1, 1, "root", "Create", (Change.put(USER), Change.put(DEVICE)))
+    view = View()
+    for change in base.changes:
+        view.apply(change)
+    tag = tagging.tag(view, context(), DEVICE, [("team", "a")])
+    enabled = replace(DEVICE, user_id=USER.user_id, enabled_ms=10)
+    replicas = await _replicas(
+        base,
+        [
+            Commit("n1", 1, 20, "root", "TagMFADevice", tuple(tag)),
+            Commit("n2", 1, 30, "root", "EnableMFADevice", (Change.put(enabled),)),
+        ],
+    )
+    assert len({state.digest() for state in replicas}) == 1
+    for state in replicas:
+        device = state.view.mfa_devices.get(DEVICE.device_id)
+        assert device is not None
+        assert device.user_id == USER.user_id  # the enabling survived
+        assert state.view.tags_of(device) == (("team", "a"),)  # and so did the tag
+
+
+async def test_two_accounts_claiming_one_alias_agree_on_the_earliest() -> None:
+    view = View()
+    first = aliases.create(view, context(ACCOUNT, 100), "shared")
+    second = aliases.create(view, context(OTHER, 200), "shared")
+    base = Commit("n0", 1, 1, "root", "Nothing", ())
+    replicas = await _replicas(
+        base,
+        [
+            Commit("n1", 1, 300, "a", "CreateAccountAlias", tuple(first)),
+            Commit("n2", 1, 250, "b", "CreateAccountAlias", tuple(second)),
+        ],
+    )
+    assert len({state.digest() for state in replicas}) == 1
+    for state in replicas:
+        assert state.view.alias_of(ACCOUNT) == "shared"  # created first (100 < 200)
+        assert state.view.alias_of(OTHER) is None  # its claim is stored but not listed
+        assert state.view.alias_owner("shared") == ACCOUNT
