@@ -98,13 +98,13 @@ class MeteredText(str):
         self.meter[0] += 1
         self.meter[1] += characters + 1
 
-    def startswith(  # type: ignore[override]
+    def startswith(
         self, prefix: str | tuple[str, ...], start: SupportsIndex | None = None, *rest: Any
     ) -> bool:
         self._count(sum(map(len, prefix)) if isinstance(prefix, tuple) else len(prefix))
         return str.startswith(self, prefix, start, *rest)
 
-    def find(  # type: ignore[override]
+    def find(
         self, sub: str, start: SupportsIndex | None = None, end: SupportsIndex | None = None
     ) -> int:
         found = str.find(self, sub, start, end)
@@ -113,7 +113,7 @@ class MeteredText(str):
         self._count((found + len(sub) if found >= 0 else last) - first)
         return found
 
-    def split(self, sep: str | None = None, maxsplit: SupportsIndex = -1) -> list[str]:  # type: ignore[override]
+    def split(self, sep: str | None = None, maxsplit: SupportsIndex = -1) -> list[str]:
         self._count(len(self))
         return [MeteredText.of(part, self.meter) for part in str.split(self, sep, maxsplit)]
 

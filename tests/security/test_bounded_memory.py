@@ -73,7 +73,7 @@ def _variables(seed: int) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-SHAPES = [_many_statements, _many_patterns, _conditions, _variables]
+SHAPES: list[Callable[[int], str]] = [_many_statements, _many_patterns, _conditions, _variables]
 
 
 def _traced(work: Callable[[], object]) -> int:
@@ -177,7 +177,11 @@ def _unsigned_call(address: str, size: int) -> grpc.RpcError:
     with grpc.insecure_channel(
         address, options=[("grpc.max_send_message_length", 128 << 20)]
     ) as channel:
-        call = channel.unary_unary("/iamstore.v1.Sts/GetCallerIdentity")
+        call = channel.unary_unary(
+            "/iamstore.v1.Sts/GetCallerIdentity",
+            request_serializer=None,
+            response_deserializer=None,
+        )
         with pytest.raises(grpc.RpcError) as failed:
             call(b"\n" + b"\x00" * size, timeout=30)
     assert isinstance(failed.value, grpc.RpcError)
@@ -188,10 +192,10 @@ def test_client_port_refuses_oversized_messages_before_authentication(
     node: InProcessNode,
 ) -> None:
     refused = _unsigned_call(node.address, MAX_CLIENT_REQUEST_BYTES + 1)
-    assert refused.code() is grpc.StatusCode.RESOURCE_EXHAUSTED  # type: ignore[attr-defined]
+    assert refused.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
     # Just under the limit, the message reaches the node, which refuses it unsigned.
     refused = _unsigned_call(node.address, MAX_CLIENT_REQUEST_BYTES - 64)
-    assert refused.code() is not grpc.StatusCode.RESOURCE_EXHAUSTED  # type: ignore[attr-defined]
+    assert refused.code() is not grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 def test_peer_batches_fit_the_client_ports_limit() -> None:

@@ -14,6 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -211,8 +212,9 @@ def test_one_question_over_an_accounts_own_slow_policies_leaves_the_node_respons
             arn = caller.create_policy(
                 policy_name=f"slow{seed}", policy_document=_managed_slow_policy(seed)
             ).policy.arn
+            assert arn is not None
             caller.attach_user_policy(user_name="slow", policy_arn=arn)
-        question = {
+        question: dict[str, Any] = {
             "principal_arn": user.arn,
             "action": "s3:GetObject",
             "resource_arn": f"arn:aws:s3:::{'a' * 2000}",
