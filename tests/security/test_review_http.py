@@ -1,0 +1,160 @@
+"""Open findings of an adversarial review of the HTTP (AWS Query) port, each an xfail(strict).
+
+Every test reproduces the attack against a real node over raw HTTP and asserts what a fixed
+node must answer; it fails the moment the bug is fixed while its marker is still in place.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials as BotocoreCredentials
+
+from iamstore.client import Client, Credentials
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.inproc import InProcessNode
+from iamstore.node.config import NodeConfig
+
+REGION = "us-east-1"
+FORM = "application/x-www-form-urlencoded; charset=utf-8"
+# An access key id no node ever issued: its requests are unauthenticated.
+UNKNOWN_KEY = BotocoreCredentials("AKIAAAAAAAAAAAAAAAAA", "x" * 40)
+
+
+@pytest.fixture(scope="module")
+def http_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNode]:
+    data_dir: Path = tmp_path_factory.mktemp("review-http")
+    config = NodeConfig(data_dir=data_dir, listen="127.0.0.1:0", http_listen="127.0.0.1:0")
+    with InProcessNode(config) as node:
+        yield node
+
+
+@pytest.fixture(scope="module")
+def url(http_node: InProcessNode) -> str:
+    assert http_node.node is not None
+    assert http_node.node.http_url is not None
+    return http_node.node.http_url
+
+
+@pytest.fixture
+def account_root(http_node: InProcessNode) -> Iterator[tuple[Client, BotocoreCredentials]]:
+    """A fresh member account's root: an iamstore client and the same key for botocore."""
+    management_credentials = resolve_credentials(credentials_file=str(http_node.credentials_file))
+    with Client(http_node.address, credentials=management_credentials) as management:
+        root = management.create_account(account_name="review").root_credentials
+    assert root is not None
+    with Client(
+        http_node.address, credentials=Credentials(root.access_key_id, root.secret_access_key)
+    ) as client:
+        yield client, BotocoreCredentials(root.access_key_id, root.secret_access_key)
+
+
+def send(
+    url: str, method: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status), response.read().decode()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, err.read().decode()
+
+
+def signed_post(
+    url: str, credentials: BotocoreCredentials, body: str, headers: dict[str, str]
+) -> tuple[int, str]:
+    request = AWSRequest(
+        method="POST", url=url + "/", data=body, headers={"Content-Type": FORM, **headers}
+    )
+    SigV4Auth(credentials, "iam", REGION).add_auth(request)
+    return send(url + "/", "POST", body.encode(), dict(request.headers.items()))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the canonical query keeps `+` a literal plus while the parameter parser reads it "
+    "as a space: a signed URL's `%2B` can be rewritten to `+` under the same signature",
+)
+def test_review_plus_in_a_signed_query_cannot_change_a_value(
+    url: str, account_root: tuple[Client, BotocoreCredentials]
+) -> None:
+    client, credentials = account_root
+    client.create_user(user_name="alice")
+    query = (
+        "Action=TagUser&Version=2010-05-08&UserName=alice"
+        "&Tags.member.1.Key=team&Tags.member.1.Value=x%2By"
+    )
+    presign = AWSRequest(method="GET", url=f"{url}/?{query}")
+    SigV4QueryAuth(credentials, "iam", REGION, expires=300).add_auth(presign)
+    assert "x%2By" in presign.url
+    # Whoever holds the presigned URL (or saw a header-signed GET) rewrites `%2B` as `+`:
+    # the canonical query is unchanged, the value the node reads is not.
+    status, _ = send(presign.url.replace("x%2By", "x+y"), "GET")
+    tags = {tag.key: tag.value for tag in client.list_user_tags(user_name="alice").tags}
+    # A fixed node either refuses the rewritten request or reads the value that was signed.
+    assert status != 200 or tags == {"team": "x+y"}
+    assert tags.get("team") != "x y"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a consistency token with a sequence of more than 4300 digits raises an uncaught "
+    "ValueError (int digit limit) before authentication: ServiceFailure 500 and a traceback "
+    "in the log instead of a validation error",
+)
+def test_review_an_oversized_consistency_token_is_a_clear_error(url: str) -> None:
+    status, body = signed_post(
+        url,
+        UNKNOWN_KEY,
+        "Action=GetUser&Version=2010-05-08",
+        {"x-iamstore-at-least": "origin:" + "9" * 5000},
+    )
+    assert "ServiceFailure" not in body
+    assert status in (400, 403)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an unauthenticated request (unknown access key) with a consistency token is held "
+    "for at_least_timeout_s, then answered NotYetReplicated 503 (which SDKs retry), "
+    "even when the token names no member of the cluster",
+)
+def test_review_an_unknown_key_is_not_held_for_a_token_naming_no_member(url: str) -> None:
+    status, body = signed_post(
+        url,
+        UNKNOWN_KEY,
+        "Action=GetUser&Version=2010-05-08",
+        {"x-iamstore-at-least": "no-such-member:99"},
+    )
+    assert "NotYetReplicated" not in body
+    assert status == 403
+    assert "<Code>InvalidClientTokenId</Code>" in body
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="over HTTP the unsigned-operation path catches WebIdentityError only: a SamlError "
+    "from AssumeRoleWithSAML (here the assertion's size bound) escapes as ServiceFailure 500 "
+    "with a traceback in the log, for any unauthenticated caller (gRPC answers ValidationError)",
+)
+def test_review_an_oversized_saml_assertion_is_a_validation_error(url: str) -> None:
+    form = urllib.parse.urlencode(
+        {
+            "Action": "AssumeRoleWithSAML",
+            "Version": "2011-06-15",
+            "RoleArn": "arn:aws:iam::123456789012:role/any",
+            "PrincipalArn": "arn:aws:iam::123456789012:saml-provider/any",
+            "SAMLAssertion": "A" * 100_004,
+        }
+    )
+    status, body = send(url + "/", "POST", form.encode(), {"Content-Type": FORM})
+    assert "<Code>ValidationError</Code>" in body
+    assert status == 400
