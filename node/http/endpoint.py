@@ -80,7 +80,18 @@ class QueryError(Exception):
         self.message = message
 
 
-def _parameters(text: str, where: str) -> dict[str, str]:
+def _parameters(text: str, where: str, *, plus_is_space: bool) -> dict[str, str]:
+    """The parameters of a query string or a form body, each name once.
+
+    INVARIANT: the query string is read exactly as the SigV4 canonical query reads it, where
+    `+` is a literal plus (AWS signs a space as `%20`, never `+`:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html); reading it
+    as a space would let anyone holding a signed URL turn `%2B` into `+` and change a value
+    under the same signature. A form body is signed byte for byte by its SHA-256, so there
+    `+` keeps its HTML-form meaning, a space.
+    """
+    if not plus_is_space:
+        text = text.replace("+", "%2B")
     try:
         pairs = parse_qsl(
             text, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_PARAMETERS
@@ -156,7 +167,7 @@ class QueryEndpoint:
 
     def _all_parameters(self, request: HttpRequest) -> tuple[dict[str, str], dict[str, str]]:
         """The query string's parameters (where a presigned signature lives), and all of them."""
-        query_params = _parameters(request.raw_query, "query string")
+        query_params = _parameters(request.raw_query, "query string", plus_is_space=False)
         params = dict(query_params)
         if request.body:
             content_type = _content_type(request.headers)
@@ -169,7 +180,7 @@ class QueryEndpoint:
                 text = request.body.decode("utf-8")
             except UnicodeDecodeError:
                 raise QueryError("MalformedQueryString", "the body is not utf-8") from None
-            for name, value in _parameters(text, "body").items():
+            for name, value in _parameters(text, "body", plus_is_space=True).items():
                 if name in params:
                     raise QueryError("MalformedQueryString", f"parameter `{name}` appears twice")
                 params[name] = value

@@ -78,11 +78,6 @@ def signed_post(
     return send(url + "/", "POST", body.encode(), dict(request.headers.items()))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the canonical query keeps `+` a literal plus while the parameter parser reads it "
-    "as a space: a signed URL's `%2B` can be rewritten to `+` under the same signature",
-)
 def test_review_plus_in_a_signed_query_cannot_change_a_value(
     url: str, account_root: tuple[Client, BotocoreCredentials]
 ) -> None:
