@@ -26,6 +26,7 @@ from iamstore.node.api.dispatch import (
     run_operation,
 )
 from iamstore.node.auth.authenticate import Caller
+from iamstore.node.auth.saml import SamlError
 from iamstore.node.auth.webidentity import WebIdentityError
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidAction
 from iamstore.node.http import messages, query, xml
@@ -219,7 +220,9 @@ class QueryEndpoint:
             message = _decode(operation, request_type, inputs)
             try:
                 response = await unsigned(request.peer, message)
-            except WebIdentityError as err:
+            # INVARIANT: every refusal an unsigned operation raises is answered as over gRPC
+            # (its AWS code), never as ServiceFailure; IamError is answered by the caller.
+            except (WebIdentityError, SamlError) as err:
                 return self._error(service, request_id, err.code, err.message)
             return self._ok(service, operation, response, request_id, None)
         if signature is None or handler is None:

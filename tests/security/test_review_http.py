@@ -6,6 +6,7 @@ node must answer; it fails the moment the bug is fixed while its marker is still
 
 from __future__ import annotations
 
+import base64
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -134,12 +135,6 @@ def test_review_an_unknown_key_is_not_held_for_a_token_naming_no_member(url: str
     assert "<Code>InvalidClientTokenId</Code>" in body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="over HTTP the unsigned-operation path catches WebIdentityError only: a SamlError "
-    "from AssumeRoleWithSAML (here the assertion's size bound) escapes as ServiceFailure 500 "
-    "with a traceback in the log, for any unauthenticated caller (gRPC answers ValidationError)",
-)
 def test_review_an_oversized_saml_assertion_is_a_validation_error(url: str) -> None:
     form = urllib.parse.urlencode(
         {
@@ -153,3 +148,31 @@ def test_review_an_oversized_saml_assertion_is_a_validation_error(url: str) -> N
     status, body = send(url + "/", "POST", form.encode(), {"Content-Type": FORM})
     assert "<Code>ValidationError</Code>" in body
     assert status == 400
+
+
+def _saml_form(assertion: str) -> bytes:
+    return urllib.parse.urlencode(
+        {
+            "Action": "AssumeRoleWithSAML",
+            "Version": "2011-06-15",
+            "RoleArn": "arn:aws:iam::123456789012:role/any",
+            "PrincipalArn": "arn:aws:iam::123456789012:saml-provider/any",
+            "SAMLAssertion": assertion,
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "assertion",
+    [
+        "not base64 at all!",
+        base64.b64encode(b"<not-saml/>").decode(),
+        base64.b64encode(b"\xff\xfe not xml").decode(),
+    ],
+    ids=["not-base64", "not-a-saml-response", "not-xml"],
+)
+def test_every_saml_refusal_over_http_is_an_aws_error(url: str, assertion: str) -> None:
+    status, body = send(url + "/", "POST", _saml_form(assertion), {"Content-Type": FORM})
+    assert "ServiceFailure" not in body
+    assert 400 <= status < 500
+    assert "<Code>" in body
