@@ -14,25 +14,47 @@ TOKEN_KEY = "x-iam-consistency-token"
 AT_LEAST_KEY = "x-iam-at-least"
 
 
-class TokenFormatError(ValueError):
-    """A token that is not `origin:seq,origin:seq`; `item` is the offending part."""
+# Bounds on a token from the wire, checked before any work on it (a token reaches the node
+# before authentication). A cluster's token names each member once; a sequence is a SQLite
+# integer (at most 2**63 - 1, 19 digits), so an honest token stays far below each bound.
+MAX_TOKEN_CHARS = 8192
+MAX_TOKEN_ORIGINS = 256
+MAX_SEQUENCE_DIGITS = 19
+# How much of an offending part an error message repeats.
+_SHOWN_CHARS = 64
 
-    def __init__(self, item: str) -> None:
-        super().__init__(f"invalid consistency token `{item}`")
+
+class TokenFormatError(ValueError):
+    """A token out of the `origin:seq,...` format or its bounds; `item` is the offending part."""
+
+    def __init__(self, item: str, reason: str = "invalid consistency token") -> None:
+        shown = item if len(item) <= _SHOWN_CHARS else item[:_SHOWN_CHARS] + "..."
+        super().__init__(f"{reason} `{shown}`")
         self.item = item
 
 
 def parse_token(text: str) -> dict[str, int]:
     """`origin:seq,origin:seq` to the highest sequence required per origin.
 
-    Raises TokenFormatError on any part that is not `origin:digits`.
+    Raises TokenFormatError on any part that is not `origin:digits`, and on a token beyond
+    MAX_TOKEN_CHARS, MAX_TOKEN_ORIGINS or MAX_SEQUENCE_DIGITS.
     """
+    if len(text) > MAX_TOKEN_CHARS:
+        raise TokenFormatError(text, f"consistency token longer than {MAX_TOKEN_CHARS} characters")
     required: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         origin, _, seq = item.rpartition(":")
         if not origin or not seq.isascii() or not seq.isdigit():
             raise TokenFormatError(item)
+        if len(seq) > MAX_SEQUENCE_DIGITS:
+            raise TokenFormatError(
+                item, f"consistency token sequence longer than {MAX_SEQUENCE_DIGITS} digits"
+            )
         required[origin] = max(required.get(origin, 0), int(seq))
+        if len(required) > MAX_TOKEN_ORIGINS:
+            raise TokenFormatError(
+                item, f"consistency token naming more than {MAX_TOKEN_ORIGINS} origins"
+            )
     return required
 
 
