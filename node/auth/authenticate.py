@@ -62,6 +62,19 @@ _INVALID_KEY = "The security token included in the request is invalid."
 _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
 _IAM_PREFIX = "/iamstore.v1.Iam/"
+_AUTHZ_PREFIX = "/iamstore.v1.Authz/"
+# IAM API operations that iamstore serves on its Authz service: to AWS they are IAM calls
+# (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html), so temporary
+# credentials barred from IAM are barred from them too. Authorize and AuthorizeBatch are
+# iamstore's own, the question another service asks, not IAM API calls.
+_AUTHZ_IAM_OPERATIONS = frozenset(
+    {
+        "SimulatePrincipalPolicy",
+        "SimulateCustomPolicy",
+        "GetContextKeysForPrincipalPolicy",
+        "GetContextKeysForCustomPolicy",
+    }
+)
 
 
 class Authenticator:
@@ -280,7 +293,10 @@ def _check_session_scope(session: Session, method_path: str) -> None:
     """What temporary credentials may call, as in AWS.
 
     GetSessionToken credentials call IAM only with MFA, and of STS only AssumeRole and
-    GetCallerIdentity (AWS's GetSessionToken documentation). Role sessions call anything:
+    GetCallerIdentity (AWS's GetSessionToken documentation); without MFA they call nothing
+    outside STS (iamstore's own Authorize included: closed where AWS has no counterpart).
+    Federated-user credentials call no IAM operation, on whichever service it is served.
+    Role sessions call anything:
     every admin call is authorized by the role's policies, its boundary and the session
     policies, and no handler mistakes a role session for the account root (an operation
     that defaults to the calling user asks a role session for a name instead).
@@ -295,7 +311,7 @@ def _check_session_scope(session: Session, method_path: str) -> None:
             raise SignatureError(
                 "AccessDenied", f"Cannot call {operation} with federated user credentials"
             )
-        if method_path.startswith(_IAM_PREFIX):
+        if _is_iam_operation(method_path):
             raise SignatureError(
                 "AccessDenied", "federated user credentials cannot call iam operations"
             )
@@ -312,3 +328,13 @@ def _check_session_scope(session: Session, method_path: str) -> None:
             "session credentials without mfa cannot call iam operations; "
             "call GetSessionToken with SerialNumber and TokenCode",
         )
+
+
+def _is_iam_operation(method_path: str) -> bool:
+    """True for a path that AWS counts as an IAM API call, on whichever service it lives."""
+    if method_path.startswith(_IAM_PREFIX):
+        return True
+    return (
+        method_path.startswith(_AUTHZ_PREFIX)
+        and method_path[len(_AUTHZ_PREFIX) :] in _AUTHZ_IAM_OPERATIONS
+    )
