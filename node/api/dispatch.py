@@ -97,13 +97,27 @@ async def authenticate_and_wait(
 
 
 def _lacks_token(node: NodeServices, at_least: str | None) -> bool:
-    """True when the caller's token is well formed and this replica does not cover it yet."""
+    """True when the caller's token is well formed, names only members this node knows, and
+    this replica does not cover it yet.
+
+    INVARIANT: a token naming an origin no member has (anyone can write one) never turns an
+    unknown key's InvalidClientTokenId into NotYetReplicated, which SDKs retry.
+    """
     if at_least is None:
         return False
     try:
-        return not node.state.covers(parse_token(at_least))
+        required = parse_token(at_least)
     except TokenFormatError:
         return False
+    return required.keys() <= _known_origins(node) and not node.state.covers(required)
+
+
+def _known_origins(node: NodeServices) -> set[str]:
+    """This node, the members it knows of, and every origin whose commits it has applied."""
+    known = {node.node_id, *node.state.version_vector()}
+    if node.replicator is not None:
+        known.update(member.node_id for member in node.replicator.membership.members())
+    return known
 
 
 async def run_operation(

@@ -55,11 +55,26 @@ def _stranger(node: InProcessNode, key_id: str = "AKIAAAAAAAAAAAAAAAAA") -> Clie
 
 
 @pytest.mark.timeout(120)
-def test_an_unknown_key_with_a_future_token_is_answered_at_once(node: InProcessNode) -> None:
-    node_id = "n-from-elsewhere"
+def test_an_unknown_key_with_a_future_token_is_answered_at_once(
+    node: InProcessNode, management: Client
+) -> None:
+    # A token naming writes of a member this node knows (itself here) that it lacks.
+    management.create_user(user_name="future")
+    token = management.consistency_token
+    assert token is not None
+    member = token.split(",")[0].rpartition(":")[0]
     with _stranger(node) as stranger, pytest.raises(NotYetReplicatedError) as refused:
-        stranger.list_users(at_least=f"{node_id}:1000000")  # the old node waited WAIT_S here
+        stranger.list_users(at_least=f"{member}:1000000")  # the old node waited WAIT_S here
     assert "retry" in refused.value.message
+
+
+@pytest.mark.timeout(120)
+def test_an_unknown_key_with_a_token_naming_no_member_is_refused_as_unknown(
+    node: InProcessNode,
+) -> None:
+    with _stranger(node) as stranger, pytest.raises(IamError) as refused:
+        stranger.list_users(at_least="n-from-elsewhere:1000000")
+    assert refused.value.code == "InvalidClientTokenId"
 
 
 @pytest.mark.timeout(120)

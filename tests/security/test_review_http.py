@@ -1,7 +1,7 @@
-"""Open findings of an adversarial review of the HTTP (AWS Query) port, each an xfail(strict).
+"""Findings of an adversarial review of the HTTP (AWS Query) port, now fixed.
 
 Every test reproduces the attack against a real node over raw HTTP and asserts what a fixed
-node must answer; it fails the moment the bug is fixed while its marker is still in place.
+node must answer; each failed before its fix.
 """
 
 from __future__ import annotations
@@ -111,12 +111,6 @@ def test_review_an_oversized_consistency_token_is_a_clear_error(url: str) -> Non
     assert status in (400, 403)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unauthenticated request (unknown access key) with a consistency token is held "
-    "for at_least_timeout_s, then answered NotYetReplicated 503 (which SDKs retry), "
-    "even when the token names no member of the cluster",
-)
 def test_review_an_unknown_key_is_not_held_for_a_token_naming_no_member(url: str) -> None:
     status, body = signed_post(
         url,
