@@ -55,7 +55,7 @@ def _group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Co
             )
         )
     for policy in sorted(view.policies.live(view.attachments.of(group_id)), key=lambda p: p.arn):
-        version = view.versions.get(policy.policy_id, {}).get(policy.default_version)
+        version = view.default_version(policy.policy_id)
         if version is not None:
             found.append(
                 authorizer.document(

@@ -98,12 +98,12 @@ def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
         policy_id=p.policy_id,
         arn=p.arn,
         path=p.path,
-        default_version_id=p.default_version,
+        default_version_id=_default_id(view, p),
         attachment_count=used.attachments,
         permissions_boundary_usage_count=used.boundaries,
         is_attachable=True,
         create_date=timestamp(p.created_ms),
-        update_date=timestamp(p.updated_ms),
+        update_date=timestamp(_updated_ms(view, p)),
     )
     if p.description is not None and full:
         message.description = p.description
@@ -112,12 +112,23 @@ def policy(view: View, p: ManagedPolicy, *, full: bool = True) -> pb.Policy:
     return message
 
 
+def _default_id(view: View, p: ManagedPolicy) -> str:
+    default = view.defaults.get(p.policy_id)
+    return "" if default is None else default.version_id
+
+
+def _updated_ms(view: View, p: ManagedPolicy) -> int:
+    # AWS's UpdateDate: when the default version last changed (CreatePolicy sets it too).
+    default = view.defaults.get(p.policy_id)
+    return p.created_ms if default is None else max(p.created_ms, default.set_ms)
+
+
 def version(
-    p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True
+    view: View, p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True
 ) -> pb.PolicyVersion:
     message = pb.PolicyVersion(
         version_id=v.version_id,
-        is_default_version=p is not None and p.default_version == v.version_id,
+        is_default_version=p is not None and _default_id(view, p) == v.version_id,
         create_date=timestamp(v.created_ms),
     )
     if document:

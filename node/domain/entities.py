@@ -112,16 +112,19 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class ManagedPolicy:
+    """A managed policy's own record: written only by CreatePolicy, TagPolicy, UntagPolicy
+    and DeletePolicy. Its versions, its default-version pointer and its version counters are
+    rows of their own (below), so operations on those never rewrite this row, nor it them."""
+
     TABLE: ClassVar[str] = "policy"
     policy_id: str
     account_id: str
     name: str
     path: str
     created_ms: int
-    updated_ms: int
-    default_version: str
-    # Version ids are never reused (AWS numbers them v1, v2, … even after deletions).
-    next_version: int
+    # The node that created the policy: the versions it creates get AWS's plain ids (`v3`),
+    # those made anywhere else carry their node's tag (`v3.n1f2e`); see domain/versions.py.
+    home: str = ""
     description: str | None = None
     tags: Tags = ()
 
@@ -149,6 +152,51 @@ class PolicyVersion:
     @property
     def key(self) -> str:
         return f"{self.policy_id}/{self.version_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultVersion:
+    """Which version of a policy is its default, with a copy of that version's document.
+
+    Written by CreatePolicy, SetDefaultPolicyVersion and CreatePolicyVersion(SetAsDefault).
+    INVARIANT: the default version exists: the copy keeps it alive (and effective) even when a
+    concurrent DeletePolicyVersion tombstoned its version row (domain/versions.py).
+    """
+
+    TABLE: ClassVar[str] = "policy_default"
+    policy_id: str
+    version_id: str
+    document: str
+    version_created_ms: int
+    set_ms: int  # the policy's UpdateDate
+
+    @property
+    def key(self) -> str:
+        return self.policy_id
+
+    @property
+    def version(self) -> PolicyVersion:
+        created_ms = self.version_created_ms
+        return PolicyVersion(self.policy_id, self.version_id, self.document, created_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionCounter:
+    """The highest version number one node has given a policy's versions.
+
+    Only `origin` writes its row, and its own commits apply in order, so each row only grows;
+    the policy's high-water mark is the max over every node's row: it merges by max, and a
+    deleted version's number is never handed out again (domain/versions.py).
+    """
+
+    TABLE: ClassVar[str] = "policy_version_counter"
+    policy_id: str
+    origin: str
+    highest: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.policy_id}/{self.origin}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +421,8 @@ Row = (
     | Role
     | ManagedPolicy
     | PolicyVersion
+    | DefaultVersion
+    | VersionCounter
     | InlinePolicy
     | Membership
     | Attachment

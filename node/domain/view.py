@@ -17,6 +17,7 @@ from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
+    DefaultVersion,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -32,6 +33,7 @@ from iamstore.node.domain.entities import (
     Role,
     Row,
     User,
+    VersionCounter,
 )
 
 _T = TypeVar("_T", User, Group, Role, ManagedPolicy, MfaDevice, InstanceProfile)
@@ -148,7 +150,13 @@ class View:
         self.roles: _Named[Role] = _Named()
         self.policies: _Named[ManagedPolicy] = _Named()
         self.policy_arns: dict[str, str] = {}  # policy ARN -> policy id
-        self.versions: defaultdict[str, dict[str, PolicyVersion]] = defaultdict(dict)
+        # A policy's record, its default pointer, its version rows and version counters are
+        # rows of their own (domain/entities.py); `policies` holds the policies with both a
+        # record and a default, which is what makes one visible.
+        self._policy_rows: dict[str, ManagedPolicy] = {}
+        self.defaults: dict[str, DefaultVersion] = {}  # policy id -> its default pointer
+        self._version_rows: defaultdict[str, dict[str, PolicyVersion]] = defaultdict(dict)
+        self.version_counters: defaultdict[str, dict[str, int]] = defaultdict(dict)
         self.inline: defaultdict[str, dict[str, InlinePolicy]] = defaultdict(dict)
         self.members = _Links()  # group id -> user ids
         self.attachments = _Links()  # entity id -> policy ids
@@ -165,6 +173,47 @@ class View:
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
         self._rows: dict[tuple[str, str], Row] = {}
+
+    def versions_of(self, policy_id: str) -> dict[str, PolicyVersion]:
+        """A policy's versions by id: its version rows, and its default version even when a
+        concurrent DeletePolicyVersion removed that one's row (the default's copy stands in)."""
+        versions = dict(self._version_rows.get(policy_id, {}))
+        default = self.defaults.get(policy_id)
+        if default is not None and default.version_id not in versions:
+            versions[default.version_id] = default.version
+        return versions
+
+    def version_rows(self, policy_id: str) -> dict[str, PolicyVersion]:
+        """A policy's version rows only (see `versions_of` for its versions)."""
+        return self._version_rows.get(policy_id, {})
+
+    def default_version(self, policy_id: str) -> PolicyVersion | None:
+        """The version a policy grants and denies by (None only for a missing policy)."""
+        default = self.defaults.get(policy_id)
+        return None if default is None else default.version
+
+    def _shown_policy(self, policy_id: str) -> ManagedPolicy | None:
+        """A policy is shown iff it has both its record and its default pointer.
+
+        INVARIANT: every visible policy has exactly one default version, and it exists. A
+        record without a pointer is what a DeletePolicy leaves when a concurrent TagPolicy
+        wrote the record again: the delete wins, the policy stays hidden (and grants nothing).
+        """
+        row = self._policy_rows.get(policy_id)
+        return row if row is not None and policy_id in self.defaults else None
+
+    def _hide_policy(self, policy_id: str) -> None:
+        shown = self._shown_policy(policy_id)
+        if shown is not None:
+            self.policies.remove(policy_id)
+            if self.policy_arns.get(shown.arn) == policy_id:
+                del self.policy_arns[shown.arn]
+
+    def _show_policy(self, policy_id: str) -> None:
+        shown = self._shown_policy(policy_id)
+        if shown is not None:
+            self.policies.put(policy_id, shown)
+            self.policy_arns[shown.arn] = policy_id
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
         """The visible user, group or role with this id; None for a missing or hidden one."""
@@ -202,10 +251,17 @@ class View:
             case Role():
                 self.roles.put(row.role_id, row)
             case ManagedPolicy():
-                self.policies.put(row.policy_id, row)
-                self.policy_arns[row.arn] = row.policy_id
+                self._hide_policy(row.policy_id)
+                self._policy_rows[row.policy_id] = row
+                self._show_policy(row.policy_id)
+            case DefaultVersion():
+                self._hide_policy(row.policy_id)
+                self.defaults[row.policy_id] = row
+                self._show_policy(row.policy_id)
             case PolicyVersion():
-                self.versions[row.policy_id][row.version_id] = row
+                self._version_rows[row.policy_id][row.version_id] = row
+            case VersionCounter():
+                self.version_counters[row.policy_id][row.origin] = row.highest
             case InlinePolicy():
                 self.inline[row.owner_id][row.name] = row
             case Membership():
@@ -246,14 +302,22 @@ class View:
             case Role():
                 self.roles.remove(row.role_id)
             case ManagedPolicy():
-                self.policies.remove(row.policy_id)
-                if self.policy_arns.get(row.arn) == row.policy_id:
-                    del self.policy_arns[row.arn]
+                self._hide_policy(row.policy_id)
+                self._policy_rows.pop(row.policy_id, None)
+            case DefaultVersion():
+                self._hide_policy(row.policy_id)
+                self.defaults.pop(row.policy_id, None)
+                self._show_policy(row.policy_id)
             case PolicyVersion():
-                versions = self.versions.get(row.policy_id, {})
+                versions = self._version_rows.get(row.policy_id, {})
                 versions.pop(row.version_id, None)
                 if not versions:
-                    self.versions.pop(row.policy_id, None)
+                    self._version_rows.pop(row.policy_id, None)
+            case VersionCounter():
+                counters = self.version_counters.get(row.policy_id, {})
+                counters.pop(row.origin, None)
+                if not counters:
+                    self.version_counters.pop(row.policy_id, None)
             case InlinePolicy():
                 owned = self.inline.get(row.owner_id, {})
                 owned.pop(row.name, None)
