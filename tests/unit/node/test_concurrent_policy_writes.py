@@ -253,7 +253,8 @@ async def test_5_a_token_covers_what_the_write_depended_on(cluster: Cluster) -> 
     await cluster.deliver("nc", "nb")
     assert reader.covers(required)
     group = reader.view.groups.named(ACCOUNT, "devs")
-    assert group is not None and reader.view.members.of(group.group_id)
+    assert group is not None
+    assert reader.view.members.of(group.group_id)
 
 
 async def test_a_missing_version_is_still_no_such_entity(cluster: Cluster) -> None:
