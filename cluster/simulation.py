@@ -37,6 +37,7 @@ from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
+from iamstore.node.replication import merge
 from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
@@ -82,13 +83,18 @@ class ReplicaSnapshot:
 
 
 def newest_writes(history: Sequence[Commit]) -> dict[Key, tuple[Stamp, bytes | None]]:
-    """The model: each row is the image written by the commit with the largest (hlc, origin)."""
+    """The model: each row is the image written by the commit with the largest (hlc, origin),
+    except that a delete of an entity with a never-reused id is final
+    (node/replication/merge.py)."""
     newest: dict[Key, tuple[Stamp, bytes | None]] = {}
     for commit in history:
         stamp = (commit.hlc, commit.origin)
         for change in commit.changes:
             key = (change.table, change.key)
-            if key not in newest or stamp > newest[key][0]:
+            current = newest.get(key)
+            if current is None or merge.wins(
+                change.table, stamp, change.row is None, current[0], current[1] is None
+            ):
                 newest[key] = (stamp, None if change.row is None else encode_row(change.row))
     return newest
 
