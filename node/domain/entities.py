@@ -393,6 +393,36 @@ class ProfileRole:
         return f"{self.instance_profile_id}/{self.role_id}"
 
 
+FieldValue = str | int | bool | tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityField:
+    """One field of an entity, written by an operation that changes only that field.
+
+    Merging at the granularity of intent (docs/replication.md): UpdateRole, UpdateAssumeRolePolicy,
+    TagRole, UpdateUser, ChangePassword, ResyncMFADevice, AddClientIDToOpenIDConnectProvider
+    and the like each write rows of this kind instead of the whole entity row, so two of them
+    on different nodes never undo each other. The view shows the entity row with its fields
+    laid over it (node/domain/fields.py says which fields may be, and how).
+    """
+
+    TABLE: ClassVar[str] = "entity_field"
+    table: str  # the entity's table
+    entity_key: str  # the entity's key
+    name: str  # a field of the entity's row, `tag:<key>` or `client:<client id>`
+    value: FieldValue
+    # The creation time of the entity the field belongs to: an entity whose key can be used
+    # again (a login profile, an OIDC provider) ignores the fields of one deleted before it.
+    of_created_ms: int
+
+    @property
+    def key(self) -> str:
+        # INVARIANT: unique per (table, entity key, name): `|` appears in no table name and no
+        # entity key (ids, ARNs), so the first two `|` split it back whatever the name holds.
+        return f"{self.table}|{self.entity_key}|{self.name}"
+
+
 @dataclass(frozen=True, slots=True)
 class RemovedMember:
     """A node removed from the cluster, for good: every member stops gossiping with it and
@@ -434,6 +464,7 @@ Row = (
     | OidcProvider
     | InstanceProfile
     | ProfileRole
+    | EntityField
     | RemovedMember
 )
 

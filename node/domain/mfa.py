@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import StrEnum
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, User
 from iamstore.node.domain.errors import (
@@ -105,18 +106,20 @@ def enable(
             f"Cannot exceed quota for MfaDevicesPerUser: {ctx.quotas.mfa_devices_per_user}"
         )
     enabled = replace(device, user_id=user.user_id, enabled_ms=ctx.now_ms, drift_steps=drift_steps)
-    return [Change.put(enabled)]
+    return [Change.put(enabled), fields.put(device, "drift_steps", drift_steps)]
 
 
 def resync(view: View, user: User, serial_number: str, drift_steps: int) -> list[Change]:
     device = assigned(view, user, serial_number)
-    return [Change.put(replace(device, drift_steps=drift_steps))]
+    # A field row: a concurrent DeactivateMFADevice is not undone by a resync.
+    return [fields.put(device, "drift_steps", drift_steps)]
 
 
 def deactivate(view: View, user: User, serial_number: str) -> list[Change]:
     """Unassigns the device; a virtual device stays, unassigned, until it is deleted."""
     device = assigned(view, user, serial_number)
-    return [Change.put(replace(device, user_id=None, enabled_ms=None, drift_steps=0))]
+    unassigned = replace(device, user_id=None, enabled_ms=None, drift_steps=0)
+    return [Change.put(unassigned), fields.put(device, "drift_steps", 0)]
 
 
 def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
@@ -125,7 +128,7 @@ def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
         raise DeleteConflict(
             "MFA device is in use; deactivate it before deleting it.", "SerialNumber"
         )
-    return [Change.delete(device)]
+    return [Change.delete(device), *fields.dropped(view.fields_of(device))]
 
 
 def listed_for_user(

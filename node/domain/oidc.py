@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from urllib.parse import urlsplit
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, OidcProvider
 from iamstore.node.domain.errors import (
@@ -114,7 +114,8 @@ def listed(view: View, account_id: str) -> list[OidcProvider]:
 
 
 def delete(view: View, account_id: str, arn: str) -> list[Change]:
-    return [Change.delete(get(view, account_id, arn))]
+    provider = get(view, account_id, arn)
+    return [Change.delete(provider), *fields.dropped(view.fields_of(provider))]
 
 
 def add_client_id(view: View, ctx: WriteContext, arn: str, client_id: str) -> list[Change]:
@@ -122,8 +123,9 @@ def add_client_id(view: View, ctx: WriteContext, arn: str, client_id: str) -> li
     provider = get(view, ctx.account_id, arn)
     if client_id in provider.client_ids:
         return []
-    ids = _client_ids((*provider.client_ids, client_id), ctx)
-    return [Change.put(replace(provider, client_ids=ids))]
+    _client_ids((*provider.client_ids, client_id), ctx)
+    # One row per client id: adds and removes of different ids on two nodes all take effect.
+    return [fields.put(provider, fields.CLIENT + client_id, True)]
 
 
 def remove_client_id(view: View, account_id: str, arn: str, client_id: str) -> list[Change]:
@@ -131,5 +133,4 @@ def remove_client_id(view: View, account_id: str, arn: str, client_id: str) -> l
     provider = get(view, account_id, arn)
     if client_id not in provider.client_ids:
         return []
-    ids = tuple(c for c in provider.client_ids if c != client_id)
-    return [Change.put(replace(provider, client_ids=ids))]
+    return [fields.put(provider, fields.CLIENT + client_id, False)]

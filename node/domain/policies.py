@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from iamstore.node.domain import documents, lookup, versions
+from iamstore.node.domain import documents, fields, lookup, versions
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Attachment,
@@ -28,7 +28,6 @@ from iamstore.node.domain.rules import (
     check_managed_policy_size,
     check_tags,
     paginate,
-    remove_tags,
 )
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicyKind
@@ -126,7 +125,11 @@ def delete(view: View, ctx: WriteContext, arn: str) -> list[Change]:
             "This policy has more than one version. Before you delete a policy, you must "
             "delete the policy's non-default versions."
         )
-    return [Change.delete(policy), *versions.all_rows(view, policy.policy_id)]
+    return [
+        Change.delete(policy),
+        *versions.all_rows(view, policy.policy_id),
+        *fields.dropped(view.fields_of(policy)),
+    ]
 
 
 def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
@@ -210,9 +213,10 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
 
 def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn)
-    return [Change.put(replace(policy, tags=check_tags(policy.tags, tags, ctx.quotas)))]
+    check_tags(policy.tags, tags, ctx.quotas)
+    return fields.tag_changes(policy, tuple(tags))
 
 
 def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
     policy = lookup.policy(view, ctx.account_id, arn)
-    return [Change.put(replace(policy, tags=remove_tags(policy.tags, keys)))]
+    return fields.untag_changes(policy, tuple(keys))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from iamstore.node.domain import documents, lookup
+from iamstore.node.domain import documents, fields, lookup
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
-from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
+from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicyKind
 
@@ -74,20 +73,18 @@ def update(
     max_session_duration: int | None,
 ) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    updated = replace(
-        role,
-        description=role.description if description is None else description,
-        max_session_duration=(
-            role.max_session_duration if max_session_duration is None else max_session_duration
-        ),
-    )
-    return [Change.put(updated)]
+    # One field row per parameter given: UpdateRole never undoes a concurrent
+    # UpdateAssumeRolePolicy or TagRole (a looser trust policy must not come back).
+    changes = [] if description is None else [fields.put(role, "description", description)]
+    if max_session_duration is not None:
+        changes.append(fields.put(role, "max_session_duration", max_session_duration))
+    return changes
 
 
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
     check_trust_policy(document, ctx)
-    return [Change.put(replace(role, trust_policy=document))]
+    return [fields.put(role, "trust_policy", document)]
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
@@ -99,7 +96,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     if view.instance_profiles.live(view.profile_roles.to(rid)):
         raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
-    changes = [Change.delete(role)]
+    changes = [Change.delete(role), *fields.dropped(view.fields_of(role))]
     boundary = view.boundaries.get(rid)
     if boundary is not None:
         changes.append(Change.delete(boundary))
@@ -108,9 +105,10 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
 
 def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    return [Change.put(replace(role, tags=check_tags(role.tags, tags, ctx.quotas)))]
+    check_tags(role.tags, tags, ctx.quotas)
+    return fields.tag_changes(role, tuple(tags))
 
 
 def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    return [Change.put(replace(role, tags=remove_tags(role.tags, keys)))]
+    return fields.untag_changes(role, tuple(keys))

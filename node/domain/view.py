@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.entities import (
     AccessKey,
     Account,
@@ -18,6 +19,7 @@ from iamstore.node.domain.entities import (
     Boundary,
     Change,
     DefaultVersion,
+    EntityField,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -173,6 +175,11 @@ class View:
         self.profile_roles = _Links()  # instance profile id -> role ids
         self.removed_members: dict[str, RemovedMember] = {}  # by key (node id, else address)
         self._rows: dict[tuple[str, str], Row] = {}
+        # Entities whose update operations write field rows (domain/fields.py): the entity
+        # row as stored, its field rows, and the composed entity the indexes above hold.
+        self._bases: dict[tuple[str, str], Row] = {}
+        self.fields: defaultdict[tuple[str, str], dict[str, EntityField]] = defaultdict(dict)
+        self._composed: dict[tuple[str, str], Row] = {}
 
     def versions_of(self, policy_id: str) -> dict[str, PolicyVersion]:
         """A policy's versions by id: its version rows, and its default version even when a
@@ -229,16 +236,60 @@ class View:
         """Makes the view hold `change.row` at (table, key), or nothing when it is a tombstone."""
         old = self._rows.pop((change.table, change.key), None)
         if old is not None:
-            self._unindex(old)
+            self._unindex_stored(old)
         if change.row is not None:
             self._rows[(change.table, change.key)] = change.row
-            self._index(change.row)
+            self._index_stored(change.row)
 
     def load(self, table: str, key: str, row: Row) -> None:
         """Adds a stored row at start-up: the same as `apply` of a put of a row the view does
         not hold yet (the caller guarantees it), without the lookup of an old image."""
         self._rows[(table, key)] = row
-        self._index(row)
+        self._index_stored(row)
+
+    def fields_of(self, entity: Row) -> dict[str, EntityField]:
+        """The field rows stored for `entity` (of any incarnation), by field name."""
+        return self.fields.get((entity.TABLE, entity.key), {})
+
+    def _index_stored(self, row: Row) -> None:
+        if isinstance(row, EntityField):
+            self.fields[(row.table, row.entity_key)][row.name] = row
+            self._recompose(row.table, row.entity_key)
+        elif row.TABLE in fields.COMPOSED:
+            self._bases[(row.TABLE, row.key)] = row
+            self._recompose(row.TABLE, row.key)
+        else:
+            self._index(row)
+
+    def _unindex_stored(self, row: Row) -> None:
+        if isinstance(row, EntityField):
+            where = (row.table, row.entity_key)
+            named = self.fields.get(where, {})
+            named.pop(row.name, None)
+            if not named:
+                self.fields.pop(where, None)
+            self._recompose(*where)
+        elif row.TABLE in fields.COMPOSED:
+            self._bases.pop((row.TABLE, row.key), None)
+            self._recompose(row.TABLE, row.key)
+        else:
+            self._unindex(row)
+
+    def _recompose(self, table: str, key: str) -> None:
+        """Re-indexes one entity as its stored row with its field rows laid over it.
+
+        INVARIANT: the indexes hold exactly one composed row per stored entity row, and none
+        for field rows whose entity is absent (deleted, or not arrived yet).
+        """
+        where = (table, key)
+        shown = self._composed.pop(where, None)
+        if shown is not None:
+            self._unindex(shown)
+        base = self._bases.get(where)
+        if base is not None:
+            composed = fields.compose(base, self.fields.get(where, {}))
+            self._composed[where] = composed
+            self._index(composed)
 
     def _index(self, row: Row) -> None:
         match row:

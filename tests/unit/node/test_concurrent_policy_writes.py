@@ -17,7 +17,19 @@ import pytest
 
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
-from iamstore.node.domain import groups, invariants, keys, policies, users, versions
+from iamstore.node.domain import (
+    groups,
+    invariants,
+    keys,
+    lookup,
+    mfa,
+    oidc,
+    passwords,
+    policies,
+    roles,
+    users,
+    versions,
+)
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.errors import NoSuchEntity
@@ -31,6 +43,15 @@ from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
 
 ACCOUNT = "123456789012"
+
+
+def _trust(service: str) -> str:
+    statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+TRUST_EC2 = _trust("ec2.amazonaws.com")
+TRUST_LAMBDA = _trust("lambda.amazonaws.com")
 
 
 def doc(action: str, effect: str = "Allow") -> str:
@@ -288,3 +309,134 @@ async def test_a_user_deleted_while_tagged_on_another_node_stays_deleted(cluster
     await cluster.converge()
     for replica in cluster.replicas.values():
         assert replica.state.view.users.named(ACCOUNT, "dan") is None
+
+
+# --- entities written by several kinds of operation: each writes only its own fields -------
+
+
+async def _role(cluster: Cluster) -> None:
+    await cluster["na"].write(
+        lambda v, c: roles.create(v, c, "ops", "/", TRUST_EC2, None, None, (), None)[0]
+    )
+    await cluster.converge()
+
+
+async def test_update_role_does_not_undo_a_concurrent_trust_policy_change(cluster: Cluster) -> None:
+    await _role(cluster)
+    await cluster["na"].write(lambda v, c: roles.update_trust(v, c, "ops", TRUST_LAMBDA))
+    tick(cluster, 50)  # later by the clock, planned on a replica with the old trust policy
+    await cluster["nb"].write(lambda v, c: roles.update(v, c, "ops", "on call", 7200))
+    await cluster["nc"].write(lambda v, c: roles.tag(v, c, "ops", [("team", "sre")]))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        role = replica.state.view.roles.named(ACCOUNT, "ops")
+        assert role is not None
+        assert role.trust_policy == TRUST_LAMBDA  # the tightened trust policy stays
+        assert (role.description, role.max_session_duration) == ("on call", 7200)
+        assert role.tags == (("team", "sre"),)
+
+
+async def test_tags_of_different_keys_and_a_rename_on_three_nodes_all_stay(
+    cluster: Cluster,
+) -> None:
+    await cluster["na"].write(lambda v, c: users.create(v, c, "erin", "/", [("a", "0")], None)[0])
+    await cluster.converge()
+    await cluster["na"].write(lambda v, c: users.tag(v, c, "erin", [("b", "1")]))
+    await cluster["nb"].write(lambda v, c: users.tag(v, c, "erin", [("c", "2")]))
+    await cluster["nb"].write(lambda v, c: users.untag(v, c, "erin", ["a"]))
+    await cluster["nc"].write(lambda v, c: users.update(v, c, "erin", "erin2", "/x/"))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        user = replica.state.view.users.named(ACCOUNT, "erin2")
+        assert user is not None
+        assert user.path == "/x/"
+        assert user.tags == (("b", "1"), ("c", "2"))
+        assert replica.state.view.users.named(ACCOUNT, "erin") is None
+
+
+async def test_a_password_change_and_a_reset_flag_on_two_nodes_both_stay(
+    cluster: Cluster,
+) -> None:
+    await cluster["na"].write(lambda v, c: users.create(v, c, "fay", "/", (), None)[0])
+    await cluster["na"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "fay"), "old", False)[0]
+    )
+    await cluster.converge()
+    await cluster["na"].write(
+        lambda v, c: passwords.update_profile(v, c, lookup.user(v, ACCOUNT, "fay"), "new", None)
+    )
+    tick(cluster, 50)
+    await cluster["nb"].write(
+        lambda v, c: passwords.update_profile(v, c, lookup.user(v, ACCOUNT, "fay"), None, True)
+    )
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        profile = view.login_profiles[lookup.user(view, ACCOUNT, "fay").user_id]
+        assert profile.password_hash == "new"  # the old password never comes back
+        assert profile.reset_required is True
+
+
+async def test_a_profile_created_again_ignores_its_predecessors_fields(cluster: Cluster) -> None:
+    await cluster["na"].write(lambda v, c: users.create(v, c, "gus", "/", (), None)[0])
+    await cluster["na"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "gus"), "one", False)[0]
+    )
+    await cluster.converge()
+    tick(cluster, 10)
+    await cluster["na"].write(
+        lambda v, c: passwords.delete_profile(v, lookup.user(v, ACCOUNT, "gus"))
+    )
+    # concurrently on nb: a password change of the profile being deleted
+    await cluster["nb"].write(
+        lambda v, c: passwords.update_profile(v, c, lookup.user(v, ACCOUNT, "gus"), "two", None)
+    )
+    await cluster.converge()
+    tick(cluster, 10)
+    await cluster["nc"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "gus"), "three", False)[
+            0
+        ]
+    )
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        assert view.login_profiles[lookup.user(view, ACCOUNT, "gus").user_id].password_hash == (
+            "three"
+        )
+
+
+async def test_a_resync_does_not_undo_a_concurrent_deactivation(cluster: Cluster) -> None:
+    await cluster["na"].write(lambda v, c: users.create(v, c, "hal", "/", (), None)[0])
+    await cluster["na"].write(lambda v, c: mfa.create(v, c, "MFA1", "hal-mfa", "/", b"s", ())[0])
+    await cluster["na"].write(
+        lambda v, c: mfa.enable(v, c, lookup.user(v, ACCOUNT, "hal"), "MFA1", 0)
+    )
+    await cluster.converge()
+    serial = f"arn:aws:iam::{ACCOUNT}:mfa/hal-mfa"
+    await cluster["na"].write(
+        lambda v, c: mfa.deactivate(v, lookup.user(v, ACCOUNT, "hal"), serial)
+    )
+    tick(cluster, 50)
+    await cluster["nb"].write(lambda v, c: mfa.resync(v, lookup.user(v, ACCOUNT, "hal"), serial, 1))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        device = replica.state.view.mfa_devices.get("MFA1")
+        assert device is not None
+        assert device.user_id is None  # still deactivated
+
+
+async def test_client_ids_added_and_removed_on_two_nodes_all_take_effect(
+    cluster: Cluster,
+) -> None:
+    url = "https://idp.example.com"
+    await cluster["na"].write(lambda v, c: oidc.create(v, c, url, ["a"], ["f" * 40], ())[0])
+    await cluster.converge()
+    arn = oidc.provider_arn(ACCOUNT, url)
+    await cluster["na"].write(lambda v, c: oidc.add_client_id(v, c, arn, "b"))
+    await cluster["nb"].write(lambda v, c: oidc.add_client_id(v, c, arn, "c"))
+    await cluster["nc"].write(lambda v, c: oidc.remove_client_id(v, ACCOUNT, arn, "a"))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        provider = replica.state.view.oidc_providers[ACCOUNT][arn]
+        assert provider.client_ids == ("b", "c")

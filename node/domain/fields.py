@@ -1,0 +1,103 @@
+"""Per-field rows: which fields of which entities update operations write on their own, and
+how the view lays them over the entity row (pure)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from iamstore.node.domain.entities import Change, EntityField, FieldValue, Row, Tags
+
+TAG = "tag:"
+CLIENT = "client:"
+
+# The fields each entity's update operations write as rows of their own, with their types.
+# INVARIANT: nothing else is ever laid over an entity: ids, accounts and creation times are
+# the entity's own, whatever a peer sends (an unknown field or type is ignored).
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "user": {"name": (str,), "path": (str,)},
+    "group": {"name": (str,), "path": (str,)},
+    "role": {
+        "description": (str, type(None)),
+        "max_session_duration": (int,),
+        "trust_policy": (str,),
+    },
+    "login_profile": {
+        "password_hash": (str,),
+        "previous_hashes": (tuple,),
+        "password_set_ms": (int,),
+        "reset_required": (bool,),
+    },
+    "mfa_device": {"drift_steps": (int,)},
+}
+_TAGGED = frozenset({"user", "role", "policy"})  # TagX/UntagX write one row per tag key
+_CLIENTS = frozenset({"oidc_provider"})  # Add/RemoveClientID write one row per client id
+
+
+def put(entity: Row, name: str, value: FieldValue) -> Change:
+    """The row setting field `name` of `entity` to `value`."""
+    created_ms = getattr(entity, "created_ms", 0)
+    return Change.put(EntityField(entity.TABLE, entity.key, name, value, created_ms))
+
+
+def tag_changes(entity: Row, tags: Tags) -> list[Change]:
+    """TagX: one row per key (so tags of different keys never undo each other)."""
+    return [put(entity, TAG + key, value) for key, value in tags]
+
+
+def untag_changes(entity: Row, keys: list[str] | tuple[str, ...]) -> list[Change]:
+    """UntagX: each key marked removed (a row, not a tombstone: it must also hide a tag the
+    entity was created with, which lives in the entity row)."""
+    present = {key for key, _ in getattr(entity, "tags", ())}
+    return [put(entity, TAG + key, None) for key in keys if key in present]
+
+
+def dropped(fields: Mapping[str, EntityField]) -> list[Change]:
+    """Tombstones for every field row of an entity being deleted."""
+    return [Change.delete(row) for row in fields.values()]
+
+
+def _typed(table: str, name: str, value: FieldValue) -> bool:
+    if name.startswith(TAG):
+        return table in _TAGGED and (value is None or isinstance(value, str))
+    if name.startswith(CLIENT):
+        return table in _CLIENTS and isinstance(value, bool)
+    types = _FIELDS.get(table, {}).get(name)
+    if types is None or (isinstance(value, bool) and bool not in types):
+        return False
+    return isinstance(value, types)
+
+
+def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
+    """The entity as reads see it: `base` with each of its field rows laid over it."""
+    values: dict[str, object] = {}
+    tags: dict[str, str | None] = {}
+    clients: dict[str, bool] = {}
+    created_ms = getattr(base, "created_ms", 0)
+    for name, row in sorted(fields.items()):
+        if row.of_created_ms != created_ms or not _typed(base.TABLE, name, row.value):
+            continue  # a predecessor's field, or one this version does not know
+        if name.startswith(TAG):
+            tags[name[len(TAG) :]] = row.value  # type: ignore[assignment]
+        elif name.startswith(CLIENT):
+            clients[name[len(CLIENT) :]] = bool(row.value)
+        else:
+            values[name] = row.value
+    if tags:
+        # Tags the entity was created with keep their order; later ones follow, by key.
+        own: Tags = getattr(base, "tags", ())
+        kept = [(k, tags.pop(k, v)) for k, v in own]
+        merged = [(k, v) for k, v in kept + sorted(tags.items()) if v is not None]
+        values["tags"] = tuple(merged)
+    if clients:
+        own_ids: tuple[str, ...] = getattr(base, "client_ids", ())
+        kept_ids = [c for c in own_ids if clients.pop(c, True)]
+        values["client_ids"] = tuple(kept_ids + sorted(c for c, on in clients.items() if on))
+    if not values:
+        return base
+    # Each value was checked against the field's type above (`_typed`), which mypy cannot
+    # follow through the union of row types.
+    return dataclasses.replace(base, **values)  # type: ignore[arg-type]
+
+
+COMPOSED = frozenset(_FIELDS) | _TAGGED | _CLIENTS
