@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("rpc", "replication", "policy")
+BENCHMARKS = ("rpc", "replication", "policy", "tokens")
 
 
 def main() -> None:

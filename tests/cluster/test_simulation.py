@@ -19,7 +19,14 @@ from iamstore.cluster.simulation import (
     run_simulation,
 )
 from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
-from iamstore.node.domain.entities import Change, User
+from iamstore.node.domain.entities import (
+    Change,
+    DefaultVersion,
+    ManagedPolicy,
+    PolicyVersion,
+    User,
+)
+from iamstore.node.domain.view import View
 from iamstore.node.replication.codec import Commit
 
 # Seeds that failed before a fix, kept as golden cases.
@@ -164,9 +171,6 @@ def test_spec_reports_a_token_covered_without_its_dependencies() -> None:
 
 
 def test_spec_reports_a_lost_version_and_an_undone_default() -> None:
-    from iamstore.node.domain.entities import Change, DefaultVersion, ManagedPolicy, PolicyVersion
-    from iamstore.node.domain.view import View
-
     view = View()
     for change in (
         Change.put(ManagedPolicy("ANPA1", "123456789012", "p", "/", 1)),
