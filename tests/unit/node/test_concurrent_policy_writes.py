@@ -32,7 +32,7 @@ from iamstore.node.domain import (
 )
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
-from iamstore.node.domain.errors import NoSuchEntity
+from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicySet, evaluate, make_request
@@ -440,3 +440,20 @@ async def test_client_ids_added_and_removed_on_two_nodes_all_take_effect(
     for replica in cluster.replicas.values():
         provider = replica.state.view.oidc_providers[ACCOUNT][arn]
         assert provider.client_ids == ("b", "c")
+
+
+async def test_two_nodes_each_creating_the_fifth_version_keep_both(cluster: Cluster) -> None:
+    arn = await _policy(cluster)
+    for n in range(3):
+        await _create_version(cluster["na"], arn, doc(f"s3:Get{n}"))
+    await cluster.converge()
+    fifth_a = await _create_version(cluster["na"], arn, doc("s3:A"))
+    fifth_b = await _create_version(cluster["nb"], arn, doc("s3:B"))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        assert len(_documents(replica, arn)) == 6  # no acknowledged version is dropped
+        with pytest.raises(LimitExceeded):
+            await _create_version(replica, arn, doc("s3:C"))
+    for version_id in (fifth_a, fifth_b):
+        await cluster["nc"].write(lambda v, c, vid=version_id: versions.delete(v, c, arn, vid))
+    assert await _create_version(cluster["nc"], arn, doc("s3:D"))
