@@ -457,3 +457,29 @@ async def test_two_nodes_each_creating_the_fifth_version_keep_both(cluster: Clus
     for version_id in (fifth_a, fifth_b):
         await cluster["nc"].write(lambda v, c, vid=version_id: versions.delete(v, c, arn, vid))
     assert await _create_version(cluster["nc"], arn, doc("s3:D"))
+
+
+async def test_a_policy_deleted_while_tagged_or_attached_elsewhere_stays_deleted(
+    cluster: Cluster,
+) -> None:
+    arn = await _policy(cluster, doc("s3:GetObject", "Deny"))
+    await cluster["nb"].write(lambda v, c: users.create(v, c, "ivy", "/", (), None)[0])
+    await cluster.converge()
+    tick(cluster, 10)
+    await cluster["na"].write(lambda v, c: policies.delete(v, c, arn))
+    tick(cluster, 10)  # both later by the clock
+    await cluster["nb"].write(lambda v, c: policies.tag(v, c, arn, [("k", "v")]))
+    await cluster["nc"].write(
+        lambda v, c: policies.attach(v, c, lookup.user(v, ACCOUNT, "ivy"), arn)
+    )
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        assert view.policies.named(ACCOUNT, "p") is None
+        assert PolicyIndex(view).for_user(lookup.user(view, ACCOUNT, "ivy").user_id).identity == ()
+    # the name is free again, for a new policy with a new id
+    await cluster["na"].write(
+        lambda v, c: policies.create(v, c, "p", "/", doc("s3:PutObject"), None, ())[0]
+    )
+    await cluster.converge()
+    assert all(r.state.view.policies.named(ACCOUNT, "p") for r in cluster.replicas.values())
