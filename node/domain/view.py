@@ -178,7 +178,7 @@ class View:
         # Entities whose update operations write field rows (domain/fields.py): the entity
         # row as stored, its field rows, and the composed entity the indexes above hold.
         self._bases: dict[tuple[str, str], Row] = {}
-        self.fields: defaultdict[tuple[str, str], dict[str, EntityField]] = defaultdict(dict)
+        self._field_rows: defaultdict[tuple[str, str], dict[str, EntityField]] = defaultdict(dict)
         self._composed: dict[tuple[str, str], Row] = {}
 
     def versions_of(self, policy_id: str) -> dict[str, PolicyVersion]:
@@ -249,11 +249,11 @@ class View:
 
     def fields_of(self, entity: Row) -> dict[str, EntityField]:
         """The field rows stored for `entity` (of any incarnation), by field name."""
-        return self.fields.get((entity.TABLE, entity.key), {})
+        return self._field_rows.get((entity.TABLE, entity.key), {})
 
     def _index_stored(self, row: Row) -> None:
         if isinstance(row, EntityField):
-            self.fields[(row.table, row.entity_key)][row.name] = row
+            self._field_rows[(row.table, row.entity_key)][row.name] = row
             self._recompose(row.table, row.entity_key)
         elif row.TABLE in fields.COMPOSED:
             self._bases[(row.TABLE, row.key)] = row
@@ -264,10 +264,10 @@ class View:
     def _unindex_stored(self, row: Row) -> None:
         if isinstance(row, EntityField):
             where = (row.table, row.entity_key)
-            named = self.fields.get(where, {})
+            named = self._field_rows.get(where, {})
             named.pop(row.name, None)
             if not named:
-                self.fields.pop(where, None)
+                self._field_rows.pop(where, None)
             self._recompose(*where)
         elif row.TABLE in fields.COMPOSED:
             self._bases.pop((row.TABLE, row.key), None)
@@ -287,7 +287,7 @@ class View:
             self._unindex(shown)
         base = self._bases.get(where)
         if base is not None:
-            composed = fields.compose(base, self.fields.get(where, {}))
+            composed = fields.compose(base, self._field_rows.get(where, {}))
             self._composed[where] = composed
             self._index(composed)
 

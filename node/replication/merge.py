@@ -7,7 +7,9 @@ name gets a new one), so a tombstone there means "this entity is gone for good",
 that loses to it is an update made concurrently with the delete: UpdateAccessKey, TagUser,
 UpdateRole, TagPolicy, ... The delete wins, so a deleted key, user or role never comes back
 (docs/replication.md). Commutative, associative and idempotent: the kept image is the
-tombstone if any image is one, else the newest put.
+tombstone if any image is one, else the newest put. The rule holds while the tombstone is kept;
+it is purged only once every member has applied it (node/replication/purge.py), after which no
+member can plan an update of the entity any more.
 """
 
 from __future__ import annotations

@@ -30,7 +30,6 @@ class DuplicateRowError(Exception):
     """A staged snapshot names the same (table, key) twice."""
 
 
-# The upsert that makes a stored row a last-writer-wins register on (hlc, origin).
 # Snapshot rows being received: a temporary table (never on disk for long, gone with the
 # connection), so a stream that breaks off leaves nothing behind.
 STAGING = "temp.snapshot_staging"
