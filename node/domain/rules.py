@@ -77,11 +77,6 @@ def check_tags(existing: Tags, new: Sequence[tuple[str, str]], quotas: Quotas) -
     return tuple(merged.items())
 
 
-def remove_tags(existing: Tags, keys: Sequence[str]) -> Tags:
-    gone = set(keys)
-    return tuple((k, v) for k, v in existing if k not in gone)
-
-
 DEFAULT_MAX_ITEMS = 100
 
 
