@@ -42,6 +42,7 @@ _POLICY_TABLES = frozenset(
         "boundary",
         "policy",
         "policy_default",
+        "entity_field",  # renames of users, groups and roles (their policies' labels)
         "policy_version",
         "user",
         "group",

@@ -10,6 +10,7 @@ from iamstore.node.domain.entities import (
     Boundary,
     Change,
     DefaultVersion,
+    EntityField,
     Group,
     InlinePolicy,
     ManagedPolicy,
@@ -116,3 +117,14 @@ def test_a_boundary_whose_policy_is_missing_allows_nothing() -> None:
     # and with the boundary row gone, only the identity policy counts again
     _apply(view, index, Change("boundary", "AIDA1", None))
     assert _decide(index, alice, "s3:GetObject") == "Allow"
+
+
+def test_a_rename_by_field_row_relabels_the_principals_policies() -> None:
+    view, alice = View(), User("AIDA1", ACCOUNT, "alice", "/", 1)
+    index = PolicyIndex(view)
+    _apply(
+        view, index, Change.put(alice), Change.put(InlinePolicy("AIDA1", "own", _doc("s3:Get*")))
+    )
+    assert [p.name for p in index.for_user("AIDA1").identity] == ["user/alice/own"]
+    _apply(view, index, Change.put(EntityField("user", "AIDA1", "name", "alicia", 1)))
+    assert [p.name for p in index.for_user("AIDA1").identity] == ["user/alicia/own"]
