@@ -255,9 +255,12 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         intent = Intent(operation, policy, None, doc, intent_default)
     elif operation == "SetDefaultPolicyVersion":
         intent = Intent(operation, policy, chosen_version, None, True)
-    elif operation in ("DeletePolicyVersion", "DeletePolicy", "CreatePolicy"):
-        created = operation == "CreatePolicy"
-        intent = Intent(operation, policy, chosen_version, doc if created else None, created)
+    elif operation == "DeletePolicyVersion":
+        intent = Intent(operation, policy, chosen_version)
+    elif operation == "DeletePolicy":
+        intent = Intent(operation, policy)
+    elif operation == "CreatePolicy":
+        intent = Intent(operation, policy, "v1", doc, sets_default=True)
     return plans[operation], intent
 
 
