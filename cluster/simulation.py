@@ -7,10 +7,15 @@ fixes the whole run: the faults (partitions, heals, message loss, duplicated and
 messages, node restarts), the writes, and every interleaving. A failing seed is printed and
 replays with `python -m iamstore.cluster.simulation --seed S`.
 
-Checked: once the faults stop, every replica reaches the same version vector and digest
-within a bound; every acknowledged commit is on every replica and every row equals the newest
-write to it; each replica holds a gap-free prefix of each origin's log; version vectors never
-go backwards (restarts included); and no digest mismatch is ever reported. Purging runs with a
+The writes are every IAM write operation (cluster/sim_operations.py) over a few shared names,
+so many nodes write each record at once. Checked: the invariants of node/domain/invariants.py
+after every apply on every replica; that a replica covering a write's consistency token holds
+what the write depended on; once the faults stop, every replica reaches the same version
+vector and digest within a bound; every acknowledged commit is on every replica and every row
+equals the newest write to it (node/replication/merge.py's rule); every replica meets the
+sequential specification of the acknowledged policy writes (cluster/sim_spec.py); each replica
+holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
+included); and no digest mismatch is ever reported. Purging runs with a
 two-second grace, so logs lose acknowledged prefixes and tombstones disappear mid-run; the
 checks accept a purged tombstone as equal to the newest write being a delete.
 """
