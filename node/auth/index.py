@@ -53,7 +53,8 @@ _COMPILED_LIMIT = 200_000
 
 # What a permissions boundary whose policy is missing (deleted, hidden by a concurrent
 # DeletePolicy) or unreadable allows: nothing. A boundary only narrows access, so losing its
-# policy must never widen it; "no boundary" would (fail closed, docs/authorization.md).
+# policy must never widen it; "no boundary" would (fail closed, docs/authorization.md; AWS:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
 MISSING_BOUNDARY = compile_policy(
     Policy(PolicyKind.BOUNDARY, "2012-10-17", ()), "missing-permissions-boundary"
 )

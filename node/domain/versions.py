@@ -6,8 +6,8 @@ each node that numbers versions keeps a counter row of its own. So CreatePolicyV
 SetDefaultPolicyVersion, DeletePolicyVersion and TagPolicy on different nodes never rewrite
 each other's rows.
 
-Version ids (AWS's pattern `v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?`, see the IAM API reference for
-CreatePolicyVersion / PolicyVersion.VersionId):
+Version ids (AWS's pattern `v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?`, the VersionId parameter of
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_PolicyVersion.html):
 - the number is one above the policy's high-water mark, the max over every node's counter and
   every version this replica knows; counters merge by max, so a number is never handed out
   twice by one node, and never goes backwards after a partition heals;
@@ -16,10 +16,12 @@ CreatePolicyVersion / PolicyVersion.VersionId):
   therefore never pick the same id, whatever their replicas held: concurrent creates on two
   nodes give e.g. `v8` and `v8.n3c1`, both kept.
 
-AWS allows five versions per policy. Each node refuses a sixth against its own replica; two
-nodes that each create the fifth at once both succeed and the policy holds six versions after
-the merge (no acknowledged version is dropped). Only the default grants or denies anything,
-and CreatePolicyVersion is refused until versions are deleted below the limit again.
+AWS allows five versions per policy
+(https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html). Each node
+refuses a sixth against its own replica; two nodes that each create the fifth at once both
+succeed and the policy holds six versions after the merge (no acknowledged version is
+dropped). Only the default grants or denies anything, and CreatePolicyVersion is refused until
+versions are deleted below the limit again.
 """
 
 from __future__ import annotations
