@@ -16,6 +16,11 @@ from __future__ import annotations
 
 Stamp = tuple[int, str]  # (hlc, origin)
 
+# INVARIANT: the kept image of a row is one side's image, and rows are split by intent
+# (node/domain/versions.py, node/domain/fields.py), so a merged entity is, field by field,
+# what one of the writers intended: no merge grants what neither side granted, and a Deny
+# both sides kept stays (docs/replication.md, "Concurrent writes on different nodes").
+
 # INVARIANT: every table here is keyed by an id that is never reused (node/ids.py).
 DELETE_IS_FINAL = frozenset(
     {"user", "group", "role", "policy", "access_key", "mfa_device", "instance_profile"}

@@ -483,3 +483,37 @@ async def test_a_policy_deleted_while_tagged_or_attached_elsewhere_stays_deleted
     )
     await cluster.converge()
     assert all(r.state.view.policies.named(ACCOUNT, "p") for r in cluster.replicas.values())
+
+
+async def test_one_device_enabled_for_two_users_at_once_ends_with_one(cluster: Cluster) -> None:
+    for name in ("kim", "lee"):
+        await cluster["na"].write(lambda v, c, n=name: users.create(v, c, n, "/", (), None)[0])
+    await cluster["na"].write(lambda v, c: mfa.create(v, c, "MFA2", "shared", "/", b"s", ())[0])
+    await cluster.converge()
+    await cluster["na"].write(
+        lambda v, c: mfa.enable(v, c, lookup.user(v, ACCOUNT, "kim"), "MFA2", 0)
+    )
+    await cluster["nb"].write(
+        lambda v, c: mfa.enable(v, c, lookup.user(v, ACCOUNT, "lee"), "MFA2", 0)
+    )
+    await cluster.converge()
+    owners = set()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        device = view.mfa_devices.get("MFA2")
+        assert device is not None
+        owners.add(device.user_id)
+        # the other user has no device: MFA-conditioned access is denied to it, not granted
+        assert (
+            sum(
+                len(mfa.assigned_to(view, u.user_id))
+                for u in view.users.live(
+                    [
+                        lookup.user(view, ACCOUNT, "kim").user_id,
+                        lookup.user(view, ACCOUNT, "lee").user_id,
+                    ]
+                )
+            )
+            == 1
+        )
+    assert len(owners) == 1
