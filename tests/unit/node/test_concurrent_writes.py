@@ -517,3 +517,32 @@ async def test_one_device_enabled_for_two_users_at_once_ends_with_one(cluster: C
             == 1
         )
     assert len(owners) == 1
+
+
+async def test_login_profiles_and_password_policies_set_on_two_nodes_keep_the_later(
+    cluster: Cluster,
+) -> None:
+    await cluster["na"].write(lambda v, c: users.create(v, c, "max", "/", (), None)[0])
+    await cluster.converge()
+    tick(cluster, 10)
+    await cluster["na"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "max"), "a", False)[0]
+    )
+    await cluster["na"].write(
+        lambda v, c: passwords.update_policy(c, passwords.PolicyUpdate(minimum_password_length=20))
+    )
+    tick(cluster, 10)  # nb's writes are the later ones
+    await cluster["nb"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "max"), "b", True)[0]
+    )
+    await cluster["nb"].write(
+        lambda v, c: passwords.update_policy(c, passwords.PolicyUpdate(require_symbols=True))
+    )
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        profile = view.login_profiles[lookup.user(view, ACCOUNT, "max").user_id]
+        assert (profile.password_hash, profile.reset_required) == ("b", True)
+        policy = view.password_policies[ACCOUNT]
+        # the whole later policy: AWS resets what a call leaves out
+        assert (policy.minimum_password_length, policy.require_symbols) == (6, True)
