@@ -12,7 +12,7 @@ so many nodes write each record at once. Checked: the invariants of node/domain/
 after every apply on every replica; that a replica covering a write's consistency token holds
 what the write depended on; once the faults stop, every replica reaches the same version
 vector and digest within a bound; every acknowledged commit is on every replica and every row
-equals the newest write to it (node/replication/merge.py's rule); every replica meets the
+equals the newest write to it; every replica meets the
 sequential specification of the acknowledged policy writes (cluster/sim_spec.py); each replica
 holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
 included); and no digest mismatch is ever reported. Purging runs with a
@@ -42,7 +42,6 @@ from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
-from iamstore.node.replication import merge
 from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
@@ -88,18 +87,13 @@ class ReplicaSnapshot:
 
 
 def newest_writes(history: Sequence[Commit]) -> dict[Key, tuple[Stamp, bytes | None]]:
-    """The model: each row is the image written by the commit with the largest (hlc, origin),
-    except that a delete of an entity with a never-reused id is final
-    (node/replication/merge.py)."""
+    """The model: each row is the image written by the commit with the largest (hlc, origin)."""
     newest: dict[Key, tuple[Stamp, bytes | None]] = {}
     for commit in history:
         stamp = (commit.hlc, commit.origin)
         for change in commit.changes:
             key = (change.table, change.key)
-            current = newest.get(key)
-            if current is None or merge.wins(
-                change.table, stamp, change.row is None, current[0], current[1] is None
-            ):
+            if key not in newest or stamp > newest[key][0]:
                 newest[key] = (stamp, None if change.row is None else encode_row(change.row))
     return newest
 

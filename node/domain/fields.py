@@ -1,5 +1,17 @@
 """Per-field rows: which fields of which entities update operations write on their own, and
-how the view lays them over the entity row (pure)."""
+how the view lays them over the entity row (pure).
+
+INVARIANT: an entity's own row is written only by its creation and its deletion; every update
+writes field rows. A deletion is planned on a replica that holds the entity, so its tombstone
+is newer than the creation on every replica: an update concurrent with a delete leaves only a
+field row whose entity is gone (it composes into nothing), and purging the tombstone, which
+waits until every older write of its row is everywhere (node/replication/purge.py), can never
+let the entity come back. (The simulation found the alternative, "a delete wins over any put of
+the entity row", diverging once a tombstone was purged before a later put arrived: seed 617.)
+
+INVARIANT: each field row holds one writer's value, so a merged entity is, field by field, what
+one of the writers intended: no merge grants what neither side granted (docs/replication.md).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +40,12 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "password_set_ms": (int,),
         "reset_required": (bool,),
     },
-    "mfa_device": {"drift_steps": (int,)},
+    "mfa_device": {
+        "user_id": (str, type(None)),
+        "enabled_ms": (int, type(None)),
+        "drift_steps": (int,),
+    },
+    "access_key": {"status": (str,)},
 }
 _TAGGED = frozenset({"user", "role", "policy"})  # TagX/UntagX write one row per tag key
 _CLIENTS = frozenset({"oidc_provider"})  # Add/RemoveClientID write one row per client id

@@ -7,7 +7,6 @@ the plans here see only the outcome and enforce AWS's conflicts and quotas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from enum import StrEnum
 
 from iamstore.node.domain import fields
@@ -105,8 +104,12 @@ def enable(
         raise LimitExceeded(
             f"Cannot exceed quota for MfaDevicesPerUser: {ctx.quotas.mfa_devices_per_user}"
         )
-    enabled = replace(device, user_id=user.user_id, enabled_ms=ctx.now_ms, drift_steps=drift_steps)
-    return [Change.put(enabled), fields.put(device, "drift_steps", drift_steps)]
+    # Field rows: the device's own row is written only by its creation and its deletion.
+    return [
+        fields.put(device, "user_id", user.user_id),
+        fields.put(device, "enabled_ms", ctx.now_ms),
+        fields.put(device, "drift_steps", drift_steps),
+    ]
 
 
 def resync(view: View, user: User, serial_number: str, drift_steps: int) -> list[Change]:
@@ -118,8 +121,11 @@ def resync(view: View, user: User, serial_number: str, drift_steps: int) -> list
 def deactivate(view: View, user: User, serial_number: str) -> list[Change]:
     """Unassigns the device; a virtual device stays, unassigned, until it is deleted."""
     device = assigned(view, user, serial_number)
-    unassigned = replace(device, user_id=None, enabled_ms=None, drift_steps=0)
-    return [Change.put(unassigned), fields.put(device, "drift_steps", 0)]
+    return [
+        fields.put(device, "user_id", None),
+        fields.put(device, "enabled_ms", None),
+        fields.put(device, "drift_steps", 0),
+    ]
 
 
 def delete(view: View, account_id: str, serial_number: str) -> list[Change]:

@@ -21,7 +21,6 @@ from typing import TypeVar
 
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
-from iamstore.node.replication import merge
 from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.codec import Commit, decode_commit, decode_row, encode_row
 from iamstore.node.replication.snapshot import SnapshotHeader, decode_stored_row, extend
@@ -251,7 +250,6 @@ class State:
     async def _apply_batch(self, commits: Iterable[Commit]) -> list[Commit]:
         next_seq = dict(self.applied)
         stamps: dict[tuple[str, str], Version] = {}
-        deleted: dict[tuple[str, str], bool] = {}  # whether the batch's winner is a tombstone
         accepted: list[tuple[Commit, list[Change]]] = []
         for commit in commits:
             if commit.seq != next_seq.get(commit.origin, 0) + 1:
@@ -261,11 +259,9 @@ class State:
             winners: list[Change] = []
             for change in commit.changes:
                 where = (change.table, change.key)
-                current = stamps.get(where) or self._versions.get(where)
-                current_deleted = deleted.get(where, self.view.get(*where) is None)
-                if merge.wins(change.table, stamp, change.row is None, current, current_deleted):
+                current = stamps.get(where) or self._versions.get(where, (-1, ""))
+                if stamp > current:
                     stamps[where] = stamp
-                    deleted[where] = change.row is None
                     winners.append(change)
             accepted.append((commit, winners))
         if not accepted:

@@ -14,7 +14,6 @@ import aiosqlite
 
 from iamstore.node.domain.entities import Change
 from iamstore.node.replication.codec import Commit, encode_commit, encode_row
-from iamstore.node.replication.merge import sql_newer_wins
 from iamstore.node.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -30,6 +29,13 @@ class DuplicateRowError(Exception):
     """A staged snapshot names the same (table, key) twice."""
 
 
+# The upsert that makes a stored row a last-writer-wins register on (hlc, origin).
+_NEWER_WINS = (
+    "ON CONFLICT (tbl, key) DO UPDATE SET hlc = excluded.hlc, "
+    "origin = excluded.origin, body = excluded.body "
+    "WHERE excluded.hlc > {table}.hlc "
+    "OR (excluded.hlc = {table}.hlc AND excluded.origin > {table}.origin)"
+)
 # Snapshot rows being received: a temporary table (never on disk for long, gone with the
 # connection), so a stream that breaks off leaves nothing behind.
 STAGING = "temp.snapshot_staging"
@@ -289,7 +295,7 @@ class Database:
         async with self._transaction() as conn:
             await conn.executemany(
                 f"INSERT INTO {STAGING} (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
-                + sql_newer_wins("snapshot_staging"),
+                + _NEWER_WINS.format(table="snapshot_staging"),
                 images,
             )
 
@@ -345,7 +351,7 @@ class Database:
         async with self._transaction() as conn:
             await conn.executemany(
                 "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
-                + sql_newer_wins("rows"),
+                + _NEWER_WINS.format(table="rows"),
                 rows,
             )
             await conn.executemany(

@@ -47,6 +47,15 @@ from iamstore.node.replication.codec import Commit
 GOLDEN_SEEDS = (0, 1, 2, 3, 4, 9, 14)
 
 
+def test_golden_seed_617_with_ten_seconds_of_faults() -> None:
+    # Found with `--fault-seconds 10`: when "a delete wins over any later put of the entity's
+    # row" was the merge rule, a replica purged an MFA device's tombstone before a concurrent
+    # EnableMFADevice reached it, took the put as new, and diverged from every other replica
+    # (now updates write field rows and never the entity's row: node/domain/fields.py).
+    report = run_simulation(617, SimulationConfig(fault_s=10.0))
+    assert report.tombstones_purged > 0
+
+
 @pytest.mark.parametrize("seed", [*GOLDEN_SEEDS, 5])
 def test_seeded_run_converges_and_keeps_every_acknowledged_write(seed: int) -> None:
     report = run_simulation(seed)
