@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from iamstore.wire.consistency import TokenFormatError, format_token, merge_tokens, parse_token
+from iamstore.wire.consistency import (
+    MAX_TOKEN_CHARS,
+    TokenFormatError,
+    format_token,
+    merge_tokens,
+    parse_token,
+)
 
 
 def test_a_token_round_trips_and_keeps_the_highest_sequence_per_origin() -> None:
@@ -22,3 +28,9 @@ def test_a_malformed_part_is_named(bad: str) -> None:
 
 def test_merging_covers_every_token() -> None:
     assert merge_tokens([{"a": 1, "b": 9}, {"a": 4}, {}]) == {"a": 4, "b": 9}
+
+
+def test_an_oversized_token_is_refused_before_it_is_split() -> None:
+    with pytest.raises(TokenFormatError):
+        parse_token("n1:1," * (MAX_TOKEN_CHARS // 5 + 1))
+    assert parse_token("n1:1," * 100) == {"n1": 1}

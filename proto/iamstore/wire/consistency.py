@@ -1,7 +1,8 @@
 """Consistency tokens on the wire: the gRPC metadata keys and the `origin:seq,...` format.
 
 A token names, per origin node, the highest commit sequence a reader must see; a replica covers
-it once it has applied every commit up to that sequence from each origin named.
+it once it has applied every commit up to that sequence from each origin named. A write's token
+is causal: its node's whole version vector when it acknowledged (docs/replication.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from collections.abc import Iterable, Mapping
 TOKEN_KEY = "x-iam-consistency-token"
 # A client asks for read-your-writes with the tokens of writes it has seen.
 AT_LEAST_KEY = "x-iam-at-least"
+
+
+# A token names one entry per node that ever wrote: a few hundred bytes for tens of nodes
+# (cluster/bench/tokens.py). Anything far larger is refused before it is split, so parsing and
+# checking a token stay bounded work.
+MAX_TOKEN_CHARS = 65_536
 
 
 class TokenFormatError(ValueError):
@@ -27,6 +34,8 @@ def parse_token(text: str) -> dict[str, int]:
 
     Raises TokenFormatError on any part that is not `origin:digits`.
     """
+    if len(text) > MAX_TOKEN_CHARS:
+        raise TokenFormatError(text[:40] + "…")
     required: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         origin, _, seq = item.rpartition(":")
