@@ -8,12 +8,14 @@ the replica's view like a handler's would, and raises the same IamError a handle
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from iamstore.node.domain import (
+    aliases,
     groups,
     inline,
     instance_profiles,
@@ -24,11 +26,18 @@ from iamstore.node.domain import (
     passwords,
     policies,
     roles,
+    saml,
+    server_certificates,
+    service_credentials,
+    service_linked_roles,
+    signing_certificates,
+    ssh_keys,
+    tagging,
     users,
     versions,
 )
 from iamstore.node.domain.context import WriteContext
-from iamstore.node.domain.entities import Change, Group, KeyStatus, Role, User
+from iamstore.node.domain.entities import Change, Group, KeyStatus, Role, StsPreferences, User
 from iamstore.node.domain.view import View
 
 ACCOUNT = "123456789012"
@@ -54,6 +63,68 @@ TRUST = json.dumps(
 )
 
 Plan = Callable[[View, WriteContext], tuple[list[Change], object]]
+
+SAML_PROVIDERS = ("sp0", "sp1")
+CERTIFICATES = ("c0", "c1")
+ALIASES = ("alias-zero", "alias-one")
+SERVICES = ("elasticbeanstalk.amazonaws.com", "autoscaling.amazonaws.com")
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyMaterial:
+    """One RSA key and a self-signed certificate for it (valid 1971-2099, so any virtual
+    clock is inside it), made once: the certificate and SSH key operations upload them."""
+
+    certificate: str
+    private_key: str
+    ssh_public_key: str
+    saml_metadata: str
+
+
+@functools.cache
+def key_material() -> _KeyMaterial:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "simulation.example.com")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(datetime.datetime(1971, 1, 1, tzinfo=datetime.UTC))
+        .not_valid_after(datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC))
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    der_b64 = "".join(pem.strip().splitlines()[1:-1])
+    metadata = (
+        '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+        'xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.example.com">'
+        '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+        '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>'
+        f"{der_b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+        '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
+        'Location="https://idp.example.com/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>'
+    )
+    return _KeyMaterial(
+        certificate=pem,
+        private_key=key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        ).decode(),
+        ssh_public_key=key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode(),
+        saml_metadata=metadata,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +171,28 @@ def _serial(name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT}:mfa/{name}"
 
 
+def _signing_certificate_of(view: View, user: User) -> str:
+    owned = sorted(c.certificate_id for c in signing_certificates.of_user(view, user))
+    return owned[0] if owned else "NONE" * 6
+
+
+def _ssh_key_of(view: View, user: User) -> str:
+    owned = sorted(k.key_id for k in ssh_keys.of_user(view, user))
+    return owned[0] if owned else "APKA-NONE"
+
+
+def _reset_credential(view: View, user: User) -> list[Change]:
+    """ResetServiceSpecificCredential: refused as the handler refuses it; writes nothing (the
+    new password is shown once and never stored)."""
+    service_credentials.get(view, user, _credential_of(view, user))
+    return []
+
+
+def _credential_of(view: View, user: User) -> str:
+    owned = sorted(c.credential_id for c in service_credentials.of_user(view, user.user_id))
+    return owned[0] if owned else "ACCA-NONE"
+
+
 def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Intent]:
     """A plan for `operation` with arguments drawn from `rng` (and ids known to `view`)."""
     user, group, role = rng.choice(USERS), rng.choice(GROUPS), rng.choice(ROLES)
@@ -109,6 +202,11 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     owner_kind = rng.choice(("User", "Group", "Role"))
     owner_name = {"User": user, "Group": group, "Role": role}[owner_kind]
     intent = Intent(operation)
+    material = key_material()
+    alias, certificate = rng.choice(ALIASES), rng.choice(CERTIFICATES)
+    service, saml_provider = rng.choice(SERVICES), rng.choice(SAML_PROVIDERS)
+    status = rng.choice(("Active", "Inactive"))
+    token_version = rng.choice(("v1Token", "v2Token"))
 
     def owner(view: View, ctx: WriteContext) -> User | Group | Role:
         if owner_kind == "User":
@@ -242,6 +340,135 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         plans[f"Delete{kind}Policy"] = _only(
             lambda v, c: inline.delete(v, owner(v, c), f"inline{rng.randrange(2)}")
         )
+    # The rest of IAM's API: tags of other entities, account settings, certificates, keys,
+    # service-specific credentials, service-linked roles and SAML providers.
+    plans.update(
+        {
+            "TagInstanceProfile": _only(
+                lambda v, c: tagging.tag(v, c, instance_profiles.get(v, c.account_id, profile), tag)
+            ),
+            "UntagInstanceProfile": _only(
+                lambda v, c: tagging.untag(
+                    v, instance_profiles.get(v, c.account_id, profile), [tag[0][0]]
+                )
+            ),
+            "TagMFADevice": _only(
+                lambda v, c: tagging.tag(v, c, mfa.by_serial(v, c.account_id, _serial(device)), tag)
+            ),
+            "UntagMFADevice": _only(
+                lambda v, c: tagging.untag(
+                    v, mfa.by_serial(v, c.account_id, _serial(device)), [tag[0][0]]
+                )
+            ),
+            "TagOpenIDConnectProvider": _only(
+                lambda v, c: tagging.tag(
+                    v, c, oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), tag
+                )
+            ),
+            "UntagOpenIDConnectProvider": _only(
+                lambda v, c: tagging.untag(
+                    v, oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), [tag[0][0]]
+                )
+            ),
+            "UpdateOpenIDConnectProviderThumbprint": _only(
+                lambda v, c: oidc.update_thumbprints(
+                    v, c, oidc.provider_arn(c.account_id, url), [str(rng.randrange(9)) * 40]
+                )
+            ),
+            "UpdateRoleDescription": lambda v, c: roles.update_description(
+                v, c, role, f"d{rng.randrange(9)}"
+            ),
+            "CreateAccountAlias": _only(lambda v, c: aliases.create(v, c, alias)),
+            "DeleteAccountAlias": _only(lambda v, c: aliases.delete(v, c, alias)),
+            "SetSecurityTokenServicePreferences": _only(
+                lambda v, c: [Change.put(StsPreferences(c.account_id, token_version))]
+            ),
+            "UploadServerCertificate": lambda v, c: server_certificates.upload(
+                v, c, certificate, "/", material.certificate, material.private_key, None, tag
+            ),
+            "UpdateServerCertificate": _only(
+                lambda v, c: server_certificates.update(v, c, certificate, "/x/", None)
+            ),
+            "DeleteServerCertificate": _only(
+                lambda v, c: server_certificates.delete(v, c.account_id, certificate)
+            ),
+            "TagServerCertificate": _only(
+                lambda v, c: tagging.tag(
+                    v, c, server_certificates.get(v, c.account_id, certificate), tag
+                )
+            ),
+            "UntagServerCertificate": _only(
+                lambda v, c: tagging.untag(
+                    v, server_certificates.get(v, c.account_id, certificate), [tag[0][0]]
+                )
+            ),
+            "UploadSigningCertificate": lambda v, c: signing_certificates.upload(
+                v, c, a_user(v, c), material.certificate
+            ),
+            "UpdateSigningCertificate": _only(
+                lambda v, c: signing_certificates.set_status(
+                    v, c, a_user(v, c), _signing_certificate_of(v, a_user(v, c)), status
+                )
+            ),
+            "DeleteSigningCertificate": _only(
+                lambda v, c: signing_certificates.delete(
+                    v, c, a_user(v, c), _signing_certificate_of(v, a_user(v, c))
+                )
+            ),
+            "UploadSSHPublicKey": lambda v, c: ssh_keys.upload(
+                v, c, a_user(v, c), material.ssh_public_key
+            ),
+            "UpdateSSHPublicKey": _only(
+                lambda v, c: ssh_keys.set_status(
+                    v, a_user(v, c), _ssh_key_of(v, a_user(v, c)), status
+                )
+            ),
+            "DeleteSSHPublicKey": _only(
+                lambda v, c: ssh_keys.delete(v, a_user(v, c), _ssh_key_of(v, a_user(v, c)))
+            ),
+            "CreateServiceSpecificCredential": lambda v, c: service_credentials.create(
+                v, c, a_user(v, c), "codecommit.amazonaws.com", None
+            ),
+            "ResetServiceSpecificCredential": _only(
+                lambda v, c: _reset_credential(v, a_user(v, c))
+            ),
+            "UpdateServiceSpecificCredential": _only(
+                lambda v, c: service_credentials.set_status(
+                    v, a_user(v, c), _credential_of(v, a_user(v, c)), status
+                )
+            ),
+            "DeleteServiceSpecificCredential": _only(
+                lambda v, c: service_credentials.delete(
+                    v, a_user(v, c), _credential_of(v, a_user(v, c))
+                )
+            ),
+            "CreateServiceLinkedRole": lambda v, c: service_linked_roles.create(
+                v, c, service, None, None
+            ),
+            "DeleteServiceLinkedRole": lambda v, c: service_linked_roles.delete(
+                v, c, service_linked_roles.role_name(service, None)
+            ),
+            "CreateSAMLProvider": lambda v, c: saml.create(
+                v, c, saml_provider, material.saml_metadata, tag
+            ),
+            "UpdateSAMLProvider": lambda v, c: saml.update(
+                v, c, saml.provider_arn(c.account_id, saml_provider), material.saml_metadata
+            ),
+            "DeleteSAMLProvider": _only(
+                lambda v, c: saml.delete(
+                    v, c.account_id, saml.provider_arn(c.account_id, saml_provider)
+                )
+            ),
+            "TagSAMLProvider": _only(
+                lambda v, c: saml.tag(v, c, saml.provider_arn(c.account_id, saml_provider), tag)
+            ),
+            "UntagSAMLProvider": _only(
+                lambda v, c: saml.untag(
+                    v, c.account_id, saml.provider_arn(c.account_id, saml_provider), [tag[0][0]]
+                )
+            ),
+        }
+    )
     if operation.startswith(("Attach", "Detach", "Put", "Delete")) and operation.endswith(
         ("UserPolicy", "GroupPolicy", "RolePolicy")
     ):
@@ -327,4 +554,37 @@ WRITE_OPERATIONS = [
     "AddRoleToInstanceProfile",
     "RemoveRoleFromInstanceProfile",
     "ChangePassword",
+    "TagInstanceProfile",
+    "UntagInstanceProfile",
+    "TagMFADevice",
+    "UntagMFADevice",
+    "TagOpenIDConnectProvider",
+    "UntagOpenIDConnectProvider",
+    "UpdateOpenIDConnectProviderThumbprint",
+    "UpdateRoleDescription",
+    "CreateAccountAlias",
+    "DeleteAccountAlias",
+    "SetSecurityTokenServicePreferences",
+    "UploadServerCertificate",
+    "UpdateServerCertificate",
+    "DeleteServerCertificate",
+    "TagServerCertificate",
+    "UntagServerCertificate",
+    "UploadSigningCertificate",
+    "UpdateSigningCertificate",
+    "DeleteSigningCertificate",
+    "UploadSSHPublicKey",
+    "UpdateSSHPublicKey",
+    "DeleteSSHPublicKey",
+    "CreateServiceSpecificCredential",
+    "ResetServiceSpecificCredential",
+    "UpdateServiceSpecificCredential",
+    "DeleteServiceSpecificCredential",
+    "CreateServiceLinkedRole",
+    "DeleteServiceLinkedRole",
+    "CreateSAMLProvider",
+    "UpdateSAMLProvider",
+    "DeleteSAMLProvider",
+    "TagSAMLProvider",
+    "UntagSAMLProvider",
 ]
