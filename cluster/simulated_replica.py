@@ -60,6 +60,8 @@ class Replica:
     network: MemoryNetwork
     faults: Faults
     on_commit: Callable[[Commit], None]
+    # Called after every batch this replica applies (the simulation checks invariants there).
+    on_apply: Callable[[Replica], None] | None = None
     state: State | None = None
     writer: Writer | None = None
     replicator: Replicator | None = None
@@ -122,6 +124,8 @@ class Replica:
         for commit in commits:
             if commit.origin == self.name:
                 self.on_commit(commit)
+        if self.on_apply is not None:
+            self.on_apply(self)
 
     async def _deliver(self, call: Callable[[Replicator], Any]) -> Any:
         if self.replicator is None or not self.accepting:
@@ -160,9 +164,7 @@ class Replica:
         reply: ExchangeReply = await self._deliver(lambda r: r.handle_exchange(message))
         return reply
 
-    async def handle_stream_snapshot(
-        self, message: SnapshotMessage
-    ) -> AsyncGenerator[bytes, None]:
+    async def handle_stream_snapshot(self, message: SnapshotMessage) -> AsyncGenerator[bytes, None]:
         if self.replicator is None or not self.accepting:
             raise TransportError(f"{self.name} is down")
         self.in_flight += 1

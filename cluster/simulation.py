@@ -7,10 +7,15 @@ fixes the whole run: the faults (partitions, heals, message loss, duplicated and
 messages, node restarts), the writes, and every interleaving. A failing seed is printed and
 replays with `python -m iamstore.cluster.simulation --seed S`.
 
-Checked: once the faults stop, every replica reaches the same version vector and digest
-within a bound; every acknowledged commit is on every replica and every row equals the newest
-write to it; each replica holds a gap-free prefix of each origin's log; version vectors never
-go backwards (restarts included); and no digest mismatch is ever reported. Purging runs with a
+The writes are every IAM write operation (cluster/sim_operations.py) over a few shared names,
+so many nodes write each record at once. Checked: the invariants of node/domain/invariants.py
+after every apply on every replica; that a replica covering a write's consistency token holds
+what the write depended on; once the faults stop, every replica reaches the same version
+vector and digest within a bound; every acknowledged commit is on every replica and every row
+equals the newest write to it; every replica meets the
+sequential specification of the acknowledged policy writes (cluster/sim_spec.py); each replica
+holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
+included); and no digest mismatch is ever reported. Purging runs with a
 two-second grace, so logs lose acknowledged prefixes and tombstones disappear mid-run; the
 checks accept a purged tombstone as equal to the newest write being a delete.
 """
@@ -26,12 +31,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from iamstore.cluster import sim_operations, sim_spec
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.cluster.simulated_replica import Faults, Replica
 from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
-from iamstore.node.domain import groups, users
+from iamstore.node.domain import invariants
 from iamstore.node.domain.context import WriteContext
-from iamstore.node.domain.entities import Change
+from iamstore.node.domain.entities import Change, ManagedPolicy, PolicyVersion
 from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
@@ -39,14 +45,27 @@ from iamstore.node.ids import IdSource
 from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
-from iamstore.node.state import State
+from iamstore.node.state import State, Token
 from iamstore.node.storage.database import Database
+from iamstore.wire.consistency import parse_token
 
-ACCOUNT = "123456789012"
+ACCOUNT = sim_operations.ACCOUNT
 EPOCH_MS = 1_700_000_000_000  # virtual time starts here, so HLCs look like real ones
-# Creates and tags dominate; the rest exercise links and tombstones (several are refused by
-# AWS's preconditions, e.g. deleting a user still in a group, and change nothing).
-WRITE_MIX = ("create",) * 3 + ("tag",) * 3 + ("group", "join", "join", "leave", "delete")
+# Every write operation (cluster/sim_operations.py), creates and policy-version operations
+# weighted up so that many writers on many nodes keep hitting the same live records (the rest
+# are often refused by AWS's preconditions, e.g. deleting a user still in a group).
+_POLICY_OPERATIONS = (
+    "CreatePolicy",
+    "CreatePolicyVersion",
+    "SetDefaultPolicyVersion",
+    "DeletePolicyVersion",
+    "TagPolicy",
+)
+WRITE_MIX = (
+    tuple(sim_operations.WRITE_OPERATIONS)
+    + tuple(op for op in sim_operations.WRITE_OPERATIONS if op.startswith("Create")) * 2
+    + _POLICY_OPERATIONS * 8
+)
 
 
 # --- history and checks -----------------------------------------------------------------------
@@ -181,6 +200,7 @@ class Simulation:
         self.replicas: list[Replica] = []
         self.history: list[Commit] = []
         self.tokens: list[tuple[str, int]] = []
+        self.acked: list[sim_spec.Acked] = []
         self.rejected = 0
         self.partitions = 0
         self.down_until: dict[str, float] = {}
@@ -234,6 +254,7 @@ class Simulation:
             network=self.network,
             faults=self.faults,
             on_commit=self.history.append,
+            on_apply=self._check_invariants,
         )
         self.replicas.append(replica)
         await replica.start()
@@ -286,25 +307,73 @@ class Simulation:
     async def _write(self) -> None:
         replica = self.rng.choice([r for r in self.replicas if r.up])
         assert replica.writer is not None
-        ctx = WriteContext(ACCOUNT, replica.wall_ms(), Quotas(), self.ids.unique_id)
-        user = f"u{self.rng.randrange(8)}"
-        group = f"g{self.rng.randrange(3)}"
-        kind = self.rng.choice(WRITE_MIX)
-        plans: dict[str, Callable[[View], tuple[list[Change], object]]] = {
-            "create": lambda v: users.create(v, ctx, user, "/", (), None),
-            "delete": lambda v: (users.delete(v, ctx, user), None),
-            "tag": lambda v: (users.tag(v, ctx, user, [("k", str(self.rng.randrange(99)))]), None),
-            "group": lambda v: groups.create(v, ctx, group, "/"),
-            "join": lambda v: (groups.add_user(v, ctx, group, user), None),
-            "leave": lambda v: (groups.remove_user(v, ctx, group, user), None),
-        }
+        assert replica.state is not None
+        state = replica.state
+        ctx = WriteContext(
+            ACCOUNT, replica.wall_ms(), Quotas(), self.ids.unique_id, origin=replica.name
+        )
+        operation = self.rng.choice(WRITE_MIX)
+        plan, intent = sim_operations.plan_for(operation, self.rng, state.view)
+        planned: dict[str, object] = {}
+
+        def run(view: View) -> tuple[list[Change], object]:
+            # Runs under the apply lock: the vector now is exactly what the write depends on.
+            planned["vector"] = state.version_vector()
+            named = view.policies.named(ACCOUNT, intent.policy or "")
+            planned["policy_id"] = None if named is None else named.policy_id
+            return plan(view, ctx)
+
         try:
-            _, token = await replica.writer.write("simulation", kind, plans[kind])
+            result, token = await replica.writer.write("simulation", operation, run)
         except IamError:
             self.rejected += 1
             return
-        if token is not None:
-            self.tokens.append((token.origin, token.seq))
+        if token is None:
+            return
+        self.tokens.append((token.origin, token.seq))
+        self._acknowledged(operation, intent, planned, result, token, state)
+
+    def _acknowledged(
+        self,
+        operation: str,
+        intent: sim_operations.Intent,
+        planned: dict[str, object],
+        result: object,
+        token: Token,
+        state: State,
+    ) -> None:
+        policy_id = planned["policy_id"]
+        version_id, document = intent.version_id, None
+        if isinstance(result, PolicyVersion):  # CreatePolicyVersion
+            policy_id, version_id, document = result.policy_id, result.version_id, result.document
+        elif isinstance(result, ManagedPolicy):  # CreatePolicy
+            policy_id, version_id, document = result.policy_id, "v1", intent.document
+        commit = next(
+            c for c in reversed(self.history) if (c.origin, c.seq) == (token.origin, token.seq)
+        )
+        vector = planned["vector"]
+        assert isinstance(vector, dict)
+        write = sim_spec.Acked(
+            operation=operation,
+            stamp=(commit.hlc, commit.origin),
+            policy_name=intent.policy,
+            policy_id=policy_id if isinstance(policy_id, str) else None,
+            version_id=version_id,
+            document=document,
+            sets_default=intent.sets_default,
+            token=parse_token(token.encode()),
+            depends_on=vector,
+        )
+        problem = sim_spec.reused_version_id(self.acked, write)
+        if problem is not None:
+            self.problems.append(problem)
+        self.acked.append(write)
+
+    def _check_invariants(self, replica: Replica) -> None:
+        """After every apply on every replica: the invariants no merge may break."""
+        assert replica.state is not None
+        for problem in invariants.violations(replica.state.view)[:1]:
+            self.problems.append(f"{replica.name}: {problem}")
 
     async def _calm(self) -> None:
         self.faults.calm()
@@ -333,6 +402,11 @@ class Simulation:
             for replica in self.replicas:
                 if replica.state is None:
                     continue
+                covered = replica.state.version_vector()
+                for write in self.acked[-50:]:
+                    problem = sim_spec.token_problem(write, covered, replica.name)
+                    if problem is not None:
+                        self.problems.append(problem)
                 highest = self.highest[replica.name]
                 for origin, seq in replica.state.version_vector().items():
                     if seq < highest.get(origin, 0):
@@ -363,6 +437,7 @@ class Simulation:
             assert replica.replicator is not None
             snapshot = await snapshot_of(replica.name, replica.state, replica.db)
             problems += check_replica(self.history, snapshot)
+            problems += sim_spec.final_problems(self.acked, replica.state.view, replica.name)
             digests.add(snapshot.digest)
             stats = replica.replicator.stats
             snapshots += replica.snapshots_installed + stats.snapshots_installed

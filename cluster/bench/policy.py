@@ -38,12 +38,12 @@ from iamstore.cluster.bench.rpc import _measure
 from iamstore.cluster.bench.stats import Result, table
 from iamstore.cluster.process import NodeProcess
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.domain import versions
 from iamstore.node.domain.entities import (
     Account,
     Attachment,
     Change,
     ManagedPolicy,
-    PolicyVersion,
     User,
 )
 from iamstore.node.domain.view import View
@@ -199,10 +199,9 @@ def store_changes(users: int, policies: int, docs: list[str]) -> list[list[Chang
     managed: list[Change] = []
     for p in range(policies):
         policy_id = f"ANPA{p:017d}"
-        managed.append(
-            Change.put(ManagedPolicy(policy_id, ACCOUNT, f"policy-{p}", "/", 0, 0, "v1", 2))
-        )
-        managed.append(Change.put(PolicyVersion(policy_id, "v1", docs[p % len(docs)], 0)))
+        record = ManagedPolicy(policy_id, ACCOUNT, f"policy-{p}", "/", 0)
+        managed.append(Change.put(record))
+        managed += versions.initial(record, docs[p % len(docs)], 0)[0]
     people: list[Change] = []
     for u in range(users):
         user_id = f"AIDA{u:017d}"
@@ -226,8 +225,9 @@ def index_scenario(name: str, users: int, docs: list[str], count: int) -> Result
     view = View()
     view.apply(Change.put(Account(ACCOUNT, "bench", 0, False)))
     for p, text in enumerate(docs):
-        view.apply(Change.put(ManagedPolicy(f"ANPA{p:017d}", ACCOUNT, f"p{p}", "/", 0, 0, "v1", 2)))
-        view.apply(Change.put(PolicyVersion(f"ANPA{p:017d}", "v1", text, 0)))
+        record = ManagedPolicy(f"ANPA{p:017d}", ACCOUNT, f"p{p}", "/", 0)
+        for change in [Change.put(record), *versions.initial(record, text, 0)[0]]:
+            view.apply(change)
     for u in range(users):
         view.apply(Change.put(User(f"AIDA{u:017d}", ACCOUNT, f"user-{u}", "/", 0)))
         for p in range(len(docs)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -113,6 +114,34 @@ def lost_writes(history: History, finals: dict[str, NodeFinal]) -> list[str]:
         for name, final in finals.items():
             if arn in final.policies and final.policies[arn] != policy:
                 problems.append(f"{name}: policy `{arn}` is {final.policies[arn]}, want {policy}")
+    return problems + policy_invariants(history, finals)
+
+
+_VERSION_ID = re.compile(r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?")
+
+
+def policy_invariants(history: History, finals: dict[str, NodeFinal]) -> list[str]:
+    """The invariants no merge may break (node/domain/invariants.py), on what each replica
+    answers: a policy's default is one of its versions, every version id is in AWS's pattern,
+    and no version id is acknowledged twice for one policy."""
+    problems = []
+    for name, final in finals.items():
+        for arn, policy in final.policies.items():
+            if policy is None:  # absent on this replica
+                continue
+            if policy.default not in policy.versions:
+                problems.append(f"{name}: policy `{arn}`'s default {policy.default} is missing")
+            for version_id in sorted(policy.versions):
+                if _VERSION_ID.fullmatch(version_id) is None:
+                    problems.append(f"{name}: policy `{arn}` has version id `{version_id}`")
+    made: dict[tuple[str, str], Op] = {}
+    for op in history.acked_writes():
+        if op.kind != "create_policy_version" or not op.result.get("version"):
+            continue
+        key = (op.entity, op.result["version"])
+        if key in made:
+            problems.append(f"version `{key[1]}` of `{op.entity}` acknowledged twice")
+        made[key] = op
     return problems
 
 

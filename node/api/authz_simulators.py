@@ -112,7 +112,7 @@ def group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Com
             )
         )
     for policy in sorted(view.managed_policies(view.attachments.of(group_id)), key=lambda p: p.arn):
-        version = view.policy_versions(policy.policy_id).get(policy.default_version)
+        version = view.default_version(policy.policy_id)
         if version is not None:
             found.append(
                 authorizer.document(

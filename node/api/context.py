@@ -117,6 +117,7 @@ class Call:
             now_ms=self.node.now_ms(),
             quotas=self.node.quotas,
             new_id=self.node.ids.unique_id,
+            origin=self.node.node_id,
         )
 
     async def write(self, plan: Callable[[View, WriteContext], tuple[list[Change], R]]) -> R:

@@ -102,12 +102,12 @@ def policy(view: View, p: ManagedPolicy, account_id: str, *, full: bool = True) 
         policy_id=p.policy_id,
         arn=p.arn,
         path=p.path,
-        default_version_id=p.default_version,
+        default_version_id=default_version_id(view, p),
         attachment_count=used.attachments,
         permissions_boundary_usage_count=used.boundaries,
         is_attachable=True,
         create_date=timestamp(p.created_ms),
-        update_date=timestamp(p.updated_ms),
+        update_date=timestamp(updated_ms(view, p)),
     )
     if p.description is not None and full:
         message.description = p.description
@@ -116,12 +116,27 @@ def policy(view: View, p: ManagedPolicy, account_id: str, *, full: bool = True) 
     return message
 
 
+def default_version_id(view: View, p: ManagedPolicy) -> str:
+    default = view.default_version(p.policy_id)
+    return "" if default is None else default.version_id
+
+
+def updated_ms(view: View, p: ManagedPolicy) -> int:
+    # AWS's UpdateDate: when the default version last changed (CreatePolicy sets it too); an
+    # AWS managed policy's is its published version's date.
+    default = view.defaults.get(p.policy_id)
+    if default is not None:
+        return max(p.created_ms, default.set_ms)
+    published = view.default_version(p.policy_id)
+    return p.created_ms if published is None else max(p.created_ms, published.created_ms)
+
+
 def version(
-    p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True
+    view: View, p: ManagedPolicy | None, v: PolicyVersion, *, document: bool = True
 ) -> pb.PolicyVersion:
     message = pb.PolicyVersion(
         version_id=v.version_id,
-        is_default_version=p is not None and p.default_version == v.version_id,
+        is_default_version=p is not None and default_version_id(view, p) == v.version_id,
         create_date=timestamp(v.created_ms),
     )
     if document:

@@ -8,6 +8,7 @@ from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_federation import profile_message
 from iamstore.node.domain import authorization_details, instance_profiles, policies
 from iamstore.node.domain.entities import Group, ManagedPolicy, Role, User
+from iamstore.node.domain.versions import version_number
 from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
@@ -88,20 +89,22 @@ def _role(view: View, r: Role) -> pb.RoleDetail:
 def _policy(view: View, p: ManagedPolicy, account_id: str) -> pb.ManagedPolicyDetail:
     used = policies.usage(view, p, account_id)
     versions = sorted(
-        view.policy_versions(p.policy_id).values(), key=lambda v: -int(v.version_id[1:])
+        view.policy_versions(p.policy_id).values(),
+        key=lambda v: version_number(v.version_id),
+        reverse=True,
     )
     detail = pb.ManagedPolicyDetail(
         policy_name=p.name,
         policy_id=p.policy_id,
         arn=p.arn,
         path=p.path,
-        default_version_id=p.default_version,
+        default_version_id=convert.default_version_id(view, p),
         attachment_count=used.attachments,
         permissions_boundary_usage_count=used.boundaries,
         is_attachable=True,
         create_date=convert.timestamp(p.created_ms),
-        update_date=convert.timestamp(p.updated_ms),
-        policy_version_list=[convert.version(p, v) for v in versions],
+        update_date=convert.timestamp(convert.updated_ms(view, p)),
+        policy_version_list=[convert.version(view, p, v) for v in versions],
     )
     if p.description is not None:
         detail.description = p.description

@@ -8,7 +8,7 @@ from typing import Any
 from iamstore.node.api import convert
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
-from iamstore.node.domain import inline, lookup, policies
+from iamstore.node.domain import inline, lookup, policies, versions
 from iamstore.node.domain.entities import Group, Role, User
 from iamstore.node.domain.rules import tag_page
 from iamstore.node.domain.view import View
@@ -90,13 +90,13 @@ async def create_policy_version(
     call: Call, req: pb.CreatePolicyVersionRequest
 ) -> pb.CreatePolicyVersionResponse:
     version = await call.write(
-        lambda view, ctx: policies.create_version(
+        lambda view, ctx: versions.create(
             view, ctx, req.policy_arn, req.policy_document, bool(opt_bool(req, "set_as_default"))
         )
     )
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
     return pb.CreatePolicyVersionResponse(
-        policy_version=convert.version(policy, version, document=False)
+        policy_version=convert.version(call.view, policy, version, document=False)
     )
 
 
@@ -104,16 +104,16 @@ async def create_policy_version(
 async def get_policy_version(
     call: Call, req: pb.GetPolicyVersionRequest
 ) -> pb.GetPolicyVersionResponse:
-    version = policies.version(call.view, call.account_id, req.policy_arn, req.version_id)
+    version = versions.get(call.view, call.account_id, req.policy_arn, req.version_id)
     policy = lookup.policy(call.view, call.account_id, req.policy_arn)
-    return pb.GetPolicyVersionResponse(policy_version=convert.version(policy, version))
+    return pb.GetPolicyVersionResponse(policy_version=convert.version(call.view, policy, version))
 
 
 @op("ListPolicyVersions")
 async def list_policy_versions(
     call: Call, req: pb.ListPolicyVersionsRequest
 ) -> pb.ListPolicyVersionsResponse:
-    policy, page = policies.versions(
+    policy, page = versions.listed(
         call.view,
         call.account_id,
         req.policy_arn,
@@ -121,7 +121,7 @@ async def list_policy_versions(
         opt_int(req, "max_items"),
     )
     return pb.ListPolicyVersionsResponse(
-        versions=[convert.version(policy, v, document=False) for v in page.items],
+        versions=[convert.version(call.view, policy, v, document=False) for v in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )
@@ -132,7 +132,7 @@ async def set_default_policy_version(
     call: Call, req: pb.SetDefaultPolicyVersionRequest
 ) -> pb.SetDefaultPolicyVersionResponse:
     await call.change(
-        lambda view, ctx: policies.set_default(view, ctx, req.policy_arn, req.version_id)
+        lambda view, ctx: versions.set_default(view, ctx, req.policy_arn, req.version_id)
     )
     return pb.SetDefaultPolicyVersionResponse()
 
@@ -142,7 +142,7 @@ async def delete_policy_version(
     call: Call, req: pb.DeletePolicyVersionRequest
 ) -> pb.DeletePolicyVersionResponse:
     await call.change(
-        lambda view, ctx: policies.delete_version(view, ctx, req.policy_arn, req.version_id)
+        lambda view, ctx: versions.delete(view, ctx, req.policy_arn, req.version_id)
     )
     return pb.DeletePolicyVersionResponse()
 

@@ -68,7 +68,7 @@ def _sources(call: Call, entity: Entity) -> list[_Source]:
         for policy in sorted(
             view.managed_policies(view.attachments.of(owner.entity_id)), key=lambda p: p.arn
         ):
-            version = view.policy_versions(policy.policy_id).get(policy.default_version)
+            version = view.default_version(policy.policy_id)
             if version is None or policy.arn in managed_seen:
                 continue
             managed_seen.add(policy.arn)

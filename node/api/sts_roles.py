@@ -96,7 +96,7 @@ def session_policies(
         arn = descriptor.arn
         field = f"PolicyArns.member.{position}"
         policy = lookup.policy(view, account_id, arn, field)
-        version = view.policy_versions(policy.policy_id).get(policy.default_version)
+        version = view.default_version(policy.policy_id)
         if version is None:
             raise InvalidInput(f"the policy `{arn}` has no default version", field)
         texts.append(version.document)

@@ -24,6 +24,7 @@ from iamstore.node.domain.entities import (
 from iamstore.node.domain.view import View
 from iamstore.node.policy import (
     CompiledPolicy,
+    Policy,
     PolicyGroup,
     PolicyKind,
     compile_policy,
@@ -42,6 +43,8 @@ _POLICY_TABLES = frozenset(
         "membership",
         "boundary",
         "policy",
+        "policy_default",
+        "entity_field",  # renames of users, groups and roles (their policies' labels)
         "policy_version",
         "user",
         "group",
@@ -49,6 +52,14 @@ _POLICY_TABLES = frozenset(
     }
 )
 _COMPILED_LIMIT = 200_000
+
+# What a permissions boundary whose policy is missing (deleted, hidden by a concurrent
+# DeletePolicy) or unreadable allows: nothing. A boundary only narrows access, so losing its
+# policy must never widen it; "no boundary" would (fail closed, docs/authorization.md; AWS:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+MISSING_BOUNDARY = compile_policy(
+    Policy(PolicyKind.BOUNDARY, "2012-10-17", ()), "missing-permissions-boundary"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +147,7 @@ class PolicyIndex:
         return None if policy is None else self._default_version(policy, kind)
 
     def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
-        version = self._view.policy_versions(policy.policy_id).get(policy.default_version)
+        version = self._view.default_version(policy.policy_id)
         if version is None:
             return None
         return self._compile(policy.arn, kind, version.document)
@@ -157,7 +168,10 @@ class PolicyIndex:
 
     def _boundary(self, entity_id: str) -> CompiledPolicy | None:
         boundary = self._view.boundaries.get(entity_id)
-        return None if boundary is None else self._managed(boundary.policy_id, PolicyKind.BOUNDARY)
+        if boundary is None:
+            return None
+        # INVARIANT: a boundary row always narrows: None (no boundary) only without one.
+        return self._managed(boundary.policy_id, PolicyKind.BOUNDARY) or MISSING_BOUNDARY
 
     def for_user(self, user_id: str) -> PrincipalPolicies:
         cached = self._principals.get(user_id)

@@ -38,7 +38,7 @@ def create(
 def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
     """GetAccountSummary's SummaryMap: counts and quotas, under AWS's key names."""
     policies = list(view.policies.in_account(account_id))
-    versions_in_use = sum(len(view.versions.get(p.policy_id, {})) for p in policies)
+    versions_in_use = sum(len(view.versions_of(p.policy_id)) for p in policies)
     return {
         "Users": view.users.count(account_id),
         "UsersQuota": quotas.users_per_account,

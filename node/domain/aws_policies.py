@@ -65,6 +65,11 @@ class AwsPolicyCatalog:
     def policies(self) -> Sequence[ManagedPolicy]:
         return tuple(self.by_id.values())
 
+    def default_version(self, policy_id: str) -> PolicyVersion | None:
+        """The published (default) version of an AWS managed policy; None for another id."""
+        published = self.versions.get(policy_id)
+        return None if not published else next(iter(published.values()))
+
     @staticmethod
     def from_data(data: Mapping[str, Any]) -> AwsPolicyCatalog:
         by_arn: dict[str, ManagedPolicy] = {}
@@ -80,14 +85,11 @@ class AwsPolicyCatalog:
                 name=entry["name"],
                 path=entry["path"],
                 created_ms=_epoch_ms(entry["created"]),
-                updated_ms=updated,
-                default_version=entry["default_version"],
-                next_version=int(entry["default_version"][1:]) + 1,
             )
             # INVARIANT: the derived ARN is the one ManagedPolicy.arn spells.
             assert policy.arn == arn
             by_arn[arn] = by_id[policy_id] = policy
-            version = PolicyVersion(policy_id, policy.default_version, entry["document"], updated)
+            version = PolicyVersion(policy_id, entry["default_version"], entry["document"], updated)
             versions[policy_id] = {version.version_id: version}
         return AwsPolicyCatalog(
             str(data["source"]), str(data["newest_update"]), by_arn, by_id, versions

@@ -17,3 +17,6 @@ class WriteContext:
     quotas: Quotas
     # Returns a fresh unique id with the given AWS prefix (AIDA, AGPA, AROA, ANPA, AKIA).
     new_id: Callable[[str], str]
+    # The id of the node taking the write ("" in single-replica tools): policy version ids
+    # made anywhere but the policy's home node carry it (domain/versions.py).
+    origin: str = ""

@@ -115,16 +115,19 @@ class Role:
 
 @dataclass(frozen=True, slots=True)
 class ManagedPolicy:
+    """A managed policy's own record: written only by CreatePolicy, TagPolicy, UntagPolicy
+    and DeletePolicy. Its versions, its default-version pointer and its version counters are
+    rows of their own (below), so operations on those never rewrite this row, nor it them."""
+
     TABLE: ClassVar[str] = "policy"
     policy_id: str
     account_id: str
     name: str
     path: str
     created_ms: int
-    updated_ms: int
-    default_version: str
-    # Version ids are never reused (AWS numbers them v1, v2, … even after deletions).
-    next_version: int
+    # The node that created the policy: the versions it creates get AWS's plain ids (`v3`),
+    # those made anywhere else carry their node's tag (`v3.n1f2e`); see domain/versions.py.
+    home: str = ""
     description: str | None = None
     tags: Tags = ()
 
@@ -152,6 +155,51 @@ class PolicyVersion:
     @property
     def key(self) -> str:
         return f"{self.policy_id}/{self.version_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultVersion:
+    """Which version of a policy is its default, with a copy of that version's document.
+
+    Written by CreatePolicy, SetDefaultPolicyVersion and CreatePolicyVersion(SetAsDefault).
+    INVARIANT: the default version exists: the copy keeps it alive (and effective) even when a
+    concurrent DeletePolicyVersion tombstoned its version row (domain/versions.py).
+    """
+
+    TABLE: ClassVar[str] = "policy_default"
+    policy_id: str
+    version_id: str
+    document: str
+    version_created_ms: int
+    set_ms: int  # the policy's UpdateDate
+
+    @property
+    def key(self) -> str:
+        return self.policy_id
+
+    @property
+    def version(self) -> PolicyVersion:
+        created_ms = self.version_created_ms
+        return PolicyVersion(self.policy_id, self.version_id, self.document, created_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionCounter:
+    """The highest version number one node has given a policy's versions.
+
+    Only `origin` writes its row, and its own commits apply in order, so each row only grows;
+    the policy's high-water mark is the max over every node's row: it merges by max, and a
+    deleted version's number is never handed out again (domain/versions.py).
+    """
+
+    TABLE: ClassVar[str] = "policy_version_counter"
+    policy_id: str
+    origin: str
+    highest: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.policy_id}/{self.origin}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +442,36 @@ class ProfileRole:
         return f"{self.instance_profile_id}/{self.role_id}"
 
 
+FieldValue = str | int | bool | tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityField:
+    """One field of an entity, written by an operation that changes only that field.
+
+    Merging at the granularity of intent (docs/replication.md): UpdateRole, UpdateAssumeRolePolicy,
+    TagRole, UpdateUser, ChangePassword, ResyncMFADevice, AddClientIDToOpenIDConnectProvider
+    and the like each write rows of this kind instead of the whole entity row, so two of them
+    on different nodes never undo each other. The view shows the entity row with its fields
+    laid over it (node/domain/fields.py says which fields may be, and how).
+    """
+
+    TABLE: ClassVar[str] = "entity_field"
+    table: str  # the entity's table
+    entity_key: str  # the entity's key
+    name: str  # a field of the entity's row, `tag:<key>` or `client:<client id>`
+    value: FieldValue
+    # The creation time of the entity the field belongs to: an entity whose key can be used
+    # again (a login profile, an OIDC provider) ignores the fields of one deleted before it.
+    of_created_ms: int
+
+    @property
+    def key(self) -> str:
+        # INVARIANT: unique per (table, entity key, name): `|` appears in no table name and no
+        # entity key (ids, ARNs), so the first two `|` split it back whatever the name holds.
+        return f"{self.table}|{self.entity_key}|{self.name}"
+
+
 @dataclass(frozen=True, slots=True)
 class ServerCertificate:
     """An uploaded server certificate and its chain. The private key is checked against the
@@ -598,6 +676,8 @@ Row = (
     | Role
     | ManagedPolicy
     | PolicyVersion
+    | DefaultVersion
+    | VersionCounter
     | InlinePolicy
     | Membership
     | Attachment
@@ -611,6 +691,7 @@ Row = (
     | SamlProvider
     | InstanceProfile
     | ProfileRole
+    | EntityField
     | RemovedMember
     | MemberKey
     | Tagging

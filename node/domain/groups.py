@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from iamstore.node.domain import lookup
+from iamstore.node.domain import fields, lookup
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, Group, Membership, User
 from iamstore.node.domain.errors import (
@@ -52,12 +50,11 @@ def update(
     renaming = new_name is not None and new_name.lower() != group.name.lower()
     if renaming and view.groups.named(ctx.account_id, new_name or "") is not None:
         raise EntityAlreadyExists(f"Group with name {new_name} already exists.", "NewGroupName")
-    renamed = replace(
-        group,
-        name=group.name if new_name is None else new_name,
-        path=group.path if new_path is None else new_path,
-    )
-    return [Change.put(renamed)]
+    # Field rows, not the group row: renaming and moving on two nodes both take effect.
+    changes = [] if new_name is None else [fields.put(group, "name", new_name)]
+    if new_path is not None:
+        changes.append(fields.put(group, "path", new_path))
+    return changes
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
@@ -69,7 +66,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
     if view.attachments.of(gid):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    return [Change.delete(group)]
+    return [Change.delete(group), *fields.dropped(view.fields_of(group))]
 
 
 def add_user(view: View, ctx: WriteContext, group_name: str, user_name: str) -> list[Change]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import ROOT_OWNER_PREFIX, AccessKey, Change, KeyStatus
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity, ValidationError
@@ -51,11 +50,13 @@ def update(view: View, owner_id: str, access_key_id: str, status: str) -> list[C
             "Status",
         )
     key = owned(view, owner_id, access_key_id)
-    return [Change.put(replace(key, status=status))]
+    # A field row: the key's own row is written only by CreateAccessKey and DeleteAccessKey.
+    return [fields.put(key, "status", status)]
 
 
 def delete(view: View, owner_id: str, access_key_id: str) -> list[Change]:
-    return [Change.delete(owned(view, owner_id, access_key_id))]
+    key = owned(view, owner_id, access_key_id)
+    return [Change.delete(key), *fields.dropped(view.fields_of(key))]
 
 
 def is_root_key(key: AccessKey) -> bool:

@@ -7,10 +7,9 @@ the plans here see only the outcome and enforce AWS's conflicts and quotas.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from enum import StrEnum
 
-from iamstore.node.domain import tagging
+from iamstore.node.domain import fields, tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, User
 from iamstore.node.domain.errors import (
@@ -105,19 +104,28 @@ def enable(
         raise LimitExceeded(
             f"Cannot exceed quota for MfaDevicesPerUser: {ctx.quotas.mfa_devices_per_user}"
         )
-    enabled = replace(device, user_id=user.user_id, enabled_ms=ctx.now_ms, drift_steps=drift_steps)
-    return [Change.put(enabled)]
+    # Field rows: the device's own row is written only by its creation and its deletion.
+    return [
+        fields.put(device, "user_id", user.user_id),
+        fields.put(device, "enabled_ms", ctx.now_ms),
+        fields.put(device, "drift_steps", drift_steps),
+    ]
 
 
 def resync(view: View, user: User, serial_number: str, drift_steps: int) -> list[Change]:
     device = assigned(view, user, serial_number)
-    return [Change.put(replace(device, drift_steps=drift_steps))]
+    # A field row: a concurrent DeactivateMFADevice is not undone by a resync.
+    return [fields.put(device, "drift_steps", drift_steps)]
 
 
 def deactivate(view: View, user: User, serial_number: str) -> list[Change]:
     """Unassigns the device; a virtual device stays, unassigned, until it is deleted."""
     device = assigned(view, user, serial_number)
-    return [Change.put(replace(device, user_id=None, enabled_ms=None, drift_steps=0))]
+    return [
+        fields.put(device, "user_id", None),
+        fields.put(device, "enabled_ms", None),
+        fields.put(device, "drift_steps", 0),
+    ]
 
 
 def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
@@ -126,7 +134,11 @@ def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
         raise DeleteConflict(
             "MFA device is in use; deactivate it before deleting it.", "SerialNumber"
         )
-    return [Change.delete(device), *tagging.forget(view, device)]
+    return [
+        Change.delete(device),
+        *tagging.forget(view, device),
+        *fields.dropped(view.fields_of(device)),
+    ]
 
 
 def listed_for_user(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from urllib.parse import urlsplit
 
-from iamstore.node.domain import tagging
+from iamstore.node.domain import fields, tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, OidcProvider
 from iamstore.node.domain.errors import (
@@ -116,15 +115,20 @@ def listed(view: View, account_id: str) -> list[OidcProvider]:
 
 def delete(view: View, account_id: str, arn: str) -> list[Change]:
     provider = get(view, account_id, arn)
-    return [Change.delete(provider), *tagging.forget(view, provider)]
+    return [
+        Change.delete(provider),
+        *tagging.forget(view, provider),
+        *fields.dropped(view.fields_of(provider)),
+    ]
 
 
 def update_thumbprints(
     view: View, ctx: WriteContext, arn: str, thumbprints: Sequence[str]
 ) -> list[Change]:
-    """UpdateOpenIDConnectProviderThumbprint: replaces the whole thumbprint list."""
+    """UpdateOpenIDConnectProviderThumbprint: replaces the whole thumbprint list (a field
+    row, so a concurrent delete stays final and client-id changes are kept)."""
     provider = get(view, ctx.account_id, arn)
-    return [Change.put(replace(provider, thumbprints=_thumbprints(thumbprints, ctx)))]
+    return [fields.put(provider, "thumbprints", _thumbprints(thumbprints, ctx))]
 
 
 def add_client_id(view: View, ctx: WriteContext, arn: str, client_id: str) -> list[Change]:
@@ -132,8 +136,9 @@ def add_client_id(view: View, ctx: WriteContext, arn: str, client_id: str) -> li
     provider = get(view, ctx.account_id, arn)
     if client_id in provider.client_ids:
         return []
-    ids = _client_ids((*provider.client_ids, client_id), ctx)
-    return [Change.put(replace(provider, client_ids=ids))]
+    _client_ids((*provider.client_ids, client_id), ctx)
+    # One row per client id: adds and removes of different ids on two nodes all take effect.
+    return [fields.put(provider, fields.CLIENT + client_id, True)]
 
 
 def remove_client_id(view: View, account_id: str, arn: str, client_id: str) -> list[Change]:
@@ -141,5 +146,4 @@ def remove_client_id(view: View, account_id: str, arn: str, client_id: str) -> l
     provider = get(view, account_id, arn)
     if client_id not in provider.client_ids:
         return []
-    ids = tuple(c for c in provider.client_ids if c != client_id)
-    return [Change.put(replace(provider, client_ids=ids))]
+    return [fields.put(provider, fields.CLIENT + client_id, False)]

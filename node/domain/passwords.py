@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, LoginProfile, PasswordPolicy, User
 from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
@@ -107,22 +108,28 @@ def update_profile(
     """The profile with a new password (the replaced one joins the history, and its age
     starts over: AWS counts MaxPasswordAge from the last change) and/or flag."""
     current = profile(view, user)
-    updated = replace(
-        current,
-        reset_required=current.reset_required if reset_required is None else reset_required,
-    )
+    # Field rows, not the profile row: a password change and a reset-required flag set on
+    # two nodes both take effect (an old password never comes back through the other write).
+    changes = []
+    if reset_required is not None:
+        changes.append(fields.put(current, "reset_required", reset_required))
     if password_hash is not None:
         # Keep only what the policy in force remembers: the new password is the first of
         # them, so at most PasswordReusePrevention - 1 replaced ones.
         keep = max(_remembered(view, user.account_id) - 1, 0)
         history = (current.password_hash, *current.previous_hashes)[:keep]
-        updated = replace(updated, password_hash=password_hash, previous_hashes=history,
-                          password_set_ms=ctx.now_ms)  # fmt: skip
-    return [Change.put(updated)]
+        # INVARIANT: the three change together (one commit, one stamp), so they stay a set.
+        changes += [
+            fields.put(current, "password_hash", password_hash),
+            fields.put(current, "previous_hashes", history),
+            fields.put(current, "password_set_ms", ctx.now_ms),
+        ]
+    return changes
 
 
 def delete_profile(view: View, user: User) -> list[Change]:
-    return [Change.delete(profile(view, user))]
+    found = profile(view, user)
+    return [Change.delete(found), *fields.dropped(view.fields_of(found))]
 
 
 @dataclass(frozen=True, slots=True)

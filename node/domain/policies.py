@@ -1,12 +1,12 @@
-"""Managed policies: customer ones (versions, the default version) and AWS ones (read-only);
-attachments and boundaries of both."""
+"""Managed policies: customer ones (their records; versions: versions.py) and AWS ones
+(read-only); attachments and boundaries of both."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from iamstore.node.domain import documents, lookup, protected
+from iamstore.node.domain import documents, fields, lookup, protected, versions
 from iamstore.node.domain.aws_policies import AWS_ACCOUNT
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
@@ -30,7 +30,6 @@ from iamstore.node.domain.rules import (
     check_managed_policy_size,
     check_tags,
     paginate,
-    remove_tags,
 )
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicyKind
@@ -68,14 +67,12 @@ def create(
         name=name,
         path=path,
         created_ms=ctx.now_ms,
-        updated_ms=ctx.now_ms,
-        default_version="v1",
-        next_version=2,
+        home=ctx.origin,
         description=description,
         tags=check_tags((), tags, ctx.quotas),
     )
-    version = PolicyVersion(policy.policy_id, "v1", document, ctx.now_ms)
-    return [Change.put(policy), Change.put(version)], policy, version
+    version_rows, first = versions.initial(policy, document, ctx.now_ms)
+    return [Change.put(policy), *version_rows], policy, first
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,70 +143,16 @@ def delete(view: View, ctx: WriteContext, arn: str) -> list[Change]:
     used = usage(view, policy, ctx.account_id)
     if used.attachments or used.boundaries:
         raise DeleteConflict("Cannot delete a policy attached to entities.")
-    versions = view.policy_versions(policy.policy_id)
-    if len(versions) > 1:
+    if len(view.versions_of(policy.policy_id)) > 1:
         raise DeleteConflict(
             "This policy has more than one version. Before you delete a policy, you must "
             "delete the policy's non-default versions."
         )
-    return [Change.delete(policy)] + [Change.delete(v) for v in versions.values()]
-
-
-def version(view: View, account_id: str, arn: str, version_id: str) -> PolicyVersion:
-    policy = lookup.policy(view, account_id, arn)
-    found = view.policy_versions(policy.policy_id).get(version_id)
-    if found is None:
-        raise NoSuchEntity(
-            f"Policy {arn} version {version_id} does not exist or is not attachable.",
-            "VersionId",
-        )
-    return found
-
-
-def versions(
-    view: View, account_id: str, arn: str, marker: str | None, max_items: int | None
-) -> tuple[ManagedPolicy, Page[PolicyVersion]]:
-    policy = lookup.policy(view, account_id, arn)
-    listed_versions = list(view.policy_versions(policy.policy_id).values())
-    # Newest first, as AWS lists them; the sort key is the zero-padded version number.
-    page = paginate(
-        listed_versions, lambda v: f"{10**9 - int(v.version_id[1:]):010d}", marker, max_items
-    )
-    return policy, page
-
-
-def create_version(
-    view: View, ctx: WriteContext, arn: str, document: str, set_as_default: bool
-) -> tuple[list[Change], PolicyVersion]:
-    policy = lookup.customer_policy(view, ctx.account_id, arn, "CreatePolicyVersion")
-    if len(view.policy_versions(policy.policy_id)) >= ctx.quotas.versions_per_policy:
-        raise LimitExceeded(
-            f"A managed policy can have up to {ctx.quotas.versions_per_policy} versions. "
-            "Before you create a new version, you must delete an existing version."
-        )
-    _check_document(document, ctx)
-    new = PolicyVersion(policy.policy_id, f"v{policy.next_version}", document, ctx.now_ms)
-    updated = replace(
-        policy,
-        next_version=policy.next_version + 1,
-        updated_ms=ctx.now_ms,
-        default_version=new.version_id if set_as_default else policy.default_version,
-    )
-    return [Change.put(new), Change.put(updated)], new
-
-
-def set_default(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
-    policy = lookup.customer_policy(view, ctx.account_id, arn, "SetDefaultPolicyVersion")
-    version(view, ctx.account_id, arn, version_id)
-    return [Change.put(replace(policy, default_version=version_id, updated_ms=ctx.now_ms))]
-
-
-def delete_version(view: View, ctx: WriteContext, arn: str, version_id: str) -> list[Change]:
-    policy = lookup.customer_policy(view, ctx.account_id, arn, "DeletePolicyVersion")
-    found = version(view, ctx.account_id, arn, version_id)
-    if policy.default_version == version_id:
-        raise DeleteConflict("Cannot delete the default version of a policy.", "VersionId")
-    return [Change.delete(found)]
+    return [
+        Change.delete(policy),
+        *versions.all_rows(view, policy.policy_id),
+        *fields.dropped(view.fields_of(policy)),
+    ]
 
 
 def attach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[Change]:
@@ -305,9 +248,10 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
 
 def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     policy = lookup.customer_policy(view, ctx.account_id, arn, "TagPolicy")
-    return [Change.put(replace(policy, tags=check_tags(policy.tags, tags, ctx.quotas)))]
+    check_tags(policy.tags, tags, ctx.quotas)
+    return fields.tag_changes(policy, tuple(tags))
 
 
 def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
     policy = lookup.customer_policy(view, ctx.account_id, arn, "UntagPolicy")
-    return [Change.put(replace(policy, tags=remove_tags(policy.tags, keys)))]
+    return fields.untag_changes(policy, tuple(keys))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from iamstore.node.domain import documents, lookup, protected
+from iamstore.node.domain import documents, fields, lookup, protected
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from iamstore.node.domain.principal_pins import Pins, pins_of
-from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size, remove_tags
+from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicyKind, parse_policy
 
@@ -84,29 +84,28 @@ def update(
     max_session_duration: int | None,
 ) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    updated = replace(
-        role,
-        description=role.description if description is None else description,
-        max_session_duration=(
-            role.max_session_duration if max_session_duration is None else max_session_duration
-        ),
-    )
-    return [Change.put(updated)]
+    # One field row per parameter given: UpdateRole never undoes a concurrent
+    # UpdateAssumeRolePolicy or TagRole (a looser trust policy must not come back).
+    changes = [] if description is None else [fields.put(role, "description", description)]
+    if max_session_duration is not None:
+        changes.append(fields.put(role, "max_session_duration", max_session_duration))
+    return changes
 
 
 def update_description(
     view: View, ctx: WriteContext, name: str, description: str
 ) -> tuple[list[Change], Role]:
     """UpdateRoleDescription: the description alone (UpdateRole's first field)."""
-    role = replace(lookup.role(view, ctx.account_id, name), description=description)
-    return [Change.put(role)], role
+    # AWS lets a service-linked role's description be edited, unlike the rest of it.
+    role = lookup.role(view, ctx.account_id, name)
+    return [fields.put(role, "description", description)], replace(role, description=description)
 
 
 def update_trust(view: View, ctx: WriteContext, name: str, document: str) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
     protected.check_modifiable(role)
     pins = check_trust_policy(view, document, ctx)
-    return [Change.put(replace(role, trust_policy=document, trust_pins=pins))]
+    return [fields.put(role, "trust_policy", document), *fields.pin_changes(role, pins)]
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
@@ -119,7 +118,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     if view.instance_profiles.live(view.profile_roles.to(rid)):
         raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
-    changes = [Change.delete(role)]
+    changes = [Change.delete(role), *fields.dropped(view.fields_of(role))]
     boundary = view.boundaries.get(rid)
     if boundary is not None:
         changes.append(Change.delete(boundary))
@@ -128,9 +127,10 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
 
 def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    return [Change.put(replace(role, tags=check_tags(role.tags, tags, ctx.quotas)))]
+    check_tags(role.tags, tags, ctx.quotas)
+    return fields.tag_changes(role, tuple(tags))
 
 
 def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
-    return [Change.put(replace(role, tags=remove_tags(role.tags, keys)))]
+    return fields.untag_changes(role, tuple(keys))

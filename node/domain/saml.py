@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, SamlProvider
 from iamstore.node.domain.errors import (
@@ -18,7 +19,7 @@ from iamstore.node.domain.errors import (
     LimitExceeded,
     NoSuchEntity,
 )
-from iamstore.node.domain.rules import check_tags, remove_tags
+from iamstore.node.domain.rules import check_tags
 from iamstore.node.domain.saml_metadata import parse_metadata
 from iamstore.node.domain.view import View
 
@@ -114,26 +115,27 @@ def update(
     metadata = parse_metadata(
         document, ctx.quotas.saml_metadata_chars, ctx.quotas.keys_per_saml_provider
     )
-    updated = replace(
-        provider,
-        metadata_document=document,
-        entity_id=metadata.entity_id,
-        certificates=metadata.certificates,
-        valid_until_ms=metadata.valid_until_ms,
-    )
-    return [Change.put(updated)], updated
+    changed = {
+        "metadata_document": document,
+        "entity_id": metadata.entity_id,
+        "certificates": metadata.certificates,
+        "valid_until_ms": metadata.valid_until_ms,
+    }
+    updated = replace(provider, **changed)  # type: ignore[arg-type]
+    return [fields.put(provider, name, value) for name, value in changed.items()], updated
 
 
 def delete(view: View, account_id: str, arn: str) -> list[Change]:
-    return [Change.delete(get(view, account_id, arn))]
+    provider = get(view, account_id, arn)
+    return [Change.delete(provider), *fields.dropped(view.fields_of(provider))]
 
 
 def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     provider = get(view, ctx.account_id, arn)
-    merged = check_tags(provider.tags, tags, ctx.quotas)
-    return [Change.put(replace(provider, tags=merged))]
+    check_tags(provider.tags, tags, ctx.quotas)
+    return fields.tag_changes(provider, tuple(tags))
 
 
 def untag(view: View, account_id: str, arn: str, keys: Sequence[str]) -> list[Change]:
     provider = get(view, account_id, arn)
-    return [Change.put(replace(provider, tags=remove_tags(provider.tags, keys)))]
+    return fields.untag_changes(provider, tuple(keys))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from iamstore.node.domain import certificates, tagging
+from iamstore.node.domain import certificates, fields, tagging
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ServerCertificate
 from iamstore.node.domain.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
@@ -74,14 +73,18 @@ def update(
             f"The Server Certificate with name {new_name} already exists.",
             "NewServerCertificateName",
         )
-    updated = replace(
-        certificate,
-        name=certificate.name if new_name is None else new_name,
-        path=certificate.path if new_path is None else new_path,
-    )
-    return [Change.put(updated)]
+    changes = []
+    if new_name is not None:
+        changes.append(fields.put(certificate, "name", new_name))
+    if new_path is not None:
+        changes.append(fields.put(certificate, "path", new_path))
+    return changes
 
 
 def delete(view: View, account_id: str, name: str) -> list[Change]:
     certificate = get(view, account_id, name)
-    return [Change.delete(certificate), *tagging.forget(view, certificate)]
+    return [
+        Change.delete(certificate),
+        *tagging.forget(view, certificate),
+        *fields.dropped(view.fields_of(certificate)),
+    ]

@@ -5,8 +5,7 @@ CreateServiceSpecificCredential). Passwords and secrets are made by the caller's
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, ServiceCredential, User
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity, ServiceNotSupported
@@ -99,8 +98,9 @@ def listed(
 
 
 def set_status(view: View, user: User, credential_id: str, status: str) -> list[Change]:
-    return [Change.put(replace(get(view, user, credential_id), status=status))]
+    return [fields.put(get(view, user, credential_id), "status", status)]
 
 
 def delete(view: View, user: User, credential_id: str) -> list[Change]:
-    return [Change.delete(get(view, user, credential_id))]
+    found = get(view, user, credential_id)
+    return [Change.delete(found), *fields.dropped(view.fields_of(found))]

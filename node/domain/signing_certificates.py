@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
 
-from iamstore.node.domain import certificates
+from iamstore.node.domain import certificates, fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, SigningCertificate, User
 from iamstore.node.domain.errors import DuplicateCertificate, LimitExceeded, NoSuchEntity
@@ -65,8 +64,9 @@ def set_status(
     view: View, ctx: WriteContext, user: User, certificate_id: str, status: str
 ) -> list[Change]:
     found = get(view, ctx.account_id, user, certificate_id)
-    return [Change.put(replace(found, status=status))]
+    return [fields.put(found, "status", status)]
 
 
 def delete(view: View, ctx: WriteContext, user: User, certificate_id: str) -> list[Change]:
-    return [Change.delete(get(view, ctx.account_id, user, certificate_id))]
+    found = get(view, ctx.account_id, user, certificate_id)
+    return [Change.delete(found), *fields.dropped(view.fields_of(found))]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import replace
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, SshPublicKey, User
 from iamstore.node.domain.errors import (
@@ -115,8 +115,9 @@ def listed(view: View, user: User, marker: str | None, max_items: int | None) ->
 
 
 def set_status(view: View, user: User, key_id: str, status: str) -> list[Change]:
-    return [Change.put(replace(get(view, user, key_id), status=status))]
+    return [fields.put(get(view, user, key_id), "status", status)]
 
 
 def delete(view: View, user: User, key_id: str) -> list[Change]:
-    return [Change.delete(get(view, user, key_id))]
+    found = get(view, user, key_id)
+    return [Change.delete(found), *fields.dropped(view.fields_of(found))]

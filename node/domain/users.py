@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
-from iamstore.node.domain import lookup
+from iamstore.node.domain import fields, lookup
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, User
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
-from iamstore.node.domain.rules import Page, check_tags, paginate, remove_tags
+from iamstore.node.domain.rules import Page, check_tags, paginate
 from iamstore.node.domain.view import View
 
 
@@ -56,12 +55,11 @@ def update(
     renaming = new_name is not None and new_name.lower() != user.name.lower()
     if renaming and view.users.named(ctx.account_id, new_name or "") is not None:
         raise EntityAlreadyExists(f"User with name {new_name} already exists.", "NewUserName")
-    renamed = replace(
-        user,
-        name=user.name if new_name is None else new_name,
-        path=user.path if new_path is None else new_path,
-    )
-    return [Change.put(renamed)]
+    # Field rows, not the user row: a concurrent TagUser (or the other field) is kept.
+    changes = [] if new_name is None else [fields.put(user, "name", new_name)]
+    if new_path is not None:
+        changes.append(fields.put(user, "path", new_path))
+    return changes
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
@@ -88,7 +86,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict(
             "Cannot delete entity, must delete service-specific credentials first."
         )
-    changes = [Change.delete(user)]
+    changes = [Change.delete(user), *fields.dropped(view.fields_of(user))]
     boundary = view.boundaries.get(uid)
     if boundary is not None:
         changes.append(Change.delete(boundary))
@@ -97,9 +95,10 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
 
 def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
     user = lookup.user(view, ctx.account_id, name)
-    return [Change.put(replace(user, tags=check_tags(user.tags, tags, ctx.quotas)))]
+    check_tags(user.tags, tags, ctx.quotas)
+    return fields.tag_changes(user, tuple(tags))
 
 
 def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
     user = lookup.user(view, ctx.account_id, name)
-    return [Change.put(replace(user, tags=remove_tags(user.tags, keys)))]
+    return fields.untag_changes(user, tuple(keys))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from iamstore.node.domain import fields
 from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_arn, shared_catalog
 from iamstore.node.domain.entities import (
     AccessKey,
@@ -19,7 +20,9 @@ from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
+    DefaultVersion,
     DeletionTask,
+    EntityField,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -45,6 +48,7 @@ from iamstore.node.domain.entities import (
     Tagging,
     Tags,
     User,
+    VersionCounter,
     tagged_key,
 )
 
@@ -172,7 +176,13 @@ class View:
         self.roles: _Named[Role] = _Named()
         self.policies: _Named[ManagedPolicy] = _Named()
         self.policy_arns: dict[str, str] = {}  # policy ARN -> policy id
-        self.versions: defaultdict[str, dict[str, PolicyVersion]] = defaultdict(dict)
+        # A policy's record, its default pointer, its version rows and version counters are
+        # rows of their own (domain/entities.py); `policies` holds the policies with both a
+        # record and a default, which is what makes one visible.
+        self._policy_rows: dict[str, ManagedPolicy] = {}
+        self.defaults: dict[str, DefaultVersion] = {}  # policy id -> its default pointer
+        self._version_rows: defaultdict[str, dict[str, PolicyVersion]] = defaultdict(dict)
+        self.version_counters: defaultdict[str, dict[str, int]] = defaultdict(dict)
         self.inline: defaultdict[str, dict[str, InlinePolicy]] = defaultdict(dict)
         self.members = _Links()  # group id -> user ids
         self.attachments = _Links()  # entity id -> policy ids
@@ -205,6 +215,57 @@ class View:
         self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
         self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
         self._rows: dict[tuple[str, str], Row] = {}
+        # Entities whose update operations write field rows (domain/fields.py): the entity
+        # row as stored, its field rows, and the composed entity the indexes above hold.
+        self._bases: dict[tuple[str, str], Row] = {}
+        self._field_rows: defaultdict[tuple[str, str], dict[str, EntityField]] = defaultdict(dict)
+        self._composed: dict[tuple[str, str], Row] = {}
+
+    def versions_of(self, policy_id: str) -> dict[str, PolicyVersion]:
+        """A policy's versions by id: its version rows, and its default version even when a
+        concurrent DeletePolicyVersion removed that one's row (the default's copy stands in)."""
+        versions = dict(self._version_rows.get(policy_id, {}))
+        default = self.defaults.get(policy_id)
+        if default is not None and default.version_id not in versions:
+            versions[default.version_id] = default.version
+        return versions
+
+    def version_rows(self, policy_id: str) -> dict[str, PolicyVersion]:
+        """A policy's version rows only (see `versions_of` for its versions)."""
+        return self._version_rows.get(policy_id, {})
+
+    def default_version(self, policy_id: str) -> PolicyVersion | None:
+        """The version a policy grants and denies by (None only for a missing policy); an
+        AWS managed policy's is the one AWS publishes."""
+        default = self.defaults.get(policy_id)
+        if default is not None:
+            return default.version
+        if policy_id in self._policy_rows:
+            return None  # a customer policy without its pointer is hidden: it grants nothing
+        return self.aws_policies().default_version(policy_id)
+
+    def _shown_policy(self, policy_id: str) -> ManagedPolicy | None:
+        """A policy is shown iff it has both its record and its default pointer.
+
+        INVARIANT: every visible policy has exactly one default version, and it exists. A
+        record without a pointer is what a DeletePolicy leaves when a concurrent TagPolicy
+        wrote the record again: the delete wins, the policy stays hidden (and grants nothing).
+        """
+        row = self._policy_rows.get(policy_id)
+        return row if row is not None and policy_id in self.defaults else None
+
+    def _hide_policy(self, policy_id: str) -> None:
+        shown = self._shown_policy(policy_id)
+        if shown is not None:
+            self.policies.remove(policy_id)
+            if self.policy_arns.get(shown.arn) == policy_id:
+                del self.policy_arns[shown.arn]
+
+    def _show_policy(self, policy_id: str) -> None:
+        shown = self._shown_policy(policy_id)
+        if shown is not None:
+            self.policies.put(policy_id, shown)
+            self.policy_arns[shown.arn] = policy_id
 
     def principal(self, entity_id: str) -> User | Group | Role | None:
         """The visible user, group or role with this id; None for a missing or hidden one."""
@@ -253,11 +314,8 @@ class View:
 
     def policy_versions(self, policy_id: str) -> Mapping[str, PolicyVersion]:
         """A managed policy's versions by id (an AWS managed policy has its published one)."""
-        versions = self.versions.get(policy_id)
-        if versions is not None:
-            return versions
-        if self.policies.stored(policy_id):
-            return {}
+        if policy_id in self._policy_rows or policy_id in self.defaults:
+            return self.versions_of(policy_id)
         return self.aws_policies().versions.get(policy_id, {})
 
     def rows(self) -> Iterator[Row]:
@@ -267,16 +325,60 @@ class View:
         """Makes the view hold `change.row` at (table, key), or nothing when it is a tombstone."""
         old = self._rows.pop((change.table, change.key), None)
         if old is not None:
-            self._unindex(old)
+            self._unindex_stored(old)
         if change.row is not None:
             self._rows[(change.table, change.key)] = change.row
-            self._index(change.row)
+            self._index_stored(change.row)
 
     def load(self, table: str, key: str, row: Row) -> None:
         """Adds a stored row at start-up: the same as `apply` of a put of a row the view does
         not hold yet (the caller guarantees it), without the lookup of an old image."""
         self._rows[(table, key)] = row
-        self._index(row)
+        self._index_stored(row)
+
+    def fields_of(self, entity: Row) -> dict[str, EntityField]:
+        """The field rows stored for `entity` (of any incarnation), by field name."""
+        return self._field_rows.get((entity.TABLE, entity.key), {})
+
+    def _index_stored(self, row: Row) -> None:
+        if isinstance(row, EntityField):
+            self._field_rows[(row.table, row.entity_key)][row.name] = row
+            self._recompose(row.table, row.entity_key)
+        elif row.TABLE in fields.COMPOSED:
+            self._bases[(row.TABLE, row.key)] = row
+            self._recompose(row.TABLE, row.key)
+        else:
+            self._index(row)
+
+    def _unindex_stored(self, row: Row) -> None:
+        if isinstance(row, EntityField):
+            where = (row.table, row.entity_key)
+            named = self._field_rows.get(where, {})
+            named.pop(row.name, None)
+            if not named:
+                self._field_rows.pop(where, None)
+            self._recompose(*where)
+        elif row.TABLE in fields.COMPOSED:
+            self._bases.pop((row.TABLE, row.key), None)
+            self._recompose(row.TABLE, row.key)
+        else:
+            self._unindex(row)
+
+    def _recompose(self, table: str, key: str) -> None:
+        """Re-indexes one entity as its stored row with its field rows laid over it.
+
+        INVARIANT: the indexes hold exactly one composed row per stored entity row, and none
+        for field rows whose entity is absent (deleted, or not arrived yet).
+        """
+        where = (table, key)
+        shown = self._composed.pop(where, None)
+        if shown is not None:
+            self._unindex(shown)
+        base = self._bases.get(where)
+        if base is not None:
+            composed = fields.compose(base, self._field_rows.get(where, {}))
+            self._composed[where] = composed
+            self._index(composed)
 
     def _index(self, row: Row) -> None:
         match row:
@@ -289,10 +391,17 @@ class View:
             case Role():
                 self.roles.put(row.role_id, row)
             case ManagedPolicy():
-                self.policies.put(row.policy_id, row)
-                self.policy_arns[row.arn] = row.policy_id
+                self._hide_policy(row.policy_id)
+                self._policy_rows[row.policy_id] = row
+                self._show_policy(row.policy_id)
+            case DefaultVersion():
+                self._hide_policy(row.policy_id)
+                self.defaults[row.policy_id] = row
+                self._show_policy(row.policy_id)
             case PolicyVersion():
-                self.versions[row.policy_id][row.version_id] = row
+                self._version_rows[row.policy_id][row.version_id] = row
+            case VersionCounter():
+                self.version_counters[row.policy_id][row.origin] = row.highest
             case InlinePolicy():
                 self.inline[row.owner_id][row.name] = row
             case Membership():
@@ -359,14 +468,22 @@ class View:
             case Role():
                 self.roles.remove(row.role_id)
             case ManagedPolicy():
-                self.policies.remove(row.policy_id)
-                if self.policy_arns.get(row.arn) == row.policy_id:
-                    del self.policy_arns[row.arn]
+                self._hide_policy(row.policy_id)
+                self._policy_rows.pop(row.policy_id, None)
+            case DefaultVersion():
+                self._hide_policy(row.policy_id)
+                self.defaults.pop(row.policy_id, None)
+                self._show_policy(row.policy_id)
             case PolicyVersion():
-                versions = self.versions.get(row.policy_id, {})
+                versions = self._version_rows.get(row.policy_id, {})
                 versions.pop(row.version_id, None)
                 if not versions:
-                    self.versions.pop(row.policy_id, None)
+                    self._version_rows.pop(row.policy_id, None)
+            case VersionCounter():
+                counters = self.version_counters.get(row.policy_id, {})
+                counters.pop(row.origin, None)
+                if not counters:
+                    self.version_counters.pop(row.policy_id, None)
             case InlinePolicy():
                 owned = self.inline.get(row.owner_id, {})
                 owned.pop(row.name, None)

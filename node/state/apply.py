@@ -137,17 +137,19 @@ class State:
 
     async def write_local(
         self, make: Callable[[View], tuple[Commit | None, R]]
-    ) -> tuple[R, Commit | None]:
+    ) -> tuple[R, Commit | None, dict[str, int]]:
         """Plans a local write against the current view and applies its commit, atomically.
 
         `make` returns the commit to apply (None when the write changes nothing) and the
         write's result; it runs under the apply lock, so no peer commit lands in between.
+        Also returns the version vector right after the commit: everything the write was
+        planned against, which its causal consistency token covers (state/writer.py).
         """
         async with self._lock:
             commit, result = make(self.view)
             if commit is not None:
                 await self._apply_batch([commit])
-            return result, commit
+            return result, commit, self.version_vector()
 
     async def promise(self, origin: str, clock: HybridClock) -> tuple[int, int]:
         """(seq, hlc): `origin` (this node) has stamped its commits up to seq at or below hlc,

@@ -23,13 +23,18 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A consistency token: the write is covered by any replica that applied (origin, seq)."""
+    """A causal consistency token: the write (origin, seq) and everything its node had applied
+    when it acknowledged it, as a version vector. A replica that covers the vector holds the
+    write and every write it may depend on (the group an AddUserToGroup joined, the policy an
+    attachment names), whichever nodes took those."""
 
     origin: str
     seq: int
+    # INVARIANT: holds (origin, seq), and never less than the writer's vector at the ack.
+    vector: tuple[tuple[str, int], ...]
 
     def encode(self) -> str:
-        return format_token({self.origin: self.seq})
+        return format_token(dict(self.vector))
 
 
 class Writer:
@@ -79,5 +84,7 @@ class Writer:
                 commit = self._seal(commit)
             return commit, result
 
-        result, commit = await self._state.write_local(make)
-        return result, None if commit is None else Token(self._node_id, commit.seq)
+        result, commit, vector = await self._state.write_local(make)
+        if commit is None:
+            return result, None
+        return result, Token(self._node_id, commit.seq, tuple(sorted(vector.items())))

@@ -17,6 +17,7 @@ from iamstore.client import (
     NotYetReplicatedError,
 )
 from iamstore.cluster.memory import MemoryCluster
+from iamstore.wire.consistency import parse_token
 
 DOC = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
@@ -168,3 +169,27 @@ async def test_a_key_made_on_another_node_works_with_its_token(cluster: MemoryCl
         cluster.heal()
         assert await cluster.converged()
         assert (await fresh.list_users(at_least=token)).users == ()
+
+
+async def test_a_write_token_covers_what_its_node_had_applied(cluster: MemoryCluster) -> None:
+    """A membership added on node 2 for a group and user made on node 0: its token names node
+    0's writes too, so a reader holding it sees the group, never only the membership."""
+    cluster.partition([0, 2], [1])
+    async with cluster.client(0) as a, cluster.client(2, read_your_writes=True) as c:
+        await a.create_group(group_name="devs")
+        await a.create_user(user_name="bob")
+        made_on_0 = a.consistency_token
+        assert made_on_0 is not None
+        await c.get_group(group_name="devs", at_least=made_on_0)
+        await c.add_user_to_group(group_name="devs", user_name="bob")
+        token = c.consistency_token
+    assert token is not None
+    required = parse_token(token)
+    for origin, seq in parse_token(made_on_0).items():
+        assert required[origin] >= seq  # node 0's group and user, not only node 2's write
+    async with cluster.client(1) as reader:
+        with pytest.raises(NotYetReplicatedError):
+            await reader.get_group(group_name="devs", at_least=token)
+        cluster.heal()
+        group = await reader.get_group(group_name="devs", at_least=token)
+        assert [u.user_name for u in group.users] == ["bob"]

@@ -73,9 +73,7 @@ def test_a_version_vector_going_backwards_is_a_prefix_violation() -> None:
 
 def test_a_replica_ahead_of_the_origin_itself_is_a_prefix_violation() -> None:
     finals = {"node1": _final({"n1": 4}), "node2": _final({"n1": 5}, node_id="n2")}
-    assert checks.prefix_violations(History(), finals) == [
-        "node2 holds n1:5 beyond its origin (4)"
-    ]
+    assert checks.prefix_violations(History(), finals) == ["node2 holds n1:5 beyond its origin (4)"]
 
 
 def test_decisions_that_differ_between_replicas_are_reported() -> None:
@@ -121,3 +119,21 @@ def test_lag_is_split_by_the_fault_windows_each_sample_overlaps() -> None:
     assert healthy == [10.0]
     assert faulty == [3000.0, 20.0, 50.0]
     assert checks.lag_by_fault(history) == {"partition": [3000.0, 20.0], "loss": [20.0, 50.0]}
+
+
+def test_a_default_missing_from_the_versions_breaks_a_policy_invariant() -> None:
+    final = _final({"n1": 1})
+    final.policies["arn:p"] = checks.PolicyState(frozenset({"v1"}), "v2")
+    problems = checks.policy_invariants(History(), {"node1": final})
+    assert problems == ["node1: policy `arn:p`'s default v2 is missing"]
+    final.policies["arn:p"] = checks.PolicyState(frozenset({"v1", "v2.n1"}), "v2.n1")
+    assert checks.policy_invariants(History(), {"node1": final}) == []
+
+
+def test_a_version_id_acknowledged_twice_is_reported() -> None:
+    history = History()
+    history.ops += [
+        _write("create_policy_version", "arn:p", 1.0, version="v2"),
+        _write("create_policy_version", "arn:p", 2.0, version="v2"),
+    ]
+    assert checks.policy_invariants(history, {}) == ["version `v2` of `arn:p` acknowledged twice"]

@@ -50,3 +50,9 @@ def test_an_oversized_token_is_a_format_error_with_a_short_message(oversized: st
     with pytest.raises(TokenFormatError) as caught:
         parse_token(oversized)
     assert len(str(caught.value)) < 200
+
+
+def test_an_oversized_token_is_refused_before_it_is_split() -> None:
+    with pytest.raises(TokenFormatError):
+        parse_token("n1:1," * (MAX_TOKEN_CHARS // 5 + 1))
+    assert parse_token("n1:1," * 100) == {"n1": 1}

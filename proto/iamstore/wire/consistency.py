@@ -1,7 +1,8 @@
 """Consistency tokens on the wire: the gRPC metadata keys and the `origin:seq,...` format.
 
 A token names, per origin node, the highest commit sequence a reader must see; a replica covers
-it once it has applied every commit up to that sequence from each origin named.
+it once it has applied every commit up to that sequence from each origin named. A write's token
+is causal: its node's whole version vector when it acknowledged (docs/replication.md).
 """
 
 from __future__ import annotations

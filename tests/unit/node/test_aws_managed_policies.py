@@ -36,7 +36,9 @@ def test_catalog_ids_are_derived_from_arns_and_unique() -> None:
     assert (policy.account_id, policy.arn) == (AWS_ACCOUNT, S3_READ)
     # INVARIANT: every policy holds exactly its default version.
     for policy_id, versions in catalog.versions.items():
-        assert list(versions) == [catalog.by_id[policy_id].default_version]
+        published = catalog.default_version(policy_id)
+        assert published is not None
+        assert list(versions) == [published.version_id]
 
 
 def test_views_share_one_catalog_and_a_view_never_copies_it() -> None:

@@ -7,7 +7,14 @@ import json
 
 from iamstore.node.auth.context import ContextBuilder, Environment, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import PolicyIndex
-from iamstore.node.domain.entities import Attachment, Change, ManagedPolicy, PolicyVersion, User
+from iamstore.node.domain.entities import (
+    Attachment,
+    Change,
+    DefaultVersion,
+    ManagedPolicy,
+    PolicyVersion,
+    User,
+)
 from iamstore.node.domain.view import View
 from iamstore.node.policy import (
     PolicyKind,
@@ -45,8 +52,9 @@ def test_two_policies_with_one_text_share_matchers_but_keep_their_names() -> Non
     user = User("AIDA1", ACCOUNT, "alice", "/", 1)
     changes = [Change.put(user)]
     for n in (1, 2):
-        changes.append(Change.put(ManagedPolicy(f"ANPA{n}", ACCOUNT, f"p{n}", "/", 1, 1, "v1", 1)))
+        changes.append(Change.put(ManagedPolicy(f"ANPA{n}", ACCOUNT, f"p{n}", "/", 1)))
         changes.append(Change.put(PolicyVersion(f"ANPA{n}", "v1", DOC, 1)))
+        changes.append(Change.put(DefaultVersion(f"ANPA{n}", "v1", DOC, 1, 1)))
         changes.append(Change.put(Attachment("AIDA1", f"ANPA{n}")))
     for change in changes:
         view.apply(change)

@@ -33,11 +33,15 @@ def _view(reuse_prevention: int | None, profile: LoginProfile) -> View:
     return view
 
 
+def _update(view: View, new_hash: str | None, reset_required: bool | None) -> LoginProfile:
+    # The update writes field rows (password and its history; the flag), laid over the profile.
+    for change in passwords.update_profile(view, CTX, ALICE, new_hash, reset_required):
+        view.apply(change)
+    return view.login_profiles[ALICE.user_id]
+
+
 def _change(view: View, new_hash: str) -> LoginProfile:
-    (change,) = passwords.update_profile(view, CTX, ALICE, new_hash, None)
-    assert isinstance(change.row, LoginProfile)
-    view.apply(change)
-    return change.row
+    return _update(view, new_hash, None)
 
 
 def test_the_last_n_passwords_are_remembered_current_included() -> None:
@@ -56,9 +60,8 @@ def test_a_new_password_starts_its_age_over() -> None:
     assert view.login_profiles[ALICE.user_id].password_age_from_ms == 1
     profile = _change(view, "h2")
     assert (profile.created_ms, profile.password_age_from_ms) == (1, CHANGED_AT_MS)
-    (flagged,) = passwords.update_profile(view, CTX, ALICE, None, True)
-    assert isinstance(flagged.row, LoginProfile)
-    assert flagged.row.password_age_from_ms == CHANGED_AT_MS
+    flagged = _update(view, None, True)
+    assert (flagged.reset_required, flagged.password_age_from_ms) == (True, CHANGED_AT_MS)
 
 
 def test_without_reuse_prevention_no_history_is_kept() -> None:
@@ -79,8 +82,7 @@ def test_a_smaller_policy_trims_the_history_on_the_next_change() -> None:
 
 def test_a_flag_only_update_keeps_password_and_history() -> None:
     view = _view(3, LoginProfile(ALICE.user_id, "h2", False, 1, ("h1",)))
-    (change,) = passwords.update_profile(view, CTX, ALICE, None, True)
-    assert change.row == LoginProfile(ALICE.user_id, "h2", True, 1, ("h1",))
+    assert _update(view, None, True) == LoginProfile(ALICE.user_id, "h2", True, 1, ("h1",))
 
 
 def test_reuse_is_refused_with_aws_error_code() -> None:

@@ -9,6 +9,8 @@ from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
+    DefaultVersion,
+    EntityField,
     Group,
     InlinePolicy,
     ManagedPolicy,
@@ -49,7 +51,7 @@ def test_user_gets_own_group_and_managed_policies_then_follows_changes() -> None
     view, alice = View(), User("AIDA1", ACCOUNT, "alice", "/", 1)
     index = PolicyIndex(view)
     group = Group("AGPA1", ACCOUNT, "devs", "/", 1)
-    managed = ManagedPolicy("ANPA1", ACCOUNT, "m", "/", 1, 1, "v1", 3)
+    managed = ManagedPolicy("ANPA1", ACCOUNT, "m", "/", 1)
     _apply(
         view,
         index,
@@ -59,6 +61,7 @@ def test_user_gets_own_group_and_managed_policies_then_follows_changes() -> None
         Change.put(InlinePolicy("AIDA1", "own", _doc("s3:GetObject"))),
         Change.put(managed),
         Change.put(PolicyVersion("ANPA1", "v1", _doc("s3:PutObject"), 1)),
+        Change.put(DefaultVersion("ANPA1", "v1", _doc("s3:PutObject"), 1, 1)),
         Change.put(PolicyVersion("ANPA1", "v2", _doc("s3:PutObject", "Deny"), 1)),
         Change.put(Attachment("AGPA1", "ANPA1")),
     )
@@ -68,7 +71,9 @@ def test_user_gets_own_group_and_managed_policies_then_follows_changes() -> None
     assert _decide(index, alice, "s3:PutObject") == "Allow"
 
     # a new default version is seen at once
-    _apply(view, index, Change.put(ManagedPolicy("ANPA1", ACCOUNT, "m", "/", 1, 2, "v2", 3)))
+    _apply(
+        view, index, Change.put(DefaultVersion("ANPA1", "v2", _doc("s3:PutObject", "Deny"), 1, 2))
+    )
     assert _decide(index, alice, "s3:PutObject") == "ExplicitDeny"
 
     # leaving the group drops the group's policies
@@ -90,3 +95,36 @@ def test_dangling_links_grant_nothing() -> None:
         Change.put(Membership("AGPA1", "AIDA-gone")),
     )
     assert index.for_user("AIDA-gone").identity == ()
+
+
+def test_a_boundary_whose_policy_is_missing_allows_nothing() -> None:
+    # Issue 12 §4: a boundary only narrows access; its policy deleted (or hidden by a
+    # concurrent DeletePolicy) must not read as "no boundary".
+    view, alice = View(), User("AIDA1", ACCOUNT, "alice", "/", 1)
+    index = PolicyIndex(view)
+    _apply(
+        view,
+        index,
+        Change.put(alice),
+        Change.put(InlinePolicy("AIDA1", "own", _doc("s3:GetObject"))),
+        Change.put(Boundary("AIDA1", "ANPA-gone")),
+    )
+    assert index.for_user("AIDA1").boundary is not None
+    assert _decide(index, alice, "s3:GetObject") == "ImplicitDeny"
+    # a record without its default pointer (DeletePolicy lost to a concurrent TagPolicy) too
+    _apply(view, index, Change.put(ManagedPolicy("ANPA-gone", ACCOUNT, "b", "/", 1)))
+    assert _decide(index, alice, "s3:GetObject") == "ImplicitDeny"
+    # and with the boundary row gone, only the identity policy counts again
+    _apply(view, index, Change("boundary", "AIDA1", None))
+    assert _decide(index, alice, "s3:GetObject") == "Allow"
+
+
+def test_a_rename_by_field_row_relabels_the_principals_policies() -> None:
+    view, alice = View(), User("AIDA1", ACCOUNT, "alice", "/", 1)
+    index = PolicyIndex(view)
+    _apply(
+        view, index, Change.put(alice), Change.put(InlinePolicy("AIDA1", "own", _doc("s3:Get*")))
+    )
+    assert [p.name for p in index.for_user("AIDA1").identity] == ["user/alice/own"]
+    _apply(view, index, Change.put(EntityField("user", "AIDA1", "name", "alicia", 1)))
+    assert [p.name for p in index.for_user("AIDA1").identity] == ["user/alicia/own"]

@@ -1,0 +1,106 @@
+"""The simulation's sequential specification of IAM: what acknowledged writes promise.
+
+Row-level checks (cluster/simulation.py) say every replica holds the newest image of each row;
+these say what each acknowledged *operation* must still mean afterwards, on every replica,
+whatever ran concurrently with it (docs/replication.md, "Concurrent writes"):
+- a version's id is never handed out twice for one policy, and its document stays as
+  acknowledged until a DeletePolicyVersion or DeletePolicy names it;
+- a policy's default is the one chosen by the latest acknowledged default-setting operation
+  (CreatePolicy, SetDefaultPolicyVersion, CreatePolicyVersion with SetAsDefault);
+- the invariants of node/domain/invariants.py hold after every apply;
+- a replica that covers a write's consistency token holds everything the writer had applied
+  when it planned the write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from iamstore.node.domain.view import View
+
+Stamp = tuple[int, str]  # (hlc, origin) of the commit that acknowledged a write
+
+
+@dataclass(frozen=True, slots=True)
+class Acked:
+    """One acknowledged write that changed something."""
+
+    operation: str
+    stamp: Stamp
+    policy_name: str | None
+    policy_id: str | None  # the policy the write acted on (None: not a policy write)
+    version_id: str | None  # the version it made, chose as default or deleted
+    document: str | None  # the document of a version it made
+    sets_default: bool
+    token: Mapping[str, int]  # what the write's consistency token requires
+    depends_on: Mapping[str, int]  # the writer's version vector when it planned the write
+
+
+def reused_version_id(history: Sequence[Acked], new: Acked) -> str | None:
+    """A problem if `new` made a version id that an earlier write made for its policy."""
+    if new.document is None or new.version_id is None:
+        return None
+    for earlier in history:
+        if (
+            earlier.document is not None
+            and earlier.policy_id == new.policy_id
+            and earlier.version_id == new.version_id
+        ):
+            return (
+                f"version id `{new.version_id}` of {new.policy_name} handed out twice "
+                f"({earlier.operation} at {earlier.stamp}, {new.operation} at {new.stamp})"
+            )
+    return None
+
+
+def token_problem(write: Acked, covered: Mapping[str, int], name: str) -> str | None:
+    """A problem if replica `name`, at vector `covered`, covers the token but not its deps."""
+
+    def covers(required: Mapping[str, int]) -> bool:
+        return all(covered.get(origin, 0) >= seq for origin, seq in required.items())
+
+    if covers(write.token) and not covers(write.depends_on):
+        return (
+            f"{name} covers the token of {write.operation} at {write.stamp} "
+            f"({dict(write.token)}) but not what it depended on ({dict(write.depends_on)})"
+        )
+    return None
+
+
+def final_problems(history: Sequence[Acked], view: View, name: str) -> list[str]:
+    """Every way replica `name`'s settled view breaks what `history` acknowledged."""
+    problems: list[str] = []
+    deleted_versions = {
+        (w.policy_name, w.version_id) for w in history if w.operation == "DeletePolicyVersion"
+    }
+    deleted_policies = {w.policy_name for w in history if w.operation == "DeletePolicy"}
+    latest_default: dict[str, Acked] = {}
+    for write in history:
+        if write.policy_id is None:
+            continue
+        if write.sets_default:
+            current = latest_default.get(write.policy_id)
+            if current is None or write.stamp > current.stamp:
+                latest_default[write.policy_id] = write
+        if write.document is None or write.policy_name in deleted_policies:
+            continue
+        if (write.policy_name, write.version_id) in deleted_versions:
+            continue
+        found = view.versions_of(write.policy_id).get(write.version_id or "")
+        if found is None or found.document != write.document:
+            problems.append(
+                f"{name} lost {write.operation} `{write.version_id}` of {write.policy_name} "
+                f"acknowledged at {write.stamp}"
+            )
+    for policy_id, write in sorted(latest_default.items()):
+        if write.policy_name in deleted_policies or view.policies.get(policy_id) is None:
+            continue
+        default = view.default_version(policy_id)
+        if default is None or default.version_id != write.version_id:
+            problems.append(
+                f"{name}'s default of {write.policy_name} is "
+                f"`{None if default is None else default.version_id}`, not `{write.version_id}` "
+                f"set by {write.operation} at {write.stamp}"
+            )
+    return problems
