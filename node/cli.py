@@ -250,7 +250,6 @@ def run_command(
         raise click.ClickException(str(err)) from None
 
 
-
 @click.command("simulate")
 @click.argument("source", type=click.File("r"), default="-")
 def simulate_command(source: TextIO) -> None:

@@ -12,7 +12,7 @@ check_generated() {
 check_lint() {
   echo "== ruff"
   .venv/bin/ruff check node client cluster tests proto scripts/clientgen scripts/iamcoverage
-  # (ruff format --check joins here once the whole tree is formatted)
+  .venv/bin/ruff format --check --quiet node client cluster tests proto scripts/clientgen scripts/iamcoverage
   echo "== mypy --strict"
   .venv/bin/mypy -p iamstore
   MYPYPATH=proto:scripts .venv/bin/mypy -p clientgen

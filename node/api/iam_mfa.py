@@ -181,7 +181,6 @@ async def list_mfa_devices(call: Call, req: pb.ListMFADevicesRequest) -> pb.List
     )
 
 
-
 @op("GetMFADevice")
 async def get_mfa_device(call: Call, req: pb.GetMFADeviceRequest) -> pb.GetMFADeviceResponse:
     """A device enabled for the named user (else the calling user); virtual devices carry no
@@ -195,6 +194,7 @@ async def get_mfa_device(call: Call, req: pb.GetMFADeviceRequest) -> pb.GetMFADe
         serial_number=device.serial_number,
         enable_date=convert.timestamp(device.enabled_ms or device.created_ms),
     )
+
 
 @op("ListVirtualMFADevices")
 async def list_virtual_mfa_devices(

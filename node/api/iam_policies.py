@@ -141,9 +141,7 @@ async def set_default_policy_version(
 async def delete_policy_version(
     call: Call, req: pb.DeletePolicyVersionRequest
 ) -> pb.DeletePolicyVersionResponse:
-    await call.change(
-        lambda view, ctx: versions.delete(view, ctx, req.policy_arn, req.version_id)
-    )
+    await call.change(lambda view, ctx: versions.delete(view, ctx, req.policy_arn, req.version_id))
     return pb.DeletePolicyVersionResponse()
 
 

@@ -68,9 +68,7 @@ def sts_handlers(
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
                 unsigned_behavior(node, jwks)
             ),
-            "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(
-                saml_sign_in.behavior()
-            ),
+            "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(saml_sign_in.behavior()),
         },
     )
     return [unsigned, method_handlers(SERVICE, spb, signed_handlers(), node)]

@@ -296,9 +296,7 @@ class Replicator:
         return ExchangeReply(tuple(blobs), mine, self.membership.members(), digest, more,
                              promises=promises)  # fmt: skip
 
-    async def handle_stream_snapshot(
-        self, message: SnapshotMessage
-    ) -> AsyncGenerator[bytes, None]:
+    async def handle_stream_snapshot(self, message: SnapshotMessage) -> AsyncGenerator[bytes, None]:
         """This replica as snapshot stream chunks: every row and tombstone with its stamp, read
         a page at a time from a copy frozen at one version vector."""
         self._refuse_if_removed(message.from_node)
@@ -390,8 +388,9 @@ class Replicator:
 
     async def _promises(self) -> dict[str, Promise]:
         """Every promise known, this node's own renewed: what an exchange carries."""
-        merge_promises(self.promises, {self.node_id: await self._state.promise(self.node_id,
-                                                                                self._clock)})
+        merge_promises(
+            self.promises, {self.node_id: await self._state.promise(self.node_id, self._clock)}
+        )
         return dict(self.promises)
 
     # --- purge and snapshots -----------------------------------------------------------------

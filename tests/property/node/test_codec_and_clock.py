@@ -15,8 +15,18 @@ from iamstore.node.replication.codec import CodecError, decode_changes, encode_c
 text = st.text(max_size=30)
 tags = st.lists(st.tuples(text, text), max_size=5).map(tuple)
 users = st.builds(User, text, text, text, text, st.integers(0, 2**62), tags)
-roles = st.builds(Role, text, text, text, text, st.integers(0, 2**62), text,
-                  st.none() | text, st.integers(3600, 43200), tags)
+roles = st.builds(
+    Role,
+    text,
+    text,
+    text,
+    text,
+    st.integers(0, 2**62),
+    text,
+    st.none() | text,
+    st.integers(3600, 43200),
+    tags,
+)
 keys = st.builds(AccessKey, text, text, text, st.binary(max_size=64), text, st.integers(0, 2**62))
 rows = st.one_of(users, roles, keys)
 changes = st.lists(

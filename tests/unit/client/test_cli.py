@@ -30,7 +30,10 @@ def _user() -> iam_pb2.User:
     stamp = Timestamp()
     stamp.FromDatetime(CREATED)
     return iam_pb2.User(
-        path="/eng/", user_name="alice", user_id="AIDA1", arn="arn:aws:iam::1:user/alice",
+        path="/eng/",
+        user_name="alice",
+        user_id="AIDA1",
+        arn="arn:aws:iam::1:user/alice",
         create_date=stamp,
     )
 
@@ -46,8 +49,16 @@ async def _run(node: FakeNode, *args: str, env: dict[str, str] | None = None) ->
 async def test_create_user_derives_options_and_prints_aws_json(node: FakeNode) -> None:
     node.answer("CreateUser", iam_pb2.CreateUserResponse(user=_user()))
     result = await _run(
-        node, "iam", "create-user", "--user-name", "alice", "--path", "/eng/",
-        "--tags", "Key=team,Value=db", "Key=env,Value=prod",
+        node,
+        "iam",
+        "create-user",
+        "--user-name",
+        "alice",
+        "--path",
+        "/eng/",
+        "--tags",
+        "Key=team,Value=db",
+        "Key=env,Value=prod",
     )
     assert result.exit_code == 0, result.output
     # The aws CLI's output: PascalCase members, ISO 8601 dates, absent members left out.
@@ -86,14 +97,33 @@ async def test_tags_as_json_and_lists_as_space_separated_values(node: FakeNode) 
 
 
 async def test_bool_flags_and_integers(node: FakeNode) -> None:
-    node.answer("CreatePolicyVersion", iam_pb2.CreatePolicyVersionResponse(
-        policy_version=iam_pb2.PolicyVersion(version_id="v2", is_default_version=False)
-    ))
+    node.answer(
+        "CreatePolicyVersion",
+        iam_pb2.CreatePolicyVersionResponse(
+            policy_version=iam_pb2.PolicyVersion(version_id="v2", is_default_version=False)
+        ),
+    )
     node.answer("ListUsers", iam_pb2.ListUsersResponse())
-    on = await _run(node, "iam", "create-policy-version", "--policy-arn", "arn:p",
-                    "--policy-document", "{}", "--set-as-default")
-    off = await _run(node, "iam", "create-policy-version", "--policy-arn", "arn:p",
-                     "--policy-document", "{}", "--no-set-as-default")
+    on = await _run(
+        node,
+        "iam",
+        "create-policy-version",
+        "--policy-arn",
+        "arn:p",
+        "--policy-document",
+        "{}",
+        "--set-as-default",
+    )
+    off = await _run(
+        node,
+        "iam",
+        "create-policy-version",
+        "--policy-arn",
+        "arn:p",
+        "--policy-document",
+        "{}",
+        "--no-set-as-default",
+    )
     listed = await _run(node, "iam", "list-users", "--max-items", "7")
     assert [r.exit_code for r in (on, off, listed)] == [0, 0, 0]
     first, second = node.requests("CreatePolicyVersion", iam_pb2.CreatePolicyVersionRequest)
@@ -109,8 +139,15 @@ async def test_file_values_are_read_from_the_file(node: FakeNode, tmp_path: Path
     (tmp_path / "p.json").write_text(document)
     node.answer("PutUserPolicy", iam_pb2.PutUserPolicyResponse())
     result = await _run(
-        node, "iam", "put-user-policy", "--user-name", "alice", "--policy-name", "p",
-        "--policy-document", f"file://{tmp_path / 'p.json'}",
+        node,
+        "iam",
+        "put-user-policy",
+        "--user-name",
+        "alice",
+        "--policy-name",
+        "p",
+        "--policy-document",
+        f"file://{tmp_path / 'p.json'}",
     )
     assert result.exit_code == 0, result.output
     [request] = node.requests("PutUserPolicy", iam_pb2.PutUserPolicyRequest)
@@ -119,8 +156,15 @@ async def test_file_values_are_read_from_the_file(node: FakeNode, tmp_path: Path
 
 async def test_missing_file_is_a_usage_error(node: FakeNode, tmp_path: Path) -> None:
     result = await _run(
-        node, "iam", "put-user-policy", "--user-name", "a", "--policy-name", "p",
-        "--policy-document", f"file://{tmp_path / 'absent.json'}",
+        node,
+        "iam",
+        "put-user-policy",
+        "--user-name",
+        "a",
+        "--policy-name",
+        "p",
+        "--policy-document",
+        f"file://{tmp_path / 'absent.json'}",
     )
     # The aws CLI's status for a parameter it cannot use (its return-codes page).
     assert result.exit_code == 252
@@ -152,12 +196,20 @@ async def test_table_output(node: FakeNode) -> None:
 
 
 async def test_account_create_prints_root_credentials(node: FakeNode) -> None:
-    node.answer("CreateAccount", node_pb2.CreateAccountResponse(
-        account=node_pb2.Account(
-            account_id="111122223333", account_name="dev", arn="arn:acct", create_date=Timestamp()
+    node.answer(
+        "CreateAccount",
+        node_pb2.CreateAccountResponse(
+            account=node_pb2.Account(
+                account_id="111122223333",
+                account_name="dev",
+                arn="arn:acct",
+                create_date=Timestamp(),
+            ),
+            root_credentials=node_pb2.RootCredentials(
+                access_key_id="AKIAROOT", secret_access_key="s"
+            ),
         ),
-        root_credentials=node_pb2.RootCredentials(access_key_id="AKIAROOT", secret_access_key="s"),
-    ))
+    )
     node.answer("ListAccounts", node_pb2.ListAccountsResponse())
     created = await _run(node, "account", "create", "--account-name", "dev")
     listed = await _run(node, "account", "list")
@@ -176,20 +228,26 @@ async def test_credentials_file_and_profile(node: FakeNode, tmp_path: Path) -> N
     )
     node.answer("GetAccountSummary", iam_pb2.GetAccountSummaryResponse(summary_map={"Users": 2}))
     result = await _run(
-        node, "--credentials-file", str(credentials), "--profile", "ops",
-        "iam", "get-account-summary", env={"HOME": str(tmp_path)},
+        node,
+        "--credentials-file",
+        str(credentials),
+        "--profile",
+        "ops",
+        "iam",
+        "get-account-summary",
+        env={"HOME": str(tmp_path)},
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"SummaryMap": {"Users": 2}}
 
 
-async def test_endpoints_from_the_environment_fail_over(
-    node: FakeNode, dead_endpoint: str
-) -> None:
+async def test_endpoints_from_the_environment_fail_over(node: FakeNode, dead_endpoint: str) -> None:
     node.answer("DeleteUser", iam_pb2.DeleteUserResponse())
     runner = CliRunner()
     result = await asyncio.to_thread(
-        runner.invoke, cli, ["iam", "delete-user", "--user-name", "a"],
+        runner.invoke,
+        cli,
+        ["iam", "delete-user", "--user-name", "a"],
         env={**ENV, "IAMSTORE_ENDPOINT": f"{dead_endpoint},{node.endpoint}"},
     )
     assert result.exit_code == 0, result.output
@@ -204,9 +262,14 @@ def test_every_iam_operation_is_a_kebab_case_command() -> None:
 
 
 def test_list_values_spread_only_after_list_flags() -> None:
-    assert spread_list_values(
-        ["--tag-keys", "a", "b", "--user-name", "u"], {"--tag-keys"}
-    ) == ["--tag-keys", "a", "--tag-keys", "b", "--user-name", "u"]
+    assert spread_list_values(["--tag-keys", "a", "b", "--user-name", "u"], {"--tag-keys"}) == [
+        "--tag-keys",
+        "a",
+        "--tag-keys",
+        "b",
+        "--user-name",
+        "u",
+    ]
 
 
 def test_contributed_commands_load_lazily_and_missing_ones_are_skipped(

@@ -53,7 +53,8 @@ def test_sync_and_async_methods_have_identical_signatures(name: str) -> None:
     # boto3 style: keyword-only, one per request field, plus the consistency token.
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
     assert {p.name for p in parameters} == {
-        *operation.request_type.DESCRIPTOR.fields_by_name, "at_least"
+        *operation.request_type.DESCRIPTOR.fields_by_name,
+        "at_least",
     }
 
 

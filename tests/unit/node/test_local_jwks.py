@@ -80,8 +80,12 @@ async def test_other_issuers_are_still_fetched(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [(None, "cannot read"), ("{not json", "not a usable key set"),
-     ('{"keys": []}', "not a usable key set"), ("[1, 2]", "not a usable key set")],
+    [
+        (None, "cannot read"),
+        ("{not json", "not a usable key set"),
+        ('{"keys": []}', "not a usable key set"),
+        ("[1, 2]", "not a usable key set"),
+    ],
 )
 def test_an_unusable_file_fails_at_start_up(
     tmp_path: Path, content: str | None, problem: str

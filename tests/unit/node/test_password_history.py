@@ -105,8 +105,12 @@ def test_history_travels_in_the_row_and_old_rows_decode_without_it() -> None:
     profile = LoginProfile(ALICE.user_id, "h3", False, 1, ("h2", "h1"))
     assert decode_row(LoginProfile.TABLE, encode_row(profile)) == profile
     # A row written before the history existed (or by a node that predates it).
-    old = {"user_id": ALICE.user_id, "password_hash": "h1", "reset_required": False,
-           "created_ms": 1}
+    old = {
+        "user_id": ALICE.user_id,
+        "password_hash": "h1",
+        "reset_required": False,
+        "created_ms": 1,
+    }
     assert row_from_wire(LoginProfile.TABLE, old) == LoginProfile(ALICE.user_id, "h1", False, 1)
 
 
