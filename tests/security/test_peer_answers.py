@@ -3,18 +3,15 @@ an on-path proxy holding no key cannot add to, splice, replay or forge what come
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
 import pytest
+from peer_fixtures import now_ms, plaintext_peer_node
 from peer_proxy import Context, PeerProxy
 
-from iamstore.node.config import NodeConfig
 from iamstore.node.replication.codec import Commit, encode_commit
-from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import EXCHANGE, GrpcTransport
 from iamstore.node.replication.peerauth import (
     MAX_SKEW_MS,
@@ -37,29 +34,10 @@ from iamstore.v1 import peer_pb2 as pb
 CALLER = "nvictim000001"
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 @pytest.fixture
 async def node(tmp_path: Path) -> AsyncIterator[Node]:
-    config = NodeConfig(
-        data_dir=tmp_path / "node",
-        listen="127.0.0.1:0",
-        bootstrap=True,
-        gossip=GossipConfig(interval_s=0.05),
-        synchronous="NORMAL",
-        insecure_peer_plaintext=True,
-    )
-    running = Node(config)
-    task = asyncio.create_task(running.serve())
-    try:
-        async with asyncio.timeout(30):
-            await running.ready.wait()
+    async with plaintext_peer_node(tmp_path / "node") as running:
         yield running
-    finally:
-        running.stop()
-        await task
 
 
 @pytest.fixture
@@ -74,7 +52,7 @@ async def proxy(node: Node) -> AsyncIterator[PeerProxy]:
 
 
 def _transport(node: Node) -> GrpcTransport:
-    return GrpcTransport(node.config.cluster_key_path.read_bytes(), CALLER, _now_ms, 5.0)
+    return GrpcTransport(node.config.cluster_key_path.read_bytes(), CALLER, now_ms, 5.0)
 
 
 def _exchange() -> ExchangeMessage:
@@ -139,7 +117,7 @@ async def test_a_replayed_request_is_refused(node: Node) -> None:
     assert node.address is not None
     body = pb.ExchangeRequest(from_node=CALLER, max_commits=10).SerializeToString()
     key = node.config.cluster_key_path.read_bytes()
-    signed = sign_request(key, EXCHANGE, CALLER, body, _now_ms(), b"\x01" * 16)
+    signed = sign_request(key, EXCHANGE, CALLER, body, now_ms(), b"\x01" * 16)
     async with grpc.aio.insecure_channel(node.address) as channel:
         rpc = channel.unary_unary(EXCHANGE, request_serializer=None, response_deserializer=None)
         await rpc(body, metadata=signed.metadata, timeout=5)  # the original is served

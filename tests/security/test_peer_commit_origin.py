@@ -3,17 +3,15 @@ origin's Ed25519 key and checked before it is applied, also when relayed and in 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import msgpack
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from peer_fixtures import now_ms, plaintext_peer_node
 
 from iamstore.cluster.tls import create_ca, issue_node_certificate
-from iamstore.node.config import NodeConfig
 from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
 from iamstore.node.replication.codec import (
     Commit,
@@ -32,7 +30,6 @@ from iamstore.node.replication.commitsig import (
     signer,
     verify_commit,
 )
-from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import GrpcTransport
 from iamstore.node.replication.transport import PushMessage, TransportError
 from iamstore.node.server import Node
@@ -41,40 +38,21 @@ ATTACKER = "nattacker0001"
 ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 @pytest.fixture
 async def node(tmp_path: Path) -> AsyncIterator[Node]:
-    config = NodeConfig(
-        data_dir=tmp_path / "node",
-        listen="127.0.0.1:0",
-        bootstrap=True,
-        gossip=GossipConfig(interval_s=0.05),
-        synchronous="NORMAL",
-        insecure_peer_plaintext=True,
-    )
-    running = Node(config)
-    task = asyncio.create_task(running.serve())
-    try:
-        async with asyncio.timeout(30):
-            await running.ready.wait()
+    async with plaintext_peer_node(tmp_path / "node") as running:
         yield running
-    finally:
-        running.stop()
-        await task
 
 
 def _grant_everything(origin: str, seq: int) -> Commit:
     """The attack: an `Allow */*` inline policy for some user, as if `origin` wrote it."""
     row = InlinePolicy("AIDAVICTIM0000000001", "pwned", ALLOW_ALL)
-    return Commit(origin, seq, (_now_ms() << 16), "attacker", "PutUserPolicy", (Change.put(row),))
+    return Commit(origin, seq, (now_ms() << 16), "attacker", "PutUserPolicy", (Change.put(row),))
 
 
 async def _push(node: Node, *commits: bytes) -> None:
     assert node.address is not None
-    transport = GrpcTransport(node.config.cluster_key_path.read_bytes(), ATTACKER, _now_ms)
+    transport = GrpcTransport(node.config.cluster_key_path.read_bytes(), ATTACKER, now_ms)
     try:
         await transport.push(node.address, PushMessage(ATTACKER, commits, {}))
     finally:
@@ -124,9 +102,9 @@ async def test_a_new_members_commit_that_overtakes_its_key_waits_for_it(node: No
     assert node.services is not None
     member = "nnewmember001"
     key = Ed25519PrivateKey.generate()
-    record = MemberKey(member, raw_public_key(key), b"", _now_ms())
+    record = MemberKey(member, raw_public_key(key), b"", now_ms())
     introduction = Commit(
-        member, 1, _now_ms() << 16, "node", "IntroduceMemberKey", (Change.put(record),)
+        member, 1, now_ms() << 16, "node", "IntroduceMemberKey", (Change.put(record),)
     )
     sealer = CommitSealer(key)
     first = encode_commit(sealer.seal(introduction))
@@ -147,8 +125,8 @@ async def test_a_second_key_for_a_known_member_is_refused(node: Node) -> None:
     assert node.services is not None
     origin, seq = _next_seq(node)
     stolen_id = Ed25519PrivateKey.generate()
-    record = MemberKey(origin, raw_public_key(stolen_id), b"", _now_ms())
-    takeover = Commit(origin, seq, _now_ms() << 16, "attacker", "Key", (Change.put(record),))
+    record = MemberKey(origin, raw_public_key(stolen_id), b"", now_ms())
+    takeover = Commit(origin, seq, now_ms() << 16, "attacker", "Key", (Change.put(record),))
     with pytest.raises(TransportError, match="changes its member's key"):
         await _push(node, encode_commit(seal_commit(takeover, signer(stolen_id))))
     assert node.services.state.view.member_keys[origin].public_key != record.public_key
@@ -235,8 +213,8 @@ async def test_a_new_members_long_first_batch_is_checked_and_applied(node: Node)
     assert node.services is not None
     newcomer = Ed25519PrivateKey.generate()
     origin = "nnewcomer0001"
-    record = MemberKey(origin, raw_public_key(newcomer), b"", _now_ms())
-    hlc = _now_ms() << 16
+    record = MemberKey(origin, raw_public_key(newcomer), b"", now_ms())
+    hlc = now_ms() << 16
     commits = [Commit(origin, 1, hlc, "node", "IntroduceMemberKey", (Change.put(record),))]
     for seq in range(2, 41):
         row = InlinePolicy(f"AIDANEWCOMER{seq:08d}", "p", ALLOW_ALL)

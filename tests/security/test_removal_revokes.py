@@ -5,8 +5,6 @@ id or a fresh one, write to it, or mint credentials it accepts."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from peer_fixtures import iamstore, tls_cluster
 
 from iamstore.client import Client, Credentials, InvalidClientTokenIdError
 from iamstore.client.credentials import resolve_credentials
@@ -30,27 +29,12 @@ from iamstore.node.replication.transport import ExchangeMessage, MemberRemovedEr
 from iamstore.v1 import peer_pb2 as pb
 
 pytestmark = pytest.mark.slow
-CONVERGE_S = 60.0  # a bound on what a healthy cluster needs, not a timing claim
-
-
-def iamstore(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
-    local = LocalCluster(tmp_path_factory.mktemp("removal") / "c", nodes=3, base_port=0, tls=True)
-    try:
-        local.start(timeout_s=30)
-        local.wait_converged(CONVERGE_S)
+    with tls_cluster(tmp_path_factory.mktemp("removal") / "c", 3) as local:
         yield local
-    finally:
-        try:
-            LocalCluster.load(local.root).stop()
-        finally:
-            local.kill()
-            LocalCluster.load(local.root).kill()
 
 
 def _root(cluster: LocalCluster, credentials: Credentials | None = None) -> Client:

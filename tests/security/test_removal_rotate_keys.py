@@ -3,38 +3,22 @@ session-token key, older session tokens are refused, and the members replicate o
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
+from peer_fixtures import iamstore, tls_cluster
 
 from iamstore.client import Client, Credentials, InvalidClientTokenIdError
 from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.local import CLUSTER_KEY, PREVIOUS_CLUSTER_KEY, SESSION_KEY, LocalCluster
 
 pytestmark = pytest.mark.slow
-CONVERGE_S = 60.0  # a bound on what a healthy cluster needs, not a timing claim
-
-
-def iamstore(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-P", "-c", "from iamstore.client.cli import main; main()", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
-    local = LocalCluster(tmp_path_factory.mktemp("rotate") / "c", nodes=2, base_port=0, tls=True)
-    try:
-        local.start(timeout_s=30)
-        local.wait_converged(CONVERGE_S)
+    with tls_cluster(tmp_path_factory.mktemp("rotate") / "c", 2) as local:
         yield local
-    finally:
-        try:
-            LocalCluster.load(local.root).stop()
-        finally:
-            local.kill()
-            LocalCluster.load(local.root).kill()
 
 
 def _client(cluster: LocalCluster, name: str, credentials: Credentials | None = None) -> Client:
