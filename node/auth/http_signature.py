@@ -22,6 +22,8 @@ from iamstore.wire.sigv4 import (
     compute_signature,
     credential_scope,
     format_amz_date,
+    incomplete_signature,
+    signature_mismatch,
     signing_key,
     string_to_sign,
 )
@@ -61,27 +63,21 @@ class HttpSignature:
     security_token: str | None
 
 
-def _incomplete(message: str) -> SignatureError:
-    return SignatureError("IncompleteSignature", message)
-
-
-def _mismatch(message: str) -> SignatureError:
-    return SignatureError("SignatureDoesNotMatch", message)
-
-
 def _single(request: SignedHttpRequest, name: str) -> str | None:
     values = [value for key, value in request.headers if key.lower() == name]
     if len(values) > 1:
-        raise _incomplete(f"header `{name}` must appear only once")
+        raise incomplete_signature(f"header `{name}` must appear only once")
     return values[0] if values else None
 
 
 def parse(request: SignedHttpRequest) -> HttpSignature:
     """The request's signature claims; SignatureError when they are absent or malformed."""
     if len(request.headers) > MAX_HEADERS:
-        raise _incomplete(f"a signed request may carry at most {MAX_HEADERS} headers")
+        raise incomplete_signature(f"a signed request may carry at most {MAX_HEADERS} headers")
     if sum(len(k) + len(v) for k, v in request.headers) > MAX_HEADER_CHARS:
-        raise _incomplete(f"a signed request's headers may hold {MAX_HEADER_CHARS} chars at most")
+        raise incomplete_signature(
+            f"a signed request's headers may hold {MAX_HEADER_CHARS} chars at most"
+        )
     authorization = _single(request, AUTHORIZATION)
     if authorization is None:
         raise SignatureError(
@@ -89,22 +85,22 @@ def parse(request: SignedHttpRequest) -> HttpSignature:
         )
     algorithm, _, rest = authorization.strip().partition(" ")
     if algorithm != ALGORITHM:
-        raise _incomplete(f"unsupported aws 'algorithm': `{algorithm}` (only {ALGORITHM})")
+        raise incomplete_signature(f"unsupported aws 'algorithm': `{algorithm}` (only {ALGORITHM})")
     parameters: dict[str, str] = {}
     for item in rest.replace(",", " ").split():
         name, sep, value = item.partition("=")
         if sep:
             parameters[name] = value
     if not all(parameters.get(n) for n in ("Credential", "SignedHeaders", "Signature")):
-        raise _incomplete("authorization needs Credential, SignedHeaders and Signature")
+        raise incomplete_signature("authorization needs Credential, SignedHeaders and Signature")
     credential = parameters["Credential"].split("/")
     if len(credential) != 5 or not all(credential) or credential[4] != TERMINATOR:
-        raise _incomplete(f"malformed credential scope `{parameters['Credential']}`")
+        raise incomplete_signature(f"malformed credential scope `{parameters['Credential']}`")
     amz_date = _single(request, AMZ_DATE)
     if amz_date is None:
-        raise _incomplete(f"authorization needs a `{AMZ_DATE}` header")
+        raise incomplete_signature(f"authorization needs a `{AMZ_DATE}` header")
     if _SHA256_HEX.match(request.payload_sha256) is None:
-        raise _incomplete("`PayloadSha256` must be a lowercase hex sha-256")
+        raise incomplete_signature("`PayloadSha256` must be a lowercase hex sha-256")
     key_id, date_stamp, region, service, _ = credential
     return HttpSignature(
         access_key_id=key_id,
@@ -133,24 +129,24 @@ def verify(
             tzinfo=datetime.UTC
         )
     except ValueError:
-        raise _incomplete(
+        raise incomplete_signature(
             f"date must be in iso-8601 'basic format', got `{signature.amz_date}`"
         ) from None
     if signature.date_stamp != signature.amz_date[:8]:
-        raise _mismatch("date in credential scope does not match the date of `x-amz-date`")
+        raise signature_mismatch("date in credential scope does not match the date of `x-amz-date`")
     if abs(signed_at - now) > max_skew:
-        raise _mismatch(
+        raise signature_mismatch(
             f"Signature expired or not yet current: {signature.amz_date} is more than "
             f"{max_skew.total_seconds() / 60:g} min. from {format_amz_date(now)}"
         )
     signed = set(signature.signed_headers)
     if "host" not in signed or AMZ_DATE not in signed:
-        raise _mismatch("'host' and 'x-amz-date' must be signed headers")
+        raise signature_mismatch("'host' and 'x-amz-date' must be signed headers")
     if signature.security_token is not None and SECURITY_TOKEN not in signed:
-        raise _mismatch(f"'{SECURITY_TOKEN}' must be a signed header when a token is sent")
+        raise signature_mismatch(f"'{SECURITY_TOKEN}' must be a signed header when a token is sent")
     headers = [(k.lower(), v) for k, v in request.headers if k.lower() in signed]
     if {name for name, _ in headers} != signed:
-        raise _mismatch("a signed header is not in the request")
+        raise signature_mismatch("a signed header is not in the request")
     canonical = canonical_request(
         request.method, request.path, request.query, headers, request.payload_sha256
     )
@@ -158,4 +154,6 @@ def verify(
     key = signing_key(secret_access_key, signature.date_stamp, signature.region, signature.service)
     expected = compute_signature(key, string_to_sign(signature.amz_date, scope, canonical.text))
     if not hmac.compare_digest(expected.encode("ascii"), signature.signature.encode("utf-8")):
-        raise _mismatch("the request signature does not match the signature computed for it")
+        raise signature_mismatch(
+            "the request signature does not match the signature computed for it"
+        )

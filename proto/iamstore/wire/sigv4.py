@@ -303,11 +303,13 @@ class ParsedAuthorization:
     security_token: str | None
 
 
-def _incomplete(message: str) -> SignatureError:
+def incomplete_signature(message: str) -> SignatureError:
+    """AWS's IncompleteSignature: a signature that lacks a part it needs."""
     return SignatureError("IncompleteSignature", message)
 
 
-def _mismatch(message: str) -> SignatureError:
+def signature_mismatch(message: str) -> SignatureError:
+    """AWS's SignatureDoesNotMatch: a signature that does not check out."""
     return SignatureError("SignatureDoesNotMatch", message)
 
 
@@ -319,12 +321,12 @@ def _read_auth_metadata(metadata: Sequence[tuple[str, str | bytes]]) -> dict[str
         if name not in wanted:
             continue
         if name in found:
-            raise _incomplete(f"metadata `{name}` must appear only once")
+            raise incomplete_signature(f"metadata `{name}` must appear only once")
         if isinstance(value, bytes):
             try:
                 value = value.decode("ascii")
             except UnicodeDecodeError:
-                raise _incomplete(f"metadata `{name}` is not ascii") from None
+                raise incomplete_signature(f"metadata `{name}` is not ascii") from None
         found[name] = value
     return found
 
@@ -334,7 +336,7 @@ def _authorization_parameters(value: str) -> dict[str, str]:
     # parameters separated by commas, spaces or both.
     algorithm, _, rest = value.strip().partition(" ")
     if algorithm != ALGORITHM:
-        raise _incomplete(f"unsupported aws 'algorithm': `{algorithm}` (only {ALGORITHM})")
+        raise incomplete_signature(f"unsupported aws 'algorithm': `{algorithm}` (only {ALGORITHM})")
     parameters: dict[str, str] = {}
     for item in rest.replace(",", " ").split():
         name, sep, item_value = item.partition("=")
@@ -346,7 +348,7 @@ def _authorization_parameters(value: str) -> dict[str, str]:
         if not parameters.get(name)
     ]
     if missing:
-        raise _incomplete(" ".join(missing))
+        raise incomplete_signature(" ".join(missing))
     return parameters
 
 
@@ -369,13 +371,13 @@ def parse_signature_claim(credential: str, signed_headers: str, signature: str) 
     """
     parts = credential.split("/")
     if len(parts) != 5 or not all(parts):
-        raise _incomplete(
+        raise incomplete_signature(
             "credential must have exactly 5 slash-delimited elements, "
             f"e.g. keyid/date/region/service/term, got `{credential}`"
         )
     access_key_id, date_stamp, region, service, terminator = parts
     if terminator != TERMINATOR:
-        raise _incomplete(
+        raise incomplete_signature(
             f"credential should be scoped with a valid terminator: '{TERMINATOR}', "
             f"not `{terminator}`"
         )
@@ -412,14 +414,16 @@ def parse_grpc_auth(metadata: Sequence[tuple[str, str | bytes]]) -> ParsedAuthor
     claim = parse_authorization_value(authorization)
     amz_date = found.get(DATE_KEY)
     if amz_date is None:
-        raise _incomplete("authorization header requires existence of a 'x-amz-date' header")
+        raise incomplete_signature(
+            "authorization header requires existence of a 'x-amz-date' header"
+        )
     if parse_amz_date(amz_date) is None:
-        raise _incomplete(f"date must be in iso-8601 'basic format', got `{amz_date}`")
+        raise incomplete_signature(f"date must be in iso-8601 'basic format', got `{amz_date}`")
     content_sha256 = found.get(CONTENT_SHA256_KEY)
     if content_sha256 is None:
-        raise _incomplete(f"missing required header `{CONTENT_SHA256_KEY}`")
+        raise incomplete_signature(f"missing required header `{CONTENT_SHA256_KEY}`")
     if _SHA256_HEX_RE.fullmatch(content_sha256) is None:
-        raise _incomplete(
+        raise incomplete_signature(
             f"`{CONTENT_SHA256_KEY}` must be a lowercase hex sha-256, got `{content_sha256}`"
         )
     return ParsedAuthorization(
@@ -442,15 +446,15 @@ def check_clock_skew(amz_date: str, now: datetime.datetime, max_skew: datetime.t
     # keep AWS's wording and capitals.
     signed_at = parse_amz_date(amz_date)
     if signed_at is None:  # parse_grpc_auth already rejects this; a hand-built value may not
-        raise _incomplete(f"date must be in iso-8601 'basic format', got `{amz_date}`")
+        raise incomplete_signature(f"date must be in iso-8601 'basic format', got `{amz_date}`")
     minutes = f"{max_skew.total_seconds() / 60:g} min."
     if signed_at < now - max_skew:
-        raise _mismatch(
+        raise signature_mismatch(
             f"Signature expired: {amz_date} is now earlier than "
             f"{format_amz_date(now - max_skew)} ({format_amz_date(now)} - {minutes})"
         )
     if signed_at > now + max_skew:
-        raise _mismatch(
+        raise signature_mismatch(
             f"Signature not yet current: {amz_date} is still later than "
             f"{format_amz_date(now + max_skew)} ({format_amz_date(now)} + {minutes})"
         )
@@ -462,9 +466,11 @@ def _signed_header_values(
     signed = set(parsed.signed_headers)
     for required in (HOST_HEADER, DATE_KEY):
         if required not in signed:
-            raise _mismatch(f"'{required}' must be a 'SignedHeader' in the aws authorization")
+            raise signature_mismatch(
+                f"'{required}' must be a 'SignedHeader' in the aws authorization"
+            )
     if parsed.security_token is not None and SECURITY_TOKEN_KEY not in signed:
-        raise _mismatch(
+        raise signature_mismatch(
             f"'{SECURITY_TOKEN_KEY}' must be a 'SignedHeader' when a session token is sent"
         )
     available = {
@@ -478,7 +484,7 @@ def _signed_header_values(
     for name in parsed.signed_headers:
         value = available.get(name)
         if value is None:
-            raise _mismatch(f"signed header `{name}` is not sent with the request")
+            raise signature_mismatch(f"signed header `{name}` is not sent with the request")
         headers.append((name, value))
     return headers
 
@@ -501,20 +507,22 @@ def verify_grpc(
     """
     amz_date_stamp = parsed.amz_date[:8]
     if parsed.date_stamp != amz_date_stamp:
-        raise _mismatch(
+        raise signature_mismatch(
             "date in credential scope does not match yyyymmdd from iso-8601 version of date "
             f"from http: `{parsed.date_stamp}` != `{amz_date_stamp}`, from 'x-amz-date'"
         )
     check_clock_skew(parsed.amz_date, now, max_skew)
     if parsed.region != region:
-        raise _mismatch(f"credential should be scoped to a valid region, not `{parsed.region}`")
+        raise signature_mismatch(
+            f"credential should be scoped to a valid region, not `{parsed.region}`"
+        )
     service = service_for_method(method_path)
     if parsed.service != service:
-        raise _mismatch(f"credential should be scoped to correct service: '{service}'")
+        raise signature_mismatch(f"credential should be scoped to correct service: '{service}'")
     payload_hash = hashlib.sha256(body).hexdigest()
     # The payload hash is no secret: a plain comparison leaks nothing.
     if payload_hash != parsed.content_sha256:
-        raise _mismatch(
+        raise signature_mismatch(
             f"the provided '{CONTENT_SHA256_KEY}' header does not match what was computed"
         )
     _, expected = _grpc_signature(
@@ -527,7 +535,7 @@ def verify_grpc(
         service=service,
     )
     if not hmac.compare_digest(expected.encode("ascii"), parsed.signature.encode("utf-8")):
-        raise _mismatch(
+        raise signature_mismatch(
             "the request signature we calculated does not match the signature you provided; "
             "check your secret access key and signing method"
         )
