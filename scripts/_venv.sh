@@ -4,7 +4,16 @@
 # scripts/constraints.txt; the package's own dependencies are ranges (pyproject.toml).
 
 find_python() {
-  for candidate in ${IAMSTORE_VENV_PYTHON:-} python3.11 python3.12 python3.13 python3; do
+  if [[ -n "${IAMSTORE_VENV_PYTHON:-}" ]]; then  # asked for by name: that one or nothing
+    if "$IAMSTORE_VENV_PYTHON" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+         2>/dev/null; then
+      command -v "$IAMSTORE_VENV_PYTHON"
+      return 0
+    fi
+    echo "iamstore: IAMSTORE_VENV_PYTHON=$IAMSTORE_VENV_PYTHON is not a working Python 3.11 to 3.13" >&2
+    exit 1
+  fi
+  for candidate in python3.11 python3.12 python3.13 python3; do
     if command -v "$candidate" >/dev/null 2>&1 &&
        "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
          2>/dev/null; then
