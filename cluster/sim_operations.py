@@ -37,7 +37,15 @@ from iamstore.node.domain import (
     versions,
 )
 from iamstore.node.domain.context import WriteContext
-from iamstore.node.domain.entities import Change, Group, KeyStatus, Role, StsPreferences, User
+from iamstore.node.domain.entities import (
+    Change,
+    Group,
+    KeyStatus,
+    ManagedPolicy,
+    Role,
+    StsPreferences,
+    User,
+)
 from iamstore.node.domain.view import View
 
 ACCOUNT = "123456789012"
@@ -218,12 +226,15 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     def a_user(view: View, ctx: WriteContext) -> User:
         return lookup.user(view, ctx.account_id, user)
 
+    def a_policy(view: View, ctx: WriteContext, operation: str) -> ManagedPolicy:
+        return lookup.customer_policy(view, ctx.account_id, _arn(policy), operation)
+
     plans: dict[str, Plan] = {
         "CreateUser": lambda v, c: users.create(v, c, user, "/", tag, None),
         "UpdateUser": _only(lambda v, c: users.update(v, c, user, None, rng.choice(("/", "/a/")))),
         "DeleteUser": _only(lambda v, c: users.delete(v, c, user)),
-        "TagUser": _only(lambda v, c: users.tag(v, c, user, tag)),
-        "UntagUser": _only(lambda v, c: users.untag(v, c, user, [tag[0][0]])),
+        "TagUser": _only(lambda v, c: tagging.tag(v, c, a_user(v, c), tag)),
+        "UntagUser": _only(lambda v, c: tagging.untag(a_user(v, c), [tag[0][0]])),
         "CreateGroup": lambda v, c: groups.create(v, c, group, "/"),
         "UpdateGroup": _only(lambda v, c: groups.update(v, c, group, None, "/x/")),
         "DeleteGroup": _only(lambda v, c: groups.delete(v, c, group)),
@@ -233,8 +244,10 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         "UpdateRole": _only(lambda v, c: roles.update(v, c, role, f"d{rng.randrange(9)}", None)),
         "UpdateAssumeRolePolicy": _only(lambda v, c: roles.update_trust(v, c, role, TRUST)),
         "DeleteRole": _only(lambda v, c: roles.delete(v, c, role)),
-        "TagRole": _only(lambda v, c: roles.tag(v, c, role, tag)),
-        "UntagRole": _only(lambda v, c: roles.untag(v, c, role, [tag[0][0]])),
+        "TagRole": _only(lambda v, c: tagging.tag(v, c, lookup.role(v, c.account_id, role), tag)),
+        "UntagRole": _only(
+            lambda v, c: tagging.untag(lookup.role(v, c.account_id, role), [tag[0][0]])
+        ),
         "CreatePolicy": lambda v, c: policies.create(v, c, policy, "/", doc, None, ())[:2],
         "DeletePolicy": _only(lambda v, c: policies.delete(v, c, _arn(policy))),
         "CreatePolicyVersion": lambda v, c: versions.create(
@@ -246,8 +259,10 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         "DeletePolicyVersion": _only(
             lambda v, c: versions.delete(v, c, _arn(policy), chosen_version)
         ),
-        "TagPolicy": _only(lambda v, c: policies.tag(v, c, _arn(policy), tag)),
-        "UntagPolicy": _only(lambda v, c: policies.untag(v, c, _arn(policy), [tag[0][0]])),
+        "TagPolicy": _only(lambda v, c: tagging.tag(v, c, a_policy(v, c, "TagPolicy"), tag)),
+        "UntagPolicy": _only(
+            lambda v, c: tagging.untag(a_policy(v, c, "UntagPolicy"), [tag[0][0]])
+        ),
         "PutUserPermissionsBoundary": _only(
             lambda v, c: policies.put_boundary(v, c, a_user(v, c), _arn(policy))
         ),
@@ -349,7 +364,7 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             ),
             "UntagInstanceProfile": _only(
                 lambda v, c: tagging.untag(
-                    v, instance_profiles.get(v, c.account_id, profile), [tag[0][0]]
+                    instance_profiles.get(v, c.account_id, profile), [tag[0][0]]
                 )
             ),
             "TagMFADevice": _only(
@@ -357,7 +372,7 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             ),
             "UntagMFADevice": _only(
                 lambda v, c: tagging.untag(
-                    v, mfa.by_serial(v, c.account_id, _serial(device)), [tag[0][0]]
+                    mfa.by_serial(v, c.account_id, _serial(device)), [tag[0][0]]
                 )
             ),
             "TagOpenIDConnectProvider": _only(
@@ -367,7 +382,7 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             ),
             "UntagOpenIDConnectProvider": _only(
                 lambda v, c: tagging.untag(
-                    v, oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), [tag[0][0]]
+                    oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), [tag[0][0]]
                 )
             ),
             "UpdateOpenIDConnectProviderThumbprint": _only(
@@ -399,7 +414,7 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             ),
             "UntagServerCertificate": _only(
                 lambda v, c: tagging.untag(
-                    v, server_certificates.get(v, c.account_id, certificate), [tag[0][0]]
+                    server_certificates.get(v, c.account_id, certificate), [tag[0][0]]
                 )
             ),
             "UploadSigningCertificate": lambda v, c: signing_certificates.upload(
@@ -460,11 +475,17 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
                 )
             ),
             "TagSAMLProvider": _only(
-                lambda v, c: saml.tag(v, c, saml.provider_arn(c.account_id, saml_provider), tag)
+                lambda v, c: tagging.tag(
+                    v,
+                    c,
+                    saml.get(v, c.account_id, saml.provider_arn(c.account_id, saml_provider)),
+                    tag,
+                )
             ),
             "UntagSAMLProvider": _only(
-                lambda v, c: saml.untag(
-                    v, c.account_id, saml.provider_arn(c.account_id, saml_provider), [tag[0][0]]
+                lambda v, c: tagging.untag(
+                    saml.get(v, c.account_id, saml.provider_arn(c.account_id, saml_provider)),
+                    [tag[0][0]],
                 )
             ),
         }

@@ -5,9 +5,8 @@ from __future__ import annotations
 from iamstore.node.api import convert
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
-from iamstore.node.domain import server_certificates, tagging
+from iamstore.node.domain import server_certificates
 from iamstore.node.domain.entities import ServerCertificate
-from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -43,7 +42,7 @@ async def upload_server_certificate(
     )
     return pb.UploadServerCertificateResponse(
         server_certificate_metadata=_metadata(certificate),
-        tags=convert.tags(call.view.tags_of(certificate)),
+        tags=convert.tags(certificate.tags),
     )
 
 
@@ -55,7 +54,7 @@ async def get_server_certificate(
     message = pb.ServerCertificate(
         server_certificate_metadata=_metadata(c),
         certificate_body=c.body,
-        tags=convert.tags(call.view.tags_of(c)),
+        tags=convert.tags(c.tags),
     )
     if c.chain is not None:
         message.certificate_chain = c.chain
@@ -105,41 +104,3 @@ async def delete_server_certificate(
     return pb.DeleteServerCertificateResponse()
 
 
-@op("TagServerCertificate")
-async def tag_server_certificate(
-    call: Call, req: pb.TagServerCertificateRequest
-) -> pb.TagServerCertificateResponse:
-    await call.change(
-        lambda view, ctx: tagging.tag(
-            view,
-            ctx,
-            server_certificates.get(view, ctx.account_id, req.server_certificate_name),
-            convert.tag_pairs(req.tags),
-        )
-    )
-    return pb.TagServerCertificateResponse()
-
-
-@op("UntagServerCertificate")
-async def untag_server_certificate(
-    call: Call, req: pb.UntagServerCertificateRequest
-) -> pb.UntagServerCertificateResponse:
-    await call.change(
-        lambda view, ctx: tagging.untag(
-            view,
-            server_certificates.get(view, ctx.account_id, req.server_certificate_name),
-            list(req.tag_keys),
-        )
-    )
-    return pb.UntagServerCertificateResponse()
-
-
-@op("ListServerCertificateTags")
-async def list_server_certificate_tags(
-    call: Call, req: pb.ListServerCertificateTagsRequest
-) -> pb.ListServerCertificateTagsResponse:
-    c = server_certificates.get(call.view, call.account_id, req.server_certificate_name)
-    page = tag_page(call.view.tags_of(c), opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListServerCertificateTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )

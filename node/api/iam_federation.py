@@ -43,7 +43,7 @@ async def get_open_id_connect_provider(
         client_id_list=provider.client_ids,
         thumbprint_list=provider.thumbprints,
         create_date=convert.timestamp(provider.created_ms),
-        tags=convert.tags(call.view.tags_of(provider)),
+        tags=convert.tags(provider.tags),
     )
 
 
@@ -98,7 +98,7 @@ def profile_message(view: View, p: InstanceProfile, *, tags: bool = True) -> pb.
         roles=[convert.role(view, r, full=False) for r in instance_profiles.roles_of(view, p)],
     )
     if tags:
-        message.tags.extend(convert.tags(view.tags_of(p)))
+        message.tags.extend(convert.tags(p.tags))
     return message
 
 
@@ -172,3 +172,15 @@ async def remove_role_from_instanceprofile_message(
         lambda view, ctx: instance_profiles.remove_role(view, ctx.account_id, name, role_name)
     )
     return pb.RemoveRoleFromInstanceProfileResponse()
+
+
+@op("UpdateOpenIDConnectProviderThumbprint")
+async def update_open_id_connect_provider_thumbprint(
+    call: Call, req: pb.UpdateOpenIDConnectProviderThumbprintRequest
+) -> pb.UpdateOpenIDConnectProviderThumbprintResponse:
+    await call.change(
+        lambda view, ctx: oidc.update_thumbprints(
+            view, ctx, req.open_id_connect_provider_arn, list(req.thumbprint_list)
+        )
+    )
+    return pb.UpdateOpenIDConnectProviderThumbprintResponse()

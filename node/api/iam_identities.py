@@ -7,7 +7,6 @@ from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import groups, lookup, roles, users
 from iamstore.node.domain.entities import User
-from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -85,27 +84,7 @@ async def delete_user(call: Call, req: pb.DeleteUserRequest) -> pb.DeleteUserRes
     return pb.DeleteUserResponse()
 
 
-@op("TagUser")
-async def tag_user(call: Call, req: pb.TagUserRequest) -> pb.TagUserResponse:
-    await call.change(
-        lambda view, ctx: users.tag(view, ctx, req.user_name, convert.tag_pairs(req.tags))
-    )
-    return pb.TagUserResponse()
 
-
-@op("UntagUser")
-async def untag_user(call: Call, req: pb.UntagUserRequest) -> pb.UntagUserResponse:
-    await call.change(lambda view, ctx: users.untag(view, ctx, req.user_name, list(req.tag_keys)))
-    return pb.UntagUserResponse()
-
-
-@op("ListUserTags")
-async def list_user_tags(call: Call, req: pb.ListUserTagsRequest) -> pb.ListUserTagsResponse:
-    user = lookup.user(call.view, call.account_id, req.user_name)
-    page = tag_page(user.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListUserTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )
 
 
 @op("CreateGroup")
@@ -259,24 +238,3 @@ async def delete_role(call: Call, req: pb.DeleteRoleRequest) -> pb.DeleteRoleRes
     return pb.DeleteRoleResponse()
 
 
-@op("TagRole")
-async def tag_role(call: Call, req: pb.TagRoleRequest) -> pb.TagRoleResponse:
-    await call.change(
-        lambda view, ctx: roles.tag(view, ctx, req.role_name, convert.tag_pairs(req.tags))
-    )
-    return pb.TagRoleResponse()
-
-
-@op("UntagRole")
-async def untag_role(call: Call, req: pb.UntagRoleRequest) -> pb.UntagRoleResponse:
-    await call.change(lambda view, ctx: roles.untag(view, ctx, req.role_name, list(req.tag_keys)))
-    return pb.UntagRoleResponse()
-
-
-@op("ListRoleTags")
-async def list_role_tags(call: Call, req: pb.ListRoleTagsRequest) -> pb.ListRoleTagsResponse:
-    role = lookup.role(call.view, call.account_id, req.role_name)
-    page = tag_page(role.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListRoleTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )

@@ -29,7 +29,7 @@ MFA_ID_PREFIX = "AMFA"
 
 
 def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
-    tags = convert.tags(call.view.tags_of(d))
+    tags = convert.tags(d.tags)
     message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=tags)
     owner = None if d.user_id is None else call.view.users.get(d.user_id)
     if owner is not None:

@@ -10,7 +10,6 @@ from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from iamstore.node.domain import inline, lookup, policies, versions
 from iamstore.node.domain.entities import Group, Role, User
-from iamstore.node.domain.rules import tag_page
 from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
@@ -171,29 +170,7 @@ async def list_entities_for_policy(
     return response
 
 
-@op("TagPolicy")
-async def tag_policy(call: Call, req: pb.TagPolicyRequest) -> pb.TagPolicyResponse:
-    await call.change(
-        lambda view, ctx: policies.tag(view, ctx, req.policy_arn, convert.tag_pairs(req.tags))
-    )
-    return pb.TagPolicyResponse()
 
-
-@op("UntagPolicy")
-async def untag_policy(call: Call, req: pb.UntagPolicyRequest) -> pb.UntagPolicyResponse:
-    await call.change(
-        lambda view, ctx: policies.untag(view, ctx, req.policy_arn, list(req.tag_keys))
-    )
-    return pb.UntagPolicyResponse()
-
-
-@op("ListPolicyTags")
-async def list_policy_tags(call: Call, req: pb.ListPolicyTagsRequest) -> pb.ListPolicyTagsResponse:
-    policy = lookup.policy(call.view, call.account_id, req.policy_arn)
-    page = tag_page(policy.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListPolicyTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )
 
 
 def _register_per_kind(kind: str) -> None:

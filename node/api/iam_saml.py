@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from iamstore.node.api import convert
 from iamstore.node.api.context import Call
-from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.dispatch import Handler, opt_str, registrar
 from iamstore.node.domain import saml
 from iamstore.node.domain.errors import InvalidInput
-from iamstore.node.domain.rules import tag_page
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -113,30 +112,3 @@ async def delete_saml_provider(
     return pb.DeleteSAMLProviderResponse()
 
 
-@op("TagSAMLProvider")
-async def tag_saml_provider(
-    call: Call, req: pb.TagSAMLProviderRequest
-) -> pb.TagSAMLProviderResponse:
-    arn, tags = req.saml_provider_arn, convert.tag_pairs(req.tags)
-    await call.change(lambda view, ctx: saml.tag(view, ctx, arn, tags))
-    return pb.TagSAMLProviderResponse()
-
-
-@op("UntagSAMLProvider")
-async def untag_saml_provider(
-    call: Call, req: pb.UntagSAMLProviderRequest
-) -> pb.UntagSAMLProviderResponse:
-    arn, keys = req.saml_provider_arn, list(req.tag_keys)
-    await call.change(lambda view, ctx: saml.untag(view, ctx.account_id, arn, keys))
-    return pb.UntagSAMLProviderResponse()
-
-
-@op("ListSAMLProviderTags")
-async def list_saml_provider_tags(
-    call: Call, req: pb.ListSAMLProviderTagsRequest
-) -> pb.ListSAMLProviderTagsResponse:
-    provider = saml.get(call.view, call.account_id, req.saml_provider_arn)
-    page = tag_page(provider.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListSAMLProviderTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )

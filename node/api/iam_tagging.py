@@ -1,140 +1,104 @@
-"""Iam handlers for the tags of instance profiles, MFA devices and OIDC providers (kept in
-their Tagging rows, node/domain/tagging.py), and for OIDC provider thumbprints."""
+"""Iam handlers for TagX, UntagX and ListXTags of every taggable kind, from one table (the
+tags themselves are node/domain/tagging.py's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from iamstore.node.api import convert
 from iamstore.node.api.context import Call
-from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
-from iamstore.node.domain import instance_profiles, mfa, oidc, tagging
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str
+from iamstore.node.domain import (
+    instance_profiles,
+    lookup,
+    mfa,
+    oidc,
+    saml,
+    server_certificates,
+    tagging,
+)
 from iamstore.node.domain.rules import tag_page
+from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
-op = registrar(HANDLERS)
 
 
-@op("TagInstanceProfile")
-async def tag_instance_profile(
-    call: Call, req: pb.TagInstanceProfileRequest
-) -> pb.TagInstanceProfileResponse:
-    await call.change(
-        lambda view, ctx: tagging.tag(
-            view,
-            ctx,
-            instance_profiles.get(view, ctx.account_id, req.instance_profile_name),
-            convert.tag_pairs(req.tags),
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """One taggable kind: its noun in AWS's operation names (TagX, UntagX, ListXTags), the
+    request field naming the entity, and how to find it: (view, account, name or ARN,
+    operation) -> the entity, or NoSuchEntity (AccessDenied for an AWS managed policy)."""
+
+    noun: str
+    field: str
+    find: Callable[[View, str, str, str], tagging.Taggable]
+
+
+def _policy(view: View, account_id: str, arn: str, operation: str) -> tagging.Taggable:
+    if operation.startswith("List"):
+        return lookup.policy(view, account_id, arn)
+    return lookup.customer_policy(view, account_id, arn, operation)
+
+
+KINDS = (
+    _Kind("User", "user_name", lambda v, a, name, _: lookup.user(v, a, name)),
+    _Kind("Role", "role_name", lambda v, a, name, _: lookup.role(v, a, name)),
+    _Kind("Policy", "policy_arn", _policy),
+    _Kind(
+        "InstanceProfile",
+        "instance_profile_name",
+        lambda v, a, name, _: instance_profiles.get(v, a, name),
+    ),
+    _Kind("MFADevice", "serial_number", lambda v, a, serial, _: mfa.by_serial(v, a, serial)),
+    _Kind(
+        "OpenIDConnectProvider",
+        "open_id_connect_provider_arn",
+        lambda v, a, arn, _: oidc.get(v, a, arn),
+    ),
+    _Kind("SAMLProvider", "saml_provider_arn", lambda v, a, arn, _: saml.get(v, a, arn)),
+    _Kind(
+        "ServerCertificate",
+        "server_certificate_name",
+        lambda v, a, name, _: server_certificates.get(v, a, name),
+    ),
+)
+
+
+def _register(kind: _Kind) -> None:
+    pb_any: Any = pb
+    tag_op, untag_op, list_op = f"Tag{kind.noun}", f"Untag{kind.noun}", f"List{kind.noun}Tags"
+
+    async def tag(call: Call, req: Any) -> Any:
+        name, tags = getattr(req, kind.field), convert.tag_pairs(req.tags)
+        # The entity is found on the view the write is planned on, not on an earlier one.
+        await call.change(
+            lambda view, ctx: tagging.tag(
+                view, ctx, kind.find(view, ctx.account_id, name, tag_op), tags
+            )
         )
-    )
-    return pb.TagInstanceProfileResponse()
+        return getattr(pb_any, f"{tag_op}Response")()
 
-
-@op("UntagInstanceProfile")
-async def untag_instance_profile(
-    call: Call, req: pb.UntagInstanceProfileRequest
-) -> pb.UntagInstanceProfileResponse:
-    await call.change(
-        lambda view, ctx: tagging.untag(
-            view,
-            instance_profiles.get(view, ctx.account_id, req.instance_profile_name),
-            list(req.tag_keys),
+    async def untag(call: Call, req: Any) -> Any:
+        name, keys = getattr(req, kind.field), list(req.tag_keys)
+        await call.change(
+            lambda view, ctx: tagging.untag(kind.find(view, ctx.account_id, name, untag_op), keys)
         )
-    )
-    return pb.UntagInstanceProfileResponse()
+        return getattr(pb_any, f"{untag_op}Response")()
 
-
-@op("ListInstanceProfileTags")
-async def list_instance_profile_tags(
-    call: Call, req: pb.ListInstanceProfileTagsRequest
-) -> pb.ListInstanceProfileTagsResponse:
-    profile = instance_profiles.get(call.view, call.account_id, req.instance_profile_name)
-    page = tag_page(call.view.tags_of(profile), opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListInstanceProfileTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )
-
-
-@op("TagMFADevice")
-async def tag_mfa_device(call: Call, req: pb.TagMFADeviceRequest) -> pb.TagMFADeviceResponse:
-    await call.change(
-        lambda view, ctx: tagging.tag(
-            view,
-            ctx,
-            mfa.by_serial(view, ctx.account_id, req.serial_number),
-            convert.tag_pairs(req.tags),
+    async def list_tags(call: Call, req: Any) -> Any:
+        entity = kind.find(call.view, call.account_id, getattr(req, kind.field), list_op)
+        page = tag_page(entity.tags, opt_str(req, "marker"), opt_int(req, "max_items"))
+        return getattr(pb_any, f"{list_op}Response")(
+            tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
         )
-    )
-    return pb.TagMFADeviceResponse()
+
+    HANDLERS[tag_op] = tag
+    HANDLERS[untag_op] = untag
+    HANDLERS[list_op] = list_tags
 
 
-@op("UntagMFADevice")
-async def untag_mfa_device(call: Call, req: pb.UntagMFADeviceRequest) -> pb.UntagMFADeviceResponse:
-    await call.change(
-        lambda view, ctx: tagging.untag(
-            view, mfa.by_serial(view, ctx.account_id, req.serial_number), list(req.tag_keys)
-        )
-    )
-    return pb.UntagMFADeviceResponse()
-
-
-@op("ListMFADeviceTags")
-async def list_mfa_device_tags(
-    call: Call, req: pb.ListMFADeviceTagsRequest
-) -> pb.ListMFADeviceTagsResponse:
-    device = mfa.by_serial(call.view, call.account_id, req.serial_number)
-    page = tag_page(call.view.tags_of(device), opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListMFADeviceTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )
-
-
-@op("TagOpenIDConnectProvider")
-async def tag_open_id_connect_provider(
-    call: Call, req: pb.TagOpenIDConnectProviderRequest
-) -> pb.TagOpenIDConnectProviderResponse:
-    await call.change(
-        lambda view, ctx: tagging.tag(
-            view,
-            ctx,
-            oidc.get(view, ctx.account_id, req.open_id_connect_provider_arn),
-            convert.tag_pairs(req.tags),
-        )
-    )
-    return pb.TagOpenIDConnectProviderResponse()
-
-
-@op("UntagOpenIDConnectProvider")
-async def untag_open_id_connect_provider(
-    call: Call, req: pb.UntagOpenIDConnectProviderRequest
-) -> pb.UntagOpenIDConnectProviderResponse:
-    await call.change(
-        lambda view, ctx: tagging.untag(
-            view,
-            oidc.get(view, ctx.account_id, req.open_id_connect_provider_arn),
-            list(req.tag_keys),
-        )
-    )
-    return pb.UntagOpenIDConnectProviderResponse()
-
-
-@op("ListOpenIDConnectProviderTags")
-async def list_open_id_connect_provider_tags(
-    call: Call, req: pb.ListOpenIDConnectProviderTagsRequest
-) -> pb.ListOpenIDConnectProviderTagsResponse:
-    provider = oidc.get(call.view, call.account_id, req.open_id_connect_provider_arn)
-    page = tag_page(call.view.tags_of(provider), opt_str(req, "marker"), opt_int(req, "max_items"))
-    return pb.ListOpenIDConnectProviderTagsResponse(
-        tags=convert.tags(tuple(page.items)), is_truncated=page.is_truncated, marker=page.marker
-    )
-
-
-@op("UpdateOpenIDConnectProviderThumbprint")
-async def update_open_id_connect_provider_thumbprint(
-    call: Call, req: pb.UpdateOpenIDConnectProviderThumbprintRequest
-) -> pb.UpdateOpenIDConnectProviderThumbprintResponse:
-    await call.change(
-        lambda view, ctx: oidc.update_thumbprints(
-            view, ctx, req.open_id_connect_provider_arn, list(req.thumbprint_list)
-        )
-    )
-    return pb.UpdateOpenIDConnectProviderThumbprintResponse()
+for _kind in KINDS:
+    _register(_kind)

@@ -161,20 +161,20 @@ class _Resolver:
         found = None if name is None else self.view.instance_profiles.named(self.account, name)
         if found is None:
             return Target(action, self.arn("instance-profile", None, name or ""))
-        tags = self.view.tags_of(found)
+        tags = found.tags
         return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def server_certificate(self, action: str, name: str | None) -> Target:
         found = None if name is None else self.view.server_certificates.named(self.account, name)
         if found is None:
             return Target(action, self.arn("server-certificate", None, name or ""))
-        tags = self.view.tags_of(found)
+        tags = found.tags
         return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def mfa(self, action: str, serial: str | None) -> Target:
         for device in self.view.mfa_devices.in_account(self.account):
             if device.serial_number == serial:
-                tags = self.view.tags_of(device)
+                tags = device.tags
                 return Target(action, device.serial_number, tags, extra=_resource_tag_keys(tags))
         return Target(action, serial or "*")
 
@@ -182,7 +182,7 @@ class _Resolver:
         found = self.view.oidc_providers.get(self.account, {}).get(arn or "")
         if found is None:
             return Target(action, arn or "*")
-        tags = self.view.tags_of(found)
+        tags = found.tags
         return Target(action, found.arn, tags, extra=_resource_tag_keys(tags))
 
     def saml(self, action: str, arn: str | None) -> Target:

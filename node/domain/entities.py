@@ -575,13 +575,16 @@ class DeletionTask:
 
 @dataclass(frozen=True, slots=True)
 class Tagging:
-    """The tags of an instance profile, MFA device or OIDC provider once Tag*/Untag* changed
-    them: a row of its own, so that tagging on one node and changing the entity on another
-    (EnableMFADevice, UpdateOpenIDConnectProviderThumbprint, ...) both survive the merge.
+    """The whole tag set of an instance profile, MFA device, OIDC provider or server
+    certificate, as earlier versions wrote it on Tag*/Untag*. No longer written: tags are field
+    rows now (node/domain/tagging.py), since the later of two concurrent whole-set writes
+    replaced the other. Still decoded and read, so data and commits of earlier versions keep
+    their tags.
 
     Keyed by `tagged_key(entity)`, which names the entity's immutable identity (its id, or its
     ARN and creation time), so a re-created entity never inherits the old one's tags.
-    INVARIANT: when present, this row's tags replace the entity row's creation-time tags.
+    INVARIANT: when present, this row's tags replace the entity row's creation-time tags, and
+    the entity's tag field rows are laid over them (node/domain/view.py).
     """
 
     TABLE: ClassVar[str] = "tagging"
@@ -708,9 +711,20 @@ Row = (
 ROW_TYPES: dict[str, type[Row]] = {t.TABLE: t for t in get_args(Row)}
 
 
+# The kinds whose tags earlier versions kept in Tagging rows.
+WHOLE_SET_TAGGED = (InstanceProfile, MfaDevice, OidcProvider, ServerCertificate)
+
+
 def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate) -> str:
     """The key of an entity's Tagging row: its table, immutable key and creation time."""
     return f"{entity.TABLE}/{entity.key}/{entity.created_ms}"
+
+
+def tagged_entity(resource: str) -> tuple[str, str]:
+    """The (table, key) of the entity a Tagging row's key names (the inverse of `tagged_key`:
+    tables hold no `/`, and the creation time follows the last one)."""
+    table, rest = resource.split("/", 1)
+    return table, rest.rsplit("/", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)

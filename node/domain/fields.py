@@ -61,8 +61,19 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     },
     "access_key": {"status": (str,)},
 }
-# TagX/UntagX write one row per tag key.
-_TAGGED = frozenset({"user", "role", "policy", "saml_provider"})
+# TagX/UntagX write one row per tag key, for every taggable kind (node/domain/tagging.py).
+_TAGGED = frozenset(
+    {
+        "user",
+        "role",
+        "policy",
+        "saml_provider",
+        "instance_profile",
+        "mfa_device",
+        "oidc_provider",
+        "server_certificate",
+    }
+)
 _CLIENTS = frozenset({"oidc_provider"})  # Add/RemoveClientID write one row per client id
 
 

@@ -80,7 +80,7 @@ def delete(view: View, account_id: str, name: str) -> list[Change]:
     # Links to roles that no longer exist are dropped with the profile.
     stale = view.profile_roles.of(profile.instance_profile_id)
     links = [Change.delete(ProfileRole(profile.instance_profile_id, rid)) for rid in sorted(stale)]
-    return [Change.delete(profile), *links, *tagging.forget(view, profile)]
+    return [Change.delete(profile), *links, *tagging.dropped(view, profile)]
 
 
 def add_role(view: View, ctx: WriteContext, name: str, role_name: str) -> list[Change]:

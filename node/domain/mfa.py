@@ -136,8 +136,7 @@ def delete(view: View, account_id: str, serial_number: str) -> list[Change]:
         )
     return [
         Change.delete(device),
-        *tagging.forget(view, device),
-        *fields.dropped(view.fields_of(device)),
+        *tagging.dropped(view, device),
     ]
 
 

@@ -117,8 +117,7 @@ def delete(view: View, account_id: str, arn: str) -> list[Change]:
     provider = get(view, account_id, arn)
     return [
         Change.delete(provider),
-        *tagging.forget(view, provider),
-        *fields.dropped(view.fields_of(provider)),
+        *tagging.dropped(view, provider),
     ]
 
 

@@ -245,13 +245,3 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
     policy = view.managed_policy(boundary.policy_id)
     return None if policy is None else policy.arn
 
-
-def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
-    policy = lookup.customer_policy(view, ctx.account_id, arn, "TagPolicy")
-    check_tags(policy.tags, tags, ctx.quotas)
-    return fields.tag_changes(policy, tuple(tags))
-
-
-def untag(view: View, ctx: WriteContext, arn: str, keys: Sequence[str]) -> list[Change]:
-    policy = lookup.customer_policy(view, ctx.account_id, arn, "UntagPolicy")
-    return fields.untag_changes(policy, tuple(keys))

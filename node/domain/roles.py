@@ -124,13 +124,3 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         changes.append(Change.delete(boundary))
     return changes
 
-
-def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
-    role = lookup.role(view, ctx.account_id, name)
-    check_tags(role.tags, tags, ctx.quotas)
-    return fields.tag_changes(role, tuple(tags))
-
-
-def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
-    role = lookup.role(view, ctx.account_id, name)
-    return fields.untag_changes(role, tuple(keys))

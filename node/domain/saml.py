@@ -129,13 +129,3 @@ def delete(view: View, account_id: str, arn: str) -> list[Change]:
     provider = get(view, account_id, arn)
     return [Change.delete(provider), *fields.dropped(view.fields_of(provider))]
 
-
-def tag(view: View, ctx: WriteContext, arn: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
-    provider = get(view, ctx.account_id, arn)
-    check_tags(provider.tags, tags, ctx.quotas)
-    return fields.tag_changes(provider, tuple(tags))
-
-
-def untag(view: View, account_id: str, arn: str, keys: Sequence[str]) -> list[Change]:
-    provider = get(view, account_id, arn)
-    return fields.untag_changes(provider, tuple(keys))

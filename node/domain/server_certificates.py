@@ -85,6 +85,5 @@ def delete(view: View, account_id: str, name: str) -> list[Change]:
     certificate = get(view, account_id, name)
     return [
         Change.delete(certificate),
-        *tagging.forget(view, certificate),
-        *fields.dropped(view.fields_of(certificate)),
+        *tagging.dropped(view, certificate),
     ]

@@ -92,13 +92,3 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         changes.append(Change.delete(boundary))
     return changes
 
-
-def tag(view: View, ctx: WriteContext, name: str, tags: Sequence[tuple[str, str]]) -> list[Change]:
-    user = lookup.user(view, ctx.account_id, name)
-    check_tags(user.tags, tags, ctx.quotas)
-    return fields.tag_changes(user, tuple(tags))
-
-
-def untag(view: View, ctx: WriteContext, name: str, keys: Sequence[str]) -> list[Change]:
-    user = lookup.user(view, ctx.account_id, name)
-    return fields.untag_changes(user, tuple(keys))

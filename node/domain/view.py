@@ -7,6 +7,7 @@ is the durable copy this view is rebuilt from at start-up.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
@@ -14,6 +15,7 @@ from typing import Generic, TypeVar
 from iamstore.node.domain import fields
 from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_arn, shared_catalog
 from iamstore.node.domain.entities import (
+    WHOLE_SET_TAGGED,
     AccessKey,
     Account,
     AccountAlias,
@@ -46,9 +48,9 @@ from iamstore.node.domain.entities import (
     SshPublicKey,
     StsPreferences,
     Tagging,
-    Tags,
     User,
     VersionCounter,
+    tagged_entity,
     tagged_key,
 )
 
@@ -274,13 +276,6 @@ class View:
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
 
-    def tags_of(
-        self, entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertificate
-    ) -> Tags:
-        """An entity's current tags: its Tagging row's once Tag*/Untag* wrote one."""
-        tagging = self.taggings.get(tagged_key(entity))
-        return entity.tags if tagging is None else tagging.tags
-
     def alias_of(self, account_id: str) -> str | None:
         """The account's alias, if it owns it: of two accounts claiming one alias, the
         earliest claim (creation time, then account id) owns it on every replica."""
@@ -349,6 +344,8 @@ class View:
             self._recompose(row.TABLE, row.key)
         else:
             self._index(row)
+            if isinstance(row, Tagging):
+                self._recompose(*tagged_entity(row.resource))
 
     def _unindex_stored(self, row: Row) -> None:
         if isinstance(row, EntityField):
@@ -363,6 +360,8 @@ class View:
             self._recompose(row.TABLE, row.key)
         else:
             self._unindex(row)
+            if isinstance(row, Tagging):
+                self._recompose(*tagged_entity(row.resource))
 
     def _recompose(self, table: str, key: str) -> None:
         """Re-indexes one entity as its stored row with its field rows laid over it.
@@ -375,6 +374,10 @@ class View:
         if shown is not None:
             self._unindex(shown)
         base = self._bases.get(where)
+        if isinstance(base, WHOLE_SET_TAGGED):
+            legacy = self.taggings.get(tagged_key(base))
+            if legacy is not None:  # an earlier version's whole tag set, under the field rows
+                base = dataclasses.replace(base, tags=legacy.tags)
         if base is not None:
             composed = fields.compose(base, self._field_rows.get(where, {}))
             self._composed[where] = composed

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from planner import ACCOUNT, apply, context
 
-from iamstore.node.domain import groups, roles, users
+from iamstore.node.domain import groups, lookup, roles, tagging, users
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.errors import IamError
@@ -65,7 +65,8 @@ REFUSALS = [
     Refusal("delete a user still in a group", (_user("a"), _group("g"), _member("g", "a")),
             lambda v, c: users.delete(v, c, "a"), "DeleteConflict", None),
     Refusal("51st tag", (_user("a"),),
-            lambda v, c: users.tag(v, c, "a", [(f"k{i}", "v") for i in range(51)]),
+            lambda v, c: tagging.tag(v, c, lookup.user(v, ACCOUNT, "a"),
+                                   [(f"k{i}", "v") for i in range(51)]),
             "LimitExceeded", "Tags"),
     Refusal("group name taken", (_group("g"),), _group("G"), "EntityAlreadyExists", "GroupName"),
     Refusal("groups per user", (_user("a"), _group("g1"), _group("g2"), _member("g1", "a")),
@@ -149,8 +150,9 @@ def test_role_defaults_follow_aws() -> None:
 def test_untagging_removes_only_the_keys_named() -> None:
     view, ctx = View(), context()
     apply(view, _changes(_user("a")(view, ctx)))
-    apply(view, users.tag(view, ctx, "a", [("team", "data"), ("env", "dev")]))
-    apply(view, users.untag(view, ctx, "a", ["env", "absent"]))
+    tags = [("team", "data"), ("env", "dev")]
+    apply(view, tagging.tag(view, ctx, lookup.user(view, ACCOUNT, "a"), tags))
+    apply(view, tagging.untag(lookup.user(view, ACCOUNT, "a"), ["env", "absent"]))
     user = view.users.named(ACCOUNT, "a")
     assert user is not None
     assert dict(user.tags) == {"team": "data"}

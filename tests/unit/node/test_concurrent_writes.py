@@ -9,6 +9,7 @@ every apply on every replica.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +21,7 @@ from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.domain import (
     groups,
+    instance_profiles,
     invariants,
     keys,
     lookup,
@@ -28,13 +30,22 @@ from iamstore.node.domain import (
     passwords,
     policies,
     roles,
+    server_certificates,
+    tagging,
     users,
     versions,
 )
 from iamstore.node.domain.context import WriteContext
-from iamstore.node.domain.entities import Change
+from iamstore.node.domain.entities import (
+    Change,
+    InstanceProfile,
+    MfaDevice,
+    OidcProvider,
+    Row,
+    ServerCertificate,
+)
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
-from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.rules import Quotas, tag_page
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicySet, evaluate, make_request
 from iamstore.node.replication.clock import HybridClock
@@ -318,7 +329,9 @@ async def test_a_user_deleted_while_tagged_on_another_node_stays_deleted(cluster
     await cluster.converge()
     await cluster["na"].write(lambda v, c: users.delete(v, c, "dan"))
     tick(cluster, 50)
-    await cluster["nb"].write(lambda v, c: users.tag(v, c, "dan", [("team", "x")]))
+    await cluster["nb"].write(
+        lambda v, c: tagging.tag(v, c, lookup.user(v, ACCOUNT, "dan"), [("team", "x")])
+    )
     await cluster.converge()
     for replica in cluster.replicas.values():
         assert replica.state.view.users.named(ACCOUNT, "dan") is None
@@ -339,7 +352,9 @@ async def test_update_role_does_not_undo_a_concurrent_trust_policy_change(cluste
     await cluster["na"].write(lambda v, c: roles.update_trust(v, c, "ops", TRUST_LAMBDA))
     tick(cluster, 50)  # later by the clock, planned on a replica with the old trust policy
     await cluster["nb"].write(lambda v, c: roles.update(v, c, "ops", "on call", 7200))
-    await cluster["nc"].write(lambda v, c: roles.tag(v, c, "ops", [("team", "sre")]))
+    await cluster["nc"].write(
+        lambda v, c: tagging.tag(v, c, lookup.role(v, ACCOUNT, "ops"), [("team", "sre")])
+    )
     await cluster.converge()
     for replica in cluster.replicas.values():
         role = replica.state.view.roles.named(ACCOUNT, "ops")
@@ -354,9 +369,13 @@ async def test_tags_of_different_keys_and_a_rename_on_three_nodes_all_stay(
 ) -> None:
     await cluster["na"].write(lambda v, c: users.create(v, c, "erin", "/", [("a", "0")], None)[0])
     await cluster.converge()
-    await cluster["na"].write(lambda v, c: users.tag(v, c, "erin", [("b", "1")]))
-    await cluster["nb"].write(lambda v, c: users.tag(v, c, "erin", [("c", "2")]))
-    await cluster["nb"].write(lambda v, c: users.untag(v, c, "erin", ["a"]))
+    await cluster["na"].write(
+        lambda v, c: tagging.tag(v, c, lookup.user(v, ACCOUNT, "erin"), [("b", "1")])
+    )
+    await cluster["nb"].write(
+        lambda v, c: tagging.tag(v, c, lookup.user(v, ACCOUNT, "erin"), [("c", "2")])
+    )
+    await cluster["nb"].write(lambda v, c: tagging.untag(lookup.user(v, ACCOUNT, "erin"), ["a"]))
     await cluster["nc"].write(lambda v, c: users.update(v, c, "erin", "erin2", "/x/"))
     await cluster.converge()
     for replica in cluster.replicas.values():
@@ -481,7 +500,9 @@ async def test_a_policy_deleted_while_tagged_or_attached_elsewhere_stays_deleted
     tick(cluster, 10)
     await cluster["na"].write(lambda v, c: policies.delete(v, c, arn))
     tick(cluster, 10)  # both later by the clock
-    await cluster["nb"].write(lambda v, c: policies.tag(v, c, arn, [("k", "v")]))
+    await cluster["nb"].write(
+        lambda v, c: tagging.tag(v, c, lookup.policy(v, ACCOUNT, arn), [("k", "v")])
+    )
     await cluster["nc"].write(
         lambda v, c: policies.attach(v, c, lookup.user(v, ACCOUNT, "ivy"), arn)
     )
@@ -559,3 +580,136 @@ async def test_login_profiles_and_password_policies_set_on_two_nodes_keep_the_la
         policy = view.password_policies[ACCOUNT]
         # the whole later policy: AWS resets what a call leaves out
         assert (policy.minimum_password_length, policy.require_symbols) == (6, True)
+
+
+# The entity kinds that once kept their tags in a whole-set `Tagging` row, each created here
+# with the tag `a=1`; the finder returns the entity as the replica shows it.
+_TAG_KINDS: dict[str, tuple[Row, Callable[[View], Row]]] = {
+    "instance_profile": (
+        InstanceProfile("AIPA1", ACCOUNT, "ip", "/", 1, (("a", "1"),)),
+        lambda v: instance_profiles.get(v, ACCOUNT, "ip"),
+    ),
+    "mfa_device": (
+        MfaDevice("AMFA1", ACCOUNT, "dev", "/", b"s", 1, tags=(("a", "1"),)),
+        lambda v: mfa.by_serial(v, ACCOUNT, f"arn:aws:iam::{ACCOUNT}:mfa/dev"),
+    ),
+    "oidc_provider": (
+        OidcProvider(
+            oidc.provider_arn(ACCOUNT, "https://idp.example.com"),
+            ACCOUNT,
+            "idp.example.com",
+            ("c",),
+            ("f" * 40,),
+            1,
+            (("a", "1"),),
+        ),
+        lambda v: oidc.get(v, ACCOUNT, oidc.provider_arn(ACCOUNT, "https://idp.example.com")),
+    ),
+    "server_certificate": (
+        ServerCertificate("ASCA1", ACCOUNT, "cert", "/", 1, 2, "body", tags=(("a", "1"),)),
+        lambda v: server_certificates.get(v, ACCOUNT, "cert"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_TAG_KINDS))
+async def test_tags_and_untags_of_every_kind_on_three_nodes_all_stay(
+    cluster: Cluster, kind: str
+) -> None:
+    """TagX of two different keys on two nodes and UntagX of a third on another all take
+    effect. With a whole-set row per entity, the later of the three replaced the others: an
+    acknowledged tag was lost, or the untagged key came back."""
+    row, find = _TAG_KINDS[kind]
+    await cluster["na"].write(lambda v, c: [Change.put(row)])
+    await cluster.converge()
+    await cluster["na"].write(lambda v, c: tagging.tag(v, c, find(v), [("b", "2")]))
+    tick(cluster, 5)
+    await cluster["nb"].write(lambda v, c: tagging.tag(v, c, find(v), [("c", "3")]))
+    tick(cluster, 5)
+    await cluster["nc"].write(lambda v, c: tagging.untag(find(v), ["a"]))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        assert dict(find(replica.state.view).tags) == {"b": "2", "c": "3"}
+
+
+@pytest.mark.parametrize("kind", sorted(_TAG_KINDS))
+async def test_an_untagged_key_never_comes_back_with_a_later_tag_elsewhere(
+    cluster: Cluster, kind: str
+) -> None:
+    """UntagX on one node, then TagX of another key on a node that has not seen the untag.
+    With a whole-set row, the later TagX wrote back the key the untag had removed."""
+    row, find = _TAG_KINDS[kind]
+    await cluster["na"].write(lambda v, c: [Change.put(row)])
+    await cluster.converge()
+    await cluster["na"].write(lambda v, c: tagging.untag(find(v), ["a"]))
+    tick(cluster, 50)
+    await cluster["nb"].write(lambda v, c: tagging.tag(v, c, find(v), [("b", "2")]))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        assert dict(find(replica.state.view).tags) == {"b": "2"}
+
+
+@pytest.mark.parametrize("kind", sorted(_TAG_KINDS))
+async def test_an_entity_deleted_while_tagged_elsewhere_stays_deleted_and_untagged(
+    cluster: Cluster, kind: str
+) -> None:
+    """TagX later by the clock than a concurrent DeleteX: the entity stays deleted, and one
+    created again under the same name or ARN starts with only its own tags."""
+    row, find = _TAG_KINDS[kind]
+    await cluster["na"].write(lambda v, c: [Change.put(row)])
+    await cluster.converge()
+    await cluster["na"].write(lambda v, c: [Change.delete(find(v)), *tagging.dropped(v, find(v))])
+    tick(cluster, 50)
+    await cluster["nb"].write(lambda v, c: tagging.tag(v, c, find(v), [("b", "2")]))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        with pytest.raises(NoSuchEntity):
+            find(replica.state.view)
+    again = dataclasses.replace(row, created_ms=2, tags=(("z", "9"),))  # type: ignore[call-arg]
+    await cluster["nc"].write(lambda v, c: [Change.put(again)])
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        assert dict(find(replica.state.view).tags) == {"z": "9"}
+
+
+async def test_tags_over_the_quota_from_two_nodes_are_kept_and_further_tags_refused(
+    cluster: Cluster,
+) -> None:
+    """AWS allows 50 tags per resource; two nodes tagging at once can each stay within it
+    and together exceed it. Every acknowledged tag is kept, each further TagX that would leave
+    more than 50 is refused on every replica (also one only replacing a value) until UntagX
+    brings the entity below the limit, and ListXTags pages through them all."""
+    row, find = _TAG_KINDS["instance_profile"]  # `a=1`, then 26 more keys on each of two nodes
+    await cluster["na"].write(lambda v, c: [Change.put(row)])
+    await cluster.converge()
+    on_a = [(f"a{i:02d}", "x") for i in range(26)]
+    on_b = [(f"b{i:02d}", "y") for i in range(26)]
+    await cluster["na"].write(lambda v, c: tagging.tag(v, c, find(v), on_a))
+    await cluster["nb"].write(lambda v, c: tagging.tag(v, c, find(v), on_b))
+    await cluster.converge()
+    want = {"a": "1", **dict(on_a), **dict(on_b)}
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        assert dict(find(view).tags) == want  # 53 tags: no acknowledged tag lost
+        for tags in ([("new", "v")], [("a", "2")]):
+            with pytest.raises(LimitExceeded):
+                await replica.write(lambda v, c, tags=tags: tagging.tag(v, c, find(v), tags))
+        assert dict(find(view).tags) == want  # the refusals changed nothing
+        listed, marker = [], None
+        while True:
+            page = tag_page(find(view).tags, marker, 20)
+            listed += page.items
+            if not page.is_truncated:
+                break
+            marker = page.marker
+        assert dict(listed) == want
+        assert len(listed) == 53
+    await cluster["nc"].write(lambda v, c: tagging.untag(find(v), [k for k, _ in on_b[:3]]))
+    await cluster.converge()
+    # 50 tags now: replacing a value is allowed again, a 51st key is not.
+    await cluster["na"].write(lambda v, c: tagging.tag(v, c, find(v), [("a", "2")]))
+    with pytest.raises(LimitExceeded):
+        await cluster["na"].write(lambda v, c: tagging.tag(v, c, find(v), [("new", "v")]))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        assert len(find(replica.state.view).tags) == 50

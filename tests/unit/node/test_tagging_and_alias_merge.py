@@ -9,7 +9,7 @@ from dataclasses import replace
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.domain import aliases, tagging
 from iamstore.node.domain.context import WriteContext
-from iamstore.node.domain.entities import Change, MfaDevice, User
+from iamstore.node.domain.entities import Change, MfaDevice, Tagging, User, tagged_key
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.replication.codec import Commit
@@ -38,8 +38,8 @@ async def _replicas(base: Commit, concurrent: list[Commit]) -> list[State]:
 
 
 async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> None:
-    """Before Tagging rows, TagMFADevice rewrote the device row: a tag change on one node
-    and EnableMFADevice on another could lose the enabling (or a deactivation)."""
+    """Before tags were rows of their own, TagMFADevice rewrote the device row: a tag change
+    on one node and EnableMFADevice on another could lose the enabling (or a deactivation)."""
     base = Commit("n0", 1, 1, "root", "Create", (Change.put(USER), Change.put(DEVICE)))
     view = View()
     for change in base.changes:
@@ -58,7 +58,7 @@ async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> 
         device = state.view.mfa_devices.get(DEVICE.device_id)
         assert device is not None
         assert device.user_id == USER.user_id  # the enabling survived
-        assert state.view.tags_of(device) == (("team", "a"),)  # and so did the tag
+        assert device.tags == (("team", "a"),)  # and so did the tag
 
 
 async def test_two_accounts_claiming_one_alias_agree_on_the_earliest() -> None:
@@ -78,3 +78,37 @@ async def test_two_accounts_claiming_one_alias_agree_on_the_earliest() -> None:
         assert state.view.alias_of(ACCOUNT) == "shared"  # created first (100 < 200)
         assert state.view.alias_of(OTHER) is None  # its claim is stored but not listed
         assert state.view.alias_owner("shared") == ACCOUNT
+
+
+async def test_tags_an_earlier_version_kept_in_a_tagging_row_are_read_under_the_field_rows() -> (
+    None
+):
+    """Earlier versions kept these kinds' tags in one whole-set Tagging row; such a row (from
+    an old data folder or an old commit) still shows, with TagX/UntagX field rows over it,
+    in any delivery order, and a deletion tombstones it."""
+    legacy = Commit("n0", 2, 2, "root", "TagMFADevice", (Change.put(Tagging(
+        tagged_key(DEVICE), (("old", "1"), ("gone", "2"))
+    )),))  # fmt: skip
+    view = View()
+    for change in (*legacy.changes, Change.put(DEVICE)):
+        view.apply(change)
+    shown = view.mfa_devices.get(DEVICE.device_id)
+    assert shown is not None
+    assert shown.tags == (("old", "1"), ("gone", "2"))
+    untag = tagging.untag(shown, ["gone"])
+    tag = tagging.tag(view, context(), shown, [("new", "3")])
+    base = Commit("n0", 1, 1, "root", "Create", (Change.put(USER), Change.put(DEVICE)))
+    replicas = await _replicas(
+        base,
+        [
+            legacy,
+            Commit("n1", 1, 20, "root", "UntagMFADevice", tuple(untag)),
+            Commit("n2", 1, 30, "root", "TagMFADevice", tuple(tag)),
+        ],
+    )
+    for state in replicas:
+        device = state.view.mfa_devices.get(DEVICE.device_id)
+        assert device is not None
+        assert device.tags == (("old", "1"), ("new", "3"))
+    deletion = tagging.dropped(replicas[0].view, DEVICE)
+    assert Change.delete(Tagging(tagged_key(DEVICE), ())) in deletion
