@@ -212,6 +212,7 @@ def run_command(
     from iamstore.node.datadir import DataDirError
     from iamstore.node.replication.identity import PeerSetupError
     from iamstore.node.server import run
+    from iamstore.node.storage.database import StorageError
 
     tls_files = (tls_cert, tls_key, tls_ca)
     if any(f is not None for f in tls_files) and not all(f is not None for f in tls_files):
@@ -246,7 +247,7 @@ def run_command(
     )
     try:
         asyncio.run(run(config))
-    except (DataDirError, PeerSetupError) as err:
+    except (DataDirError, PeerSetupError, StorageError) as err:
         raise click.ClickException(str(err)) from None
 
 

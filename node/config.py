@@ -11,6 +11,8 @@ from iamstore.node.domain.signin import SignInRules
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION
 
+DATABASE_FILE = "iamstore.db"  # the replica, in the node's data folder
+
 
 @dataclass(frozen=True, slots=True)
 class NodeConfig:
@@ -83,7 +85,7 @@ class NodeConfig:
 
     @property
     def database_path(self) -> Path:
-        return self.data_dir / "iamstore.db"
+        return self.data_dir / DATABASE_FILE
 
     @property
     def secrets_key_path(self) -> Path:

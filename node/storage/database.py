@@ -14,11 +14,19 @@ import aiosqlite
 
 from iamstore.node.domain.entities import Change
 from iamstore.node.replication.codec import Commit, encode_commit, encode_row
+from iamstore.node.storage.row_format import (
+    ROW_FORMAT,
+    ROW_FORMAT_KEY,
+    RowFormatError,
+    RowRecord,
+    stored_format,
+    upgrade_policies,
+)
 from iamstore.node.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 class StorageError(Exception):
-    """The database is unusable: newer schema than this code, or corrupt."""
+    """The database is unusable: newer schema or row format than this code, or corrupt."""
 
 
 class LogPurgedError(Exception):
@@ -50,9 +58,8 @@ class StoredRow:
     body: bytes | None
 
 
-# A stored row as SQLite gives it: (table, key, hlc, origin, body). Start-up reads every row
-# once, and building a StoredRow for each would cost a third of the read.
-RowRecord = tuple[str, str, int, str, bytes | None]
+# A stored row as SQLite gives it is a RowRecord, (table, key, hlc, origin, body): start-up
+# reads every row once, and building a StoredRow for each would cost a third of the read.
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,10 @@ class Database:
         db = cls(conn)
         try:
             await db._migrate()
+            await db._upgrade_row_format()
+        except RowFormatError as err:
+            await conn.close()
+            raise StorageError(str(err)) from None
         except BaseException:
             await conn.close()
             raise
@@ -122,6 +133,41 @@ class Database:
                 for statement in MIGRATIONS[number]:
                     await conn.execute(statement)
                 await conn.execute(f"PRAGMA user_version={number + 1}")
+
+    async def _upgrade_row_format(self) -> None:
+        """Checks the stored rows' format, rewrites an older one into the current format,
+        and stamps it (node/storage/row_format.py); RowFormatError for a newer one."""
+        stamp = await self.get_meta(ROW_FORMAT_KEY)
+        if stamp == str(ROW_FORMAT):
+            return
+        async with self._transaction() as conn:
+            async with conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM rows) AND NOT EXISTS (SELECT 1 FROM commits)"
+            ) as cursor:
+                found = await cursor.fetchone()
+            policies = await self._rows_of(conn, "policy")
+            if stored_format(stamp, bool(found and found[0]), (r[4] for r in policies)) == 1:
+                versions = {r[1]: r for r in await self._rows_of(conn, "policy_version")}
+                pointers = await self._rows_of(conn, "policy_default")
+                defaults = frozenset(r[1] for r in pointers if r[4] is not None)
+                upsert = (
+                    "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
+                    + _NEWER_WINS.format(table="rows")
+                )
+                for record in upgrade_policies(policies, versions, defaults):
+                    await conn.execute(upsert, record)
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (ROW_FORMAT_KEY, str(ROW_FORMAT)),
+            )
+
+    @staticmethod
+    async def _rows_of(conn: aiosqlite.Connection, table: str) -> list[RowRecord]:
+        async with conn.execute(
+            "SELECT tbl, key, hlc, origin, body FROM rows WHERE tbl = ?", (table,)
+        ) as cursor:
+            return cast(list[RowRecord], await cursor.fetchall())
 
     async def get_meta(self, key: str) -> str | None:
         async with self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cursor:
