@@ -56,7 +56,10 @@ def test_golden_seed_617_with_ten_seconds_of_faults() -> None:
     assert report.tombstones_purged > 0
 
 
-@pytest.mark.parametrize("seed", [*GOLDEN_SEEDS, 5])
+# 6: one more, whose late joiner bootstraps from a snapshot (5 was until tags became field
+# rows for every kind: its workload then wrote fewer commits, and the joiner caught up from
+# the logs).
+@pytest.mark.parametrize("seed", [*GOLDEN_SEEDS, 6])
 def test_seeded_run_converges_and_keeps_every_acknowledged_write(seed: int) -> None:
     report = run_simulation(seed)
     assert report.commits > 100
