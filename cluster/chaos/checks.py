@@ -199,6 +199,17 @@ def stale_token_reads(history: History) -> list[str]:
     return [f"{s.op.node} at {s.op.start:.2f}s: {s.expected}" for s in history.stale_reads]
 
 
+def token_dependency_misses(history: History) -> list[str]:
+    """Reads with only a write's token that lacked what the write depended on (or the write):
+    a token covers everything its writer had applied (cluster/chaos/dependencies.py)."""
+    return [
+        f"{read.reader} at {read.time:.2f}s, with the token of {read.scenario} on {read.writer} "
+        f"(made on {read.origin}), lacks {read.missing}"
+        for read in history.dependency_reads
+        if read.missing
+    ]
+
+
 def converged(finals: dict[str, NodeFinal]) -> bool:
     states = {(tuple(sorted(f.version_vector.items())), f.digest) for f in finals.values()}
     return len(states) == 1 and bool(next(iter(finals.values())).version_vector)

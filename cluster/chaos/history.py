@@ -66,6 +66,21 @@ class StaleRead:
     expected: str
 
 
+@dataclass(frozen=True, slots=True)
+class DependencyRead:
+    """A read on `reader` with only the token of a write made on `writer`, a write that
+    depended on an entity made just before on `origin` (cluster/chaos/dependencies.py).
+    `missing` says what the reader lacked ("" when it held both the write and what it
+    depended on)."""
+
+    scenario: str
+    origin: str
+    writer: str
+    reader: str
+    time: float
+    missing: str = ""
+
+
 @dataclass
 class FaultRecord:
     kind: str
@@ -83,6 +98,7 @@ class History:
     listings: list[Listing] = field(default_factory=list)
     lags: list[LagSample] = field(default_factory=list)
     stale_reads: list[StaleRead] = field(default_factory=list)
+    dependency_reads: list[DependencyRead] = field(default_factory=list)
     faults: list[FaultRecord] = field(default_factory=list)
 
     def acked_writes(self) -> list[Op]:

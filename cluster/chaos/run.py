@@ -15,6 +15,7 @@ import click
 from iamstore.client import AsyncClient, IamError
 from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.chaos import checks
+from iamstore.cluster.chaos.dependencies import DependencyProbes
 from iamstore.cluster.chaos.faults import FAULT_KINDS, NETWORK_FAULTS, ChaosCluster
 from iamstore.cluster.chaos.history import (
     History,
@@ -27,6 +28,7 @@ from iamstore.cluster.chaos.history import (
 )
 from iamstore.cluster.chaos.netns import NetnsUnavailable, probe
 from iamstore.cluster.chaos.network import NETWORKS
+from iamstore.cluster.chaos.replicas import replica_violations
 from iamstore.cluster.chaos.workload import Clients, Worker
 
 CONVERGE_BOUND_S = 30.0
@@ -264,12 +266,18 @@ async def run_chaos(config: ChaosConfig) -> dict[str, Any]:
         cluster = ChaosCluster(config.root or Path(scratch), config.nodes, rng, config.network)
         try:
             await cluster.start()
-            return await _run(config, cluster, rng)
+            history, finals, convergence_s = await _run(config, cluster, rng)
         finally:
             await cluster.shutdown()
+        # Every node stopped: each replica, as its node left it on disk, against the invariants.
+        data_dirs = {name: cluster.local.node(name).data_dir for name in cluster.names}
+        stored = await replica_violations(data_dirs)
+        return report(config, history, finals, convergence_s, stored)
 
 
-async def _run(config: ChaosConfig, cluster: ChaosCluster, rng: random.Random) -> dict[str, Any]:
+async def _run(
+    config: ChaosConfig, cluster: ChaosCluster, rng: random.Random
+) -> tuple[History, dict[str, checks.NodeFinal], float | None]:
     run = _Run(config, cluster, rng)
     try:
         first = run.observer[cluster.names[0]]
@@ -288,17 +296,23 @@ async def _run(config: ChaosConfig, cluster: ChaosCluster, rng: random.Random) -
             for k in range(config.workers_per_node)
         ]
         probers = run.clients.make()
+        # A generator of its own, so the probes leave the faults' draws as they were.
+        dependencies = DependencyProbes(
+            cluster.names, run.clients.single, run.history,
+            random.Random(f"dependencies-{config.seed}"), run.now,
+        )  # fmt: skip
         async with asyncio.TaskGroup() as tasks:
             for worker in workers:
                 tasks.create_task(worker.run(run.stop))
             tasks.create_task(run.statuses())
             tasks.create_task(run.listings())
             tasks.create_task(run.lag_probes(probers))
+            tasks.create_task(dependencies.run(run.stop))
             await run.faults()
         convergence_s = await run.converge()
         finals = await run.observe(workers)
         checks.catch_up_times(run.history)
-        return report(config, run.history, finals, convergence_s)
+        return run.history, finals, convergence_s
     finally:
         await run.clients.close()
 
@@ -308,6 +322,7 @@ def report(
     history: History,
     finals: dict[str, checks.NodeFinal],
     convergence_s: float | None,
+    stored_violations: list[str],
 ) -> dict[str, Any]:
     healthy, faulty = checks.lag_split(history)
     details = {
@@ -316,6 +331,8 @@ def report(
         "prefix_violations": checks.prefix_violations(history, finals),
         "decision_disagreements": checks.decision_disagreements(finals),
         "stale_token_reads": checks.stale_token_reads(history),
+        "token_dependency_misses": checks.token_dependency_misses(history),
+        "replica_invariants": stored_violations,
     }
     return {
         "seed": config.seed,
@@ -334,6 +351,9 @@ def report(
             for f in history.faults
         ],
         "acked_writes": len(history.acked_writes()),
+        # Reads that answered whether a replica covering a write's token held what the write
+        # depended on (a check that never ran could not have failed).
+        "token_dependency_reads": len(history.dependency_reads),
         **{key: len(found) for key, found in details.items()},
         "converged": convergence_s is not None and checks.converged(finals),
         "convergence_s": convergence_s,
@@ -373,6 +393,9 @@ def summary(result: dict[str, Any]) -> str:
         ("prefix_violations", result["prefix_violations"]),
         ("decision_disagreements", result["decision_disagreements"]),
         ("stale_token_reads", result["stale_token_reads"]),
+        ("token_dependency_reads", result["token_dependency_reads"]),
+        ("token_dependency_misses", result["token_dependency_misses"]),
+        ("replica_invariants", result["replica_invariants"]),
         ("converged", result["converged"]),
         ("convergence_s", result["convergence_s"]),
         ("lag healthy p50/p95/p99 ms",
@@ -393,7 +416,7 @@ def summary(result: dict[str, Any]) -> str:
 
 def clean(result: dict[str, Any]) -> bool:
     counts = ("lost_writes", "resurrections", "prefix_violations", "decision_disagreements",
-              "stale_token_reads")  # fmt: skip
+              "stale_token_reads", "token_dependency_misses", "replica_invariants")  # fmt: skip
     return bool(result["converged"]) and all(result[key] == 0 for key in counts)
 
 

@@ -104,6 +104,11 @@ class Clients:
         self._open.extend(clients.values())
         return clients
 
+    def single(self, node: str) -> AsyncClient:
+        """A new client of one node, which the caller closes (its tokens are its own writes')."""
+        return AsyncClient(self._addresses[node], credentials=self._credentials,
+                           timeout=self._timeout)  # fmt: skip
+
     async def close(self) -> None:
         for client in self._open:
             await client.close()

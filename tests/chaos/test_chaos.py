@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 REPORT_KEYS = {
     "seed", "nodes", "network", "duration_s", "faults", "acked_writes", "lost_writes",
     "resurrections", "prefix_violations", "decision_disagreements", "stale_token_reads",
+    "token_dependency_reads", "token_dependency_misses", "replica_invariants",
     "converged", "convergence_s", "lag_ms", "lag_samples",
 }  # fmt: skip
 GOLDEN_SEED = 7  # the seed of the first full run; keep it replayable
@@ -50,6 +51,10 @@ def test_every_fault_kind_leaves_every_invariant_clean(tmp_path: Path) -> None:
     assert [f["kind"] for f in result["faults"]] == list(FAULT_KINDS)
     assert all(f["end"] is not None and f["end"] >= f["start"] for f in result["faults"])
     assert result["acked_writes"] > 100
+    # The token-dependency probes answered (a check that never ran could not have failed);
+    # clean() then also needs none of them to have missed, and every stored replica to keep
+    # the invariants.
+    assert result["token_dependency_reads"] > 10
     assert clean(result), result
     assert result["convergence_s"] is not None
     assert result["convergence_s"] <= 30

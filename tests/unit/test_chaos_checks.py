@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from iamstore.cluster.chaos import checks
 from iamstore.cluster.chaos.history import (
+    DependencyRead,
     FaultRecord,
     History,
     LagSample,
@@ -137,3 +138,13 @@ def test_a_version_id_acknowledged_twice_is_reported() -> None:
         _write("create_policy_version", "arn:p", 2.0, version="v2"),
     ]
     assert checks.policy_invariants(history, {}) == ["version `v2` of `arn:p` acknowledged twice"]
+
+
+def test_a_read_lacking_what_a_write_depended_on_is_reported() -> None:
+    held = DependencyRead("membership", "node1", "node2", "node3", 5.0)
+    lacking = DependencyRead("attachment", "node1", "node2", "node3", 6.0, "policy `p`")
+    history = History(dependency_reads=[held, lacking])
+    assert checks.token_dependency_misses(history) == [
+        "node3 at 6.00s, with the token of attachment on node2 (made on node1), lacks policy `p`"
+    ]
+    assert checks.token_dependency_misses(History(dependency_reads=[held])) == []
