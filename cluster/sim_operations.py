@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iamstore.node.domain import (
@@ -41,7 +41,6 @@ from iamstore.node.domain.entities import (
     Change,
     Group,
     KeyStatus,
-    ManagedPolicy,
     Role,
     StsPreferences,
     User,
@@ -144,6 +143,8 @@ class Intent:
     version_id: str | None = None  # the version the operation names (None: the one it made)
     document: str | None = None
     sets_default: bool = False
+    # TagX/UntagX: each tag key it sets, with its value (None: the key it removes).
+    tags: tuple[tuple[str, str | None], ...] = ()
 
 
 def document(rng: random.Random) -> str:
@@ -160,6 +161,24 @@ def _arn(name: str) -> str:
 
 def _only(plan: Callable[[View, WriteContext], list[Change]]) -> Plan:
     return lambda view, ctx: (plan(view, ctx), None)
+
+
+def _tag_plan(
+    find: Callable[[View, WriteContext], tagging.Taggable], tags: Sequence[tuple[str, str]]
+) -> Plan:
+    def plan(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        entity = find(view, ctx)
+        return tagging.tag(view, ctx, entity, tags), entity
+
+    return plan
+
+
+def _untag_plan(find: Callable[[View, WriteContext], tagging.Taggable], key: str) -> Plan:
+    def plan(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        entity = find(view, ctx)
+        return tagging.untag(entity, [key]), entity
+
+    return plan
 
 
 def _version_of(view: View, policy: str, rng: random.Random) -> str:
@@ -226,15 +245,10 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     def a_user(view: View, ctx: WriteContext) -> User:
         return lookup.user(view, ctx.account_id, user)
 
-    def a_policy(view: View, ctx: WriteContext, operation: str) -> ManagedPolicy:
-        return lookup.customer_policy(view, ctx.account_id, _arn(policy), operation)
-
     plans: dict[str, Plan] = {
         "CreateUser": lambda v, c: users.create(v, c, user, "/", tag, None),
         "UpdateUser": _only(lambda v, c: users.update(v, c, user, None, rng.choice(("/", "/a/")))),
         "DeleteUser": _only(lambda v, c: users.delete(v, c, user)),
-        "TagUser": _only(lambda v, c: tagging.tag(v, c, a_user(v, c), tag)),
-        "UntagUser": _only(lambda v, c: tagging.untag(a_user(v, c), [tag[0][0]])),
         "CreateGroup": lambda v, c: groups.create(v, c, group, "/"),
         "UpdateGroup": _only(lambda v, c: groups.update(v, c, group, None, "/x/")),
         "DeleteGroup": _only(lambda v, c: groups.delete(v, c, group)),
@@ -244,10 +258,6 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         "UpdateRole": _only(lambda v, c: roles.update(v, c, role, f"d{rng.randrange(9)}", None)),
         "UpdateAssumeRolePolicy": _only(lambda v, c: roles.update_trust(v, c, role, TRUST)),
         "DeleteRole": _only(lambda v, c: roles.delete(v, c, role)),
-        "TagRole": _only(lambda v, c: tagging.tag(v, c, lookup.role(v, c.account_id, role), tag)),
-        "UntagRole": _only(
-            lambda v, c: tagging.untag(lookup.role(v, c.account_id, role), [tag[0][0]])
-        ),
         "CreatePolicy": lambda v, c: policies.create(v, c, policy, "/", doc, None, ())[:2],
         "DeletePolicy": _only(lambda v, c: policies.delete(v, c, _arn(policy))),
         "CreatePolicyVersion": lambda v, c: versions.create(
@@ -258,10 +268,6 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         ),
         "DeletePolicyVersion": _only(
             lambda v, c: versions.delete(v, c, _arn(policy), chosen_version)
-        ),
-        "TagPolicy": _only(lambda v, c: tagging.tag(v, c, a_policy(v, c, "TagPolicy"), tag)),
-        "UntagPolicy": _only(
-            lambda v, c: tagging.untag(a_policy(v, c, "UntagPolicy"), [tag[0][0]])
         ),
         "PutUserPermissionsBoundary": _only(
             lambda v, c: policies.put_boundary(v, c, a_user(v, c), _arn(policy))
@@ -359,32 +365,6 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     # service-specific credentials, service-linked roles and SAML providers.
     plans.update(
         {
-            "TagInstanceProfile": _only(
-                lambda v, c: tagging.tag(v, c, instance_profiles.get(v, c.account_id, profile), tag)
-            ),
-            "UntagInstanceProfile": _only(
-                lambda v, c: tagging.untag(
-                    instance_profiles.get(v, c.account_id, profile), [tag[0][0]]
-                )
-            ),
-            "TagMFADevice": _only(
-                lambda v, c: tagging.tag(v, c, mfa.by_serial(v, c.account_id, _serial(device)), tag)
-            ),
-            "UntagMFADevice": _only(
-                lambda v, c: tagging.untag(
-                    mfa.by_serial(v, c.account_id, _serial(device)), [tag[0][0]]
-                )
-            ),
-            "TagOpenIDConnectProvider": _only(
-                lambda v, c: tagging.tag(
-                    v, c, oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), tag
-                )
-            ),
-            "UntagOpenIDConnectProvider": _only(
-                lambda v, c: tagging.untag(
-                    oidc.get(v, c.account_id, oidc.provider_arn(c.account_id, url)), [tag[0][0]]
-                )
-            ),
             "UpdateOpenIDConnectProviderThumbprint": _only(
                 lambda v, c: oidc.update_thumbprints(
                     v, c, oidc.provider_arn(c.account_id, url), [str(rng.randrange(9)) * 40]
@@ -406,16 +386,6 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             ),
             "DeleteServerCertificate": _only(
                 lambda v, c: server_certificates.delete(v, c.account_id, certificate)
-            ),
-            "TagServerCertificate": _only(
-                lambda v, c: tagging.tag(
-                    v, c, server_certificates.get(v, c.account_id, certificate), tag
-                )
-            ),
-            "UntagServerCertificate": _only(
-                lambda v, c: tagging.untag(
-                    server_certificates.get(v, c.account_id, certificate), [tag[0][0]]
-                )
             ),
             "UploadSigningCertificate": lambda v, c: signing_certificates.upload(
                 v, c, a_user(v, c), material.certificate
@@ -474,22 +444,27 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
                     v, c.account_id, saml.provider_arn(c.account_id, saml_provider)
                 )
             ),
-            "TagSAMLProvider": _only(
-                lambda v, c: tagging.tag(
-                    v,
-                    c,
-                    saml.get(v, c.account_id, saml.provider_arn(c.account_id, saml_provider)),
-                    tag,
-                )
-            ),
-            "UntagSAMLProvider": _only(
-                lambda v, c: tagging.untag(
-                    saml.get(v, c.account_id, saml.provider_arn(c.account_id, saml_provider)),
-                    [tag[0][0]],
-                )
-            ),
         }
     )
+    # TagX/UntagX of every taggable kind, one way: the plan's result is the entity it tagged,
+    # so the checker's specification knows whose tag each acknowledged write set.
+    taggable: dict[str, Callable[[View, WriteContext], tagging.Taggable]] = {
+        "User": a_user,
+        "Role": lambda v, c: lookup.role(v, c.account_id, role),
+        "Policy": lambda v, c: lookup.customer_policy(v, c.account_id, _arn(policy), operation),
+        "InstanceProfile": lambda v, c: instance_profiles.get(v, c.account_id, profile),
+        "MFADevice": lambda v, c: mfa.by_serial(v, c.account_id, _serial(device)),
+        "OpenIDConnectProvider": lambda v, c: oidc.get(
+            v, c.account_id, oidc.provider_arn(c.account_id, url)
+        ),
+        "ServerCertificate": lambda v, c: server_certificates.get(v, c.account_id, certificate),
+        "SAMLProvider": lambda v, c: saml.get(
+            v, c.account_id, saml.provider_arn(c.account_id, saml_provider)
+        ),
+    }
+    for noun, find in taggable.items():
+        plans[f"Tag{noun}"] = _tag_plan(find, tag)
+        plans[f"Untag{noun}"] = _untag_plan(find, tag[0][0])
     if operation.startswith(("Attach", "Detach", "Put", "Delete")) and operation.endswith(
         ("UserPolicy", "GroupPolicy", "RolePolicy")
     ):
@@ -509,6 +484,10 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         intent = Intent(operation, policy)
     elif operation == "CreatePolicy":
         intent = Intent(operation, policy, "v1", doc, sets_default=True)
+    elif operation.startswith("Tag"):
+        intent = Intent(operation, tags=tag)
+    elif operation.startswith("Untag"):
+        intent = Intent(operation, tags=((tag[0][0], None),))
     return plans[operation], intent
 
 

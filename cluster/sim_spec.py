@@ -9,7 +9,9 @@ whatever ran concurrently with it (docs/replication.md, "Concurrent writes"):
   (CreatePolicy, SetDefaultPolicyVersion, CreatePolicyVersion with SetAsDefault);
 - the invariants of node/domain/invariants.py hold after every apply;
 - a replica that covers a write's consistency token holds everything the writer had applied
-  when it planned the write.
+  when it planned the write;
+- each tag key of an entity holds what the latest acknowledged TagX or UntagX of that key
+  left (its value, or no tag), while the entity lives.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ class Acked:
     sets_default: bool
     token: Mapping[str, int]  # what the write's consistency token requires
     depends_on: Mapping[str, int]  # the writer's version vector when it planned the write
+    # TagX/UntagX: the entity it tagged (table, key, creation time), and each key it set to a
+    # value or removed (None).
+    tagged: tuple[str, str, int] | None = None
+    tags: tuple[tuple[str, str | None], ...] = ()
 
 
 def reused_version_id(history: Sequence[Acked], new: Acked) -> str | None:
@@ -93,6 +99,7 @@ def final_problems(history: Sequence[Acked], view: View, name: str) -> list[str]
                 f"{name} lost {write.operation} `{write.version_id}` of {write.policy_name} "
                 f"acknowledged at {write.stamp}"
             )
+    problems += _tag_problems(history, view, name)
     for policy_id, write in sorted(latest_default.items()):
         if write.policy_name in deleted_policies or view.policies.get(policy_id) is None:
             continue
@@ -102,5 +109,29 @@ def final_problems(history: Sequence[Acked], view: View, name: str) -> list[str]
                 f"{name}'s default of {write.policy_name} is "
                 f"`{None if default is None else default.version_id}`, not `{write.version_id}` "
                 f"set by {write.operation} at {write.stamp}"
+            )
+    return problems
+
+
+def _tag_problems(history: Sequence[Acked], view: View, name: str) -> list[str]:
+    """Each tag key of a live entity as the latest acknowledged TagX/UntagX of it left it."""
+    latest: dict[tuple[tuple[str, str, int], str], tuple[Acked, str | None]] = {}
+    for write in history:
+        if write.tagged is None:
+            continue
+        for key, value in write.tags:
+            current = latest.get((write.tagged, key))
+            if current is None or write.stamp > current[0].stamp:
+                latest[(write.tagged, key)] = (write, value)
+    problems: list[str] = []
+    for ((table, entity_key, created_ms), key), (write, value) in sorted(latest.items()):
+        entity = view.shown(table, entity_key)
+        if entity is None or getattr(entity, "created_ms", None) != created_ms:
+            continue  # deleted (a delete wins over a concurrent tag), or created again since
+        found = dict(getattr(entity, "tags", ())).get(key)
+        if found != value:
+            problems.append(
+                f"{name}'s {table} `{entity_key}` has tag `{key}` = {found!r}, not {value!r} "
+                f"as {write.operation} at {write.stamp} left it"
             )
     return problems

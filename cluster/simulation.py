@@ -40,6 +40,7 @@ from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ManagedPolicy, PolicyVersion
 from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.tagging import Taggable
 from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.codec import Commit, encode_row
@@ -353,6 +354,9 @@ class Simulation:
         )
         vector = planned["vector"]
         assert isinstance(vector, dict)
+        tagged = None
+        if intent.tags and isinstance(result, Taggable):  # TagX/UntagX: the entity tagged
+            tagged = (result.TABLE, result.key, result.created_ms)
         write = sim_spec.Acked(
             operation=operation,
             stamp=(commit.hlc, commit.origin),
@@ -363,6 +367,8 @@ class Simulation:
             sets_default=intent.sets_default,
             token=parse_token(token.encode()),
             depends_on=vector,
+            tagged=tagged,
+            tags=intent.tags,
         )
         problem = sim_spec.reused_version_id(self.acked, write)
         if problem is not None:

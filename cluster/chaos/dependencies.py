@@ -8,7 +8,9 @@ does on simulated replicas: AddUserToGroup of a group made elsewhere, CreatePoli
 a policy made elsewhere, AttachUserPolicy of a policy made elsewhere.
 
 Only a definite answer counts: a call that fails (timeout, node down, NotYetReplicated while
-the reader is cut off) makes the probe inconclusive, never a violation.
+the reader is cut off) makes the probe inconclusive, never a violation. The probes' entities
+(`dep-N`) are left in place: one probe per half second stays far below IAM's quotas for the
+length of a run (a probe refused by a quota is inconclusive too).
 """
 
 from __future__ import annotations

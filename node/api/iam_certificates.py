@@ -102,5 +102,3 @@ async def delete_server_certificate(
     name = req.server_certificate_name
     await call.change(lambda view, ctx: server_certificates.delete(view, ctx.account_id, name))
     return pb.DeleteServerCertificateResponse()
-
-

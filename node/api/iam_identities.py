@@ -84,9 +84,6 @@ async def delete_user(call: Call, req: pb.DeleteUserRequest) -> pb.DeleteUserRes
     return pb.DeleteUserResponse()
 
 
-
-
-
 @op("CreateGroup")
 async def create_group(call: Call, req: pb.CreateGroupRequest) -> pb.CreateGroupResponse:
     group = await call.write(
@@ -236,5 +233,3 @@ async def update_assume_role_policy(
 async def delete_role(call: Call, req: pb.DeleteRoleRequest) -> pb.DeleteRoleResponse:
     await call.change(lambda view, ctx: roles.delete(view, ctx, req.role_name))
     return pb.DeleteRoleResponse()
-
-

@@ -170,9 +170,6 @@ async def list_entities_for_policy(
     return response
 
 
-
-
-
 def _register_per_kind(kind: str) -> None:
     """Attach/Detach/ListAttached and Put/Get/Delete/List inline policy for one principal kind."""
     pb_any: Any = pb

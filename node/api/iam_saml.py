@@ -110,5 +110,3 @@ async def delete_saml_provider(
     arn = req.saml_provider_arn
     await call.change(lambda view, ctx: saml.delete(view, ctx.account_id, arn))
     return pb.DeleteSAMLProviderResponse()
-
-

@@ -722,9 +722,10 @@ def tagged_key(entity: InstanceProfile | MfaDevice | OidcProvider | ServerCertif
 
 def tagged_entity(resource: str) -> tuple[str, str]:
     """The (table, key) of the entity a Tagging row's key names (the inverse of `tagged_key`:
-    tables hold no `/`, and the creation time follows the last one)."""
-    table, rest = resource.split("/", 1)
-    return table, rest.rsplit("/", 1)[0]
+    tables hold no `/`, and the creation time follows the last one). Total: a malformed key
+    names an entity that does not exist, never an error in apply."""
+    table, _, rest = resource.partition("/")
+    return table, rest.rpartition("/")[0]
 
 
 @dataclass(frozen=True, slots=True)

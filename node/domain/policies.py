@@ -244,4 +244,3 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
         return None
     policy = view.managed_policy(boundary.policy_id)
     return None if policy is None else policy.arn
-

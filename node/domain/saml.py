@@ -128,4 +128,3 @@ def update(
 def delete(view: View, account_id: str, arn: str) -> list[Change]:
     provider = get(view, account_id, arn)
     return [Change.delete(provider), *fields.dropped(view.fields_of(provider))]
-

@@ -91,4 +91,3 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     if boundary is not None:
         changes.append(Change.delete(boundary))
     return changes
-

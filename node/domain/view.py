@@ -276,6 +276,11 @@ class View:
     def get(self, table: str, key: str) -> Row | None:
         return self._rows.get((table, key))
 
+    def shown(self, table: str, key: str) -> Row | None:
+        """The row at (table, key) as reads see it: an entity with its field rows laid over
+        it (`get` gives the stored row alone)."""
+        return self._composed.get((table, key)) or self._rows.get((table, key))
+
     def alias_of(self, account_id: str) -> str | None:
         """The account's alias, if it owns it: of two accounts claiming one alias, the
         earliest claim (creation time, then account id) owns it on every replica."""

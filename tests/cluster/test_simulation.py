@@ -22,6 +22,7 @@ from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
 from iamstore.node.domain.entities import (
     Change,
     DefaultVersion,
+    InstanceProfile,
     ManagedPolicy,
     PolicyVersion,
     User,
@@ -43,7 +44,10 @@ from iamstore.node.replication.codec import Commit
 # document lost); 2, one node handing out an id again after the counter went back; 1, an
 # acknowledged SetDefaultPolicyVersion undone by a later write of the whole policy record;
 # 0, a default pointing at a deleted version; 9, a replica covering a token without the
-# commits the write depended on.
+# commits the write depended on. With the specification of tags (each key as the latest
+# acknowledged TagX/UntagX of it left it), 2 also found the whole-set tag rows of server
+# certificates (and instance profiles, MFA devices, OIDC providers) bringing back a key an
+# acknowledged UntagServerCertificate had removed (now tags are field rows for every kind).
 GOLDEN_SEEDS = (0, 1, 2, 3, 4, 9, 14)
 
 
@@ -199,3 +203,29 @@ def test_spec_reports_a_lost_version_and_an_undone_default() -> None:
     assert any("lost CreatePolicyVersion `v2`" in p for p in problems)
     assert any("default of p is `v1`, not `v2`" in p for p in problems)
     assert sim_spec.final_problems(history[:1], view, "r") == []
+
+
+def test_spec_reports_a_lost_tag_and_an_untagged_key_that_came_back() -> None:
+    view = View()
+    profile = InstanceProfile("AIPA1", "123456789012", "ip", "/", 5, (("a", "1"),))
+    view.apply(Change.put(profile))
+    who = ("instance_profile", "AIPA1", 5)
+    history = [
+        _acked("TagInstanceProfile", 1, tagged=who, tags=(("b", "2"),)),  # lost on this view
+        _acked("UntagInstanceProfile", 2, tagged=who, tags=(("a", None),)),  # yet `a` is there
+    ]
+    problems = sim_spec.final_problems(history, view, "r")
+    assert problems == [
+        "r's instance_profile `AIPA1` has tag `a` = '1', not None as UntagInstanceProfile at "
+        "(2, 'a') left it",
+        "r's instance_profile `AIPA1` has tag `b` = None, not '2' as TagInstanceProfile at "
+        "(1, 'a') left it",
+    ]
+    # A later TagX of the same key decides; a deleted or re-created entity is not checked.
+    later = _acked("TagInstanceProfile", 3, tagged=who, tags=(("a", "1"),))
+    assert sim_spec.final_problems([history[1], later], view, "r") == []
+    gone = ("instance_profile", "AIPA1", 4)
+    assert (
+        sim_spec.final_problems([_acked("TagX", 1, tagged=gone, tags=(("b", "2"),))], view, "r")
+        == []
+    )

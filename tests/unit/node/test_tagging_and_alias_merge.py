@@ -112,3 +112,6 @@ async def test_tags_an_earlier_version_kept_in_a_tagging_row_are_read_under_the_
         assert device.tags == (("old", "1"), ("new", "3"))
     deletion = tagging.dropped(replicas[0].view, DEVICE)
     assert Change.delete(Tagging(tagged_key(DEVICE), ())) in deletion
+    for malformed in ("no-slash", "mfa_device/", "/"):  # from a peer: names nothing
+        view.apply(Change.put(Tagging(malformed, (("x", "1"),))))
+    assert view.mfa_devices.get(DEVICE.device_id) == shown
