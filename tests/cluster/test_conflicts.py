@@ -13,6 +13,7 @@ from iamstore.client import (
     AsyncClient,
     Credentials,
     InvalidClientTokenIdError,
+    LimitExceededError,
     NoSuchEntityError,
     NotYetReplicatedError,
 )
@@ -193,3 +194,46 @@ async def test_a_write_token_covers_what_its_node_had_applied(cluster: MemoryClu
         cluster.heal()
         group = await reader.get_group(group_name="devs", at_least=token)
         assert [u.user_name for u in group.users] == ["bob"]
+
+
+async def test_tags_over_the_quota_from_two_sides_of_a_partition_are_all_listed(
+    cluster: MemoryCluster,
+) -> None:
+    """TagInstanceProfile of 26 keys on each side of a partition: both acknowledged, so 52
+    tags after the heal. ListInstanceProfileTags pages through every one of them; a further
+    TagInstanceProfile is refused (LimitExceeded, changing nothing) until an untag brings the
+    profile back to 50."""
+    async with cluster.client(0) as a, cluster.client(1) as b:
+        await a.create_instance_profile(instance_profile_name="ip")
+        assert await cluster.converged()
+        cluster.partition([0], [1, 2])
+        for client, side in ((a, "a"), (b, "b")):
+            tags = [{"Key": f"{side}{i:02d}", "Value": side} for i in range(26)]
+            await client.tag_instance_profile(instance_profile_name="ip", tags=tags)
+        cluster.heal()
+        assert await cluster.converged()
+        for index in range(3):
+            async with cluster.client(index) as c:
+                listed, marker = [], None
+                while True:
+                    page = await c.list_instance_profile_tags(
+                        instance_profile_name="ip", max_items=20, marker=marker
+                    )
+                    listed += [(t.key, t.value) for t in page.tags]
+                    if not page.is_truncated:
+                        break
+                    marker = page.marker
+                assert len(listed) == 52
+                assert len(dict(listed)) == 52
+                with pytest.raises(LimitExceededError):
+                    await c.tag_instance_profile(
+                        instance_profile_name="ip", tags=[{"Key": "a00", "Value": "again"}]
+                    )
+        await a.untag_instance_profile(instance_profile_name="ip", tag_keys=["b00", "b01"])
+        await a.tag_instance_profile(
+            instance_profile_name="ip", tags=[{"Key": "a00", "Value": "again"}]
+        )
+        with pytest.raises(LimitExceededError):
+            await a.tag_instance_profile(
+                instance_profile_name="ip", tags=[{"Key": "new", "Value": "v"}]
+            )
