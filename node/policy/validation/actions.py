@@ -1,0 +1,318 @@
+"""Action and resource findings: unknown services and actions, wildcards that match nothing,
+and resource ARNs that no resource type of the statement's actions can have."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from iamstore.node.policy.document import Statement
+from iamstore.node.policy.glob import compile_glob
+from iamstore.node.policy.match import fold
+from iamstore.node.policy.validation.budget import Budget
+from iamstore.node.policy.validation.catalog import Action, Catalog, ResourceType, Service
+from iamstore.node.policy.validation.findings import Finding, FindingType
+from iamstore.node.policy.variables import tokenize
+
+_E, _S = FindingType.ERROR, FindingType.SUGGESTION
+_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (partitions)
+PARTITIONS = frozenset(
+    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+_ACCOUNT = re.compile(r"[0-9]{12}\Z")
+
+
+def has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAction:
+    """One entry of `Action`/`NotAction` and the catalog's actions it stands for."""
+
+    element: str  # "Action" or "NotAction"
+    position: int | None  # index in the element's list; None when the element is one string
+    text: str
+    service: Service | None  # None for `*`, a wildcard service, or an unknown one
+    actions: tuple[Action, ...]
+    everything: bool  # `*`, or a wildcard service name: any action of any service
+
+    @property
+    def explicit(self) -> bool:
+        return not has_wildcard(self.text)
+
+    def path(self, index: int) -> tuple[str | int, ...]:
+        base: tuple[str | int, ...] = ("Statement", index, self.element)
+        return base if self.position is None else (*base, self.position)
+
+
+def _positions(values: tuple[str, ...], single: bool) -> list[tuple[int | None, str]]:
+    if single:
+        return [(None, values[0])]
+    return list(enumerate(values))
+
+
+def resolve_actions(
+    index: int,
+    statement: Statement,
+    single: frozenset[str],
+    catalog: Catalog,
+    budget: Budget,
+    findings: list[Finding],
+) -> tuple[ResolvedAction, ...]:
+    """Each action entry with the actions it names; findings for those that name none."""
+    out: list[ResolvedAction] = []
+    for element, values in (("Action", statement.actions), ("NotAction", statement.not_actions)):
+        if values is None:
+            continue
+        for position, text in _positions(values, element in single):
+            out.append(_resolve(element, position, text, index, catalog, budget, findings))
+    return tuple(out)
+
+
+def _resolve(
+    element: str,
+    position: int | None,
+    text: str,
+    index: int,
+    catalog: Catalog,
+    budget: Budget,
+    findings: list[Finding],
+) -> ResolvedAction:
+    unresolved = ResolvedAction(element, position, text, None, (), False)
+    path = unresolved.path(index)
+    if text == "*":
+        return ResolvedAction(element, position, text, None, (), True)
+    prefix, _, name = text.partition(":")
+    if has_wildcard(prefix):
+        findings.append(
+            Finding(
+                "WILDCARD_IN_SERVICE_NAME",
+                _S,
+                f"`{text}` has a wildcard in its service name: it may grant actions of "
+                "services with similar names, also of services AWS adds later",
+                path,
+            )
+        )
+        prefixes = catalog.prefixes()
+        if not budget.spend(len(prefixes)):
+            return ResolvedAction(element, position, text, None, (), True)
+        glob = compile_glob(tokenize(fold(prefix), variables=False, wildcards=True))
+        if not any(glob.matches(p) for p in prefixes):
+            findings.append(
+                Finding(
+                    "INVALID_SERVICE_IN_ACTION",
+                    _E,
+                    f"no service prefix matches `{prefix}` in the action `{text}`",
+                    path,
+                )
+            )
+            return unresolved
+        return ResolvedAction(element, position, text, None, (), True)
+    service = catalog.service(prefix.lower())
+    if service is None:
+        hint = _hint(prefix.lower(), catalog.prefixes(), budget)
+        findings.append(
+            Finding(
+                "INVALID_SERVICE_IN_ACTION",
+                _E,
+                f"the service `{prefix}` in the action `{text}` does not exist{hint}",
+                path,
+            )
+        )
+        return unresolved
+    if not has_wildcard(name):
+        action = service.actions.get(fold(name))
+        if action is None:
+            hint = _hint(fold(name), service.actions.keys(), budget, service, prefix)
+            findings.append(
+                Finding("INVALID_ACTION", _E, f"the action `{text}` does not exist{hint}", path)
+            )
+            return ResolvedAction(element, position, text, service, (), False)
+        return ResolvedAction(element, position, text, service, (action,), False)
+    if not budget.spend(len(service.actions)):
+        # Not expanded: treated as matching the whole service by the checks that follow.
+        return ResolvedAction(
+            element, position, text, service, tuple(service.actions.values()), False
+        )
+    actions = service.expand(name)
+    if not actions:
+        findings.append(
+            Finding(
+                "INVALID_ACTION",
+                _E,
+                f"the wildcard action `{text}` matches no action of the service `{prefix}`",
+                path,
+            )
+        )
+    return ResolvedAction(element, position, text, service, actions, False)
+
+
+def _hint(
+    wrong: str,
+    names: object,
+    budget: Budget,
+    service: Service | None = None,
+    prefix: str = "",
+) -> str:
+    """`; did you mean `x`?` when a close name exists (a bounded number per document)."""
+    if not budget.suggest():
+        return ""
+    candidates = list(names)  # type: ignore[call-overload]
+    close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.75)
+    if not close:
+        return ""
+    if service is not None:
+        return f"; did you mean `{prefix}:{service.actions[close[0]].name}`?"
+    return f"; did you mean `{close[0]}`?"
+
+
+def check_resources(
+    index: int,
+    statement: Statement,
+    single: frozenset[str],
+    resolved: tuple[ResolvedAction, ...],
+    budget: Budget,
+    findings: list[Finding],
+) -> None:
+    """ARN syntax of `Resource`/`NotResource` entries, and for `Resource`, whether each ARN
+    can name a resource of some type the statement's actions act on."""
+    targets = _target_types(resolved)
+    for element, values in (
+        ("Resource", statement.resources),
+        ("NotResource", statement.not_resources),
+    ):
+        if values is None:
+            continue
+        for position, text in _positions(values, element in single):
+            path: tuple[str | int, ...] = ("Statement", index, element)
+            if position is not None:
+                path = (*path, position)
+            if text == "*":
+                continue
+            arn = _POLICY_VARIABLE.sub("*", text)
+            if not _arn_syntax(text, arn, path, findings):
+                continue
+            if element == "Resource" and targets:
+                if not budget.spend(len(targets)):
+                    continue
+                verdicts = [_may_name(arn, target) for target in targets]
+                # An ARN of another service than the actions' is left alone: AWS accepts
+                # aliases (codeconnections for codestar-connections) the data does not link.
+                if False in verdicts and True not in verdicts:
+                    findings.append(
+                        Finding(
+                            "INVALID_ARN_RESOURCE",
+                            _E,
+                            f"the resource `{text}` matches no resource type of the services of "
+                            f"the statement's actions (such as {_formats(targets)})",
+                            path,
+                        )
+                    )
+
+
+def _target_types(resolved: tuple[ResolvedAction, ...]) -> tuple[ResourceType, ...]:
+    """Every resource type of the services of the statement's `Action` entries; () when it
+    cannot be told (`*`, a wildcard or unknown service, or no `Action` element).
+
+    Whole services, not each action's own list: the reference's per-action lists are
+    incomplete for some services, and an error must never come from a gap in the data.
+    """
+    if not resolved or any(r.element != "Action" for r in resolved):
+        return ()
+    services: dict[str, Service] = {}
+    for entry in resolved:
+        if entry.everything or entry.service is None:
+            return ()
+        services[entry.service.prefix] = entry.service
+    return tuple(t for s in services.values() for t in s.resource_types.values())
+
+
+def _formats(targets: tuple[ResourceType, ...]) -> str:
+    shown = ", ".join(f"`{t.arn_format}`" for t in targets[:3])
+    return shown + (f" or {len(targets) - 3} more" if len(targets) > 3 else "")
+
+
+def _arn_syntax(text: str, arn: str, path: tuple[str | int, ...], findings: list[Finding]) -> bool:
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        findings.append(
+            Finding(
+                "MISSING_ARN_FIELD",
+                _E,
+                f"the resource `{text}` needs six fields: "
+                "arn:partition:service:region:account:resource",
+                path,
+            )
+        )
+        return False
+    _, partition, service, _, account, _ = parts
+    if not has_wildcard(partition) and partition not in PARTITIONS:
+        findings.append(
+            Finding("INVALID_PARTITION", _E, f"`{partition}` in `{text}` is not a partition", path)
+        )
+        return False
+    if has_wildcard(service):
+        findings.append(
+            Finding(
+                "WILDCARD_IN_SERVICE_NAME",
+                _S,
+                f"`{text}` has a wildcard in its service name: it may name resources of "
+                "services with similar names",
+                path,
+            )
+        )
+        return False
+    if service != service.lower():
+        findings.append(
+            Finding(
+                "INVALID_ARN_SERVICE_CASE",
+                _E,
+                f"the service `{service}` in `{text}` must be lower case",
+                path,
+            )
+        )
+        return False
+    if account and not has_wildcard(account) and account != "aws" and not _ACCOUNT.match(account):
+        findings.append(
+            Finding(
+                "INVALID_ARN_ACCOUNT",
+                _E,
+                f"the account `{account}` in `{text}` is not a 12-digit account id",
+                path,
+            )
+        )
+        return False
+    return True
+
+
+def _may_name(arn: str, target: ResourceType) -> bool | None:
+    """Whether some ARN matched by the policy's `arn` can be of the resource type `target`;
+    None when the type is of another service (or the policy's service has a wildcard).
+
+    Never a false "no": the resource part is compared up to the policy's first wildcard (its
+    literal start must fit the type's format), or whole when the policy has none.
+    """
+    parts = arn.split(":", 5)
+    service, resource = parts[2], parts[5]
+    open_service = has_wildcard(target.service) or "${" in target.service
+    if not open_service and target.service != service:
+        return None
+    cut = min((i for i in (resource.find("*"), resource.find("?")) if i >= 0), default=-1)
+    if cut < 0:
+        return target.resource_glob.matches(resource)
+    return _fits_start(resource[:cut], target)
+
+
+def _fits_start(start: str, target: ResourceType) -> bool:
+    """Whether the type's format can match some text beginning with `start`."""
+    glob = target.resource_glob
+    head = glob.head
+    # The format's literal start ("" when it starts with a variable: anything may follow).
+    literal = head.runs[0][1] if len(head.runs) == 1 and head.runs[0][0] == 0 else ""
+    if glob.tail is None:  # no variable in the format: the whole of it is literal
+        return literal.startswith(start)
+    # The format's first variable may hold any text, so only its literal head must agree.
+    return literal.startswith(start) or start.startswith(literal)
