@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from iamstore.node.policy.document import Statement
@@ -196,38 +197,47 @@ def check_resources(
             if not _arn_syntax(text, arn, path, findings):
                 continue
             if element == "Resource" and targets:
-                if not budget.spend(len(targets)):
+                parts = arn.split(":", 5)
+                candidates = targets.get(parts[2], ()) + targets.get("", ())
+                if not candidates or not budget.spend(len(candidates)):
+                    # An ARN of no service of the actions is left alone: AWS accepts aliases
+                    # (codeconnections for codestar-connections) the data does not link.
                     continue
-                verdicts = [_may_name(arn, target) for target in targets]
-                # An ARN of another service than the actions' is left alone: AWS accepts
-                # aliases (codeconnections for codestar-connections) the data does not link.
-                if False in verdicts and True not in verdicts:
+                if not any(_may_name(parts[5], target) for target in candidates):
                     findings.append(
                         Finding(
                             "INVALID_ARN_RESOURCE",
                             _E,
                             f"the resource `{text}` matches no resource type of the services of "
-                            f"the statement's actions (such as {_formats(targets)})",
+                            f"the statement's actions (such as {_formats(candidates)})",
                             path,
                         )
                     )
 
 
-def _target_types(resolved: tuple[ResolvedAction, ...]) -> tuple[ResourceType, ...]:
-    """Every resource type of the services of the statement's `Action` entries; () when it
-    cannot be told (`*`, a wildcard or unknown service, or no `Action` element).
+def _target_types(resolved: tuple[ResolvedAction, ...]) -> Mapping[str, tuple[ResourceType, ...]]:
+    """The resource types of the services of the statement's `Action` entries, by the service
+    segment of their ARNs ("" for formats whose service is a variable); empty when it cannot
+    be told (`*`, a wildcard or unknown service, or no `Action` element).
 
     Whole services, not each action's own list: the reference's per-action lists are
     incomplete for some services, and an error must never come from a gap in the data.
     """
     if not resolved or any(r.element != "Action" for r in resolved):
-        return ()
+        return {}
     services: dict[str, Service] = {}
     for entry in resolved:
         if entry.everything or entry.service is None:
-            return ()
+            return {}
         services[entry.service.prefix] = entry.service
-    return tuple(t for s in services.values() for t in s.resource_types.values())
+    if len(services) == 1:
+        (service,) = services.values()
+        return service.types_by_arn_service
+    found: dict[str, tuple[ResourceType, ...]] = {}
+    for service in services.values():
+        for segment, types in service.types_by_arn_service.items():
+            found[segment] = found.get(segment, ()) + types
+    return found
 
 
 def _formats(targets: tuple[ResourceType, ...]) -> str:
@@ -288,18 +298,13 @@ def _arn_syntax(text: str, arn: str, path: tuple[str | int, ...], findings: list
     return True
 
 
-def _may_name(arn: str, target: ResourceType) -> bool | None:
-    """Whether some ARN matched by the policy's `arn` can be of the resource type `target`;
-    None when the type is of another service (or the policy's service has a wildcard).
+def _may_name(resource: str, target: ResourceType) -> bool:
+    """Whether some ARN whose resource part the policy gives as `resource` can be of the
+    type `target` (of the ARN's service).
 
     Never a false "no": the resource part is compared up to the policy's first wildcard (its
     literal start must fit the type's format), or whole when the policy has none.
     """
-    parts = arn.split(":", 5)
-    service, resource = parts[2], parts[5]
-    open_service = has_wildcard(target.service) or "${" in target.service
-    if not open_service and target.service != service:
-        return None
     cut = min((i for i in (resource.find("*"), resource.find("?")) if i >= 0), default=-1)
     if cut < 0:
         return target.resource_glob.matches(resource)

@@ -123,6 +123,8 @@ class Service:
     prefix: str
     actions: Mapping[str, Action]  # by folded name
     resource_types: Mapping[str, ResourceType]
+    # The same types by the service segment of their ARNs ("" when it is a variable).
+    types_by_arn_service: Mapping[str, tuple[ResourceType, ...]]
     condition_keys: KeyTable
     # Memo of expanded wildcard action names (folded pattern -> matching actions).
     expansions: dict[str, tuple[Action, ...]] = field(default_factory=dict, compare=False)
@@ -214,7 +216,13 @@ def service_from_json(
             names.extend(str(k) for k in _strings(resource.get("conditionKeys")))
         action_keys = KeyTable.of([key_of(n) for n in dict.fromkeys(names)])
         table[fold(name)] = Action(name, tuple(targets), action_keys)
-    return Service(prefix, table, types, KeyTable.of(keys))
+    by_arn_service: dict[str, list[ResourceType]] = {}
+    for resource_type in types.values():
+        segment = resource_type.service
+        open_segment = not segment or "${" in segment or "*" in segment or "?" in segment
+        by_arn_service.setdefault("" if open_segment else segment, []).append(resource_type)
+    grouped = {segment: tuple(found) for segment, found in by_arn_service.items()}
+    return Service(prefix, table, types, grouped, KeyTable.of(keys))
 
 
 def _strings(value: object) -> list[str]:

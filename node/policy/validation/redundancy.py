@@ -3,6 +3,7 @@ another entry of the same list already covers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from iamstore.node.policy.document import Statement
@@ -59,14 +60,21 @@ def redundant_actions(
         if values is None or len(values) < 2:
             continue
         folded = [fold(v) for v in values]
-        wildcards = sorted({v for v in folded if "*" in v and "?" not in v})
-        matchers = [(w, compile_action_patterns((w,))) for w in wildcards]
+        # The wildcard entries by service prefix; those with a wildcard service apply to all.
+        by_service: dict[str, list[tuple[str, Callable[[str], bool]]]] = {}
+        for w in sorted({v for v in folded if "*" in v and "?" not in v}):
+            prefix = w.partition(":")[0]
+            key = "" if "*" in prefix else prefix
+            by_service.setdefault(key, []).append((w, compile_action_patterns((w,))))
+        anywhere = by_service.get("", [])
         seen: set[str] = set()
         for position, entry in enumerate(folded):
+            prefix = entry.partition(":")[0]
+            candidates = anywhere + by_service.get(prefix, []) if prefix else anywhere
             if entry in seen:
                 reason = "it repeats an earlier entry"
-            elif budget.spend(len(matchers)) and any(
-                w != entry and matches(entry) for w, matches in matchers
+            elif budget.spend(len(candidates)) and any(
+                w != entry and matches(entry) for w, matches in candidates
             ):
                 reason = "a wildcard entry of the same list already covers it"
             else:

@@ -26,10 +26,18 @@ _PASS_ROLE_CODES = {
 
 def grants(statement: Statement, action: str) -> bool:
     """Whether the statement's Action/NotAction covers the (lower-case) action."""
-    if statement.actions is not None:
-        return compile_action_patterns(statement.actions)(action)
-    assert statement.not_actions is not None  # the parser requires one of the two
-    return not compile_action_patterns(statement.not_actions)(action)
+    patterns = statement.actions if statement.actions is not None else statement.not_actions
+    assert patterns is not None  # the parser requires one of the two
+    service = action.partition(":")[0]
+    # Only the entries of the action's service, or with a wildcard service, can match it.
+    relevant = tuple(p for p in patterns if _may_be_of(p, service))
+    matched = bool(relevant) and compile_action_patterns(relevant)(action)
+    return matched if statement.actions is not None else not matched
+
+
+def _may_be_of(pattern: str, service: str) -> bool:
+    prefix = pattern.partition(":")[0]
+    return "*" in prefix or "?" in prefix or fold(prefix) == service
 
 
 def check_security(
