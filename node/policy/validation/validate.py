@@ -78,7 +78,7 @@ def validate_policy(
         single = _single_elements(raw_statements[i])
         resolved = resolve_actions(index, statement, single, catalog, budget, findings)
         check_resources(index, statement, single, resolved, budget, findings)
-        check_conditions(index, statement, resolved, catalog, findings)
+        check_conditions(index, statement, resolved, catalog, budget, findings)
         check_security(index, statement, kind, findings)
         redundant_actions(index, statement, budget, findings)
         redundant_resources(index, statement, budget, findings)

@@ -531,3 +531,15 @@ def test_backtracking_patterns_stay_linear() -> None:
     text = _doc(_allow([pattern, "s3:" + "a" * 4000]))
     found = _findings(text, IDENTITY)  # a runaway match would hit the test's timeout
     assert "INVALID_ACTION" in found
+
+
+def test_many_actions_times_many_conditions_stay_within_the_budget() -> None:
+    # Each condition on a service key looks at each named action: 5,000 actions under ten
+    # such keys are 50,000 look-ups, more than this budget allows.
+    actions = ["s3:GetObject"] * 5_000
+    keys = ["prefix", "delimiter", "max-keys", "x-amz-acl", "authType", "signatureversion"]
+    keys += ["TlsVersion", "signatureAge", "x-amz-content-sha256", "x-amz-server-side-encryption"]
+    conditions = {"StringEquals": {f"s3:{key}": "v" for key in keys}}
+    text = json.dumps({"Version": V, "Statement": [_allow(actions, Condition=conditions)]})
+    budget = Budget(comparisons=20_000)
+    assert "CHECK_LIMIT_REACHED" in _findings_with(text, budget)
