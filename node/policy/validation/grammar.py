@@ -17,8 +17,8 @@ _LIST_ELEMENTS = frozenset({"Statement", "Action", "NotAction", "Resource", "Not
 _PRINCIPALS = frozenset({"Principal", "NotPrincipal"})
 
 # The parser's messages (node/policy/parse.py), first match wins, and AWS's code for each.
-# tests/unit/node/test_policy_validation.py parses a document for every row, so a reworded
-# message fails a test instead of silently changing a code.
+# tests/unit/policy/test_validation.py (GRAMMAR, CASES) parses a document for every row, so a
+# reworded message fails a test instead of silently changing a code.
 _PARSE_CODES: tuple[tuple[str, str], ...] = (
     ("policy document must be text", "JSON_SYNTAX_ERROR"),
     ("duplicate key", "JSON_SYNTAX_ERROR"),
@@ -50,18 +50,33 @@ _PARSE_CODES: tuple[tuple[str, str], ...] = (
 )
 
 
-def parse_finding(error: MalformedPolicyDocumentError, statements: list[int]) -> Finding:
+def parse_finding(
+    error: MalformedPolicyDocumentError, statements: list[int], document: object = None
+) -> Finding:
     """The finding for the parser's refusal; `statements` maps parsed positions to the
-    document's own (statements set aside before parsing are not counted by the parser)."""
+    document's own (statements set aside before parsing are not counted by the parser), and
+    `document` is what the parser was given."""
     code = next((c for text, c in _PARSE_CODES if text in error.message), "DATA_TYPE_MISMATCH")
     path = _path(error.pointer, statements)
-    if code == "MISSING_ACTION" and "both" in error.message:
+    if code == "MISSING_ACTION" and _has_both_actions(document, error.pointer):
         code = "UNSUPPORTED_ELEMENT_COMBINATION"
     if code == "INVALID_CONDITION_OPERATOR" and len(path) >= 4:
         operator = str(path[3])
         if operator.startswith("Null") and operator.endswith("IfExists"):
             code = "NULL_WITH_IF_EXISTS"
     return Finding(code, _E, error.message, path)
+
+
+def _has_both_actions(document: object, pointer: str) -> bool:
+    """Whether the statement the pointer names has both `Action` and `NotAction`."""
+    parts = pointer.split("/")
+    if not isinstance(document, dict) or len(parts) < 3 or not parts[2].isdigit():
+        return False
+    raw = document.get("Statement")
+    listed = raw if isinstance(raw, list) else [raw]
+    index = int(parts[2])
+    statement = listed[index] if index < len(listed) else None
+    return isinstance(statement, dict) and "Action" in statement and "NotAction" in statement
 
 
 def _path(pointer: str, statements: list[int]) -> tuple[str | int, ...]:

@@ -69,7 +69,7 @@ def validate_policy(
     try:
         policy = parse_policy_object(prepared.document, kind)
     except MalformedPolicyDocumentError as err:
-        findings.append(parse_finding(err, prepared.statements))
+        findings.append(parse_finding(err, prepared.statements, prepared.document))
         return ordered(findings)
     raw = prepared.document["Statement"]
     raw_statements = raw if isinstance(raw, list) else [raw]

@@ -543,3 +543,66 @@ def test_many_actions_times_many_conditions_stay_within_the_budget() -> None:
     text = json.dumps({"Version": V, "Statement": [_allow(actions, Condition=conditions)]})
     budget = Budget(comparisons=20_000)
     assert "CHECK_LIMIT_REACHED" in _findings_with(text, budget)
+
+
+# One document per message of the parser that node/policy/validation/grammar.py names: a
+# reworded message fails here instead of silently changing a code.
+GRAMMAR: list[tuple[PolicyType | str, str, str]] = [
+    (IDENTITY, '{"a": 1, "a": 2}', "JSON_SYNTAX_ERROR"),
+    (IDENTITY, "[]", "DATA_TYPE_MISMATCH"),
+    (IDENTITY, json.dumps({"Version": V}), "MISSING_STATEMENT"),
+    (IDENTITY, json.dumps({"Version": V, "Statement": []}), "MISSING_STATEMENT"),
+    (
+        IDENTITY,
+        json.dumps({"Version": V, "Statement": [{"Action": "s3:*", "Resource": "*"}]}),
+        "MISSING_EFFECT",
+    ),
+    (IDENTITY, _doc(_allow(Sid="a-b")), "UNSUPPORTED_SID"),
+    (
+        IDENTITY,
+        _doc({"Effect": "Allow", "Action": "s3:*", "NotAction": "s3:Get*", "Resource": "*"}),
+        "UNSUPPORTED_ELEMENT_COMBINATION",
+    ),
+    (IDENTITY, _doc(_allow(NotResource="arn:aws:s3:::b")), "UNSUPPORTED_ELEMENT_COMBINATION"),
+    (
+        IDENTITY,
+        _doc({**_allow(), "NotPrincipal": {"AWS": "123456789012"}}),
+        "UNSUPPORTED_PRINCIPAL",
+    ),
+    (RESOURCE, _doc(_allow(Principal={"Someone": "x"})), "INVALID_PRINCIPAL_KEY"),
+    (
+        RESOURCE,
+        _doc(_allow(Principal={"AWS": "arn:aws:iam::*:root"})),
+        "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+    ),
+    (RESOURCE, _doc(_allow(Principal={"AWS": "bob"})), "INVALID_PRINCIPAL_FORMAT"),
+    (RESOURCE, _doc(_allow(Principal=["bob"])), "INVALID_PRINCIPAL_FORMAT"),
+    (IDENTITY, _doc(_allow("s3")), "INVALID_ACTION"),
+    (IDENTITY, _doc({"Effect": "Allow", "Action": "s3:*"}), "MISSING_RESOURCE"),
+    (IDENTITY, _doc(_allow(Condition={"StringEquals": {"": "x"}})), "INVALID_CONDITION_KEY_FORMAT"),
+    (
+        IDENTITY,
+        _doc(_allow(Condition={"NullIfExists": {"aws:username": "true"}})),
+        "NULL_WITH_IF_EXISTS",
+    ),
+    (IDENTITY, _doc(_allow(Condition=[])), "DATA_TYPE_MISMATCH"),
+    (SCP, _doc(_allow(), version="2008-10-17"), "INVALID_VERSION"),
+    (
+        TRUST,
+        _doc({**_trust({"AWS": "123456789012"}), "NotResource": "*"}),
+        "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "code"), GRAMMAR, ids=[g[2] + str(i) for i, g in enumerate(GRAMMAR)]
+)
+def test_each_grammar_refusal_has_its_code(kind: PolicyType | str, text: str, code: str) -> None:
+    found = _findings(text, kind)
+    assert found == {code: E} or (code in found and found[code] is E), found
+
+
+def test_catalog_reads_only_the_services_it_lists() -> None:
+    assert CATALOG.service("../../../etc/passwd") is None
+    assert CATALOG.service("s3") is not None
