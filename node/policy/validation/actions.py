@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from iamstore.node.policy.document import Statement
@@ -19,10 +19,11 @@ from iamstore.node.policy.variables import tokenize
 _E, _S = FindingType.ERROR, FindingType.SUGGESTION
 _POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (partitions)
-PARTITIONS = frozenset(
+_PARTITIONS = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
 )
 _ACCOUNT = re.compile(r"[0-9]{12}\Z")
+_HINT_MAX_CHARS = 128
 
 
 def has_wildcard(text: str) -> bool:
@@ -153,16 +154,16 @@ def _resolve(
 
 def _hint(
     wrong: str,
-    names: object,
+    names: Iterable[str],
     budget: Budget,
     service: Service | None = None,
     prefix: str = "",
 ) -> str:
-    """`; did you mean `x`?` when a close name exists (a bounded number per document)."""
-    if not budget.suggest():
+    """`; did you mean `x`?` when a close name exists (a bounded number per document, and
+    only for names of a plausible length: no AWS action name is longer)."""
+    if len(wrong) > _HINT_MAX_CHARS or not budget.suggest():
         return ""
-    candidates = list(names)  # type: ignore[call-overload]
-    close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(wrong, list(names), n=1, cutoff=0.75)
     if not close:
         return ""
     if service is not None:
@@ -259,7 +260,7 @@ def _arn_syntax(text: str, arn: str, path: tuple[str | int, ...], findings: list
         )
         return False
     _, partition, service, _, account, _ = parts
-    if not has_wildcard(partition) and partition not in PARTITIONS:
+    if not has_wildcard(partition) and partition not in _PARTITIONS:
         findings.append(
             Finding("INVALID_PARTITION", _E, f"`{partition}` in `{text}` is not a partition", path)
         )
