@@ -102,7 +102,7 @@ _ORDER = {kind: rank for rank, kind in enumerate(FindingType)}
 
 
 def ordered(findings: list[Finding]) -> tuple[Finding, ...]:
-    """Most severe first, then in document order; stable for equal paths."""
+    """Most severe first, then by location (list positions before element names); stable."""
     return tuple(
         sorted(findings, key=lambda f: (_ORDER[f.finding_type], [_path_key(p) for p in f.path]))
     )
