@@ -11,6 +11,7 @@ from iamstore.node.policy.validation import (
     PolicyType,
     validate_policy,
 )
+from iamstore.node.policy.validation.findings import RESOURCE_TYPES
 from iamstore.node.service_catalog import shared_catalog
 from iamstore.v1 import authz_pb2 as apb
 
@@ -47,6 +48,17 @@ async def validate_policy_handler(
     resource_type = (
         req.validate_policy_resource_type if req.HasField("validate_policy_resource_type") else None
     )
+    if resource_type is not None and resource_type not in RESOURCE_TYPES:
+        choices = ", ".join(sorted(RESOURCE_TYPES))
+        raise ValidationError(
+            f"`ValidatePolicyResourceType` must be one of {choices}, got `{resource_type}`",
+            "ValidatePolicyResourceType",
+        )
+    if resource_type is not None and policy_type is not PolicyType.RESOURCE_POLICY:
+        raise ValidationError(
+            "`ValidatePolicyResourceType` applies to a RESOURCE_POLICY only",
+            "ValidatePolicyResourceType",
+        )
     text = req.policy_document
     catalog = shared_catalog()
 

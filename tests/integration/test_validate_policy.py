@@ -69,6 +69,24 @@ def test_bad_policy_type_is_a_validation_error(iam: Client) -> None:
     with pytest.raises(ValidationError) as refused:
         iam.validate_policy(policy_document=TYPO, policy_type="TRUST_POLICY")
     assert "PolicyType" in str(refused.value)
+    with pytest.raises(ValidationError):
+        iam.validate_policy(
+            policy_document=TYPO,
+            policy_type="RESOURCE_POLICY",
+            validate_policy_resource_type="AWS::EC2::Instance",
+        )
+    with pytest.raises(ValidationError):
+        iam.validate_policy(
+            policy_document=TYPO,
+            policy_type="IDENTITY_POLICY",
+            validate_policy_resource_type="AWS::IAM::AssumeRolePolicyDocument",
+        )
+
+
+def test_too_large_is_a_validation_error(iam: Client) -> None:
+    with pytest.raises(ValidationError) as refused:
+        iam.validate_policy(policy_document=" " * 300_000, policy_type="IDENTITY_POLICY")
+    assert "at most 262144" in str(refused.value)
 
 
 def test_a_user_needs_access_analyzer_validate_policy(iam: Client, iam_node: InProcessNode) -> None:

@@ -13,6 +13,17 @@ CHECK_REFERENCE = (
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"
 )
 TRUST_POLICY_RESOURCE_TYPE = "AWS::IAM::AssumeRolePolicyDocument"
+# ValidatePolicyResourceType in AWS's Access Analyzer model (botocore's `accessanalyzer`).
+RESOURCE_TYPES = frozenset(
+    {
+        "AWS::S3::Bucket",
+        "AWS::S3::AccessPoint",
+        "AWS::S3::MultiRegionAccessPoint",
+        "AWS::S3ObjectLambda::AccessPoint",
+        TRUST_POLICY_RESOURCE_TYPE,
+        "AWS::DynamoDB::Table",
+    }
+)
 
 
 class FindingType(enum.Enum):
