@@ -204,7 +204,11 @@ def check_resources(
                     # An ARN of no service of the actions is left alone: AWS accepts aliases
                     # (codeconnections for codestar-connections) the data does not link.
                     continue
-                if not any(_may_name(parts[5], target) for target in candidates):
+                resource = parts[5]
+                cut = min(
+                    (i for i in (resource.find("*"), resource.find("?")) if i >= 0), default=-1
+                )
+                if not any(_may_name(resource, cut, target) for target in candidates):
                     findings.append(
                         Finding(
                             "INVALID_ARN_RESOURCE",
@@ -299,26 +303,18 @@ def _arn_syntax(text: str, arn: str, path: tuple[str | int, ...], findings: list
     return True
 
 
-def _may_name(resource: str, target: ResourceType) -> bool:
+def _may_name(resource: str, cut: int, target: ResourceType) -> bool:
     """Whether some ARN whose resource part the policy gives as `resource` can be of the
-    type `target` (of the ARN's service).
+    type `target` (of the ARN's service); `cut` is the position of the policy's first
+    wildcard in it, or -1.
 
     Never a false "no": the resource part is compared up to the policy's first wildcard (its
     literal start must fit the type's format), or whole when the policy has none.
     """
-    cut = min((i for i in (resource.find("*"), resource.find("?")) if i >= 0), default=-1)
     if cut < 0:
         return target.resource_glob.matches(resource)
-    return _fits_start(resource[:cut], target)
-
-
-def _fits_start(start: str, target: ResourceType) -> bool:
-    """Whether the type's format can match some text beginning with `start`."""
-    glob = target.resource_glob
-    head = glob.head
-    # The format's literal start ("" when it starts with a variable: anything may follow).
-    literal = head.runs[0][1] if len(head.runs) == 1 and head.runs[0][0] == 0 else ""
-    if glob.tail is None:  # no variable in the format: the whole of it is literal
-        return literal.startswith(start)
+    start, head = resource[:cut], target.resource_head
+    if not target.has_variable:  # the whole format is literal
+        return head.startswith(start)
     # The format's first variable may hold any text, so only its literal head must agree.
-    return literal.startswith(start) or start.startswith(literal)
+    return head.startswith(start) or start.startswith(head)

@@ -116,6 +116,9 @@ class ResourceType:
     arn_format: str  # `arn:${Partition}:s3:::${BucketName}`
     service: str  # the ARN's service segment (`s3`)
     resource_glob: Glob  # the ARN's resource part (after the fifth colon), variables as `*`
+    # The resource part's literal text before its first variable, and whether it has one.
+    resource_head: str
+    has_variable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,11 @@ def service_from_json(
         name = str(raw["key"])
         arn_format = str(raw.get("arn", ""))
         service, glob = _arn_parts(arn_format)
-        types[name] = ResourceType(name, arn_format, service, glob)
+        head = _TEMPLATE_VARIABLE.split(arn_format.split(":", 5)[-1], maxsplit=1)
+        resource_head = head[0] if len(arn_format.split(":", 5)) == 6 else ""
+        types[name] = ResourceType(
+            name, arn_format, service, glob, resource_head, glob.tail is not None
+        )
         type_keys[name] = [str(k) for k in _strings(raw.get("conditionKeys"))]
 
     table: dict[str, Action] = {}
