@@ -263,7 +263,7 @@ def _check_qualifier(
     if spec.qualifier is SetQualifier.FOR_ALL_VALUES and not key.multivalued:
         findings.append(
             Finding(
-                "FOR_ALL_VALUES_WITH_SINGLE_VALUED_KEY",
+                "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
                 _SW,
                 f"`ForAllValues` with the single-valued key `{clause.key}` is also true when "
                 "the request has no value for it; remove `ForAllValues:`",

@@ -225,11 +225,11 @@ def _clean_condition(
 
 def _empty_condition_code(operator: str) -> str:
     if operator.startswith("ForAllValues:"):
-        return "EMPTY_ARRAY_CONDITION_FOR_ALL_VALUES"
+        return "EMPTY_ARRAY_CONDITION_FORALLVALUES"
     if operator.startswith("ForAnyValue:"):
-        return "EMPTY_ARRAY_CONDITION_FOR_ANY_VALUE"
+        return "EMPTY_ARRAY_CONDITION_FORANYVALUE"
     if operator.endswith("IfExists"):
-        return "EMPTY_ARRAY_CONDITION_IF_EXISTS"
+        return "EMPTY_ARRAY_CONDITION_IFEXISTS"
     return "EMPTY_ARRAY_CONDITION"
 
 
