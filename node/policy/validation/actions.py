@@ -208,16 +208,50 @@ def check_resources(
                 cut = min(
                     (i for i in (resource.find("*"), resource.find("?")) if i >= 0), default=-1
                 )
-                if not any(_may_name(resource, cut, target) for target in candidates):
-                    findings.append(
-                        Finding(
-                            "INVALID_ARN_RESOURCE",
-                            _E,
-                            f"the resource `{text}` matches no resource type of the services of "
-                            f"the statement's actions (such as {_formats(candidates)})",
-                            path,
-                        )
+                fitting = tuple(t for t in candidates if _may_name(resource, cut, t))
+                if fitting:
+                    _check_region_and_account(text, parts, fitting, path, findings)
+                    continue
+                findings.append(
+                    Finding(
+                        "INVALID_ARN_RESOURCE",
+                        _E,
+                        f"the resource `{text}` matches no resource type of the services of "
+                        f"the statement's actions (such as {_formats(candidates)})",
+                        path,
                     )
+                )
+
+
+def _check_region_and_account(
+    text: str,
+    parts: list[str],
+    candidates: tuple[ResourceType, ...],
+    path: tuple[str | int, ...],
+    findings: list[Finding],
+) -> None:
+    """A region or account where no resource type the ARN's resource part fits has one
+    (IAM's ARNs have no region, S3 buckets' neither): such an ARN names nothing."""
+    service, region, account = parts[2], parts[3], parts[4]
+    if region and not has_wildcard(region) and not any(c.has_region for c in candidates):
+        findings.append(
+            Finding(
+                "ARN_REGION_NOT_ALLOWED",
+                _E,
+                f"`{service}` resource ARNs have no region: `{region}` in `{text}` matches nothing",
+                path,
+            )
+        )
+    if account and not has_wildcard(account) and not any(c.has_account for c in candidates):
+        findings.append(
+            Finding(
+                "ARN_ACCOUNT_NOT_ALLOWED",
+                _E,
+                f"`{service}` resource ARNs have no account: `{account}` in `{text}` matches "
+                "nothing",
+                path,
+            )
+        )
 
 
 def _target_types(resolved: tuple[ResolvedAction, ...]) -> Mapping[str, tuple[ResourceType, ...]]:

@@ -119,6 +119,10 @@ class ResourceType:
     # The resource part's literal text before its first variable, and whether it has one.
     resource_head: str
     has_variable: bool
+    # Whether ARNs of this type have a region, and an account, segment ("" in the format:
+    # never; anything else, a variable or `*` included: they may).
+    has_region: bool = True
+    has_account: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +208,17 @@ def service_from_json(
         arn_format = str(raw.get("arn", ""))
         service, glob = _arn_parts(arn_format)
         head = _TEMPLATE_VARIABLE.split(arn_format.split(":", 5)[-1], maxsplit=1)
-        resource_head = head[0] if len(arn_format.split(":", 5)) == 6 else ""
+        segments = arn_format.split(":", 5)
+        whole = len(segments) == 6
         types[name] = ResourceType(
-            name, arn_format, service, glob, resource_head, glob.tail is not None
+            name,
+            arn_format,
+            service,
+            glob,
+            head[0] if whole else "",
+            glob.tail is not None,
+            has_region=not whole or segments[3] != "",
+            has_account=not whole or segments[4] != "",
         )
         type_keys[name] = [str(k) for k in _strings(raw.get("conditionKeys"))]
 

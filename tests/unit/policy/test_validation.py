@@ -211,6 +211,23 @@ CASES: list[tuple[str, PolicyType | str, str, str, FindingType]] = [
         E,
     ),
     (
+        "region where none is",
+        IDENTITY,
+        _doc(_allow("iam:GetUser", "arn:aws:iam:us-east-1:123456789012:user/a")),
+        "ARN_REGION_NOT_ALLOWED",
+        E,
+    ),
+    (
+        "account where none is",
+        IDENTITY,
+        _doc(
+            _allow("s3:GetObject", "arn:aws:s3:::b/*").copy()
+            | {"Resource": "arn:aws:s3::123456789012:b/k"}
+        ),
+        "ARN_ACCOUNT_NOT_ALLOWED",
+        E,
+    ),
+    (
         "trust wildcard",
         TRUST,
         _doc(_trust("*")),
