@@ -1452,6 +1452,20 @@ class AsyncOperations(abc.ABC):
         """
         return await self._call(operations.GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY, locals())
 
+    async def validate_policy(
+        self,
+        *,
+        policy_document: str,
+        policy_type: str,
+        validate_policy_resource_type: str | None = None,
+        at_least: str | None = None,
+    ) -> results.ValidatePolicyResponse:
+        """IAM Access Analyzer's ValidatePolicy: findings for a policy document (errors, security
+        warnings, warnings, suggestions), authorized as `access-analyzer:ValidatePolicy` on
+        `*`.
+        """
+        return await self._call(operations.VALIDATE_POLICY, locals())
+
     async def get_caller_identity(
         self, *, at_least: str | None = None
     ) -> results.GetCallerIdentityResponse:

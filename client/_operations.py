@@ -1295,6 +1295,14 @@ GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY: Operation[results.GetContextKeysForPolicy
     )
 )
 
+VALIDATE_POLICY: Operation[results.ValidatePolicyResponse] = Operation(
+    name="ValidatePolicy",
+    method_path="/iamstore.v1.Authz/ValidatePolicy",
+    request_type=authz_pb2.ValidatePolicyRequest,
+    response_type=authz_pb2.ValidatePolicyResponse,
+    result_type=results.ValidatePolicyResponse,
+)
+
 GET_CALLER_IDENTITY: Operation[results.GetCallerIdentityResponse] = Operation(
     name="GetCallerIdentity",
     method_path="/iamstore.v1.Sts/GetCallerIdentity",
@@ -1522,6 +1530,7 @@ OPERATIONS: dict[str, Operation[object]] = {
         SIMULATE_CUSTOM_POLICY,
         GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY,
         GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY,
+        VALIDATE_POLICY,
         GET_CALLER_IDENTITY,
         GET_SESSION_TOKEN,
         ASSUME_ROLE,

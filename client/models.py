@@ -618,6 +618,35 @@ class ResourceSpecificResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ValidatePolicyFinding:
+    """ValidatePolicyFinding, as iamstore returns it."""
+
+    finding_details: str
+    # ERROR, SECURITY_WARNING, WARNING or SUGGESTION
+    finding_type: str
+    issue_code: str
+    learn_more_link: str
+    locations: tuple[FindingLocation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingLocation:
+    """FindingLocation, as iamstore returns it."""
+
+    path: tuple[FindingPathElement, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingPathElement:
+    """One step of a finding's path into the document: a list position (index), or an element
+    name or object key (value); exactly one is set.
+    """
+
+    index: int | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TemporaryCredentials:
     """Temporary credentials (AWS's Credentials): an ASIA access key id, its secret and the
     token.

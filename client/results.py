@@ -52,6 +52,7 @@ from iamstore.client.models import (
     TemporaryCredentials,
     User,
     UserDetail,
+    ValidatePolicyFinding,
     VirtualMFADevice,
 )
 
@@ -781,6 +782,13 @@ class GetContextKeysForPolicyResponse:
     """What GetContextKeysForCustomPolicy and GetContextKeysForPrincipalPolicy return."""
 
     context_key_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValidatePolicyResponse:
+    """What ValidatePolicy returns."""
+
+    findings: tuple[ValidatePolicyFinding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

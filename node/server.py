@@ -25,6 +25,7 @@ from grpc_reflection.v1alpha import reflection
 
 from iamstore.node import datadir, exposure
 from iamstore.node.api import (
+    access_analyzer,
     audit_service,
     authz,
     authz_context_keys,
@@ -111,6 +112,7 @@ AUTHZ_HANDLERS: dict[str, Handler] = {
     **authz.HANDLERS,
     **authz_simulators.HANDLERS,
     **authz_context_keys.HANDLERS,
+    **access_analyzer.HANDLERS,
 }
 
 # `--listen unix:PATH` serves on a Unix domain socket (gRPC's own address syntax).

@@ -48,6 +48,8 @@ LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
 # Node.Status shows the cluster's members, addresses and replication state: an IAM user of
 # the management account needs this permission like any other (the root excepted).
 NODE_STATUS_ACTION = "iamstore:Status"
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamaccessanalyzer.html
+VALIDATE_POLICY_ACTION = "access-analyzer:ValidatePolicy"
 # The service a role passed by AddRoleToInstanceProfile is used by (iam:PassedToService).
 INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com"
 # AWS's answer when a role session omits the user an operation would default to.
@@ -416,6 +418,8 @@ def service_targets(
             return [Target(AUTHORIZE_ACTION, "*")]
         if operation in ("SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy"):
             return [Target(f"iam:{operation}", _s(request, "policy_source_arn") or "*")]
+        if operation == "ValidatePolicy":  # IAM Access Analyzer's, not IAM's
+            return [Target(VALIDATE_POLICY_ACTION, "*")]
         return [Target(f"iam:{operation}", "*")]
     if service == "iamstore.v1.Accounts" and operation == "ListAccounts":
         return [Target("organizations:ListAccounts", "*")]

@@ -89,6 +89,12 @@ def _load_json(text: str) -> object:
         raise MalformedPolicyDocumentError("policy document is not valid json", "") from None
 
 
+def load_policy_json(text: str) -> object:
+    """The JSON value of a policy text, decoded as parse_policy decodes it (duplicate keys
+    and NaN refused); for readers that look at the raw document before parse_policy_object."""
+    return _load_json(text)
+
+
 def _type_name(value: object) -> str:
     if value is None:
         return "null"

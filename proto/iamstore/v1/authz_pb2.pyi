@@ -289,3 +289,47 @@ class GetContextKeysForPolicyResponse(_message.Message):
     CONTEXT_KEY_NAMES_FIELD_NUMBER: _ClassVar[int]
     context_key_names: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, context_key_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ValidatePolicyRequest(_message.Message):
+    __slots__ = ("policy_document", "policy_type", "validate_policy_resource_type")
+    POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    POLICY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_POLICY_RESOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    policy_document: str
+    policy_type: str
+    validate_policy_resource_type: str
+    def __init__(self, policy_document: _Optional[str] = ..., policy_type: _Optional[str] = ..., validate_policy_resource_type: _Optional[str] = ...) -> None: ...
+
+class FindingPathElement(_message.Message):
+    __slots__ = ("index", "value")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    value: str
+    def __init__(self, index: _Optional[int] = ..., value: _Optional[str] = ...) -> None: ...
+
+class FindingLocation(_message.Message):
+    __slots__ = ("path",)
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    path: _containers.RepeatedCompositeFieldContainer[FindingPathElement]
+    def __init__(self, path: _Optional[_Iterable[_Union[FindingPathElement, _Mapping]]] = ...) -> None: ...
+
+class ValidatePolicyFinding(_message.Message):
+    __slots__ = ("finding_details", "finding_type", "issue_code", "learn_more_link", "locations")
+    FINDING_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    FINDING_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_CODE_FIELD_NUMBER: _ClassVar[int]
+    LEARN_MORE_LINK_FIELD_NUMBER: _ClassVar[int]
+    LOCATIONS_FIELD_NUMBER: _ClassVar[int]
+    finding_details: str
+    finding_type: str
+    issue_code: str
+    learn_more_link: str
+    locations: _containers.RepeatedCompositeFieldContainer[FindingLocation]
+    def __init__(self, finding_details: _Optional[str] = ..., finding_type: _Optional[str] = ..., issue_code: _Optional[str] = ..., learn_more_link: _Optional[str] = ..., locations: _Optional[_Iterable[_Union[FindingLocation, _Mapping]]] = ...) -> None: ...
+
+class ValidatePolicyResponse(_message.Message):
+    __slots__ = ("findings",)
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    findings: _containers.RepeatedCompositeFieldContainer[ValidatePolicyFinding]
+    def __init__(self, findings: _Optional[_Iterable[_Union[ValidatePolicyFinding, _Mapping]]] = ...) -> None: ...
