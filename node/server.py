@@ -83,7 +83,8 @@ from iamstore.node.replication.peerauth import load_cluster_key
 from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
-from iamstore.node.storage.database import Database
+from iamstore.node.state.usage import UsageTracker
+from iamstore.node.storage.database import Database, KeyUsage
 from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
 
@@ -262,7 +263,18 @@ class Node:
             sealer=sealer,
             unknown_keys_as_root_of=config.emulator_account,
         )
+        usage = UsageTracker(
+            node_id,
+            max_pending=config.usage_max_pending,
+            resolution_ms=config.usage_resolution_ms,
+            max_stamps=config.usage_max_stamps,
+        )
+        # This node's own stamps, and what an older version kept in its local table.
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
+        for key_id, (used_ms, service, region) in usage.own_key_uses(state.view).items():
+            known = auth.usage.get(key_id)
+            if known is None or known.used_ms < used_ms:
+                auth.usage[key_id] = KeyUsage(key_id, used_ms, service, region)
         policy_index = PolicyIndex(state.view)
         state.on_change(policy_index.on_commits)
         authorizer = Authorizer(
@@ -322,6 +334,7 @@ class Node:
             authorizer=authorizer,
             sessions=sealer,
             mfa_attempts=MfaAttempts(node_id, config.mfa_rules),
+            usage=usage,
         )
         self.services = services
         self.replicator = replicator
@@ -379,7 +392,7 @@ class Node:
         try:
             async with asyncio.TaskGroup() as tasks:
                 background = [
-                    tasks.create_task(self._flush_key_usage(db, auth)),
+                    tasks.create_task(self._flush_usage(usage, writer, state, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
                     # After readiness, so start-up does not wait for it; a request that needs
@@ -395,9 +408,12 @@ class Node:
                 for task in background:
                     task.cancel()
         finally:
+            try:  # before the transport closes, so peers may still get the last stamps
+                await usage.flush_all(writer, state.view, auth.usage)
+            except Exception:
+                log.exception("writing the last usage stamps failed")
             await metrics_server.close()
             await transport.close()
-            await db.save_key_usage(auth.usage.values())
 
     def _check_peer_channel(self, tls: TlsMaterial | None) -> bool:
         """Whether to serve the Peer service; raises PeerSetupError for a plaintext peer
@@ -509,10 +525,16 @@ class Node:
             context = server_ssl_context(config.tls_cert, config.tls_key)
         return HttpServer(endpoint, config.http_listen, ssl_context=context)
 
-    async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
+    async def _flush_usage(
+        self, usage: UsageTracker, writer: Writer, state: State, auth: Authenticator
+    ) -> None:
+        """Writes this node's recent uses as its stamps, periodically (and on shutdown)."""
         while True:
-            await asyncio.sleep(self.config.key_usage_flush_s)
-            await db.save_key_usage(list(auth.usage.values()))
+            await asyncio.sleep(self.config.usage_flush_s)
+            try:
+                await usage.flush(writer, state.view, auth.usage)
+            except Exception:  # best effort: the next flush writes what this one missed
+                log.exception("writing usage stamps failed")
 
 
 _DECISION_LABELS = {
