@@ -82,6 +82,13 @@ class UsageTracker:
         else:
             self.dropped += 1
 
+    def password_not_flushed(self, user_id: str) -> int | None:
+        """The user's latest sign-in this node has not written as a stamp yet, if any."""
+        pending = self._passwords.get(user_id)
+        held = self._held.get((user_id, PASSWORD))
+        times = [t for t in (pending, held.used_ms if held else None) if t is not None]
+        return max(times) if times else None
+
     def own_key_uses(self, view: View) -> dict[str, tuple[int, str, str]]:
         """This node's stamps of access keys, to start the authenticator's table from."""
         found: dict[str, tuple[int, str, str]] = {}

@@ -80,7 +80,8 @@ async def test_uses_on_two_nodes_merge_to_the_latest(replicas: tuple[Replica, Re
         assert service is not None
         assert (service.used_ms, service.node_id, service.region) == (5_000_000, "nb", "eu-west-1")
         password = usage.latest(view, ALICE.user_id, usage.PASSWORD)
-        assert password is not None and password.used_ms == 7_000_000
+        assert password is not None
+        assert password.used_ms == 7_000_000
         assert usage.latest(view, "AKIAEXAMPLE", usage.KEY) is None  # no such key: dropped
         assert set(usage.latest_by_purpose(view, ALICE.user_id)) == {
             "service:iam",
@@ -98,10 +99,12 @@ async def test_a_use_within_the_resolution_is_held_then_written(
     a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_030_000, "us-east-1")
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 0  # 30 s < 60 s: held
     stamp = usage.latest(a.state.view, DEPLOY.role_id, "service:sts")
-    assert stamp is not None and stamp.used_ms == 1_000_000
+    assert stamp is not None
+    assert stamp.used_ms == 1_000_000
     assert await a.tracker.flush_all(a.writer, a.state.view, {}) == 1  # shutdown: everything
     stamp = usage.latest(a.state.view, DEPLOY.role_id, "service:sts")
-    assert stamp is not None and stamp.used_ms == 1_030_000
+    assert stamp is not None
+    assert stamp.used_ms == 1_030_000
 
 
 async def test_an_older_use_never_moves_a_stamp_back(replicas: tuple[Replica, Replica]) -> None:
@@ -111,7 +114,8 @@ async def test_an_older_use_never_moves_a_stamp_back(replicas: tuple[Replica, Re
     a.tracker.attempted(ALICE.user_id, "ec2:RunInstances", 1_000, "us-east-1")
     assert await a.tracker.flush_all(a.writer, a.state.view, {}) == 0
     stamp = usage.latest(a.state.view, ALICE.user_id, "action:ec2:RunInstances")
-    assert stamp is not None and stamp.used_ms == 9_000_000
+    assert stamp is not None
+    assert stamp.used_ms == 9_000_000
 
 
 async def test_pending_pairs_and_stamps_are_capped(replicas: tuple[Replica, Replica]) -> None:
@@ -122,7 +126,8 @@ async def test_pending_pairs_and_stamps_are_capped(replicas: tuple[Replica, Repl
     assert a.tracker.dropped == 6
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 4
     stamp = usage.latest(a.state.view, ALICE.user_id, "service:svc0")
-    assert stamp is not None and stamp.used_ms == 5_000
+    assert stamp is not None
+    assert stamp.used_ms == 5_000
     for index in range(4, 8):  # max_stamps=6: two more stamps, then refused
         a.tracker.attempted(DEPLOY.role_id, f"svc{index}:Act", 2_000, "us-east-1")
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 2
