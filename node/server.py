@@ -269,6 +269,7 @@ class Node:
         )
         usage = UsageTracker(
             node_id,
+            region=config.region,
             max_pending=config.usage_max_pending,
             resolution_ms=config.usage_resolution_ms,
             max_stamps=config.usage_max_stamps,

@@ -410,7 +410,7 @@ async def _answer(
         # Every decision about a user or role is an attempt (last-accessed data), allowed or not.
         subject = item.principal.user_id or item.principal.role_id
         if subject is not None:
-            attempted(subject, item.action, now_ms, authorizer.region)
+            attempted(subject, item.action, now_ms)
         response = _response(batch, decision, item.principal.request_arn)
         if item.encode_failure and not decision.allowed:
             response = _with_failure_message(

@@ -232,8 +232,7 @@ def record_attempt(node: NodeServices, caller: Caller, service: str, operation: 
     if subject is None and caller.session is not None and caller.is_role_session:
         subject = caller.session.principal_id
     if subject is not None:
-        region = node.authorizer.region if node.authorizer is not None else ""
-        node.usage.attempted(subject, f"{namespace}:{operation}", node.now_ms(), region)
+        node.usage.attempted(subject, f"{namespace}:{operation}", node.now_ms())
 
 
 # --- audit records ----------------------------------------------------------------------

@@ -48,16 +48,18 @@ class UsageTracker:
         self,
         node_id: str,
         *,
+        region: str = "",
         max_pending: int = 100_000,
         resolution_ms: int = 60_000,
         max_stamps: int = 1_000_000,
     ) -> None:
         self.node_id = node_id
+        self.region = region  # where this node's attempts happen (LastAuthenticatedRegion)
         self.max_pending = max_pending
         self.resolution_ms = resolution_ms
         self.max_stamps = max_stamps
-        # (subject id, `service:Action` as attempted) -> (time, region)
-        self._attempts: dict[tuple[str, str], tuple[int, str]] = {}
+        # (subject id, `service:Action` as attempted) -> time
+        self._attempts: dict[tuple[str, str], int] = {}
         self._passwords: dict[str, int] = {}  # user id -> time
         # Uses a flush did not write because their stamp moved on by less than the
         # resolution: written by a later flush once it has (at most `max_pending` of them).
@@ -65,14 +67,17 @@ class UsageTracker:
         self.dropped = 0  # attempts not recorded: the pending set was full
         self.refused = 0  # new stamps not written: this node's stamps reached `max_stamps`
 
-    def attempted(self, subject_id: str, action: str, at_ms: int, region: str) -> None:
+    def attempted(self, subject_id: str, action: str, at_ms: int) -> None:
         """A user or role (by id) attempted `service:Action`, allowed or not (AWS counts every
-        attempt). The request path's whole cost: one dict store."""
+        attempt). The request path's whole cost: one dict store and a length check
+        (`scripts/bench lastaccessed` measures it)."""
         attempts = self._attempts
         key = (subject_id, action)
-        if len(attempts) < self.max_pending or key in attempts:
-            attempts[key] = (at_ms, region)
-        else:
+        attempts[key] = at_ms
+        # INVARIANT: at most max_pending pairs. The store above grew the dict past the cap
+        # only if the pair was new: that pair is taken back out (pairs held keep updating).
+        if len(attempts) > self.max_pending:
+            del attempts[key]
             self.dropped += 1
 
     def password_used(self, user_id: str, at_ms: int) -> None:
@@ -105,12 +110,12 @@ class UsageTracker:
         passwords, self._passwords = self._passwords, {}
         uses = list(self._held.values())
         self._held = {}
-        for (subject_id, action), (at_ms, region) in attempts.items():
+        for (subject_id, action), at_ms in attempts.items():
             account_id = subject_account(view, subject_id)
             if account_id is None:
                 continue
             uses.extend(
-                Use(subject_id, purpose, account_id, at_ms, region=region)
+                Use(subject_id, purpose, account_id, at_ms, region=self.region)
                 for purpose in purposes_of_action(action)
             )
         for user_id, at_ms in passwords.items():

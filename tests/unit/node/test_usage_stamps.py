@@ -43,7 +43,9 @@ async def replicas() -> AsyncIterator[tuple[Replica, Replica]]:
             name,
             state,
             Writer(state, name, HybridClock(lambda: 1_700_000_000_000)),
-            UsageTracker(name, max_pending=4, resolution_ms=60_000, max_stamps=6),
+            UsageTracker(
+                name, region=f"{name}-region", max_pending=4, resolution_ms=60_000, max_stamps=6
+            ),
         )
         state.on_change(replica.log.extend)  # type: ignore[arg-type]
         made.append(replica)
@@ -67,8 +69,8 @@ async def _exchange(a: Replica, b: Replica) -> None:
 
 async def test_uses_on_two_nodes_merge_to_the_latest(replicas: tuple[Replica, Replica]) -> None:
     a, b = replicas
-    a.tracker.attempted(ALICE.user_id, "iam:ListUsers", 1_000_000, "us-east-1")
-    b.tracker.attempted(ALICE.user_id, "IAM:ListUsers", 5_000_000, "eu-west-1")
+    a.tracker.attempted(ALICE.user_id, "iam:ListUsers", 1_000_000)
+    b.tracker.attempted(ALICE.user_id, "IAM:ListUsers", 5_000_000)
     b.tracker.password_used(ALICE.user_id, 7_000_000)
     keys = {"AKIAEXAMPLE": KeyUsage("AKIAEXAMPLE", 9, "iam", "us-east-1")}  # unknown key
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 2  # service + action
@@ -78,7 +80,7 @@ async def test_uses_on_two_nodes_merge_to_the_latest(replicas: tuple[Replica, Re
         view = replica.state.view
         service = usage.latest(view, ALICE.user_id, usage.service_purpose("iam"))
         assert service is not None
-        assert (service.used_ms, service.node_id, service.region) == (5_000_000, "nb", "eu-west-1")
+        assert (service.used_ms, service.node_id, service.region) == (5_000_000, "nb", "nb-region")
         password = usage.latest(view, ALICE.user_id, usage.PASSWORD)
         assert password is not None
         assert password.used_ms == 7_000_000
@@ -94,9 +96,9 @@ async def test_a_use_within_the_resolution_is_held_then_written(
     replicas: tuple[Replica, Replica],
 ) -> None:
     a, _ = replicas
-    a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_000_000, "us-east-1")
+    a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_000_000)
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 1
-    a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_030_000, "us-east-1")
+    a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_030_000)
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 0  # 30 s < 60 s: held
     stamp = usage.latest(a.state.view, DEPLOY.role_id, "service:sts")
     assert stamp is not None
@@ -109,9 +111,9 @@ async def test_a_use_within_the_resolution_is_held_then_written(
 
 async def test_an_older_use_never_moves_a_stamp_back(replicas: tuple[Replica, Replica]) -> None:
     a, _ = replicas
-    a.tracker.attempted(ALICE.user_id, "ec2:RunInstances", 9_000_000, "us-east-1")
+    a.tracker.attempted(ALICE.user_id, "ec2:RunInstances", 9_000_000)
     await a.tracker.flush_all(a.writer, a.state.view, {})
-    a.tracker.attempted(ALICE.user_id, "ec2:RunInstances", 1_000, "us-east-1")
+    a.tracker.attempted(ALICE.user_id, "ec2:RunInstances", 1_000)
     assert await a.tracker.flush_all(a.writer, a.state.view, {}) == 0
     stamp = usage.latest(a.state.view, ALICE.user_id, "action:ec2:RunInstances")
     assert stamp is not None
@@ -121,15 +123,15 @@ async def test_an_older_use_never_moves_a_stamp_back(replicas: tuple[Replica, Re
 async def test_pending_pairs_and_stamps_are_capped(replicas: tuple[Replica, Replica]) -> None:
     a, _ = replicas
     for index in range(10):  # max_pending=4: the first four pairs are kept
-        a.tracker.attempted(ALICE.user_id, f"svc{index}:Act", 1_000 + index, "us-east-1")
-    a.tracker.attempted(ALICE.user_id, "svc0:Act", 5_000, "us-east-1")  # held pairs update
+        a.tracker.attempted(ALICE.user_id, f"svc{index}:Act", 1_000 + index)
+    a.tracker.attempted(ALICE.user_id, "svc0:Act", 5_000)  # held pairs update
     assert a.tracker.dropped == 6
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 4
     stamp = usage.latest(a.state.view, ALICE.user_id, "service:svc0")
     assert stamp is not None
     assert stamp.used_ms == 5_000
     for index in range(4, 8):  # max_stamps=6: two more stamps, then refused
-        a.tracker.attempted(DEPLOY.role_id, f"svc{index}:Act", 2_000, "us-east-1")
+        a.tracker.attempted(DEPLOY.role_id, f"svc{index}:Act", 2_000)
     assert await a.tracker.flush(a.writer, a.state.view, {}) == 2
     assert a.tracker.refused == 2
     assert a.state.view.usage_stamps_by_node["na"] == 6
