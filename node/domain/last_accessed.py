@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,6 @@ from iamstore.node.domain.entities import Group, ManagedPolicy, Role, UsageStamp
 from iamstore.node.domain.view import View
 from iamstore.node.policy.document import Effect, Policy
 from iamstore.node.policy.glob import compile_glob
-from iamstore.node.policy.service_access import grants_service
 from iamstore.node.policy.variables import tokenize
 
 SERVICE_LEVEL = "SERVICE_LEVEL"
@@ -108,95 +108,181 @@ def _allow_patterns(policies: Sequence[Policy]) -> tuple[list[str], bool]:
     return patterns, not_action
 
 
-def granted_services(policies: Sequence[Policy]) -> list[str]:
-    """The namespaces some Allow statement can reach: a literal service part names one; a
-    wildcard one, or a NotAction, is tried against every known service."""
-    patterns, not_action = _allow_patterns(policies)
-    candidates: set[str] = set()
-    scan_catalog = not_action
-    for pattern in patterns:
-        service = pattern.partition(":")[0].lower()
-        if "*" in service or "?" in service:
-            scan_catalog = True
-        elif service:
-            candidates.add(service)
-    if scan_catalog:
-        candidates.update(service_names())
-    return sorted(ns for ns in candidates if any(grants_service(p, ns) for p in policies))
+_WILDCARDS = re.compile(r"[*?]")
 
 
-def _action_allowed(patterns: Iterable[str], action: str) -> bool:
-    lowered = action.lower()
-    for pattern in patterns:
-        tokens = tokenize(pattern.lower(), variables=False, wildcards=True)
-        if compile_glob(tokens).matches(lowered):  # linear time (see glob)
-            return True
-    return False
+# Substrings indexed per name: up to this length (a longer literal run is looked up by its
+# first KEY_LENGTH characters, which every name containing the run contains too).
+KEY_LENGTH = 8
 
 
-def _latest(view: View, entities: Sequence[Entity], purpose: str) -> tuple[LastUse | None, int]:
-    best: tuple[UsageStamp, Entity] | None = None
-    count = 0
-    for entity in entities:
-        stamp = usage.latest(view, entity.entity_id, purpose)
-        if stamp is None:
+def _substring_index(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Every substring of at most KEY_LENGTH characters of each name -> the names with it."""
+    index: dict[str, set[str]] = {}
+    for name in names:
+        for start in range(len(name)):
+            for end in range(start + 1, min(start + KEY_LENGTH, len(name)) + 1):
+                index.setdefault(name[start:end], set()).add(name)
+    return {text: frozenset(found) for text, found in index.items()}
+
+
+@cache
+def _service_index() -> dict[str, frozenset[str]]:
+    return _substring_index(service_names())
+
+
+def _matching_names(
+    globs: Iterable[str], names: Iterable[str], index: dict[str, frozenset[str]]
+) -> set[str]:
+    """The `names` (lower case) some glob matches.
+
+    Each distinct glob is walked only against the names containing its longest literal run
+    (through `index`, built from `names`), and compiled only if there is one; a glob of
+    wildcards alone is a length test. So the work follows the number of globs and of their
+    candidates, not globs x names.
+    """
+    found: set[str] = set()
+    everything = list(names)
+    for text in set(globs):
+        runs = [run for run in _WILDCARDS.split(text) if run]
+        if not runs:  # `*`, `??`, `?*?`: a length test
+            singles = text.count("?")
+            star = "*" in text
+            found.update(n for n in everything if len(n) == singles or (star and len(n) > singles))
             continue
-        count += 1
-        if best is None or (stamp.used_ms, entity.arn) > (best[0].used_ms, best[1].arn):
-            best = (stamp, entity)
+        candidates = [n for n in index.get(max(runs, key=len)[:KEY_LENGTH], ()) if n not in found]
+        if candidates:
+            glob = compile_glob(tokenize(text, variables=False, wildcards=True))
+            found.update(n for n in candidates if glob.matches(n))
+    return found
+
+
+def _matching(services: Iterable[str]) -> set[str]:
+    """The known namespaces some wildcard service glob (lower case) matches."""
+    return _matching_names(services, service_names(), _service_index())
+
+
+def granted_services(policies: Sequence[Policy]) -> list[str]:
+    """The namespaces some Allow statement can reach, as ListPoliciesGrantingServiceAccess
+    decides for one (node.policy.service_access): an Action pattern whose service part
+    matches, or a NotAction that does not exclude the whole service. A literal service part
+    names its namespace; wildcards and NotAction are tried against every known service.
+
+    Pure, and bounded by the policies' sizes (their quotas): see `_matching`.
+    """
+    literal: set[str] = set()
+    wildcard: list[str] = []
+    not_actions: list[tuple[str, ...]] = []
+    for policy in policies:
+        for statement in policy.statements:
+            if statement.effect is not Effect.ALLOW:
+                continue
+            for pattern in statement.actions or ():
+                service, colon, _ = pattern.partition(":")
+                service = (service if colon else pattern).lower()
+                (wildcard.append if _WILDCARDS.search(service) else literal.add)(service)
+            if statement.not_actions is not None:
+                not_actions.append(statement.not_actions)
+    granted = literal | _matching(wildcard)
+    for excluded in not_actions:
+        if "*" in excluded:  # NotAction `*` leaves no action of any service
+            continue
+        # Only `service:*` excludes a whole service (node.policy.service_access).
+        whole = [p.partition(":")[0].lower() for p in excluded if p.partition(":")[2] == "*"]
+        wild = [service for service in whole if _WILDCARDS.search(service)]
+        left_out = _matching(wild) | {service for service in whole if service not in wild}
+        granted.update(ns for ns in service_names() if ns not in left_out)
+    return sorted(granted)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityUse:
+    """A counted entity's latest stamp for one purpose, taken from the view on the event loop
+    so that the report itself reads no view."""
+
+    entity_arn: str
+    purpose: str
+    used_ms: int
+    region: str
+
+
+def uses_of(view: View, entities: Sequence[Entity]) -> list[EntityUse]:
+    """Every counted entity's latest stamp per purpose (bounded by their stamps)."""
+    return [
+        EntityUse(entity.arn, purpose, stamp.used_ms, stamp.region)
+        for entity in entities
+        for purpose, stamp in usage.latest_by_purpose(view, entity.entity_id).items()
+    ]
+
+
+def _latest(uses: Iterable[EntityUse]) -> tuple[LastUse | None, int]:
+    """The latest of `uses` (ties: the larger ARN), and how many entities they come from."""
+    best: EntityUse | None = None
+    entities: set[str] = set()
+    for use in uses:
+        entities.add(use.entity_arn)
+        if best is None or (use.used_ms, use.entity_arn) > (best.used_ms, best.entity_arn):
+            best = use
     if best is None:
         return None, 0
-    return LastUse(best[0].used_ms, best[1].arn, best[0].region), count
+    return LastUse(best.used_ms, best.entity_arn, best.region), len(entities)
 
 
 def _tracked_actions(
-    view: View, entities: Sequence[Entity], namespace: str, patterns: Sequence[str]
+    uses: Sequence[EntityUse], namespace: str, patterns: Sequence[str]
 ) -> tuple[ActionReport, ...]:
     """The service's actions the policies name literally, and those the counted entities
-    attempted that the policies allow (names compared without case, as IAM does)."""
+    attempted that the policies' Action patterns allow (names compared without case, as IAM
+    does). Each distinct pattern of the service is compiled once."""
     names: dict[str, str] = {}
-    for pattern in patterns:
-        service, _, name = pattern.partition(":")
-        if service.lower() == namespace and name and "*" not in name and "?" not in name:
-            names.setdefault(name.lower(), name)
-    for entity in entities:
-        for purpose in view.usage_stamps.get(entity.entity_id, {}):
-            parsed = usage.action_of(purpose)
-            if parsed is None or parsed[0] != namespace:
-                continue
-            if _action_allowed(patterns, f"{namespace}:{parsed[1]}"):
-                names.setdefault(parsed[1].lower(), parsed[1])
-    reports: list[ActionReport] = []
-    for lowered, name in sorted(names.items()):
-        best: LastUse | None = None
-        for entity in entities:
-            for purpose, by_node in view.usage_stamps.get(entity.entity_id, {}).items():
-                parsed = usage.action_of(purpose)
-                if parsed is None or parsed[0] != namespace or parsed[1].lower() != lowered:
-                    continue
-                for stamp in by_node.values():
-                    if best is None or stamp.used_ms > best.used_ms:
-                        best = LastUse(stamp.used_ms, entity.arn, stamp.region)
-        reports.append(ActionReport(name, best))
-    return tuple(reports)
+    action_globs: list[str] = []
+    for pattern in set(patterns):
+        service, colon, name = pattern.lower().partition(":")
+        name = name if colon else "*"  # Action `*`: every action of every service
+        if service != namespace and not (
+            _WILDCARDS.search(service) and namespace in _matching([service])
+        ):
+            continue
+        if _WILDCARDS.search(name):
+            action_globs.append(name)
+        elif name:
+            names.setdefault(name, pattern.partition(":")[2])
+    by_action: dict[str, list[EntityUse]] = {}
+    attempted: dict[str, str] = {}  # lower case -> as attempted
+    for use in uses:
+        parsed = usage.action_of(use.purpose)
+        if parsed is not None and parsed[0] == namespace:
+            by_action.setdefault(parsed[1].lower(), []).append(use)
+            attempted.setdefault(parsed[1].lower(), parsed[1])
+    unnamed = [lowered for lowered in attempted if lowered not in names]
+    for lowered in _matching_names(action_globs, unnamed, _substring_index(unnamed)):
+        names[lowered] = attempted[lowered]
+    return tuple(
+        ActionReport(name, _latest(by_action.get(lowered, ()))[0])
+        for lowered, name in sorted(names.items())
+    )
 
 
 def report(
-    view: View,
-    entities: Sequence[Entity],
-    policies: Sequence[Policy],
-    granularity: str,
+    uses: Sequence[EntityUse], policies: Sequence[Policy], granularity: str
 ) -> list[ServiceReport]:
-    """One entry per service the policies allow, by namespace. Tracked actions (ACTION_LEVEL)
-    are those Action patterns name literally and those attempted that the patterns allow."""
+    """One entry per service the policies allow, by namespace. Tracked actions
+    (ACTION_LEVEL) are those Action patterns name literally and those attempted that the
+    patterns allow.
+
+    Pure: reads no view (`uses_of` took what it needs), so it may run off the event loop.
+    """
     names = service_names()
     patterns, _ = _allow_patterns(policies)
+    by_purpose: dict[str, list[EntityUse]] = {}
+    for use in uses:
+        by_purpose.setdefault(use.purpose, []).append(use)
     reports: list[ServiceReport] = []
     for namespace in granted_services(policies):
-        last, total = _latest(view, entities, usage.service_purpose(namespace))
+        last, total = _latest(by_purpose.get(usage.service_purpose(namespace), ()))
         actions: tuple[ActionReport, ...] = ()
         if granularity == ACTION_LEVEL and namespace in usage.ACTION_TRACKED_SERVICES:
-            actions = _tracked_actions(view, entities, namespace, patterns)
+            actions = _tracked_actions(uses, namespace, patterns)
         reports.append(
             ServiceReport(namespace, names.get(namespace, namespace), last, total, actions)
         )
