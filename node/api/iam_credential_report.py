@@ -10,6 +10,8 @@ two nodes asked for the same mark may differ only by uses not yet replicated bet
 
 from __future__ import annotations
 
+import asyncio
+
 from iamstore.node.api import convert
 from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, registrar
@@ -40,12 +42,21 @@ def _usage(call: Call) -> credential_report.Usage:
     )
 
 
-def _rendered(call: Call, generated_ms: int) -> bytes:
+# Rows rendered between two yields to the event loop.
+ROWS_PER_SLICE = 250
+
+
+async def _rendered(call: Call, generated_ms: int) -> bytes:
     kept = call.node.credential_reports
     known = kept.get(call.account_id)
     if known is not None and known[0] == generated_ms:
         return known[1]
-    content = credential_report.render(call.view, call.account_id, _usage(call))
+    report: list[list[str]] = []
+    for row in credential_report.rows(call.view, call.account_id, _usage(call)):
+        report.append(row)
+        if len(report) % ROWS_PER_SLICE == 0:
+            await asyncio.sleep(0)  # a large account's report must not stall the node
+    content = credential_report.to_csv(report)
     kept.pop(call.account_id, None)
     kept[call.account_id] = (generated_ms, content)
     while len(kept) > RENDERED_REPORTS_KEPT:  # dicts keep insertion order: oldest first
@@ -69,7 +80,7 @@ async def generate_credential_report(
     if not started:
         return pb.GenerateCredentialReportResponse(state="COMPLETE")
     mark = call.view.credential_reports[call.account_id]
-    _rendered(call, mark.generated_ms)  # rendered now, so a download right after is ready
+    await _rendered(call, mark.generated_ms)  # rendered now, so a download right after is ready
     return pb.GenerateCredentialReportResponse(state="STARTED", description=_STARTED)
 
 
@@ -81,7 +92,7 @@ async def get_credential_report(
         call.view.credential_reports.get(call.account_id), call.node.now_ms()
     )
     return pb.GetCredentialReportResponse(
-        content=_rendered(call, mark.generated_ms),
+        content=await _rendered(call, mark.generated_ms),
         report_format=credential_report.REPORT_FORMAT,
         generated_time=convert.timestamp(mark.generated_ms),
     )

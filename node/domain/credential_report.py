@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from iamstore.node.domain.entities import CredentialReportRequest, KeyStatus, User, root_owner
@@ -173,15 +173,19 @@ def _root_row(view: View, account_id: str, usage: Usage) -> list[str]:
     ]
 
 
-def render(view: View, account_id: str, usage: Usage) -> bytes:
-    """The account's report: the header, the root's row, then every user by name.
+def rows(view: View, account_id: str, usage: Usage) -> Iterator[list[str]]:
+    """The account's report, row by row: the header, the root's row, then every user by name.
 
-    Bounded by the account's user quota; the caller runs it once per report and node.
+    A generator, so that a caller may let other work run between rows (5,000 users take about
+    0.4 s); the users are listed when it starts, and each row reads the view as it is then.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerow(_root_row(view, account_id, usage))
+    yield list(COLUMNS)
+    yield _root_row(view, account_id, usage)
     for user in sorted(view.users.in_account(account_id), key=lambda u: u.name.lower()):
-        writer.writerow(_user_row(view, user, usage))
+        yield _user_row(view, user, usage)
+
+
+def to_csv(report: Iterable[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(report)
     return out.getvalue().encode()

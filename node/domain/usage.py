@@ -153,6 +153,20 @@ def stamps_to_write(
     return StampPlan(stamps, held, refused)
 
 
+def orphaned(view: View, node_id: str, limit: int) -> list[UsageStamp]:
+    """This node's stamps of users, roles and keys that no longer exist (at most `limit`):
+    deleted by its next flush, so that churn never fills its cap of stamps with the dead.
+    Ids are never reused, so a deleted subject's stamps can never be needed again."""
+    found: list[UsageStamp] = []
+    for subject_id, purposes in view.usage_stamps.items():
+        if subject_account(view, subject_id) or key_account(view, subject_id):
+            continue
+        found += [s for by_node in purposes.values() if (s := by_node.get(node_id)) is not None]
+        if len(found) >= limit:
+            return found[:limit]
+    return found
+
+
 def subject_account(view: View, subject_id: str) -> str | None:
     """The account of a user or role by id; None when it no longer exists."""
     entity = view.users.get(subject_id) or view.roles.get(subject_id)

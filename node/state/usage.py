@@ -20,12 +20,16 @@ from iamstore.node.domain.usage import (
     PASSWORD,
     Use,
     key_account,
+    orphaned,
     purposes_of_action,
     stamps_to_write,
     subject_account,
 )
 from iamstore.node.domain.view import View
 from iamstore.node.state.writer import Writer
+
+# Stamps of deleted subjects one flush deletes at most (the rest go with the next flushes).
+ORPHANS_PER_FLUSH = 10_000
 
 
 class KeyUse(Protocol):
@@ -143,15 +147,15 @@ class UsageTracker:
         self, writer: Writer, view: View, keys: Mapping[str, KeyUse], resolution_ms: int
     ) -> int:
         uses = self._take(view, list(keys.values()))
-        if not uses:
-            return 0
 
         def plan(current: View) -> tuple[list[Change], int]:
             plan = stamps_to_write(current, self.node_id, uses, resolution_ms, self.max_stamps)
             self.refused += plan.refused
             for use in plan.held[: self.max_pending]:
                 self._held.setdefault((use.subject_id, use.purpose), use)
-            return [Change.put(stamp) for stamp in plan.stamps], len(plan.stamps)
+            dead = orphaned(current, self.node_id, ORPHANS_PER_FLUSH)
+            changes = [Change.put(stamp) for stamp in plan.stamps]
+            return changes + [Change.delete(stamp) for stamp in dead], len(plan.stamps)
 
         written, _ = await writer.write("node", "RecordUsage", plan)
         return written

@@ -150,3 +150,24 @@ async def test_pending_pairs_and_stamps_are_capped(replicas: tuple[Replica, Repl
 )
 def test_which_purposes_an_action_counts_for(action: str, purposes: tuple[str, ...]) -> None:
     assert usage.purposes_of_action(action) == purposes
+
+
+async def test_stamps_of_a_deleted_subject_are_deleted_by_the_next_flush(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    a, b = replicas
+    a.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 1_000)
+    b.tracker.attempted(DEPLOY.role_id, "sts:GetCallerIdentity", 2_000)
+    await a.tracker.flush(a.writer, a.state.view, {})
+    await b.tracker.flush(b.writer, b.state.view, {})
+    await _exchange(a, b)
+    await a.writer.write("t", "delete", lambda v: ([Change.delete(DEPLOY)], None))
+    await _exchange(a, b)
+    assert await a.tracker.flush(a.writer, a.state.view, {}) == 0  # nothing new: a delete only
+    by_node = a.state.view.usage_stamps[DEPLOY.role_id]["service:sts"]
+    assert set(by_node) == {"nb"}  # a deletes its own stamp; b's goes with b's next flush
+    await b.tracker.flush(b.writer, b.state.view, {})
+    await _exchange(a, b)
+    for replica in (a, b):
+        assert DEPLOY.role_id not in replica.state.view.usage_stamps
+        assert replica.state.view.usage_stamps_by_node.get("na", 0) == 0
