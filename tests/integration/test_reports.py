@@ -4,6 +4,7 @@ and through Authorize, pagination, errors, and who may read them."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -369,3 +370,39 @@ def test_reports_over_aws_http_with_boto3(iam_node: InProcessNode, management: C
     assert details["ServicesLastAccessed"] == []
     with pytest.raises(aws_iam.exceptions.NoSuchEntityException):
         aws_iam.get_service_last_accessed_details(JobId="0" * 8 + "-0000-4000-8000-" + "0" * 12)
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+
+def test_reports_from_the_cli(iam_node: InProcessNode, management: Client, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from iamstore.client.cli import cli
+
+    root = management.create_account(account_name="cli-reports").root_credentials
+    assert root is not None
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        f"[default]\naws_access_key_id = {root.access_key_id}\n"
+        f"aws_secret_access_key = {root.secret_access_key}\n"
+    )
+
+    def run(*args: str) -> Any:
+        result = CliRunner().invoke(
+            cli, [*args, "--endpoint", iam_node.address, "--credentials-file", str(credentials)]
+        )
+        assert result.exit_code == 0, f"{args}: {result.output}"
+        return json.loads(result.stdout)
+
+    user = run("iam", "create-user", "--user-name", "ivy")["User"]
+    assert run("iam", "generate-credential-report")["State"] == "STARTED"
+    report = run("iam", "get-credential-report")
+    assert report["ReportFormat"] == "text/csv"
+    # As the aws CLI prints it: the CSV's bytes in base64.
+    lines = base64.b64decode(report["Content"]).decode().splitlines()
+    assert lines[0].split(",") == AWS_COLUMNS
+    assert lines[2].startswith("ivy,")
+    job = run("iam", "generate-service-last-accessed-details", "--arn", user["Arn"])["JobId"]
+    details = run("iam", "get-service-last-accessed-details", "--job-id", job)
+    assert details["JobStatus"] == "COMPLETED"
