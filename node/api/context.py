@@ -62,7 +62,8 @@ class NodeServices:
     evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
     # Recent uses of passwords, services and actions, written as replicated stamps.
     usage: UsageTracker = field(default_factory=lambda: UsageTracker(""))
-    # Credential reports this node rendered, by account (node.api.reports).
+    # Credential reports this node rendered: account -> (mark time, CSV); see
+    # node.api.iam_credential_report.
     credential_reports: dict[str, tuple[int, bytes]] = field(default_factory=dict)
 
 

@@ -90,6 +90,7 @@ def iso(ms: int) -> str:
 
 
 def _bool(value: bool) -> str:
+    # Lower case, as in the files AWS serves (its guide spells the values TRUE and FALSE).
     return "true" if value else "false"
 
 
