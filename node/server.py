@@ -68,7 +68,7 @@ from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.http.endpoint import QueryEndpoint
 from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
-from iamstore.node.metrics import MetricsServer, NodeMetrics
+from iamstore.node.metrics import MetricsServer, NodeMetrics, UsageCollector
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
@@ -344,6 +344,7 @@ class Node:
         self.services = services
         self.replicator = replicator
         self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
+        self.metrics.registry.register(UsageCollector(usage))
         authorizer.observe = _decision_observer(self.metrics)  # admin calls' and Authorize's
         services.gate = AdminGate(authorizer)
         audit = AuditLog(node_id, self._wall_ms, config.audit_path, config.audit_capacity)

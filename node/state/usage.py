@@ -91,6 +91,11 @@ class UsageTracker:
         else:
             self.dropped += 1
 
+    @property
+    def pending(self) -> int:
+        """Distinct uses held in memory until a flush writes them."""
+        return len(self._attempts) + len(self._passwords) + len(self._held)
+
     def password_not_flushed(self, user_id: str) -> int | None:
         """The user's latest sign-in this node has not written as a stamp yet, if any."""
         pending = self._passwords.get(user_id)

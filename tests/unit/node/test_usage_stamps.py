@@ -171,3 +171,19 @@ async def test_stamps_of_a_deleted_subject_are_deleted_by_the_next_flush(
     for replica in (a, b):
         assert DEPLOY.role_id not in replica.state.view.usage_stamps
         assert replica.state.view.usage_stamps_by_node.get("na", 0) == 0
+
+
+def test_the_caps_show_in_the_metrics() -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from iamstore.node.metrics import UsageCollector
+
+    tracker = UsageTracker("na", max_pending=2)
+    for index in range(5):
+        tracker.attempted(ALICE.user_id, f"svc{index}:Act", 1)
+    registry = CollectorRegistry()
+    registry.register(UsageCollector(tracker))
+    scraped = generate_latest(registry).decode()
+    assert "iamstore_usage_dropped_total 3.0" in scraped
+    assert "iamstore_usage_pending 2.0" in scraped
+    assert "iamstore_usage_refused_total 0.0" in scraped
