@@ -77,6 +77,17 @@ def latest_by_purpose(view: View, subject_id: str) -> dict[str, UsageStamp]:
     }
 
 
+def last_service_use(view: View, subject_id: str) -> UsageStamp | None:
+    """The subject's latest attempt of any service over every node (a role's RoleLastUsed)."""
+    stamps = [
+        stamp
+        for purpose, by_node in view.usage_stamps.get(subject_id, {}).items()
+        if purpose.startswith(_SERVICE)
+        for stamp in by_node.values()
+    ]
+    return max(stamps, key=lambda s: (s.used_ms, s.node_id)) if stamps else None
+
+
 @dataclass(frozen=True, slots=True)
 class Use:
     """One use this node saw, not yet compared with its stamps."""

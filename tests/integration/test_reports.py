@@ -275,6 +275,10 @@ def test_policy_reports_count_the_entities_it_is_attached_to(iam: Client) -> Non
     )
     assert list(found) == ["ec2"]
     assert found["ec2"].last_authenticated_entity == role.arn
+    last_used = iam.get_role(role_name="runner").role.role_last_used  # GetRole shows it too
+    assert last_used is not None
+    assert last_used.last_used_date is not None
+    assert last_used.region == "us-east-1"
     entities = iam.get_service_last_accessed_details_with_entities(
         job_id=job, service_namespace="ec2", max_items=1
     )
