@@ -410,3 +410,21 @@ def test_reports_from_the_cli(iam_node: InProcessNode, management: Client, tmp_p
     job = run("iam", "generate-service-last-accessed-details", "--arn", user["Arn"])["JobId"]
     details = run("iam", "get-service-last-accessed-details", "--job-id", job)
     assert details["JobStatus"] == "COMPLETED"
+
+
+def test_an_aws_managed_policy_report_counts_only_the_callers_account(
+    iam: Client, other_account: Client
+) -> None:
+    policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    for client, name in ((iam, "mine"), (other_account, "theirs")):
+        arn = client.create_user(user_name=name).user.arn
+        client.attach_user_policy(user_name=name, policy_arn=policy_arn)
+        client.authorize(principal_arn=arn, action="s3:GetObject", resource_arn="*")
+    job = iam.generate_service_last_accessed_details(arn=policy_arn).job_id
+    found = eventually(lambda: services(iam, job), lambda s: s["s3"].last_authenticated is not None)
+    assert found["s3"].last_authenticated_entity == iam.get_user(user_name="mine").user.arn
+    assert found["s3"].total_authenticated_entities == 1
+    entities = iam.get_service_last_accessed_details_with_entities(
+        job_id=job, service_namespace="s3"
+    )
+    assert [e.entity_info.name for e in entities.entity_details_list] == ["mine"]
