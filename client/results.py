@@ -711,7 +711,7 @@ class GetCredentialReportResponse:
 class GenerateServiceLastAccessedDetailsResponse:
     """What GenerateServiceLastAccessedDetails returns."""
 
-    job_id: str | None = None
+    job_id: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

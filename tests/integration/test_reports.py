@@ -158,18 +158,18 @@ def test_report_columns_and_values_follow_aws(iam_node: InProcessNode, iam: Clie
         "cert_2_active": "false", "cert_2_last_rotated": "N/A",
     }  # fmt: skip
 
-    alice = rows["alice"]
-    assert alice["password_enabled"] == "true"
+    alice_row = rows["alice"]
+    assert alice_row["password_enabled"] == "true"
     for column in (
         "password_last_used", "password_last_changed", "password_next_rotation",
         "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_2_last_rotated",
     ):  # fmt: skip
-        assert ISO.fullmatch(alice[column]), column
-    assert alice["password_next_rotation"] > alice["password_last_changed"]
-    assert (alice["access_key_1_active"], alice["access_key_2_active"]) == ("true", "false")
-    assert alice["access_key_1_last_used_service"] == "iam"
-    assert alice["access_key_1_last_used_region"] == "us-east-1"
-    assert alice["access_key_2_last_used_date"] == "N/A"  # never used
+        assert ISO.fullmatch(alice_row[column]), column
+    assert alice_row["password_next_rotation"] > alice_row["password_last_changed"]
+    assert (alice_row["access_key_1_active"], alice_row["access_key_2_active"]) == ("true", "false")
+    assert alice_row["access_key_1_last_used_service"] == "iam"
+    assert alice_row["access_key_1_last_used_region"] == "us-east-1"
+    assert alice_row["access_key_2_last_used_date"] == "N/A"  # never used
 
 
 def test_another_accounts_report_is_never_visible(iam: Client, other_account: Client) -> None:
@@ -264,6 +264,7 @@ def test_real_calls_feed_a_group_report_and_its_entities(
 def test_policy_reports_count_the_entities_it_is_attached_to(iam: Client) -> None:
     policy = iam.create_policy(policy_name="ec2", policy_document=allow("ec2:RunInstances"))
     arn = policy.policy.arn
+    assert arn is not None
     role = iam.create_role(role_name="runner", assume_role_policy_document=TRUST_EC2).role
     iam.attach_role_policy(role_name="runner", policy_arn=arn)
     iam.create_user(user_name="erin")

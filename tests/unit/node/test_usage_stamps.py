@@ -47,7 +47,7 @@ async def replicas() -> AsyncIterator[tuple[Replica, Replica]]:
                 name, region=f"{name}-region", max_pending=4, resolution_ms=60_000, max_stamps=6
             ),
         )
-        state.on_change(replica.log.extend)  # type: ignore[arg-type]
+        state.on_change(replica.log.extend)
         made.append(replica)
     seed = made[0]
     await seed.writer.write("t", "seed", lambda v: ([Change.put(ALICE), Change.put(DEPLOY)], None))
