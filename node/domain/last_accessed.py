@@ -95,17 +95,15 @@ def counted_entities(
     return [entity for entity in found.values() if entity.account_id == account_id]
 
 
-def _allow_patterns(policies: Sequence[Policy]) -> tuple[list[str], bool]:
-    """The Allow statements' Action patterns, and whether any Allow uses NotAction."""
-    patterns: list[str] = []
-    not_action = False
-    for policy in policies:
-        for statement in policy.statements:
-            if statement.effect is not Effect.ALLOW:
-                continue
-            patterns.extend(statement.actions or ())
-            not_action = not_action or statement.not_actions is not None
-    return patterns, not_action
+def _allow_patterns(policies: Sequence[Policy]) -> list[str]:
+    """The Action patterns of the policies' Allow statements."""
+    return [
+        pattern
+        for policy in policies
+        for statement in policy.statements
+        if statement.effect is Effect.ALLOW
+        for pattern in statement.actions or ()
+    ]
 
 
 _WILDCARDS = re.compile(r"[*?]")
@@ -273,7 +271,7 @@ def report(
     Pure: reads no view (`uses_of` took what it needs), so it may run off the event loop.
     """
     names = service_names()
-    patterns, _ = _allow_patterns(policies)
+    patterns = _allow_patterns(policies)
     by_purpose: dict[str, list[EntityUse]] = {}
     for use in uses:
         by_purpose.setdefault(use.purpose, []).append(use)
