@@ -202,6 +202,16 @@ class AsyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["get_service_last_accessed_details"]
+    ) -> AsyncPaginator[results.GetServiceLastAccessedDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["get_service_last_accessed_details_with_entities"]
+    ) -> AsyncPaginator[results.GetServiceLastAccessedDetailsWithEntitiesResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> AsyncPaginator[results.ListAccountsResponse]: ...
 
@@ -1325,6 +1335,44 @@ class AsyncOperations(abc.ABC):
         self, *, deletion_task_id: str, at_least: str | None = None
     ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
         return await self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
+    async def generate_credential_report(
+        self, *, at_least: str | None = None
+    ) -> results.GenerateCredentialReportResponse:
+        return await self._call(operations.GENERATE_CREDENTIAL_REPORT, locals())
+
+    async def get_credential_report(
+        self, *, at_least: str | None = None
+    ) -> results.GetCredentialReportResponse:
+        return await self._call(operations.GET_CREDENTIAL_REPORT, locals())
+
+    async def generate_service_last_accessed_details(
+        self, *, arn: str, granularity: str | None = None, at_least: str | None = None
+    ) -> results.GenerateServiceLastAccessedDetailsResponse:
+        return await self._call(operations.GENERATE_SERVICE_LAST_ACCESSED_DETAILS, locals())
+
+    async def get_service_last_accessed_details(
+        self,
+        *,
+        job_id: str,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetServiceLastAccessedDetailsResponse:
+        return await self._call(operations.GET_SERVICE_LAST_ACCESSED_DETAILS, locals())
+
+    async def get_service_last_accessed_details_with_entities(
+        self,
+        *,
+        job_id: str,
+        service_namespace: str,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetServiceLastAccessedDetailsWithEntitiesResponse:
+        return await self._call(
+            operations.GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES, locals()
+        )
 
     async def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -1205,6 +1205,52 @@ GET_SERVICE_LINKED_ROLE_DELETION_STATUS: Operation[
     result_type=results.GetServiceLinkedRoleDeletionStatusResponse,
 )
 
+GENERATE_CREDENTIAL_REPORT: Operation[results.GenerateCredentialReportResponse] = Operation(
+    name="GenerateCredentialReport",
+    method_path="/iamstore.v1.Iam/GenerateCredentialReport",
+    request_type=iam_pb2.GenerateCredentialReportRequest,
+    response_type=iam_pb2.GenerateCredentialReportResponse,
+    result_type=results.GenerateCredentialReportResponse,
+)
+
+GET_CREDENTIAL_REPORT: Operation[results.GetCredentialReportResponse] = Operation(
+    name="GetCredentialReport",
+    method_path="/iamstore.v1.Iam/GetCredentialReport",
+    request_type=iam_pb2.GetCredentialReportRequest,
+    response_type=iam_pb2.GetCredentialReportResponse,
+    result_type=results.GetCredentialReportResponse,
+)
+
+GENERATE_SERVICE_LAST_ACCESSED_DETAILS: Operation[
+    results.GenerateServiceLastAccessedDetailsResponse
+] = Operation(
+    name="GenerateServiceLastAccessedDetails",
+    method_path="/iamstore.v1.Iam/GenerateServiceLastAccessedDetails",
+    request_type=iam_pb2.GenerateServiceLastAccessedDetailsRequest,
+    response_type=iam_pb2.GenerateServiceLastAccessedDetailsResponse,
+    result_type=results.GenerateServiceLastAccessedDetailsResponse,
+)
+
+GET_SERVICE_LAST_ACCESSED_DETAILS: Operation[results.GetServiceLastAccessedDetailsResponse] = (
+    Operation(
+        name="GetServiceLastAccessedDetails",
+        method_path="/iamstore.v1.Iam/GetServiceLastAccessedDetails",
+        request_type=iam_pb2.GetServiceLastAccessedDetailsRequest,
+        response_type=iam_pb2.GetServiceLastAccessedDetailsResponse,
+        result_type=results.GetServiceLastAccessedDetailsResponse,
+    )
+)
+
+GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES: Operation[
+    results.GetServiceLastAccessedDetailsWithEntitiesResponse
+] = Operation(
+    name="GetServiceLastAccessedDetailsWithEntities",
+    method_path="/iamstore.v1.Iam/GetServiceLastAccessedDetailsWithEntities",
+    request_type=iam_pb2.GetServiceLastAccessedDetailsWithEntitiesRequest,
+    response_type=iam_pb2.GetServiceLastAccessedDetailsWithEntitiesResponse,
+    result_type=results.GetServiceLastAccessedDetailsWithEntitiesResponse,
+)
+
 PING: Operation[results.PingResponse] = Operation(
     name="Ping",
     method_path="/iamstore.v1.Node/Ping",
@@ -1519,6 +1565,11 @@ OPERATIONS: dict[str, Operation[object]] = {
         CREATE_SERVICE_LINKED_ROLE,
         DELETE_SERVICE_LINKED_ROLE,
         GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+        GENERATE_CREDENTIAL_REPORT,
+        GET_CREDENTIAL_REPORT,
+        GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
+        GET_SERVICE_LAST_ACCESSED_DETAILS,
+        GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
         PING,
         STATUS,
         CREATE_ACCOUNT,
@@ -1690,6 +1741,11 @@ IAM_OPERATIONS: tuple[Operation[object], ...] = (
     CREATE_SERVICE_LINKED_ROLE,
     DELETE_SERVICE_LINKED_ROLE,
     GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+    GENERATE_CREDENTIAL_REPORT,
+    GET_CREDENTIAL_REPORT,
+    GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
+    GET_SERVICE_LAST_ACCESSED_DETAILS,
+    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
 )
 # The operations that page with Marker/MaxItems, by Python name ("list_users").
 PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
@@ -1728,6 +1784,8 @@ PAGINATED_OPERATIONS: dict[str, Operation[object]] = {
         LIST_SIGNING_CERTIFICATES,
         LIST_SSH_PUBLIC_KEYS,
         LIST_SERVICE_SPECIFIC_CREDENTIALS,
+        GET_SERVICE_LAST_ACCESSED_DETAILS,
+        GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
         SIMULATE_PRINCIPAL_POLICY,

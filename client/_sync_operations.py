@@ -202,6 +202,16 @@ class SyncOperations(abc.ABC):
 
     @overload
     def get_paginator(
+        self, operation_name: Literal["get_service_last_accessed_details"]
+    ) -> Paginator[results.GetServiceLastAccessedDetailsResponse]: ...
+
+    @overload
+    def get_paginator(
+        self, operation_name: Literal["get_service_last_accessed_details_with_entities"]
+    ) -> Paginator[results.GetServiceLastAccessedDetailsWithEntitiesResponse]: ...
+
+    @overload
+    def get_paginator(
         self, operation_name: Literal["list_accounts"]
     ) -> Paginator[results.ListAccountsResponse]: ...
 
@@ -1315,6 +1325,42 @@ class SyncOperations(abc.ABC):
         self, *, deletion_task_id: str, at_least: str | None = None
     ) -> results.GetServiceLinkedRoleDeletionStatusResponse:
         return self._call(operations.GET_SERVICE_LINKED_ROLE_DELETION_STATUS, locals())
+
+    def generate_credential_report(
+        self, *, at_least: str | None = None
+    ) -> results.GenerateCredentialReportResponse:
+        return self._call(operations.GENERATE_CREDENTIAL_REPORT, locals())
+
+    def get_credential_report(
+        self, *, at_least: str | None = None
+    ) -> results.GetCredentialReportResponse:
+        return self._call(operations.GET_CREDENTIAL_REPORT, locals())
+
+    def generate_service_last_accessed_details(
+        self, *, arn: str, granularity: str | None = None, at_least: str | None = None
+    ) -> results.GenerateServiceLastAccessedDetailsResponse:
+        return self._call(operations.GENERATE_SERVICE_LAST_ACCESSED_DETAILS, locals())
+
+    def get_service_last_accessed_details(
+        self,
+        *,
+        job_id: str,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetServiceLastAccessedDetailsResponse:
+        return self._call(operations.GET_SERVICE_LAST_ACCESSED_DETAILS, locals())
+
+    def get_service_last_accessed_details_with_entities(
+        self,
+        *,
+        job_id: str,
+        service_namespace: str,
+        max_items: int | None = None,
+        marker: str | None = None,
+        at_least: str | None = None,
+    ) -> results.GetServiceLastAccessedDetailsWithEntitiesResponse:
+        return self._call(operations.GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES, locals())
 
     def ping(self, *, at_least: str | None = None) -> results.PingResponse:
         """Ping does nothing but authenticate the caller: the baseline for RPC benchmarks."""

@@ -116,6 +116,18 @@ class NotSupportedServiceError(IamError):
     """The service does not take service-specific credentials."""
 
 
+class ReportNotPresentError(IamError):
+    """No credential report has been generated; call GenerateCredentialReport."""
+
+
+class ReportExpiredError(IamError):
+    """The credential report is older than four hours; generate a new one."""
+
+
+class ReportInProgressError(IamError):
+    """The credential report is still being generated; retry shortly."""
+
+
 class ServiceFailureError(IamError):
     """The node failed to process the request."""
 
@@ -188,6 +200,9 @@ ERROR_CLASSES: dict[str, type[IamError]] = {
     "DuplicateSSHPublicKey": DuplicateSSHPublicKeyError,
     "UnrecognizedPublicKeyEncoding": UnrecognizedPublicKeyEncodingError,
     "NotSupportedService": NotSupportedServiceError,
+    "ReportNotPresent": ReportNotPresentError,
+    "ReportExpired": ReportExpiredError,
+    "ReportInProgress": ReportInProgressError,
     "ServiceUnavailable": ServiceUnavailableError,
     "AccessDenied": AccessDeniedError,
     "MissingAuthenticationToken": MissingAuthenticationTokenError,

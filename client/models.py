@@ -482,6 +482,57 @@ class RoleUsageType:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceLastAccessed:
+    """AWS's ServiceLastAccessed, as iamstore returns it."""
+
+    service_name: str
+    last_authenticated: datetime | None = None
+    service_namespace: str
+    last_authenticated_entity: str | None = None
+    last_authenticated_region: str | None = None
+    total_authenticated_entities: int | None = None
+    tracked_actions_last_accessed: tuple[TrackedActionLastAccessed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedActionLastAccessed:
+    """AWS's TrackedActionLastAccessed, as iamstore returns it."""
+
+    action_name: str | None = None
+    last_accessed_entity: str | None = None
+    last_accessed_time: datetime | None = None
+    last_accessed_region: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErrorDetails:
+    """AWS's ErrorDetails, as iamstore returns it."""
+
+    message: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityDetails:
+    """AWS's EntityDetails, as iamstore returns it."""
+
+    entity_info: EntityInfo
+    last_authenticated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntityInfo:
+    """AWS's EntityInfo, as iamstore returns it."""
+
+    arn: str
+    name: str
+    # USER or ROLE (GROUP is in AWS's enumeration; a group never authenticates).
+    type: str
+    id: str
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PeerStatus:
     """PeerStatus, as iamstore returns it."""
 

@@ -17,6 +17,8 @@ from iamstore.client.models import (
     AuditEvent,
     ContextProvider,
     DeletionTaskFailureReasonType,
+    EntityDetails,
+    ErrorDetails,
     EvaluationResult,
     FederatedUser,
     Group,
@@ -43,6 +45,7 @@ from iamstore.client.models import (
     SAMLProviderListEntry,
     ServerCertificate,
     ServerCertificateMetadata,
+    ServiceLastAccessed,
     ServiceSpecificCredential,
     ServiceSpecificCredentialMetadata,
     SigningCertificate,
@@ -683,6 +686,62 @@ class GetServiceLinkedRoleDeletionStatusResponse:
     # SUCCEEDED, IN_PROGRESS, FAILED or NOT_STARTED.
     status: str
     reason: DeletionTaskFailureReasonType | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerateCredentialReportResponse:
+    """What GenerateCredentialReport returns."""
+
+    # STARTED, INPROGRESS or COMPLETE.
+    state: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetCredentialReportResponse:
+    """What GetCredentialReport returns."""
+
+    # The CSV report (base64 on AWS's Query protocol, raw bytes here).
+    content: bytes | None = None
+    # text/csv.
+    report_format: str | None = None
+    generated_time: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerateServiceLastAccessedDetailsResponse:
+    """What GenerateServiceLastAccessedDetails returns."""
+
+    job_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServiceLastAccessedDetailsResponse:
+    """What GetServiceLastAccessedDetails returns."""
+
+    # IN_PROGRESS, COMPLETED or FAILED.
+    job_status: str
+    # SERVICE_LEVEL or ACTION_LEVEL.
+    job_type: str | None = None
+    job_creation_date: datetime
+    services_last_accessed: tuple[ServiceLastAccessed, ...] = ()
+    job_completion_date: datetime
+    is_truncated: bool | None = None
+    marker: str | None = None
+    error: ErrorDetails | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetServiceLastAccessedDetailsWithEntitiesResponse:
+    """What GetServiceLastAccessedDetailsWithEntities returns."""
+
+    job_status: str
+    job_creation_date: datetime
+    job_completion_date: datetime
+    entity_details_list: tuple[EntityDetails, ...] = ()
+    is_truncated: bool | None = None
+    marker: str | None = None
+    error: ErrorDetails | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,7 +24,14 @@ class NodeConfig:
     quotas: Quotas = field(default_factory=Quotas)
     # SQLite's synchronous mode: FULL survives power loss; NORMAL survives only `kill -9`.
     synchronous: str = "FULL"
-    key_usage_flush_s: float = 5.0
+    # Last use of keys, passwords, services and actions (node/state/usage.py): how often this
+    # node writes its recent uses as replicated stamps, how far a stamp's time must move on to
+    # be written again, how many distinct (principal, action) pairs it holds between two
+    # writes, and how many stamps of its own it keeps at most.
+    usage_flush_s: float = 30.0
+    usage_resolution_ms: int = 60_000
+    usage_max_pending: int = 100_000
+    usage_max_stamps: int = 1_000_000
     grace_s: float = 5.0
     # Replication: the addresses of other members to start from, and how to be reached.
     peers: tuple[str, ...] = ()

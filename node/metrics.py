@@ -20,6 +20,7 @@ from prometheus_client.registry import Collector
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.membership import PeerState
 from iamstore.node.state import State
+from iamstore.node.state.usage import UsageTracker
 
 REQUEST_TIMEOUT_S = 5.0
 
@@ -91,6 +92,31 @@ class ReplicationCollector(Collector):
         for origin, seq in sorted(self._state.version_vector().items()):
             applied.add_metric([origin], seq)
         yield applied
+
+
+class UsageCollector(Collector):
+    """Reads the usage tracker's bounds each scrape: what its caps turned away, what it holds."""
+
+    def __init__(self, usage: UsageTracker) -> None:
+        self._usage = usage
+
+    def collect(self) -> Iterator[Metric]:
+        usage = self._usage
+        yield CounterMetricFamily(
+            "iamstore_usage_dropped",
+            "Attempts not recorded for last-accessed data: the pending pairs were at their cap.",
+            value=usage.dropped,
+        )
+        yield CounterMetricFamily(
+            "iamstore_usage_refused",
+            "New usage stamps not written: this node's own stamps were at their cap.",
+            value=usage.refused,
+        )
+        yield GaugeMetricFamily(
+            "iamstore_usage_pending",
+            "Distinct uses recorded in memory and not yet written as stamps.",
+            value=usage.pending,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,11 @@ from iamstore.node.api import (
     iam_account_details,
     iam_account_settings,
     iam_certificates,
+    iam_credential_report,
     iam_credentials,
     iam_federation,
     iam_identities,
+    iam_last_accessed,
     iam_mfa,
     iam_policies,
     iam_roles,
@@ -67,7 +69,7 @@ from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.http.endpoint import QueryEndpoint
 from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
-from iamstore.node.metrics import MetricsServer, NodeMetrics
+from iamstore.node.metrics import MetricsServer, NodeMetrics, UsageCollector
 from iamstore.node.policy import Outcome
 from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
@@ -84,7 +86,8 @@ from iamstore.node.replication.peerauth import load_cluster_key
 from iamstore.node.replication.peertls import TlsMaterial
 from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
-from iamstore.node.storage.database import Database
+from iamstore.node.state.usage import UsageTracker
+from iamstore.node.storage.database import Database, KeyUsage
 from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
 
@@ -105,6 +108,8 @@ IAM_HANDLERS: dict[str, Handler] = {
     **iam_account_settings.HANDLERS,
     **iam_account_details.HANDLERS,
     **iam_service_access.HANDLERS,
+    **iam_credential_report.HANDLERS,
+    **iam_last_accessed.HANDLERS,
     **iam_certificates.HANDLERS,
     **iam_user_keys.HANDLERS,
 }
@@ -264,7 +269,19 @@ class Node:
             sealer=sealer,
             unknown_keys_as_root_of=config.emulator_account,
         )
+        usage = UsageTracker(
+            node_id,
+            region=config.region,
+            max_pending=config.usage_max_pending,
+            resolution_ms=config.usage_resolution_ms,
+            max_stamps=config.usage_max_stamps,
+        )
+        # This node's own stamps, and what an older version kept in its local table.
         auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
+        for key_id, (used_ms, service, region) in usage.own_key_uses(state.view).items():
+            known = auth.usage.get(key_id)
+            if known is None or known.used_ms < used_ms:
+                auth.usage[key_id] = KeyUsage(key_id, used_ms, service, region)
         policy_index = PolicyIndex(state.view)
         state.on_change(policy_index.on_commits)
         authorizer = Authorizer(
@@ -324,10 +341,12 @@ class Node:
             authorizer=authorizer,
             sessions=sealer,
             mfa_attempts=MfaAttempts(node_id, config.mfa_rules),
+            usage=usage,
         )
         self.services = services
         self.replicator = replicator
         self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
+        self.metrics.registry.register(UsageCollector(usage))
         authorizer.observe = _decision_observer(self.metrics)  # admin calls' and Authorize's
         services.gate = AdminGate(authorizer)
         audit = AuditLog(node_id, self._wall_ms, config.audit_path, config.audit_capacity)
@@ -381,7 +400,7 @@ class Node:
         try:
             async with asyncio.TaskGroup() as tasks:
                 background = [
-                    tasks.create_task(self._flush_key_usage(db, auth)),
+                    tasks.create_task(self._flush_usage(usage, writer, state, auth)),
                     tasks.create_task(replicator.run()),
                     tasks.create_task(audit.run()),
                     # After readiness, so start-up does not wait for it; a request that needs
@@ -397,9 +416,12 @@ class Node:
                 for task in background:
                     task.cancel()
         finally:
+            try:  # before the transport closes, so peers may still get the last stamps
+                await usage.flush_all(writer, state.view, auth.usage)
+            except Exception:
+                log.exception("writing the last usage stamps failed")
             await metrics_server.close()
             await transport.close()
-            await db.save_key_usage(auth.usage.values())
 
     def _check_peer_channel(self, tls: TlsMaterial | None) -> bool:
         """Whether to serve the Peer service; raises PeerSetupError for a plaintext peer
@@ -511,10 +533,16 @@ class Node:
             context = server_ssl_context(config.tls_cert, config.tls_key)
         return HttpServer(endpoint, config.http_listen, ssl_context=context)
 
-    async def _flush_key_usage(self, db: Database, auth: Authenticator) -> None:
+    async def _flush_usage(
+        self, usage: UsageTracker, writer: Writer, state: State, auth: Authenticator
+    ) -> None:
+        """Writes this node's recent uses as its stamps, periodically (and on shutdown)."""
         while True:
-            await asyncio.sleep(self.config.key_usage_flush_s)
-            await db.save_key_usage(list(auth.usage.values()))
+            await asyncio.sleep(self.config.usage_flush_s)
+            try:
+                await usage.flush(writer, state.view, auth.usage)
+            except Exception:  # best effort: the next flush writes what this one missed
+                log.exception("writing usage stamps failed")
 
 
 _DECISION_LABELS = {

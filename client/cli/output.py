@@ -3,6 +3,7 @@ policy documents as objects, in the json, text, table or yaml format."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import json
@@ -81,6 +82,8 @@ def to_aws(value: object, *, top_level: bool = True, exact_times: bool = False) 
         return [to_aws(item, top_level=False, exact_times=exact_times) for item in value]
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, bytes):  # a blob, as the aws CLI prints one: base64
+        return base64.b64encode(value).decode()
     raise TypeError(f"cannot print a value of type {type(value).__name__}")
 
 

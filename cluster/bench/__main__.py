@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("rpc", "replication", "policy", "http", "tokens", "validation")
+BENCHMARKS = ("rpc", "replication", "policy", "http", "tokens", "validation", "lastaccessed")
 
 
 def main() -> None:

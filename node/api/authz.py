@@ -404,8 +404,13 @@ async def _answer(
     else:
         decisions = iter(answer_all())
     responses: list[apb.AuthorizeResponse] = []
+    attempted, now_ms = call.node.usage.attempted, call.node.now_ms()
     for item in items:
         decision = _OUT_OF_SCOPE if item.question is None else next(decisions)
+        # Every decision about a user or role is an attempt (last-accessed data), allowed or not.
+        subject = item.principal.user_id or item.principal.role_id
+        if subject is not None:
+            attempted(subject, item.action, now_ms)
         response = _response(batch, decision, item.principal.request_arn)
         if item.encode_failure and not decision.allowed:
             response = _with_failure_message(

@@ -26,6 +26,7 @@ from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.state import State, Token, Writer
+from iamstore.node.state.usage import UsageTracker
 
 R = TypeVar("R")
 
@@ -59,6 +60,11 @@ class NodeServices:
     audit: AuditLog | None = None
     # Answers large Authz calls off the event loop, one at a time.
     evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
+    # Recent uses of passwords, services and actions, written as replicated stamps.
+    usage: UsageTracker = field(default_factory=lambda: UsageTracker(""))
+    # Credential reports this node rendered: account -> (mark time, CSV); see
+    # node.api.iam_credential_report.
+    credential_reports: dict[str, tuple[int, bytes]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from iamstore.node.domain.entities import (
     User,
 )
 from iamstore.node.domain.principal_pins import current_names, shown_document
+from iamstore.node.domain.usage import last_service_use
 from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
@@ -91,6 +92,11 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
         boundary = _boundary(view, r)
         if boundary is not None:
             message.permissions_boundary.CopyFrom(boundary)
+        last = last_service_use(view, r.role_id)  # any node's latest, as replicated here
+        if last is not None:
+            message.role_last_used.CopyFrom(
+                pb.RoleLastUsed(last_used_date=timestamp(last.used_ms), region=last.region)
+            )
     return message
 
 

@@ -136,6 +136,7 @@ async def run_operation(
     if validation.is_modelled(operation):
         validation.validate(operation, request)
     call = Call(caller, node, operation, peer)
+    record_attempt(node, caller, service, operation)
     # Authorized before the handler runs, so a refused call changes nothing.
     targets: list[Target] = []
     if node.gate is not None:
@@ -207,6 +208,31 @@ def _behavior(
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior
+
+
+# --- last accessed ------------------------------------------------------------------------
+
+# The AWS service each gRPC service's calls are attempts on (last-accessed data). Authz's
+# Authorize and AuthorizeBatch are iamstore's own; its other operations are IAM's.
+_ATTEMPTED_SERVICE = {
+    "iamstore.v1.Iam": "iam",
+    "iamstore.v1.Sts": "sts",
+    "iamstore.v1.Authz": "iam",
+}
+_NOT_AWS_OPERATIONS = frozenset({"Authorize", "AuthorizeBatch"})
+
+
+def record_attempt(node: NodeServices, caller: Caller, service: str, operation: str) -> None:
+    """An authenticated user or role attempted an IAM or STS operation: counted, allowed or
+    not, as AWS counts every attempt in last-accessed data. The root is no IAM entity."""
+    namespace = _ATTEMPTED_SERVICE.get(service)
+    if namespace is None or operation in _NOT_AWS_OPERATIONS:
+        return
+    subject = caller.user_id
+    if subject is None and caller.session is not None and caller.is_role_session:
+        subject = caller.session.principal_id
+    if subject is not None:
+        node.usage.attempted(subject, f"{namespace}:{operation}", node.now_ms())
 
 
 # --- audit records ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from iamstore.node.domain import accounts, keys, lookup, passwords
 from iamstore.node.domain.entities import LoginProfile, root_owner
 from iamstore.node.domain.errors import NoSuchEntity
 from iamstore.node.domain.passwords import PolicyUpdate
+from iamstore.node.domain.usage import merged_key_use
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -79,6 +80,14 @@ async def delete_access_key(
     return pb.DeleteAccessKeyResponse()
 
 
+def key_last_used(call: Call, access_key_id: str) -> tuple[int, str, str] | None:
+    """(time, service, region) of the key's last use on any node: this node's own, or the
+    latest of the stamps other nodes wrote."""
+    mine = call.node.auth.usage.get(access_key_id)
+    own = None if mine is None else (mine.used_ms, mine.service, mine.region)
+    return merged_key_use(call.view, access_key_id, own)
+
+
 @op("GetAccessKeyLastUsed")
 async def get_access_key_last_used(
     call: Call, req: pb.GetAccessKeyLastUsedRequest
@@ -89,13 +98,12 @@ async def get_access_key_last_used(
             f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId"
         )
     owner = call.view.users.get(key.owner_id)
-    used = call.node.auth.usage.get(key.access_key_id)
+    used = key_last_used(call, key.access_key_id)
     last = pb.AccessKeyLastUsed(service_name="N/A", region="N/A")
     if used is not None:  # AWS reports N/A for a key that has never been used
+        used_ms, service, region = used
         last = pb.AccessKeyLastUsed(
-            last_used_date=convert.timestamp(used.used_ms),
-            service_name=used.service,
-            region=used.region,
+            last_used_date=convert.timestamp(used_ms), service_name=service, region=region
         )
     response = pb.GetAccessKeyLastUsedResponse(access_key_last_used=last)
     if owner is not None:

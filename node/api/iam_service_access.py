@@ -23,14 +23,14 @@ Entity = User | Group | Role
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
+class PolicySource:
     """One policy an identity has, as the response names it."""
 
     message: pb.PolicyGrantingServiceAccess
     policy: Policy
 
 
-def _entity(view: View, account_id: str, arn: str) -> Entity:
+def entity_by_arn(view: View, account_id: str, arn: str) -> Entity:
     kind = arn.split(":", 5)[-1].split("/", 1)[0] if arn.count(":") >= 5 else ""
     name = arn.rsplit("/", 1)[-1]
     found: Entity | None
@@ -47,13 +47,13 @@ def _entity(view: View, account_id: str, arn: str) -> Entity:
     return found
 
 
-def _sources(call: Call, entity: Entity) -> list[_Source]:
+def policy_sources(call: Call, entity: Entity) -> list[PolicySource]:
     """The entity's inline and attached policies, and for a user its groups' too."""
     authorizer, view = authorizer_of(call), call.view
     owners: list[Entity] = [entity]
     if isinstance(entity, User):
         owners += sorted(view.groups.live(view.members.to(entity.user_id)), key=lambda g: g.name)
-    found: list[_Source] = []
+    found: list[PolicySource] = []
     managed_seen: set[str] = set()
     for owner in owners:
         kind = type(owner).__name__.upper()
@@ -64,7 +64,7 @@ def _sources(call: Call, entity: Entity) -> list[_Source]:
             message = pb.PolicyGrantingServiceAccess(
                 policy_name=name, policy_type="INLINE", entity_type=kind, entity_name=owner.name
             )
-            found.append(_Source(message, compiled.source))
+            found.append(PolicySource(message, compiled.source))
         for policy in sorted(
             view.managed_policies(view.attachments.of(owner.entity_id)), key=lambda p: p.arn
         ):
@@ -76,7 +76,7 @@ def _sources(call: Call, entity: Entity) -> list[_Source]:
             message = pb.PolicyGrantingServiceAccess(
                 policy_name=policy.name, policy_type="MANAGED", policy_arn=policy.arn
             )
-            found.append(_Source(message, compiled.source))
+            found.append(PolicySource(message, compiled.source))
     return found
 
 
@@ -86,7 +86,7 @@ async def list_policies_granting_service_access(
 ) -> pb.ListPoliciesGrantingServiceAccessResponse:
     """Every namespace asked for (at most 200, by AWS's model) in one page: the work is bounded
     by the entity's policy quotas, so no marker is ever needed."""
-    sources = _sources(call, _entity(call.view, call.account_id, req.arn))
+    sources = policy_sources(call, entity_by_arn(call.view, call.account_id, req.arn))
     response = pb.ListPoliciesGrantingServiceAccessResponse(is_truncated=False)
     for namespace in req.service_namespaces:
         entry = response.policies_granting_service_access.add(service_namespace=namespace)

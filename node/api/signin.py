@@ -161,6 +161,8 @@ class SignInService:
             self._audit(refused.account_id, refused.principal, source_ip, refused.reason)
             raise AccessDenied(FAILURE_MESSAGE) from None
         self._failures.pop(name_key, None)
+        # The password was used, even when it has expired (password_last_used, as in AWS).
+        self._node.usage.password_used(user.user_id, self._node.now_ms())
         self._check_password_age(user)
         now = self._node.now_ms() // 1000
         session = Session(

@@ -332,6 +332,8 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         ]
     if operation == "ListPoliciesGrantingServiceAccess":  # on the user, group or role named
         return [Target(action, _s(request, "arn") or "*")]
+    if operation == "GenerateServiceLastAccessedDetails":  # on the user, group, role or policy
+        return [Target(action, _s(request, "arn") or "*")]
     if operation == "GetAccessKeyLastUsed":
         key = view.access_keys.get(_s(request, "access_key_id") or "")
         owner = (

@@ -672,6 +672,62 @@ class MemberKey:
         return self.node_id
 
 
+@dataclass(frozen=True, slots=True)
+class UsageStamp:
+    """When one node last saw a subject used for one purpose: an access key or a password
+    authenticating, a user or role attempting a service or one of its actions.
+
+    Each node writes only its own stamps (the key holds the node id), so no two nodes'
+    stamps overwrite each other; a reader takes the latest stamp over the nodes
+    (node.domain.usage). Derived data: losing one costs an older "last used" time, never
+    access.
+    """
+
+    TABLE: ClassVar[str] = "usage_stamp"
+    subject_id: str  # an access key id, or a user id or role id
+    purpose: str  # node.domain.usage: `key`, `password`, `service:<ns>`, `action:<ns>:<Name>`
+    node_id: str
+    account_id: str
+    used_ms: int
+    service: str = ""  # keys only: the service the key signed a request for
+    region: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject_id} {self.purpose} {self.node_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialReportRequest:
+    """GenerateCredentialReport's mark: the account's report is as of `generated_ms`. The
+    report itself is derived data that each node renders from its replica (node.api.reports)."""
+
+    TABLE: ClassVar[str] = "credential_report"
+    account_id: str
+    generated_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
+class LastAccessedJob:
+    """A GenerateServiceLastAccessedDetails job: which entity, at what granularity, when.
+    Any node answers for it from its own replica's usage stamps."""
+
+    TABLE: ClassVar[str] = "last_accessed_job"
+    job_id: str
+    account_id: str
+    arn: str
+    granularity: str  # SERVICE_LEVEL or ACTION_LEVEL
+    created_ms: int
+
+    @property
+    def key(self) -> str:
+        return self.job_id
+
+
 Row = (
     Account
     | User
@@ -705,6 +761,9 @@ Row = (
     | SshPublicKey
     | ServiceCredential
     | DeletionTask
+    | UsageStamp
+    | CredentialReportRequest
+    | LastAccessedJob
 )
 
 # Every row type by its table name, read off the `Row` union so the two never drift apart.

@@ -106,6 +106,18 @@ class ServiceNotSupported(IamError):
     code = "NotSupportedService"
 
 
+class ReportNotPresent(IamError):
+    code = "ReportNotPresent"
+
+
+class ReportExpired(IamError):
+    code = "ReportExpired"
+
+
+class ReportInProgress(IamError):
+    code = "ReportInProgress"
+
+
 class NotYetReplicated(IamError):
     """A consistency token names a write this replica has not applied within the wait bound."""
 

@@ -22,12 +22,14 @@ from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
     Change,
+    CredentialReportRequest,
     DefaultVersion,
     DeletionTask,
     EntityField,
     Group,
     InlinePolicy,
     InstanceProfile,
+    LastAccessedJob,
     LoginProfile,
     ManagedPolicy,
     MemberKey,
@@ -48,6 +50,7 @@ from iamstore.node.domain.entities import (
     SshPublicKey,
     StsPreferences,
     Tagging,
+    UsageStamp,
     User,
     VersionCounter,
     tagged_entity,
@@ -216,6 +219,12 @@ class View:
         self.service_credentials: dict[str, ServiceCredential] = {}  # by credential id
         self.service_credentials_of: defaultdict[str, set[str]] = defaultdict(set)  # user
         self.deletion_tasks: dict[str, DeletionTask] = {}  # by task id
+        # subject id -> purpose -> node id -> that node's stamp (node.domain.usage)
+        self.usage_stamps: defaultdict[str, dict[str, dict[str, UsageStamp]]] = defaultdict(dict)
+        self.usage_stamps_by_node: defaultdict[str, int] = defaultdict(int)  # node -> count
+        self.credential_reports: dict[str, CredentialReportRequest] = {}  # by account id
+        self.last_accessed_jobs: dict[str, LastAccessedJob] = {}  # by job id
+        self.last_accessed_jobs_of: defaultdict[str, set[str]] = defaultdict(set)  # account
         self._rows: dict[tuple[str, str], Row] = {}
         # Entities whose update operations write field rows (domain/fields.py): the entity
         # row as stored, its field rows, and the composed entity the indexes above hold.
@@ -464,6 +473,16 @@ class View:
                 self.service_credentials_of[row.user_id].add(row.credential_id)
             case DeletionTask():
                 self.deletion_tasks[row.task_id] = row
+            case UsageStamp():
+                by_node = self.usage_stamps[row.subject_id].setdefault(row.purpose, {})
+                if row.node_id not in by_node:
+                    self.usage_stamps_by_node[row.node_id] += 1
+                by_node[row.node_id] = row
+            case CredentialReportRequest():
+                self.credential_reports[row.account_id] = row
+            case LastAccessedJob():
+                self.last_accessed_jobs[row.job_id] = row
+                self.last_accessed_jobs_of[row.account_id].add(row.job_id)
 
     def _unindex(self, row: Row) -> None:
         match row:
@@ -564,6 +583,24 @@ class View:
             case ServiceCredential():
                 self.service_credentials.pop(row.credential_id, None)
                 _discard(self.service_credentials_of, row.user_id, row.credential_id)
+            case UsageStamp():
+                self._unindex_stamp(row)
+            case CredentialReportRequest():
+                self.credential_reports.pop(row.account_id, None)
+            case LastAccessedJob():
+                self.last_accessed_jobs.pop(row.job_id, None)
+                _discard(self.last_accessed_jobs_of, row.account_id, row.job_id)
+
+    def _unindex_stamp(self, row: UsageStamp) -> None:
+        purposes = self.usage_stamps.get(row.subject_id, {})
+        by_node = purposes.get(row.purpose, {})
+        if by_node.pop(row.node_id, None) is None:
+            return
+        self.usage_stamps_by_node[row.node_id] -= 1
+        if not by_node:
+            del purposes[row.purpose]
+        if not purposes:
+            del self.usage_stamps[row.subject_id]
 
 
 def _discard(index: defaultdict[str, set[str]], owner: str, member: str) -> None:

@@ -2890,3 +2890,163 @@ class GetServiceLinkedRoleDeletionStatusResponse(_message.Message):
     status: str
     reason: DeletionTaskFailureReasonType
     def __init__(self, status: _Optional[str] = ..., reason: _Optional[_Union[DeletionTaskFailureReasonType, _Mapping]] = ...) -> None: ...
+
+class GenerateCredentialReportRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GenerateCredentialReportResponse(_message.Message):
+    __slots__ = ("state", "description")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    state: str
+    description: str
+    def __init__(self, state: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class GetCredentialReportRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetCredentialReportResponse(_message.Message):
+    __slots__ = ("content", "report_format", "generated_time")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    GENERATED_TIME_FIELD_NUMBER: _ClassVar[int]
+    content: bytes
+    report_format: str
+    generated_time: _timestamp_pb2.Timestamp
+    def __init__(self, content: _Optional[bytes] = ..., report_format: _Optional[str] = ..., generated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GenerateServiceLastAccessedDetailsRequest(_message.Message):
+    __slots__ = ("arn", "granularity")
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    GRANULARITY_FIELD_NUMBER: _ClassVar[int]
+    arn: str
+    granularity: str
+    def __init__(self, arn: _Optional[str] = ..., granularity: _Optional[str] = ...) -> None: ...
+
+class GenerateServiceLastAccessedDetailsResponse(_message.Message):
+    __slots__ = ("job_id",)
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    def __init__(self, job_id: _Optional[str] = ...) -> None: ...
+
+class GetServiceLastAccessedDetailsRequest(_message.Message):
+    __slots__ = ("job_id", "max_items", "marker")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    max_items: int
+    marker: str
+    def __init__(self, job_id: _Optional[str] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class TrackedActionLastAccessed(_message.Message):
+    __slots__ = ("action_name", "last_accessed_entity", "last_accessed_time", "last_accessed_region")
+    ACTION_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_ACCESSED_ENTITY_FIELD_NUMBER: _ClassVar[int]
+    LAST_ACCESSED_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_ACCESSED_REGION_FIELD_NUMBER: _ClassVar[int]
+    action_name: str
+    last_accessed_entity: str
+    last_accessed_time: _timestamp_pb2.Timestamp
+    last_accessed_region: str
+    def __init__(self, action_name: _Optional[str] = ..., last_accessed_entity: _Optional[str] = ..., last_accessed_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_accessed_region: _Optional[str] = ...) -> None: ...
+
+class ServiceLastAccessed(_message.Message):
+    __slots__ = ("service_name", "last_authenticated", "service_namespace", "last_authenticated_entity", "last_authenticated_region", "total_authenticated_entities", "tracked_actions_last_accessed")
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    LAST_AUTHENTICATED_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    LAST_AUTHENTICATED_ENTITY_FIELD_NUMBER: _ClassVar[int]
+    LAST_AUTHENTICATED_REGION_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_AUTHENTICATED_ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    TRACKED_ACTIONS_LAST_ACCESSED_FIELD_NUMBER: _ClassVar[int]
+    service_name: str
+    last_authenticated: _timestamp_pb2.Timestamp
+    service_namespace: str
+    last_authenticated_entity: str
+    last_authenticated_region: str
+    total_authenticated_entities: int
+    tracked_actions_last_accessed: _containers.RepeatedCompositeFieldContainer[TrackedActionLastAccessed]
+    def __init__(self, service_name: _Optional[str] = ..., last_authenticated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., service_namespace: _Optional[str] = ..., last_authenticated_entity: _Optional[str] = ..., last_authenticated_region: _Optional[str] = ..., total_authenticated_entities: _Optional[int] = ..., tracked_actions_last_accessed: _Optional[_Iterable[_Union[TrackedActionLastAccessed, _Mapping]]] = ...) -> None: ...
+
+class ErrorDetails(_message.Message):
+    __slots__ = ("message", "code")
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    code: str
+    def __init__(self, message: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class GetServiceLastAccessedDetailsResponse(_message.Message):
+    __slots__ = ("job_status", "job_type", "job_creation_date", "services_last_accessed", "job_completion_date", "is_truncated", "marker", "error")
+    JOB_STATUS_FIELD_NUMBER: _ClassVar[int]
+    JOB_TYPE_FIELD_NUMBER: _ClassVar[int]
+    JOB_CREATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_LAST_ACCESSED_FIELD_NUMBER: _ClassVar[int]
+    JOB_COMPLETION_DATE_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    job_status: str
+    job_type: str
+    job_creation_date: _timestamp_pb2.Timestamp
+    services_last_accessed: _containers.RepeatedCompositeFieldContainer[ServiceLastAccessed]
+    job_completion_date: _timestamp_pb2.Timestamp
+    is_truncated: bool
+    marker: str
+    error: ErrorDetails
+    def __init__(self, job_status: _Optional[str] = ..., job_type: _Optional[str] = ..., job_creation_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., services_last_accessed: _Optional[_Iterable[_Union[ServiceLastAccessed, _Mapping]]] = ..., job_completion_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ..., error: _Optional[_Union[ErrorDetails, _Mapping]] = ...) -> None: ...
+
+class GetServiceLastAccessedDetailsWithEntitiesRequest(_message.Message):
+    __slots__ = ("job_id", "service_namespace", "max_items", "marker")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAMESPACE_FIELD_NUMBER: _ClassVar[int]
+    MAX_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    service_namespace: str
+    max_items: int
+    marker: str
+    def __init__(self, job_id: _Optional[str] = ..., service_namespace: _Optional[str] = ..., max_items: _Optional[int] = ..., marker: _Optional[str] = ...) -> None: ...
+
+class EntityInfo(_message.Message):
+    __slots__ = ("arn", "name", "type", "id", "path")
+    ARN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    arn: str
+    name: str
+    type: str
+    id: str
+    path: str
+    def __init__(self, arn: _Optional[str] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., id: _Optional[str] = ..., path: _Optional[str] = ...) -> None: ...
+
+class EntityDetails(_message.Message):
+    __slots__ = ("entity_info", "last_authenticated")
+    ENTITY_INFO_FIELD_NUMBER: _ClassVar[int]
+    LAST_AUTHENTICATED_FIELD_NUMBER: _ClassVar[int]
+    entity_info: EntityInfo
+    last_authenticated: _timestamp_pb2.Timestamp
+    def __init__(self, entity_info: _Optional[_Union[EntityInfo, _Mapping]] = ..., last_authenticated: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetServiceLastAccessedDetailsWithEntitiesResponse(_message.Message):
+    __slots__ = ("job_status", "job_creation_date", "job_completion_date", "entity_details_list", "is_truncated", "marker", "error")
+    JOB_STATUS_FIELD_NUMBER: _ClassVar[int]
+    JOB_CREATION_DATE_FIELD_NUMBER: _ClassVar[int]
+    JOB_COMPLETION_DATE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_DETAILS_LIST_FIELD_NUMBER: _ClassVar[int]
+    IS_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    MARKER_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    job_status: str
+    job_creation_date: _timestamp_pb2.Timestamp
+    job_completion_date: _timestamp_pb2.Timestamp
+    entity_details_list: _containers.RepeatedCompositeFieldContainer[EntityDetails]
+    is_truncated: bool
+    marker: str
+    error: ErrorDetails
+    def __init__(self, job_status: _Optional[str] = ..., job_creation_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_completion_date: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., entity_details_list: _Optional[_Iterable[_Union[EntityDetails, _Mapping]]] = ..., is_truncated: _Optional[bool] = ..., marker: _Optional[str] = ..., error: _Optional[_Union[ErrorDetails, _Mapping]] = ...) -> None: ...

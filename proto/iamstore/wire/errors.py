@@ -39,6 +39,9 @@ STATUS_FOR_CODE: dict[str, grpc.StatusCode] = {
     "DuplicateSSHPublicKey": grpc.StatusCode.ALREADY_EXISTS,
     "UnrecognizedPublicKeyEncoding": grpc.StatusCode.INVALID_ARGUMENT,
     "NotSupportedService": grpc.StatusCode.NOT_FOUND,
+    "ReportNotPresent": grpc.StatusCode.FAILED_PRECONDITION,
+    "ReportExpired": grpc.StatusCode.FAILED_PRECONDITION,
+    "ReportInProgress": grpc.StatusCode.NOT_FOUND,
     # Authentication and authorization (AWS "Common errors")
     "AccessDenied": grpc.StatusCode.PERMISSION_DENIED,
     "MissingAuthenticationToken": grpc.StatusCode.UNAUTHENTICATED,

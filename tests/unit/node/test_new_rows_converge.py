@@ -11,7 +11,9 @@ from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.domain.entities import (
     AccountAlias,
     Change,
+    CredentialReportRequest,
     DeletionTask,
+    LastAccessedJob,
     Row,
     ServerCertificate,
     ServiceCredential,
@@ -19,6 +21,7 @@ from iamstore.node.domain.entities import (
     SshPublicKey,
     StsPreferences,
     Tagging,
+    UsageStamp,
     User,
 )
 from iamstore.node.domain.view import View
@@ -55,6 +58,15 @@ PAIRS: list[tuple[Row, Row]] = [
     (StsPreferences(ACCOUNT, "v1Token"), StsPreferences(ACCOUNT, "v2Token")),
     (AccountAlias(ACCOUNT, "one", 1), AccountAlias(ACCOUNT, "two", 2)),
     (Tagging("instance_profile/AIPA1/1", (("a", "1"),)), Tagging("instance_profile/AIPA1/1", ())),
+    (
+        UsageStamp("AIDA1", "service:s3", "n1", ACCOUNT, 5, region="us-east-1"),
+        UsageStamp("AIDA1", "service:s3", "n1", ACCOUNT, 9, region="us-east-1"),
+    ),
+    (CredentialReportRequest(ACCOUNT, 1), CredentialReportRequest(ACCOUNT, 2)),
+    (
+        LastAccessedJob("00000000-0000-4000-8000-000000000000", ACCOUNT, "a", "SERVICE_LEVEL", 1),
+        LastAccessedJob("00000000-0000-4000-8000-000000000000", ACCOUNT, "a", "ACTION_LEVEL", 1),
+    ),
 ]
 
 
@@ -88,7 +100,9 @@ def test_put_then_tombstone_leaves_no_index_entry(row: Row, _: Row) -> None:
         view.taggings, view.account_aliases, view.alias_claims, view.sts_preferences,
         view.signing_certificates, view.signing_certificates_of, view.ssh_public_keys,
         view.ssh_public_keys_of, view.service_credentials, view.service_credentials_of,
-        view.deletion_tasks,
+        view.deletion_tasks, view.usage_stamps, view.credential_reports,
+        view.last_accessed_jobs, view.last_accessed_jobs_of,
     ]  # fmt: skip
     assert all(not index for index in indexes)
     assert view.server_certificates.count(ACCOUNT) == 0
+    assert not any(view.usage_stamps_by_node.values())
