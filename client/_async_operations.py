@@ -15,10 +15,14 @@ from iamstore.client.models import (
     AuthorizeRequestInput,
     ContextEntryInput,
     ContextProviderInput,
+    GroupDetailInput,
+    ManagedPolicyDetailInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    RoleDetailInput,
     SignedRequestInput,
     TagInput,
+    UserDetailInput,
 )
 from iamstore.client.paginators import AsyncPaginator, Page
 
@@ -1360,6 +1364,22 @@ class AsyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListAuditEventsResponse:
         return await self._call(operations.LIST_AUDIT_EVENTS, locals())
+
+    async def import_account(
+        self,
+        *,
+        import_id: str,
+        account_id: str,
+        user_detail_list: Sequence[UserDetailInput] | None = None,
+        group_detail_list: Sequence[GroupDetailInput] | None = None,
+        role_detail_list: Sequence[RoleDetailInput] | None = None,
+        policies: Sequence[ManagedPolicyDetailInput] | None = None,
+        commit: bool | None = None,
+        replace: bool | None = None,
+        dry_run: bool | None = None,
+        at_least: str | None = None,
+    ) -> results.ImportAccountResponse:
+        return await self._call(operations.IMPORT_ACCOUNT, locals())
 
     async def authorize(
         self,

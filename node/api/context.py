@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from iamstore.node.api.import_staging import ImportStaging
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.audit import AuditLog
@@ -59,6 +60,8 @@ class NodeServices:
     audit: AuditLog | None = None
     # Answers large Authz calls off the event loop, one at a time.
     evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
+    # The parts of account imports under way on this node (never replicated).
+    imports: ImportStaging = field(default_factory=ImportStaging)
 
 
 @dataclass(frozen=True, slots=True)

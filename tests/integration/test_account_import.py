@@ -1,0 +1,276 @@
+"""`iamstore import` and `iamstore export`: a real account's authorization details in and out."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from iamstore.client import Client
+from iamstore.client.cli import cli
+from iamstore.cluster.bench.account_gen import Sizes, generate
+from iamstore.cluster.inproc import InProcessNode
+
+
+@pytest.fixture
+def root(management: Client, tmp_path: Path) -> tuple[Path, str]:
+    """A fresh account's root: its credentials file and its account id."""
+    made = management.create_account(account_name="import")
+    assert made.root_credentials is not None
+    path = tmp_path / "credentials"
+    path.write_text(
+        "[default]\n"
+        f"aws_access_key_id = {made.root_credentials.access_key_id}\n"
+        f"aws_secret_access_key = {made.root_credentials.secret_access_key}\n"
+    )
+    return path, made.account.account_id
+
+
+def run(node: InProcessNode, credentials: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli, ["--endpoint", node.address, "--credentials-file", str(credentials), *args]
+    )
+
+
+def write(tmp_path: Path, document: dict[str, Any], name: str = "account.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=4))
+    return path
+
+
+def commits(management: Client) -> int:
+    """Every commit the node has applied (its version vector's sum)."""
+    return sum(management.status().version_vector.values())
+
+
+def test_round_trip_and_idempotence(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.02), seed=7)
+    source = write(tmp_path, document)
+    first = run(iam_node, credentials, "import", str(source))
+    assert first.exit_code == 0, first.output
+    exported = run(iam_node, credentials, "export")
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.stdout) == document
+    before = commits(management)
+    again = run(iam_node, credentials, "import", str(source))
+    assert again.exit_code == 0, again.output
+    assert commits(management) == before  # nothing written the second time
+    assert "created" in again.stdout
+
+
+def test_pages_given_as_separate_files(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=3)
+    users = {"UserDetailList": document["UserDetailList"], "IsTruncated": True, "Marker": "m"}
+    rest = {key: value for key, value in document.items() if key != "UserDetailList"}
+    pages = [write(tmp_path, users, "page1.json"), write(tmp_path, rest, "page2.json")]
+    assert run(iam_node, credentials, "import", *map(str, pages)).exit_code == 0
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+def test_conflicts_are_skipped_and_reported_unless_replace(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=5)
+    source = write(tmp_path, document)
+    taken = document["UserDetailList"][3]["UserName"]
+    with _client(iam_node, credentials) as iam:
+        own = iam.create_user(user_name=taken).user.user_id  # same name, another id
+    skipped = run(iam_node, credentials, "import", str(source))
+    assert skipped.exit_code == 2, skipped.output
+    assert f"conflict: User `{taken}`" in skipped.stdout
+    exported = json.loads(run(iam_node, credentials, "export").stdout)
+    (kept,) = [u for u in exported["UserDetailList"] if u["UserName"] == taken]
+    assert kept["UserId"] == own  # not overwritten
+    before = commits(management)
+    replaced = run(iam_node, credentials, "import", "--replace", str(source))
+    assert replaced.exit_code == 0, replaced.output
+    assert commits(management) > before
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+def test_a_later_change_is_a_conflict_and_replace_undoes_it(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=9)
+    source = write(tmp_path, document)
+    assert run(iam_node, credentials, "import", str(source)).exit_code == 0
+    role = document["RoleDetailList"][0]["RoleName"]
+    with _client(iam_node, credentials) as iam:
+        iam.tag_role(role_name=role, tags=[{"Key": "later", "Value": "x"}])
+    assert run(iam_node, credentials, "import", str(source)).exit_code == 2
+    assert run(iam_node, credentials, "import", "--replace", str(source)).exit_code == 0
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+def _client(node: InProcessNode, credentials: Path) -> Client:
+    from iamstore.client.credentials import resolve_credentials
+
+    return Client(node.address, credentials=resolve_credentials(credentials_file=str(credentials)))
+
+
+def _mutate(document: dict[str, Any], path: tuple[str | int, ...], value: object) -> None:
+    target: Any = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+
+# (what is wrong, where in the document, the value put there, text the error must contain)
+INVALID = [
+    ("wrong type", ("UserDetailList", 0, "UserName"), 5, "UserDetailList[0].UserName"),
+    ("bad name", ("UserDetailList", 1, "UserName"), "bad name!", "UserDetailList[1]"),
+    ("bad date", ("GroupDetailList", 0, "CreateDate"), "yesterday", "CreateDate"),
+    ("id prefix", ("RoleDetailList", 0, "RoleId"), "AIDAAAAAAAAAAAAAAAAAA", "RoleDetailList[0]"),
+    (
+        "oversized document",
+        ("RoleDetailList", 1, "RolePolicyList"),
+        [
+            {
+                "PolicyName": "big",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "s3:GetObject",
+                            "Resource": "arn:aws:s3:::" + "x" * 12000,
+                        }
+                    ],
+                },
+            }
+        ],
+        "RoleDetailList[1]: role",
+    ),
+    (
+        "another account's ARN",
+        ("GroupDetailList", 1, "Arn"),
+        "arn:aws:iam::999999999999:group/g",
+        "GroupDetailList[1]: Group: ARN",
+    ),
+    ("unknown group", ("UserDetailList", 2, "GroupList"), ["no-such-group"], "no-such-group"),
+    (
+        "malformed policy",
+        ("Policies", 0, "PolicyVersionList", 0, "Document"),
+        {"Statement": "nope"},
+        "Policies[0]",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("problem", "path", "value", "named"), INVALID, ids=[i[0] for i in INVALID]
+)
+def test_invalid_files_are_refused_naming_the_entity_and_change_nothing(
+    iam_node: InProcessNode,
+    management: Client,
+    root: tuple[Path, str],
+    tmp_path: Path,
+    problem: str,
+    path: tuple[str | int, ...],
+    value: object,
+    named: str,
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=11)
+    document["Policies"] = [p for p in document["Policies"] if ":aws:policy/" not in p["Arn"]]
+    bad = copy.deepcopy(document)
+    _mutate(bad, path, value)
+    before = commits(management)
+    # Parts of one byte-size each: the bad entity arrives after others were staged.
+    refused = run(iam_node, credentials, "import", str(write(tmp_path, bad)))
+    assert refused.exit_code in (252, 255), refused.output
+    assert named in refused.output, refused.output
+    assert commits(management) == before
+    exported = json.loads(run(iam_node, credentials, "export").stdout)
+    assert exported == {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [],
+                        "Policies": []}  # fmt: skip
+
+
+def test_bad_json_is_refused_before_anything_is_sent(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, _ = root
+    source = tmp_path / "broken.json"
+    source.write_text('{"UserDetailList": [')
+    refused = run(iam_node, credentials, "import", str(source))
+    assert refused.exit_code == 252
+    assert "not JSON" in refused.output
+
+
+def test_an_id_of_another_account_is_refused_and_left_alone(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    victim = management.create_user(user_name="victim").user
+    document = generate(account, Sizes().scaled(0.01), seed=13)
+    document["UserDetailList"][0]["UserId"] = victim.user_id
+    refused = run(iam_node, credentials, "import", str(write(tmp_path, document)))
+    assert refused.exit_code == 255
+    assert "belongs to another account" in refused.output
+    assert management.get_user(user_name="victim").user.user_id == victim.user_id
+    management.delete_user(user_name="victim")
+
+
+def test_only_an_admin_allowed_to_import_may(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=17)
+    allow_iam = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}]})  # fmt: skip
+    with _client(iam_node, credentials) as iam:
+        iam.create_user(user_name="operator")
+        iam.put_user_policy(user_name="operator", policy_name="iam", policy_document=allow_iam)
+        key = iam.create_access_key(user_name="operator").access_key
+    operator = tmp_path / "operator"
+    operator.write_text(
+        f"[default]\naws_access_key_id = {key.access_key_id}\n"
+        f"aws_secret_access_key = {key.secret_access_key}\n"
+    )
+    refused = run(iam_node, operator, "import", str(write(tmp_path, document)))
+    assert refused.exit_code == 255
+    assert "iamstore:ImportAccount" in refused.output
+    # Another account's id is refused by the node too, whoever asks.
+    with _client(iam_node, credentials) as iam, pytest.raises(Exception, match="only into"):
+        iam.import_account(import_id="x", account_id="999999999999", commit=True)
+
+
+def test_the_imported_account_answers_like_the_real_one(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Ids are kept: a policy naming a user's unique id (aws:userid) still matches it, a role
+    trusting a user by ARN is pinned to the imported user, and the simulators answer."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=19)
+    user = document["UserDetailList"][0]
+    user.pop("PermissionsBoundary", None)
+    user["UserPolicyList"] = [{"PolicyName": "by-id", "PolicyDocument": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::reports/*",
+        "Condition": {"StringEquals": {"aws:userid": user["UserId"]}}}]}}]  # fmt: skip
+    assert run(iam_node, credentials, "import", str(write(tmp_path, document))).exit_code == 0
+    check = ["authz", "check", "--principal", user["Arn"], "--action", "s3:GetObject"]
+    allowed = run(iam_node, credentials, *check, "--resource", "arn:aws:s3:::reports/q1")
+    assert allowed.exit_code == 0, allowed.output
+    denied = run(iam_node, credentials, *check, "--resource", "arn:aws:s3:::other/q1")
+    assert denied.exit_code == 1, denied.output
+    with _client(iam_node, credentials) as iam:
+        simulated = iam.simulate_principal_policy(
+            policy_source_arn=user["Arn"],
+            action_names=["s3:GetObject"],
+            resource_arns=["arn:aws:s3:::reports/q1"],
+        )
+        assert simulated.evaluation_results[0].eval_decision == "allowed"
