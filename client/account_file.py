@@ -10,7 +10,8 @@ and members it does not know are ignored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -19,6 +20,8 @@ from urllib.parse import unquote
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from iamstore.client._operation import snake_case
+from iamstore.client._sync import Client
+from iamstore.client.results import ImportAccountResponse
 from iamstore.v1 import iam_pb2
 
 Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
@@ -166,3 +169,38 @@ def merged(pages: Sequence[Mapping[str, Json]]) -> dict[str, Json]:
                 items += found
         out[member] = items
     return out
+
+
+def import_document(
+    client: Client,
+    document: AccountDocument,
+    account_id: str,
+    *,
+    replace: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    part_chars: int = PART_CHARS,
+) -> ImportAccountResponse:
+    """Sends the document to the node in parts and commits it with the last one (nothing is
+    written before: a refused part leaves the account as it was). `progress(sent, total)`
+    is called after each part."""
+    import_id = secrets.token_hex(8)
+    parts = list(document.parts(part_chars))
+    total = document.count()
+    sent = 0
+    result: ImportAccountResponse | None = None
+    for index, (lists, count) in enumerate(parts):
+        last = index == len(parts) - 1
+        result = client.import_account(
+            import_id=import_id,
+            account_id=account_id,
+            commit=True if last else None,
+            replace=replace if last else None,
+            dry_run=dry_run if last else None,
+            **lists,  # type: ignore[arg-type]
+        )
+        sent += count
+        if progress is not None:
+            progress(sent, total)
+    assert result is not None  # parts() yields at least one part
+    return result

@@ -748,7 +748,7 @@ class ListAuditEventsResponse:
 class ImportAccountResponse:
     """What ImportAccount returns."""
 
-    # Entities staged so far by this import (all of them, once committed).
+    # Entries of the input's four lists received so far by this import (all, once committed).
     staged_entities: int
     tallies: tuple[ImportTally, ...] = ()
     conflicts: tuple[ImportConflict, ...] = ()

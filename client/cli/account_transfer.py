@@ -4,14 +4,18 @@ in the format `aws iam get-account-authorization-details` prints (docs/import-ex
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 from pathlib import Path
 
 import click
 
 from iamstore.client._sync import Client
-from iamstore.client.account_file import AccountFileError, merged, read_documents
+from iamstore.client.account_file import (
+    AccountFileError,
+    import_document,
+    merged,
+    read_documents,
+)
 from iamstore.client.cli.output import Json, decode_policy_documents, to_aws
 from iamstore.client.cli.service_model import operation_spec
 from iamstore.client.cli.session import EXIT_USAGE, Session, fail, pass_session
@@ -87,31 +91,19 @@ def import_command(
         click.echo(f"iamstore import: {error}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
     show = sys.stderr.isatty() if progress is None else progress
-    total = document.count()
-    import_id = secrets.token_hex(8)
+
+    def report(sent: int, total: int) -> None:
+        if show:
+            click.echo(f"iamstore import: {sent}/{total} entities sent", err=True)
+
     try:
         with session.client() as client:
             account_id = _account_of(client, account)
-            parts = list(document.parts())
-            sent = 0
-            result: ImportAccountResponse | None = None
-            for index, (lists, count) in enumerate(parts):
-                last = index == len(parts) - 1
-                result = client.import_account(
-                    import_id=import_id,
-                    account_id=account_id,
-                    commit=True if last else None,
-                    replace=replace if last else None,
-                    dry_run=dry_run if last else None,
-                    **lists,  # type: ignore[arg-type]
-                )
-                sent += count
-                if show:
-                    step = "checking and writing" if last else "sent"
-                    click.echo(f"iamstore import: {step} {sent}/{total} entities", err=True)
+            result = import_document(
+                client, document, account_id, replace=replace, dry_run=dry_run, progress=report
+            )
     except (IamError, NoCredentialsError) as error:
         fail(str(error))
-    assert result is not None
     click.echo(_summary(result, dry_run))
     if any(t.conflicts for t in result.tallies):
         raise click.exceptions.Exit(EXIT_CONFLICTS)

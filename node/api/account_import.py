@@ -600,11 +600,11 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     staging.drop(call.account_id)
     if req.dry_run:
         _, report = account_import.plan(call.view, ctx, records, req.replace)
-        return _response(report, records.count(), 0)
+        return _response(report, counts.total(), 0)
     report, call.token, commits = await call.node.writer.write_split(
         call.caller.arn,
         call.operation,
         lambda view: account_import.plan(view, ctx, records, req.replace),
         MAX_COMMIT_BYTES,
     )
-    return _response(report, records.count(), commits)
+    return _response(report, counts.total(), commits)

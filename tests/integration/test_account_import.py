@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from iamstore.client import Client
+from iamstore.client import Client, ValidationError
+from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.cluster.bench.account_gen import Sizes, generate
 from iamstore.cluster.inproc import InProcessNode
@@ -274,3 +275,41 @@ def test_the_imported_account_answers_like_the_real_one(
             resource_arns=["arn:aws:s3:::reports/q1"],
         )
         assert simulated.evaluation_results[0].eval_decision == "allowed"
+
+
+def test_an_import_in_many_parts_writes_nothing_until_its_last_part_passes(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=23)
+    bad = copy.deepcopy(document)
+    bad["UserDetailList"][-1]["UserName"] = "no spaces allowed"
+    before = commits(management)
+    with _client(iam_node, credentials) as iam:
+        parts = read_documents([("bad.json", json.dumps(bad))])
+        assert len(list(parts.parts(5_000))) > 5
+        with pytest.raises(ValidationError, match=r"UserDetailList\[49\]"):
+            import_document(iam, parts, account, part_chars=5_000)
+        assert commits(management) == before
+        good = read_documents([("good.json", json.dumps(document))])
+        done = import_document(iam, good, account, part_chars=5_000)
+    assert done.staged_entities == good.count()
+    assert done.commits >= 1
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+@pytest.mark.slow
+def test_a_500_user_account_round_trips_on_a_real_node(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.1), seed=29)
+    assert len(document["UserDetailList"]) == 500
+    source = write(tmp_path, document)
+    imported = run(iam_node, credentials, "import", "--progress", str(source))
+    assert imported.exit_code == 0, imported.output
+    assert "entities sent" in imported.stderr
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+    before = commits(management)
+    assert run(iam_node, credentials, "import", str(source)).exit_code == 0
+    assert commits(management) == before
