@@ -1339,7 +1339,11 @@ class AsyncOperations(abc.ABC):
         return await self._call(operations.STATUS, locals())
 
     async def create_account(
-        self, *, account_name: str | None = None, at_least: str | None = None
+        self,
+        *,
+        account_name: str | None = None,
+        account_id: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccountResponse:
         return await self._call(operations.CREATE_ACCOUNT, locals())
 

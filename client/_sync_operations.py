@@ -1329,7 +1329,11 @@ class SyncOperations(abc.ABC):
         return self._call(operations.STATUS, locals())
 
     def create_account(
-        self, *, account_name: str | None = None, at_least: str | None = None
+        self,
+        *,
+        account_name: str | None = None,
+        account_id: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccountResponse:
         return self._call(operations.CREATE_ACCOUNT, locals())
 

@@ -198,10 +198,13 @@ def account() -> None:
 
 @account.command("create")
 @click.option("--account-name", default=None)
+@click.option("--account-id", default=None, help="the new account's 12-digit id [default: random]")
 @pass_session
-def create_account(session: Session, account_name: str | None) -> None:
+def create_account(session: Session, account_name: str | None, account_id: str | None) -> None:
     """Creates an account and prints it with its root credentials (shown only this once)."""
-    session.call(operations.CREATE_ACCOUNT, {"account_name": account_name})
+    session.call(
+        operations.CREATE_ACCOUNT, {"account_name": account_name, "account_id": account_id}
+    )
 
 
 @account.command("list")

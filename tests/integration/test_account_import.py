@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from iamstore.client import Client, ValidationError
+from iamstore.client import Client, EntityAlreadyExistsError, ValidationError
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.cluster.bench.account_gen import Sizes, generate
@@ -313,3 +313,30 @@ def test_a_500_user_account_round_trips_on_a_real_node(
     before = commits(management)
     assert run(iam_node, credentials, "import", str(source)).exit_code == 0
     assert commits(management) == before
+
+
+def test_an_aws_account_keeps_its_id_when_created_with_it(
+    iam_node: InProcessNode, management: Client, tmp_path: Path
+) -> None:
+    """A real account's ARNs name its id: the management account creates an account with
+    that id, and the import keeps every ARN."""
+    made = management.create_account(account_name="from-aws", account_id="123456789012")
+    assert made.account.account_id == "123456789012"
+    assert made.root_credentials is not None
+    credentials = tmp_path / "root"
+    credentials.write_text(
+        f"[default]\naws_access_key_id = {made.root_credentials.access_key_id}\n"
+        f"aws_secret_access_key = {made.root_credentials.secret_access_key}\n"
+    )
+    document = generate("123456789012", Sizes().scaled(0.01), seed=31)
+    source = write(tmp_path, document)
+    imported = run(iam_node, credentials, "import", "--account", "123456789012", str(source))
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+    wrong = run(iam_node, credentials, "import", "--account", "210987654321", str(source))
+    assert wrong.exit_code == 255
+    assert "not 210987654321" in wrong.output
+    with pytest.raises(EntityAlreadyExistsError):
+        management.create_account(account_id="123456789012")
+    with pytest.raises(ValidationError):
+        management.create_account(account_id="12345")
