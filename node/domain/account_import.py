@@ -158,14 +158,18 @@ class _Planner:
         name: str,
         entity: Row,
         desired: list[Row],
-        current_of: Callable[[str], list[Row]],
+        current_of: Callable[[Row], list[Row]],
         same_name: Row | None,
         blocked: str | None = None,
     ) -> bool:
         """Decides one entity; True when the account will hold it as imported."""
         tally = self.report.tallies[kind]
         stored = self.view.get(entity.TABLE, entity.key)
-        if stored is not None and getattr(stored, "account_id", None) != self.account:
+        if (stored is not None and getattr(stored, "account_id", None) != self.account) or (
+            kind == "Policy" and entity.key in self.view.aws_policies().by_id
+        ):
+            # INVARIANT: links point at ids, so an id taken over would carry another
+            # account's (or AWS's) attachments and memberships into this one, or the reverse.
             raise InvalidInput(
                 f"{kind.lower()} `{name}`: id `{entity.key}` belongs to another account",
                 "Id",
@@ -174,26 +178,28 @@ class _Planner:
             tally.conflicts += 1
             self.report.conflicts.append(Conflict(kind, name, blocked))
             return False
-        current = current_of(entity.key) if stored is not None else []
+        # The rows held under the id; links and field rows may outlive a deleted entity.
+        current = current_of(entity)
         other = same_name if same_name is not None and same_name.key != entity.key else None
-        if other is None and set(current) == set(desired):
+        if other is None and stored is not None and set(current) == set(desired):
             tally.unchanged += 1
             return True
-        if other is None and stored is None:
+        if other is not None or stored is not None:
+            if not self.overwrite:
+                tally.conflicts += 1
+                reason = (
+                    f"the account has another {kind.lower()} named `{name}` (id `{other.key}`)"
+                    if other is not None
+                    else f"the account's {kind.lower()} with id `{entity.key}` differs"
+                )
+                self.report.conflicts.append(Conflict(kind, name, reason))
+                return False
+            tally.replaced += 1
+        else:
             tally.created += 1
-            self.changes += [Change.put(row) for row in desired]
-            return True
-        if not self.overwrite:
-            tally.conflicts += 1
-            reason = (
-                f"the account has another {kind.lower()} named `{name}` (id `{other.key}`)"
-                if other is not None
-                else f"the account's {kind.lower()} with id `{entity.key}` differs"
-            )
-            self.report.conflicts.append(Conflict(kind, name, reason))
-            return False
-        tally.replaced += 1
-        removed: list[Row] = current_of(other.key) if other is not None else []
+        # Whatever the entity will not have goes: the other entity of its name, the rows it
+        # held, and any leftover of a deleted entity with its id (never inherited).
+        removed: list[Row] = current_of(other) if other is not None else []
         wanted = {(row.TABLE, row.key) for row in desired}
         for row in [*removed, *current]:
             if (row.TABLE, row.key) not in wanted:
@@ -201,7 +207,7 @@ class _Planner:
         self.changes += [Change.put(row) for row in desired if row not in current]
         return True
 
-    # --- what the account holds of one entity -----------------------------------------------
+    # --- what the account holds under one entity's id ---------------------------------------
 
     def _common(self, entity: Row, entity_id: str) -> list[Row]:
         rows: list[Row] = [*self.view.fields_of(entity).values()]
@@ -212,39 +218,33 @@ class _Planner:
             rows.append(boundary)
         return rows
 
-    def _current_user(self, user_id: str) -> list[Row]:
-        row = self.view.get(User.TABLE, user_id)
-        if row is None:
-            return []
-        members = [Membership(g, user_id) for g in self.view.members.to(user_id)]
-        return [row, *self._common(row, user_id), *members]
+    def _held(self, entity: Row) -> list[Row]:
+        row = self.view.get(entity.TABLE, entity.key)
+        return [] if row is None else [row]
 
-    def _current_group(self, group_id: str) -> list[Row]:
-        row = self.view.get(Group.TABLE, group_id)
-        return [] if row is None else [row, *self._common(row, group_id)]
+    def _current_user(self, user: Row) -> list[Row]:
+        members = [Membership(g, user.key) for g in self.view.members.to(user.key)]
+        return [*self._held(user), *self._common(user, user.key), *members]
 
-    def _current_role(self, role_id: str) -> list[Row]:
-        row = self.view.get(Role.TABLE, role_id)
-        return [] if row is None else [row, *self._common(row, role_id)]
+    def _current_group(self, group: Row) -> list[Row]:
+        return [*self._held(group), *self._common(group, group.key)]
 
-    def _current_profile(self, profile_id: str) -> list[Row]:
-        row = self.view.get(InstanceProfile.TABLE, profile_id)
-        if not isinstance(row, InstanceProfile):
-            return []
-        rows: list[Row] = [
-            row,
-            *(ProfileRole(profile_id, r) for r in self.view.profile_roles.of(profile_id)),
-        ]
-        tagging = self.view.taggings.get(tagged_key(row))
+    def _current_role(self, role: Row) -> list[Row]:
+        return [*self._held(role), *self._common(role, role.key)]
+
+    def _current_profile(self, profile: Row) -> list[Row]:
+        links = [ProfileRole(profile.key, r) for r in self.view.profile_roles.of(profile.key)]
+        rows: list[Row] = [*self._held(profile), *links]
+        held = self.view.get(InstanceProfile.TABLE, profile.key)
+        tagging = (
+            self.view.taggings.get(tagged_key(held)) if isinstance(held, InstanceProfile) else None
+        )
         return rows if tagging is None else [*rows, tagging]
 
-    def _current_policy(self, policy_id: str) -> list[Row]:
-        row = self.view.get(ManagedPolicy.TABLE, policy_id)
-        if row is None:
-            return []
-        rows: list[Row] = [row, *self.view.fields_of(row).values()]
-        rows += self.view.version_rows(policy_id).values()
-        default = self.view.defaults.get(policy_id)
+    def _current_policy(self, policy: Row) -> list[Row]:
+        rows: list[Row] = [*self._held(policy), *self.view.fields_of(policy).values()]
+        rows += self.view.version_rows(policy.key).values()
+        default = self.view.defaults.get(policy.key)
         return rows if default is None else [*rows, default]
 
     # --- references -----------------------------------------------------------------------
@@ -434,10 +434,18 @@ class _Planner:
 
 def _credentials(view: View, user_id: str) -> str | None:
     """Why a user cannot be replaced by another of its name: what only it can use."""
-    if view.keys_of.get(user_id) or user_id in view.login_profiles or view.mfa_of.get(user_id):
+    held = (
+        view.keys_of.get(user_id),
+        user_id in view.login_profiles,
+        view.mfa_of.get(user_id),
+        view.signing_certificates_of.get(user_id),
+        view.ssh_public_keys_of.get(user_id),
+        view.service_credentials_of.get(user_id),
+    )
+    if any(held):
         return (
-            f"the account's user of this name (id `{user_id}`) has credentials; "
-            "delete its access keys, password and MFA devices first"
+            f"the account's user of this name (id `{user_id}`) has credentials; delete its "
+            "access keys, password, MFA devices, certificates and SSH keys first"
         )
     return None
 
