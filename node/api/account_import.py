@@ -462,7 +462,9 @@ def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-def check_part(req: tpb.ImportAccountRequest, ctx: WriteContext, before: _Counts) -> StagedPart:
+def check_part(
+    req: tpb.ImportAccountRequest, ctx: WriteContext, before: StagedCounts
+) -> StagedPart:
     """One request's entities, checked; numbered after the `before` staged by earlier parts."""
     checker = _Checker(ctx)
     part = StagedPart()
@@ -526,7 +528,7 @@ def _unique(kind: str, entries: Sequence[tuple[str, str, str]]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Counts:
+class StagedCounts:
     """Entities staged per kind: where the next part's are numbered from, and the bounds."""
 
     policies: int = 0
@@ -535,8 +537,8 @@ class _Counts:
     users: int = 0
 
     @staticmethod
-    def of(parts: Sequence[StagedPart]) -> _Counts:
-        return _Counts(
+    def of(parts: Sequence[StagedPart]) -> StagedCounts:
+        return StagedCounts(
             sum(len(p.policies) + p.aws_policies for p in parts),
             sum(len(p.groups) for p in parts),
             sum(len(p.roles) for p in parts),
@@ -584,12 +586,12 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     ctx = call.context()
     staging = call.node.imports
     try:
-        before = _Counts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
+        before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
         part = check_part(req, ctx, before)
         pending = staging.add(
             call.account_id, req.import_id, call.caller.arn, part, req.ByteSize(), ctx.now_ms
         )
-        counts = _Counts.of(pending.parts)
+        counts = StagedCounts.of(pending.parts)
         counts.check(ctx.quotas)
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())
