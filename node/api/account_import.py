@@ -85,14 +85,14 @@ class _Checker:
         try:
             validation.validate(operation, request)
         except IamError as err:
-            raise type(err)(f"{what}: {err.message}", f"{where}.{err.field}") from None
+            raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
 
     def domain(self, where: str, what: str, check: Callable[[], object]) -> None:
         """Runs `check`, naming the entity in its error."""
         try:
             check()
         except IamError as err:
-            raise type(err)(f"{what}: {err.message}", f"{where}.{err.field}") from None
+            raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
 
     def identity(self, kind: str, entity_id: str, arn: str, expected_arn: str, where: str) -> None:
         what = f"{where}: {kind}"
@@ -318,7 +318,7 @@ class _Checker:
         try:
             trust = check_trust_document(d.assume_role_policy_document, self.ctx)
         except IamError as err:
-            raise type(err)(f"{what}: {err.message}", f"{where}.{err.field}") from None
+            raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
         role = Role(
             role_id=d.role_id,
             account_id=self.account,
@@ -456,6 +456,11 @@ class _Checker:
         return ImportedPolicy(
             where, policy, tuple(versions.values()), d.default_version_id, updated
         )
+
+
+def _at(where: str, field: str | None) -> str:
+    """The place in the input of an error about `field` of the entity at `where`."""
+    return where if not field else f"{where}.{field}"
 
 
 def _pascal(name: str) -> str:

@@ -6,11 +6,12 @@ import copy
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner, Result
 
-from iamstore.client import Client, EntityAlreadyExistsError, ValidationError
+from iamstore.client import Client, Credentials, EntityAlreadyExistsError, ValidationError
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.cluster.bench.account_gen import Sizes, generate
@@ -340,3 +341,37 @@ def test_an_aws_account_keeps_its_id_when_created_with_it(
         management.create_account(account_id="123456789012")
     with pytest.raises(ValidationError):
         management.create_account(account_id="12345")
+
+
+def test_a_role_trusting_an_imported_user_by_arn_lets_that_user_in(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The trust policy is pinned to the user's imported id: the imported user, given a key
+    after the import, assumes the role, and once renamed the role names it by its new ARN."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=37)
+    alice = document["UserDetailList"][0]
+    alice.pop("PermissionsBoundary", None)
+    role = document["RoleDetailList"][0]
+    trusting = {"Effect": "Allow", "Principal": {"AWS": alice["Arn"]}, "Action": "sts:AssumeRole"}
+    role["AssumeRolePolicyDocument"] = {"Version": "2012-10-17", "Statement": [trusting]}
+    role.pop("PermissionsBoundary", None)
+    for profile in role.get("InstanceProfileList", []):
+        profile["Roles"][0]["AssumeRolePolicyDocument"] = role["AssumeRolePolicyDocument"]
+    assert run(iam_node, credentials, "import", str(write(tmp_path, document))).exit_code == 0
+    assume = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role["Arn"]}]})  # fmt: skip
+    with _client(iam_node, credentials) as iam:
+        name = alice["UserName"]
+        iam.put_user_policy(user_name=name, policy_name="assume", policy_document=assume)
+        key = iam.create_access_key(user_name=name).access_key
+    with Client(
+        iam_node.address, credentials=Credentials(key.access_key_id, key.secret_access_key)
+    ) as user:
+        session = user.assume_role(role_arn=role["Arn"], role_session_name="imported")
+    assert session.assumed_role_user is not None
+    assert session.assumed_role_user.assumed_role_id.startswith(role["RoleId"] + ":")
+    with _client(iam_node, credentials) as iam:
+        iam.update_user(user_name=name, new_user_name="renamed")
+        shown = iam.get_role(role_name=role["RoleName"]).role.assume_role_policy_document
+    assert alice["Arn"].replace(name, "renamed") in unquote(shown or "")
