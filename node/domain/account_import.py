@@ -149,6 +149,8 @@ class _Planner:
         self.policy_ids: dict[str, str | None] = {}  # ARN -> id; None: skipped
         self.group_ids: dict[str, str | None] = {}  # lower-case name -> id; None: skipped
         self.role_ids: dict[str, str | None] = {}  # role id -> id; None: skipped
+        # The input's roles by ARN, for the principals trust policies name.
+        self.role_arns = {r.role.arn: r.role.role_id for r in records.roles}
 
     # --- outcome of one entity ------------------------------------------------------------
 
@@ -282,7 +284,7 @@ class _Planner:
         counted as existing. A principal of another account is not pinned (iamstore cannot
         know it); one of this account that exists nowhere is refused, as AWS refuses it."""
         pins: dict[str, str] = {}
-        roles_by_arn = {r.role.arn: r.role.role_id for r in self.records.roles}
+        roles_by_arn = self.role_arns
         for statement in role.trust.statements:
             for spec in (statement.principal, statement.not_principal):
                 for key, values in () if spec is None else spec.entries:
