@@ -4,12 +4,14 @@ instance profiles and managed policies under their own ids, ARNs and dates.
 The input is what GetAccountAuthorizationDetails returns, already checked field by field
 (node/api/account_import.py); `plan` works out, against the replica, what each entity needs:
 nothing (it is there exactly as imported), creating, or (with `replace`) being overwritten.
-An entity the account holds differently, under its name or its id, is a conflict: skipped and
-reported unless `replace`. Pure: the view, the context and the records in; changes out.
+An entity the account holds differently (under its name or its id, field rows such as a later
+TagUser included) is a conflict: skipped and reported unless `replace`. Pure: the view, the
+context and the records in; changes out.
 
 INVARIANT: a second import of the same records plans no change at all.
-INVARIANT: nothing outside the caller's account is read as the import's or written: an id
-that another account's entity holds is refused, never overwritten.
+INVARIANT: no entity of another account (nor an AWS managed policy) is overwritten or taken
+over: an id one of them holds is refused. Links a deleted entity left under an id are removed
+when the id is imported, never inherited.
 """
 
 from __future__ import annotations
