@@ -29,6 +29,7 @@ from iamstore.node.domain.account_import import (
     ImportedRole,
     ImportedUser,
     Report,
+    stand_in_deleted,
 )
 from iamstore.node.domain.aws_policies import is_aws_policy_arn
 from iamstore.node.domain.context import WriteContext
@@ -314,9 +315,9 @@ class _Checker:
         )
         arn = f"arn:aws:iam::{self.account}:role{d.path}{d.role_name}"
         self.identity("Role", d.role_id, d.arn, arn, where)
-        trust = None
+        document, deleted = stand_in_deleted(d.assume_role_policy_document, self.account)
         try:
-            trust = check_trust_document(d.assume_role_policy_document, self.ctx)
+            trust = check_trust_document(document, self.ctx)
         except IamError as err:
             raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
         role = Role(
@@ -325,7 +326,7 @@ class _Checker:
             name=d.role_name,
             path=d.path,
             created_ms=self.created_ms(d, "create_date", where, what),
-            trust_policy=d.assume_role_policy_document,
+            trust_policy=document,
             description=description,
             max_session_duration=3600 if duration is None else duration,
             tags=self.tags(d.tags, where, what),
@@ -355,6 +356,7 @@ class _Checker:
                 what,
             ),
             boundary,
+            deleted,
         )
         profiles = [
             self.profile(p, f"{where}.InstanceProfileList[{index}]")

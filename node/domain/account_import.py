@@ -16,6 +16,7 @@ when the id is imported, never inherited.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,8 @@ class ImportedRole:
     inline: tuple[InlinePolicy, ...]
     attached: tuple[str, ...]
     boundary: str | None
+    # Principals the input names by unique id alone (deleted in AWS): see `stand_in_deleted`.
+    deleted: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,50 @@ class Report:
 
 # A principal ARN in a trust policy: (account, user|role, name).
 _PRINCIPAL_ARN = re.compile(r"arn:[^:]+:iam::(\d{12}):(user|role)/(?:.*/)?([^/]+)\Z", re.DOTALL)
+
+
+# What AWS shows in a trust policy for a user or role deleted since it was written: its unique
+# id alone ("IAM role principals", IAM User Guide, reference_policies_elements_principal.html).
+_UNIQUE_ID = re.compile(r"(AIDA|AROA)[A-Z0-9]{12,124}")
+
+
+def stand_in_deleted(document: str, account_id: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`document` with each principal named by a bare unique id written as an ARN that stands
+    in for it (`arn:aws:iam::ACCOUNT:user/AIDA...`), and the pins from those ARNs to the ids.
+
+    iamstore keeps a trust policy as written plus pins (node.domain.principal_pins), and shows a
+    pinned principal that no longer exists as its bare id: exactly what AWS showed. The pin
+    rewrites the stand-in to the id before any decision, so it matches nobody, whatever names
+    the account holds. A document naming no bare id is returned as it is.
+    """
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return document, ()  # the grammar check names the error
+    pins: dict[str, str] = {}
+
+    def stand_in(value: object) -> object:
+        if isinstance(value, str) and _UNIQUE_ID.fullmatch(value):
+            kind = "user" if value.startswith("AIDA") else "role"
+            arn = f"arn:aws:iam::{account_id}:{kind}/{value}"
+            pins[arn] = value
+            return arn
+        return value
+
+    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict):
+            continue
+        for element in ("Principal", "NotPrincipal"):
+            spec = statement.get(element)
+            if isinstance(spec, dict) and "AWS" in spec:
+                named = spec["AWS"]
+                spec["AWS"] = (
+                    [stand_in(v) for v in named] if isinstance(named, list) else stand_in(named)
+                )
+    if not pins:
+        return document, ()
+    return json.dumps(parsed, ensure_ascii=False), tuple(sorted(pins.items()))
 
 
 class _Planner:
@@ -285,7 +332,7 @@ class _Planner:
         same rule as CreateRole's (node.domain.principal_pins), with the input's principals
         counted as existing. A principal of another account is not pinned (iamstore cannot
         know it); one of this account that exists nowhere is refused, as AWS refuses it."""
-        pins: dict[str, str] = {}
+        pins: dict[str, str] = dict(role.deleted)
         roles_by_arn = self.role_arns
         for statement in role.trust.statements:
             for spec in (statement.principal, statement.not_principal):

@@ -375,3 +375,35 @@ def test_a_role_trusting_an_imported_user_by_arn_lets_that_user_in(
         iam.update_user(user_name=name, new_user_name="renamed")
         shown = iam.get_role(role_name=role["RoleName"]).role.assume_role_policy_document
     assert alice["Arn"].replace(name, "renamed") in unquote(shown or "")
+    # GetAccountAuthorizationDetails shows it as GetRole does (it once showed the old ARN).
+    exported = json.loads(run(iam_node, credentials, "export").stdout)
+    (listed,) = [r for r in exported["RoleDetailList"] if r["RoleName"] == role["RoleName"]]
+    principal = listed["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"]
+    assert principal == alice["Arn"].replace(name, "renamed")
+
+
+def test_a_trust_policy_naming_a_deleted_principal_by_id_round_trips(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    """AWS shows a principal deleted since the trust policy was written as its unique id
+    alone, which no CreateRole accepts: the import keeps it, as matching nobody."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=41)
+    gone = "AROAGONEGONEGONEGONE1"
+    role = document["RoleDetailList"][1]
+    role["AssumeRolePolicyDocument"] = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": [gone, f"arn:aws:iam::{account}:root"]},
+         "Action": "sts:AssumeRole"}]}  # fmt: skip
+    for profile in role.get("InstanceProfileList", []):
+        profile["Roles"][0]["AssumeRolePolicyDocument"] = role["AssumeRolePolicyDocument"]
+    imported = run(iam_node, credentials, "import", str(write(tmp_path, document)))
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
+    # Stored pinned to the id: a role created with that name is not the principal named.
+    with _client(iam_node, credentials) as iam:
+        service = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                   "Action": "sts:AssumeRole"}  # fmt: skip
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [service]})
+        iam.create_role(role_name=gone, assume_role_policy_document=trust)
+        shown = iam.get_role(role_name=role["RoleName"]).role.assume_role_policy_document
+    assert f'"{gone}"' in unquote(shown or "")
