@@ -407,3 +407,25 @@ def test_a_trust_policy_naming_a_deleted_principal_by_id_round_trips(
         iam.create_role(role_name=gone, assume_role_policy_document=trust)
         shown = iam.get_role(role_name=role["RoleName"]).role.assume_role_policy_document
     assert f'"{gone}"' in unquote(shown or "")
+
+
+def test_a_dry_run_reports_and_writes_nothing(
+    iam_node: InProcessNode, management: Client, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=43)
+    before = commits(management)
+    dry = run(iam_node, credentials, "import", "--dry-run", str(write(tmp_path, document)))
+    assert dry.exit_code == 0, dry.output
+    assert "would write 0 commits" in dry.stdout
+    created = {line.split()[0]: int(line.split()[1]) for line in dry.stdout.splitlines()[1:6]}
+    profiles = sum(len(r.get("InstanceProfileList", [])) for r in document["RoleDetailList"])
+    customer = [p for p in document["Policies"] if ":aws:policy/" not in p["Arn"]]
+    assert created == {
+        "Policy": len(customer),
+        "Group": len(document["GroupDetailList"]),
+        "Role": len(document["RoleDetailList"]),
+        "InstanceProfile": profiles,
+        "User": len(document["UserDetailList"]),
+    }
+    assert commits(management) == before
