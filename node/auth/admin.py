@@ -46,7 +46,8 @@ IAM_SERVICE = "iamstore.v1.Iam"
 AUTHORIZE_ACTION = "iamstore:Authorize"
 LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
 # AccountTransfer.ImportAccount writes entities with the ids, ARNs and dates it is given,
-# which no IAM action allows: its own action, granted to nobody but the root by default.
+# which no IAM action allows: an action of its own (the root may; anyone else needs a policy
+# allowing it, as `"Action": "*"` does).
 IMPORT_ACCOUNT_ACTION = "iamstore:ImportAccount"
 # Node.Status shows the cluster's members, addresses and replication state: an IAM user of
 # the management account needs this permission like any other (the root excepted).
