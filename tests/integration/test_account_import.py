@@ -6,7 +6,7 @@ import copy
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner, Result
@@ -429,3 +429,32 @@ def test_a_dry_run_reports_and_writes_nothing(
         "User": len(document["UserDetailList"]),
     }
     assert commits(management) == before
+
+
+def _as_the_aws_cli_prints_it(document: dict[str, Any]) -> dict[str, Any]:
+    """The same account with what real `aws iam get-account-authorization-details` output
+    holds besides: empty lists inside entities, RoleLastUsed, `Z` dates, a policy document as
+    IAM's raw API returns it (URL-encoded text)."""
+    printed = copy.deepcopy(document)
+    for user in printed["UserDetailList"]:
+        for member in ("UserPolicyList", "GroupList", "AttachedManagedPolicies", "Tags"):
+            user.setdefault(member, [])
+        user["CreateDate"] = user["CreateDate"].replace("+00:00", "Z")
+    for role in printed["RoleDetailList"]:
+        role["RoleLastUsed"] = {"LastUsedDate": "2024-01-02T03:04:05+00:00", "Region": "eu-west-1"}
+        role.setdefault("InstanceProfileList", [])
+    policy = next(p for p in printed["Policies"] if ":aws:policy/" not in p["Arn"])
+    version = policy["PolicyVersionList"][0]
+    version["Document"] = quote(json.dumps(version["Document"]))
+    return printed
+
+
+def test_the_aws_clis_own_output_imports(
+    iam_node: InProcessNode, root: tuple[Path, str], tmp_path: Path
+) -> None:
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=47)
+    printed = _as_the_aws_cli_prints_it(document)
+    imported = run(iam_node, credentials, "import", str(write(tmp_path, printed)))
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(run(iam_node, credentials, "export").stdout) == document
