@@ -245,6 +245,15 @@ def test_only_an_admin_allowed_to_import_may(
     refused = run(iam_node, operator, "import", str(write(tmp_path, document)))
     assert refused.exit_code == 255
     assert "iamstore:ImportAccount" in refused.output
+    # Granted the action by a policy, the same user may.
+    allow_import = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iamstore:ImportAccount", "Resource": "*"}]})  # fmt: skip
+    with _client(iam_node, credentials) as iam:
+        iam.put_user_policy(
+            user_name="operator", policy_name="import", policy_document=allow_import
+        )
+    allowed = run(iam_node, operator, "import", str(write(tmp_path, document)))
+    assert allowed.exit_code == 0, allowed.output
     # Another account's id is refused by the node too, whoever asks.
     with _client(iam_node, credentials) as iam, pytest.raises(Exception, match="only into"):
         iam.import_account(import_id="x", account_id="999999999999", commit=True)
