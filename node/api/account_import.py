@@ -129,6 +129,13 @@ class _Checker:
         where: str,
         what: str,
     ) -> tuple[InlinePolicy, ...]:
+        # The owner's size quota first: it bounds how much is parsed below.
+        total = sum(policy_size(d.policy_document) for d in details)
+        if total > quota[1]:
+            raise LimitExceeded(
+                f"{what}: Maximum policy size of {quota[1]} bytes exceeded (quota {quota[0]})",
+                where,
+            )
         found: dict[str, InlinePolicy] = {}
         for index, detail in enumerate(details):
             here = f"{where}.{operation[3:-6]}PolicyList[{index}]"
@@ -147,12 +154,6 @@ class _Checker:
                 )
             found[detail.policy_name] = InlinePolicy(
                 owner_id, detail.policy_name, detail.policy_document
-            )
-        total = sum(policy_size(p.document) for p in found.values())
-        if total > quota[1]:
-            raise LimitExceeded(
-                f"{what}: Maximum policy size of {quota[1]} bytes exceeded (quota {quota[0]})",
-                where,
             )
         return tuple(found.values())
 
@@ -412,6 +413,12 @@ class _Checker:
         )
         arn = policy_arn(self.account, d.path, d.policy_name)
         self.identity("Policy", d.policy_id, d.arn, arn, where)
+        if len(d.policy_version_list) > self.ctx.quotas.versions_per_policy:
+            raise LimitExceeded(
+                f"{what}: A managed policy can have up to {self.ctx.quotas.versions_per_policy} "
+                "versions",
+                f"{where}.PolicyVersionList",
+            )
         for index, v in enumerate(d.policy_version_list):
             here = f"{where}.PolicyVersionList[{index}]"
             request = pb.CreatePolicyVersionRequest(policy_arn=arn, policy_document=v.document)
@@ -437,12 +444,6 @@ class _Checker:
             raise InvalidInput(
                 f"{what}: default version `{d.default_version_id}` is not among its versions",
                 f"{where}.DefaultVersionId",
-            )
-        if len(versions) > self.ctx.quotas.versions_per_policy:
-            raise LimitExceeded(
-                f"{what}: A managed policy can have up to {self.ctx.quotas.versions_per_policy} "
-                "versions",
-                f"{where}.PolicyVersionList",
             )
         created = self.created_ms(d, "create_date", where, what)
         policy = ManagedPolicy(
@@ -542,6 +543,7 @@ class StagedCounts:
     groups: int = 0
     roles: int = 0
     users: int = 0
+    profiles: int = 0  # entries of the roles' InstanceProfileLists (not among `total`)
 
     @staticmethod
     def of(parts: Sequence[StagedPart]) -> StagedCounts:
@@ -550,6 +552,17 @@ class StagedCounts:
             sum(len(p.groups) for p in parts),
             sum(len(p.roles) for p in parts),
             sum(len(p.users) for p in parts),
+            sum(len(p.profiles) for p in parts),
+        )
+
+    def plus(self, req: tpb.ImportAccountRequest) -> StagedCounts:
+        """The counts once `req`'s entities are staged too."""
+        return StagedCounts(
+            self.policies + len(req.policies),
+            self.groups + len(req.group_detail_list),
+            self.roles + len(req.role_detail_list),
+            self.users + len(req.user_detail_list),
+            self.profiles + sum(len(r.instance_profile_list) for r in req.role_detail_list),
         )
 
     def total(self) -> int:
@@ -562,6 +575,11 @@ class StagedCounts:
             ("GroupDetailList", self.groups, quotas.groups_per_account),
             ("RoleDetailList", self.roles, quotas.roles_per_account),
             ("UserDetailList", self.users, quotas.users_per_account),
+            (
+                "RoleDetailList[].InstanceProfileList",
+                self.profiles,
+                quotas.instance_profiles_per_account * quotas.roles_per_instance_profile,
+            ),
         ):
             if count > bound:
                 raise LimitExceeded(f"an import may list at most {bound} entries in {kind}", kind)
@@ -594,13 +612,15 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     staging = call.node.imports
     try:
         before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
+        # INVARIANT: the bounds hold before any entity is checked, so the work a part costs
+        # is bounded by the quotas, not by how many small entities fit in 4 MiB.
+        counts = before.plus(req)
+        counts.check(ctx.quotas)
         # Pure and long (a part holds ~2,000 entities): off the event loop.
         part = await call.node.evaluations.run(lambda: check_part(req, ctx, before))
         pending = staging.add(
             call.account_id, req.import_id, call.caller.arn, part, req.ByteSize(), ctx.now_ms
         )
-        counts = StagedCounts.of(pending.parts)
-        counts.check(ctx.quotas)
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())
         records = merge(pending.parts, ctx)

@@ -11,7 +11,13 @@ from urllib.parse import quote, unquote
 import pytest
 from click.testing import CliRunner, Result
 
-from iamstore.client import Client, Credentials, EntityAlreadyExistsError, ValidationError
+from iamstore.client import (
+    Client,
+    Credentials,
+    EntityAlreadyExistsError,
+    LimitExceededError,
+    ValidationError,
+)
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.cluster.bench.account_gen import Sizes, generate
@@ -467,3 +473,14 @@ def test_the_aws_clis_own_output_imports(
     imported = run(iam_node, credentials, "import", str(write(tmp_path, printed)))
     assert imported.exit_code == 0, imported.output
     assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+def test_a_part_beyond_the_quotas_is_refused_before_any_entity_is_checked(
+    iam_node: InProcessNode, root: tuple[Path, str]
+) -> None:
+    """Work is bounded by the quotas: 5,001 users (AWS's quota is 5,000) are refused as too
+    many, before the first one's (bad) name is looked at."""
+    credentials, account = root
+    users = [{"UserName": "bad name!", "UserId": "x"}] * 5_001
+    with _client(iam_node, credentials) as iam, pytest.raises(LimitExceededError):
+        iam.import_account(import_id="big", account_id=account, user_detail_list=users)
