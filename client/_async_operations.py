@@ -15,10 +15,14 @@ from iamstore.client.models import (
     AuthorizeRequestInput,
     ContextEntryInput,
     ContextProviderInput,
+    GroupDetailInput,
+    ManagedPolicyDetailInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    RoleDetailInput,
     SignedRequestInput,
     TagInput,
+    UserDetailInput,
 )
 from iamstore.client.paginators import AsyncPaginator, Page
 
@@ -1383,7 +1387,11 @@ class AsyncOperations(abc.ABC):
         return await self._call(operations.STATUS, locals())
 
     async def create_account(
-        self, *, account_name: str | None = None, at_least: str | None = None
+        self,
+        *,
+        account_name: str | None = None,
+        account_id: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccountResponse:
         return await self._call(operations.CREATE_ACCOUNT, locals())
 
@@ -1408,6 +1416,22 @@ class AsyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListAuditEventsResponse:
         return await self._call(operations.LIST_AUDIT_EVENTS, locals())
+
+    async def import_account(
+        self,
+        *,
+        import_id: str,
+        account_id: str,
+        user_detail_list: Sequence[UserDetailInput] | None = None,
+        group_detail_list: Sequence[GroupDetailInput] | None = None,
+        role_detail_list: Sequence[RoleDetailInput] | None = None,
+        policies: Sequence[ManagedPolicyDetailInput] | None = None,
+        commit: bool | None = None,
+        replace: bool | None = None,
+        dry_run: bool | None = None,
+        at_least: str | None = None,
+    ) -> results.ImportAccountResponse:
+        return await self._call(operations.IMPORT_ACCOUNT, locals())
 
     async def authorize(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from iamstore.client import results
 from iamstore.client._operation import Operation
-from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
+from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2, transfer_pb2
 
 CREATE_USER: Operation[results.CreateUserResponse] = Operation(
     name="CreateUser",
@@ -1291,6 +1291,14 @@ LIST_AUDIT_EVENTS: Operation[results.ListAuditEventsResponse] = Operation(
     result_type=results.ListAuditEventsResponse,
 )
 
+IMPORT_ACCOUNT: Operation[results.ImportAccountResponse] = Operation(
+    name="ImportAccount",
+    method_path="/iamstore.v1.AccountTransfer/ImportAccount",
+    request_type=transfer_pb2.ImportAccountRequest,
+    response_type=transfer_pb2.ImportAccountResponse,
+    result_type=results.ImportAccountResponse,
+)
+
 AUTHORIZE: Operation[results.AuthorizeResponse] = Operation(
     name="Authorize",
     method_path="/iamstore.v1.Authz/Authorize",
@@ -1575,6 +1583,7 @@ OPERATIONS: dict[str, Operation[object]] = {
         CREATE_ACCOUNT,
         LIST_ACCOUNTS,
         LIST_AUDIT_EVENTS,
+        IMPORT_ACCOUNT,
         AUTHORIZE,
         AUTHORIZE_BATCH,
         SIMULATE_PRINCIPAL_POLICY,

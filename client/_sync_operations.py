@@ -15,10 +15,14 @@ from iamstore.client.models import (
     AuthorizeRequestInput,
     ContextEntryInput,
     ContextProviderInput,
+    GroupDetailInput,
+    ManagedPolicyDetailInput,
     OrganizationLevelInput,
     PolicyDescriptorInput,
+    RoleDetailInput,
     SignedRequestInput,
     TagInput,
+    UserDetailInput,
 )
 from iamstore.client.paginators import Page, Paginator
 
@@ -1371,7 +1375,11 @@ class SyncOperations(abc.ABC):
         return self._call(operations.STATUS, locals())
 
     def create_account(
-        self, *, account_name: str | None = None, at_least: str | None = None
+        self,
+        *,
+        account_name: str | None = None,
+        account_id: str | None = None,
+        at_least: str | None = None,
     ) -> results.CreateAccountResponse:
         return self._call(operations.CREATE_ACCOUNT, locals())
 
@@ -1396,6 +1404,22 @@ class SyncOperations(abc.ABC):
         at_least: str | None = None,
     ) -> results.ListAuditEventsResponse:
         return self._call(operations.LIST_AUDIT_EVENTS, locals())
+
+    def import_account(
+        self,
+        *,
+        import_id: str,
+        account_id: str,
+        user_detail_list: Sequence[UserDetailInput] | None = None,
+        group_detail_list: Sequence[GroupDetailInput] | None = None,
+        role_detail_list: Sequence[RoleDetailInput] | None = None,
+        policies: Sequence[ManagedPolicyDetailInput] | None = None,
+        commit: bool | None = None,
+        replace: bool | None = None,
+        dry_run: bool | None = None,
+        at_least: str | None = None,
+    ) -> results.ImportAccountResponse:
+        return self._call(operations.IMPORT_ACCOUNT, locals())
 
     def authorize(
         self,

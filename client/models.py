@@ -593,6 +593,27 @@ class AuditEvent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ImportTally:
+    """What an import did (or, in a dry run, would do) to one kind of entity."""
+
+    # User, Group, Role, InstanceProfile or Policy.
+    kind: str
+    created: int
+    unchanged: int
+    conflicts: int
+    replaced: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportConflict:
+    """An entity skipped because the account holds a different one under its name or id."""
+
+    kind: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MatchedStatement:
     """One statement that took part in a decision."""
 
@@ -822,6 +843,14 @@ class PolicyDescriptorType:
 TagInput = Tag | Mapping[str, str]
 # A ContextProvider argument: the dataclass, or a mapping with boto3's keys.
 ContextProviderInput = ContextProvider | Mapping[str, object]
+# A UserDetail argument: the dataclass, or a mapping with boto3's keys.
+UserDetailInput = UserDetail | Mapping[str, object]
+# A GroupDetail argument: the dataclass, or a mapping with boto3's keys.
+GroupDetailInput = GroupDetail | Mapping[str, object]
+# A RoleDetail argument: the dataclass, or a mapping with boto3's keys.
+RoleDetailInput = RoleDetail | Mapping[str, object]
+# A ManagedPolicyDetail argument: the dataclass, or a mapping with boto3's keys.
+ManagedPolicyDetailInput = ManagedPolicyDetail | Mapping[str, object]
 # A ContextEntry argument: the dataclass, or a mapping with boto3's keys.
 ContextEntryInput = ContextEntry | Mapping[str, object]
 # A SignedRequest argument: the dataclass, or a mapping with boto3's keys.

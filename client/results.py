@@ -23,6 +23,8 @@ from iamstore.client.models import (
     FederatedUser,
     Group,
     GroupDetail,
+    ImportConflict,
+    ImportTally,
     InstanceProfile,
     ListPoliciesGrantingServiceAccessEntry,
     LoginProfile,
@@ -800,6 +802,18 @@ class ListAuditEventsResponse:
     is_truncated: bool | None = None
     # Pass back to continue after the last event returned (also when none were).
     marker: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportAccountResponse:
+    """What ImportAccount returns."""
+
+    # Entries of the input's four lists received so far by this import (all, once committed).
+    staged_entities: int
+    tallies: tuple[ImportTally, ...] = ()
+    conflicts: tuple[ImportConflict, ...] = ()
+    # Commits written (0 when nothing changed, and in a dry run).
+    commits: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,6 +26,7 @@ from grpc_reflection.v1alpha import reflection
 from iamstore.node import datadir, exposure
 from iamstore.node.api import (
     access_analyzer,
+    account_import,
     audit_service,
     authz,
     authz_context_keys,
@@ -88,7 +89,7 @@ from iamstore.node.replication.transport import Transport
 from iamstore.node.state import State, Writer
 from iamstore.node.state.usage import UsageTracker
 from iamstore.node.storage.database import Database, KeyUsage
-from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2
+from iamstore.v1 import authz_pb2, iam_pb2, node_pb2, peer_pb2, sts_pb2, transfer_pb2
 from iamstore.wire.credentials import Credentials, write_credentials_file
 
 if TYPE_CHECKING:
@@ -471,6 +472,9 @@ class Node:
                 *(() if peer_service is None else (peer_service,)),
                 method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
                 audit_service.audit_handlers(services),
+                method_handlers(
+                    account_import.SERVICE, transfer_pb2, account_import.HANDLERS, services
+                ),
             )
         )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
@@ -486,6 +490,7 @@ class Node:
                 sts.SERVICE.full_name,
                 signin.SERVICE.full_name,
                 audit_service.SERVICE.full_name,
+                account_import.SERVICE.full_name,
                 health.SERVICE_NAME,
                 reflection.SERVICE_NAME,
             ),

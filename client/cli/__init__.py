@@ -1,6 +1,6 @@
-"""The `iamstore` command line: global options, `iam`, `sts`, `authz`, `account` and `signin`
-commands, and the commands other packages contribute through the `iamstore.cli` entry-point
-group."""
+"""The `iamstore` command line: global options, `iam`, `sts`, `authz`, `account`, `signin`,
+`import` and `export` commands, and the commands other packages contribute through the
+`iamstore.cli` entry-point group."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from click.core import ParameterSource
 
 from iamstore.client import _operations as operations
 from iamstore.client._transport import DEFAULT_ENDPOINT, DEFAULT_REGION, TlsCa
+from iamstore.client.cli.account_transfer import export_command, import_command
 from iamstore.client.cli.audit import audit_group
 from iamstore.client.cli.authz import authz_group
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
@@ -186,6 +187,8 @@ cli.add_command(sts_group)
 cli.add_command(authz_group)
 cli.add_command(audit_group)
 cli.add_command(signin_command)
+cli.add_command(import_command)
+cli.add_command(export_command)
 
 
 @cli.group()
@@ -195,10 +198,13 @@ def account() -> None:
 
 @account.command("create")
 @click.option("--account-name", default=None)
+@click.option("--account-id", default=None, help="the new account's 12-digit id [default: random]")
 @pass_session
-def create_account(session: Session, account_name: str | None) -> None:
+def create_account(session: Session, account_name: str | None, account_id: str | None) -> None:
     """Creates an account and prints it with its root credentials (shown only this once)."""
-    session.call(operations.CREATE_ACCOUNT, {"account_name": account_name})
+    session.call(
+        operations.CREATE_ACCOUNT, {"account_name": account_name, "account_id": account_id}
+    )
 
 
 @account.command("list")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from iamstore.node.api.import_staging import ImportStaging
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.audit import AuditLog
@@ -65,6 +66,8 @@ class NodeServices:
     # Credential reports this node rendered: account -> (mark time, CSV); see
     # node.api.iam_credential_report.
     credential_reports: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    # The parts of account imports under way on this node (never replicated).
+    imports: ImportStaging = field(default_factory=ImportStaging)
 
 
 @dataclass(frozen=True, slots=True)

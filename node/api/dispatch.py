@@ -204,7 +204,7 @@ def _behavior(
             log.exception("%s failed", operation)
             error = WireError("ServiceFailure", "an internal error occurred")
         context.set_trailing_metadata(error.trailers())
-        await context.abort(error.status(), error.message)
+        await context.abort(error.status(), error.details())
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior

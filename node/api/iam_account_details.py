@@ -8,6 +8,7 @@ from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_federation import profile_message
 from iamstore.node.domain import authorization_details, instance_profiles, policies
 from iamstore.node.domain.entities import Group, ManagedPolicy, Role, User
+from iamstore.node.domain.principal_pins import current_names, shown_document
 from iamstore.node.domain.versions import version_number
 from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
@@ -74,7 +75,11 @@ def _role(view: View, r: Role) -> pb.RoleDetail:
         role_id=r.role_id,
         arn=r.arn,
         create_date=convert.timestamp(r.created_ms),
-        assume_role_policy_document=r.trust_policy,
+        # As GetRole shows it: a principal renamed since under its current ARN, a deleted one
+        # as its unique id (node.domain.principal_pins), as AWS shows both.
+        assume_role_policy_document=shown_document(
+            r.trust_policy, current_names(view, r.trust_pins)
+        ),
         instance_profile_list=[profile_message(view, p) for p in profiles],
         role_policy_list=_inline(view, r.role_id),
         attached_managed_policies=_attached(view, r.role_id),

@@ -73,10 +73,11 @@ async def create_account(
     name: str,
     management: bool,
     before_commit: Callable[[str, str], None] | None = None,
+    account_id: str | None = None,
 ) -> tuple[Account, AccessKey, str, Token | None]:
-    """Creates an account and its root access key in one commit; returns the clear secret once
-    (and the write's consistency token)."""
-    account_id = node.ids.account_id()
+    """Creates an account (with `account_id`, else a random id) and its root access key in one
+    commit; returns the clear secret once (and the write's consistency token)."""
+    account_id = account_id or node.ids.account_id()
     key_id = node.ids.access_key_id()
     secret = node.ids.secret_access_key()
     sealed = node.box.seal(secret, key_id)
@@ -113,7 +114,12 @@ async def create_account_rpc(
             f"User: {call.caller.arn} is not authorized to perform: organizations:CreateAccount"
         )
     account, key, secret, call.token = await create_account(
-        call.node, call.caller.arn, call.account_id, opt_str(req, "account_name") or "", False
+        call.node,
+        call.caller.arn,
+        call.account_id,
+        opt_str(req, "account_name") or "",
+        False,
+        account_id=opt_str(req, "account_id"),
     )
     return npb.CreateAccountResponse(
         account=_account(account),

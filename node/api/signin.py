@@ -136,7 +136,7 @@ class SignInService:
             log.exception("SignIn failed")
             error = WireError("ServiceFailure", "an internal error occurred")
         context.set_trailing_metadata(error.trailers())
-        await context.abort(error.status(), error.message)
+        await context.abort(error.status(), error.details())
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     async def sign_in(self, req: pb.SignInRequest, source_ip: str | None) -> pb.SignInResponse:

@@ -143,7 +143,7 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
             log.exception("AssumeRoleWithWebIdentity failed")
             error = WireError("ServiceFailure", "an internal error occurred")
         context.set_trailing_metadata(error.trailers())
-        await context.abort(error.status(), error.message)
+        await context.abort(error.status(), error.details())
         raise AssertionError("abort returns only by raising")  # pragma: no cover
 
     return behavior

@@ -204,3 +204,18 @@ def validate(operation: str, request: Message) -> None:
 @cache
 def is_modelled(operation: str) -> bool:
     return _model_of(operation) is not None
+
+
+@cache
+def _shape_check(service: str, shape: str) -> Check:
+    return _check_for(_service_model(service).shape_for(shape), None)
+
+
+def check_shape(service: str, shape: str, value: object, where: str) -> None:
+    """Raises ValidationError when `value` breaks the constraints of a named shape of AWS's
+    model (`idType`, `arnType`): for values no operation's input carries, such as the unique
+    ids an account import keeps."""
+    errors: list[tuple[str, str]] = []
+    _shape_check(service, shape)(value, where, errors)
+    if errors:
+        raise ValidationError(f"1 validation error detected: {errors[0][1]}", where)

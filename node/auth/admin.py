@@ -45,6 +45,10 @@ IAM_SERVICE = "iamstore.v1.Iam"
 # iamstore's own action for the Authz service's Authorize and AuthorizeBatch (not an AWS one).
 AUTHORIZE_ACTION = "iamstore:Authorize"
 LIST_AUDIT_ACTION = "iamstore:ListAuditEvents"
+# AccountTransfer.ImportAccount writes entities with the ids, ARNs and dates it is given,
+# which no IAM action allows: an action of its own (the root may; anyone else needs a policy
+# allowing it, as `"Action": "*"` does).
+IMPORT_ACCOUNT_ACTION = "iamstore:ImportAccount"
 # Node.Status shows the cluster's members, addresses and replication state: an IAM user of
 # the management account needs this permission like any other (the root excepted).
 NODE_STATUS_ACTION = "iamstore:Status"
@@ -427,6 +431,8 @@ def service_targets(
         return [Target("organizations:ListAccounts", "*")]
     if service == "iamstore.v1.Audit":
         return [Target(LIST_AUDIT_ACTION, "*")]
+    if service == "iamstore.v1.AccountTransfer":
+        return [Target(IMPORT_ACCOUNT_ACTION, "*")]
     if service == "iamstore.v1.Node" and operation == "Status":
         return [Target(NODE_STATUS_ACTION, "*")]
     return []

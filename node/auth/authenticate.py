@@ -63,6 +63,8 @@ _EXPIRED = "The security token included in the request is expired"
 _STS_PREFIX = "/iamstore.v1.Sts/"
 _IAM_PREFIX = "/iamstore.v1.Iam/"
 _AUTHZ_PREFIX = "/iamstore.v1.Authz/"
+# An account import writes IAM entities: an IAM API call as AWS counts them.
+_IMPORT_PREFIX = "/iamstore.v1.AccountTransfer/"
 # IAM API operations that iamstore serves on its Authz service: to AWS they are IAM calls
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Operations.html), so temporary
 # credentials barred from IAM are barred from them too. Authorize and AuthorizeBatch are
@@ -332,7 +334,7 @@ def _check_session_scope(session: Session, method_path: str) -> None:
 
 def _is_iam_operation(method_path: str) -> bool:
     """True for a path that AWS counts as an IAM API call, on whichever service it lives."""
-    if method_path.startswith(_IAM_PREFIX):
+    if method_path.startswith((_IAM_PREFIX, _IMPORT_PREFIX)):
         return True
     return (
         method_path.startswith(_AUTHZ_PREFIX)

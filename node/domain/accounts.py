@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iamstore.node.domain.entities import Account, Change, root_owner
-from iamstore.node.domain.errors import AccessDenied, ValidationError
+from iamstore.node.domain.errors import AccessDenied, EntityAlreadyExists, ValidationError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 
@@ -13,6 +13,9 @@ from iamstore.node.domain.view import View
 # botocore's model): printable ASCII, 1 to 50 characters. An account's name also stands in for
 # its alias at sign-in, so a look-alike name must not pass. Empty means "no name" here.
 _ACCOUNT_NAME = re.compile(r"[\x20-\x7e]{1,50}")
+# An AWS account id: 12 digits (AWS Account Management reference, "View AWS account
+# identifiers": https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html).
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def is_valid_account_name(name: str) -> bool:
@@ -27,6 +30,10 @@ def create(
         caller_account in view.accounts and view.accounts[caller_account].management
     ):
         raise AccessDenied("only the management account's root can create accounts")
+    if ACCOUNT_ID.fullmatch(account_id) is None:
+        raise ValidationError(f"the account id `{account_id}` is not 12 digits", "AccountId")
+    if account_id in view.accounts:
+        raise EntityAlreadyExists(f"account {account_id} already exists", "AccountId")
     if name and not is_valid_account_name(name):
         raise ValidationError(
             "the account name must be 1 to 50 printable ASCII characters", "AccountName"

@@ -12,20 +12,25 @@ from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, Lim
 from iamstore.node.domain.principal_pins import Pins, pins_of
 from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size
 from iamstore.node.domain.view import View
-from iamstore.node.policy import PolicyKind, parse_policy
+from iamstore.node.policy import Policy, PolicyKind, parse_policy
 
 _TRUST_FIELD = "AssumeRolePolicyDocument"
 
 
-def check_trust_policy(view: View, document: str, ctx: WriteContext) -> Pins:
-    """Checks a trust policy; returns the unique ids of the principals it names by ARN."""
+def check_trust_document(document: str, ctx: WriteContext) -> Policy:
+    """Checks a trust policy's grammar and size; returns it parsed."""
     documents.check(document, PolicyKind.TRUST, _TRUST_FIELD)
     if policy_size(document) > ctx.quotas.role_trust_policy_chars:
         raise LimitExceeded(
             f"Cannot exceed quota for ACLSizePerRole: {ctx.quotas.role_trust_policy_chars}",
             _TRUST_FIELD,
         )
-    return pins_of(view, parse_policy(document, PolicyKind.TRUST), _TRUST_FIELD)
+    return parse_policy(document, PolicyKind.TRUST)
+
+
+def check_trust_policy(view: View, document: str, ctx: WriteContext) -> Pins:
+    """Checks a trust policy; returns the unique ids of the principals it names by ARN."""
+    return pins_of(view, check_trust_document(document, ctx), _TRUST_FIELD)
 
 
 def create(

@@ -56,7 +56,9 @@ class Quotas:
 
 def policy_size(document: str) -> int:
     """Characters counted against IAM's policy size quotas: whitespace is not counted."""
-    return sum(1 for ch in document if not ch.isspace())
+    # str.split() cuts at exactly the characters str.isspace() accepts, in C: counting what
+    # is left is some 20 times faster than testing each character in Python.
+    return sum(map(len, document.split()))
 
 
 def check_managed_policy_size(document: str, quotas: Quotas) -> None:

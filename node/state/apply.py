@@ -151,6 +151,17 @@ class State:
                 await self._apply_batch([commit])
             return result, commit, self.version_vector()
 
+    async def write_local_commits(
+        self, make: Callable[[View], tuple[list[Commit], R]]
+    ) -> tuple[R, list[Commit], dict[str, int]]:
+        """`write_local` for a write too large for one commit: `make` returns its commits,
+        applied together in one transaction (all or none), under the same hold."""
+        async with self._lock:
+            commits, result = make(self.view)
+            if commits:
+                await self._apply_batch(commits)
+            return result, commits, self.version_vector()
+
     async def promise(self, origin: str, clock: HybridClock) -> tuple[int, int]:
         """(seq, hlc): `origin` (this node) has stamped its commits up to seq at or below hlc,
         and will stamp every later one above it. Read under the apply lock, so that no commit

@@ -14,7 +14,7 @@ from typing import TypeVar
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
 from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
+from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.state.apply import State
 from iamstore.wire.consistency import format_token
 
@@ -88,3 +88,58 @@ class Writer:
         if commit is None:
             return result, None
         return result, Token(self._node_id, commit.seq, tuple(sorted(vector.items())))
+
+    async def write_split(
+        self,
+        actor: str,
+        action: str,
+        plan: Callable[[View], tuple[list[Change], R]],
+        max_commit_bytes: int,
+    ) -> tuple[R, Token | None, int]:
+        """`write` for a plan of many rows (an account import): its changes become as many
+        consecutive commits as keep each under about `max_commit_bytes` of rows (so each
+        travels to peers like any other commit), applied together in one transaction.
+        Returns the result, the token of the last commit (None if nothing changed) and how
+        many commits were written."""
+        return await asyncio.shield(self._write_split(actor, action, plan, max_commit_bytes))
+
+    async def _write_split(
+        self,
+        actor: str,
+        action: str,
+        plan: Callable[[View], tuple[list[Change], R]],
+        max_commit_bytes: int,
+    ) -> tuple[R, Token | None, int]:
+        def make(view: View) -> tuple[list[Commit], R]:
+            changes, result = plan(view)
+            seq = self._state.applied.get(self._node_id, 0)
+            commits: list[Commit] = []
+            for group in _split(changes, max_commit_bytes):
+                seq += 1
+                commit = Commit(self._node_id, seq, self._clock.now(), actor, action, group)
+                commits.append(commit if self._seal is None else self._seal(commit))
+            return commits, result
+
+        result, commits, vector = await self._state.write_local_commits(make)
+        if not commits:
+            return result, None, 0
+        token = Token(self._node_id, commits[-1].seq, tuple(sorted(vector.items())))
+        return result, token, len(commits)
+
+
+def _split(changes: list[Change], max_bytes: int) -> list[tuple[Change, ...]]:
+    """`changes` in order, cut into groups of about `max_bytes` of encoded rows each (a row
+    larger than that alone)."""
+    groups: list[tuple[Change, ...]] = []
+    current: list[Change] = []
+    size = 0
+    for change in changes:
+        row_bytes = 64 + (0 if change.row is None else len(encode_row(change.row)))
+        if current and size + row_bytes > max_bytes:
+            groups.append(tuple(current))
+            current, size = [], 0
+        current.append(change)
+        size += row_bytes
+    if current:
+        groups.append(tuple(current))
+    return groups

@@ -16,7 +16,15 @@ from botocore import xform_name
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, ServiceDescriptor
 
 from clientgen.comments import Comments
-from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, options_pb2, sts_pb2
+from iamstore.v1 import (
+    audit_pb2,
+    authz_pb2,
+    iam_pb2,
+    node_pb2,
+    options_pb2,
+    sts_pb2,
+    transfer_pb2,
+)
 
 # The services a client calls, in the order their methods appear on Client. Peer (node to
 # node) and SignIn (the unsigned password exchange of client.providers) are not among them.
@@ -25,6 +33,7 @@ CLIENT_SERVICES: tuple[ServiceDescriptor, ...] = (
     node_pb2.DESCRIPTOR.services_by_name["Node"],
     node_pb2.DESCRIPTOR.services_by_name["Accounts"],
     audit_pb2.DESCRIPTOR.services_by_name["Audit"],
+    transfer_pb2.DESCRIPTOR.services_by_name["AccountTransfer"],
     authz_pb2.DESCRIPTOR.services_by_name["Authz"],
     sts_pb2.DESCRIPTOR.services_by_name["Sts"],
 )

@@ -110,10 +110,12 @@ class RootCredentials(_message.Message):
     def __init__(self, access_key_id: _Optional[str] = ..., secret_access_key: _Optional[str] = ...) -> None: ...
 
 class CreateAccountRequest(_message.Message):
-    __slots__ = ("account_name",)
+    __slots__ = ("account_name", "account_id")
     ACCOUNT_NAME_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     account_name: str
-    def __init__(self, account_name: _Optional[str] = ...) -> None: ...
+    account_id: str
+    def __init__(self, account_name: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class CreateAccountResponse(_message.Message):
     __slots__ = ("account", "root_credentials")

@@ -12,6 +12,11 @@ import grpc
 
 ERROR_CODE_KEY = "x-iam-error-code"
 ERROR_FIELD_KEY = "x-iam-error-field"
+# The longest message sent as a gRPC status's details. Messages quote the caller's input
+# (a policy's offending value, a name); gRPC carries details in a header, and a client drops
+# a response whose headers pass 8 KiB, so an unbounded quote turned the error into a
+# "Stream removed" failure with no code or message.
+MAX_DETAILS_CHARS = 2000
 
 # AWS error code -> gRPC status code. The code itself always travels in ERROR_CODE_KEY,
 # so several codes may share a status without losing information.
@@ -81,6 +86,12 @@ class WireError:
 
     def status(self) -> grpc.StatusCode:
         return STATUS_FOR_CODE.get(self.code, grpc.StatusCode.UNKNOWN)
+
+    def details(self) -> str:
+        """The message as a status's details: within MAX_DETAILS_CHARS."""
+        if len(self.message) <= MAX_DETAILS_CHARS:
+            return self.message
+        return self.message[: MAX_DETAILS_CHARS - 15] + " ... (truncated)"
 
     def trailers(self) -> tuple[tuple[str, str], ...]:
         pairs: list[tuple[str, str]] = [(ERROR_CODE_KEY, self.code)]

@@ -15,7 +15,7 @@ import pytest
 from iamstore.client import AsyncClient, Client, IamError, errors, models, results
 from iamstore.client._operation import Operation
 from iamstore.client._operations import IAM_OPERATIONS, OPERATIONS
-from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2
+from iamstore.v1 import audit_pb2, authz_pb2, iam_pb2, node_pb2, sts_pb2, transfer_pb2
 from iamstore.wire.errors import STATUS_FOR_CODE
 
 _BOTOCORE_IAM = Path(botocore.__file__).parent / "data/iam/2010-05-08/service-2.json.gz"
@@ -89,6 +89,7 @@ def test_models_mirror_the_message_of_the_same_name(cls: type) -> None:
         or getattr(authz_pb2, cls.__name__, None)
         or getattr(sts_pb2, cls.__name__, None)
         or getattr(audit_pb2, cls.__name__, None)
+        or getattr(transfer_pb2, cls.__name__, None)
         or getattr(node_pb2, cls.__name__)
     )
     assert [f.name for f in dataclasses.fields(cls)] == list(message.DESCRIPTOR.fields_by_name)

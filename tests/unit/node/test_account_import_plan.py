@@ -1,0 +1,120 @@
+"""The account import's plan: what it writes, what it leaves, and what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from iamstore.node.domain import fields
+from iamstore.node.domain.account_import import AccountRecords, ImportedPolicy, ImportedUser, plan
+from iamstore.node.domain.aws_policies import policy_id_for
+from iamstore.node.domain.context import WriteContext
+from iamstore.node.domain.entities import (
+    Account,
+    Change,
+    DefaultVersion,
+    Group,
+    ManagedPolicy,
+    Membership,
+    PolicyVersion,
+    User,
+)
+from iamstore.node.domain.errors import InvalidInput
+from iamstore.node.domain.rules import Quotas
+from iamstore.node.domain.view import View
+
+ACCOUNT = "111111111111"
+OTHER = "222222222222"
+CTX = WriteContext(ACCOUNT, 1_700_000_000_000, Quotas(), lambda prefix: f"{prefix}NEW", "n1")
+DOC = (
+    '{"Version": "2012-10-17", "Statement": '
+    '[{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+)
+
+
+def _view(*rows: object) -> View:
+    view = View()
+    for account in (ACCOUNT, OTHER):
+        view.apply(Change.put(Account(account, account, 0, False)))
+    for row in rows:
+        view.apply(Change.put(row))  # type: ignore[arg-type]
+    return view
+
+
+def _user(user_id: str = "AIDAALICE0000000001", name: str = "alice") -> ImportedUser:
+    user = User(user_id, ACCOUNT, name, "/", 1_600_000_000_000, (("team", "a"),))
+    return ImportedUser("UserDetailList[0]", user, (), (), None, ())
+
+
+def _apply(view: View, changes: list[Change]) -> None:
+    for change in changes:
+        view.apply(change)
+
+
+def test_a_second_plan_changes_nothing() -> None:
+    view = _view()
+    records = AccountRecords(users=(_user(),))
+    changes, report = plan(view, CTX, records, overwrite=False)
+    assert report.tallies["User"].created == 1
+    _apply(view, changes)
+    again, report = plan(view, CTX, records, overwrite=False)
+    assert again == []
+    assert report.tallies["User"].unchanged == 1
+
+
+def test_a_tag_added_since_is_a_conflict_and_replace_drops_it() -> None:
+    view = _view()
+    records = AccountRecords(users=(_user(),))
+    _apply(view, plan(view, CTX, records, overwrite=False)[0])
+    alice = view.users.named(ACCOUNT, "alice")
+    assert alice is not None
+    _apply(view, fields.tag_changes(alice, (("later", "x"),)))
+    skipped, report = plan(view, CTX, records, overwrite=False)
+    assert skipped == []
+    assert report.tallies["User"].conflicts == 1
+    replaced, report = plan(view, CTX, records, overwrite=True)
+    assert report.tallies["User"].replaced == 1
+    _apply(view, replaced)
+    shown = view.users.named(ACCOUNT, "alice")
+    assert shown is not None
+    assert shown.tags == (("team", "a"),)
+
+
+def test_links_left_by_a_deleted_entity_are_not_inherited() -> None:
+    """A membership of another account's group naming a deleted user's id (a concurrent
+    AddUserToGroup can leave one) must not make an imported user with that id a member."""
+    stranger = Group("AGPASTRANGER0000001", OTHER, "admins", "/", 0)
+    dangling = Membership(stranger.group_id, "AIDAALICE0000000001")
+    view = _view(stranger, dangling)
+    changes, _ = plan(view, CTX, AccountRecords(users=(_user(),)), overwrite=False)
+    assert Change.delete(dangling) in changes
+    _apply(view, changes)
+    assert view.members.to("AIDAALICE0000000001") == set()
+
+
+def test_an_id_of_another_account_is_refused() -> None:
+    theirs = User("AIDAALICE0000000001", OTHER, "bob", "/", 0)
+    view = _view(theirs)
+    with pytest.raises(InvalidInput, match="belongs to another account"):
+        plan(view, CTX, AccountRecords(users=(_user(),)), overwrite=True)
+    assert view.users.get(theirs.user_id) == theirs
+
+
+def test_an_aws_managed_policys_id_is_refused() -> None:
+    """Attachments anywhere to AWS's ReadOnlyAccess point at its id: a customer policy under
+    that id would hand every such attachment this account's document."""
+    taken = policy_id_for("arn:aws:iam::aws:policy/ReadOnlyAccess")
+    policy = ManagedPolicy(taken, ACCOUNT, "mine", "/", 0, home="n1")
+    version = PolicyVersion(taken, "v1", DOC, 0)
+    records = AccountRecords(policies=(ImportedPolicy("Policies[0]", policy, (version,), "v1", 0),))
+    with pytest.raises(InvalidInput, match="belongs to another account"):
+        plan(_view(), CTX, records, overwrite=True)
+
+
+def test_imported_version_numbers_are_never_handed_out_again() -> None:
+    policy = ManagedPolicy("ANPAPOLICY000000001", ACCOUNT, "p", "/", 0, home="n1")
+    versions = (PolicyVersion(policy.policy_id, "v4", DOC, 0),)
+    records = AccountRecords(policies=(ImportedPolicy("Policies[0]", policy, versions, "v4", 0),))
+    view = _view()
+    _apply(view, plan(view, CTX, records, overwrite=False)[0])
+    assert view.defaults[policy.policy_id] == DefaultVersion(policy.policy_id, "v4", DOC, 0, 0)
+    assert max(view.version_counters[policy.policy_id].values()) == 4
