@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.account_import import AccountRecords, ImportedPolicy, ImportedUser, plan
+from iamstore.node.domain.account_import import (
+    AccountRecords,
+    ImportedPolicy,
+    ImportedProfile,
+    ImportedUser,
+    plan,
+)
 from iamstore.node.domain.aws_policies import policy_id_for
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
@@ -13,6 +19,7 @@ from iamstore.node.domain.entities import (
     Change,
     DefaultVersion,
     Group,
+    InstanceProfile,
     ManagedPolicy,
     Membership,
     PolicyVersion,
@@ -77,6 +84,27 @@ def test_a_tag_added_since_is_a_conflict_and_replace_drops_it() -> None:
     shown = view.users.named(ACCOUNT, "alice")
     assert shown is not None
     assert shown.tags == (("team", "a"),)
+
+
+def test_a_tag_added_to_an_instance_profile_since_is_a_conflict_and_replace_drops_it() -> None:
+    """Instance profiles keep tags as field rows like every other kind: an import must see
+    them as part of what the profile holds now."""
+    profile = InstanceProfile("AIPAWEB000000000001", ACCOUNT, "web", "/", 1_600_000_000_000)
+    records = AccountRecords(profiles=(ImportedProfile("RoleDetailList[0]", profile, ()),))
+    view = _view()
+    _apply(view, plan(view, CTX, records, overwrite=False)[0])
+    held = view.instance_profiles.named(ACCOUNT, "web")
+    assert held is not None
+    _apply(view, fields.tag_changes(held, (("later", "x"),)))
+    assert view.instance_profiles.named(ACCOUNT, "web").tags == (("later", "x"),)  # type: ignore[union-attr]
+    _, report = plan(view, CTX, records, overwrite=False)
+    assert report.tallies["InstanceProfile"].conflicts == 1
+    replaced, report = plan(view, CTX, records, overwrite=True)
+    assert report.tallies["InstanceProfile"].replaced == 1
+    _apply(view, replaced)
+    shown = view.instance_profiles.named(ACCOUNT, "web")
+    assert shown is not None
+    assert shown.tags == ()
 
 
 def test_links_left_by_a_deleted_entity_are_not_inherited() -> None:
