@@ -11,15 +11,18 @@ from __future__ import annotations
 import functools
 import json
 import random
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from iamstore.node.domain import (
     aliases,
+    credential_report,
     groups,
     inline,
     instance_profiles,
     keys,
+    last_accessed,
     lookup,
     mfa,
     oidc,
@@ -41,6 +44,7 @@ from iamstore.node.domain.entities import (
     Change,
     Group,
     KeyStatus,
+    LastAccessedJob,
     Role,
     StsPreferences,
     User,
@@ -234,6 +238,7 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     service, saml_provider = rng.choice(SERVICES), rng.choice(SAML_PROVIDERS)
     status = rng.choice(("Active", "Inactive"))
     token_version = rng.choice(("v1Token", "v2Token"))
+    job_id = uuid.UUID(int=rng.getrandbits(128), version=4)
 
     def owner(view: View, ctx: WriteContext) -> User | Group | Role:
         if owner_kind == "User":
@@ -427,6 +432,21 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
                     v, a_user(v, c), _credential_of(v, a_user(v, c))
                 )
             ),
+            "GenerateCredentialReport": lambda v, c: credential_report.generate(
+                v, c.account_id, c.now_ms
+            ),
+            "GenerateServiceLastAccessedDetails": _only(
+                lambda v, c: last_accessed.start_job(
+                    v,
+                    LastAccessedJob(
+                        str(job_id),
+                        c.account_id,
+                        f"arn:aws:iam::{c.account_id}:user/{user}",
+                        rng.choice((last_accessed.SERVICE_LEVEL, last_accessed.ACTION_LEVEL)),
+                        c.now_ms,
+                    ),
+                )
+            ),
             "CreateServiceLinkedRole": lambda v, c: service_linked_roles.create(
                 v, c, service, None, None
             ),
@@ -580,6 +600,8 @@ WRITE_OPERATIONS = [
     "ResetServiceSpecificCredential",
     "UpdateServiceSpecificCredential",
     "DeleteServiceSpecificCredential",
+    "GenerateCredentialReport",
+    "GenerateServiceLastAccessedDetails",
     "CreateServiceLinkedRole",
     "DeleteServiceLinkedRole",
     "CreateSAMLProvider",

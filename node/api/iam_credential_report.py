@@ -17,8 +17,6 @@ from iamstore.node.api.context import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.iam_credentials import key_last_used
 from iamstore.node.domain import credential_report, usage
-from iamstore.node.domain.entities import Change, CredentialReportRequest
-from iamstore.node.domain.view import View
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -71,12 +69,9 @@ async def generate_credential_report(
     """A new report only when the last is four hours old or more, as AWS
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html)."""
 
-    def plan(view: View, now_ms: int, account_id: str) -> tuple[list[Change], bool]:
-        if credential_report.is_current(view.credential_reports.get(account_id), now_ms):
-            return [], False
-        return [Change.put(CredentialReportRequest(account_id, now_ms))], True
-
-    started = await call.write(lambda view, ctx: plan(view, ctx.now_ms, ctx.account_id))
+    started = await call.write(
+        lambda view, ctx: credential_report.generate(view, ctx.account_id, ctx.now_ms)
+    )
     if not started:
         return pb.GenerateCredentialReportResponse(state="COMPLETE")
     mark = call.view.credential_reports[call.account_id]

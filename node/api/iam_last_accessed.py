@@ -19,7 +19,6 @@ from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_service_access import entity_by_arn, policy_sources
 from iamstore.node.domain import last_accessed
 from iamstore.node.domain.entities import (
-    Change,
     Group,
     LastAccessedJob,
     ManagedPolicy,
@@ -28,7 +27,6 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
 from iamstore.node.domain.rules import paginate
-from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicyKind
 from iamstore.node.policy.document import Policy
 from iamstore.v1 import iam_pb2 as pb
@@ -74,19 +72,11 @@ async def generate_service_last_accessed_details(
     target = _target(call, req.arn)
     job_id = str(uuid.uuid4())
 
-    def plan(view: View, account_id: str, now_ms: int) -> list[Change]:
-        job = LastAccessedJob(job_id, account_id, target.arn, granularity, now_ms)
-        changes = [Change.put(job)]
-        jobs = sorted(
-            (view.last_accessed_jobs[j] for j in view.last_accessed_jobs_of.get(account_id, ())),
-            key=lambda j: (j.created_ms, j.job_id),
+    await call.change(
+        lambda view, ctx: last_accessed.start_job(
+            view, LastAccessedJob(job_id, ctx.account_id, target.arn, granularity, ctx.now_ms)
         )
-        # INVARIANT: at most MAX_JOBS_PER_ACCOUNT jobs per account: the oldest make room.
-        excess = len(jobs) + 1 - last_accessed.MAX_JOBS_PER_ACCOUNT
-        changes += [Change.delete(old) for old in jobs[: max(excess, 0)]]
-        return changes
-
-    await call.change(lambda view, ctx: plan(view, ctx.account_id, ctx.now_ms))
+    )
     return pb.GenerateServiceLastAccessedDetailsResponse(job_id=job_id)
 
 

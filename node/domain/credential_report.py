@@ -16,7 +16,13 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from iamstore.node.domain.entities import CredentialReportRequest, KeyStatus, User, root_owner
+from iamstore.node.domain.entities import (
+    Change,
+    CredentialReportRequest,
+    KeyStatus,
+    User,
+    root_owner,
+)
 from iamstore.node.domain.errors import ReportExpired, ReportNotPresent
 from iamstore.node.domain.view import View
 
@@ -68,6 +74,14 @@ class Usage:
 def is_current(mark: CredentialReportRequest | None, now_ms: int) -> bool:
     """Whether the account has a report young enough to be served (and not made again)."""
     return mark is not None and 0 <= now_ms - mark.generated_ms < REPORT_AGE_LIMIT_MS
+
+
+def generate(view: View, account_id: str, now_ms: int) -> tuple[list[Change], bool]:
+    """GenerateCredentialReport's write: a new mark only when the account's last report is no
+    longer current (AWS's four hours); whether a new report was started."""
+    if is_current(view.credential_reports.get(account_id), now_ms):
+        return [], False
+    return [Change.put(CredentialReportRequest(account_id, now_ms))], True
 
 
 def downloadable(mark: CredentialReportRequest | None, now_ms: int) -> CredentialReportRequest:

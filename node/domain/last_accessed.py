@@ -20,7 +20,15 @@ from functools import cache
 from importlib import resources
 
 from iamstore.node.domain import usage
-from iamstore.node.domain.entities import Group, ManagedPolicy, Role, UsageStamp, User
+from iamstore.node.domain.entities import (
+    Change,
+    Group,
+    LastAccessedJob,
+    ManagedPolicy,
+    Role,
+    UsageStamp,
+    User,
+)
 from iamstore.node.domain.view import View
 from iamstore.node.policy.document import Effect, Policy
 from iamstore.node.policy.glob import compile_glob
@@ -293,3 +301,15 @@ def entity_uses(
     """Each counted entity with its latest attempt of the service, if any."""
     purpose = usage.service_purpose(namespace)
     return [(entity, usage.latest(view, entity.entity_id, purpose)) for entity in entities]
+
+
+def start_job(view: View, job: LastAccessedJob) -> list[Change]:
+    """GenerateServiceLastAccessedDetails's write: the job, and the deletion of the account's
+    oldest jobs beyond the limit."""
+    jobs = sorted(
+        (view.last_accessed_jobs[j] for j in view.last_accessed_jobs_of.get(job.account_id, ())),
+        key=lambda j: (j.created_ms, j.job_id),
+    )
+    # INVARIANT: at most MAX_JOBS_PER_ACCOUNT jobs per account: the oldest make room.
+    excess = len(jobs) + 1 - MAX_JOBS_PER_ACCOUNT
+    return [Change.put(job), *(Change.delete(old) for old in jobs[: max(excess, 0)])]
