@@ -9,8 +9,8 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.transport import (

@@ -35,6 +35,7 @@ from iamstore.cluster import sim_operations, sim_spec
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.cluster.simulated_replica import Faults, Replica
 from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.node.commits.codec import Commit, encode_row
 from iamstore.node.domain import invariants
 from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ManagedPolicy, PolicyVersion
@@ -42,7 +43,6 @@ from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.ids import IdSource
-from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
 from iamstore.node.state import State, Token

@@ -61,6 +61,7 @@ from iamstore.node.auth.saml import AWS_SAML_ENDPOINT, SamlPolicy
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.webidentity import JwksCache
+from iamstore.node.commits.clock import HybridClock
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.aws_policies import shared_catalog
 from iamstore.node.http.endpoint import QueryEndpoint
@@ -68,7 +69,6 @@ from iamstore.node.http.model import grpc_backed
 from iamstore.node.ids import IdSource
 from iamstore.node.metrics import MetricsServer, NodeMetrics
 from iamstore.node.policy import Outcome
-from iamstore.node.replication.clock import HybridClock
 from iamstore.node.replication.commitsig import CommitSealer, CommitVerifier, load_signing_key
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.replication.grpc_transport import GrpcTransport

@@ -17,6 +17,7 @@ from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
 from iamstore.node.auth.sessions import Session, SessionKind
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Group, Role, User
 from iamstore.node.domain.errors import (
     AccessDenied,
@@ -41,7 +42,6 @@ from iamstore.node.policy import (
     pattern_count,
 )
 from iamstore.node.policy.variables import Context
-from iamstore.node.replication.codec import Commit
 
 # [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
 _IAM_ARN = re.compile(r"arn:aws:iam::([0-9]{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)

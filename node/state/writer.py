@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state.apply import State
 from iamstore.wire.consistency import format_token
 

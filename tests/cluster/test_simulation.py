@@ -19,6 +19,7 @@ from iamstore.cluster.simulation import (
     run_simulation,
 )
 from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     Change,
     DefaultVersion,
@@ -27,7 +28,6 @@ from iamstore.node.domain.entities import (
     User,
 )
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import Commit
 
 # Seeds that failed before a fix, kept as golden cases.
 # 0 and 4: the anti-entropy initiator compared the peer's digest (taken at the vector the

@@ -13,14 +13,14 @@ import grpc
 
 from iamstore.client import AsyncClient
 from iamstore.client.credentials import resolve_credentials
+from iamstore.node.commits.codec import StoredRow
+from iamstore.node.commits.snapshot import SnapshotDecoder, encode_snapshot
 from iamstore.node.config import NodeConfig
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import SNAPSHOT, GrpcTransport
 from iamstore.node.replication.peerauth import REPLY_MAC_KEY, ReplayGuard, reply_mac, verify_request
-from iamstore.node.replication.snapshot import SnapshotDecoder, encode_snapshot
 from iamstore.node.replication.transport import SnapshotMessage
 from iamstore.node.server import Node
-from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
 
 CHUNK = 1024

@@ -11,7 +11,8 @@ import pytest
 from peer_fixtures import now_ms, plaintext_peer_node
 from peer_proxy import Context, PeerProxy
 
-from iamstore.node.replication.codec import Commit, encode_commit
+from iamstore.node.commits.codec import Commit, StoredRow, encode_commit
+from iamstore.node.commits.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.grpc_transport import EXCHANGE, GrpcTransport
 from iamstore.node.replication.peerauth import (
     MAX_SKEW_MS,
@@ -19,7 +20,6 @@ from iamstore.node.replication.peerauth import (
     ReplayGuard,
     sign_request,
 )
-from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.transport import (
     ExchangeMessage,
     MemberRemovedError,
@@ -28,7 +28,6 @@ from iamstore.node.replication.transport import (
     TransportError,
 )
 from iamstore.node.server import Node
-from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
 
 CALLER = "nvictim000001"

@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peer_fixtures import now_ms, plaintext_peer_node
 
 from iamstore.cluster.tls import create_ca, issue_node_certificate
-from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
-from iamstore.node.replication.codec import (
+from iamstore.node.commits.codec import (
     Commit,
     commit_position,
     decode_commit,
@@ -21,6 +20,7 @@ from iamstore.node.replication.codec import (
     open_envelope,
     seal_commit,
 )
+from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
 from iamstore.node.replication.commitsig import (
     CommitSealer,
     CommitSignatureError,

@@ -18,6 +18,8 @@ import pytest
 
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import (
     groups,
     invariants,
@@ -37,8 +39,6 @@ from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicySet, evaluate, make_request
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State, Token, Writer
 from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
