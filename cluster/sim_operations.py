@@ -36,9 +36,9 @@ from iamstore.node.domain import (
     users,
     versions,
 )
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, Group, KeyStatus, Role, StsPreferences, User
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 ACCOUNT = "123456789012"
 USERS = tuple(f"u{i}" for i in range(4))

@@ -37,11 +37,11 @@ from iamstore.cluster.simulated_replica import Faults, Replica
 from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
 from iamstore.node.commits.codec import Commit, encode_row
 from iamstore.node.domain import invariants
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ManagedPolicy, PolicyVersion
 from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork

@@ -42,12 +42,12 @@ from iamstore.node.api import (
     iam_service_access,
     iam_tagging,
     iam_user_keys,
-    node_services,
+    node_and_accounts,
     signin,
     sts,
     sts_web_identity,
 )
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import NodeServices, Peer
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
@@ -165,7 +165,7 @@ async def bootstrap(node: NodeServices, config: NodeConfig) -> None:
     def save(access_key_id: str, secret: str) -> None:
         write_credentials_file(config.root_credentials_path, Credentials(access_key_id, secret))
 
-    account, _, _, _ = await node_services.create_account(
+    account, _, _, _ = await node_and_accounts.create_account(
         node, "bootstrap", "", "management", True, before_commit=save
     )
     log.info(
@@ -442,8 +442,8 @@ class Node:
                 *sts.sts_handlers(services, jwks, saml_sign_in),
                 signin.SignInService(services, self.config.signin_rules).handlers(),
                 method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
-                method_handlers(node, node_pb2, node_services.NODE_HANDLERS, services),
-                method_handlers(accounts, node_pb2, node_services.ACCOUNT_HANDLERS, services),
+                method_handlers(node, node_pb2, node_and_accounts.NODE_HANDLERS, services),
+                method_handlers(accounts, node_pb2, node_and_accounts.ACCOUNT_HANDLERS, services),
                 *(() if peer_service is None else (peer_service,)),
                 method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
                 audit_service.audit_handlers(services),

@@ -15,14 +15,14 @@ from iamstore.client.cli.audit import audit_group
 from iamstore.client.cli.authz import authz_group
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.iam import iam_group
-from iamstore.client.cli.output import OutputFormat
-from iamstore.client.cli.session import (
+from iamstore.client.cli.invocation import (
     Session,
     compile_query,
     pass_session,
     split_endpoints,
     usage_error,
 )
+from iamstore.client.cli.output import OutputFormat
 from iamstore.client.cli.signin import signin_command
 from iamstore.client.cli.sts import sts_group
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from iamstore.client._sync import Client
+from iamstore.client.cli.invocation import Session, fail, pass_session
 from iamstore.client.cli.output import to_aws
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
+from iamstore.client.cli.invocation import Session, fail, pass_session
 from iamstore.client.cli.output import to_aws
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
 from iamstore.client.models import ContextEntry

@@ -11,6 +11,7 @@ import click
 from google.protobuf.descriptor import FieldDescriptor
 
 from iamstore.client._operation import Operation, snake_case
+from iamstore.client.cli.invocation import Caller, Session, fail, usage_error
 from iamstore.client.cli.output import Json, OutputFormat, decode_policy_documents, render
 from iamstore.client.cli.pagination import (
     PaginationError,
@@ -25,7 +26,6 @@ from iamstore.client.cli.parameters import (
     spread_list_values,
 )
 from iamstore.client.cli.service_model import OperationSpec, Service, operation_spec
-from iamstore.client.cli.session import Caller, Session, fail, usage_error
 from iamstore.client.cli.text_formats import render_yaml
 
 # The request fields a paginated command drives itself; the aws CLI replaces them with

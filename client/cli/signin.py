@@ -9,8 +9,8 @@ import sys
 
 import click
 
+from iamstore.client.cli.invocation import Session, fail, pass_session
 from iamstore.client.cli.output import Json
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.errors import AccessDeniedError, IamError
 from iamstore.client.providers import SignInResult, sign_in
 from iamstore.wire import credentials as shared

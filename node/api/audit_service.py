@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.audit import AuditDecision, AuditEvent, AuditFilter
 from iamstore.node.domain.errors import InvalidInput

@@ -22,7 +22,7 @@ from iamstore.node.api.authz_limits import (
     check_length,
     matching_work,
 )
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
 from iamstore.node.api.documents import Documents, prepare
 from iamstore.node.auth.authorize import (
@@ -35,13 +35,13 @@ from iamstore.node.auth.authorize import (
     resource_kind,
 )
 from iamstore.node.auth.authz_messages import failure_message
-from iamstore.node.auth.context import (
+from iamstore.node.auth.http_signature import SignedHttpRequest
+from iamstore.node.auth.request_context import (
     ContextEntryInput,
     Environment,
     PrincipalFacts,
     entries_to_context,
 )
-from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
 from iamstore.node.domain.errors import AccessDenied, InvalidInput
 from iamstore.node.policy import Decision, MatchedStatement, Outcome

@@ -18,7 +18,7 @@ from iamstore.node.api.authz_limits import (
     check_count,
     matching_work,
 )
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.documents import DocumentKey, Documents, prepare
 from iamstore.node.auth.authorize import (
@@ -28,8 +28,8 @@ from iamstore.node.auth.authorize import (
     account_of,
     resource_kind,
 )
-from iamstore.node.auth.context import entries_to_context, principal_keys
-from iamstore.node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
+from iamstore.node.auth.policy_simulator import EVAL_DECISION, ActionOutcome, Simulation, simulate
+from iamstore.node.auth.request_context import entries_to_context, principal_keys
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
 from iamstore.node.policy import (
     CompiledPolicy,

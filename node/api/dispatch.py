@@ -16,11 +16,11 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from iamstore.node.api import validation
-from iamstore.node.api.context import Call, NodeServices, Peer
+from iamstore.node.api.call import Call, NodeServices, Peer
 from iamstore.node.audit import AuditDecision
 from iamstore.node.auth.admin import PolicyDenied, Target
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.context import peer_ip
+from iamstore.node.auth.request_context import peer_ip
 from iamstore.node.domain.errors import (
     AccessDenied,
     IamError,

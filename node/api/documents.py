@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from iamstore.node.api.authz_limits import INLINE_MAX_DOCUMENT_CHARS, POLICY_DOCUMENT_MAX_CHARS
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.supplied import compile_document
 from iamstore.node.policy import CompiledPolicy, PolicyKind

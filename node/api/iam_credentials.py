@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from iamstore.node.auth.passwords import hash_password, matches_any
 from iamstore.node.domain import accounts, keys, lookup, passwords

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_credentials import new_password_hash
 from iamstore.node.auth import totp

@@ -4,7 +4,7 @@ their Tagging rows, node/domain/tagging.py), and for OIDC provider thumbprints."
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import instance_profiles, mfa, oidc, tagging
 from iamstore.node.domain.rules import tag_page

@@ -4,7 +4,7 @@ credentials."""
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import lookup, service_credentials, signing_certificates, ssh_keys
 from iamstore.node.domain.entities import (

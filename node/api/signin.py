@@ -22,7 +22,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.call import NodeServices
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.model_patterns import compile_model_pattern
 from iamstore.node.api.sts_sessions import (
@@ -34,8 +34,8 @@ from iamstore.node.api.sts_sessions import (
 )
 from iamstore.node.audit import AuditDecision
 from iamstore.node.auth import totp
-from iamstore.node.auth.context import peer_ip
 from iamstore.node.auth.passwords import hash_password, verify_password
+from iamstore.node.auth.request_context import peer_ip
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.accounts import is_valid_account_name

@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 
 from iamstore.node.api import convert, sts_federation
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
 from iamstore.node.api.sts_roles import (

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.sts_roles import request_environment, required, session_policies
 from iamstore.node.api.sts_sessions import (

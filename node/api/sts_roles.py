@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iamstore.node.api.context import Peer
+from iamstore.node.api.call import Peer
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from iamstore.node.auth.authorize import Authorizer, Principal
-from iamstore.node.auth.context import Environment
+from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import lookup
 from iamstore.node.domain.entities import Role

@@ -11,7 +11,7 @@ import grpc
 import regex
 from google.protobuf.message import DecodeError, Message
 
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import NodeServices, Peer
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
     request_environment,
@@ -32,7 +32,7 @@ from iamstore.node.api.sts_sessions import (
 from iamstore.node.auth import saml
 from iamstore.node.auth.assertion_ids import AssertionIds, ReplayRefused
 from iamstore.node.auth.authorize import Principal
-from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from iamstore.node.auth.request_context import PrincipalFacts, PrincipalKind, peer_ip
 from iamstore.node.domain.entities import SamlProvider
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput
 from iamstore.node.policy import PrincipalType

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.call import NodeServices
 from iamstore.node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
 from iamstore.node.domain.errors import IamError, ValidationError
 from iamstore.v1 import sts_pb2 as spb

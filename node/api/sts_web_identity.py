@@ -10,7 +10,7 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from iamstore.node.api import validation
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import NodeServices, Peer
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
@@ -30,7 +30,7 @@ from iamstore.node.api.sts_sessions import (
 )
 from iamstore.node.auth import webidentity
 from iamstore.node.auth.authorize import Principal
-from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from iamstore.node.auth.request_context import PrincipalFacts, PrincipalKind, peer_ip
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
 from iamstore.node.policy import PrincipalType
 from iamstore.v1 import sts_pb2 as spb

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
+from iamstore.node.auth.request_context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Group, Role, User

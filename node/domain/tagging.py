@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Change,
     InstanceProfile,
@@ -20,6 +19,7 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.rules import check_tags, remove_tags
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 Taggable = InstanceProfile | MfaDevice | OidcProvider | ServerCertificate
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from google.protobuf.message import Message
 
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import NodeServices, Peer
 from iamstore.node.api.dispatch import (
     Handler,
     authenticate_and_wait,

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from iamstore.node.api.context import Peer
+from iamstore.node.api.call import Peer
 from iamstore.node.http.endpoint import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)

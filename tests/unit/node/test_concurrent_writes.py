@@ -33,11 +33,11 @@ from iamstore.node.domain import (
     users,
     versions,
 )
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicySet, evaluate, make_request
 from iamstore.node.state import State, Token, Writer
 from iamstore.node.storage.database import Database

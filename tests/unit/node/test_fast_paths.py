@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 
-from iamstore.node.auth.context import ContextBuilder, Environment, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.request_context import (
+    ContextBuilder,
+    Environment,
+    PrincipalFacts,
+    PrincipalKind,
+)
 from iamstore.node.commits.codec import decode_row, encode_row, row_from_wire
 from iamstore.node.domain.entities import (
     Attachment,

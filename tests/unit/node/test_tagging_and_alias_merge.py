@@ -9,10 +9,10 @@ from dataclasses import replace
 from iamstore.cluster.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import aliases, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, User
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import State
 
 ACCOUNT = "111122223333"

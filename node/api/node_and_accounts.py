@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeServices
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import accounts
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import AccessKey, Account, Change, root_owner
 from iamstore.node.domain.errors import AccessDenied
 from iamstore.node.domain.keys import create as create_key
 from iamstore.node.domain.rules import paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import Token
 from iamstore.v1 import node_pb2 as npb
 

@@ -12,17 +12,17 @@ from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import NON_USER_CREDENTIALS, AdminGate
 from iamstore.node.auth.authenticate import Authenticator, Caller
 from iamstore.node.auth.authorize import Authorizer
-from iamstore.node.auth.context import Environment
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.totp import UsedSteps
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, root_owner
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.signin import SignInRules
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import Replicator
 from iamstore.node.state import State, Token, Writer
