@@ -119,10 +119,10 @@ class MemoryCluster:
         return AsyncClient(node.address, credentials=credentials, **options)  # type: ignore[arg-type]
 
     def digests(self) -> list[str]:
-        return [n.services.state.digest() for n in self.nodes if n.services is not None]
+        return [n.components.state.digest() for n in self.nodes if n.components is not None]
 
     def vectors(self) -> list[dict[str, int]]:
-        return [n.services.state.version_vector() for n in self.nodes if n.services is not None]
+        return [n.components.state.version_vector() for n in self.nodes if n.components is not None]
 
     async def converged(self, timeout_s: float = 10.0) -> bool:
         """Waits until every node holds the same version vector and digest."""

@@ -45,7 +45,7 @@ from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
-from iamstore.node.state import State, Token
+from iamstore.node.state import ConsistencyToken, State
 from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
 
@@ -339,7 +339,7 @@ class Simulation:
         intent: sim_operations.Intent,
         planned: dict[str, object],
         result: object,
-        token: Token,
+        token: ConsistencyToken,
         state: State,
     ) -> None:
         policy_id = planned["policy_id"]

@@ -47,7 +47,7 @@ from iamstore.node.api import (
     sts,
     sts_web_identity,
 )
-from iamstore.node.api.call import NodeServices, Peer
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import Handler, method_handlers
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.api.peer_service import peer_handlers
@@ -155,7 +155,7 @@ async def _node_id(db: Database, certified: str | None) -> str:
     return node_id
 
 
-async def bootstrap(node: NodeServices, config: NodeConfig) -> None:
+async def bootstrap(components: NodeComponents, config: NodeConfig) -> None:
     """On an empty store: makes the management account and its root key, saved to a 0600 file.
 
     The credentials file is written before the commit: if the node dies in between, the next
@@ -166,7 +166,7 @@ async def bootstrap(node: NodeServices, config: NodeConfig) -> None:
         write_credentials_file(config.root_credentials_path, Credentials(access_key_id, secret))
 
     account, _, _, _ = await node_and_accounts.create_account(
-        node, "bootstrap", "", "management", True, before_commit=save
+        components, "bootstrap", "", "management", True, before_commit=save
     )
     log.info(
         "bootstrapped account %s; root credentials in %s",
@@ -197,7 +197,7 @@ class Node:
         self.ready = asyncio.Event()
         self.address: str | None = None
         self.peer_address: str | None = None
-        self.services: NodeServices | None = None
+        self.components: NodeComponents | None = None
         self.replicator: Replicator | None = None
         self.metrics: NodeMetrics | None = None
         self.metrics_address: str | None = None
@@ -306,7 +306,7 @@ class Node:
             seal=commit_sealer.seal,
             verifier=CommitVerifier(None if tls is None else tls.ca),
         )
-        services = NodeServices(
+        components = NodeComponents(
             node_id=node_id,
             state=state,
             writer=writer,
@@ -323,17 +323,17 @@ class Node:
             sessions=sealer,
             mfa_attempts=MfaAttempts(node_id, config.mfa_rules),
         )
-        self.services = services
+        self.components = components
         self.replicator = replicator
         self.metrics = NodeMetrics.create(replicator, state, self._wall_ms)
         authorizer.observe = _decision_observer(self.metrics)  # admin calls' and Authorize's
-        services.gate = AdminGate(authorizer)
+        components.gate = AdminGate(authorizer)
         audit = AuditLog(node_id, self._wall_ms, config.audit_path, config.audit_capacity)
-        services.audit = audit
+        components.audit = audit
         metrics_server = MetricsServer(self.metrics.registry)
         should_bootstrap = config.bootstrap if config.bootstrap is not None else not config.peers
         if should_bootstrap and not state.view.accounts:
-            await bootstrap(services, config)
+            await bootstrap(components, config)
 
         peer_service = (
             peer_handlers(
@@ -352,10 +352,10 @@ class Node:
             local_jwks=dict(self.config.oidc_jwks),
             allowed_networks=self.config.oidc_allowed_networks,
         )
-        saml_sign_in = SamlSignIn(services, self._saml_policy())
-        health_servicer = self._add_services(server, services, peer_service, jwks, saml_sign_in)
+        saml_sign_in = SamlSignIn(components, self._saml_policy())
+        health_servicer = self._add_services(server, components, peer_service, jwks, saml_sign_in)
         await server.start()
-        self.query_endpoint = self._query_endpoint(services, jwks, saml_sign_in)
+        self.query_endpoint = self._query_endpoint(components, jwks, saml_sign_in)
         http_server = self._http_server(self.query_endpoint)
         if http_server is not None:
             scheme = "http" if config.tls_cert is None else "https"
@@ -427,7 +427,7 @@ class Node:
     def _add_services(
         self,
         server: grpc.aio.Server,
-        services: NodeServices,
+        components: NodeComponents,
         peer_service: grpc.GenericRpcHandler[Any, Any] | None,
         jwks: JwksCache,
         saml_sign_in: SamlSignIn,
@@ -439,14 +439,14 @@ class Node:
         server.add_generic_rpc_handlers(
             (
                 # First: its unsigned AssumeRoleWithWebIdentity precedes the signed table.
-                *sts.sts_handlers(services, jwks, saml_sign_in),
-                signin.SignInService(services, self.config.signin_rules).handlers(),
-                method_handlers(iam, iam_pb2, IAM_HANDLERS, services),
-                method_handlers(node, node_pb2, node_and_accounts.NODE_HANDLERS, services),
-                method_handlers(accounts, node_pb2, node_and_accounts.ACCOUNT_HANDLERS, services),
+                *sts.sts_handlers(components, jwks, saml_sign_in),
+                signin.SignInService(components, self.config.signin_rules).handlers(),
+                method_handlers(iam, iam_pb2, IAM_HANDLERS, components),
+                method_handlers(node, node_pb2, node_and_accounts.NODE_HANDLERS, components),
+                method_handlers(accounts, node_pb2, node_and_accounts.ACCOUNT_HANDLERS, components),
                 *(() if peer_service is None else (peer_service,)),
-                method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, services),
-                audit_service.audit_handlers(services),
+                method_handlers(authz.SERVICE, authz_pb2, AUTHZ_HANDLERS, components),
+                audit_service.audit_handlers(components),
             )
         )
         # grpc_health exports its asyncio servicer as `health.aio` without re-exporting it.
@@ -470,7 +470,7 @@ class Node:
         return health_servicer
 
     def _query_endpoint(
-        self, services: NodeServices, jwks: JwksCache, saml_sign_in: SamlSignIn
+        self, components: NodeComponents, jwks: JwksCache, saml_sign_in: SamlSignIn
     ) -> QueryEndpoint:
         """IAM and STS over HTTP (AWS's Query protocol), answered by the gRPC handlers."""
         iam = grpc_backed(
@@ -482,12 +482,12 @@ class Node:
         )
         sts_service = grpc_backed("sts", sts.SERVICE, sts_pb2, sts.signed_handlers())
 
-        async def web_identity(peer: Peer, request: Message) -> Message:
+        async def web_identity(peer: CallerConnection, request: Message) -> Message:
             return await sts_web_identity.assume_role_with_web_identity(
-                services, jwks, peer, request
+                components, jwks, peer, request
             )
 
-        async def saml(peer: Peer, request: Message) -> Message:
+        async def saml(peer: CallerConnection, request: Message) -> Message:
             if not isinstance(request, sts_pb2.AssumeRoleWithSAMLRequest):
                 raise TypeError("not an AssumeRoleWithSAMLRequest")
             return await saml_sign_in.assume(peer, request)
@@ -495,7 +495,7 @@ class Node:
         # Unsigned, as in AWS: the token or the assertion is the credential. One SamlSignIn
         # serves both wires, so an assertion used over gRPC is refused over HTTP too.
         unsigned = {"AssumeRoleWithWebIdentity": web_identity, "AssumeRoleWithSAML": saml}
-        return QueryEndpoint(services, (iam, sts_service), unsigned)
+        return QueryEndpoint(components, (iam, sts_service), unsigned)
 
     def _http_server(self, endpoint: QueryEndpoint) -> HttpServer | None:
         config = self.config

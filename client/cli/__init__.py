@@ -16,9 +16,9 @@ from iamstore.client.cli.authz import authz_group
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.iam import iam_group
 from iamstore.client.cli.invocation import (
-    Session,
+    Invocation,
     compile_query,
-    pass_session,
+    pass_invocation,
     split_endpoints,
     usage_error,
 )
@@ -164,7 +164,7 @@ def cli(
             raise usage_error(f"`{endpoint_url}` is plaintext http, but a TLS CA was given")
         chosen = (url.endpoint,)
         transport = (tls_ca or True) if url.tls else None
-    ctx.obj = Session(
+    ctx.obj = Invocation(
         endpoints=chosen,
         output=OutputFormat(output),
         signing_region=signing_region,
@@ -195,8 +195,8 @@ def account() -> None:
 
 @account.command("create")
 @click.option("--account-name", default=None)
-@pass_session
-def create_account(session: Session, account_name: str | None) -> None:
+@pass_invocation
+def create_account(session: Invocation, account_name: str | None) -> None:
     """Creates an account and prints it with its root credentials (shown only this once)."""
     session.call(operations.CREATE_ACCOUNT, {"account_name": account_name})
 
@@ -204,8 +204,8 @@ def create_account(session: Session, account_name: str | None) -> None:
 @account.command("list")
 @click.option("--marker", default=None)
 @click.option("--max-items", type=int, default=None)
-@pass_session
-def list_accounts(session: Session, marker: str | None, max_items: int | None) -> None:
+@pass_invocation
+def list_accounts(session: Invocation, marker: str | None, max_items: int | None) -> None:
     """Lists the accounts."""
     session.call(operations.LIST_ACCOUNTS, {"marker": marker, "max_items": max_items})
 

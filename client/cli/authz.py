@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from iamstore.client.cli.invocation import Session, fail, pass_session
+from iamstore.client.cli.invocation import Invocation, fail, pass_invocation
 from iamstore.client.cli.output import to_aws
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
@@ -58,9 +58,9 @@ def authz_group() -> None:
 @click.option(
     "--context", "context", multiple=True, help="extra context key, KEY=VALUE (repeatable)"
 )
-@pass_session
+@pass_invocation
 def check(
-    session: Session,
+    session: Invocation,
     principal_arn: str | None,
     access_key_id: str | None,
     session_token: str | None,

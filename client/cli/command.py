@@ -11,7 +11,7 @@ import click
 from google.protobuf.descriptor import FieldDescriptor
 
 from iamstore.client._operation import Operation, snake_case
-from iamstore.client.cli.invocation import Caller, Session, fail, usage_error
+from iamstore.client.cli.invocation import Caller, Invocation, fail, usage_error
 from iamstore.client.cli.output import Json, OutputFormat, decode_policy_documents, render
 from iamstore.client.cli.pagination import (
     PaginationError,
@@ -149,8 +149,8 @@ class OperationCommand(click.Command):
             raise usage_error(error.message, error.ctx) from None
 
     def _invoke_operation(self, **given: object) -> None:
-        session = click.get_current_context().find_object(Session)
-        assert session is not None, "the root group puts a Session in the context"
+        session = click.get_current_context().find_object(Invocation)
+        assert session is not None, "the root group puts a Invocation in the context"
         skeleton = given.pop("generate_cli_skeleton")
         if skeleton is not None:
             click.echo(self._skeleton(str(skeleton)))
@@ -185,7 +185,7 @@ class OperationCommand(click.Command):
             result = decode_policy_documents(result, self.spec.policy_document_paths)
         session.print(result, self.operation.name)
 
-    def _call(self, session: Session, params: dict[str, object], paging: PagingOptions) -> Json:
+    def _call(self, session: Invocation, params: dict[str, object], paging: PagingOptions) -> Json:
         sensitive = [
             self.member_names[member]
             for member, spec in (self.spec.members.items() if self.spec else ())

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from iamstore.client.cli.invocation import Session, fail, pass_session
+from iamstore.client.cli.invocation import Invocation, fail, pass_invocation
 from iamstore.client.cli.output import Json
 from iamstore.client.errors import AccessDeniedError, IamError
 from iamstore.client.providers import SignInResult, sign_in
@@ -46,9 +46,9 @@ MFA_HINT = "(a user with an MFA device must also give --token-code, or --mfa to 
     help="write the credentials as this profile of the shared credentials file "
     "(--credentials-file, AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)",
 )
-@pass_session
+@pass_invocation
 def signin_command(
-    session: Session,
+    session: Invocation,
     account: str,
     user_name: str,
     password: str | None,
@@ -122,7 +122,7 @@ def _exports(result: SignInResult) -> str:
     return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in values)
 
 
-def _write_profile(session: Session, result: SignInResult, profile: str) -> None:
+def _write_profile(session: Invocation, result: SignInResult, profile: str) -> None:
     path = shared._expand(
         session.credentials_file
         or os.environ.get(shared.ENV_SHARED_CREDENTIALS_FILE)

@@ -58,7 +58,7 @@ _OUT_OF_SCOPE = Decision(Outcome.IMPLICIT_DENY)
 
 def authorizer_of(call: Call) -> Authorizer:
     """The node's Authorizer (shared with the simulators' handlers)."""
-    authorizer = call.node.authorizer
+    authorizer = call.components.authorizer
     if authorizer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node has no authorizer")
     return authorizer
@@ -272,7 +272,7 @@ def _with_failure_message(
     context: Context,
 ) -> apb.AuthorizeResponse:
     """A copy of the (batch-shared) response carrying this item's sealed failure message."""
-    sealer = call.node.sessions
+    sealer = call.components.sessions
     if sealer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node seals no messages")
     plain = failure_message(decision, principal.facts, action, resource, context)
@@ -293,7 +293,7 @@ def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field
         payload_sha256=signed.payload_sha256,
     )
     try:
-        caller = call.node.auth.authenticate_http(request)
+        caller = call.components.auth.authenticate_http(request)
     except SignatureError as err:
         raise InvalidInput(f"the signed request does not verify: {err}", field) from None
     if caller.account_id != call.account_id:
@@ -317,7 +317,7 @@ def _session_principal(
     known = batch.sessions.get((key_id, token))
     if known is not None:
         return known
-    sealer = call.node.sessions
+    sealer = call.components.sessions
     if sealer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node opens no session tokens")
     if len(token) > MAX_TOKEN_CHARS:  # never more than the node issues: no work on bigger ones
@@ -331,7 +331,7 @@ def _session_principal(
             f"principal `{key_id}` is not in your account: "
             "you may ask only about principals of your own account"
         )
-    if call.node.now_ms() // 1000 >= session.expires_at:
+    if call.components.now_ms() // 1000 >= session.expires_at:
         raise InvalidInput("the temporary credentials have expired", field)
     principal = batch.sessions[(key_id, token)] = authorizer.principal_for_session(session)
     return principal
@@ -400,7 +400,7 @@ async def _answer(
         return [authorizer.answer(question) for question in questions]
 
     if _offloaded(requests, questions):
-        decisions = iter(await call.node.evaluations.run(answer_all))
+        decisions = iter(await call.components.evaluations.run(answer_all))
     else:
         decisions = iter(answer_all())
     responses: list[apb.AuthorizeResponse] = []

@@ -1,4 +1,4 @@
-"""What a handler sees of one call: the verified caller, the node's services, its writes."""
+"""What a handler sees of one call: the verified caller, the node's components, its writes."""
 
 from __future__ import annotations
 
@@ -25,13 +25,13 @@ from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import Replicator
-from iamstore.node.state import State, Token, Writer
+from iamstore.node.state import ConsistencyToken, State, Writer
 
 R = TypeVar("R")
 
 
 @dataclass(slots=True)
-class NodeServices:
+class NodeComponents:
     """Everything the API needs from the node, built once by the composition root."""
 
     node_id: str
@@ -62,7 +62,7 @@ class NodeServices:
 
 
 @dataclass(frozen=True, slots=True)
-class Peer:
+class CallerConnection:
     """How the caller reached this node: defaults for aws:SourceIp, SecureTransport, UserAgent."""
 
     ip: str | None = None
@@ -73,14 +73,14 @@ class Peer:
 @dataclass(slots=True)
 class Call:
     caller: Caller
-    node: NodeServices
+    components: NodeComponents
     operation: str
-    peer: Peer = field(default_factory=Peer)
-    token: Token | None = field(default=None)
+    peer: CallerConnection = field(default_factory=CallerConnection)
+    token: ConsistencyToken | None = field(default=None)
 
     def environment(self) -> Environment:
         """The request facts this node saw (source address, TLS, user agent, region)."""
-        authorizer = self.node.authorizer
+        authorizer = self.components.authorizer
         region = authorizer.region if authorizer is not None else "us-east-1"
         return Environment(
             peer_ip=self.peer.ip,
@@ -91,7 +91,7 @@ class Call:
 
     @property
     def view(self) -> View:
-        return self.node.state.view
+        return self.components.state.view
 
     @property
     def account_id(self) -> str:
@@ -114,16 +114,16 @@ class Call:
     def context(self) -> WriteContext:
         return WriteContext(
             account_id=self.caller.account_id,
-            now_ms=self.node.now_ms(),
-            quotas=self.node.quotas,
-            new_id=self.node.ids.unique_id,
-            origin=self.node.node_id,
+            now_ms=self.components.now_ms(),
+            quotas=self.components.quotas,
+            new_id=self.components.ids.unique_id,
+            origin=self.components.node_id,
         )
 
     async def write(self, plan: Callable[[View, WriteContext], tuple[list[Change], R]]) -> R:
         """Plans and commits a write; remembers its consistency token for the response."""
         ctx = self.context()
-        result, token = await self.node.writer.write(
+        result, token = await self.components.writer.write(
             self.caller.arn, self.operation, lambda view: plan(view, ctx)
         )
         if token is not None:

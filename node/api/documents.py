@@ -50,7 +50,7 @@ async def prepare(call: Call, authorizer: Authorizer, wanted: Iterable[DocumentK
     def compile_all() -> list[CompiledPolicy | None]:
         return [compile_document(*key) for key in keys]
 
-    compiled = await call.node.evaluations.run(compile_all)
+    compiled = await call.components.evaluations.run(compile_all)
     for key, result in zip(keys, compiled, strict=True):
         authorizer.index.remember(*key, result)
     return Documents(authorizer, dict(zip(keys, compiled, strict=True)))

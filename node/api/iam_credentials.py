@@ -35,9 +35,9 @@ async def create_access_key(
     call: Call, req: pb.CreateAccessKeyRequest
 ) -> pb.CreateAccessKeyResponse:
     owner_id, user_name = _owner(call, opt_str(req, "user_name"))
-    key_id = call.node.ids.access_key_id()
-    secret = call.node.ids.secret_access_key()
-    sealed = call.node.box.seal(secret, key_id)
+    key_id = call.components.ids.access_key_id()
+    secret = call.components.ids.secret_access_key()
+    sealed = call.components.box.seal(secret, key_id)
     key = await call.write(lambda view, ctx: keys.create(view, ctx, owner_id, key_id, sealed))
     return pb.CreateAccessKeyResponse(
         access_key=pb.AccessKey(
@@ -89,7 +89,7 @@ async def get_access_key_last_used(
             f"The Access Key with id {req.access_key_id} cannot be found.", "AccessKeyId"
         )
     owner = call.view.users.get(key.owner_id)
-    used = call.node.auth.usage.get(key.access_key_id)
+    used = call.components.auth.usage.get(key.access_key_id)
     last = pb.AccessKeyLastUsed(service_name="N/A", region="N/A")
     if used is not None:  # AWS reports N/A for a key that has never been used
         last = pb.AccessKeyLastUsed(
@@ -231,5 +231,5 @@ async def delete_account_password_policy(
 async def get_account_summary(
     call: Call, req: pb.GetAccountSummaryRequest
 ) -> pb.GetAccountSummaryResponse:
-    summary = accounts.summary(call.view, call.account_id, call.node.quotas)
+    summary = accounts.summary(call.view, call.account_id, call.components.quotas)
     return pb.GetAccountSummaryResponse(summary_map=summary)

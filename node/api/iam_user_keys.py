@@ -198,8 +198,8 @@ def _credential(
 
 def _new_secret(call: Call, service_name: str) -> str:
     if service_credentials.is_api_key(service_name):
-        return call.node.ids.secret(API_KEY_SECRET_LENGTH)
-    return call.node.ids.secret(PASSWORD_LENGTH)
+        return call.components.ids.secret(API_KEY_SECRET_LENGTH)
+    return call.components.ids.secret(PASSWORD_LENGTH)
 
 
 @op("CreateServiceSpecificCredential")

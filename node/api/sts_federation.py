@@ -64,7 +64,7 @@ async def get_federation_token(
     the caller on `arn:aws:sts::ACCOUNT:federated-user/NAME`.
     """
     caller = call.caller
-    authorizer = call.node.authorizer
+    authorizer = call.components.authorizer
     if authorizer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node has no authorizer")
     if caller.session is not None:
@@ -98,7 +98,7 @@ async def get_federation_token(
                 f"User: {caller.arn} is not authorized to perform: sts:GetFederationToken "
                 f"on resource: {federated_arn}"
             )
-    now = call.node.now_ms() // 1000
+    now = call.components.now_ms() // 1000
     session = Session(
         access_key_id=new_key_id(),
         secret_access_key=new_secret(),
@@ -112,7 +112,7 @@ async def get_federation_token(
         policies=policies,
     )
     session = replace(session, tags=tags)
-    token, packed = seal_session(call.node, session)
+    token, packed = seal_session(call.components, session)
     return spb.GetFederationTokenResponse(
         credentials=credentials_message(session, token),
         federated_user=spb.FederatedUser(federated_user_id=session.user_id, arn=session.arn),
@@ -143,8 +143,8 @@ async def decode_authorization_message(
     """The JSON of an encoded failure message (node.auth.authz_messages), for a caller of
     the message's account allowed sts:DecodeAuthorizationMessage (AWS)."""
     caller = call.caller
-    authorizer = call.node.authorizer
-    sealer = call.node.sessions
+    authorizer = call.components.authorizer
+    sealer = call.components.sessions
     if authorizer is None or sealer is None:  # pragma: no cover - always set
         raise RuntimeError("this node has no authorizer")
     encoded = required(opt_str(req, "encoded_message"), "EncodedMessage")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iamstore.node.api.call import Peer
+from iamstore.node.api.call import CallerConnection
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from iamstore.node.auth.authorize import Authorizer, Principal
 from iamstore.node.auth.request_context import Environment
@@ -43,7 +43,7 @@ _ALLOW_ALL = compile_policy(
 _ROLE_ARN = re.compile(r"arn:aws:iam::(\d{12}):role/(?:[^:]*/)?([\w+=,.@-]{1,64})\Z", re.ASCII)
 
 
-def request_environment(authorizer: Authorizer, peer: Peer) -> Environment:
+def request_environment(authorizer: Authorizer, peer: CallerConnection) -> Environment:
     """The request facts this node saw, for the trust decision's context."""
     return Environment(
         peer_ip=peer.ip,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.call import NodeServices
+from iamstore.node.api.call import NodeComponents
 from iamstore.node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
 from iamstore.node.domain.errors import IamError, ValidationError
 from iamstore.v1 import sts_pb2 as spb
@@ -28,8 +28,8 @@ class StsError(IamError):
         self.code = code  # type: ignore[misc]
 
 
-def _sealer(node: NodeServices) -> SessionSealer:
-    sealer = node.sessions
+def _sealer(components: NodeComponents) -> SessionSealer:
+    sealer = components.sessions
     if sealer is None:  # pragma: no cover - the composition root always sets it
         raise RuntimeError("this node issues no session tokens")
     return sealer
@@ -45,9 +45,9 @@ def credentials_message(session: Session, token: str) -> spb.TemporaryCredential
     )
 
 
-def seal_session(node: NodeServices, session: Session) -> tuple[str, int]:
+def seal_session(components: NodeComponents, session: Session) -> tuple[str, int]:
     """The token and AWS's PackedPolicySize (percent of the allowed size used)."""
-    token = _sealer(node).seal(session)
+    token = _sealer(components).seal(session)
     if len(token) > MAX_TOKEN_CHARS:
         raise StsError(
             "PackedPolicyTooLarge",

@@ -22,7 +22,7 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
+class ConsistencyToken:
     """A causal consistency token: the write (origin, seq) and everything its node had applied
     when it acknowledged it, as a version vector. A replica that covers the vector holds the
     write and every write it may depend on (the group an AddUserToGroup joined, the policy an
@@ -60,7 +60,7 @@ class Writer:
         actor: str,
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
-    ) -> tuple[R, Token | None]:
+    ) -> tuple[R, ConsistencyToken | None]:
         """Runs `plan` on the current view and commits its changes; None token if no change.
 
         The commit is shielded from cancellation: a caller that gives up (a cancelled RPC)
@@ -73,7 +73,7 @@ class Writer:
         actor: str,
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
-    ) -> tuple[R, Token | None]:
+    ) -> tuple[R, ConsistencyToken | None]:
         def make(view: View) -> tuple[Commit | None, R]:
             changes, result = plan(view)
             if not changes:
@@ -87,4 +87,4 @@ class Writer:
         result, commit, vector = await self._state.write_local(make)
         if commit is None:
             return result, None
-        return result, Token(self._node_id, commit.seq, tuple(sorted(vector.items())))
+        return result, ConsistencyToken(self._node_id, commit.seq, tuple(sorted(vector.items())))

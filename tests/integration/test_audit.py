@@ -45,7 +45,7 @@ def test_a_denied_call_is_an_event_naming_action_resource_and_decision(
     )
     assert event.error_code == "AccessDenied"
     assert event.source_address == "127.0.0.1"
-    assert event.node == iam_node.node.services.node_id  # type: ignore[union-attr]
+    assert event.node == iam_node.node.components.node_id  # type: ignore[union-attr]
 
 
 def test_an_explicit_deny_names_the_deciding_statement(

@@ -254,7 +254,7 @@ def test_writes_carry_a_consistency_token_header(aws_iam: Any) -> None:
 def test_http_calls_are_audited_like_grpc_calls(aws_iam: Any, http_node: InProcessNode) -> None:
     made = aws_iam.create_user(UserName="audited")["User"]
     account = made["Arn"].split(":")[4]
-    services = http_node.node.services if http_node.node is not None else None
+    services = http_node.node.components if http_node.node is not None else None
     assert services is not None
     assert services.audit is not None
     events = services.audit.page(account, AuditFilter(), max_items=1000).events

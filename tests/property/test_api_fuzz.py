@@ -110,8 +110,8 @@ def fuzz_client(fuzz_node: InProcessNode) -> Iterator[Client]:
 
 def _digest(node: InProcessNode) -> str:
     assert node.node is not None
-    assert node.node.services is not None
-    return node.node.services.state.digest()
+    assert node.node.components is not None
+    return node.node.components.state.digest()
 
 
 def _check(node: InProcessNode, call: Callable[[], object]) -> None:

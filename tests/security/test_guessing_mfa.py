@@ -140,8 +140,8 @@ async def test_the_count_is_cluster_wide(tmp_path: Path) -> None:
     await cluster.start()
     try:
         for node in cluster.nodes:
-            assert node.services is not None
-            node.services.mfa_attempts = MfaAttempts(node.services.node_id, RULES)
+            assert node.components is not None
+            node.components.mfa_attempts = MfaAttempts(node.components.node_id, RULES)
         async with cluster.client(0) as root:
             await root.create_user(user_name="alice")
             await root.put_user_policy(

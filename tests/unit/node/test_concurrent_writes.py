@@ -39,7 +39,7 @@ from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicySet, evaluate, make_request
-from iamstore.node.state import State, Token, Writer
+from iamstore.node.state import ConsistencyToken, State, Writer
 from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
 
@@ -77,7 +77,7 @@ class Replica:
 
         return WriteContext(ACCOUNT, self.wall[0], Quotas(), new_id, origin=self.name)
 
-    async def write(self, plan: Callable[[View, WriteContext], list[Change]]) -> Token:
+    async def write(self, plan: Callable[[View, WriteContext], list[Change]]) -> ConsistencyToken:
         ctx = self.ctx()
         _, token = await self.writer.write("test", "write", lambda view: (plan(view, ctx), None))
         assert token is not None
