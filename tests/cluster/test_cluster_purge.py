@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.replication.gossip import GossipConfig
 
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=300, purge_every=2)

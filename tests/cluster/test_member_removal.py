@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.api.dispatch import parse_tokens
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.server import Node

@@ -18,7 +18,7 @@ from iamstore.client import (
     SignatureDoesNotMatchError,
 )
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _user_client(iam: Client, iam_node: InProcessNode, name: str) -> Client:

@@ -11,7 +11,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _iamstore(node: InProcessNode, *args: str) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ import pytest
 from aws_http import NO_RETRIES, http_url, session_for
 from botocore.exceptions import ClientError
 
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.audit import AuditFilter
 
 ALLOW_ALL_IAM = {

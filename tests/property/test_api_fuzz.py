@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from iamstore.client import Client, Credentials, IamError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 # Every code a well-formed but unacceptable admin call may get back (never ServiceFailure).

@@ -16,8 +16,8 @@ from security_nodes import allow, doc, mfa_device, next_code, trust_account, use
 
 from iamstore.client import AccessDeniedError, AsyncClient, Client, Credentials
 from iamstore.client.providers import sign_in
-from iamstore.cluster.inproc import InProcessNode
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.entities import Change, MfaFailures

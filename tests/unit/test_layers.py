@@ -34,20 +34,24 @@ def part_of(module: str) -> str:
     return module.removeprefix(PREFIX).split(".")[0]
 
 
-def node_imports(path: Path) -> set[str]:
-    """The `iamstore.node.*` modules a file imports (at any depth, TYPE_CHECKING included)."""
+def imports_of(path: Path, package: str = "iamstore.node") -> set[str]:
+    """The modules of `package` a file imports (at any depth, TYPE_CHECKING included)."""
     found: set[str] = set()
     for item in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(item, ast.Import):
-            found.update(a.name for a in item.names if a.name.startswith(PREFIX))
+            found.update(a.name for a in item.names if _within(a.name, package))
         elif isinstance(item, ast.ImportFrom) and item.module is not None:
             if item.level:
                 raise AssertionError(f"{path}: relative import; write the absolute name")
-            if item.module == "iamstore.node":
-                found.update(PREFIX + a.name for a in item.names)
-            elif item.module.startswith(PREFIX):
+            if item.module == package:
+                found.update(f"{package}.{a.name}" for a in item.names)
+            elif _within(item.module, package):
                 found.add(item.module)
     return found
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
 
 
 def violations(layers: dict[str, int], imports: dict[str, set[str]]) -> list[str]:
@@ -76,7 +80,7 @@ def test_every_part_of_the_node_has_a_layer() -> None:
 def test_imports_go_down_the_layers() -> None:
     layers = layers_of(ARCHITECTURE.read_text())
     imports = {
-        PREFIX + ".".join(path.relative_to(NODE).with_suffix("").parts): node_imports(path)
+        PREFIX + ".".join(path.relative_to(NODE).with_suffix("").parts): imports_of(path)
         for path in NODE.rglob("*.py")
         if path.name != "__init__.py" or path.parent != NODE
     }
@@ -114,3 +118,23 @@ def test_imports_down_and_within_a_part_pass() -> None:
         "iamstore.node.server": {"iamstore.node.api.call", "iamstore.node.datadir"},
     }
     assert violations(layers_of(ARCHITECTURE.read_text()), imports) == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [
+        # A running node never loads test harnesses, the cluster tools or the client.
+        ("node", "iamstore.cluster"),
+        ("node", "iamstore.client"),
+        # The client is what users install and import: it never reaches into the server.
+        ("client", "iamstore.node"),
+        ("client", "iamstore.cluster"),
+    ],
+)
+def test_a_folder_never_imports(folder: str, forbidden: str) -> None:
+    found = {
+        f"{path.relative_to(ROOT)}: {module}"
+        for path in (ROOT / folder).rglob("*.py")
+        for module in imports_of(path, forbidden)
+    }
+    assert sorted(found) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.aws_policies import (

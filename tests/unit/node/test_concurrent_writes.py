@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.commits.clock import HybridClock
 from iamstore.node.commits.codec import Commit

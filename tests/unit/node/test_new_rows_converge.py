@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     AccountAlias,

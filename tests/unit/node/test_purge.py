@@ -6,7 +6,7 @@ import msgpack
 import pytest
 from replicas import memory_replicator
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import CodecError, Commit, StoredRow
 from iamstore.node.commits.snapshot import decode_snapshot, encode_snapshot
 from iamstore.node.domain.entities import Account, Change

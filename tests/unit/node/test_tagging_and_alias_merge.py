@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import aliases, tagging
 from iamstore.node.domain.entities import Change, MfaDevice, User
