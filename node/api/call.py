@@ -20,7 +20,6 @@ from iamstore.node.auth.totp import UsedSteps
 from iamstore.node.domain.entities import Change, root_owner
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.domain.rules import Quotas
-from iamstore.node.domain.signin import SignInRules
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
@@ -30,11 +29,19 @@ from iamstore.node.state import ConsistencyToken, State, Writer
 R = TypeVar("R")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class NodeComponents:
-    """Everything the API needs from the node, built once by the composition root."""
+    """Everything the API needs from the node, built before it by the composition root
+    (node/server.py, `build`).
+
+    INVARIANT: every field is set before a handler can run, so no handler checks for a
+    missing component: a node that authorizes, audits and checks admin calls has no other
+    shape.
+    """
 
     node_id: str
+    # The address peers and `Status` callers are told to reach this node at.
+    address: str
     state: State
     writer: Writer
     auth: Authenticator
@@ -42,23 +49,22 @@ class NodeComponents:
     ids: IdSource
     quotas: Quotas
     now_ms: Callable[[], int]
-    address: str = ""
-    at_least_timeout_s: float = 5.0
-    replicator: Replicator | None = None
-    # The last TOTP step accepted per MFA device on this node (never replicated).
-    mfa_steps: UsedSteps = field(default_factory=UsedSteps)
-    # Failed MFA codes per device, counted cluster-wide (node.api.mfa_attempts); the
-    # composition root passes one named after this node.
-    mfa_attempts: MfaAttempts = field(default_factory=lambda: MfaAttempts("", SignInRules()))
-    policy_index: PolicyIndex | None = None
-    authorizer: Authorizer | None = None
+    at_least_timeout_s: float
+    replicator: Replicator
+    policy_index: PolicyIndex
+    authorizer: Authorizer
     # Seals and opens session tokens (STS); derived from the secrets key every member shares.
-    sessions: SessionSealer | None = None
-    # Asks every admin call's questions before its handler runs (None: nothing is asked).
-    gate: AdminGate | None = None
-    audit: AuditLog | None = None
+    sessions: SessionSealer
+    # Asks every admin call's questions before its handler runs.
+    gate: AdminGate
+    audit: AuditLog
+    # Failed MFA codes per device, counted cluster-wide (node.api.mfa_attempts), named after
+    # this node.
+    mfa_attempts: MfaAttempts
+    # The last TOTP step accepted per MFA device on this node (never replicated).
+    mfa_steps: UsedSteps
     # Answers large Authz calls off the event loop, one at a time.
-    evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
+    evaluations: EvaluationWorker
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +86,11 @@ class Call:
 
     def environment(self) -> Environment:
         """The request facts this node saw (source address, TLS, user agent, region)."""
-        authorizer = self.components.authorizer
-        region = authorizer.region if authorizer is not None else "us-east-1"
         return Environment(
             peer_ip=self.peer.ip,
             peer_tls=self.peer.tls,
             peer_user_agent=self.peer.user_agent,
-            node_region=region,
+            node_region=self.components.authorizer.region,
         )
 
     @property

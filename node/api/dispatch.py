@@ -116,8 +116,7 @@ def _lacks_token(components: NodeComponents, at_least: str | None) -> bool:
 def _known_origins(components: NodeComponents) -> set[str]:
     """This node, the members it knows of, and every origin whose commits it has applied."""
     known = {components.node_id, *components.state.version_vector()}
-    if components.replicator is not None:
-        known.update(member.node_id for member in components.replicator.membership.members())
+    known.update(member.node_id for member in components.replicator.membership.members())
     return known
 
 
@@ -138,9 +137,7 @@ async def run_operation(
         validation.validate(operation, request)
     call = Call(caller, components, operation, peer)
     # Authorized before the handler runs, so a refused call changes nothing.
-    targets: list[Target] = []
-    if components.gate is not None:
-        targets = components.gate.check(caller, call.environment(), service, operation, request)
+    targets = components.gate.check(caller, call.environment(), service, operation, request)
     response = await handler(call, request)
     if call.token is not None:
         record_change(components, call, service, targets)
@@ -229,8 +226,6 @@ def record_change(
     components: NodeComponents, call: Call, service: str, targets: list[Target]
 ) -> None:
     """A committed write: who, what, on which resource, and the commit that carries it."""
-    if components.audit is None:
-        return
     components.audit.record(
         account_id=call.account_id,
         principal=call.caller.arn,
@@ -250,8 +245,6 @@ def record_denial(
     operation: str,
     err: AccessDenied,
 ) -> None:
-    if components.audit is None:
-        return
     action, resource, statement = _action(service, operation), "*", None
     decision = AuditDecision.IMPLICIT_DENY
     if isinstance(err, PolicyDenied):
@@ -298,8 +291,6 @@ def record_signature_failure_of(
     err: SignatureError,
 ) -> None:
     """An authentication failure with the access key id the request claimed ("" for none)."""
-    if components.audit is None:
-        return
     principal, account = access_key_id, None
     key = components.state.view.access_keys.get(principal)
     if key is not None:

@@ -46,23 +46,22 @@ async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
             removed_date=convert.timestamp(removed.removed_ms),
         )
     replicator = components.replicator
-    if replicator is not None:
-        now = components.now_ms()
-        membership = replicator.membership
-        for peer in membership.peers():
-            response.peers.add(
-                node_id=peer.node_id,
-                address=peer.address,
-                state=membership.state(peer, now).value,
-                last_seen_ms_ago=now - peer.last_ok_ms if peer.last_ok_ms else -1,
-            )
-        stats = replicator.stats
-        response.lag_ms.update(stats.lag_ms)
-        response.commits_received = stats.commits_received
-        response.gossip_rounds = stats.rounds
-        response.digest_mismatches = stats.digest_mismatches
-        response.refused_messages = stats.refused_messages
-        response.removed = bool(replicator.removed_from_cluster)
+    now = components.now_ms()
+    membership = replicator.membership
+    for peer in membership.peers():
+        response.peers.add(
+            node_id=peer.node_id,
+            address=peer.address,
+            state=membership.state(peer, now).value,
+            last_seen_ms_ago=now - peer.last_ok_ms if peer.last_ok_ms else -1,
+        )
+    stats = replicator.stats
+    response.lag_ms.update(stats.lag_ms)
+    response.commits_received = stats.commits_received
+    response.gossip_rounds = stats.rounds
+    response.digest_mismatches = stats.digest_mismatches
+    response.refused_messages = stats.refused_messages
+    response.removed = bool(replicator.removed_from_cluster)
     return response
 
 

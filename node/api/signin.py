@@ -323,8 +323,6 @@ class SignInService:
         self, account_id: str | None, principal: str, source_ip: str | None, reason: str | None
     ) -> None:
         audit = self._components.audit
-        if audit is None:
-            return
         failure = AuditDecision.AUTHENTICATION_FAILURE
         audit.record(
             account_id=account_id,

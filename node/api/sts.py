@@ -57,12 +57,12 @@ def signed_handlers() -> dict[str, Handler]:
     return {**HANDLERS, **sts_federation.HANDLERS}
 
 
-def sts_handlers(
+def unsigned_handlers(
     components: NodeComponents, jwks: webidentity.JwksCache, saml_sign_in: SamlSignIn
-) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """The Sts service: AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (first),
-    the rest signed."""
-    unsigned = grpc.method_handlers_generic_handler(
+) -> grpc.GenericRpcHandler[Any, Any]:
+    """The Sts service's unsigned operations, AssumeRoleWithWebIdentity and
+    AssumeRoleWithSAML: registered before `signed_service`, whose table lacks them."""
+    return grpc.method_handlers_generic_handler(
         SERVICE.full_name,
         {
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
@@ -71,14 +71,15 @@ def sts_handlers(
             "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(saml_sign_in.behavior()),
         },
     )
-    return [unsigned, method_handlers(SERVICE, spb, signed_handlers(), components)]
+
+
+def signed_service(components: NodeComponents) -> grpc.GenericRpcHandler[Any, Any]:
+    """The Sts service's signed operations."""
+    return method_handlers(SERVICE, spb, signed_handlers(), components)
 
 
 def _authorizer(call: Call) -> Authorizer:
-    authorizer = call.components.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
-    return authorizer
+    return call.components.authorizer
 
 
 async def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:

@@ -65,8 +65,6 @@ async def get_federation_token(
     """
     caller = call.caller
     authorizer = call.components.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
     if caller.session is not None:
         raise AccessDenied("Cannot call GetFederationToken with session credentials")
     name = required(opt_str(req, "name"), "Name")
@@ -145,8 +143,6 @@ async def decode_authorization_message(
     caller = call.caller
     authorizer = call.components.authorizer
     sealer = call.components.sessions
-    if authorizer is None or sealer is None:  # pragma: no cover - always set
-        raise RuntimeError("this node has no authorizer")
     encoded = required(opt_str(req, "encoded_message"), "EncodedMessage")
     if len(encoded) > 10_240:  # AWS's encodedMessageType maximum
         raise ValidationError("the encoded message exceeds 10240 characters", "EncodedMessage")

@@ -70,8 +70,6 @@ class SamlSignIn:
     ) -> spb.AssumeRoleWithSAMLResponse:
         components = self.components
         authorizer = components.authorizer
-        if authorizer is None:  # pragma: no cover - the composition root always sets it
-            raise RuntimeError("this node has no authorizer")
         view = components.state.view
         role_arn = required(opt_str(req, "role_arn"), "RoleArn")
         principal_arn = required(opt_str(req, "principal_arn"), "PrincipalArn")

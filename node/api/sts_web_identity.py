@@ -46,8 +46,6 @@ async def _assume_with_web_identity(
     req: spb.AssumeRoleWithWebIdentityRequest,
 ) -> spb.AssumeRoleWithWebIdentityResponse:
     authorizer = components.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
     view = components.state.view
     role_arn = required(opt_str(req, "role_arn"), "RoleArn")
     session_name = required(opt_str(req, "role_session_name"), "RoleSessionName")

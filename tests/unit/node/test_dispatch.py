@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api import node_and_accounts
-from iamstore.node.server import IAM_HANDLERS
+from iamstore.node.build import IAM_HANDLERS
 from iamstore.v1 import iam_pb2, node_pb2
 
 
