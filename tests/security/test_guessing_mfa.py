@@ -136,12 +136,9 @@ async def test_the_count_is_cluster_wide(tmp_path: Path) -> None:
     # Two wrong codes on each side of a partition: each side counts only two, but once the
     # partition heals the counts add up to the lock on every node. With per-node counters
     # (or one row that either side overwrites) each node would accept the right code.
-    cluster = MemoryCluster(tmp_path, 3)
+    cluster = MemoryCluster(tmp_path, 3, mfa_rules=RULES)
     await cluster.start()
     try:
-        for node in cluster.nodes:
-            assert node.components is not None
-            node.components.mfa_attempts = MfaAttempts(node.components.node_id, RULES)
         async with cluster.client(0) as root:
             await root.create_user(user_name="alice")
             await root.put_user_policy(
