@@ -37,7 +37,6 @@ from iamstore.node.api.sts_sessions import (
 from iamstore.node.api.sts_web_identity import unsigned_behavior
 from iamstore.node.auth import totp, webidentity
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.entities import Change
@@ -76,10 +75,6 @@ def unsigned_handlers(
 def signed_service(components: NodeComponents) -> grpc.GenericRpcHandler[Any, Any]:
     """The Sts service's signed operations."""
     return method_handlers(SERVICE, spb, signed_handlers(), components)
-
-
-def _authorizer(call: Call) -> Authorizer:
-    return call.components.authorizer
 
 
 async def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
@@ -213,7 +208,7 @@ def _tags(
 
 @op("AssumeRole")
 async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleResponse:
-    authorizer = _authorizer(call)
+    authorizer = call.components.authorizer
     caller = call.caller
     role_arn = required(opt_str(req, "role_arn"), "RoleArn")
     denied = AccessDenied(
