@@ -231,10 +231,16 @@ async def build(
     auth.usage.update({u.access_key_id: u for u in await db.load_key_usage()})
     # INVARIANT: the index, then the authorizer, then the replicator watch the state, in this
     # order, so a commit's policies are indexed before anything else sees the commit.
+    metrics = NodeMetrics.create()
     policy_index = PolicyIndex(state.view)
     state.on_change(policy_index.on_commits)
     authorizer = Authorizer(
-        state.view, policy_index, now=utcnow, region=config.region, epoch_ms=wall_ms
+        state.view,
+        policy_index,
+        now=utcnow,
+        region=config.region,
+        epoch_ms=wall_ms,
+        observe=_decision_observer(metrics),  # admin calls' and Authorize's decisions
     )
     state.on_change(authorizer.on_commits)
 
@@ -258,9 +264,7 @@ async def build(
         seal=commit_sealer.seal,
         verifier=CommitVerifier(None if tls is None else tls.ca),
     )
-    metrics = NodeMetrics.create(replicator, state, wall_ms)
-    # The metrics need the replicator, which comes after the authorizer (the order above).
-    authorizer.observe = _decision_observer(metrics)
+    metrics.watch_replication(replicator, state, wall_ms)
     components = NodeComponents(
         node_id=node_id,
         address=listening.advertised,

@@ -146,6 +146,7 @@ class Authorizer:
         now: Callable[[], datetime.datetime],
         region: str,
         epoch_ms: Callable[[], int] | None = None,
+        observe: Callable[[float, Outcome], None] | None = None,
     ) -> None:
         self.view = view
         self.index = index
@@ -154,8 +155,9 @@ class Authorizer:
         self.contexts = ContextBuilder(now, epoch_ms=epoch_ms)
         # Principals resolved by ARN, dropped at every commit (names, tags and ids can change).
         self._by_arn: dict[tuple[str, str], Principal] = {}
-        # Told of every decision (seconds spent, outcome): the node's metrics set it.
-        self.observe: Callable[[float, Outcome], None] | None = None
+        # Told of every decision (seconds spent, outcome): the node's metrics; None in tools
+        # and tests that measure nothing.
+        self.observe = observe
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
         """State listener: forget resolved principals."""
