@@ -31,8 +31,7 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class NodeComponents:
-    """Everything the API needs from the node, built before it by the composition root
-    (node/server.py, `build`).
+    """Everything the API needs from the node, each built before it (`build`, node/build.py).
 
     INVARIANT: every field is set before a handler can run, so no handler checks for a
     missing component: a node that authorizes, audits and checks admin calls has no other
