@@ -196,18 +196,18 @@ def account() -> None:
 @account.command("create")
 @click.option("--account-name", default=None)
 @pass_invocation
-def create_account(session: Invocation, account_name: str | None) -> None:
+def create_account(invocation: Invocation, account_name: str | None) -> None:
     """Creates an account and prints it with its root credentials (shown only this once)."""
-    session.call(operations.CREATE_ACCOUNT, {"account_name": account_name})
+    invocation.call(operations.CREATE_ACCOUNT, {"account_name": account_name})
 
 
 @account.command("list")
 @click.option("--marker", default=None)
 @click.option("--max-items", type=int, default=None)
 @pass_invocation
-def list_accounts(session: Invocation, marker: str | None, max_items: int | None) -> None:
+def list_accounts(invocation: Invocation, marker: str | None, max_items: int | None) -> None:
     """Lists the accounts."""
-    session.call(operations.LIST_ACCOUNTS, {"marker": marker, "max_items": max_items})
+    invocation.call(operations.LIST_ACCOUNTS, {"marker": marker, "max_items": max_items})
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ def _print_page(client: Client, marker: str | None, filters: dict[str, object]) 
 @click.option("--since", "since_s", type=float, default=None, help="only the last N seconds")
 @pass_invocation
 def tail(
-    session: Invocation,
+    invocation: Invocation,
     follow: bool,
     interval: float,
     principal: str | None,
@@ -61,7 +61,7 @@ def tail(
         "since": since,
     }
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             marker = _print_page(client, None, filters)
             while follow:
                 time.sleep(interval)

@@ -60,7 +60,7 @@ def authz_group() -> None:
 )
 @pass_invocation
 def check(
-    session: Invocation,
+    invocation: Invocation,
     principal_arn: str | None,
     access_key_id: str | None,
     session_token: str | None,
@@ -77,7 +77,7 @@ def check(
         raise click.UsageError("give exactly one of --principal and --access-key-id")
     entries = parse_context(context)
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             result = client.authorize(
                 principal_arn=principal_arn,
                 access_key_id=access_key_id,
@@ -90,6 +90,6 @@ def check(
             )
     except (IamError, NoCredentialsError) as error:
         fail(str(error))
-    session.print(to_aws(result), "Authorize")
+    invocation.print(to_aws(result), "Authorize")
     if not result.allowed:
         raise click.exceptions.Exit(EXIT_DENIED)
