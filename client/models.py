@@ -807,7 +807,7 @@ class AuthorizeRequest:
     resource_tags: tuple[Tag, ...] = ()
     # aws:RequestTag/* and aws:TagKeys
     request_tags: tuple[Tag, ...] = ()
-    # Service-specific keys and request keys the calling service knows (see node/auth/context.py).
+    # Service-specific keys and request keys the caller knows (node/auth/request_context.py).
     context_entries: tuple[ContextEntry, ...] = ()
     # aws:SourceIp of the original request; absent means the calling service's peer address.
     source_ip: str | None = None

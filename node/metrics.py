@@ -128,9 +128,10 @@ class NodeMetrics:
     authorization_decisions: Counter
 
     @classmethod
-    def create(cls, replicator: Replicator, state: State, now_ms: Callable[[], int]) -> NodeMetrics:
+    def create(cls) -> NodeMetrics:
+        """The registry and the metrics observed directly; the replication figures join it
+        with `watch_replication` once the replicator exists."""
         registry = CollectorRegistry(auto_describe=True)
-        registry.register(ReplicationCollector(replicator, state, now_ms))
         return cls(
             registry=registry,
             authorization_seconds=Histogram(
@@ -146,6 +147,12 @@ class NodeMetrics:
                 registry=registry,
             ),
         )
+
+    def watch_replication(
+        self, replicator: Replicator, state: State, now_ms: Callable[[], int]
+    ) -> None:
+        """Adds the replication figures, read from `replicator` and `state` at scrape time."""
+        self.registry.register(ReplicationCollector(replicator, state, now_ms))
 
     def render(self) -> bytes:
         """The text exposition format, as a scrape would receive it."""

@@ -16,14 +16,14 @@ from iamstore.client.cli.audit import audit_group
 from iamstore.client.cli.authz import authz_group
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.iam import iam_group
-from iamstore.client.cli.output import OutputFormat
-from iamstore.client.cli.session import (
-    Session,
+from iamstore.client.cli.invocation import (
+    Invocation,
     compile_query,
-    pass_session,
+    pass_invocation,
     split_endpoints,
     usage_error,
 )
+from iamstore.client.cli.output import OutputFormat
 from iamstore.client.cli.signin import signin_command
 from iamstore.client.cli.sts import sts_group
 
@@ -165,7 +165,7 @@ def cli(
             raise usage_error(f"`{endpoint_url}` is plaintext http, but a TLS CA was given")
         chosen = (url.endpoint,)
         transport = (tls_ca or True) if url.tls else None
-    ctx.obj = Session(
+    ctx.obj = Invocation(
         endpoints=chosen,
         output=OutputFormat(output),
         signing_region=signing_region,
@@ -199,10 +199,12 @@ def account() -> None:
 @account.command("create")
 @click.option("--account-name", default=None)
 @click.option("--account-id", default=None, help="the new account's 12-digit id [default: random]")
-@pass_session
-def create_account(session: Session, account_name: str | None, account_id: str | None) -> None:
+@pass_invocation
+def create_account(
+    invocation: Invocation, account_name: str | None, account_id: str | None
+) -> None:
     """Creates an account and prints it with its root credentials (shown only this once)."""
-    session.call(
+    invocation.call(
         operations.CREATE_ACCOUNT, {"account_name": account_name, "account_id": account_id}
     )
 
@@ -210,10 +212,10 @@ def create_account(session: Session, account_name: str | None, account_id: str |
 @account.command("list")
 @click.option("--marker", default=None)
 @click.option("--max-items", type=int, default=None)
-@pass_session
-def list_accounts(session: Session, marker: str | None, max_items: int | None) -> None:
+@pass_invocation
+def list_accounts(invocation: Invocation, marker: str | None, max_items: int | None) -> None:
     """Lists the accounts."""
-    session.call(operations.LIST_ACCOUNTS, {"marker": marker, "max_items": max_items})
+    invocation.call(operations.LIST_ACCOUNTS, {"marker": marker, "max_items": max_items})
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ from iamstore.client.account_file import (
     merged,
     read_documents,
 )
+from iamstore.client.cli.invocation import EXIT_USAGE, Invocation, fail, pass_invocation
 from iamstore.client.cli.output import Json, decode_policy_documents, to_aws
 from iamstore.client.cli.service_model import operation_spec
-from iamstore.client.cli.session import EXIT_USAGE, Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
 from iamstore.client.results import ImportAccountResponse
@@ -72,9 +72,9 @@ def _summary(result: ImportAccountResponse, dry_run: bool) -> str:
     default=None,
     help="progress on standard error [default: on a terminal]",
 )
-@pass_session
+@pass_invocation
 def import_command(
-    session: Session,
+    invocation: Invocation,
     files: tuple[Path, ...],
     account: str | None,
     replace: bool,
@@ -97,7 +97,7 @@ def import_command(
             click.echo(f"iamstore import: {sent}/{total} entities sent", err=True)
 
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             account_id = _account_of(client, account)
             result = import_document(
                 client, document, account_id, replace=replace, dry_run=dry_run, progress=report
@@ -137,12 +137,12 @@ def export_document(client: Client) -> dict[str, Json]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="write to this file instead of standard output",
 )
-@pass_session
-def export_command(session: Session, account: str | None, output_file: Path | None) -> None:
+@pass_invocation
+def export_command(invocation: Invocation, account: str | None, output_file: Path | None) -> None:
     """Prints the account in the format of `aws iam get-account-authorization-details
     --output json`, which `iamstore import` reads."""
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             _account_of(client, account)
             text = json.dumps(export_document(client), indent=4, ensure_ascii=False) + "\n"
     except (IamError, NoCredentialsError) as error:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from iamstore.client._sync import Client
+from iamstore.client.cli.invocation import Invocation, fail, pass_invocation
 from iamstore.client.cli.output import to_aws
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
 
@@ -42,9 +42,9 @@ def _print_page(client: Client, marker: str | None, filters: dict[str, object]) 
     default=None,
 )
 @click.option("--since", "since_s", type=float, default=None, help="only the last N seconds")
-@pass_session
+@pass_invocation
 def tail(
-    session: Session,
+    invocation: Invocation,
     follow: bool,
     interval: float,
     principal: str | None,
@@ -61,7 +61,7 @@ def tail(
         "since": since,
     }
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             marker = _print_page(client, None, filters)
             while follow:
                 time.sleep(interval)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
+from iamstore.client.cli.invocation import Invocation, fail, pass_invocation
 from iamstore.client.cli.output import to_aws
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.credentials import NoCredentialsError
 from iamstore.client.errors import IamError
 from iamstore.client.models import ContextEntry
@@ -58,9 +58,9 @@ def authz_group() -> None:
 @click.option(
     "--context", "context", multiple=True, help="extra context key, KEY=VALUE (repeatable)"
 )
-@pass_session
+@pass_invocation
 def check(
-    session: Session,
+    invocation: Invocation,
     principal_arn: str | None,
     access_key_id: str | None,
     session_token: str | None,
@@ -77,7 +77,7 @@ def check(
         raise click.UsageError("give exactly one of --principal and --access-key-id")
     entries = parse_context(context)
     try:
-        with session.client() as client:
+        with invocation.client() as client:
             result = client.authorize(
                 principal_arn=principal_arn,
                 access_key_id=access_key_id,
@@ -90,6 +90,6 @@ def check(
             )
     except (IamError, NoCredentialsError) as error:
         fail(str(error))
-    session.print(to_aws(result), "Authorize")
+    invocation.print(to_aws(result), "Authorize")
     if not result.allowed:
         raise click.exceptions.Exit(EXIT_DENIED)

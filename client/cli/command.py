@@ -11,6 +11,7 @@ import click
 from google.protobuf.descriptor import FieldDescriptor
 
 from iamstore.client._operation import Operation, snake_case
+from iamstore.client.cli.invocation import Caller, Invocation, fail, usage_error
 from iamstore.client.cli.output import Json, OutputFormat, decode_policy_documents, render
 from iamstore.client.cli.pagination import (
     PaginationError,
@@ -25,7 +26,6 @@ from iamstore.client.cli.parameters import (
     spread_list_values,
 )
 from iamstore.client.cli.service_model import OperationSpec, Service, operation_spec
-from iamstore.client.cli.session import Caller, Session, fail, usage_error
 from iamstore.client.cli.text_formats import render_yaml
 
 # The request fields a paginated command drives itself; the aws CLI replaces them with
@@ -149,8 +149,8 @@ class OperationCommand(click.Command):
             raise usage_error(error.message, error.ctx) from None
 
     def _invoke_operation(self, **given: object) -> None:
-        session = click.get_current_context().find_object(Session)
-        assert session is not None, "the root group puts a Session in the context"
+        invocation = click.get_current_context().find_object(Invocation)
+        assert invocation is not None, "the root group puts an Invocation in the context"
         skeleton = given.pop("generate_cli_skeleton")
         if skeleton is not None:
             click.echo(self._skeleton(str(skeleton)))
@@ -178,23 +178,25 @@ class OperationCommand(click.Command):
         if missing:
             flags = ", ".join(f"--{kebab_case(name)}" for name in missing)
             raise usage_error(f"the following arguments are required: {flags}")
-        result = self._call(session, params, paging)
+        result = self._call(invocation, params, paging)
         if result is None:
             return
         if self.spec is not None:
             result = decode_policy_documents(result, self.spec.policy_document_paths)
-        session.print(result, self.operation.name)
+        invocation.print(result, self.operation.name)
 
-    def _call(self, session: Session, params: dict[str, object], paging: PagingOptions) -> Json:
+    def _call(
+        self, invocation: Invocation, params: dict[str, object], paging: PagingOptions
+    ) -> Json:
         sensitive = [
             self.member_names[member]
             for member, spec in (self.spec.members.items() if self.spec else ())
             if spec.sensitive and member in self.member_names
         ]
-        with session.calls(self.operation, sensitive) as call:
+        with invocation.calls(self.operation, sensitive) as call:
             # An explicit marker, or --no-paginate, means one call (the aws CLI's rule).
             pagination = self.pagination
-            if pagination is None or not session.paginate or params.get(_MARKER) is not None:
+            if pagination is None or not invocation.paginate or params.get(_MARKER) is not None:
                 return self._single_call(call, params, paging)
             params.pop(_LIMIT, None)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from google.protobuf.descriptor import FieldDescriptor
 
-from iamstore.client.cli.session import usage_error
+from iamstore.client.cli.invocation import usage_error
 
 _FILE_PREFIX = "file://"
 

@@ -9,8 +9,8 @@ import sys
 
 import click
 
+from iamstore.client.cli.invocation import Invocation, fail, pass_invocation
 from iamstore.client.cli.output import Json
-from iamstore.client.cli.session import Session, fail, pass_session
 from iamstore.client.errors import AccessDeniedError, IamError
 from iamstore.client.providers import SignInResult, sign_in
 from iamstore.wire import credentials as shared
@@ -46,9 +46,9 @@ MFA_HINT = "(a user with an MFA device must also give --token-code, or --mfa to 
     help="write the credentials as this profile of the shared credentials file "
     "(--credentials-file, AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)",
 )
-@pass_session
+@pass_invocation
 def signin_command(
-    session: Session,
+    invocation: Invocation,
     account: str,
     user_name: str,
     password: str | None,
@@ -79,13 +79,13 @@ def signin_command(
         token_code = click.prompt("MFA code", err=True)
     try:
         result = sign_in(
-            session.endpoints,
+            invocation.endpoints,
             account=account,
             user_name=user_name,
             password=password or "",
             token_code=token_code,
             duration_seconds=duration_seconds,
-            tls_ca=session.tls_ca,
+            tls_ca=invocation.tls_ca,
         )
     except AccessDeniedError as error:
         fail(str(error) if token_code is not None else f"{error}\n{MFA_HINT}")
@@ -94,9 +94,9 @@ def signin_command(
     if as_exports:
         click.echo(_exports(result))
     elif write_profile is not None:
-        _write_profile(session, result, write_profile)
+        _write_profile(invocation, result, write_profile)
     else:
-        session.print(_as_aws(result), "SignIn")
+        invocation.print(_as_aws(result), "SignIn")
 
 
 def _as_aws(result: SignInResult) -> Json:
@@ -122,9 +122,9 @@ def _exports(result: SignInResult) -> str:
     return "\n".join(f"export {name}={shlex.quote(value)}" for name, value in values)
 
 
-def _write_profile(session: Session, result: SignInResult, profile: str) -> None:
+def _write_profile(invocation: Invocation, result: SignInResult, profile: str) -> None:
     path = shared._expand(
-        session.credentials_file
+        invocation.credentials_file
         or os.environ.get(shared.ENV_SHARED_CREDENTIALS_FILE)
         or "~/.aws/credentials",
         os.environ,

@@ -38,6 +38,7 @@ from iamstore.cluster.bench.rpc import _measure
 from iamstore.cluster.bench.stats import Result, table
 from iamstore.cluster.process import NodeProcess
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import versions
 from iamstore.node.domain.entities import (
     Account,
@@ -58,7 +59,6 @@ from iamstore.node.policy import (
     make_request,
     parse_policy,
 )
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State
 from iamstore.node.storage.database import Database
 

@@ -15,7 +15,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.state import State
 from iamstore.wire.consistency import format_token, parse_token
 

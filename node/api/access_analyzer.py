@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.policy.validation import (
@@ -68,7 +68,7 @@ async def validate_policy_handler(
     try:
         # Pure and bounded (node.policy.validation.budget), but it may read the catalog's
         # files the first time a service is named: off the event loop.
-        findings = await call.node.evaluations.run(work)
+        findings = await call.components.evaluations.run(work)
     except PolicyTooLargeError as err:
         raise ValidationError(str(err), "PolicyDocument") from None
     return apb.ValidatePolicyResponse(findings=[_finding(f) for f in findings])

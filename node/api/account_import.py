@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from iamstore.node.api import convert, validation
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.import_staging import StagedPart
 from iamstore.node.domain import account_import, documents
@@ -32,7 +32,6 @@ from iamstore.node.domain.account_import import (
     stand_in_deleted,
 )
 from iamstore.node.domain.aws_policies import is_aws_policy_arn
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Group,
     InlinePolicy,
@@ -52,6 +51,7 @@ from iamstore.node.domain.rules import (
     policy_size,
 )
 from iamstore.node.domain.versions import VERSION_ID
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicyKind
 from iamstore.v1 import iam_pb2 as pb
 from iamstore.v1 import transfer_pb2 as tpb
@@ -609,7 +609,7 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
             "AccountId",
         )
     ctx = call.context()
-    staging = call.node.imports
+    staging = call.components.imports
     try:
         before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
         # INVARIANT: the bounds hold before any entity is checked, so the work a part costs
@@ -617,7 +617,7 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         counts = before.plus(req)
         counts.check(ctx.quotas)
         # Pure and long (a part holds ~2,000 entities): off the event loop.
-        part = await call.node.evaluations.run(lambda: check_part(req, ctx, before))
+        part = await call.components.evaluations.run(lambda: check_part(req, ctx, before))
         pending = staging.add(
             call.account_id, req.import_id, call.caller.arn, part, req.ByteSize(), ctx.now_ms
         )
@@ -631,7 +631,7 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     if req.dry_run:
         _, report = account_import.plan(call.view, ctx, records, req.replace)
         return _response(report, counts.total(), 0)
-    report, call.token, commits = await call.node.writer.write_split(
+    report, call.token, commits = await call.components.writer.write_split(
         call.caller.arn,
         call.operation,
         lambda view: account_import.plan(view, ctx, records, req.replace),

@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeComponents
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.audit import AuditDecision, AuditEvent, AuditFilter
 from iamstore.node.domain.errors import InvalidInput
@@ -18,9 +18,9 @@ op = registrar(HANDLERS)
 SERVICE = apb.DESCRIPTOR.services_by_name["Audit"]
 
 
-def audit_handlers(node: NodeServices) -> grpc.GenericRpcHandler[Any, Any]:
+def audit_handlers(components: NodeComponents) -> grpc.GenericRpcHandler[Any, Any]:
     """The Audit service's generic handler."""
-    return method_handlers(SERVICE, apb, HANDLERS, node)
+    return method_handlers(SERVICE, apb, HANDLERS, components)
 
 
 def _decision(value: str | None) -> AuditDecision | None:
@@ -55,9 +55,7 @@ def _event(event: AuditEvent) -> apb.AuditEvent:
 async def list_audit_events(
     call: Call, req: apb.ListAuditEventsRequest
 ) -> apb.ListAuditEventsResponse:
-    audit = call.node.audit
-    if audit is None:
-        return apb.ListAuditEventsResponse(is_truncated=False)
+    audit = call.components.audit
     own = call.account_id
     account = call.view.accounts.get(own)
     # An event whose account is unknown (an unknown key) belongs to the operator.

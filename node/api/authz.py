@@ -22,7 +22,7 @@ from iamstore.node.api.authz_limits import (
     check_length,
     matching_work,
 )
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
 from iamstore.node.api.documents import Documents, prepare
 from iamstore.node.auth.authorize import (
@@ -35,13 +35,13 @@ from iamstore.node.auth.authorize import (
     resource_kind,
 )
 from iamstore.node.auth.authz_messages import failure_message
-from iamstore.node.auth.context import (
+from iamstore.node.auth.http_signature import SignedHttpRequest
+from iamstore.node.auth.request_context import (
     ContextEntryInput,
     Environment,
     PrincipalFacts,
     entries_to_context,
 )
-from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.sessions import KEY_ID_PREFIX, MAX_TOKEN_CHARS, TokenError, scope_allows
 from iamstore.node.domain.errors import AccessDenied, InvalidInput
 from iamstore.node.policy import Decision, MatchedStatement, Outcome
@@ -58,10 +58,7 @@ _OUT_OF_SCOPE = Decision(Outcome.IMPLICIT_DENY)
 
 def authorizer_of(call: Call) -> Authorizer:
     """The node's Authorizer (shared with the simulators' handlers)."""
-    authorizer = call.node.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
-    return authorizer
+    return call.components.authorizer
 
 
 def context_entries(entries: Sequence[apb.ContextEntry], field: str) -> list[ContextEntryInput]:
@@ -272,9 +269,7 @@ def _with_failure_message(
     context: Context,
 ) -> apb.AuthorizeResponse:
     """A copy of the (batch-shared) response carrying this item's sealed failure message."""
-    sealer = call.node.sessions
-    if sealer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node seals no messages")
+    sealer = call.components.sessions
     plain = failure_message(decision, principal.facts, action, resource, context)
     response = apb.AuthorizeResponse()
     response.CopyFrom(shared)
@@ -293,7 +288,7 @@ def _signer(call: Call, authorizer: Authorizer, signed: apb.SignedRequest, field
         payload_sha256=signed.payload_sha256,
     )
     try:
-        caller = call.node.auth.authenticate_http(request)
+        caller = call.components.auth.authenticate_http(request)
     except SignatureError as err:
         raise InvalidInput(f"the signed request does not verify: {err}", field) from None
     if caller.account_id != call.account_id:
@@ -317,9 +312,7 @@ def _session_principal(
     known = batch.sessions.get((key_id, token))
     if known is not None:
         return known
-    sealer = call.node.sessions
-    if sealer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node opens no session tokens")
+    sealer = call.components.sessions
     if len(token) > MAX_TOKEN_CHARS:  # never more than the node issues: no work on bigger ones
         raise InvalidInput("the session token is not valid for this `AccessKeyId`", field)
     try:
@@ -331,7 +324,7 @@ def _session_principal(
             f"principal `{key_id}` is not in your account: "
             "you may ask only about principals of your own account"
         )
-    if call.node.now_ms() // 1000 >= session.expires_at:
+    if call.components.now_ms() // 1000 >= session.expires_at:
         raise InvalidInput("the temporary credentials have expired", field)
     principal = batch.sessions[(key_id, token)] = authorizer.principal_for_session(session)
     return principal
@@ -400,11 +393,11 @@ async def _answer(
         return [authorizer.answer(question) for question in questions]
 
     if _offloaded(requests, questions):
-        decisions = iter(await call.node.evaluations.run(answer_all))
+        decisions = iter(await call.components.evaluations.run(answer_all))
     else:
         decisions = iter(answer_all())
     responses: list[apb.AuthorizeResponse] = []
-    attempted, now_ms = call.node.usage.attempted, call.node.now_ms()
+    attempted, now_ms = call.components.usage.attempted, call.components.now_ms()
     for item in items:
         decision = _OUT_OF_SCOPE if item.question is None else next(decisions)
         # Every decision about a user or role is an attempt (last-accessed data), allowed or not.

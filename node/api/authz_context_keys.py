@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from iamstore.node.api.authz import authorizer_of
 from iamstore.node.api.authz_simulators import group_policies
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity

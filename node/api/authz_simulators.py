@@ -18,7 +18,7 @@ from iamstore.node.api.authz_limits import (
     check_count,
     matching_work,
 )
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.documents import DocumentKey, Documents, prepare
 from iamstore.node.auth.authorize import (
@@ -28,8 +28,13 @@ from iamstore.node.auth.authorize import (
     account_of,
     resource_kind,
 )
-from iamstore.node.auth.context import entries_to_context, principal_keys
-from iamstore.node.auth.simulation import EVAL_DECISION, ActionOutcome, Simulation, simulate
+from iamstore.node.auth.policy_simulator import (
+    EVAL_DECISION,
+    ActionOutcome,
+    PolicySimulation,
+    simulate,
+)
+from iamstore.node.auth.request_context import entries_to_context, principal_keys
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
 from iamstore.node.policy import (
     CompiledPolicy,
@@ -231,7 +236,7 @@ def _page_of(req: _SimulateRequest) -> _Page:
 async def _simulated(
     call: Call,
     docs: Documents,
-    simulation: Simulation,
+    simulation: PolicySimulation,
     page: _Page,
     resource_policy: str | None,
     documents: int,
@@ -253,7 +258,7 @@ async def _simulated(
         or long_values
         or work > INLINE_MAX_WORK
     ):
-        outcomes = await call.node.evaluations.run(
+        outcomes = await call.components.evaluations.run(
             lambda: simulate(simulation, page.actions, page.resources)
         )
     else:
@@ -366,7 +371,7 @@ async def simulate_principal_policy(
     if source is not None:  # the principal's own keys, unless the request gives them
         context = {**principal_keys(source.facts), **context}
     owner = opt_str(req, "resource_owner")
-    simulation = Simulation(
+    simulation = PolicySimulation(
         principal_arn=source.request_arn if source is not None else source_arn,
         principal_account=call.account_id,
         principal_type=source.engine_type if source is not None else PrincipalType.USER,
@@ -425,7 +430,7 @@ async def simulate_custom_policy(
         allow_reserved=True,
     )
     owner = opt_str(req, "resource_owner")
-    simulation = Simulation(
+    simulation = PolicySimulation(
         # Without a caller, the requests come from an unnamed user of the caller's account.
         principal_arn=caller.request_arn
         if caller is not None

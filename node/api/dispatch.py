@@ -16,11 +16,11 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from iamstore.node.api import validation
-from iamstore.node.api.context import Call, NodeServices, Peer
+from iamstore.node.api.call import Call, CallerConnection, NodeComponents
 from iamstore.node.audit import AuditDecision
 from iamstore.node.auth.admin import PolicyDenied, Target
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.context import peer_ip
+from iamstore.node.auth.request_context import peer_ip
 from iamstore.node.domain.errors import (
     AccessDenied,
     IamError,
@@ -49,21 +49,22 @@ def parse_tokens(text: str) -> dict[str, int]:
 
 def _peer(
     context: grpc.aio.ServicerContext[Any, Any], metadata: list[tuple[str, str | bytes]]
-) -> Peer:
+) -> CallerConnection:
     agent = next((v for k, v in metadata if k == "user-agent"), None)
     tls = context.auth_context().get("transport_security_type") == [b"ssl"]
-    return Peer(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
+    return CallerConnection(peer_ip(context.peer()), tls, agent if isinstance(agent, str) else None)
 
 
-async def wait_for_token(node: NodeServices, tokens: str | None) -> None:
+async def wait_for_token(components: NodeComponents, tokens: str | None) -> None:
     """Waits (bounded) until this replica covers the caller's consistency token, if any."""
     if tokens is None:
         return
     required = parse_tokens(tokens)
-    if not await node.state.wait_until_covers(required, node.at_least_timeout_s):
+    timeout_s = components.at_least_timeout_s
+    if not await components.state.wait_until_covers(required, timeout_s):
         raise NotYetReplicated(
             f"this node has not yet replicated `{tokens}` "
-            f"(waited {node.at_least_timeout_s:g} s); retry, or ask the node that took the write"
+            f"(waited {timeout_s:g} s); retry, or ask the node that took the write"
         )
 
 
@@ -73,7 +74,7 @@ def _at_least(metadata: list[tuple[str, str | bytes]]) -> str | None:
 
 
 async def authenticate_and_wait(
-    node: NodeServices, authenticate: Callable[[], Caller], at_least: str | None
+    components: NodeComponents, authenticate: Callable[[], Caller], at_least: str | None
 ) -> Caller:
     """The verified caller, once this replica covers the caller's token (wire-independent).
 
@@ -85,18 +86,18 @@ async def authenticate_and_wait(
         # The key may come from a write this replica has not applied yet. Nothing is held
         # for a caller before it is authenticated: when its token names writes this replica
         # lacks, it is told at once to retry, never kept waiting.
-        if err.code == "InvalidClientTokenId" and _lacks_token(node, at_least):
+        if err.code == "InvalidClientTokenId" and _lacks_token(components, at_least):
             raise NotYetReplicated(
                 "this node does not know the access key and has not yet replicated the "
                 "writes your consistency token names; retry shortly, or ask the node that "
                 "took the write"
             ) from None
         raise
-    await wait_for_token(node, at_least)
+    await wait_for_token(components, at_least)
     return caller
 
 
-def _lacks_token(node: NodeServices, at_least: str | None) -> bool:
+def _lacks_token(components: NodeComponents, at_least: str | None) -> bool:
     """True when the caller's token is well formed, names only members this node knows, and
     this replica does not cover it yet.
 
@@ -109,24 +110,23 @@ def _lacks_token(node: NodeServices, at_least: str | None) -> bool:
         required = parse_token(at_least)
     except TokenFormatError:
         return False
-    return required.keys() <= _known_origins(node) and not node.state.covers(required)
+    return required.keys() <= _known_origins(components) and not components.state.covers(required)
 
 
-def _known_origins(node: NodeServices) -> set[str]:
+def _known_origins(components: NodeComponents) -> set[str]:
     """This node, the members it knows of, and every origin whose commits it has applied."""
-    known = {node.node_id, *node.state.version_vector()}
-    if node.replicator is not None:
-        known.update(member.node_id for member in node.replicator.membership.members())
+    known = {components.node_id, *components.state.version_vector()}
+    known.update(member.node_id for member in components.replicator.membership.members())
     return known
 
 
 async def run_operation(
-    node: NodeServices,
+    components: NodeComponents,
     service: str,
     operation: str,
     handler: Handler,
     caller: Caller,
-    peer: Peer,
+    peer: CallerConnection,
     request: Message,
 ) -> tuple[Message, Call]:
     """Validates, authorizes, runs and audits one decoded request: the same for every wire.
@@ -135,20 +135,18 @@ async def run_operation(
     """
     if validation.is_modelled(operation):
         validation.validate(operation, request)
-    call = Call(caller, node, operation, peer)
-    record_attempt(node, caller, service, operation)
+    call = Call(caller, components, operation, peer)
+    record_attempt(components, caller, service, operation)
     # Authorized before the handler runs, so a refused call changes nothing.
-    targets: list[Target] = []
-    if node.gate is not None:
-        targets = node.gate.check(caller, call.environment(), service, operation, request)
+    targets = components.gate.check(caller, call.environment(), service, operation, request)
     response = await handler(call, request)
     if call.token is not None:
-        record_change(node, call, service, targets)
+        record_change(components, call, service, targets)
     return response, call
 
 
 def method_handlers(
-    service: Any, pb_module: Any, handlers: dict[str, Handler], node: NodeServices
+    service: Any, pb_module: Any, handlers: dict[str, Handler], components: NodeComponents
 ) -> grpc.GenericRpcHandler[Any, Any]:
     """A generic handler serving every method of `service` that has a handler."""
     table: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
@@ -158,7 +156,7 @@ def method_handlers(
             handler = _unimplemented(method.name)
         request_type = getattr(pb_module, method.input_type.name)
         table[method.name] = grpc.unary_unary_rpc_method_handler(
-            _behavior(service.full_name, method.name, request_type, handler, node)
+            _behavior(service.full_name, method.name, request_type, handler, components)
         )
     return grpc.method_handlers_generic_handler(service.full_name, table)
 
@@ -171,7 +169,7 @@ def _unimplemented(operation: str) -> Handler:
 
 
 def _behavior(
-    service: str, operation: str, request_type: Any, handler: Handler, node: NodeServices
+    service: str, operation: str, request_type: Any, handler: Handler, components: NodeComponents
 ) -> Callable[[bytes, grpc.aio.ServicerContext[Any, Any]], Awaitable[bytes]]:
     path = f"/{service}/{operation}"
 
@@ -181,14 +179,16 @@ def _behavior(
         caller: Caller | None = None
         try:
             caller = await authenticate_and_wait(
-                node, lambda: node.auth.authenticate(path, body, metadata), _at_least(metadata)
+                components,
+                lambda: components.auth.authenticate(path, body, metadata),
+                _at_least(metadata),
             )
             try:
                 request = request_type.FromString(body)
             except DecodeError:
                 raise InvalidInput("the request body is not a valid message") from None
             response, call = await run_operation(
-                node, service, operation, handler, caller, peer, request
+                components, service, operation, handler, caller, peer, request
             )
             if call.token is not None:
                 context.set_trailing_metadata(((TOKEN_KEY, call.token.encode()),))
@@ -196,10 +196,10 @@ def _behavior(
         except IamError as err:
             error = WireError(err.code, err.message, err.field)
             if isinstance(err, AccessDenied) and caller is not None:
-                record_denial(node, caller, peer, service, operation, err)
+                record_denial(components, caller, peer, service, operation, err)
         except SignatureError as err:
             error = WireError(err.code, err.message)
-            record_signature_failure(node, metadata, peer, service, operation, err)
+            record_signature_failure(components, metadata, peer, service, operation, err)
         except Exception:
             log.exception("%s failed", operation)
             error = WireError("ServiceFailure", "an internal error occurred")
@@ -222,7 +222,7 @@ _ATTEMPTED_SERVICE = {
 _NOT_AWS_OPERATIONS = frozenset({"Authorize", "AuthorizeBatch"})
 
 
-def record_attempt(node: NodeServices, caller: Caller, service: str, operation: str) -> None:
+def record_attempt(node: NodeComponents, caller: Caller, service: str, operation: str) -> None:
     """An authenticated user or role attempted an IAM or STS operation: counted, allowed or
     not, as AWS counts every attempt in last-accessed data. The root is no IAM entity."""
     namespace = _ATTEMPTED_SERVICE.get(service)
@@ -248,11 +248,11 @@ def _action(service: str, operation: str) -> str:
     return f"{_ACTION_PREFIX.get(service, 'iamstore')}:{operation}"
 
 
-def record_change(node: NodeServices, call: Call, service: str, targets: list[Target]) -> None:
+def record_change(
+    components: NodeComponents, call: Call, service: str, targets: list[Target]
+) -> None:
     """A committed write: who, what, on which resource, and the commit that carries it."""
-    if node.audit is None:
-        return
-    node.audit.record(
+    components.audit.record(
         account_id=call.account_id,
         principal=call.caller.arn,
         action=targets[0].action if targets else _action(service, call.operation),
@@ -264,15 +264,13 @@ def record_change(node: NodeServices, call: Call, service: str, targets: list[Ta
 
 
 def record_denial(
-    node: NodeServices,
+    components: NodeComponents,
     caller: Caller,
-    peer: Peer,
+    peer: CallerConnection,
     service: str,
     operation: str,
     err: AccessDenied,
 ) -> None:
-    if node.audit is None:
-        return
     action, resource, statement = _action(service, operation), "*", None
     decision = AuditDecision.IMPLICIT_DENY
     if isinstance(err, PolicyDenied):
@@ -283,7 +281,7 @@ def record_denial(
             m = err.decision.matched[0]
             sid = f" ({m.sid})" if m.sid else ""
             statement = f"{m.policy_kind.value}:{m.policy_name}#{m.statement_index}{sid}"
-    node.audit.record(
+    components.audit.record(
         account_id=caller.account_id,
         principal=caller.arn,
         action=action,
@@ -296,9 +294,9 @@ def record_denial(
 
 
 def record_signature_failure(
-    node: NodeServices,
+    components: NodeComponents,
     metadata: list[tuple[str, str | bytes]],
-    peer: Peer,
+    peer: CallerConnection,
     service: str,
     operation: str,
     err: SignatureError,
@@ -307,30 +305,28 @@ def record_signature_failure(
     access_key_id = ""
     with contextlib.suppress(SignatureError):  # no usable Authorization: nobody to name
         access_key_id = parse_grpc_auth(metadata).access_key_id
-    record_signature_failure_of(node, access_key_id, peer, service, operation, err)
+    record_signature_failure_of(components, access_key_id, peer, service, operation, err)
 
 
 def record_signature_failure_of(
-    node: NodeServices,
+    components: NodeComponents,
     access_key_id: str,
-    peer: Peer,
+    peer: CallerConnection,
     service: str,
     operation: str,
     err: SignatureError,
 ) -> None:
     """An authentication failure with the access key id the request claimed ("" for none)."""
-    if node.audit is None:
-        return
     principal, account = access_key_id, None
-    key = node.state.view.access_keys.get(principal)
+    key = components.state.view.access_keys.get(principal)
     if key is not None:
         account = key.account_id
-        owner = node.state.view.users.get(key.owner_id)
+        owner = components.state.view.users.get(key.owner_id)
         if is_root_key(key):
             principal = f"arn:aws:iam::{key.account_id}:root"
         elif owner is not None:
             principal = owner.arn
-    node.audit.record(
+    components.audit.record(
         account_id=account,
         principal=principal,
         action=_action(service, operation),

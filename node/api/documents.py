@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from iamstore.node.api.authz_limits import INLINE_MAX_DOCUMENT_CHARS, POLICY_DOCUMENT_MAX_CHARS
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.supplied import compile_document
 from iamstore.node.policy import CompiledPolicy, PolicyKind
@@ -50,7 +50,7 @@ async def prepare(call: Call, authorizer: Authorizer, wanted: Iterable[DocumentK
     def compile_all() -> list[CompiledPolicy | None]:
         return [compile_document(*key) for key in keys]
 
-    compiled = await call.node.evaluations.run(compile_all)
+    compiled = await call.components.evaluations.run(compile_all)
     for key, result in zip(keys, compiled, strict=True):
         authorizer.index.remember(*key, result)
     return Documents(authorizer, dict(zip(keys, compiled, strict=True)))

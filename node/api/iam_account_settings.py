@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import aliases
 from iamstore.node.domain.entities import Change, StsPreferences

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.iam_credentials import key_last_used
 from iamstore.node.domain import credential_report, usage
@@ -28,7 +28,7 @@ _STARTED = "No report exists. Starting a new report generation task"
 
 
 def _usage(call: Call) -> credential_report.Usage:
-    tracker = call.node.usage
+    tracker = call.components.usage
 
     def password(user_id: str) -> int | None:
         stamp = usage.latest(call.view, user_id, usage.PASSWORD)
@@ -45,7 +45,7 @@ ROWS_PER_SLICE = 250
 
 
 async def _rendered(call: Call, generated_ms: int) -> bytes:
-    kept = call.node.credential_reports
+    kept = call.components.credential_reports
     known = kept.get(call.account_id)
     if known is not None and known[0] == generated_ms:
         return known[1]
@@ -84,7 +84,7 @@ async def get_credential_report(
     call: Call, req: pb.GetCredentialReportRequest
 ) -> pb.GetCredentialReportResponse:
     mark = credential_report.downloadable(
-        call.view.credential_reports.get(call.account_id), call.node.now_ms()
+        call.view.credential_reports.get(call.account_id), call.components.now_ms()
     )
     return pb.GetCredentialReportResponse(
         content=await _rendered(call, mark.generated_ms),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from iamstore.node.auth.passwords import hash_password, matches_any
 from iamstore.node.domain import accounts, keys, lookup, passwords
@@ -36,9 +36,9 @@ async def create_access_key(
     call: Call, req: pb.CreateAccessKeyRequest
 ) -> pb.CreateAccessKeyResponse:
     owner_id, user_name = _owner(call, opt_str(req, "user_name"))
-    key_id = call.node.ids.access_key_id()
-    secret = call.node.ids.secret_access_key()
-    sealed = call.node.box.seal(secret, key_id)
+    key_id = call.components.ids.access_key_id()
+    secret = call.components.ids.secret_access_key()
+    sealed = call.components.box.seal(secret, key_id)
     key = await call.write(lambda view, ctx: keys.create(view, ctx, owner_id, key_id, sealed))
     return pb.CreateAccessKeyResponse(
         access_key=pb.AccessKey(
@@ -83,7 +83,7 @@ async def delete_access_key(
 def key_last_used(call: Call, access_key_id: str) -> tuple[int, str, str] | None:
     """(time, service, region) of the key's last use on any node: this node's own, or the
     latest of the stamps other nodes wrote."""
-    mine = call.node.auth.usage.get(access_key_id)
+    mine = call.components.auth.usage.get(access_key_id)
     own = None if mine is None else (mine.used_ms, mine.service, mine.region)
     return merged_key_use(call.view, access_key_id, own)
 
@@ -239,5 +239,5 @@ async def delete_account_password_policy(
 async def get_account_summary(
     call: Call, req: pb.GetAccountSummaryRequest
 ) -> pb.GetAccountSummaryResponse:
-    summary = accounts.summary(call.view, call.account_id, call.node.quotas)
+    summary = accounts.summary(call.view, call.account_id, call.components.quotas)
     return pb.GetAccountSummaryResponse(summary_map=summary)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import instance_profiles, oidc
 from iamstore.node.domain.entities import InstanceProfile

@@ -14,7 +14,7 @@ import uuid
 
 from iamstore.node.api import convert
 from iamstore.node.api.authz import authorizer_of
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_service_access import entity_by_arn, policy_sources
 from iamstore.node.domain import last_accessed
@@ -144,7 +144,7 @@ async def get_service_last_accessed_details(
     uses = last_accessed.uses_of(call.view, entities)
     # Pure and bounded by the policies' quotas, but long for policies full of wildcards:
     # off the event loop, one at a time (node.api.offload).
-    entries = await call.node.evaluations.run(
+    entries = await call.components.evaluations.run(
         lambda: last_accessed.report(uses, policies, job.granularity)
     )
     page = paginate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.iam_credentials import new_password_hash
 from iamstore.node.auth import totp
@@ -40,11 +40,11 @@ def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
 
 
 def _seed(call: Call, device: MfaDevice) -> str:
-    return call.node.box.open(device.sealed_seed, device.device_id)
+    return call.components.box.open(device.sealed_seed, device.device_id)
 
 
 def _now_s(call: Call) -> float:
-    return call.node.now_ms() / 1000
+    return call.components.now_ms() / 1000
 
 
 def _prove(
@@ -56,7 +56,7 @@ def _prove(
     claim happen with no `await` between them, so one node never accepts the same codes
     twice (node.auth.totp explains the window between nodes).
     """
-    steps = call.node.mfa_steps
+    steps = call.components.mfa_steps
     now = _now_s(call)
     step = totp.verify_consecutive(
         _seed(call, device), *codes, now, steps.last(device.device_id), window=window
@@ -85,9 +85,9 @@ async def create_virtual_mfa_device(
     call: Call, req: pb.CreateVirtualMFADeviceRequest
 ) -> pb.CreateVirtualMFADeviceResponse:
     name, path = req.virtual_mfa_device_name, opt_str(req, "path") or "/"
-    device_id = call.node.ids.unique_id(MFA_ID_PREFIX)
-    seed = totp.new_seed(call.node.ids.random_bytes(totp.SEED_BYTES))
-    sealed = call.node.box.seal(seed, device_id)
+    device_id = call.components.ids.unique_id(MFA_ID_PREFIX)
+    seed = totp.new_seed(call.components.ids.random_bytes(totp.SEED_BYTES))
+    sealed = call.components.box.seal(seed, device_id)
     device = await call.write(
         lambda view, ctx: mfa.create(
             view, ctx, device_id, name, path, sealed, convert.tag_pairs(req.tags)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from iamstore.node.domain import inline, lookup, policies, versions
 from iamstore.node.domain.entities import Group, Role, User

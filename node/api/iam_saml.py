@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_str, registrar
 from iamstore.node.domain import saml
 from iamstore.node.domain.errors import InvalidInput

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iamstore.node.api.authz import authorizer_of
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.domain.entities import Group, Role, User
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity

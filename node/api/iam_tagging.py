@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str
 from iamstore.node.domain import (
     instance_profiles,

@@ -4,7 +4,7 @@ credentials."""
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import lookup, service_credentials, signing_certificates, ssh_keys
 from iamstore.node.domain.entities import (
@@ -198,8 +198,8 @@ def _credential(
 
 def _new_secret(call: Call, service_name: str) -> str:
     if service_credentials.is_api_key(service_name):
-        return call.node.ids.secret(API_KEY_SECRET_LENGTH)
-    return call.node.ids.secret(PASSWORD_LENGTH)
+        return call.components.ids.secret(API_KEY_SECRET_LENGTH)
+    return call.components.ids.secret(PASSWORD_LENGTH)
 
 
 @op("CreateServiceSpecificCredential")

@@ -22,7 +22,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
-from iamstore.node.api.context import NodeServices
+from iamstore.node.api.call import NodeComponents
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.model_patterns import compile_model_pattern
 from iamstore.node.api.sts_sessions import (
@@ -34,8 +34,8 @@ from iamstore.node.api.sts_sessions import (
 )
 from iamstore.node.audit import AuditDecision
 from iamstore.node.auth import totp
-from iamstore.node.auth.context import peer_ip
 from iamstore.node.auth.passwords import hash_password, verify_password
+from iamstore.node.auth.request_context import peer_ip
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.accounts import is_valid_account_name
@@ -99,13 +99,13 @@ class SignInService:
 
     def __init__(
         self,
-        node: NodeServices,
+        components: NodeComponents,
         rules: SignInRules | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._node = node
+        self._components = components
         self.rules = rules or SignInRules()
         self._clock = clock
         self._sleep = sleep
@@ -162,9 +162,9 @@ class SignInService:
             raise AccessDenied(FAILURE_MESSAGE) from None
         self._failures.pop(name_key, None)
         # The password was used, even when it has expired (password_last_used, as in AWS).
-        self._node.usage.password_used(user.user_id, self._node.now_ms())
+        self._components.usage.password_used(user.user_id, self._components.now_ms())
         self._check_password_age(user)
-        now = self._node.now_ms() // 1000
+        now = self._components.now_ms() // 1000
         session = Session(
             access_key_id=new_key_id(),
             secret_access_key=new_secret(),
@@ -176,7 +176,7 @@ class SignInService:
             expires_at=now + duration,
             mfa_authenticated_at=mfa_at,
         )
-        token, _ = seal_session(self._node, session)
+        token, _ = seal_session(self._components, session)
         self._audit(user.account_id, user.arn, source_ip, None)
         return pb.SignInResponse(
             credentials=credentials_message(session, token),
@@ -186,7 +186,7 @@ class SignInService:
 
     def _account_id(self, account: str) -> str | None:
         """The account named by id, or by its name standing in for an account alias."""
-        accounts = self._node.state.view.accounts
+        accounts = self._components.state.view.accounts
         if account in accounts:
             return account
         named = [a.account_id for a in accounts.values() if a.name.lower() == account.lower()]
@@ -201,7 +201,7 @@ class SignInService:
         token_code: str | None,
     ) -> tuple[User, int | None]:
         """The user and its MFA time, or _Refused after the failure's slow-down."""
-        view = self._node.state.view
+        view = self._components.state.view
         user = None if account_id is None else view.users.named(account_id, user_name)
         principal = user.arn if user is not None else HIDDEN_PRINCIPAL
         if gate(self._failures.get(name_key), self._clock(), self.rules) is Gate.LOCKED:
@@ -251,15 +251,15 @@ class SignInService:
         against each device it was checked against, cluster-wide, as STS's codes do
         (node.api.mfa_attempts): signing in is no way around a device's lock.
         """
-        view = self._node.state.view
+        view = self._components.state.view
         devices = mfa.assigned_to(view, user.user_id)
         if not devices and token_code is None:
             return None
         if not devices or token_code is None:
             reason = "MfaRequired" if token_code is None else "NoMfaDevice"
             raise _Refused(reason, user.account_id, user.arn)
-        now = self._node.now_ms() / 1000
-        attempts = self._node.mfa_attempts
+        now = self._components.now_ms() / 1000
+        attempts = self._components.mfa_attempts
         # INVARIANT: no await from the first lock check to the last count or claim (the
         # replay rule of node.auth.totp, the counting rule of node.api.mfa_attempts).
         checked = [d for d in devices if not attempts.locked(view, d.device_id, now)]
@@ -267,12 +267,12 @@ class SignInService:
         if matched is not None:
             forget = attempts.forgotten(view, matched.device_id)
             if forget:
-                await self._node.writer.write(user.arn, "SignIn", lambda _: (forget, None))
+                await self._components.writer.write(user.arn, "SignIn", lambda _: (forget, None))
             return int(now)
         counted = [attempts.failed(view, d.device_id, now)[0] for d in checked]
         if counted:
             try:
-                await self._node.writer.write(
+                await self._components.writer.write(
                     user.arn, "SignIn", lambda _: ([Change.put(row) for row in counted], None)
                 )
             finally:
@@ -282,8 +282,8 @@ class SignInService:
 
     def _code_matches(self, device: MfaDevice, token_code: str, now: float) -> bool:
         """Whether `token_code` is a valid unused code of `device`; claims it if so."""
-        steps = self._node.mfa_steps
-        seed = self._node.box.open(device.sealed_seed, device.device_id)
+        steps = self._components.mfa_steps
+        seed = self._components.box.open(device.sealed_seed, device.device_id)
         step = totp.verify(
             seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
         )
@@ -295,14 +295,14 @@ class SignInService:
     def _check_password_age(self, user: User) -> None:
         """A password flagged for reset, or older than the policy's MaxPasswordAge, must be
         changed before it signs in (asked only once the password was proven right)."""
-        view = self._node.state.view
+        view = self._components.state.view
         profile = view.login_profiles[user.user_id]
         if profile.reset_required:
             raise PasswordResetRequired("the password must be reset before signing in")
         rules = view.password_policies.get(user.account_id)
         if rules is None or rules.max_password_age is None:
             return
-        age_ms = self._node.now_ms() - profile.password_age_from_ms
+        age_ms = self._components.now_ms() - profile.password_age_from_ms
         if age_ms > rules.max_password_age * _MS_PER_DAY:
             hard = " (an administrator must reset it)" if rules.hard_expiry else ""
             raise PasswordResetRequired(f"the password has expired{hard}")
@@ -324,9 +324,7 @@ class SignInService:
     def _audit(
         self, account_id: str | None, principal: str, source_ip: str | None, reason: str | None
     ) -> None:
-        audit = self._node.audit
-        if audit is None:
-            return
+        audit = self._components.audit
         failure = AuditDecision.AUTHENTICATION_FAILURE
         audit.record(
             account_id=account_id,

@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 
 from iamstore.node.api import convert, sts_federation
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeComponents
 from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_str, registrar
 from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
 from iamstore.node.api.sts_roles import (
@@ -37,7 +37,6 @@ from iamstore.node.api.sts_sessions import (
 from iamstore.node.api.sts_web_identity import unsigned_behavior
 from iamstore.node.auth import totp, webidentity
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import mfa
 from iamstore.node.domain.entities import Change
@@ -57,28 +56,25 @@ def signed_handlers() -> dict[str, Handler]:
     return {**HANDLERS, **sts_federation.HANDLERS}
 
 
-def sts_handlers(
-    node: NodeServices, jwks: webidentity.JwksCache, saml_sign_in: SamlSignIn
-) -> list[grpc.GenericRpcHandler[Any, Any]]:
-    """The Sts service: AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned (first),
-    the rest signed."""
-    unsigned = grpc.method_handlers_generic_handler(
+def unsigned_handlers(
+    components: NodeComponents, jwks: webidentity.JwksCache, saml_sign_in: SamlSignIn
+) -> grpc.GenericRpcHandler[Any, Any]:
+    """The Sts service's unsigned operations, AssumeRoleWithWebIdentity and
+    AssumeRoleWithSAML: registered before `signed_service`, whose table lacks them."""
+    return grpc.method_handlers_generic_handler(
         SERVICE.full_name,
         {
             "AssumeRoleWithWebIdentity": grpc.unary_unary_rpc_method_handler(
-                unsigned_behavior(node, jwks)
+                unsigned_behavior(components, jwks)
             ),
             "AssumeRoleWithSAML": grpc.unary_unary_rpc_method_handler(saml_sign_in.behavior()),
         },
     )
-    return [unsigned, method_handlers(SERVICE, spb, signed_handlers(), node)]
 
 
-def _authorizer(call: Call) -> Authorizer:
-    authorizer = call.node.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
-    return authorizer
+def signed_service(components: NodeComponents) -> grpc.GenericRpcHandler[Any, Any]:
+    """The Sts service's signed operations."""
+    return method_handlers(SERVICE, spb, signed_handlers(), components)
 
 
 async def _mfa_time(call: Call, serial_number: str | None, token_code: str | None) -> int | None:
@@ -102,13 +98,13 @@ async def _mfa_time(call: Call, serial_number: str | None, token_code: str | Non
         device = mfa.assigned(call.view, user, serial_number)
     except IamError:
         raise failed from None
-    now = call.node.now_ms() / 1000
-    steps, attempts = call.node.mfa_steps, call.node.mfa_attempts
+    now = call.components.now_ms() / 1000
+    steps, attempts = call.components.mfa_steps, call.components.mfa_attempts
     # INVARIANT: no await between the lock check, the code check, and its claim or count
     # (node.auth.totp's replay rule; node.api.mfa_attempts' counting rule).
     if attempts.locked(call.view, device.device_id, now):
         raise AccessDenied(LOCKED)
-    seed = call.node.box.open(device.sealed_seed, device.device_id)
+    seed = call.components.box.open(device.sealed_seed, device.device_id)
     step = totp.verify(
         seed, token_code, now, steps.last(device.device_id), drift=device.drift_steps
     )
@@ -157,7 +153,7 @@ async def get_session_token(
         f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
     )
     mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
-    now = call.node.now_ms() // 1000
+    now = call.components.now_ms() // 1000
     session = Session(
         access_key_id=new_key_id(),
         secret_access_key=new_secret(),
@@ -169,7 +165,7 @@ async def get_session_token(
         expires_at=now + duration,
         mfa_authenticated_at=mfa_at,
     )
-    token, _ = seal_session(call.node, session)
+    token, _ = seal_session(call.components, session)
     return spb.GetSessionTokenResponse(credentials=credentials_message(session, token))
 
 
@@ -212,7 +208,7 @@ def _tags(
 
 @op("AssumeRole")
 async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleResponse:
-    authorizer = _authorizer(call)
+    authorizer = call.components.authorizer
     caller = call.caller
     role_arn = required(opt_str(req, "role_arn"), "RoleArn")
     denied = AccessDenied(
@@ -273,7 +269,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
             session=parent,
         )
     )
-    now = call.node.now_ms() // 1000
+    now = call.components.now_ms() // 1000
     if mfa_at is not None:
         context["aws:multifactorauthpresent"] = "true"
         context["aws:multifactorauthage"] = str(max(0, now - mfa_at))
@@ -297,7 +293,7 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         source_identity=source_identity,
         chained=chained,
     )
-    token, packed = seal_session(call.node, session)
+    token, packed = seal_session(call.components, session)
     response = spb.AssumeRoleResponse(
         credentials=credentials_message(session, token),
         assumed_role_user=spb.AssumedRoleUser(assumed_role_id=session.user_id, arn=session.arn),

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call
+from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.sts_roles import request_environment, required, session_policies
 from iamstore.node.api.sts_sessions import (
@@ -64,9 +64,7 @@ async def get_federation_token(
     the caller on `arn:aws:sts::ACCOUNT:federated-user/NAME`.
     """
     caller = call.caller
-    authorizer = call.node.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
+    authorizer = call.components.authorizer
     if caller.session is not None:
         raise AccessDenied("Cannot call GetFederationToken with session credentials")
     name = required(opt_str(req, "name"), "Name")
@@ -98,7 +96,7 @@ async def get_federation_token(
                 f"User: {caller.arn} is not authorized to perform: sts:GetFederationToken "
                 f"on resource: {federated_arn}"
             )
-    now = call.node.now_ms() // 1000
+    now = call.components.now_ms() // 1000
     session = Session(
         access_key_id=new_key_id(),
         secret_access_key=new_secret(),
@@ -112,7 +110,7 @@ async def get_federation_token(
         policies=policies,
     )
     session = replace(session, tags=tags)
-    token, packed = seal_session(call.node, session)
+    token, packed = seal_session(call.components, session)
     return spb.GetFederationTokenResponse(
         credentials=credentials_message(session, token),
         federated_user=spb.FederatedUser(federated_user_id=session.user_id, arn=session.arn),
@@ -143,10 +141,8 @@ async def decode_authorization_message(
     """The JSON of an encoded failure message (node.auth.authz_messages), for a caller of
     the message's account allowed sts:DecodeAuthorizationMessage (AWS)."""
     caller = call.caller
-    authorizer = call.node.authorizer
-    sealer = call.node.sessions
-    if authorizer is None or sealer is None:  # pragma: no cover - always set
-        raise RuntimeError("this node has no authorizer")
+    authorizer = call.components.authorizer
+    sealer = call.components.sessions
     encoded = required(opt_str(req, "encoded_message"), "EncodedMessage")
     if len(encoded) > 10_240:  # AWS's encodedMessageType maximum
         raise ValidationError("the encoded message exceeds 10240 characters", "EncodedMessage")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iamstore.node.api.context import Peer
+from iamstore.node.api.call import CallerConnection
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from iamstore.node.auth.authorize import Authorizer, Principal
-from iamstore.node.auth.context import Environment
+from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
 from iamstore.node.domain import lookup
 from iamstore.node.domain.entities import Role
@@ -43,7 +43,7 @@ _ALLOW_ALL = compile_policy(
 _ROLE_ARN = re.compile(r"arn:aws:iam::(\d{12}):role/(?:[^:]*/)?([\w+=,.@-]{1,64})\Z", re.ASCII)
 
 
-def request_environment(authorizer: Authorizer, peer: Peer) -> Environment:
+def request_environment(authorizer: Authorizer, peer: CallerConnection) -> Environment:
     """The request facts this node saw, for the trust decision's context."""
     return Environment(
         peer_ip=peer.ip,

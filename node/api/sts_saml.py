@@ -11,7 +11,7 @@ import grpc
 import regex
 from google.protobuf.message import DecodeError, Message
 
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
     request_environment,
@@ -32,7 +32,7 @@ from iamstore.node.api.sts_sessions import (
 from iamstore.node.auth import saml
 from iamstore.node.auth.assertion_ids import AssertionIds, ReplayRefused
 from iamstore.node.auth.authorize import Principal
-from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from iamstore.node.auth.request_context import PrincipalFacts, PrincipalKind, peer_ip
 from iamstore.node.domain.entities import SamlProvider
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput
 from iamstore.node.policy import PrincipalType
@@ -50,14 +50,14 @@ _TAG_VALUE = regex.compile(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*")
 class SamlSignIn:
     """AssumeRoleWithSAML on one node: its SAML rules and the assertion ids it has accepted."""
 
-    def __init__(self, node: NodeServices, policy: saml.SamlPolicy) -> None:
-        self.node = node
+    def __init__(self, components: NodeComponents, policy: saml.SamlPolicy) -> None:
+        self.components = components
         self.policy = policy
         self.used = AssertionIds()
 
     def _provider(self, principal_arn: str) -> SamlProvider:
         account = principal_arn.split(":")[4] if principal_arn.count(":") >= 5 else ""
-        found = self.node.state.view.saml_providers.get(account, {}).get(principal_arn)
+        found = self.components.state.view.saml_providers.get(account, {}).get(principal_arn)
         if found is None:
             # AWS's message ("Troubleshoot SAML 2.0 federation", IAM User Guide).
             raise StsError(
@@ -66,19 +66,17 @@ class SamlSignIn:
         return found
 
     async def assume(
-        self, peer: Peer, req: spb.AssumeRoleWithSAMLRequest
+        self, peer: CallerConnection, req: spb.AssumeRoleWithSAMLRequest
     ) -> spb.AssumeRoleWithSAMLResponse:
-        node = self.node
-        authorizer = node.authorizer
-        if authorizer is None:  # pragma: no cover - the composition root always sets it
-            raise RuntimeError("this node has no authorizer")
-        view = node.state.view
+        components = self.components
+        authorizer = components.authorizer
+        view = components.state.view
         role_arn = required(opt_str(req, "role_arn"), "RoleArn")
         principal_arn = required(opt_str(req, "principal_arn"), "PrincipalArn")
         xml = saml.decode(required(opt_str(req, "saml_assertion"), "SAMLAssertion"))
         denied = AccessDenied("Not authorized to perform sts:AssumeRoleWithSAML", "RoleArn")
         provider = self._provider(principal_arn)
-        now_ms = node.now_ms()
+        now_ms = components.now_ms()
         now = now_ms / 1000
         if provider.valid_until_ms is not None and now_ms > provider.valid_until_ms:
             raise StsError(
@@ -145,7 +143,7 @@ class SamlSignIn:
             source_identity=claims.source_identity,
             web_identity_provider=provider.arn,
         )
-        sealed, packed = seal_session(node, session)
+        sealed, packed = seal_session(components, session)
         response = spb.AssumeRoleWithSAMLResponse(
             credentials=credentials_message(session, sealed),
             assumed_role_user=spb.AssumedRoleUser(assumed_role_id=session.user_id, arn=session.arn),
@@ -170,7 +168,7 @@ class SamlSignIn:
                     request = spb.AssumeRoleWithSAMLRequest.FromString(body)
                 except DecodeError:
                     raise InvalidInput("the request body is not a valid message") from None
-                peer = Peer(peer_ip(context.peer()), False, None)
+                peer = CallerConnection(peer_ip(context.peer()), False, None)
                 response: Message = await self.assume(peer, request)
                 return bytes(response.SerializeToString())
             except IamError as err:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import NodeServices
-from iamstore.node.auth.sessions import MAX_TOKEN_CHARS, Session, SessionSealer
+from iamstore.node.api.call import NodeComponents
+from iamstore.node.auth.sessions import MAX_TOKEN_CHARS, Session
 from iamstore.node.domain.errors import IamError, ValidationError
 from iamstore.v1 import sts_pb2 as spb
 
@@ -28,13 +28,6 @@ class StsError(IamError):
         self.code = code  # type: ignore[misc]
 
 
-def _sealer(node: NodeServices) -> SessionSealer:
-    sealer = node.sessions
-    if sealer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node issues no session tokens")
-    return sealer
-
-
 def credentials_message(session: Session, token: str) -> spb.TemporaryCredentials:
     """The TemporaryCredentials message of a session and its sealed token."""
     return spb.TemporaryCredentials(
@@ -45,9 +38,9 @@ def credentials_message(session: Session, token: str) -> spb.TemporaryCredential
     )
 
 
-def seal_session(node: NodeServices, session: Session) -> tuple[str, int]:
+def seal_session(components: NodeComponents, session: Session) -> tuple[str, int]:
     """The token and AWS's PackedPolicySize (percent of the allowed size used)."""
-    token = _sealer(node).seal(session)
+    token = components.sessions.seal(session)
     if len(token) > MAX_TOKEN_CHARS:
         raise StsError(
             "PackedPolicyTooLarge",

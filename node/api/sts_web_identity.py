@@ -10,7 +10,7 @@ import grpc
 from google.protobuf.message import DecodeError, Message
 
 from iamstore.node.api import validation
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
@@ -30,7 +30,7 @@ from iamstore.node.api.sts_sessions import (
 )
 from iamstore.node.auth import webidentity
 from iamstore.node.auth.authorize import Principal
-from iamstore.node.auth.context import PrincipalFacts, PrincipalKind, peer_ip
+from iamstore.node.auth.request_context import PrincipalFacts, PrincipalKind, peer_ip
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, ValidationError
 from iamstore.node.policy import PrincipalType
 from iamstore.v1 import sts_pb2 as spb
@@ -40,15 +40,13 @@ log = logging.getLogger(__name__)
 
 
 async def _assume_with_web_identity(
-    node: NodeServices,
+    components: NodeComponents,
     jwks: webidentity.JwksCache,
-    peer: Peer,
+    peer: CallerConnection,
     req: spb.AssumeRoleWithWebIdentityRequest,
 ) -> spb.AssumeRoleWithWebIdentityResponse:
-    authorizer = node.authorizer
-    if authorizer is None:  # pragma: no cover - the composition root always sets it
-        raise RuntimeError("this node has no authorizer")
-    view = node.state.view
+    authorizer = components.authorizer
+    view = components.state.view
     role_arn = required(opt_str(req, "role_arn"), "RoleArn")
     session_name = required(opt_str(req, "role_session_name"), "RoleSessionName")
     if not SESSION_NAME.match(session_name):
@@ -106,12 +104,12 @@ async def _assume_with_web_identity(
     )
     if not trust_decision(authorizer, principal, "sts:AssumeRoleWithWebIdentity", role, context):
         raise denied
-    now = node.now_ms() // 1000
+    now = components.now_ms() // 1000
     session = replace(
         role_session(role, session_name, now, duration, policies),
         web_identity_provider=provider.arn,
     )
-    sealed, packed = seal_session(node, session)
+    sealed, packed = seal_session(components, session)
     return spb.AssumeRoleWithWebIdentityResponse(
         credentials=credentials_message(session, sealed),
         subject_from_web_identity_token=claims.subject,
@@ -122,7 +120,7 @@ async def _assume_with_web_identity(
     )
 
 
-def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
+def unsigned_behavior(components: NodeComponents, jwks: webidentity.JwksCache) -> Any:
     """Like the dispatcher's behaviour, without authentication: the JWT is the credential."""
 
     async def behavior(body: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
@@ -132,8 +130,8 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
             except DecodeError:
                 raise InvalidInput("the request body is not a valid message") from None
             validation.validate("AssumeRoleWithWebIdentity", request)
-            peer = Peer(peer_ip(context.peer()), False, None)
-            response: Message = await _assume_with_web_identity(node, jwks, peer, request)
+            peer = CallerConnection(peer_ip(context.peer()), False, None)
+            response: Message = await _assume_with_web_identity(components, jwks, peer, request)
             return bytes(response.SerializeToString())
         except IamError as err:
             error = WireError(err.code, err.message, err.field)
@@ -150,9 +148,12 @@ def unsigned_behavior(node: NodeServices, jwks: webidentity.JwksCache) -> Any:
 
 
 async def assume_role_with_web_identity(
-    node: NodeServices, jwks: webidentity.JwksCache, peer: Peer, request: Message
+    components: NodeComponents,
+    jwks: webidentity.JwksCache,
+    peer: CallerConnection,
+    request: Message,
 ) -> Message:
     """The same unsigned call for another wire (the HTTP front end), with the same checks."""
     if not isinstance(request, spb.AssumeRoleWithWebIdentityRequest):
         raise TypeError("not an AssumeRoleWithWebIdentityRequest")
-    return await _assume_with_web_identity(node, jwks, peer, request)
+    return await _assume_with_web_identity(components, jwks, peer, request)

@@ -20,7 +20,7 @@ from typing import Any
 
 from iamstore.node.auth.authenticate import Caller
 from iamstore.node.auth.authorize import Authorizer, Principal
-from iamstore.node.auth.context import Environment
+from iamstore.node.auth.request_context import Environment
 from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn

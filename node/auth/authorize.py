@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
+from iamstore.node.auth.request_context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.sessions import Session, SessionKind
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Group, Role, User
 from iamstore.node.domain.errors import (
     AccessDenied,
@@ -41,7 +42,6 @@ from iamstore.node.policy import (
     pattern_count,
 )
 from iamstore.node.policy.variables import Context
-from iamstore.node.replication.codec import Commit
 
 # [0-9], not \d: Python's \d matches any script's digits; account ids are ASCII.
 _IAM_ARN = re.compile(r"arn:aws:iam::([0-9]{12}):(root|user/.+|role/.+|group/.+)\Z", re.DOTALL)
@@ -146,6 +146,7 @@ class Authorizer:
         now: Callable[[], datetime.datetime],
         region: str,
         epoch_ms: Callable[[], int] | None = None,
+        observe: Callable[[float, Outcome], None] | None = None,
     ) -> None:
         self.view = view
         self.index = index
@@ -154,8 +155,9 @@ class Authorizer:
         self.contexts = ContextBuilder(now, epoch_ms=epoch_ms)
         # Principals resolved by ARN, dropped at every commit (names, tags and ids can change).
         self._by_arn: dict[tuple[str, str], Principal] = {}
-        # Told of every decision (seconds spent, outcome): the node's metrics set it.
-        self.observe: Callable[[float, Outcome], None] | None = None
+        # Told of every decision (seconds spent, outcome): the node's metrics; None in tools
+        # and tests that measure nothing.
+        self.observe = observe
 
     def on_commits(self, commits: Sequence[Commit]) -> None:
         """State listener: forget resolved principals."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from iamstore.node.auth.context import PrincipalFacts
+from iamstore.node.auth.request_context import PrincipalFacts
 from iamstore.node.policy import Decision, Outcome
 
 # AWS's EncodedMessage is at most 10,240 characters; the JSON is kept well under that

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from iamstore.node.auth.supplied import SuppliedDocuments
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     Group,
     InlinePolicy,
@@ -33,7 +34,6 @@ from iamstore.node.policy import (
     renamed,
 )
 from iamstore.node.policy.errors import MalformedPolicyDocumentError
-from iamstore.node.replication.codec import Commit
 
 # Tables whose rows feed some principal's policy set.
 _POLICY_TABLES = frozenset(

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from iamstore.node.domain.aws_policies import AWS_ACCOUNT, is_aws_policy_arn
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
@@ -43,6 +42,7 @@ from iamstore.node.domain.entities import (
 from iamstore.node.domain.errors import InvalidInput, LimitExceeded, NoSuchEntity
 from iamstore.node.domain.versions import high_water_mark, version_number
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import Policy
 from iamstore.node.policy.document import PrincipalKey
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import AccountAlias, Change
 from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def create(view: View, ctx: WriteContext, alias: str) -> list[Change]:

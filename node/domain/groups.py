@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from iamstore.node.domain import fields, lookup
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, Group, Membership, User
 from iamstore.node.domain.errors import (
     DeleteConflict,
@@ -13,6 +12,7 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def create(view: View, ctx: WriteContext, name: str, path: str) -> tuple[list[Change], Group]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from iamstore.node.domain import documents, protected
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, Group, InlinePolicy, Role, User
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Page, paginate, policy_size
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicyKind
 
 Owner = User | Group | Role

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamstore.node.domain import lookup, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, InstanceProfile, ProfileRole, Role
 from iamstore.node.domain.errors import (
     DeleteConflict,
@@ -15,6 +14,7 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.rules import Page, check_tags, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def create(

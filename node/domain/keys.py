@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import ROOT_OWNER_PREFIX, AccessKey, Change, KeyStatus
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity, ValidationError
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def create(

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from iamstore.node.domain import fields, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, User
 from iamstore.node.domain.errors import (
     DeleteConflict,
@@ -20,6 +19,7 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.rules import Page, check_tags, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 class AssignmentStatus(StrEnum):

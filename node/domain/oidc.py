@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from iamstore.node.domain import fields, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, OidcProvider
 from iamstore.node.domain.errors import (
     EntityAlreadyExists,
@@ -16,6 +15,7 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.rules import check_tags
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 _HEX = frozenset("0123456789abcdefABCDEF")
 THUMBPRINT_LENGTH = 40  # a SHA-1 fingerprint in hex

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, LoginProfile, PasswordPolicy, User
 from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 # The non-alphanumeric characters AWS counts as symbols ("Setting an account password policy").
 SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from iamstore.node.domain import documents, fields, lookup, protected, versions
 from iamstore.node.domain.aws_policies import AWS_ACCOUNT
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
@@ -32,6 +31,7 @@ from iamstore.node.domain.rules import (
     paginate,
 )
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicyKind
 
 Principal = User | Group | Role

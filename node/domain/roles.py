@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iamstore.node.domain import documents, fields, lookup, protected
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from iamstore.node.domain.principal_pins import Pins, pins_of
 from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import Policy, PolicyKind, parse_policy
 
 _TRUST_FIELD = "AssumeRolePolicyDocument"

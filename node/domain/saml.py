@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, SamlProvider
 from iamstore.node.domain.errors import (
     EntityAlreadyExists,
@@ -22,6 +21,7 @@ from iamstore.node.domain.errors import (
 from iamstore.node.domain.rules import check_tags
 from iamstore.node.domain.saml_metadata import parse_metadata
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 # The one mode iamstore offers: assertions arrive signed, not encrypted.
 ENCRYPTION_MODE = "Allowed"

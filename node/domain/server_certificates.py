@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamstore.node.domain import certificates, fields, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ServerCertificate
 from iamstore.node.domain.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Page, check_tags, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def upload(

@@ -6,11 +6,11 @@ CreateServiceSpecificCredential). Passwords and secrets are made by the caller's
 from __future__ import annotations
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, ServiceCredential, User
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity, ServiceNotSupported
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 # Services that take service-specific credentials, and whether theirs are API keys (an alias
 # and a secret) rather than a user name and a password.

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 
 from iamstore.node.domain import roles
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, DeletionTask, ProfileRole, Role
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
 from iamstore.node.domain.protected import SERVICE_ROLE_PATH, is_service_linked
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 SERVICE_SUFFIX = ".amazonaws.com"
 NAME_PREFIX = "AWSServiceRoleFor"

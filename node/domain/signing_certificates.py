@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 
 from iamstore.node.domain import certificates, fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, SigningCertificate, User
 from iamstore.node.domain.errors import DuplicateCertificate, LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def certificate_id(fingerprint_hex: str) -> str:

@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, KeyStatus, SshPublicKey, User
 from iamstore.node.domain.errors import (
     DuplicateSSHPublicKey,
@@ -22,6 +21,7 @@ from iamstore.node.domain.errors import (
 )
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 MIN_RSA_BITS = 2048
 FIELD = "SSHPublicKeyBody"

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     WHOLE_SET_TAGGED,
     Change,
@@ -31,6 +30,7 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.rules import check_tags
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 Taggable = (
     User

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from iamstore.node.domain import fields, lookup
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Boundary, Change, User
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from iamstore.node.domain.rules import Page, check_tags, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 
 def create(

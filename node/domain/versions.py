@@ -30,7 +30,6 @@ import hashlib
 import re
 
 from iamstore.node.domain import documents, lookup
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Change,
     DefaultVersion,
@@ -41,6 +40,7 @@ from iamstore.node.domain.entities import (
 from iamstore.node.domain.errors import DeleteConflict, LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Page, check_managed_policy_size, paginate
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicyKind
 
 VERSION_ID = re.compile(r"v([1-9][0-9]*)(?:\.([A-Za-z0-9-]*))?")

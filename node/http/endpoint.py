@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from google.protobuf.message import Message
 
-from iamstore.node.api.context import NodeServices, Peer
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import (
     Handler,
     authenticate_and_wait,
@@ -52,7 +52,7 @@ ADMIN_PREFIX = "/_iamstore/"
 MAX_PARAMETERS = 1000
 
 # The unsigned STS call AWS accepts: its credential is the web identity token itself.
-UnsignedHandler = Callable[[Peer, Message], Awaitable[Message]]
+UnsignedHandler = Callable[[CallerConnection, Message], Awaitable[Message]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class HttpRequest:
     raw_query: str
     headers: Mapping[str, Sequence[str]]  # lowercase names
     body: bytes
-    peer: Peer
+    peer: CallerConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +114,11 @@ class QueryEndpoint:
 
     def __init__(
         self,
-        node: NodeServices,
+        components: NodeComponents,
         services: Sequence[Service],
         unsigned: Mapping[str, UnsignedHandler],
     ) -> None:
-        self._node = node
+        self._components = components
         self._services = {service.signing_name: service for service in services}
         # Unsigned requests name no service: the operation does (IAM and STS share no name).
         self._by_action: dict[str, Service] = {}
@@ -244,8 +244,8 @@ class QueryEndpoint:
         inputs: dict[str, str],
         signature: HttpSignature,
     ) -> HttpResponse:
-        node = self._node
-        auth = node.auth
+        components = self._components
+        auth = components.auth
         path = f"/{service.grpc_service}/{operation.name}"
 
         def check(secret_access_key: str, now: Any) -> None:
@@ -272,15 +272,21 @@ class QueryEndpoint:
         caller: Caller | None = None
         try:
             caller = await authenticate_and_wait(
-                node, authenticate, at_least[0] if at_least else None
+                components, authenticate, at_least[0] if at_least else None
             )
             message = _decode(operation, request_type, inputs)
             response, call = await run_operation(
-                node, service.grpc_service, operation.name, handler, caller, request.peer, message
+                components,
+                service.grpc_service,
+                operation.name,
+                handler,
+                caller,
+                request.peer,
+                message,
             )
         except SignatureError as err:
             record_signature_failure_of(
-                node,
+                components,
                 signature.claim.access_key_id,
                 request.peer,
                 service.grpc_service,
@@ -290,7 +296,9 @@ class QueryEndpoint:
             raise
         except AccessDenied as err:
             if caller is not None:
-                record_denial(node, caller, request.peer, service.grpc_service, operation.name, err)
+                record_denial(
+                    components, caller, request.peer, service.grpc_service, operation.name, err
+                )
             raise
         token = None if call.token is None else call.token.encode()
         return self._ok(service, operation, response, request_id, token)

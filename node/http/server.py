@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
-from iamstore.node.api.context import Peer
+from iamstore.node.api.call import CallerConnection
 from iamstore.node.http.endpoint import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class HttpServer:
             raw_query=request.raw_path.partition("?")[2],
             headers=headers,
             body=body,
-            peer=Peer(source_ip, self._ssl is not None, user_agent),
+            peer=CallerConnection(source_ip, self._ssl is not None, user_agent),
         )
         response: HttpResponse | None = None
         if self._extra is not None:

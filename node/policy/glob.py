@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from iamstore.node.policy.variables import Token, TokenKind
+from iamstore.node.policy.variables import PatternToken, PatternTokenKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,11 @@ class Piece:
         return text.find(self.runs[0][1], start, stop)
 
 
-def _piece(tokens: list[Token]) -> Piece:
+def _piece(tokens: list[PatternToken]) -> Piece:
     runs: list[tuple[int, str]] = []
     length = 0
     for token in tokens:
-        if token.kind is TokenKind.QUESTION:
+        if token.kind is PatternTokenKind.QUESTION:
             length += 1
             continue
         if runs and runs[-1][0] + len(runs[-1][1]) == length:  # adjacent literals: one run
@@ -157,13 +157,13 @@ def _anything(text: str) -> bool:
     return True
 
 
-def compile_glob(tokens: tuple[Token, ...]) -> Glob:
+def compile_glob(tokens: tuple[PatternToken, ...]) -> Glob:
     """The glob of variable-free tokens (a VARIABLE token here is a caller bug)."""
-    pieces: list[list[Token]] = [[]]
+    pieces: list[list[PatternToken]] = [[]]
     for token in tokens:
-        if token.kind is TokenKind.STAR:
+        if token.kind is PatternTokenKind.STAR:
             pieces.append([])
-        elif token.kind is TokenKind.VARIABLE:
+        elif token.kind is PatternTokenKind.VARIABLE:
             raise ValueError("resolve policy variables before compiling a glob")
         else:
             pieces[-1].append(token)

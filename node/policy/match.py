@@ -10,8 +10,8 @@ from iamstore.node.policy.glob import GlobShape, compile_glob
 from iamstore.node.policy.memo import sized_memo
 from iamstore.node.policy.variables import (
     Context,
-    Token,
-    TokenKind,
+    PatternToken,
+    PatternTokenKind,
     has_variables,
     lookup,
     resolve,
@@ -20,7 +20,7 @@ from iamstore.node.policy.variables import (
 
 # ARN = arn:partition:service:region:account:resource; the resource part may hold colons.
 _ARN_PREFIX_SEGMENTS = 5
-_COLON = Token(TokenKind.LITERAL, ":")
+_COLON = PatternToken(PatternTokenKind.LITERAL, ":")
 
 
 def fold(text: str) -> str:
@@ -31,17 +31,20 @@ def fold(text: str) -> str:
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
 
 
-def _folded(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+def _folded(tokens: tuple[PatternToken, ...]) -> tuple[PatternToken, ...]:
     return tuple(
-        Token(TokenKind.LITERAL, fold(t.text)) if t.kind is TokenKind.LITERAL else t for t in tokens
+        PatternToken(PatternTokenKind.LITERAL, fold(t.text))
+        if t.kind is PatternTokenKind.LITERAL
+        else t
+        for t in tokens
     )
 
 
-def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
+def _split_segments(tokens: tuple[PatternToken, ...]) -> tuple[tuple[PatternToken, ...], ...]:
     """Split tokens at the colons of the policy text (never at colons inside variable values)."""
-    segments: list[list[Token]] = [[]]
+    segments: list[list[PatternToken]] = [[]]
     for token in tokens:
-        if token.kind is not TokenKind.LITERAL or ":" not in token.text:
+        if token.kind is not PatternTokenKind.LITERAL or ":" not in token.text:
             segments[-1].append(token)
             continue
         pieces = token.text.split(":")
@@ -49,7 +52,7 @@ def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
             if i:
                 segments.append([])
             if piece:
-                segments[-1].append(Token(TokenKind.LITERAL, piece))
+                segments[-1].append(PatternToken(PatternTokenKind.LITERAL, piece))
     return tuple(tuple(segment) for segment in segments)
 
 
@@ -57,7 +60,7 @@ def _split_segments(tokens: tuple[Token, ...]) -> tuple[tuple[Token, ...], ...]:
 ArnMatcher = Callable[[str], bool]
 
 
-def _arn_matcher(segments: tuple[tuple[Token, ...], ...]) -> ArnMatcher:
+def _arn_matcher(segments: tuple[tuple[PatternToken, ...], ...]) -> ArnMatcher:
     """The test of variable-free segments (see `_split_segments`): the first segments, each
     matched against one colon-free segment of the ARN ignoring case, then the rest, matched
     case-sensitively.
@@ -72,7 +75,7 @@ def _arn_matcher(segments: tuple[tuple[Token, ...], ...]) -> ArnMatcher:
     if len(segments) <= 1:
         return compile_glob(segments[0] if segments else ()).test()
     count = min(len(segments) - 1, _ARN_PREFIX_SEGMENTS)
-    tokens: list[Token] = []
+    tokens: list[PatternToken] = []
     for i, segment in enumerate(segments[count:]):
         if i:
             tokens.append(_COLON)
@@ -146,9 +149,9 @@ class _Lazy:
 class ArnPattern:
     """A compiled `Resource` / `ArnLike` pattern, possibly holding policy variables."""
 
-    segments: tuple[tuple[Token, ...], ...]
+    segments: tuple[tuple[PatternToken, ...], ...]
     static: _Lazy | None  # the matcher of a pattern without variables
-    variables: tuple[Token, ...] = ()
+    variables: tuple[PatternToken, ...] = ()
     # A quick necessary test for a pattern with variables, before any is resolved: every ARN
     # it matches starts with `head` (its first five segments, literal, folded) then `start`
     # (the literal start of its resource part). None when the first five are not literal.
@@ -197,7 +200,7 @@ class ArnPattern:
         return matcher(value)
 
     def _exact(self, context: Context) -> ArnMatcher:
-        segments: list[tuple[Token, ...]] = []
+        segments: list[tuple[PatternToken, ...]] = []
         for segment in self.segments:
             tokens = resolve(segment, context)
             assert tokens is not None  # every variable was resolved by the caller
@@ -205,13 +208,13 @@ class ArnPattern:
         return _arn_matcher(tuple(segments))
 
 
-def _literal_start(segments: tuple[tuple[Token, ...], ...]) -> tuple[str | None, str]:
+def _literal_start(segments: tuple[tuple[PatternToken, ...], ...]) -> tuple[str | None, str]:
     """(head, start) of ArnPattern's quick test, or (None, "") when it cannot be told."""
     if len(segments) <= _ARN_PREFIX_SEGMENTS:
         return None, ""
     head: list[str] = []
     for segment in segments[:_ARN_PREFIX_SEGMENTS]:
-        if any(t.kind is not TokenKind.LITERAL for t in segment):
+        if any(t.kind is not PatternTokenKind.LITERAL for t in segment):
             return None, ""
         head.append(fold("".join(t.text for t in segment)))
     start: list[str] = []
@@ -219,7 +222,7 @@ def _literal_start(segments: tuple[tuple[Token, ...], ...]) -> tuple[str | None,
         if i:
             start.append(":")
         for token in segment:
-            if token.kind is not TokenKind.LITERAL:
+            if token.kind is not PatternTokenKind.LITERAL:
                 return ":".join(head) + ":", "".join(start)
             start.append(token.text)
     return ":".join(head) + ":", "".join(start)
@@ -230,7 +233,7 @@ def _arn_pattern(pattern: str, variables: bool) -> ArnPattern:
     tokens = tokenize(pattern, variables=variables, wildcards=True)
     segments = _split_segments(tokens)
     if has_variables(tokens):
-        found = tuple(t for t in tokens if t.kind is TokenKind.VARIABLE)
+        found = tuple(t for t in tokens if t.kind is PatternTokenKind.VARIABLE)
         head, start = _literal_start(segments)
         return ArnPattern(segments, None, found, head, start)
     return ArnPattern(segments, _Lazy(lambda: _arn_matcher(segments)))
@@ -245,7 +248,7 @@ def arn_resource_prefix(pattern: str, variables: bool) -> str | None:
         return None
     segments = ArnPattern.compile(pattern, variables=variables).segments
     if len(segments) <= _ARN_PREFIX_SEGMENTS or any(
-        token.kind is TokenKind.VARIABLE
+        token.kind is PatternTokenKind.VARIABLE
         for segment in segments[:_ARN_PREFIX_SEGMENTS]
         for token in segment
     ):
@@ -257,7 +260,7 @@ def arn_resource_prefix(pattern: str, variables: bool) -> str | None:
         if i:
             prefix.append(":")
         for token in segment:
-            if token.kind is not TokenKind.LITERAL:
+            if token.kind is not PatternTokenKind.LITERAL:
                 return "".join(prefix)
             prefix.append(token.text)
     return "".join(prefix)

@@ -14,7 +14,7 @@ from iamstore.node.policy.memo import sized_memo
 Context = Mapping[str, str | tuple[str, ...]]
 
 
-class TokenKind(enum.Enum):
+class PatternTokenKind(enum.Enum):
     LITERAL = "literal"
     STAR = "star"
     QUESTION = "question"
@@ -22,10 +22,10 @@ class TokenKind(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
+class PatternToken:
     """LITERAL text, a wildcard, or a VARIABLE whose `text` is the lower-cased context key."""
 
-    kind: TokenKind
+    kind: PatternTokenKind
     text: str = ""
     default: str | None = None
 
@@ -36,29 +36,29 @@ _DEFAULT = re.compile(r"\s*'([^']*)'\s*\Z")
 
 
 _WILDCARD = re.compile(r"[*?]")  # iamstore's own expression; policy text is only its subject
-_STAR = Token(TokenKind.STAR)
-_QUESTION = Token(TokenKind.QUESTION)
+_STAR = PatternToken(PatternTokenKind.STAR)
+_QUESTION = PatternToken(PatternTokenKind.QUESTION)
 
 
-def _wildcards(text: str, wildcards: bool) -> list[Token]:
+def _wildcards(text: str, wildcards: bool) -> list[PatternToken]:
     if not wildcards or ("*" not in text and "?" not in text):
-        return [Token(TokenKind.LITERAL, text)] if text else []
-    tokens: list[Token] = []
+        return [PatternToken(PatternTokenKind.LITERAL, text)] if text else []
+    tokens: list[PatternToken] = []
     start = 0
     for found in _WILDCARD.finditer(text):
         i = found.start()
         if i > start:
-            tokens.append(Token(TokenKind.LITERAL, text[start:i]))
+            tokens.append(PatternToken(PatternTokenKind.LITERAL, text[start:i]))
         tokens.append(_STAR if text[i] == "*" else _QUESTION)
         start = i + 1
     if start < len(text):
-        tokens.append(Token(TokenKind.LITERAL, text[start:]))
+        tokens.append(PatternToken(PatternTokenKind.LITERAL, text[start:]))
     return tokens
 
 
-def _variable(body: str) -> Token | None:
+def _variable(body: str) -> PatternToken | None:
     if body in _ESCAPES:
-        return Token(TokenKind.LITERAL, _ESCAPES[body])
+        return PatternToken(PatternTokenKind.LITERAL, _ESCAPES[body])
     key, comma, rest = body.partition(",")
     key = key.strip()
     if not key:
@@ -69,20 +69,20 @@ def _variable(body: str) -> Token | None:
         if match is None:
             return None
         default = match.group(1)
-    return Token(TokenKind.VARIABLE, key.lower(), default)
+    return PatternToken(PatternTokenKind.VARIABLE, key.lower(), default)
 
 
-def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[Token, ...]:
+def tokenize(pattern: str, *, variables: bool, wildcards: bool) -> tuple[PatternToken, ...]:
     """Split `pattern` into tokens; `${...}` is only special when `variables` is true."""
     return _tokenize(pattern, variables, wildcards)
 
 
 # Policies repeat the same patterns across statements and documents; tokens are immutable.
 @sized_memo()
-def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[Token, ...]:
+def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[PatternToken, ...]:
     if not variables or "${" not in pattern:
         return tuple(_merge(_wildcards(pattern, wildcards)))
-    tokens: list[Token] = []
+    tokens: list[PatternToken] = []
     position = 0
     for match in _VARIABLE.finditer(pattern):
         token = _variable(match.group(1))
@@ -95,19 +95,23 @@ def _tokenize(pattern: str, variables: bool, wildcards: bool) -> tuple[Token, ..
     return tuple(_merge(tokens))
 
 
-def _merge(tokens: list[Token]) -> list[Token]:
+def _merge(tokens: list[PatternToken]) -> list[PatternToken]:
     """Join adjacent literals so that equal patterns give equal token tuples."""
-    out: list[Token] = []
+    out: list[PatternToken] = []
     for token in tokens:
-        if token.kind is TokenKind.LITERAL and out and out[-1].kind is TokenKind.LITERAL:
-            out[-1] = Token(TokenKind.LITERAL, out[-1].text + token.text)
+        if (
+            token.kind is PatternTokenKind.LITERAL
+            and out
+            and out[-1].kind is PatternTokenKind.LITERAL
+        ):
+            out[-1] = PatternToken(PatternTokenKind.LITERAL, out[-1].text + token.text)
         else:
             out.append(token)
     return out
 
 
-def has_variables(tokens: tuple[Token, ...]) -> bool:
-    return any(t.kind is TokenKind.VARIABLE for t in tokens)
+def has_variables(tokens: tuple[PatternToken, ...]) -> bool:
+    return any(t.kind is PatternTokenKind.VARIABLE for t in tokens)
 
 
 def lookup(context: Context, key: str) -> str | None:
@@ -116,29 +120,29 @@ def lookup(context: Context, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def resolve(tokens: tuple[Token, ...], context: Context) -> tuple[Token, ...] | None:
+def resolve(tokens: tuple[PatternToken, ...], context: Context) -> tuple[PatternToken, ...] | None:
     """Tokens with every variable replaced by a literal, or None if a variable has no value."""
-    out: list[Token] = []
+    out: list[PatternToken] = []
     for token in tokens:
-        if token.kind is TokenKind.VARIABLE:
+        if token.kind is PatternTokenKind.VARIABLE:
             value = lookup(context, token.text)
             if value is None:
                 value = token.default
             if value is None:
                 return None
-            out.append(Token(TokenKind.LITERAL, value))
+            out.append(PatternToken(PatternTokenKind.LITERAL, value))
         else:
             out.append(token)
     return tuple(out)
 
 
-def literal_text(tokens: tuple[Token, ...]) -> str:
+def literal_text(tokens: tuple[PatternToken, ...]) -> str:
     """Concatenated text of variable-free tokens, wildcards read as their own characters."""
     parts: list[str] = []
     for token in tokens:
-        if token.kind is TokenKind.STAR:
+        if token.kind is PatternTokenKind.STAR:
             parts.append("*")
-        elif token.kind is TokenKind.QUESTION:
+        elif token.kind is PatternTokenKind.QUESTION:
             parts.append("?")
         else:
             parts.append(token.text)

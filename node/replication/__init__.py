@@ -1,1 +1,1 @@
-"""Replication: the hybrid logical clock, the commit codec, and (later) gossip between nodes."""
+"""Replication: gossip, anti-entropy, snapshots over the wire, peer transport and authentication."""

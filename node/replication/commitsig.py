@@ -25,8 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from iamstore.node.commits.codec import Commit, Envelope, open_envelope, seal_commit
 from iamstore.node.domain.entities import MemberKey
-from iamstore.node.replication.codec import Commit, Envelope, open_envelope, seal_commit
 from iamstore.node.replication.peertls import PeerCertificateError, certificate_node_id
 
 # A private OID (ITU-T X.667 UUID arc, 2.25.<uuid>): the extension naming a member's
@@ -146,7 +146,7 @@ class CommitVerifier:
         first commits often arrive in one batch), though it is applied only with them. Only
         the newest commit of each run of an origin's consecutive commits needs its signature
         checked: the earlier ones are vouched for by the links it chains back through
-        (node/replication/codec.py); a broken chain costs a signature check, nothing else.
+        (node/commits/codec.py); a broken chain costs a signature check, nothing else.
         """
         keys = self._keys(commits, known)
         envelopes = [_envelope(commit) for commit in commits]

@@ -21,16 +21,23 @@ import random
 from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 
-from iamstore.node.domain.cluster import is_removed, remove_member
-from iamstore.node.domain.entities import MemberKey, RemovedMember
-from iamstore.node.replication.clock import ClockSkewError, HybridClock
-from iamstore.node.replication.codec import (
+from iamstore.node.commits.clock import ClockSkewError, HybridClock
+from iamstore.node.commits.codec import (
     CodecError,
     Commit,
     commit_position,
     decode_commit,
     encode_commit,
 )
+from iamstore.node.commits.snapshot import (
+    CHUNK_BYTES,
+    SnapshotDecoder,
+    SnapshotEncoder,
+    decode_stored_row,
+    encode_snapshot,
+)
+from iamstore.node.domain.cluster import is_removed, remove_member
+from iamstore.node.domain.entities import MemberKey, RemovedMember
 from iamstore.node.replication.commitsig import CommitSignatureError, CommitVerifier
 from iamstore.node.replication.membership import Membership, Peer, PeerState
 from iamstore.node.replication.purge import (
@@ -39,13 +46,6 @@ from iamstore.node.replication.purge import (
     cutoff_hlc,
     merge_promises,
     stable_hlc,
-)
-from iamstore.node.replication.snapshot import (
-    CHUNK_BYTES,
-    SnapshotDecoder,
-    SnapshotEncoder,
-    decode_stored_row,
-    encode_snapshot,
 )
 from iamstore.node.replication.transport import (
     ExchangeMessage,

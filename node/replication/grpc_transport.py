@@ -14,6 +14,7 @@ from typing import Any
 import grpc
 from google.protobuf.message import DecodeError
 
+from iamstore.node.commits.snapshot import decode_snapshot, restream
 from iamstore.node.replication.peerauth import (
     NONCE_BYTES,
     PeerAuthError,
@@ -23,7 +24,6 @@ from iamstore.node.replication.peerauth import (
     verify_chunk,
     verify_reply,
 )
-from iamstore.node.replication.snapshot import decode_snapshot, restream
 from iamstore.node.replication.transport import (
     ExchangeMessage,
     ExchangeReply,

@@ -19,7 +19,7 @@ or below that HLC for every member. The grace period still bounds commits of nod
 longer members, as Cassandra's gc_grace_seconds does.
 Removed peers stop counting (node/replication/membership.py), and a peer that comes back
 after its entries were purged finds its vector below a log floor and bootstraps from a
-snapshot (node/replication/snapshot.py).
+snapshot (node/commits/snapshot.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from iamstore.node.replication.clock import COUNTER_BITS, COUNTER_MASK
+from iamstore.node.commits.clock import COUNTER_BITS, COUNTER_MASK
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,7 @@ class SnapshotMessage:
 class SnapshotReply:
     """The whole-form snapshot, as members of earlier versions ask for it (gRPC only)."""
 
-    snapshot: bytes  # node/replication/snapshot.py whole form, checked whole by the receiver
+    snapshot: bytes  # node/commits/snapshot.py whole form, checked whole by the receiver
 
 
 class Transport(Protocol):
@@ -100,7 +100,7 @@ class Transport(Protocol):
     def stream_snapshot(
         self, address: str, message: SnapshotMessage
     ) -> AsyncGenerator[bytes, None]:
-        """The peer's replica as snapshot stream chunks (node/replication/snapshot.py), one
+        """The peer's replica as snapshot stream chunks (node/commits/snapshot.py), one
         at a time as they arrive; the receiver bounds the wait for each."""
         ...
 

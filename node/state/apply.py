@@ -19,12 +19,12 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit, StoredRow, decode_commit, decode_row, encode_row
+from iamstore.node.commits.snapshot import SnapshotHeader, decode_stored_row, extend
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit, decode_commit, decode_row, encode_row
-from iamstore.node.replication.snapshot import SnapshotHeader, decode_stored_row, extend
-from iamstore.node.storage.database import STAGING, Database, LogPurgedError, StoredRow
+from iamstore.node.storage.database import STAGING, Database, LogPurgedError
 
 Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register stamp
 

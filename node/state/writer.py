@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit, encode_row
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.view import View
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.state.apply import State
 from iamstore.wire.consistency import format_token
 
@@ -22,7 +22,7 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
+class ConsistencyToken:
     """A causal consistency token: the write (origin, seq) and everything its node had applied
     when it acknowledged it, as a version vector. A replica that covers the vector holds the
     write and every write it may depend on (the group an AddUserToGroup joined, the policy an
@@ -60,7 +60,7 @@ class Writer:
         actor: str,
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
-    ) -> tuple[R, Token | None]:
+    ) -> tuple[R, ConsistencyToken | None]:
         """Runs `plan` on the current view and commits its changes; None token if no change.
 
         The commit is shielded from cancellation: a caller that gives up (a cancelled RPC)
@@ -73,7 +73,7 @@ class Writer:
         actor: str,
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
-    ) -> tuple[R, Token | None]:
+    ) -> tuple[R, ConsistencyToken | None]:
         def make(view: View) -> tuple[Commit | None, R]:
             changes, result = plan(view)
             if not changes:
@@ -87,7 +87,7 @@ class Writer:
         result, commit, vector = await self._state.write_local(make)
         if commit is None:
             return result, None
-        return result, Token(self._node_id, commit.seq, tuple(sorted(vector.items())))
+        return result, ConsistencyToken(self._node_id, commit.seq, tuple(sorted(vector.items())))
 
     async def write_split(
         self,
@@ -95,7 +95,7 @@ class Writer:
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
         max_commit_bytes: int,
-    ) -> tuple[R, Token | None, int]:
+    ) -> tuple[R, ConsistencyToken | None, int]:
         """`write` for a plan of many rows (an account import): its changes become as many
         consecutive commits as keep each under about `max_commit_bytes` of rows (so each
         travels to peers like any other commit), applied together in one transaction.
@@ -109,7 +109,7 @@ class Writer:
         action: str,
         plan: Callable[[View], tuple[list[Change], R]],
         max_commit_bytes: int,
-    ) -> tuple[R, Token | None, int]:
+    ) -> tuple[R, ConsistencyToken | None, int]:
         def make(view: View) -> tuple[list[Commit], R]:
             changes, result = plan(view)
             seq = self._state.applied.get(self._node_id, 0)
@@ -123,7 +123,7 @@ class Writer:
         result, commits, vector = await self._state.write_local_commits(make)
         if not commits:
             return result, None, 0
-        token = Token(self._node_id, commits[-1].seq, tuple(sorted(vector.items())))
+        token = ConsistencyToken(self._node_id, commits[-1].seq, tuple(sorted(vector.items())))
         return result, token, len(commits)
 
 

@@ -12,8 +12,8 @@ from typing import cast
 
 import aiosqlite
 
+from iamstore.node.commits.codec import Commit, StoredRow, encode_commit, encode_row
 from iamstore.node.domain.entities import Change
-from iamstore.node.replication.codec import Commit, encode_commit, encode_row
 from iamstore.node.storage.row_format import (
     ROW_FORMAT,
     ROW_FORMAT_KEY,
@@ -47,15 +47,6 @@ _NEWER_WINS = (
 # Snapshot rows being received: a temporary table (never on disk for long, gone with the
 # connection), so a stream that breaks off leaves nothing behind.
 STAGING = "temp.snapshot_staging"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRow:
-    table: str
-    key: str
-    hlc: int
-    origin: str
-    body: bytes | None
 
 
 # A stored row as SQLite gives it is a RowRecord, (table, key, hlc, origin, body): start-up

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import msgpack
 
+from iamstore.node.commits.codec import decode_row, encode_row
 from iamstore.node.domain.entities import DefaultVersion, PolicyVersion, VersionCounter
-from iamstore.node.replication.codec import decode_row, encode_row
 
 ROW_FORMAT = 2
 ROW_FORMAT_KEY = "row_format"  # its key in the `meta` table

@@ -15,9 +15,9 @@ from iamstore.cluster.chaos.dependencies import SCENARIOS, DependencyProbes
 from iamstore.cluster.chaos.history import History
 from iamstore.cluster.chaos.replicas import replica_violations
 from iamstore.cluster.chaos.workload import policy_document
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
+from iamstore.node.commits.clock import HybridClock
 from iamstore.node.domain.entities import Change, PolicyVersion
-from iamstore.node.replication.clock import HybridClock
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
 

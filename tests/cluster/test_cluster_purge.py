@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.replication.gossip import GossipConfig
 
 GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=300, purge_every=2)
@@ -28,8 +28,8 @@ async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
 async def _tombstones(mem: MemoryCluster) -> list[int]:
     counts = []
     for node in mem.nodes:
-        assert node.services is not None
-        rows = await node.services.state.db.load_rows()
+        assert node.components is not None
+        rows = await node.components.state.db.load_rows()
         counts.append(sum(1 for *_, body in rows if body is None))
     return counts
 
@@ -37,8 +37,8 @@ async def _tombstones(mem: MemoryCluster) -> list[int]:
 async def _logged(mem: MemoryCluster) -> list[int]:
     counts = []
     for node in mem.nodes:
-        assert node.services is not None
-        counts.append(len(await node.services.state.db.commits()))
+        assert node.components is not None
+        counts.append(len(await node.components.state.db.commits()))
     return counts
 
 

@@ -17,7 +17,7 @@ from iamstore.client import (
     NoSuchEntityError,
     NotYetReplicatedError,
 )
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.wire.consistency import parse_token
 
 DOC = json.dumps(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.api.dispatch import parse_tokens
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.server import Node
@@ -53,13 +53,13 @@ def _peer_addresses(node: Node) -> set[str]:
 
 
 def _knows_removal(node: Node, node_id: str) -> bool:
-    assert node.services is not None
-    return node_id in node.services.state.view.removed_members
+    assert node.components is not None
+    return node_id in node.components.state.view.removed_members
 
 
 async def _tombstones(node: Node) -> int:
-    assert node.services is not None
-    return sum(1 for *_, body in await node.services.state.db.load_rows() if body is None)
+    assert node.components is not None
+    return sum(1 for *_, body in await node.components.state.db.load_rows() if body is None)
 
 
 async def _create_and_delete(mem: MemoryCluster, index: int, prefix: str) -> None:
@@ -113,8 +113,8 @@ async def test_a_late_joining_node_learns_the_removal_from_its_snapshot(
     await _create_and_delete(cluster, 0, "old-")
 
     async def logs_purged() -> bool:
-        assert cluster.nodes[0].services is not None
-        return not await cluster.nodes[0].services.state.db.commits()
+        assert cluster.nodes[0].components is not None
+        return not await cluster.nodes[0].components.state.db.commits()
 
     await _eventually(logs_purged)  # the removal's own commit is purged with the rest
 
@@ -157,10 +157,10 @@ async def test_a_removed_node_started_again_is_refused_and_says_so(
     assert [m.node_id for m in members_status.removed_members] == [removed_id]
     assert all(p.address != REMOVED for p in members_status.peers)
     await asyncio.sleep(20 * GOSSIP.interval_s)  # many anti-entropy rounds
-    assert mistaken.services is not None
-    assert not mistaken.services.state.covers(parse_tokens(token or ""))
+    assert mistaken.components is not None
+    assert not mistaken.components.state.covers(parse_tokens(token or ""))
     for index in (0, 1):
-        services = cluster.nodes[index].services
+        services = cluster.nodes[index].components
         assert services is not None
         assert services.state.version_vector().get(removed_id, 0) < status.version_vector.get(
             removed_id, 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from iamstore.client import AsyncClient, Credentials, EntityAlreadyExistsError
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 
 S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 

@@ -22,8 +22,8 @@ def _config(data_dir: Path, peers: tuple[str, ...], bootstrap: bool) -> NodeConf
 
 
 async def _tombstones(node: Node) -> int:
-    assert node.services is not None
-    return sum(1 for *_, body in await node.services.state.db.load_rows() if body is None)
+    assert node.components is not None
+    return sum(1 for *_, body in await node.components.state.db.load_rows() if body is None)
 
 
 async def test_both_members_purge_a_tombstone_once_each_knows_the_others_promise(

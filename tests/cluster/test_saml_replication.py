@@ -11,7 +11,7 @@ import pytest
 
 from iamstore.client import AsyncClient, Credentials, IamError
 from iamstore.cluster import saml_idp as idp
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ import grpc
 
 from iamstore.client import AsyncClient
 from iamstore.client.credentials import resolve_credentials
+from iamstore.node.commits.codec import StoredRow
+from iamstore.node.commits.snapshot import SnapshotDecoder, encode_snapshot
 from iamstore.node.config import NodeConfig
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.grpc_transport import SNAPSHOT, GrpcTransport
 from iamstore.node.replication.peerauth import REPLY_MAC_KEY, ReplayGuard, reply_mac, verify_request
-from iamstore.node.replication.snapshot import SnapshotDecoder, encode_snapshot
 from iamstore.node.replication.transport import SnapshotMessage
 from iamstore.node.server import Node
-from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
 
 CHUNK = 1024
@@ -65,8 +65,8 @@ async def test_a_new_node_bootstraps_from_a_snapshot_streamed_in_many_chunks(
             # node can then only start from a snapshot.
             await asyncio.sleep(0.01)
             await first.replicator.purge()
-            assert first.services is not None
-            assert not await first.services.state.db.commits()
+            assert first.components is not None
+            assert not await first.components.state.db.commits()
 
             second_dir = tmp_path / "b"
             second_dir.mkdir()
@@ -76,9 +76,9 @@ async def test_a_new_node_bootstraps_from_a_snapshot_streamed_in_many_chunks(
             running.append(asyncio.create_task(second.serve()))
             await second.ready.wait()
             assert second.address is not None
-            assert second.services is not None
-            target = first.services.state.version_vector()
-            assert await second.services.state.wait_until_covers(target, 30)
+            assert second.components is not None
+            target = first.components.state.version_vector()
+            assert await second.components.state.wait_until_covers(target, 30)
 
             assert second.replicator is not None
             stats = second.replicator.stats
@@ -88,7 +88,7 @@ async def test_a_new_node_bootstraps_from_a_snapshot_streamed_in_many_chunks(
                 await asyncio.sleep(0.01)
             assert stats.snapshots_installed == 1
             assert stats.bytes_received > 10 * CHUNK
-            assert second.services.state.digest() == first.services.state.digest()
+            assert second.components.state.digest() == first.components.state.digest()
             async with AsyncClient(second.address, credentials=credentials) as iam:
                 users = (await iam.list_users(path_prefix="/streamed/", max_items=1000)).users
             assert len(users) == 150

@@ -14,7 +14,7 @@ import pytest
 
 from iamstore.client import AsyncClient, Credentials
 from iamstore.client.providers import sign_in
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.server import Node
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
 
 async def _flush(node: Node) -> None:
     """What the node's periodic flush does (every 30 s by default), done now."""
-    services = node.services
+    services = node.components
     assert services is not None
     written = await services.usage.flush(services.writer, services.state.view, services.auth.usage)
     assert written > 0

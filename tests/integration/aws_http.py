@@ -6,7 +6,7 @@ import boto3
 from botocore.config import Config
 
 from iamstore.client import Client
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 # No retries: a test sees the node's first answer.
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})

@@ -13,7 +13,7 @@ from iam_helpers import account_client
 
 from iamstore.client import Client
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyotp
 
 from iamstore.client import Client, Credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def account_client(iam_node: InProcessNode, management: Client) -> Client:

@@ -17,7 +17,7 @@ from iamstore.client import (
     ValidationError,
 )
 from iamstore.client.models import AccessKey
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def client_for(node: InProcessNode, key: AccessKey) -> Client:

@@ -21,7 +21,7 @@ from iamstore.client import (
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.cluster.bench.account_gen import Sizes, generate
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from iamstore.client import AccessDeniedError, Client, Credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def doc(*statements: dict[str, object]) -> str:

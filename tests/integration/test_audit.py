@@ -18,7 +18,7 @@ from iamstore.client import (
     SignatureDoesNotMatchError,
 )
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _user_client(iam: Client, iam_node: InProcessNode, name: str) -> Client:
@@ -45,7 +45,7 @@ def test_a_denied_call_is_an_event_naming_action_resource_and_decision(
     )
     assert event.error_code == "AccessDenied"
     assert event.source_address == "127.0.0.1"
-    assert event.node == iam_node.node.services.node_id  # type: ignore[union-attr]
+    assert event.node == iam_node.node.components.node_id  # type: ignore[union-attr]
 
 
 def test_an_explicit_deny_names_the_deciding_statement(

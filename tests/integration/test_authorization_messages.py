@@ -8,7 +8,7 @@ import json
 import pytest
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 BUCKET = "arn:aws:s3:::reports"
 

@@ -19,7 +19,7 @@ from iamstore.client import (
     NoSuchEntityError,
 )
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.wire.credentials import write_credentials_file
 
 BUCKET = "arn:aws:s3:::bucket"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from iamstore.client import Client
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.cluster.tls import create_ca, issue_node_certificate
 from iamstore.node.config import NodeConfig
 

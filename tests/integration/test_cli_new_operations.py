@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from iamstore.client import Client
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 @pytest.fixture

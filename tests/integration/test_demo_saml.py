@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from iamstore.client import Client
 from iamstore.cluster.demo_saml import directory_sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def test_directory_sign_in_runs_and_reports(iam_node: InProcessNode, iam: Client) -> None:

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 ROOT = Path(__file__).resolve().parents[2]

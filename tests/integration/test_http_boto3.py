@@ -9,7 +9,7 @@ import pytest
 from aws_http import NO_RETRIES, http_url, session_for
 from botocore.exceptions import ClientError
 
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.audit import AuditFilter
 
 ALLOW_ALL_IAM = {
@@ -254,7 +254,7 @@ def test_writes_carry_a_consistency_token_header(aws_iam: Any) -> None:
 def test_http_calls_are_audited_like_grpc_calls(aws_iam: Any, http_node: InProcessNode) -> None:
     made = aws_iam.create_user(UserName="audited")["User"]
     account = made["Arn"].split(":")[4]
-    services = http_node.node.services if http_node.node is not None else None
+    services = http_node.node.components if http_node.node is not None else None
     assert services is not None
     assert services.audit is not None
     events = services.audit.page(account, AuditFilter(), max_items=1000).events

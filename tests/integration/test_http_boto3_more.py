@@ -12,7 +12,7 @@ import pytest
 from aws_http import NO_RETRIES, http_url, session_for
 from botocore.exceptions import ClientError
 
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 ALLOW_S3 = {
     "Version": "2012-10-17",

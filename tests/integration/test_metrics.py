@@ -74,11 +74,11 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 async def test_each_node_serves_its_own_replication_metrics(nodes: list[Node]) -> None:
     first, second = nodes
-    assert first.services is not None
-    assert second.services is not None
-    origin = first.services.node_id
-    assert await second.services.state.wait_until_covers(
-        first.services.state.version_vector(), timeout_s=10
+    assert first.components is not None
+    assert second.components is not None
+    origin = first.components.node_id
+    assert await second.components.state.wait_until_covers(
+        first.components.state.version_vector(), timeout_s=10
     )
     assert first.metrics_address is not None
     assert second.metrics_address is not None
@@ -87,7 +87,7 @@ async def test_each_node_serves_its_own_replication_metrics(nodes: list[Node]) -
     status, body = await _get(second.metrics_address, "/metrics")
     assert status == "HTTP/1.1 200 OK"
     samples = _samples(body)
-    applied = first.services.state.version_vector()[origin]
+    applied = first.components.state.version_vector()[origin]
     assert samples[("iamstore_commits_applied_from_peers_total", ())] >= applied
     assert samples[("iamstore_commits_received_total", ())] >= applied
     assert samples[("iamstore_applied_sequence", (("origin", origin),))] == applied
@@ -102,7 +102,7 @@ async def test_each_node_serves_its_own_replication_metrics(nodes: list[Node]) -
     _, first_body = await _get(first.metrics_address, "/metrics")
     assert ("iamstore_commits_applied_from_peers_total", ()) in _samples(first_body)
     # The second node wrote only its own key's introduction (its first commit).
-    second_commits = second.services.state.applied.get(second.services.node_id, 0)
+    second_commits = second.components.state.applied.get(second.components.node_id, 0)
     assert second_commits == 1
     assert _samples(first_body)[("iamstore_commits_applied_from_peers_total", ())] <= 1
 

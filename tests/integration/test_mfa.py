@@ -22,7 +22,7 @@ from iamstore.client import (
     PasswordPolicyViolationError,
     ValidationError,
 )
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 STRONG = "Str0ng-Enough!"
 

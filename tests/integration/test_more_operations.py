@@ -17,7 +17,7 @@ from iamstore.client import (
     NoSuchEntityError,
     ValidationError,
 )
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 THUMB_A = "a" * 40
 THUMB_B = "b" * 40

@@ -10,7 +10,7 @@ import pytest
 
 from iamstore.client import Client, Credentials, NoCredentialsError
 from iamstore.client.providers import AssumeRoleCredentials, Expiring, RoleProfile, resolve
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 ROLE = RoleProfile(role_arn="arn:aws:iam::123456789012:role/app", source_profile="base")
 

@@ -28,7 +28,7 @@ from iamstore.client import (
     ValidationError,
 )
 from iamstore.client.providers import sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from iamstore.client import (
     InvalidUserTypeError,
     ValidationError,
 )
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def doc(*statements: dict[str, object]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _run(node: InProcessNode, *args: str, env: dict[str, str] | None = None) -> str:

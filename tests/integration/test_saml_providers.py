@@ -16,7 +16,7 @@ from iamstore.client import (
     ValidationError,
 )
 from iamstore.cluster import saml_idp as idp
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 KeyPair = tuple[bytes, bytes]
 

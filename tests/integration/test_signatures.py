@@ -15,7 +15,7 @@ from botocore.credentials import Credentials as BotoCredentials
 
 from iamstore.client import Client, Credentials, InvalidClientTokenIdError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.v1 import iam_pb2 as pb
 from iamstore.wire.errors import ERROR_CODE_KEY
 from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc

@@ -17,7 +17,7 @@ from iamstore.client import _transport as client_transport
 from iamstore.client.credentials import resolve_credentials
 from iamstore.client.errors import IamError
 from iamstore.client.providers import SignInResult, sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api.signin import FAILURE_MESSAGE
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.signin import SignInRules

@@ -14,7 +14,7 @@ from iam_helpers import mfa_device
 
 from iamstore.client import Client, Credentials
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 PASSWORD = "Correct-horse-9"
 

@@ -20,7 +20,7 @@ from iamstore.client import (
     ValidationError,
 )
 from iamstore.client.models import PolicyDescriptorType, TemporaryCredentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.auth.sessions import Session, SessionKind, SessionSealer, new_key_id, new_secret
 
 

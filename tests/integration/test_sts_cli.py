@@ -10,7 +10,7 @@ from iam_helpers import role_profile_files
 
 from iamstore.client import Client
 from iamstore.client.cli import cli
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _iamstore(

@@ -9,7 +9,7 @@ import pytest
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError, ValidationError
 from iamstore.client.models import TemporaryCredentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def doc(*actions: str) -> str:

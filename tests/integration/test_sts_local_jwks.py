@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from iam_helpers import account_client
 
 from iamstore.client import Client, Credentials, IamError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 ISSUER = "https://idp.internal.example"  # resolves nowhere: nothing may be fetched

@@ -11,7 +11,7 @@ import pytest
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError
 from iamstore.cluster import saml_idp as idp
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"
 KeyPair = tuple[bytes, bytes]

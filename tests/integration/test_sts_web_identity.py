@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from iam_helpers import account_client
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 AUDIENCE = "my-app"

@@ -14,7 +14,7 @@ from iamstore.client import Client, IamError
 from iamstore.client.cli import cli
 from iamstore.client.credentials import resolve_credentials
 from iamstore.client.providers import AssumeRoleCredentials, resolve, sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.cluster.tls import create_ca, issue_node_certificate
 from iamstore.node.config import NodeConfig
 

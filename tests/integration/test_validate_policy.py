@@ -9,7 +9,7 @@ import pytest
 
 from iamstore.client import AccessDeniedError, Client, Credentials
 from iamstore.client.errors import ValidationError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 TYPO = json.dumps(
     {

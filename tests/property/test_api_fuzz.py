@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from iamstore.client import Client, Credentials, IamError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 # Every code a well-formed but unacceptable admin call may get back (never ServiceFailure).
@@ -110,8 +110,8 @@ def fuzz_client(fuzz_node: InProcessNode) -> Iterator[Client]:
 
 def _digest(node: InProcessNode) -> str:
     assert node.node is not None
-    assert node.node.services is not None
-    return node.node.services.state.digest()
+    assert node.node.components is not None
+    return node.node.components.state.digest()
 
 
 def _check(node: InProcessNode, call: Callable[[], object]) -> None:

@@ -7,38 +7,44 @@ from __future__ import annotations
 
 import re
 
-from iamstore.node.policy.variables import Context, Token, TokenKind, resolve, tokenize
+from iamstore.node.policy.variables import (
+    Context,
+    PatternToken,
+    PatternTokenKind,
+    resolve,
+    tokenize,
+)
 
 _PREFIX_SEGMENTS = 5
 
 
-def _source(tokens: tuple[Token, ...], any_char: str) -> str:
+def _source(tokens: tuple[PatternToken, ...], any_char: str) -> str:
     parts: list[str] = []
     for token in tokens:
-        if token.kind is TokenKind.STAR:
+        if token.kind is PatternTokenKind.STAR:
             parts.append(any_char + "*")
-        elif token.kind is TokenKind.QUESTION:
+        elif token.kind is PatternTokenKind.QUESTION:
             parts.append(any_char)
         else:
             parts.append(re.escape(token.text))
     return "".join(parts)
 
 
-def _segments(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
-    segments: list[list[Token]] = [[]]
+def _segments(tokens: tuple[PatternToken, ...]) -> list[tuple[PatternToken, ...]]:
+    segments: list[list[PatternToken]] = [[]]
     for token in tokens:
-        if token.kind is not TokenKind.LITERAL or ":" not in token.text:
+        if token.kind is not PatternTokenKind.LITERAL or ":" not in token.text:
             segments[-1].append(token)
             continue
         for i, piece in enumerate(token.text.split(":")):
             if i:
                 segments.append([])
             if piece:
-                segments[-1].append(Token(TokenKind.LITERAL, piece))
+                segments[-1].append(PatternToken(PatternTokenKind.LITERAL, piece))
     return [tuple(s) for s in segments]
 
 
-def _arn_source(segments: list[tuple[Token, ...]]) -> str:
+def _arn_source(segments: list[tuple[PatternToken, ...]]) -> str:
     if len(segments) <= 1:
         return _source(segments[0] if segments else (), ".") + r"\Z"
     parts: list[str] = []
@@ -56,7 +62,7 @@ def arn_matches(pattern: str, value: str, context: Context, *, variables: bool) 
     if pattern == "*":
         return True
     segments = _segments(tokenize(pattern, variables=variables, wildcards=True))
-    resolved: list[tuple[Token, ...]] = []
+    resolved: list[tuple[PatternToken, ...]] = []
     for segment in segments:
         tokens = resolve(segment, context)
         if tokens is None:

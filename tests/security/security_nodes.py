@@ -13,7 +13,7 @@ import pytest
 from iamstore.client import Client, Credentials
 from iamstore.client.credentials import resolve_credentials
 from iamstore.client.models import TemporaryCredentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 

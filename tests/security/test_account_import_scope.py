@@ -10,7 +10,7 @@ from security_nodes import allow, doc, session_client
 
 from iamstore.client import Client
 from iamstore.client.errors import AccessDeniedError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def test_federated_users_cannot_import_an_account(iam_node: InProcessNode, iam: Client) -> None:

@@ -14,7 +14,7 @@ from iamstore.client import (
     SignatureDoesNotMatchError,
 )
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.audit import AuditCapacity, AuditDecision, AuditFilter, AuditLog
 from iamstore.node.config import NodeConfig
 

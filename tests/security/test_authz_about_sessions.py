@@ -27,7 +27,7 @@ from security_nodes import (
 from iamstore.client import AccessDeniedError, Client, Credentials, InvalidInputError
 from iamstore.client.cli import cli
 from iamstore.client.models import AuthorizeRequest, Tag, TemporaryCredentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.wire.credentials import write_credentials_file
 
 OBJECT = "arn:aws:s3:::reports/q3.csv"

@@ -15,7 +15,7 @@ from security_nodes import (
 )
 
 from iamstore.client import AccessDeniedError, Client
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 OLD, NEW = "Old-passw0rd!x", "New-passw0rd!y"
 

@@ -16,7 +16,7 @@ from security_nodes import (
 )
 
 from iamstore.client import AccessDeniedError, Client
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _sandbox_admin(node: InProcessNode, iam: Client, account: str) -> Client:

@@ -21,7 +21,7 @@ from security_nodes import (
 )
 
 from iamstore.client import AccessDeniedError, Client
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def _role_session(

@@ -19,7 +19,7 @@ from security_nodes import allow, doc, trust_account, user_client
 
 from iamstore.client import AccessDeniedError, Client, InvalidInputError
 from iamstore.client.models import SignedRequest, SignedRequestHeader, TemporaryCredentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 HOST = "reports.internal"
 OBJECT = "arn:aws:s3:::reports/q3.csv"

@@ -21,8 +21,8 @@ from iamstore.client import (
     Credentials,
     MalformedPolicyDocumentError,
 )
-from iamstore.cluster.inproc import InProcessNode
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.cluster.testing.memory import MemoryCluster
 
 ASSUME = doc(allow("sts:AssumeRole"))
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import grpc
 import pytest
 
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.auth.supplied import SuppliedDocuments, estimated_bytes
 from iamstore.node.config import NodeConfig

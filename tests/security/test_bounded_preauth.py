@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from iamstore.client import Client, Credentials, IamError, NotYetReplicatedError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.auth.webidentity import (
     REFETCH_BURST,
     REFETCH_INTERVAL_S,

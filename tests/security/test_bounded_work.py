@@ -20,7 +20,7 @@ import pytest
 
 from iamstore.client import Client, Credentials, ValidationError
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api.authz_limits import (
     AUTHORIZE_BATCH_MAX_REQUESTS,
     MAX_CONTEXT_ENTRIES,

@@ -16,8 +16,8 @@ from security_nodes import allow, doc, mfa_device, next_code, trust_account, use
 
 from iamstore.client import AccessDeniedError, AsyncClient, Client, Credentials
 from iamstore.client.providers import sign_in
-from iamstore.cluster.inproc import InProcessNode
-from iamstore.cluster.memory import MemoryCluster
+from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.cluster.testing.memory import MemoryCluster
 from iamstore.node.api.mfa_attempts import MfaAttempts
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.entities import Change, MfaFailures
@@ -136,12 +136,9 @@ async def test_the_count_is_cluster_wide(tmp_path: Path) -> None:
     # Two wrong codes on each side of a partition: each side counts only two, but once the
     # partition heals the counts add up to the lock on every node. With per-node counters
     # (or one row that either side overwrites) each node would accept the right code.
-    cluster = MemoryCluster(tmp_path, 3)
+    cluster = MemoryCluster(tmp_path, 3, mfa_rules=RULES)
     await cluster.start()
     try:
-        for node in cluster.nodes:
-            assert node.services is not None
-            node.services.mfa_attempts = MfaAttempts(node.services.node_id, RULES)
         async with cluster.client(0) as root:
             await root.create_user(user_name="alice")
             await root.put_user_policy(

@@ -18,7 +18,7 @@ import pytest
 from iamstore.client import Client
 from iamstore.client.errors import IamError
 from iamstore.client.providers import sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api import signin
 from iamstore.node.auth.passwords import verify_password
 from iamstore.node.config import NodeConfig

@@ -13,8 +13,8 @@ import pytest
 
 from iamstore.client import Client
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
 from iamstore.cluster.process import NodeProcess
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node import datadir
 from iamstore.node.config import NodeConfig
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 from iamstore.node.exposure import is_loopback_listen, warn_if_plaintext_beyond_loopback
 

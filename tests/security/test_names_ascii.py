@@ -13,7 +13,7 @@ import pytest
 from iamstore.client import AccessDeniedError, Client, Credentials, ValidationError
 from iamstore.client.credentials import resolve_credentials
 from iamstore.client.providers import sign_in
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api.model_patterns import UnsupportedPattern, compile_model_pattern
 from iamstore.node.api.signin import HIDDEN_PRINCIPAL, IMPOSSIBLE_NAME, failure_key
 from iamstore.node.config import NodeConfig

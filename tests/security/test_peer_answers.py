@@ -11,7 +11,8 @@ import pytest
 from peer_fixtures import now_ms, plaintext_peer_node
 from peer_proxy import Context, PeerProxy
 
-from iamstore.node.replication.codec import Commit, encode_commit
+from iamstore.node.commits.codec import Commit, StoredRow, encode_commit
+from iamstore.node.commits.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.grpc_transport import EXCHANGE, GrpcTransport
 from iamstore.node.replication.peerauth import (
     MAX_SKEW_MS,
@@ -19,7 +20,6 @@ from iamstore.node.replication.peerauth import (
     ReplayGuard,
     sign_request,
 )
-from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.transport import (
     ExchangeMessage,
     MemberRemovedError,
@@ -28,7 +28,6 @@ from iamstore.node.replication.transport import (
     TransportError,
 )
 from iamstore.node.server import Node
-from iamstore.node.storage.database import StoredRow
 from iamstore.v1 import peer_pb2 as pb
 
 CALLER = "nvictim000001"
@@ -61,10 +60,10 @@ def _exchange() -> ExchangeMessage:
 
 def _forged_commit(node: Node) -> bytes:
     """What the attacker appends: the node's next commit, as the node itself would send it."""
-    assert node.services is not None
-    state = node.services.state
-    seq = state.applied.get(node.services.node_id, 0) + 1
-    return encode_commit(Commit(node.services.node_id, seq, 1 << 20, "attacker", "Forged", ()))
+    assert node.components is not None
+    state = node.components.state
+    seq = state.applied.get(node.components.node_id, 0) + 1
+    return encode_commit(Commit(node.components.node_id, seq, 1 << 20, "attacker", "Forged", ()))
 
 
 async def test_the_positive_control_an_untouched_exchange_through_the_proxy_is_accepted(
@@ -76,8 +75,8 @@ async def test_the_positive_control_an_untouched_exchange_through_the_proxy_is_a
     finally:
         await transport.close()
     assert reply.commits  # the bootstrap's commits
-    assert node.services is not None
-    assert reply.version_vector == node.services.state.version_vector()
+    assert node.components is not None
+    assert reply.version_vector == node.components.state.version_vector()
 
 
 async def test_a_commit_appended_to_an_exchange_reply_is_refused(

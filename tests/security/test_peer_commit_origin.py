@@ -12,8 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peer_fixtures import now_ms, plaintext_peer_node
 
 from iamstore.cluster.tls import create_ca, issue_node_certificate
-from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
-from iamstore.node.replication.codec import (
+from iamstore.node.commits.codec import (
     Commit,
     commit_position,
     decode_commit,
@@ -21,6 +20,7 @@ from iamstore.node.replication.codec import (
     open_envelope,
     seal_commit,
 )
+from iamstore.node.domain.entities import Change, InlinePolicy, MemberKey
 from iamstore.node.replication.commitsig import (
     CommitSealer,
     CommitSignatureError,
@@ -60,38 +60,38 @@ async def _push(node: Node, *commits: bytes) -> None:
 
 
 def _next_seq(node: Node) -> tuple[str, int]:
-    assert node.services is not None
-    origin = node.services.node_id
-    return origin, node.services.state.applied.get(origin, 0) + 1
+    assert node.components is not None
+    origin = node.components.node_id
+    return origin, node.components.state.applied.get(origin, 0) + 1
 
 
 async def test_a_key_holder_cannot_write_under_another_members_origin(node: Node) -> None:
     """The cluster key lets the attacker talk; its own signing key does not make it the
     member whose origin and next sequence number it uses."""
-    assert node.services is not None
+    assert node.components is not None
     origin, seq = _next_seq(node)
     forged = seal_commit(_grant_everything(origin, seq), signer(Ed25519PrivateKey.generate()))
-    before = node.services.state.version_vector()
+    before = node.components.state.version_vector()
     with pytest.raises(TransportError, match="not signed by its origin's key"):
         await _push(node, encode_commit(forged))
-    assert node.services.state.version_vector() == before
-    assert "AIDAVICTIM0000000001" not in node.services.state.view.inline
+    assert node.components.state.version_vector() == before
+    assert "AIDAVICTIM0000000001" not in node.components.state.view.inline
 
 
 async def test_an_unsigned_commit_is_refused(node: Node) -> None:
-    assert node.services is not None
+    assert node.components is not None
     origin, seq = _next_seq(node)
     with pytest.raises(TransportError, match="is not signed"):
         await _push(node, encode_commit(_grant_everything(origin, seq)))
-    assert "AIDAVICTIM0000000001" not in node.services.state.view.inline
+    assert "AIDAVICTIM0000000001" not in node.components.state.view.inline
 
 
 async def test_a_commit_from_an_origin_without_a_known_key_is_refused(node: Node) -> None:
-    assert node.services is not None
+    assert node.components is not None
     forged = seal_commit(_grant_everything(ATTACKER, 1), signer(Ed25519PrivateKey.generate()))
     with pytest.raises(TransportError, match="whose key is unknown"):
         await _push(node, encode_commit(forged))
-    assert ATTACKER not in node.services.state.version_vector()
+    assert ATTACKER not in node.components.state.version_vector()
 
 
 async def test_a_new_members_commit_that_overtakes_its_key_waits_for_it(node: Node) -> None:
@@ -99,7 +99,7 @@ async def test_a_new_members_commit_that_overtakes_its_key_waits_for_it(node: No
     introduces its key: that push is not refused (the commit is left for anti-entropy to
     bring in order), and the member's commits apply once the introduction arrives. A forged
     commit at the next seq of a keyless origin is still refused (the test above)."""
-    assert node.services is not None
+    assert node.components is not None
     member = "nnewmember001"
     key = Ed25519PrivateKey.generate()
     record = MemberKey(member, raw_public_key(key), b"", now_ms())
@@ -111,31 +111,31 @@ async def test_a_new_members_commit_that_overtakes_its_key_waits_for_it(node: No
     second = encode_commit(sealer.seal(_grant_everything(member, 2)))
 
     await _push(node, second)  # early: nothing applies, nothing is refused
-    assert member not in node.services.state.version_vector()
+    assert member not in node.components.state.version_vector()
     assert node.replicator is not None
     assert node.replicator.stats.refused_messages == 0
 
     await _push(node, first, second)
-    assert node.services.state.applied[member] == 2
-    assert node.services.state.view.member_keys[member].public_key == record.public_key
+    assert node.components.state.applied[member] == 2
+    assert node.components.state.view.member_keys[member].public_key == record.public_key
 
 
 async def test_a_second_key_for_a_known_member_is_refused(node: Node) -> None:
     """Introducing a new key for an existing id would let its holder speak as that member."""
-    assert node.services is not None
+    assert node.components is not None
     origin, seq = _next_seq(node)
     stolen_id = Ed25519PrivateKey.generate()
     record = MemberKey(origin, raw_public_key(stolen_id), b"", now_ms())
     takeover = Commit(origin, seq, now_ms() << 16, "attacker", "Key", (Change.put(record),))
     with pytest.raises(TransportError, match="changes its member's key"):
         await _push(node, encode_commit(seal_commit(takeover, signer(stolen_id))))
-    assert node.services.state.view.member_keys[origin].public_key != record.public_key
+    assert node.components.state.view.member_keys[origin].public_key != record.public_key
 
 
 async def test_a_signed_commit_with_an_altered_body_is_refused(node: Node) -> None:
     """A signature lifted from a genuine commit does not cover another body."""
-    assert node.services is not None
-    genuine = (await node.services.state.db.commits())[-1]
+    assert node.components is not None
+    genuine = (await node.components.state.db.commits())[-1]
     origin, seq = _next_seq(node)
     key = load_signing_key(node.config.commit_key_path)
     signed_elsewhere = seal_commit(_grant_everything(origin, seq), signer(key))
@@ -148,16 +148,16 @@ async def test_a_signed_commit_with_an_altered_body_is_refused(node: Node) -> No
     spliced = msgpack.packb([2, taken.body, lifted.signature, taken.prev], use_bin_type=True)
     with pytest.raises(TransportError, match="not signed by its origin's key"):
         await _push(node, spliced)
-    assert genuine == (await node.services.state.db.commits())[-1]
+    assert genuine == (await node.components.state.db.commits())[-1]
 
 
 async def test_the_positive_control_a_commit_signed_by_its_origin_applies(node: Node) -> None:
     """The node's own key, as if the node had written it and a peer relayed it back."""
-    assert node.services is not None
+    assert node.components is not None
     origin, seq = _next_seq(node)
     key = load_signing_key(node.config.commit_key_path)
     await _push(node, encode_commit(seal_commit(_grant_everything(origin, seq), signer(key))))
-    assert node.services.state.applied[origin] == seq
+    assert node.components.state.applied[origin] == seq
 
 
 # --- under a cluster CA (no sockets) ------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_under_a_ca_member_keys_in_a_snapshot_are_checked(tmp_path: Path) -> Non
 async def test_a_new_members_long_first_batch_is_checked_and_applied(node: Node) -> None:
     """Its key introduction first, then more commits than are checked on the event loop (the
     rest are checked in a worker thread): all apply; one bad signature refuses them all."""
-    assert node.services is not None
+    assert node.components is not None
     newcomer = Ed25519PrivateKey.generate()
     origin = "nnewcomer0001"
     record = MemberKey(origin, raw_public_key(newcomer), b"", now_ms())
@@ -223,9 +223,9 @@ async def test_a_new_members_long_first_batch_is_checked_and_applied(node: Node)
     forged_last = encode_commit(seal_commit(commits[-1], signer(Ed25519PrivateKey.generate())))
     with pytest.raises(TransportError, match="not signed by its origin's key"):
         await _push(node, *sealed[:-1], forged_last)
-    assert origin not in node.services.state.version_vector()
+    assert origin not in node.components.state.version_vector()
     await _push(node, *sealed)
-    assert node.services.state.version_vector()[origin] == 40
+    assert node.components.state.version_vector()[origin] == 40
 
 
 # --- chains: the newest signature vouches for the commits it links back to --------------------

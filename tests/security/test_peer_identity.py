@@ -76,8 +76,8 @@ async def _exchange_as(node: Node, files: NodeTls, stated: str) -> pb.ExchangeRe
 
 async def test_a_node_takes_its_id_from_its_certificate(tls_node: tuple[Node, NodeTls]) -> None:
     node, _ = tls_node
-    assert node.services is not None
-    assert node.services.node_id == NODE_ID
+    assert node.components is not None
+    assert node.components.node_id == NODE_ID
 
 
 async def test_a_member_speaking_as_itself_is_served(tls_node: tuple[Node, NodeTls]) -> None:

@@ -19,8 +19,8 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.local import CLUSTER_KEY, SESSION_KEY, LocalCluster
 from iamstore.cluster.tls import node_files
 from iamstore.node.auth.sessions import Session, SessionKind, SessionSealer, new_key_id, new_secret
+from iamstore.node.commits.codec import Commit, encode_commit, seal_commit
 from iamstore.node.domain.entities import AccessKey, Change
-from iamstore.node.replication.codec import Commit, encode_commit, seal_commit
 from iamstore.node.replication.commitsig import load_signing_key, signer
 from iamstore.node.replication.grpc_transport import EXCHANGE, PUSH, GrpcTransport
 from iamstore.node.replication.peerauth import sign_request

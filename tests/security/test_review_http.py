@@ -20,7 +20,7 @@ from botocore.credentials import Credentials as BotocoreCredentials
 
 from iamstore.client import Client, Credentials
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.config import NodeConfig
 
 REGION = "us-east-1"

@@ -9,7 +9,7 @@ from security_nodes import allow, doc, mfa_device, next_code, session_client, us
 
 from iamstore.client import Client
 from iamstore.client.errors import AccessDeniedError
-from iamstore.cluster.inproc import InProcessNode
+from iamstore.cluster.testing.inproc import InProcessNode
 
 
 def test_review_federated_users_cannot_simulate_principal_policy_over_grpc(

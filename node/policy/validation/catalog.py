@@ -15,7 +15,7 @@ from typing import Protocol
 from iamstore.node.policy.glob import Glob, compile_glob
 from iamstore.node.policy.match import compile_action_patterns, fold
 from iamstore.node.policy.operators import ValueType
-from iamstore.node.policy.variables import Token, TokenKind
+from iamstore.node.policy.variables import PatternToken, PatternTokenKind
 
 # `${TagKey}` in AWS's key and ARN templates, `<key>` in a few older key names.
 _TEMPLATE_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
@@ -62,15 +62,17 @@ class KeyTemplate:
 
 def template_glob(template: str) -> Glob:
     """The glob of an AWS template: each variable stands for any text; the rest is literal."""
-    tokens: list[Token] = []
+    tokens: list[PatternToken] = []
     position = 0
     for found in _TEMPLATE_VARIABLE.finditer(template):
         if found.start() > position:
-            tokens.append(Token(TokenKind.LITERAL, template[position : found.start()]))
-        tokens.append(Token(TokenKind.STAR))
+            tokens.append(
+                PatternToken(PatternTokenKind.LITERAL, template[position : found.start()])
+            )
+        tokens.append(PatternToken(PatternTokenKind.STAR))
         position = found.end()
     if position < len(template):
-        tokens.append(Token(TokenKind.LITERAL, template[position:]))
+        tokens.append(PatternToken(PatternTokenKind.LITERAL, template[position:]))
     return compile_glob(tuple(tokens))
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iamstore.node.commits.clock import ClockSkewError, HybridClock, wall_ms_of
+from iamstore.node.commits.codec import CodecError, decode_changes, encode_changes
 from iamstore.node.domain.entities import AccessKey, Change, Role, User
-from iamstore.node.replication.clock import ClockSkewError, HybridClock, wall_ms_of
-from iamstore.node.replication.codec import CodecError, decode_changes, encode_changes
 
 text = st.text(max_size=30)
 tags = st.lists(st.tuples(text, text), max_size=5).map(tuple)

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Change, EntityField, Group, Membership, User
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State
 from iamstore.node.storage.database import Database
 

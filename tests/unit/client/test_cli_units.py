@@ -13,6 +13,7 @@ import pytest
 from iamstore.client import results
 from iamstore.client.cli.global_options import hoist_global_options, parse_endpoint_url
 from iamstore.client.cli.html_text import html_to_text
+from iamstore.client.cli.invocation import REDACTED, redacted
 from iamstore.client.cli.output import Json, aws_timestamp, decode_policy_documents, to_aws
 from iamstore.client.cli.pagination import (
     NEXT_TOKEN,
@@ -23,7 +24,6 @@ from iamstore.client.cli.pagination import (
     paginate,
 )
 from iamstore.client.cli.service_model import PaginationSpec, operation_spec
-from iamstore.client.cli.session import REDACTED, redacted
 from iamstore.client.cli.text_formats import render_text, render_yaml
 
 TAKES_VALUE = {"--output": True, "--query": True, "--debug": False, "--endpoint": True}

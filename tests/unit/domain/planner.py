@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 ACCOUNT = "111122223333"
 NOW_MS = 1_700_000_000_000

@@ -13,11 +13,11 @@ import pytest
 from planner import ACCOUNT, apply, context
 
 from iamstore.node.domain import groups, lookup, roles, tagging, users
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change
 from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 TRUST = (
     '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '

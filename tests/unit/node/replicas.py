@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from iamstore.cluster.inline_sqlite import open_memory_database
-from iamstore.node.replication.clock import HybridClock
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.node.commits.clock import HybridClock
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.transport import MemoryNetwork

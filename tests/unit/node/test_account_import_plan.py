@@ -13,7 +13,6 @@ from iamstore.node.domain.account_import import (
     plan,
 )
 from iamstore.node.domain.aws_policies import policy_id_for
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Account,
     Change,
@@ -28,6 +27,7 @@ from iamstore.node.domain.entities import (
 from iamstore.node.domain.errors import InvalidInput
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"

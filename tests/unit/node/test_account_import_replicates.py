@@ -11,11 +11,12 @@ from iamstore.client._convert import build_request
 from iamstore.client.account_file import read_documents
 from iamstore.cluster.bench.account_gen import Sizes, generate
 from iamstore.node.api.account_import import StagedCounts, check_part, merge
+from iamstore.node.api.import_staging import StagedPart
+from iamstore.node.commits.clock import HybridClock
 from iamstore.node.domain.account_import import plan
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Account, Change
 from iamstore.node.domain.rules import Quotas
-from iamstore.node.replication.clock import HybridClock
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.membership import Peer
 from iamstore.node.replication.transport import MemoryNetwork
@@ -36,7 +37,7 @@ async def test_an_import_replicates_to_a_peer() -> None:
         Account(ACCOUNT, "imported", 0, False))], None))  # fmt: skip
     document = read_documents([("a.json", json.dumps(generate(ACCOUNT, Sizes().scaled(0.01))))])
     ctx = WriteContext(ACCOUNT, NOW, Quotas(), lambda prefix: prefix, "a")
-    parts = []
+    parts: list[StagedPart] = []
     for lists, _ in document.parts(20_000):
         request = build_request(
             operations.IMPORT_ACCOUNT, {"import_id": "i", "account_id": ACCOUNT, **lists}

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from iamstore.node.auth.authz_messages import MAX_MESSAGE_JSON, failure_message
-from iamstore.node.auth.context import PrincipalFacts, PrincipalKind
+from iamstore.node.auth.request_context import PrincipalFacts, PrincipalKind
 from iamstore.node.auth.sessions import Session, SessionKind, SessionSealer, TokenError
 from iamstore.node.policy import Decision, Outcome
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.aws_policies import (
     AWS_ACCOUNT,
     AwsPolicyCatalog,
@@ -13,7 +14,6 @@ from iamstore.node.domain.aws_policies import (
 from iamstore.node.domain.entities import Attachment, Boundary, Change, ManagedPolicy, User
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicySet, evaluate, make_request
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State
 
 ACCOUNT = "123456789012"

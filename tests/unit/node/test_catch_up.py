@@ -6,8 +6,8 @@ import dataclasses
 
 from replicas import memory_replicator
 
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Account, Change
-from iamstore.node.replication.codec import Commit
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.membership import Peer
 from iamstore.node.replication.transport import ExchangeMessage, ExchangeReply, MemoryNetwork

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import (
     groups,
     instance_profiles,
@@ -35,22 +37,19 @@ from iamstore.node.domain import (
     users,
     versions,
 )
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Change,
     InstanceProfile,
     MfaDevice,
     OidcProvider,
-    Row,
     ServerCertificate,
 )
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Quotas, tag_page
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicySet, evaluate, make_request
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
-from iamstore.node.state import State, Token, Writer
+from iamstore.node.state import ConsistencyToken, State, Writer
 from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
 
@@ -88,7 +87,7 @@ class Replica:
 
         return WriteContext(ACCOUNT, self.wall[0], Quotas(), new_id, origin=self.name)
 
-    async def write(self, plan: Callable[[View, WriteContext], list[Change]]) -> Token:
+    async def write(self, plan: Callable[[View, WriteContext], list[Change]]) -> ConsistencyToken:
         ctx = self.ctx()
         _, token = await self.writer.write("test", "write", lambda view: (plan(view, ctx), None))
         assert token is not None
@@ -584,7 +583,7 @@ async def test_login_profiles_and_password_policies_set_on_two_nodes_keep_the_la
 
 # The entity kinds that once kept their tags in a whole-set `Tagging` row, each created here
 # with the tag `a=1`; the finder returns the entity as the replica shows it.
-_TAG_KINDS: dict[str, tuple[Row, Callable[[View], Row]]] = {
+_TAG_KINDS: dict[str, tuple[tagging.Taggable, Callable[[View], tagging.Taggable]]] = {
     "instance_profile": (
         InstanceProfile("AIPA1", ACCOUNT, "ip", "/", 1, (("a", "1"),)),
         lambda v: instance_profiles.get(v, ACCOUNT, "ip"),
@@ -665,7 +664,7 @@ async def test_an_entity_deleted_while_tagged_elsewhere_stays_deleted_and_untagg
     for replica in cluster.replicas.values():
         with pytest.raises(NoSuchEntity):
             find(replica.state.view)
-    again = dataclasses.replace(row, created_ms=2, tags=(("z", "9"),))  # type: ignore[call-arg]
+    again = dataclasses.replace(row, created_ms=2, tags=(("z", "9"),))
     await cluster["nc"].write(lambda v, c: [Change.put(again)])
     await cluster.converge()
     for replica in cluster.replicas.values():
@@ -692,8 +691,14 @@ async def test_tags_over_the_quota_from_two_nodes_are_kept_and_further_tags_refu
         view = replica.state.view
         assert dict(find(view).tags) == want  # 53 tags: no acknowledged tag lost
         for tags in ([("new", "v")], [("a", "2")]):
+
+            def more_tags(
+                v: View, c: WriteContext, tags: list[tuple[str, str]] = tags
+            ) -> list[Change]:
+                return tagging.tag(v, c, find(v), tags)
+
             with pytest.raises(LimitExceeded):
-                await replica.write(lambda v, c, tags=tags: tagging.tag(v, c, find(v), tags))
+                await replica.write(more_tags)
         assert dict(find(view).tags) == want  # the refusals changed nothing
         listed, marker = [], None
         while True:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime
 import json
 
-from iamstore.node.auth.context import ContextBuilder, Environment, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.request_context import (
+    ContextBuilder,
+    Environment,
+    PrincipalFacts,
+    PrincipalKind,
+)
+from iamstore.node.commits.codec import decode_row, encode_row, row_from_wire
 from iamstore.node.domain.entities import (
     Attachment,
     Change,
@@ -25,7 +31,6 @@ from iamstore.node.policy import (
     parse_policy,
 )
 from iamstore.node.policy import renamed as renamed_policy
-from iamstore.node.replication.codec import decode_row, encode_row, row_from_wire
 
 ACCOUNT = "123456789012"
 DOC = json.dumps(

@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     AccountAlias,
     Change,
@@ -25,7 +26,6 @@ from iamstore.node.domain.entities import (
     User,
 )
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State
 
 ACCOUNT = "111122223333"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from iamstore.node.auth.passwords import hash_password, matches_any
+from iamstore.node.commits.codec import Commit, decode_row, encode_row, row_from_wire
 from iamstore.node.domain import passwords
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, LoginProfile, PasswordPolicy, User
 from iamstore.node.domain.errors import PasswordPolicyViolation
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import Commit, decode_row, encode_row, row_from_wire
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import State
 from iamstore.node.storage.database import Database
 

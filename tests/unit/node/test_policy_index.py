@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
@@ -20,7 +21,6 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.view import View
 from iamstore.node.policy import PolicySet, evaluate, make_request
-from iamstore.node.replication.codec import Commit
 
 ACCOUNT = "123456789012"
 

@@ -6,17 +6,17 @@ import msgpack
 import pytest
 from replicas import memory_replicator
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.node.commits.codec import CodecError, Commit, StoredRow
+from iamstore.node.commits.snapshot import decode_snapshot, encode_snapshot
 from iamstore.node.domain.entities import Account, Change
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import CodecError, Commit
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.membership import Peer
 from iamstore.node.replication.purge import acknowledged, cutoff_hlc, merge_promises, stable_hlc
-from iamstore.node.replication.snapshot import decode_snapshot, encode_snapshot
 from iamstore.node.replication.transport import Member, MemoryNetwork
 from iamstore.node.state import State
-from iamstore.node.storage.database import LogPurgedError, StoredRow
+from iamstore.node.storage.database import LogPurgedError
 
 
 def test_acknowledged_is_the_minimum_over_every_vector() -> None:

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from iamstore.node.auth.context import (
+from iamstore.node.auth.request_context import (
     ContextBuilder,
     ContextEntryInput,
     Environment,

@@ -11,11 +11,11 @@ from pathlib import Path
 import msgpack
 import pytest
 
+from iamstore.node.commits.codec import encode_row
 from iamstore.node.domain import invariants, versions
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import PolicyVersion, User
 from iamstore.node.domain.rules import Quotas
-from iamstore.node.replication.codec import encode_row
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import State
 from iamstore.node.storage.database import Database, StorageError
 from iamstore.node.storage.row_format import ROW_FORMAT, ROW_FORMAT_KEY

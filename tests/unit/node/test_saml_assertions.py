@@ -13,10 +13,10 @@ from lxml import etree
 from iamstore.cluster import saml_idp as idp
 from iamstore.node.auth import saml
 from iamstore.node.auth.assertion_ids import AssertionIds, ReplayRefused
+from iamstore.node.commits import codec
 from iamstore.node.domain.entities import SamlProvider
 from iamstore.node.domain.errors import InvalidInput
 from iamstore.node.domain.saml_metadata import parse_metadata
-from iamstore.node.replication import codec
 
 NOW = 1_800_000_000.0
 ACCOUNT = "123456789012"

@@ -8,10 +8,10 @@ import msgpack
 import pytest
 from replicas import memory_replicator
 
+from iamstore.node.commits.codec import CodecError, Commit, StoredRow
+from iamstore.node.commits.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.domain.entities import Account, Change
-from iamstore.node.replication.codec import CodecError, Commit
 from iamstore.node.replication.gossip import GossipConfig, Replicator
-from iamstore.node.replication.snapshot import SnapshotDecoder, SnapshotEncoder
 from iamstore.node.replication.transport import (
     MemoryNetwork,
     MemoryTransport,
@@ -19,7 +19,6 @@ from iamstore.node.replication.transport import (
     SnapshotMessage,
     TransportError,
 )
-from iamstore.node.storage.database import StoredRow
 
 NOW = 1_000_000
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Change, Group, Membership, User
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State
 from iamstore.node.storage.database import Database
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Change, User
-from iamstore.node.replication.codec import Commit
 from iamstore.node.storage.database import Database, KeyUsage, StorageError
 from iamstore.node.storage.schema import SCHEMA_VERSION
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import aliases, tagging
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, MfaDevice, Tagging, User, tagged_key
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import Commit
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import State
 
 ACCOUNT = "111122223333"

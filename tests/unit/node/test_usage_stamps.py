@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from iamstore.cluster.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import usage
 from iamstore.node.domain.entities import Change, Role, User
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
 from iamstore.node.state import State, Writer
 from iamstore.node.state.usage import UsageTracker
 from iamstore.node.storage.database import KeyUsage

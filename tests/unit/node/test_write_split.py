@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit, decode_commit, encode_commit
 from iamstore.node.domain.entities import Change, User
 from iamstore.node.domain.errors import InvalidInput
 from iamstore.node.domain.view import View
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit, decode_commit, encode_commit
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
 

@@ -1,6 +1,6 @@
-"""The simulation's workload: every IAM write operation as a plan over a few shared names.
+"""The model checker's workload: every IAM write operation as a plan over a few shared names.
 
-One entry per write operation of the IAM API (tests/cluster/test_simulation.py checks the
+One entry per write operation of the IAM API (tests/cluster/test_model_check.py checks the
 table against the client's operation table), each drawing its arguments from a handful of
 names, so that many writers on many nodes hit the same records at once. A plan runs against
 the replica's view like a handler's would, and raises the same IamError a handler would.
@@ -39,7 +39,6 @@ from iamstore.node.domain import (
     users,
     versions,
 )
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import (
     Change,
     Group,
@@ -50,6 +49,7 @@ from iamstore.node.domain.entities import (
     User,
 )
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 
 ACCOUNT = "123456789012"
 USERS = tuple(f"u{i}" for i in range(4))
@@ -140,7 +140,7 @@ def key_material() -> _KeyMaterial:
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """What a write meant, for the checker's sequential specification (cluster/simulation.py)."""
+    """What a write meant, for the checker's sequential specification (model_check.py)."""
 
     operation: str
     policy: str | None = None  # the policy's name, for policy operations

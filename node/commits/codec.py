@@ -30,6 +30,18 @@ class CodecError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class StoredRow:
+    """A row image as a replica stores and sends it: its stamp and its encoded body
+    (None for a tombstone)."""
+
+    table: str
+    key: str
+    hlc: int
+    origin: str
+    body: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     """One write transaction: who made it, where, when, and every row image it wrote."""
 

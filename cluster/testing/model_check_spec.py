@@ -1,6 +1,6 @@
-"""The simulation's sequential specification of IAM: what acknowledged writes promise.
+"""The model checker's sequential specification of IAM: what acknowledged writes promise.
 
-Row-level checks (cluster/simulation.py) say every replica holds the newest image of each row;
+Row-level checks (model_check.py) say every replica holds the newest image of each row;
 these say what each acknowledged *operation* must still mean afterwards, on every replica,
 whatever ran concurrently with it (docs/replication.md, "Concurrent writes"):
 - a version's id is never handed out twice for one policy, and its document stays as

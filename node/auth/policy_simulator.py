@@ -27,7 +27,7 @@ _RESTRICTIVENESS = {Outcome.ALLOW: 0, Outcome.IMPLICIT_DENY: 1, Outcome.EXPLICIT
 
 
 @dataclass(frozen=True, slots=True)
-class Simulation:
+class PolicySimulation:
     """Everything one simulation evaluates; the principal is who the requests come from."""
 
     principal_arn: str
@@ -82,7 +82,7 @@ def _missing(policies: Iterable[CompiledPolicy], action: str, context: Context) 
     return sorted(found.values(), key=str.lower)
 
 
-def _simulate_one(sim: Simulation, action: str, resource: str) -> ResourceOutcome:
+def _simulate_one(sim: PolicySimulation, action: str, resource: str) -> ResourceOutcome:
     resource_policy = sim.resource_policies(action, resource)
     account = sim.resource_owner or resource_account_of(resource) or sim.principal_account
     request = Request(
@@ -118,7 +118,7 @@ def _simulate_one(sim: Simulation, action: str, resource: str) -> ResourceOutcom
 
 
 def _details(
-    sim: Simulation,
+    sim: PolicySimulation,
     request: Request,
     resource_policy: CompiledPolicy | None,
     organizations_allow: bool | None,
@@ -145,7 +145,7 @@ def _details(
 
 
 def simulate(
-    sim: Simulation, actions: Sequence[str], resources: Sequence[str]
+    sim: PolicySimulation, actions: Sequence[str], resources: Sequence[str]
 ) -> list[ActionOutcome]:
     """One outcome per action, over every resource ("*" when none is given)."""
     out: list[ActionOutcome] = []

@@ -1,19 +1,19 @@
-"""Deterministic replication simulation: five replicas, seeded faults and writes, history checks.
+"""Deterministic replication model checker: five replicas, seeded faults and writes, history checks.
 
 Every replica is a real `State` + `Replicator` + `Writer` over its own in-memory SQLite
 database. All of them run in one event loop whose clock is virtual (it jumps to the next timer
 when nothing is ready) and whose database calls run inline instead of on threads, so a seed
 fixes the whole run: the faults (partitions, heals, message loss, duplicated and delayed
 messages, node restarts), the writes, and every interleaving. A failing seed is printed and
-replays with `python -m iamstore.cluster.simulation --seed S`.
+replays with `python -m iamstore.cluster.testing.model_check --seed S`.
 
-The writes are every IAM write operation (cluster/sim_operations.py) over a few shared names,
+The writes are every IAM write operation (model_check_workload.py) over a few shared names,
 so many nodes write each record at once. Checked: the invariants of node/domain/invariants.py
 after every apply on every replica; that a replica covering a write's consistency token holds
 what the write depended on; once the faults stop, every replica reaches the same version
 vector and digest within a bound; every acknowledged commit is on every replica and every row
 equals the newest write to it; every replica meets the
-sequential specification of the acknowledged policy writes (cluster/sim_spec.py); each replica
+sequential specification of the acknowledged policy writes (model_check_spec.py); each replica
 holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
 included); and no digest mismatch is ever reported. Purging runs with a
 two-second grace, so logs lose acknowledged prefixes and tombstones disappear mid-run; the
@@ -31,28 +31,28 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from iamstore.cluster import sim_operations, sim_spec
-from iamstore.cluster.inline_sqlite import open_memory_database
-from iamstore.cluster.simulated_replica import Faults, Replica
-from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.cluster.testing import model_check_spec, model_check_workload
+from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from iamstore.cluster.testing.virtual_replica import ReplicaFaults, VirtualReplica
+from iamstore.cluster.testing.virtual_time import ModelCheckFailure, VirtualTimeLoop
+from iamstore.node.commits.codec import Commit, encode_row
 from iamstore.node.domain import invariants
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, ManagedPolicy, PolicyVersion
 from iamstore.node.domain.errors import IamError
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.tagging import Taggable
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
-from iamstore.node.replication.codec import Commit, encode_row
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
-from iamstore.node.state import State, Token
+from iamstore.node.state import ConsistencyToken, State
 from iamstore.node.storage.database import Database
 from iamstore.wire.consistency import parse_token
 
-ACCOUNT = sim_operations.ACCOUNT
+ACCOUNT = model_check_workload.ACCOUNT
 EPOCH_MS = 1_700_000_000_000  # virtual time starts here, so HLCs look like real ones
-# Every write operation (cluster/sim_operations.py), creates and policy-version operations
+# Every write operation (model_check_workload.py), creates and policy-version operations
 # weighted up so that many writers on many nodes keep hitting the same live records (the rest
 # are often refused by AWS's preconditions, e.g. deleting a user still in a group).
 _POLICY_OPERATIONS = (
@@ -63,8 +63,8 @@ _POLICY_OPERATIONS = (
     "TagPolicy",
 )
 WRITE_MIX = (
-    tuple(sim_operations.WRITE_OPERATIONS)
-    + tuple(op for op in sim_operations.WRITE_OPERATIONS if op.startswith("Create")) * 2
+    tuple(model_check_workload.WRITE_OPERATIONS)
+    + tuple(op for op in model_check_workload.WRITE_OPERATIONS if op.startswith("Create")) * 2
     + _POLICY_OPERATIONS * 8
 )
 
@@ -144,7 +144,7 @@ async def snapshot_of(name: str, state: State, db: Database) -> ReplicaSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class SimulationConfig:
+class ModelCheckConfig:
     nodes: int = 5
     fault_s: float = 20.0  # virtual seconds of writes under faults
     converge_within_s: float = 30.0  # virtual seconds allowed to converge once faults stop
@@ -167,7 +167,7 @@ class SimulationConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class SimulationReport:
+class ModelCheckReport:
     seed: int
     commits: int
     rejected_writes: int
@@ -189,32 +189,32 @@ class SimulationReport:
         )
 
 
-class Simulation:
-    def __init__(self, seed: int, config: SimulationConfig | None = None) -> None:
+class ModelCheck:
+    def __init__(self, seed: int, config: ModelCheckConfig | None = None) -> None:
         self.seed = seed
-        self.config = config or SimulationConfig()
+        self.config = config or ModelCheckConfig()
         self.rng = random.Random(seed)
-        self.faults = Faults(random.Random(self.rng.random()))
+        self.faults = ReplicaFaults(random.Random(self.rng.random()))
         self.network = MemoryNetwork(before_delivery=self.faults.before_delivery)
         self.ids = IdSource(random.Random(self.rng.random()))
         self.names = [f"sim-{i}" for i in range(self.config.nodes)]
-        self.replicas: list[Replica] = []
+        self.replicas: list[VirtualReplica] = []
         self.history: list[Commit] = []
         self.tokens: list[tuple[str, int]] = []
-        self.acked: list[sim_spec.Acked] = []
+        self.acked: list[model_check_spec.Acked] = []
         self.rejected = 0
         self.partitions = 0
         self.down_until: dict[str, float] = {}
         self.highest: dict[str, dict[str, int]] = {name: {} for name in self.names}
         self.problems: list[str] = []
 
-    def fail(self, message: str) -> SimulationFailure:
-        return SimulationFailure(
+    def fail(self, message: str) -> ModelCheckFailure:
+        return ModelCheckFailure(
             f"seed {self.seed}: {message}\n"
-            f"replay: python -m iamstore.cluster.simulation --seed {self.seed}"
+            f"replay: python -m iamstore.cluster.testing.model_check --seed {self.seed}"
         )
 
-    async def run(self) -> SimulationReport:
+    async def run(self) -> ModelCheckReport:
         loop = asyncio.get_running_loop()
         for name in self.names:
             await self._add_replica(name, tuple(n for n in self.names if n != name))
@@ -245,7 +245,7 @@ class Simulation:
     async def _add_replica(self, name: str, peers: tuple[str, ...]) -> None:
         loop = asyncio.get_running_loop()
         skew = self.rng.randint(-50, 50)  # clocks disagree a little, as real ones do
-        replica = Replica(
+        replica = VirtualReplica(
             name=name,
             peers=peers,
             db=await open_memory_database(),
@@ -314,7 +314,7 @@ class Simulation:
             ACCOUNT, replica.wall_ms(), Quotas(), self.ids.unique_id, origin=replica.name
         )
         operation = self.rng.choice(WRITE_MIX)
-        plan, intent = sim_operations.plan_for(operation, self.rng, state.view)
+        plan, intent = model_check_workload.plan_for(operation, self.rng, state.view)
         planned: dict[str, object] = {}
 
         def run(view: View) -> tuple[list[Change], object]:
@@ -337,10 +337,10 @@ class Simulation:
     def _acknowledged(
         self,
         operation: str,
-        intent: sim_operations.Intent,
+        intent: model_check_workload.Intent,
         planned: dict[str, object],
         result: object,
-        token: Token,
+        token: ConsistencyToken,
         state: State,
     ) -> None:
         policy_id = planned["policy_id"]
@@ -357,7 +357,7 @@ class Simulation:
         tagged = None
         if intent.tags and isinstance(result, Taggable):  # TagX/UntagX: the entity tagged
             tagged = (result.TABLE, result.key, result.created_ms)
-        write = sim_spec.Acked(
+        write = model_check_spec.Acked(
             operation=operation,
             stamp=(commit.hlc, commit.origin),
             policy_name=intent.policy,
@@ -370,12 +370,12 @@ class Simulation:
             tagged=tagged,
             tags=intent.tags,
         )
-        problem = sim_spec.reused_version_id(self.acked, write)
+        problem = model_check_spec.reused_version_id(self.acked, write)
         if problem is not None:
             self.problems.append(problem)
         self.acked.append(write)
 
-    def _check_invariants(self, replica: Replica) -> None:
+    def _check_invariants(self, replica: VirtualReplica) -> None:
         """After every apply on every replica: the invariants no merge may break."""
         assert replica.state is not None
         for problem in invariants.violations(replica.state.view)[:1]:
@@ -410,7 +410,7 @@ class Simulation:
                     continue
                 covered = replica.state.version_vector()
                 for write in self.acked[-50:]:
-                    problem = sim_spec.token_problem(write, covered, replica.name)
+                    problem = model_check_spec.token_problem(write, covered, replica.name)
                     if problem is not None:
                         self.problems.append(problem)
                 highest = self.highest[replica.name]
@@ -429,7 +429,7 @@ class Simulation:
                     if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
                         self.problems.append(f"{replica.name} stored a gap in {origin}'s log")
 
-    async def _final_checks(self, converged_after_s: float) -> SimulationReport:
+    async def _final_checks(self, converged_after_s: float) -> ModelCheckReport:
         acknowledged = {(c.origin, c.seq) for c in self.history}
         missing = [t for t in self.tokens if t not in acknowledged]
         if missing:
@@ -443,7 +443,9 @@ class Simulation:
             assert replica.replicator is not None
             snapshot = await snapshot_of(replica.name, replica.state, replica.db)
             problems += check_replica(self.history, snapshot)
-            problems += sim_spec.final_problems(self.acked, replica.state.view, replica.name)
+            problems += model_check_spec.final_problems(
+                self.acked, replica.state.view, replica.name
+            )
             digests.add(snapshot.digest)
             stats = replica.replicator.stats
             snapshots += replica.snapshots_installed + stats.snapshots_installed
@@ -456,7 +458,7 @@ class Simulation:
         fingerprint = hashlib.sha256(
             f"{sorted(digests)}|{len(self.history)}|{converged_after_s:.6f}".encode()
         ).hexdigest()[:16]
-        return SimulationReport(
+        return ModelCheckReport(
             seed=self.seed,
             commits=len(self.history),
             rejected_writes=self.rejected,
@@ -474,15 +476,15 @@ def _wall_clock(loop: asyncio.AbstractEventLoop, skew_ms: int) -> Callable[[], i
     return lambda: EPOCH_MS + int(loop.time() * 1000) + skew_ms
 
 
-def run_simulation(seed: int, config: SimulationConfig | None = None) -> SimulationReport:
-    """Runs one seeded simulation on its own virtual-time loop; raises SimulationFailure."""
+def run_model_check(seed: int, config: ModelCheckConfig | None = None) -> ModelCheckReport:
+    """Runs one seeded model check on its own virtual-time loop; raises ModelCheckFailure."""
     with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
-        return runner.run(Simulation(seed, config).run())
+        return runner.run(ModelCheck(seed, config).run())
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m iamstore.cluster.simulation", description=__doc__
+        prog="python -m iamstore.cluster.testing.model_check", description=__doc__
     )
     parser.add_argument("--seed", type=int, default=None, help="replay this one seed")
     parser.add_argument("--seeds", type=int, default=10, help="how many seeds to run from --first")
@@ -490,13 +492,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fault-seconds", type=float, default=20.0)
     args = parser.parse_args(argv)
     seeds = [args.seed] if args.seed is not None else range(args.first, args.first + args.seeds)
-    config = SimulationConfig(fault_s=args.fault_seconds)
+    config = ModelCheckConfig(fault_s=args.fault_seconds)
     failed = 0
     for seed in seeds:
         started = time.perf_counter()
         try:
-            report = run_simulation(seed, config)
-        except SimulationFailure as failure:
+            report = run_model_check(seed, config)
+        except ModelCheckFailure as failure:
             failed += 1
             print(f"FAILED {failure}", flush=True)
             continue

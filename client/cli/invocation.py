@@ -58,7 +58,7 @@ def compile_query(expression: str) -> jmespath.parser.ParsedResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Session:
+class Invocation:
     """The global options of one CLI invocation."""
 
     endpoints: tuple[str, ...]
@@ -181,4 +181,4 @@ def split_endpoints(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-pass_session = click.make_pass_decorator(Session)
+pass_invocation = click.make_pass_decorator(Invocation)

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 
 import msgpack
 
+from iamstore.node.commits.codec import CodecError, Commit, StoredRow, decode_row
 from iamstore.node.domain.entities import Row
-from iamstore.node.replication.codec import CodecError, Commit, decode_row
-from iamstore.node.storage.database import StoredRow
 
 SNAPSHOT_VERSION = 1  # the whole form
 STREAM_VERSION = 2  # the chunked form

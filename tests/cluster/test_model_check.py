@@ -1,4 +1,4 @@
-"""The deterministic replication simulation: seeded runs converge, lose nothing, and replay."""
+"""the deterministic replication model checker: seeded runs converge, lose nothing, and replay."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ import time
 import pytest
 
 from iamstore.client._operations import IAM_OPERATIONS
-from iamstore.cluster import sim_spec
-from iamstore.cluster.sim_operations import WRITE_OPERATIONS
-from iamstore.cluster.simulation import (
+from iamstore.cluster.testing import model_check_spec
+from iamstore.cluster.testing.model_check import (
+    ModelCheckConfig,
     ReplicaSnapshot,
-    SimulationConfig,
     check_replica,
     newest_writes,
-    run_simulation,
+    run_model_check,
 )
-from iamstore.cluster.virtual_time import SimulationFailure, VirtualTimeLoop
+from iamstore.cluster.testing.model_check_workload import WRITE_OPERATIONS
+from iamstore.cluster.testing.virtual_time import ModelCheckFailure, VirtualTimeLoop
+from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     Change,
     DefaultVersion,
@@ -28,7 +29,6 @@ from iamstore.node.domain.entities import (
     User,
 )
 from iamstore.node.domain.view import View
-from iamstore.node.replication.codec import Commit
 
 # Seeds that failed before a fix, kept as golden cases.
 # 0 and 4: the anti-entropy initiator compared the peer's digest (taken at the vector the
@@ -39,7 +39,7 @@ from iamstore.node.replication.codec import Commit
 # came back on that node alone. Tombstones now wait for every member's promise
 # (node/replication/purge.py).
 # Issue 11 (policy versions merged as one record; tokens naming only the write itself): with
-# the workload of every write operation and the sequential specification (cluster/sim_spec.py)
+# the workload of every write operation and the sequential specification (model_check_spec)
 # these seeds found, on that code: 3, two nodes handing out the same version id at once (one
 # document lost); 2, one node handing out an id again after the counter went back; 1, an
 # acknowledged SetDefaultPolicyVersion undone by a later write of the whole policy record;
@@ -56,7 +56,7 @@ def test_golden_seed_617_with_ten_seconds_of_faults() -> None:
     # row" was the merge rule, a replica purged an MFA device's tombstone before a concurrent
     # EnableMFADevice reached it, took the put as new, and diverged from every other replica
     # (now updates write field rows and never the entity's row: node/domain/fields.py).
-    report = run_simulation(617, SimulationConfig(fault_s=10.0))
+    report = run_model_check(617, ModelCheckConfig(fault_s=10.0))
     assert report.tombstones_purged > 0
 
 
@@ -65,25 +65,27 @@ def test_golden_seed_617_with_ten_seconds_of_faults() -> None:
 # the logs).
 @pytest.mark.parametrize("seed", [*GOLDEN_SEEDS, 6])
 def test_seeded_run_converges_and_keeps_every_acknowledged_write(seed: int) -> None:
-    report = run_simulation(seed)
+    report = run_model_check(seed)
     assert report.commits > 100
     assert report.restarts > 0
     assert report.partitions > 0
     assert report.tombstones_purged > 0  # purging still happens, and safely
     assert report.snapshots_installed > 0  # the late joiner bootstrapped from one
-    assert report.converged_after_s <= SimulationConfig().converge_within_s
+    assert report.converged_after_s <= ModelCheckConfig().converge_within_s
 
 
 def test_a_seed_replays_to_the_same_run() -> None:
-    config = SimulationConfig(fault_s=5.0)
-    assert run_simulation(11, config) == run_simulation(11, config)
-    assert run_simulation(11, config).fingerprint != run_simulation(12, config).fingerprint
+    config = ModelCheckConfig(fault_s=5.0)
+    assert run_model_check(11, config) == run_model_check(11, config)
+    assert run_model_check(11, config).fingerprint != run_model_check(12, config).fingerprint
 
 
 def test_a_failure_names_its_seed_and_how_to_replay_it() -> None:
-    impossible = SimulationConfig(fault_s=2.0, converge_within_s=0.0)
-    with pytest.raises(SimulationFailure, match=r"seed 9: .*\n.*cluster.simulation --seed 9"):
-        run_simulation(9, impossible)
+    impossible = ModelCheckConfig(fault_s=2.0, converge_within_s=0.0)
+    with pytest.raises(
+        ModelCheckFailure, match=r"seed 9: .*\n.*cluster.testing.model_check --seed 9"
+    ):
+        run_model_check(9, impossible)
 
 
 def test_virtual_time_loop_sleeps_without_spending_real_time() -> None:
@@ -156,7 +158,7 @@ def test_the_workload_covers_every_write_operation_of_the_api() -> None:
     assert len(WRITE_OPERATIONS) == len(writes)
 
 
-def _acked(operation: str, hlc: int, **fields: object) -> sim_spec.Acked:
+def _acked(operation: str, hlc: int, **fields: object) -> model_check_spec.Acked:
     base: dict[str, object] = {
         "operation": operation,
         "stamp": (hlc, "a"),
@@ -169,21 +171,21 @@ def _acked(operation: str, hlc: int, **fields: object) -> sim_spec.Acked:
         "depends_on": {"a": hlc},
     }
     base.update(fields)
-    return sim_spec.Acked(**base)  # type: ignore[arg-type]
+    return model_check_spec.Acked(**base)  # type: ignore[arg-type]
 
 
 def test_spec_reports_a_version_id_handed_out_twice() -> None:
     first = _acked("CreatePolicyVersion", 1, version_id="v2", document="{}")
     again = _acked("CreatePolicyVersion", 2, version_id="v2", document="{ }")
-    assert sim_spec.reused_version_id([first], again) is not None
+    assert model_check_spec.reused_version_id([first], again) is not None
     other = _acked("CreatePolicyVersion", 2, version_id="v2.b", document="{ }")
-    assert sim_spec.reused_version_id([first], other) is None
+    assert model_check_spec.reused_version_id([first], other) is None
 
 
 def test_spec_reports_a_token_covered_without_its_dependencies() -> None:
     write = _acked("AddUserToGroup", 3, token={"c": 1}, depends_on={"a": 2, "c": 0})
-    assert sim_spec.token_problem(write, {"c": 1}, "r") is not None
-    assert sim_spec.token_problem(write, {"c": 1, "a": 2}, "r") is None
+    assert model_check_spec.token_problem(write, {"c": 1}, "r") is not None
+    assert model_check_spec.token_problem(write, {"c": 1, "a": 2}, "r") is None
 
 
 def test_spec_reports_a_lost_version_and_an_undone_default() -> None:
@@ -199,10 +201,10 @@ def test_spec_reports_a_lost_version_and_an_undone_default() -> None:
         _acked("CreatePolicyVersion", 2, version_id="v2", document="{ }"),
         _acked("SetDefaultPolicyVersion", 3, version_id="v2", sets_default=True),
     ]
-    problems = sim_spec.final_problems(history, view, "r")
+    problems = model_check_spec.final_problems(history, view, "r")
     assert any("lost CreatePolicyVersion `v2`" in p for p in problems)
     assert any("default of p is `v1`, not `v2`" in p for p in problems)
-    assert sim_spec.final_problems(history[:1], view, "r") == []
+    assert model_check_spec.final_problems(history[:1], view, "r") == []
 
 
 def test_spec_reports_a_lost_tag_and_an_untagged_key_that_came_back() -> None:
@@ -214,7 +216,7 @@ def test_spec_reports_a_lost_tag_and_an_untagged_key_that_came_back() -> None:
         _acked("TagInstanceProfile", 1, tagged=who, tags=(("b", "2"),)),  # lost on this view
         _acked("UntagInstanceProfile", 2, tagged=who, tags=(("a", None),)),  # yet `a` is there
     ]
-    problems = sim_spec.final_problems(history, view, "r")
+    problems = model_check_spec.final_problems(history, view, "r")
     assert problems == [
         "r's instance_profile `AIPA1` has tag `a` = '1', not None as UntagInstanceProfile at "
         "(2, 'a') left it",
@@ -223,9 +225,11 @@ def test_spec_reports_a_lost_tag_and_an_untagged_key_that_came_back() -> None:
     ]
     # A later TagX of the same key decides; a deleted or re-created entity is not checked.
     later = _acked("TagInstanceProfile", 3, tagged=who, tags=(("a", "1"),))
-    assert sim_spec.final_problems([history[1], later], view, "r") == []
+    assert model_check_spec.final_problems([history[1], later], view, "r") == []
     gone = ("instance_profile", "AIPA1", 4)
     assert (
-        sim_spec.final_problems([_acked("TagX", 1, tagged=gone, tags=(("b", "2"),))], view, "r")
+        model_check_spec.final_problems(
+            [_acked("TagX", 1, tagged=gone, tags=(("b", "2"),))], view, "r"
+        )
         == []
     )

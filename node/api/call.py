@@ -1,4 +1,4 @@
-"""What a handler sees of one call: the verified caller, the node's services, its writes."""
+"""What a handler sees of one call: the verified caller, the node's components, its writes."""
 
 from __future__ import annotations
 
@@ -13,30 +13,36 @@ from iamstore.node.audit import AuditLog
 from iamstore.node.auth.admin import NON_USER_CREDENTIALS, AdminGate
 from iamstore.node.auth.authenticate import Authenticator, Caller
 from iamstore.node.auth.authorize import Authorizer
-from iamstore.node.auth.context import Environment
 from iamstore.node.auth.index import PolicyIndex
+from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import SessionSealer
 from iamstore.node.auth.totp import UsedSteps
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import Change, root_owner
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.domain.rules import Quotas
-from iamstore.node.domain.signin import SignInRules
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.ids import IdSource
 from iamstore.node.replication.gossip import Replicator
-from iamstore.node.state import State, Token, Writer
+from iamstore.node.state import ConsistencyToken, State, Writer
 from iamstore.node.state.usage import UsageTracker
 
 R = TypeVar("R")
 
 
-@dataclass(slots=True)
-class NodeServices:
-    """Everything the API needs from the node, built once by the composition root."""
+@dataclass(frozen=True, slots=True)
+class NodeComponents:
+    """Everything the API needs from the node, each built before it (`build`, node/build.py).
+
+    INVARIANT: every field is set before a handler can run, so no handler checks for a
+    missing component: a node that authorizes, audits and checks admin calls has no other
+    shape.
+    """
 
     node_id: str
+    # The address peers and `Status` callers are told to reach this node at.
+    address: str
     state: State
     writer: Writer
     auth: Authenticator
@@ -44,34 +50,33 @@ class NodeServices:
     ids: IdSource
     quotas: Quotas
     now_ms: Callable[[], int]
-    address: str = ""
-    at_least_timeout_s: float = 5.0
-    replicator: Replicator | None = None
-    # The last TOTP step accepted per MFA device on this node (never replicated).
-    mfa_steps: UsedSteps = field(default_factory=UsedSteps)
-    # Failed MFA codes per device, counted cluster-wide (node.api.mfa_attempts); the
-    # composition root passes one named after this node.
-    mfa_attempts: MfaAttempts = field(default_factory=lambda: MfaAttempts("", SignInRules()))
-    policy_index: PolicyIndex | None = None
-    authorizer: Authorizer | None = None
+    at_least_timeout_s: float
+    replicator: Replicator
+    policy_index: PolicyIndex
+    authorizer: Authorizer
     # Seals and opens session tokens (STS); derived from the secrets key every member shares.
-    sessions: SessionSealer | None = None
-    # Asks every admin call's questions before its handler runs (None: nothing is asked).
-    gate: AdminGate | None = None
-    audit: AuditLog | None = None
+    sessions: SessionSealer
+    # Asks every admin call's questions before its handler runs.
+    gate: AdminGate
+    audit: AuditLog
+    # Failed MFA codes per device, counted cluster-wide (node.api.mfa_attempts), named after
+    # this node.
+    mfa_attempts: MfaAttempts
+    # The last TOTP step accepted per MFA device on this node (never replicated).
+    mfa_steps: UsedSteps
     # Answers large Authz calls off the event loop, one at a time.
-    evaluations: EvaluationWorker = field(default_factory=EvaluationWorker)
+    evaluations: EvaluationWorker
     # Recent uses of passwords, services and actions, written as replicated stamps.
-    usage: UsageTracker = field(default_factory=lambda: UsageTracker(""))
+    usage: UsageTracker
     # Credential reports this node rendered: account -> (mark time, CSV); see
     # node.api.iam_credential_report.
-    credential_reports: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    credential_reports: dict[str, tuple[int, bytes]]
     # The parts of account imports under way on this node (never replicated).
-    imports: ImportStaging = field(default_factory=ImportStaging)
+    imports: ImportStaging
 
 
 @dataclass(frozen=True, slots=True)
-class Peer:
+class CallerConnection:
     """How the caller reached this node: defaults for aws:SourceIp, SecureTransport, UserAgent."""
 
     ip: str | None = None
@@ -82,25 +87,23 @@ class Peer:
 @dataclass(slots=True)
 class Call:
     caller: Caller
-    node: NodeServices
+    components: NodeComponents
     operation: str
-    peer: Peer = field(default_factory=Peer)
-    token: Token | None = field(default=None)
+    peer: CallerConnection = field(default_factory=CallerConnection)
+    token: ConsistencyToken | None = field(default=None)
 
     def environment(self) -> Environment:
         """The request facts this node saw (source address, TLS, user agent, region)."""
-        authorizer = self.node.authorizer
-        region = authorizer.region if authorizer is not None else "us-east-1"
         return Environment(
             peer_ip=self.peer.ip,
             peer_tls=self.peer.tls,
             peer_user_agent=self.peer.user_agent,
-            node_region=region,
+            node_region=self.components.authorizer.region,
         )
 
     @property
     def view(self) -> View:
-        return self.node.state.view
+        return self.components.state.view
 
     @property
     def account_id(self) -> str:
@@ -123,16 +126,16 @@ class Call:
     def context(self) -> WriteContext:
         return WriteContext(
             account_id=self.caller.account_id,
-            now_ms=self.node.now_ms(),
-            quotas=self.node.quotas,
-            new_id=self.node.ids.unique_id,
-            origin=self.node.node_id,
+            now_ms=self.components.now_ms(),
+            quotas=self.components.quotas,
+            new_id=self.components.ids.unique_id,
+            origin=self.components.node_id,
         )
 
     async def write(self, plan: Callable[[View, WriteContext], tuple[list[Change], R]]) -> R:
         """Plans and commits a write; remembers its consistency token for the response."""
         ctx = self.context()
-        result, token = await self.node.writer.write(
+        result, token = await self.components.writer.write(
             self.caller.arn, self.operation, lambda view: plan(view, ctx)
         )
         if token is not None:

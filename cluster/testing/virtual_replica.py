@@ -1,4 +1,4 @@
-"""A simulated replica (State, Replicator, Writer over its own database) and its faults."""
+"""A virtual replica (State, Replicator, Writer over its own database) and its faults."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from iamstore.node.replication.clock import HybridClock
-from iamstore.node.replication.codec import Commit
+from iamstore.node.commits.clock import HybridClock
+from iamstore.node.commits.codec import Commit
 from iamstore.node.replication.gossip import GossipConfig, Replicator
 from iamstore.node.replication.membership import Membership
 from iamstore.node.replication.transport import (
@@ -27,7 +27,7 @@ from iamstore.node.storage.database import Database
 
 
 @dataclass
-class Faults:
+class ReplicaFaults:
     """Per-message fault rates; all decisions come from one seeded generator."""
 
     rng: random.Random
@@ -48,7 +48,7 @@ class Faults:
 
 
 @dataclass
-class Replica:
+class VirtualReplica:
     """One node's database (its disk, kept across restarts) and what runs over it."""
 
     name: str
@@ -58,10 +58,10 @@ class Replica:
     rng: random.Random
     gossip: GossipConfig
     network: MemoryNetwork
-    faults: Faults
+    faults: ReplicaFaults
     on_commit: Callable[[Commit], None]
-    # Called after every batch this replica applies (the simulation checks invariants there).
-    on_apply: Callable[[Replica], None] | None = None
+    # Called after every batch this replica applies (the model checker checks invariants there).
+    on_apply: Callable[[VirtualReplica], None] | None = None
     state: State | None = None
     writer: Writer | None = None
     replicator: Replicator | None = None

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from iamstore.client import AsyncClient
 from iamstore.client.credentials import resolve_credentials
 from iamstore.node.config import NodeConfig
+from iamstore.node.domain.signin import SignInRules
 from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.transport import MemoryNetwork
 from iamstore.node.server import Node
@@ -26,6 +27,8 @@ class MemoryCluster:
     root: Path
     size: int
     gossip: GossipConfig = field(default_factory=lambda: GossipConfig(interval_s=0.05))
+    # How every node throttles and locks out wrong MFA codes and passwords.
+    mfa_rules: SignInRules = field(default_factory=SignInRules)
     network: MemoryNetwork = field(default_factory=MemoryNetwork)
     nodes: list[Node] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)  # each node's current serve
@@ -61,6 +64,7 @@ class MemoryCluster:
             gossip=self.gossip,
             synchronous="NORMAL",
             at_least_timeout_s=1.0,
+            mfa_rules=self.mfa_rules,
         )
         node = Node(config, transport=self.network.transport(name))
         self._running.append(asyncio.create_task(node.serve()))
@@ -119,10 +123,10 @@ class MemoryCluster:
         return AsyncClient(node.address, credentials=credentials, **options)  # type: ignore[arg-type]
 
     def digests(self) -> list[str]:
-        return [n.services.state.digest() for n in self.nodes if n.services is not None]
+        return [n.components.state.digest() for n in self.nodes if n.components is not None]
 
     def vectors(self) -> list[dict[str, int]]:
-        return [n.services.state.version_vector() for n in self.nodes if n.services is not None]
+        return [n.components.state.version_vector() for n in self.nodes if n.components is not None]
 
     async def converged(self, timeout_s: float = 10.0) -> bool:
         """Waits until every node holds the same version vector and digest."""

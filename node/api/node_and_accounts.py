@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from iamstore.node.api import convert
-from iamstore.node.api.context import Call, NodeServices
+from iamstore.node.api.call import Call, NodeComponents
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain import accounts
-from iamstore.node.domain.context import WriteContext
 from iamstore.node.domain.entities import AccessKey, Account, Change, root_owner
 from iamstore.node.domain.errors import AccessDenied
 from iamstore.node.domain.keys import create as create_key
 from iamstore.node.domain.rules import paginate
 from iamstore.node.domain.view import View
-from iamstore.node.state import Token
+from iamstore.node.domain.write_context import WriteContext
+from iamstore.node.state import ConsistencyToken
 from iamstore.v1 import node_pb2 as npb
 
 NODE_HANDLERS: dict[str, Handler] = {}
@@ -25,19 +25,19 @@ account_op = registrar(ACCOUNT_HANDLERS)
 
 @node_op("Ping")
 async def ping(call: Call, req: npb.PingRequest) -> npb.PingResponse:
-    return npb.PingResponse(node_id=call.node.node_id)
+    return npb.PingResponse(node_id=call.components.node_id)
 
 
 @node_op("Status")
 async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
     if not call.view.accounts[call.account_id].management:
         raise AccessDenied("only the management account may read node status")
-    node = call.node
+    components = call.components
     response = npb.StatusResponse(
-        node_id=node.node_id,
-        address=node.address,
-        version_vector=node.state.version_vector(),
-        digest=node.state.digest(),
+        node_id=components.node_id,
+        address=components.address,
+        version_vector=components.state.version_vector(),
+        digest=components.state.digest(),
     )
     for removed in sorted(call.view.removed_members.values(), key=lambda r: r.key):
         response.removed_members.add(
@@ -45,53 +45,52 @@ async def status(call: Call, req: npb.StatusRequest) -> npb.StatusResponse:
             address=removed.address,
             removed_date=convert.timestamp(removed.removed_ms),
         )
-    replicator = node.replicator
-    if replicator is not None:
-        now = node.now_ms()
-        membership = replicator.membership
-        for peer in membership.peers():
-            response.peers.add(
-                node_id=peer.node_id,
-                address=peer.address,
-                state=membership.state(peer, now).value,
-                last_seen_ms_ago=now - peer.last_ok_ms if peer.last_ok_ms else -1,
-            )
-        stats = replicator.stats
-        response.lag_ms.update(stats.lag_ms)
-        response.commits_received = stats.commits_received
-        response.gossip_rounds = stats.rounds
-        response.digest_mismatches = stats.digest_mismatches
-        response.refused_messages = stats.refused_messages
-        response.removed = bool(replicator.removed_from_cluster)
+    replicator = components.replicator
+    now = components.now_ms()
+    membership = replicator.membership
+    for peer in membership.peers():
+        response.peers.add(
+            node_id=peer.node_id,
+            address=peer.address,
+            state=membership.state(peer, now).value,
+            last_seen_ms_ago=now - peer.last_ok_ms if peer.last_ok_ms else -1,
+        )
+    stats = replicator.stats
+    response.lag_ms.update(stats.lag_ms)
+    response.commits_received = stats.commits_received
+    response.gossip_rounds = stats.rounds
+    response.digest_mismatches = stats.digest_mismatches
+    response.refused_messages = stats.refused_messages
+    response.removed = bool(replicator.removed_from_cluster)
     return response
 
 
 async def create_account(
-    node: NodeServices,
+    components: NodeComponents,
     actor: str,
     caller_account: str,
     name: str,
     management: bool,
     before_commit: Callable[[str, str], None] | None = None,
     account_id: str | None = None,
-) -> tuple[Account, AccessKey, str, Token | None]:
+) -> tuple[Account, AccessKey, str, ConsistencyToken | None]:
     """Creates an account (with `account_id`, else a random id) and its root access key in one
     commit; returns the clear secret once (and the write's consistency token)."""
-    account_id = account_id or node.ids.account_id()
-    key_id = node.ids.access_key_id()
-    secret = node.ids.secret_access_key()
-    sealed = node.box.seal(secret, key_id)
-    now = node.now_ms()
+    account_id = account_id or components.ids.account_id()
+    key_id = components.ids.access_key_id()
+    secret = components.ids.secret_access_key()
+    sealed = components.box.seal(secret, key_id)
+    now = components.now_ms()
     if before_commit is not None:
         before_commit(key_id, secret)
 
     def plan(view: View) -> tuple[list[Change], tuple[Account, AccessKey]]:
         changes, account = accounts.create(view, caller_account, account_id, name, now, management)
-        ctx = WriteContext(account_id, now, node.quotas, node.ids.unique_id)
+        ctx = WriteContext(account_id, now, components.quotas, components.ids.unique_id)
         key_changes, key = create_key(view, ctx, root_owner(account_id), key_id, sealed)
         return changes + key_changes, (account, key)
 
-    (account, key), token = await node.writer.write(actor, "CreateAccount", plan)
+    (account, key), token = await components.writer.write(actor, "CreateAccount", plan)
     return account, key, secret, token
 
 
@@ -114,7 +113,7 @@ async def create_account_rpc(
             f"User: {call.caller.arn} is not authorized to perform: organizations:CreateAccount"
         )
     account, key, secret, call.token = await create_account(
-        call.node,
+        call.components,
         call.caller.arn,
         call.account_id,
         opt_str(req, "account_name") or "",

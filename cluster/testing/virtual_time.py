@@ -1,4 +1,4 @@
-"""An asyncio event loop on virtual time, and the failure a simulation on it raises."""
+"""An asyncio event loop on virtual time, and the failure a model check on it raises."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import selectors
 
 
-class SimulationFailure(AssertionError):
+class ModelCheckFailure(AssertionError):
     """An invariant broke; the message names the seed that replays it."""
 
 
@@ -22,7 +22,7 @@ class _VirtualSelector(selectors.DefaultSelector):
         if ready or timeout == 0:
             return ready
         if timeout is None:
-            raise SimulationFailure("deadlock: nothing is ready and no timer is pending")
+            raise ModelCheckFailure("deadlock: nothing is ready and no timer is pending")
         self.now += timeout
         return []
 
