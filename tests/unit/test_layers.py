@@ -92,8 +92,8 @@ def test_imports_go_down_the_layers() -> None:
     [
         # The shape this check was written against: state importing replication's codec.
         (
-            {"iamstore.node.state.apply": {"iamstore.node.commits.codec"}},
-            "iamstore.node.state.apply imports iamstore.node.commits.codec: "
+            {"iamstore.node.state.apply": {"iamstore.node.replication.codec"}},
+            "iamstore.node.state.apply imports iamstore.node.replication.codec: "
             "not below layer `state`",
         ),
         # Two parts of one row are independent of each other.
