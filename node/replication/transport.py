@@ -153,15 +153,18 @@ class MemoryTransport:
             raise TransportError(f"no node at {address}")
         return handler
 
-    # A refusal reaches the sender as the gRPC transport delivers it (an INVALID_ARGUMENT
-    # status there): a TransportError, which every caller treats as a failed call. Raised
-    # as is, it would escape the sender's loop and stop its node.
+    # A refusal or a failure on the receiving node (one stopping, its database closed) reaches
+    # the sender as the gRPC transport delivers it (an INVALID_ARGUMENT or INTERNAL status
+    # there): a TransportError, which every caller treats as a failed call. Raised as is, it
+    # would escape the sender's loop and stop the sending node too.
     async def push(self, address: str, message: PushMessage) -> PushReply:
         handler = await self._target(address)
         try:
             return await handler.handle_push(message)
         except PeerMessageError as err:
             raise TransportError(f"push to {address} refused: {err}") from None
+        except Exception as err:  # the gRPC transport gets these as an INTERNAL status
+            raise TransportError(f"push to {address} failed there: {err!r}") from None
 
     async def exchange(self, address: str, message: ExchangeMessage) -> ExchangeReply:
         handler = await self._target(address)
@@ -169,6 +172,8 @@ class MemoryTransport:
             return await handler.handle_exchange(message)
         except PeerMessageError as err:
             raise TransportError(f"exchange with {address} refused: {err}") from None
+        except Exception as err:  # the gRPC transport gets these as an INTERNAL status
+            raise TransportError(f"exchange with {address} failed there: {err!r}") from None
 
     async def stream_snapshot(
         self, address: str, message: SnapshotMessage

@@ -90,6 +90,7 @@ def test_reflection_lists_exactly_what_the_node_serves(iam_node: InProcessNode) 
         "iamstore.v1.Sts",
         "iamstore.v1.SignIn",
         "iamstore.v1.Audit",
+        "iamstore.v1.AccountTransfer",
         "grpc.health.v1.Health",
         "grpc.reflection.v1alpha.ServerReflection",
     }

@@ -1,7 +1,8 @@
-"""The in-memory peer transport delivers a receiver's refusal as the gRPC transport does."""
+"""The in-memory peer transport delivers a receiver's refusal or failure as gRPC does."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncGenerator
 
 import pytest
@@ -53,3 +54,30 @@ async def test_a_refused_snapshot_stream_is_a_transport_error(network: MemoryNet
     assert await anext(chunks) == b"header"
     with pytest.raises(TransportError, match="snapshot from b refused"):
         await anext(chunks)
+
+
+class _Closed:
+    """A receiver stopping under a call: its database is already closed."""
+
+    async def handle_push(self, message: PushMessage) -> PushReply:
+        raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+
+    async def handle_exchange(self, message: ExchangeMessage) -> ExchangeReply:
+        raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+
+    async def handle_stream_snapshot(self, message: SnapshotMessage) -> AsyncGenerator[bytes, None]:
+        raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        yield b""  # pragma: no cover - makes this an async generator
+
+
+async def test_a_receiver_failing_under_a_call_is_a_transport_error() -> None:
+    """Over gRPC this is an INTERNAL status. Raised as is, the receiver's failure escaped the
+    sender's anti-entropy loop and stopped the sending node (seen when one in-memory node
+    stopped while another was exchanging with it)."""
+    network = MemoryNetwork()
+    network.handlers["b"] = _Closed()
+    transport = network.transport("a")
+    with pytest.raises(TransportError, match="push to b failed there"):
+        await transport.push("b", PushMessage("a", (b"x",), {}))
+    with pytest.raises(TransportError, match="exchange with b failed there"):
+        await transport.exchange("b", ExchangeMessage("a", {}, 10))
