@@ -183,12 +183,20 @@ class HttpServer:
         declared = request.content_length
         if declared is not None and declared > limit:
             raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+        content = request.content
+        if content.is_eof():
+            # The whole body has arrived with the head (every small request): take it as it
+            # is, without arming a timer that could not fire.
+            body = content.read_nowait(-1)
+            if len(body) > limit:
+                raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+            return body
         chunks: list[bytes] = []
         size = 0
         try:
             async with asyncio.timeout(self._limits.body_timeout_s):
                 while True:
-                    chunk = await request.content.readany()
+                    chunk = await content.readany()
                     if not chunk:
                         break
                     size += len(chunk)
@@ -208,10 +216,9 @@ class _Refused(Exception):
 
 
 def _to_aiohttp(response: HttpResponse, *, close: bool = False) -> web.Response:
-    result = web.Response(status=response.status, body=response.body)
-    result.headers["Server"] = "iamstore"  # not aiohttp's name and version
-    for name, value in response.headers:
-        result.headers[name] = value
+    # `Server`: not aiohttp's name and version. The endpoint's headers have distinct names.
+    headers = {"Server": "iamstore", **dict(response.headers)}
+    result = web.Response(status=response.status, body=response.body, headers=headers)
     if close:
         result.force_close()
     return result

@@ -25,9 +25,13 @@ from google.protobuf.message import Message
 _URL_ENCODED_SHAPES = frozenset({"policyDocumentType"})
 # Characters XML 1.0 cannot carry at all, not even as references.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What `_text` changes: a value with none of these is written as it is (most are).
+_NEEDS_ESCAPING = re.compile(f"[&<>]|{_NOT_XML.pattern}")
 
 
 def _text(value: str) -> str:
+    if _NEEDS_ESCAPING.search(value) is None:
+        return value
     return escape(_NOT_XML.sub("\ufffd", value))
 
 
@@ -38,11 +42,25 @@ class _Out:
     fractional_seconds: bool
 
 
+# Formatted timestamps by (seconds, nanos, fractional): the same few (creation dates) are
+# written again and again. Bounded: cleared when full.
+_TIMESTAMPS: dict[tuple[int, int, bool], str] = {}
+_MAX_TIMESTAMPS = 4096
+
+
 def _timestamp(message: Message, fractional: bool) -> str:
-    moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
-    if fractional:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = (message.seconds, message.nanos, fractional)  # type: ignore[attr-defined]
+    text = _TIMESTAMPS.get(key)
+    if text is None:
+        moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
+        if fractional:
+            text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        else:
+            text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if len(_TIMESTAMPS) >= _MAX_TIMESTAMPS:
+            _TIMESTAMPS.clear()
+        _TIMESTAMPS[key] = text
+    return text
 
 
 def _scalar(shape: Any, value: Any) -> str:
