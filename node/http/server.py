@@ -161,10 +161,11 @@ class HttpServer:
         for name, value in request.raw_headers:
             headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
         user_agent = headers.get("user-agent", [None])[0]
+        raw_path, _, raw_query = request.raw_path.partition("?")
         http_request = HttpRequest(
             method=request.method,
-            raw_path=request.raw_path.partition("?")[0],
-            raw_query=request.raw_path.partition("?")[2],
+            raw_path=raw_path,
+            raw_query=raw_query,
             headers=headers,
             body=body,
             peer=Peer(source_ip, self._ssl is not None, user_agent),

@@ -5,6 +5,7 @@ the response boto3 expects."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +16,7 @@ from botocore.serialize import QuerySerializer
 
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.http import messages, query, xml
-from iamstore.node.http.endpoint import MAX_PARAMETERS, QueryError, _parameters
+from iamstore.node.http.endpoint import MAX_PARAMETERS, QueryError, _parameters, new_request_id
 from iamstore.node.http.model import service_model
 from iamstore.v1 import iam_pb2, sts_pb2
 
@@ -218,3 +219,13 @@ def test_parameters_are_bounded_and_unique() -> None:
         _parameters("A=1&A=1", "body", plus_is_space=True)
     with pytest.raises(QueryError, match="twice"):
         _parameters("A%41=1&AA=2", "body", plus_is_space=True)
+
+
+def test_request_ids_are_random_version_4_uuids() -> None:
+    ids = {new_request_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
