@@ -8,6 +8,7 @@ import datetime
 import uuid
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import pytest
 from botocore import xform_name
@@ -229,3 +230,12 @@ def test_request_ids_are_random_version_4_uuids() -> None:
         assert str(parsed) == text
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
+
+
+def test_text_passes_through_only_what_needs_no_escaping() -> None:
+    # Every character of the Basic Multilingual Plane and some beyond: the fast path and the
+    # escaping path agree on each.
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        value = f"a{char}b"
+        assert xml._text(value) == escape(xml._NOT_XML.sub("\ufffd", value)), hex(code)
