@@ -1,9 +1,12 @@
 """`scripts/bench http`: GetUser, CreateUser, GetCallerIdentity and AssumeRole over AWS's
 Query protocol (HTTP) against the same calls over gRPC, one node, in the same run.
 
-The HTTP load comes from a lean driver (aiohttp keep-alive connections, requests signed with
-iamstore.wire.sigv4's primitives), not boto3, whose own cost per call would hide the server's.
-Both paths keep `concurrency` calls in flight; the node runs as its own process.
+The HTTP load comes from one lean driver for iamstore and moto alike (cluster/bench/
+query_driver.py: raw HTTP/1.1 keep-alive, SigV4 with a signing key derived once a day), not
+boto3, whose own cost per call would hide the server's. Every path keeps `concurrency` calls in
+flight; the node and moto each run as a process of their own, and each line reports the CPU
+the server and the driver spent per call, which shared machines do not distort as they do
+throughput.
 """
 
 from __future__ import annotations
@@ -11,71 +14,49 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime
-import hashlib
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
-
-import aiohttp
 
 from iamstore.client import AsyncClient, Credentials
 from iamstore.client.credentials import resolve_credentials
-from iamstore.cluster.bench.moto import moto_server
+from iamstore.cluster.bench.cpu import process_cpu_s
+from iamstore.cluster.bench.moto import MotoServer, moto_server
+from iamstore.cluster.bench.query_driver import QueryDriver
 from iamstore.cluster.bench.rpc import _measure
-from iamstore.cluster.bench.stats import Result, table
+from iamstore.cluster.bench.stats import Result
 from iamstore.cluster.local import free_ports
 from iamstore.cluster.process import NodeProcess
-from iamstore.wire.sigv4 import (
-    authorization_header,
-    canonical_request,
-    compute_signature,
-    credential_scope,
-    format_amz_date,
-    signing_key,
-    string_to_sign,
-)
 
-_VERSIONS = {"iam": "2010-05-08", "sts": "2011-06-15"}
-_FORM = "application/x-www-form-urlencoded; charset=utf-8"
+Call = Callable[[int], Awaitable[object]]
 
 
-class QueryDriver:
-    """Signs and sends Query requests over keep-alive connections; raises on any error."""
+@dataclass(frozen=True, slots=True)
+class Costed:
+    """A benchmark's figures and the CPU each side spent per call (None where unknown)."""
 
-    def __init__(self, url: str, credentials: Credentials, region: str = "us-east-1") -> None:
-        self._url = url.rstrip("/") + "/"
-        self._host = url.split("://", 1)[1].rstrip("/")
-        self._credentials = credentials
-        self._region = region
-        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64))
+    result: Result
+    server_cpu_us: float | None
+    driver_cpu_us: float | None
 
-    async def close(self) -> None:
-        await self._session.close()
 
-    async def call(self, service: str, action: str, **params: str) -> str:
-        fields = {"Action": action, "Version": _VERSIONS[service], **params}
-        body = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in fields.items())
-        data = body.encode()
-        amz_date = format_amz_date(datetime.datetime.now(datetime.UTC))
-        headers = [("content-type", _FORM), ("host", self._host), ("x-amz-date", amz_date)]
-        request = canonical_request("POST", "/", "", headers, hashlib.sha256(data).hexdigest())
-        scope = credential_scope(amz_date[:8], self._region, service)
-        key = signing_key(self._credentials.secret_access_key, amz_date[:8], self._region, service)
-        signature = compute_signature(key, string_to_sign(amz_date, scope, request.text))
-        sent = {
-            "Content-Type": _FORM,
-            "X-Amz-Date": amz_date,
-            "Authorization": authorization_header(
-                self._credentials.access_key_id, scope, request.signed_headers, signature
-            ),
-        }
-        async with self._session.post(self._url, data=data, headers=sent) as response:
-            text = await response.text()
-            if response.status != 200:
-                raise RuntimeError(f"{action} answered {response.status}: {text[:300]}")
-            return text
+async def _costed(
+    name: str, call: Call, duration_s: float, concurrency: int, server_pid: int | None
+) -> Costed:
+    """`_measure`, with the CPU the server process and this (driver) process used per call."""
+    server_before, driver_before = process_cpu_s(server_pid), process_cpu_s()
+    result = await _measure(name, call, duration_s, concurrency)
+    server_after, driver_after = process_cpu_s(server_pid), process_cpu_s()
+
+    def per_call(before: float | None, after: float | None) -> float | None:
+        if before is None or after is None or not result.calls:
+            return None
+        return (after - before) / result.calls * 1e6
+
+    return Costed(
+        result, per_call(server_before, server_after), per_call(driver_before, driver_after)
+    )
 
 
 async def _setup(client: AsyncClient) -> tuple[Credentials, str]:
@@ -99,7 +80,7 @@ async def _setup(client: AsyncClient) -> tuple[Credentials, str]:
     return Credentials(key.access_key_id, key.secret_access_key), role.arn
 
 
-Calls = dict[str, Callable[[int], Awaitable[object]]]
+Calls = dict[str, Call]
 
 
 async def _moto_calls(moto: QueryDriver) -> Calls:
@@ -127,22 +108,25 @@ async def _run(
     credentials: Credentials,
     duration_s: float,
     concurrency: int,
-    moto_url: str | None,
-) -> tuple[list[list[Result]], Result]:
+    node_pid: int | None,
+    moto: MotoServer | None,
+) -> tuple[list[list[Costed]], Costed]:
     async with AsyncClient(address, credentials=credentials) as root:
         assumer, role_arn = await _setup(root)
-        moto_driver = None if moto_url is None else QueryDriver(moto_url, Credentials("t", "t"))
-        moto = {} if moto_driver is None else await _moto_calls(moto_driver)
+        moto_driver = None if moto is None else QueryDriver(moto.url, "t", "t")
+        moto_calls = {} if moto_driver is None else await _moto_calls(moto_driver)
         async with AsyncClient(address, credentials=assumer) as user:
-            http = QueryDriver(url, credentials)
-            http_user = QueryDriver(url, assumer)
+            http = QueryDriver(url, credentials.access_key_id, credentials.secret_access_key)
+            http_user = QueryDriver(url, assumer.access_key_id, assumer.secret_access_key)
             try:
-                await _measure("warm-up", lambda i: http.call("sts", "GetCallerIdentity"), 1, 4)
-                pairs: list[
-                    tuple[
-                        str, Callable[[int], Awaitable[object]], Callable[[int], Awaitable[object]]
-                    ]
-                ] = [
+                # Every path warmed up alike: connections open, code paths run once.
+                for warm_up in (
+                    lambda i: root.get_user(user_name="bench-reader"),
+                    lambda i: http.call("iam", "GetUser", UserName="bench-reader"),
+                    *([moto_calls["GetUser"]] if moto_calls else []),
+                ):
+                    await _measure("warm-up", warm_up, 1, concurrency)
+                pairs: list[tuple[str, Call, Call]] = [
                     (
                         "GetUser",
                         lambda i: root.get_user(user_name="bench-reader"),
@@ -169,19 +153,22 @@ async def _run(
                 results = []
                 for name, over_grpc, over_http in pairs:
                     row = [
-                        await _measure(f"{name} gRPC", over_grpc, duration_s, concurrency),
-                        await _measure(f"{name} HTTP", over_http, duration_s, concurrency),
+                        await _costed(f"{name} gRPC", over_grpc, duration_s, concurrency, node_pid),
+                        await _costed(f"{name} HTTP", over_http, duration_s, concurrency, node_pid),
                     ]
-                    if name in moto:
+                    if name in moto_calls and moto is not None:
                         row.append(
-                            await _measure(f"{name} moto", moto[name], duration_s, concurrency)
+                            await _costed(
+                                f"{name} moto", moto_calls[name], duration_s, concurrency, moto.pid
+                            )
                         )
                     results.append(row)
-                single = await _measure(
+                single = await _costed(
                     "GetCallerIdentity HTTP x1",
                     lambda i: http.call("sts", "GetCallerIdentity"),
                     duration_s,
                     1,
+                    node_pid,
                 )
                 return results, single
             finally:
@@ -189,6 +176,31 @@ async def _run(
                 await http_user.close()
                 if moto_driver is not None:
                     await moto_driver.close()
+
+
+def _microseconds(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.0f}"
+
+
+def _table(rows: list[list[Costed]]) -> str:
+    """One line per path of each operation, its throughput ratio to the gRPC line."""
+    header = (
+        f"{'benchmark':<28}{'calls/s':>9}{'median ms':>11}{'p99 ms':>9}{'vs gRPC':>9}"
+        f"{'server CPU µs/call':>20}{'driver CPU µs/call':>20}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        baseline = row[0].result.per_second
+        for costed in row:
+            result = costed.result
+            ratio = result.per_second / baseline if baseline else 0.0
+            lines.append(
+                f"{result.name:<28}{result.per_second:>9,.0f}{result.median_ms:>11.2f}"
+                f"{result.percentile_ms(99):>9.2f}{ratio:>9.0%}"
+                f"{_microseconds(costed.server_cpu_us):>20}"
+                f"{_microseconds(costed.driver_cpu_us):>20}"
+            )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -205,7 +217,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     (port,) = free_ports(1)
     with contextlib.ExitStack() as stack:
-        moto_url = None if args.no_moto else stack.enter_context(moto_server(args.moto_venv))
+        moto = None if args.no_moto else stack.enter_context(moto_server(args.moto_venv))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="iamstore-bench-"))
         node = stack.enter_context(
             NodeProcess(Path(tmp) / "node", extra_args=("--http-listen", f"127.0.0.1:{port}"))
@@ -219,25 +231,29 @@ def main(argv: list[str] | None = None) -> None:
                 Credentials(credentials.access_key_id, credentials.secret_access_key),
                 args.duration,
                 args.concurrency,
-                moto_url,
+                node.pid,
+                moto,
             )
         )
     print(
         f"http benchmark: {args.duration:.0f} s each, {args.concurrency} calls in flight, "
-        "iamstore and moto each in a process of their own; ratios are to the gRPC row above\n"
+        "iamstore and moto each in a process of their own, driven by one lean driver "
+        "(this process); CPU per call is each process's user+system time over the run\n"
     )
-    out = table([], rows[0][0]).splitlines()
-    for row in rows:
-        out.extend(table(row, row[0]).splitlines()[2:])
-    print("\n".join(out))
+    print(_table(rows))
     print(
-        f"\nGetCallerIdentity over HTTP, 1 in flight: p50 {single.median_ms:.2f} ms "
+        f"\nGetCallerIdentity over HTTP, 1 in flight: p50 {single.result.median_ms:.2f} ms "
         "(goal: under 2 ms)"
     )
     for row in rows:
-        http = row[1].per_second
-        line = f"{row[0].name.removesuffix(' gRPC')}: HTTP {http / row[0].per_second:.0%} of gRPC"
-        if len(row) > 2 and row[2].per_second:
-            line += f", {http / row[2].per_second:.1f}x moto"
+        grpc_row, http_row = row[0], row[1]
+        name = grpc_row.result.name.removesuffix(" gRPC")
+        line = f"{name}: HTTP {http_row.result.per_second / grpc_row.result.per_second:.0%} of gRPC"
+        if len(row) > 2 and row[2].result.per_second:
+            line += f", {http_row.result.per_second / row[2].result.per_second:.1f}x moto"
+            moto_cpu, http_cpu = row[2].server_cpu_us, http_row.server_cpu_us
+            if moto_cpu and http_cpu:
+                # Load-independent: how many iamstore calls one moto call's CPU pays for.
+                line += f" (server CPU per call {moto_cpu / http_cpu:.1f}x less than moto's)"
         print(line)
     print("goals: HTTP at least 80% of gRPC; GetUser at least 10x moto")

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from iamstore.cluster.local import free_ports
@@ -32,9 +33,15 @@ def ensure_environment(venv: Path) -> Path:
     return server
 
 
+@dataclass(frozen=True, slots=True)
+class MotoServer:
+    url: str
+    pid: int  # the server's own process (moto_server runs in one, threads inside)
+
+
 @contextlib.contextmanager
-def moto_server(venv: Path, timeout_s: float = 60.0) -> Iterator[str]:
-    """Runs moto's server on a free loopback port; yields its URL, stops it on exit."""
+def moto_server(venv: Path, timeout_s: float = 60.0) -> Iterator[MotoServer]:
+    """Runs moto's server on a free loopback port; yields it, stops it on exit."""
     server = ensure_environment(venv)
     (port,) = free_ports(1)
     process = subprocess.Popen(
@@ -53,7 +60,7 @@ def moto_server(venv: Path, timeout_s: float = 60.0) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("moto's server did not start") from None
                 time.sleep(0.2)
-        yield url
+        yield MotoServer(url, process.pid)
     finally:
         process.terminate()
         try:

@@ -161,10 +161,11 @@ class HttpServer:
         for name, value in request.raw_headers:
             headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
         user_agent = headers.get("user-agent", [None])[0]
+        raw_path, _, raw_query = request.raw_path.partition("?")
         http_request = HttpRequest(
             method=request.method,
-            raw_path=request.raw_path.partition("?")[0],
-            raw_query=request.raw_path.partition("?")[2],
+            raw_path=raw_path,
+            raw_query=raw_query,
             headers=headers,
             body=body,
             peer=CallerConnection(source_ip, self._ssl is not None, user_agent),
@@ -183,12 +184,20 @@ class HttpServer:
         declared = request.content_length
         if declared is not None and declared > limit:
             raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+        content = request.content
+        if content.is_eof():
+            # The whole body has arrived with the head (every small request): take it as it
+            # is, without arming a timer that could not fire.
+            body = content.read_nowait(-1)
+            if len(body) > limit:
+                raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+            return body
         chunks: list[bytes] = []
         size = 0
         try:
             async with asyncio.timeout(self._limits.body_timeout_s):
                 while True:
-                    chunk = await request.content.readany()
+                    chunk = await content.readany()
                     if not chunk:
                         break
                     size += len(chunk)
@@ -208,10 +217,9 @@ class _Refused(Exception):
 
 
 def _to_aiohttp(response: HttpResponse, *, close: bool = False) -> web.Response:
-    result = web.Response(status=response.status, body=response.body)
-    result.headers["Server"] = "iamstore"  # not aiohttp's name and version
-    for name, value in response.headers:
-        result.headers[name] = value
+    # `Server`: not aiohttp's name and version. The endpoint's headers have distinct names.
+    headers = {"Server": "iamstore", **dict(response.headers)}
+    result = web.Response(status=response.status, body=response.body, headers=headers)
     if close:
         result.force_close()
     return result

@@ -21,7 +21,7 @@ from iamstore.wire.sigv4 import (
     SignatureClaim,
     SignatureError,
     canonical_request,
-    check_clock_skew,
+    check_signed_at,
     compute_signature,
     credential_scope,
     format_amz_date,
@@ -56,6 +56,7 @@ class HttpSignature:
 
     claim: SignatureClaim
     amz_date: str
+    signed_at: datetime.datetime  # `amz_date`'s value, read once
     security_token: str | None
     expires_s: int | None  # presigned requests only
 
@@ -119,20 +120,19 @@ def read_signature(
         expires = int(text)
     else:
         return None
-    if parse_amz_date(amz_date) is None:
+    signed_at = parse_amz_date(amz_date)
+    if signed_at is None:
         raise _incomplete(f"date must be in iso-8601 'basic format', got `{amz_date}`")
-    return HttpSignature(claim, amz_date, token, expires)
+    return HttpSignature(claim, amz_date, signed_at, token, expires)
 
 
 def _check_time(
     signature: HttpSignature, now: datetime.datetime, max_skew: datetime.timedelta
 ) -> None:
+    signed_at = signature.signed_at
     if signature.expires_s is None:
-        check_clock_skew(signature.amz_date, now, max_skew)
+        check_signed_at(signed_at, signature.amz_date, now, max_skew)
         return
-    signed_at = parse_amz_date(signature.amz_date)
-    if signed_at is None:  # read_signature already refuses this
-        raise _incomplete("malformed 'X-Amz-Date'")
     if signed_at > now + max_skew:
         raise _mismatch(
             f"Signature not yet current: {signature.amz_date} is still later than "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import enum
 import re
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,9 +26,17 @@ from google.protobuf.message import Message
 _URL_ENCODED_SHAPES = frozenset({"policyDocumentType"})
 # Characters XML 1.0 cannot carry at all, not even as references.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What `_text` writes unchanged: XML's characters but `&`, `<` and `>`. A value made only of
+# these (most are) is written as it is; one character class is the cheapest scan.
+_NEEDS_ESCAPING = re.compile(
+    "[^\u0009\u000a\u000d\u0020-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd"
+    "\U00010000-\U0010ffff]"
+)
 
 
 def _text(value: str) -> str:
+    if _NEEDS_ESCAPING.search(value) is None:
+        return value
     return escape(_NOT_XML.sub("\ufffd", value))
 
 
@@ -38,11 +47,25 @@ class _Out:
     fractional_seconds: bool
 
 
+# Formatted timestamps by (seconds, nanos, fractional): the same few (creation dates) are
+# written again and again. Bounded: cleared when full.
+_TIMESTAMPS: dict[tuple[int, int, bool], str] = {}
+_MAX_TIMESTAMPS = 4096
+
+
 def _timestamp(message: Message, fractional: bool) -> str:
-    moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
-    if fractional:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = (message.seconds, message.nanos, fractional)  # type: ignore[attr-defined]
+    text = _TIMESTAMPS.get(key)
+    if text is None:
+        moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
+        if fractional:
+            text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        else:
+            text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if len(_TIMESTAMPS) >= _MAX_TIMESTAMPS:
+            _TIMESTAMPS.clear()
+        _TIMESTAMPS[key] = text
+    return text
 
 
 def _scalar(shape: Any, value: Any) -> str:
@@ -79,24 +102,31 @@ def _value(shape: Any, value: Any, out: _Out) -> None:
         out.parts.append(_scalar(shape, value))
 
 
-def _present(message: Message, field: FieldDescriptor, always: bool) -> bool:
+class _Presence(enum.Enum):
+    """When a member is written, decided once per plan from its field and shape."""
+
+    ALWAYS = "always"  # required, a list of the result, or a number/boolean without presence
+    IF_SET = "if set"  # a field with presence (optional scalars, messages): when set
+    IF_NOT_EMPTY = "if not empty"  # other strings and lists: when not empty
+
+
+def _presence(field: FieldDescriptor, always: bool) -> _Presence:
     if field.is_repeated:
-        return always or len(getattr(message, field.name)) > 0
-    if field.has_presence:
-        return message.HasField(field.name)
+        return _Presence.ALWAYS if always else _Presence.IF_NOT_EMPTY
+    if field.has_presence:  # even when required: an unset field has nothing to write
+        return _Presence.IF_SET
     if field.type == FieldDescriptor.TYPE_STRING:
-        return always or getattr(message, field.name) != ""
-    return True  # numbers and booleans without presence: AWS always sends them
+        return _Presence.ALWAYS if always else _Presence.IF_NOT_EMPTY
+    return _Presence.ALWAYS  # numbers and booleans without presence: AWS always sends them
 
 
 @dataclass(frozen=True, slots=True)
 class _Member:
-    field: FieldDescriptor
-    element: str  # the XML element's name (the member's, or its `locationName`)
+    name: str  # the message field's
     shape: Any
-    # Always written, empty or not: members AWS requires, and every list of the result
-    # itself (AWS answers `<AttachedPolicies/>`, and code reads `response["AttachedPolicies"]`).
-    always: bool
+    presence: _Presence
+    open_tag: str  # `<Element>`: the member's name, or its `locationName`
+    close_tag: str
 
 
 # INVARIANT: botocore's service models and their shapes live as long as the process (the
@@ -111,27 +141,43 @@ def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
     if plan is None:
         fields = descriptor.fields_by_name
         required = set(shape.required_members)
-        plan = tuple(
-            _Member(
-                field,
-                member_shape.serialization.get("name", member),
-                member_shape,
-                member in required or (top and member_shape.type_name == "list"),
+        members: list[_Member] = []
+        for member, member_shape in shape.members.items():
+            field = cast(FieldDescriptor | None, fields.get(xform_name(member)))
+            if field is None:
+                continue
+            element = member_shape.serialization.get("name", member)
+            # Always written, empty or not: members AWS requires, and every list of the result
+            # itself (AWS answers `<AttachedPolicies/>`, code reads `response["AttachedPolicies"]`).
+            always = member in required or (top and member_shape.type_name == "list")
+            members.append(
+                _Member(
+                    field.name,
+                    member_shape,
+                    _presence(field, always),
+                    f"<{element}>",
+                    f"</{element}>",
+                )
             )
-            for member, member_shape in shape.members.items()
-            if (field := cast(FieldDescriptor | None, fields.get(xform_name(member)))) is not None
-        )
-        _PLANS[key] = plan
+        plan = _PLANS[key] = tuple(members)
     return plan
 
 
 def _members(shape: Any, message: Message, out: _Out, top: bool = False) -> None:
+    parts = out.parts
     for member in _plan(shape, message.DESCRIPTOR, top):
-        if not _present(message, member.field, member.always):
-            continue
-        out.parts.append(f"<{member.element}>")
-        _value(member.shape, getattr(message, member.field.name), out)
-        out.parts.append(f"</{member.element}>")
+        if member.presence is _Presence.IF_SET:
+            if not message.HasField(member.name):
+                continue
+            value = getattr(message, member.name)
+        else:
+            value = getattr(message, member.name)
+            # A repeated field is falsy when empty, a string when "".
+            if member.presence is _Presence.IF_NOT_EMPTY and not value:
+                continue
+        parts.append(member.open_tag)
+        _value(member.shape, value, out)
+        parts.append(member.close_tag)
 
 
 def response_xml(

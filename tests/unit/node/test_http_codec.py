@@ -5,8 +5,10 @@ the response boto3 expects."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import pytest
 from botocore import xform_name
@@ -15,6 +17,7 @@ from botocore.serialize import QuerySerializer
 
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.http import messages, query, xml
+from iamstore.node.http.endpoint import MAX_PARAMETERS, QueryError, _parameters, new_request_id
 from iamstore.node.http.model import service_model
 from iamstore.v1 import iam_pb2, sts_pb2
 
@@ -172,3 +175,67 @@ def test_a_member_the_node_does_not_implement_is_refused_not_ignored() -> None:
     with pytest.raises(ValidationError) as info:
         messages.fill(sts_pb2.AssumeRoleRequest(), values)
     assert info.value.field == "ProvidedContexts"
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("plain /path-1_2.~", "plain /path-1_2.~"),
+        ("caf\u00e9 \U0001f600", "caf\u00e9 \U0001f600"),
+        ("a&b <c> d", "a&amp;b &lt;c&gt; d"),
+        ("tab\tnew\nline\r", "tab\tnew\nline\r"),
+        (
+            "nul\x00 esc\x1b lone\ud800 nonchar\ufffe",
+            "nul\ufffd esc\ufffd lone\ufffd nonchar\ufffd",
+        ),
+    ],
+)
+def test_text_is_escaped_exactly_where_xml_needs_it(value: str, written: str) -> None:
+    assert xml._text(value) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "plus_is_space", "expected"),
+    [
+        ("Action=GetUser&UserName=a%2Bb", True, {"Action": "GetUser", "UserName": "a+b"}),
+        ("UserName=a+b", True, {"UserName": "a b"}),
+        ("UserName=a+b", False, {"UserName": "a+b"}),
+        ("&&A=1&&B&C=", True, {"A": "1", "B": "", "C": ""}),
+        ("N=%C3%A9%FF%zz", True, {"N": "\u00e9\ufffd%zz"}),
+        ("A%3DB=x%3Dy=z", True, {"A=B": "x=y=z"}),
+    ],
+)
+def test_parameters_read_as_the_form_and_the_signature_read_them(
+    text: str, plus_is_space: bool, expected: dict[str, str]
+) -> None:
+    assert _parameters(text, "body", plus_is_space=plus_is_space) == expected
+
+
+def test_parameters_are_bounded_and_unique() -> None:
+    most = "&".join(f"P{i}=1" for i in range(MAX_PARAMETERS))
+    assert len(_parameters(most, "body", plus_is_space=True)) == MAX_PARAMETERS
+    with pytest.raises(QueryError, match="more than"):
+        _parameters(most + "&X=1", "body", plus_is_space=True)
+    with pytest.raises(QueryError, match="twice"):
+        _parameters("A=1&A=1", "body", plus_is_space=True)
+    with pytest.raises(QueryError, match="twice"):
+        _parameters("A%41=1&AA=2", "body", plus_is_space=True)
+
+
+def test_request_ids_are_random_version_4_uuids() -> None:
+    ids = {new_request_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
+
+
+def test_text_passes_through_only_what_needs_no_escaping() -> None:
+    # Every character of the Basic Multilingual Plane and some beyond: the fast path and the
+    # escaping path agree on each.
+    for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        value = f"a{char}b"
+        assert xml._text(value) == escape(xml._NOT_XML.sub("\ufffd", value)), hex(code)

@@ -141,3 +141,28 @@ def test_presigned_expiry_is_bounded(expires: str) -> None:
     with pytest.raises(SignatureError) as info:
         read_signature({}, query)
     assert info.value.code == "IncompleteSignature"
+
+
+@pytest.mark.parametrize(
+    "amz_date",
+    [
+        "\u0662\u0660\u0662\u0666\u0661\u0662\u0660\u0667T010000Z",  # Arabic-Indic digits
+        "\uff12\uff10\uff12\uff16\uff11\uff12\uff10\uff17T010000Z",  # fullwidth digits
+        "20261207T0100001Z",
+        "20261307T010000Z",
+    ],
+)
+def test_a_presigned_date_must_be_ascii_basic_format(amz_date: str) -> None:
+    # A query string is decoded as UTF-8, so a presigned X-Amz-Date can hold any digits;
+    # AWS reads only `YYYYMMDDTHHMMSSZ` in ASCII.
+    query = {
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": f"{KEY_ID}/20261207/us-east-1/sts/aws4_request",
+        "X-Amz-Date": amz_date,
+        "X-Amz-Expires": "60",
+        "X-Amz-SignedHeaders": "host",
+        "X-Amz-Signature": "0" * 64,
+    }
+    with pytest.raises(SignatureError) as info:
+        read_signature({"host": ["127.0.0.1:8080"]}, query)
+    assert info.value.code == "IncompleteSignature"
