@@ -215,8 +215,12 @@ class Simulation:
 
     async def run(self) -> SimulationReport:
         loop = asyncio.get_running_loop()
-        for name in self.names:
-            await self._add_replica(name, tuple(n for n in self.names if n != name))
+        try:
+            for name in self.names:
+                await self._add_replica(name, tuple(n for n in self.names if n != name))
+        except BaseException:
+            await self._close_databases()
+            raise
         monitor = asyncio.create_task(self._monitor())
         try:
             fault_end = loop.time() + self.config.fault_s
@@ -236,10 +240,16 @@ class Simulation:
             return await self._final_checks(converged_at - calm_at)
         finally:
             monitor.cancel()
-            for replica in self.replicas:
-                await replica.stop()
-            for replica in self.replicas:
-                await replica.db.close()
+            try:
+                for replica in self.replicas:
+                    await replica.stop()
+            finally:
+                await self._close_databases()
+
+    async def _close_databases(self) -> None:
+        # INVARIANT: every replica's database closes, however the run ends.
+        for replica in self.replicas:
+            await asyncio.shield(replica.db.close())
 
     async def _add_replica(self, name: str, peers: tuple[str, ...]) -> None:
         loop = asyncio.get_running_loop()
