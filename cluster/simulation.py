@@ -219,7 +219,7 @@ class Simulation:
             for name in self.names:
                 await self._add_replica(name, tuple(n for n in self.names if n != name))
         except BaseException:
-            await self._close_databases()
+            await self._shut_down()
             raise
         monitor = asyncio.create_task(self._monitor())
         try:
@@ -240,16 +240,16 @@ class Simulation:
             return await self._final_checks(converged_at - calm_at)
         finally:
             monitor.cancel()
-            try:
-                for replica in self.replicas:
-                    await replica.stop()
-            finally:
-                await self._close_databases()
+            await self._shut_down()
 
-    async def _close_databases(self) -> None:
-        # INVARIANT: every replica's database closes, however the run ends.
-        for replica in self.replicas:
-            await asyncio.shield(replica.db.close())
+    async def _shut_down(self) -> None:
+        # INVARIANT: every replica's database closes, however the run ends, a stop included.
+        try:
+            for replica in self.replicas:
+                await replica.stop()
+        finally:
+            for replica in self.replicas:
+                await asyncio.shield(replica.db.close())
 
     async def _add_replica(self, name: str, peers: tuple[str, ...]) -> None:
         loop = asyncio.get_running_loop()
