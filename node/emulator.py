@@ -113,7 +113,14 @@ class Emulator:
         node = Node(config, ids=_EmulatorIds())
         task = asyncio.create_task(node.serve())
         ready = asyncio.create_task(node.ready.wait())
-        await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            # Cancelled while the node starts (the emulator stopping, a reset's caller gone):
+            # nothing else owns the node yet, so stop it here, or its database stays open.
+            ready.cancel()
+            await asyncio.shield(self._stop_node(node, task))
+            raise
         if not node.ready.is_set():
             ready.cancel()
             await task  # raises what stopped it

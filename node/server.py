@@ -146,8 +146,12 @@ class Node:
                 self.built = await build(config, db, server, self._injected)
                 await self._run(self.built)
             finally:
-                await self._stop_grpc_server()
-                await db.close()
+                # INVARIANT: the database closes however the server's stop ends (a second
+                # cancellation, a failed stop): a connection left open keeps its thread.
+                try:
+                    await self._stop_grpc_server()
+                finally:
+                    await asyncio.shield(db.close())
 
     async def _stop_grpc_server(self) -> None:
         """Stops the gRPC server however `serve` ended: a failed start or a background task

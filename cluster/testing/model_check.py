@@ -216,8 +216,12 @@ class ModelCheck:
 
     async def run(self) -> ModelCheckReport:
         loop = asyncio.get_running_loop()
-        for name in self.names:
-            await self._add_replica(name, tuple(n for n in self.names if n != name))
+        try:
+            for name in self.names:
+                await self._add_replica(name, tuple(n for n in self.names if n != name))
+        except BaseException:
+            await self._shut_down()
+            raise
         monitor = asyncio.create_task(self._monitor())
         try:
             fault_end = loop.time() + self.config.fault_s
@@ -237,10 +241,16 @@ class ModelCheck:
             return await self._final_checks(converged_at - calm_at)
         finally:
             monitor.cancel()
+            await self._shut_down()
+
+    async def _shut_down(self) -> None:
+        # INVARIANT: every replica's database closes, however the run ends, a stop included.
+        try:
             for replica in self.replicas:
                 await replica.stop()
+        finally:
             for replica in self.replicas:
-                await replica.db.close()
+                await asyncio.shield(replica.db.close())
 
     async def _add_replica(self, name: str, peers: tuple[str, ...]) -> None:
         loop = asyncio.get_running_loop()

@@ -93,18 +93,20 @@ class Database:
     @classmethod
     async def open(cls, path: Path, synchronous: str = "FULL") -> Database:
         conn = await aiosqlite.connect(path, isolation_level=None)
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute(f"PRAGMA synchronous={synchronous}")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        db = cls(conn)
+        # INVARIANT: a connection is closed on every path that does not return it. The first
+        # PRAGMA is what fails on a file that is not SQLite, the migration on a newer schema.
         try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute(f"PRAGMA synchronous={synchronous}")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            db = cls(conn)
             await db._migrate()
             await db._upgrade_row_format()
         except RowFormatError as err:
             await conn.close()
             raise StorageError(str(err)) from None
         except BaseException:
-            await conn.close()
+            await asyncio.shield(conn.close())
             raise
         return db
 

@@ -4,6 +4,7 @@ another project's test suite."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
+from iamstore.node.emulator import Emulator
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +79,21 @@ def test_reset_empties_everything(emulator: RunningEmulator) -> None:
         urllib.request.urlopen(refused, timeout=30)
     assert info.value.code == 404
     info.value.close()
+
+
+async def test_an_emulator_stopped_while_its_node_starts_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    """Golden case: cancelled while its node was starting, the emulator left that node serving
+    on its own, its database open, with nothing left to stop it."""
+    emulator = Emulator("127.0.0.1:0", tmp_path / "emulator")
+    running = asyncio.create_task(emulator.run())
+    await asyncio.sleep(0)  # `run` is now waiting for its first node to be ready
+    assert not emulator.ready.is_set()
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
 def test_a_normal_node_refuses_reset(http_node: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from replicas import memory_replicator
+from replicas import OpenDatabase, memory_replicator
 
 from iamstore.client import _operations as operations
 from iamstore.client._convert import build_request
@@ -27,11 +27,11 @@ NOW = 1_700_000_000_000
 ACCOUNT = "123456789012"
 
 
-async def test_an_import_replicates_to_a_peer() -> None:
+async def test_an_import_replicates_to_a_peer(memory_database: OpenDatabase) -> None:
     network = MemoryNetwork()
     config = GossipConfig(batch=500)
-    a = await memory_replicator(network, "a", "b", config, lambda: NOW)
-    b = await memory_replicator(network, "b", "a", config, lambda: NOW)
+    a = await memory_replicator(memory_database, network, "a", "b", config, lambda: NOW)
+    b = await memory_replicator(memory_database, network, "b", "a", config, lambda: NOW)
     writer = Writer(a._state, "a", HybridClock(lambda: NOW))
     await writer.write("root", "CreateAccount", lambda view: ([Change.put(
         Account(ACCOUNT, "imported", 0, False))], None))  # fmt: skip

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from replicas import OpenDatabase
+
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.aws_policies import (
@@ -84,7 +85,9 @@ def test_attachment_and_boundary_to_an_aws_policy_decide() -> None:
     assert _decide(index, ALICE, "s3:GetObject") == "ImplicitDeny"
 
 
-async def test_concurrent_attach_and_detach_of_an_aws_policy_converge() -> None:
+async def test_concurrent_attach_and_detach_of_an_aws_policy_converge(
+    memory_database: OpenDatabase,
+) -> None:
     """An attachment to an AWS managed policy is a link row like any other: replicas that
     receive the same commits in different orders agree, and the later write wins."""
     attachment = Attachment(ALICE.user_id, policy_id_for(S3_READ))
@@ -99,7 +102,7 @@ async def test_concurrent_attach_and_detach_of_an_aws_policy_converge() -> None:
         (detach, reattach, attach),
         (reattach, detach, attach),
     ):
-        state = await State.load(await open_memory_database())
+        state = await State.load(await memory_database())
         for _ in range(2):  # commits after a gap wait for their predecessor: deliver twice
             for commit in order:
                 await state.apply(commit)

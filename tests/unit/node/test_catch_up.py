@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from replicas import memory_replicator
+from replicas import OpenDatabase, memory_replicator
 
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Account, Change
@@ -16,8 +16,11 @@ NOW = 1_000_000
 COMMITS = 3_500
 
 
-async def _replicator(network: MemoryNetwork, name: str, peer: str) -> Replicator:
-    return await memory_replicator(network, name, peer, GossipConfig(batch=500), lambda: NOW)
+async def _replicator(
+    open_database: OpenDatabase, network: MemoryNetwork, name: str, peer: str
+) -> Replicator:
+    config = GossipConfig(batch=500)
+    return await memory_replicator(open_database, network, name, peer, config, lambda: NOW)
 
 
 def _commit(seq: int) -> Commit:
@@ -39,18 +42,22 @@ class Recording:
         return await self.a.handle_exchange(message)
 
 
-async def _setup(honour_after: bool) -> tuple[Replicator, Replicator, Recording]:
+async def _setup(
+    open_database: OpenDatabase, honour_after: bool
+) -> tuple[Replicator, Replicator, Recording]:
     network = MemoryNetwork()
-    a = await _replicator(network, "a", "b")
+    a = await _replicator(open_database, network, "a", "b")
     await a._state.apply_batch([_commit(seq) for seq in range(1, COMMITS + 1)])
-    b = await _replicator(network, "b", "a")
+    b = await _replicator(open_database, network, "b", "a")
     recording = Recording(a, b, honour_after)
     network.handlers["a"] = recording  # type: ignore[assignment]
     return a, b, recording
 
 
-async def test_a_long_delta_is_pulled_ahead_while_acknowledging_only_what_was_written() -> None:
-    a, b, recording = await _setup(honour_after=True)
+async def test_a_long_delta_is_pulled_ahead_while_acknowledging_only_what_was_written(
+    memory_database: OpenDatabase,
+) -> None:
+    a, b, recording = await _setup(memory_database, honour_after=True)
     await b._exchange_with(Peer("a"), with_digest=False)
     assert b._state.version_vector() == {"a": COMMITS}
     assert b._state.digest() == a._state.digest()
@@ -63,8 +70,10 @@ async def test_a_long_delta_is_pulled_ahead_while_acknowledging_only_what_was_wr
     assert all(m.after["a"] > m.version_vector.get("a", 0) for m in ahead)
 
 
-async def test_a_peer_that_ignores_where_to_continue_still_gets_b_all_the_way() -> None:
-    a, b, _ = await _setup(honour_after=False)
+async def test_a_peer_that_ignores_where_to_continue_still_gets_b_all_the_way(
+    memory_database: OpenDatabase,
+) -> None:
+    a, b, _ = await _setup(memory_database, honour_after=False)
     await b._exchange_with(Peer("a"), with_digest=False)
     assert b._state.version_vector() == {"a": COMMITS}
     assert b._state.digest() == a._state.digest()

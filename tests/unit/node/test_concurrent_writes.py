@@ -12,12 +12,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from replicas import OpenDatabase
 
-from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.auth.index import PolicyIndex
 from iamstore.node.commits.clock import HybridClock
 from iamstore.node.commits.codec import Commit
@@ -126,10 +126,10 @@ def _checked(replica: Replica) -> Callable[[list[Commit]], None]:
 
 
 @pytest.fixture
-async def cluster() -> AsyncIterator[Cluster]:
+async def cluster(memory_database: OpenDatabase) -> Cluster:
     replicas: list[Replica] = []
     for index, name in enumerate(("na", "nb", "nc")):
-        db = await open_memory_database()
+        db = await memory_database()
         state = await State.load(db)
         wall = [1_700_000_000_000 + index]
 
@@ -140,11 +140,7 @@ async def cluster() -> AsyncIterator[Cluster]:
         replica = Replica(name, db, state, writer, wall)
         state.on_change(_checked(replica))  # type: ignore[arg-type]
         replicas.append(replica)
-    try:
-        yield Cluster(replicas)
-    finally:
-        for replica in replicas:
-            await replica.db.close()
+    return Cluster(replicas)
 
 
 def tick(cluster: Cluster, ms: int) -> None:

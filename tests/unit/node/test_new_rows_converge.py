@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from replicas import OpenDatabase
 
-from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import (
     AccountAlias,
@@ -71,7 +71,9 @@ PAIRS: list[tuple[Row, Row]] = [
 
 
 @pytest.mark.parametrize(("first", "second"), PAIRS, ids=lambda r: type(r).__name__)
-async def test_concurrent_writes_of_one_row_converge(first: Row, second: Row) -> None:
+async def test_concurrent_writes_of_one_row_converge(
+    memory_database: OpenDatabase, first: Row, second: Row
+) -> None:
     base = Commit("n0", 1, 1, "a", "base", (Change.put(USER), Change.put(first)))
     concurrent = [
         Commit("n1", 1, 20, "a", "x", (Change.put(second),)),
@@ -80,7 +82,7 @@ async def test_concurrent_writes_of_one_row_converge(first: Row, second: Row) ->
     ]
     digests, survivors = set(), set()
     for order in itertools.permutations(concurrent):
-        state = await State.load(await open_memory_database())
+        state = await State.load(await memory_database())
         await state.apply(base)
         for commit in order:
             await state.apply(commit)

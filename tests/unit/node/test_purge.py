@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import msgpack
 import pytest
-from replicas import memory_replicator
+from replicas import OpenDatabase, memory_replicator
 
-from iamstore.cluster.testing.inline_sqlite import open_memory_database
 from iamstore.node.commits.codec import CodecError, Commit, StoredRow
 from iamstore.node.commits.snapshot import decode_snapshot, encode_snapshot
 from iamstore.node.domain.entities import Account, Change
@@ -54,22 +53,25 @@ def test_the_newest_promise_of_each_origin_is_kept() -> None:
     assert known == {"a": (5, 600), "b": (1, 50)}
 
 
-async def test_the_log_tells_up_to_which_stamp_an_origin_is_acknowledged() -> None:
-    db = await open_memory_database()
+async def test_the_log_tells_up_to_which_stamp_an_origin_is_acknowledged(
+    memory_database: OpenDatabase,
+) -> None:
+    db = await memory_database()
     state = State(db, View())
     await state.apply_batch([_commit("a", i, 100 * i, f"k{i}", True) for i in (1, 2, 3)])
     # Commit 3 is logged: everything of a below its stamp is within seq 2.
     assert await db.acknowledged_hlcs({"a": 2}) == {"a": (300 << 16) - 1}
     assert await db.acknowledged_hlcs({"a": 3}) == {"a": 300 << 16}  # the newest it has
     assert await db.acknowledged_hlcs({"b": 0}) == {}  # nothing known of b
-    await db.close()
 
 
-async def test_a_tombstone_outlives_an_older_write_still_on_its_way() -> None:
+async def test_a_tombstone_outlives_an_older_write_still_on_its_way(
+    memory_database: OpenDatabase,
+) -> None:
     # Golden case, from the simulation's seed 14: c created a row (c:1, stamp 100) that had
     # not reached node a yet when b deleted it (b:1, stamp 300) and every node acknowledged
     # the delete. Had a purged the tombstone then, c:1 would bring the row back on a alone.
-    db = await open_memory_database()
+    db = await memory_database()
     state = State(db, View())
     await state.apply_batch([_commit("b", 1, 300, "k", False)])
     members = ["a", "b", "c"]
@@ -84,7 +86,6 @@ async def test_a_tombstone_outlives_an_older_write_still_on_its_way() -> None:
     acked = {"b": 1, "c": 1}
     stable = stable_hlc(members, acked, await db.acknowledged_hlcs(acked), promises)
     assert await state.purge(acked, cutoff_hlc(10_000, 0), stable) == 1
-    await db.close()
 
 
 def _commit(origin: str, seq: int, wall: int, key: str, live: bool) -> Commit:
@@ -92,8 +93,10 @@ def _commit(origin: str, seq: int, wall: int, key: str, live: bool) -> Commit:
     return Commit(origin, seq, wall << 16, "t", "t", (Change(Account.TABLE, key, row),))
 
 
-async def test_purge_drops_only_the_acknowledged_prefix_past_grace() -> None:
-    db = await open_memory_database()
+async def test_purge_drops_only_the_acknowledged_prefix_past_grace(
+    memory_database: OpenDatabase,
+) -> None:
+    db = await memory_database()
     state = State(db, View())
     await state.apply_batch(
         [
@@ -112,7 +115,6 @@ async def test_purge_drops_only_the_acknowledged_prefix_past_grace() -> None:
         await db.commits_after({"a": 1}, ["a"], 10)
     assert len(await db.commits_after({"a": 2}, ["a"], 10)) == 1
     assert await state.purge({"a": 2}, cutoff_hlc(10_000, 0), everything_stable) == 0  # unacked
-    await db.close()
 
 
 def test_snapshot_codec_refuses_unknown_versions_and_malformed_rows() -> None:
@@ -129,13 +131,15 @@ def test_snapshot_codec_refuses_unknown_versions_and_malformed_rows() -> None:
         decode_snapshot(blob[:-3])
 
 
-async def test_a_wiped_node_rejoins_from_a_snapshot_after_the_log_was_purged() -> None:
+async def test_a_wiped_node_rejoins_from_a_snapshot_after_the_log_was_purged(
+    memory_database: OpenDatabase,
+) -> None:
     network = MemoryNetwork()
     now = [1_000_000]
 
     async def node(name: str, peer: str) -> Replicator:
         config = GossipConfig(purge_grace_ms=10)
-        return await memory_replicator(network, name, peer, config, lambda: now[0])
+        return await memory_replicator(memory_database, network, name, peer, config, lambda: now[0])
 
     a = await node("a", "b")
     await a._state.apply_batch(

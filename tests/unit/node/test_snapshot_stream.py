@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator, Callable
 
 import msgpack
 import pytest
-from replicas import memory_replicator
+from replicas import OpenDatabase, memory_replicator
 
 from iamstore.node.commits.codec import CodecError, Commit, StoredRow
 from iamstore.node.commits.snapshot import SnapshotDecoder, SnapshotEncoder
@@ -78,9 +78,11 @@ def _commit(origin: str, seq: int, key: str, live: bool = True) -> Commit:
     return Commit(origin, seq, (NOW - 10_000 + seq) << 16, "t", "t", (change,))
 
 
-async def _replicator(network: MemoryNetwork, name: str, peer: str) -> Replicator:
+async def _replicator(
+    open_database: OpenDatabase, network: MemoryNetwork, name: str, peer: str
+) -> Replicator:
     config = GossipConfig(snapshot_chunk=300)
-    return await memory_replicator(network, name, peer, config, lambda: NOW)
+    return await memory_replicator(open_database, network, name, peer, config, lambda: NOW)
 
 
 Damage = Callable[[AsyncGenerator[bytes, None]], AsyncGenerator[bytes, None]]
@@ -136,13 +138,15 @@ async def _broken_off(chunks: AsyncGenerator[bytes, None]) -> AsyncGenerator[byt
         yield chunk
 
 
-async def _pair(damage: Damage) -> tuple[Replicator, Replicator, DamagingTransport]:
+async def _pair(
+    open_database: OpenDatabase, damage: Damage
+) -> tuple[Replicator, Replicator, DamagingTransport]:
     """`a` holds 200 rows and a purged log; `b` holds rows of its own and must bootstrap."""
     network = MemoryNetwork()
-    a = await _replicator(network, "a", "b")
+    a = await _replicator(open_database, network, "a", "b")
     await a._state.apply_batch([_commit("a", i, f"k{i:04}") for i in range(1, 201)])
     await a._state.purge({"a": 200}, (NOW << 16), NOW << 16)
-    b = await _replicator(network, "b", "a")
+    b = await _replicator(open_database, network, "b", "a")
     transport = DamagingTransport(network, "b", damage)
     b._transport = transport
     await b._state.apply_batch([_commit("b", 1, "mine"), _commit("b", 2, "k0001", live=False)])
@@ -154,8 +158,10 @@ async def _temporary_tables(rep: Replicator) -> list[str]:
         return [str(row[0]) for row in await cursor.fetchall()]
 
 
-async def test_a_snapshot_of_many_chunks_is_installed_with_this_nodes_own_writes_on_top() -> None:
-    a, b, transport = await _pair(_whole)
+async def test_a_snapshot_of_many_chunks_is_installed_with_this_nodes_own_writes_on_top(
+    memory_database: OpenDatabase,
+) -> None:
+    a, b, transport = await _pair(memory_database, _whole)
     assert await b.bootstrap_from("a")
     assert transport.chunks > 10
     assert b._state.version_vector() == {"a": 200, "b": 2}
@@ -169,8 +175,10 @@ async def test_a_snapshot_of_many_chunks_is_installed_with_this_nodes_own_writes
 
 
 @pytest.mark.parametrize("damage", [_without_trailer, _corrupted, _broken_off])
-async def test_a_broken_stream_changes_nothing(damage: Damage) -> None:
-    _, b, _ = await _pair(damage)
+async def test_a_broken_stream_changes_nothing(
+    memory_database: OpenDatabase, damage: Damage
+) -> None:
+    _, b, _ = await _pair(memory_database, damage)
     before = (b._state.version_vector(), b._state.digest(), await b._db.load_rows())
     with pytest.raises((PeerMessageError, TransportError)):
         await b.bootstrap_from("a")

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 import pytest
 
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain.entities import Change, User
 from iamstore.node.storage.database import Database, KeyUsage, StorageError
 from iamstore.node.storage.schema import SCHEMA_VERSION
+
+
+def _newer_schema(path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+
+
+def _not_sqlite(path: Path) -> None:
+    path.write_bytes(b"not an sqlite database, but long enough to be read as one" * 20)
 
 
 def _commit(seq: int, name: str) -> Commit:
@@ -65,3 +79,36 @@ async def test_schema_is_migrated_once_and_newer_schemas_are_refused(tmp_path: P
     await db.close()
     with pytest.raises(StorageError, match="newer"):
         await Database.open(path)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "error"),
+    [(_not_sqlite, sqlite3.DatabaseError), (_newer_schema, StorageError)],
+    ids=["not-sqlite", "newer-schema"],
+)
+async def test_an_open_that_fails_half_way_closes_its_connection(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spoil: Callable[[Path], None],
+    error: type[Exception],
+) -> None:
+    """Golden case: a data folder whose database was not SQLite left its connection (and the
+    connection's thread) open until garbage collection."""
+    path = tmp_path / "db.sqlite"
+    spoil(path)
+    opened: list[aiosqlite.Connection] = []
+    connect = aiosqlite.connect
+
+    def recording_connect(database: Path, **kwargs: Any) -> aiosqlite.Connection:
+        opened.append(connect(database, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(aiosqlite, "connect", recording_connect)
+    with pytest.raises(error):
+        await Database.open(path)
+    assert len(opened) == 1
+    try:
+        with pytest.raises(ValueError, match=r"no active connection|closed"):
+            await opened[0].execute("SELECT 1")
+    finally:
+        await opened[0].close()  # leaves nothing behind if the test fails

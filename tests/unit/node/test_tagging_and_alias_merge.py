@@ -6,7 +6,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from iamstore.cluster.testing.inline_sqlite import open_memory_database
+from replicas import OpenDatabase
+
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import aliases, tagging
 from iamstore.node.domain.entities import Change, MfaDevice, Tagging, User, tagged_key
@@ -25,11 +26,13 @@ def context(account_id: str = ACCOUNT, now_ms: int = 10) -> WriteContext:
     return WriteContext(account_id, now_ms, Quotas(), lambda prefix: f"{prefix}1")
 
 
-async def _replicas(base: Commit, concurrent: list[Commit]) -> list[State]:
+async def _replicas(
+    memory_database: OpenDatabase, base: Commit, concurrent: list[Commit]
+) -> list[State]:
     """One replica per delivery order of the concurrent commits, each after `base`."""
     replicas = []
     for order in itertools.permutations(concurrent):
-        state = await State.load(await open_memory_database())
+        state = await State.load(await memory_database())
         await state.apply(base)
         for commit in order:
             await state.apply(commit)
@@ -37,7 +40,9 @@ async def _replicas(base: Commit, concurrent: list[Commit]) -> list[State]:
     return replicas
 
 
-async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> None:
+async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling(
+    memory_database: OpenDatabase,
+) -> None:
     """Before tags were rows of their own, TagMFADevice rewrote the device row: a tag change
     on one node and EnableMFADevice on another could lose the enabling (or a deactivation)."""
     base = Commit("n0", 1, 1, "root", "Create", (Change.put(USER), Change.put(DEVICE)))
@@ -47,6 +52,7 @@ async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> 
     tag = tagging.tag(view, context(), DEVICE, [("team", "a")])
     enabled = replace(DEVICE, user_id=USER.user_id, enabled_ms=10)
     replicas = await _replicas(
+        memory_database,
         base,
         [
             Commit("n1", 1, 20, "root", "TagMFADevice", tuple(tag)),
@@ -61,12 +67,15 @@ async def test_tagging_an_mfa_device_does_not_undo_its_concurrent_enabling() -> 
         assert device.tags == (("team", "a"),)  # and so did the tag
 
 
-async def test_two_accounts_claiming_one_alias_agree_on_the_earliest() -> None:
+async def test_two_accounts_claiming_one_alias_agree_on_the_earliest(
+    memory_database: OpenDatabase,
+) -> None:
     view = View()
     first = aliases.create(view, context(ACCOUNT, 100), "shared")
     second = aliases.create(view, context(OTHER, 200), "shared")
     base = Commit("n0", 1, 1, "root", "Nothing", ())
     replicas = await _replicas(
+        memory_database,
         base,
         [
             Commit("n1", 1, 300, "a", "CreateAccountAlias", tuple(first)),
@@ -80,9 +89,9 @@ async def test_two_accounts_claiming_one_alias_agree_on_the_earliest() -> None:
         assert state.view.alias_owner("shared") == ACCOUNT
 
 
-async def test_tags_an_earlier_version_kept_in_a_tagging_row_are_read_under_the_field_rows() -> (
-    None
-):
+async def test_tags_an_earlier_version_kept_in_a_tagging_row_are_read_under_the_field_rows(
+    memory_database: OpenDatabase,
+) -> None:
     """Earlier versions kept these kinds' tags in one whole-set Tagging row; such a row (from
     an old data folder or an old commit) still shows, with TagX/UntagX field rows over it,
     in any delivery order, and a deletion tombstones it."""
@@ -99,6 +108,7 @@ async def test_tags_an_earlier_version_kept_in_a_tagging_row_are_read_under_the_
     tag = tagging.tag(view, context(), shown, [("new", "3")])
     base = Commit("n0", 1, 1, "root", "Create", (Change.put(USER), Change.put(DEVICE)))
     replicas = await _replicas(
+        memory_database,
         base,
         [
             legacy,
