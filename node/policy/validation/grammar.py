@@ -17,7 +17,7 @@ _LIST_ELEMENTS = frozenset({"Statement", "Action", "NotAction", "Resource", "Not
 _PRINCIPALS = frozenset({"Principal", "NotPrincipal"})
 
 # The parser's messages (node/policy/parse.py), first match wins, and AWS's code for each.
-# tests/unit/policy/test_validation.py (GRAMMAR, CASES) parses a document for every row, so a
+# tests/unit/policy/test_policy_validation.py (GRAMMAR, CASES) parses a document for every row, so a
 # reworded message fails a test instead of silently changing a code.
 _PARSE_CODES: tuple[tuple[str, str], ...] = (
     ("policy document must be text", "JSON_SYNTAX_ERROR"),
