@@ -467,9 +467,12 @@ class EntityField:
 
     @property
     def key(self) -> str:
-        # INVARIANT: unique per (table, entity key, name): `|` appears in no table name and no
-        # entity key (ids, ARNs), so the first two `|` split it back whatever the name holds.
-        return f"{self.table}|{self.entity_key}|{self.name}"
+        # INVARIANT: unique per (table, entity key, incarnation, name): `|` appears in no table
+        # name, no entity key (ids, ARNs) and no creation time, so the first three `|` split it
+        # back whatever the name holds. The incarnation is part of the key so that a late write
+        # to a deleted entity's field never replaces the same field of the entity created
+        # again under its key (row format 3, node/storage/row_format.py).
+        return f"{self.table}|{self.entity_key}|{self.of_created_ms}|{self.name}"
 
 
 @dataclass(frozen=True, slots=True)

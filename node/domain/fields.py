@@ -119,12 +119,14 @@ def _typed(table: str, name: str, value: FieldValue) -> bool:
 
 
 def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
-    """The entity as reads see it: `base` with each of its field rows laid over it."""
+    """The entity as reads see it: `base` with each of its field rows laid over it (`fields`
+    by row key, of any incarnation: only those of `base`'s own count)."""
     values: dict[str, object] = {}
     tags: dict[str, str | None] = {}
     clients: dict[str, bool] = {}
     created_ms = getattr(base, "created_ms", 0)
-    for name, row in sorted(fields.items()):
+    for row in sorted(fields.values(), key=lambda r: r.name):
+        name = row.name
         if row.of_created_ms != created_ms or not _typed(base.TABLE, name, row.value):
             continue  # a predecessor's field, or one this version does not know
         if name.startswith(TAG):

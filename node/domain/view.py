@@ -229,6 +229,7 @@ class View:
         # Entities whose update operations write field rows (domain/fields.py): the entity
         # row as stored, its field rows, and the composed entity the indexes above hold.
         self._bases: dict[tuple[str, str], Row] = {}
+        # (table, entity key) -> every field row stored for it, of any incarnation, by row key.
         self._field_rows: defaultdict[tuple[str, str], dict[str, EntityField]] = defaultdict(dict)
         self._composed: dict[tuple[str, str], Row] = {}
 
@@ -346,12 +347,13 @@ class View:
         self._index_stored(row)
 
     def fields_of(self, entity: Row) -> dict[str, EntityField]:
-        """The field rows stored for `entity` (of any incarnation), by field name."""
+        """Every field row stored under `entity`'s key, of any incarnation (a deletion drops
+        them all), by row key."""
         return self._field_rows.get((entity.TABLE, entity.key), {})
 
     def _index_stored(self, row: Row) -> None:
         if isinstance(row, EntityField):
-            self._field_rows[(row.table, row.entity_key)][row.name] = row
+            self._field_rows[(row.table, row.entity_key)][row.key] = row
             self._recompose(row.table, row.entity_key)
         elif row.TABLE in fields.COMPOSED:
             self._bases[(row.TABLE, row.key)] = row
@@ -365,7 +367,7 @@ class View:
         if isinstance(row, EntityField):
             where = (row.table, row.entity_key)
             named = self._field_rows.get(where, {})
-            named.pop(row.name, None)
+            named.pop(row.key, None)
             if not named:
                 self._field_rows.pop(where, None)
             self._recompose(*where)

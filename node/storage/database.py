@@ -19,6 +19,7 @@ from iamstore.node.storage.row_format import (
     ROW_FORMAT_KEY,
     RowFormatError,
     RowRecord,
+    rekey_fields,
     stored_format,
     upgrade_policies,
 )
@@ -139,7 +140,8 @@ class Database:
             ) as cursor:
                 found = await cursor.fetchone()
             policies = await self._rows_of(conn, "policy")
-            if stored_format(stamp, bool(found and found[0]), (r[4] for r in policies)) == 1:
+            stored = stored_format(stamp, bool(found and found[0]), (r[4] for r in policies))
+            if stored == 1:
                 versions = {r[1]: r for r in await self._rows_of(conn, "policy_version")}
                 pointers = await self._rows_of(conn, "policy_default")
                 defaults = frozenset(r[1] for r in pointers if r[4] is not None)
@@ -149,6 +151,17 @@ class Database:
                 )
                 for record in upgrade_policies(policies, versions, defaults):
                     await conn.execute(upsert, record)
+            if stored <= 2:
+                old_keys, rekeyed = rekey_fields(await self._rows_of(conn, "entity_field"))
+                await conn.executemany(
+                    "DELETE FROM rows WHERE tbl = 'entity_field' AND key = ?",
+                    [(key,) for key in old_keys],
+                )
+                await conn.executemany(
+                    "INSERT INTO rows (tbl, key, hlc, origin, body) VALUES (?, ?, ?, ?, ?) "
+                    + _NEWER_WINS.format(table="rows"),
+                    rekeyed,
+                )
             await conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -5,11 +5,16 @@ Formats:
   1  a managed policy's record held its default version id, update date and version counter
      (`default_version`, `updated_ms`, `next_version`): written before policies were split
      into a record, a default-version pointer, version rows and per-node counters.
-  2  the split policy rows (node/domain/entities.py); what this code writes.
+  2  the split policy rows (node/domain/entities.py).
+  3  a field row's key names the incarnation of its entity (`EntityField.key`); what this
+     code writes. In format 2 two incarnations of one entity key shared a field row, so a
+     late write to a deleted entity's field replaced the same field of the one created
+     again: an acknowledged TagX or RemoveClientIDFromOpenIDConnectProvider could be undone.
 
 A database without a stamp is new when it holds no row and no commit; otherwise an earlier
 iamstore wrote it, and its policy records say which format (only format 1 records carry
-`default_version`). Format 1 is rewritten at open (`upgrade_policies`); a stamp above
+`default_version`). Formats 1 and 2 are rewritten at open (`upgrade_policies`, then
+`rekey_fields`); a stamp above
 ROW_FORMAT, or one that is not a number, refuses to open: rows this code cannot read would
 otherwise vanish silently, as the policies of a format-1 replica did before the stamp.
 """
@@ -22,9 +27,14 @@ from dataclasses import dataclass
 import msgpack
 
 from iamstore.node.commits.codec import decode_row, encode_row
-from iamstore.node.domain.entities import DefaultVersion, PolicyVersion, VersionCounter
+from iamstore.node.domain.entities import (
+    DefaultVersion,
+    EntityField,
+    PolicyVersion,
+    VersionCounter,
+)
 
-ROW_FORMAT = 2
+ROW_FORMAT = 3
 ROW_FORMAT_KEY = "row_format"  # its key in the `meta` table
 
 
@@ -118,3 +128,19 @@ def _version(record: RowRecord) -> PolicyVersion | None:
     body = record[4]
     row = None if body is None else decode_row(PolicyVersion.TABLE, body)
     return row if isinstance(row, PolicyVersion) else None
+
+
+def rekey_fields(fields: Iterable[RowRecord]) -> tuple[list[str], list[RowRecord]]:
+    """Formats 1 and 2 to 3: each live field row under its key with the incarnation in it.
+    Returns the old keys to delete and the rows to write, each with its own stamp, so that
+    replicas that held the same rows write the same rows. Tombstones keep their old keys: no
+    write made from now on names them, and a row they once shadowed was deleted with them."""
+    old_keys: list[str] = []
+    rows: list[RowRecord] = []
+    for table, key, hlc, origin, body in fields:
+        row = None if body is None else decode_row(EntityField.TABLE, body)
+        if not isinstance(row, EntityField) or row.key == key:
+            continue
+        old_keys.append(key)
+        rows.append((table, row.key, hlc, origin, body))
+    return old_keys, rows

@@ -44,7 +44,11 @@ changes = st.one_of(
         st.sampled_from(["x", None]),
         st.integers(0, 3),
     ),
-    st.builds(lambda i: Change("entity_field", f"user|{IDS[i]}|name", None), st.integers(0, 2)),
+    st.builds(
+        lambda i, t: Change("entity_field", f"user|{IDS[i]}|{t}|name", None),
+        st.integers(0, 2),
+        st.integers(0, 3),
+    ),
 )
 
 

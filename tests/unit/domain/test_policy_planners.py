@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from planner import ACCOUNT, apply, context
+from planner import ACCOUNT, NOW_MS, apply, context
 
 from iamstore.node.domain import lookup, policies, tagging, users, versions
 from iamstore.node.domain.entities import Change, PolicyVersion
@@ -161,11 +161,11 @@ WRITES = [
                  ("policy_version_counter", f"{POLICY_ID}/{HOME}", DELETE))),
     Writes("tag policy: one field row per key", (_policy(),),
            lambda v, c: tagging.tag(v, c, _held(v), [("team", "data"), ("env", "dev")]),
-           _rows(("entity_field", f"policy|{POLICY_ID}|tag:team", PUT),
-                 ("entity_field", f"policy|{POLICY_ID}|tag:env", PUT))),
+           _rows(("entity_field", f"policy|{POLICY_ID}|{NOW_MS}|tag:team", PUT),
+                 ("entity_field", f"policy|{POLICY_ID}|{NOW_MS}|tag:env", PUT))),
     Writes("untag policy: the keys it has, marked removed", (_policy(tags=(("team", "data"),)),),
            lambda v, c: tagging.untag(_held(v), ["team", "absent"]),
-           _rows(("entity_field", f"policy|{POLICY_ID}|tag:team", PUT))),
+           _rows(("entity_field", f"policy|{POLICY_ID}|{NOW_MS}|tag:team", PUT))),
 ]  # fmt: skip
 
 

@@ -714,3 +714,32 @@ async def test_tags_over_the_quota_from_two_nodes_are_kept_and_further_tags_refu
     await cluster.converge()
     for replica in cluster.replicas.values():
         assert len(find(replica.state.view).tags) == 50
+
+
+async def test_a_late_write_to_a_deleted_provider_never_reaches_the_one_created_again(
+    cluster: Cluster,
+) -> None:
+    """DeleteOpenIDConnectProvider and a new CreateOpenIDConnectProvider of the same URL on one
+    node, RemoveClientIDFromOpenIDConnectProvider of the new one there, and a later
+    AddClientIDToOpenIDConnectProvider of that client id on another node that still saw the
+    old provider. When the two incarnations shared one field row per client id, the later
+    write (to the deleted provider) replaced the removal, and the new provider accepted the
+    removed audience again: more than either side intended. Found by the model checker (golden
+    seeds 272 and 628: an acknowledged UntagSAMLProvider and TagOpenIDConnectProvider undone)."""
+    url = "https://idp.example.com"
+    arn = oidc.provider_arn(ACCOUNT, url)
+    old = OidcProvider(arn, ACCOUNT, "idp.example.com", (), ("f" * 40,), 1)
+    await cluster["na"].write(lambda v, c: [Change.put(old)])
+    await cluster.converge()
+    tick(cluster, 5)
+    new = OidcProvider(arn, ACCOUNT, "idp.example.com", ("aud",), ("f" * 40,), 6)
+    await cluster["na"].write(lambda v, c: oidc.delete(v, ACCOUNT, arn))
+    await cluster["na"].write(lambda v, c: [Change.put(new)])
+    await cluster["na"].write(lambda v, c: oidc.remove_client_id(v, ACCOUNT, arn, "aud"))
+    tick(cluster, 5)  # later by the clock, on a node that has seen none of it
+    await cluster["nb"].write(lambda v, c: oidc.add_client_id(v, c, arn, "aud"))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        shown = oidc.get(replica.state.view, ACCOUNT, arn)
+        assert shown.created_ms == 6
+        assert shown.client_ids == ()  # the acknowledged removal holds

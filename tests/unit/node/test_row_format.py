@@ -13,7 +13,7 @@ import pytest
 
 from iamstore.node.commits.codec import encode_row
 from iamstore.node.domain import invariants, versions
-from iamstore.node.domain.entities import PolicyVersion, User
+from iamstore.node.domain.entities import EntityField, PolicyVersion, User
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.state import State
@@ -161,3 +161,36 @@ async def test_a_new_database_is_stamped_with_the_current_format(tmp_path: Path)
     db = await Database.open(tmp_path / "iamstore.db")
     await db.close()
     assert _stamp(tmp_path / "iamstore.db") == str(ROW_FORMAT)
+
+
+@pytest.mark.parametrize("stamp", ["2", None])
+async def test_field_rows_of_format_2_move_under_keys_with_their_incarnation(
+    tmp_path: Path, stamp: str | None
+) -> None:
+    """Format 2 keyed a field row by entity and name alone, so two incarnations of one entity
+    shared it; format 3 names the incarnation. An upgraded replica keeps every field: the
+    same rows, stamps and bodies, under the new keys, and the old keys are gone."""
+    path = tmp_path / "iamstore.db"
+    user = User("AIDAOLD000000000001", ACCOUNT, "alice", "/", 1_000)
+    tag = EntityField(User.TABLE, user.key, "tag:team", "a", 1_000)
+    old_key = f"{User.TABLE}|{user.key}|tag:team"
+    await _database(
+        path,
+        [(User.TABLE, user.key, encode_row(user)), (tag.TABLE, old_key, encode_row(tag))],
+        stamp,
+    )
+    db = await Database.open(path)
+    try:
+        state = await State.load(db)
+        shown = state.view.users.get(user.key)
+        assert shown is not None
+        assert shown.tags == (("team", "a"),)
+    finally:
+        await db.close()
+    assert _stamp(path) == str(ROW_FORMAT)
+    with sqlite3.connect(path) as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM rows WHERE tbl = 'entity_field'")]
+        stamps = conn.execute("SELECT hlc, origin FROM rows WHERE tbl = 'entity_field'").fetchall()
+    conn.close()
+    assert keys == [tag.key] == [f"{User.TABLE}|{user.key}|1000|tag:team"]
+    assert stamps == [(7, "nold")]
