@@ -163,6 +163,8 @@ class MemoryTransport:
             return await handler.handle_push(message)
         except PeerMessageError as err:
             raise TransportError(f"push to {address} refused: {err}") from None
+        except TransportError:
+            raise  # MemberRemovedError: the gRPC transport rebuilds it from its status
         except Exception as err:  # the gRPC transport gets these as an INTERNAL status
             raise TransportError(f"push to {address} failed there: {err!r}") from None
 
@@ -172,6 +174,8 @@ class MemoryTransport:
             return await handler.handle_exchange(message)
         except PeerMessageError as err:
             raise TransportError(f"exchange with {address} refused: {err}") from None
+        except TransportError:
+            raise  # MemberRemovedError: the gRPC transport rebuilds it from its status
         except Exception as err:  # the gRPC transport gets these as an INTERNAL status
             raise TransportError(f"exchange with {address} failed there: {err!r}") from None
 
