@@ -139,7 +139,8 @@ def test_node_stopped_during_2000_commits_catches_up_after_restart(
 
     after = view.answered[1]
     gained = sum(after.version_vector.values()) - sum(before.version_vector.values())
-    assert gained == 2000
+    # The 2,000 creations, and any usage stamps a node wrote meanwhile (every 30 s).
+    assert 2000 <= gained <= 2010
     with client(cluster, "node2") as iam:
         assert len(user_names(iam)) == 2000
 
