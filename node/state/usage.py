@@ -65,6 +65,9 @@ class UsageTracker:
         # (subject id, `service:Action` as attempted) -> time
         self._attempts: dict[tuple[str, str], int] = {}
         self._passwords: dict[str, int] = {}  # user id -> time
+        # Sign-ins a flush has taken and is writing: still this node's to show until the
+        # write is applied, or a read between the two would go back to an older time.
+        self._passwords_writing: dict[str, int] = {}
         # Uses a flush did not write because their stamp moved on by less than the
         # resolution: written by a later flush once it has (at most `max_pending` of them).
         self._held: dict[tuple[str, str], Use] = {}
@@ -99,8 +102,9 @@ class UsageTracker:
     def password_not_flushed(self, user_id: str) -> int | None:
         """The user's latest sign-in this node has not written as a stamp yet, if any."""
         pending = self._passwords.get(user_id)
+        writing = self._passwords_writing.get(user_id)
         held = self._held.get((user_id, PASSWORD))
-        times = [t for t in (pending, held.used_ms if held else None) if t is not None]
+        times = [t for t in (pending, writing, held.used_ms if held else None) if t is not None]
         return max(times) if times else None
 
     def own_key_uses(self, view: View) -> dict[str, tuple[int, str, str]]:
@@ -117,6 +121,11 @@ class UsageTracker:
         start afresh. Uses of users, roles and keys that no longer exist are dropped."""
         attempts, self._attempts = self._attempts, {}
         passwords, self._passwords = self._passwords, {}
+        self._passwords_writing = dict(passwords)
+        for (subject_id, purpose), held in self._held.items():
+            if purpose == PASSWORD:
+                writing = self._passwords_writing.get(subject_id, 0)
+                self._passwords_writing[subject_id] = max(writing, held.used_ms)
         uses = list(self._held.values())
         self._held = {}
         for (subject_id, action), at_ms in attempts.items():
@@ -162,5 +171,8 @@ class UsageTracker:
             changes = [Change.put(stamp) for stamp in plan.stamps]
             return changes + [Change.delete(stamp) for stamp in dead], len(plan.stamps)
 
-        written, _ = await writer.write("node", "RecordUsage", plan)
+        try:
+            written, _ = await writer.write("node", "RecordUsage", plan)
+        finally:
+            self._passwords_writing = {}
         return written

@@ -3,8 +3,9 @@ the latest over nodes, with the resolution and the caps bounding what is written
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pytest
 
@@ -13,7 +14,8 @@ from iamstore.node.commits.clock import HybridClock
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import usage
 from iamstore.node.domain.entities import Change, Role, User
-from iamstore.node.state import State, Writer
+from iamstore.node.domain.view import View
+from iamstore.node.state import ConsistencyToken, State, Writer
 from iamstore.node.state.usage import UsageTracker
 from iamstore.node.storage.database import KeyUsage
 
@@ -187,3 +189,33 @@ def test_the_caps_show_in_the_metrics() -> None:
     assert "iamstore_usage_dropped_total 3.0" in scraped
     assert "iamstore_usage_pending 2.0" in scraped
     assert "iamstore_usage_refused_total 0.0" in scraped
+
+
+R = TypeVar("R")
+
+
+class _ObservedWriter(Writer):
+    """A writer that notes, just before committing, what the tracker shows for alice."""
+
+    def __init__(self, replica: Replica) -> None:
+        super().__init__(replica.state, replica.name, HybridClock(lambda: 1_700_000_000_000))
+        self.tracker = replica.tracker
+        self.seen_during_write: list[int | None] = []
+
+    async def write(
+        self, actor: str, action: str, plan: Callable[[View], tuple[list[Change], R]]
+    ) -> tuple[R, ConsistencyToken | None]:
+        self.seen_during_write.append(self.tracker.password_not_flushed(ALICE.user_id))
+        return await super().write(actor, action, plan)
+
+
+async def test_a_sign_in_being_written_still_shows(replicas: tuple[Replica, Replica]) -> None:
+    # A flush takes the pending sign-ins, then writes them: a read in between (GetUser's
+    # PasswordLastUsed, the credential report) must not go back to an older time.
+    a, _ = replicas
+    a.tracker.password_used(ALICE.user_id, 7_000_000)
+    writer = _ObservedWriter(a)
+    assert await a.tracker.flush(writer, a.state.view, {}) == 1
+    assert writer.seen_during_write == [7_000_000]
+    assert usage.latest(a.state.view, ALICE.user_id, usage.PASSWORD) is not None
+    assert a.tracker.password_not_flushed(ALICE.user_id) is None  # written: the view shows it
