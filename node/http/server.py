@@ -76,6 +76,8 @@ class _GuardedServer(web.Server):
         self._max_connections = max_connections
         # Connections that have sent at least one complete request head.
         self.started: set[RequestHandler] = set()
+        # Connections whose request is being handled (one at a time per connection).
+        self.busy: set[RequestHandler] = set()
 
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
@@ -92,6 +94,15 @@ class _GuardedServer(web.Server):
     def _close_if_silent(self, handler: RequestHandler) -> None:
         if handler not in self.started and handler in self._connections:
             handler.force_close()
+
+    async def shutdown(self, timeout: float | None = None) -> None:  # noqa: ASYNC109 (aiohttp's signature)
+        # aiohttp waits the whole grace for a connection idle between keep-alive requests, as
+        # nothing wakes its reader: SDKs keep such connections, so every stop took the full
+        # grace. Those are closed at once; only requests in hand get the grace.
+        for handler in list(self._connections):
+            if handler not in self.busy:
+                handler.force_close()
+        await super().shutdown(timeout)
 
 
 class HttpServer:
@@ -148,6 +159,13 @@ class HttpServer:
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         assert self._server is not None
         self._server.started.add(request.protocol)
+        self._server.busy.add(request.protocol)
+        try:
+            return await self._respond(request)
+        finally:
+            self._server.busy.discard(request.protocol)
+
+    async def _respond(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
             body = await self._read_body(request)
         except _Refused as refused:

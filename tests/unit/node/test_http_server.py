@@ -114,3 +114,57 @@ async def test_connections_beyond_the_limit_are_closed_on_arrival() -> None:
         second.close()
     finally:
         await server.close()
+
+
+class _Held(_Echo):
+    """An endpoint whose answers wait until the test lets them go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        self.arrived.set()
+        await self.release.wait()
+        return await super().handle(request)
+
+
+async def test_a_stop_closes_idle_keep_alive_connections_and_finishes_requests_in_hand() -> None:
+    # SDKs keep idle connections open between calls; a stop must not wait out its grace for
+    # them, and must still let a request already in hand be answered.
+    held = _Held()
+    server = HttpServer(held, "127.0.0.1:0", limits=HttpLimits(keepalive_timeout_s=600))
+    port = int((await server.start()).rpartition(":")[2])
+    closing: asyncio.Task[None] | None = None
+    try:
+        idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", port)
+        busy_reader, busy_writer = await asyncio.open_connection("127.0.0.1", port)
+        idle_writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na")
+        held.release.set()
+        await idle_writer.drain()
+        async with asyncio.timeout(20):  # a bound for the test itself, not a timing assertion
+            assert (await idle_reader.readuntil(b"ok:a")).startswith(b"HTTP/1.1 200")
+        held.release.clear()
+        held.arrived.clear()
+        busy_writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nb")
+        await busy_writer.drain()
+        await held.arrived.wait()
+
+        closing = asyncio.create_task(server.close(grace_s=30))
+        assert await _read_all(idle_reader) == b""  # closed by the stop, not after its grace
+        assert not closing.done()  # the request in hand holds the stop
+        held.release.set()
+        answer = await _read_all(busy_reader)
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert answer.endswith(b"ok:b")
+        async with asyncio.timeout(20):
+            await closing
+        idle_writer.close()
+        busy_writer.close()
+    finally:
+        held.release.set()
+        if closing is None:
+            await server.close()
+        else:
+            await closing
