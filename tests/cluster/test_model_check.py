@@ -75,6 +75,7 @@ def test_golden_seeds_of_two_incarnations_sharing_a_field_row(seed: int) -> None
 # 6: one more, whose late joiner bootstraps from a snapshot (5 was until tags became field
 # rows for every kind: its workload then wrote fewer commits, and the joiner caught up from
 # the logs).
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [*GOLDEN_SEEDS, 6])
 def test_seeded_run_converges_and_keeps_every_acknowledged_write(seed: int) -> None:
     report = run_model_check(seed)

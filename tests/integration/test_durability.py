@@ -5,11 +5,14 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from iamstore.client import Client, IamError
 from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.process import NodeProcess
 
 
+@pytest.mark.slow
 def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     node = NodeProcess(tmp_path / "node")
     acknowledged: list[str] = []
@@ -52,6 +55,7 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         node.kill()
 
 
+@pytest.mark.slow
 def test_restart_keeps_account_and_credentials(tmp_path: Path) -> None:
     """A second start does not bootstrap again: same account, same root key."""
     node = NodeProcess(tmp_path / "node")

@@ -127,6 +127,7 @@ def test_the_emulator_command_serves_until_stopped(tmp_path: Path) -> None:
     assert process.returncode == 0, errors
 
 
+@pytest.mark.slow
 def test_the_pytest_plugin_in_another_projects_suite(tmp_path: Path) -> None:
     """Two tests create the same user: each starts from an empty emulator."""
     (tmp_path / "test_user_code.py").write_text(

@@ -226,6 +226,7 @@ def test_refusals_before_authentication(http_node: InProcessNode) -> None:
     assert "<ErrorResponse" in body
 
 
+@pytest.mark.slow
 def test_the_aws_cli_works_against_the_node(
     aws_iam: Any, aws: Any, http_node: InProcessNode, tmp_path: Path
 ) -> None:

@@ -182,6 +182,7 @@ def test_default_password_policy_applies_without_a_custom_one(iam: Client) -> No
     assert iam.get_login_profile(user_name="u").login_profile.user_name == "u"
 
 
+@pytest.mark.slow
 def test_password_reuse_prevention_on_update_login_profile(iam: Client) -> None:
     # PasswordReusePrevention: "the number of previous passwords that IAM users are prevented
     # from reusing"; the current password is the most recent of them.

@@ -30,6 +30,7 @@ SMALL_PATTERN = st.lists(PATTERN_CHARS, max_size=10).map("".join)
 SMALL_VALUE = st.lists(VALUE_CHARS, max_size=12).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(SMALL_PATTERN, SMALL_VALUE)
 def test_string_like_agrees_with_old_matcher(pattern: str, value: str) -> None:
@@ -41,6 +42,7 @@ def test_string_like_agrees_with_old_matcher(pattern: str, value: str) -> None:
     assert holds == oracle.string_like(pattern, value)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(SMALL_PATTERN, min_size=1, max_size=3), SMALL_VALUE)
 def test_actions_agree_with_old_matcher(patterns: list[str], action: str) -> None:
@@ -53,6 +55,7 @@ ARN_SEGMENT = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(
     st.lists(ARN_SEGMENT, min_size=1, max_size=8).map(":".join),

@@ -113,6 +113,7 @@ def test_the_estimate_covers_what_a_compiled_document_keeps(
     assert _traced(compile_and_use) <= estimated_bytes(text)
 
 
+@pytest.mark.slow
 def test_supplied_documents_stop_growing_memory_at_their_budget() -> None:
     budget = 4 << 20
     index = PolicyIndex(View(), SuppliedDocuments(budget))

@@ -178,6 +178,7 @@ async def test_the_count_is_cluster_wide(tmp_path: Path) -> None:
         await cluster.stop()
 
 
+@pytest.mark.slow
 def test_sign_in_is_no_way_around_the_lock(iam_node: InProcessNode, iam: Client) -> None:
     account = iam.get_caller_identity().account
     alice, serial, totp = _mfa_user(iam_node, iam)

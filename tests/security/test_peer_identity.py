@@ -147,6 +147,7 @@ def iamstore(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
 
 
+@pytest.mark.slow
 def test_node_run_refuses_peers_without_tls(tmp_path: Path) -> None:
     done = iamstore("node", "run", "--data-dir", str(tmp_path), "--listen", "127.0.0.1:0",
                     "--peers", "127.0.0.1:1")  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import RefPolicies, RefRequest, reference_decide
@@ -211,6 +212,7 @@ def cases(draw: st.DrawFn) -> tuple[RefRequest, dict[str, Any]]:
     return request, docs
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_engine_agrees_with_reference(case: tuple[RefRequest, dict[str, Any]]) -> None:
@@ -281,6 +283,7 @@ def test_arn_matching_agrees_with_reference(
     assert engine == arn_like(pattern, value, context, on)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(
     st.sampled_from(CALLERS),
@@ -355,6 +358,7 @@ EXTRA_VALUES = {
 }
 
 
+@pytest.mark.slow
 @settings(max_examples=800, deadline=None)
 @given(
     st.sampled_from(sorted(OPERATORS)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import RefPolicies, RefRequest, reference_decide
@@ -25,6 +26,7 @@ from iamstore.node.policy.principals import make_request, normalize_context
 many_statements = st.lists(statements(PolicyKind.IDENTITY), min_size=8, max_size=16)
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     many_statements,
@@ -46,6 +48,7 @@ def test_prefiltered_evaluation_agrees_with_reference(
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(many_statements, st.sampled_from(ACTIONS), st.sampled_from(RESOURCES))
 def test_applicable_keeps_every_statement_whose_resource_matches(
@@ -73,6 +76,7 @@ several_policies = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     several_policies,

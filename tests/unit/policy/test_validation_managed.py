@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import collections
 
+import pytest
+
 from iamstore.node.domain.aws_policies import shared_catalog as managed_policies
 from iamstore.node.policy.validation import FindingType, PolicyType, validate_policy
 from iamstore.node.service_catalog import ReferenceCatalog
@@ -27,6 +29,7 @@ RECORDED_ERRORS = {
 }
 
 
+@pytest.mark.slow
 def test_managed_policies_raise_only_recorded_catalog_errors() -> None:
     catalog = ReferenceCatalog()
     published = managed_policies()
