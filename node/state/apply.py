@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -30,6 +30,7 @@ Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register st
 
 ChangeListener = Callable[[Sequence[Commit]], None]
 R = TypeVar("R")
+S = TypeVar("S")  # one step of a write made of several commits (`write_local_steps`)
 
 # Rows read from SQLite at a time when a snapshot is sent or installed.
 PAGE_ROWS = 2_000
@@ -151,15 +152,37 @@ class State:
                 await self._apply_batch([commit])
             return result, commit, self.version_vector()
 
-    async def write_local_commits(
-        self, make: Callable[[View], tuple[list[Commit], R]]
+    async def write_local_steps(
+        self,
+        plan: Callable[[View], Awaitable[tuple[Sequence[S], R]]],
+        commit_of: Callable[[S], Commit],
     ) -> tuple[R, list[Commit], dict[str, int]]:
-        """`write_local` for a write too large for one commit: `make` returns its commits,
-        applied together in one transaction (all or none), under the same hold."""
+        """`write_local` for a write too large to plan or apply in one go on the event loop (an
+        account import): `plan` returns its steps, each of which `commit_of` turns into this
+        node's next commit, applied in a transaction of its own, the event loop free between
+        two to serve other callers (reads, authorization, health checks).
+
+        `plan` is awaited under the apply lock and may read the view from another thread: the
+        view holds still meanwhile, since it changes only in `_apply_batch` and
+        `install_staged`, both under this lock, and reading it changes nothing.
+        INVARIANT: no other write, local or from a peer, lands between the plan and the last
+        of its commits (they wait for the lock), so every step applies to exactly the state
+        the plan was made against, as `write_local`'s single commit does.
+
+        A plan that raises writes nothing. A failure while applying (a full disk) keeps the
+        steps applied before it, each a whole commit, and raises.
+        """
         async with self._lock:
-            commits, result = make(self.view)
-            if commits:
-                await self._apply_batch(commits)
+            steps, result = await plan(self.view)
+            commits: list[Commit] = []
+            for step in steps:
+                commit = commit_of(step)
+                if not await self._apply_batch([commit]):
+                    raise RuntimeError(
+                        f"commit {commit.origin}/{commit.seq} does not follow {self.applied}"
+                    )
+                commits.append(commit)
+                await asyncio.sleep(0)  # the other callers' turn, before the next step
             return result, commits, self.version_vector()
 
     async def promise(self, origin: str, clock: HybridClock) -> tuple[int, int]:
