@@ -635,11 +635,13 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     staging.drop(call.account_id)  # the last part: what was held goes, whatever comes next
     parts = pending.parts
 
-    def planned(view: View) -> tuple[list[Change], Report]:
+    def planned(view: View) -> tuple[list[tuple[Change, ...]], Report]:
         # On the evaluation worker's thread, the view held still by the apply lock (seconds
         # of pure work for a full account: the event loop goes on serving meanwhile).
-        changes, report = account_import.plan(view, ctx, merge(parts, ctx), req.replace)
-        return ([] if req.dry_run else changes), report
+        entities, report = account_import.plan_entities(
+            view, ctx, merge(parts, ctx), req.replace
+        )
+        return ([] if req.dry_run else entities), report
 
     report, token, commits = await call.components.writer.write_split(
         call.caller.arn, call.operation, planned, COMMIT_BOUNDS, call.components.evaluations.run

@@ -7,7 +7,7 @@ state its commit will be applied on: a failed plan raises before anything is wri
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -100,14 +100,15 @@ class Writer:
         self,
         actor: str,
         action: str,
-        plan: Callable[[View], tuple[list[Change], R]],
+        plan: Callable[[View], tuple[Sequence[Sequence[Change]], R]],
         bounds: CommitBounds,
         offload: Offload,
     ) -> tuple[R, ConsistencyToken | None, int]:
         """`write` for a plan of many rows (an account import), kept off the event loop.
 
-        `offload` runs `plan`, and the cutting of its changes into consecutive commits within
-        `bounds`, on a worker thread, while the apply lock holds the view still; each commit
+        `plan` gives its changes in units that must land together (one entity's rows). `offload`
+        runs it, and the packing of its units into consecutive commits within `bounds`, on a
+        worker thread, while the apply lock holds the view still; each commit
         then travels to peers like any other and is applied in a transaction of its own, the
         event loop serving other callers between two (State.write_local_steps). Returns the
         result, the token of the last commit (None if nothing changed) and how many commits
@@ -119,13 +120,13 @@ class Writer:
         self,
         actor: str,
         action: str,
-        plan: Callable[[View], tuple[list[Change], R]],
+        plan: Callable[[View], tuple[Sequence[Sequence[Change]], R]],
         bounds: CommitBounds,
         offload: Offload,
     ) -> tuple[R, ConsistencyToken | None, int]:
         def cut(view: View) -> tuple[list[tuple[Change, ...]], R]:
-            changes, result = plan(view)
-            return _split(changes, bounds), result
+            units, result = plan(view)
+            return _pack(units, bounds), result
 
         async def make(view: View) -> tuple[list[tuple[Change, ...]], R]:
             return await offload(lambda: cut(view))
@@ -154,19 +155,23 @@ class CommitBounds:
     max_rows: int
 
 
-def _split(changes: list[Change], bounds: CommitBounds) -> list[tuple[Change, ...]]:
-    """`changes` in order, cut into groups of at most `bounds.max_rows` rows and about
-    `bounds.max_bytes` of encoded rows each (a row larger than that alone)."""
+def _pack(units: Sequence[Sequence[Change]], bounds: CommitBounds) -> list[tuple[Change, ...]]:
+    """`units` in order, packed into groups of at most `bounds.max_rows` rows and about
+    `bounds.max_bytes` of encoded rows each.
+
+    INVARIANT: a unit is never cut: one larger than the bounds is a group alone (the quotas
+    bound how large one entity's rows are)."""
     groups: list[tuple[Change, ...]] = []
     current: list[Change] = []
     size = 0
-    for change in changes:
-        row_bytes = 64 + (0 if change.row is None else len(encode_row(change.row)))
-        if current and (size + row_bytes > bounds.max_bytes or len(current) >= bounds.max_rows):
+    for unit in units:
+        unit_bytes = sum(64 + (0 if c.row is None else len(encode_row(c.row))) for c in unit)
+        over_bytes = size + unit_bytes > bounds.max_bytes
+        if current and (over_bytes or len(current) + len(unit) > bounds.max_rows):
             groups.append(tuple(current))
             current, size = [], 0
-        current.append(change)
-        size += row_bytes
+        current += unit
+        size += unit_bytes
     if current:
         groups.append(tuple(current))
     return groups

@@ -14,7 +14,7 @@ from iamstore.node.api.account_import import StagedCounts, check_part, merge
 from iamstore.node.api.import_staging import StagedPart
 from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.commits.clock import HybridClock
-from iamstore.node.domain.account_import import plan
+from iamstore.node.domain.account_import import plan_entities
 from iamstore.node.domain.entities import Account, Change
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.write_context import WriteContext
@@ -51,7 +51,7 @@ async def test_an_import_replicates_to_a_peer(memory_database: OpenDatabase) -> 
     report, _, commits = await writer.write_split(
         "root",
         "ImportAccount",
-        lambda view: plan(view, ctx, records, False),
+        lambda view: plan_entities(view, ctx, records, False),
         bounds,
         EvaluationWorker().run,
     )

@@ -43,6 +43,11 @@ def _users(count: int, first: int = 0) -> list[Change]:
     ]
 
 
+def _one_by_one(changes: list[Change]) -> list[list[Change]]:
+    """Changes as units of one: any may land in a commit of its own."""
+    return [[change] for change in changes]
+
+
 def _writer(state: State) -> Writer:
     return Writer(state, "n1", HybridClock(lambda: 1_000))
 
@@ -51,7 +56,11 @@ async def test_a_large_write_becomes_consecutive_bounded_commits(state: State) -
     seen: list[int] = []
     state.on_change(lambda commits: seen.extend(c.seq for c in commits))
     result, token, commits = await _writer(state).write_split(
-        "root", "ImportAccount", lambda view: (_users(300), "done"), SMALL, EvaluationWorker().run
+        "root",
+        "ImportAccount",
+        lambda view: (_one_by_one(_users(300)), "done"),
+        SMALL,
+        EvaluationWorker().run,
     )
     assert result == "done"
     assert commits > 5
@@ -67,11 +76,36 @@ async def test_a_large_write_becomes_consecutive_bounded_commits(state: State) -
 async def test_a_commit_holds_at_most_max_rows_rows(state: State) -> None:
     bounds = CommitBounds(max_bytes=1 << 20, max_rows=7)
     _, _, commits = await _writer(state).write_split(
-        "root", "ImportAccount", lambda view: (_users(50), None), bounds, EvaluationWorker().run
+        "root",
+        "ImportAccount",
+        lambda view: (_one_by_one(_users(50)), None),
+        bounds,
+        EvaluationWorker().run,
     )
     logged = await _log(state)
     assert commits == len(logged) == 8  # 7 commits of 7 rows, then 1
     assert [len(c.changes) for c in logged] == [7] * 7 + [1]
+
+
+async def test_a_unit_is_never_cut_across_commits(state: State) -> None:
+    """Units of 5 rows, at most 7 rows a commit: one unit per commit, never 7 + a cut."""
+    bounds = CommitBounds(max_bytes=1 << 20, max_rows=7)
+    users = _users(20)
+    units = [users[start : start + 5] for start in range(0, 20, 5)]
+    await _writer(state).write_split(
+        "root", "ImportAccount", lambda view: (units, None), bounds, EvaluationWorker().run
+    )
+    assert [list(c.changes) for c in await _log(state)] == units
+
+
+async def test_a_unit_larger_than_the_bounds_is_a_commit_alone(state: State) -> None:
+    bounds = CommitBounds(max_bytes=1 << 20, max_rows=7)
+    users = _users(13)
+    units = [users[:1], users[1:11], users[11:]]
+    await _writer(state).write_split(
+        "root", "ImportAccount", lambda view: (units, None), bounds, EvaluationWorker().run
+    )
+    assert [len(c.changes) for c in await _log(state)] == [1, 10, 2]
 
 
 async def test_other_tasks_run_while_the_plan_runs_and_between_commits(state: State) -> None:
@@ -82,10 +116,10 @@ async def test_other_tasks_run_while_the_plan_runs_and_between_commits(state: St
     state.on_change(lambda commits: events.extend(f"commit {c.seq}" for c in commits))
     loop_ran = threading.Event()
 
-    def plan(view: View) -> tuple[list[Change], None]:
+    def plan(view: View) -> tuple[list[list[Change]], None]:
         if not loop_ran.wait(PATIENCE_S):
             raise AssertionError("the event loop ran nothing while the plan ran")
-        return _users(200), None
+        return _one_by_one(_users(200)), None
 
     async def other_caller() -> None:
         loop_ran.set()
@@ -114,11 +148,11 @@ async def test_no_other_write_lands_between_the_plan_and_its_last_commit(state: 
     planning = threading.Event()
     release = threading.Event()
 
-    def slow_plan(view: View) -> tuple[list[Change], None]:
+    def slow_plan(view: View) -> tuple[list[list[Change]], None]:
         planning.set()
         if not release.wait(PATIENCE_S):
             raise AssertionError("never released")
-        return _users(100), None
+        return _one_by_one(_users(100)), None
 
     seen_by_other: list[int] = []
 
@@ -143,7 +177,7 @@ async def test_no_other_write_lands_between_the_plan_and_its_last_commit(state: 
 
 
 async def test_a_plan_that_fails_writes_nothing(state: State) -> None:
-    def refuse(view: View) -> tuple[list[Change], None]:
+    def refuse(view: View) -> tuple[list[list[Change]], None]:
         raise InvalidInput("no")
 
     with pytest.raises(InvalidInput):
