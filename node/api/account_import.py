@@ -66,8 +66,8 @@ SERVICE = tpb.DESCRIPTOR.services_by_name["AccountTransfer"]
 # Each commit of an import: its rows within 256 KiB, well within what one gossip push carries
 # (2 MiB), and at most 64 of them, so that applying one (indexing its rows, compiling its
 # policy documents) keeps the event loop busy for some 20 to 40 ms, not seconds
-# (docs/benchmarks.md: 256 rows took about 100 ms, 128 about 60).
-COMMIT_BOUNDS = CommitBounds(max_bytes=256 << 10, max_rows=64)
+# (docs/benchmarks.md: 256 rows took about 100 ms, 128 about 60); 8 commits to a transaction.
+COMMIT_BOUNDS = CommitBounds(max_bytes=256 << 10, max_rows=64, per_transaction=8)
 # AWS managed policies an input may list (those in use; AWS publishes about 1,500).
 MAX_AWS_POLICIES = 5_000
 # The unique id prefixes AWS gives each kind ("Unique identifiers", IAM identifiers page:
@@ -638,9 +638,7 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     def planned(view: View) -> tuple[list[tuple[Change, ...]], Report]:
         # On the evaluation worker's thread, the view held still by the apply lock (seconds
         # of pure work for a full account: the event loop goes on serving meanwhile).
-        entities, report = account_import.plan_entities(
-            view, ctx, merge(parts, ctx), req.replace
-        )
+        entities, report = account_import.plan_entities(view, ctx, merge(parts, ctx), req.replace)
         return ([] if req.dry_run else entities), report
 
     report, token, commits = await call.components.writer.write_split(

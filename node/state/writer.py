@@ -108,9 +108,9 @@ class Writer:
 
         `plan` gives its changes in units that must land together (one entity's rows). `offload`
         runs it, and the packing of its units into consecutive commits within `bounds`, on a
-        worker thread, while the apply lock holds the view still; each commit
-        then travels to peers like any other and is applied in a transaction of its own, the
-        event loop serving other callers between two (State.write_local_steps). Returns the
+        worker thread, while the apply lock holds the view still; each commit then travels
+        to peers like any other, and reaches the view on its own, the event loop serving
+        other callers between two (State.write_local_steps). Returns the
         result, the token of the last commit (None if nothing changed) and how many commits
         were written.
         """
@@ -124,21 +124,28 @@ class Writer:
         bounds: CommitBounds,
         offload: Offload,
     ) -> tuple[R, ConsistencyToken | None, int]:
+        last_seq = 0  # this node's last commit: read under the apply lock, in `make`
+
         def cut(view: View) -> tuple[list[tuple[Change, ...]], R]:
             units, result = plan(view)
             return _pack(units, bounds), result
 
         async def make(view: View) -> tuple[list[tuple[Change, ...]], R]:
+            nonlocal last_seq
+            last_seq = self._state.applied.get(self._node_id, 0)
             return await offload(lambda: cut(view))
 
         def commit_of(changes: tuple[Change, ...]) -> Commit:
-            # On the event loop, as each step is applied: the clock and the sealer's chain of
-            # links are the loop's alone.
-            seq = self._state.applied.get(self._node_id, 0) + 1
-            commit = Commit(self._node_id, seq, self._clock.now(), actor, action, changes)
+            # On the event loop, in order, under the same hold of the lock as `make`: the
+            # clock and the sealer's chain of links are the loop's alone.
+            nonlocal last_seq
+            last_seq += 1
+            commit = Commit(self._node_id, last_seq, self._clock.now(), actor, action, changes)
             return commit if self._seal is None else self._seal(commit)
 
-        result, commits, vector = await self._state.write_local_steps(make, commit_of)
+        result, commits, vector = await self._state.write_local_steps(
+            make, commit_of, bounds.per_transaction
+        )
         if not commits:
             return result, None, 0
         token = ConsistencyToken(self._node_id, commits[-1].seq, tuple(sorted(vector.items())))
@@ -149,10 +156,12 @@ class Writer:
 class CommitBounds:
     """How large each commit of a split write may be. Bytes keep a commit within what one
     gossip push carries; rows bound the work of applying it on the event loop (the view's
-    indexes, and compiling the policy documents among its rows)."""
+    indexes, and compiling the policy documents among its rows). `per_transaction` commits
+    share one SQLite transaction (one sync to disk, off the loop, instead of one each)."""
 
     max_bytes: int
     max_rows: int
+    per_transaction: int = 8
 
 
 def _pack(units: Sequence[Sequence[Change]], bounds: CommitBounds) -> list[tuple[Change, ...]]:

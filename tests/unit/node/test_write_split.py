@@ -8,6 +8,7 @@ import itertools
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,6 +175,38 @@ async def test_no_other_write_lands_between_the_plan_and_its_last_commit(state: 
     assert seen_by_other == [100]
     actions = [c.action for c in await _log(state)]
     assert actions == ["ImportAccount"] * commits + ["CreateUser"]
+
+
+async def test_a_storage_failure_midway_leaves_the_view_as_the_database(state: State) -> None:
+    """Commits stored before the failure are in the view too; the failed transaction's are in
+    neither; the next write goes on from the last stored commit."""
+    bounds = CommitBounds(max_bytes=1 << 20, max_rows=1, per_transaction=4)
+    store = state.db.write_commits
+    calls = 0
+
+    async def failing_second_time(commits: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("disk full")
+        await store(commits)
+
+    state.db.write_commits = failing_second_time  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="disk full"):
+        await _writer(state).write_split(
+            "root",
+            "ImportAccount",
+            lambda view: (_one_by_one(_users(10)), None),
+            bounds,
+            EvaluationWorker().run,
+        )
+    assert [len(c.changes) for c in await _log(state)] == [1, 1, 1, 1]
+    assert state.applied == {"n1": 4}
+    assert state.view.users.count(ACCOUNT) == 4
+    reloaded = await State.load(state.db)
+    assert reloaded.digest() == state.digest()
+    await _writer(state).write("root", "CreateUser", lambda view: (_users(1, first=99), None))
+    assert state.applied == {"n1": 5}
 
 
 async def test_a_plan_that_fails_writes_nothing(state: State) -> None:
