@@ -65,8 +65,8 @@ SERVICE = tpb.DESCRIPTOR.services_by_name["AccountTransfer"]
 
 # Each commit of an import: its rows within 256 KiB, well within what one gossip push carries
 # (2 MiB), and at most 64 of them, so that applying one (indexing its rows, compiling its
-# policy documents) keeps the event loop busy for some 20 to 40 ms, not seconds
-# (docs/benchmarks.md: 256 rows took about 100 ms, 128 about 60); 8 commits to a transaction.
+# policy documents) keeps the event loop some 40 ms at most, not seconds (docs/benchmarks.md,
+# `scripts/bench importloop`); 8 commits to a transaction (one sync to disk).
 COMMIT_BOUNDS = CommitBounds(max_bytes=256 << 10, max_rows=64, per_transaction=8)
 # AWS managed policies an input may list (those in use; AWS publishes about 1,500).
 MAX_AWS_POLICIES = 5_000
