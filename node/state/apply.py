@@ -5,8 +5,9 @@ origin (sequence = applied + 1), so every replica holds a prefix of every origin
 row image wins only over an older (hlc, origin) stamp, so any delivery order across origins,
 and any duplicate, converges to the same rows.
 
-INVARIANT: the view holds exactly the rows SQLite holds; commits reach the view only after
-their transaction committed, so a failed write leaves both unchanged.
+INVARIANT: the view holds exactly the rows SQLite holds, but while a split write brings its
+stored commits in one at a time under the apply lock (`write_local_steps`); commits reach the
+view only after their transaction committed, so a failed write leaves both unchanged.
 """
 
 from __future__ import annotations

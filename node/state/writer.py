@@ -106,13 +106,12 @@ class Writer:
     ) -> tuple[R, ConsistencyToken | None, int]:
         """`write` for a plan of many rows (an account import), kept off the event loop.
 
-        `plan` gives its changes in units that must land together (one entity's rows). `offload`
-        runs it, and the packing of its units into consecutive commits within `bounds`, on a
-        worker thread, while the apply lock holds the view still; each commit then travels
-        to peers like any other, and reaches the view on its own, the event loop serving
-        other callers between two (State.write_local_steps). Returns the
-        result, the token of the last commit (None if nothing changed) and how many commits
-        were written.
+        `plan` gives its changes in units that must land together (one entity's rows).
+        `offload` runs it, and the packing of its units into consecutive commits within
+        `bounds`, on a worker thread, while the apply lock holds the view still; each commit
+        then travels to peers like any other, and reaches the view on its own, the event loop
+        serving other callers between two (State.write_local_steps). Returns the result, the
+        token of the last commit (None if nothing changed) and how many commits were written.
         """
         return await asyncio.shield(self._write_split(actor, action, plan, bounds, offload))
 
