@@ -24,6 +24,7 @@ from iamstore.client import (
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
 from iamstore.client.credentials import resolve_credentials
+from iamstore.client.results import ImportAccountResponse
 from iamstore.cluster.bench.account_gen import Sizes, generate
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.domain import account_import as domain_import
@@ -380,6 +381,58 @@ def test_the_node_answers_other_calls_while_an_import_is_planned_and_written(
     names = {u["UserName"] for u in exported["UserDetailList"]}
     imported = set() if dry_run else {u["UserName"] for u in document["UserDetailList"]}
     assert names == imported | {"already-there"}
+
+
+def test_a_write_asked_for_during_an_import_is_checked_against_what_the_import_wrote(
+    iam_node: InProcessNode,
+    root: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CreateUser sent while the import's plan is held waits for the import's last commit,
+    and is then refused: the name it asks for is the imported user's. Neither write is
+    checked against a state the other has changed."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=61)
+    taken = document["UserDetailList"][0]["UserName"]
+    planning, release = threading.Event(), threading.Event()
+    real_plan = domain_import._Planner.policies
+
+    def held_plan(planner: Any) -> None:
+        planning.set()
+        release.wait(60)
+        real_plan(planner)
+
+    monkeypatch.setattr(domain_import._Planner, "policies", held_plan)
+    outcomes: dict[str, object] = {}
+    with _client(iam_node, credentials) as iam, _client(iam_node, credentials) as other:
+
+        def run_import() -> None:
+            parts = read_documents([("a.json", json.dumps(document))])
+            outcomes["import"] = import_document(iam, parts, account)
+
+        def create_user() -> None:
+            try:
+                other.create_user(user_name=taken)
+            except EntityAlreadyExistsError as err:
+                outcomes["create"] = err
+
+        importing = threading.Thread(target=run_import)
+        creating = threading.Thread(target=create_user)
+        importing.start()
+        try:
+            assert planning.wait(60)
+            creating.start()
+        finally:
+            release.set()
+            importing.join(120)
+        creating.join(120)
+        user = iam.get_user(user_name=taken).user
+    done = outcomes["import"]
+    assert isinstance(done, ImportAccountResponse)
+    users = next(t for t in done.tallies if t.kind == "User")
+    assert (users.created, users.conflicts) == (len(document["UserDetailList"]), 0)
+    assert isinstance(outcomes["create"], EntityAlreadyExistsError)
+    assert user.user_id == document["UserDetailList"][0]["UserId"]
 
 
 @pytest.mark.slow
