@@ -14,9 +14,10 @@ BENCHMARKS = (
     "validation",
     "lastaccessed",
     "import",
+    "importloop",
 )
 # A benchmark whose name is not a module name (`import` is a keyword).
-MODULES = {"import": "account_import"}
+MODULES = {"import": "account_import", "importloop": "import_loop"}
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """`scripts/bench import`: importing a realistic account (AWS's default quotas: 5,000 users,
 300 groups, 1,000 roles, 1,500 policies with versions) into a 1-node cluster, then again
-(nothing to write) and exporting it back, against CreateUser one call at a time.
+(nothing to write) and exporting it back, against CreateUser one call at a time; meanwhile a
+health checker asks the node again and again, and the longest wait for its answer is printed.
 
 The node runs as its own process; the client reads and sends the document as `iamstore
 import` does, and the import is timed from the JSON text to the last commit. The baseline is
@@ -20,6 +21,7 @@ from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli.account_transfer import export_document
 from iamstore.client.credentials import Credentials, resolve_credentials
 from iamstore.cluster.bench.account_gen import Sizes, generate
+from iamstore.cluster.bench.health_probe import HealthProbe, ProbeResult
 from iamstore.cluster.bench.stats import Result, table
 from iamstore.cluster.process import NodeProcess
 
@@ -75,24 +77,31 @@ def main(argv: list[str] | None = None) -> None:
                         lambda: read_documents([("account.json", text)]),
                     )
                 )
-                results.append(
-                    _timed(
-                        "import (read, send, write)",
-                        entities,
-                        lambda: outcome.append(
-                            import_document(
-                                client, read_documents([("account.json", text)]), account
-                            ).commits
-                        ),
+                probes: list[ProbeResult] = []
+                with HealthProbe(node.address) as probe:
+                    results.append(
+                        _timed(
+                            "import (read, send, write)",
+                            entities,
+                            lambda: outcome.append(
+                                import_document(
+                                    client, read_documents([("account.json", text)]), account
+                                ).commits
+                            ),
+                        )
                     )
-                )
-                results.append(
-                    _timed(
-                        "import again (no change)",
-                        entities,
-                        lambda: outcome.append(import_document(client, document, account).commits),
+                probes.append(probe.result())
+                with HealthProbe(node.address) as probe:
+                    results.append(
+                        _timed(
+                            "import again (no change)",
+                            entities,
+                            lambda: outcome.append(
+                                import_document(client, document, account).commits
+                            ),
+                        )
                     )
-                )
+                probes.append(probe.result())
                 results.append(_timed("export", entities, lambda: export_document(client)))
     print(
         f"import benchmark: {sizes.users} users, {sizes.groups} groups, {sizes.roles} roles, "
@@ -102,3 +111,10 @@ def main(argv: list[str] | None = None) -> None:
     print(table(results, results[0], unit="entities/s"))
     print(f"\nimport: {results[2].seconds:.1f} s (goal: under 30 s), {outcome[0]} commits; ")
     print(f"the second import wrote {outcome[1]} commits (idempotent: goal 0)")
+    # A health check answered late means the node's event loop was busy with something else
+    # for that long: every caller of that node waited as long (goal: a few tens of ms).
+    for name, seen in zip(("import", "import again"), probes, strict=True):
+        print(
+            f"{name}: {seen.answered} health checks answered meanwhile, the longest waited "
+            f"{seen.longest_s * 1000:,.0f} ms"
+        )

@@ -33,6 +33,7 @@ from iamstore.node.domain.account_import import (
 )
 from iamstore.node.domain.aws_policies import is_aws_policy_arn
 from iamstore.node.domain.entities import (
+    Change,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -51,8 +52,10 @@ from iamstore.node.domain.rules import (
     policy_size,
 )
 from iamstore.node.domain.versions import VERSION_ID
+from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicyKind
+from iamstore.node.state.writer import CommitBounds
 from iamstore.v1 import iam_pb2 as pb
 from iamstore.v1 import transfer_pb2 as tpb
 
@@ -60,8 +63,11 @@ HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 SERVICE = tpb.DESCRIPTOR.services_by_name["AccountTransfer"]
 
-# Rows per commit, in encoded bytes: well within what one gossip push carries (2 MiB).
-MAX_COMMIT_BYTES = 256 << 10
+# Each commit of an import: its rows within 256 KiB, well within what one gossip push carries
+# (2 MiB), and at most 64 of them, so that applying one (indexing its rows, compiling its
+# policy documents) keeps the event loop some 40 ms at most, not seconds (docs/benchmarks.md,
+# `scripts/bench importloop`); 8 commits to a transaction (one sync to disk).
+COMMIT_BOUNDS = CommitBounds(max_bytes=256 << 10, max_rows=64, per_transaction=8)
 # AWS managed policies an input may list (those in use; AWS publishes about 1,500).
 MAX_AWS_POLICIES = 5_000
 # The unique id prefixes AWS gives each kind ("Unique identifiers", IAM identifiers page:
@@ -623,18 +629,21 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         )
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())
-        records = merge(pending.parts, ctx)
     except IamError:
         staging.drop(call.account_id)
         raise
-    staging.drop(call.account_id)
-    if req.dry_run:
-        _, report = account_import.plan(call.view, ctx, records, req.replace)
-        return _response(report, counts.total(), 0)
-    report, call.token, commits = await call.components.writer.write_split(
-        call.caller.arn,
-        call.operation,
-        lambda view: account_import.plan(view, ctx, records, req.replace),
-        MAX_COMMIT_BYTES,
+    staging.drop(call.account_id)  # the last part: what was held goes, whatever comes next
+    parts = pending.parts
+
+    def planned(view: View) -> tuple[list[tuple[Change, ...]], Report]:
+        # On the evaluation worker's thread, the view held still by the apply lock (seconds
+        # of pure work for a full account: the event loop goes on serving meanwhile).
+        entities, report = account_import.plan_entities(view, ctx, merge(parts, ctx), req.replace)
+        return ([] if req.dry_run else entities), report
+
+    report, token, commits = await call.components.writer.write_split(
+        call.caller.arn, call.operation, planned, COMMIT_BOUNDS, call.components.evaluations.run
     )
+    if token is not None:
+        call.token = token
     return _response(report, counts.total(), commits)

@@ -11,7 +11,8 @@ T = TypeVar("T")
 
 class EvaluationWorker:
     """Runs pure evaluations (no view, index or other loop state is read) off the event loop,
-    one at a time per node.
+    one at a time per node; or a plan that reads the view while its caller holds it still
+    (an account import's, under the apply lock: State.write_local_steps).
 
     One at a time: a second worker thread would only compete with the event loop for the
     interpreter lock, and the loop's share of it is what keeps gossip, health checks and other

@@ -16,6 +16,7 @@ when the id is imported, never inherited.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -193,6 +194,8 @@ class _Planner:
         self.overwrite = overwrite
         self.report = Report()
         self.changes: list[Change] = []
+        # Where each entity's changes start in `changes` (see `plan_entities`).
+        self.entity_starts: list[int] = []
         # Entities of the input that the account will hold as imported, by ARN or name.
         self.policy_ids: dict[str, str | None] = {}  # ARN -> id; None: skipped
         self.group_ids: dict[str, str | None] = {}  # lower-case name -> id; None: skipped
@@ -213,6 +216,7 @@ class _Planner:
         blocked: str | None = None,
     ) -> bool:
         """Decides one entity; True when the account will hold it as imported."""
+        self.entity_starts.append(len(self.changes))
         tally = self.report.tallies[kind]
         stored = self.view.get(entity.TABLE, entity.key)
         if (stored is not None and getattr(stored, "account_id", None) != self.account) or (
@@ -502,6 +506,20 @@ def plan(
 
     `overwrite` (the CLI's --replace) rewrites conflicting entities instead of skipping them.
     """
+    entities, report = plan_entities(view, ctx, records, overwrite)
+    return [change for changes in entities for change in changes], report
+
+
+def plan_entities(
+    view: View, ctx: WriteContext, records: AccountRecords, overwrite: bool
+) -> tuple[list[tuple[Change, ...]], Report]:
+    """`plan`'s changes, grouped by the entity they create or overwrite, in dependency order
+    (policies, groups, roles, instance profiles, users).
+
+    A group is what must land together: written in one commit, a replaced entity is never
+    seen, here or on a peer, with its old rows gone and its new ones not there yet (say its
+    old Deny detached, the new one not attached yet).
+    """
     planner = _Planner(view, ctx, records, overwrite)
     planner.policies()
     planner.groups()
@@ -509,9 +527,21 @@ def plan(
     planner.profiles()
     planner.users()
     planner.check_quotas()
+    bounds = [*planner.entity_starts, len(planner.changes)]
+    entities = [planner.changes[start:end] for start, end in itertools.pairwise(bounds)]
     # The same row may be planned twice (a replaced entity's old link that the new one has
-    # too); the last image of each (table, key) is the one that counts.
-    final: dict[tuple[str, str], Change] = {}
-    for change in planner.changes:
-        final[(change.table, change.key)] = change
-    return list(final.values()), planner.report
+    # too); the last image of each (table, key) is the one that counts, and it goes with the
+    # last entity that planned it.
+    last: dict[tuple[str, str], tuple[int, int]] = {}
+    for entity, changes in enumerate(entities):
+        for index, change in enumerate(changes):
+            last[(change.table, change.key)] = (entity, index)
+    kept = (
+        tuple(
+            change
+            for index, change in enumerate(changes)
+            if last[(change.table, change.key)] == (entity, index)
+        )
+        for entity, changes in enumerate(entities)
+    )
+    return [changes for changes in kept if changes], planner.report

@@ -5,8 +5,9 @@ origin (sequence = applied + 1), so every replica holds a prefix of every origin
 row image wins only over an older (hlc, origin) stamp, so any delivery order across origins,
 and any duplicate, converges to the same rows.
 
-INVARIANT: the view holds exactly the rows SQLite holds; commits reach the view only after
-their transaction committed, so a failed write leaves both unchanged.
+INVARIANT: the view holds exactly the rows SQLite holds, but while a split write brings its
+stored commits in one at a time under the apply lock (`write_local_steps`); commits reach the
+view only after their transaction committed, so a failed write leaves both unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncio
 import contextlib
 import gc
 import hashlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -30,6 +31,7 @@ Version = tuple[int, str]  # (hlc, origin): a row's last-writer-wins register st
 
 ChangeListener = Callable[[Sequence[Commit]], None]
 R = TypeVar("R")
+S = TypeVar("S")  # one step of a write made of several commits (`write_local_steps`)
 
 # Rows read from SQLite at a time when a snapshot is sent or installed.
 PAGE_ROWS = 2_000
@@ -151,15 +153,47 @@ class State:
                 await self._apply_batch([commit])
             return result, commit, self.version_vector()
 
-    async def write_local_commits(
-        self, make: Callable[[View], tuple[list[Commit], R]]
+    async def write_local_steps(
+        self,
+        plan: Callable[[View], Awaitable[tuple[Sequence[S], R]]],
+        commit_of: Callable[[S], Commit],
+        per_transaction: int,
     ) -> tuple[R, list[Commit], dict[str, int]]:
-        """`write_local` for a write too large for one commit: `make` returns its commits,
-        applied together in one transaction (all or none), under the same hold."""
+        """`write_local` for a write too large to plan or apply in one go on the event loop (an
+        account import): `plan` returns its steps, each of which `commit_of` turns into this
+        node's next commit. They are stored `per_transaction` commits to a transaction, and
+        each stored commit then reaches the view and the listeners on its own, the event loop
+        free between two to serve other callers (reads, authorization, health checks).
+
+        `plan` is awaited under the apply lock and may read the view from another thread: the
+        view holds still meanwhile, since it changes only in `_install` and `install_staged`,
+        both under this lock, and reading it changes nothing.
+        INVARIANT: no other write, local or from a peer, lands between the plan and the last
+        of its commits (they wait for the lock), so every step applies to exactly the state
+        the plan was made against, as `write_local`'s single commit does.
+
+        A plan that raises writes nothing. A failure while storing (a full disk) keeps the
+        transactions stored before it, each of whole commits, and raises.
+        """
         async with self._lock:
-            commits, result = make(self.view)
-            if commits:
-                await self._apply_batch(commits)
+            steps, result = await plan(self.view)
+            commits: list[Commit] = []
+            for start in range(0, len(steps), per_transaction):
+                batch = [commit_of(step) for step in steps[start : start + per_transaction]]
+                origin, first = batch[0].origin, self.applied.get(batch[0].origin, 0) + 1
+                if [(c.origin, c.seq) for c in batch] != [
+                    (origin, seq) for seq in range(first, first + len(batch))
+                ]:
+                    raise RuntimeError(f"the commits of a write do not follow {origin}/{first - 1}")
+                accepted, stamps = await self._store(batch)
+                # INVARIANT: commits reach the view only after their transaction committed;
+                # the view trails the database only while this lock is held.
+                for stored in accepted:
+                    self._install([stored], stamps)
+                    async with self._progress:
+                        self._progress.notify_all()
+                    await asyncio.sleep(0)  # the other callers' turn, before the next commit
+                commits += batch
             return result, commits, self.version_vector()
 
     async def promise(self, origin: str, clock: HybridClock) -> tuple[int, int]:
@@ -259,6 +293,19 @@ class State:
             return True
 
     async def _apply_batch(self, commits: Iterable[Commit]) -> list[Commit]:
+        accepted, stamps = await self._store(commits)
+        if not accepted:
+            return []
+        self._install(accepted, stamps)
+        async with self._progress:
+            self._progress.notify_all()
+        return [commit for commit, _ in accepted]
+
+    async def _store(
+        self, commits: Iterable[Commit]
+    ) -> tuple[list[tuple[Commit, list[Change]]], dict[tuple[str, str], Version]]:
+        """Stores, in one transaction, every commit that extends its origin's prefix, with
+        the row images that win; returns them and the winning stamps, for `_install`."""
         next_seq = dict(self.applied)
         stamps: dict[tuple[str, str], Version] = {}
         accepted: list[tuple[Commit, list[Change]]] = []
@@ -275,9 +322,16 @@ class State:
                     stamps[where] = stamp
                     winners.append(change)
             accepted.append((commit, winners))
-        if not accepted:
-            return []
-        await self.db.write_commits(accepted)
+        if accepted:
+            await self.db.write_commits(accepted)
+        return accepted, stamps
+
+    def _install(
+        self,
+        accepted: Sequence[tuple[Commit, list[Change]]],
+        stamps: Mapping[tuple[str, str], Version],
+    ) -> None:
+        """Brings stored commits into the vector, the view and the listeners, in order."""
         self._generation += 1
         for commit, winners in accepted:
             self.applied[commit.origin] = commit.seq
@@ -291,6 +345,3 @@ class State:
         applied = [commit for commit, _ in accepted]
         for listener in self._listeners:
             listener(applied)
-        async with self._progress:
-            self._progress.notify_all()
-        return applied

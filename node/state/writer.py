@@ -7,9 +7,9 @@ state its commit will be applied on: a failed plan raises before anything is wri
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from iamstore.node.commits.clock import HybridClock
 from iamstore.node.commits.codec import Commit, encode_row
@@ -19,6 +19,13 @@ from iamstore.node.state.apply import State
 from iamstore.wire.consistency import format_token
 
 R = TypeVar("R")
+T = TypeVar("T")
+
+
+class Offload(Protocol):
+    """Runs `work` off the event loop and gives its result (node/api/offload.py)."""
+
+    def __call__(self, work: Callable[[], T]) -> Awaitable[T]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,53 +100,86 @@ class Writer:
         self,
         actor: str,
         action: str,
-        plan: Callable[[View], tuple[list[Change], R]],
-        max_commit_bytes: int,
+        plan: Callable[[View], tuple[Sequence[Sequence[Change]], R]],
+        bounds: CommitBounds,
+        offload: Offload,
     ) -> tuple[R, ConsistencyToken | None, int]:
-        """`write` for a plan of many rows (an account import): its changes become as many
-        consecutive commits as keep each under about `max_commit_bytes` of rows (so each
-        travels to peers like any other commit), applied together in one transaction.
-        Returns the result, the token of the last commit (None if nothing changed) and how
-        many commits were written."""
-        return await asyncio.shield(self._write_split(actor, action, plan, max_commit_bytes))
+        """`write` for a plan of many rows (an account import), kept off the event loop.
+
+        `plan` gives its changes in units that must land together (one entity's rows).
+        `offload` runs it, and the packing of its units into consecutive commits within
+        `bounds`, on a worker thread, while the apply lock holds the view still; each commit
+        then travels to peers like any other, and reaches the view on its own, the event loop
+        serving other callers between two (State.write_local_steps). Returns the result, the
+        token of the last commit (None if nothing changed) and how many commits were written.
+        """
+        return await asyncio.shield(self._write_split(actor, action, plan, bounds, offload))
 
     async def _write_split(
         self,
         actor: str,
         action: str,
-        plan: Callable[[View], tuple[list[Change], R]],
-        max_commit_bytes: int,
+        plan: Callable[[View], tuple[Sequence[Sequence[Change]], R]],
+        bounds: CommitBounds,
+        offload: Offload,
     ) -> tuple[R, ConsistencyToken | None, int]:
-        def make(view: View) -> tuple[list[Commit], R]:
-            changes, result = plan(view)
-            seq = self._state.applied.get(self._node_id, 0)
-            commits: list[Commit] = []
-            for group in _split(changes, max_commit_bytes):
-                seq += 1
-                commit = Commit(self._node_id, seq, self._clock.now(), actor, action, group)
-                commits.append(commit if self._seal is None else self._seal(commit))
-            return commits, result
+        last_seq = 0  # this node's last commit: read under the apply lock, in `make`
 
-        result, commits, vector = await self._state.write_local_commits(make)
+        def cut(view: View) -> tuple[list[tuple[Change, ...]], R]:
+            units, result = plan(view)
+            return _pack(units, bounds), result
+
+        async def make(view: View) -> tuple[list[tuple[Change, ...]], R]:
+            nonlocal last_seq
+            last_seq = self._state.applied.get(self._node_id, 0)
+            return await offload(lambda: cut(view))
+
+        def commit_of(changes: tuple[Change, ...]) -> Commit:
+            # On the event loop, in order, under the same hold of the lock as `make`: the
+            # clock and the sealer's chain of links are the loop's alone.
+            nonlocal last_seq
+            last_seq += 1
+            commit = Commit(self._node_id, last_seq, self._clock.now(), actor, action, changes)
+            return commit if self._seal is None else self._seal(commit)
+
+        result, commits, vector = await self._state.write_local_steps(
+            make, commit_of, bounds.per_transaction
+        )
         if not commits:
             return result, None, 0
         token = ConsistencyToken(self._node_id, commits[-1].seq, tuple(sorted(vector.items())))
         return result, token, len(commits)
 
 
-def _split(changes: list[Change], max_bytes: int) -> list[tuple[Change, ...]]:
-    """`changes` in order, cut into groups of about `max_bytes` of encoded rows each (a row
-    larger than that alone)."""
+@dataclass(frozen=True, slots=True)
+class CommitBounds:
+    """How large each commit of a split write may be. Bytes keep a commit within what one
+    gossip push carries; rows bound the work of applying it on the event loop (the view's
+    indexes, and compiling the policy documents among its rows). `per_transaction` commits
+    share one SQLite transaction (one sync to disk, off the loop, instead of one each)."""
+
+    max_bytes: int
+    max_rows: int
+    per_transaction: int = 8
+
+
+def _pack(units: Sequence[Sequence[Change]], bounds: CommitBounds) -> list[tuple[Change, ...]]:
+    """`units` in order, packed into groups of at most `bounds.max_rows` rows and about
+    `bounds.max_bytes` of encoded rows each.
+
+    INVARIANT: a unit is never cut: one larger than the bounds is a group alone (the quotas
+    bound how large one entity's rows are)."""
     groups: list[tuple[Change, ...]] = []
     current: list[Change] = []
     size = 0
-    for change in changes:
-        row_bytes = 64 + (0 if change.row is None else len(encode_row(change.row)))
-        if current and size + row_bytes > max_bytes:
+    for unit in units:
+        unit_bytes = sum(64 + (0 if c.row is None else len(encode_row(c.row))) for c in unit)
+        over_bytes = size + unit_bytes > bounds.max_bytes
+        if current and (over_bytes or len(current) + len(unit) > bounds.max_rows):
             groups.append(tuple(current))
             current, size = [], 0
-        current.append(change)
-        size += row_bytes
+        current += unit
+        size += unit_bytes
     if current:
         groups.append(tuple(current))
     return groups

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import grpc
 import pytest
 from click.testing import CliRunner, Result
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from iamstore.client import (
     Client,
@@ -20,8 +23,11 @@ from iamstore.client import (
 )
 from iamstore.client.account_file import import_document, read_documents
 from iamstore.client.cli import cli
+from iamstore.client.credentials import resolve_credentials
+from iamstore.client.results import ImportAccountResponse
 from iamstore.cluster.bench.account_gen import Sizes, generate
 from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.node.domain import account_import as domain_import
 
 
 @pytest.fixture
@@ -312,6 +318,121 @@ def test_an_import_in_many_parts_writes_nothing_until_its_last_part_passes(
     assert done.staged_entities == good.count()
     assert done.commits >= 1
     assert json.loads(run(iam_node, credentials, "export").stdout) == document
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_the_node_answers_other_calls_while_an_import_is_planned_and_written(
+    iam_node: InProcessNode,
+    management: Client,
+    root: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+    dry_run: bool,
+) -> None:
+    """The last part's plan is held until GetUser and a health check have been answered: on
+    a node that planned on its event loop, neither could be (they waited out their deadline)."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.05), seed=59 if dry_run else 53)
+    planning, release = threading.Event(), threading.Event()
+    real_plan = domain_import._Planner.policies  # the plan's first step
+
+    def held_plan(planner: Any) -> None:
+        planning.set()
+        release.wait(60)
+        real_plan(planner)
+
+    monkeypatch.setattr(domain_import._Planner, "policies", held_plan)
+    events: list[str] = []
+    with _client(iam_node, credentials) as iam:
+        iam.create_user(user_name="already-there")
+
+        def run_import() -> None:
+            parts = read_documents([("a.json", json.dumps(document))])
+            done = import_document(iam, parts, account, dry_run=dry_run)
+            events.append(f"import wrote {done.commits} commits")
+
+        importing = threading.Thread(target=run_import)
+        importing.start()
+        try:
+            assert planning.wait(60)
+            with (
+                Client(
+                    iam_node.address,
+                    credentials=resolve_credentials(credentials_file=str(credentials)),
+                    timeout=10,
+                ) as other,
+                grpc.insecure_channel(iam_node.address) as channel,
+            ):
+                user = other.get_user(user_name="already-there").user
+                events.append(f"GetUser answered: {user.user_name}")
+                health = health_pb2_grpc.HealthStub(channel)
+                status = health.Check(health_pb2.HealthCheckRequest(), timeout=10).status
+                events.append(
+                    f"health answered: {health_pb2.HealthCheckResponse.ServingStatus.Name(status)}"
+                )
+        finally:
+            release.set()
+            importing.join(120)
+    assert events[:2] == ["GetUser answered: already-there", "health answered: SERVING"]
+    assert len(events) == 3
+    assert events[2].startswith("import wrote ")
+    assert (int(events[2].split()[2]) > 1) is not dry_run
+    monkeypatch.undo()
+    exported = json.loads(run(iam_node, credentials, "export").stdout)
+    names = {u["UserName"] for u in exported["UserDetailList"]}
+    imported = set() if dry_run else {u["UserName"] for u in document["UserDetailList"]}
+    assert names == imported | {"already-there"}
+
+
+def test_a_write_asked_for_during_an_import_is_checked_against_what_the_import_wrote(
+    iam_node: InProcessNode,
+    root: tuple[Path, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CreateUser sent while the import's plan is held waits for the import's last commit,
+    and is then refused: the name it asks for is the imported user's. Neither write is
+    checked against a state the other has changed."""
+    credentials, account = root
+    document = generate(account, Sizes().scaled(0.01), seed=61)
+    taken = document["UserDetailList"][0]["UserName"]
+    planning, release = threading.Event(), threading.Event()
+    real_plan = domain_import._Planner.policies
+
+    def held_plan(planner: Any) -> None:
+        planning.set()
+        release.wait(60)
+        real_plan(planner)
+
+    monkeypatch.setattr(domain_import._Planner, "policies", held_plan)
+    outcomes: dict[str, object] = {}
+    with _client(iam_node, credentials) as iam, _client(iam_node, credentials) as other:
+
+        def run_import() -> None:
+            parts = read_documents([("a.json", json.dumps(document))])
+            outcomes["import"] = import_document(iam, parts, account)
+
+        def create_user() -> None:
+            try:
+                other.create_user(user_name=taken)
+            except EntityAlreadyExistsError as err:
+                outcomes["create"] = err
+
+        importing = threading.Thread(target=run_import)
+        creating = threading.Thread(target=create_user)
+        importing.start()
+        try:
+            assert planning.wait(60)
+            creating.start()
+        finally:
+            release.set()
+            importing.join(120)
+        creating.join(120)
+        user = iam.get_user(user_name=taken).user
+    done = outcomes["import"]
+    assert isinstance(done, ImportAccountResponse)
+    users = next(t for t in done.tallies if t.kind == "User")
+    assert (users.created, users.conflicts) == (len(document["UserDetailList"]), 0)
+    assert isinstance(outcomes["create"], EntityAlreadyExistsError)
+    assert user.user_id == document["UserDetailList"][0]["UserId"]
 
 
 @pytest.mark.slow

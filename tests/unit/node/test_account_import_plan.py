@@ -7,14 +7,17 @@ import pytest
 from iamstore.node.domain import fields
 from iamstore.node.domain.account_import import (
     AccountRecords,
+    ImportedGroup,
     ImportedPolicy,
     ImportedProfile,
     ImportedUser,
     plan,
+    plan_entities,
 )
 from iamstore.node.domain.aws_policies import policy_id_for
 from iamstore.node.domain.entities import (
     Account,
+    Attachment,
     Change,
     DefaultVersion,
     Group,
@@ -146,3 +149,53 @@ def test_imported_version_numbers_are_never_handed_out_again() -> None:
     _apply(view, plan(view, CTX, records, overwrite=False)[0])
     assert view.defaults[policy.policy_id] == DefaultVersion(policy.policy_id, "v4", DOC, 0, 0)
     assert max(view.version_counters[policy.policy_id].values()) == 4
+
+
+def test_a_replaced_entitys_old_rows_go_in_the_same_group_as_its_new_ones() -> None:
+    """The writer never cuts a group across commits: a replaced user is never seen with its
+    old Deny detached and its new links not there yet."""
+    deny = ManagedPolicy("ANPADENY00000000001", ACCOUNT, "deny", "/", 1)
+    allow = ManagedPolicy("ANPAALLOW0000000001", ACCOUNT, "allow", "/", 1)
+    policies = tuple(
+        ImportedPolicy(
+            f"Policies[{index}]",
+            policy,
+            (PolicyVersion(policy.policy_id, "v1", DOC, 1),),
+            "v1",
+            1,
+        )
+        for index, policy in enumerate((deny, allow))
+    )
+    held = _user()
+    view = _view()
+    _apply(view, plan(view, CTX, AccountRecords(policies=policies), overwrite=False)[0])
+    _apply(view, [Change.put(held.user), Change.put(Attachment(held.user.user_id, deny.policy_id))])
+    wanted = ImportedUser(held.where, held.user, (), (allow.arn,), None, ())
+    entities, report = plan_entities(
+        view, CTX, AccountRecords(policies=policies, users=(wanted,)), overwrite=True
+    )
+    assert report.tallies["User"].replaced == 1
+    assert entities == [
+        (
+            Change.delete(Attachment(held.user.user_id, deny.policy_id)),
+            Change.put(Attachment(held.user.user_id, allow.policy_id)),
+        )
+    ]
+    flat, _ = plan(view, CTX, AccountRecords(policies=policies, users=(wanted,)), overwrite=True)
+    assert flat == list(entities[0])
+
+
+def test_each_entity_is_a_group_of_its_own_in_dependency_order() -> None:
+    group = Group("AGPADEVS00000000001", ACCOUNT, "devs", "/", 1)
+    member = _user()
+    member = ImportedUser(member.where, member.user, (), (), None, ("devs",))
+    records = AccountRecords(
+        groups=(ImportedGroup("GroupDetailList[0]", group, (), ()),),
+        users=(member, _user("AIDABOB000000000001", "bob")),
+    )
+    entities, _ = plan_entities(_view(), CTX, records, overwrite=False)
+    assert entities == [
+        (Change.put(group),),
+        (Change.put(member.user), Change.put(Membership(group.group_id, member.user.user_id))),
+        (Change.put(records.users[1].user),),
+    ]

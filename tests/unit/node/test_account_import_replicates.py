@@ -12,8 +12,9 @@ from iamstore.client.account_file import read_documents
 from iamstore.cluster.bench.account_gen import Sizes, generate
 from iamstore.node.api.account_import import StagedCounts, check_part, merge
 from iamstore.node.api.import_staging import StagedPart
+from iamstore.node.api.offload import EvaluationWorker
 from iamstore.node.commits.clock import HybridClock
-from iamstore.node.domain.account_import import plan
+from iamstore.node.domain.account_import import plan_entities
 from iamstore.node.domain.entities import Account, Change
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.write_context import WriteContext
@@ -21,6 +22,7 @@ from iamstore.node.replication.gossip import GossipConfig
 from iamstore.node.replication.membership import Peer
 from iamstore.node.replication.transport import MemoryNetwork
 from iamstore.node.state import Writer
+from iamstore.node.state.writer import CommitBounds
 from iamstore.v1 import transfer_pb2
 
 NOW = 1_700_000_000_000
@@ -45,8 +47,13 @@ async def test_an_import_replicates_to_a_peer(memory_database: OpenDatabase) -> 
         assert isinstance(request, transfer_pb2.ImportAccountRequest)
         parts.append(check_part(request, ctx, StagedCounts.of(parts)))
     records = merge(parts, ctx)
+    bounds = CommitBounds(max_bytes=16_000, max_rows=256)
     report, _, commits = await writer.write_split(
-        "root", "ImportAccount", lambda view: plan(view, ctx, records, False), 16_000
+        "root",
+        "ImportAccount",
+        lambda view: plan_entities(view, ctx, records, False),
+        bounds,
+        EvaluationWorker().run,
     )
     assert commits > 1
     assert report.tallies["User"].created == 50
