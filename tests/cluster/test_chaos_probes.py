@@ -4,7 +4,6 @@ cluster of real nodes: each finds what it looks for, and says so when it is miss
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,6 @@ from iamstore.node.commits.clock import HybridClock
 from iamstore.node.domain.entities import Change, PolicyVersion
 from iamstore.node.state import State, Writer
 from iamstore.node.storage.database import Database
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 3)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
 
 
 def _probes(cluster: MemoryCluster, history: History) -> DependencyProbes:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -15,14 +14,8 @@ GOSSIP = GossipConfig(interval_s=0.05, purge_grace_ms=300, purge_every=2)
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 3, gossip=GOSSIP)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
+def cluster_gossip() -> GossipConfig:
+    return GOSSIP
 
 
 async def _tombstones(mem: MemoryCluster) -> list[int]:

@@ -4,8 +4,6 @@ authorization is never more permissive than either side intended (README conflic
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -23,17 +21,6 @@ from iamstore.wire.consistency import parse_token
 DOC = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
 )
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 3)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
 
 
 async def _key_works(address: str, key_id: str, secret: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -24,14 +24,8 @@ REMOVED = "mem-2"
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 3, gossip=GOSSIP)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
+def cluster_gossip() -> GossipConfig:
+    return GOSSIP
 
 
 async def _eventually(check: Callable[[], Awaitable[bool] | bool], attempts: int = 300) -> None:

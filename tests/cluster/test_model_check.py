@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
+import selectors
 
 import pytest
 
@@ -101,17 +101,34 @@ def test_a_failure_names_its_seed_and_how_to_replay_it() -> None:
         run_model_check(9, impossible)
 
 
-def test_virtual_time_loop_sleeps_without_spending_real_time() -> None:
+def test_virtual_time_loop_sleeps_without_spending_real_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counted, not timed: the operating system's selector is only ever polled (timeout 0)
+    while the loop's clock moves an hour."""
+    polled = selectors.DefaultSelector.select  # what VirtualTimeLoop's selector builds on
+    timeouts: list[float | None] = []
+
+    def recorded(
+        self: selectors.DefaultSelector, timeout: float | None = None
+    ) -> list[tuple[selectors.SelectorKey, int]]:
+        timeouts.append(timeout)
+        if timeout != 0:  # a real wait: refused here, so a broken loop fails instead of sleeping
+            raise AssertionError(f"the loop asked the selector to wait {timeout} s")
+        return polled(self, 0)
+
     async def long_sleep() -> float:
         loop = asyncio.get_running_loop()
         start = loop.time()
         await asyncio.sleep(3600)
         return loop.time() - start
 
-    started = time.perf_counter()
+    monkeypatch.setattr(selectors.DefaultSelector, "select", recorded)
     with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
-        assert runner.run(long_sleep()) == pytest.approx(3600)
-    assert time.perf_counter() - started < 5
+        slept = runner.run(long_sleep())
+    assert slept == pytest.approx(3600)
+    assert timeouts  # the loop did poll
+    assert set(timeouts) == {0}
 
 
 # --- the checker itself must be able to fail -------------------------------------------------

@@ -4,26 +4,12 @@ all reach every replica, and authorization agrees everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from iamstore.client import AsyncClient, Credentials, EntityAlreadyExistsError
 from iamstore.cluster.testing.memory import MemoryCluster
 
 S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 3)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
 
 
 async def test_partitioned_writes_of_new_kinds_converge(cluster: MemoryCluster) -> None:

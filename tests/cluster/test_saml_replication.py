@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +13,8 @@ from iamstore.cluster.testing.memory import MemoryCluster
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 2)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
+def cluster_size() -> int:
+    return 2
 
 
 async def test_a_provider_replicates_and_an_assertion_is_once_per_node(

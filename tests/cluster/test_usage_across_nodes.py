@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +21,8 @@ PASSWORD = "Correct-horse-9!"
 
 
 @pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[MemoryCluster]:
-    mem = MemoryCluster(tmp_path, 2)
-    await mem.start()
-    try:
-        assert await mem.converged()
-        yield mem
-    finally:
-        await mem.stop()
+def cluster_size() -> int:
+    return 2
 
 
 async def _flush(node: Node) -> None:

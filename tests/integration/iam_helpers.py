@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 
@@ -76,3 +77,10 @@ def role_profile_files(
         f"role_session_name = {session_name}\n"
     )
     return role_arn
+
+
+def assert_lasts(expiration: datetime.datetime, seconds: int, asked: float) -> None:
+    """Credentials asked for at `asked` (time.time() just before the call) expire `seconds`
+    after some moment between then and now (the node keeps whole seconds): bracketed by the
+    call, so no bound on how long it took."""
+    assert asked - 1 + seconds <= expiration.timestamp() <= time.time() + seconds

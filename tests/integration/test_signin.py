@@ -3,6 +3,7 @@ for every wrong detail, per-node slow-down and lockout, password expiry, audited
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import time
@@ -18,7 +19,7 @@ from iamstore.client.credentials import resolve_credentials
 from iamstore.client.errors import IamError
 from iamstore.client.providers import SignInResult, sign_in
 from iamstore.cluster.testing.inproc import InProcessNode
-from iamstore.node.api.signin import FAILURE_MESSAGE
+from iamstore.node.api.signin import FAILURE_MESSAGE, SignInService
 from iamstore.node.config import NodeConfig
 from iamstore.node.domain.signin import SignInRules
 
@@ -27,13 +28,29 @@ PASSWORD = "Correct-horse-9"
 RULES = SignInRules(free_failures=1, base_delay_s=0.05, max_delay_s=0.1, lock_after=4, lock_s=3600)
 
 
+# Every slow-down this module's node waited out, in order: recorded, so the tests count the
+# waits instead of timing the calls.
+SLEPT: list[float] = []
+
+
+async def _recorded_sleep(seconds: float) -> None:
+    SLEPT.append(seconds)
+    await asyncio.sleep(seconds)
+
+
 @pytest.fixture(scope="module")
 def iam_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNode]:
-    """This module's own node, with fast sign-in throttling (overrides conftest's)."""
+    """This module's own node, with fast sign-in throttling (overrides conftest's); its
+    sign-in service waits through `_recorded_sleep`, made the default of SignInService's
+    `sleep` parameter while the node is built."""
     data_dir: Path = tmp_path_factory.mktemp("signin-node")
     config = NodeConfig(data_dir=data_dir, listen="127.0.0.1:0", signin_rules=RULES)
-    with InProcessNode(config) as node:
-        yield node
+    defaults = SignInService.__init__.__kwdefaults__
+    assert defaults is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(defaults, "sleep", _recorded_sleep)
+        with InProcessNode(config) as node:
+            yield node
 
 
 def _user(iam: Client, name: str = "alice") -> str:
@@ -102,14 +119,12 @@ def test_failures_slow_down_then_lock_even_the_right_password(
     iam_node: InProcessNode, iam: Client
 ) -> None:
     account = _user(iam)
-    durations = []
+    earlier = len(SLEPT)
     for _ in range(RULES.lock_after):
-        started = time.monotonic()
         with pytest.raises(AccessDeniedError):
             _sign_in(iam_node, account, "alice", "Wrong-password-1")
-        durations.append(time.monotonic() - started)
-    # The failures after the free one waited out a delay (0.05 s, then 0.1 s).
-    assert durations[2] >= RULES.base_delay_s
+    # The failures after the free one waited out a delay, doubling up to the maximum.
+    assert SLEPT[earlier:] == [RULES.base_delay_s, RULES.max_delay_s, RULES.max_delay_s]
     with pytest.raises(AccessDeniedError, match="authentication information is incorrect"):
         _sign_in(iam_node, account, "alice", PASSWORD)
     events = iam.list_audit_events(action="iamstore:SignIn").events

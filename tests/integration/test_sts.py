@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from iam_helpers import mfa_device
+from iam_helpers import assert_lasts, mfa_device
 
 from iamstore.client import (
     AccessDeniedError,
@@ -115,12 +115,12 @@ def test_session_token_acts_as_the_user_but_iam_needs_mfa(
 ) -> None:
     alice, alice_arn = user_client(iam_node, iam, "alice")
     with alice:
+        asked = time.time()
         made = alice.get_session_token(duration_seconds=900)
     creds = made.credentials
     assert creds.access_key_id.startswith("ASIA")
     assert len(creds.secret_access_key) == 40
-    remaining = creds.expiration.timestamp() - time.time()
-    assert 880 < remaining <= 901
+    assert_lasts(creds.expiration, 900, asked)
     with session_client(iam_node, creds) as session:
         assert session.get_caller_identity().arn == alice_arn
         # AWS: GetSessionToken credentials without MFA cannot call IAM operations ...
@@ -343,8 +343,9 @@ def test_role_chaining_is_limited_to_one_hour(
 ) -> None:
     # AWS: role chaining limits a session to one hour, whatever MaxSessionDuration says.
     first, second = _two_roles(iam)
+    asked = time.time()
     long = admin.assume_role(role_arn=first, role_session_name="long", duration_seconds=7200)
-    assert long.credentials.expiration.timestamp() - time.time() > 7000
+    assert_lasts(long.credentials.expiration, 7200, asked)
     with session_client(iam_node, long.credentials) as session:
         with pytest.raises(ValidationError, match="role chaining"):
             session.assume_role(role_arn=second, role_session_name="cc", duration_seconds=3601)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
+from iam_helpers import assert_lasts
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError
 from iamstore.cluster import saml_idp as idp
@@ -88,6 +89,7 @@ def _refused(anonymous: Client, setup: Setup, assertion: str) -> IamError:
 def test_a_directory_user_gets_a_role_session(
     iam_node: InProcessNode, anonymous: Client, keys: KeyPair, setup: Setup
 ) -> None:
+    asked = time.time()
     made = anonymous.assume_role_with_saml(
         role_arn=setup.role_arn,
         principal_arn=setup.provider_arn,
@@ -102,8 +104,7 @@ def test_a_directory_user_gets_a_role_session(
     assert made.audience == idp.AWS_SAML_ENDPOINT
     assert made.name_qualifier  # AWS's hash of issuer, account and provider name
     creds = made.credentials
-    expires = creds.expiration.timestamp()
-    assert 3600 - 60 < expires - time.time() <= 3600  # AWS's default: one hour
+    assert_lasts(creds.expiration, 3600, asked)  # AWS's default: one hour
     with Client(
         iam_node.address,
         credentials=Credentials(creds.access_key_id, creds.secret_access_key, creds.session_token),
@@ -211,13 +212,13 @@ def test_session_tags_need_tag_session_in_the_trust_policy(
 def test_duration_follows_the_session_duration_attribute_within_the_role_maximum(
     anonymous: Client, keys: KeyPair, setup: Setup
 ) -> None:
+    asked = time.time()
     made = anonymous.assume_role_with_saml(
         role_arn=setup.role_arn,
         principal_arn=setup.provider_arn,
         saml_assertion=_assertion(keys, setup, session_duration=1800),
     )
-    remaining = made.credentials.expiration.timestamp() - time.time()
-    assert 1800 - 60 < remaining <= 1800
+    assert_lasts(made.credentials.expiration, 1800, asked)
     error = _refused(anonymous, setup, _assertion(keys, setup, session_duration=7200))
     assert error.code == "ValidationError"  # the role's MaxSessionDuration is one hour
 
