@@ -116,3 +116,33 @@ def test_simulation_positions_locate_the_statement_in_the_document(
     # The Allow statement opens on line 5 (its `{` in column 5) and closes on line 9.
     assert matched["StartPosition"]["Line"] == 5
     assert matched["EndPosition"]["Line"] == 9
+
+
+def test_list_mfa_device_tags_shows_a_virtual_devices_tags(iamstore_aws: RunningEmulator) -> None:
+    iam = _iam()
+    serial = iam.create_virtual_mfa_device(
+        VirtualMFADeviceName="tagged", Tags=[{"Key": "team", "Value": "ops"}]
+    )["VirtualMFADevice"]["SerialNumber"]
+    tags = iam.list_mfa_device_tags(SerialNumber=serial)["Tags"]
+    assert tags == [{"Key": "team", "Value": "ops"}]
+
+
+# IAM API Reference, ListVirtualMFADevices
+# (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html, and
+# botocore's model): "IAM resource-listing operations return a subset of the available
+# attributes for the resource. For example, this operation does not return tags ... To view
+# tag information for a virtual MFA device, see ListMFADeviceTags." iamstore lists each
+# device's Tags (ListUsers, ListRoles, ListPolicies, ListInstanceProfiles,
+# ListServerCertificates and ListOpenIDConnectProviders leave them out, as documented).
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="ListVirtualMFADevices returns the devices' Tags",
+)
+def test_list_virtual_mfa_devices_leaves_tags_out(iamstore_aws: RunningEmulator) -> None:
+    iam = _iam()
+    iam.create_virtual_mfa_device(
+        VirtualMFADeviceName="tagged", Tags=[{"Key": "team", "Value": "ops"}]
+    )
+    (device,) = iam.list_virtual_mfa_devices()["VirtualMFADevices"]
+    assert "Tags" not in device
