@@ -201,3 +201,25 @@ def test_update_role_refuses_setting_and_resetting_the_signin_duration(
             RoleName="console", MaxSigninSessionDuration=7200, ResetMaxSigninSessionDuration=True
         )
     assert refused.value.response["Error"]["Code"] in {"InvalidInput", "ValidationError"}
+
+
+# IAM API Reference, CreateLoginProfile and LoginProfile
+# (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html,
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_LoginProfile.html; botocore's model,
+# CreateLoginProfileRequest.MaxSigninSessionDuration, LoginProfile.MaxSigninSessionDuration):
+# the same setting for a user's sign-in sessions. iamstore accepts it and discards it.
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="CreateLoginProfile accepts MaxSigninSessionDuration and discards it",
+)
+def test_login_profile_max_signin_session_duration_is_kept(
+    iamstore_aws: RunningEmulator,
+) -> None:
+    iam = _iam()
+    iam.create_user(UserName="erin")
+    iam.create_login_profile(
+        UserName="erin", Password="Correct-Horse-1", MaxSigninSessionDuration=86400
+    )
+    profile = iam.get_login_profile(UserName="erin")["LoginProfile"]
+    assert profile.get("MaxSigninSessionDuration") == 86400
