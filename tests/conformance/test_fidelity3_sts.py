@@ -100,3 +100,85 @@ def test_get_access_key_info_names_the_account_of_a_temporary_key(
     key_id = sts.get_session_token(DurationSeconds=900)["Credentials"]["AccessKeyId"]
     assert key_id.startswith("ASIA")
     assert sts.get_access_key_info(AccessKeyId=key_id)["Account"] == "123456789012"
+
+
+READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def _role_assumable_by_the_account(iam: Any) -> str:
+    trust = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}'
+    )
+    arn: str = iam.create_role(RoleName="auditor", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    return arn
+
+
+def _sts_as_admin_user(iam: Any) -> Any:
+    iam.create_user(UserName="admin")
+    iam.put_user_policy(
+        UserName="admin",
+        PolicyName="all",
+        PolicyDocument='{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+    )
+    key = iam.create_access_key(UserName="admin")["AccessKey"]
+    return boto3.client(
+        "sts", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
+    )
+
+
+def test_a_small_aws_managed_policy_narrows_an_assumed_role_session(
+    iamstore_aws: RunningEmulator,
+) -> None:
+    iam = boto3.client("iam")
+    role_arn = _role_assumable_by_the_account(iam)
+    response = _sts_as_admin_user(iam).assume_role(
+        RoleArn=role_arn,
+        RoleSessionName="audit",
+        PolicyArns=[{"arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}],
+    )
+    assert response["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+# AWS STS API Reference, AssumeRole, PolicyArns
+# (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html, and botocore's
+# AssumeRoleRequest.PolicyArns; the same words for GetFederationToken): "You can provide up
+# to 10 managed policy ARNs. However, the plaintext that you use for both inline and managed
+# session policies can't exceed 2,048 characters." What the caller sends for a managed
+# session policy is its ARN (here 38 characters). iamstore seals each managed policy's whole
+# document into the session token, so AWS's ReadOnlyAccess (a document of many thousand
+# characters) overflows the token and the call fails with PackedPolicyTooLarge:
+# `aws sts assume-role --policy-arns arn=arn:aws:iam::aws:policy/ReadOnlyAccess` and a
+# federation broker's GetFederationToken with it both break.
+@pytest.mark.xfail(
+    strict=True,
+    raises=ClientError,
+    reason="AssumeRole with the ReadOnlyAccess ARN as a session policy fails with "
+    "PackedPolicyTooLarge (the managed document is packed, not the ARN)",
+)
+def test_assume_role_with_read_only_access_as_session_policy(
+    iamstore_aws: RunningEmulator,
+) -> None:
+    iam = boto3.client("iam")
+    role_arn = _role_assumable_by_the_account(iam)
+    response = _sts_as_admin_user(iam).assume_role(
+        RoleArn=role_arn, RoleSessionName="audit", PolicyArns=[{"arn": READ_ONLY_ACCESS}]
+    )
+    assert response["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ClientError,
+    reason="GetFederationToken with the ReadOnlyAccess ARN as a session policy fails with "
+    "PackedPolicyTooLarge",
+)
+def test_get_federation_token_with_read_only_access_as_session_policy(
+    iamstore_aws: RunningEmulator,
+) -> None:
+    iam = boto3.client("iam")
+    response = _sts_as_admin_user(iam).get_federation_token(
+        Name="reader", PolicyArns=[{"arn": READ_ONLY_ACCESS}]
+    )
+    assert response["FederatedUser"]["Arn"].endswith(":federated-user/reader")
