@@ -59,7 +59,9 @@ def test_an_enabled_virtual_mfa_device_is_listed(iamstore_aws: RunningEmulator) 
 # AWS IAM API Reference, GetAccountSummary
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html): the
 # SummaryMap counts the account's MFA devices (`MFADevices`) and those assigned to an identity
-# (`MFADevicesInUse`). iamstore answers 0 for both whatever devices exist.
+# (`MFADevicesInUse`); the AWS CLI Command Reference's `aws iam get-account-summary` example
+# (https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-summary.html) shows
+# `"MFADevices": 3, "MFADevicesInUse": 1`. iamstore answers 0 for both whatever devices exist.
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
@@ -76,8 +78,9 @@ def test_account_summary_counts_mfa_devices(iamstore_aws: RunningEmulator) -> No
 # botocore's IAM model, shape summaryKeyType (the SummaryMap's keys), and the same API page:
 # the keys include InstanceProfiles, InstanceProfilesQuota, Providers, ServerCertificates,
 # ServerCertificatesQuota, SigningCertificatesPerUserQuota and
-# AccountSigningCertificatesPresent. iamstore leaves these out, so code that reads
-# `SummaryMap["InstanceProfiles"]` (quota dashboards, compliance scanners) raises KeyError.
+# AccountSigningCertificatesPresent (all in the CLI example above). iamstore leaves these
+# out, so code that reads `SummaryMap["InstanceProfiles"]` (quota dashboards, compliance
+# scanners) raises KeyError.
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
