@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
 
@@ -148,3 +149,30 @@ def test_service_linked_role_carries_its_service_policy(iamstore_aws: RunningEmu
     assert [p["PolicyName"] for p in attached["AttachedPolicies"]] == [
         "AWSElasticLoadBalancingServiceRolePolicy"
     ]
+
+
+def test_an_account_alias_of_digits_and_letters_is_accepted(
+    iamstore_aws: RunningEmulator,
+) -> None:
+    iam = _iam()
+    iam.create_account_alias(AccountAlias="team-2026")
+    assert iam.list_account_aliases()["AccountAliases"] == ["team-2026"]
+
+
+# IAM User Guide, "IAM and AWS STS quotas, name requirements, and character limits", IAM name
+# requirements (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+# an account alias "cannot be a 12-digit number" (it would read as an account id in the
+# sign-in URL). iamstore accepts `210987654321` as an alias and replaces the account's alias
+# with it.
+@pytest.mark.xfail(
+    strict=True,
+    raises=pytest.fail.Exception,
+    reason="CreateAccountAlias accepts a 12-digit number",
+)
+def test_an_account_alias_cannot_be_a_twelve_digit_number(iamstore_aws: RunningEmulator) -> None:
+    iam = _iam()
+    iam.create_account_alias(AccountAlias="team-2026")
+    with pytest.raises(ClientError) as refused:
+        iam.create_account_alias(AccountAlias="210987654321")
+    assert refused.value.response["Error"]["Code"] in {"ValidationError", "InvalidInput"}
+    assert iam.list_account_aliases()["AccountAliases"] == ["team-2026"]
