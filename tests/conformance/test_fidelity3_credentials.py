@@ -4,12 +4,17 @@ boto3: keys the emulator issued must act as AWS's do for their whole life, delet
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
 
@@ -84,13 +89,6 @@ CERTIFICATE_VALIDITY = 30  # days
 
 def _self_signed_certificate_pem() -> str:
     """A fresh self-signed X.509 certificate (RSA 2048), valid from now."""
-    import datetime
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "root signing")])
     now = datetime.datetime.now(datetime.UTC)
