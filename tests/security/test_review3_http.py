@@ -64,6 +64,7 @@ def root(http_node: InProcessNode) -> Iterator[tuple[Client, object]]:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="XML output writes a carriage return as is, and XML parsers read it as a line "
     "feed: a value holding U+000D (a role description, a PEM body) reads back changed",
 )

@@ -6,6 +6,7 @@ documents the bug, and fails the moment the bug is fixed without the marker bein
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ import pytest
 from google.protobuf.message import Message
 from security_nodes import allow, doc
 
-from iamstore.client import Client, Credentials, LimitExceededError
+from iamstore.client import Client, Credentials, LimitExceededError, NoSuchEntityError
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api import account_import
 
@@ -49,6 +50,7 @@ def _imported_user(account: str, name: str, user_id: str) -> dict[str, object]:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="an import may take the unique id of another account's deleted user, and that "
     "account's trust policies pinned to the id then name the importer's user",
 )
@@ -106,6 +108,7 @@ def test_review3_an_import_cannot_take_a_deleted_users_id_from_another_account(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="a user's AttachedManagedPolicies are each validated, and de-duplicated in a list "
     "(quadratic), before the per-entity quota is checked: one 4 MiB part costs minutes of CPU",
 )
@@ -136,3 +139,80 @@ def test_review3_an_entity_listing_too_many_policies_is_refused_before_they_are_
         )
     # The bound holds before the entries are checked: at most the quota's worth are looked at.
     assert len(checked) <= 100
+
+
+_OUTSIDER_TRUST = doc(
+    {
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+        "Action": "sts:AssumeRole",
+    }
+)
+_ADMIN = {
+    "PolicyName": "AdministratorAccess",
+    "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess",
+}
+
+
+def _imported_role(
+    account: str, path: str, name: str, role_id: str, trust: str
+) -> dict[str, object]:
+    return {
+        "Path": path,
+        "RoleName": name,
+        "RoleId": role_id,
+        "Arn": f"arn:aws:iam::{account}:role{path}{name}",
+        "CreateDate": datetime(2020, 1, 1, tzinfo=UTC),
+        "AssumeRolePolicyDocument": trust,
+        "AttachedManagedPolicies": [_ADMIN],
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an import with --replace rewrites a service-linked role (its trust policy and "
+    "policies), which every IAM operation refuses with UnmodifiableEntity",
+)
+def test_review3_an_import_cannot_rewrite_a_service_linked_role(iam: Client) -> None:
+    account = iam.get_caller_identity().account or ""
+    linked = iam.create_service_linked_role(aws_service_name="elasticbeanstalk.amazonaws.com").role
+    trust_before = linked.assume_role_policy_document
+    role = _imported_role(account, linked.path, linked.role_name, linked.role_id, _OUTSIDER_TRUST)
+    role["Arn"] = linked.arn
+    with contextlib.suppress(Exception):  # refusing the import is one way to fix it
+        iam.import_account(
+            import_id="rewrite",
+            account_id=account,
+            commit=True,
+            replace=True,
+            role_detail_list=[role],
+        )
+    after = iam.get_role(role_name=linked.role_name).role
+    assert after.assume_role_policy_document == trust_before
+    assert iam.list_attached_role_policies(role_name=linked.role_name).attached_policies == ()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an import creates a role under the reserved path /aws-service-role/ (CreateRole "
+    "refuses it) with any trust policy: a protected role trusting an outside account with "
+    "AdministratorAccess, which DeleteRole, DetachRolePolicy and UpdateAssumeRolePolicy refuse",
+)
+def test_review3_an_import_cannot_plant_a_protected_role_trusting_anyone(iam: Client) -> None:
+    account = iam.get_caller_identity().account or ""
+    path = "/aws-service-role/backdoor.amazonaws.com/"
+    role = _imported_role(
+        account, path, "AWSServiceRoleForBackdoor", "AROABACKDOORBACKDOOR1", _OUTSIDER_TRUST
+    )
+    with contextlib.suppress(Exception):  # refusing the import is one way to fix it
+        iam.import_account(
+            import_id="plant", account_id=account, commit=True, role_detail_list=[role]
+        )
+    try:
+        planted = iam.get_role(role_name="AWSServiceRoleForBackdoor").role
+    except NoSuchEntityError:
+        return  # refused
+    # Kept: then it is an ordinary role its account can clean up (or its trust is a service's).
+    assert "999999999999" not in planted.assume_role_policy_document
