@@ -14,7 +14,13 @@ import pytest
 from google.protobuf.message import Message
 from security_nodes import allow, doc
 
-from iamstore.client import Client, Credentials, LimitExceededError, NoSuchEntityError
+from iamstore.client import (
+    Client,
+    Credentials,
+    IamError,
+    LimitExceededError,
+    NoSuchEntityError,
+)
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api import account_import
 
@@ -216,3 +222,39 @@ def test_review3_an_import_cannot_plant_a_protected_role_trusting_anyone(iam: Cl
         return  # refused
     # Kept: then it is an ordinary role its account can clean up (or its trust is a service's).
     assert "999999999999" not in planted.assume_role_policy_document
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="a policy version id whose number does not fit 64 bits (or Python's 4,300-digit "
+    "int limit) passes the import's checks and fails in the write: ServiceFailure, not an "
+    "AWS-style error naming the field",
+)
+@pytest.mark.parametrize("digits", [30, 5_000])
+def test_review3_an_imported_version_id_too_large_is_a_clear_error(
+    iam: Client, digits: int
+) -> None:
+    account = iam.get_caller_identity().account or ""
+    version_id = "v" + "9" * digits
+    when = datetime(2020, 1, 1, tzinfo=UTC)
+    policy = {
+        "PolicyName": "big",
+        "PolicyId": "ANPABIGVERSIONBIGVER1",
+        "Arn": f"arn:aws:iam::{account}:policy/big",
+        "Path": "/",
+        "DefaultVersionId": version_id,
+        "CreateDate": when,
+        "UpdateDate": when,
+        "PolicyVersionList": [
+            {
+                "Document": doc(allow("s3:GetObject")),
+                "VersionId": version_id,
+                "IsDefaultVersion": True,
+                "CreateDate": when,
+            }
+        ],
+    }
+    with pytest.raises(IamError) as refused:
+        iam.import_account(import_id="big", account_id=account, commit=True, policies=[policy])
+    assert refused.value.code != "ServiceFailure"
