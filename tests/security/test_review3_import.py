@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 from security_nodes import allow, doc
 
 from iamstore.client import (
@@ -21,8 +23,10 @@ from iamstore.client import (
     LimitExceededError,
     NoSuchEntityError,
 )
+from iamstore.client import _sync as client_sync
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api import account_import
+from iamstore.v1 import transfer_pb2 as tpb
 
 
 def _account_root(node: InProcessNode, management: Client, name: str) -> Client:
@@ -258,3 +262,40 @@ def test_review3_an_imported_version_id_too_large_is_a_clear_error(
     with pytest.raises(IamError) as refused:
         iam.import_account(import_id="big", account_id=account, commit=True, policies=[policy])
     assert refused.value.code != "ServiceFailure"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an imported CreateDate outside what a protobuf Timestamp may hold (years 1 to "
+    "9999) is accepted; every read of the user then fails with ServiceFailure: GetUser, "
+    "ListUsers, GetAccountAuthorizationDetails and the credential report of the account",
+)
+def test_review3_an_imported_date_out_of_range_is_refused(
+    iam: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = iam.get_caller_identity().account or ""
+    # What a caller crafting its own request sends (the client's conversion cannot express
+    # it): a CreateDate in the year 31,690,708.
+    crafted = tpb.ImportAccountRequest(import_id="date", account_id=account, commit=True)
+    crafted.user_detail_list.add(
+        path="/",
+        user_name="timeless",
+        user_id="AIDATIMELESSTIMELESS1",
+        arn=f"arn:aws:iam::{account}:user/timeless",
+        create_date=Timestamp(seconds=10**15),
+    )
+    real_build = client_sync.build_request
+
+    def build(operation: Any, arguments: Any) -> Any:
+        return crafted if operation.name == "ImportAccount" else real_build(operation, arguments)
+
+    monkeypatch.setattr(client_sync, "build_request", build)
+    with contextlib.suppress(IamError):  # refused: what a fixed node does
+        iam.import_account(import_id="date", account_id=account)
+    monkeypatch.setattr(client_sync, "build_request", real_build)
+    try:
+        listed = [user.user_name for user in iam.list_users().users]
+    except IamError as err:
+        listed = [f"refused: {err.code}"]
+    assert "refused: ServiceFailure" not in listed
