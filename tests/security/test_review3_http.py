@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -76,3 +77,31 @@ def test_review3_a_carriage_return_reads_back_unchanged_over_http(
     client.create_role(role_name="crlf", assume_role_policy_document=TRUST, description="a\rb")
     assert client.get_role(role_name="crlf").role.description == "a\rb"
     assert boto.get_role(RoleName="crlf")["Role"]["Description"] == "a\rb"  # type: ignore[attr-defined]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="the XML writer formats years before 1000 without their leading zeros "
+    "(`999-01-01T00:00:00Z`, strftime's %Y), which is not ISO 8601: botocore reads year 1 "
+    "as 2001; an import accepts such dates",
+)
+def test_review3_an_early_date_reads_back_unchanged_over_http(
+    root: tuple[Client, object],
+) -> None:
+    client, boto = root
+    account = client.get_caller_identity().account or ""
+    early = datetime(1, 1, 1, tzinfo=UTC)
+    user = {
+        "Path": "/",
+        "UserName": "ancient",
+        "UserId": "AIDAANCIENTANCIENTAN1",
+        "Arn": f"arn:aws:iam::{account}:user/ancient",
+        "CreateDate": early,
+    }
+    client.import_account(
+        import_id="early", account_id=account, commit=True, user_detail_list=[user]
+    )
+    assert client.get_user(user_name="ancient").user.create_date == early
+    read = boto.get_user(UserName="ancient")["User"]["CreateDate"]  # type: ignore[attr-defined]
+    assert read.year == 1
