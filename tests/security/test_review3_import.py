@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +25,10 @@ from iamstore.client import (
     NoSuchEntityError,
 )
 from iamstore.client import _sync as client_sync
+from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node.api import account_import
+from iamstore.node.config import NodeConfig
 from iamstore.v1 import transfer_pb2 as tpb
 
 
@@ -299,3 +302,44 @@ def test_review3_an_imported_date_out_of_range_is_refused(
     except IamError as err:
         listed = [f"refused: {err.code}"]
     assert "refused: ServiceFailure" not in listed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an import's parts carry no count or position: a last part that reaches a node "
+    "which did not stage the earlier ones (another node behind a load balancer, the client's "
+    "failover, a restart) commits what that node holds, reports success, and the rest is lost",
+)
+def test_review3_a_commit_missing_earlier_parts_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "node"
+    config = NodeConfig(data_dir=data_dir, listen="127.0.0.1:0")
+    with InProcessNode(config) as node:
+        management_credentials = resolve_credentials(credentials_file=str(node.credentials_file))
+        with Client(node.address, credentials=management_credentials) as management:
+            root = management.create_account(account_name="parts").root_credentials
+        assert root is not None
+        credentials = Credentials(root.access_key_id, root.secret_access_key)
+        with Client(node.address, credentials=credentials) as first:
+            account = first.get_caller_identity().account or ""
+            # Part 1 of 2: staged on this node, nothing written yet.
+            first.import_account(
+                import_id="two-parts",
+                account_id=account,
+                user_detail_list=[_imported_user(account, "first", "AIDAFIRSTPARTFIRSTPA1")],
+            )
+    # The node restarts (or the last part reaches another member): its staged parts are gone.
+    with (
+        InProcessNode(NodeConfig(data_dir=data_dir, listen="127.0.0.1:0")) as node,
+        Client(node.address, credentials=credentials) as second,
+    ):
+        with contextlib.suppress(IamError):  # refused: what a fixed node does
+            second.import_account(
+                import_id="two-parts",
+                account_id=account,
+                commit=True,
+                user_detail_list=[_imported_user(account, "second", "AIDASECONDPARTSECOND1")],
+            )
+        names = {user.user_name for user in second.list_users().users}
+        # All or nothing: both parts' users, or neither.
+        assert names in ({"first", "second"}, set())
