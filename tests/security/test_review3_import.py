@@ -343,3 +343,32 @@ def test_review3_a_commit_missing_earlier_parts_is_refused(tmp_path: Path) -> No
         names = {user.user_name for user in second.list_users().users}
         # All or nothing: both parts' users, or neither.
         assert names in ({"first", "second"}, set())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="a trust policy imported with a bare unique id is pinned to that id in any "
+    "account: GetRole then shows the current ARN (account, path, name) of another "
+    "account's user or role holding it, so a known id discloses whom it names",
+)
+def test_review3_an_imported_bare_id_does_not_reveal_another_accounts_principal(
+    victim: Client, attacker: Client
+) -> None:
+    hidden = victim.create_user(user_name="secret-admin", path="/hidden/team/").user
+    account = attacker.get_caller_identity().account or ""
+    trust = doc(
+        {"Effect": "Allow", "Principal": {"AWS": hidden.user_id}, "Action": "sts:AssumeRole"}
+    )
+    role = _imported_role(account, "/", "probe", "AROAPROBEPROBEPROBE1", trust)
+    role["AttachedManagedPolicies"] = []
+    with contextlib.suppress(IamError):  # refused: one way to fix it
+        attacker.import_account(
+            import_id="probe", account_id=account, commit=True, role_detail_list=[role]
+        )
+    try:
+        shown = attacker.get_role(role_name="probe").role.assume_role_policy_document
+    except NoSuchEntityError:
+        shown = ""
+    assert hidden.arn not in shown
+    assert "secret-admin" not in shown
