@@ -372,3 +372,28 @@ def test_review3_an_imported_bare_id_does_not_reveal_another_accounts_principal(
         shown = ""
     assert hidden.arn not in shown
     assert "secret-admin" not in shown
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an imported trust policy nested deeper than Python's JSON decoder recurses is "
+    "read before its grammar check (the stand-in for deleted principals catches ValueError, "
+    "not RecursionError): ServiceFailure, where CreateRole answers MalformedPolicyDocument",
+)
+def test_review3_a_deeply_nested_imported_trust_policy_is_a_clear_error(iam: Client) -> None:
+    account = iam.get_caller_identity().account or ""
+    nested = "[" * 5_000 + "]" * 5_000
+    trust = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},'
+        '"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:username":' + nested + "}}}]}"
+    )
+    with pytest.raises(IamError) as created:
+        iam.create_role(role_name="deep", assume_role_policy_document=trust)
+    assert created.value.code == "MalformedPolicyDocument"
+    role = _imported_role(account, "/", "deep", "AROADEEPDEEPDEEPDEEP1", trust)
+    with pytest.raises(IamError) as imported:
+        iam.import_account(
+            import_id="deep", account_id=account, commit=True, role_detail_list=[role]
+        )
+    assert imported.value.code != "ServiceFailure"
