@@ -18,6 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from security_nodes import allow, doc
 
 from iamstore.client import (
+    AccessDeniedError,
     Client,
     Credentials,
     IamError,
@@ -397,3 +398,47 @@ def test_review3_a_deeply_nested_imported_trust_policy_is_a_clear_error(iam: Cli
             import_id="deep", account_id=account, commit=True, role_detail_list=[role]
         )
     assert imported.value.code != "ServiceFailure"
+
+
+_POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="iamstore:ImportAccount writes IAM entities but is not an iam: action, so AWS's "
+    "PowerUserAccess (NotAction iam:*, organizations:*, account:*) allows it: a power user "
+    "re-imports itself with AdministratorAccess attached and becomes an administrator",
+)
+def test_review3_a_power_user_cannot_make_itself_an_administrator_by_import(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = iam.get_caller_identity().account or ""
+    power = iam.create_user(user_name="power").user
+    iam.attach_user_policy(user_name="power", policy_arn=_POWER_USER)
+    key = iam.create_access_key(user_name="power").access_key
+    itself = {
+        "Path": power.path,
+        "UserName": power.user_name,
+        "UserId": power.user_id,
+        "Arn": power.arn,
+        "CreateDate": power.create_date,
+        "AttachedManagedPolicies": [_ADMIN],
+    }
+    with Client(
+        iam_node.address, credentials=Credentials(key.access_key_id, key.secret_access_key)
+    ) as user:
+        # PowerUserAccess withholds IAM: attaching a policy to itself is refused...
+        with pytest.raises(AccessDeniedError):
+            user.attach_user_policy(user_name="power", policy_arn=_ADMIN["PolicyArn"])
+        # ...and so must be writing the same attachment through an import.
+        with contextlib.suppress(AccessDeniedError):
+            user.import_account(
+                import_id="escalate",
+                account_id=account,
+                commit=True,
+                replace=True,
+                user_detail_list=[itself],
+            )
+    attached = iam.list_attached_user_policies(user_name="power").attached_policies
+    assert [policy.policy_arn for policy in attached] == [_POWER_USER]
