@@ -442,3 +442,47 @@ def test_review3_a_power_user_cannot_make_itself_an_administrator_by_import(
             )
     attached = iam.list_attached_user_policies(user_name="power").attached_policies
     assert [policy.policy_arn for policy in attached] == [_POWER_USER]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="a node holds the staged parts of at most 4 accounts' imports, shared by every "
+    "account, each for 10 minutes from its first part: four accounts that each stage one "
+    "small part (again every 10 minutes) refuse every other account's import on the node",
+)
+def test_review3_other_accounts_staged_parts_do_not_refuse_an_import(
+    iam_node: InProcessNode, management: Client, iam: Client
+) -> None:
+    with contextlib.ExitStack() as stack:
+        stagers = [
+            stack.enter_context(_account_root(iam_node, management, f"stager{index}"))
+            for index in range(4)
+        ]
+        for index, stager in enumerate(stagers):
+            account = stager.get_caller_identity().account or ""
+            stager.import_account(  # one part, never committed
+                import_id="held",
+                account_id=account,
+                user_detail_list=[_imported_user(account, "held", f"AIDAHELDHELDHELDHELD{index}")],
+            )
+        account = iam.get_caller_identity().account or ""
+        try:
+            iam.import_account(
+                import_id="mine",
+                account_id=account,
+                commit=True,
+                user_detail_list=[_imported_user(account, "mine", "AIDAMINEMINEMINEMINE1")],
+            )
+        except LimitExceededError as err:
+            refused = err.message
+        else:
+            refused = ""
+        for stager in stagers:  # a dry-run commit drops what each staged (the node is shared)
+            stager.import_account(
+                import_id="held",
+                account_id=stager.get_caller_identity().account or "",
+                commit=True,
+                dry_run=True,
+            )
+    assert "imports are under way" not in refused
