@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from security_nodes import allow, doc
+from security_nodes import allow, doc, user_client
 
 from iamstore.client import (
     AccessDeniedError,
@@ -486,3 +486,34 @@ def test_review3_other_accounts_staged_parts_do_not_refuse_an_import(
                 dry_run=True,
             )
     assert "imports are under way" not in refused
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="an explicit Deny on iam:* does not cover iamstore:ImportAccount: a user allowed "
+    "`*` but denied `iam:*` imports a role trusting itself with AdministratorAccess",
+)
+def test_review3_a_deny_on_iam_also_stops_an_import(iam_node: InProcessNode, iam: Client) -> None:
+    account = iam.get_caller_identity().account or ""
+    guarded = doc(
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:*", "Resource": "*"},
+    )
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account}:user/developer"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+    role = _imported_role(account, "/", "escape", "AROAESCAPEESCAPEESCA1", trust)
+    with user_client(iam_node, iam, "developer", guarded) as developer:
+        with pytest.raises(AccessDeniedError):
+            developer.create_role(role_name="direct", assume_role_policy_document=trust)
+        with contextlib.suppress(AccessDeniedError):
+            developer.import_account(
+                import_id="escape", account_id=account, commit=True, role_detail_list=[role]
+            )
+    names = [r.role_name for r in iam.list_roles().roles]
+    assert "escape" not in names
