@@ -1,0 +1,35 @@
+"""Findings of the third adversarial review: ValidatePolicy.
+
+Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
+documents the bug, and fails the moment the bug is fixed without the marker being removed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from iamstore.client import Client, LimitExceededError
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=LimitExceededError,
+    reason="ValidatePolicy answers every finding in one message (AWS pages them with "
+    "maxResults/nextToken): a legal 209 KB document gets a 6 MB answer, over the 4 MiB a "
+    "client takes, so the caller gets an error instead of its findings",
+)
+def test_review3_many_findings_still_reach_the_caller(iam: Client) -> None:
+    # 20,000 actions of services that do not exist: one finding each, 300 bytes per finding.
+    actions = [f"s{i}:G" for i in range(20_000)]
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+        },
+        separators=(",", ":"),
+    )
+    assert len(document) < 262_144  # within what the node validates
+    answer = iam.validate_policy(policy_document=document, policy_type="IDENTITY_POLICY")
+    assert len(answer.findings) > 0
