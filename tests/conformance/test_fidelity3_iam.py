@@ -181,13 +181,8 @@ def test_a_roles_max_session_duration_round_trips(iamstore_aws: RunningEmulator)
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html; botocore's model,
 # CreateRoleRequest.MaxSigninSessionDuration and Role.MaxSigninSessionDuration): a role's
 # maximum sign-in session duration (3,600 to 7,776,000 s) is set by CreateRole and UpdateRole
-# and returned in the Role. iamstore accepts the member and discards it: GetRole never shows
-# it, so Terraform or CloudFormation would see a change on every plan.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateRole accepts MaxSigninSessionDuration and discards it",
-)
+# and returned in the Role. iamstore accepted the member and discarded it: GetRole never
+# showed it, so Terraform or CloudFormation would see a change on every plan.
 def test_max_signin_session_duration_is_kept(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_role(
@@ -200,12 +195,7 @@ def test_max_signin_session_duration_is_kept(iamstore_aws: RunningEmulator) -> N
 # IAM API Reference, UpdateRole, MaxSigninSessionDuration and ResetMaxSigninSessionDuration
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html): "You cannot
 # specify this parameter and set ResetMaxSigninSessionDuration to true in the same request."
-# iamstore answers the contradictory request with success.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="UpdateRole accepts MaxSigninSessionDuration with ResetMaxSigninSessionDuration=true",
-)
+# iamstore answered the contradictory request with success.
 def test_update_role_refuses_setting_and_resetting_the_signin_duration(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -222,12 +212,7 @@ def test_update_role_refuses_setting_and_resetting_the_signin_duration(
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html,
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_LoginProfile.html; botocore's model,
 # CreateLoginProfileRequest.MaxSigninSessionDuration, LoginProfile.MaxSigninSessionDuration):
-# the same setting for a user's sign-in sessions. iamstore accepts it and discards it.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateLoginProfile accepts MaxSigninSessionDuration and discards it",
-)
+# the same setting for a user's sign-in sessions. iamstore accepted it and discarded it.
 def test_login_profile_max_signin_session_duration_is_kept(
     iamstore_aws: RunningEmulator,
 ) -> None:
