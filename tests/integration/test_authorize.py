@@ -505,6 +505,7 @@ def test_simulation_positions_locate_each_policys_statement_in_its_text(iam: Cli
         '   "Resource": "*"}]}'
     )
     policy_arn = iam.create_policy(policy_name="m", policy_document=managed).policy.arn
+    assert policy_arn is not None
     iam.attach_user_policy(user_name="alice", policy_arn=policy_arn)
     iam.create_group(group_name="g")
     iam.add_user_to_group(group_name="g", user_name="alice")

@@ -53,7 +53,7 @@ def test_service_linked_roles_are_protected(iam: Client) -> None:
     attached = iam.list_attached_role_policies(role_name=name).attached_policies
     assert [p.policy_name for p in attached] == ["AWSElasticBeanstalkServiceRolePolicy"]
     with pytest.raises(UnmodifiableEntityError):
-        iam.detach_role_policy(role_name=name, policy_arn=attached[0].policy_arn)
+        iam.detach_role_policy(role_name=name, policy_arn=attached[0].policy_arn or "")
     # its description may change, as in AWS
     iam.update_role_description(role_name=name, description="edited")
     # and CreateRole cannot fake one
