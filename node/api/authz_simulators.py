@@ -21,6 +21,8 @@ from iamstore.node.api.authz_limits import (
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.documents import DocumentKey, Documents, prepare
+from iamstore.node.api.resource_handling import check_scenario
+from iamstore.node.api.simulation_positions import StatementLocator
 from iamstore.node.auth.authorize import (
     RESOURCE_POLICY_NAME,
     Authorizer,
@@ -83,6 +85,7 @@ async def _prepared(
     """The page, and every caller-supplied document the page needs, compiled (off the event
     loop when large) before anything is evaluated; lists over their caps are refused first."""
     page = _page_of(req)
+    check_scenario(opt_str(req, "resource_handling_option"), page.resources)
     wanted: list[DocumentKey] = [
         (f"{field}.{i}", kind, text)
         for documents, kind, field in _input_lists(req)
@@ -93,6 +96,18 @@ async def _prepared(
             (RESOURCE_POLICY_NAME, kind, req.resource_policy) for kind in _resource_kinds(page)
         ]
     return page, await prepare(call, authorizer, wanted)
+
+
+def _supplied_texts(req: _SimulateRequest) -> dict[str, str]:
+    """The request's documents by the names the simulation gives them."""
+    texts = {
+        f"{field}.{i}": text
+        for documents, _, field in _input_lists(req)
+        for i, text in enumerate(documents, 1)
+    }
+    if req.HasField("resource_policy"):
+        texts[RESOURCE_POLICY_NAME] = req.resource_policy
+    return texts
 
 
 def _inputs(
@@ -141,20 +156,19 @@ def _source_type(m: MatchedStatement) -> tuple[str, str]:
     return name, "none"  # a document from the request's input lists
 
 
-def _statements(decision: Decision) -> list[apb.Statement]:
+def _statements(decision: Decision, locator: StatementLocator) -> list[apb.Statement]:
     out: list[apb.Statement] = []
     for m in decision.matched:
         policy_id, policy_type = _source_type(m)
-        # Positions are approximated: line = statement index + 1, column 1.
-        position = apb.Position(line=m.statement_index + 1, column=1)
-        out.append(
-            apb.Statement(
-                source_policy_id=policy_id,
-                source_policy_type=policy_type,
-                start_position=position,
-                end_position=position,
-            )
-        )
+        statement = apb.Statement(source_policy_id=policy_id, source_policy_type=policy_type)
+        # The statement's place in its document's text (AWS's Position: line and column).
+        span = locator.span(m.policy_name, m.statement_index)
+        if span is not None:
+            statement.start_position.line = span.start.line
+            statement.start_position.column = span.start.column
+            statement.end_position.line = span.end.line
+            statement.end_position.column = span.end.column
+        out.append(statement)
     return out
 
 
@@ -176,13 +190,15 @@ def _decision_details(details: tuple[tuple[str, Outcome], ...]) -> dict[str, str
     return {policy_type: EVAL_DECISION[outcome] for policy_type, outcome in details}
 
 
-def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResult:
+def _result(
+    outcome: ActionOutcome, resources_given: bool, locator: StatementLocator
+) -> apb.EvaluationResult:
     one = len(outcome.resources) == 1
     return apb.EvaluationResult(
         eval_action_name=outcome.action,
         eval_resource_name=outcome.resources[0].resource if one else "*",
         eval_decision=EVAL_DECISION[outcome.decision.outcome],
-        matched_statements=_statements(outcome.decision),
+        matched_statements=_statements(outcome.decision, locator),
         # AWS lists missing keys here only when the resource is "*"; else per resource.
         missing_context_values=() if resources_given else outcome.missing,
         organizations_decision_detail=_organizations_detail(outcome.organizations_allow),
@@ -192,7 +208,7 @@ def _result(outcome: ActionOutcome, resources_given: bool) -> apb.EvaluationResu
             apb.ResourceSpecificResult(
                 eval_resource_name=r.resource,
                 eval_resource_decision=EVAL_DECISION[r.decision.outcome],
-                matched_statements=_statements(r.decision),
+                matched_statements=_statements(r.decision, locator),
                 missing_context_values=r.missing,
                 eval_decision_details=_decision_details(r.details),
                 permissions_boundary_decision_detail=_boundary_detail(r.boundary_allows),
@@ -240,6 +256,7 @@ async def _simulated(
     page: _Page,
     resource_policy: str | None,
     documents: int,
+    locator: StatementLocator,
 ) -> apb.SimulatePolicyResponse:
     """The page's results; evaluated off the event loop when the page is large."""
     simulation = replace(
@@ -264,7 +281,7 @@ async def _simulated(
     else:
         outcomes = simulate(simulation, page.actions, page.resources)
     return apb.SimulatePolicyResponse(
-        evaluation_results=[_result(o, bool(page.resources)) for o in outcomes],
+        evaluation_results=[_result(o, bool(page.resources), locator) for o in outcomes],
         is_truncated=page.truncated,
         marker=str(page.end) if page.truncated else None,
     )
@@ -390,6 +407,7 @@ async def simulate_principal_policy(
         page,
         opt_str(req, "resource_policy"),
         _documents_size(req),
+        StatementLocator(authorizer.view, call.account_id, _supplied_texts(req)),
     )
 
 
@@ -451,4 +469,5 @@ async def simulate_custom_policy(
         page,
         opt_str(req, "resource_policy"),
         _documents_size(req),
+        StatementLocator(authorizer.view, call.account_id, _supplied_texts(req)),
     )

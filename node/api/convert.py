@@ -87,6 +87,8 @@ def role(view: View, r: Role, *, full: bool = True) -> pb.Role:
     )
     if r.description is not None:
         message.description = r.description
+    if r.max_signin_session_duration is not None:
+        message.max_signin_session_duration = r.max_signin_session_duration
     if full:
         message.tags.extend(tags(r.tags))
         boundary = _boundary(view, r)
@@ -164,8 +166,11 @@ def key_metadata(user_name: str, key: AccessKey) -> pb.AccessKeyMetadata:
 
 
 def login_profile(user: User, profile: LoginProfile) -> pb.LoginProfile:
-    return pb.LoginProfile(
+    message = pb.LoginProfile(
         user_name=user.name,
         create_date=timestamp(profile.created_ms),
         password_reset_required=profile.reset_required,
     )
+    if profile.max_signin_session_duration is not None:
+        message.max_signin_session_duration = profile.max_signin_session_duration
+    return message

@@ -12,6 +12,7 @@ from iamstore.node.domain import accounts, keys, lookup, passwords
 from iamstore.node.domain.entities import LoginProfile, root_owner
 from iamstore.node.domain.errors import NoSuchEntity
 from iamstore.node.domain.passwords import PolicyUpdate
+from iamstore.node.domain.signin_duration import requested_change
 from iamstore.node.domain.usage import merged_key_use
 from iamstore.v1 import iam_pb2 as pb
 
@@ -138,6 +139,7 @@ async def create_login_profile(
             lookup.user(view, ctx.account_id, user.name),
             password_hash,
             bool(opt_bool(req, "password_reset_required")),
+            opt_int(req, "max_signin_session_duration"),
         )
     )
     return pb.CreateLoginProfileResponse(login_profile=convert.login_profile(user, profile))
@@ -156,6 +158,10 @@ async def get_login_profile(
 async def update_login_profile(
     call: Call, req: pb.UpdateLoginProfileRequest
 ) -> pb.UpdateLoginProfileResponse:
+    signin_duration = requested_change(
+        opt_int(req, "max_signin_session_duration"),
+        opt_bool(req, "reset_max_signin_session_duration"),
+    )
     user = lookup.user(call.view, call.account_id, req.user_name)
     current = passwords.profile(call.view, user)
     new_password = opt_str(req, "password")
@@ -169,6 +175,7 @@ async def update_login_profile(
             lookup.user(view, ctx.account_id, user.name),
             password_hash,
             opt_bool(req, "password_reset_required"),
+            signin_duration,
         )
     )
     return pb.UpdateLoginProfileResponse()

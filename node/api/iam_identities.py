@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from iamstore.node.api import convert
 from iamstore.node.api.call import Call
-from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.dispatch import Handler, opt_bool, opt_int, opt_str, registrar
 from iamstore.node.domain import groups, lookup, roles, users
 from iamstore.node.domain.entities import User
+from iamstore.node.domain.signin_duration import requested_change
 from iamstore.v1 import iam_pb2 as pb
 
 HANDLERS: dict[str, Handler] = {}
@@ -178,6 +179,7 @@ async def create_role(call: Call, req: pb.CreateRoleRequest) -> pb.CreateRoleRes
             opt_int(req, "max_session_duration"),
             convert.tag_pairs(req.tags),
             opt_str(req, "permissions_boundary"),
+            max_signin_session_duration=opt_int(req, "max_signin_session_duration"),
         )
     )
     return pb.CreateRoleResponse(role=convert.role(call.view, role))
@@ -207,6 +209,10 @@ async def list_roles(call: Call, req: pb.ListRolesRequest) -> pb.ListRolesRespon
 
 @op("UpdateRole")
 async def update_role(call: Call, req: pb.UpdateRoleRequest) -> pb.UpdateRoleResponse:
+    signin_duration = requested_change(
+        opt_int(req, "max_signin_session_duration"),
+        opt_bool(req, "reset_max_signin_session_duration"),
+    )
     await call.change(
         lambda view, ctx: roles.update(
             view,
@@ -214,6 +220,7 @@ async def update_role(call: Call, req: pb.UpdateRoleRequest) -> pb.UpdateRoleRes
             req.role_name,
             opt_str(req, "description"),
             opt_int(req, "max_session_duration"),
+            signin_duration,
         )
     )
     return pb.UpdateRoleResponse()

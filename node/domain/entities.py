@@ -98,6 +98,10 @@ class Role:
     # The unique id of each user and role the trust policy names by ARN, fixed when it was
     # saved: (ARN as written, unique id), sorted (see node.domain.principal_pins).
     trust_pins: tuple[tuple[str, str], ...] = ()
+    # AWS's MaxSigninSessionDuration (3,600 to 7,776,000 s, checked against AWS's model), or
+    # None when unset: the longest AWS Sign-In session through the role (no iamstore sign-in
+    # uses a role, so it is kept and shown only).
+    max_signin_session_duration: int | None = None
 
     @property
     def key(self) -> str:
@@ -283,6 +287,9 @@ class LoginProfile:
     previous_hashes: tuple[str, ...] = ()
     # When the current password was set, if not at creation: MaxPasswordAge counts from here.
     password_set_ms: int = 0
+    # AWS's MaxSigninSessionDuration, or None when unset: SignIn's sessions through this
+    # password last at most this long (node.api.signin).
+    max_signin_session_duration: int | None = None
 
     @property
     def key(self) -> str:

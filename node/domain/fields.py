@@ -34,6 +34,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "role": {
         "description": (str, type(None)),
         "max_session_duration": (int,),
+        "max_signin_session_duration": (int, type(None)),
         "trust_policy": (str,),
         "trust_pins": (tuple,),
     },
@@ -53,6 +54,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "previous_hashes": (tuple,),
         "password_set_ms": (int,),
         "reset_required": (bool,),
+        "max_signin_session_duration": (int, type(None)),
     },
     "mfa_device": {
         "user_id": (str, type(None)),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from iamstore.node.domain import fields
 from iamstore.node.domain.entities import Change, LoginProfile, PasswordPolicy, User
 from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity, PasswordPolicyViolation
+from iamstore.node.domain.signin_duration import SigninDurationChange
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 
@@ -86,11 +87,22 @@ def _remembered(view: View, account_id: str) -> int:
 
 
 def create_profile(
-    view: View, ctx: WriteContext, user: User, password_hash: str, reset_required: bool
+    view: View,
+    ctx: WriteContext,
+    user: User,
+    password_hash: str,
+    reset_required: bool,
+    max_signin_session_duration: int | None = None,
 ) -> tuple[list[Change], LoginProfile]:
     if user.user_id in view.login_profiles:
         raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
-    profile = LoginProfile(user.user_id, password_hash, reset_required, ctx.now_ms)
+    profile = LoginProfile(
+        user.user_id,
+        password_hash,
+        reset_required,
+        ctx.now_ms,
+        max_signin_session_duration=max_signin_session_duration,
+    )
     return [Change.put(profile)], profile
 
 
@@ -103,16 +115,19 @@ def profile(view: View, user: User) -> LoginProfile:
 
 def update_profile(
     view: View, ctx: WriteContext, user: User, password_hash: str | None,
-    reset_required: bool | None,
+    reset_required: bool | None, signin_duration: SigninDurationChange | None = None,
 ) -> list[Change]:  # fmt: skip
     """The profile with a new password (the replaced one joins the history, and its age
-    starts over: AWS counts MaxPasswordAge from the last change) and/or flag."""
+    starts over: AWS counts MaxPasswordAge from the last change), flag and/or sign-in
+    session duration (alone, it leaves the password and the flag as they are, as in AWS)."""
     current = profile(view, user)
     # Field rows, not the profile row: a password change and a reset-required flag set on
     # two nodes both take effect (an old password never comes back through the other write).
     changes = []
     if reset_required is not None:
         changes.append(fields.put(current, "reset_required", reset_required))
+    if signin_duration is not None:
+        changes.append(fields.put(current, "max_signin_session_duration", signin_duration.seconds))
     if password_hash is not None:
         # Keep only what the policy in force remembers: the new password is the first of
         # them, so at most PasswordReusePrevention - 1 replaced ones.

@@ -10,6 +10,7 @@ from iamstore.node.domain.entities import Boundary, Change, Role
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from iamstore.node.domain.principal_pins import Pins, pins_of
 from iamstore.node.domain.rules import Page, check_tags, paginate, policy_size
+from iamstore.node.domain.signin_duration import SigninDurationChange
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import Policy, PolicyKind, parse_policy
@@ -45,6 +46,7 @@ def create(
     boundary_arn: str | None,
     *,
     service_linked: bool = False,
+    max_signin_session_duration: int | None = None,
 ) -> tuple[list[Change], Role]:
     if not service_linked:
         protected.check_path_not_reserved(path)
@@ -66,6 +68,7 @@ def create(
         max_session_duration=3600 if max_session_duration is None else max_session_duration,
         tags=check_tags((), tags, ctx.quotas),
         trust_pins=pins,
+        max_signin_session_duration=max_signin_session_duration,
     )
     changes = [Change.put(role)]
     if boundary_arn is not None:
@@ -87,6 +90,7 @@ def update(
     name: str,
     description: str | None,
     max_session_duration: int | None,
+    signin_duration: SigninDurationChange | None = None,
 ) -> list[Change]:
     role = lookup.role(view, ctx.account_id, name)
     # One field row per parameter given: UpdateRole never undoes a concurrent
@@ -94,6 +98,10 @@ def update(
     changes = [] if description is None else [fields.put(role, "description", description)]
     if max_session_duration is not None:
         changes.append(fields.put(role, "max_session_duration", max_session_duration))
+    if signin_duration is not None:
+        # AWS (UpdateRole): neither set nor reset on a service-linked role.
+        protected.check_modifiable(role)
+        changes.append(fields.put(role, "max_signin_session_duration", signin_duration.seconds))
     return changes
 
 

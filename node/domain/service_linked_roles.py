@@ -1,19 +1,21 @@
 """Service-linked roles: created for an AWS service at `/aws-service-role/SERVICE/`, trusted by
 that service alone, protected from other changes, deleted with a task whose status is read back.
 
-The role's name is `AWSServiceRoleFor` and the service's prefix with each dash- or
-dot-separated word capitalized (`autoscaling.amazonaws.com` -> AWSServiceRoleForAutoscaling),
-then `_SUFFIX` when a custom suffix is given. AWS spells some services' names its own way
-(AWSServiceRoleForAutoScaling); the published data this project has does not say how.
+A service in node.domain.linked_services gets the role name its guide documents
+(`autoscaling.amazonaws.com` -> AWSServiceRoleForAutoScaling) and the AWS managed policy AWS
+attaches to it; another service's role is named `AWSServiceRoleFor` and the service's prefix
+with each dash- or dot-separated word capitalized, with no policy (no documentation says more).
+Either name takes `_SUFFIX` when a custom suffix is given.
 """
 
 from __future__ import annotations
 
 import json
 
-from iamstore.node.domain import roles
-from iamstore.node.domain.entities import Change, DeletionTask, ProfileRole, Role
+from iamstore.node.domain import lookup, roles
+from iamstore.node.domain.entities import Attachment, Change, DeletionTask, ProfileRole, Role
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
+from iamstore.node.domain.linked_services import LINKED_SERVICES
 from iamstore.node.domain.protected import SERVICE_ROLE_PATH, is_service_linked
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
@@ -23,9 +25,12 @@ NAME_PREFIX = "AWSServiceRoleFor"
 
 
 def role_name(service: str, suffix: str | None) -> str:
-    prefix = service.removesuffix(SERVICE_SUFFIX)
-    words = prefix.replace(".", "-").split("-")
-    name = NAME_PREFIX + "".join(w[:1].upper() + w[1:] for w in words if w)
+    known = LINKED_SERVICES.get(service)
+    if known is not None:
+        name = known.role_name
+    else:
+        words = service.removesuffix(SERVICE_SUFFIX).replace(".", "-").split("-")
+        name = NAME_PREFIX + "".join(w[:1].upper() + w[1:] for w in words if w)
     return name if suffix is None else f"{name}_{suffix}"
 
 
@@ -49,7 +54,7 @@ def create(
             "different suffix.",
             "CustomSuffix",
         )
-    return roles.create(
+    changes, role = roles.create(
         view,
         ctx,
         name,
@@ -61,6 +66,13 @@ def create(
         None,
         service_linked=True,
     )
+    known = LINKED_SERVICES.get(service)
+    if known is not None:
+        # AWS attaches the service's policy as it creates the role; nobody else may attach or
+        # detach one (the role is protected), so this is the only place it is linked.
+        policy = lookup.policy(view, ctx.account_id, known.policy_arn)
+        changes.append(Change.put(Attachment(role.role_id, policy.policy_id)))
+    return changes, role
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> tuple[list[Change], str]:

@@ -129,6 +129,13 @@ class _Member:
     close_tag: str
 
 
+# Lists inside a result that AWS writes even when empty: the policy simulators' examples in
+# the AWS CLI Command Reference (`aws iam simulate-custom-policy`, `simulate-principal-policy`)
+# show `"MatchedStatements": []` and `"MissingContextValues": []` in every EvaluationResult.
+_ALWAYS_WRITTEN_LISTS = frozenset(
+    {("EvaluationResult", "MatchedStatements"), ("EvaluationResult", "MissingContextValues")}
+)
+
 # INVARIANT: botocore's service models and their shapes live as long as the process (the
 # models are loaded once), so a shape's id names it for as long as this cache does.
 _PLANS: dict[tuple[int, str, bool], tuple[_Member, ...]] = {}
@@ -149,7 +156,11 @@ def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
             element = member_shape.serialization.get("name", member)
             # Always written, empty or not: members AWS requires, and every list of the result
             # itself (AWS answers `<AttachedPolicies/>`, code reads `response["AttachedPolicies"]`).
-            always = member in required or (top and member_shape.type_name == "list")
+            always = (
+                member in required
+                or (top and member_shape.type_name == "list")
+                or (shape.name, member) in _ALWAYS_WRITTEN_LISTS
+            )
             members.append(
                 _Member(
                     field.name,

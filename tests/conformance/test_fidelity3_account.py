@@ -105,9 +105,9 @@ def test_account_summary_has_every_documented_entry(iamstore_aws: RunningEmulato
     assert summary["InstanceProfiles"] == 1
 
 
-# The services' own guides name their service-linked roles; iamstore capitalizes each word of
+# The services' own guides name their service-linked roles; iamstore capitalized each word of
 # the service prefix instead, so code that references a role's documented ARN (Terraform,
-# CloudFormation, an Auto Scaling group's ServiceLinkedRoleARN) finds nothing:
+# CloudFormation, an Auto Scaling group's ServiceLinkedRoleARN) found nothing:
 # - Amazon EC2 Auto Scaling User Guide, "Service-linked roles for Amazon EC2 Auto Scaling"
 #   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html):
 #   AWSServiceRoleForAutoScaling (iamstore: AWSServiceRoleForAutoscaling);
@@ -121,12 +121,6 @@ def test_account_summary_has_every_documented_entry(iamstore_aws: RunningEmulato
         ("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateServiceLinkedRole names the role from the service prefix's words, not as the "
-    "service documents it",
-)
 def test_service_linked_role_has_the_name_its_service_documents(
     iamstore_aws: RunningEmulator, service: str, role_name: str
 ) -> None:
@@ -136,12 +130,7 @@ def test_service_linked_role_has_the_name_its_service_documents(
 
 # Elastic Load Balancing User Guide, same page: "The role permissions policy is
 # AWSElasticLoadBalancingServiceRolePolicy" (AWS attaches the service's managed policy when it
-# creates the role). iamstore creates the role with no policy attached.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a service-linked role is created without its service's managed policy",
-)
+# creates the role). iamstore created the role with no policy attached.
 def test_service_linked_role_carries_its_service_policy(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     role = iam.create_service_linked_role(AWSServiceName="elasticloadbalancing.amazonaws.com")

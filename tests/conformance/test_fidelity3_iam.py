@@ -109,15 +109,9 @@ def test_simulation_decides_as_aws_examples_show(iamstore_aws: RunningEmulator) 
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_Position.html): StartPosition and
 # EndPosition are "the row and column of the beginning/end of the Statement in an IAM policy";
 # AWS's own example output for this policy (same CLI page) is StartPosition {Line 1,
-# Column 38}, EndPosition {Line 1, Column 167}. iamstore answers line = the statement's
+# Column 38}, EndPosition {Line 1, Column 167}. iamstore answered line = the statement's
 # index + 1 and column 1 for both ends, so a tool that highlights the statement that decided
 # points at the wrong text.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="MatchedStatements' StartPosition and EndPosition are not the statement's place in "
-    "the document",
-)
 def test_simulation_positions_locate_the_statement_in_the_document(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -130,13 +124,8 @@ def test_simulation_positions_locate_the_statement_in_the_document(
 
 # The same CLI page's outputs (and `aws iam simulate-principal-policy`'s): every
 # EvaluationResult carries `"MatchedStatements": []` and `"MissingContextValues": []` when
-# nothing matched or nothing is missing. iamstore leaves both lists out when they are empty,
+# nothing matched or nothing is missing. iamstore left both lists out when they were empty,
 # so code that reads `result["MatchedStatements"]` after an implicitDeny raises KeyError.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="SimulateCustomPolicy omits empty MatchedStatements and MissingContextValues",
-)
 def test_simulation_results_show_empty_lists(iamstore_aws: RunningEmulator) -> None:
     denied = _simulate_create_backup_at("2014-04-25T11:00:00Z")
     allowed = _simulate_create_backup_at("2019-04-25T11:00:00Z")
@@ -192,13 +181,8 @@ def test_a_roles_max_session_duration_round_trips(iamstore_aws: RunningEmulator)
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html; botocore's model,
 # CreateRoleRequest.MaxSigninSessionDuration and Role.MaxSigninSessionDuration): a role's
 # maximum sign-in session duration (3,600 to 7,776,000 s) is set by CreateRole and UpdateRole
-# and returned in the Role. iamstore accepts the member and discards it: GetRole never shows
-# it, so Terraform or CloudFormation would see a change on every plan.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateRole accepts MaxSigninSessionDuration and discards it",
-)
+# and returned in the Role. iamstore accepted the member and discarded it: GetRole never
+# showed it, so Terraform or CloudFormation would see a change on every plan.
 def test_max_signin_session_duration_is_kept(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_role(
@@ -211,12 +195,7 @@ def test_max_signin_session_duration_is_kept(iamstore_aws: RunningEmulator) -> N
 # IAM API Reference, UpdateRole, MaxSigninSessionDuration and ResetMaxSigninSessionDuration
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html): "You cannot
 # specify this parameter and set ResetMaxSigninSessionDuration to true in the same request."
-# iamstore answers the contradictory request with success.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="UpdateRole accepts MaxSigninSessionDuration with ResetMaxSigninSessionDuration=true",
-)
+# iamstore answered the contradictory request with success.
 def test_update_role_refuses_setting_and_resetting_the_signin_duration(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -233,12 +212,7 @@ def test_update_role_refuses_setting_and_resetting_the_signin_duration(
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html,
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_LoginProfile.html; botocore's model,
 # CreateLoginProfileRequest.MaxSigninSessionDuration, LoginProfile.MaxSigninSessionDuration):
-# the same setting for a user's sign-in sessions. iamstore accepts it and discards it.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateLoginProfile accepts MaxSigninSessionDuration and discards it",
-)
+# the same setting for a user's sign-in sessions. iamstore accepted it and discarded it.
 def test_login_profile_max_signin_session_duration_is_kept(
     iamstore_aws: RunningEmulator,
 ) -> None:

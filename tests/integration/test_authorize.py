@@ -484,6 +484,91 @@ def test_simulate_principal_policy_shapes(iam: Client) -> None:
     assert result.is_truncated is False
 
 
+def _place(statement: Any) -> tuple[tuple[int, int], tuple[int, int]]:
+    start, end = statement.start_position, statement.end_position
+    return (start.line, start.column), (end.line, end.column)
+
+
+def test_simulation_positions_locate_each_policys_statement_in_its_text(iam: Client) -> None:
+    # AWS's Position (IAM API Reference): the line and column of the statement's start and
+    # end; each is the place just after the brace (AWS's example: 1:38 to 1:167).
+    arn = user(iam)
+    inline = (
+        '{"Version": "2012-10-17",\n "Statement": [\n  '
+        + json.dumps(allow("s3:GetObject"))
+        + "\n ]}"
+    )
+    iam.put_user_policy(user_name="alice", policy_name="p", policy_document=inline)
+    managed = (
+        '{\r\n"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:x", '
+        '"Resource": "*"},\r\n  {"Effect": "Allow", "Action": "s3:PutObject",\r\n'
+        '   "Resource": "*"}]}'
+    )
+    policy_arn = iam.create_policy(policy_name="m", policy_document=managed).policy.arn
+    assert policy_arn is not None
+    iam.attach_user_policy(user_name="alice", policy_arn=policy_arn)
+    iam.create_group(group_name="g")
+    iam.add_user_to_group(group_name="g", user_name="alice")
+    grouped = doc(deny("s3:x"), allow("s3:ListBucket"))
+    iam.put_group_policy(group_name="g", policy_name="gp", policy_document=grouped)
+    result = iam.simulate_principal_policy(
+        policy_source_arn=arn,
+        action_names=["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject"],
+        policy_input_list=[doc(allow("s3:DeleteObject"))],
+        at_least=iam.consistency_token,
+    )
+    get, put, list_bucket, delete = (r.matched_statements for r in result.evaluation_results)
+    # line 3 is two spaces then the statement: its `{` is column 3, its `}` column len + 2
+    get_end = len(json.dumps(allow("s3:GetObject"))) + 3
+    assert [(s.source_policy_id, _place(s)) for s in get] == [("p", ((3, 4), (3, get_end)))]
+    # lines end at \r\n; the second statement opens line 3 (column 3) and closes line 4's
+    # `   "Resource": "*"}` (column 19)
+    assert [(s.source_policy_id, _place(s)) for s in put] == [("m", ((3, 4), (4, 20)))]
+    # one line: `{"Version": "2012-10-17", "Statement": [` is 40 characters, then statement 0
+    # and `, `; the last statement's `}` is the text's third character from the end
+    second_start = 40 + len(json.dumps(deny("s3:x"))) + 2 + 2
+    assert [(s.source_policy_id, _place(s)) for s in list_bucket] == [
+        ("gp", ((1, second_start), (1, len(grouped) - 1)))
+    ]
+    assert [(s.source_policy_id, _place(s)) for s in delete] == [
+        ("PolicyInputList.1", ((1, 42), (1, len(doc(allow("s3:DeleteObject"))) - 1)))
+    ]
+
+
+def test_resource_handling_option_is_a_documented_scenario_with_its_resources(
+    iam: Client,
+) -> None:
+    # AWS (SimulateCustomPolicy, ResourceHandlingOption): four EC2 scenarios, each needing
+    # its resources.
+    ec2 = "arn:aws:ec2:us-east-1:123456789012"
+    base = [f"{ec2}:instance/i-1", f"{ec2}:image/ami-1", f"{ec2}:security-group/sg-1"]
+    policy = [doc(allow("ec2:RunInstances"))]
+    with pytest.raises(InvalidInputError, match="not a supported scenario"):
+        iam.simulate_custom_policy(
+            policy_input_list=policy,
+            action_names=["ec2:RunInstances"],
+            resource_handling_option="x",
+        )
+    with pytest.raises(InvalidInputError, match="network-interface"):
+        iam.simulate_custom_policy(
+            policy_input_list=policy,
+            action_names=["ec2:RunInstances"],
+            resource_arns=base,
+            resource_handling_option="EC2-VPC-InstanceStore",
+        )
+    result = iam.simulate_custom_policy(
+        policy_input_list=policy,
+        action_names=["ec2:RunInstances"],
+        resource_arns=[*base, f"{ec2}:network-interface/eni-1"],
+        resource_handling_option="EC2-VPC-InstanceStore",
+    )
+    simulated = result.evaluation_results[0].resource_specific_results
+    assert [r.eval_resource_name for r in simulated] == [
+        *base,
+        f"{ec2}:network-interface/eni-1",
+    ]
+
+
 def test_simulate_principal_policy_extra_inputs_and_pages(iam: Client) -> None:
     arn = user(iam)
     result = iam.simulate_principal_policy(

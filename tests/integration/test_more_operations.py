@@ -313,4 +313,4 @@ def test_service_linked_role_creation_follows_iam_aws_service_name(
         with pytest.raises(AccessDeniedError):
             ops.create_service_linked_role(aws_service_name="ecs.amazonaws.com")
     names = {r.role_name for r in iam.list_roles().roles}
-    assert names == {"AWSServiceRoleForElasticbeanstalk"}
+    assert names == {"AWSServiceRoleForElasticBeanstalk"}

@@ -7,6 +7,7 @@ import pytest
 from iamstore.client import (
     Client,
     EntityAlreadyExistsError,
+    InvalidInputError,
     NoSuchEntityError,
     PasswordPolicyViolationError,
     ValidationError,
@@ -218,3 +219,34 @@ def test_without_reuse_prevention_a_password_may_be_set_again(iam: Client) -> No
     iam.create_user(user_name="u")
     iam.create_login_profile(user_name="u", password="Passw0rd-one")
     iam.update_login_profile(user_name="u", password="Passw0rd-one")
+
+
+def test_login_profile_max_signin_session_duration_set_alone_and_reset(iam: Client) -> None:
+    # IAM API Reference, CreateLoginProfile / UpdateLoginProfile / LoginProfile: the duration
+    # is kept and returned; set alone, the password and PasswordResetRequired stay; reset
+    # clears it; both in one request are refused and change nothing.
+    iam.create_user(user_name="u")
+    created = iam.create_login_profile(
+        user_name="u",
+        password=STRONG,
+        password_reset_required=True,
+        max_signin_session_duration=7200,
+    ).login_profile
+    assert created.max_signin_session_duration == 7200
+    iam.update_login_profile(user_name="u", max_signin_session_duration=86400)
+    read = iam.get_login_profile(user_name="u").login_profile
+    assert (read.max_signin_session_duration, read.password_reset_required) == (86400, True)
+    with pytest.raises(InvalidInputError) as refused:
+        iam.update_login_profile(
+            user_name="u",
+            password_reset_required=False,
+            max_signin_session_duration=3600,
+            reset_max_signin_session_duration=True,
+        )
+    assert refused.value.field == "MaxSigninSessionDuration"
+    read = iam.get_login_profile(user_name="u").login_profile
+    assert (read.max_signin_session_duration, read.password_reset_required) == (86400, True)
+    with pytest.raises(ValidationError):
+        iam.update_login_profile(user_name="u", max_signin_session_duration=60)
+    iam.update_login_profile(user_name="u", reset_max_signin_session_duration=True)
+    assert iam.get_login_profile(user_name="u").login_profile.max_signin_session_duration is None

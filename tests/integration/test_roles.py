@@ -15,6 +15,7 @@ from iamstore.client import (
     LimitExceededError,
     MalformedPolicyDocumentError,
     NoSuchEntityError,
+    UnmodifiableEntityError,
     ValidationError,
 )
 
@@ -223,3 +224,44 @@ def test_at_most_fifty_tags_per_role(iam: Client) -> None:
     with pytest.raises(LimitExceededError):
         iam.tag_role(role_name="r", tags=[{"Key": "extra", "Value": "v"}])
     assert len(iam.list_role_tags(role_name="r").tags) == 50
+
+
+def test_max_signin_session_duration_is_set_reset_and_refused_when_contradictory(
+    iam: Client,
+) -> None:
+    # IAM API Reference, CreateRole / UpdateRole: MaxSigninSessionDuration (3,600 to
+    # 7,776,000 s) is kept and returned; ResetMaxSigninSessionDuration=true clears it; both
+    # in one request are refused; neither leaves it alone.
+    role = iam.create_role(
+        role_name="console", assume_role_policy_document=TRUST_EC2, max_signin_session_duration=7200
+    ).role
+    assert role.max_signin_session_duration == 7200
+    iam.update_role(role_name="console", description="unchanged duration")
+    assert iam.get_role(role_name="console").role.max_signin_session_duration == 7200
+    with pytest.raises(InvalidInputError) as refused:
+        iam.update_role(
+            role_name="console",
+            max_signin_session_duration=86400,
+            reset_max_signin_session_duration=True,
+        )
+    assert refused.value.field == "MaxSigninSessionDuration"
+    assert iam.get_role(role_name="console").role.max_signin_session_duration == 7200
+    iam.update_role(role_name="console", max_signin_session_duration=86400)
+    listed = {r.role_name: r for r in iam.list_roles().roles}
+    assert listed["console"].max_signin_session_duration == 86400
+    iam.update_role(role_name="console", reset_max_signin_session_duration=True)
+    assert iam.get_role(role_name="console").role.max_signin_session_duration is None
+    for out_of_range in (3599, 7_776_001):
+        with pytest.raises(ValidationError):
+            iam.update_role(role_name="console", max_signin_session_duration=out_of_range)
+    assert iam.get_role(role_name="console").role.max_signin_session_duration is None
+
+
+def test_a_service_linked_roles_signin_duration_cannot_be_set_or_reset(iam: Client) -> None:
+    # IAM API Reference, UpdateRole: "You cannot set this value on a service-linked role."
+    name = iam.create_service_linked_role(aws_service_name="ecs.amazonaws.com").role.role_name
+    with pytest.raises(UnmodifiableEntityError):
+        iam.update_role(role_name=name, max_signin_session_duration=7200)
+    with pytest.raises(UnmodifiableEntityError):
+        iam.update_role(role_name=name, reset_max_signin_session_duration=True)
+    assert iam.get_role(role_name=name).role.max_signin_session_duration is None

@@ -17,9 +17,9 @@ SERVICE = "elasticbeanstalk.amazonaws.com"
 
 def test_create_names_paths_and_trusts_the_service(iam: Client) -> None:
     role = iam.create_service_linked_role(aws_service_name=SERVICE, description="for EB").role
-    assert role.role_name == "AWSServiceRoleForElasticbeanstalk"
+    assert role.role_name == "AWSServiceRoleForElasticBeanstalk"
     assert role.path == f"/aws-service-role/{SERVICE}/"
-    assert role.arn.endswith(f":role/aws-service-role/{SERVICE}/AWSServiceRoleForElasticbeanstalk")
+    assert role.arn.endswith(f":role/aws-service-role/{SERVICE}/AWSServiceRoleForElasticBeanstalk")
     assert role.description == "for EB"
     trust = json.loads(role.assume_role_policy_document or "")
     assert trust["Statement"] == [
@@ -28,7 +28,7 @@ def test_create_names_paths_and_trusts_the_service(iam: Client) -> None:
     with pytest.raises(InvalidInputError):  # taken: a custom suffix makes another
         iam.create_service_linked_role(aws_service_name=SERVICE)
     other = iam.create_service_linked_role(aws_service_name=SERVICE, custom_suffix="blue").role
-    assert other.role_name == "AWSServiceRoleForElasticbeanstalk_blue"
+    assert other.role_name == "AWSServiceRoleForElasticBeanstalk_blue"
     with pytest.raises(InvalidInputError):
         iam.create_service_linked_role(aws_service_name="not-a-service")
 
@@ -49,7 +49,11 @@ def test_service_linked_roles_are_protected(iam: Client) -> None:
     for call in refused:
         with pytest.raises(UnmodifiableEntityError):
             call()
-    assert iam.list_attached_role_policies(role_name=name).attached_policies == ()
+    # the service's own policy, attached by CreateServiceLinkedRole, is the only one
+    attached = iam.list_attached_role_policies(role_name=name).attached_policies
+    assert [p.policy_name for p in attached] == ["AWSElasticBeanstalkServiceRolePolicy"]
+    with pytest.raises(UnmodifiableEntityError):
+        iam.detach_role_policy(role_name=name, policy_arn=attached[0].policy_arn or "")
     # its description may change, as in AWS
     iam.update_role_description(role_name=name, description="edited")
     # and CreateRole cannot fake one

@@ -179,6 +179,35 @@ def test_password_flagged_for_reset_must_be_changed_first(
         _sign_in(iam_node, account, "dave", "Wrong-password-1")
 
 
+def test_the_login_profiles_signin_duration_bounds_the_session(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    # AWS's LoginProfile.MaxSigninSessionDuration: the longest sign-in session through this
+    # password. Here it lowers SignIn's default (12 h) and maximum (36 h).
+    account = iam.get_caller_identity().account
+    iam.create_user(user_name="frank")
+    iam.create_login_profile(user_name="frank", password=PASSWORD)
+    assert _sign_in_for(iam_node, account, "frank", 7200).arn.endswith(":user/frank")
+    iam.update_login_profile(user_name="frank", max_signin_session_duration=3600)
+    with pytest.raises(IamError, match="3600 seconds") as refused:
+        _sign_in_for(iam_node, account, "frank", 7200)
+    assert (refused.value.code, refused.value.field) == ("ValidationError", "DurationSeconds")
+    # Without DurationSeconds the session lasts the profile's maximum, not SignIn's 12 hours.
+    issued = _sign_in(iam_node, account, "frank", PASSWORD)
+    with Client(iam_node.address, credentials=issued.credentials) as session:
+        assert session.get_caller_identity().arn == issued.arn
+    latest = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=3600)
+    assert issued.expiration <= latest
+    iam.update_login_profile(user_name="frank", reset_max_signin_session_duration=True)
+    assert _sign_in_for(iam_node, account, "frank", 7200).arn.endswith(":user/frank")
+
+
+def _sign_in_for(node: InProcessNode, account: str, name: str, seconds: int) -> SignInResult:
+    return sign_in(
+        node.address, account=account, user_name=name, password=PASSWORD, duration_seconds=seconds
+    )
+
+
 DAY = datetime.timedelta(days=1)
 
 

@@ -46,6 +46,7 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.errors import LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Quotas, tag_page
+from iamstore.node.domain.signin_duration import SigninDurationChange
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import PolicySet, evaluate, make_request
@@ -402,6 +403,45 @@ async def test_a_password_change_and_a_reset_flag_on_two_nodes_both_stay(
         profile = view.login_profiles[lookup.user(view, ACCOUNT, "fay").user_id]
         assert profile.password_hash == "new"  # the old password never comes back
         assert profile.reset_required is True
+
+
+async def test_signin_durations_replicate_as_fields_of_their_own(cluster: Cluster) -> None:
+    # MaxSigninSessionDuration is one more field row of the role and of the login profile:
+    # set on one node, it reaches every replica without undoing a concurrent change of another
+    # field, and a later reset on another node clears it everywhere.
+    await _role(cluster)
+    await cluster["na"].write(lambda v, c: users.create(v, c, "gus", "/", (), None)[0])
+    await cluster["na"].write(
+        lambda v, c: passwords.create_profile(v, c, lookup.user(v, ACCOUNT, "gus"), "pw", False)[0]
+    )
+    await cluster.converge()
+    seven_days = SigninDurationChange(7 * 86400)
+    await cluster["na"].write(lambda v, c: roles.update(v, c, "ops", None, None, seven_days))
+    await cluster["nb"].write(lambda v, c: roles.update(v, c, "ops", "on call", None))
+    await cluster["na"].write(
+        lambda v, c: passwords.update_profile(
+            v, c, lookup.user(v, ACCOUNT, "gus"), None, None, seven_days
+        )
+    )
+    await cluster["nb"].write(
+        lambda v, c: passwords.update_profile(v, c, lookup.user(v, ACCOUNT, "gus"), "new", True)
+    )
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        view = replica.state.view
+        role = view.roles.named(ACCOUNT, "ops")
+        assert role is not None
+        assert (role.description, role.max_signin_session_duration) == ("on call", 7 * 86400)
+        profile = view.login_profiles[lookup.user(view, ACCOUNT, "gus").user_id]
+        assert (profile.password_hash, profile.max_signin_session_duration) == ("new", 7 * 86400)
+    tick(cluster, 50)
+    cleared = SigninDurationChange(None)
+    await cluster["nc"].write(lambda v, c: roles.update(v, c, "ops", None, None, cleared))
+    await cluster.converge()
+    for replica in cluster.replicas.values():
+        role = replica.state.view.roles.named(ACCOUNT, "ops")
+        assert role is not None
+        assert role.max_signin_session_duration is None
 
 
 async def test_a_profile_created_again_ignores_its_predecessors_fields(cluster: Cluster) -> None:
