@@ -27,9 +27,7 @@ from iamstore.node.api.sts_sessions import (
     CHAINED_MAX_S,
     MAX_SESSION_TAGS,
     ROLE_DEFAULT_S,
-    ROOT_SESSION_MAX_S,
-    USER_SESSION_DEFAULT_S,
-    USER_SESSION_MAX_S,
+    caller_session_duration,
     credentials_message,
     duration_within,
     seal_session,
@@ -145,13 +143,7 @@ async def get_session_token(
     if caller.session is not None:
         raise AccessDenied("Cannot call GetSessionToken with session credentials")
     root = caller.user_id is None
-    duration = duration_within(
-        opt_int(req, "duration_seconds"),
-        ROOT_SESSION_MAX_S if root else USER_SESSION_DEFAULT_S,
-        ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S,
-        "The requested DurationSeconds exceeds the maximum allowed for this caller "
-        f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
-    )
+    duration = caller_session_duration(opt_int(req, "duration_seconds"), root=root)
     mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
     now = call.components.now_ms() // 1000
     session = Session(

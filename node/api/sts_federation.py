@@ -12,12 +12,9 @@ from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.api.sts_roles import request_environment, required, session_policies
 from iamstore.node.api.sts_sessions import (
     MAX_SESSION_TAGS,
-    ROOT_SESSION_MAX_S,
-    USER_SESSION_DEFAULT_S,
-    USER_SESSION_MAX_S,
     StsError,
+    caller_session_duration,
     credentials_message,
-    duration_within,
     seal_session,
 )
 from iamstore.node.auth.authz_messages import MAX_DECODED_BYTES
@@ -71,13 +68,7 @@ async def get_federation_token(
     if not _FEDERATED_NAME.match(name):
         raise ValidationError(f"`{name}` is not a valid federated user name", "Name")
     root = caller.user_id is None
-    duration = duration_within(
-        opt_int(req, "duration_seconds"),
-        ROOT_SESSION_MAX_S if root else USER_SESSION_DEFAULT_S,
-        ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S,
-        "The requested DurationSeconds exceeds the maximum allowed for this caller "
-        f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
-    )
+    duration = caller_session_duration(opt_int(req, "duration_seconds"), root=root)
     policies = session_policies(
         authorizer, call.view, caller.account_id, opt_str(req, "policy"), req.policy_arns
     )

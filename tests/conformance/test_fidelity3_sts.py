@@ -39,12 +39,6 @@ def test_root_get_session_token_within_one_hour_is_granted(iamstore_aws: Running
 # the session for AWS account owners defaults to one hour." The call succeeds with one hour;
 # iamstore refuses it with ValidationError, so a test suite that asks the emulator (whose dummy
 # keys are the root) for `get-session-token --duration-seconds 7200` fails.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetSessionToken by the root with DurationSeconds > 3600 is refused (ValidationError) "
-    "instead of being granted one hour",
-)
 def test_root_get_session_token_longer_than_an_hour_gets_one_hour(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -58,12 +52,6 @@ def test_root_get_session_token_longer_than_an_hour_gets_one_hour(
 # credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration
 # is longer than one hour, the session obtained by using root user credentials defaults to one
 # hour."
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetFederationToken by the root with DurationSeconds > 3600 is refused "
-    "(ValidationError) instead of being granted one hour",
-)
 def test_root_get_federation_token_longer_than_an_hour_gets_one_hour(
     iamstore_aws: RunningEmulator,
 ) -> None:
