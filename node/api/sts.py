@@ -147,7 +147,7 @@ async def get_session_token(
     mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
     now = call.components.now_ms() // 1000
     session = Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(caller.account_id),
         secret_access_key=new_secret(),
         kind=SessionKind.ROOT if root else SessionKind.USER,
         account_id=caller.account_id,

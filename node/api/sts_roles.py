@@ -156,7 +156,7 @@ def role_session(
 ) -> Session:
     """A new session of `role`, with fresh keys; each AssumeRole flavour adds its own details."""
     return Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(role.account_id),
         secret_access_key=new_secret(),
         kind=SessionKind.ROLE,
         account_id=role.account_id,

@@ -24,12 +24,17 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from iamstore.node.domain.access_key_ids import (
+    TEMPORARY_PREFIX,
+    TEMPORARY_RANDOM_BYTES,
+    temporary_key_id,
+)
+
 _LABEL = b"iamstore session-token"
 _MESSAGE_LABEL = b"iamstore authorization-message"
 _NONCE_BYTES = 12
 _FORMAT = 1
-KEY_ID_PREFIX = "ASIA"
-_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+KEY_ID_PREFIX = TEMPORARY_PREFIX
 _SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 # The largest token the node issues; AWS refuses larger sessions with PackedPolicyTooLarge.
 MAX_TOKEN_CHARS = 6144
@@ -120,8 +125,9 @@ def scope_allows(session: Session, action: str) -> bool:
     return True
 
 
-def new_key_id() -> str:
-    return KEY_ID_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+def new_key_id(account_id: str) -> str:
+    """A fresh ASIA id naming the session's account (node.domain.access_key_ids)."""
+    return temporary_key_id(account_id, secrets.token_bytes(TEMPORARY_RANDOM_BYTES))
 
 
 def new_secret() -> str:

@@ -76,11 +76,6 @@ def test_get_access_key_info_names_the_account_of_a_long_term_key(
 # temporary credentials that are created using AWS STS operations." iamstore answers a
 # temporary key id it issued itself with InvalidInput (a code STS's model does not have), as
 # docs/sts.md says: the key id alone does not name the account here.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetAccessKeyInfo refuses temporary (ASIA) key ids with InvalidInput",
-)
 def test_get_access_key_info_names_the_account_of_a_temporary_key(
     iamstore_aws: RunningEmulator,
 ) -> None:

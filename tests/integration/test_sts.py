@@ -410,7 +410,7 @@ def test_token_issue_time_deny_revokes_older_sessions(
 def _sealed(iam_node: InProcessNode, key: bytes, expires_in: int, account: str) -> Credentials:
     now = int(time.time())
     session = Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(account),
         secret_access_key=new_secret(),
         kind=SessionKind.ROOT,
         account_id=account,
@@ -456,7 +456,9 @@ def test_tampered_token_and_swapped_key_id_are_refused(
     flipped = token[:40] + ("A" if token[40] != "A" else "B") + token[41:]
     tampered = Credentials(creds.access_key_id, creds.secret_access_key, flipped)
     # The token is bound to its access key id (associated data): another id does not open it.
-    other_id = Credentials(new_key_id(), creds.secret_access_key, token)
+    other_id = Credentials(
+        new_key_id(iam.get_caller_identity().account), creds.secret_access_key, token
+    )
     for bad in (tampered, other_id):
         with (
             Client(iam_node.address, credentials=bad) as session,

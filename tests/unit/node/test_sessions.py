@@ -31,7 +31,7 @@ def test_seal_then_open_is_the_identity(
     name: str | None,
 ) -> None:
     session = Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id("111122223333"),
         secret_access_key="s" * 40,
         kind=SessionKind.ROLE,
         account_id="111122223333",
@@ -50,14 +50,16 @@ def test_seal_then_open_is_the_identity(
 
 
 def _session() -> Session:
-    return Session(new_key_id(), "s" * 40, SessionKind.USER, "111122223333", "AIDA1", "u", 1, 2)
+    return Session(
+        new_key_id("111122223333"), "s" * 40, SessionKind.USER, "111122223333", "AIDA1", "u", 1, 2
+    )
 
 
 def test_a_token_opens_only_for_its_key_id_and_its_cluster() -> None:
     session = _session()
     token = SessionSealer(KEY).seal(session)
     with pytest.raises(TokenError):
-        SessionSealer(KEY).open(new_key_id(), token)
+        SessionSealer(KEY).open(new_key_id("111122223333"), token)
     with pytest.raises(TokenError):
         SessionSealer(b"\x08" * 32).open(session.access_key_id, token)
 
