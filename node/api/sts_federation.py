@@ -99,7 +99,8 @@ async def get_federation_token(
         principal_name=name,
         issued_at=now,
         expires_at=now + duration,
-        policies=policies,
+        policies=policies.documents,
+        policy_arns=policies.arns,
     )
     session = replace(session, tags=tags)
     token, packed = seal_session(call.components, session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from iamstore.node.api.call import CallerConnection
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
@@ -71,16 +72,33 @@ def role_by_arn(view: View, role_arn: str, denied: IamError) -> Role:
     return role
 
 
+@dataclass(frozen=True, slots=True)
+class SessionPolicies:
+    """The session policies a request gave: the inline document and the managed ARNs."""
+
+    documents: tuple[str, ...] = ()
+    arns: tuple[str, ...] = ()
+
+
 def session_policies(
     authorizer: Authorizer,
     view: View,
     account_id: str,
     inline: str | None,
     arns: Sequence[spb.PolicyDescriptorType],
-) -> tuple[str, ...]:
-    """Inline session policy first, then the managed ones of the role's account (their
-    default versions, resolved now: a later new version does not change the session)."""
-    texts: list[str] = []
+) -> SessionPolicies:
+    """The inline session policy and the managed ones of `account_id` (the role's, or the
+    federated user's) or AWS's, checked now; the session carries the ARNs, not the documents.
+
+    AWS (STS API Reference, AssumeRole and GetFederationToken, PolicyArns,
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html): up to 10
+    managed policy ARNs; "the policies must exist in the same account as the role"; and "the
+    plaintext that you use for both inline and managed session policies can't exceed 2,048
+    characters": the inline document's characters and each ARN's, not the managed documents'
+    (so AWS's ReadOnlyAccess, a document of many thousand characters, fits).
+    """
+    documents: tuple[str, ...] = ()
+    plaintext = 0
     if inline is not None:
         if len(inline) > MAX_INLINE_POLICY_CHARS:
             raise StsError(
@@ -89,18 +107,28 @@ def session_policies(
                 "Policy",
             )
         authorizer.document("SessionPolicy", PolicyKind.SESSION, inline, "Policy")
-        texts.append(inline)
+        documents = (inline,)
+        plaintext = len(inline)
     if len(arns) > MAX_POLICY_ARNS:
         raise ValidationError(f"at most {MAX_POLICY_ARNS} `PolicyArns` are allowed", "PolicyArns")
+    resolved: list[str] = []
     for position, descriptor in enumerate(arns, 1):
         arn = descriptor.arn
         field = f"PolicyArns.member.{position}"
+        # Another account's customer managed policy is not found here: refused at issue.
         policy = lookup.policy(view, account_id, arn, field)
-        version = view.default_version(policy.policy_id)
-        if version is None:
+        if view.default_version(policy.policy_id) is None:
             raise InvalidInput(f"the policy `{arn}` has no default version", field)
-        texts.append(version.document)
-    return tuple(texts)
+        resolved.append(policy.arn)
+        plaintext += len(arn)
+    if plaintext > MAX_INLINE_POLICY_CHARS:
+        raise StsError(
+            "PackedPolicyTooLarge",
+            f"the session policies' plaintext (the inline policy and the policy arns) is "
+            f"{plaintext} characters, more than {MAX_INLINE_POLICY_CHARS}",
+            "PolicyArns",
+        )
+    return SessionPolicies(documents, tuple(resolved))
 
 
 def _trust_grants(
@@ -152,7 +180,7 @@ def trust_decision(
 
 
 def role_session(
-    role: Role, session_name: str, issued_at: int, duration: int, policies: tuple[str, ...]
+    role: Role, session_name: str, issued_at: int, duration: int, policies: SessionPolicies
 ) -> Session:
     """A new session of `role`, with fresh keys; each AssumeRole flavour adds its own details."""
     return Session(
@@ -165,5 +193,6 @@ def role_session(
         issued_at=issued_at,
         expires_at=issued_at + duration,
         session_name=session_name,
-        policies=policies,
+        policies=policies.documents,
+        policy_arns=policies.arns,
     )

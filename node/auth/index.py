@@ -142,6 +142,13 @@ class PolicyIndex:
         self._compiled[key] = compiled
         return compiled
 
+    def managed_session_policy(self, policy_id: str) -> CompiledPolicy | None:
+        """A managed policy's default version as a session policy (PolicyArns), compiled
+        once per text with the replica's own documents (never in the callers' cache: the
+        replica's and AWS's policies are bounded by quotas, not chosen per request); None
+        for a missing policy, a missing default version or one that does not compile."""
+        return self._managed(policy_id, PolicyKind.SESSION)
+
     def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
         policy = self._view.managed_policy(policy_id)
         return None if policy is None else self._default_version(policy, kind)

@@ -7,8 +7,6 @@ import datetime
 from typing import Any
 
 import boto3
-import pytest
-from botocore.exceptions import ClientError
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
 
@@ -134,12 +132,6 @@ def test_a_small_aws_managed_policy_narrows_an_assumed_role_session(
 # characters) overflows the token and the call fails with PackedPolicyTooLarge:
 # `aws sts assume-role --policy-arns arn=arn:aws:iam::aws:policy/ReadOnlyAccess` and a
 # federation broker's GetFederationToken with it both break.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="AssumeRole with the ReadOnlyAccess ARN as a session policy fails with "
-    "PackedPolicyTooLarge (the managed document is packed, not the ARN)",
-)
 def test_assume_role_with_read_only_access_as_session_policy(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -151,12 +143,6 @@ def test_assume_role_with_read_only_access_as_session_policy(
     assert response["Credentials"]["AccessKeyId"].startswith("ASIA")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetFederationToken with the ReadOnlyAccess ARN as a session policy fails with "
-    "PackedPolicyTooLarge",
-)
 def test_get_federation_token_with_read_only_access_as_session_policy(
     iamstore_aws: RunningEmulator,
 ) -> None:
