@@ -15,6 +15,7 @@ from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_st
 from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
+    compile_session_policies,
     request_environment,
     required,
     role_by_arn,
@@ -277,6 +278,8 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
             raise AccessDenied(
                 f"User: {caller.arn} is not authorized to perform: {action} on resource: {role_arn}"
             )
+    # Authorized: only now compile what the session names (bounded, off the loop).
+    await compile_session_policies(call.components, policies)
     session = replace(
         role_session(role, session_name, now, duration, policies),
         tags=tags,

@@ -9,7 +9,12 @@ from dataclasses import replace
 from iamstore.node.api import convert
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
-from iamstore.node.api.sts_roles import request_environment, required, session_policies
+from iamstore.node.api.sts_roles import (
+    compile_session_policies,
+    request_environment,
+    required,
+    session_policies,
+)
 from iamstore.node.api.sts_sessions import (
     MAX_SESSION_TAGS,
     StsError,
@@ -88,6 +93,8 @@ async def get_federation_token(
                 f"User: {caller.arn} is not authorized to perform: sts:GetFederationToken "
                 f"on resource: {federated_arn}"
             )
+    # Authorized: only now compile what the session names (bounded, off the loop).
+    await compile_session_policies(call.components, policies)
     now = call.components.now_ms() // 1000
     session = Session(
         access_key_id=new_key_id(caller.account_id),

@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from iamstore.node.api.call import CallerConnection
+from iamstore.node.api.authz_limits import INLINE_MAX_DOCUMENT_CHARS
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from iamstore.node.auth.authorize import Authorizer, Principal
 from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.auth.supplied import compile_document
 from iamstore.node.domain import lookup
 from iamstore.node.domain.entities import Role
 from iamstore.node.domain.errors import IamError, InvalidInput, ValidationError
@@ -129,6 +131,34 @@ def session_policies(
             "PolicyArns",
         )
     return SessionPolicies(documents, tuple(resolved))
+
+
+async def compile_session_policies(components: NodeComponents, policies: SessionPolicies) -> None:
+    """Compiles the session's managed policies that this node has not compiled as session
+    policies yet, on the evaluation worker when they are large, so neither this call nor the
+    session's first one holds the event loop: AWS's ReadOnlyAccess is ~98,000 characters and
+    ~100 ms to compile, and a caller names up to 10 such policies per session. Each is
+    compiled once per node (kept with the replica's documents, bounded by AWS's and the
+    account's policies, not by what callers send)."""
+    index = components.authorizer.index
+    view = components.state.view
+    missing: dict[str, str] = {}
+    for arn in policies.arns:
+        policy = view.policy_by_arn(arn)
+        version = None if policy is None else view.default_version(policy.policy_id)
+        if version is not None and not index.replica_document_known(
+            PolicyKind.SESSION, version.document
+        ):
+            missing[version.document] = arn
+    if sum(len(text) for text in missing) <= INLINE_MAX_DOCUMENT_CHARS:
+        return  # small: compiled on first use, as any other document
+
+    def compile_all() -> list[CompiledPolicy | None]:
+        return [compile_document(arn, PolicyKind.SESSION, text) for text, arn in missing.items()]
+
+    compiled = await components.evaluations.run(compile_all)
+    for text, result in zip(missing, compiled, strict=True):
+        index.keep_replica_document(PolicyKind.SESSION, text, result)
 
 
 def _trust_grants(

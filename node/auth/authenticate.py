@@ -95,8 +95,9 @@ class Authenticator:
         unknown_keys_as_root_of: str | None = None,
     ) -> None:
         self._sealer = sealer
-        # Emulator mode only (never set by `node run`): an access key this node did not issue
-        # is taken as this account's root, as moto and LocalStack take any key.
+        # Emulator mode only (never set by `node run`): an access key no iamstore node issued
+        # (a made-up one) is taken as this account's root, as moto and LocalStack take any
+        # key; one iamstore issued and no longer holds is refused (_dummy_key_caller).
         self._unknown_keys_as_root_of = unknown_keys_as_root_of
         self._view = view
         self._box = box

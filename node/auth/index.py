@@ -142,6 +142,20 @@ class PolicyIndex:
         self._compiled[key] = compiled
         return compiled
 
+    def replica_document_known(self, kind: PolicyKind, document: str) -> bool:
+        """Whether a replica document (a managed policy's version) is compiled as `kind`."""
+        return (kind, document) in self._documents
+
+    def keep_replica_document(
+        self, kind: PolicyKind, document: str, compiled: CompiledPolicy | None
+    ) -> None:
+        """Keeps a replica document compiled elsewhere (on the evaluation worker)."""
+        if (kind, document) in self._documents:
+            return
+        if len(self._documents) >= _COMPILED_LIMIT:
+            self._documents.clear()
+        self._documents[(kind, document)] = compiled
+
     def managed_session_policy(self, policy_id: str) -> CompiledPolicy | None:
         """A managed policy's default version as a session policy (PolicyArns), compiled
         once per text with the replica's own documents (never in the callers' cache: the

@@ -4,6 +4,7 @@ authorized; AWS's 2,048-character plaintext limit counts the ARNs, not the docum
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +12,13 @@ import pytest
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError, ValidationError
 from iamstore.client.models import PolicyDescriptorType, TemporaryCredentials
 from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.node.api import sts_roles
+from iamstore.node.auth.supplied import compile_document
+from iamstore.node.policy import CompiledPolicy, PolicyKind
 
 READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+# The largest AWS managed policy (about 157,000 characters), used by no other test here.
+LARGEST_AWS_POLICY = "arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy"
 MAX_PLAINTEXT = 2048  # STS API Reference, AssumeRole, PolicyArns
 
 
@@ -191,3 +197,52 @@ def test_the_plaintext_limit_counts_arns_and_the_inline_policy(
     broker.assume_role(role_arn=role_arn, role_session_name="audit", policy_arns=_arns(*arns[:10]))
     with pytest.raises(ValidationError):
         broker.assume_role(role_arn=role_arn, role_session_name="audit", policy_arns=_arns(*arns))
+
+
+def test_a_large_aws_policy_is_compiled_once_off_the_event_loop(
+    iam_node: InProcessNode,
+    setup: tuple[Client, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broker, role_arn = setup
+    assert iam_node.node is not None
+    assert iam_node.node.components is not None
+    index = iam_node.node.components.authorizer.index
+    view = iam_node.node.components.state.view
+    policy = view.policy_by_arn(LARGEST_AWS_POLICY)
+    assert policy is not None
+    version = view.default_version(policy.policy_id)
+    assert version is not None
+    assert len(version.document) > 100_000
+    assert not index.replica_document_known(PolicyKind.SESSION, version.document)
+    threads: list[str] = []
+
+    def recording(name: str, kind: PolicyKind, text: str) -> CompiledPolicy | None:
+        threads.append(threading.current_thread().name)
+        return compile_document(name, kind, text)
+
+    monkeypatch.setattr(sts_roles, "compile_document", recording)
+    for session_name in ("first", "second"):
+        broker.assume_role(
+            role_arn=role_arn,
+            role_session_name=session_name,
+            policy_arns=_arns(LARGEST_AWS_POLICY),
+        )
+    # Compiled once, on the evaluation worker's thread, before the first credentials were
+    # returned: the event loop (the node's thread) never compiled it.
+    assert index.replica_document_known(PolicyKind.SESSION, version.document)
+    assert len(threads) == 1
+    assert threads[0] != "iamstore-node"
+
+
+def test_read_only_access_narrows_a_session(
+    iam_node: InProcessNode, setup: tuple[Client, str]
+) -> None:
+    broker, role_arn = setup
+    issued = broker.assume_role(
+        role_arn=role_arn, role_session_name="audit", policy_arns=_arns(READ_ONLY_ACCESS)
+    ).credentials
+    with _session(iam_node, issued) as session:
+        session.list_users()
+        with pytest.raises(AccessDeniedError):
+            session.create_user(user_name="not-read-only")
