@@ -86,8 +86,8 @@ class NodeConfig:
     # HOST:PORT for AWS's own wire protocol (IAM and STS over HTTP, the Query protocol);
     # None serves gRPC only. TLS, when configured, covers it with the same certificate.
     http_listen: str | None = None
-    # Emulator mode (`iamstore emulator` only): access keys this node did not issue act as
-    # the root of this account, which the node bootstraps. None everywhere else.
+    # Emulator mode (`iamstore emulator` only): made-up access keys (no iamstore node issued
+    # them) act as the root of this account, which the node bootstraps. None everywhere else.
     emulator_account: str | None = None
 
     @property

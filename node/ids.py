@@ -6,6 +6,8 @@ import random
 import secrets
 import string
 
+from iamstore.node.domain.access_key_ids import LONG_TERM_RANDOM_BYTES, long_term_key_id
+
 # AWS unique ids are an uppercase prefix followed by [A-Z0-9] ("IAM identifiers").
 _ID_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
@@ -24,8 +26,9 @@ class IdSource:
         """AIDA…, AGPA…, AROA…, ANPA…: 21 characters in all, as AWS issues them."""
         return prefix + self._pick(_ID_ALPHABET, 17)
 
-    def access_key_id(self, prefix: str = "AKIA") -> str:
-        return prefix + self._pick(_ID_ALPHABET, 16)
+    def access_key_id(self) -> str:
+        """AKIA…, marked as iamstore's (node.domain.access_key_ids)."""
+        return long_term_key_id(self.random_bytes(LONG_TERM_RANDOM_BYTES))
 
     def secret_access_key(self) -> str:
         return self._pick(_SECRET_ALPHABET, 40)

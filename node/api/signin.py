@@ -168,7 +168,7 @@ class SignInService:
         duration = self._within_profile_limit(user, requested_duration, duration)
         now = self._components.now_ms() // 1000
         session = Session(
-            access_key_id=new_key_id(),
+            access_key_id=new_key_id(user.account_id),
             secret_access_key=new_secret(),
             kind=SessionKind.USER,
             account_id=user.account_id,

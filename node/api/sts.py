@@ -15,6 +15,7 @@ from iamstore.node.api.dispatch import Handler, method_handlers, opt_int, opt_st
 from iamstore.node.api.mfa_attempts import INVALID_CODE, LOCKED
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
+    compile_session_policies,
     request_environment,
     required,
     role_by_arn,
@@ -27,9 +28,7 @@ from iamstore.node.api.sts_sessions import (
     CHAINED_MAX_S,
     MAX_SESSION_TAGS,
     ROLE_DEFAULT_S,
-    ROOT_SESSION_MAX_S,
-    USER_SESSION_DEFAULT_S,
-    USER_SESSION_MAX_S,
+    caller_session_duration,
     credentials_message,
     duration_within,
     seal_session,
@@ -145,17 +144,11 @@ async def get_session_token(
     if caller.session is not None:
         raise AccessDenied("Cannot call GetSessionToken with session credentials")
     root = caller.user_id is None
-    duration = duration_within(
-        opt_int(req, "duration_seconds"),
-        ROOT_SESSION_MAX_S if root else USER_SESSION_DEFAULT_S,
-        ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S,
-        "The requested DurationSeconds exceeds the maximum allowed for this caller "
-        f"({ROOT_SESSION_MAX_S if root else USER_SESSION_MAX_S} seconds).",
-    )
+    duration = caller_session_duration(opt_int(req, "duration_seconds"), root=root)
     mfa_at = await _mfa_time(call, opt_str(req, "serial_number"), opt_str(req, "token_code"))
     now = call.components.now_ms() // 1000
     session = Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(caller.account_id),
         secret_access_key=new_secret(),
         kind=SessionKind.ROOT if root else SessionKind.USER,
         account_id=caller.account_id,
@@ -285,6 +278,8 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
             raise AccessDenied(
                 f"User: {caller.arn} is not authorized to perform: {action} on resource: {role_arn}"
             )
+    # Authorized: only now compile what the session names (bounded, off the loop).
+    await compile_session_policies(call.components, policies)
     session = replace(
         role_session(role, session_name, now, duration, policies),
         tags=tags,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from iamstore.node.api.call import CallerConnection
+from iamstore.node.api.authz_limits import INLINE_MAX_DOCUMENT_CHARS
+from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.sts_sessions import MAX_INLINE_POLICY_CHARS, MAX_POLICY_ARNS, StsError
 from iamstore.node.auth.authorize import Authorizer, Principal
 from iamstore.node.auth.request_context import Environment
 from iamstore.node.auth.sessions import Session, SessionKind, new_key_id, new_secret
+from iamstore.node.auth.supplied import compile_document
 from iamstore.node.domain import lookup
 from iamstore.node.domain.entities import Role
 from iamstore.node.domain.errors import IamError, InvalidInput, ValidationError
@@ -71,16 +74,33 @@ def role_by_arn(view: View, role_arn: str, denied: IamError) -> Role:
     return role
 
 
+@dataclass(frozen=True, slots=True)
+class SessionPolicies:
+    """The session policies a request gave: the inline document and the managed ARNs."""
+
+    documents: tuple[str, ...] = ()
+    arns: tuple[str, ...] = ()
+
+
 def session_policies(
     authorizer: Authorizer,
     view: View,
     account_id: str,
     inline: str | None,
     arns: Sequence[spb.PolicyDescriptorType],
-) -> tuple[str, ...]:
-    """Inline session policy first, then the managed ones of the role's account (their
-    default versions, resolved now: a later new version does not change the session)."""
-    texts: list[str] = []
+) -> SessionPolicies:
+    """The inline session policy and the managed ones of `account_id` (the role's, or the
+    federated user's) or AWS's, checked now; the session carries the ARNs, not the documents.
+
+    AWS (STS API Reference, AssumeRole and GetFederationToken, PolicyArns,
+    https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html): up to 10
+    managed policy ARNs; "the policies must exist in the same account as the role"; and "the
+    plaintext that you use for both inline and managed session policies can't exceed 2,048
+    characters": the inline document's characters and each ARN's, not the managed documents'
+    (so AWS's ReadOnlyAccess, a document of many thousand characters, fits).
+    """
+    documents: tuple[str, ...] = ()
+    plaintext = 0
     if inline is not None:
         if len(inline) > MAX_INLINE_POLICY_CHARS:
             raise StsError(
@@ -89,18 +109,56 @@ def session_policies(
                 "Policy",
             )
         authorizer.document("SessionPolicy", PolicyKind.SESSION, inline, "Policy")
-        texts.append(inline)
+        documents = (inline,)
+        plaintext = len(inline)
     if len(arns) > MAX_POLICY_ARNS:
         raise ValidationError(f"at most {MAX_POLICY_ARNS} `PolicyArns` are allowed", "PolicyArns")
+    resolved: list[str] = []
     for position, descriptor in enumerate(arns, 1):
         arn = descriptor.arn
         field = f"PolicyArns.member.{position}"
+        # Another account's customer managed policy is not found here: refused at issue.
         policy = lookup.policy(view, account_id, arn, field)
-        version = view.default_version(policy.policy_id)
-        if version is None:
+        if view.default_version(policy.policy_id) is None:
             raise InvalidInput(f"the policy `{arn}` has no default version", field)
-        texts.append(version.document)
-    return tuple(texts)
+        resolved.append(policy.arn)
+        plaintext += len(arn)
+    if plaintext > MAX_INLINE_POLICY_CHARS:
+        raise StsError(
+            "PackedPolicyTooLarge",
+            f"the session policies' plaintext (the inline policy and the policy arns) is "
+            f"{plaintext} characters, more than {MAX_INLINE_POLICY_CHARS}",
+            "PolicyArns",
+        )
+    return SessionPolicies(documents, tuple(resolved))
+
+
+async def compile_session_policies(components: NodeComponents, policies: SessionPolicies) -> None:
+    """Compiles the session's managed policies that this node has not compiled as session
+    policies yet, on the evaluation worker when they are large, so neither this call nor the
+    session's first one holds the event loop: AWS's ReadOnlyAccess is ~98,000 characters and
+    ~100 ms to compile, and a caller names up to 10 such policies per session. Each is
+    compiled once per node (kept with the replica's documents, bounded by AWS's and the
+    account's policies, not by what callers send)."""
+    index = components.authorizer.index
+    view = components.state.view
+    missing: dict[str, str] = {}
+    for arn in policies.arns:
+        policy = view.policy_by_arn(arn)
+        version = None if policy is None else view.default_version(policy.policy_id)
+        if version is not None and not index.replica_document_known(
+            PolicyKind.SESSION, version.document
+        ):
+            missing[version.document] = arn
+    if sum(len(text) for text in missing) <= INLINE_MAX_DOCUMENT_CHARS:
+        return  # small: compiled on first use, as any other document
+
+    def compile_all() -> list[CompiledPolicy | None]:
+        return [compile_document(arn, PolicyKind.SESSION, text) for text, arn in missing.items()]
+
+    compiled = await components.evaluations.run(compile_all)
+    for text, result in zip(missing, compiled, strict=True):
+        index.keep_replica_document(PolicyKind.SESSION, text, result)
 
 
 def _trust_grants(
@@ -152,11 +210,11 @@ def trust_decision(
 
 
 def role_session(
-    role: Role, session_name: str, issued_at: int, duration: int, policies: tuple[str, ...]
+    role: Role, session_name: str, issued_at: int, duration: int, policies: SessionPolicies
 ) -> Session:
     """A new session of `role`, with fresh keys; each AssumeRole flavour adds its own details."""
     return Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(role.account_id),
         secret_access_key=new_secret(),
         kind=SessionKind.ROLE,
         account_id=role.account_id,
@@ -165,5 +223,6 @@ def role_session(
         issued_at=issued_at,
         expires_at=issued_at + duration,
         session_name=session_name,
-        policies=policies,
+        policies=policies.documents,
+        policy_arns=policies.arns,
     )

@@ -14,6 +14,7 @@ from google.protobuf.message import DecodeError, Message
 from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
+    compile_session_policies,
     request_environment,
     required,
     role_by_arn,
@@ -123,6 +124,8 @@ class SamlSignIn:
                 if action == "sts:AssumeRoleWithSAML":
                     raise denied
                 raise AccessDenied(f"Not authorized to perform {action}", "RoleArn")
+        # Authorized: only now compile what the session names (bounded, off the loop).
+        await compile_session_policies(components, policies)
         issued = now_ms // 1000
         expires = issued + duration
         if claims.session_not_on_or_after is not None:

@@ -64,3 +64,18 @@ def duration_within(requested: int | None, default: int, maximum: int, message: 
     if requested > maximum:
         raise ValidationError(message, "DurationSeconds")
     return requested
+
+
+def caller_session_duration(requested: int | None, *, root: bool) -> int:
+    """GetSessionToken's and GetFederationToken's duration: 900 to 129,600 s, 43,200 s by
+    default; the root's sessions are cut to one hour, never refused for asking more (STS API
+    Reference, GetSessionToken and GetFederationToken, DurationSeconds: "If the duration is
+    longer than one hour, the session for AWS account owners defaults to one hour")."""
+    duration = duration_within(
+        requested,
+        USER_SESSION_DEFAULT_S,
+        USER_SESSION_MAX_S,
+        "The requested DurationSeconds exceeds the maximum allowed for this caller "
+        f"({USER_SESSION_MAX_S} seconds).",
+    )
+    return min(duration, ROOT_SESSION_MAX_S) if root else duration

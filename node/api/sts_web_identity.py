@@ -14,6 +14,7 @@ from iamstore.node.api.call import CallerConnection, NodeComponents
 from iamstore.node.api.dispatch import opt_int, opt_str
 from iamstore.node.api.sts_roles import (
     SESSION_NAME,
+    compile_session_policies,
     request_environment,
     required,
     role_by_arn,
@@ -104,6 +105,8 @@ async def _assume_with_web_identity(
     )
     if not trust_decision(authorizer, principal, "sts:AssumeRoleWithWebIdentity", role, context):
         raise denied
+    # Authorized: only now compile what the session names (bounded, off the loop).
+    await compile_session_policies(components, policies)
     now = components.now_ms() // 1000
     session = replace(
         role_session(role, session_name, now, duration, policies),

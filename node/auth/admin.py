@@ -74,13 +74,17 @@ class Target:
     account_grant: CompiledPolicy | None = None
 
 
-# What AllowUsersToChangePassword grants: the same statement as AWS's managed
-# IAMUserChangePassword policy (iam:ChangePassword on the caller's own user, any path).
+# What AllowUsersToChangePassword grants every IAM user of the account: the statements of
+# AWS's managed IAMUserChangePassword policy, iam:ChangePassword on the caller's own user (any
+# path) and iam:GetAccountPasswordPolicy, so a user can read the rules its new password must
+# meet (IAM User Guide, "Permit IAM users to change their own passwords",
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_enable-user-change.html).
 CHANGE_OWN_PASSWORD = compile_policy(
     parse_policy(
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
         '"Action": "iam:ChangePassword", "Resource": '
-        '["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]}]}',
+        '["arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/*/${aws:username}"]}, '
+        '{"Effect": "Allow", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"}]}',
         PolicyKind.IDENTITY,
     ),
     "AllowUsersToChangePassword",
@@ -263,6 +267,15 @@ _BOUNDARY_KEYED = frozenset(
 )
 
 
+def _lets_users_change_passwords(view: View, caller: Caller) -> bool:
+    """Whether the account's password policy grants this caller, an IAM user (or its own
+    GetSessionToken session), AllowUsersToChangePassword's permissions."""
+    if caller.user_id is None or caller.is_role_session:
+        return False
+    rules = view.password_policies.get(caller.account_id)
+    return rules is not None and bool(rules.allow_users_to_change_password)
+
+
 def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> list[Target]:
     """Every question one Iam operation asks, in the order AWS asks them."""
     action = f"iam:{operation}"
@@ -275,10 +288,13 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         # grant, not a bypass, so explicit denies, boundaries and session policies count.
         # Without the setting a policy may grant it instead (AWS's IAMUserChangePassword).
         own = at.user(action, request)
-        rules = view.password_policies.get(caller.account_id)
-        if rules is not None and rules.allow_users_to_change_password:
+        if _lets_users_change_passwords(view, caller):
             own = replace(own, account_grant=CHANGE_OWN_PASSWORD)
         return [own]
+    if operation == "GetAccountPasswordPolicy" and _lets_users_change_passwords(view, caller):
+        # The same grant as ChangePassword's: to IAM users only (roles and the root are not
+        # "users in the account"), and every deny, boundary and session policy still counts.
+        return [Target(action, "*", account_grant=CHANGE_OWN_PASSWORD)]
     if operation in _ACCOUNT_WIDE:
         return [Target(action, "*")]
     if operation in _LIST_KIND:

@@ -17,6 +17,7 @@ from iamstore.node.auth.sessions import (
     SessionSealer,
     TokenError,
 )
+from iamstore.node.domain.access_key_ids import issued_by_iamstore
 from iamstore.node.domain.entities import AccessKey, KeyStatus
 from iamstore.node.domain.keys import is_root_key
 from iamstore.node.domain.view import View
@@ -94,8 +95,9 @@ class Authenticator:
         unknown_keys_as_root_of: str | None = None,
     ) -> None:
         self._sealer = sealer
-        # Emulator mode only (never set by `node run`): an access key this node did not issue
-        # is taken as this account's root, as moto and LocalStack take any key.
+        # Emulator mode only (never set by `node run`): an access key no iamstore node issued
+        # (a made-up one) is taken as this account's root, as moto and LocalStack take any
+        # key; one iamstore issued and no longer holds is refused (_dummy_key_caller).
         self._unknown_keys_as_root_of = unknown_keys_as_root_of
         self._view = view
         self._box = box
@@ -155,9 +157,10 @@ class Authenticator:
         if access_key_id.startswith(KEY_ID_PREFIX):
             return self._authenticate_session(access_key_id, security_token, method_path, verify)
         key = self._view.access_keys.get(access_key_id)
-        emulated = self._unknown_keys_as_root_of
-        if key is None and emulated is not None:
-            return Caller(emulated, root_arn(emulated), None, access_key_id)
+        if key is None:
+            dummy = self._dummy_key_caller(access_key_id)
+            if dummy is not None:
+                return dummy
         if (
             key is None
             or key.status != KeyStatus.ACTIVE
@@ -229,9 +232,9 @@ class Authenticator:
         try:
             session = self._sealer.open(access_key_id, token)
         except TokenError:
-            emulated = self._unknown_keys_as_root_of
-            if emulated is not None:  # a session this node never issued (emulator mode)
-                return Caller(emulated, root_arn(emulated), None, access_key_id)
+            dummy = self._dummy_key_caller(access_key_id)
+            if dummy is not None:
+                return dummy
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY) from None
         now = self._now()
         if now.timestamp() >= session.expires_at:
@@ -239,6 +242,21 @@ class Authenticator:
         verify(session.secret_access_key, now)
         _check_session_scope(session, method_path)
         return self._session_caller(session)
+
+    def _dummy_key_caller(self, access_key_id: str) -> Caller | None:
+        """Emulator mode only: the account root, for a key id no iamstore node ever issued
+        (a caller's made-up "dummy" key, as moto and LocalStack take any key).
+
+        A key id of iamstore's own shape (node.domain.access_key_ids) that this node does
+        not hold, or whose token does not open, is a deleted key, a key or session from
+        before a reset or a key rotation, or a tampered token: refused in every mode, as
+        AWS refuses a deleted key (InvalidClientTokenId), never taken for the root.
+        INVARIANT: decided from the id alone, so nothing is kept per key ever issued.
+        """
+        emulated = self._unknown_keys_as_root_of
+        if emulated is None or issued_by_iamstore(access_key_id):
+            return None
+        return Caller(emulated, root_arn(emulated), None, access_key_id)
 
     def _session_caller(self, session: Session) -> Caller:
         if session.kind is SessionKind.ROLE:

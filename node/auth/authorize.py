@@ -18,6 +18,7 @@ from iamstore.node.auth.index import NO_POLICIES, PolicyIndex, PrincipalPolicies
 from iamstore.node.auth.request_context import ContextBuilder, PrincipalFacts, PrincipalKind
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
+from iamstore.node.domain.aws_policies import AWS_ACCOUNT
 from iamstore.node.domain.entities import Group, Role, User
 from iamstore.node.domain.errors import (
     AccessDenied,
@@ -298,15 +299,34 @@ class Authorizer:
         )
 
     def session_policies(self, session: Session) -> tuple[CompiledPolicy, ...]:
-        """The session's policies, compiled once per text. A session with policies of which
-        none compiles grants nothing (an empty allow list), never everything."""
-        compiled = [
-            self.index.compiled(f"SessionPolicy{position}", PolicyKind.SESSION, text)
-            for position, text in enumerate(session.policies, 1)
-        ]
-        return tuple(c for c in compiled if c is not None) or (
-            (_NOTHING_ALLOWED,) if session.policies else ()
-        )
+        """The session's policies, compiled once per text: the inline document, then each
+        managed policy's current default version, found by the ARN the token carries.
+
+        A session policy can only narrow. INVARIANT: a session that was given any session
+        policy never comes out with none (that would mean "not narrowed"). Fail closed: when
+        one of them no longer resolves (the policy was deleted, or is not of the session's
+        account nor AWS's) or does not compile, the session is allowed nothing at all, not
+        merely that policy's allows less: dropping it alone could drop a Deny of its own.
+        AWS documents the ARN, not the document, as what the session carries (STS API
+        Reference, AssumeRole, PolicyArns), so a new default version applies to sessions
+        already issued, as it does to every principal the policy is attached to.
+        """
+        compiled: list[CompiledPolicy] = []
+        for position, text in enumerate(session.policies, 1):
+            inline = self.index.compiled(f"SessionPolicy{position}", PolicyKind.SESSION, text)
+            if inline is None:
+                return (_NOTHING_ALLOWED,)
+            compiled.append(inline)
+        for arn in session.policy_arns:
+            policy = self.view.policy_by_arn(arn)
+            if policy is None or policy.account_id not in (session.account_id, AWS_ACCOUNT):
+                # Deleted since issue, or (checked at issue too) another account's policy.
+                return (_NOTHING_ALLOWED,)
+            managed = self.index.managed_session_policy(policy.policy_id)
+            if managed is None:
+                return (_NOTHING_ALLOWED,)
+            compiled.append(managed)
+        return tuple(compiled)
 
     def policies(self, principal: Principal) -> PrincipalPolicies:
         if principal.user_id is not None:

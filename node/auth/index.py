@@ -142,6 +142,27 @@ class PolicyIndex:
         self._compiled[key] = compiled
         return compiled
 
+    def replica_document_known(self, kind: PolicyKind, document: str) -> bool:
+        """Whether a replica document (a managed policy's version) is compiled as `kind`."""
+        return (kind, document) in self._documents
+
+    def keep_replica_document(
+        self, kind: PolicyKind, document: str, compiled: CompiledPolicy | None
+    ) -> None:
+        """Keeps a replica document compiled elsewhere (on the evaluation worker)."""
+        if (kind, document) in self._documents:
+            return
+        if len(self._documents) >= _COMPILED_LIMIT:
+            self._documents.clear()
+        self._documents[(kind, document)] = compiled
+
+    def managed_session_policy(self, policy_id: str) -> CompiledPolicy | None:
+        """A managed policy's default version as a session policy (PolicyArns), compiled
+        once per text with the replica's own documents (never in the callers' cache: the
+        replica's and AWS's policies are bounded by quotas, not chosen per request); None
+        for a missing policy, a missing default version or one that does not compile."""
+        return self._managed(policy_id, PolicyKind.SESSION)
+
     def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
         policy = self._view.managed_policy(policy_id)
         return None if policy is None else self._default_version(policy, kind)

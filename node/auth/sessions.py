@@ -24,12 +24,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from iamstore.node.domain.access_key_ids import (
+    TEMPORARY_PREFIX,
+    TEMPORARY_RANDOM_BYTES,
+    temporary_key_id,
+)
+
 _LABEL = b"iamstore session-token"
 _MESSAGE_LABEL = b"iamstore authorization-message"
 _NONCE_BYTES = 12
-_FORMAT = 1
-KEY_ID_PREFIX = "ASIA"
-_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+# Format 2 adds the managed session policies' ARNs. Format 1 tokens (which carry those
+# policies' documents in `policies`, resolved at issue) still open until they expire: what
+# they carry is sealed like everything else, and they can only narrow their session.
+_FORMAT = 2
+_FORMATS = (1, 2)
+KEY_ID_PREFIX = TEMPORARY_PREFIX
 _SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 # The largest token the node issues; AWS refuses larger sessions with PackedPolicyTooLarge.
 MAX_TOKEN_CHARS = 6144
@@ -63,7 +72,13 @@ class Session:
     issued_at: int
     expires_at: int
     session_name: str | None = None  # role sessions only
-    policies: tuple[str, ...] = ()  # session policy documents (inline first, then by ARN)
+    # The inline session policy's document (a format-1 token: also the managed session
+    # policies' documents, as they were at issue).
+    policies: tuple[str, ...] = ()
+    # The managed session policies' ARNs (PolicyArns), resolved to their default versions
+    # each time the session is authorized (node.auth.authorize), as AWS packs the ARN and
+    # not the document (STS API Reference, AssumeRole, PolicyArns).
+    policy_arns: tuple[str, ...] = ()
     tags: tuple[tuple[str, str], ...] = ()
     transitive_tag_keys: tuple[str, ...] = ()
     mfa_authenticated_at: int | None = None  # None: no MFA in this session
@@ -120,8 +135,9 @@ def scope_allows(session: Session, action: str) -> bool:
     return True
 
 
-def new_key_id() -> str:
-    return KEY_ID_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+def new_key_id(account_id: str) -> str:
+    """A fresh ASIA id naming the session's account (node.domain.access_key_ids)."""
+    return temporary_key_id(account_id, secrets.token_bytes(TEMPORARY_RANDOM_BYTES))
 
 
 def new_secret() -> str:
@@ -146,6 +162,7 @@ def _pack(session: Session) -> bytes:
         session.source_identity,
         session.chained,
         session.web_identity_provider,
+        list(session.policy_arns),
     ]
     return zlib.compress(msgpack.packb(fields, use_bin_type=True))
 
@@ -153,8 +170,9 @@ def _pack(session: Session) -> bytes:
 def _unpack(access_key_id: str, data: bytes) -> Session:
     try:
         fields = msgpack.unpackb(zlib.decompress(data), raw=False)
-        if not isinstance(fields, list) or not fields or fields[0] != _FORMAT:
+        if not isinstance(fields, list) or not fields or fields[0] not in _FORMATS:
             raise TokenError("unknown session token format")
+        policy_arns = fields.pop() if fields[0] == 2 else []
         (
             _,
             secret,
@@ -190,6 +208,7 @@ def _unpack(access_key_id: str, data: bytes) -> Session:
             source_identity=source_identity,
             chained=bool(chained),
             web_identity_provider=provider,
+            policy_arns=tuple(str(arn) for arn in policy_arns),
         )
     except (ValueError, TypeError, zlib.error, msgpack.ExtraData) as exc:
         raise TokenError("malformed session token") from exc

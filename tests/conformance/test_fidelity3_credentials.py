@@ -68,11 +68,6 @@ def test_a_deactivated_key_is_refused(iamstore_aws: RunningEmulator) -> None:
 # such a key is deleted it is taken for an unknown dummy key and acts as the account's root:
 # a test suite checking that a rotated-out key no longer works sees it succeed, with every
 # permission.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="in the emulator a deleted access key acts as the account root",
-)
 def test_a_deleted_key_is_refused(iamstore_aws: RunningEmulator) -> None:
     iam = boto3.client("iam")
     key = _issued_key(iam)

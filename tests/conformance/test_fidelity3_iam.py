@@ -57,11 +57,6 @@ def test_allow_users_to_change_password_lets_a_user_change_its_password(
 # iam:ChangePassword action for only their user and to the iam:GetAccountPasswordPolicy
 # action" (so a user can read the rules its new password must meet; AWS's managed policy
 # IAMUserChangePassword grants the same two). iamstore grants only iam:ChangePassword.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="AllowUsersToChangePassword does not grant iam:GetAccountPasswordPolicy",
-)
 def test_allow_users_to_change_password_lets_a_user_read_the_password_policy(
     iamstore_aws: RunningEmulator,
 ) -> None:

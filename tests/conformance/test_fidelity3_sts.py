@@ -7,8 +7,6 @@ import datetime
 from typing import Any
 
 import boto3
-import pytest
-from botocore.exceptions import ClientError
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
 
@@ -39,12 +37,6 @@ def test_root_get_session_token_within_one_hour_is_granted(iamstore_aws: Running
 # the session for AWS account owners defaults to one hour." The call succeeds with one hour;
 # iamstore refuses it with ValidationError, so a test suite that asks the emulator (whose dummy
 # keys are the root) for `get-session-token --duration-seconds 7200` fails.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetSessionToken by the root with DurationSeconds > 3600 is refused (ValidationError) "
-    "instead of being granted one hour",
-)
 def test_root_get_session_token_longer_than_an_hour_gets_one_hour(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -58,12 +50,6 @@ def test_root_get_session_token_longer_than_an_hour_gets_one_hour(
 # credentials are restricted to a maximum of 3,600 seconds (one hour). If the specified duration
 # is longer than one hour, the session obtained by using root user credentials defaults to one
 # hour."
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetFederationToken by the root with DurationSeconds > 3600 is refused "
-    "(ValidationError) instead of being granted one hour",
-)
 def test_root_get_federation_token_longer_than_an_hour_gets_one_hour(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -88,11 +74,6 @@ def test_get_access_key_info_names_the_account_of_a_long_term_key(
 # temporary credentials that are created using AWS STS operations." iamstore answers a
 # temporary key id it issued itself with InvalidInput (a code STS's model does not have), as
 # docs/sts.md says: the key id alone does not name the account here.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetAccessKeyInfo refuses temporary (ASIA) key ids with InvalidInput",
-)
 def test_get_access_key_info_names_the_account_of_a_temporary_key(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -151,12 +132,6 @@ def test_a_small_aws_managed_policy_narrows_an_assumed_role_session(
 # characters) overflows the token and the call fails with PackedPolicyTooLarge:
 # `aws sts assume-role --policy-arns arn=arn:aws:iam::aws:policy/ReadOnlyAccess` and a
 # federation broker's GetFederationToken with it both break.
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="AssumeRole with the ReadOnlyAccess ARN as a session policy fails with "
-    "PackedPolicyTooLarge (the managed document is packed, not the ARN)",
-)
 def test_assume_role_with_read_only_access_as_session_policy(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -168,12 +143,6 @@ def test_assume_role_with_read_only_access_as_session_policy(
     assert response["Credentials"]["AccessKeyId"].startswith("ASIA")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="GetFederationToken with the ReadOnlyAccess ARN as a session policy fails with "
-    "PackedPolicyTooLarge",
-)
 def test_get_federation_token_with_read_only_access_as_session_policy(
     iamstore_aws: RunningEmulator,
 ) -> None:

@@ -34,7 +34,7 @@ def test_create_access_key_shape(iam: Client) -> None:
     # secret, the only time it is ever returned.
     iam.create_user(user_name="u")
     key = iam.create_access_key(user_name="u").access_key
-    assert re.fullmatch(r"AKIA[A-Z0-9]{16}", key.access_key_id)
+    assert re.fullmatch(r"AKIA[A-Z2-7]{16}", key.access_key_id)
     assert len(key.secret_access_key) == 40
     assert (key.user_name, key.status) == ("u", "Active")
     assert key.create_date is not None

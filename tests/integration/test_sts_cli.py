@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -45,8 +46,13 @@ def test_get_session_token_and_its_bounds(iam_node: InProcessNode) -> None:
     credentials = json.loads(out)["Credentials"]
     assert credentials["AccessKeyId"].startswith("ASIA")
     assert credentials["SessionToken"]
-    # AWS: the root's session tokens last at most one hour.
-    code, _, err = _iamstore(iam_node, *base, "get-session-token", "--duration-seconds", "7200")
+    # AWS: the root's session tokens last at most one hour; asking more gets one hour.
+    code, out, _ = _iamstore(iam_node, *base, "get-session-token", "--duration-seconds", "7200")
+    assert code == 0
+    issued = json.loads(out)["Credentials"]["Expiration"]
+    lifetime = datetime.datetime.fromisoformat(issued) - datetime.datetime.now(datetime.UTC)
+    assert lifetime <= datetime.timedelta(hours=1)
+    code, _, err = _iamstore(iam_node, *base, "get-session-token", "--duration-seconds", "899")
     assert code == 255
     assert "(ValidationError) when calling the GetSessionToken operation" in err
 

@@ -11,6 +11,8 @@ import pytest
 from security_nodes import (
     allow,
     doc,
+    session_client,
+    trust_account,
     user_client,
 )
 
@@ -70,6 +72,41 @@ def test_a_permissions_boundary_still_narrows_the_account_grant(
             alice.change_password(old_password=OLD, new_password=NEW)
         iam.delete_user_permissions_boundary(user_name="alice")
         alice.change_password(old_password=OLD, new_password=NEW)
+
+
+def test_allow_users_to_change_password_lets_users_read_the_password_policy(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    # AWS (IAM User Guide, "Permit IAM users to change their own passwords"): the setting
+    # grants iam:GetAccountPasswordPolicy too, so users see the rules a new password meets.
+    iam.update_account_password_policy(minimum_password_length=14)
+    with user_client(iam_node, iam, "bob") as bob:
+        with pytest.raises(AccessDeniedError):  # without the setting: no policy, no access
+            bob.get_account_password_policy()
+        iam.update_account_password_policy(
+            minimum_password_length=14, allow_users_to_change_password=True
+        )
+        assert bob.get_account_password_policy().password_policy.minimum_password_length == 14
+
+
+def test_the_password_policy_grant_keeps_explicit_denies_and_skips_roles(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    deny = doc({"Effect": "Deny", "Action": "iam:GetAccountPasswordPolicy", "Resource": "*"})
+    with (
+        _password_user(iam_node, iam, deny) as alice,
+        pytest.raises(AccessDeniedError, match="explicit deny"),
+    ):
+        alice.get_account_password_policy()
+    # Roles are not "users in the account": a role session without a policy is refused.
+    account = iam.get_caller_identity().account
+    iam.create_role(role_name="worker", assume_role_policy_document=trust_account(account))
+    with user_client(iam_node, iam, "assumer", doc(allow("sts:AssumeRole"))) as assumer:
+        issued = assumer.assume_role(
+            role_arn=f"arn:aws:iam::{account}:role/worker", role_session_name="shift"
+        ).credentials
+    with session_client(iam_node, issued) as worker, pytest.raises(AccessDeniedError):
+        worker.get_account_password_policy()
 
 
 def test_node_status_needs_a_permission_for_iam_users(

@@ -51,7 +51,7 @@ def _minted(session_key: bytes, account_id: str) -> Credentials:
     """A root session sealed with a session key, as a node holding that key would issue it."""
     now = int(time.time())
     session = Session(
-        access_key_id=new_key_id(),
+        access_key_id=new_key_id(account_id),
         secret_access_key=new_secret(),
         kind=SessionKind.ROOT,
         account_id=account_id,
