@@ -162,13 +162,8 @@ def test_an_account_alias_of_digits_and_letters_is_accepted(
 # IAM User Guide, "IAM and AWS STS quotas, name requirements, and character limits", IAM name
 # requirements (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
 # an account alias "cannot be a 12-digit number" (it would read as an account id in the
-# sign-in URL). iamstore accepts `210987654321` as an alias and replaces the account's alias
-# with it.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="CreateAccountAlias accepts a 12-digit number",
-)
+# sign-in URL). iamstore accepted `210987654321` as an alias and replaced the account's alias
+# with it (node/domain/aliases.py now refuses it).
 def test_an_account_alias_cannot_be_a_twelve_digit_number(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_account_alias(AccountAlias="team-2026")

@@ -157,14 +157,9 @@ def test_list_mfa_device_tags_shows_a_virtual_devices_tags(iamstore_aws: Running
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html, and
 # botocore's model): "IAM resource-listing operations return a subset of the available
 # attributes for the resource. For example, this operation does not return tags ... To view
-# tag information for a virtual MFA device, see ListMFADeviceTags." iamstore lists each
+# tag information for a virtual MFA device, see ListMFADeviceTags." iamstore listed each
 # device's Tags (ListUsers, ListRoles, ListPolicies, ListInstanceProfiles,
 # ListServerCertificates and ListOpenIDConnectProviders leave them out, as documented).
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ListVirtualMFADevices returns the devices' Tags",
-)
 def test_list_virtual_mfa_devices_leaves_tags_out(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_virtual_mfa_device(
