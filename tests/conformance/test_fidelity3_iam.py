@@ -264,14 +264,9 @@ def test_authorization_details_list_what_entities_have(iamstore_aws: RunningEmul
 # (https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html):
 # a user without inline or attached policies has `"UserPolicyList": []` and
 # `"AttachedManagedPolicies": []`, a group `"GroupPolicyList": []` and
-# `"AttachedManagedPolicies": []`, a role `"RolePolicyList": []`. iamstore leaves these lists
+# `"AttachedManagedPolicies": []`, a role `"RolePolicyList": []`. iamstore left these lists
 # out when empty, so account analysers that read `user["AttachedManagedPolicies"]` or
-# `role["RolePolicyList"]` from this one call (as its documentation invites) raise KeyError.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="GetAccountAuthorizationDetails omits the policy lists of entities that have none",
-)
+# `role["RolePolicyList"]` from this one call (as its documentation invites) raised KeyError.
 def test_authorization_details_show_empty_policy_lists(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_user(UserName="charlie")
