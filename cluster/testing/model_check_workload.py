@@ -203,7 +203,7 @@ def _serial(name: str) -> str:
 
 
 def _signing_certificate_of(view: View, user: User) -> str:
-    owned = sorted(c.certificate_id for c in signing_certificates.of_user(view, user))
+    owned = sorted(c.certificate_id for c in signing_certificates.of_owner(view, user.user_id))
     return owned[0] if owned else "NONE" * 6
 
 
@@ -393,16 +393,16 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
                 lambda v, c: server_certificates.delete(v, c.account_id, certificate)
             ),
             "UploadSigningCertificate": lambda v, c: signing_certificates.upload(
-                v, c, a_user(v, c), material.certificate
+                v, c, a_user(v, c).user_id, material.certificate
             ),
             "UpdateSigningCertificate": _only(
                 lambda v, c: signing_certificates.set_status(
-                    v, c, a_user(v, c), _signing_certificate_of(v, a_user(v, c)), status
+                    v, c, a_user(v, c).user_id, _signing_certificate_of(v, a_user(v, c)), status
                 )
             ),
             "DeleteSigningCertificate": _only(
                 lambda v, c: signing_certificates.delete(
-                    v, c, a_user(v, c), _signing_certificate_of(v, a_user(v, c))
+                    v, c, a_user(v, c).user_id, _signing_certificate_of(v, a_user(v, c))
                 )
             ),
             "UploadSSHPublicKey": lambda v, c: ssh_keys.upload(

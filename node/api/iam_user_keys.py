@@ -12,6 +12,7 @@ from iamstore.node.domain.entities import (
     SigningCertificate,
     SshPublicKey,
     User,
+    root_owner,
 )
 from iamstore.node.domain.errors import ValidationError
 from iamstore.v1 import iam_pb2 as pb
@@ -33,14 +34,29 @@ def _user(call: Call, name: str | None) -> User:
     return lookup.caller_user(call.view, own)
 
 
-def _certificate(user: User, c: SigningCertificate) -> pb.SigningCertificate:
+def _certificate(user_name: str, c: SigningCertificate) -> pb.SigningCertificate:
     return pb.SigningCertificate(
-        user_name=user.name,
+        user_name=user_name,
         certificate_id=c.certificate_id,
         certificate_body=c.body,
         status=c.status,
         upload_date=convert.timestamp(c.created_ms),
     )
+
+
+def _certificate_owner(call: Call, name: str | None) -> tuple[str, str]:
+    """(owner id, user name) of a signing-certificate operation: the named user, else the
+    caller, the account root included (AWS: "you can use this operation to manage AWS account
+    root user credentials", UploadSigningCertificate's API reference), as for access keys. A
+    role session naming no user is refused (`Call.own_user_id`)."""
+    if name is not None:
+        user = lookup.user(call.view, call.account_id, name)
+        return user.user_id, user.name
+    own = call.own_user_id()
+    if own is None:
+        return root_owner(call.account_id), ""
+    me = lookup.caller_user(call.view, own)
+    return me.user_id, me.name
 
 
 def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
@@ -58,23 +74,23 @@ def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
 async def upload_signing_certificate(
     call: Call, req: pb.UploadSigningCertificateRequest
 ) -> pb.UploadSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, user_name = _certificate_owner(call, opt_str(req, "user_name"))
     made = await call.write(
-        lambda view, ctx: signing_certificates.upload(view, ctx, user, req.certificate_body)
+        lambda view, ctx: signing_certificates.upload(view, ctx, owner_id, req.certificate_body)
     )
-    return pb.UploadSigningCertificateResponse(certificate=_certificate(user, made))
+    return pb.UploadSigningCertificateResponse(certificate=_certificate(user_name, made))
 
 
 @op("ListSigningCertificates")
 async def list_signing_certificates(
     call: Call, req: pb.ListSigningCertificatesRequest
 ) -> pb.ListSigningCertificatesResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, user_name = _certificate_owner(call, opt_str(req, "user_name"))
     page = signing_certificates.listed(
-        call.view, user, opt_str(req, "marker"), opt_int(req, "max_items")
+        call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items")
     )
     return pb.ListSigningCertificatesResponse(
-        certificates=[_certificate(user, c) for c in page.items],
+        certificates=[_certificate(user_name, c) for c in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )
@@ -84,10 +100,10 @@ async def list_signing_certificates(
 async def update_signing_certificate(
     call: Call, req: pb.UpdateSigningCertificateRequest
 ) -> pb.UpdateSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, _ = _certificate_owner(call, opt_str(req, "user_name"))
     await call.change(
         lambda view, ctx: signing_certificates.set_status(
-            view, ctx, user, req.certificate_id, req.status
+            view, ctx, owner_id, req.certificate_id, req.status
         )
     )
     return pb.UpdateSigningCertificateResponse()
@@ -97,9 +113,9 @@ async def update_signing_certificate(
 async def delete_signing_certificate(
     call: Call, req: pb.DeleteSigningCertificateRequest
 ) -> pb.DeleteSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, _ = _certificate_owner(call, opt_str(req, "user_name"))
     await call.change(
-        lambda view, ctx: signing_certificates.delete(view, ctx, user, req.certificate_id)
+        lambda view, ctx: signing_certificates.delete(view, ctx, owner_id, req.certificate_id)
     )
     return pb.DeleteSigningCertificateResponse()
 
