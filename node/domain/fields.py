@@ -174,7 +174,11 @@ def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
             values[name] = row.value
     own: Tags = getattr(base, "tags", ())
     if tags or (own and base.TABLE in _CASELESS_TAGS):
-        values["tags"] = _composed_tags(base.TABLE, own, tags)
+        # (Without tag rows a user's or role's own tags change only when an earlier version
+        # stored keys differing only in case.)
+        shown_tags = _composed_tags(base.TABLE, own, tags)
+        if shown_tags != own:
+            values["tags"] = shown_tags
     if clients:
         own_ids: tuple[str, ...] = getattr(base, "client_ids", ())
         kept_ids = [c for c in own_ids if clients.pop(c, True)]

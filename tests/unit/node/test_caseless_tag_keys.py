@@ -180,3 +180,10 @@ def test_a_pair_under_a_key_that_is_not_its_own_is_ignored() -> None:
     # this version does not know, and shows nothing.
     forged = EntityField(USER.TABLE, USER.key, fields.TAG + "team", ("Dept", "x"), 1)
     assert shown_tags(view_of(USER, forged), USER) == ()
+
+
+def test_a_user_an_earlier_version_created_with_a_key_in_two_cases_shows_one_tag() -> None:
+    created = User(
+        "AIDA2", ACCOUNT, "li", "/", 1, tags=(("team", "x"), ("Dept", "a"), ("dept", "b"))
+    )
+    assert shown_tags(view_of(created), created) == (("team", "x"), ("dept", "b"))
