@@ -6,13 +6,13 @@ from __future__ import annotations
 from iamstore.node.api import convert
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.iam_credentials import credential_owner
 from iamstore.node.domain import lookup, service_credentials, signing_certificates, ssh_keys
 from iamstore.node.domain.entities import (
     ServiceCredential,
     SigningCertificate,
     SshPublicKey,
     User,
-    root_owner,
 )
 from iamstore.node.domain.errors import ValidationError
 from iamstore.v1 import iam_pb2 as pb
@@ -44,21 +44,6 @@ def _certificate(user_name: str, c: SigningCertificate) -> pb.SigningCertificate
     )
 
 
-def _certificate_owner(call: Call, name: str | None) -> tuple[str, str]:
-    """(owner id, user name) of a signing-certificate operation: the named user, else the
-    caller, the account root included (AWS: "you can use this operation to manage AWS account
-    root user credentials", UploadSigningCertificate's API reference), as for access keys. A
-    role session naming no user is refused (`Call.own_user_id`)."""
-    if name is not None:
-        user = lookup.user(call.view, call.account_id, name)
-        return user.user_id, user.name
-    own = call.own_user_id()
-    if own is None:
-        return root_owner(call.account_id), ""
-    me = lookup.caller_user(call.view, own)
-    return me.user_id, me.name
-
-
 def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
     return pb.SSHPublicKey(
         user_name=user.name,
@@ -70,11 +55,14 @@ def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
     )
 
 
+# Signing certificates naming no user are the caller's own, the account root's included (IAM
+# API Reference, UploadSigningCertificate: "you can use this operation to manage AWS account
+# root user credentials"), as access keys are: `credential_owner`.
 @op("UploadSigningCertificate")
 async def upload_signing_certificate(
     call: Call, req: pb.UploadSigningCertificateRequest
 ) -> pb.UploadSigningCertificateResponse:
-    owner_id, user_name = _certificate_owner(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     made = await call.write(
         lambda view, ctx: signing_certificates.upload(view, ctx, owner_id, req.certificate_body)
     )
@@ -85,7 +73,7 @@ async def upload_signing_certificate(
 async def list_signing_certificates(
     call: Call, req: pb.ListSigningCertificatesRequest
 ) -> pb.ListSigningCertificatesResponse:
-    owner_id, user_name = _certificate_owner(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     page = signing_certificates.listed(
         call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items")
     )
@@ -100,7 +88,7 @@ async def list_signing_certificates(
 async def update_signing_certificate(
     call: Call, req: pb.UpdateSigningCertificateRequest
 ) -> pb.UpdateSigningCertificateResponse:
-    owner_id, _ = _certificate_owner(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(
         lambda view, ctx: signing_certificates.set_status(
             view, ctx, owner_id, req.certificate_id, req.status
@@ -113,7 +101,7 @@ async def update_signing_certificate(
 async def delete_signing_certificate(
     call: Call, req: pb.DeleteSigningCertificateRequest
 ) -> pb.DeleteSigningCertificateResponse:
-    owner_id, _ = _certificate_owner(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(
         lambda view, ctx: signing_certificates.delete(view, ctx, owner_id, req.certificate_id)
     )
