@@ -11,7 +11,9 @@ whatever ran concurrently with it (docs/replication.md, "Concurrent writes"):
 - a replica that covers a write's consistency token holds everything the writer had applied
   when it planned the write;
 - each tag key of an entity holds what the latest acknowledged TagX or UntagX of that key
-  left (its value, or no tag), while the entity lives.
+  left (its value, or no tag), while the entity lives; for users and roles, whose tag keys
+  ignore case, "that key" is the key in any case, and the entity holds exactly one tag of it,
+  with the latest writer's spelling and value (never one per spelling).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from iamstore.node.domain.fields import tag_keys_ignore_case
 from iamstore.node.domain.view import View
 
 Stamp = tuple[int, str]  # (hlc, origin) of the commit that acknowledged a write
@@ -114,24 +117,32 @@ def final_problems(history: Sequence[Acked], view: View, name: str) -> list[str]
 
 
 def _tag_problems(history: Sequence[Acked], view: View, name: str) -> list[str]:
-    """Each tag key of a live entity as the latest acknowledged TagX/UntagX of it left it."""
-    latest: dict[tuple[tuple[str, str, int], str], tuple[Acked, str | None]] = {}
+    """Each tag key of a live entity as the latest acknowledged TagX/UntagX of it left it (for
+    users and roles, of the key in any case: one tag, the latest writer's spelling)."""
+    latest: dict[tuple[tuple[str, str, int], str], tuple[Acked, str, str | None]] = {}
     for write in history:
         if write.tagged is None:
             continue
+        caseless = tag_keys_ignore_case(write.tagged[0])
         for key, value in write.tags:
-            current = latest.get((write.tagged, key))
+            tag_of = (write.tagged, key.lower() if caseless else key)
+            current = latest.get(tag_of)
             if current is None or write.stamp > current[0].stamp:
-                latest[(write.tagged, key)] = (write, value)
+                latest[tag_of] = (write, key, value)
     problems: list[str] = []
-    for ((table, entity_key, created_ms), key), (write, value) in sorted(latest.items()):
+    for ((table, entity_key, created_ms), same), (write, key, value) in sorted(latest.items()):
         entity = view.shown(table, entity_key)
         if entity is None or getattr(entity, "created_ms", None) != created_ms:
             continue  # deleted (a delete wins over a concurrent tag), or created again since
-        found = dict(getattr(entity, "tags", ())).get(key)
-        if found != value:
+        caseless = tag_keys_ignore_case(table)
+        found = [
+            (k, v) for k, v in getattr(entity, "tags", ()) if (k.lower() if caseless else k) == same
+        ]
+        # An UntagX names the key as the caller spelled it; a TagX leaves its own spelling.
+        wanted = [] if value is None else [(key, value)]
+        if found != wanted:
             problems.append(
-                f"{name}'s {table} `{entity_key}` has tag `{key}` = {found!r}, not {value!r} "
-                f"as {write.operation} at {write.stamp} left it"
+                f"{name}'s {table} `{entity_key}` has tags {found!r} for key `{key}`, not "
+                f"{wanted!r} as {write.operation} at {write.stamp} left it"
             )
     return problems

@@ -188,9 +188,14 @@ class _Checker:
             )
         return tuple(arns)
 
-    def tags(self, tags: Sequence[pb.Tag], where: str, what: str) -> tuple[tuple[str, str], ...]:
+    def tags(
+        self, tags: Sequence[pb.Tag], where: str, what: str, *, ignore_case: bool = False
+    ) -> tuple[tuple[str, str], ...]:
+        """The entity's tags, as its CreateX checks them (`ignore_case`: a user's or role's)."""
         pairs = convert.tag_pairs(tags)
-        self.domain(where, what, lambda: check_tags((), pairs, self.ctx.quotas))
+        self.domain(
+            where, what, lambda: check_tags((), pairs, self.ctx.quotas, ignore_case=ignore_case)
+        )
         return tuple(pairs)
 
     def user(self, d: pb.UserDetail, where: str) -> ImportedUser:
@@ -216,7 +221,7 @@ class _Checker:
             d.user_name,
             d.path,
             self.created_ms(d, "create_date", where, what),
-            self.tags(d.tags, where, what),
+            self.tags(d.tags, where, what, ignore_case=True),
         )
         for index, group in enumerate(d.group_list):
             request = pb.AddUserToGroupRequest(group_name=group, user_name=d.user_name)
@@ -336,7 +341,7 @@ class _Checker:
             trust_policy=document,
             description=description,
             max_session_duration=3600 if duration is None else duration,
-            tags=self.tags(d.tags, where, what),
+            tags=self.tags(d.tags, where, what, ignore_case=True),
         )
         imported = ImportedRole(
             where,

@@ -20,8 +20,10 @@ HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 
 
-def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
-    """(owner id, user name) for a key operation: the named user, else the caller itself."""
+def credential_owner(call: Call, user_name: str | None) -> tuple[str, str]:
+    """(owner id, user name) of an access-key or signing-certificate operation: the named user,
+    else the caller itself, the account root included (its name empty); a role session naming
+    no user is refused (`Call.own_user_id`)."""
     if user_name is not None:
         user = lookup.user(call.view, call.account_id, user_name)
         return user.user_id, user.name
@@ -36,7 +38,7 @@ def _owner(call: Call, user_name: str | None) -> tuple[str, str]:
 async def create_access_key(
     call: Call, req: pb.CreateAccessKeyRequest
 ) -> pb.CreateAccessKeyResponse:
-    owner_id, user_name = _owner(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     key_id = call.components.ids.access_key_id()
     secret = call.components.ids.secret_access_key()
     sealed = call.components.box.seal(secret, key_id)
@@ -54,7 +56,7 @@ async def create_access_key(
 
 @op("ListAccessKeys")
 async def list_access_keys(call: Call, req: pb.ListAccessKeysRequest) -> pb.ListAccessKeysResponse:
-    owner_id, user_name = _owner(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     page = keys.listed(call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items"))
     return pb.ListAccessKeysResponse(
         access_key_metadata=[convert.key_metadata(user_name, k) for k in page.items],
@@ -67,7 +69,7 @@ async def list_access_keys(call: Call, req: pb.ListAccessKeysRequest) -> pb.List
 async def update_access_key(
     call: Call, req: pb.UpdateAccessKeyRequest
 ) -> pb.UpdateAccessKeyResponse:
-    owner_id, _ = _owner(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(lambda view, ctx: keys.update(view, owner_id, req.access_key_id, req.status))
     return pb.UpdateAccessKeyResponse()
 
@@ -76,7 +78,7 @@ async def update_access_key(
 async def delete_access_key(
     call: Call, req: pb.DeleteAccessKeyRequest
 ) -> pb.DeleteAccessKeyResponse:
-    owner_id, _ = _owner(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(lambda view, ctx: keys.delete(view, owner_id, req.access_key_id))
     return pb.DeleteAccessKeyResponse()
 

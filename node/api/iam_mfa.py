@@ -28,8 +28,13 @@ op = registrar(HANDLERS)
 MFA_ID_PREFIX = "AMFA"
 
 
-def _device(call: Call, d: MfaDevice) -> pb.VirtualMFADevice:
-    tags = convert.tags(d.tags)
+def _device(call: Call, d: MfaDevice, *, with_tags: bool) -> pb.VirtualMFADevice:
+    """The device as CreateVirtualMFADevice (`with_tags`) or ListVirtualMFADevices shows it.
+
+    ListVirtualMFADevices leaves tags out, as AWS documents (IAM API Reference,
+    ListVirtualMFADevices: "this operation does not return tags"; ListMFADeviceTags does).
+    """
+    tags = convert.tags(d.tags) if with_tags else []
     message = pb.VirtualMFADevice(serial_number=d.serial_number, tags=tags)
     owner = None if d.user_id is None else call.view.users.get(d.user_id)
     if owner is not None:
@@ -95,7 +100,7 @@ async def create_virtual_mfa_device(
     )
     uri = totp.provisioning_uri(seed, device.device_name, call.account_id)
     png = await asyncio.to_thread(totp.qr_code_png, uri)
-    message = _device(call, device)
+    message = _device(call, device, with_tags=True)
     message.base32_string_seed = seed.encode()
     message.qr_code_png = png
     return pb.CreateVirtualMFADeviceResponse(virtual_mfa_device=message)
@@ -205,7 +210,7 @@ async def list_virtual_mfa_devices(
         call.view, call.account_id, status, opt_str(req, "marker"), opt_int(req, "max_items")
     )
     return pb.ListVirtualMFADevicesResponse(
-        virtual_mfa_devices=[_device(call, d) for d in page.items],
+        virtual_mfa_devices=[_device(call, d, with_tags=False) for d in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )

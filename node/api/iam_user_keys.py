@@ -6,6 +6,7 @@ from __future__ import annotations
 from iamstore.node.api import convert
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
+from iamstore.node.api.iam_credentials import credential_owner
 from iamstore.node.domain import lookup, service_credentials, signing_certificates, ssh_keys
 from iamstore.node.domain.entities import (
     ServiceCredential,
@@ -33,9 +34,9 @@ def _user(call: Call, name: str | None) -> User:
     return lookup.caller_user(call.view, own)
 
 
-def _certificate(user: User, c: SigningCertificate) -> pb.SigningCertificate:
+def _certificate(user_name: str, c: SigningCertificate) -> pb.SigningCertificate:
     return pb.SigningCertificate(
-        user_name=user.name,
+        user_name=user_name,
         certificate_id=c.certificate_id,
         certificate_body=c.body,
         status=c.status,
@@ -54,27 +55,30 @@ def _ssh_key(user: User, k: SshPublicKey, body: str) -> pb.SSHPublicKey:
     )
 
 
+# Signing certificates naming no user are the caller's own, the account root's included (IAM
+# API Reference, UploadSigningCertificate: "you can use this operation to manage AWS account
+# root user credentials"), as access keys are: `credential_owner`.
 @op("UploadSigningCertificate")
 async def upload_signing_certificate(
     call: Call, req: pb.UploadSigningCertificateRequest
 ) -> pb.UploadSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     made = await call.write(
-        lambda view, ctx: signing_certificates.upload(view, ctx, user, req.certificate_body)
+        lambda view, ctx: signing_certificates.upload(view, ctx, owner_id, req.certificate_body)
     )
-    return pb.UploadSigningCertificateResponse(certificate=_certificate(user, made))
+    return pb.UploadSigningCertificateResponse(certificate=_certificate(user_name, made))
 
 
 @op("ListSigningCertificates")
 async def list_signing_certificates(
     call: Call, req: pb.ListSigningCertificatesRequest
 ) -> pb.ListSigningCertificatesResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     page = signing_certificates.listed(
-        call.view, user, opt_str(req, "marker"), opt_int(req, "max_items")
+        call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items")
     )
     return pb.ListSigningCertificatesResponse(
-        certificates=[_certificate(user, c) for c in page.items],
+        certificates=[_certificate(user_name, c) for c in page.items],
         is_truncated=page.is_truncated,
         marker=page.marker,
     )
@@ -84,10 +88,10 @@ async def list_signing_certificates(
 async def update_signing_certificate(
     call: Call, req: pb.UpdateSigningCertificateRequest
 ) -> pb.UpdateSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(
         lambda view, ctx: signing_certificates.set_status(
-            view, ctx, user, req.certificate_id, req.status
+            view, ctx, owner_id, req.certificate_id, req.status
         )
     )
     return pb.UpdateSigningCertificateResponse()
@@ -97,9 +101,9 @@ async def update_signing_certificate(
 async def delete_signing_certificate(
     call: Call, req: pb.DeleteSigningCertificateRequest
 ) -> pb.DeleteSigningCertificateResponse:
-    user = _user(call, opt_str(req, "user_name"))
+    owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
     await call.change(
-        lambda view, ctx: signing_certificates.delete(view, ctx, user, req.certificate_id)
+        lambda view, ctx: signing_certificates.delete(view, ctx, owner_id, req.certificate_id)
     )
     return pb.DeleteSigningCertificateResponse()
 

@@ -43,9 +43,24 @@ def create(
 
 
 def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
-    """GetAccountSummary's SummaryMap: counts and quotas, under AWS's key names."""
+    """GetAccountSummary's SummaryMap: counts and quotas, under AWS's key names (botocore's
+    `summaryKeyType`; IAM API Reference, GetAccountSummary,
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html). Work is
+    bounded: counts the view keeps, and one pass over the account's policies and MFA devices.
+    """
     policies = list(view.policies.in_account(account_id))
     versions_in_use = sum(len(view.versions_of(p.policy_id)) for p in policies)
+    root = root_owner(account_id)
+    # One pass over the account's virtual MFA devices (at most 8 per user): in use means
+    # enabled for a user that still exists (a device of a deleted user is assigned to no one).
+    devices = list(view.mfa_devices.in_account(account_id))
+    devices_in_use = sum(
+        1
+        for device in devices
+        if device.enabled_ms is not None
+        and device.user_id is not None
+        and view.users.get(device.user_id) is not None
+    )
     return {
         "Users": view.users.count(account_id),
         "UsersQuota": quotas.users_per_account,
@@ -68,10 +83,22 @@ def summary(view: View, account_id: str, quotas: Quotas) -> dict[str, int]:
         "AttachedPoliciesPerGroupQuota": quotas.managed_policies_per_entity,
         "AttachedPoliciesPerRoleQuota": quotas.managed_policies_per_entity,
         "AccessKeysPerUserQuota": quotas.access_keys_per_user,
-        "AccountAccessKeysPresent": 1 if view.keys_of.get(root_owner(account_id)) else 0,
+        "AccountAccessKeysPresent": 1 if view.keys_of.get(root) else 0,
+        "AccountSigningCertificatesPresent": 1 if view.signing_certificates_of.get(root) else 0,
+        "SigningCertificatesPerUserQuota": quotas.signing_certificates_per_user,
+        # The root's own password and MFA are managed outside the IAM API (the root has no
+        # login profile, and node/api/iam_mfa.py leaves its devices alone).
+        "AccountPasswordPresent": 0,
         "AccountMFAEnabled": 0,
-        "MFADevices": 0,
-        "MFADevicesInUse": 0,
+        "MFADevices": len(devices),
+        "MFADevicesInUse": devices_in_use,
+        "InstanceProfiles": view.instance_profiles.count(account_id),
+        "InstanceProfilesQuota": quotas.instance_profiles_per_account,
+        # Identity providers of both kinds, SAML and OpenID Connect.
+        "Providers": len(view.saml_providers.get(account_id, {}))
+        + len(view.oidc_providers.get(account_id, {})),
+        "ServerCertificates": view.server_certificates.count(account_id),
+        "ServerCertificatesQuota": quotas.server_certificates_per_account,
         "GlobalEndpointTokenVersion": global_endpoint_token_version(view, account_id),
     }
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from iamstore.node.domain.entities import AccountAlias, Change
-from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity
+from iamstore.node.domain.errors import EntityAlreadyExists, NoSuchEntity, ValidationError
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
@@ -14,8 +14,16 @@ def create(view: View, ctx: WriteContext, alias: str) -> list[Change]:
     """Claims `alias` for the account, replacing its old alias; the same alias again is a no-op.
 
     The shape (3 to 63 lowercase letters, digits and single dashes) is checked against AWS's
-    model before this runs.
+    model before this runs. An alias also cannot be a 12-digit number (IAM User Guide, "IAM
+    and AWS STS quotas, name requirements, and character limits",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): the sign-in
+    URL takes an account id or an alias in one place, so such an alias would pose as another
+    account's id.
     """
+    if len(alias) == 12 and alias.isascii() and alias.isdigit():
+        raise ValidationError(
+            f"the account alias `{alias}` cannot be a 12-digit number", "AccountAlias"
+        )
     owner = view.alias_owner(alias)
     if owner is not None and owner != ctx.account_id:
         raise EntityAlreadyExists(f"The account alias {alias} already exists.", "AccountAlias")

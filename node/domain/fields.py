@@ -78,6 +78,20 @@ _TAGGED = frozenset(
 )
 _CLIENTS = frozenset({"oidc_provider"})  # Add/RemoveClientID write one row per client id
 
+# The kinds whose tag keys ignore case, keeping the latest spelling (IAM User Guide, "Tagging
+# IAM resources", Case sensitivity, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html:
+# users and roles; customer managed policies, instance profiles, identity providers, server
+# certificates and virtual MFA devices keep case-sensitive keys). Their tag rows are keyed by
+# the lower-cased key and hold the pair (key as written, value), so TagUser of `Dept` and of
+# `dept` on two nodes at once write ONE row, and its last writer wins, spelling and value.
+# INVARIANT: a composed user or role holds no two tags whose keys differ only in case.
+_CASELESS_TAGS = frozenset({"user", "role"})
+
+
+def tag_keys_ignore_case(table: str) -> bool:
+    """Whether the tag keys of entities of `table` are one key whatever their case."""
+    return table in _CASELESS_TAGS
+
 
 def put(entity: Row, name: str, value: FieldValue) -> Change:
     """The row setting field `name` of `entity` to `value`."""
@@ -93,15 +107,24 @@ def pin_changes(role: Row, pins: tuple[tuple[str, str], ...]) -> list[Change]:
 
 
 def tag_changes(entity: Row, tags: Tags) -> list[Change]:
-    """TagX: one row per key (so tags of different keys never undo each other)."""
+    """TagX: one row per key (so tags of different keys never undo each other); for users and
+    roles the row of the lower-cased key, holding the key as written with its value."""
+    if tag_keys_ignore_case(entity.TABLE):
+        return [put(entity, TAG + key.lower(), (key, value)) for key, value in tags]
     return [put(entity, TAG + key, value) for key, value in tags]
 
 
 def untag_changes(entity: Row, keys: list[str] | tuple[str, ...]) -> list[Change]:
     """UntagX: each key marked removed (a row, not a tombstone: it must also hide a tag the
-    entity was created with, which lives in the entity row)."""
-    present = {key for key, _ in getattr(entity, "tags", ())}
-    return [put(entity, TAG + key, None) for key in keys if key in present]
+    entity was created with, which lives in the entity row). For users and roles a key names
+    the tag whatever its case (UntagUser of `DEPT` removes `Dept`)."""
+    present: Tags = getattr(entity, "tags", ())
+    if tag_keys_ignore_case(entity.TABLE):
+        folded = {key.lower() for key, _ in present}
+        named = {key.lower() for key in keys}
+        return [put(entity, TAG + key, None) for key in sorted(named & folded)]
+    exact = {key for key, _ in present}
+    return [put(entity, TAG + key, None) for key in keys if key in exact]
 
 
 def dropped(fields: Mapping[str, EntityField]) -> list[Change]:
@@ -111,7 +134,19 @@ def dropped(fields: Mapping[str, EntityField]) -> list[Change]:
 
 def _typed(table: str, name: str, value: FieldValue) -> bool:
     if name.startswith(TAG):
-        return table in _TAGGED and (value is None or isinstance(value, str))
+        if table not in _TAGGED:
+            return False
+        if value is None or isinstance(value, str):
+            return True  # a value, or a removal (also as an earlier version wrote it)
+        # A (key as written, value) pair, only under the lower-cased key of a user or role.
+        return (
+            table in _CASELESS_TAGS
+            and name == name.lower()
+            and isinstance(value, tuple)
+            and len(value) == 2
+            and all(isinstance(part, str) for part in value)
+            and value[0].lower() == name[len(TAG) :]
+        )
     if name.startswith(CLIENT):
         return table in _CLIENTS and isinstance(value, bool)
     types = _FIELDS.get(table, {}).get(name)
@@ -124,7 +159,7 @@ def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
     """The entity as reads see it: `base` with each of its field rows laid over it (`fields`
     by row key, of any incarnation: only those of `base`'s own count)."""
     values: dict[str, object] = {}
-    tags: dict[str, str | None] = {}
+    tags: dict[str, FieldValue] = {}
     clients: dict[str, bool] = {}
     created_ms = getattr(base, "created_ms", 0)
     for row in sorted(fields.values(), key=lambda r: r.name):
@@ -132,19 +167,20 @@ def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
         if row.of_created_ms != created_ms or not _typed(base.TABLE, name, row.value):
             continue  # a predecessor's field, or one this version does not know
         if name.startswith(TAG):
-            tags[name[len(TAG) :]] = row.value  # type: ignore[assignment]
+            tags[name[len(TAG) :]] = row.value
         elif name.startswith(CLIENT):
             clients[name[len(CLIENT) :]] = bool(row.value)
         elif name == "trust_pins" and isinstance(row.value, tuple):
             values[name] = tuple(tuple(item.split(_PAIR, 1)) for item in row.value)
         else:
             values[name] = row.value
-    if tags:
-        # Tags the entity was created with keep their order; later ones follow, by key.
-        own: Tags = getattr(base, "tags", ())
-        kept = [(k, tags.pop(k, v)) for k, v in own]
-        merged = [(k, v) for k, v in kept + sorted(tags.items()) if v is not None]
-        values["tags"] = tuple(merged)
+    own: Tags = getattr(base, "tags", ())
+    if tags or (own and base.TABLE in _CASELESS_TAGS):
+        # (Without tag rows a user's or role's own tags change only when an earlier version
+        # stored keys differing only in case.)
+        shown_tags = _composed_tags(base.TABLE, own, tags)
+        if shown_tags != own:
+            values["tags"] = shown_tags
     if clients:
         own_ids: tuple[str, ...] = getattr(base, "client_ids", ())
         kept_ids = [c for c in own_ids if clients.pop(c, True)]
@@ -154,6 +190,39 @@ def compose(base: Row, fields: Mapping[str, EntityField]) -> Row:
     # Each value was checked against the field's type above (`_typed`), which mypy cannot
     # follow through the union of row types.
     return dataclasses.replace(base, **values)  # type: ignore[arg-type]
+
+
+def _composed_tags(table: str, own: Tags, rows: Mapping[str, FieldValue]) -> Tags:
+    """The entity's tags: those it was created with (`own`, in their order) with its tag rows
+    (`rows`, by the key in the row's name) laid over them; later keys follow, by key."""
+    exact: dict[str, str | None] = dict(own)
+    pairs: dict[str, tuple[str, str] | None] = {}  # users and roles: by lower-cased key
+    for key, value in rows.items():
+        text = value if isinstance(value, str) else None  # `_typed`: a str, a pair or None
+        if isinstance(value, tuple):
+            pairs[key] = (value[0], value[1])
+        elif table in _CASELESS_TAGS and key == key.lower():
+            pairs[key] = None if text is None else (key, text)
+        else:
+            exact[key] = text
+    if table not in _CASELESS_TAGS:
+        kept = [(k, exact.pop(k)) for k, _ in own]
+        return tuple((k, v) for k, v in kept + sorted(exact.items()) if v is not None)
+    # Users and roles. The row of a lower-cased key is the latest TagX/UntagX of that key in
+    # any case, so it decides. Without one, the tags an earlier version kept by exact key
+    # (in the entity row, or rows `tag:<Key>` it wrote; they may differ only in case) show
+    # the one whose key sorts last, so every replica shows the same one; the next TagX or
+    # UntagX of the key in any case replaces them all (a read-time merge: stored rows are
+    # never rewritten, and an old commit still in a peer's log reads the same way).
+    chosen: dict[str, tuple[str, str] | None] = dict(pairs)
+    for key, value in sorted(exact.items()):
+        folded = key.lower()
+        if folded not in pairs and value is not None:
+            chosen[folded] = (key, value)
+    order = {k.lower(): i for i, (k, _) in reversed(list(enumerate(own)))}
+    shown = [pair for _, pair in sorted(chosen.items()) if pair is not None]
+    shown.sort(key=lambda pair: (order.get(pair[0].lower(), len(order)), pair[0]))
+    return tuple(shown)
 
 
 COMPOSED = frozenset(_FIELDS) | _TAGGED | _CLIENTS

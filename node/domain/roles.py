@@ -66,7 +66,7 @@ def create(
         trust_policy=trust_policy,
         description=description,
         max_session_duration=3600 if max_session_duration is None else max_session_duration,
-        tags=check_tags((), tags, ctx.quotas),
+        tags=check_tags((), tags, ctx.quotas, ignore_case=True),
         trust_pins=pins,
         max_signin_session_duration=max_signin_session_duration,
     )

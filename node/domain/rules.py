@@ -70,23 +70,38 @@ def check_managed_policy_size(document: str, quotas: Quotas) -> None:
         )
 
 
-def check_tags(existing: Tags, new: Sequence[tuple[str, str]], quotas: Quotas) -> Tags:
-    """Merges `new` tags over `existing` (same key: the value is replaced) per IAM's tag rules."""
+def check_tags(
+    existing: Tags, new: Sequence[tuple[str, str]], quotas: Quotas, *, ignore_case: bool = False
+) -> Tags:
+    """Merges `new` tags over `existing` (same key: the value is replaced) per IAM's tag rules.
+
+    With `ignore_case` (users and roles: node/domain/fields.py, `tag_keys_ignore_case`) keys
+    that differ only in case are one key: a new `department` replaces `Department`, taking the
+    new spelling, and a request naming both is refused as naming one key twice.
+    """
+
+    def same(key: str) -> str:
+        return key.lower() if ignore_case else key
+
     seen: set[str] = set()
     for key, _ in new:
         if key.lower().startswith("aws:"):
             raise InvalidInput(f"tag key `{key}` uses the reserved prefix `aws:`", "Tags")
-        if key in seen:
-            raise InvalidInput(f"duplicate tag key `{key}` in one request", "Tags")
-        seen.add(key)
-    merged = dict(existing)
-    merged.update(new)
+        if same(key) in seen:
+            raise InvalidInput(
+                f"duplicate tag key `{key}` in one request"
+                + (" (tag keys of users and roles ignore case)" if ignore_case else ""),
+                "Tags",
+            )
+        seen.add(same(key))
+    merged = {same(key): (key, value) for key, value in existing}
+    merged.update((same(key), (key, value)) for key, value in new)
     if len(merged) > quotas.tags_per_entity:
         raise LimitExceeded(
             f"the number of tags has reached the maximum limit of {quotas.tags_per_entity}",
             "Tags",
         )
-    return tuple(merged.items())
+    return tuple(merged.values())
 
 
 def remove_tags(existing: Tags, keys: Sequence[str]) -> Tags:

@@ -1,11 +1,18 @@
-"""Users' X.509 signing certificates: upload, list, activate or deactivate, delete (2 per user)."""
+"""X.509 signing certificates of users and of the account root: upload, list, activate or
+deactivate, delete (2 per owner).
+
+An owner is named by its id: a user's id, or the account root's (`entities.root_owner`), as
+for access keys. AWS lets the root manage its own certificates by omitting UserName (IAM API
+Reference, UploadSigningCertificate:
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html).
+"""
 
 from __future__ import annotations
 
 import base64
 
 from iamstore.node.domain import certificates, fields
-from iamstore.node.domain.entities import Change, KeyStatus, SigningCertificate, User
+from iamstore.node.domain.entities import Change, KeyStatus, SigningCertificate
 from iamstore.node.domain.errors import DuplicateCertificate, LimitExceeded, NoSuchEntity
 from iamstore.node.domain.rules import Page, paginate
 from iamstore.node.domain.view import View
@@ -17,19 +24,19 @@ def certificate_id(fingerprint_hex: str) -> str:
     return base64.b32encode(bytes.fromhex(fingerprint_hex)).decode()[:24]
 
 
-def of_user(view: View, user: User) -> list[SigningCertificate]:
-    keys = view.signing_certificates_of.get(user.user_id, ())
+def of_owner(view: View, owner_id: str) -> list[SigningCertificate]:
+    keys = view.signing_certificates_of.get(owner_id, ())
     return [view.signing_certificates[k] for k in keys if k in view.signing_certificates]
 
 
 def upload(
-    view: View, ctx: WriteContext, user: User, body: str
+    view: View, ctx: WriteContext, owner_id: str, body: str
 ) -> tuple[list[Change], SigningCertificate]:
     facts = certificates.check_signing_certificate(body, ctx.now_ms)
     row = SigningCertificate(
         account_id=ctx.account_id,
         certificate_id=certificate_id(facts.fingerprint),
-        user_id=user.user_id,
+        user_id=owner_id,
         body=body,
         status=KeyStatus.ACTIVE,
         created_ms=ctx.now_ms,
@@ -40,14 +47,14 @@ def upload(
             "CertificateBody",
         )
     quota = ctx.quotas.signing_certificates_per_user
-    if len(of_user(view, user)) >= quota:
+    if len(of_owner(view, owner_id)) >= quota:
         raise LimitExceeded(f"Cannot exceed quota for CertificatesPerUser: {quota}")
     return [Change.put(row)], row
 
 
-def get(view: View, account_id: str, user: User, certificate_id: str) -> SigningCertificate:
+def get(view: View, account_id: str, owner_id: str, certificate_id: str) -> SigningCertificate:
     found = view.signing_certificates.get(f"{account_id}/{certificate_id}")
-    if found is None or found.user_id != user.user_id:
+    if found is None or found.user_id != owner_id:
         raise NoSuchEntity(
             f"The Certificate with id {certificate_id} cannot be found.", "CertificateId"
         )
@@ -55,18 +62,18 @@ def get(view: View, account_id: str, user: User, certificate_id: str) -> Signing
 
 
 def listed(
-    view: View, user: User, marker: str | None, max_items: int | None
+    view: View, owner_id: str, marker: str | None, max_items: int | None
 ) -> Page[SigningCertificate]:
-    return paginate(of_user(view, user), lambda c: c.certificate_id, marker, max_items)
+    return paginate(of_owner(view, owner_id), lambda c: c.certificate_id, marker, max_items)
 
 
 def set_status(
-    view: View, ctx: WriteContext, user: User, certificate_id: str, status: str
+    view: View, ctx: WriteContext, owner_id: str, certificate_id: str, status: str
 ) -> list[Change]:
-    found = get(view, ctx.account_id, user, certificate_id)
+    found = get(view, ctx.account_id, owner_id, certificate_id)
     return [fields.put(found, "status", status)]
 
 
-def delete(view: View, ctx: WriteContext, user: User, certificate_id: str) -> list[Change]:
-    found = get(view, ctx.account_id, user, certificate_id)
+def delete(view: View, ctx: WriteContext, owner_id: str, certificate_id: str) -> list[Change]:
+    found = get(view, ctx.account_id, owner_id, certificate_id)
     return [Change.delete(found), *fields.dropped(view.fields_of(found))]

@@ -8,6 +8,10 @@ profiles, MFA devices, OIDC providers and server certificates once kept their ta
 whole-set `Tagging` row: the later of two concurrent tag changes replaced the other, losing an
 acknowledged tag or bringing back an untagged key. Such rows, written by earlier versions,
 are still read, under the field rows, and never written again: node/domain/view.py.)
+
+The tag keys of users and roles ignore case, keeping the latest spelling (`Dept` and `dept` are
+one key and one row: `fields.tag_keys_ignore_case`); those of every other kind are
+case-sensitive, as AWS documents.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ def tag(
     per resource, and a request exceeding it fails whole, changing nothing:
     https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html)
     """
-    check_tags(entity.tags, tags, ctx.quotas)
+    check_tags(entity.tags, tags, ctx.quotas, ignore_case=fields.tag_keys_ignore_case(entity.TABLE))
     return fields.tag_changes(entity, tuple(tags))
 
 

@@ -32,7 +32,7 @@ def create(
         name=name,
         path=path,
         created_ms=ctx.now_ms,
-        tags=check_tags((), tags, ctx.quotas),
+        tags=check_tags((), tags, ctx.quotas, ignore_case=True),
     )
     changes = [Change.put(user)]
     if boundary_arn is not None:

@@ -129,12 +129,23 @@ class _Member:
     close_tag: str
 
 
-# Lists inside a result that AWS writes even when empty: the policy simulators' examples in
-# the AWS CLI Command Reference (`aws iam simulate-custom-policy`, `simulate-principal-policy`)
-# show `"MatchedStatements": []` and `"MissingContextValues": []` in every EvaluationResult.
-_ALWAYS_WRITTEN_LISTS = frozenset(
-    {("EvaluationResult", "MatchedStatements"), ("EvaluationResult", "MissingContextValues")}
-)
+# Nested lists AWS writes even when empty (`<UserPolicyList/>`), by structure:
+# - the entity details of GetAccountAuthorizationDetails, whose example output (AWS CLI Command
+#   Reference, `aws iam get-account-authorization-details`,
+#   https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html)
+#   shows `"UserPolicyList": []`, `"AttachedManagedPolicies": []`, `"GroupPolicyList": []` and
+#   `"RolePolicyList": []`: tools that read one account snapshot index them without a default;
+# - the policy simulators' EvaluationResult, whose examples (`aws iam simulate-custom-policy`,
+#   `simulate-principal-policy`) show `"MatchedStatements": []` and `"MissingContextValues": []`.
+# Other nested lists that are not required (Tags above all) are left out when empty, as AWS
+# leaves them out; required lists are always written (`_plan`).
+_LISTED_WHEN_EMPTY: dict[str, frozenset[str]] = {
+    "UserDetail": frozenset({"UserPolicyList", "GroupList", "AttachedManagedPolicies"}),
+    "GroupDetail": frozenset({"GroupPolicyList", "AttachedManagedPolicies"}),
+    "RoleDetail": frozenset({"InstanceProfileList", "RolePolicyList", "AttachedManagedPolicies"}),
+    "ManagedPolicyDetail": frozenset({"PolicyVersionList"}),
+    "EvaluationResult": frozenset({"MatchedStatements", "MissingContextValues"}),
+}
 
 # INVARIANT: botocore's service models and their shapes live as long as the process (the
 # models are loaded once), so a shape's id names it for as long as this cache does.
@@ -148,6 +159,7 @@ def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
     if plan is None:
         fields = descriptor.fields_by_name
         required = set(shape.required_members)
+        listed_when_empty = _LISTED_WHEN_EMPTY.get(shape.name, frozenset())
         members: list[_Member] = []
         for member, member_shape in shape.members.items():
             field = cast(FieldDescriptor | None, fields.get(xform_name(member)))
@@ -159,7 +171,7 @@ def _plan(shape: Any, descriptor: Any, top: bool) -> tuple[_Member, ...]:
             always = (
                 member in required
                 or (top and member_shape.type_name == "list")
-                or (shape.name, member) in _ALWAYS_WRITTEN_LISTS
+                or member in listed_when_empty
             )
             members.append(
                 _Member(

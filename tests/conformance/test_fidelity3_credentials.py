@@ -120,14 +120,9 @@ def test_the_root_manages_its_own_access_keys_without_a_user_name(
 # implicitly based on the AWS access key ID used to sign the request. This operation works for
 # access keys under the AWS account. Consequently, you can use this operation to manage AWS
 # account root user credentials even if the AWS account has no associated users." iamstore
-# answers the root with ValidationError ("Must specify userName when calling with non-User
-# credentials"), as it does for a role session, although it lets the root manage its own
-# access keys the same way (the baseline above).
-@pytest.mark.xfail(
-    strict=True,
-    raises=ClientError,
-    reason="the root cannot upload or list its own signing certificates without a UserName",
-)
+# answered the root with ValidationError ("Must specify userName when calling with non-User
+# credentials"), as a role session still is, although it let the root manage its own access
+# keys the same way (the baseline above).
 def test_the_root_manages_its_own_signing_certificates_without_a_user_name(
     iamstore_aws: RunningEmulator,
 ) -> None:
@@ -136,3 +131,10 @@ def test_the_root_manages_its_own_signing_certificates_without_a_user_name(
     certificate_id = uploaded["Certificate"]["CertificateId"]
     listed = iam.list_signing_certificates()["Certificates"]
     assert [c["CertificateId"] for c in listed] == [certificate_id]
+    assert iam.get_account_summary()["SummaryMap"]["AccountSigningCertificatesPresent"] == 1
+    iam.update_signing_certificate(CertificateId=certificate_id, Status="Inactive")
+    (listed,) = iam.list_signing_certificates()["Certificates"]
+    assert listed["Status"] == "Inactive"
+    iam.delete_signing_certificate(CertificateId=certificate_id)
+    assert iam.list_signing_certificates()["Certificates"] == []
+    assert iam.get_account_summary()["SummaryMap"]["AccountSigningCertificatesPresent"] == 0

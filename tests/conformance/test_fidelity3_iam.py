@@ -141,14 +141,9 @@ def test_list_mfa_device_tags_shows_a_virtual_devices_tags(iamstore_aws: Running
 # (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html, and
 # botocore's model): "IAM resource-listing operations return a subset of the available
 # attributes for the resource. For example, this operation does not return tags ... To view
-# tag information for a virtual MFA device, see ListMFADeviceTags." iamstore lists each
+# tag information for a virtual MFA device, see ListMFADeviceTags." iamstore listed each
 # device's Tags (ListUsers, ListRoles, ListPolicies, ListInstanceProfiles,
 # ListServerCertificates and ListOpenIDConnectProviders leave them out, as documented).
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ListVirtualMFADevices returns the devices' Tags",
-)
 def test_list_virtual_mfa_devices_leaves_tags_out(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_virtual_mfa_device(
@@ -238,14 +233,9 @@ def test_authorization_details_list_what_entities_have(iamstore_aws: RunningEmul
 # (https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html):
 # a user without inline or attached policies has `"UserPolicyList": []` and
 # `"AttachedManagedPolicies": []`, a group `"GroupPolicyList": []` and
-# `"AttachedManagedPolicies": []`, a role `"RolePolicyList": []`. iamstore leaves these lists
+# `"AttachedManagedPolicies": []`, a role `"RolePolicyList": []`. iamstore left these lists
 # out when empty, so account analysers that read `user["AttachedManagedPolicies"]` or
-# `role["RolePolicyList"]` from this one call (as its documentation invites) raise KeyError.
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="GetAccountAuthorizationDetails omits the policy lists of entities that have none",
-)
+# `role["RolePolicyList"]` from this one call (as its documentation invites) raised KeyError.
 def test_authorization_details_show_empty_policy_lists(iamstore_aws: RunningEmulator) -> None:
     iam = _iam()
     iam.create_user(UserName="charlie")
@@ -285,14 +275,9 @@ def test_policy_tag_keys_are_case_sensitive(iamstore_aws: RunningEmulator) -> No
 # users and roles are not case sensitive, but case is preserved. This means that you cannot
 # have separate Department and department tag keys. If you have tagged a user with the
 # Department=finance tag and you add the department=hr tag, it replaces the first tag. A
-# second tag is not added." iamstore keeps both keys on users and roles, so an ABAC policy
-# on aws:PrincipalTag/department sees two values and the 50-tag quota counts both.
+# second tag is not added." iamstore kept both keys on users and roles, so an ABAC policy
+# on aws:PrincipalTag/department saw two values and the 50-tag quota counted both.
 @pytest.mark.parametrize("kind", ["user", "role"])
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a user's or role's tag keys differing only in case are kept as two tags",
-)
 def test_user_and_role_tag_keys_ignore_case(iamstore_aws: RunningEmulator, kind: str) -> None:
     iam = _iam()
     if kind == "user":

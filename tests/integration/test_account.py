@@ -40,8 +40,26 @@ def test_summary_reports_the_default_quotas(iam: Client) -> None:
         "GroupPolicySizeQuota": 5120,
         "RolePolicySizeQuota": 10240,
         "AssumeRolePolicySizeQuota": 2048,
+        "InstanceProfilesQuota": 1000,
+        "ServerCertificatesQuota": 20,
+        "SigningCertificatesPerUserQuota": 2,
     }
     assert {key: summary.get(key) for key in expected} == expected
+
+
+def test_summary_counts_instance_profiles_and_identity_providers(iam: Client) -> None:
+    def shown() -> dict[str, int]:
+        summary = iam.get_account_summary().summary_map
+        return {key: summary[key] for key in ("InstanceProfiles", "Providers")}
+
+    assert shown() == {"InstanceProfiles": 0, "Providers": 0}
+    iam.create_instance_profile(instance_profile_name="web")
+    arn = iam.create_open_id_connect_provider(
+        url="https://issuer.example.com", client_id_list=["c"], thumbprint_list=["a" * 40]
+    ).open_id_connect_provider_arn
+    assert shown() == {"InstanceProfiles": 1, "Providers": 1}
+    iam.delete_open_id_connect_provider(open_id_connect_provider_arn=arn)
+    assert shown() == {"InstanceProfiles": 1, "Providers": 0}
 
 
 def test_summary_counts_move_with_entities(iam: Client) -> None:

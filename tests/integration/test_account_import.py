@@ -175,6 +175,13 @@ INVALID = [
     ),
     ("unknown group", ("UserDetailList", 2, "GroupList"), ["no-such-group"], "no-such-group"),
     (
+        # A role's tag keys ignore case: these two are one key named twice.
+        "tag key twice in two cases",
+        ("RoleDetailList", 0, "Tags"),
+        [{"Key": "Dept", "Value": "a"}, {"Key": "dept", "Value": "b"}],
+        "RoleDetailList[0]",
+    ),
+    (
         "malformed policy",
         ("Policies", 0, "PolicyVersionList", 0, "Document"),
         {"Statement": "nope"},

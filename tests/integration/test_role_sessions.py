@@ -87,8 +87,10 @@ def test_session_policy_narrows_the_role(iam_node: InProcessNode, iam: Client) -
         lambda c: c.create_access_key(),
         lambda c: c.list_access_keys(),
         lambda c: c.list_mfa_devices(),
+        # The root manages its own certificates without a UserName; a role session is not it.
+        lambda c: c.list_signing_certificates(),
     ],
-    ids=["GetUser", "CreateAccessKey", "ListAccessKeys", "ListMFADevices"],
+    ids=["GetUser", "CreateAccessKey", "ListAccessKeys", "ListMFADevices", "ListSigningCerts"],
 )
 def test_operations_defaulting_to_the_caller_need_a_user_name_from_a_role_session(
     iam_node: InProcessNode, iam: Client, call: object

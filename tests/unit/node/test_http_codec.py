@@ -239,3 +239,41 @@ def test_text_passes_through_only_what_needs_no_escaping() -> None:
         char = chr(code)
         value = f"a{char}b"
         assert xml._text(value) == escape(xml._NOT_XML.sub("\ufffd", value)), hex(code)
+
+
+def test_authorization_details_write_an_entitys_empty_policy_lists_and_leave_tags_out() -> None:
+    # AWS's example output shows `"UserPolicyList": []` and the like for an entity without
+    # policies; a nested list AWS does not require (Tags) is left out when empty.
+    model = service_model("iam")
+    operation_model = model.operation_model("GetAccountAuthorizationDetails")
+    message = iam_pb2.GetAccountAuthorizationDetailsResponse()
+    messages.fill(
+        message,
+        {
+            "UserDetailList": [{"UserName": "u"}],
+            "GroupDetailList": [{"GroupName": "g"}],
+            "RoleDetailList": [{"RoleName": "r"}],
+            "Policies": [{"PolicyName": "p"}],
+        },
+    )
+    body = xml.response_xml(operation_model, model.metadata["xmlNamespace"], message, "rid")
+    parsed = QueryParser().parse(
+        {"body": body, "headers": {}, "status_code": 200}, operation_model.output_shape
+    )
+    (user,), (group,), (role,), (policy,) = (
+        parsed[k] for k in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+    )
+    assert user == {
+        "UserName": "u",
+        "UserPolicyList": [],
+        "GroupList": [],
+        "AttachedManagedPolicies": [],
+    }
+    assert group == {"GroupName": "g", "GroupPolicyList": [], "AttachedManagedPolicies": []}
+    assert role == {
+        "RoleName": "r",
+        "InstanceProfileList": [],
+        "RolePolicyList": [],
+        "AttachedManagedPolicies": [],
+    }
+    assert policy["PolicyVersionList"] == []
