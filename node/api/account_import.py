@@ -20,6 +20,7 @@ from iamstore.node.api import convert, validation
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.import_staging import StagedPart
+from iamstore.node.auth.import_targets import import_targets
 from iamstore.node.domain import account_import, documents
 from iamstore.node.domain.account_import import (
     AccountRecords,
@@ -634,11 +635,19 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         raise
     staging.drop(call.account_id)  # the last part: what was held goes, whatever comes next
     parts = pending.parts
+    # The caller's policies, gathered here on the event loop; None for the account root.
+    asker = call.components.gate.batch(call.caller, call.environment())
 
     def planned(view: View) -> tuple[list[tuple[Change, ...]], Report]:
         # On the evaluation worker's thread, the view held still by the apply lock (seconds
         # of pure work for a full account: the event loop goes on serving meanwhile).
-        entities, report = account_import.plan_entities(view, ctx, merge(parts, ctx), req.replace)
+        records = merge(parts, ctx)
+        if asker is not None:
+            # INVARIANT: nothing is planned, so nothing written, unless every IAM action the
+            # import stands for is allowed (iamstore:ImportAccount alone is outside iam:*,
+            # so PowerUserAccess or a Deny on iam:* would not stop it).
+            asker.require(import_targets(view, ctx.account_id, records, req.replace))
+        entities, report = account_import.plan_entities(view, ctx, records, req.replace)
         return ([] if req.dry_run else entities), report
 
     report, token, commits = await call.components.writer.write_split(

@@ -403,13 +403,6 @@ def test_review3_a_deeply_nested_imported_trust_policy_is_a_clear_error(iam: Cli
 _POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="iamstore:ImportAccount writes IAM entities but is not an iam: action, so AWS's "
-    "PowerUserAccess (NotAction iam:*, organizations:*, account:*) allows it: a power user "
-    "re-imports itself with AdministratorAccess attached and becomes an administrator",
-)
 def test_review3_a_power_user_cannot_make_itself_an_administrator_by_import(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -488,12 +481,6 @@ def test_review3_other_accounts_staged_parts_do_not_refuse_an_import(
     assert "imports are under way" not in refused
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an explicit Deny on iam:* does not cover iamstore:ImportAccount: a user allowed "
-    "`*` but denied `iam:*` imports a role trusting itself with AdministratorAccess",
-)
 def test_review3_a_deny_on_iam_also_stops_an_import(iam_node: InProcessNode, iam: Client) -> None:
     account = iam.get_caller_identity().account or ""
     guarded = doc(
