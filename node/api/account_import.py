@@ -9,7 +9,7 @@ and size quotas, the tag rules. An error names the entity and where it is in the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -174,20 +174,29 @@ class _Checker:
         where: str,
         what: str,
     ) -> tuple[str, ...]:
-        arns: list[str] = []
-        for index, attached in enumerate(policies):
-            here = f"{where}.AttachedManagedPolicies[{index}]"
-            request = make(**{owner_field: owner_name}, policy_arn=attached.policy_arn)
-            self.model(operation, request, here, what)
-            if attached.policy_arn not in arns:
-                arns.append(attached.policy_arn)
-        if len(arns) > self.ctx.quotas.managed_policies_per_entity:
+        # INVARIANT: the quota is checked before any entry is: an entity may list some 10^5
+        # ARNs in one part, and each check costs a model validation. A dict (linear) keeps
+        # each ARN once, at its first place in the input.
+        first = _first_places(attached.policy_arn for attached in policies)
+        if len(first) > self.ctx.quotas.managed_policies_per_entity:
             raise LimitExceeded(
                 f"{what}: Cannot exceed quota for PoliciesPerUser: "
                 f"{self.ctx.quotas.managed_policies_per_entity}",
                 f"{where}.AttachedManagedPolicies",
             )
-        return tuple(arns)
+        for arn, index in first.items():
+            here = f"{where}.AttachedManagedPolicies[{index}]"
+            self.model(operation, make(**{owner_field: owner_name}, policy_arn=arn), here, what)
+        return tuple(first)
+
+    def bound_tags(self, tags: Sequence[pb.Tag], where: str, what: str) -> None:
+        """More tags than an entity may hold are refused before the model checks each."""
+        if len(tags) > self.ctx.quotas.tags_per_entity:
+            raise LimitExceeded(
+                f"{what}: the number of tags has reached the maximum limit of "
+                f"{self.ctx.quotas.tags_per_entity}",
+                f"{where}.Tags",
+            )
 
     def tags(self, tags: Sequence[pb.Tag], where: str, what: str) -> tuple[tuple[str, str], ...]:
         pairs = convert.tag_pairs(tags)
@@ -196,6 +205,7 @@ class _Checker:
 
     def user(self, d: pb.UserDetail, where: str) -> ImportedUser:
         what = f"{where}: user `{d.user_name}`"
+        self.bound_tags(d.tags, where, what)
         boundary = (
             d.permissions_boundary.permissions_boundary_arn
             if d.HasField("permissions_boundary")
@@ -219,14 +229,15 @@ class _Checker:
             self.created_ms(d, "create_date", where, what),
             self.tags(d.tags, where, what),
         )
-        for index, group in enumerate(d.group_list):
-            request = pb.AddUserToGroupRequest(group_name=group, user_name=d.user_name)
-            self.model("AddUserToGroup", request, f"{where}.GroupList[{index}]", what)
-        if len(set(d.group_list)) > self.ctx.quotas.groups_per_user:
+        groups = _first_places(d.group_list)  # the quota first, as for attached policies
+        if len(groups) > self.ctx.quotas.groups_per_user:
             raise LimitExceeded(
                 f"{what}: Cannot exceed quota for GroupsPerUser: {self.ctx.quotas.groups_per_user}",
                 f"{where}.GroupList",
             )
+        for group, index in groups.items():
+            request = pb.AddUserToGroupRequest(group_name=group, user_name=d.user_name)
+            self.model("AddUserToGroup", request, f"{where}.GroupList[{index}]", what)
         return ImportedUser(
             where,
             user,
@@ -251,7 +262,7 @@ class _Checker:
                 what,
             ),
             boundary,
-            tuple(dict.fromkeys(d.group_list)),
+            tuple(groups),
         )
 
     def group(self, d: pb.GroupDetail, where: str) -> ImportedGroup:
@@ -295,6 +306,7 @@ class _Checker:
 
     def role(self, d: pb.RoleDetail, where: str) -> tuple[ImportedRole, list[ImportedProfile]]:
         what = f"{where}: role `{d.role_name}`"
+        self.bound_tags(d.tags, where, what)
         boundary = (
             d.permissions_boundary.permissions_boundary_arn
             if d.HasField("permissions_boundary")
@@ -374,6 +386,7 @@ class _Checker:
 
     def profile(self, d: pb.InstanceProfile, where: str) -> ImportedProfile:
         what = f"{where}: instance profile `{d.instance_profile_name}`"
+        self.bound_tags(d.tags, where, what)
         self.model(
             "CreateInstanceProfile",
             pb.CreateInstanceProfileRequest(
@@ -466,6 +479,14 @@ class _Checker:
         return ImportedPolicy(
             where, policy, tuple(versions.values()), d.default_version_id, updated
         )
+
+
+def _first_places(values: Iterable[str]) -> dict[str, int]:
+    """Each distinct value, in input order, with the index of its first place."""
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        first.setdefault(value, index)
+    return first
 
 
 def _at(where: str, field: str | None) -> str:

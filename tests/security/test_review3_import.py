@@ -120,12 +120,6 @@ def test_review3_an_import_cannot_take_a_deleted_users_id_from_another_account(
         assert not assumed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a user's AttachedManagedPolicies are each validated, and de-duplicated in a list "
-    "(quadratic), before the per-entity quota is checked: one 4 MiB part costs minutes of CPU",
-)
 def test_review3_an_entity_listing_too_many_policies_is_refused_before_they_are_checked(
     iam: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
