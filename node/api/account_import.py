@@ -21,7 +21,7 @@ from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.import_staging import StagedPart
 from iamstore.node.auth.import_targets import import_targets
-from iamstore.node.domain import account_import, documents
+from iamstore.node.domain import account_import, documents, protected
 from iamstore.node.domain.account_import import (
     AccountRecords,
     ImportedGroup,
@@ -45,6 +45,7 @@ from iamstore.node.domain.entities import (
     policy_arn,
 )
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, LimitExceeded
+from iamstore.node.domain.protected import check_imported_service_role
 from iamstore.node.domain.roles import check_trust_document
 from iamstore.node.domain.rules import (
     Quotas,
@@ -340,6 +341,7 @@ class _Checker:
             trust = check_trust_document(document, self.ctx)
         except IamError as err:
             raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
+        self.domain(where, what, partial(check_imported_service_role, d.path, trust, boundary))
         role = Role(
             role_id=d.role_id,
             account_id=self.account,
@@ -669,6 +671,10 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
             # so PowerUserAccess or a Deny on iam:* would not stop it).
             asker.require(import_targets(view, ctx.account_id, records, req.replace))
         entities, report = account_import.plan_entities(view, ctx, records, req.replace)
+        # A service-linked role changes only through its service (`--replace` included).
+        protected.check_changes_spare_protected(
+            view, ctx.account_id, (change for changes in entities for change in changes)
+        )
         return ([] if req.dry_run else entities), report
 
     report, token, commits = await call.components.writer.write_split(

@@ -176,12 +176,6 @@ def _imported_role(
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an import with --replace rewrites a service-linked role (its trust policy and "
-    "policies), which every IAM operation refuses with UnmodifiableEntity",
-)
 def test_review3_an_import_cannot_rewrite_a_service_linked_role(iam: Client) -> None:
     account = iam.get_caller_identity().account or ""
     linked = iam.create_service_linked_role(aws_service_name="elasticbeanstalk.amazonaws.com").role
@@ -201,13 +195,6 @@ def test_review3_an_import_cannot_rewrite_a_service_linked_role(iam: Client) -> 
     assert iam.list_attached_role_policies(role_name=linked.role_name).attached_policies == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an import creates a role under the reserved path /aws-service-role/ (CreateRole "
-    "refuses it) with any trust policy: a protected role trusting an outside account with "
-    "AdministratorAccess, which DeleteRole, DetachRolePolicy and UpdateAssumeRolePolicy refuse",
-)
 def test_review3_an_import_cannot_plant_a_protected_role_trusting_anyone(iam: Client) -> None:
     account = iam.get_caller_identity().account or ""
     path = "/aws-service-role/backdoor.amazonaws.com/"
