@@ -641,6 +641,14 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
     ctx = call.context()
     staging = call.components.imports
     try:
+        staging.check_position(
+            call.account_id,
+            req.import_id,
+            call.caller.arn,
+            req.part_number if req.HasField("part_number") else None,
+            req.part_count if req.HasField("part_count") else None,
+            req.commit,
+        )
         before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
         # INVARIANT: the bounds hold before any entity is checked, so the work a part costs
         # is bounded by the quotas, not by how many small entities fit in 4 MiB.
@@ -649,7 +657,13 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         # Pure and long (a part holds ~2,000 entities): off the event loop.
         part = await call.components.evaluations.run(lambda: check_part(req, ctx, before))
         pending = staging.add(
-            call.account_id, req.import_id, call.caller.arn, part, req.ByteSize(), ctx.now_ms
+            call.account_id,
+            req.import_id,
+            call.caller.arn,
+            part,
+            req.ByteSize(),
+            ctx.now_ms,
+            req.part_count if req.HasField("part_count") else None,
         )
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())

@@ -19,12 +19,14 @@ from iamstore.node.domain.account_import import (
     ImportedRole,
     ImportedUser,
 )
-from iamstore.node.domain.errors import LimitExceeded
+from iamstore.node.domain.errors import InvalidInput, LimitExceeded, ValidationError
 
 # A full account of AWS's default quotas is about 4 MiB of requests (docs/benchmarks.md).
 MAX_BYTES = 16 << 20
 MAX_PENDING = 4
 TTL_MS = 10 * 60 * 1000
+# Parts of one import (16 MiB in parts of 16 KiB; the CLI sends parts of about 1.5 MB).
+MAX_PARTS = 1_000
 
 
 @dataclass(slots=True)
@@ -46,6 +48,7 @@ class Pending:
     started_ms: int
     parts: list[StagedPart] = field(default_factory=list)
     size: int = 0
+    part_count: int | None = None  # as the parts declare it (the same on each)
 
 
 class ImportStaging:
@@ -62,6 +65,7 @@ class ImportStaging:
         part: StagedPart,
         size: int,
         now_ms: int,
+        part_count: int | None = None,
     ) -> Pending:
         """Stages one part; raises LimitExceeded past the bounds (the import is dropped)."""
         for account, old in list(self._pending.items()):
@@ -82,7 +86,68 @@ class ImportStaging:
             )
         pending.parts.append(part)
         pending.size += size
+        if part_count is not None:
+            pending.part_count = part_count
         return pending
+
+    def check_position(
+        self,
+        account_id: str,
+        import_id: str,
+        caller_arn: str,
+        part_number: int | None,
+        part_count: int | None,
+        commit: bool,
+    ) -> None:
+        """Refuses a part out of its import's sequence, and a commit without every earlier
+        part: parts live in this node's memory only, so after a restart, or on another node,
+        the earlier ones are gone and the commit would write part of the import.
+
+        INVARIANT: a commit is accepted only as part `part_count` of `part_count`, with parts
+        1 to part_count - 1 of the same import (id and caller) staged here, in order.
+        """
+        held = self.parts(account_id, import_id, caller_arn)
+        pending = self._pending.get(account_id) if held else None
+        declared = pending.part_count if pending is not None else None
+        position = len(held) + 1
+        if part_count is not None and not 1 <= part_count <= MAX_PARTS:
+            raise InvalidInput(
+                f"PartCount must be from 1 to {MAX_PARTS}, not {part_count}", "PartCount"
+            )
+        if declared is not None and part_count is not None and part_count != declared:
+            raise InvalidInput(
+                f"import `{import_id}`: PartCount {part_count} differs from the {declared} "
+                "its earlier parts gave",
+                "PartCount",
+            )
+        count = part_count if part_count is not None else declared
+        if commit:
+            if part_count is None:
+                raise ValidationError(
+                    "the last part (Commit) must give PartCount, the number of parts of the "
+                    "import, so that a commit missing earlier parts is refused",
+                    "PartCount",
+                )
+            if position != part_count:
+                raise InvalidInput(
+                    f"import `{import_id}`: the commit is part {part_count} of {part_count}, "
+                    f"but this node holds {len(held)} of its {part_count - 1} earlier parts "
+                    "(a restart, or parts sent to another node): nothing was written; send "
+                    "the whole import again",
+                    "PartCount",
+                )
+        if part_number is not None and part_number != position:
+            raise InvalidInput(
+                f"import `{import_id}`: part {part_number} arrived where this node expects "
+                f"part {position} (it holds {len(held)} of its parts); parts are held by the "
+                "node they were sent to, until a restart: send the whole import again",
+                "PartNumber",
+            )
+        if not commit and count is not None and position >= count:
+            raise InvalidInput(
+                f"import `{import_id}`: part {position} of {count} is the last, and must commit",
+                "Commit",
+            )
 
     def parts(self, account_id: str, import_id: str, caller_arn: str) -> list[StagedPart]:
         """The parts this import staged so far (none when it is not the one under way)."""

@@ -50,6 +50,7 @@ def test_an_attachment_a_condition_denies_is_refused_naming_action_and_resource(
             import_id="reader",
             account_id=account,
             commit=True,
+            part_count=1,
             user_detail_list=[
                 _user(
                     account,
@@ -64,6 +65,7 @@ def test_an_attachment_a_condition_denies_is_refused_naming_action_and_resource(
                 import_id="admin",
                 account_id=account,
                 commit=True,
+                part_count=1,
                 user_detail_list=[
                     _user(
                         account,
@@ -101,6 +103,7 @@ def test_a_user_without_the_required_permissions_boundary_is_refused(
                 import_id="free",
                 account_id=account,
                 commit=True,
+                part_count=1,
                 user_detail_list=[_user(account, "free", "AIDAFREEFREEFREEFREE1")],
             )
         boundary = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": _BOUNDARY}
@@ -108,6 +111,7 @@ def test_a_user_without_the_required_permissions_boundary_is_refused(
             import_id="bounded",
             account_id=account,
             commit=True,
+            part_count=1,
             user_detail_list=[
                 _user(account, "bounded", "AIDABOUNDEDBOUNDEDBO1", PermissionsBoundary=boundary)
             ],
@@ -134,6 +138,7 @@ def test_replacing_an_entity_needs_the_permission_to_delete_it(
             import_id="replace",
             account_id=account,
             commit=True,
+            part_count=1,
             replace=True,
             user_detail_list=[_user(account, "kept", "AIDAKEPTKEPTKEPTKEPT1")],
         )

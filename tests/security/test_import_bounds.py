@@ -43,7 +43,9 @@ def test_a_user_in_too_many_groups_is_refused_before_they_are_checked(
     checked = _count_checks(monkeypatch, "AddUserToGroup")
     user = _user(account, GroupList=[f"g{i}" for i in range(5_000)])
     with pytest.raises(LimitExceededError, match="GroupsPerUser"):
-        iam.import_account(import_id="g", account_id=account, commit=True, user_detail_list=[user])
+        iam.import_account(
+            import_id="g", account_id=account, commit=True, part_count=1, user_detail_list=[user]
+        )
     assert checked == []
 
 
@@ -54,7 +56,9 @@ def test_an_entity_with_too_many_tags_is_refused_before_the_model_checks_them(
     checked = _count_checks(monkeypatch, "CreateUser")
     user = _user(account, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(5_000)])
     with pytest.raises(LimitExceededError, match="maximum limit of 50"):
-        iam.import_account(import_id="t", account_id=account, commit=True, user_detail_list=[user])
+        iam.import_account(
+            import_id="t", account_id=account, commit=True, part_count=1, user_detail_list=[user]
+        )
     assert checked == []
 
 
@@ -66,6 +70,7 @@ def test_a_repeated_attachment_is_checked_and_imported_once(iam: Client) -> None
         import_id="r",
         account_id=account,
         commit=True,
+        part_count=1,
         user_detail_list=[_user(account, AttachedManagedPolicies=listed)],
     )
     attached = iam.list_attached_user_policies(user_name="hoarder").attached_policies

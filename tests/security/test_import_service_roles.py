@@ -38,7 +38,12 @@ def test_a_real_accounts_service_linked_role_is_imported_and_stays_protected(
     )
     for _ in range(2):  # the second run, with --replace, finds it unchanged and writes nothing
         iam.import_account(
-            import_id="slr", account_id=account, commit=True, replace=True, role_detail_list=[role]
+            import_id="slr",
+            account_id=account,
+            commit=True,
+            part_count=1,
+            replace=True,
+            role_detail_list=[role],
         )
     with pytest.raises(UnmodifiableEntityError):
         iam.delete_role(role_name="AWSServiceRoleForSupport")
@@ -58,7 +63,9 @@ def test_a_role_under_the_reserved_path_trusting_more_than_services_is_refused(
     account = iam.get_caller_identity().account or ""
     role = _role(account, _PATH, "AWSServiceRoleForSupport", "AROASUPPORTSUPPORTSU1", trust)
     with pytest.raises(IamError, match="reserved for service-linked roles"):
-        iam.import_account(import_id="x", account_id=account, commit=True, role_detail_list=[role])
+        iam.import_account(
+            import_id="x", account_id=account, commit=True, part_count=1, role_detail_list=[role]
+        )
     assert [r.role_name for r in iam.list_roles().roles] == []
 
 
@@ -66,7 +73,9 @@ def test_a_reserved_path_that_names_no_service_is_refused(iam: Client) -> None:
     account = iam.get_caller_identity().account or ""
     role = _role(account, "/aws-service-role/", "Bare", "AROABAREBAREBAREBARE1", _SERVICE_TRUST)
     with pytest.raises(InvalidInputError, match="reserved for service-linked roles"):
-        iam.import_account(import_id="x", account_id=account, commit=True, role_detail_list=[role])
+        iam.import_account(
+            import_id="x", account_id=account, commit=True, part_count=1, role_detail_list=[role]
+        )
 
 
 def test_replace_cannot_overwrite_a_service_linked_role_by_name_or_by_id(iam: Client) -> None:
@@ -87,6 +96,7 @@ def test_replace_cannot_overwrite_a_service_linked_role_by_name_or_by_id(iam: Cl
                 import_id="x",
                 account_id=account,
                 commit=True,
+                part_count=1,
                 replace=True,
                 role_detail_list=[role],
             )
