@@ -640,14 +640,15 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         )
     ctx = call.context()
     staging = call.components.imports
+    part_number = req.part_number if req.HasField("part_number") else None
+    part_count = req.part_count if req.HasField("part_count") else None
     try:
+        # Room for the part, and its place in the import, before any work on it.
+        staging.check_room(
+            call.account_id, req.import_id, call.caller.arn, req.ByteSize(), ctx.now_ms
+        )
         staging.check_position(
-            call.account_id,
-            req.import_id,
-            call.caller.arn,
-            req.part_number if req.HasField("part_number") else None,
-            req.part_count if req.HasField("part_count") else None,
-            req.commit,
+            call.account_id, req.import_id, call.caller.arn, part_number, part_count, req.commit
         )
         before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
         # INVARIANT: the bounds hold before any entity is checked, so the work a part costs
@@ -663,7 +664,9 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
             part,
             req.ByteSize(),
             ctx.now_ms,
-            req.part_count if req.HasField("part_count") else None,
+            part_number,
+            part_count,
+            req.commit,
         )
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())

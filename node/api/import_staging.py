@@ -3,9 +3,10 @@
 An import larger than one request (node/server.py caps requests at 4 MiB) arrives in parts;
 nothing is written until the last one, so a bad entity anywhere changes nothing. Only an
 authenticated caller allowed `iamstore:ImportAccount` reaches this store (the call is
-authorized before its handler runs), and what it holds is bounded: one import per account
-(a new import id drops the old one), MAX_PENDING accounts at once, MAX_BYTES of requests per
-import, and parts older than TTL_MS are dropped.
+authorized before its handler runs), and what it holds is bounded per account and per node,
+in bytes: one import per account (a new import id drops the old one), MAX_BYTES of requests
+per import, NODE_BUDGET of estimated memory for every account's together; an import idle for
+IDLE_MS, or older than TTL_MS, is dropped.
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ from iamstore.node.domain.errors import InvalidInput, LimitExceeded, ValidationE
 
 # A full account of AWS's default quotas is about 4 MiB of requests (docs/benchmarks.md).
 MAX_BYTES = 16 << 20
-MAX_PENDING = 4
+# A staged part, checked into entity records, takes about 16 times its request's bytes of
+# memory; every part is charged at least PART_MIN_BYTES (an empty part still costs its
+# bookkeeping), so the budget bounds the number of parts and accounts too.
+MEMORY_PER_BYTE = 16
+PART_MIN_BYTES = 4 << 10
+# The estimated memory the staged parts of every account's imports may take together: room
+# for four imports of the largest size, or some fifteen full accounts of AWS's default quotas.
+NODE_BUDGET = 4 * MAX_BYTES * MEMORY_PER_BYTE
+# A client sends its parts back to back (each is checked in seconds): an import that sent
+# nothing for IDLE_MS is abandoned, and none is held longer than TTL_MS from its first part.
+IDLE_MS = 2 * 60 * 1000
 TTL_MS = 10 * 60 * 1000
 # Parts of one import (16 MiB in parts of 16 KiB; the CLI sends parts of about 1.5 MB).
 MAX_PARTS = 1_000
@@ -46,8 +57,9 @@ class Pending:
     import_id: str
     caller_arn: str
     started_ms: int
+    last_ms: int  # when its latest part was staged
     parts: list[StagedPart] = field(default_factory=list)
-    size: int = 0
+    size: int = 0  # request bytes charged (at least PART_MIN_BYTES a part)
     part_count: int | None = None  # as the parts declare it (the same on each)
 
 
@@ -65,30 +77,62 @@ class ImportStaging:
         part: StagedPart,
         size: int,
         now_ms: int,
+        part_number: int | None = None,
         part_count: int | None = None,
+        commit: bool = False,
     ) -> Pending:
-        """Stages one part; raises LimitExceeded past the bounds (the import is dropped)."""
-        for account, old in list(self._pending.items()):
-            if now_ms - old.started_ms > TTL_MS:
-                del self._pending[account]
+        """Stages one part; raises LimitExceeded past the bounds, InvalidInput out of order.
+
+        The checks run again here, not only before the part was checked: another part of the
+        import may have been staged while this one was (each is checked off the event loop).
+        """
+        self.check_room(account_id, import_id, caller_arn, size, now_ms)
+        self.check_position(account_id, import_id, caller_arn, part_number, part_count, commit)
         pending = self._pending.get(account_id)
         if pending is None or (pending.import_id, pending.caller_arn) != (import_id, caller_arn):
-            if account_id not in self._pending and len(self._pending) >= MAX_PENDING:
-                raise LimitExceeded(
-                    f"{MAX_PENDING} account imports are under way on this node; retry later",
-                    "ImportId",
-                )
-            pending = self._pending[account_id] = Pending(import_id, caller_arn, now_ms)
-        if pending.size + size > MAX_BYTES:
-            self.drop(account_id)
-            raise LimitExceeded(
-                f"an import may send at most {MAX_BYTES >> 20} MiB of entities", "ImportId"
-            )
+            pending = self._pending[account_id] = Pending(import_id, caller_arn, now_ms, now_ms)
         pending.parts.append(part)
-        pending.size += size
+        pending.size += max(size, PART_MIN_BYTES)
+        pending.last_ms = now_ms
         if part_count is not None:
             pending.part_count = part_count
         return pending
+
+    def check_room(
+        self, account_id: str, import_id: str, caller_arn: str, size: int, now_ms: int
+    ) -> None:
+        """Refuses a part of `size` request bytes that its import, or the node, has no room
+        for; called before the part is checked, so a refused part costs no work.
+
+        INVARIANT: the parts held on this node take at most NODE_BUDGET by estimate, and one
+        account's at most MAX_BYTES of requests: what other accounts stage can refuse an
+        import only by holding that much memory, never by holding a few small parts.
+        """
+        self._expire(now_ms)
+        pending = self._pending.get(account_id)
+        if pending is not None and (pending.import_id, pending.caller_arn) != (
+            import_id,
+            caller_arn,
+        ):
+            pending = None  # a new import of the account replaces the old one
+        own = 0 if pending is None else pending.size
+        charge = max(size, PART_MIN_BYTES)
+        if own + charge > MAX_BYTES:
+            raise LimitExceeded(
+                f"an import may send at most {MAX_BYTES >> 20} MiB of entities", "ImportId"
+            )
+        others = sum(p.size for a, p in self._pending.items() if a != account_id)
+        if (others + own + charge) * MEMORY_PER_BYTE > NODE_BUDGET:
+            raise LimitExceeded(
+                f"the parts of account imports staged on this node would take more than "
+                f"{NODE_BUDGET >> 20} MiB of memory; retry in a few minutes",
+                "ImportId",
+            )
+
+    def _expire(self, now_ms: int) -> None:
+        for account, old in list(self._pending.items()):
+            if now_ms - old.last_ms > IDLE_MS or now_ms - old.started_ms > TTL_MS:
+                del self._pending[account]
 
     def check_position(
         self,

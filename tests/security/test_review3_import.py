@@ -430,13 +430,6 @@ def test_review3_a_power_user_cannot_make_itself_an_administrator_by_import(
     assert [policy.policy_arn for policy in attached] == [_POWER_USER]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a node holds the staged parts of at most 4 accounts' imports, shared by every "
-    "account, each for 10 minutes from its first part: four accounts that each stage one "
-    "small part (again every 10 minutes) refuse every other account's import on the node",
-)
 def test_review3_other_accounts_staged_parts_do_not_refuse_an_import(
     iam_node: InProcessNode, management: Client, iam: Client
 ) -> None:
