@@ -9,7 +9,7 @@ import pytest
 from google.protobuf.message import Message
 
 from iamstore.client import Client, LimitExceededError
-from iamstore.node.api import account_import
+from iamstore.node.api import validation
 
 
 def _user(account: str, **more: object) -> dict[str, object]:
@@ -25,14 +25,14 @@ def _user(account: str, **more: object) -> dict[str, object]:
 
 def _count_checks(monkeypatch: pytest.MonkeyPatch, operation: str) -> list[str]:
     checked: list[str] = []
-    real_validate = account_import.validation.validate
+    real_validate = validation.validate
 
     def counting_validate(name: str, request: Message) -> None:
         if name == operation:
             checked.append(name)
         real_validate(name, request)
 
-    monkeypatch.setattr(account_import.validation, "validate", counting_validate)
+    monkeypatch.setattr(validation, "validate", counting_validate)
     return checked
 
 

@@ -102,6 +102,8 @@ def test_replace_cannot_overwrite_a_service_linked_role_by_name_or_by_id(iam: Cl
             )
     after = iam.get_role(role_name=linked.role_name).role
     assert (after.role_id, after.path) == (linked.role_id, linked.path)
+    assert after.assume_role_policy_document is not None
+    assert linked.assume_role_policy_document is not None
     assert json.loads(after.assume_role_policy_document) == json.loads(
         linked.assume_role_policy_document
     )
