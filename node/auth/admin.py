@@ -199,11 +199,11 @@ class _Resolver:
         return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
 
 
-def on_entity(action: str, arn: str, tags: Tags = (), **keys: str | tuple[str, ...]) -> Target:
+def on_entity(action: str, arn: str, tags: Tags = (), keys: ContextValues | None = None) -> Target:
     """A question about an entity holding `tags` (aws:ResourceTag, iam:ResourceTag), with
-    more condition keys (`keys`, lower-case, `/` spelled `_`: iam_policyarn)."""
+    more condition keys (lower-case names: `iam:policyarn`)."""
     extra = _resource_tag_keys(tags)
-    extra.update({key.replace("_", ":", 1): value for key, value in keys.items()})
+    extra.update(keys or {})
     return Target(action, arn, tags, extra=extra)
 
 

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from iamstore.node.auth.admin import INSTANCE_PROFILE_SERVICE, Target, on_entity
 from iamstore.node.domain.account_import import AccountRecords
-from iamstore.node.domain.entities import Group, InstanceProfile, ManagedPolicy, Role, User
+from iamstore.node.domain.entities import Group, InstanceProfile, ManagedPolicy, Role, Tags, User
 from iamstore.node.domain.view import View
 
 
@@ -60,7 +60,7 @@ def _questions(
         if g.inline:
             yield Target("iam:PutGroupPolicy", arn)
         for policy in g.attached:
-            yield on_entity("iam:AttachGroupPolicy", arn, iam_policyarn=policy)
+            yield on_entity("iam:AttachGroupPolicy", arn, (), {_POLICY_ARN: policy})
         if replace:
             yield from _overwritten_groups(view, account, g.group)
     role_arns = {r.role.role_id: r.role.arn for r in records.roles}
@@ -75,7 +75,9 @@ def _questions(
             yield on_entity("iam:AddRoleToInstanceProfile", arn, tags)
             held = view.roles.get(role_id)
             role_arn = role_arns.get(role_id) or (held.arn if held is not None else "*")
-            yield on_entity("iam:PassRole", role_arn, iam_passedtoservice=INSTANCE_PROFILE_SERVICE)
+            yield on_entity(
+                "iam:PassRole", role_arn, (), {"iam:passedtoservice": INSTANCE_PROFILE_SERVICE}
+            )
         if replace:
             yield from _overwritten_profiles(view, account, i.profile)
     group_arns = {g.group.name.lower(): g.group.arn for g in records.groups}
@@ -91,40 +93,43 @@ def _questions(
             yield from _overwritten_users(view, account, u.user)
 
 
-def _bounded(boundary: str | None) -> dict[str, str]:
-    return {} if boundary is None else {"iam_permissionsboundary": boundary}
+_POLICY_ARN = "iam:policyarn"
+_BOUNDARY = "iam:permissionsboundary"
+
+
+def _bounded(boundary: str | None) -> dict[str, str | tuple[str, ...]]:
+    """iam:PermissionsBoundary, for the operations on a bounded user or role."""
+    return {} if boundary is None else {_BOUNDARY: boundary}
 
 
 def _role(
     role: Role, boundary: str | None, inline: bool, attached: tuple[str, ...]
 ) -> Iterator[Target]:
     arn, tags, keys = role.arn, role.tags, _bounded(boundary)
-    extra = {} if boundary is None else {"iam:permissionsboundary": boundary}
-    yield Target("iam:CreateRole", arn, (), tags, extra)
+    yield Target("iam:CreateRole", arn, (), tags, keys)
     if tags:
         yield Target("iam:TagRole", arn, tags, tags)
     if boundary is not None:
-        yield on_entity("iam:PutRolePermissionsBoundary", arn, tags, **keys)
+        yield on_entity("iam:PutRolePermissionsBoundary", arn, tags, keys)
     if inline:
-        yield on_entity("iam:PutRolePolicy", arn, tags, **keys)
+        yield on_entity("iam:PutRolePolicy", arn, tags, keys)
     for policy in attached:
-        yield on_entity("iam:AttachRolePolicy", arn, tags, iam_policyarn=policy, **keys)
+        yield on_entity("iam:AttachRolePolicy", arn, tags, {**keys, _POLICY_ARN: policy})
 
 
 def _user(
     user: User, boundary: str | None, inline: bool, attached: tuple[str, ...]
 ) -> Iterator[Target]:
     arn, tags, keys = user.arn, user.tags, _bounded(boundary)
-    extra = {} if boundary is None else {"iam:permissionsboundary": boundary}
-    yield Target("iam:CreateUser", arn, (), tags, extra)
+    yield Target("iam:CreateUser", arn, (), tags, keys)
     if tags:
         yield Target("iam:TagUser", arn, tags, tags)
     if boundary is not None:
-        yield on_entity("iam:PutUserPermissionsBoundary", arn, tags, **keys)
+        yield on_entity("iam:PutUserPermissionsBoundary", arn, tags, keys)
     if inline:
-        yield on_entity("iam:PutUserPolicy", arn, tags, **keys)
+        yield on_entity("iam:PutUserPolicy", arn, tags, keys)
     for policy in attached:
-        yield on_entity("iam:AttachUserPolicy", arn, tags, iam_policyarn=policy, **keys)
+        yield on_entity("iam:AttachUserPolicy", arn, tags, {**keys, _POLICY_ARN: policy})
 
 
 # --- what `replace` overwrites ------------------------------------------------------------
@@ -135,24 +140,17 @@ def _policy_arn(view: View, policy_id: str) -> str:
     return policy.arn if policy is not None else "*"
 
 
-def _links_lost(
-    view: View, kind: str, entity_id: str, arn: str, tags: tuple[tuple[str, str], ...]
-) -> Iterator[Target]:
+def _links_lost(view: View, kind: str, entity_id: str, arn: str, tags: Tags) -> Iterator[Target]:
     """The Detach/Delete questions for what a principal holds: every link it may lose."""
     boundary = view.boundaries.get(entity_id)
-    keys = (
-        {}
-        if boundary is None
-        else {"iam_permissionsboundary": _policy_arn(view, boundary.policy_id)}
-    )
+    keys = _bounded(None if boundary is None else _policy_arn(view, boundary.policy_id))
     for policy_id in view.attachments.of(entity_id):
-        yield on_entity(
-            f"iam:Detach{kind}Policy", arn, tags, iam_policyarn=_policy_arn(view, policy_id), **keys
-        )
+        detached = {**keys, _POLICY_ARN: _policy_arn(view, policy_id)}
+        yield on_entity(f"iam:Detach{kind}Policy", arn, tags, detached)
     if view.inline.get(entity_id):
-        yield on_entity(f"iam:Delete{kind}Policy", arn, tags, **keys)
+        yield on_entity(f"iam:Delete{kind}Policy", arn, tags, keys)
     if boundary is not None and kind != "Group":
-        yield on_entity(f"iam:Delete{kind}PermissionsBoundary", arn, tags, **keys)
+        yield on_entity(f"iam:Delete{kind}PermissionsBoundary", arn, tags, keys)
 
 
 def _overwritten_users(view: View, account: str, user: User) -> Iterator[Target]:
