@@ -24,6 +24,7 @@ from typing import TypeVar
 from iamstore.node.auth.admin import INSTANCE_PROFILE_SERVICE, Target, on_entity
 from iamstore.node.domain.account_import import AccountRecords
 from iamstore.node.domain.entities import Group, InstanceProfile, ManagedPolicy, Role, Tags, User
+from iamstore.node.domain.protected import SERVICE_ROLE_PATH, is_service_linked
 from iamstore.node.domain.view import View
 
 
@@ -106,7 +107,14 @@ def _role(
     role: Role, boundary: str | None, inline: bool, attached: tuple[str, ...]
 ) -> Iterator[Target]:
     arn, tags, keys = role.arn, role.tags, _bounded(boundary)
-    yield Target("iam:CreateRole", arn, (), tags, keys)
+    if is_service_linked(role):
+        # Made as CreateServiceLinkedRole makes it (node.domain.protected says which such
+        # roles an import accepts): asked as that action, with iam:AWSServiceName.
+        service = role.path[len(SERVICE_ROLE_PATH) :].strip("/")
+        linked = {"iam:awsservicename": service}
+        yield on_entity("iam:CreateServiceLinkedRole", arn, (), linked)
+    else:
+        yield Target("iam:CreateRole", arn, (), tags, keys)
     if tags:
         yield Target("iam:TagRole", arn, tags, tags)
     if boundary is not None:

@@ -107,3 +107,14 @@ def test_each_question_is_asked_once() -> None:
     targets = import_targets(_view(), ACCOUNT, doubled, replace=False)
     keys = [(t.action, t.resource, tuple(sorted(t.extra.items()))) for t in targets]
     assert len(keys) == len(set(keys))
+
+
+def test_a_service_linked_role_is_asked_as_create_service_linked_role() -> None:
+    path = "/aws-service-role/support.amazonaws.com/"
+    role = Role("AROASUPPORT000000001", ACCOUNT, "AWSServiceRoleForSupport", path, 0, TRUST)
+    trust = parse_policy(TRUST, PolicyKind.TRUST)
+    records = AccountRecords(roles=(ImportedRole("x", role, trust, (), (), None),))
+    asked = _asked(import_targets(_view(), ACCOUNT, records, replace=False))
+    linked = asked[("iam:CreateServiceLinkedRole", role.arn)]
+    assert linked.extra["iam:awsservicename"] == "support.amazonaws.com"
+    assert ("iam:CreateRole", role.arn) not in asked
