@@ -1417,6 +1417,8 @@ class SyncOperations(abc.ABC):
         commit: bool | None = None,
         replace: bool | None = None,
         dry_run: bool | None = None,
+        part_number: int | None = None,
+        part_count: int | None = None,
         at_least: str | None = None,
     ) -> results.ImportAccountResponse:
         return self._call(operations.IMPORT_ACCOUNT, locals())

@@ -197,6 +197,8 @@ def import_document(
             commit=True if last else None,
             replace=replace if last else None,
             dry_run=dry_run if last else None,
+            part_number=index + 1,
+            part_count=len(parts),
             **lists,  # type: ignore[arg-type]
         )
         sent += count

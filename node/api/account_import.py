@@ -9,7 +9,7 @@ and size quotas, the tag rules. An error names the entity and where it is in the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,7 +20,8 @@ from iamstore.node.api import convert, validation
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, registrar
 from iamstore.node.api.import_staging import StagedPart
-from iamstore.node.domain import account_import, documents
+from iamstore.node.auth.import_targets import import_targets
+from iamstore.node.domain import account_import, documents, protected
 from iamstore.node.domain.account_import import (
     AccountRecords,
     ImportedGroup,
@@ -44,6 +45,7 @@ from iamstore.node.domain.entities import (
     policy_arn,
 )
 from iamstore.node.domain.errors import AccessDenied, IamError, InvalidInput, LimitExceeded
+from iamstore.node.domain.protected import check_imported_service_role
 from iamstore.node.domain.roles import check_trust_document
 from iamstore.node.domain.rules import (
     Quotas,
@@ -173,20 +175,29 @@ class _Checker:
         where: str,
         what: str,
     ) -> tuple[str, ...]:
-        arns: list[str] = []
-        for index, attached in enumerate(policies):
-            here = f"{where}.AttachedManagedPolicies[{index}]"
-            request = make(**{owner_field: owner_name}, policy_arn=attached.policy_arn)
-            self.model(operation, request, here, what)
-            if attached.policy_arn not in arns:
-                arns.append(attached.policy_arn)
-        if len(arns) > self.ctx.quotas.managed_policies_per_entity:
+        # INVARIANT: the quota is checked before any entry is: an entity may list some 10^5
+        # ARNs in one part, and each check costs a model validation. A dict (linear) keeps
+        # each ARN once, at its first place in the input.
+        first = _first_places(attached.policy_arn for attached in policies)
+        if len(first) > self.ctx.quotas.managed_policies_per_entity:
             raise LimitExceeded(
                 f"{what}: Cannot exceed quota for PoliciesPerUser: "
                 f"{self.ctx.quotas.managed_policies_per_entity}",
                 f"{where}.AttachedManagedPolicies",
             )
-        return tuple(arns)
+        for arn, index in first.items():
+            here = f"{where}.AttachedManagedPolicies[{index}]"
+            self.model(operation, make(**{owner_field: owner_name}, policy_arn=arn), here, what)
+        return tuple(first)
+
+    def bound_tags(self, tags: Sequence[pb.Tag], where: str, what: str) -> None:
+        """More tags than an entity may hold are refused before the model checks each."""
+        if len(tags) > self.ctx.quotas.tags_per_entity:
+            raise LimitExceeded(
+                f"{what}: the number of tags has reached the maximum limit of "
+                f"{self.ctx.quotas.tags_per_entity}",
+                f"{where}.Tags",
+            )
 
     def tags(
         self, tags: Sequence[pb.Tag], where: str, what: str, *, ignore_case: bool = False
@@ -200,6 +211,7 @@ class _Checker:
 
     def user(self, d: pb.UserDetail, where: str) -> ImportedUser:
         what = f"{where}: user `{d.user_name}`"
+        self.bound_tags(d.tags, where, what)
         boundary = (
             d.permissions_boundary.permissions_boundary_arn
             if d.HasField("permissions_boundary")
@@ -223,14 +235,15 @@ class _Checker:
             self.created_ms(d, "create_date", where, what),
             self.tags(d.tags, where, what, ignore_case=True),
         )
-        for index, group in enumerate(d.group_list):
-            request = pb.AddUserToGroupRequest(group_name=group, user_name=d.user_name)
-            self.model("AddUserToGroup", request, f"{where}.GroupList[{index}]", what)
-        if len(set(d.group_list)) > self.ctx.quotas.groups_per_user:
+        groups = _first_places(d.group_list)  # the quota first, as for attached policies
+        if len(groups) > self.ctx.quotas.groups_per_user:
             raise LimitExceeded(
                 f"{what}: Cannot exceed quota for GroupsPerUser: {self.ctx.quotas.groups_per_user}",
                 f"{where}.GroupList",
             )
+        for group, index in groups.items():
+            request = pb.AddUserToGroupRequest(group_name=group, user_name=d.user_name)
+            self.model("AddUserToGroup", request, f"{where}.GroupList[{index}]", what)
         return ImportedUser(
             where,
             user,
@@ -255,7 +268,7 @@ class _Checker:
                 what,
             ),
             boundary,
-            tuple(dict.fromkeys(d.group_list)),
+            tuple(groups),
         )
 
     def group(self, d: pb.GroupDetail, where: str) -> ImportedGroup:
@@ -299,6 +312,7 @@ class _Checker:
 
     def role(self, d: pb.RoleDetail, where: str) -> tuple[ImportedRole, list[ImportedProfile]]:
         what = f"{where}: role `{d.role_name}`"
+        self.bound_tags(d.tags, where, what)
         boundary = (
             d.permissions_boundary.permissions_boundary_arn
             if d.HasField("permissions_boundary")
@@ -332,6 +346,7 @@ class _Checker:
             trust = check_trust_document(document, self.ctx)
         except IamError as err:
             raise type(err)(f"{what}: {err.message}", _at(where, err.field)) from None
+        self.domain(where, what, partial(check_imported_service_role, d.path, trust, boundary))
         role = Role(
             role_id=d.role_id,
             account_id=self.account,
@@ -378,6 +393,7 @@ class _Checker:
 
     def profile(self, d: pb.InstanceProfile, where: str) -> ImportedProfile:
         what = f"{where}: instance profile `{d.instance_profile_name}`"
+        self.bound_tags(d.tags, where, what)
         self.model(
             "CreateInstanceProfile",
             pb.CreateInstanceProfileRequest(
@@ -470,6 +486,14 @@ class _Checker:
         return ImportedPolicy(
             where, policy, tuple(versions.values()), d.default_version_id, updated
         )
+
+
+def _first_places(values: Iterable[str]) -> dict[str, int]:
+    """Each distinct value, in input order, with the index of its first place."""
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        first.setdefault(value, index)
+    return first
 
 
 def _at(where: str, field: str | None) -> str:
@@ -621,7 +645,16 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         )
     ctx = call.context()
     staging = call.components.imports
+    part_number = req.part_number if req.HasField("part_number") else None
+    part_count = req.part_count if req.HasField("part_count") else None
     try:
+        # Room for the part, and its place in the import, before any work on it.
+        staging.check_room(
+            call.account_id, req.import_id, call.caller.arn, req.ByteSize(), ctx.now_ms
+        )
+        staging.check_position(
+            call.account_id, req.import_id, call.caller.arn, part_number, part_count, req.commit
+        )
         before = StagedCounts.of(staging.parts(call.account_id, req.import_id, call.caller.arn))
         # INVARIANT: the bounds hold before any entity is checked, so the work a part costs
         # is bounded by the quotas, not by how many small entities fit in 4 MiB.
@@ -630,7 +663,15 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         # Pure and long (a part holds ~2,000 entities): off the event loop.
         part = await call.components.evaluations.run(lambda: check_part(req, ctx, before))
         pending = staging.add(
-            call.account_id, req.import_id, call.caller.arn, part, req.ByteSize(), ctx.now_ms
+            call.account_id,
+            req.import_id,
+            call.caller.arn,
+            part,
+            req.ByteSize(),
+            ctx.now_ms,
+            part_number,
+            part_count,
+            req.commit,
         )
         if not req.commit:
             return tpb.ImportAccountResponse(staged_entities=counts.total())
@@ -639,11 +680,23 @@ async def import_account(call: Call, req: tpb.ImportAccountRequest) -> tpb.Impor
         raise
     staging.drop(call.account_id)  # the last part: what was held goes, whatever comes next
     parts = pending.parts
+    # The caller's policies, gathered here on the event loop; None for the account root.
+    asker = call.components.gate.batch(call.caller, call.environment())
 
     def planned(view: View) -> tuple[list[tuple[Change, ...]], Report]:
         # On the evaluation worker's thread, the view held still by the apply lock (seconds
         # of pure work for a full account: the event loop goes on serving meanwhile).
-        entities, report = account_import.plan_entities(view, ctx, merge(parts, ctx), req.replace)
+        records = merge(parts, ctx)
+        if asker is not None:
+            # INVARIANT: nothing is planned, so nothing written, unless every IAM action the
+            # import stands for is allowed (iamstore:ImportAccount alone is outside iam:*,
+            # so PowerUserAccess or a Deny on iam:* would not stop it).
+            asker.require(import_targets(view, ctx.account_id, records, req.replace))
+        entities, report = account_import.plan_entities(view, ctx, records, req.replace)
+        # A service-linked role changes only through its service (`--replace` included).
+        protected.check_changes_spare_protected(
+            view, ctx.account_id, (change for changes in entities for change in changes)
+        )
         return ([] if req.dry_run else entities), report
 
     report, token, commits = await call.components.writer.write_split(

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from iamstore.node.auth.authenticate import Caller
-from iamstore.node.auth.authorize import Authorizer, Principal
-from iamstore.node.auth.request_context import Environment
+from iamstore.node.auth.authorize import Authorizer, Principal, Question
+from iamstore.node.auth.index import PrincipalPolicies
+from iamstore.node.auth.request_context import Environment, tag_keys
 from iamstore.node.domain.entities import Group, Tags, User
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.domain.oidc import provider_arn
@@ -200,6 +201,14 @@ class _Resolver:
         if found is None:
             return Target(action, arn or "*")
         return Target(action, found.arn, found.tags, extra=_resource_tag_keys(found.tags))
+
+
+def on_entity(action: str, arn: str, tags: Tags = (), keys: ContextValues | None = None) -> Target:
+    """A question about an entity holding `tags` (aws:ResourceTag, iam:ResourceTag), with
+    more condition keys (lower-case names: `iam:policyarn`)."""
+    extra = _resource_tag_keys(tags)
+    extra.update(keys or {})
+    return Target(action, arn, tags, extra=extra)
 
 
 def _resource_tag_keys(tags: Tags) -> dict[str, str | tuple[str, ...]]:
@@ -523,15 +532,84 @@ class AdminGate:
     def _reason(
         self, principal: Principal, target: Target, decision: Decision, context: ContextValues
     ) -> str:
-        if decision.outcome is Outcome.EXPLICIT_DENY:
-            kinds = [m.policy_kind for m in decision.matched]
-            where = next((_EXPLICIT_IN[k] for k in kinds if k in _EXPLICIT_IN), None)
-            return f"with an explicit deny in {where or 'an identity-based policy'}"
         own = self.authorizer.policies(principal)
-        identity = [*own.identity, *filter(None, [target.account_grant])]
-        if own.boundary is not None and _identity_allows(principal, target, identity, context):
-            return f"because no permissions boundary allows the {target.action} action"
-        return f"because no identity-based policy allows the {target.action} action"
+        return _denial_reason(principal, own, target, decision, context)
+
+    def batch(self, caller: Caller, environment: Environment) -> TargetBatch | None:
+        """What asking `caller`'s many questions off the event loop needs, gathered here on
+        it (the principal and its policies from the index); None for the account root, which
+        is not asked (it may do everything in its own account)."""
+        if caller.is_root:
+            return None
+        principal = self.authorizer.principal_for_caller(caller)
+        base = self.authorizer.contexts.build(
+            principal.facts, environment, session=principal.session
+        )
+        return TargetBatch(self.authorizer, principal, self.authorizer.policies(principal), base)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetBatch:
+    """One principal's questions, asked off the event loop (an account import asks one per
+    action and resource it writes: some 10^4). Reads no view or index: `own` and `base` were
+    gathered on the loop, so `require` may run on the evaluation worker's thread.
+
+    INVARIANT: every question sees the same instant (aws:CurrentTime), as one request does.
+    """
+
+    authorizer: Authorizer
+    principal: Principal
+    own: PrincipalPolicies
+    base: ContextValues  # the keys every question shares (principal, session, environment)
+
+    def require(self, targets: Sequence[Target]) -> None:
+        """Raises PolicyDenied, with AWS's message, at the first target not allowed."""
+        principal, own = self.principal, self.own
+        for target in targets:
+            context: dict[str, str | tuple[str, ...]] = {**target.extra, **self.base}
+            if target.request_tags:
+                context.update(tag_keys(target.request_tags, "aws:requesttag/"))
+                context["aws:tagkeys"] = tuple(key for key, _ in target.request_tags)
+            if target.resource_tags:
+                context.update(tag_keys(target.resource_tags, "aws:resourcetag/"))
+            identity = (
+                own.scanned
+                if target.account_grant is None
+                else (*own.scanned, target.account_grant)
+            )
+            request = Request(
+                principal_arn=principal.request_arn,
+                principal_account=principal.facts.account_id,
+                principal_type=principal.engine_type,
+                action=target.action,
+                resource_arn=target.resource,
+                resource_account=principal.facts.account_id,
+                context=context,
+                role_name=principal.role_name,
+            )
+            policies = PolicySet(identity, None, own.boundary, principal.session_policies)
+            decision = self.authorizer.answer(Question(request, policies, own.patterns))
+            if not decision.allowed:
+                reason = _denial_reason(principal, own, target, decision, context)
+                message = denial_message(principal.request_arn, target, reason)
+                raise PolicyDenied(message, target, decision)
+
+
+def _denial_reason(
+    principal: Principal,
+    own: PrincipalPolicies,
+    target: Target,
+    decision: Decision,
+    context: ContextValues,
+) -> str:
+    if decision.outcome is Outcome.EXPLICIT_DENY:
+        kinds = [m.policy_kind for m in decision.matched]
+        where = next((_EXPLICIT_IN[k] for k in kinds if k in _EXPLICIT_IN), None)
+        return f"with an explicit deny in {where or 'an identity-based policy'}"
+    identity = [*own.identity, *filter(None, [target.account_grant])]
+    if own.boundary is not None and _identity_allows(principal, target, identity, context):
+        return f"because no permissions boundary allows the {target.action} action"
+    return f"because no identity-based policy allows the {target.action} action"
 
 
 def _identity_allows(

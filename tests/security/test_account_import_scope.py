@@ -23,6 +23,7 @@ def test_federated_users_cannot_import_an_account(iam_node: InProcessNode, iam: 
             import_id="x",
             account_id=account,
             commit=True,
+            part_count=1,
             user_detail_list=[
                 {
                     "Path": "/",

@@ -101,7 +101,7 @@ async def test_review3_a_dangling_attachment_does_not_reach_another_accounts_pol
         }
         with contextlib.suppress(IamError):  # refused: one way to fix it
             await attacker.import_account(
-                import_id="plant", account_id=account, commit=True, policies=[planted]
+                import_id="plant", account_id=account, commit=True, part_count=1, policies=[planted]
             )
     assert await cluster.converged()
     clerk = Credentials(key.access_key_id, key.secret_access_key)

@@ -100,7 +100,7 @@ def test_review3_an_early_date_reads_back_unchanged_over_http(
         "CreateDate": early,
     }
     client.import_account(
-        import_id="early", account_id=account, commit=True, user_detail_list=[user]
+        import_id="early", account_id=account, commit=True, part_count=1, user_detail_list=[user]
     )
     assert client.get_user(user_name="ancient").user.create_date == early
     read = boto.get_user(UserName="ancient")["User"]["CreateDate"]  # type: ignore[attr-defined]

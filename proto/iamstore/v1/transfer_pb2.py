@@ -26,7 +26,7 @@ from iamstore.v1 import iam_pb2 as iamstore_dot_v1_dot_iam__pb2
 from iamstore.v1 import options_pb2 as iamstore_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aiamstore/v1/transfer.proto\x12\x0biamstore.v1\x1a\x15iamstore/v1/iam.proto\x1a\x19iamstore/v1/options.proto\"\xa3\x03\n\x14ImportAccountRequest\x12\x1c\n\timport_id\x18\x01 \x01(\tB\x04\x88\xb5\x18\x01H\x00\x88\x01\x01\x12\x1d\n\naccount_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01H\x01\x88\x01\x01\x12\x31\n\x10user_detail_list\x18\x03 \x03(\x0b\x32\x17.iamstore.v1.UserDetail\x12\x33\n\x11group_detail_list\x18\x04 \x03(\x0b\x32\x18.iamstore.v1.GroupDetail\x12\x31\n\x10role_detail_list\x18\x05 \x03(\x0b\x32\x17.iamstore.v1.RoleDetail\x12\x32\n\x08policies\x18\x06 \x03(\x0b\x32 .iamstore.v1.ManagedPolicyDetail\x12\x13\n\x06\x63ommit\x18\x07 \x01(\x08H\x02\x88\x01\x01\x12\x14\n\x07replace\x18\x08 \x01(\x08H\x03\x88\x01\x01\x12\x14\n\x07\x64ry_run\x18\t \x01(\x08H\x04\x88\x01\x01\x42\x0c\n\n_import_idB\r\n\x0b_account_idB\t\n\x07_commitB\n\n\x08_replaceB\n\n\x08_dry_run\"d\n\x0bImportTally\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x05\x12\x11\n\tunchanged\x18\x03 \x01(\x05\x12\x11\n\tconflicts\x18\x04 \x01(\x05\x12\x10\n\x08replaced\x18\x05 \x01(\x05\"<\n\x0eImportConflict\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x9c\x01\n\x15ImportAccountResponse\x12\x17\n\x0fstaged_entities\x18\x01 \x01(\x05\x12)\n\x07tallies\x18\x02 \x03(\x0b\x32\x18.iamstore.v1.ImportTally\x12.\n\tconflicts\x18\x03 \x03(\x0b\x32\x1b.iamstore.v1.ImportConflict\x12\x0f\n\x07\x63ommits\x18\x04 \x01(\x05\x32i\n\x0f\x41\x63\x63ountTransfer\x12V\n\rImportAccount\x12!.iamstore.v1.ImportAccountRequest\x1a\".iamstore.v1.ImportAccountResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aiamstore/v1/transfer.proto\x12\x0biamstore.v1\x1a\x15iamstore/v1/iam.proto\x1a\x19iamstore/v1/options.proto\"\xf5\x03\n\x14ImportAccountRequest\x12\x1c\n\timport_id\x18\x01 \x01(\tB\x04\x88\xb5\x18\x01H\x00\x88\x01\x01\x12\x1d\n\naccount_id\x18\x02 \x01(\tB\x04\x88\xb5\x18\x01H\x01\x88\x01\x01\x12\x31\n\x10user_detail_list\x18\x03 \x03(\x0b\x32\x17.iamstore.v1.UserDetail\x12\x33\n\x11group_detail_list\x18\x04 \x03(\x0b\x32\x18.iamstore.v1.GroupDetail\x12\x31\n\x10role_detail_list\x18\x05 \x03(\x0b\x32\x17.iamstore.v1.RoleDetail\x12\x32\n\x08policies\x18\x06 \x03(\x0b\x32 .iamstore.v1.ManagedPolicyDetail\x12\x13\n\x06\x63ommit\x18\x07 \x01(\x08H\x02\x88\x01\x01\x12\x14\n\x07replace\x18\x08 \x01(\x08H\x03\x88\x01\x01\x12\x14\n\x07\x64ry_run\x18\t \x01(\x08H\x04\x88\x01\x01\x12\x18\n\x0bpart_number\x18\n \x01(\x05H\x05\x88\x01\x01\x12\x17\n\npart_count\x18\x0b \x01(\x05H\x06\x88\x01\x01\x42\x0c\n\n_import_idB\r\n\x0b_account_idB\t\n\x07_commitB\n\n\x08_replaceB\n\n\x08_dry_runB\x0e\n\x0c_part_numberB\r\n\x0b_part_count\"d\n\x0bImportTally\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x05\x12\x11\n\tunchanged\x18\x03 \x01(\x05\x12\x11\n\tconflicts\x18\x04 \x01(\x05\x12\x10\n\x08replaced\x18\x05 \x01(\x05\"<\n\x0eImportConflict\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x9c\x01\n\x15ImportAccountResponse\x12\x17\n\x0fstaged_entities\x18\x01 \x01(\x05\x12)\n\x07tallies\x18\x02 \x03(\x0b\x32\x18.iamstore.v1.ImportTally\x12.\n\tconflicts\x18\x03 \x03(\x0b\x32\x1b.iamstore.v1.ImportConflict\x12\x0f\n\x07\x63ommits\x18\x04 \x01(\x05\x32i\n\x0f\x41\x63\x63ountTransfer\x12V\n\rImportAccount\x12!.iamstore.v1.ImportAccountRequest\x1a\".iamstore.v1.ImportAccountResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,13 +38,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IMPORTACCOUNTREQUEST'].fields_by_name['account_id']._loaded_options = None
   _globals['_IMPORTACCOUNTREQUEST'].fields_by_name['account_id']._serialized_options = b'\210\265\030\001'
   _globals['_IMPORTACCOUNTREQUEST']._serialized_start=94
-  _globals['_IMPORTACCOUNTREQUEST']._serialized_end=513
-  _globals['_IMPORTTALLY']._serialized_start=515
-  _globals['_IMPORTTALLY']._serialized_end=615
-  _globals['_IMPORTCONFLICT']._serialized_start=617
-  _globals['_IMPORTCONFLICT']._serialized_end=677
-  _globals['_IMPORTACCOUNTRESPONSE']._serialized_start=680
-  _globals['_IMPORTACCOUNTRESPONSE']._serialized_end=836
-  _globals['_ACCOUNTTRANSFER']._serialized_start=838
-  _globals['_ACCOUNTTRANSFER']._serialized_end=943
+  _globals['_IMPORTACCOUNTREQUEST']._serialized_end=595
+  _globals['_IMPORTTALLY']._serialized_start=597
+  _globals['_IMPORTTALLY']._serialized_end=697
+  _globals['_IMPORTCONFLICT']._serialized_start=699
+  _globals['_IMPORTCONFLICT']._serialized_end=759
+  _globals['_IMPORTACCOUNTRESPONSE']._serialized_start=762
+  _globals['_IMPORTACCOUNTRESPONSE']._serialized_end=918
+  _globals['_ACCOUNTTRANSFER']._serialized_start=920
+  _globals['_ACCOUNTTRANSFER']._serialized_end=1025
 # @@protoc_insertion_point(module_scope)

@@ -9,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ImportAccountRequest(_message.Message):
-    __slots__ = ("import_id", "account_id", "user_detail_list", "group_detail_list", "role_detail_list", "policies", "commit", "replace", "dry_run")
+    __slots__ = ("import_id", "account_id", "user_detail_list", "group_detail_list", "role_detail_list", "policies", "commit", "replace", "dry_run", "part_number", "part_count")
     IMPORT_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_DETAIL_LIST_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,8 @@ class ImportAccountRequest(_message.Message):
     COMMIT_FIELD_NUMBER: _ClassVar[int]
     REPLACE_FIELD_NUMBER: _ClassVar[int]
     DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    PART_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PART_COUNT_FIELD_NUMBER: _ClassVar[int]
     import_id: str
     account_id: str
     user_detail_list: _containers.RepeatedCompositeFieldContainer[_iam_pb2.UserDetail]
@@ -28,7 +30,9 @@ class ImportAccountRequest(_message.Message):
     commit: bool
     replace: bool
     dry_run: bool
-    def __init__(self, import_id: _Optional[str] = ..., account_id: _Optional[str] = ..., user_detail_list: _Optional[_Iterable[_Union[_iam_pb2.UserDetail, _Mapping]]] = ..., group_detail_list: _Optional[_Iterable[_Union[_iam_pb2.GroupDetail, _Mapping]]] = ..., role_detail_list: _Optional[_Iterable[_Union[_iam_pb2.RoleDetail, _Mapping]]] = ..., policies: _Optional[_Iterable[_Union[_iam_pb2.ManagedPolicyDetail, _Mapping]]] = ..., commit: _Optional[bool] = ..., replace: _Optional[bool] = ..., dry_run: _Optional[bool] = ...) -> None: ...
+    part_number: int
+    part_count: int
+    def __init__(self, import_id: _Optional[str] = ..., account_id: _Optional[str] = ..., user_detail_list: _Optional[_Iterable[_Union[_iam_pb2.UserDetail, _Mapping]]] = ..., group_detail_list: _Optional[_Iterable[_Union[_iam_pb2.GroupDetail, _Mapping]]] = ..., role_detail_list: _Optional[_Iterable[_Union[_iam_pb2.RoleDetail, _Mapping]]] = ..., policies: _Optional[_Iterable[_Union[_iam_pb2.ManagedPolicyDetail, _Mapping]]] = ..., commit: _Optional[bool] = ..., replace: _Optional[bool] = ..., dry_run: _Optional[bool] = ..., part_number: _Optional[int] = ..., part_count: _Optional[int] = ...) -> None: ...
 
 class ImportTally(_message.Message):
     __slots__ = ("kind", "created", "unchanged", "conflicts", "replaced")
