@@ -3,7 +3,7 @@
 Like moto and LocalStack, a made-up access key acts as the root of account 123456789012, so
 `boto3.client("iam")` with dummy credentials just works; keys and sessions the emulator issued
 act as themselves, with full authorization, and are refused once deleted (their ids carry
-iamstore's checksum: node.domain.access_key_ids). `POST /_iamstore/reset` wipes
+iamstore's checksum: node.access_key_ids). `POST /_iamstore/reset` wipes
 everything: a fresh node takes over the same HTTP port (the old one's data is deleted), which
 is quicker and more certain than undoing every table in place.
 """

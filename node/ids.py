@@ -6,7 +6,7 @@ import random
 import secrets
 import string
 
-from iamstore.node.domain.access_key_ids import LONG_TERM_RANDOM_BYTES, long_term_key_id
+from iamstore.node.access_key_ids import LONG_TERM_RANDOM_BYTES, long_term_key_id
 
 # AWS unique ids are an uppercase prefix followed by [A-Z0-9] ("IAM identifiers").
 _ID_ALPHABET = string.ascii_uppercase + string.digits
@@ -27,7 +27,7 @@ class IdSource:
         return prefix + self._pick(_ID_ALPHABET, 17)
 
     def access_key_id(self) -> str:
-        """AKIA…, marked as iamstore's (node.domain.access_key_ids)."""
+        """AKIA…, marked as iamstore's (node.access_key_ids)."""
         return long_term_key_id(self.random_bytes(LONG_TERM_RANDOM_BYTES))
 
     def secret_access_key(self) -> str:

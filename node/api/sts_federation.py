@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from iamstore.node.access_key_ids import account_of_temporary_key
 from iamstore.node.api import convert
 from iamstore.node.api.call import Call
 from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
@@ -30,7 +31,6 @@ from iamstore.node.auth.sessions import (
     new_key_id,
     new_secret,
 )
-from iamstore.node.domain.access_key_ids import account_of_temporary_key
 from iamstore.node.domain.errors import AccessDenied, InvalidInput, ValidationError
 from iamstore.node.policy import Outcome
 from iamstore.v1 import sts_pb2 as spb
@@ -126,7 +126,7 @@ async def get_access_key_info(
     GetAccessKeyInfo, https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html).
 
     Long-term keys (AKIA…) are found in the replica. A temporary key (ASIA…) names its
-    account in the id itself (node.domain.access_key_ids): the answer is read from the id,
+    account in the id itself (node.access_key_ids): the answer is read from the id,
     in constant work, with nothing looked up or kept per session, and says only the account
     id, whether or not that account exists here (no oracle of which accounts do). An ASIA id
     without iamstore's checksum (made up, or issued before ids named their account) is

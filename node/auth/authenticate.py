@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from iamstore.node.access_key_ids import issued_by_iamstore
 from iamstore.node.auth import http_signature
 from iamstore.node.auth.http_signature import SignedHttpRequest
 from iamstore.node.auth.secretbox import SecretBox, SecretBoxError
@@ -17,7 +18,6 @@ from iamstore.node.auth.sessions import (
     SessionSealer,
     TokenError,
 )
-from iamstore.node.domain.access_key_ids import issued_by_iamstore
 from iamstore.node.domain.entities import AccessKey, KeyStatus
 from iamstore.node.domain.keys import is_root_key
 from iamstore.node.domain.view import View
@@ -247,7 +247,7 @@ class Authenticator:
         """Emulator mode only: the account root, for a key id no iamstore node ever issued
         (a caller's made-up "dummy" key, as moto and LocalStack take any key).
 
-        A key id of iamstore's own shape (node.domain.access_key_ids) that this node does
+        A key id of iamstore's own shape (node.access_key_ids) that this node does
         not hold, or whose token does not open, is a deleted key, a key or session from
         before a reset or a key rotation, or a tampered token: refused in every mode, as
         AWS refuses a deleted key (InvalidClientTokenId), never taken for the root.

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from iamstore.node.domain.access_key_ids import (
+from iamstore.node.access_key_ids import (
     TEMPORARY_PREFIX,
     TEMPORARY_RANDOM_BYTES,
     temporary_key_id,
@@ -136,7 +136,7 @@ def scope_allows(session: Session, action: str) -> bool:
 
 
 def new_key_id(account_id: str) -> str:
-    """A fresh ASIA id naming the session's account (node.domain.access_key_ids)."""
+    """A fresh ASIA id naming the session's account (node.access_key_ids)."""
     return temporary_key_id(account_id, secrets.token_bytes(TEMPORARY_RANDOM_BYTES))
 
 

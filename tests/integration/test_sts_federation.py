@@ -11,7 +11,7 @@ from iam_helpers import assert_lasts
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError, ValidationError
 from iamstore.client.models import TemporaryCredentials
 from iamstore.cluster.testing.inproc import InProcessNode
-from iamstore.node.domain.access_key_ids import temporary_key_id
+from iamstore.node.access_key_ids import temporary_key_id
 
 
 def doc(*actions: str) -> str:

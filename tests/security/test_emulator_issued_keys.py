@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from iamstore.cluster.pytest_plugin import RunningEmulator
-from iamstore.node.domain.access_key_ids import long_term_key_id, temporary_key_id
+from iamstore.node.access_key_ids import long_term_key_id, temporary_key_id
 
 ROOT_ARN = "arn:aws:iam::123456789012:root"
 

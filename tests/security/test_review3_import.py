@@ -185,6 +185,7 @@ def test_review3_an_import_cannot_rewrite_a_service_linked_role(iam: Client) -> 
     account = iam.get_caller_identity().account or ""
     linked = iam.create_service_linked_role(aws_service_name="elasticbeanstalk.amazonaws.com").role
     trust_before = linked.assume_role_policy_document
+    attached_before = iam.list_attached_role_policies(role_name=linked.role_name).attached_policies
     role = _imported_role(account, linked.path, linked.role_name, linked.role_id, _OUTSIDER_TRUST)
     role["Arn"] = linked.arn
     with contextlib.suppress(Exception):  # refusing the import is one way to fix it
@@ -198,7 +199,10 @@ def test_review3_an_import_cannot_rewrite_a_service_linked_role(iam: Client) -> 
         )
     after = iam.get_role(role_name=linked.role_name).role
     assert after.assume_role_policy_document == trust_before
-    assert iam.list_attached_role_policies(role_name=linked.role_name).attached_policies == ()
+    assert (
+        iam.list_attached_role_policies(role_name=linked.role_name).attached_policies
+        == attached_before
+    )
 
 
 def test_review3_an_import_cannot_plant_a_protected_role_trusting_anyone(iam: Client) -> None:

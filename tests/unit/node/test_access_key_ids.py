@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from iamstore.node.domain.access_key_ids import (
+from iamstore.node.access_key_ids import (
     account_of_temporary_key,
     issued_by_iamstore,
     long_term_key_id,
