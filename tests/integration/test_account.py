@@ -57,6 +57,7 @@ def test_summary_counts_instance_profiles_and_identity_providers(iam: Client) ->
     arn = iam.create_open_id_connect_provider(
         url="https://issuer.example.com", client_id_list=["c"], thumbprint_list=["a" * 40]
     ).open_id_connect_provider_arn
+    assert arn is not None
     assert shown() == {"InstanceProfiles": 1, "Providers": 1}
     iam.delete_open_id_connect_provider(open_id_connect_provider_arn=arn)
     assert shown() == {"InstanceProfiles": 1, "Providers": 0}

@@ -7,6 +7,7 @@ left; a replaced value no longer grants, and a Deny on the new value applies."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 
@@ -28,7 +29,7 @@ def _retagged(iam: Client, name: str) -> str:
     return arn
 
 
-def _decide(iam: Client, arn: str, condition: dict[str, object]) -> str:
+def _decide(iam: Client, arn: str, condition: Mapping[str, object]) -> str:
     statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
     name = arn.rsplit("/", 1)[1]
     iam.put_user_policy(
