@@ -52,13 +52,6 @@ def http_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessNod
         yield node
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the HTTP port bounds each body (2 MiB, 30 s) and the connections (1,000) but not "
-    "the bodies held at once: 100 unauthenticated connections each 2 MB into an unfinished "
-    "body keep ~200 MB in the node (200: ~390 MB measured; 1,000: ~2 GB, renewed every 30 s)",
-)
 def test_review3_unfinished_http_bodies_before_authentication_hold_bounded_memory(
     http_node: InProcessNode,
 ) -> None:
