@@ -34,9 +34,9 @@ class HttpLimits:
     # IAM's largest legal request: a 131,072-character policy document whose every character
     # is 4 UTF-8 bytes, each percent-encoded (12 bytes), plus the other parameters.
     max_body_bytes: int = 2 * 1024 * 1024
-    # What unfinished bodies hold at once over all connections (16 of the largest): a body
+    # What unfinished bodies hold at once over all connections (8 of the largest): a body
     # whose next bytes would pass it is refused with 503 ServiceUnavailable, which SDKs retry.
-    max_unfinished_body_bytes: int = 32 * 1024 * 1024
+    max_unfinished_body_bytes: int = 16 * 1024 * 1024
     # What aiohttp buffers per connection ahead of the reader (it pauses reading at twice
     # this): 1,000 connections x 32 KiB = 32 MiB at most, besides the bodies above.
     read_buffer_bytes: int = 16 * 1024
