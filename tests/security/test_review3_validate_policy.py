@@ -1,7 +1,7 @@
 """Findings of the third adversarial review: ValidatePolicy.
 
-Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
-documents the bug, and fails the moment the bug is fixed without the marker being removed.
+Each test reproduced a bug against a real node (then marked xfail(strict=True)); the bugs are
+fixed, and the tests keep them fixed (docs/testing.md, "Bugs the tests found").
 """
 
 from __future__ import annotations
