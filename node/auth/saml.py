@@ -15,7 +15,9 @@ What AWS checks is then checked the same way ("Configure SAML assertions for the
 authentication response", IAM User Guide): the Issuer is the provider's entity id; exactly
 one bearer SubjectConfirmation whose Recipient is one of the node's SAML endpoints and whose
 NotOnOrAfter has not passed; the Conditions' window and Audience; the Role, RoleSessionName,
-SessionDuration, PrincipalTag:*, TransitiveTagKeys and SourceIdentity attributes.
+SessionDuration, PrincipalTag:*, TransitiveTagKeys and SourceIdentity attributes. Beyond
+AWS's list, an assertion is usable at most `max_assertion_age_s` after its IssueInstant, so
+the node's record of used ids (node/auth/assertion_ids.py) never has to keep one longer.
 Time is an argument: nothing here reads the clock.
 """
 
