@@ -1532,6 +1532,8 @@ class AsyncOperations(abc.ABC):
         policy_document: str,
         policy_type: str,
         validate_policy_resource_type: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
         at_least: str | None = None,
     ) -> results.ValidatePolicyResponse:
         """IAM Access Analyzer's ValidatePolicy: findings for a policy document (errors, security

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,12 +29,34 @@ from iamstore.wire.sigv4 import DEFAULT_HOST, DEFAULT_REGION, sign_grpc
 
 DEFAULT_ENDPOINT = "127.0.0.1:7001"
 
+# A node takes a few streams per connection at once (node/server.py): calls started on a new
+# connection before its limit has arrived are refused (RST_STREAM REFUSED_STREAM, never seen
+# by a handler) and end UNAVAILABLE. UNAVAILABLE means the call never reached a node (as
+# `is_unavailable` has it), so gRPC itself tries again, briefly, on the same connection.
+_RETRY_REFUSED = json.dumps(
+    {
+        "methodConfig": [
+            {
+                "name": [{}],
+                "retryPolicy": {
+                    "maxAttempts": 4,
+                    "initialBackoff": "0.05s",
+                    "maxBackoff": "0.5s",
+                    "backoffMultiplier": 2,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        ]
+    }
+)
 # gRPC's default reconnect backoff grows to two minutes: a client would keep failing fast
 # long after a restarted node is back. Retry the connection within a second instead.
 CHANNEL_OPTIONS = (
     ("grpc.initial_reconnect_backoff_ms", 100),
     ("grpc.min_reconnect_backoff_ms", 100),
     ("grpc.max_reconnect_backoff_ms", 1000),
+    ("grpc.enable_retries", 1),
+    ("grpc.service_config", _RETRY_REFUSED),
 )
 DEFAULT_TIMEOUT = 30.0
 

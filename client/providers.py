@@ -425,6 +425,7 @@ def sign_in(
     attempt never reached a node). Over TLS with `tls_ca`, as the clients.
     """
     from iamstore.client._transport import (  # the transport imports us
+        CHANNEL_OPTIONS,
         error_for_status,
         identity,
         parse_endpoints,
@@ -443,7 +444,9 @@ def sign_in(
     last_details: str | None = None
     for address in addresses:
         channel = (
-            grpc.insecure_channel(address) if tls is None else grpc.secure_channel(address, tls)
+            grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+            if tls is None
+            else grpc.secure_channel(address, tls, options=CHANNEL_OPTIONS)
         )
         with channel:
             rpc = channel.unary_unary(

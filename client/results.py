@@ -862,6 +862,8 @@ class ValidatePolicyResponse:
     """What ValidatePolicy returns."""
 
     findings: tuple[ValidatePolicyFinding, ...] = ()
+    # Set when more findings follow: pass it as the request's next_token.
+    next_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -46,10 +46,29 @@ log = logging.getLogger("iamstore.node")
 # they fit when they share the client port; replies and snapshots travel on the asking
 # peer's own channel, which takes more (replication/grpc_transport.py).
 MAX_CLIENT_REQUEST_BYTES = 4 << 20
+# What half-sent messages may hold before anyone is authenticated. gRPC reads a whole message
+# before any handler (so before authentication), and opens each stream's flow-control window
+# to the length its message announces: every stream of a connection may hold up to
+# MAX_CLIENT_REQUEST_BYTES, for as long as its sender likes. So the node bounds, per
+# connection, how many streams are open at once (a client queues further calls on its own
+# side; 8 x 4 MiB = 32 MiB per connection); over all connections, how many calls are in hand
+# at once (more are refused with RESOURCE_EXHAUSTED before their message is read; 256 x 4 MiB
+# = 1 GiB at worst) and how many connections are open; and how long a connection lives (then
+# it is told to go away, and closed after a grace: a half-sent message is not held for ever;
+# clients reconnect on their own).
+MAX_STREAMS_PER_CONNECTION = 8
+MAX_CALLS_IN_HAND = 256
+MAX_CONNECTIONS = 1000
+MAX_CONNECTION_AGE_MS = 10 * 60 * 1000
+CONNECTION_AGE_GRACE_MS = 2 * 60 * 1000
 SERVER_OPTIONS = (
     ("grpc.so_reuseport", 0),
     ("grpc.max_receive_message_length", MAX_CLIENT_REQUEST_BYTES),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
+    ("grpc.max_concurrent_streams", MAX_STREAMS_PER_CONNECTION),
+    ("grpc.max_allowed_incoming_connections", MAX_CONNECTIONS),
+    ("grpc.max_connection_age_ms", MAX_CONNECTION_AGE_MS),
+    ("grpc.max_connection_age_grace_ms", CONNECTION_AGE_GRACE_MS),
 )
 
 
@@ -143,7 +162,9 @@ class Node:
             db = await Database.open(config.database_path, config.synchronous)
             try:
                 datadir.make_private(config.data_dir)
-                server = self._grpc_server = grpc.aio.server(options=SERVER_OPTIONS)
+                server = self._grpc_server = grpc.aio.server(
+                    options=SERVER_OPTIONS, maximum_concurrent_rpcs=MAX_CALLS_IN_HAND
+                )
                 self.built = await build(config, db, server, self._injected)
                 await self._run(self.built)
             finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iamstore.node.api.call import Call
-from iamstore.node.api.dispatch import Handler, registrar
+from iamstore.node.api.dispatch import Handler, opt_int, opt_str, registrar
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.policy.validation import (
     Finding,
@@ -18,6 +18,14 @@ from iamstore.v1 import authz_pb2 as apb
 HANDLERS: dict[str, Handler] = {}
 op = registrar(HANDLERS)
 # Authorized before it runs as access-analyzer:ValidatePolicy on `*` (node/auth/admin.py).
+
+# Findings are paged, as Access Analyzer's ValidatePolicy pages them (`maxResults` and
+# `nextToken`, Access Analyzer API reference, ValidatePolicy): a legal 256 KiB document can
+# have tens of thousands of findings, several MB, more than one answer can carry. A page
+# ends at `max_results` findings or before PAGE_BYTES of them (a page holds at least one).
+DEFAULT_PAGE_FINDINGS = 100
+MAX_PAGE_FINDINGS = 1000
+PAGE_BYTES = 1 << 20
 
 
 def _finding(finding: Finding) -> apb.ValidatePolicyFinding:
@@ -59,6 +67,19 @@ async def validate_policy_handler(
             "`ValidatePolicyResourceType` applies to a RESOURCE_POLICY only",
             "ValidatePolicyResourceType",
         )
+    page_size = opt_int(req, "max_results")
+    if page_size is None:
+        page_size = DEFAULT_PAGE_FINDINGS
+    elif not 1 <= page_size <= MAX_PAGE_FINDINGS:
+        raise ValidationError(
+            f"`MaxResults` must be from 1 to {MAX_PAGE_FINDINGS}, got `{page_size}`", "MaxResults"
+        )
+    token = opt_str(req, "next_token")
+    start = 0
+    if token is not None:
+        if not (token.isascii() and token.isdigit() and len(token) <= 9):
+            raise ValidationError(f"invalid `NextToken` `{token[:64]}`", "NextToken")
+        start = int(token)
     text = req.policy_document
     catalog = shared_catalog()
 
@@ -71,4 +92,26 @@ async def validate_policy_handler(
         findings = await call.components.evaluations.run(work)
     except PolicyTooLargeError as err:
         raise ValidationError(str(err), "PolicyDocument") from None
-    return apb.ValidatePolicyResponse(findings=[_finding(f) for f in findings])
+    if start > len(findings):
+        raise ValidationError(f"invalid `NextToken` `{token}`", "NextToken")
+    return _page(findings, start, page_size)
+
+
+def _page(findings: tuple[Finding, ...], start: int, page_size: int) -> apb.ValidatePolicyResponse:
+    """Findings from `start`: at most `page_size`, and at least one, within PAGE_BYTES."""
+    response = apb.ValidatePolicyResponse()
+    used = 0
+    end = start
+    for finding in findings[start : start + page_size]:
+        message = _finding(finding)
+        size = message.ByteSize()
+        if end > start and used + size > PAGE_BYTES:
+            break
+        response.findings.append(message)
+        used += size
+        end += 1
+    if end < len(findings):
+        # The token is a position: validation is pure, so the same document and type give
+        # the same findings in the same order on every call and every node.
+        response.next_token = str(end)
+    return response

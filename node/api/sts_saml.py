@@ -136,7 +136,7 @@ class SamlSignIn:
         try:
             # INVARIANT: nothing is issued for an assertion id this node accepted before;
             # `claim` checks and records in one synchronous step (node.auth.assertion_ids).
-            self.used.claim(claims.assertion_id, claims.expires_at, now)
+            self.used.claim(provider.arn, claims.assertion_id, claims.expires_at, now)
         except ReplayRefused as err:
             raise StsError("InvalidIdentityToken", str(err), "SAMLAssertion") from None
         session = replace(

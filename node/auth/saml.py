@@ -15,7 +15,9 @@ What AWS checks is then checked the same way ("Configure SAML assertions for the
 authentication response", IAM User Guide): the Issuer is the provider's entity id; exactly
 one bearer SubjectConfirmation whose Recipient is one of the node's SAML endpoints and whose
 NotOnOrAfter has not passed; the Conditions' window and Audience; the Role, RoleSessionName,
-SessionDuration, PrincipalTag:*, TransitiveTagKeys and SourceIdentity attributes.
+SessionDuration, PrincipalTag:*, TransitiveTagKeys and SourceIdentity attributes. Beyond
+AWS's list, an assertion is usable at most `max_assertion_age_s` after its IssueInstant, so
+the node's record of used ids (node/auth/assertion_ids.py) never has to keep one longer.
 Time is an argument: nothing here reads the clock.
 """
 
@@ -114,6 +116,11 @@ class SamlPolicy:
     endpoints: tuple[str, ...] = (AWS_SAML_ENDPOINT,)
     skew_s: int = 300
     allow_sha1: bool = False
+    # How long after its IssueInstant an assertion is accepted, whatever its NotOnOrAfter
+    # says. SAML assertions are meant to be redeemed at once (IdPs give them minutes); the
+    # node remembers a used id at most this long (plus the skew), so it must refuse the
+    # assertion itself afterwards, or a replay would pass once the id is forgotten.
+    max_assertion_age_s: int = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +288,16 @@ def _time(value: str | None, what: str) -> float | None:
         raise _invalid(f"the assertion's {what} `{value}` is not a dateTime") from None
 
 
+def _issued_at(assertion: etree._Element, now: float, policy: SamlPolicy) -> float:
+    """The assertion's IssueInstant (required by SAML core 2.3.3), not in the future."""
+    issued = _time(assertion.get("IssueInstant"), "IssueInstant")
+    if issued is None:
+        raise _invalid("the assertion has no IssueInstant")
+    if now + policy.skew_s < issued:
+        raise _invalid("the SAML assertion is not valid yet")
+    return issued
+
+
 def _subject(
     assertion: etree._Element, now: float, policy: SamlPolicy
 ) -> tuple[str, str, str, float]:
@@ -437,6 +454,9 @@ def verify(xml: bytes, provider: SamlProvider, now: float, policy: SamlPolicy) -
     attributes = _attributes(assertion)
     session_name, duration, tags, transitive, source_identity = _session_facts(attributes)
     horizons = [confirm_until] + ([conditions_until] if conditions_until is not None else [])
+    horizons.append(_issued_at(assertion, now, policy) + policy.max_assertion_age_s)
+    if now >= min(horizons) + policy.skew_s:
+        raise SamlError("ExpiredTokenException", "the SAML assertion has expired")
     return SamlClaims(
         assertion_id=assertion.get("ID") or "",
         issuer=issuer,

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
 from iamstore.node.api.call import CallerConnection
+from iamstore.node.http.body_budget import BodyBudget
 from iamstore.node.http.endpoint import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ class HttpLimits:
     # IAM's largest legal request: a 131,072-character policy document whose every character
     # is 4 UTF-8 bytes, each percent-encoded (12 bytes), plus the other parameters.
     max_body_bytes: int = 2 * 1024 * 1024
+    # What unfinished bodies hold at once over all connections (8 of the largest): a body
+    # whose next bytes would pass it is refused with 503 ServiceUnavailable, which SDKs retry.
+    max_unfinished_body_bytes: int = 16 * 1024 * 1024
+    # What aiohttp buffers per connection ahead of the reader (it pauses reading at twice
+    # this): 1,000 connections x 32 KiB = 32 MiB at most, besides the bodies above.
+    read_buffer_bytes: int = 16 * 1024
     # Request line (a GET or presigned URL carries a session token) and each header line.
     max_line_bytes: int = 16 * 1024
     max_headers: int = 64
@@ -124,6 +131,7 @@ class HttpServer:
         self._extra = extra
         self._server: _GuardedServer | None = None
         self._listener: asyncio.Server | None = None
+        self._bodies = BodyBudget(self._limits.max_unfinished_body_bytes)
 
     async def start(self) -> str:
         limits = self._limits
@@ -136,6 +144,7 @@ class HttpServer:
             max_headers=limits.max_headers,
             keepalive_timeout=limits.keepalive_timeout_s,
             lingering_time=limits.lingering_s,
+            read_bufsize=limits.read_buffer_bytes,
             # Never inflate a body: a small gzip bomb would pass the size limit.
             auto_decompress=False,
             access_log=None,
@@ -147,6 +156,11 @@ class HttpServer:
         bound = self._listener.sockets[0].getsockname()
         shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         return f"{shown}:{bound[1]}"
+
+    @property
+    def unfinished_body_bytes(self) -> int:
+        """The bytes of request bodies being read now (within `max_unfinished_body_bytes`)."""
+        return self._bodies.held
 
     async def close(self, grace_s: float = 5.0) -> None:
         if self._listener is not None:
@@ -218,12 +232,21 @@ class HttpServer:
                     chunk = await content.readany()
                     if not chunk:
                         break
-                    size += len(chunk)
-                    if size > limit:
+                    if size + len(chunk) > limit:
                         raise _Refused("RequestEntityTooLarge", f"the body exceeds {limit} bytes")
+                    # INVARIANT: every byte kept of an unfinished body is taken from the
+                    # shared budget, and given back below however reading ends.
+                    if not self._bodies.take(len(chunk)):
+                        raise _Refused(
+                            "ServiceUnavailable",
+                            "too many request bodies are arriving at once; retry later",
+                        )
+                    size += len(chunk)
                     chunks.append(chunk)
         except TimeoutError:
             raise _Refused("RequestTimeout", "the body did not arrive in time") from None
+        finally:
+            self._bodies.give_back(size)
         return b"".join(chunks)
 
 

@@ -24,20 +24,24 @@ from google.protobuf.message import Message
 # IAM returns these URL-encoded ("The policy document returned in this structure is URL-encoded
 # compliant with RFC 3986", e.g. GetRolePolicy's API reference); botocore decodes them.
 _URL_ENCODED_SHAPES = frozenset({"policyDocumentType"})
-# Characters XML 1.0 cannot carry at all, not even as references.
+# Characters XML 1.0 cannot carry at all, not even as references (XML 1.0, 2.2 "Char"):
+# written as U+FFFD.
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# What `_text` writes unchanged: XML's characters but `&`, `<` and `>`. A value made only of
-# these (most are) is written as it is; one character class is the cheapest scan.
+# What `_text` writes unchanged: XML's characters but `&`, `<`, `>` and U+000D. A value made
+# only of these (most are) is written as it is; one character class is the cheapest scan.
+# U+0009 and U+000A survive in element content as they are (only attribute values normalize
+# them, XML 1.0, 3.3.3); U+000D does not: every parser turns a lone CR, and CR LF, into LF
+# (XML 1.0, 2.11 "End-of-Line Handling"), so it is written as the reference `&#13;`.
 _NEEDS_ESCAPING = re.compile(
-    "[^\u0009\u000a\u000d\u0020-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd"
-    "\U00010000-\U0010ffff]"
+    "[^\u0009\u000a\u0020-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+_REFERENCES = {"\r": "&#13;"}  # besides `escape`'s own `&amp;`, `&lt;`, `&gt;`
 
 
 def _text(value: str) -> str:
     if _NEEDS_ESCAPING.search(value) is None:
         return value
-    return escape(_NOT_XML.sub("\ufffd", value))
+    return escape(_NOT_XML.sub("\ufffd", value), _REFERENCES)
 
 
 @dataclass(slots=True)
@@ -58,10 +62,10 @@ def _timestamp(message: Message, fractional: bool) -> str:
     text = _TIMESTAMPS.get(key)
     if text is None:
         moment: datetime.datetime = message.ToDatetime(tzinfo=datetime.UTC)  # type: ignore[attr-defined]
-        if fractional:
-            text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-        else:
-            text = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # ISO 8601 years have four digits: strftime's `%Y` writes year 999 as `999` (and year
+        # 1 as `1`, which botocore reads as 2001), so the year is padded here.
+        text = f"{moment.year:04d}-" + moment.strftime("%m-%dT%H:%M:%S")
+        text += f".{moment.microsecond // 1000:03d}Z" if fractional else "Z"
         if len(_TIMESTAMPS) >= _MAX_TIMESTAMPS:
             _TIMESTAMPS.clear()
         _TIMESTAMPS[key] = text

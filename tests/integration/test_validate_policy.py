@@ -105,3 +105,76 @@ def test_writes_accept_what_aws_accepts(iam: Client) -> None:
     # An unknown action is an ERROR finding, yet AWS's CreatePolicy accepts it: so does ours.
     made = iam.create_policy(policy_name="typo", policy_document=TYPO)
     assert made.policy.arn
+
+
+def _unknown_services(count: int) -> str:
+    """A document with one finding per action (services that do not exist)."""
+    actions = [f"s{i}:G" for i in range(count)]
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+        }
+    )
+
+
+def test_findings_are_paged_with_next_token(iam: Client) -> None:
+    document = _unknown_services(250)
+    first = iam.validate_policy(policy_document=document, policy_type="IDENTITY_POLICY")
+    assert len(first.findings) == 100  # the default page
+    assert first.next_token is not None
+    seen = list(first.findings)
+    token: str | None = None
+    pages = 0
+    while True:
+        page = iam.validate_policy(
+            policy_document=document,
+            policy_type="IDENTITY_POLICY",
+            max_results=40,
+            next_token=token,
+        )
+        pages += 1
+        assert len(page.findings) <= 40
+        if token is None:
+            assert page.findings == first.findings[:40]
+        token = page.next_token
+        if token is None:
+            break
+        assert page.findings  # only the last page may be short
+    assert pages == 7  # 250 findings, 40 a page
+    # Every finding once, in order: the pages together are the whole answer.
+    everything: list[object] = []
+    token = None
+    while True:
+        page = iam.validate_policy(
+            policy_document=document, policy_type="IDENTITY_POLICY", next_token=token
+        )
+        everything.extend(page.findings)
+        token = page.next_token
+        if token is None:
+            break
+    assert len(everything) == 250
+    assert everything[:100] == seen
+    locations = [f.locations[0].path[-1].index for f in everything]  # type: ignore[attr-defined]
+    assert locations == list(range(250))
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"max_results": 0}, "MaxResults"),
+        ({"max_results": 1001}, "MaxResults"),
+        ({"next_token": "x1"}, "NextToken"),
+        ({"next_token": "999"}, "NextToken"),  # beyond this document's findings
+    ],
+)
+def test_bad_paging_parameters_are_validation_errors(
+    iam: Client, changes: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        iam.validate_policy(
+            policy_document=_unknown_services(3),
+            policy_type="IDENTITY_POLICY",
+            **changes,  # type: ignore[arg-type]
+        )
+    assert field in str(refused.value)

@@ -1,7 +1,7 @@
 """Findings of the third adversarial review: the HTTP (AWS Query protocol) port.
 
-Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
-documents the bug, and fails the moment the bug is fixed without the marker being removed.
+Each test reproduced a bug against a real node (then marked xfail(strict=True)); the bugs are
+fixed, and the tests keep them fixed (docs/testing.md, "Bugs the tests found").
 """
 
 from __future__ import annotations
@@ -63,12 +63,6 @@ def root(http_node: InProcessNode) -> Iterator[tuple[Client, object]]:
         yield client, boto
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="XML output writes a carriage return as is, and XML parsers read it as a line "
-    "feed: a value holding U+000D (a role description, a PEM body) reads back changed",
-)
 def test_review3_a_carriage_return_reads_back_unchanged_over_http(
     root: tuple[Client, object],
 ) -> None:
@@ -79,13 +73,6 @@ def test_review3_a_carriage_return_reads_back_unchanged_over_http(
     assert boto.get_role(RoleName="crlf")["Role"]["Description"] == "a\rb"  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the XML writer formats years before 1000 without their leading zeros "
-    "(`999-01-01T00:00:00Z`, strftime's %Y), which is not ISO 8601: botocore reads year 1 "
-    "as 2001; an import accepts such dates",
-)
 def test_review3_an_early_date_reads_back_unchanged_over_http(
     root: tuple[Client, object],
 ) -> None:

@@ -1,7 +1,7 @@
 """Findings of the third adversarial review: AssumeRoleWithSAML's record of used assertions.
 
-Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
-documents the bug, and fails the moment the bug is fixed without the marker being removed.
+Each test reproduced a bug against a real node (then marked xfail(strict=True)); the bugs are
+fixed, and the tests keep them fixed (docs/testing.md, "Bugs the tests found").
 """
 
 from __future__ import annotations
@@ -102,14 +102,6 @@ def plain_node(tmp_path: Path) -> Iterator[tuple[InProcessNode, Client, Client]]
     yield from _serve(tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the node's record of used SAML assertion ids is one pool for every account, and "
-    "keeps each id until its assertion's NotOnOrAfter, however far ahead: one tenant with "
-    "its own IdP fills it with ten-year assertions and every account's SAML sign-in on the "
-    "node is refused until it restarts",
-)
 def test_review3_one_tenant_cannot_fill_the_record_of_used_assertions(
     small_record_node: tuple[InProcessNode, Client, Client],
 ) -> None:
@@ -127,13 +119,6 @@ def test_review3_one_tenant_cannot_fill_the_record_of_used_assertions(
     assert "too many SAML assertions" not in refused
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="used SAML assertion ids are recorded by id alone, not per provider: an account's "
-    "IdP that signs an assertion with another IdP's id makes the other account's assertion a "
-    "'replay'",
-)
 def test_review3_an_assertion_id_used_by_one_provider_does_not_block_another(
     plain_node: tuple[InProcessNode, Client, Client],
 ) -> None:

@@ -291,14 +291,18 @@ class GetContextKeysForPolicyResponse(_message.Message):
     def __init__(self, context_key_names: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ValidatePolicyRequest(_message.Message):
-    __slots__ = ("policy_document", "policy_type", "validate_policy_resource_type")
+    __slots__ = ("policy_document", "policy_type", "validate_policy_resource_type", "max_results", "next_token")
     POLICY_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     POLICY_TYPE_FIELD_NUMBER: _ClassVar[int]
     VALIDATE_POLICY_RESOURCE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    MAX_RESULTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_TOKEN_FIELD_NUMBER: _ClassVar[int]
     policy_document: str
     policy_type: str
     validate_policy_resource_type: str
-    def __init__(self, policy_document: _Optional[str] = ..., policy_type: _Optional[str] = ..., validate_policy_resource_type: _Optional[str] = ...) -> None: ...
+    max_results: int
+    next_token: str
+    def __init__(self, policy_document: _Optional[str] = ..., policy_type: _Optional[str] = ..., validate_policy_resource_type: _Optional[str] = ..., max_results: _Optional[int] = ..., next_token: _Optional[str] = ...) -> None: ...
 
 class FindingPathElement(_message.Message):
     __slots__ = ("index", "value")
@@ -329,7 +333,9 @@ class ValidatePolicyFinding(_message.Message):
     def __init__(self, finding_details: _Optional[str] = ..., finding_type: _Optional[str] = ..., issue_code: _Optional[str] = ..., learn_more_link: _Optional[str] = ..., locations: _Optional[_Iterable[_Union[FindingLocation, _Mapping]]] = ...) -> None: ...
 
 class ValidatePolicyResponse(_message.Message):
-    __slots__ = ("findings",)
+    __slots__ = ("findings", "next_token")
     FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_TOKEN_FIELD_NUMBER: _ClassVar[int]
     findings: _containers.RepeatedCompositeFieldContainer[ValidatePolicyFinding]
-    def __init__(self, findings: _Optional[_Iterable[_Union[ValidatePolicyFinding, _Mapping]]] = ...) -> None: ...
+    next_token: str
+    def __init__(self, findings: _Optional[_Iterable[_Union[ValidatePolicyFinding, _Mapping]]] = ..., next_token: _Optional[str] = ...) -> None: ...

@@ -14,6 +14,7 @@ import pytest
 from botocore import xform_name
 from botocore.parsers import QueryParser
 from botocore.serialize import QuerySerializer
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from iamstore.node.domain.errors import ValidationError
 from iamstore.node.http import messages, query, xml
@@ -183,7 +184,10 @@ def test_a_member_the_node_does_not_implement_is_refused_not_ignored() -> None:
         ("plain /path-1_2.~", "plain /path-1_2.~"),
         ("caf\u00e9 \U0001f600", "caf\u00e9 \U0001f600"),
         ("a&b <c> d", "a&amp;b &lt;c&gt; d"),
-        ("tab\tnew\nline\r", "tab\tnew\nline\r"),
+        # Tab and line feed survive in element content; a carriage return only as a reference
+        # (XML 1.0, 2.11: parsers turn CR and CR LF into LF).
+        ("tab\tnew\nline\r", "tab\tnew\nline&#13;"),
+        ("crlf\r\n", "crlf&#13;\n"),
         (
             "nul\x00 esc\x1b lone\ud800 nonchar\ufffe",
             "nul\ufffd esc\ufffd lone\ufffd nonchar\ufffd",
@@ -192,6 +196,19 @@ def test_a_member_the_node_does_not_implement_is_refused_not_ignored() -> None:
 )
 def test_text_is_escaped_exactly_where_xml_needs_it(value: str, written: str) -> None:
     assert xml._text(value) == written
+
+
+@pytest.mark.parametrize(
+    ("seconds", "written"),
+    [
+        (-62135596800, "0001-01-01T00:00:00Z"),  # year 1: four digits, as ISO 8601 wants
+        (-30610224000, "1000-01-01T00:00:00Z"),
+        (1_800_000_000, "2027-01-15T08:00:00Z"),
+    ],
+)
+def test_timestamps_always_have_four_digit_years(seconds: int, written: str) -> None:
+    assert xml._timestamp(Timestamp(seconds=seconds), fractional=False) == written
+    assert xml._timestamp(Timestamp(seconds=seconds), fractional=True) == written[:-1] + ".000Z"
 
 
 @pytest.mark.parametrize(
@@ -238,7 +255,8 @@ def test_text_passes_through_only_what_needs_no_escaping() -> None:
     for code in [*range(0x10000), 0x10000, 0x1F600, 0x10FFFF]:
         char = chr(code)
         value = f"a{char}b"
-        assert xml._text(value) == escape(xml._NOT_XML.sub("\ufffd", value)), hex(code)
+        expected = escape(xml._NOT_XML.sub("\ufffd", value), {"\r": "&#13;"})
+        assert xml._text(value) == expected, hex(code)
 
 
 def test_authorization_details_write_an_entitys_empty_policy_lists_and_leave_tags_out() -> None:

@@ -19,7 +19,8 @@ class _Echo:
         return HttpResponse(200, b"ok:" + request.body)
 
     def refuse(self, code: str, message: str) -> HttpResponse:
-        return HttpResponse(400 if code != "RequestEntityTooLarge" else 413, code.encode())
+        status = {"RequestEntityTooLarge": 413, "ServiceUnavailable": 503}.get(code, 400)
+        return HttpResponse(status, code.encode())
 
 
 async def _serve(limits: HttpLimits) -> tuple[HttpServer, _Echo, int]:
@@ -112,6 +113,48 @@ async def test_connections_beyond_the_limit_are_closed_on_arrival() -> None:
         assert len(echo.seen) == 1
         first.close()
         second.close()
+    finally:
+        await server.close()
+
+
+async def test_unfinished_bodies_share_one_budget_over_all_connections() -> None:
+    # aiohttp reads at most 8 KiB ahead of the handler here, so no body of 50 KB arrives whole
+    # before it is read: each is read chunk by chunk, from the budget.
+    limits = HttpLimits(max_unfinished_body_bytes=100_000, read_buffer_bytes=4096)
+    server, echo, port = await _serve(limits)
+    try:
+        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
+        first.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 90001\r\n\r\n" + b"a" * 90_000)
+        await first.drain()
+        for _ in range(2000):  # until the node holds it (a bound, not a timing assertion)
+            if server.unfinished_body_bytes >= 90_000:
+                break
+            await asyncio.sleep(0.01)
+        assert server.unfinished_body_bytes >= 90_000
+        # Another caller's body would pass the budget: refused, retryable, nothing served.
+        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
+        second.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n" + b"b" * 50_000)
+        await second.drain()
+        refused = await _read_all(second_reader)
+        assert refused.startswith(b"HTTP/1.1 503")
+        assert b"ServiceUnavailable" in refused
+        assert echo.seen == []
+        # The first body completes and is served; its bytes go back to the budget.
+        first.write(b"a")
+        await first.drain()
+        async with asyncio.timeout(20):
+            assert (await first_reader.readuntil(b"ok:a")).startswith(b"HTTP/1.1 200")
+        assert server.unfinished_body_bytes == 0
+        third_reader, third = await asyncio.open_connection("127.0.0.1", port)
+        third.write(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\nConnection: close\r\n\r\n"
+            + b"c" * 50_000
+        )
+        await third.drain()
+        assert (await _read_all(third_reader)).startswith(b"HTTP/1.1 200")
+        assert len(echo.seen) == 2
+        for writer in (first, second, third):
+            writer.close()
     finally:
         await server.close()
 

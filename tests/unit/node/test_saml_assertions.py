@@ -6,6 +6,7 @@ import base64
 import copy
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from lxml import etree
@@ -495,20 +496,71 @@ def test_too_many_certificates_are_refused(keys: KeyPair) -> None:
 
 def test_an_assertion_id_is_accepted_once_until_it_expires() -> None:
     ids = AssertionIds()
-    ids.claim("_a", expires_at=NOW + 60, now=NOW)
+    ids.claim(PROVIDER_ARN, "_a", expires_at=NOW + 60, now=NOW)
     with pytest.raises(ReplayRefused):
-        ids.claim("_a", expires_at=NOW + 60, now=NOW + 1)
-    ids.claim("_a", expires_at=NOW + 200, now=NOW + 61)  # expired ids are forgotten
+        ids.claim(PROVIDER_ARN, "_a", expires_at=NOW + 60, now=NOW + 1)
+    ids.claim(PROVIDER_ARN, "_a", expires_at=NOW + 200, now=NOW + 61)  # expired: forgotten
     assert len(ids) == 1
 
 
 def test_a_full_replay_record_fails_closed() -> None:
     ids = AssertionIds(capacity=2)
-    ids.claim("_a", NOW + 60, NOW)
-    ids.claim("_b", NOW + 60, NOW)
+    ids.claim(PROVIDER_ARN, "_a", NOW + 60, NOW)
+    ids.claim(PROVIDER_ARN, "_b", NOW + 60, NOW)
     with pytest.raises(ReplayRefused):
-        ids.claim("_c", NOW + 60, NOW)
-    ids.claim("_c", NOW + 120, NOW + 60)  # room again once the others expired
+        ids.claim(PROVIDER_ARN, "_c", NOW + 60, NOW)
+    ids.claim(PROVIDER_ARN, "_c", NOW + 120, NOW + 60)  # room again once the others expired
+
+
+def test_an_assertion_id_is_recorded_per_provider() -> None:
+    ids = AssertionIds()
+    other = "arn:aws:iam::210987654321:saml-provider/Corp"
+    ids.claim(other, "_a", NOW + 60, NOW)
+    ids.claim(PROVIDER_ARN, "_a", NOW + 60, NOW)  # another IdP's id is not this one's replay
+    with pytest.raises(ReplayRefused):
+        ids.claim(PROVIDER_ARN, "_a", NOW + 60, NOW)
+
+
+def test_each_account_has_its_own_share_of_the_record() -> None:
+    ids = AssertionIds(capacity=2)
+    attacker = "arn:aws:iam::210987654321:saml-provider/Evil"
+    ids.claim(attacker, "_a", NOW + 60, NOW)
+    ids.claim(f"{attacker}2", "_b", NOW + 60, NOW)  # a second provider of the same account
+    with pytest.raises(ReplayRefused, match="too many"):
+        ids.claim(attacker, "_c", NOW + 60, NOW)
+    ids.claim(PROVIDER_ARN, "_c", NOW + 60, NOW)  # another account is untouched
+    ids.claim(PROVIDER_ARN, "_d", NOW + 60, NOW)
+    assert len(ids) == 4
+
+
+def test_a_long_lived_assertion_is_kept_and_accepted_only_up_to_the_maximum_age(
+    keys: KeyPair,
+) -> None:
+    ten_years = 10 * 365 * 24 * 3600
+    root = to_bytes(signed_response(keys, lifetime_s=ten_years))
+    claims = saml.verify(root, provider_for(keys[1]), NOW, POLICY)
+    # The id is remembered no longer than the assertion is accepted...
+    assert claims.expires_at == NOW + POLICY.max_assertion_age_s + POLICY.skew_s
+    # ...and once it is forgotten, the assertion itself is refused: no replay after that.
+    late = refused(root, provider_for(keys[1]), now=claims.expires_at)
+    assert late.code == "ExpiredTokenException"
+
+
+def test_an_assertion_issued_in_the_future_is_refused(keys: KeyPair) -> None:
+    unsigned = idp.assertion(spec(), NOW)  # its conditions hold now; its IssueInstant not
+    later = datetime.fromtimestamp(NOW + POLICY.skew_s + 60, UTC)
+    unsigned.set("IssueInstant", later.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    signed = idp.sign(unsigned, *keys)
+    root = idp.response(signed, idp.DEFAULT_ENTITY_ID, idp.AWS_SAML_ENDPOINT, NOW)
+    assert "not valid yet" in refused(to_bytes(root), provider_for(keys[1])).message
+
+
+def test_an_assertion_without_issue_instant_is_refused(keys: KeyPair) -> None:
+    unsigned = idp.assertion(spec(), NOW)
+    del unsigned.attrib["IssueInstant"]
+    signed = idp.sign(unsigned, *keys)
+    root = idp.response(signed, idp.DEFAULT_ENTITY_ID, idp.AWS_SAML_ENDPOINT, NOW)
+    assert "IssueInstant" in refused(to_bytes(root), provider_for(keys[1])).message
 
 
 # --- replication --------------------------------------------------------------------------
