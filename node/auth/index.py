@@ -142,8 +142,8 @@ class PolicyIndex:
         self._compiled[key] = compiled
         return compiled
 
-    def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
-        policy = self._view.managed_policy(policy_id)
+    def _managed(self, policy_id: str, account_id: str, kind: PolicyKind) -> CompiledPolicy | None:
+        policy = self._view.managed_policy(policy_id, account_id)
         return None if policy is None else self._default_version(policy, kind)
 
     def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
@@ -152,26 +152,35 @@ class PolicyIndex:
             return None
         return self._compile(policy.arn, kind, version.document)
 
-    def _own(self, entity_id: str, label: str) -> list[CompiledPolicy]:
+    def _own(self, entity: User | Group | Role) -> list[CompiledPolicy]:
+        """The entity's inline policies and the policies attached to it.
+
+        INVARIANT: links are followed only within the entity's account (or to AWS managed
+        policies): `View.managed_policy` says why.
+        """
+        entity_id, label = entity.entity_id, _label(entity)
         found: list[CompiledPolicy] = []
         for name, inline in sorted(self._view.inline.get(entity_id, {}).items()):
             compiled = self._compile(f"{label}/{name}", PolicyKind.IDENTITY, inline.document)
             if compiled is not None:
                 found.append(compiled)
         for policy in sorted(
-            self._view.managed_policies(self._view.attachments.of(entity_id)), key=_policy_order
+            self._view.managed_policies(self._view.attachments.of(entity_id), entity.account_id),
+            key=_policy_order,
         ):
             compiled = self._default_version(policy, PolicyKind.IDENTITY)
             if compiled is not None:
                 found.append(compiled)
         return found
 
-    def _boundary(self, entity_id: str) -> CompiledPolicy | None:
-        boundary = self._view.boundaries.get(entity_id)
+    def _boundary(self, entity: User | Role) -> CompiledPolicy | None:
+        boundary = self._view.boundaries.get(entity.entity_id)
         if boundary is None:
             return None
-        # INVARIANT: a boundary row always narrows: None (no boundary) only without one.
-        return self._managed(boundary.policy_id, PolicyKind.BOUNDARY) or MISSING_BOUNDARY
+        # INVARIANT: a boundary row always narrows: None (no boundary) only without one; a
+        # boundary naming another account's policy is a missing one.
+        managed = self._managed(boundary.policy_id, entity.account_id, PolicyKind.BOUNDARY)
+        return managed or MISSING_BOUNDARY
 
     def for_user(self, user_id: str) -> PrincipalPolicies:
         cached = self._principals.get(user_id)
@@ -180,12 +189,13 @@ class PolicyIndex:
         user = self._view.users.get(user_id)
         if user is None:
             return NO_POLICIES
-        identity = self._own(user.user_id, _label(user))
+        identity = self._own(user)
         for group in sorted(
-            self._view.groups.live(self._view.members.to(user_id)), key=lambda g: g.name.lower()
+            self._view.groups.live(self._view.members.to(user_id), user.account_id),
+            key=lambda g: g.name.lower(),
         ):
-            identity.extend(self._own(group.group_id, _label(group)))
-        found = self._assembled(tuple(identity), self._boundary(user_id))
+            identity.extend(self._own(group))
+        found = self._assembled(tuple(identity), self._boundary(user))
         self._principals[user_id] = found
         return found
 
@@ -196,7 +206,7 @@ class PolicyIndex:
         role = self._view.roles.get(role_id)
         if role is None:
             return NO_POLICIES
-        found = self._assembled(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
+        found = self._assembled(tuple(self._own(role)), self._boundary(role))
         self._principals[role_id] = found
         return found
 

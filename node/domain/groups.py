@@ -34,12 +34,12 @@ def listed(
 
 
 def members(view: View, group: Group, marker: str | None, max_items: int | None) -> Page[User]:
-    users = view.users.live(view.members.of(group.group_id))
+    users = view.users.live(view.members.of(group.group_id), group.account_id)
     return paginate(users, lambda u: u.name.lower(), marker, max_items)
 
 
 def of_user(view: View, user: User, marker: str | None, max_items: int | None) -> Page[Group]:
-    groups = view.groups.live(view.members.to(user.user_id))
+    groups = view.groups.live(view.members.to(user.user_id), user.account_id)
     return paginate(groups, lambda g: g.name.lower(), marker, max_items)
 
 

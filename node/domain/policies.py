@@ -182,7 +182,7 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = view.managed_policies(view.attachments.of(entity.entity_id))
+    found = view.managed_policies(view.attachments.of(entity.entity_id), entity.account_id)
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 
@@ -242,5 +242,5 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
     boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         return None
-    policy = view.managed_policy(boundary.policy_id)
+    policy = view.managed_policy(boundary.policy_id, entity.account_id)
     return None if policy is None else policy.arn

@@ -121,7 +121,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
     if view.attachments.of(rid):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    if view.instance_profiles.live(view.profile_roles.to(rid)):
+    if view.instance_profiles.live(view.profile_roles.to(rid), role.account_id):
         raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
     changes = [Change.delete(role), *fields.dropped(view.fields_of(role))]
     boundary = view.boundaries.get(rid)

@@ -76,7 +76,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     if view.members.to(uid):
         raise DeleteConflict("Cannot delete entity, must remove user from all groups first.")
-    if view.mfa_devices.live(view.mfa_of.get(uid, ())):
+    if view.mfa_devices.live(view.mfa_of.get(uid, ()), user.account_id):
         raise DeleteConflict("Cannot delete entity, must delete MFA device first.")
     if view.signing_certificates_of.get(uid):
         raise DeleteConflict("Cannot delete entity, must delete signing certificates first.")

@@ -540,7 +540,8 @@ async def test_one_device_enabled_for_two_users_at_once_ends_with_one(cluster: C
                     [
                         lookup.user(view, ACCOUNT, "kim").user_id,
                         lookup.user(view, ACCOUNT, "lee").user_id,
-                    ]
+                    ],
+                    ACCOUNT,
                 )
             )
             == 1

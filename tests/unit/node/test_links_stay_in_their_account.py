@@ -1,0 +1,154 @@
+"""Links (attachments, boundaries, memberships, instance profile roles) and credentials are
+followed only within their account: an id another account's entity holds reaches nothing."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from iamstore.node.auth.authorize import Authorizer
+from iamstore.node.auth.index import MISSING_BOUNDARY, PolicyIndex
+from iamstore.node.auth.sessions import Session, SessionKind
+from iamstore.node.commits.codec import Commit
+from iamstore.node.domain import groups, instance_profiles, mfa, policies
+from iamstore.node.domain.aws_policies import policy_id_for
+from iamstore.node.domain.entities import (
+    AccessKey,
+    Attachment,
+    Boundary,
+    Change,
+    DefaultVersion,
+    Group,
+    InlinePolicy,
+    InstanceProfile,
+    ManagedPolicy,
+    Membership,
+    MfaDevice,
+    PolicyVersion,
+    ProfileRole,
+    Role,
+    Row,
+    User,
+)
+from iamstore.node.domain.errors import AccessDenied, NoSuchEntity
+from iamstore.node.domain.view import View
+
+VICTIM = "111111111111"
+OTHER = "222222222222"
+ALLOW_ALL = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def _policy(policy_id: str, account: str, name: str) -> list[Row]:
+    return [
+        ManagedPolicy(policy_id, account, name, "/", 1),
+        PolicyVersion(policy_id, "v1", ALLOW_ALL, 1),
+        DefaultVersion(policy_id, "v1", ALLOW_ALL, 1, 1),
+    ]
+
+
+def _index(*rows: Row) -> tuple[View, PolicyIndex]:
+    view = View()
+    index = PolicyIndex(view)
+    changes = tuple(Change.put(row) for row in rows)
+    for change in changes:
+        view.apply(change)
+    index.on_commits([Commit("n1", 1, 1, "a", "x", changes)])
+    return view, index
+
+
+CLERK = User("AIDACLERK0000000001", VICTIM, "clerk", "/", 1)
+OPS = Role("AROAOPS000000000001", VICTIM, "ops", "/", 1, "{}")
+
+
+def test_an_attachment_to_another_accounts_policy_grants_nothing() -> None:
+    """A victim's attachment left naming a deleted policy's id, now another account's."""
+    view, index = _index(
+        CLERK, OPS, *_policy("ANPATAKEN0000000001", OTHER, "planted"),
+        Attachment(CLERK.user_id, "ANPATAKEN0000000001"),
+        Attachment(OPS.role_id, "ANPATAKEN0000000001"),
+    )  # fmt: skip
+    assert index.for_user(CLERK.user_id).identity == ()
+    assert index.for_role(OPS.role_id).identity == ()
+    assert policies.attached(view, CLERK, "/", None, None).items == []
+    # The same rows in one account do grant: the link itself is not what is refused.
+    _, index = _index(
+        CLERK, *_policy("ANPATAKEN0000000001", VICTIM, "mine"),
+        Attachment(CLERK.user_id, "ANPATAKEN0000000001"),
+    )  # fmt: skip
+    assert len(index.for_user(CLERK.user_id).identity) == 1
+
+
+def test_an_aws_managed_policy_is_followed_from_every_account() -> None:
+    read_only = policy_id_for("arn:aws:iam::aws:policy/ReadOnlyAccess")
+    _, index = _index(CLERK, Attachment(CLERK.user_id, read_only))
+    assert [p.name for p in index.for_user(CLERK.user_id).identity] == [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    ]
+
+
+def test_a_boundary_naming_another_accounts_policy_allows_nothing() -> None:
+    """A boundary only narrows: one that reaches no policy of its account is a missing one,
+    never `no boundary` and never the other account's document."""
+    view, index = _index(
+        CLERK, *_policy("ANPATAKEN0000000001", OTHER, "planted"),
+        Boundary(CLERK.user_id, "ANPATAKEN0000000001"),
+    )  # fmt: skip
+    assert index.for_user(CLERK.user_id).boundary is MISSING_BOUNDARY
+    assert policies.boundary_arn(view, CLERK) is None
+
+
+def test_a_membership_of_another_accounts_group_gives_nothing() -> None:
+    stranger = Group("AGPASTRANGER0000001", OTHER, "admins", "/", 1)
+    view, index = _index(
+        CLERK, stranger, InlinePolicy(stranger.group_id, "all", ALLOW_ALL),
+        Membership(stranger.group_id, CLERK.user_id),
+    )  # fmt: skip
+    assert index.for_user(CLERK.user_id).identity == ()
+    assert groups.of_user(view, CLERK, None, None).items == []
+    assert groups.members(view, stranger, None, None).items == []
+
+
+def test_an_instance_profile_of_another_account_holds_none_of_its_roles() -> None:
+    profile = InstanceProfile("AIPAPROFILE00000001", OTHER, "web", "/", 1)
+    view, _ = _index(OPS, profile, ProfileRole(profile.instance_profile_id, OPS.role_id))
+    assert instance_profiles.roles_of(view, profile) == []
+    assert instance_profiles.profiles_of(view, OPS) == []
+
+
+def test_an_mfa_device_of_another_account_is_not_the_users() -> None:
+    device = MfaDevice("mfa-1", OTHER, "token", "/", b"seed", 1, user_id=CLERK.user_id)
+    view, _ = _index(CLERK, device)
+    assert mfa.assigned_to(view, CLERK.user_id) == []
+
+
+def _authorizer(*rows: Row) -> Authorizer:
+    view, index = _index(*rows)
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    return Authorizer(view, index, now=lambda: now, region="us-east-1")
+
+
+def _session(kind: SessionKind, principal_id: str) -> Session:
+    return Session("ASIAX", "secret", kind, VICTIM, principal_id, "ops", 0, 1 << 40, "s")
+
+
+def test_credentials_of_an_account_never_act_as_another_accounts_principal() -> None:
+    """A session or access key that outlived its user or role (deleted, its id since taken
+    by another account) grants nothing: it does not act as the id's new holder."""
+    taker_role = Role(OPS.role_id, OTHER, "ops", "/", 1, "{}")
+    taker_user = User(CLERK.user_id, OTHER, "clerk", "/", 1)
+    key = AccessKey("AKIAKEPT00000000001", VICTIM, CLERK.user_id, b"sealed", "Active", 1)
+    authorizer = _authorizer(taker_role, taker_user, key)
+    with pytest.raises(AccessDenied):
+        authorizer.principal_for_session(_session(SessionKind.ROLE, OPS.role_id))
+    with pytest.raises(NoSuchEntity):
+        authorizer.principal_for_session(_session(SessionKind.USER, CLERK.user_id))
+    with pytest.raises(NoSuchEntity):
+        authorizer.principal_by_key(VICTIM, key.access_key_id, "AccessKeyId")
+    # Of their own account, they act as it.
+    authorizer = _authorizer(OPS, CLERK, key)
+    assert authorizer.principal_for_session(_session(SessionKind.ROLE, OPS.role_id))
+    assert authorizer.principal_by_key(VICTIM, key.access_key_id, "AccessKeyId")
