@@ -62,12 +62,6 @@ def _imported_user(account: str, name: str, user_id: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an import may take the unique id of another account's deleted user, and that "
-    "account's trust policies pinned to the id then name the importer's user",
-)
 def test_review3_an_import_cannot_take_a_deleted_users_id_from_another_account(
     iam_node: InProcessNode, victim: Client, attacker: Client
 ) -> None:
@@ -232,13 +226,6 @@ def test_review3_an_import_cannot_plant_a_protected_role_trusting_anyone(iam: Cl
     assert "999999999999" not in planted.assume_role_policy_document
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a policy version id whose number does not fit 64 bits (or Python's 4,300-digit "
-    "int limit) passes the import's checks and fails in the write: ServiceFailure, not an "
-    "AWS-style error naming the field",
-)
 @pytest.mark.parametrize("digits", [30, 5_000])
 def test_review3_an_imported_version_id_too_large_is_a_clear_error(
     iam: Client, digits: int
@@ -268,13 +255,6 @@ def test_review3_an_imported_version_id_too_large_is_a_clear_error(
     assert refused.value.code != "ServiceFailure"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an imported CreateDate outside what a protobuf Timestamp may hold (years 1 to "
-    "9999) is accepted; every read of the user then fails with ServiceFailure: GetUser, "
-    "ListUsers, GetAccountAuthorizationDetails and the credential report of the account",
-)
 def test_review3_an_imported_date_out_of_range_is_refused(
     iam: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -346,13 +326,6 @@ def test_review3_a_commit_missing_earlier_parts_is_refused(tmp_path: Path) -> No
         assert names in ({"first", "second"}, set())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a trust policy imported with a bare unique id is pinned to that id in any "
-    "account: GetRole then shows the current ARN (account, path, name) of another "
-    "account's user or role holding it, so a known id discloses whom it names",
-)
 def test_review3_an_imported_bare_id_does_not_reveal_another_accounts_principal(
     victim: Client, attacker: Client
 ) -> None:
@@ -375,13 +348,6 @@ def test_review3_an_imported_bare_id_does_not_reveal_another_accounts_principal(
     assert "secret-admin" not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an imported trust policy nested deeper than Python's JSON decoder recurses is "
-    "read before its grammar check (the stand-in for deleted principals catches ValueError, "
-    "not RecursionError): ServiceFailure, where CreateRole answers MalformedPolicyDocument",
-)
 def test_review3_a_deeply_nested_imported_trust_policy_is_a_clear_error(iam: Client) -> None:
     account = iam.get_caller_identity().account or ""
     nested = "[" * 5_000 + "]" * 5_000
