@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+from iamstore.node.auth.authenticate import Authenticator, Caller
 from iamstore.node.auth.authorize import Authorizer
 from iamstore.node.auth.index import MISSING_BOUNDARY, PolicyIndex
+from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import groups, instance_profiles, mfa, policies
@@ -23,6 +25,7 @@ from iamstore.node.domain.entities import (
     Group,
     InlinePolicy,
     InstanceProfile,
+    KeyStatus,
     ManagedPolicy,
     Membership,
     MfaDevice,
@@ -34,6 +37,7 @@ from iamstore.node.domain.entities import (
 )
 from iamstore.node.domain.errors import AccessDenied, NoSuchEntity
 from iamstore.node.domain.view import View
+from iamstore.wire.sigv4 import SignatureError
 
 VICTIM = "111111111111"
 OTHER = "222222222222"
@@ -152,3 +156,26 @@ def test_credentials_of_an_account_never_act_as_another_accounts_principal() -> 
     authorizer = _authorizer(OPS, CLERK, key)
     assert authorizer.principal_for_session(_session(SessionKind.ROLE, OPS.role_id))
     assert authorizer.principal_by_key(VICTIM, key.access_key_id, "AccessKeyId")
+
+
+def test_an_access_key_signs_only_as_a_user_of_its_own_account() -> None:
+    """Signature checking: a key left naming a deleted user's id, now held by another
+    account's user, is refused (it would sign as that user, with the key's account)."""
+    box = SecretBox(bytes(32))
+    sealed = box.seal("secret", "AKIAKEPT00000000001")
+    key = AccessKey("AKIAKEPT00000000001", VICTIM, CLERK.user_id, sealed, KeyStatus.ACTIVE, 1)
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+    def signed(*rows: Row) -> Caller:
+        view, _ = _index(*rows)
+        authenticator = Authenticator(view, box, host="iam", region="us-east-1", now=lambda: now)
+        path = "/iamstore.v1.Iam/GetUser"
+        return authenticator.authenticate_signed(key.access_key_id, None, path, _any_signature)
+
+    with pytest.raises(SignatureError):
+        signed(User(CLERK.user_id, OTHER, "clerk", "/", 1), key)
+    assert signed(CLERK, key).arn == CLERK.arn
+
+
+def _any_signature(secret: str, now: datetime.datetime) -> None:
+    assert secret == "secret"
