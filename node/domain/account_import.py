@@ -220,9 +220,10 @@ def check_values(records: AccountRecords) -> None:
             dated.append((version.created_ms, f"{here}.CreateDate"))
             matched = VERSION_ID.fullmatch(version.version_id)
             if matched is not None and len(matched.group(1)) > _VERSION_DIGITS:
+                shown = version.version_id[:24] + ("…" if len(version.version_id) > 24 else "")
                 raise InvalidInput(
-                    f"policy `{item.policy.arn}`: version id `{version.version_id[:24]}...` "
-                    f"has a number of more than {_VERSION_DIGITS} digits",
+                    f"policy `{item.policy.arn}`: version id `{shown}` has a number of more "
+                    f"than {_VERSION_DIGITS} digits",
                     f"{here}.VersionId",
                 )
     dated += [(g.group.created_ms, f"{g.where}.CreateDate") for g in records.groups]
@@ -322,10 +323,11 @@ class _Planner:
     def _foreign(self, entity_id: str) -> bool:
         """Whether this replica knows `entity_id` as another account's (or AWS's).
 
-        AWS never reuses a unique id (reference_identifiers.html#identifiers-unique-ids), and
-        links and trust policy pins name ids: an import taking the id of another account's
-        user, role, group or policy, live or deleted, would inherit what points at it there
-        (memberships, attachments, trust). The replica knows an id as another account's by
+        AWS never reuses a unique id (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+        reference_identifiers.html#identifiers-unique-ids), and links and trust policy pins
+        name ids: an import taking the id of another account's user, role, group or policy,
+        live or deleted, would inherit what points at it there (memberships, attachments,
+        trust). The replica knows an id as another account's by
         the row that holds it, or, once it is deleted (a tombstone keeps no account), by what
         still names it: a link whose other end is another account's, a trust policy of
         another account pinning it, a credential of another account it owned.
