@@ -48,6 +48,7 @@ from iamstore.node.domain.entities import (
     VersionCounter,
 )
 from iamstore.node.domain.errors import InvalidInput, LimitExceeded, NoSuchEntity
+from iamstore.node.domain.principal_pins import pinned_account
 from iamstore.node.domain.versions import VERSION_ID, high_water_mark, version_number
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
@@ -618,8 +619,9 @@ def _account_of(view: View, entity_id: str) -> str | None:
 
 def _holders(view: View, entity_id: str) -> Iterator[str]:
     """Every account this replica knows `entity_id` by: the row under it, the entities and
-    policies at the other end of its links, the roles whose trust policies pin it, and the
-    credentials it owned (AWS_ACCOUNT for an AWS managed policy)."""
+    policies at the other end of its links (a link never crosses accounts), the accounts
+    trust policies pinned it in (the pin's ARN says, whichever account's role holds it), and
+    the credentials it owned (AWS_ACCOUNT for an AWS managed policy)."""
     boundary = view.boundaries.get(entity_id)
     ends = [
         entity_id,
@@ -631,11 +633,17 @@ def _holders(view: View, entity_id: str) -> Iterator[str]:
         *view.members.to(entity_id),
         *view.profile_roles.of(entity_id),
         *view.profile_roles.to(entity_id),
-        *view.pinned_by.get(entity_id, ()),
     ]
     for account in map(partial(_account_of, view), ends):
         if account is not None:
             yield account
+    for role_id in view.pinned_by.get(entity_id, ()):
+        role = view.shown(Role.TABLE, role_id)
+        pins = role.trust_pins if isinstance(role, Role) else ()
+        for written in (written for written, pinned in pins if pinned == entity_id):
+            account = pinned_account(written)
+            if account is not None:
+                yield account
     owned: list[AccessKey | MfaDevice | SigningCertificate | SshPublicKey | ServiceCredential]
     owned = [view.access_keys[k] for k in view.keys_of.get(entity_id, ())]
     owned += filter(None, map(view.mfa_devices.get, view.mfa_of.get(entity_id, ())))

@@ -77,6 +77,13 @@ def current_names(view: View, pins: Pins) -> dict[str, str]:
     return changed
 
 
+def pinned_account(written: str) -> str | None:
+    """The account of the principal a pin's ARN names (None for one this module never
+    writes): the account its unique id belongs to, since a principal never changes account."""
+    match = _PRINCIPAL_ARN.match(written)
+    return None if match is None else match.group(1)
+
+
 def _pinned(view: View, written: str, unique_id: str) -> User | Role | None:
     match = _PRINCIPAL_ARN.match(written)
     if match is None:

@@ -161,6 +161,16 @@ def test_an_id_another_account_held_is_refused_after_its_delete(leftover: tuple[
         assert view.get(row.TABLE, row.key) == row
 
 
+def test_a_pin_of_this_accounts_user_in_another_accounts_trust_policy_is_no_claim() -> None:
+    """Another account's role trusting this account's user pins it as this account's (the
+    pin's ARN names the account): the id stays this account's to import again."""
+    trusting = Role("AROASTRANGER0000001", OTHER, "partner", "/", 0, "{}", trust_pins=(
+        (f"arn:aws:iam::{ACCOUNT}:user/alice", "AIDAALICE0000000001"),))  # fmt: skip
+    view = _view(trusting)
+    _, report = plan(view, CTX, AccountRecords(users=(_user(),)), overwrite=False)
+    assert report.tallies["User"].created == 1
+
+
 def test_an_aws_managed_policy_attached_to_a_deleted_user_is_no_claim_on_its_id() -> None:
     """Every account attaches AWS managed policies: such a leftover is no other account's."""
     read_only = policy_id_for("arn:aws:iam::aws:policy/ReadOnlyAccess")
