@@ -292,9 +292,13 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             v, c, a_user(v, c).user_id, c.new_id("AKIA"), b"sealed"
         ),
         "UpdateAccessKey": _only(
-            lambda v, c: keys.update(v, a_user(v, c).user_id, chosen_key, rng.choice(KeyStatus.ALL))
+            lambda v, c: keys.update(
+                v, c.account_id, a_user(v, c).user_id, chosen_key, rng.choice(KeyStatus.ALL)
+            )
         ),
-        "DeleteAccessKey": _only(lambda v, c: keys.delete(v, a_user(v, c).user_id, chosen_key)),
+        "DeleteAccessKey": _only(
+            lambda v, c: keys.delete(v, c.account_id, a_user(v, c).user_id, chosen_key)
+        ),
         "CreateLoginProfile": lambda v, c: passwords.create_profile(
             v, c, a_user(v, c), f"hash-{rng.randrange(99)}", False
         ),

@@ -14,7 +14,7 @@ from iamstore.node.auth.index import MISSING_BOUNDARY, PolicyIndex
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
-from iamstore.node.domain import groups, instance_profiles, mfa, policies
+from iamstore.node.domain import groups, instance_profiles, keys, mfa, policies
 from iamstore.node.domain.aws_policies import policy_id_for
 from iamstore.node.domain.entities import (
     AccessKey,
@@ -179,3 +179,18 @@ def test_an_access_key_signs_only_as_a_user_of_its_own_account() -> None:
 
 def _any_signature(secret: str, now: datetime.datetime) -> None:
     assert secret == "secret"
+
+
+def test_another_accounts_key_under_a_users_id_is_not_the_users() -> None:
+    """ListAccessKeys, UpdateAccessKey and DeleteAccessKey of a user see only keys of the
+    user's account: one another account left naming the id is neither listed nor changed."""
+    left = AccessKey("AKIALEFT00000000001", OTHER, CLERK.user_id, b"s", KeyStatus.ACTIVE, 1)
+    mine = AccessKey("AKIAMINE00000000001", VICTIM, CLERK.user_id, b"s", KeyStatus.ACTIVE, 1)
+    view, _ = _index(CLERK, left, mine)
+    listed = keys.listed(view, VICTIM, CLERK.user_id, None, None).items
+    assert [key.access_key_id for key in listed] == [mine.access_key_id]
+    with pytest.raises(NoSuchEntity):
+        keys.update(view, VICTIM, CLERK.user_id, left.access_key_id, KeyStatus.INACTIVE)
+    with pytest.raises(NoSuchEntity):
+        keys.delete(view, VICTIM, CLERK.user_id, left.access_key_id)
+    assert keys.delete(view, VICTIM, CLERK.user_id, mine.access_key_id)
