@@ -220,7 +220,7 @@ def _reset_credential(view: View, user: User) -> list[Change]:
 
 
 def _credential_of(view: View, user: User) -> str:
-    owned = sorted(c.credential_id for c in service_credentials.of_user(view, user.user_id))
+    owned = sorted(c.credential_id for c in service_credentials.of_user(view, user))
     return owned[0] if owned else "ACCA-NONE"
 
 

@@ -18,8 +18,10 @@ def certificate_id(fingerprint_hex: str) -> str:
 
 
 def of_user(view: View, user: User) -> list[SigningCertificate]:
+    """The user's certificates: of its account only (see `ssh_keys.of_user`)."""
     keys = view.signing_certificates_of.get(user.user_id, ())
-    return [view.signing_certificates[k] for k in keys if k in view.signing_certificates]
+    found = (view.signing_certificates.get(k) for k in keys)
+    return [cert for cert in found if cert is not None and cert.account_id == user.account_id]
 
 
 def upload(

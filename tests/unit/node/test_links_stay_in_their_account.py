@@ -14,7 +14,16 @@ from iamstore.node.auth.index import MISSING_BOUNDARY, PolicyIndex
 from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
-from iamstore.node.domain import groups, instance_profiles, keys, mfa, policies
+from iamstore.node.domain import (
+    groups,
+    instance_profiles,
+    keys,
+    mfa,
+    policies,
+    service_credentials,
+    signing_certificates,
+    ssh_keys,
+)
 from iamstore.node.domain.aws_policies import policy_id_for
 from iamstore.node.domain.entities import (
     AccessKey,
@@ -33,6 +42,9 @@ from iamstore.node.domain.entities import (
     ProfileRole,
     Role,
     Row,
+    ServiceCredential,
+    SigningCertificate,
+    SshPublicKey,
     User,
 )
 from iamstore.node.domain.errors import AccessDenied, NoSuchEntity
@@ -194,3 +206,21 @@ def test_another_accounts_key_under_a_users_id_is_not_the_users() -> None:
     with pytest.raises(NoSuchEntity):
         keys.delete(view, VICTIM, CLERK.user_id, left.access_key_id)
     assert keys.delete(view, VICTIM, CLERK.user_id, mine.access_key_id)
+
+
+def test_another_accounts_certificates_keys_and_credentials_are_not_the_users() -> None:
+    certificate = SigningCertificate(OTHER, "CERT", CLERK.user_id, "pem", "Active", 1)
+    ssh_key = SshPublicKey("APKALEFT", OTHER, CLERK.user_id, "ssh-rsa A", "00", "Active", 1)
+    credential = ServiceCredential("ACCALEFT", OTHER, CLERK.user_id, "s", "u", "Active", 1)
+    view, _ = _index(CLERK, certificate, ssh_key, credential)
+    assert signing_certificates.of_user(view, CLERK) == []
+    assert ssh_keys.of_user(view, CLERK) == []
+    assert service_credentials.of_user(view, CLERK) == []
+    with pytest.raises(NoSuchEntity):
+        ssh_keys.get(view, CLERK, ssh_key.key_id)
+    with pytest.raises(NoSuchEntity):
+        service_credentials.get(view, CLERK, credential.credential_id)
+    # Of the user's own account, they are its.
+    own = SshPublicKey("APKAMINE", VICTIM, CLERK.user_id, "ssh-rsa B", "01", "Active", 1)
+    view, _ = _index(CLERK, own)
+    assert ssh_keys.of_user(view, CLERK) == [own]
