@@ -60,11 +60,12 @@ def update(
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     group = lookup.group(view, ctx.account_id, name)
     gid = group.group_id
-    if view.members.of(gid):
+    # What the group's listings show counts (see users.delete).
+    if view.users.live(view.members.of(gid), group.account_id):
         raise DeleteConflict("Cannot delete entity, must remove users from group first.")
     if view.inline.get(gid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if view.attachments.of(gid):
+    if view.managed_policies(view.attachments.of(gid), group.account_id):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     return [Change.delete(group), *fields.dropped(view.fields_of(group))]
 

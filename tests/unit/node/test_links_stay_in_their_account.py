@@ -20,9 +20,11 @@ from iamstore.node.domain import (
     keys,
     mfa,
     policies,
+    roles,
     service_credentials,
     signing_certificates,
     ssh_keys,
+    users,
 )
 from iamstore.node.domain.aws_policies import policy_id_for
 from iamstore.node.domain.entities import (
@@ -47,8 +49,10 @@ from iamstore.node.domain.entities import (
     SshPublicKey,
     User,
 )
-from iamstore.node.domain.errors import AccessDenied, NoSuchEntity
+from iamstore.node.domain.errors import AccessDenied, DeleteConflict, NoSuchEntity
+from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
+from iamstore.node.domain.write_context import WriteContext
 from iamstore.wire.sigv4 import SignatureError
 
 VICTIM = "111111111111"
@@ -224,3 +228,37 @@ def test_another_accounts_certificates_keys_and_credentials_are_not_the_users() 
     own = SshPublicKey("APKAMINE", VICTIM, CLERK.user_id, "ssh-rsa B", "01", "Active", 1)
     view, _ = _index(CLERK, own)
     assert ssh_keys.of_user(view, CLERK) == [own]
+
+
+def test_what_another_account_left_under_an_id_does_not_block_its_delete() -> None:
+    """DeleteUser, DeleteGroup and DeleteRole count what the entity's listings show: rows of
+    another account under its id cannot be removed by it, so they must not keep it forever."""
+    ctx = WriteContext(VICTIM, 1, Quotas(), lambda prefix: f"{prefix}NEW", "n1")
+    group = Group("AGPAMINE00000000001", VICTIM, "team", "/", 1)
+    stranger = Group("AGPASTRANGER0000001", OTHER, "admins", "/", 1)
+    left: list[Row] = [
+        *_policy("ANPATHEIRS000000001", OTHER, "theirs"),
+        stranger,
+        Membership(stranger.group_id, CLERK.user_id),
+        Membership(group.group_id, "AIDATHEIRS000000001"),
+        User("AIDATHEIRS000000001", OTHER, "theirs", "/", 1),
+        Attachment(CLERK.user_id, "ANPATHEIRS000000001"),
+        Attachment(group.group_id, "ANPATHEIRS000000001"),
+        Attachment(OPS.role_id, "ANPATHEIRS000000001"),
+        AccessKey("AKIALEFT00000000001", OTHER, CLERK.user_id, b"s", KeyStatus.ACTIVE, 1),
+        SshPublicKey("APKALEFT", OTHER, CLERK.user_id, "ssh-rsa A", "00", "Active", 1),
+    ]
+    view, _ = _index(CLERK, group, OPS, *left)
+    assert Change.delete(CLERK) in users.delete(view, ctx, "clerk")
+    assert Change.delete(group) in groups.delete(view, ctx, "team")
+    assert Change.delete(OPS) in roles.delete(view, ctx, "ops")
+    # The account's own links still conflict, as in AWS.
+    own = [
+        *_policy("ANPAMINE00000000001", VICTIM, "mine"),
+        Membership(group.group_id, CLERK.user_id),
+    ]
+    view, _ = _index(CLERK, group, *own, Attachment(CLERK.user_id, "ANPAMINE00000000001"))
+    with pytest.raises(DeleteConflict):
+        users.delete(view, ctx, "clerk")
+    with pytest.raises(DeleteConflict):
+        groups.delete(view, ctx, "team")
