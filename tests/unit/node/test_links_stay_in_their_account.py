@@ -15,6 +15,7 @@ from iamstore.node.auth.secretbox import SecretBox
 from iamstore.node.auth.sessions import Session, SessionKind
 from iamstore.node.commits.codec import Commit
 from iamstore.node.domain import (
+    credential_report,
     groups,
     instance_profiles,
     keys,
@@ -262,3 +263,14 @@ def test_what_another_account_left_under_an_id_does_not_block_its_delete() -> No
         users.delete(view, ctx, "clerk")
     with pytest.raises(DeleteConflict):
         groups.delete(view, ctx, "team")
+
+
+def test_the_credential_report_shows_only_the_accounts_keys_and_certificates() -> None:
+    left = AccessKey("AKIALEFT00000000001", OTHER, CLERK.user_id, b"s", KeyStatus.ACTIVE, 1)
+    certificate = SigningCertificate(OTHER, "CERT", CLERK.user_id, "pem", "Active", 1)
+    view, _ = _index(CLERK, left, certificate)
+    usage = credential_report.Usage(key=lambda key_id: None, password=lambda user_id: None)
+    header, _, clerk = credential_report.rows(view, VICTIM, usage)
+    row = dict(zip(header, clerk, strict=True))
+    assert row["access_key_1_active"] == "false"
+    assert row["cert_1_active"] == "false"
