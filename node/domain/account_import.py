@@ -364,7 +364,13 @@ class _Planner:
 
     def _current_user(self, user: Row) -> list[Row]:
         members = [Membership(g, user.key) for g in self.view.members.to(user.key)]
-        return [*self._held(user), *self._common(user, user.key), *members]
+        held = self._held(user)
+        # A password a deleted user left (a CreateLoginProfile racing DeleteUser) names no
+        # account: it goes with the other leftovers, or the imported user would sign in
+        # with it. A live user's password is its own, and blocks a replace (`_credentials`).
+        profile = self.view.login_profiles.get(user.key) if not held else None
+        left = [] if profile is None else [profile]
+        return [*held, *self._common(user, user.key), *members, *left]
 
     def _current_group(self, group: Row) -> list[Row]:
         return [*self._held(group), *self._common(group, group.key)]

@@ -28,6 +28,7 @@ from iamstore.node.domain.entities import (
     DefaultVersion,
     Group,
     InstanceProfile,
+    LoginProfile,
     ManagedPolicy,
     Membership,
     PolicyVersion,
@@ -129,6 +130,15 @@ def test_links_left_by_this_accounts_deleted_entity_are_not_inherited() -> None:
     assert Change.delete(dangling) in changes
     _apply(view, changes)
     assert view.members.to("AIDAALICE0000000001") == set()
+
+
+def test_a_password_a_deleted_user_left_is_not_inherited() -> None:
+    left = LoginProfile("AIDAALICE0000000001", "argon2-hash", False, 0)
+    view = _view(left)
+    changes, _ = plan(view, CTX, AccountRecords(users=(_user(),)), overwrite=False)
+    assert Change.delete(left) in changes
+    _apply(view, changes)
+    assert "AIDAALICE0000000001" not in view.login_profiles
 
 
 @pytest.mark.parametrize(
