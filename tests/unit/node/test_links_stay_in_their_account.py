@@ -274,3 +274,24 @@ def test_the_credential_report_shows_only_the_accounts_keys_and_certificates() -
     row = dict(zip(header, clerk, strict=True))
     assert row["access_key_1_active"] == "false"
     assert row["cert_1_active"] == "false"
+
+
+def test_a_policy_used_only_by_another_accounts_or_a_deleted_entity_is_unused() -> None:
+    """AttachmentCount and DeletePolicy count the entities ListEntitiesForPolicy shows."""
+    ctx = WriteContext(VICTIM, 1, Quotas(), lambda prefix: f"{prefix}NEW", "n1")
+    rows = _policy("ANPAMINE00000000001", VICTIM, "mine")
+    taker = User("AIDATAKER0000000001", OTHER, "taker", "/", 1)
+    links = (
+        Attachment(taker.user_id, "ANPAMINE00000000001"),  # another account's entity
+        Boundary("AIDAGONE00000000001", "ANPAMINE00000000001"),  # a deleted one's
+    )
+    view, _ = _index(*rows, taker, *links)
+    policy = view.policies.get("ANPAMINE00000000001")
+    assert policy is not None
+    assert policies.usage(view, policy, VICTIM) == policies.Usage(0, 0)
+    assert Change.delete(policy) in policies.delete(view, ctx, policy.arn)
+    # An entity of the account using it still counts.
+    view, _ = _index(*rows, CLERK, Attachment(CLERK.user_id, "ANPAMINE00000000001"))
+    assert policies.usage(view, policy, VICTIM) == policies.Usage(1, 0)
+    with pytest.raises(DeleteConflict):
+        policies.delete(view, ctx, policy.arn)
