@@ -203,7 +203,9 @@ def _serial(name: str) -> str:
 
 
 def _signing_certificate_of(view: View, user: User) -> str:
-    owned = sorted(c.certificate_id for c in signing_certificates.of_owner(view, user.user_id))
+    owned = sorted(
+        c.certificate_id for c in signing_certificates.of_owner(view, user.user_id, user.account_id)
+    )
     return owned[0] if owned else "NONE" * 6
 
 
@@ -220,7 +222,7 @@ def _reset_credential(view: View, user: User) -> list[Change]:
 
 
 def _credential_of(view: View, user: User) -> str:
-    owned = sorted(c.credential_id for c in service_credentials.of_user(view, user.user_id))
+    owned = sorted(c.credential_id for c in service_credentials.of_user(view, user))
     return owned[0] if owned else "ACCA-NONE"
 
 
@@ -292,9 +294,13 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
             v, c, a_user(v, c).user_id, c.new_id("AKIA"), b"sealed"
         ),
         "UpdateAccessKey": _only(
-            lambda v, c: keys.update(v, a_user(v, c).user_id, chosen_key, rng.choice(KeyStatus.ALL))
+            lambda v, c: keys.update(
+                v, c.account_id, a_user(v, c).user_id, chosen_key, rng.choice(KeyStatus.ALL)
+            )
         ),
-        "DeleteAccessKey": _only(lambda v, c: keys.delete(v, a_user(v, c).user_id, chosen_key)),
+        "DeleteAccessKey": _only(
+            lambda v, c: keys.delete(v, c.account_id, a_user(v, c).user_id, chosen_key)
+        ),
         "CreateLoginProfile": lambda v, c: passwords.create_profile(
             v, c, a_user(v, c), f"hash-{rng.randrange(99)}", False
         ),

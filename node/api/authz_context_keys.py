@@ -60,7 +60,7 @@ async def get_context_keys_for_principal_policy(
         group = authorizer.view.groups.named(call.account_id, source_arn.rsplit("/", 1)[-1])
         if group is None or group.arn != source_arn:
             raise NoSuchEntity(f"the entity `{source_arn}` cannot be found.", "PolicySourceArn")
-        policies = group_policies(authorizer, group.group_id, group.name)
+        policies = group_policies(authorizer, group)
     else:
         source = authorizer.principal_by_arn(call.account_id, source_arn, "PolicySourceArn")
         if source.engine_type not in (PrincipalType.USER, PrincipalType.ROLE):

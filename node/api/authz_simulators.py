@@ -37,6 +37,7 @@ from iamstore.node.auth.policy_simulator import (
     simulate,
 )
 from iamstore.node.auth.request_context import entries_to_context, principal_keys
+from iamstore.node.domain.entities import Group
 from iamstore.node.domain.errors import InvalidInput, NoSuchEntity
 from iamstore.node.policy import (
     CompiledPolicy,
@@ -118,9 +119,9 @@ def _inputs(
     )
 
 
-def group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[CompiledPolicy]:
+def group_policies(authorizer: Authorizer, group: Group) -> list[CompiledPolicy]:
     """A group's own inline and attached policies (the index assembles only users and roles)."""
-    view = authorizer.view
+    view, group_id, name = authorizer.view, group.group_id, group.name
     found: list[CompiledPolicy] = []
     for policy_name, inline in sorted(view.inline.get(group_id, {}).items()):
         found.append(
@@ -131,7 +132,9 @@ def group_policies(authorizer: Authorizer, group_id: str, name: str) -> list[Com
                 "PolicySourceArn",
             )
         )
-    for policy in sorted(view.managed_policies(view.attachments.of(group_id)), key=lambda p: p.arn):
+    for policy in sorted(
+        view.managed_policies(view.attachments.of(group_id), group.account_id), key=lambda p: p.arn
+    ):
         version = view.default_version(policy.policy_id)
         if version is not None:
             found.append(
@@ -346,7 +349,7 @@ async def simulate_principal_policy(
         group = authorizer.view.groups.named(call.account_id, source_arn.rsplit("/", 1)[-1])
         if group is None or group.arn != source_arn:
             raise NoSuchEntity(f"the entity `{source_arn}` cannot be found.", "PolicySourceArn")
-        identity = group_policies(authorizer, group.group_id, group.name)
+        identity = group_policies(authorizer, group)
     else:
         source = authorizer.principal_by_arn(call.account_id, source_arn, "PolicySourceArn")
         if source.engine_type not in (PrincipalType.USER, PrincipalType.ROLE):

@@ -22,8 +22,9 @@ def _inline(view: View, owner_id: str) -> list[pb.PolicyDetail]:
     return [pb.PolicyDetail(policy_name=p.name, policy_document=p.document) for p in owned]
 
 
-def _attached(view: View, entity_id: str) -> list[pb.AttachedPolicy]:
-    found = sorted(view.managed_policies(view.attachments.of(entity_id)), key=lambda p: p.arn)
+def _attached(view: View, entity: User | Group | Role) -> list[pb.AttachedPolicy]:
+    linked = view.managed_policies(view.attachments.of(entity.entity_id), entity.account_id)
+    found = sorted(linked, key=lambda p: p.arn)
     return [convert.attached(p) for p in found]
 
 
@@ -37,7 +38,7 @@ def _boundary(view: View, entity: User | Role) -> pb.AttachedPermissionsBoundary
 
 
 def _user(view: View, u: User) -> pb.UserDetail:
-    groups = sorted(g.name for g in view.groups.live(view.members.to(u.user_id)))
+    groups = sorted(g.name for g in view.groups.live(view.members.to(u.user_id), u.account_id))
     detail = pb.UserDetail(
         path=u.path,
         user_name=u.name,
@@ -46,7 +47,7 @@ def _user(view: View, u: User) -> pb.UserDetail:
         create_date=convert.timestamp(u.created_ms),
         user_policy_list=_inline(view, u.user_id),
         group_list=groups,
-        attached_managed_policies=_attached(view, u.user_id),
+        attached_managed_policies=_attached(view, u),
         tags=convert.tags(u.tags),
     )
     boundary = _boundary(view, u)
@@ -63,7 +64,7 @@ def _group(view: View, g: Group) -> pb.GroupDetail:
         arn=g.arn,
         create_date=convert.timestamp(g.created_ms),
         group_policy_list=_inline(view, g.group_id),
-        attached_managed_policies=_attached(view, g.group_id),
+        attached_managed_policies=_attached(view, g),
     )
 
 
@@ -82,7 +83,7 @@ def _role(view: View, r: Role) -> pb.RoleDetail:
         ),
         instance_profile_list=[profile_message(view, p) for p in profiles],
         role_policy_list=_inline(view, r.role_id),
-        attached_managed_policies=_attached(view, r.role_id),
+        attached_managed_policies=_attached(view, r),
         tags=convert.tags(r.tags),
     )
     boundary = _boundary(view, r)

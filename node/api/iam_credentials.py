@@ -57,7 +57,8 @@ async def create_access_key(
 @op("ListAccessKeys")
 async def list_access_keys(call: Call, req: pb.ListAccessKeysRequest) -> pb.ListAccessKeysResponse:
     owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
-    page = keys.listed(call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items"))
+    marker, max_items = opt_str(req, "marker"), opt_int(req, "max_items")
+    page = keys.listed(call.view, call.account_id, owner_id, marker, max_items)
     return pb.ListAccessKeysResponse(
         access_key_metadata=[convert.key_metadata(user_name, k) for k in page.items],
         is_truncated=page.is_truncated,
@@ -70,7 +71,9 @@ async def update_access_key(
     call: Call, req: pb.UpdateAccessKeyRequest
 ) -> pb.UpdateAccessKeyResponse:
     owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
-    await call.change(lambda view, ctx: keys.update(view, owner_id, req.access_key_id, req.status))
+    await call.change(
+        lambda view, ctx: keys.update(view, ctx.account_id, owner_id, req.access_key_id, req.status)
+    )
     return pb.UpdateAccessKeyResponse()
 
 
@@ -79,7 +82,9 @@ async def delete_access_key(
     call: Call, req: pb.DeleteAccessKeyRequest
 ) -> pb.DeleteAccessKeyResponse:
     owner_id, _ = credential_owner(call, opt_str(req, "user_name"))
-    await call.change(lambda view, ctx: keys.delete(view, owner_id, req.access_key_id))
+    await call.change(
+        lambda view, ctx: keys.delete(view, ctx.account_id, owner_id, req.access_key_id)
+    )
     return pb.DeleteAccessKeyResponse()
 
 

@@ -52,7 +52,10 @@ def policy_sources(call: Call, entity: Entity) -> list[PolicySource]:
     authorizer, view = authorizer_of(call), call.view
     owners: list[Entity] = [entity]
     if isinstance(entity, User):
-        owners += sorted(view.groups.live(view.members.to(entity.user_id)), key=lambda g: g.name)
+        owners += sorted(
+            view.groups.live(view.members.to(entity.user_id), entity.account_id),
+            key=lambda g: g.name,
+        )
     found: list[PolicySource] = []
     managed_seen: set[str] = set()
     for owner in owners:
@@ -66,7 +69,8 @@ def policy_sources(call: Call, entity: Entity) -> list[PolicySource]:
             )
             found.append(PolicySource(message, compiled.source))
         for policy in sorted(
-            view.managed_policies(view.attachments.of(owner.entity_id)), key=lambda p: p.arn
+            view.managed_policies(view.attachments.of(owner.entity_id), owner.account_id),
+            key=lambda p: p.arn,
         ):
             version = view.default_version(policy.policy_id)
             if version is None or policy.arn in managed_seen:

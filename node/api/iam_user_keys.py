@@ -75,7 +75,7 @@ async def list_signing_certificates(
 ) -> pb.ListSigningCertificatesResponse:
     owner_id, user_name = credential_owner(call, opt_str(req, "user_name"))
     page = signing_certificates.listed(
-        call.view, owner_id, opt_str(req, "marker"), opt_int(req, "max_items")
+        call.view, call.account_id, owner_id, opt_str(req, "marker"), opt_int(req, "max_items")
     )
     return pb.ListSigningCertificatesResponse(
         certificates=[_certificate(user_name, c) for c in page.items],

@@ -124,7 +124,9 @@ class _Resolver:
 
     def _boundary_arn(self, entity_id: str) -> str | None:
         boundary = self.view.boundaries.get(entity_id)
-        policy = None if boundary is None else self.view.managed_policy(boundary.policy_id)
+        policy = (
+            None if boundary is None else self.view.managed_policy(boundary.policy_id, self.account)
+        )
         return None if policy is None else policy.arn
 
     def user(self, action: str, request: Any, *, boundary_key: bool = False) -> Target:

@@ -265,13 +265,16 @@ class Authenticator:
             # The federated user acts with its issuer's policies (the user's, or the root's
             # when user_id is None), always narrowed by the session policies.
             issuer = None if session.principal_id == session.account_id else session.principal_id
-            if issuer is not None and self._view.users.get(issuer) is None:
+            if (
+                issuer is not None
+                and self._view.users.of_account(issuer, session.account_id) is None
+            ):
                 raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
             return Caller(session.account_id, session.arn, issuer, session.access_key_id, session)
         if session.kind is SessionKind.ROOT:
             arn = root_arn(session.account_id)
             return Caller(session.account_id, arn, None, session.access_key_id, session)
-        user = self._view.users.get(session.principal_id)
+        user = self._view.users.of_account(session.principal_id, session.account_id)
         if user is None:  # the user was deleted: its sessions grant nothing
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         return Caller(session.account_id, user.arn, user.user_id, session.access_key_id, session)
@@ -303,7 +306,7 @@ class Authenticator:
     def _caller(self, key: AccessKey) -> Caller:
         if is_root_key(key):
             return Caller(key.account_id, root_arn(key.account_id), None, key.access_key_id)
-        user = self._view.users.get(key.owner_id)
+        user = self._view.users.of_account(key.owner_id, key.account_id)
         if user is None:  # the key outlived its user on this replica: it grants nothing
             raise SignatureError("InvalidClientTokenId", _INVALID_KEY)
         return Caller(key.account_id, user.arn, user.user_id, key.access_key_id)

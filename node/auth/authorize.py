@@ -219,7 +219,7 @@ class Authorizer:
             raise NoSuchEntity(f"the access key `{access_key_id}` cannot be found.", field)
         if is_root_key(key):
             return _root(account_id)
-        user = self.view.users.get(key.owner_id)
+        user = self.view.users.of_account(key.owner_id, account_id)
         if user is None:
             raise NoSuchEntity(f"the access key `{access_key_id}` cannot be found.", field)
         return _user(user)
@@ -231,7 +231,7 @@ class Authorizer:
             return self.principal_for_session(caller.session)
         if caller.user_id is None:
             return _root(caller.account_id)
-        user = self.view.users.get(caller.user_id)
+        user = self.view.users.of_account(caller.user_id, caller.account_id)
         if user is None:  # deleted since authentication: it grants nothing
             raise NoSuchEntity("the user making this request no longer exists.")
         return _user(user)
@@ -240,7 +240,7 @@ class Authorizer:
         """The principal temporary credentials act as, with their whole session: its
         policies, tags, MFA state, issue time and source identity."""
         if session.kind is SessionKind.ROLE:
-            role = self.view.roles.get(session.principal_id)
+            role = self.view.roles.of_account(session.principal_id, session.account_id)
             if role is None:  # deleted since the session began: it grants nothing
                 raise AccessDenied(f"the role of session `{session.arn}` no longer exists.")
             principal = _role(role, session.session_name)
@@ -258,7 +258,7 @@ class Authorizer:
             return self._federated(session)
         if session.kind is SessionKind.ROOT:
             return replace(_root(session.account_id), session=session)
-        user = self.view.users.get(session.principal_id)
+        user = self.view.users.of_account(session.principal_id, session.account_id)
         if user is None:  # deleted since the session began: it grants nothing
             raise NoSuchEntity("the user of these temporary credentials no longer exists.")
         return replace(_user(user), session=session)
@@ -274,7 +274,7 @@ class Authorizer:
             issuer = _root(session.account_id)
             engine_type = PrincipalType.ROOT
         else:
-            user = self.view.users.get(session.principal_id)
+            user = self.view.users.of_account(session.principal_id, session.account_id)
             if user is None:  # deleted since the session began: it grants nothing
                 raise AccessDenied(f"the user behind session `{session.arn}` no longer exists.")
             issuer = _user(user)
@@ -322,7 +322,7 @@ class Authorizer:
             if policy is None or policy.account_id not in (session.account_id, AWS_ACCOUNT):
                 # Deleted since issue, or (checked at issue too) another account's policy.
                 return (_NOTHING_ALLOWED,)
-            managed = self.index.managed_session_policy(policy.policy_id)
+            managed = self.index.managed_session_policy(policy.policy_id, session.account_id)
             if managed is None:
                 return (_NOTHING_ALLOWED,)
             compiled.append(managed)

@@ -143,17 +143,20 @@ def _user(
 # --- what `replace` overwrites ------------------------------------------------------------
 
 
-def _policy_arn(view: View, policy_id: str) -> str:
-    policy = view.managed_policy(policy_id)
+def _policy_arn(view: View, policy_id: str, account: str) -> str:
+    policy = view.managed_policy(policy_id, account)
     return policy.arn if policy is not None else "*"
 
 
-def _links_lost(view: View, kind: str, entity_id: str, arn: str, tags: Tags) -> Iterator[Target]:
-    """The Detach/Delete questions for what a principal holds: every link it may lose."""
+def _links_lost(
+    view: View, account: str, kind: str, entity_id: str, arn: str, tags: Tags
+) -> Iterator[Target]:
+    """The Detach/Delete questions for what a principal of `account` holds: every link it may
+    lose."""
     boundary = view.boundaries.get(entity_id)
-    keys = _bounded(None if boundary is None else _policy_arn(view, boundary.policy_id))
+    keys = _bounded(None if boundary is None else _policy_arn(view, boundary.policy_id, account))
     for policy_id in view.attachments.of(entity_id):
-        detached = {**keys, _POLICY_ARN: _policy_arn(view, policy_id)}
+        detached = {**keys, _POLICY_ARN: _policy_arn(view, policy_id, account)}
         yield on_entity(f"iam:Detach{kind}Policy", arn, tags, detached)
     if view.inline.get(entity_id):
         yield on_entity(f"iam:Delete{kind}Policy", arn, tags, keys)
@@ -164,7 +167,7 @@ def _links_lost(view: View, kind: str, entity_id: str, arn: str, tags: Tags) -> 
 def _overwritten_users(view: View, account: str, user: User) -> Iterator[Target]:
     for held in _held(view.users.get(user.user_id), view.users.named(account, user.name), account):
         yield on_entity("iam:DeleteUser", held.arn, held.tags)
-        yield from _links_lost(view, "User", held.user_id, held.arn, held.tags)
+        yield from _links_lost(view, account, "User", held.user_id, held.arn, held.tags)
         for group_id in view.members.to(held.user_id):
             group = view.groups.get(group_id)
             yield Target("iam:RemoveUserFromGroup", group.arn if group is not None else "*")
@@ -177,14 +180,14 @@ def _overwritten_groups(view: View, account: str, group: Group) -> Iterator[Targ
         view.groups.get(group.group_id), view.groups.named(account, group.name), account
     ):
         yield Target("iam:DeleteGroup", held.arn)
-        yield from _links_lost(view, "Group", held.group_id, held.arn, ())
+        yield from _links_lost(view, account, "Group", held.group_id, held.arn, ())
 
 
 def _overwritten_roles(view: View, account: str, role: Role) -> Iterator[Target]:
     for held in _held(view.roles.get(role.role_id), view.roles.named(account, role.name), account):
         yield on_entity("iam:DeleteRole", held.arn, held.tags)
         yield on_entity("iam:UpdateAssumeRolePolicy", held.arn, held.tags)
-        yield from _links_lost(view, "Role", held.role_id, held.arn, held.tags)
+        yield from _links_lost(view, account, "Role", held.role_id, held.arn, held.tags)
         if held.tags:
             yield on_entity("iam:UntagRole", held.arn, held.tags)
 
@@ -199,7 +202,7 @@ def _overwritten_profiles(view: View, account: str, profile: InstanceProfile) ->
 
 
 def _overwritten_policies(view: View, account: str, policy: ManagedPolicy) -> Iterator[Target]:
-    by_id = view.managed_policy(policy.policy_id)
+    by_id = view.managed_policy(policy.policy_id, account)
     by_arn = view.policy_by_arn(policy.arn)
     for held in _held(by_id, by_arn, account):
         yield on_entity("iam:DeletePolicy", held.arn, held.tags)

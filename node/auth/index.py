@@ -156,15 +156,16 @@ class PolicyIndex:
             self._documents.clear()
         self._documents[(kind, document)] = compiled
 
-    def managed_session_policy(self, policy_id: str) -> CompiledPolicy | None:
+    def managed_session_policy(self, policy_id: str, account_id: str) -> CompiledPolicy | None:
         """A managed policy's default version as a session policy (PolicyArns), compiled
         once per text with the replica's own documents (never in the callers' cache: the
         replica's and AWS's policies are bounded by quotas, not chosen per request); None
-        for a missing policy, a missing default version or one that does not compile."""
-        return self._managed(policy_id, PolicyKind.SESSION)
+        for a missing policy, one of another account than `account_id` (the session's; AWS's
+        own are every account's), a missing default version or one that does not compile."""
+        return self._managed(policy_id, account_id, PolicyKind.SESSION)
 
-    def _managed(self, policy_id: str, kind: PolicyKind) -> CompiledPolicy | None:
-        policy = self._view.managed_policy(policy_id)
+    def _managed(self, policy_id: str, account_id: str, kind: PolicyKind) -> CompiledPolicy | None:
+        policy = self._view.managed_policy(policy_id, account_id)
         return None if policy is None else self._default_version(policy, kind)
 
     def _default_version(self, policy: ManagedPolicy, kind: PolicyKind) -> CompiledPolicy | None:
@@ -173,26 +174,35 @@ class PolicyIndex:
             return None
         return self._compile(policy.arn, kind, version.document)
 
-    def _own(self, entity_id: str, label: str) -> list[CompiledPolicy]:
+    def _own(self, entity: User | Group | Role) -> list[CompiledPolicy]:
+        """The entity's inline policies and the policies attached to it.
+
+        INVARIANT: links are followed only within the entity's account (or to AWS managed
+        policies): `View.managed_policy` says why.
+        """
+        entity_id, label = entity.entity_id, _label(entity)
         found: list[CompiledPolicy] = []
         for name, inline in sorted(self._view.inline.get(entity_id, {}).items()):
             compiled = self._compile(f"{label}/{name}", PolicyKind.IDENTITY, inline.document)
             if compiled is not None:
                 found.append(compiled)
         for policy in sorted(
-            self._view.managed_policies(self._view.attachments.of(entity_id)), key=_policy_order
+            self._view.managed_policies(self._view.attachments.of(entity_id), entity.account_id),
+            key=_policy_order,
         ):
             compiled = self._default_version(policy, PolicyKind.IDENTITY)
             if compiled is not None:
                 found.append(compiled)
         return found
 
-    def _boundary(self, entity_id: str) -> CompiledPolicy | None:
-        boundary = self._view.boundaries.get(entity_id)
+    def _boundary(self, entity: User | Role) -> CompiledPolicy | None:
+        boundary = self._view.boundaries.get(entity.entity_id)
         if boundary is None:
             return None
-        # INVARIANT: a boundary row always narrows: None (no boundary) only without one.
-        return self._managed(boundary.policy_id, PolicyKind.BOUNDARY) or MISSING_BOUNDARY
+        # INVARIANT: a boundary row always narrows: None (no boundary) only without one; a
+        # boundary naming another account's policy is a missing one.
+        managed = self._managed(boundary.policy_id, entity.account_id, PolicyKind.BOUNDARY)
+        return managed or MISSING_BOUNDARY
 
     def for_user(self, user_id: str) -> PrincipalPolicies:
         cached = self._principals.get(user_id)
@@ -201,12 +211,13 @@ class PolicyIndex:
         user = self._view.users.get(user_id)
         if user is None:
             return NO_POLICIES
-        identity = self._own(user.user_id, _label(user))
+        identity = self._own(user)
         for group in sorted(
-            self._view.groups.live(self._view.members.to(user_id)), key=lambda g: g.name.lower()
+            self._view.groups.live(self._view.members.to(user_id), user.account_id),
+            key=lambda g: g.name.lower(),
         ):
-            identity.extend(self._own(group.group_id, _label(group)))
-        found = self._assembled(tuple(identity), self._boundary(user_id))
+            identity.extend(self._own(group))
+        found = self._assembled(tuple(identity), self._boundary(user))
         self._principals[user_id] = found
         return found
 
@@ -217,7 +228,7 @@ class PolicyIndex:
         role = self._view.roles.get(role_id)
         if role is None:
             return NO_POLICIES
-        found = self._assembled(tuple(self._own(role_id, _label(role))), self._boundary(role_id))
+        found = self._assembled(tuple(self._own(role)), self._boundary(role))
         self._principals[role_id] = found
         return found
 

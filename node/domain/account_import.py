@@ -10,8 +10,9 @@ context and the records in; changes out.
 
 INVARIANT: a second import of the same records plans no change at all.
 INVARIANT: no entity of another account (nor an AWS managed policy) is overwritten or taken
-over: an id one of them holds is refused. Links a deleted entity left under an id are removed
-when the id is imported, never inherited.
+over, nor is the id of a deleted one: an id this replica knows as another account's is
+refused (see `_Planner._foreign`). Links a deleted entity of this account left under an id
+are removed when the id is imported, never inherited.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from iamstore.node.domain.aws_policies import AWS_ACCOUNT, is_aws_policy_arn
 from iamstore.node.domain.entities import (
+    AccessKey,
     Attachment,
     Boundary,
     Change,
@@ -33,15 +36,20 @@ from iamstore.node.domain.entities import (
     InstanceProfile,
     ManagedPolicy,
     Membership,
+    MfaDevice,
     PolicyVersion,
     ProfileRole,
     Role,
     Row,
+    ServiceCredential,
+    SigningCertificate,
+    SshPublicKey,
     User,
     VersionCounter,
 )
 from iamstore.node.domain.errors import InvalidInput, LimitExceeded, NoSuchEntity
-from iamstore.node.domain.versions import high_water_mark, version_number
+from iamstore.node.domain.principal_pins import pinned_account
+from iamstore.node.domain.versions import VERSION_ID, high_water_mark, version_number
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 from iamstore.node.policy import Policy
@@ -157,8 +165,10 @@ def stand_in_deleted(document: str, account_id: str) -> tuple[str, tuple[tuple[s
     """
     try:
         parsed = json.loads(document)
-    except ValueError:
-        return document, ()  # the grammar check names the error
+    except (ValueError, RecursionError):
+        # The grammar check names the error (MalformedPolicyDocument, as CreateRole's does):
+        # a document nested deeper than the decoder recurses is no policy either.
+        return document, ()
     pins: dict[str, str] = {}
 
     def stand_in(value: object) -> object:
@@ -182,7 +192,48 @@ def stand_in_deleted(document: str, account_id: str) -> tuple[str, tuple[tuple[s
                 )
     if not pins:
         return document, ()
-    return json.dumps(parsed, ensure_ascii=False), tuple(sorted(pins.items()))
+    try:
+        rewritten = json.dumps(parsed, ensure_ascii=False)
+    except RecursionError:
+        return document, ()  # as deep as that is no policy: the grammar check says so
+    return rewritten, tuple(sorted(pins.items()))
+
+
+# The dates a protobuf Timestamp holds, years 0001 to 9999 (what every IAM read converts a
+# stored date to): a date outside it would fail each later read of its entity.
+_EARLIEST_MS = -62_135_596_800_000  # 0001-01-01T00:00:00Z
+_LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+# Imported version numbers are kept, and later versions count on from the highest
+# (`_Planner._version_counter`); 15 digits leave every later count far inside 64 bits.
+_VERSION_DIGITS = 15
+
+
+def check_values(records: AccountRecords) -> None:
+    """Refuses dates and version ids the replica cannot hold or show, naming the field
+    (InvalidInput): what GetAccountAuthorizationDetails returns never has them, and taken as
+    they are they would fail the write, or every later read of the entity."""
+    dated: list[tuple[int, str]] = []
+    for item in records.policies:
+        dated += [(item.policy.created_ms, f"{item.where}.CreateDate")]
+        dated += [(item.update_ms, f"{item.where}.UpdateDate")]
+        for index, version in enumerate(item.versions):
+            here = f"{item.where}.PolicyVersionList[{index}]"
+            dated.append((version.created_ms, f"{here}.CreateDate"))
+            matched = VERSION_ID.fullmatch(version.version_id)
+            if matched is not None and len(matched.group(1)) > _VERSION_DIGITS:
+                shown = version.version_id[:24] + ("…" if len(version.version_id) > 24 else "")
+                raise InvalidInput(
+                    f"policy `{item.policy.arn}`: version id `{shown}` has a number of more "
+                    f"than {_VERSION_DIGITS} digits",
+                    f"{here}.VersionId",
+                )
+    dated += [(g.group.created_ms, f"{g.where}.CreateDate") for g in records.groups]
+    dated += [(r.role.created_ms, f"{r.where}.CreateDate") for r in records.roles]
+    dated += [(p.profile.created_ms, f"{p.where}.CreateDate") for p in records.profiles]
+    dated += [(u.user.created_ms, f"{u.where}.CreateDate") for u in records.users]
+    for ms, where in dated:
+        if not _EARLIEST_MS <= ms <= _LATEST_MS:
+            raise InvalidInput("date out of range: IAM dates are from year 0001 to 9999", where)
 
 
 class _Planner:
@@ -202,6 +253,13 @@ class _Planner:
         self.role_ids: dict[str, str | None] = {}  # role id -> id; None: skipped
         # The input's roles by ARN, for the principals trust policies name.
         self.role_arns = {r.role.arn: r.role.role_id for r in records.roles}
+        self.input_ids = {
+            *(p.policy.policy_id for p in records.policies),
+            *(g.group.group_id for g in records.groups),
+            *self.role_arns.values(),
+            *(p.profile.instance_profile_id for p in records.profiles),
+            *(u.user.user_id for u in records.users),
+        }
 
     # --- outcome of one entity ------------------------------------------------------------
 
@@ -209,6 +267,7 @@ class _Planner:
         self,
         kind: str,
         name: str,
+        where: str,
         entity: Row,
         desired: list[Row],
         current_of: Callable[[Row], list[Row]],
@@ -218,16 +277,13 @@ class _Planner:
         """Decides one entity; True when the account will hold it as imported."""
         self.entity_starts.append(len(self.changes))
         tally = self.report.tallies[kind]
-        stored = self.view.get(entity.TABLE, entity.key)
-        if (stored is not None and getattr(stored, "account_id", None) != self.account) or (
-            kind == "Policy" and entity.key in self.view.aws_policies().by_id
-        ):
-            # INVARIANT: links point at ids, so an id taken over would carry another
-            # account's (or AWS's) attachments and memberships into this one, or the reverse.
+        if self._foreign(entity.key):
+            # The message names no account, nor what holds the id there.
             raise InvalidInput(
                 f"{kind.lower()} `{name}`: id `{entity.key}` belongs to another account",
-                "Id",
+                f"{where}.{_ID_FIELDS[kind]}",
             )
+        stored = self.view.get(entity.TABLE, entity.key)
         if blocked is not None:
             tally.conflicts += 1
             self.report.conflicts.append(Conflict(kind, name, blocked))
@@ -261,6 +317,36 @@ class _Planner:
         self.changes += [Change.put(row) for row in desired if row not in current]
         return True
 
+    def _in_use(self, entity_id: str) -> bool:
+        """Whether an entity of any account, or of the input, holds `entity_id`."""
+        return entity_id in self.input_ids or _account_of(self.view, entity_id) is not None
+
+    def _foreign(self, entity_id: str) -> bool:
+        """Whether this replica knows `entity_id` as another account's (or AWS's).
+
+        AWS never reuses a unique id (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+        reference_identifiers.html#identifiers-unique-ids), and links and trust policy pins
+        name ids: an import taking the id of another account's user, role, group or policy,
+        live or deleted, would inherit what points at it there (memberships, attachments,
+        trust). The replica knows an id as another account's by
+        the row that holds it, or, once it is deleted (a tombstone keeps no account), by what
+        still names it: a link whose other end is another account's, a trust policy of
+        another account pinning it, a credential of another account it owned.
+
+        This check is the first line only. A replica cannot know every id ever used: a
+        delete's rows are purged after a grace period, and a peer may hold a row or link this
+        node has not seen yet. What holds whatever arrives later is that every link and pin
+        is followed only within its own account (`View.managed_policy`, `_Named.live`,
+        principal_pins.current_names): an id taken anyway reaches nothing of its former
+        account's.
+        """
+        if entity_id in self.view.aws_policies().by_id:
+            return True
+        # An AWS managed policy at the other end of a link is no evidence: every account
+        # may attach one.
+        known = _holders(self.view, entity_id)
+        return any(account not in (self.account, AWS_ACCOUNT) for account in known)
+
     # --- what the account holds under one entity's id ---------------------------------------
 
     def _common(self, entity: Row, entity_id: str) -> list[Row]:
@@ -278,7 +364,13 @@ class _Planner:
 
     def _current_user(self, user: Row) -> list[Row]:
         members = [Membership(g, user.key) for g in self.view.members.to(user.key)]
-        return [*self._held(user), *self._common(user, user.key), *members]
+        held = self._held(user)
+        # A password a deleted user left (a CreateLoginProfile racing DeleteUser) names no
+        # account: it goes with the other leftovers, or the imported user would sign in
+        # with it. A live user's password is its own, and blocks a replace (`_credentials`).
+        profile = self.view.login_profiles.get(user.key) if not held else None
+        left = [] if profile is None else [profile]
+        return [*held, *self._common(user, user.key), *members, *left]
 
     def _current_group(self, group: Row) -> list[Row]:
         return [*self._held(group), *self._common(group, group.key)]
@@ -330,6 +422,17 @@ class _Planner:
         same rule as CreateRole's (node.domain.principal_pins), with the input's principals
         counted as existing. A principal of another account is not pinned (iamstore cannot
         know it); one of this account that exists nowhere is refused, as AWS refuses it."""
+        for _, unique_id in role.deleted:
+            # A bare id stands for a deleted principal (`stand_in_deleted`): one held by an
+            # entity, here or in the input, is not deleted, and a stand-in for it would
+            # show the holder's ARN in GetRole, whichever account it is in.
+            if self._in_use(unique_id):
+                raise InvalidInput(
+                    f"role `{role.role.name}`: Invalid principal in policy: `{unique_id}` "
+                    "(a principal named by its unique id alone must be deleted, and this "
+                    "id is in use)",
+                    f"{role.where}.AssumeRolePolicyDocument",
+                )
         pins: dict[str, str] = dict(role.deleted)
         roles_by_arn = self.role_arns
         for statement in role.trust.statements:
@@ -375,7 +478,9 @@ class _Planner:
             )
             desired: list[Row] = [p, *item.versions, pointer]
             same_name = self.view.policies.named(self.account, p.name)
-            kept = self._settle("Policy", p.arn, p, desired, self._current_policy, same_name)
+            kept = self._settle(
+                "Policy", p.arn, item.where, p, desired, self._current_policy, same_name
+            )
             self.policy_ids[p.arn] = p.policy_id if kept else None
             if kept:
                 self._version_counter(p, item.versions)
@@ -395,7 +500,7 @@ class _Planner:
             desired: list[Row] = [g, *item.inline, *links]
             same_name = self.view.groups.named(self.account, g.name)
             kept = self._settle(
-                "Group", g.name, g, desired, self._current_group, same_name, blocked
+                "Group", g.name, item.where, g, desired, self._current_group, same_name, blocked
             )
             self.group_ids[g.name.lower()] = g.group_id if kept else None
 
@@ -408,7 +513,9 @@ class _Planner:
             )
             desired: list[Row] = [r, *item.inline, *links]
             same_name = self.view.roles.named(self.account, r.name)
-            kept = self._settle("Role", r.name, r, desired, self._current_role, same_name, blocked)
+            kept = self._settle(
+                "Role", r.name, item.where, r, desired, self._current_role, same_name, blocked
+            )
             self.role_ids[r.role_id] = r.role_id if kept else None
 
     def profiles(self) -> None:
@@ -431,7 +538,14 @@ class _Planner:
             ]
             same_name = self.view.instance_profiles.named(self.account, p.name)
             self._settle(
-                "InstanceProfile", p.name, p, desired, self._current_profile, same_name, blocked
+                "InstanceProfile",
+                p.name,
+                item.where,
+                p,
+                desired,
+                self._current_profile,
+                same_name,
+                blocked,
             )
 
     def users(self) -> None:
@@ -449,7 +563,9 @@ class _Planner:
             same_name = self.view.users.named(self.account, u.name)
             if blocked is None and same_name is not None and same_name.key != u.user_id:
                 blocked = _credentials(self.view, same_name.key)
-            self._settle("User", u.name, u, desired, self._current_user, same_name, blocked)
+            self._settle(
+                "User", u.name, item.where, u, desired, self._current_user, same_name, blocked
+            )
 
     def _group_id(self, name: str, owner: str, where: str) -> str | None:
         if name.lower() in self.group_ids:
@@ -479,6 +595,68 @@ class _Planner:
                     f"holding {count} would exceed its quota of {quota}",
                     kind,
                 )
+
+
+_ID_FIELDS = {
+    "Policy": "PolicyId",
+    "Group": "GroupId",
+    "Role": "RoleId",
+    "InstanceProfile": "InstanceProfileId",
+    "User": "UserId",
+}
+_ENTITY_TABLES = (
+    User.TABLE,
+    Group.TABLE,
+    Role.TABLE,
+    ManagedPolicy.TABLE,
+    InstanceProfile.TABLE,
+)
+
+
+def _account_of(view: View, entity_id: str) -> str | None:
+    """The account of the user, group, role, policy or instance profile stored (visible or
+    not) under `entity_id`; AWS_ACCOUNT for an AWS managed policy; None when none is."""
+    for table in _ENTITY_TABLES:
+        row = view.get(table, entity_id)
+        if isinstance(row, User | Group | Role | ManagedPolicy | InstanceProfile):
+            return row.account_id
+    return AWS_ACCOUNT if entity_id in view.aws_policies().by_id else None
+
+
+def _holders(view: View, entity_id: str) -> Iterator[str]:
+    """Every account this replica knows `entity_id` by: the row under it, the entities and
+    policies at the other end of its links (a link never crosses accounts), the accounts
+    trust policies pinned it in (the pin's ARN says, whichever account's role holds it), and
+    the credentials it owned (AWS_ACCOUNT for an AWS managed policy)."""
+    boundary = view.boundaries.get(entity_id)
+    ends = [
+        entity_id,
+        *view.attachments.of(entity_id),
+        *view.attachments.to(entity_id),
+        *([] if boundary is None else [boundary.policy_id]),
+        *view.boundary_users.get(entity_id, ()),
+        *view.members.of(entity_id),
+        *view.members.to(entity_id),
+        *view.profile_roles.of(entity_id),
+        *view.profile_roles.to(entity_id),
+    ]
+    for account in map(partial(_account_of, view), ends):
+        if account is not None:
+            yield account
+    for role_id in view.pinned_by.get(entity_id, ()):
+        role = view.shown(Role.TABLE, role_id)
+        pins = role.trust_pins if isinstance(role, Role) else ()
+        for written in (written for written, pinned in pins if pinned == entity_id):
+            account = pinned_account(written)
+            if account is not None:
+                yield account
+    owned: list[AccessKey | MfaDevice | SigningCertificate | SshPublicKey | ServiceCredential]
+    owned = [view.access_keys[k] for k in view.keys_of.get(entity_id, ())]
+    owned += filter(None, map(view.mfa_devices.get, view.mfa_of.get(entity_id, ())))
+    owned += [view.signing_certificates[k] for k in view.signing_certificates_of.get(entity_id, ())]
+    owned += [view.ssh_public_keys[k] for k in view.ssh_public_keys_of.get(entity_id, ())]
+    owned += [view.service_credentials[k] for k in view.service_credentials_of.get(entity_id, ())]
+    yield from (credential.account_id for credential in owned)
 
 
 def _credentials(view: View, user_id: str) -> str | None:
@@ -520,6 +698,7 @@ def plan_entities(
     seen, here or on a peer, with its old rows gone and its new ones not there yet (say its
     old Deny detached, the new one not attached yet).
     """
+    check_values(records)
     planner = _Planner(view, ctx, records, overwrite)
     planner.policies()
     planner.groups()

@@ -29,7 +29,7 @@ def _aws_policies_in_use(view: View, account_id: str) -> list[ManagedPolicy]:
         boundary = view.boundaries.get(principal.entity_id)
         if boundary is not None:
             ids.add(boundary.policy_id)
-    return [p for p in view.managed_policies(ids) if p.account_id == AWS_ACCOUNT]
+    return [p for p in view.managed_policies(ids, account_id) if p.account_id == AWS_ACCOUNT]
 
 
 def _sort_key(item: Item) -> str:

@@ -108,10 +108,12 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _keys(view: View, owner_id: str, used: KeyLastUsed) -> list[str]:
-    """access_key_1_* and access_key_2_*: the owner's keys, oldest first (at most two)."""
+def _keys(view: View, account_id: str, owner_id: str, used: KeyLastUsed) -> list[str]:
+    """access_key_1_* and access_key_2_*: the owner's keys, oldest first (at most two); only
+    the account's (one another account left under a user's id is not the user's)."""
+    found = (view.access_keys.get(k) for k in view.keys_of.get(owner_id, ()))
     keys = sorted(
-        (view.access_keys[k] for k in view.keys_of.get(owner_id, ()) if k in view.access_keys),
+        (k for k in found if k is not None and k.account_id == account_id),
         key=lambda k: (k.created_ms, k.access_key_id),
     )
     cells: list[str] = []
@@ -129,13 +131,12 @@ def _keys(view: View, owner_id: str, used: KeyLastUsed) -> list[str]:
     return cells
 
 
-def _certs(view: View, owner_id: str) -> list[str]:
+def _certs(view: View, account_id: str, owner_id: str) -> list[str]:
+    found = (
+        view.signing_certificates.get(k) for k in view.signing_certificates_of.get(owner_id, ())
+    )
     certs = sorted(
-        (
-            view.signing_certificates[k]
-            for k in view.signing_certificates_of.get(owner_id, ())
-            if k in view.signing_certificates
-        ),
+        (c for c in found if c is not None and c.account_id == account_id),
         key=lambda c: (c.created_ms, c.certificate_id),
     )
     cells: list[str] = []
@@ -166,8 +167,8 @@ def _user_row(view: View, user: User, usage: Usage) -> list[str]:
         changed,
         next_rotation,
         _bool(bool(view.mfa_of.get(user.user_id))),
-        *_keys(view, user.user_id, usage.key),
-        *_certs(view, user.user_id),
+        *_keys(view, user.account_id, user.user_id, usage.key),
+        *_certs(view, user.account_id, user.user_id),
     ]
 
 
@@ -183,8 +184,8 @@ def _root_row(view: View, account_id: str, usage: Usage) -> list[str]:
         NOT_SUPPORTED,
         NOT_SUPPORTED,
         _bool(bool(view.mfa_of.get(owner))),
-        *_keys(view, owner, usage.key),
-        *_certs(view, owner),
+        *_keys(view, account_id, owner, usage.key),
+        *_certs(view, account_id, owner),
     ]
 
 

@@ -34,12 +34,12 @@ def listed(
 
 
 def members(view: View, group: Group, marker: str | None, max_items: int | None) -> Page[User]:
-    users = view.users.live(view.members.of(group.group_id))
+    users = view.users.live(view.members.of(group.group_id), group.account_id)
     return paginate(users, lambda u: u.name.lower(), marker, max_items)
 
 
 def of_user(view: View, user: User, marker: str | None, max_items: int | None) -> Page[Group]:
-    groups = view.groups.live(view.members.to(user.user_id))
+    groups = view.groups.live(view.members.to(user.user_id), user.account_id)
     return paginate(groups, lambda g: g.name.lower(), marker, max_items)
 
 
@@ -60,11 +60,12 @@ def update(
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     group = lookup.group(view, ctx.account_id, name)
     gid = group.group_id
-    if view.members.of(gid):
+    # What the group's listings show counts (see users.delete).
+    if view.users.live(view.members.of(gid), group.account_id):
         raise DeleteConflict("Cannot delete entity, must remove users from group first.")
     if view.inline.get(gid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if view.attachments.of(gid):
+    if view.managed_policies(view.attachments.of(gid), group.account_id):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
     return [Change.delete(group), *fields.dropped(view.fields_of(group))]
 

@@ -47,12 +47,12 @@ def get(view: View, account_id: str, name: str) -> InstanceProfile:
 
 def roles_of(view: View, profile: InstanceProfile) -> list[Role]:
     """The profile's live roles (a link to a deleted or hidden role counts as absent)."""
-    roles = view.roles.live(view.profile_roles.of(profile.instance_profile_id))
+    roles = view.roles.live(view.profile_roles.of(profile.instance_profile_id), profile.account_id)
     return sorted(roles, key=lambda r: r.name.lower())
 
 
 def profiles_of(view: View, role: Role) -> list[InstanceProfile]:
-    return view.instance_profiles.live(view.profile_roles.to(role.role_id))
+    return view.instance_profiles.live(view.profile_roles.to(role.role_id), role.account_id)
 
 
 def listed_for_role(

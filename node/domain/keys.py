@@ -28,34 +28,41 @@ def create(
     return [Change.put(key)], key
 
 
-def owned(view: View, owner_id: str, access_key_id: str) -> AccessKey:
+def owned(view: View, account_id: str, owner_id: str, access_key_id: str) -> AccessKey:
+    """The key, if `account_id`'s and `owner_id`'s: a key another account left naming a
+    deleted user's id (now another account's) is not that user's (see `_Named.live`)."""
     key = view.access_keys.get(access_key_id)
-    if key is None or key.owner_id != owner_id:
+    if key is None or key.owner_id != owner_id or key.account_id != account_id:
         raise NoSuchEntity(
             f"The Access Key with id {access_key_id} cannot be found.", "AccessKeyId"
         )
     return key
 
 
-def listed(view: View, owner_id: str, marker: str | None, max_items: int | None) -> Page[AccessKey]:
-    keys = [view.access_keys[k] for k in view.keys_of.get(owner_id, ())]
+def listed(
+    view: View, account_id: str, owner_id: str, marker: str | None, max_items: int | None
+) -> Page[AccessKey]:
+    found = (view.access_keys[k] for k in view.keys_of.get(owner_id, ()))
+    keys = [key for key in found if key.account_id == account_id]
     return paginate(keys, lambda k: k.access_key_id, marker, max_items)
 
 
-def update(view: View, owner_id: str, access_key_id: str, status: str) -> list[Change]:
+def update(
+    view: View, account_id: str, owner_id: str, access_key_id: str, status: str
+) -> list[Change]:
     if status not in KeyStatus.ALL:
         raise ValidationError(
             f"1 validation error detected: Value '{status}' at 'status' failed to satisfy "
             "constraint: Member must satisfy enum value set: [Active, Inactive]",
             "Status",
         )
-    key = owned(view, owner_id, access_key_id)
+    key = owned(view, account_id, owner_id, access_key_id)
     # A field row: the key's own row is written only by CreateAccessKey and DeleteAccessKey.
     return [fields.put(key, "status", status)]
 
 
-def delete(view: View, owner_id: str, access_key_id: str) -> list[Change]:
-    key = owned(view, owner_id, access_key_id)
+def delete(view: View, account_id: str, owner_id: str, access_key_id: str) -> list[Change]:
+    key = owned(view, account_id, owner_id, access_key_id)
     return [Change.delete(key), *fields.dropped(view.fields_of(key))]
 
 

@@ -86,7 +86,9 @@ def counted_entities(
     if isinstance(target, User | Role):
         return [target] if target.account_id == account_id else []
     if isinstance(target, Group):
-        members: list[Entity] = [*view.users.live(view.members.of(target.group_id))]
+        members: list[Entity] = [
+            *view.users.live(view.members.of(target.group_id), target.account_id)
+        ]
         return members
     found: dict[str, Entity] = {}
     holders = [*view.attachments.to(target.policy_id)]
@@ -98,7 +100,7 @@ def counted_entities(
             if entity is not None:
                 found[entity.arn] = entity
         if group is not None:
-            for member in view.users.live(view.members.of(group.group_id)):
+            for member in view.users.live(view.members.of(group.group_id), group.account_id):
                 found[member.arn] = member
     return [entity for entity in found.values() if entity.account_id == account_id]
 

@@ -70,8 +70,12 @@ def by_serial(view: View, account_id: str, serial_number: str) -> MfaDevice:
 
 
 def assigned_to(view: View, user_id: str) -> list[MfaDevice]:
-    """The devices enabled for a user (hidden rows, which lost their name, do not count)."""
-    return view.mfa_devices.live(view.mfa_of.get(user_id, ()))
+    """The devices enabled for a user (hidden rows, which lost their name, and devices of
+    another account, left by a deleted user whose id another account took, do not count)."""
+    user = view.users.get(user_id)
+    return (
+        [] if user is None else view.mfa_devices.live(view.mfa_of.get(user_id, ()), user.account_id)
+    )
 
 
 def assigned(view: View, user: User, serial_number: str) -> MfaDevice:

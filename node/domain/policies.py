@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from iamstore.node.domain import documents, fields, lookup, protected, versions
-from iamstore.node.domain.aws_policies import AWS_ACCOUNT
 from iamstore.node.domain.entities import (
     Attachment,
     Boundary,
@@ -85,11 +84,12 @@ class Usage:
 
 def usage(view: View, policy: ManagedPolicy, account_id: str) -> Usage:
     """The policy's use within `account_id` (an AWS managed policy is shared by all accounts,
-    and each sees only its own entities counted, as in AWS)."""
+    and each sees only its own entities counted, as in AWS). Only visible entities of the
+    account count, as ListEntitiesForPolicy lists them: a link left dangling by a merge, or
+    from another account's entity under a reused id, is no use (DeletePolicy would refuse
+    forever, with nothing to detach)."""
     attached = view.attachments.to(policy.policy_id)
     bounded = view.boundary_users.get(policy.policy_id, set())
-    if policy.account_id != AWS_ACCOUNT:
-        return Usage(attachments=len(attached), boundaries=len(bounded))
     return Usage(
         attachments=_in_account(view, attached, account_id),
         boundaries=_in_account(view, bounded, account_id),
@@ -182,7 +182,7 @@ def detach(view: View, ctx: WriteContext, entity: Principal, arn: str) -> list[C
 def attached(
     view: View, entity: Principal, path_prefix: str, marker: str | None, max_items: int | None
 ) -> Page[ManagedPolicy]:
-    found = view.managed_policies(view.attachments.of(entity.entity_id))
+    found = view.managed_policies(view.attachments.of(entity.entity_id), entity.account_id)
     chosen = [p for p in found if p.path.startswith(path_prefix)]
     return paginate(chosen, lambda p: p.name.lower(), marker, max_items)
 
@@ -242,5 +242,5 @@ def boundary_arn(view: View, entity: User | Role) -> str | None:
     boundary = view.boundaries.get(entity.entity_id)
     if boundary is None:
         return None
-    policy = view.managed_policy(boundary.policy_id)
+    policy = view.managed_policy(boundary.policy_id, entity.account_id)
     return None if policy is None else policy.arn

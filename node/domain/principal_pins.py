@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from iamstore.node.domain.entities import Role, User
 from iamstore.node.domain.errors import MalformedPolicyDocument
 from iamstore.node.domain.view import View
 from iamstore.node.policy import Policy
@@ -57,14 +58,40 @@ def pins_of(view: View, policy: Policy, field: str) -> Pins:
 
 def current_names(view: View, pins: Pins) -> dict[str, str]:
     """ARN as written -> what it names now, for each pin whose principal moved or is gone:
-    the current ARN of a renamed principal, the bare unique id of a deleted one."""
+    the current ARN of a renamed principal, the bare unique id of a deleted one.
+
+    INVARIANT: a pin resolves only to a user (or role, as the ARN says) of the account its
+    ARN was written with. A principal never changes account, so one found elsewhere under
+    the id is not the principal pinned: its id was taken by another account's import after
+    the principal was deleted (or before the delete reached this replica). AWS never reuses
+    a unique id, and a pinned id of a deleted principal never matches again
+    (reference_policies_elements_principal.html, "IAM role principals"). The check needs
+    nothing a purge drops: it compares the pin with the row that holds the id now.
+    """
     changed: dict[str, str] = {}
     for written, unique_id in pins:
-        entity = view.users.get(unique_id) or view.roles.get(unique_id)
+        entity = _pinned(view, written, unique_id)
         now = unique_id if entity is None else entity.arn
         if now != written:
             changed[written] = now
     return changed
+
+
+def pinned_account(written: str) -> str | None:
+    """The account of the principal a pin's ARN names (None for one this module never
+    writes): the account its unique id belongs to, since a principal never changes account."""
+    match = _PRINCIPAL_ARN.match(written)
+    return None if match is None else match.group(1)
+
+
+def _pinned(view: View, written: str, unique_id: str) -> User | Role | None:
+    match = _PRINCIPAL_ARN.match(written)
+    if match is None:
+        return None  # not a pin this module writes: it names nobody
+    account, kind, _ = match.groups()
+    if kind == "user":
+        return view.users.of_account(unique_id, account)
+    return view.roles.of_account(unique_id, account)
 
 
 def with_principals(policy: Policy, names: Mapping[str, str]) -> Policy:

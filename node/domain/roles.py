@@ -127,9 +127,10 @@ def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
     rid = role.role_id
     if view.inline.get(rid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if view.attachments.of(rid):
+    # What the role's listings show counts (see users.delete).
+    if view.managed_policies(view.attachments.of(rid), role.account_id):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    if view.instance_profiles.live(view.profile_roles.to(rid)):
+    if view.instance_profiles.live(view.profile_roles.to(rid), role.account_id):
         raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
     changes = [Change.delete(role), *fields.dropped(view.fields_of(role))]
     boundary = view.boundaries.get(rid)

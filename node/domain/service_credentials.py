@@ -34,16 +34,18 @@ def _check_service(service_name: str) -> None:
         )
 
 
-def of_user(view: View, user_id: str) -> list[ServiceCredential]:
-    ids = view.service_credentials_of.get(user_id, ())
-    return [view.service_credentials[i] for i in ids if i in view.service_credentials]
+def of_user(view: View, user: User) -> list[ServiceCredential]:
+    """The user's credentials: of its account only (see `ssh_keys.of_user`)."""
+    ids = view.service_credentials_of.get(user.user_id, ())
+    found = (view.service_credentials.get(i) for i in ids)
+    return [c for c in found if c is not None and c.account_id == user.account_id]
 
 
 def create(
     view: View, ctx: WriteContext, user: User, service_name: str, age_days: int | None
 ) -> tuple[list[Change], ServiceCredential]:
     _check_service(service_name)
-    same = [c for c in of_user(view, user.user_id) if c.service_name == service_name]
+    same = [c for c in of_user(view, user) if c.service_name == service_name]
     quota = ctx.quotas.service_credentials_per_user_per_service
     if len(same) >= quota:
         raise LimitExceeded(
@@ -68,7 +70,7 @@ def create(
 
 def get(view: View, user: User, credential_id: str) -> ServiceCredential:
     found = view.service_credentials.get(credential_id)
-    if found is None or found.user_id != user.user_id:
+    if found is None or found.user_id != user.user_id or found.account_id != user.account_id:
         raise NoSuchEntity(
             f"No such credential {credential_id} exists for user {user.name}.",
             "ServiceSpecificCredentialId",
@@ -88,10 +90,10 @@ def listed(
     if service_name is not None:
         _check_service(service_name)
     if user is not None:
-        found = of_user(view, user.user_id)
+        found = of_user(view, user)
     else:
         # Work bounded by the account's users, not by every credential in the cluster.
-        found = [c for u in view.users.in_account(account_id) for c in of_user(view, u.user_id)]
+        found = [c for u in view.users.in_account(account_id) for c in of_user(view, u)]
     if service_name is not None:
         found = [c for c in found if c.service_name == service_name]
     return paginate(found, lambda c: f"{c.created_ms:015d}/{c.credential_id}", marker, max_items)

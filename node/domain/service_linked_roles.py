@@ -85,7 +85,7 @@ def delete(view: View, ctx: WriteContext, name: str) -> tuple[list[Change], str]
     if not is_service_linked(role):
         raise InvalidInput(f"the role {name} is not a service-linked role", "RoleName")
     task_id = f"task{role.path}{role.name}/{ctx.new_id('')}"
-    in_use = view.instance_profiles.live(view.profile_roles.to(role.role_id))
+    in_use = view.instance_profiles.live(view.profile_roles.to(role.role_id), role.account_id)
     if in_use:
         names = ", ".join(sorted(p.name for p in in_use))
         task = DeletionTask(task_id, ctx.account_id, "FAILED", f"in use by {names}", ctx.now_ms)

@@ -24,9 +24,12 @@ def certificate_id(fingerprint_hex: str) -> str:
     return base64.b32encode(bytes.fromhex(fingerprint_hex)).decode()[:24]
 
 
-def of_owner(view: View, owner_id: str) -> list[SigningCertificate]:
+def of_owner(view: View, owner_id: str, account_id: str) -> list[SigningCertificate]:
+    """The owner's (a user's, or the root's) certificates: of its account only (see
+    `ssh_keys.of_user`)."""
     keys = view.signing_certificates_of.get(owner_id, ())
-    return [view.signing_certificates[k] for k in keys if k in view.signing_certificates]
+    found = (view.signing_certificates.get(k) for k in keys)
+    return [cert for cert in found if cert is not None and cert.account_id == account_id]
 
 
 def upload(
@@ -47,7 +50,7 @@ def upload(
             "CertificateBody",
         )
     quota = ctx.quotas.signing_certificates_per_user
-    if len(of_owner(view, owner_id)) >= quota:
+    if len(of_owner(view, owner_id, ctx.account_id)) >= quota:
         raise LimitExceeded(f"Cannot exceed quota for CertificatesPerUser: {quota}")
     return [Change.put(row)], row
 
@@ -62,9 +65,10 @@ def get(view: View, account_id: str, owner_id: str, certificate_id: str) -> Sign
 
 
 def listed(
-    view: View, owner_id: str, marker: str | None, max_items: int | None
+    view: View, account_id: str, owner_id: str, marker: str | None, max_items: int | None
 ) -> Page[SigningCertificate]:
-    return paginate(of_owner(view, owner_id), lambda c: c.certificate_id, marker, max_items)
+    owned = of_owner(view, owner_id, account_id)
+    return paginate(owned, lambda c: c.certificate_id, marker, max_items)
 
 
 def set_status(

@@ -73,8 +73,10 @@ def encoded(key: SshPublicKey, encoding: str) -> str:
 
 
 def of_user(view: View, user: User) -> list[SshPublicKey]:
-    ids = view.ssh_public_keys_of.get(user.user_id, ())
-    return [view.ssh_public_keys[i] for i in ids if i in view.ssh_public_keys]
+    """The user's keys: of its account only (one another account left under the user's id
+    is not its, see `View.managed_policy`)."""
+    found = (view.ssh_public_keys.get(i) for i in view.ssh_public_keys_of.get(user.user_id, ()))
+    return [key for key in found if key is not None and key.account_id == user.account_id]
 
 
 def upload(
@@ -105,7 +107,7 @@ def upload(
 
 def get(view: View, user: User, key_id: str) -> SshPublicKey:
     found = view.ssh_public_keys.get(key_id)
-    if found is None or found.user_id != user.user_id:
+    if found is None or found.user_id != user.user_id or found.account_id != user.account_id:
         raise NoSuchEntity(f"The Public Key with id {key_id} cannot be found.", "SSHPublicKeyId")
     return found
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iamstore.node.domain import fields, lookup
+from iamstore.node.domain import (
+    fields,
+    keys,
+    lookup,
+    service_credentials,
+    signing_certificates,
+    ssh_keys,
+)
 from iamstore.node.domain.entities import Boundary, Change, User
 from iamstore.node.domain.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from iamstore.node.domain.rules import Page, check_tags, paginate
@@ -63,26 +70,32 @@ def update(
 
 
 def delete(view: View, ctx: WriteContext, name: str) -> list[Change]:
-    """Deletes a user that owns nothing any more (AWS DeleteUser's preconditions)."""
+    """Deletes a user that owns nothing any more (AWS DeleteUser's preconditions).
+
+    What counts is what the user's listings show, so what they show can be removed first:
+    links and credentials of another account left under the user's id (see
+    `View.managed_policy`), or links to a policy deleted since, are not the user's and stay
+    behind as dangling rows, which grant nothing.
+    """
     user = lookup.user(view, ctx.account_id, name)
-    uid = user.user_id
+    uid, account = user.user_id, user.account_id
     if uid in view.login_profiles:
         raise DeleteConflict("Cannot delete entity, must delete login profile first.")
-    if view.keys_of.get(uid):
+    if keys.listed(view, account, uid, None, None).items:
         raise DeleteConflict("Cannot delete entity, must delete access keys first.")
     if view.inline.get(uid):
         raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if view.attachments.of(uid):
+    if view.managed_policies(view.attachments.of(uid), account):
         raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    if view.members.to(uid):
+    if view.groups.live(view.members.to(uid), account):
         raise DeleteConflict("Cannot delete entity, must remove user from all groups first.")
-    if view.mfa_devices.live(view.mfa_of.get(uid, ())):
+    if view.mfa_devices.live(view.mfa_of.get(uid, ()), account):
         raise DeleteConflict("Cannot delete entity, must delete MFA device first.")
-    if view.signing_certificates_of.get(uid):
+    if signing_certificates.of_owner(view, user.user_id, user.account_id):
         raise DeleteConflict("Cannot delete entity, must delete signing certificates first.")
-    if view.ssh_public_keys_of.get(uid):
+    if ssh_keys.of_user(view, user):
         raise DeleteConflict("Cannot delete entity, must delete SSH public keys first.")
-    if view.service_credentials_of.get(uid):
+    if service_credentials.of_user(view, user):
         raise DeleteConflict(
             "Cannot delete entity, must delete service-specific credentials first."
         )

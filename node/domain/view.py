@@ -13,7 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
 from iamstore.node.domain import fields
-from iamstore.node.domain.aws_policies import AwsPolicyCatalog, is_aws_policy_arn, shared_catalog
+from iamstore.node.domain.aws_policies import (
+    AWS_ACCOUNT,
+    AwsPolicyCatalog,
+    is_aws_policy_arn,
+    shared_catalog,
+)
 from iamstore.node.domain.entities import (
     WHOLE_SET_TAGGED,
     AccessKey,
@@ -116,13 +121,28 @@ class _Named(Generic[_T]):
             return None
         return row
 
+    def of_account(self, entity_id: str, account_id: str) -> _T | None:
+        """The visible row with this id if it is `account_id`'s: what credentials and
+        sessions of that account that name the id act as (see `live` for why an id is
+        always looked up within its account)."""
+        row = self.get(entity_id)
+        return row if row is not None and row.account_id == account_id else None
+
     def stored(self, entity_id: str) -> bool:
         """Whether a row with this id is held, visible or not."""
         return entity_id in self._rows
 
-    def live(self, entity_ids: Iterable[str]) -> list[_T]:
-        """The visible rows among `entity_ids`: links to missing or hidden rows count as absent."""
-        return [row for row in map(self.get, entity_ids) if row is not None]
+    def live(self, entity_ids: Iterable[str], account_id: str) -> list[_T]:
+        """The visible rows of `account_id` among `entity_ids`: links to missing or hidden
+        rows, or to another account's, count as absent.
+
+        INVARIANT: a link never crosses accounts. Ids are bound to their account when a link
+        is written, but a link may outlive its entity (a merge of a concurrent delete and
+        link) and an id may later be held by another account's entity; following such a link
+        into that account would hand it this account's memberships and policies, or the reverse.
+        """
+        found = (self.get(entity_id) for entity_id in entity_ids)
+        return [row for row in found if row is not None and row.account_id == account_id]
 
     def named(self, account_id: str, name: str) -> _T | None:
         return self._owner(name_key(account_id, name))
@@ -193,6 +213,8 @@ class View:
         self.attachments = _Links()  # entity id -> policy ids
         self.boundaries: dict[str, Boundary] = {}
         self.boundary_users: defaultdict[str, set[str]] = defaultdict(set)  # policy -> entities
+        # unique id -> the roles whose trust policy pins it (node.domain.principal_pins)
+        self.pinned_by: defaultdict[str, set[str]] = defaultdict(set)
         self.access_keys: dict[str, AccessKey] = {}
         self.keys_of: defaultdict[str, set[str]] = defaultdict(set)  # owner id -> key ids
         self.login_profiles: dict[str, LoginProfile] = {}
@@ -305,16 +327,24 @@ class View:
             return None
         return min(claims, key=lambda c: (c.created_ms, c.account_id)).account_id
 
-    def managed_policy(self, policy_id: str) -> ManagedPolicy | None:
-        """The visible customer managed policy, or the AWS managed policy, with this id."""
+    def managed_policy(self, policy_id: str, account_id: str) -> ManagedPolicy | None:
+        """The policy with this id that an entity of `account_id` may be linked to (attached,
+        or as its permissions boundary): a visible customer managed policy of that account,
+        or an AWS managed policy. A link to another account's policy counts as absent (see
+        `_Named.live`): AWS attaches only an account's own or AWS managed policies
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
+        """
         found = self.policies.get(policy_id)
         if found is None and not self.policies.stored(policy_id):
             found = self.aws_policies().by_id.get(policy_id)
+        if found is None or found.account_id not in (account_id, AWS_ACCOUNT):
+            return None
         return found
 
-    def managed_policies(self, policy_ids: Iterable[str]) -> list[ManagedPolicy]:
-        """The policies among `policy_ids` that exist (customer or AWS managed)."""
-        return [p for p in map(self.managed_policy, policy_ids) if p is not None]
+    def managed_policies(self, policy_ids: Iterable[str], account_id: str) -> list[ManagedPolicy]:
+        """The policies among `policy_ids` an entity of `account_id` may be linked to."""
+        found = (self.managed_policy(policy_id, account_id) for policy_id in policy_ids)
+        return [p for p in found if p is not None]
 
     def policy_by_arn(self, arn: str) -> ManagedPolicy | None:
         if is_aws_policy_arn(arn):
@@ -409,6 +439,8 @@ class View:
                 self.groups.put(row.group_id, row)
             case Role():
                 self.roles.put(row.role_id, row)
+                for _, pinned in row.trust_pins:
+                    self.pinned_by[pinned].add(row.role_id)
             case ManagedPolicy():
                 self._hide_policy(row.policy_id)
                 self._policy_rows[row.policy_id] = row
@@ -496,6 +528,8 @@ class View:
                 self.groups.remove(row.group_id)
             case Role():
                 self.roles.remove(row.role_id)
+                for _, pinned in row.trust_pins:
+                    _discard(self.pinned_by, pinned, row.role_id)
             case ManagedPolicy():
                 self._hide_policy(row.policy_id)
                 self._policy_rows.pop(row.policy_id, None)

@@ -57,7 +57,7 @@ def test_view_that_never_meets_an_aws_policy_never_loads_the_catalog() -> None:
 
     view = View(catalog)
     view.apply(Change.put(ALICE))
-    assert view.managed_policies(view.attachments.of(ALICE.user_id)) == []
+    assert view.managed_policies(view.attachments.of(ALICE.user_id), ALICE.account_id) == []
     assert loads == []
     assert view.policy_by_arn(S3_READ) is not None
     assert loads == [1]
@@ -110,7 +110,9 @@ async def test_concurrent_attach_and_detach_of_an_aws_policy_converge(
     digests = {state.digest() for state in replicas}
     assert len(digests) == 1
     for state in replicas:
-        attached = state.view.managed_policies(state.view.attachments.of(ALICE.user_id))
+        attached = state.view.managed_policies(
+            state.view.attachments.of(ALICE.user_id), ALICE.account_id
+        )
         assert [p.arn for p in attached] == [S3_READ]
 
 

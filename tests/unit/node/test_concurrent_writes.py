@@ -310,9 +310,11 @@ async def test_a_key_deleted_while_updated_on_another_node_stays_deleted(cluster
     user_id = cluster["na"].state.view.users.named(ACCOUNT, "carol").user_id  # type: ignore[union-attr]
     await cluster["na"].write(lambda v, c: keys.create(v, c, user_id, "AKIAKEY1", b"s")[0])
     await cluster.converge()
-    await cluster["na"].write(lambda v, c: keys.delete(v, user_id, "AKIAKEY1"))
+    await cluster["na"].write(lambda v, c: keys.delete(v, c.account_id, user_id, "AKIAKEY1"))
     tick(cluster, 50)  # the update is the later write by the clock
-    await cluster["nb"].write(lambda v, c: keys.update(v, user_id, "AKIAKEY1", "Active"))
+    await cluster["nb"].write(
+        lambda v, c: keys.update(v, c.account_id, user_id, "AKIAKEY1", "Active")
+    )
     await cluster.converge()
     for replica in cluster.replicas.values():
         assert "AKIAKEY1" not in replica.state.view.access_keys
@@ -580,7 +582,8 @@ async def test_one_device_enabled_for_two_users_at_once_ends_with_one(cluster: C
                     [
                         lookup.user(view, ACCOUNT, "kim").user_id,
                         lookup.user(view, ACCOUNT, "lee").user_id,
-                    ]
+                    ],
+                    ACCOUNT,
                 )
             )
             == 1

@@ -91,3 +91,24 @@ def test_a_re_created_principal_is_named_by_the_old_id_a_renamed_one_by_its_new_
         f"arn:aws:iam::{A}:role/team/operators",
     ]
     assert shown_document(text, {}) is text
+
+
+def test_a_pin_never_resolves_to_another_accounts_principal_holding_its_id() -> None:
+    """A principal never changes account: a user of another account under a pinned id (it
+    took the id after the pinned user was deleted) is not the principal the policy names."""
+    pins = ((ALICE.arn, ALICE.user_id), (OPS.arn, OPS.role_id))
+    taker = User(ALICE.user_id, "444455556666", "mallory", "/", 0)
+    role_taker = Role(OPS.role_id, "444455556666", "ops", "/", 0, "{}")
+    assert current_names(_view(taker, role_taker), pins) == {
+        ALICE.arn: ALICE.user_id,
+        OPS.arn: OPS.role_id,
+    }
+    # Its own account's principal is found, renamed or not; a role is never a pinned user.
+    renamed = User(ALICE.user_id, A, "alicia", "/", 0)
+    assert current_names(_view(renamed), pins) == {
+        ALICE.arn: renamed.arn,
+        OPS.arn: OPS.role_id,
+    }
+    assert current_names(_view(Role(ALICE.user_id, A, "alice", "/", 0, "{}")), pins[:1]) == {
+        ALICE.arn: ALICE.user_id
+    }
