@@ -579,16 +579,7 @@ class TargetBatch:
                 if target.account_grant is None
                 else (*own.scanned, target.account_grant)
             )
-            request = Request(
-                principal_arn=principal.request_arn,
-                principal_account=principal.facts.account_id,
-                principal_type=principal.engine_type,
-                action=target.action,
-                resource_arn=target.resource,
-                resource_account=principal.facts.account_id,
-                context=context,
-                role_name=principal.role_name,
-            )
+            request = _request(principal, target, context)
             policies = PolicySet(identity, None, own.boundary, principal.session_policies)
             decision = self.authorizer.answer(Question(request, policies, own.patterns))
             if not decision.allowed:
@@ -617,14 +608,19 @@ def _denial_reason(
 def _identity_allows(
     principal: Principal, target: Target, identity: Sequence[Any], context: ContextValues
 ) -> bool:
-    request = Request(
+    request = _request(principal, target, dict(context))
+    return evaluate(request, PolicySet(identity=tuple(identity))).allowed
+
+
+def _request(principal: Principal, target: Target, context: ContextValues) -> Request:
+    """The question a target asks of the caller's policies, in the caller's own account."""
+    return Request(
         principal_arn=principal.request_arn,
         principal_account=principal.facts.account_id,
         principal_type=principal.engine_type,
         action=target.action,
         resource_arn=target.resource,
         resource_account=principal.facts.account_id,
-        context=dict(context),
+        context=context,
         role_name=principal.role_name,
     )
-    return evaluate(request, PolicySet(identity=tuple(identity))).allowed

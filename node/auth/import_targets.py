@@ -115,29 +115,35 @@ def _role(
         yield on_entity("iam:CreateServiceLinkedRole", arn, (), linked)
     else:
         yield Target("iam:CreateRole", arn, (), tags, keys)
-    if tags:
-        yield Target("iam:TagRole", arn, tags, tags)
-    if boundary is not None:
-        yield on_entity("iam:PutRolePermissionsBoundary", arn, tags, keys)
-    if inline:
-        yield on_entity("iam:PutRolePolicy", arn, tags, keys)
-    for policy in attached:
-        yield on_entity("iam:AttachRolePolicy", arn, tags, {**keys, _POLICY_ARN: policy})
+    yield from _principal_links("Role", arn, tags, boundary, inline, attached)
 
 
 def _user(
     user: User, boundary: str | None, inline: bool, attached: tuple[str, ...]
 ) -> Iterator[Target]:
-    arn, tags, keys = user.arn, user.tags, _bounded(boundary)
-    yield Target("iam:CreateUser", arn, (), tags, keys)
+    yield Target("iam:CreateUser", user.arn, (), user.tags, _bounded(boundary))
+    yield from _principal_links("User", user.arn, user.tags, boundary, inline, attached)
+
+
+def _principal_links(
+    kind: str,
+    arn: str,
+    tags: Tags,
+    boundary: str | None,
+    inline: bool,
+    attached: tuple[str, ...],
+) -> Iterator[Target]:
+    """What a new user or role (`kind`) asks beyond its creation: its tags, boundary, inline
+    policies and attachments, each with iam:PermissionsBoundary when it has one."""
+    keys = _bounded(boundary)
     if tags:
-        yield Target("iam:TagUser", arn, tags, tags)
+        yield Target(f"iam:Tag{kind}", arn, tags, tags)
     if boundary is not None:
-        yield on_entity("iam:PutUserPermissionsBoundary", arn, tags, keys)
+        yield on_entity(f"iam:Put{kind}PermissionsBoundary", arn, tags, keys)
     if inline:
-        yield on_entity("iam:PutUserPolicy", arn, tags, keys)
+        yield on_entity(f"iam:Put{kind}Policy", arn, tags, keys)
     for policy in attached:
-        yield on_entity("iam:AttachUserPolicy", arn, tags, {**keys, _POLICY_ARN: policy})
+        yield on_entity(f"iam:Attach{kind}Policy", arn, tags, {**keys, _POLICY_ARN: policy})
 
 
 # --- what `replace` overwrites ------------------------------------------------------------
