@@ -87,7 +87,7 @@ def read_jwks_file(path: Path) -> dict[str, jwt.PyJWK]:
         return _key_set(json.loads(path.read_bytes()))
     except OSError as exc:
         raise ValueError(f"cannot read the jwks file `{path}`: {exc.strerror}") from None
-    except (ValueError, jwt.PyJWTError) as exc:
+    except (ValueError, RecursionError, jwt.PyJWTError) as exc:
         raise ValueError(f"the jwks file `{path}` is not a usable key set: {exc}") from None
 
 
@@ -168,7 +168,8 @@ class JwksCache:
         try:
             self.issuer_location(url)  # the same scheme rule for every url fetched
             data = json.loads(self._fetch(url, self._timeout_s))
-        except (OSError, ValueError, OutboundError, WebIdentityError) as exc:
+        # RecursionError: an issuer's document nested deeper than the decoder recurses.
+        except (OSError, ValueError, RecursionError, OutboundError, WebIdentityError) as exc:
             raise _unreachable(issuer, f"{url}: {exc}") from None
         if not isinstance(data, dict):
             raise _unreachable(issuer, f"`{url}` did not return a json object")

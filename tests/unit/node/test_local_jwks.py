@@ -119,3 +119,15 @@ def test_node_run_refuses_a_bad_oidc_jwks_before_starting(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "--oidc-jwks" in result.output
     assert not (tmp_path / "data").exists()
+
+
+async def test_an_issuer_answering_json_nested_too_deep_is_an_idp_communication_error() -> None:
+    # A hostile issuer's discovery document nested deeper than Python's decoder recurses must
+    # be refused as any unusable answer is, not escape as a failure of the node.
+    def nested(url: str, timeout_s: float) -> bytes:
+        return b"[" * 200_000 + b"]" * 200_000
+
+    cache = JwksCache(fetch=nested, allow_insecure_loopback=True)
+    with pytest.raises(WebIdentityError) as refused:
+        await cache.key("https://issuer.example.com", "k1")
+    assert refused.value.code == "IDPCommunicationError"
