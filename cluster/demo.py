@@ -19,7 +19,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from iamstore.client import AccessKey, Client, Credentials, IamError, NoSuchEntityError
+from iamstore.client import (
+    AccessKey,
+    Client,
+    Credentials,
+    IamError,
+    NoSuchEntityError,
+    NotYetReplicatedError,
+    User,
+)
 from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.demo_saml import directory_sign_in
 from iamstore.cluster.local import LocalCluster
@@ -215,8 +223,20 @@ def consistency_token(cluster: LocalCluster, iam1: Client, root: Credentials) ->
         except NoSuchEntityError as err:
             show("GetUser bob (no token)", err.code)
         asked = time.perf_counter()
+
+        def bob_once_replicated() -> User:
+            # A node waits up to 5 s for a token it does not cover, then answers
+            # NotYetReplicated ("retry"): node1's start may take longer on a busy machine.
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    return iam3.get_user(user_name="bob", at_least=token).user
+                except NotYetReplicatedError:
+                    if time.monotonic() > deadline:
+                        raise
+
         with ThreadPoolExecutor(1) as pool:
-            answer = pool.submit(lambda: iam3.get_user(user_name="bob", at_least=token).user)
+            answer = pool.submit(bob_once_replicated)
             time.sleep(0.3)
             show("GetUser bob (token)", "waiting…" if not answer.done() else "answered early")
             cluster.start_node("node1")
