@@ -262,6 +262,10 @@ _ACCOUNT_WIDE = frozenset(
 _ON_MFA_DEVICE = frozenset(
     {"DeleteVirtualMFADevice", "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags"}
 )
+# Operations on an existing user or role that carry iam:PermissionsBoundary, the boundary it
+# has (AWS's Service Authorization Reference for IAM; tests/unit/node/test_admin_targets.py
+# checks this set against it). CreateUser, CreateRole and Put*PermissionsBoundary carry the
+# boundary they set instead (`iam_targets`).
 _BOUNDARY_KEYED = frozenset(
     {
         "AttachUserPolicy",
@@ -274,6 +278,11 @@ _BOUNDARY_KEYED = frozenset(
         "PutRolePolicy",
         "DeleteRolePolicy",
         "DeleteRolePermissionsBoundary",
+        "DeleteRole",
+        "GetRole",
+        "UpdateAssumeRolePolicy",
+        "UpdateRole",
+        "UpdateRoleDescription",
     }
 )
 
