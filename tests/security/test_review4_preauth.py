@@ -1,0 +1,60 @@
+"""Findings of the fourth adversarial review: denial of service before authentication.
+
+The gRPC port takes 256 calls in hand over all connections (node/server.py,
+MAX_CALLS_IN_HAND) and counts a call from its headers, before its message is read, so
+before anyone is authenticated. 32 connections of 8 streams, each a few bytes into a message
+never finished, fill it: every other caller, signed or not, gets RESOURCE_EXHAUSTED for as
+long as the connections live (10 minutes plus a 2-minute grace, then the attacker
+reconnects). The test reproduces this open bug against a real node and is marked
+xfail(strict=True): it fails the moment the bug is fixed without the marker being removed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from raw_http2 import RawHttp2
+
+from iamstore.client import Client, LimitExceededError
+from iamstore.client.credentials import resolve_credentials
+from iamstore.cluster.testing.inproc import InProcessNode
+from iamstore.node import server
+from iamstore.node.config import NodeConfig
+
+
+@pytest.fixture
+def lone_node(tmp_path: Path) -> Iterator[InProcessNode]:
+    """A node of its own: the attack leaves it unusable while it lasts."""
+    with InProcessNode(NodeConfig(data_dir=tmp_path / "node", listen="127.0.0.1:0")) as node:
+        yield node
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=LimitExceededError,
+    reason="256 unauthenticated half-sent calls (32 connections x 8 streams, a few bytes "
+    "each) fill the node-wide calls-in-hand limit: every caller is refused",
+)
+def test_review4_a_few_kilobytes_of_half_sent_calls_do_not_lock_out_signed_callers(
+    lone_node: InProcessNode,
+) -> None:
+    credentials = resolve_credentials(credentials_file=str(lone_node.credentials_file))
+    streams = [1 + 2 * index for index in range(server.MAX_STREAMS_PER_CONNECTION)]
+    connections: list[RawHttp2] = []
+    try:
+        for _ in range(server.MAX_CALLS_IN_HAND // server.MAX_STREAMS_PER_CONNECTION):
+            connection = RawHttp2(lone_node.address)
+            connections.append(connection)
+            for stream in streams:
+                connection.open_stream(stream, "/iamstore.v1.Sts/GetCallerIdentity")
+            # 10 bytes of a 100-byte message on each stream: 2,560 bytes in all.
+            connection.send_partial_messages(streams, announced=100, size=10)
+        time.sleep(1)  # let the node take the streams in (not a timing assertion)
+        with Client(lone_node.address, credentials=credentials) as client:
+            assert client.get_caller_identity().account
+    finally:
+        for connection in connections:
+            connection.close()
