@@ -1,16 +1,23 @@
 """Findings of the fourth adversarial review: denial of service before authentication.
 
+Both limits below came with the bounds on half-sent messages (node/server.py,
+SERVER_OPTIONS); each is node-wide and filled by unauthenticated connections, so whoever
+fills it first locks every other caller (and peers sharing the client port) out.
+
 The gRPC port takes 256 calls in hand over all connections (node/server.py,
 MAX_CALLS_IN_HAND) and counts a call from its headers, before its message is read, so
 before anyone is authenticated. 32 connections of 8 streams, each a few bytes into a message
 never finished, fill it: every other caller, signed or not, gets RESOURCE_EXHAUSTED for as
 long as the connections live (10 minutes plus a 2-minute grace, then the attacker
-reconnects). The test reproduces this open bug against a real node and is marked
-xfail(strict=True): it fails the moment the bug is fixed without the marker being removed.
+reconnects). Likewise it takes 1,000 connections (MAX_CONNECTIONS): 1,000 idle TCP
+connections that sent only the 42-byte HTTP/2 preface and settings refuse every new client.
+The tests reproduce these open bugs against a real node and are marked
+xfail(strict=True): each fails the moment the bug is fixed without the marker being removed.
 """
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +25,7 @@ from pathlib import Path
 import pytest
 from raw_http2 import RawHttp2
 
-from iamstore.client import Client, LimitExceededError
+from iamstore.client import Client, LimitExceededError, ServiceUnavailableError
 from iamstore.client.credentials import resolve_credentials
 from iamstore.cluster.testing.inproc import InProcessNode
 from iamstore.node import server
@@ -57,4 +64,35 @@ def test_review4_a_few_kilobytes_of_half_sent_calls_do_not_lock_out_signed_calle
             assert client.get_caller_identity().account
     finally:
         for connection in connections:
+            connection.close()
+
+
+# The HTTP/2 client preface, an empty SETTINGS frame and the ACK of the node's (RFC 9113, 3.4).
+_PREFACE = (
+    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+    + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+    + b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ServiceUnavailableError,
+    reason="1,000 idle unauthenticated connections (42 bytes each) fill the node-wide "
+    "connection limit: every new client is refused",
+)
+def test_review4_idle_connections_do_not_lock_out_new_clients(lone_node: InProcessNode) -> None:
+    credentials = resolve_credentials(credentials_file=str(lone_node.credentials_file))
+    host, port = lone_node.address.rsplit(":", 1)
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(server.MAX_CONNECTIONS):
+            connection = socket.create_connection((host, int(port)), timeout=10)
+            idle.append(connection)
+            connection.sendall(_PREFACE)
+        time.sleep(1)  # let the node take the connections in (not a timing assertion)
+        with Client(lone_node.address, credentials=credentials) as client:
+            assert client.get_caller_identity().account
+    finally:
+        for connection in idle:
             connection.close()
