@@ -1,0 +1,56 @@
+"""Findings of the fourth adversarial review: session tags of GetFederationToken.
+
+AWS asks for sts:TagSession, besides the operation's own action, whenever session tags are
+passed, with aws:RequestTag and aws:TagKeys (IAM User Guide, Passing session tags in AWS
+STS, "Permissions required to add session tags",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). AssumeRole,
+AssumeRoleWithSAML and AssumeRoleWithWebIdentity ask it; GetFederationToken
+(node/api/sts_federation.py) does not. Session tags override the user's own tags of the same
+key, so a user its administrator denied sts:TagSession mints a federated session with any
+aws:PrincipalTag it likes and reaches what ABAC policies keep for other tag values. The test
+reproduces this open bug against a real node and is marked xfail(strict=True): it fails the
+moment the bug is fixed without the marker being removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from security_nodes import allow, doc, user_client
+
+from iamstore.client import AccessDeniedError, Client
+from iamstore.cluster.testing.inproc import InProcessNode
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="GetFederationToken with Tags never asks sts:TagSession: a denied user overrides "
+    "its own aws:PrincipalTag",
+)
+def test_review4_a_user_denied_tag_session_cannot_override_its_principal_tag(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    # ABAC: each team reads its own bucket; eve may federate but not pass session tags.
+    eve_policy = doc(
+        allow("sts:GetFederationToken"),
+        {"Effect": "Deny", "Action": "sts:TagSession", "Resource": "*"},
+        allow("s3:GetObject", resource="arn:aws:s3:::${aws:PrincipalTag/team}/*"),
+    )
+    with user_client(iam_node, iam, "eve", eve_policy) as eve:
+        iam.tag_user(user_name="eve", tags=[{"Key": "team", "Value": "guest"}])
+        try:
+            issued = eve.get_federation_token(
+                name="federated",
+                policy=doc(allow("s3:*")),
+                tags=[{"Key": "team", "Value": "admin"}],
+            ).credentials
+        except AccessDeniedError:
+            return  # the fixed behaviour: sts:TagSession is asked, and denied
+    assert issued is not None
+    decision = iam.authorize(
+        action="s3:GetObject",
+        resource_arn="arn:aws:s3:::admin/payroll.csv",
+        access_key_id=issued.access_key_id,
+        session_token=issued.session_token,
+    ).decision
+    assert decision != "Allow"
