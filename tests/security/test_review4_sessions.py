@@ -1,15 +1,21 @@
-"""Findings of the fourth adversarial review: session tags of GetFederationToken.
+"""Findings of the fourth adversarial review: session tags.
 
-AWS asks for sts:TagSession, besides the operation's own action, whenever session tags are
-passed, with aws:RequestTag and aws:TagKeys (IAM User Guide, Passing session tags in AWS
-STS, "Permissions required to add session tags",
+GetFederationToken: AWS asks for sts:TagSession, besides the operation's own action,
+whenever session tags are passed, with aws:RequestTag and aws:TagKeys (IAM User Guide,
+Passing session tags in AWS STS, "Permissions required to add session tags",
 https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). AssumeRole,
 AssumeRoleWithSAML and AssumeRoleWithWebIdentity ask it; GetFederationToken
 (node/api/sts_federation.py) does not. Session tags override the user's own tags of the same
 key, so a user its administrator denied sts:TagSession mints a federated session with any
-aws:PrincipalTag it likes and reaches what ABAC policies keep for other tag values. The test
-reproduces this open bug against a real node and is marked xfail(strict=True): it fails the
-moment the bug is fixed without the marker being removed.
+aws:PrincipalTag it likes and reaches what ABAC policies keep for other tag values.
+
+sts:TransitiveTagKeys: AWS documents it as the condition key of sts:TagSession that limits
+which session tags a caller may make transitive (same page). No request context carries it
+(node/api/sts.py builds AssumeRole's), so a trust policy's Deny on a transitive key never
+applies and a ForAllValues allow-list of transitive keys lets in any.
+
+Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
+fails the moment the bug is fixed without the marker being removed.
 """
 
 from __future__ import annotations
@@ -54,3 +60,41 @@ def test_review4_a_user_denied_tag_session_cannot_override_its_principal_tag(
         session_token=issued.session_token,
     ).decision
     assert decision != "Allow"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="sts:TransitiveTagKeys is never in the request context: a trust policy's Deny on "
+    "a transitive key never applies",
+)
+def test_review4_a_trust_policy_can_refuse_a_transitive_session_tag(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = iam.get_caller_identity().account or ""
+    root = {"AWS": f"arn:aws:iam::{account}:root"}
+    trust = doc(
+        {"Effect": "Allow", "Principal": root, "Action": ["sts:AssumeRole", "sts:TagSession"]},
+        {
+            "Effect": "Deny",
+            "Principal": root,
+            "Action": "sts:TagSession",
+            "Condition": {"ForAnyValue:StringEquals": {"sts:TransitiveTagKeys": ["team"]}},
+        },
+    )
+    role_arn = iam.create_role(role_name="tagged", assume_role_policy_document=trust).role.arn
+    with user_client(iam_node, iam, "caller", doc(allow("sts:AssumeRole", "sts:TagSession"))) as u:
+        team = [{"Key": "team", "Value": "admin"}]
+        # Not transitive: allowed, so the refusal below is the transitive key's alone.
+        u.assume_role(role_arn=role_arn, role_session_name="plain", tags=team)
+        try:
+            u.assume_role(
+                role_arn=role_arn,
+                role_session_name="carried",
+                tags=team,
+                transitive_tag_keys=["team"],
+            )
+            refused = False
+        except AccessDeniedError:
+            refused = True
+    assert refused
