@@ -1,0 +1,58 @@
+"""Findings of the fourth adversarial review: global condition keys AWS always sets.
+
+aws:PrincipalIsAWSService and aws:ViaAWSService are in the request context of every signed
+request in AWS ("false" for a call an IAM principal signs itself; IAM User Guide, AWS global
+condition context keys,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+iamstore's contexts (node/auth/request_context.py, ContextBuilder.build) carry neither, so
+AWS's data-perimeter Deny `"Bool": {"aws:PrincipalIsAWSService": "false"}` never matches
+and never denies. Each test reproduces an open bug against a real node and is marked
+xfail(strict=True): it fails the moment the bug is fixed without the marker being removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from security_nodes import allow, doc, user_client
+
+from iamstore.client import AccessDeniedError, Client
+from iamstore.cluster.testing.inproc import InProcessNode
+
+
+def _denied_when(iam_node: InProcessNode, iam: Client, name: str, key: str) -> bool:
+    """Whether a user allowed iam:* is refused ListRoles by a Deny on `key` being false."""
+    deny = {
+        "Effect": "Deny",
+        "Action": "iam:ListRoles",
+        "Resource": "*",
+        "Condition": {"Bool": {key: "false"}},
+    }
+    with user_client(iam_node, iam, name, doc(allow("iam:*"), deny)) as user:
+        user.list_users()  # allowed: the Deny is on ListRoles alone
+        try:
+            user.list_roles()
+        except AccessDeniedError:
+            return True
+    return False
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="aws:PrincipalIsAWSService is missing from every request context",
+)
+def test_review4_a_deny_on_principal_is_aws_service_false_applies_to_a_user(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    assert _denied_when(iam_node, iam, "perimeter", "aws:PrincipalIsAWSService")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="aws:ViaAWSService is missing from every request context",
+)
+def test_review4_a_deny_on_via_aws_service_false_applies_to_a_direct_call(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    assert _denied_when(iam_node, iam, "direct", "aws:ViaAWSService")
