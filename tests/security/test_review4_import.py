@@ -162,3 +162,50 @@ def test_review4_replacing_a_role_cannot_empty_a_profile_the_importer_may_not_ch
         )
     profile = iam.get_instance_profile(instance_profile_name="app").instance_profile
     assert [held.role_id for held in profile.roles] == [role.role.role_id]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="replacing a managed policy under a new id takes it off as a permissions boundary "
+    "without asking iam:DeleteUserPermissionsBoundary",
+)
+def test_review4_replacing_a_boundary_policy_cannot_take_it_off_its_users(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    account = iam.get_caller_identity().account or ""
+    boundary = iam.create_policy(
+        policy_name="Boundary", policy_document=doc(allow("iam:ListUsers"))
+    ).policy
+    assert boundary.arn is not None
+    iam.create_user(user_name="bounded", permissions_boundary=boundary.arn)
+    denied = "iam:DeleteUserPermissionsBoundary"
+    with user_client(iam_node, iam, "delegate", _importer(denied)) as delegate:
+        with pytest.raises(AccessDeniedError):
+            delegate.delete_user_permissions_boundary(user_name="bounded")
+        version = {
+            "Document": doc(allow("iam:ListUsers")),
+            "VersionId": "v1",
+            "IsDefaultVersion": True,
+            "CreateDate": _CREATED,
+        }
+        _replaced(
+            delegate,
+            account,
+            policies=[
+                {
+                    "PolicyName": "Boundary",
+                    "PolicyId": "ANPABOUNDARYBOUNDARY1",
+                    "Arn": boundary.arn,
+                    "Path": "/",
+                    "DefaultVersionId": "v1",
+                    "AttachmentCount": 0,
+                    "IsAttachable": True,
+                    "CreateDate": _CREATED,
+                    "UpdateDate": _CREATED,
+                    "PolicyVersionList": [version],
+                }
+            ],
+        )
+    shown = iam.get_user(user_name="bounded").user.permissions_boundary
+    assert shown is not None
