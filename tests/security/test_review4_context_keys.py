@@ -6,7 +6,15 @@ condition context keys,
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
 iamstore's contexts (node/auth/request_context.py, ContextBuilder.build) carry neither, so
 AWS's data-perimeter Deny `"Bool": {"aws:PrincipalIsAWSService": "false"}` never matches
-and never denies. Each test reproduces an open bug against a real node and is marked
+and never denies.
+
+CreateServiceSpecificCredential carries iam:ServiceSpecificCredentialServiceName in AWS's
+Service Authorization Reference for IAM
+(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html);
+iamstore's question (node/auth/admin.py, iam_targets) does not, so a Deny on the service name
+never applies.
+
+Each test reproduces an open bug against a real node and is marked
 xfail(strict=True): it fails the moment the bug is fixed without the marker being removed.
 """
 
@@ -56,3 +64,34 @@ def test_review4_a_deny_on_via_aws_service_false_applies_to_a_direct_call(
     iam_node: InProcessNode, iam: Client
 ) -> None:
     assert _denied_when(iam_node, iam, "direct", "aws:ViaAWSService")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="CreateServiceSpecificCredential is asked without "
+    "iam:ServiceSpecificCredentialServiceName",
+)
+def test_review4_a_deny_on_the_service_of_a_service_specific_credential_applies(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    iam.create_user(user_name="developer")
+    deny = {
+        "Effect": "Deny",
+        "Action": "iam:CreateServiceSpecificCredential",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"iam:ServiceSpecificCredentialServiceName": "codecommit.amazonaws.com"}
+        },
+    }
+    with user_client(iam_node, iam, "delegate", doc(allow("iam:*"), deny)) as delegate:
+        try:
+            delegate.create_service_specific_credential(
+                user_name="developer", service_name="codecommit.amazonaws.com"
+            )
+            refused = False
+        except AccessDeniedError:
+            refused = True
+    listed = iam.list_service_specific_credentials(user_name="developer")
+    assert refused
+    assert not listed.service_specific_credentials
