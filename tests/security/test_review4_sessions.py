@@ -11,8 +11,9 @@ aws:PrincipalTag it likes and reaches what ABAC policies keep for other tag valu
 
 sts:TransitiveTagKeys: AWS documents it as the condition key of sts:TagSession that limits
 which session tags a caller may make transitive (same page). No request context carries it
-(node/api/sts.py builds AssumeRole's), so a trust policy's Deny on a transitive key never
-applies and a ForAllValues allow-list of transitive keys lets in any.
+(node/api/sts.py builds AssumeRole's, node/api/sts_saml.py AssumeRoleWithSAML's), so a trust
+policy's Deny on a transitive key never applies and a ForAllValues allow-list of transitive
+keys lets in any.
 
 Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
 fails the moment the bug is fixed without the marker being removed.
@@ -20,10 +21,13 @@ fails the moment the bug is fixed without the marker being removed.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from security_nodes import allow, doc, user_client
 
-from iamstore.client import AccessDeniedError, Client
+from iamstore.client import AccessDeniedError, Client, Credentials, IamError
+from iamstore.cluster import saml_idp as idp
 from iamstore.cluster.testing.inproc import InProcessNode
 
 
@@ -96,5 +100,54 @@ def test_review4_a_trust_policy_can_refuse_a_transitive_session_tag(
             )
             refused = False
         except AccessDeniedError:
+            refused = True
+    assert refused
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="sts:TransitiveTagKeys is never in AssumeRoleWithSAML's context either",
+)
+def test_review4_a_trust_policy_can_refuse_a_transitive_saml_session_tag(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    keys = idp.key_pair()
+    provider = iam.create_saml_provider(
+        name="Corp", saml_metadata_document=idp.metadata([keys[1]])
+    ).saml_provider_arn
+    assert provider is not None
+    federated = {"Federated": provider}
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": federated,
+            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+        },
+        {
+            "Effect": "Deny",
+            "Principal": federated,
+            "Action": "sts:TagSession",
+            "Condition": {"ForAnyValue:StringEquals": {"sts:TransitiveTagKeys": ["team"]}},
+        },
+    )
+    role_arn = iam.create_role(role_name="Federated", assume_role_policy_document=trust).role.arn
+    spec = idp.AssertionSpec(
+        role_arn=role_arn,
+        provider_arn=provider,
+        subject="someone",
+        principal_tags={"team": "admin"},
+        transitive_tag_keys=("team",),
+    )
+    # The call is unsigned (the assertion authenticates); these credentials exist nowhere.
+    with Client(iam_node.address, credentials=Credentials("AKIANOBODY", "x" * 40)) as anonymous:
+        try:
+            anonymous.assume_role_with_saml(
+                role_arn=role_arn,
+                principal_arn=provider,
+                saml_assertion=idp.signed_response(spec, *keys, time.time()),
+            )
+            refused = False
+        except IamError:
             refused = True
     assert refused
