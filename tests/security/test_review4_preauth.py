@@ -11,6 +11,9 @@ never finished, fill it: every other caller, signed or not, gets RESOURCE_EXHAUS
 long as the connections live (10 minutes plus a 2-minute grace, then the attacker
 reconnects). Likewise it takes 1,000 connections (MAX_CONNECTIONS): 1,000 idle TCP
 connections that sent only the 42-byte HTTP/2 preface and settings refuse every new client.
+The HTTP port has the same shape (node/http/server.py, max_connections): 1,000 TCP
+connections that send nothing close every new one until the 10-second head timeout, so
+about 100 connections a second keep every HTTP caller out.
 The tests reproduce these open bugs against a real node and are marked
 xfail(strict=True): each fails the moment the bug is fixed without the marker being removed.
 """
@@ -22,7 +25,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ConnectionClosedError
 from raw_http2 import RawHttp2
 
 from iamstore.client import Client, LimitExceededError, ServiceUnavailableError
@@ -95,4 +101,44 @@ def test_review4_idle_connections_do_not_lock_out_new_clients(lone_node: InProce
             assert client.get_caller_identity().account
     finally:
         for connection in idle:
+            connection.close()
+
+
+@pytest.fixture
+def lone_http_node(tmp_path: Path) -> Iterator[InProcessNode]:
+    config = NodeConfig(data_dir=tmp_path / "node", listen="127.0.0.1:0", http_listen="127.0.0.1:0")
+    with InProcessNode(config) as node:
+        yield node
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ConnectionClosedError,
+    reason="1,000 silent unauthenticated TCP connections fill the HTTP port's connection "
+    "limit: every new caller's connection is closed",
+)
+def test_review4_silent_http_connections_do_not_lock_out_signed_callers(
+    lone_http_node: InProcessNode,
+) -> None:
+    assert lone_http_node.node is not None
+    url = lone_http_node.node.http_url
+    assert url is not None
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    credentials = resolve_credentials(credentials_file=str(lone_http_node.credentials_file))
+    sts = boto3.client(
+        "sts",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id=credentials.access_key_id,
+        aws_secret_access_key=credentials.secret_access_key,
+        config=Config(retries={"max_attempts": 1}),
+    )
+    silent: list[socket.socket] = []
+    try:
+        for _ in range(1000):
+            silent.append(socket.create_connection((host, int(port)), timeout=10))
+        time.sleep(1)  # let the node take the connections in (not a timing assertion)
+        assert sts.get_caller_identity()["Account"]
+    finally:
+        for connection in silent:
             connection.close()
