@@ -391,7 +391,32 @@ def iam_targets(view: View, caller: Caller, operation: str, request: Any) -> lis
         target = _with(target, **{"iam:policyarn": _s(request, "policy_arn")})
     if operation in ("PutUserPermissionsBoundary", "PutRolePermissionsBoundary"):
         target = _with(target, **{"iam:permissionsboundary": _s(request, "permissions_boundary")})
+    if operation in _SERVICE_NAME_KEYED:
+        credential_service = _credential_service(view, caller, operation, request)
+        target = _with(target, **{"iam:servicespecificcredentialservicename": credential_service})
     return [target]
+
+
+# The service-specific credential operations AWS's Service Authorization Reference keys by
+# iam:ServiceSpecificCredentialServiceName.
+_SERVICE_NAME_KEYED = frozenset(
+    {
+        "CreateServiceSpecificCredential",
+        "DeleteServiceSpecificCredential",
+        "ResetServiceSpecificCredential",
+        "UpdateServiceSpecificCredential",
+    }
+)
+
+
+def _credential_service(view: View, caller: Caller, operation: str, request: Any) -> str | None:
+    """The service a credential is (to be) for: the request's, or the credential's own."""
+    if operation == "CreateServiceSpecificCredential":
+        return _s(request, "service_name")
+    found = view.service_credentials.get(_s(request, "service_specific_credential_id") or "")
+    return (
+        found.service_name if found is not None and found.account_id == caller.account_id else None
+    )
 
 
 # Operations that move an entity to a new name or path, and the request fields naming the

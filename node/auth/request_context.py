@@ -101,6 +101,8 @@ RESERVED_KEYS = frozenset(
         "aws:tokenissuetime",
         "aws:sourceidentity",
         "aws:tagkeys",
+        "aws:principalisawsservice",
+        "aws:viaawsservice",
     }
 )
 RESERVED_PREFIXES = ("aws:principaltag/", "aws:requesttag/", "aws:resourcetag/")
@@ -238,6 +240,11 @@ class ContextBuilder:
         context["aws:securetransport"] = (
             "true" if (environment.peer_tls if secure is None else secure) else "false"
         )
+        # In every signed request's context in AWS, "false" unless an AWS service is the
+        # principal or signs on the principal's behalf (IAM User Guide, AWS global condition
+        # context keys): the principals iamstore authenticates are never either.
+        context["aws:principalisawsservice"] = "false"
+        context["aws:viaawsservice"] = "false"
         user_agent = environment.user_agent or environment.peer_user_agent
         if user_agent:
             context["aws:useragent"] = user_agent

@@ -1,29 +1,18 @@
-"""Findings of the fourth adversarial review: global condition keys AWS always sets.
+"""Findings of the fourth adversarial review (fixed; each test now guards its fix): condition
+keys AWS sets that iamstore's questions lacked, so a Deny on them never applied.
 
-aws:PrincipalIsAWSService and aws:ViaAWSService are in the request context of every signed
-request in AWS ("false" for a call an IAM principal signs itself; IAM User Guide, AWS global
-condition context keys,
-https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
-iamstore's contexts (node/auth/request_context.py, ContextBuilder.build) carry neither, so
-AWS's data-perimeter Deny `"Bool": {"aws:PrincipalIsAWSService": "false"}` never matches
-and never denies.
-
-CreateServiceSpecificCredential carries iam:ServiceSpecificCredentialServiceName in AWS's
-Service Authorization Reference for IAM
-(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html);
-iamstore's question (node/auth/admin.py, iam_targets) does not, so a Deny on the service name
-never applies. Likewise the same reference lists iam:PermissionsBoundary (the boundary the
-role has) on UpdateAssumeRolePolicy, DeleteRole, UpdateRole, UpdateRoleDescription and
-GetRole; iamstore sets it only for the policy operations (admin.py, _BOUNDARY_KEYED), so a
-Deny protecting bounded roles from a trust rewrite or deletion never applies.
-
-Each test reproduces an open bug against a real node and is marked
-xfail(strict=True): it fails the moment the bug is fixed without the marker being removed.
+- aws:PrincipalIsAWSService and aws:ViaAWSService are in the request context of every signed
+  request in AWS ("false" for a call an IAM principal signs itself; IAM User Guide, AWS global
+  condition context keys,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+- AWS's Service Authorization Reference for IAM keys the service-specific credential
+  operations by iam:ServiceSpecificCredentialServiceName, and UpdateAssumeRolePolicy,
+  DeleteRole (and UpdateRole, UpdateRoleDescription, GetRole) by the role's
+  iam:PermissionsBoundary.
 """
 
 from __future__ import annotations
 
-import pytest
 from security_nodes import allow, doc, trust_account, user_client
 
 from iamstore.client import AccessDeniedError, Client
@@ -47,34 +36,18 @@ def _denied_when(iam_node: InProcessNode, iam: Client, name: str, key: str) -> b
     return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="aws:PrincipalIsAWSService is missing from every request context",
-)
 def test_review4_a_deny_on_principal_is_aws_service_false_applies_to_a_user(
     iam_node: InProcessNode, iam: Client
 ) -> None:
     assert _denied_when(iam_node, iam, "perimeter", "aws:PrincipalIsAWSService")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="aws:ViaAWSService is missing from every request context",
-)
 def test_review4_a_deny_on_via_aws_service_false_applies_to_a_direct_call(
     iam_node: InProcessNode, iam: Client
 ) -> None:
     assert _denied_when(iam_node, iam, "direct", "aws:ViaAWSService")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CreateServiceSpecificCredential is asked without "
-    "iam:ServiceSpecificCredentialServiceName",
-)
 def test_review4_a_deny_on_the_service_of_a_service_specific_credential_applies(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -112,11 +85,6 @@ def _deny_on_bounded(action: str) -> dict[str, object]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="UpdateAssumeRolePolicy is asked without the role's iam:PermissionsBoundary",
-)
 def test_review4_a_deny_on_rewriting_a_bounded_roles_trust_applies(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -139,11 +107,6 @@ def test_review4_a_deny_on_rewriting_a_bounded_roles_trust_applies(
     assert "111111111111" in trust
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="DeleteRole is asked without the role's iam:PermissionsBoundary",
-)
 def test_review4_a_deny_on_deleting_a_bounded_role_applies(
     iam_node: InProcessNode, iam: Client
 ) -> None:
