@@ -253,6 +253,11 @@ async def assume_role(call: Call, req: spb.AssumeRoleRequest) -> spb.AssumeRoleR
         extra["sts:externalid"] = external_id
     if source_identity is not None:
         extra["sts:sourceidentity"] = source_identity
+    if req.transitive_tag_keys:
+        # sts:TagSession's condition key: the keys this request makes transitive (IAM User
+        # Guide, "Passing session tags in AWS STS"; tags a calling session carries over are
+        # transitive already and not the request's to choose).
+        extra["sts:transitivetagkeys"] = tuple(req.transitive_tag_keys)
     context = dict(
         authorizer.contexts.build(
             principal.facts,

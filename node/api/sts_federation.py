@@ -85,14 +85,19 @@ async def get_federation_token(
         context = authorizer.contexts.build(
             principal.facts, request_environment(authorizer, call.peer), request_tags=tags
         )
-        decision = authorizer.decide(
-            principal, "sts:GetFederationToken", federated_arn, caller.account_id, None, context
-        )
-        if decision.outcome is not Outcome.ALLOW:
-            raise AccessDenied(
-                f"User: {caller.arn} is not authorized to perform: sts:GetFederationToken "
-                f"on resource: {federated_arn}"
+        # Session tags need sts:TagSession as well (IAM User Guide, "Passing session tags in
+        # AWS STS", permissions required to add session tags): they override the user's own
+        # tags as aws:PrincipalTag for the session's calls.
+        actions = ["sts:GetFederationToken", *(["sts:TagSession"] if tags else [])]
+        for action in actions:
+            decision = authorizer.decide(
+                principal, action, federated_arn, caller.account_id, None, context
             )
+            if decision.outcome is not Outcome.ALLOW:
+                raise AccessDenied(
+                    f"User: {caller.arn} is not authorized to perform: {action} "
+                    f"on resource: {federated_arn}"
+                )
     # Authorized: only now compile what the session names (bounded, off the loop).
     await compile_session_policies(call.components, policies)
     now = call.components.now_ms() // 1000

@@ -111,6 +111,8 @@ class SamlSignIn:
         extra["sts:rolesessionname"] = claims.session_name
         if claims.source_identity is not None:
             extra["sts:sourceidentity"] = claims.source_identity
+        if claims.transitive_tag_keys:  # sts:TagSession's key (IAM User Guide, session tags)
+            extra["sts:transitivetagkeys"] = claims.transitive_tag_keys
         context = authorizer.contexts.build(
             facts, request_environment(authorizer, peer), request_tags=tags, extra=extra
         )

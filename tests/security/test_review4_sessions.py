@@ -1,29 +1,23 @@
-"""Findings of the fourth adversarial review: session tags.
+"""Findings of the fourth adversarial review: session tags (fixed; each test now guards its
+fix).
 
 GetFederationToken: AWS asks for sts:TagSession, besides the operation's own action,
 whenever session tags are passed, with aws:RequestTag and aws:TagKeys (IAM User Guide,
 Passing session tags in AWS STS, "Permissions required to add session tags",
-https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). AssumeRole,
-AssumeRoleWithSAML and AssumeRoleWithWebIdentity ask it; GetFederationToken
-(node/api/sts_federation.py) does not. Session tags override the user's own tags of the same
-key, so a user its administrator denied sts:TagSession mints a federated session with any
-aws:PrincipalTag it likes and reaches what ABAC policies keep for other tag values.
+https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html). Session tags
+override the user's own tags of the same key, so a user its administrator denied
+sts:TagSession minted a federated session with any aws:PrincipalTag it liked.
 
 sts:TransitiveTagKeys: AWS documents it as the condition key of sts:TagSession that limits
-which session tags a caller may make transitive (same page). No request context carries it
-(node/api/sts.py builds AssumeRole's, node/api/sts_saml.py AssumeRoleWithSAML's), so a trust
-policy's Deny on a transitive key never applies and a ForAllValues allow-list of transitive
-keys lets in any.
-
-Each test reproduces an open bug against a real node and is marked xfail(strict=True): it
-fails the moment the bug is fixed without the marker being removed.
+which session tags a caller may make transitive (same page). No request context carried it,
+so a trust policy's Deny on a transitive key never applied and a ForAllValues allow-list of
+transitive keys let in any.
 """
 
 from __future__ import annotations
 
 import time
 
-import pytest
 from security_nodes import allow, doc, user_client
 
 from iamstore.client import AccessDeniedError, Client, Credentials, IamError
@@ -31,12 +25,6 @@ from iamstore.cluster import saml_idp as idp
 from iamstore.cluster.testing.inproc import InProcessNode
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="GetFederationToken with Tags never asks sts:TagSession: a denied user overrides "
-    "its own aws:PrincipalTag",
-)
 def test_review4_a_user_denied_tag_session_cannot_override_its_principal_tag(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -66,12 +54,6 @@ def test_review4_a_user_denied_tag_session_cannot_override_its_principal_tag(
     assert decision != "Allow"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="sts:TransitiveTagKeys is never in the request context: a trust policy's Deny on "
-    "a transitive key never applies",
-)
 def test_review4_a_trust_policy_can_refuse_a_transitive_session_tag(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -104,11 +86,6 @@ def test_review4_a_trust_policy_can_refuse_a_transitive_session_tag(
     assert refused
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="sts:TransitiveTagKeys is never in AssumeRoleWithSAML's context either",
-)
 def test_review4_a_trust_policy_can_refuse_a_transitive_saml_session_tag(
     iam_node: InProcessNode, iam: Client
 ) -> None:
