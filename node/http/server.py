@@ -69,7 +69,8 @@ class Endpoint(Protocol):
 
 
 class _GuardedServer(web.Server):
-    """aiohttp's server, closing connections that never send a complete request head.
+    """aiohttp's server, closing connections that never send a complete request head, and
+    making room for a new connection by closing the oldest idle one when full.
 
     aiohttp bounds idle keep-alive connections but not the first request's head; a caller
     trickling bytes (slowloris) would otherwise hold a connection for ever.
@@ -89,9 +90,24 @@ class _GuardedServer(web.Server):
     def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
         if len(self._connections) > self._max_connections:
-            handler.force_close()
-            transport.close()
-            return
+            # Full: the oldest connection with no request in hand (silent since it connected,
+            # or idle between keep-alive requests) makes room, so connections that only hold
+            # a slot never keep out a caller who uses one; an SDK reconnects an idle one it
+            # loses. Only when every one has a request in hand is the newcomer refused.
+            # INVARIANT: a request in hand is never cut to admit a connection.
+            idle = next(
+                (
+                    held
+                    for held in self._connections
+                    if held is not handler and held not in self.busy
+                ),
+                None,
+            )
+            if idle is None:
+                handler.force_close()
+                transport.close()
+                return
+            idle.force_close()
         self._loop.call_later(self._head_timeout_s, self._close_if_silent, handler)
 
     def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:

@@ -11,11 +11,12 @@ never finished, fill it: every other caller, signed or not, gets RESOURCE_EXHAUS
 long as the connections live (10 minutes plus a 2-minute grace, then the attacker
 reconnects). Likewise it takes 1,000 connections (MAX_CONNECTIONS): 1,000 idle TCP
 connections that sent only the 42-byte HTTP/2 preface and settings refuse every new client.
-The HTTP port has the same shape (node/http/server.py, max_connections): 1,000 TCP
-connections that send nothing close every new one until the 10-second head timeout, so
-about 100 connections a second keep every HTTP caller out.
-The tests reproduce these open bugs against a real node and are marked
+The gRPC tests reproduce these open bugs against a real node and are marked
 xfail(strict=True): each fails the moment the bug is fixed without the marker being removed.
+
+The HTTP port had the same shape (node/http/server.py, max_connections): 1,000 TCP
+connections that sent nothing closed every new one until the 10-second head timeout. Fixed:
+when full, the oldest connection with no request in hand makes room for the newcomer.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ConnectionClosedError
 from raw_http2 import RawHttp2
 
 from iamstore.client import Client, LimitExceededError, ServiceUnavailableError
@@ -111,12 +111,6 @@ def lone_http_node(tmp_path: Path) -> Iterator[InProcessNode]:
         yield node
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ConnectionClosedError,
-    reason="1,000 silent unauthenticated TCP connections fill the HTTP port's connection "
-    "limit: every new caller's connection is closed",
-)
 def test_review4_silent_http_connections_do_not_lock_out_signed_callers(
     lone_http_node: InProcessNode,
 ) -> None:

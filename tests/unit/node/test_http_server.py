@@ -99,21 +99,45 @@ async def test_a_request_within_the_limits_is_served_with_its_peer() -> None:
         await server.close()
 
 
-async def test_connections_beyond_the_limit_are_closed_on_arrival() -> None:
-    server, echo, port = await _serve(HttpLimits(max_connections=1))
+async def test_a_connection_beyond_the_limit_takes_the_place_of_the_oldest_idle_one() -> None:
+    # Connections that only hold a slot (silent, or idle between requests) must not keep out
+    # a caller who uses one: the oldest idle one is closed to let the newcomer in.
+    server, echo, port = await _serve(HttpLimits(max_connections=2))
     try:
-        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
-        first.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # keeps its connection open
-        await first.drain()
-        async with asyncio.timeout(20):
-            assert (await first_reader.readuntil(b"ok:")).startswith(b"HTTP/1.1 200")
-        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
-        second.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert await _read_all(second_reader) == b""
-        assert len(echo.seen) == 1
-        first.close()
-        second.close()
+        oldest_reader, oldest = await asyncio.open_connection("127.0.0.1", port)
+        oldest.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")  # then idles, kept alive
+        await oldest.drain()
+        async with asyncio.timeout(20):  # a bound for the test itself, not a timing assertion
+            assert (await oldest_reader.readuntil(b"ok:")).startswith(b"HTTP/1.1 200")
+        _, silent = await asyncio.open_connection("127.0.0.1", port)  # sends nothing
+        newcomer_reader, newcomer = await asyncio.open_connection("127.0.0.1", port)
+        assert await _read_all(oldest_reader) == b""  # closed to make room
+        newcomer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert (await _read_all(newcomer_reader)).startswith(b"HTTP/1.1 200")
+        assert len(echo.seen) == 2
+        for writer in (oldest, silent, newcomer):
+            writer.close()
     finally:
+        await server.close()
+
+
+async def test_a_connection_beyond_the_limit_is_refused_when_each_has_a_request_in_hand() -> None:
+    held = _Held()
+    server = HttpServer(held, "127.0.0.1:0", limits=HttpLimits(max_connections=1))
+    port = int((await server.start()).rpartition(":")[2])
+    try:
+        busy_reader, busy = await asyncio.open_connection("127.0.0.1", port)
+        busy.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        await busy.drain()
+        await held.arrived.wait()
+        refused_reader, refused = await asyncio.open_connection("127.0.0.1", port)
+        assert await _read_all(refused_reader) == b""  # the request in hand is never cut
+        held.release.set()
+        assert (await _read_all(busy_reader)).startswith(b"HTTP/1.1 200")
+        busy.close()
+        refused.close()
+    finally:
+        held.release.set()
         await server.close()
 
 
