@@ -39,6 +39,7 @@ def _resident_bytes() -> int:
     raise RuntimeError("no VmRSS in /proc/self/status (Linux only)")
 
 
+@pytest.mark.slow
 def test_half_sent_messages_over_many_connections_are_bounded_in_total(
     small_node: InProcessNode,
 ) -> None:

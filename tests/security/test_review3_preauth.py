@@ -26,6 +26,7 @@ def _resident_bytes() -> int:
     raise RuntimeError("no VmRSS in /proc/self/status (Linux only)")
 
 
+@pytest.mark.slow
 def test_review3_half_sent_messages_before_authentication_hold_bounded_memory(
     iam_node: InProcessNode,
 ) -> None:

@@ -45,6 +45,7 @@ def lone_node(tmp_path: Path) -> Iterator[InProcessNode]:
         yield node
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     raises=LimitExceededError,
@@ -111,6 +112,7 @@ def lone_http_node(tmp_path: Path) -> Iterator[InProcessNode]:
         yield node
 
 
+@pytest.mark.slow
 def test_review4_silent_http_connections_do_not_lock_out_signed_callers(
     lone_http_node: InProcessNode,
 ) -> None:
