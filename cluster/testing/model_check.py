@@ -13,8 +13,8 @@ after every apply on every replica; that a replica covering a write's consistenc
 what the write depended on; once the faults stop, every replica reaches the same version
 vector and digest within a bound; every acknowledged commit is on every replica and every row
 equals the newest write to it; every replica meets the
-sequential specification of the acknowledged policy, tag and sign-in duration writes
-(model_check_spec.py); each replica
+sequential specification of the acknowledged policy, tag and sign-in duration writes and of
+service-linked roles (model_check_spec.py); each replica
 holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
 included); and no digest mismatch is ever reported. Purging runs with a
 two-second grace, so logs lose acknowledged prefixes and tombstones disappear mid-run; the
