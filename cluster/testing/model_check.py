@@ -13,7 +13,8 @@ after every apply on every replica; that a replica covering a write's consistenc
 what the write depended on; once the faults stop, every replica reaches the same version
 vector and digest within a bound; every acknowledged commit is on every replica and every row
 equals the newest write to it; every replica meets the
-sequential specification of the acknowledged policy writes (model_check_spec.py); each replica
+sequential specification of the acknowledged policy, tag and sign-in duration writes and of
+service-linked roles (model_check_spec.py); each replica
 holds a gap-free prefix of each origin's log; version vectors never go backwards (restarts
 included); and no digest mismatch is ever reported. Purging runs with a
 two-second grace, so logs lose acknowledged prefixes and tombstones disappear mid-run; the
@@ -367,6 +368,10 @@ class ModelCheck:
         tagged = None
         if intent.tags and isinstance(result, Taggable):  # TagX/UntagX: the entity tagged
             tagged = (result.TABLE, result.key, result.created_ms)
+        signin_duration = None
+        if isinstance(result, model_check_workload.SigninDurationWrite):
+            entity = result.entity
+            signin_duration = ((entity.TABLE, entity.key, entity.created_ms), result.seconds)
         write = model_check_spec.Acked(
             operation=operation,
             stamp=(commit.hlc, commit.origin),
@@ -379,6 +384,7 @@ class ModelCheck:
             depends_on=vector,
             tagged=tagged,
             tags=intent.tags,
+            signin_duration=signin_duration,
         )
         problem = model_check_spec.reused_version_id(self.acked, write)
         if problem is not None:

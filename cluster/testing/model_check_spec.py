@@ -13,7 +13,15 @@ whatever ran concurrently with it (docs/replication.md, "Concurrent writes"):
 - each tag key of an entity holds what the latest acknowledged TagX or UntagX of that key
   left (its value, or no tag), while the entity lives; for users and roles, whose tag keys
   ignore case, "that key" is the key in any case, and the entity holds exactly one tag of it,
-  with the latest writer's spelling and value (never one per spelling).
+  with the latest writer's spelling and value (never one per spelling);
+- the MaxSigninSessionDuration of a live role or login profile is what the latest acknowledged
+  write of it to that incarnation left (CreateRole or CreateLoginProfile, then UpdateRole or
+  UpdateLoginProfile setting or resetting it): a set or reset is lost only to a later one by
+  the merge order, a late older write never brings a reset duration back, and a role or
+  profile deleted and created again never shows its predecessor's duration;
+- a live service-linked role of a service with a documented role carries that role's name and
+  has the service's AWS managed policy attached (node/domain/linked_services.py), whatever
+  ran concurrently with its creation.
 """
 
 from __future__ import annotations
@@ -21,7 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from iamstore.cluster.testing.model_check_workload import ACCOUNT
 from iamstore.node.domain.fields import tag_keys_ignore_case
+from iamstore.node.domain.linked_services import LINKED_SERVICES
+from iamstore.node.domain.protected import SERVICE_ROLE_PATH, is_service_linked
 from iamstore.node.domain.view import View
 
 Stamp = tuple[int, str]  # (hlc, origin) of the commit that acknowledged a write
@@ -44,6 +55,9 @@ class Acked:
     # value or removed (None).
     tagged: tuple[str, str, int] | None = None
     tags: tuple[tuple[str, str | None], ...] = ()
+    # A write of MaxSigninSessionDuration: the entity (table, key, creation time) and the
+    # duration it left (None: reset, or created without one).
+    signin_duration: tuple[tuple[str, str, int], int | None] | None = None
 
 
 def reused_version_id(history: Sequence[Acked], new: Acked) -> str | None:
@@ -103,6 +117,8 @@ def final_problems(history: Sequence[Acked], view: View, name: str) -> list[str]
                 f"acknowledged at {write.stamp}"
             )
     problems += _tag_problems(history, view, name)
+    problems += _signin_duration_problems(history, view, name)
+    problems += _service_linked_role_problems(view, name)
     for policy_id, write in sorted(latest_default.items()):
         if write.policy_name in deleted_policies or view.policies.get(policy_id) is None:
             continue
@@ -144,5 +160,53 @@ def _tag_problems(history: Sequence[Acked], view: View, name: str) -> list[str]:
             problems.append(
                 f"{name}'s {table} `{entity_key}` has tags {found!r} for key `{key}`, not "
                 f"{wanted!r} as {write.operation} at {write.stamp} left it"
+            )
+    return problems
+
+
+def _signin_duration_problems(history: Sequence[Acked], view: View, name: str) -> list[str]:
+    """Each live role's and login profile's MaxSigninSessionDuration as the latest acknowledged
+    write of it to that incarnation left it."""
+    latest: dict[tuple[str, str, int], Acked] = {}
+    for write in history:
+        if write.signin_duration is None:
+            continue
+        incarnation = write.signin_duration[0]
+        current = latest.get(incarnation)
+        if current is None or write.stamp > current.stamp:
+            latest[incarnation] = write
+    problems: list[str] = []
+    for (table, key, created_ms), write in sorted(latest.items()):
+        entity = view.shown(table, key)
+        if entity is None or getattr(entity, "created_ms", None) != created_ms:
+            continue  # deleted (a delete wins over a concurrent update), or created again since
+        assert write.signin_duration is not None
+        wanted = write.signin_duration[1]
+        found = getattr(entity, "max_signin_session_duration", None)
+        if found != wanted:
+            problems.append(
+                f"{name}'s {table} `{key}` has MaxSigninSessionDuration {found}, not {wanted} "
+                f"as {write.operation} at {write.stamp} left it"
+            )
+    return problems
+
+
+def _service_linked_role_problems(view: View, name: str) -> list[str]:
+    """Each live service-linked role of a documented service: its documented name (or that
+    name with a custom suffix) and the service's managed policy attached."""
+    problems: list[str] = []
+    for role in view.roles.in_account(ACCOUNT):
+        if not is_service_linked(role):
+            continue
+        service = role.path.removeprefix(SERVICE_ROLE_PATH).rstrip("/")
+        known = LINKED_SERVICES.get(service)
+        if known is None:
+            continue
+        if role.name != known.role_name and not role.name.startswith(known.role_name + "_"):
+            problems.append(f"{name}'s service-linked role of {service} is named `{role.name}`")
+        policy = view.policy_by_arn(known.policy_arn)
+        if policy is None or policy.policy_id not in view.attachments.of(role.role_id):
+            problems.append(
+                f"{name}'s service-linked role `{role.name}` lacks `{known.policy_arn}`"
             )
     return problems

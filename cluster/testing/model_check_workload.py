@@ -44,10 +44,13 @@ from iamstore.node.domain.entities import (
     Group,
     KeyStatus,
     LastAccessedJob,
+    LoginProfile,
     Role,
     StsPreferences,
     User,
+    root_owner,
 )
+from iamstore.node.domain.signin_duration import SigninDurationChange
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
 
@@ -202,11 +205,34 @@ def _serial(name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT}:mfa/{name}"
 
 
-def _signing_certificate_of(view: View, user: User) -> str:
-    owned = sorted(
-        c.certificate_id for c in signing_certificates.of_owner(view, user.user_id, user.account_id)
-    )
+def _signing_certificate_of(view: View, owner_id: str) -> str:
+    owned = sorted(c.certificate_id for c in signing_certificates.of_owner(view, owner_id, ACCOUNT))
     return owned[0] if owned else "NONE" * 6
+
+
+@dataclass(frozen=True, slots=True)
+class SigninDurationWrite:
+    """A plan's result when its write left an entity's MaxSigninSessionDuration (CreateRole,
+    UpdateRole, CreateLoginProfile, UpdateLoginProfile): the entity it wrote (its key and
+    creation time name the incarnation) and the duration it left, None when reset or unset."""
+
+    entity: Role | LoginProfile
+    seconds: int | None
+
+
+def _signin_change(drawn: int) -> SigninDurationChange | None:
+    """MaxSigninSessionDuration from a number the plan already drew, so every seed replays
+    the operations it did before durations were written: a third of writes leave it alone,
+    a third set one of several values (so a lost write shows), a third reset it."""
+    if drawn % 3 == 0:
+        return None
+    if drawn % 3 == 1:
+        return SigninDurationChange(3600 * (1 + drawn % 24))
+    return SigninDurationChange(None)
+
+
+def _seconds(change: SigninDurationChange | None) -> int | None:
+    return None if change is None else change.seconds
 
 
 def _ssh_key_of(view: View, user: User) -> str:
@@ -252,6 +278,48 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
     def a_user(view: View, ctx: WriteContext) -> User:
         return lookup.user(view, ctx.account_id, user)
 
+    # MaxSigninSessionDuration: CreateRole and CreateLoginProfile set one or none, UpdateRole
+    # and UpdateLoginProfile set, reset or leave it, so several writers on several nodes set,
+    # reset and delete one record at once. Each derives it from a number it drew anyway, in
+    # the order it drew it (a lookup that fails first draws nothing), so seeds keep their runs.
+    def create_role(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        seconds = _seconds(_signin_change(int(tag[0][1])))
+        changes, made = roles.create(
+            view, ctx, role, "/", TRUST, None, None, tag, None, max_signin_session_duration=seconds
+        )
+        return changes, SigninDurationWrite(made, seconds)
+
+    def update_role(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        drawn = rng.randrange(9)
+        change = _signin_change(drawn)
+        changes = roles.update(view, ctx, role, f"d{drawn}", None, change)
+        if change is None:
+            return changes, None
+        return changes, SigninDurationWrite(lookup.role(view, ctx.account_id, role), change.seconds)
+
+    def create_login_profile(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        holder = a_user(view, ctx)
+        drawn = rng.randrange(99)
+        seconds = _seconds(_signin_change(drawn))
+        changes, made = passwords.create_profile(view, ctx, holder, f"hash-{drawn}", False, seconds)
+        return changes, SigninDurationWrite(made, seconds)
+
+    def update_login_profile(view: View, ctx: WriteContext) -> tuple[list[Change], object]:
+        holder = a_user(view, ctx)
+        drawn = rng.random()
+        change = _signin_change(int(drawn * 900))
+        changes = passwords.update_profile(view, ctx, holder, None, drawn < 0.5, change)
+        if change is None:
+            return changes, None
+        return changes, SigninDurationWrite(passwords.profile(view, holder), change.seconds)
+
+    # Signing certificates: the root's own (no UserName) when the drawn owner kind is Group,
+    # else the drawn user's.
+    def certificate_owner(view: View, ctx: WriteContext) -> str:
+        if owner_kind == "Group":
+            return root_owner(ctx.account_id)
+        return a_user(view, ctx).user_id
+
     plans: dict[str, Plan] = {
         "CreateUser": lambda v, c: users.create(v, c, user, "/", tag, None),
         "UpdateUser": _only(lambda v, c: users.update(v, c, user, None, rng.choice(("/", "/a/")))),
@@ -261,8 +329,8 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         "DeleteGroup": _only(lambda v, c: groups.delete(v, c, group)),
         "AddUserToGroup": _only(lambda v, c: groups.add_user(v, c, group, user)),
         "RemoveUserFromGroup": _only(lambda v, c: groups.remove_user(v, c, group, user)),
-        "CreateRole": lambda v, c: roles.create(v, c, role, "/", TRUST, None, None, tag, None),
-        "UpdateRole": _only(lambda v, c: roles.update(v, c, role, f"d{rng.randrange(9)}", None)),
+        "CreateRole": create_role,
+        "UpdateRole": update_role,
         "UpdateAssumeRolePolicy": _only(lambda v, c: roles.update_trust(v, c, role, TRUST)),
         "DeleteRole": _only(lambda v, c: roles.delete(v, c, role)),
         "CreatePolicy": lambda v, c: policies.create(v, c, policy, "/", doc, None, ())[:2],
@@ -301,12 +369,8 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
         "DeleteAccessKey": _only(
             lambda v, c: keys.delete(v, c.account_id, a_user(v, c).user_id, chosen_key)
         ),
-        "CreateLoginProfile": lambda v, c: passwords.create_profile(
-            v, c, a_user(v, c), f"hash-{rng.randrange(99)}", False
-        ),
-        "UpdateLoginProfile": _only(
-            lambda v, c: passwords.update_profile(v, c, a_user(v, c), None, rng.random() < 0.5)
-        ),
+        "CreateLoginProfile": create_login_profile,
+        "UpdateLoginProfile": update_login_profile,
         "ChangePassword": _only(
             lambda v, c: passwords.update_profile(
                 v, c, a_user(v, c), f"hash-{rng.randrange(99)}", None
@@ -399,16 +463,23 @@ def plan_for(operation: str, rng: random.Random, view: View) -> tuple[Plan, Inte
                 lambda v, c: server_certificates.delete(v, c.account_id, certificate)
             ),
             "UploadSigningCertificate": lambda v, c: signing_certificates.upload(
-                v, c, a_user(v, c).user_id, material.certificate
+                v, c, certificate_owner(v, c), material.certificate
             ),
             "UpdateSigningCertificate": _only(
                 lambda v, c: signing_certificates.set_status(
-                    v, c, a_user(v, c).user_id, _signing_certificate_of(v, a_user(v, c)), status
+                    v,
+                    c,
+                    certificate_owner(v, c),
+                    _signing_certificate_of(v, certificate_owner(v, c)),
+                    status,
                 )
             ),
             "DeleteSigningCertificate": _only(
                 lambda v, c: signing_certificates.delete(
-                    v, c, a_user(v, c).user_id, _signing_certificate_of(v, a_user(v, c))
+                    v,
+                    c,
+                    certificate_owner(v, c),
+                    _signing_certificate_of(v, certificate_owner(v, c)),
                 )
             ),
             "UploadSSHPublicKey": lambda v, c: ssh_keys.upload(

@@ -11,6 +11,7 @@ import pytest
 from iamstore.client._operations import IAM_OPERATIONS
 from iamstore.cluster.testing import model_check_spec
 from iamstore.cluster.testing.model_check import (
+    ModelCheck,
     ModelCheckConfig,
     ReplicaSnapshot,
     check_replica,
@@ -20,14 +21,19 @@ from iamstore.cluster.testing.model_check import (
 from iamstore.cluster.testing.model_check_workload import WRITE_OPERATIONS
 from iamstore.cluster.testing.virtual_time import ModelCheckFailure, VirtualTimeLoop
 from iamstore.node.commits.codec import Commit
+from iamstore.node.domain import fields
 from iamstore.node.domain.entities import (
+    Attachment,
     Change,
     DefaultVersion,
     InstanceProfile,
+    LoginProfile,
     ManagedPolicy,
     PolicyVersion,
+    Role,
     User,
 )
+from iamstore.node.domain.linked_services import LINKED_SERVICES
 from iamstore.node.domain.view import View
 
 # Seeds that failed before a fix, kept as golden cases.
@@ -289,3 +295,93 @@ def test_spec_reports_a_lost_tag_and_an_untagged_key_that_came_back() -> None:
         )
         == []
     )
+
+
+def _role(created_ms: int, seconds: int | None, *, name: str = "r", path: str = "/") -> Role:
+    return Role("AROA1", "123456789012", name, path, created_ms, "{}", None, 3600, (), (), seconds)
+
+
+def test_spec_reports_a_reset_signin_duration_brought_back_and_a_predecessors_duration() -> None:
+    view = View()
+    role = _role(5, 7200)
+    view.apply(Change.put(role))
+    who = ("role", "AROA1", 5)
+    history = [
+        _acked("CreateRole", 1, signin_duration=(who, 7200)),
+        _acked("UpdateRole", 2, signin_duration=(who, None)),  # reset, yet 7200 shows
+    ]
+    assert model_check_spec.final_problems(history, view, "r") == [
+        "r's role `AROA1` has MaxSigninSessionDuration 7200, not None as UpdateRole at "
+        "(2, 'a') left it"
+    ]
+    # The reset's field row hides the duration the role was created with.
+    view.apply(fields.put(role, "max_signin_session_duration", None))
+    assert model_check_spec.final_problems(history, view, "r") == []
+    # A role created again under the id shows its own creation's duration, not the reset
+    # predecessor's: the writes to the old incarnation no longer count.
+    again = View()
+    again.apply(Change.put(_role(9, 3600)))
+    recreated = [*history, _acked("CreateRole", 3, signin_duration=(("role", "AROA1", 9), None))]
+    assert model_check_spec.final_problems(recreated, again, "r") == [
+        "r's role `AROA1` has MaxSigninSessionDuration 3600, not None as CreateRole at "
+        "(3, 'a') left it"
+    ]
+
+
+def test_spec_reports_a_login_profiles_lost_signin_duration() -> None:
+    view = View()
+    view.apply(Change.put(LoginProfile("AIDA1", "hash", False, 5)))
+    who = ("login_profile", "AIDA1", 5)
+    history = [
+        _acked("CreateLoginProfile", 1, signin_duration=(who, None)),
+        _acked("UpdateLoginProfile", 2, signin_duration=(who, 43200)),
+    ]
+    assert model_check_spec.final_problems(history, view, "r") == [
+        "r's login_profile `AIDA1` has MaxSigninSessionDuration None, not 43200 as "
+        "UpdateLoginProfile at (2, 'a') left it"
+    ]
+    assert model_check_spec.final_problems(history[:1], view, "r") == []
+
+
+def test_spec_reports_a_service_linked_role_without_its_services_policy() -> None:
+    linked = LINKED_SERVICES["autoscaling.amazonaws.com"]
+    path = "/aws-service-role/autoscaling.amazonaws.com/"
+    view = View()
+    view.apply(Change.put(_role(5, None, name=linked.role_name, path=path)))
+    assert model_check_spec.final_problems([], view, "r") == [
+        f"r's service-linked role `{linked.role_name}` lacks `{linked.policy_arn}`"
+    ]
+    policy = view.policy_by_arn(linked.policy_arn)
+    assert policy is not None
+    view.apply(Change.put(Attachment("AROA1", policy.policy_id)))
+    assert model_check_spec.final_problems([], view, "r") == []
+
+
+def test_the_workload_sets_resets_and_deletes_one_roles_signin_duration_on_several_nodes() -> None:
+    """The workload reaches what the specification of MaxSigninSessionDuration checks (seed 7,
+    as most seeds): one role set and reset by acknowledged writes of different nodes, a role
+    name held by two incarnations that both had durations written, login profiles' durations
+    written too; and the run meets the specification on every replica."""
+    check = ModelCheck(7)
+    with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
+        runner.run(check.run())
+    written: dict[str, set[tuple[str, int | None]]] = {}  # role id -> (origin, duration)
+    for write in check.acked:
+        if write.signin_duration is not None:
+            (table, key, _), seconds = write.signin_duration
+            written.setdefault(key if table == "role" else table, set()).add(
+                (write.stamp[1], seconds)
+            )
+    assert any(
+        len({origin for origin, _ in pairs}) > 1
+        and None in {seconds for _, seconds in pairs}
+        and any(seconds is not None for _, seconds in pairs)
+        for pairs in written.values()
+    )
+    assert "login_profile" in written
+    incarnations: dict[str, set[str]] = {}  # role name -> ids whose durations were written
+    for commit in check.history:
+        for change in commit.changes:
+            if isinstance(change.row, Role) and change.row.role_id in written:
+                incarnations.setdefault(change.row.name, set()).add(change.row.role_id)
+    assert any(len(ids) > 1 for ids in incarnations.values())
