@@ -1,0 +1,143 @@
+"""An import's refusal to overwrite an entity under a new id while something still links to it.
+
+With `replace`, an entity the account holds under the imported name but another id is deleted
+and the imported one created: the same as DeletePolicy, DeleteGroup or DeleteRole then a
+Create. AWS refuses those deletes with DeleteConflict while the policy is attached to a user,
+group or role or is one's permissions boundary (DeletePolicy: "you must first detach the
+policy from all users, groups, and roles that it's attached to"), while the group has members
+(DeleteGroup: "the group must not contain any users"), and while the role is in an instance
+profile (DeleteRole: "remove roles from instance profiles"):
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html,
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroup.html,
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html.
+
+An import is refused the same way, unless it drops each such link itself, by overwriting the
+entity that holds it (a user it re-imports, whose old attachments and memberships go): that is
+asked as the Detach/Remove/Delete*PermissionsBoundary of the link (node.auth.import_targets).
+A link left pointing to the deleted id would count as absent, silently dropping a Deny
+attached to principals the importer may not detach, a group's members or a role's profiles.
+Pure: the view and the plan's final row images in, nothing out or DeleteConflict.
+
+INVARIANT: a plan that passes leaves no link, held or planned, from an entity of the account
+to an entity it overwrites under a new id.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from iamstore.node.domain.entities import (
+    Attachment,
+    Boundary,
+    Change,
+    Group,
+    InstanceProfile,
+    ManagedPolicy,
+    Membership,
+    ProfileRole,
+    Role,
+    Row,
+    User,
+)
+from iamstore.node.domain.errors import DeleteConflict
+from iamstore.node.domain.view import View
+
+_LINKERS = ((User.TABLE, "user"), (Group.TABLE, "group"), (Role.TABLE, "role"))
+
+
+def check_no_links_left(
+    view: View,
+    account: str,
+    final: Mapping[tuple[str, str], Change],
+    kind: str,
+    old: Row,
+    new: Row,
+    field: str,
+) -> None:
+    """Refuses (DeleteConflict) a plan that deletes `old` (of `kind`), overwritten by `new`,
+    while a link to it is held and not deleted by the plan, or is planned; `field` names
+    the input's id of `new`.
+
+    `final` is the plan's last image of each (table, key). The message counts what still
+    links, by kind, without names: the importer may not be allowed to list them.
+    """
+    left: dict[tuple[str, str], tuple[str, str]] = {}  # link -> (how it links, holder kind)
+    for link, holder_kind in _held_links(view, account, old):
+        change = final.get((link.TABLE, link.key))
+        if change is None or change.row is not None:
+            left[(link.TABLE, link.key)] = (_how(link), holder_kind)
+    for key, change in final.items():
+        if change.row is not None and _points_to(change.row, old.key) and key not in left:
+            left[key] = (_how(change.row), _planned_holder(view, change.row))
+    if left:
+        counts = Counter(left.values())
+        shown = " and ".join(
+            f"{how} {count} {holder}(s)" for (how, holder), count in sorted(counts.items())
+        )
+        raise DeleteConflict(
+            f"{kind.lower()} `{new.key}` would replace the account's {kind.lower()} of its name "
+            f"(id `{old.key}`), which is still {shown}: AWS refuses to delete it until those "
+            "links are removed; remove them first, or import their holders too",
+            field,
+        )
+
+
+def _held_links(view: View, account: str, target: Row) -> list[tuple[Row, str]]:
+    """The link rows the view holds to `target` from the account's entities, each with its
+    holder's kind. A hidden entity's links count too (it shows once its name is free again);
+    a deleted one's do not (they already count as absent, and its id is never reused)."""
+    target_id = target.key
+    links: list[tuple[Row, str]] = []
+    if isinstance(target, ManagedPolicy):
+        for holder in sorted(view.attachments.to(target_id)):
+            links.append((Attachment(holder, target_id), _kind_of(view, holder, account)))
+        for holder in sorted(view.boundary_users.get(target_id, ())):
+            boundary = view.boundaries.get(holder)
+            if boundary is not None and boundary.policy_id == target_id:
+                links.append((boundary, _kind_of(view, holder, account)))
+    elif isinstance(target, Group):
+        for user_id in sorted(view.members.of(target_id)):
+            links.append((Membership(target_id, user_id), _kind_of(view, user_id, account)))
+    elif isinstance(target, Role):
+        for profile_id in sorted(view.profile_roles.to(target_id)):
+            profile = view.get(InstanceProfile.TABLE, profile_id)
+            mine = isinstance(profile, InstanceProfile) and profile.account_id == account
+            links.append((ProfileRole(profile_id, target_id), "instance profile" if mine else ""))
+    return [(link, holder_kind) for link, holder_kind in links if holder_kind]
+
+
+def _kind_of(view: View, entity_id: str, account: str | None = None) -> str:
+    """'user', 'group' or 'role' for the stored entity `entity_id` (of `account`, when given);
+    '' when none is stored."""
+    for table, kind in _LINKERS:
+        row = view.get(table, entity_id)
+        if isinstance(row, User | Group | Role) and account in (None, row.account_id):
+            return kind
+    return ""
+
+
+def _points_to(row: Row, target_id: str) -> bool:
+    if isinstance(row, Attachment | Boundary):
+        return row.policy_id == target_id
+    if isinstance(row, Membership):
+        return row.group_id == target_id
+    return isinstance(row, ProfileRole) and row.role_id == target_id
+
+
+def _planned_holder(view: View, link: Row) -> str:
+    """The kind of what holds a planned link (an entity the plan may be creating)."""
+    if isinstance(link, ProfileRole):
+        return "instance profile"
+    if isinstance(link, Membership):
+        return "user"
+    holder = link.entity_id if isinstance(link, Attachment | Boundary) else ""
+    return _kind_of(view, holder) or "principal"
+
+
+def _how(link: Row) -> str:
+    if isinstance(link, Attachment):
+        return "attached to"
+    if isinstance(link, Boundary):
+        return "the permissions boundary of"
+    return "holding" if isinstance(link, Membership) else "in"
