@@ -209,8 +209,10 @@ def _overwritten_profiles(view: View, account: str, profile: InstanceProfile) ->
 
 def _overwritten_policies(view: View, account: str, policy: ManagedPolicy) -> Iterator[Target]:
     by_id = view.managed_policy(policy.policy_id, account)
-    by_arn = view.policy_by_arn(policy.arn)
-    for held in _held(by_id, by_arn, account):
+    # A policy's name is unique in its account whatever its path (the plan overwrites the
+    # one holding the name): under another path its ARN differs from the imported one.
+    by_name = view.policies.named(account, policy.name)
+    for held in _held(by_id, by_name, account):
         yield on_entity("iam:DeletePolicy", held.arn, held.tags)
         yield on_entity("iam:DeletePolicyVersion", held.arn, held.tags)
 

@@ -184,3 +184,49 @@ def test_review4_replacing_a_boundary_policy_cannot_take_it_off_its_users(
         )
     shown = iam.get_user(user_name="bounded").user.permissions_boundary
     assert shown is not None
+
+
+def test_replacing_a_policy_of_the_name_under_another_path_asks_to_delete_it(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    """A policy's name is unique in the account whatever its path, so `replace` overwrites
+    `/team/Guarded` with the file's `/Guarded`: that asks iam:DeletePolicy on the held one,
+    whose ARN is not the file's (found beside review 4's import findings)."""
+    account = iam.get_caller_identity().account or ""
+    held = iam.create_policy(
+        policy_name="Guarded", path="/team/", policy_document=doc(_deny("iam:ListRoles"))
+    ).policy
+    assert held.arn is not None
+    version = {
+        "Document": doc(allow("iam:GetUser")),
+        "VersionId": "v1",
+        "IsDefaultVersion": True,
+        "CreateDate": _CREATED,
+    }
+    with (
+        user_client(iam_node, iam, "delegate", _importer("iam:DeletePolicy")) as delegate,
+        pytest.raises(AccessDeniedError, match="iam:DeletePolicy"),
+    ):
+        delegate.import_account(
+            import_id="review4",
+            account_id=account,
+            commit=True,
+            replace=True,
+            part_count=1,
+            policies=[
+                {
+                    "PolicyName": "Guarded",
+                    "PolicyId": "ANPAGUARDEDGUARDEDG1",
+                    "Arn": f"arn:aws:iam::{account}:policy/Guarded",
+                    "Path": "/",
+                    "DefaultVersionId": "v1",
+                    "AttachmentCount": 0,
+                    "IsAttachable": True,
+                    "CreateDate": _CREATED,
+                    "UpdateDate": _CREATED,
+                    "PolicyVersionList": [version],
+                }
+            ],
+        )
+    kept = iam.get_policy(policy_arn=held.arn).policy
+    assert kept.policy_id == held.policy_id
