@@ -2,11 +2,9 @@
 
 With `replace`, an entity the account holds under the imported name but another id is deleted
 and the imported one created: the same as DeletePolicy, DeleteGroup or DeleteRole then a
-Create. AWS refuses those deletes with DeleteConflict while the policy is attached to a user,
-group or role or is one's permissions boundary (DeletePolicy: "you must first detach the
-policy from all users, groups, and roles that it's attached to"), while the group has members
-(DeleteGroup: "the group must not contain any users"), and while the role is in an instance
-profile (DeleteRole: "remove roles from instance profiles"):
+Create. Those deletes refuse with DeleteConflict while the policy is attached to a user, group
+or role (iamstore's DeletePolicy counts a permissions boundary as a use too), while the group
+has members, and while the role is in an instance profile, as AWS documents for each:
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html,
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroup.html,
 https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html.
