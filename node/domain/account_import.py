@@ -722,9 +722,11 @@ def plan_entities(
         for index, change in enumerate(changes):
             last[(change.table, change.key)] = (entity, index)
     final = {key: entities[entity][index] for key, (entity, index) in last.items()}
-    for kind, old, new, where in planner.superseded:
-        field = f"{where}.{_ID_FIELDS[kind]}"
-        check_no_links_left(view, ctx.account_id, final, kind, old, new, field)
+    superseded = [
+        (kind, old, new, f"{where}.{_ID_FIELDS[kind]}")
+        for kind, old, new, where in planner.superseded
+    ]
+    check_no_links_left(view, ctx.account_id, final, superseded)
     kept = (
         tuple(
             change

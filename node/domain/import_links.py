@@ -22,8 +22,8 @@ to an entity it overwrites under a new id.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
 from iamstore.node.domain.entities import (
     Attachment,
@@ -48,37 +48,42 @@ def check_no_links_left(
     view: View,
     account: str,
     final: Mapping[tuple[str, str], Change],
-    kind: str,
-    old: Row,
-    new: Row,
-    field: str,
+    superseded: Sequence[tuple[str, Row, Row, str]],
 ) -> None:
-    """Refuses (DeleteConflict) a plan that deletes `old` (of `kind`), overwritten by `new`,
-    while a link to it is held and not deleted by the plan, or is planned; `field` names
-    the input's id of `new`.
+    """Refuses (DeleteConflict) a plan that deletes an entity `old` of `kind`, overwritten by
+    `new`, while a link to it is held and not deleted by the plan, or is planned; `field`
+    names the input's id of `new` (`superseded` holds each as (kind, old, new, field)).
 
     `final` is the plan's last image of each (table, key). The message counts what still
-    links, by kind, without names: the importer may not be allowed to list them.
+    links, by kind, without names: the importer may not be allowed to list them. Work is
+    linear in the plan and the links held to the superseded entities.
     """
-    left: dict[tuple[str, str], tuple[str, str]] = {}  # link -> (how it links, holder kind)
-    for link, holder_kind in _held_links(view, account, old):
-        change = final.get((link.TABLE, link.key))
-        if change is None or change.row is not None:
-            left[(link.TABLE, link.key)] = (_how(link), holder_kind)
-    for key, change in final.items():
-        if change.row is not None and _points_to(change.row, old.key) and key not in left:
-            left[key] = (_how(change.row), _planned_holder(view, change.row))
-    if left:
-        counts = Counter(left.values())
-        shown = " and ".join(
-            f"{how} {count} {holder}(s)" for (how, holder), count in sorted(counts.items())
-        )
-        raise DeleteConflict(
-            f"{kind.lower()} `{new.key}` would replace the account's {kind.lower()} of its name "
-            f"(id `{old.key}`), which is still {shown}: AWS refuses to delete it until those "
-            "links are removed; remove them first, or import their holders too",
-            field,
-        )
+    if not superseded:
+        return
+    planned: defaultdict[str, list[tuple[tuple[str, str], Row]]] = defaultdict(list)
+    for key, image in final.items():
+        target = None if image.row is None else _target(image.row)
+        if image.row is not None and target is not None:
+            planned[target].append((key, image.row))
+    for kind, old, new, field in superseded:
+        left: dict[tuple[str, str], tuple[str, str]] = {}  # link -> (how, holder kind)
+        for link, holder_kind in _held_links(view, account, old):
+            planned_image = final.get((link.TABLE, link.key))
+            if planned_image is None or planned_image.row is not None:
+                left[(link.TABLE, link.key)] = (_how(link), holder_kind)
+        for key, row in planned.get(old.key, ()):
+            left.setdefault(key, (_how(row), _planned_holder(view, row)))
+        if left:
+            counts = Counter(left.values())
+            shown = " and ".join(
+                f"{how} {count} {holder}(s)" for (how, holder), count in sorted(counts.items())
+            )
+            raise DeleteConflict(
+                f"{kind.lower()} `{new.key}` would replace the account's {kind.lower()} of its "
+                f"name (id `{old.key}`), which is still {shown}: AWS refuses to delete it until "
+                "those links are removed; remove them first, or import their holders too",
+                field,
+            )
 
 
 def _held_links(view: View, account: str, target: Row) -> list[tuple[Row, str]]:
@@ -115,12 +120,13 @@ def _kind_of(view: View, entity_id: str, account: str | None = None) -> str:
     return ""
 
 
-def _points_to(row: Row, target_id: str) -> bool:
-    if isinstance(row, Attachment | Boundary):
-        return row.policy_id == target_id
-    if isinstance(row, Membership):
-        return row.group_id == target_id
-    return isinstance(row, ProfileRole) and row.role_id == target_id
+def _target(link: Row) -> str | None:
+    """The id a link row points to (a policy, a group, a role); None for another row."""
+    if isinstance(link, Attachment | Boundary):
+        return link.policy_id
+    if isinstance(link, Membership):
+        return link.group_id
+    return link.role_id if isinstance(link, ProfileRole) else None
 
 
 def _planned_holder(view: View, link: Row) -> str:
