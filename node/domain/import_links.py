@@ -30,18 +30,14 @@ from iamstore.node.domain.entities import (
     Boundary,
     Change,
     Group,
-    InstanceProfile,
     ManagedPolicy,
     Membership,
     ProfileRole,
     Role,
     Row,
-    User,
 )
 from iamstore.node.domain.errors import DeleteConflict
 from iamstore.node.domain.view import View
-
-_LINKERS = ((User.TABLE, "user"), (Group.TABLE, "group"), (Role.TABLE, "role"))
 
 
 def check_no_links_left(
@@ -87,9 +83,10 @@ def check_no_links_left(
 
 
 def _held_links(view: View, account: str, target: Row) -> list[tuple[Row, str]]:
-    """The link rows the view holds to `target` from the account's entities, each with its
-    holder's kind. A hidden entity's links count too (it shows once its name is free again);
-    a deleted one's do not (they already count as absent, and its id is never reused)."""
+    """The link rows the view holds to `target` from the account's visible entities, each with
+    its holder's kind: what DeletePolicy, DeleteGroup and DeleteRole count (what the listings
+    show, node.domain.policies.usage), so that what refuses can always be removed. A deleted
+    or hidden holder's link grants and denies nothing (node.domain.view._Named)."""
     target_id = target.key
     links: list[tuple[Row, str]] = []
     if isinstance(target, ManagedPolicy):
@@ -104,18 +101,17 @@ def _held_links(view: View, account: str, target: Row) -> list[tuple[Row, str]]:
             links.append((Membership(target_id, user_id), _kind_of(view, user_id, account)))
     elif isinstance(target, Role):
         for profile_id in sorted(view.profile_roles.to(target_id)):
-            profile = view.get(InstanceProfile.TABLE, profile_id)
-            mine = isinstance(profile, InstanceProfile) and profile.account_id == account
+            mine = view.instance_profiles.of_account(profile_id, account) is not None
             links.append((ProfileRole(profile_id, target_id), "instance profile" if mine else ""))
     return [(link, holder_kind) for link, holder_kind in links if holder_kind]
 
 
 def _kind_of(view: View, entity_id: str, account: str | None = None) -> str:
-    """'user', 'group' or 'role' for the stored entity `entity_id` (of `account`, when given);
-    '' when none is stored."""
-    for table, kind in _LINKERS:
-        row = view.get(table, entity_id)
-        if isinstance(row, User | Group | Role) and account in (None, row.account_id):
+    """'user', 'group' or 'role' for the visible entity `entity_id` (of `account`, when
+    given); '' when none is."""
+    for named, kind in ((view.users, "user"), (view.groups, "group"), (view.roles, "role")):
+        row = named.get(entity_id)
+        if row is not None and account in (None, row.account_id):
             return kind
     return ""
 

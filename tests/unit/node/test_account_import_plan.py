@@ -485,3 +485,13 @@ def test_a_role_is_not_replaced_under_a_new_id_while_it_is_in_an_instance_profil
     changes, _ = plan(view, CTX, AccountRecords(roles=(new,), profiles=(moved,)), overwrite=True)
     _apply(view, changes)
     assert view.profile_roles.of(profile.instance_profile_id) == {new.role.role_id}
+
+
+def test_a_link_of_a_hidden_principal_does_not_block_the_replacement() -> None:
+    """Of two users claiming one name, the later one is hidden: its links count nowhere
+    (DeletePolicy does not count them either), and nothing could remove them."""
+    shown, hidden = _user().user, replace(_user("AIDAALICE0000000002").user, created_ms=2 * 10**12)
+    view = _held(shown, hidden, Attachment(hidden.user_id, OLD.policy.policy_id), policies=(OLD,))
+    assert view.users.named(ACCOUNT, "alice") == shown
+    _, report = plan(view, CTX, AccountRecords(policies=(NEW,)), overwrite=True)
+    assert report.tallies["Policy"].replaced == 1
