@@ -8,7 +8,10 @@ iam:PolicyARN on Attach*, iam:PermissionsBoundary on Create*/Put*PermissionsBoun
 the policy operations of a bounded principal, aws:RequestTag/* and aws:TagKeys on Create* and
 Tag*, iam:PassedToService on the iam:PassRole that AddRoleToInstanceProfile asks. With
 `replace`, an entity the account holds under the imported id or name is overwritten: that is
-asked as Delete<Kind> on it, and as the Detach/Delete/Remove of every link it loses.
+asked as Delete<Kind> on it, and as the Detach/Delete/Remove of every link it loses. A link
+pointing to an entity overwritten under a new id is never dropped unasked: the plan refuses
+the import unless the link's holder is overwritten too, which asks it
+(node.domain.import_links).
 
 The questions cover each entity of the input whether the plan then creates it, finds it
 unchanged, or skips it: what is asked never depends on what the replica holds beyond the
@@ -209,8 +212,10 @@ def _overwritten_profiles(view: View, account: str, profile: InstanceProfile) ->
 
 def _overwritten_policies(view: View, account: str, policy: ManagedPolicy) -> Iterator[Target]:
     by_id = view.managed_policy(policy.policy_id, account)
-    by_arn = view.policy_by_arn(policy.arn)
-    for held in _held(by_id, by_arn, account):
+    # A policy's name is unique in its account whatever its path (the plan overwrites the
+    # one holding the name): under another path its ARN differs from the imported one.
+    by_name = view.policies.named(account, policy.name)
+    for held in _held(by_id, by_name, account):
         yield on_entity("iam:DeletePolicy", held.arn, held.tags)
         yield on_entity("iam:DeletePolicyVersion", held.arn, held.tags)
 

@@ -48,6 +48,7 @@ from iamstore.node.domain.entities import (
     VersionCounter,
 )
 from iamstore.node.domain.errors import InvalidInput, LimitExceeded, NoSuchEntity
+from iamstore.node.domain.import_links import check_no_links_left
 from iamstore.node.domain.principal_pins import pinned_account
 from iamstore.node.domain.versions import VERSION_ID, high_water_mark, version_number
 from iamstore.node.domain.view import View
@@ -247,6 +248,9 @@ class _Planner:
         self.changes: list[Change] = []
         # Where each entity's changes start in `changes` (see `plan_entities`).
         self.entity_starts: list[int] = []
+        # The account's entities overwritten by another of their name under a different id
+        # (deleted, as DeletePolicy/DeleteGroup/DeleteRole would), with where the newcomer is.
+        self.superseded: list[tuple[str, Row, Row, str]] = []  # kind, old, new, where
         # Entities of the input that the account will hold as imported, by ARN or name.
         self.policy_ids: dict[str, str | None] = {}  # ARN -> id; None: skipped
         self.group_ids: dict[str, str | None] = {}  # lower-case name -> id; None: skipped
@@ -305,6 +309,8 @@ class _Planner:
                 self.report.conflicts.append(Conflict(kind, name, reason))
                 return False
             tally.replaced += 1
+            if other is not None:
+                self.superseded.append((kind, other, entity, where))
         else:
             tally.created += 1
         # Whatever the entity will not have goes: the other entity of its name, the rows it
@@ -715,6 +721,12 @@ def plan_entities(
     for entity, changes in enumerate(entities):
         for index, change in enumerate(changes):
             last[(change.table, change.key)] = (entity, index)
+    final = {key: entities[entity][index] for key, (entity, index) in last.items()}
+    superseded = [
+        (kind, old, new, f"{where}.{_ID_FIELDS[kind]}")
+        for kind, old, new, where in planner.superseded
+    ]
+    check_no_links_left(view, ctx.account_id, final, superseded)
     kept = (
         tuple(
             change

@@ -3,21 +3,20 @@
 An import with `replace` that overwrites an entity under a new id (same name or ARN) drops
 every link pointing *to* the old entity (a policy's attachments, a group's members, a role's
 instance profiles) without asking the Detach/Remove action that drops it, and without the
-DeleteConflict check DeletePolicy makes. Each test reproduces an open bug against a real node
-and is marked xfail(strict=True): it fails the moment the bug is fixed without the marker
-being removed.
+DeleteConflict check DeletePolicy makes. Each test reproduces that bug against a real node; the
+import is now refused with DeleteConflict, as AWS refuses to delete an entity still linked to
+(node/domain/import_links.py), and nothing changes.
 """
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from security_nodes import allow, doc, trust_account, user_client
 
-from iamstore.client import AccessDeniedError, Client, IamError
+from iamstore.client import AccessDeniedError, Client, DeleteConflictError
 from iamstore.cluster.testing.inproc import InProcessNode
 
 _CREATED = datetime(2020, 1, 1, tzinfo=UTC)
@@ -33,8 +32,8 @@ def _importer(*denied: str) -> str:
 
 
 def _replaced(client: Client, account: str, **lists: Any) -> None:
-    """Imports `lists` with `replace`; a refusal (the fixed behaviour) is swallowed."""
-    with contextlib.suppress(IamError):
+    """Imports `lists` with `replace`, which must be refused: the entity is still linked to."""
+    with pytest.raises(DeleteConflictError, match="is still"):
         client.import_account(
             import_id="review4",
             account_id=account,
@@ -45,12 +44,6 @@ def _replaced(client: Client, account: str, **lists: Any) -> None:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="replacing a managed policy under a new id drops its attachments without asking "
-    "iam:DetachUserPolicy (and without DeletePolicy's DeleteConflict): a guardrail Deny goes",
-)
 def test_review4_replacing_a_policy_cannot_detach_a_guardrail_the_importer_may_not_detach(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -96,12 +89,6 @@ def test_review4_replacing_a_policy_cannot_detach_a_guardrail_the_importer_may_n
             victim.list_roles()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="replacing a group under a new id drops its members without asking "
-    "iam:RemoveUserFromGroup",
-)
 def test_review4_replacing_a_group_cannot_remove_members_the_importer_may_not_remove(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -129,12 +116,6 @@ def test_review4_replacing_a_group_cannot_remove_members_the_importer_may_not_re
     assert [group.group_name for group in groups] == ["quarantine"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="replacing a role under a new id takes it out of its instance profiles without "
-    "asking iam:RemoveRoleFromInstanceProfile",
-)
 def test_review4_replacing_a_role_cannot_empty_a_profile_the_importer_may_not_change(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -164,12 +145,6 @@ def test_review4_replacing_a_role_cannot_empty_a_profile_the_importer_may_not_ch
     assert [held.role_id for held in profile.roles] == [role.role.role_id]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="replacing a managed policy under a new id takes it off as a permissions boundary "
-    "without asking iam:DeleteUserPermissionsBoundary",
-)
 def test_review4_replacing_a_boundary_policy_cannot_take_it_off_its_users(
     iam_node: InProcessNode, iam: Client
 ) -> None:
@@ -209,3 +184,49 @@ def test_review4_replacing_a_boundary_policy_cannot_take_it_off_its_users(
         )
     shown = iam.get_user(user_name="bounded").user.permissions_boundary
     assert shown is not None
+
+
+def test_replacing_a_policy_of_the_name_under_another_path_asks_to_delete_it(
+    iam_node: InProcessNode, iam: Client
+) -> None:
+    """A policy's name is unique in the account whatever its path, so `replace` overwrites
+    `/team/Guarded` with the file's `/Guarded`: that asks iam:DeletePolicy on the held one,
+    whose ARN is not the file's (found beside review 4's import findings)."""
+    account = iam.get_caller_identity().account or ""
+    held = iam.create_policy(
+        policy_name="Guarded", path="/team/", policy_document=doc(_deny("iam:ListRoles"))
+    ).policy
+    assert held.arn is not None
+    version = {
+        "Document": doc(allow("iam:GetUser")),
+        "VersionId": "v1",
+        "IsDefaultVersion": True,
+        "CreateDate": _CREATED,
+    }
+    with (
+        user_client(iam_node, iam, "delegate", _importer("iam:DeletePolicy")) as delegate,
+        pytest.raises(AccessDeniedError, match="iam:DeletePolicy"),
+    ):
+        delegate.import_account(
+            import_id="review4",
+            account_id=account,
+            commit=True,
+            replace=True,
+            part_count=1,
+            policies=[
+                {
+                    "PolicyName": "Guarded",
+                    "PolicyId": "ANPAGUARDEDGUARDEDG1",
+                    "Arn": f"arn:aws:iam::{account}:policy/Guarded",
+                    "Path": "/",
+                    "DefaultVersionId": "v1",
+                    "AttachmentCount": 0,
+                    "IsAttachable": True,
+                    "CreateDate": _CREATED,
+                    "UpdateDate": _CREATED,
+                    "PolicyVersionList": [version],
+                }
+            ],
+        )
+    kept = iam.get_policy(policy_arn=held.arn).policy
+    assert kept.policy_id == held.policy_id

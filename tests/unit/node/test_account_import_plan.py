@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -24,6 +25,7 @@ from iamstore.node.domain.entities import (
     AccessKey,
     Account,
     Attachment,
+    Boundary,
     Change,
     DefaultVersion,
     Group,
@@ -32,11 +34,12 @@ from iamstore.node.domain.entities import (
     ManagedPolicy,
     Membership,
     PolicyVersion,
+    ProfileRole,
     Role,
     Row,
     User,
 )
-from iamstore.node.domain.errors import InvalidInput
+from iamstore.node.domain.errors import DeleteConflict, InvalidInput
 from iamstore.node.domain.rules import Quotas
 from iamstore.node.domain.view import View
 from iamstore.node.domain.write_context import WriteContext
@@ -355,3 +358,140 @@ def test_a_trust_policy_nested_too_deep_is_left_to_the_grammar_check() -> None:
         "[" * 100_000 + "]" * 100_000
     ) + "}]}"  # fmt: skip
     assert stand_in_deleted(nested, ACCOUNT) == (nested, ())
+
+
+# --- replacing an entity under a new id: what links to the old one ----------------------------
+
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "*"}
+        ],
+    }
+)
+
+
+def _policy(policy_id: str, name: str = "guard") -> ImportedPolicy:
+    policy = ManagedPolicy(policy_id, ACCOUNT, name, "/", 1, home="n1")
+    version = PolicyVersion(policy_id, "v1", DOC, 1)
+    return ImportedPolicy("Policies[0]", policy, (version,), "v1", 1)
+
+
+def _role(role_id: str) -> ImportedRole:
+    role = Role(role_id, ACCOUNT, "app", "/", 1, TRUST)
+    return ImportedRole(
+        "RoleDetailList[0]", role, parse_policy(TRUST, PolicyKind.TRUST), (), (), None
+    )
+
+
+def _held(*rows: Row, policies: tuple[ImportedPolicy, ...] = ()) -> View:
+    view = _view()
+    _apply(view, plan(view, CTX, AccountRecords(policies=policies), overwrite=False)[0])
+    _apply(view, [Change.put(row) for row in rows])  # type: ignore[arg-type]
+    return view
+
+
+OLD = _policy("ANPAOLDGUARD0000001")
+NEW = _policy("ANPANEWGUARD0000001")
+
+
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        (Attachment("AIDAALICE0000000001", OLD.policy.policy_id), "attached to 1 user(s)"),
+        (
+            Boundary("AIDAALICE0000000001", OLD.policy.policy_id),
+            "the permissions boundary of 1 user(s)",
+        ),
+    ],
+    ids=["attachment", "boundary"],
+)
+def test_a_policy_is_not_replaced_under_a_new_id_while_a_principal_still_links_to_it(
+    link: Row, says: str
+) -> None:
+    """As DeletePolicy refuses a policy still attached, or still a boundary: replacing it
+    under a new id would leave the link to a deleted id (counted absent: a Deny gone)."""
+    view = _held(_user().user, link, policies=(OLD,))
+    with pytest.raises(DeleteConflict, match=re.escape(f"still {says}")) as refused:
+        plan(view, CTX, AccountRecords(policies=(NEW,)), overwrite=True)
+    assert refused.value.field == "Policies[0].PolicyId"
+    assert "alice" not in refused.value.message  # counts only: the importer may not list them
+    assert view.managed_policy(OLD.policy.policy_id, ACCOUNT) is not None
+
+
+def test_a_policy_is_replaced_under_a_new_id_when_the_import_re_imports_its_holders() -> None:
+    """The holder's own replacement drops the old link (asked as its Detach), and the file
+    attaches the new policy."""
+    view = _held(_user().user, Attachment("AIDAALICE0000000001", OLD.policy.policy_id),
+                 policies=(OLD,))  # fmt: skip
+    alice = _user()
+    alice = ImportedUser(alice.where, alice.user, (), (NEW.policy.arn,), None, ())
+    changes, report = plan(view, CTX, AccountRecords(policies=(NEW,), users=(alice,)), True)
+    assert report.tallies["Policy"].replaced == 1
+    _apply(view, changes)
+    assert view.attachments.of("AIDAALICE0000000001") == {NEW.policy.policy_id}
+    assert view.attachments.to(OLD.policy.policy_id) == set()
+
+
+def test_a_re_imported_holder_skipped_as_a_conflict_still_blocks_the_replacement() -> None:
+    """A holder the import skips keeps its link to the old id: the replacement is refused,
+    not half done."""
+    view = _held(_user().user, Attachment("AIDAALICE0000000001", OLD.policy.policy_id),
+                 AccessKey("AKIAALICE0000000001", ACCOUNT, "AIDAALICE0000000001", b"s",
+                           "Active", 0),
+                 policies=(OLD,))  # fmt: skip
+    newcomer = _user("AIDAALICE0000000002")  # another id: the held alice has a key, skipped
+    with pytest.raises(DeleteConflict, match="attached to 1 user"):
+        plan(view, CTX, AccountRecords(policies=(NEW,), users=(newcomer,)), overwrite=True)
+
+
+def test_a_link_left_by_a_deleted_principal_does_not_block_the_replacement() -> None:
+    """A deleted user's leftover attachment already counts as absent."""
+    view = _held(Attachment("AIDAGONE00000000001", OLD.policy.policy_id), policies=(OLD,))
+    changes, report = plan(view, CTX, AccountRecords(policies=(NEW,)), overwrite=True)
+    assert report.tallies["Policy"].replaced == 1
+    _apply(view, changes)
+    assert view.managed_policy(NEW.policy.policy_id, ACCOUNT) is not None
+
+
+def test_a_group_is_not_replaced_under_a_new_id_while_it_has_members() -> None:
+    old = Group("AGPAOLDDEVS00000001", ACCOUNT, "devs", "/", 1)
+    new = ImportedGroup("GroupDetailList[0]", replace(old, group_id="AGPANEWDEVS00000001"), (), ())
+    view = _held(old, _user().user, Membership(old.group_id, "AIDAALICE0000000001"))
+    with pytest.raises(DeleteConflict, match="still holding 1 user") as refused:
+        plan(view, CTX, AccountRecords(groups=(new,)), overwrite=True)
+    assert refused.value.field == "GroupDetailList[0].GroupId"
+    member = _user()
+    member = ImportedUser(member.where, member.user, (), (), None, ("devs",))
+    changes, _ = plan(view, CTX, AccountRecords(groups=(new,), users=(member,)), overwrite=True)
+    _apply(view, changes)
+    assert view.members.to("AIDAALICE0000000001") == {new.group.group_id}
+
+
+def test_a_role_is_not_replaced_under_a_new_id_while_it_is_in_an_instance_profile() -> None:
+    old = _role("AROAOLDAPP000000001")
+    profile = InstanceProfile("AIPAAPP000000000001", ACCOUNT, "app", "/", 1)
+    view = _held(old.role, profile, ProfileRole(profile.instance_profile_id, old.role.role_id))
+    new = _role("AROANEWAPP000000001")
+    with pytest.raises(DeleteConflict, match="still in 1 instance profile") as refused:
+        plan(view, CTX, AccountRecords(roles=(new,)), overwrite=True)
+    assert refused.value.field == "RoleDetailList[0].RoleId"
+    # The file may not hand the profile back the old id either: that role is deleted.
+    stale = ImportedProfile("InstanceProfiles[0]", profile, (old.role.role_id,))
+    with pytest.raises(DeleteConflict, match="in 1 instance profile"):
+        plan(view, CTX, AccountRecords(roles=(new,), profiles=(stale,)), overwrite=True)
+    moved = ImportedProfile("InstanceProfiles[0]", profile, (new.role.role_id,))
+    changes, _ = plan(view, CTX, AccountRecords(roles=(new,), profiles=(moved,)), overwrite=True)
+    _apply(view, changes)
+    assert view.profile_roles.of(profile.instance_profile_id) == {new.role.role_id}
+
+
+def test_a_link_of_a_hidden_principal_does_not_block_the_replacement() -> None:
+    """Of two users claiming one name, the later one is hidden: its links count nowhere
+    (DeletePolicy does not count them either), and nothing could remove them."""
+    shown, hidden = _user().user, replace(_user("AIDAALICE0000000002").user, created_ms=2 * 10**12)
+    view = _held(shown, hidden, Attachment(hidden.user_id, OLD.policy.policy_id), policies=(OLD,))
+    assert view.users.named(ACCOUNT, "alice") == shown
+    _, report = plan(view, CTX, AccountRecords(policies=(NEW,)), overwrite=True)
+    assert report.tallies["Policy"].replaced == 1

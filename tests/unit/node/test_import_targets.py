@@ -7,6 +7,7 @@ from iamstore.node.auth.import_targets import import_targets
 from iamstore.node.domain.account_import import (
     AccountRecords,
     ImportedGroup,
+    ImportedPolicy,
     ImportedProfile,
     ImportedRole,
     ImportedUser,
@@ -15,8 +16,11 @@ from iamstore.node.domain.entities import (
     Account,
     Attachment,
     Change,
+    DefaultVersion,
     Group,
     InstanceProfile,
+    ManagedPolicy,
+    PolicyVersion,
     Role,
     User,
 )
@@ -118,3 +122,21 @@ def test_a_service_linked_role_is_asked_as_create_service_linked_role() -> None:
     linked = asked[("iam:CreateServiceLinkedRole", role.arn)]
     assert linked.extra["iam:awsservicename"] == "support.amazonaws.com"
     assert ("iam:CreateRole", role.arn) not in asked
+
+
+def test_replace_asks_to_delete_the_policy_of_the_name_under_another_path() -> None:
+    """Policy names are unique in an account whatever the path: the plan overwrites the held
+    `guard` at /team/ with the file's `guard` at /, so DeletePolicy is asked on the held one
+    (its ARN differs from the file's)."""
+    held = ManagedPolicy("ANPAOLDGUARD00000001", ACCOUNT, "guard", "/team/", 0, home="n1")
+    document = '{"Version": "2012-10-17", "Statement": []}'
+    view = _view(held, DefaultVersion(held.policy_id, "v1", document, 0, 0))
+    assert view.policies.named(ACCOUNT, "guard") == held
+    imported = ManagedPolicy("ANPANEWGUARD00000001", ACCOUNT, "guard", "/", 0, home="n1")
+    version = PolicyVersion(imported.policy_id, "v1", document, 0)
+    records = AccountRecords(
+        policies=(ImportedPolicy("Policies[0]", imported, (version,), "v1", 0),)
+    )
+    asked = _asked(import_targets(view, ACCOUNT, records, replace=True))
+    assert held.arn != imported.arn
+    assert ("iam:DeletePolicy", held.arn) in asked
