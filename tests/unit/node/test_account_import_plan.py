@@ -388,7 +388,7 @@ def _role(role_id: str) -> ImportedRole:
 def _held(*rows: Row, policies: tuple[ImportedPolicy, ...] = ()) -> View:
     view = _view()
     _apply(view, plan(view, CTX, AccountRecords(policies=policies), overwrite=False)[0])
-    _apply(view, [Change.put(row) for row in rows])  # type: ignore[arg-type]
+    _apply(view, [Change.put(row) for row in rows])
     return view
 
 
