@@ -208,14 +208,23 @@ class AuditLog:
         return AuditPage(tuple(found), False, last)
 
     async def run(self) -> None:
-        """Appends queued events to the file until cancelled; then writes the rest."""
+        """Appends queued events to the file until cancelled; then writes the rest.
+
+        INVARIANT: when `run` returns, every event recorded before it was cancelled is in the
+        file, in order: a batch the writer thread has in hand is waited for (a cancelled
+        await of the thread would leave it writing after the node stopped) before the rest.
+        """
+        writing: asyncio.Future[None] | None = None
         try:
             while True:
                 await self._wake.wait()
                 self._wake.clear()
                 batch, self._pending = self._pending, []
-                await asyncio.to_thread(self._append, batch)
+                writing = asyncio.ensure_future(asyncio.to_thread(self._append, batch))
+                await asyncio.shield(writing)
         finally:
+            if writing is not None and not writing.done():
+                await asyncio.wait([writing])
             batch, self._pending = self._pending, []
             self._append(batch)
 
